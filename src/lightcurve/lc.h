@@ -1,0 +1,4 @@
+/* lc.h: Passband light-curve library, umbrella header. */
+#pragma once
+
+#include "lc-dataset.h"

@@ -1,0 +1,15 @@
+/* nn-layer-simple-rnn.c: placeholder until the layer is written; setup refuses the layer. */
+#include "nn-layer.h"
+
+static gboolean
+placeholder_setup (NnLayer *layer, const NnShape *in, int meta_features, GError **error)
+{
+  g_set_error (error, NN_ERROR, NN_ERROR_INVALID_LAYER, "layer kind “%s” is not available yet", "simple_rnn");
+  return FALSE;
+}
+
+const NnLayerOps nn_simple_rnn_ops = {
+  .kind = NN_LAYER_SIMPLE_RNN,
+  .name = "simple_rnn",
+  .setup = placeholder_setup,
+};

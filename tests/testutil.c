@@ -1,0 +1,126 @@
+/* testutil.c: helpers shared by the test programs */
+#include "testutil.h"
+
+#include <math.h>
+
+char *
+tu_shared_path (const char *relative)
+{
+  const char *root = g_getenv ("PASSBAND_SHARED");
+  if (root == NULL)
+    root = "../shared";
+  return g_build_filename (root, relative, NULL);
+}
+
+JsonNode *
+tu_load_json (const char *path)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (GError) error = NULL;
+  if (!json_parser_load_from_file (parser, path, &error))
+    g_error ("cannot read %s: %s", path, error->message);
+  return json_node_copy (json_parser_get_root (parser));
+}
+
+JsonNode *
+tu_json_get (JsonNode *root, const char *dotted)
+{
+  g_auto (GStrv) parts = g_strsplit (dotted, ".", -1);
+  JsonNode *node = root;
+  for (int i = 0; parts[i] != NULL; i++)
+    {
+      JsonObject *obj;
+      if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+        return NULL;
+      obj = json_node_get_object (node);
+      if (!json_object_has_member (obj, parts[i]))
+        return NULL;
+      node = json_object_get_member (obj, parts[i]);
+    }
+  return node;
+}
+
+static void
+collect (JsonNode *node, GArray *out, gboolean as_int)
+{
+  if (JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *arr = json_node_get_array (node);
+      guint len = json_array_get_length (arr);
+      for (guint i = 0; i < len; i++)
+        collect (json_array_get_element (arr, i), out, as_int);
+    }
+  else if (as_int)
+    {
+      int v = (int) json_node_get_int (node);
+      g_array_append_val (out, v);
+    }
+  else
+    {
+      float v = (float) json_node_get_double (node);
+      g_array_append_val (out, v);
+    }
+}
+
+float *
+tu_json_floats (JsonNode *node, gsize *n)
+{
+  GArray *a = g_array_new (FALSE, FALSE, sizeof (float));
+  g_assert_nonnull (node);
+  collect (node, a, FALSE);
+  if (n != NULL)
+    *n = a->len;
+  return (float *) g_array_free (a, FALSE);
+}
+
+int *
+tu_json_ints (JsonNode *node, gsize *n)
+{
+  GArray *a = g_array_new (FALSE, FALSE, sizeof (int));
+  g_assert_nonnull (node);
+  collect (node, a, TRUE);
+  if (n != NULL)
+    *n = a->len;
+  return (int *) g_array_free (a, FALSE);
+}
+
+double
+tu_json_double (JsonNode *node)
+{
+  g_assert_nonnull (node);
+  return json_node_get_double (node);
+}
+
+double
+tu_max_mixed_error (const float *a, const float *b, gsize n)
+{
+  double worst = 0.0;
+  for (gsize i = 0; i < n; i++)
+    {
+      double e = fabs ((double) a[i] - b[i]) / fmax (1.0, fabs ((double) b[i]));
+      if (isnan (e) || e > worst)
+        worst = isnan (e) ? INFINITY : e;
+    }
+  return worst;
+}
+
+void
+tu_assert_close (const char *what, const float *got, const float *want, gsize n, double tol)
+{
+  gsize worst_i = 0;
+  double worst = -1.0;
+  for (gsize i = 0; i < n; i++)
+    {
+      double e = fabs ((double) got[i] - want[i]) / fmax (1.0, fabs ((double) want[i]));
+      if (isnan (e))
+        e = INFINITY;
+      if (e > worst)
+        {
+          worst = e;
+          worst_i = i;
+        }
+    }
+  if (worst > tol)
+    g_error ("%s: element %" G_GSIZE_FORMAT " is %.9g, expected %.9g (error %.3g > %.3g)",
+             what, worst_i, got[worst_i], want[worst_i], worst, tol);
+}
