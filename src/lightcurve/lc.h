@@ -2,3 +2,5 @@
 #pragma once
 
 #include "lc-dataset.h"
+#include "lc-format.h"
+#include "lc-simulate.h"

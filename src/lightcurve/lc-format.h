@@ -1,0 +1,69 @@
+/* lc-format.h: reading survey files into an LcDataset (DESIGN §6).
+ *
+ * Every reader streams its file, never crashes on bad input, and fails with an
+ * LC_ERROR whose message names the file, the line (or array index), the field
+ * and what was expected, e.g.
+ *   "training_set.csv:1234: field “flux”: expected a number, found “abc”".
+ */
+#pragma once
+
+#include "lc-dataset.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  LC_FORMAT_AUTO = 0,
+  LC_FORMAT_PLASTICC,     /* object_id,mjd,passband,flux,flux_err,detected[_bool] (+ metadata CSV) */
+  LC_FORMAT_CSV,          /* general long CSV with an LcCsvMapping */
+  LC_FORMAT_CSV_FOLDER,   /* a folder of one CSV per object + a labels table (SDSS RR Lyrae) */
+  LC_FORMAT_TS,           /* UEA/UCR .ts */
+  LC_FORMAT_NPY,          /* folder or file prefix of GOTO .npy triples */
+  LC_FORMAT_SIMULATED,    /* "sim:N[:seed]" */
+} LcFormat;
+
+/* Column mapping for a general long CSV (names as in the header line). */
+typedef struct
+{
+  char *object_column;    /* required unless one object per file */
+  char *time_column;      /* required */
+  char *band_column;      /* NULL: one band */
+  char *value_column;     /* required */
+  char *error_column;     /* NULL: no errors */
+  char *detected_column;  /* NULL: all detected */
+  char *label_column;     /* NULL: labels come from a labels table or are unknown */
+  LcValueKind value_kind; /* flux or magnitude */
+} LcCsvMapping;
+
+typedef struct
+{
+  LcFormat format;          /* LC_FORMAT_AUTO: by extension and content */
+  const char *meta_path;    /* PLAsTiCC metadata CSV; NULL: look beside the data file */
+  const LcCsvMapping *mapping;  /* LC_FORMAT_CSV / CSV_FOLDER; NULL: guess from the header */
+  const char *labels_path;  /* CSV folder: table of object id -> class (NULL: look for periods.csv etc.) */
+  const char *npy_split;    /* NPY: "train", "validation" or "test" (NULL: "train") */
+} LcLoadOptions;
+
+/* Detects the format of path (file, folder, or "sim:N"). */
+LcFormat    lc_format_detect (const char *path);
+const char *lc_format_name   (LcFormat format);
+
+/* Loads any supported dataset. options may be NULL. progress may be NULL. */
+LcDataset *lc_load (const char *path, const LcLoadOptions *options,
+                    LcProgressFunc progress, gpointer user_data, GError **error);
+
+LcDataset *lc_load_plasticc   (const char *csv_path, const char *meta_path,
+                               LcProgressFunc progress, gpointer user_data, GError **error);
+LcDataset *lc_load_csv        (const char *csv_path, const LcCsvMapping *mapping,
+                               LcProgressFunc progress, gpointer user_data, GError **error);
+LcDataset *lc_load_csv_folder (const char *dir, const LcCsvMapping *mapping, const char *labels_path,
+                               LcProgressFunc progress, gpointer user_data, GError **error);
+LcDataset *lc_load_ts         (const char *ts_path,
+                               LcProgressFunc progress, gpointer user_data, GError **error);
+LcDataset *lc_load_npy        (const char *dir_or_prefix, const char *split,
+                               LcProgressFunc progress, gpointer user_data, GError **error);
+
+/* Header names of a CSV file (for the column-mapping dialog). */
+GStrv lc_csv_read_header (const char *csv_path, GError **error);
+
+G_END_DECLS
