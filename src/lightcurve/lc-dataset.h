@@ -75,6 +75,9 @@ struct _LcDataset
   guint8 *detected;      /* [n_obs] 1 detected, 0 not (1 when the format has no flag) */
 
   float *meta_storage;   /* n_objects * n_meta */
+
+  gsize n_skipped;       /* values the file marks missing (.ts "?", empty/NaN values of a general
+                          * CSV, -99 padding is not counted): left out, reported here */
 };
 
 LcDataset *lc_dataset_ref   (LcDataset *ds);

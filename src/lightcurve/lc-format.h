@@ -35,6 +35,14 @@ typedef struct
   LcValueKind value_kind; /* flux or magnitude */
 } LcCsvMapping;
 
+/* A mapping guessed from header names (time/mjd, mag/flux, magerr/flux_err,
+ * band/passband/filter, object_id/id; magnitude when the value column says
+ * "mag"); NULL when no time or value column is recognised. */
+LcCsvMapping *lc_csv_mapping_guess (const char *const *header);
+LcCsvMapping *lc_csv_mapping_copy  (const LcCsvMapping *mapping);
+void          lc_csv_mapping_free  (LcCsvMapping *mapping);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (LcCsvMapping, lc_csv_mapping_free)
+
 typedef struct
 {
   LcFormat format;          /* LC_FORMAT_AUTO: by extension and content */

@@ -4,3 +4,4 @@
 #include "lc-dataset.h"
 #include "lc-format.h"
 #include "lc-simulate.h"
+#include "lc-features.h"

@@ -1,15 +1,120 @@
-/* nn-layer-dense.c: placeholder until the layer is written; setup refuses the layer. */
+/* nn-layer-dense.c: fully connected layer, y = act (x W^T + b), PyTorch layout
+ * weight (units, in), bias (units).  On a sequence it applies to every valid step
+ * (like Keras Dense on 3-D input); all rows of the batch go through one GEMM. */
 #include "nn-layer.h"
 
+#include "nn-blas.h"
+#include "nn-layer-ff.h"
+
 static gboolean
-placeholder_setup (NnLayer *layer, const NnShape *in, int meta_features, GError **error)
+dense_setup (NnLayer *layer, const NnShape *in, int meta_features, GError **error)
 {
-  g_set_error (error, NN_ERROR, NN_ERROR_INVALID_LAYER, "layer kind “%s” is not available yet", "dense");
-  return FALSE;
+  const NnLayerConfig *cfg = &layer->cfg;
+  int wshape[2] = { cfg->units, in->features };
+
+  if (cfg->units < 1)
+    {
+      g_set_error (error, NN_ERROR, NN_ERROR_INVALID_LAYER,
+                   "A dense layer needs at least one unit (it has %d); set units to 1 or more.",
+                   cfg->units);
+      return FALSE;
+    }
+  if (in->features < 1)
+    {
+      g_set_error (error, NN_ERROR, NN_ERROR_INVALID_LAYER,
+                   "A dense layer needs an input with at least one feature.");
+      return FALSE;
+    }
+  if (!nn_activation_is_valid (cfg->activation))
+    {
+      g_set_error (error, NN_ERROR, NN_ERROR_INVALID_LAYER,
+                   "The dense layer has an unknown activation; choose linear, relu, leaky_relu, "
+                   "elu, tanh, sigmoid or softmax.");
+      return FALSE;
+    }
+  layer->out = (NnShape) { .seq = in->seq, .steps = in->seq ? in->steps : 0, .features = cfg->units };
+  nn_layer_add_tensor (layer, "weight", 2, wshape);
+  if (cfg->use_bias)
+    nn_layer_add_tensor (layer, "bias", 1, &cfg->units);
+  return TRUE;
+}
+
+static void
+dense_init (const NnLayer *layer, float *params, float *state, NnRng *rng)
+{
+  nn_init_glorot_uniform (params, layer->cfg.units, layer->in.features, rng);
+  if (layer->cfg.use_bias)
+    memset (params + layer->tensors[1].offset, 0, layer->cfg.units * sizeof (float));
+}
+
+static void
+dense_forward (const NnLayer *layer, NnPass *pass, const NnAct *x, NnAct *y)
+{
+  const NnLayerConfig *cfg = &layer->cfg;
+  int units = cfg->units, in = x->features, steps = nn_act_steps (x);
+  int rows = x->batch * steps;
+  const float *w = pass->params;
+
+  if (cfg->use_bias)
+    {
+      const float *bias = pass->params + layer->tensors[1].offset;
+      for (int r = 0; r < rows; r++)
+        memcpy (y->data + (size_t) r * units, bias, units * sizeof (float));
+    }
+  /* padded rows are computed too (one GEMM beats skipping them) and zeroed below */
+  cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, rows, units, in,
+               1.0f, x->data, in, w, in, cfg->use_bias ? 1.0f : 0.0f, y->data, units);
+  nn_act_apply_valid (cfg->activation, y->data, x->lengths, x->batch, steps, units,
+                      cfg->negative_slope, cfg->elu_alpha);
+  if (x->lengths != NULL)
+    {
+      memcpy (y->lengths, x->lengths, x->batch * sizeof (int));
+      nn_act_zero_padding (y->data, y->lengths, y->batch, steps, units);
+    }
+}
+
+static void
+dense_backward (const NnLayer *layer, NnPass *pass, const NnAct *x, const NnAct *y,
+                float *dy, float *dx)
+{
+  const NnLayerConfig *cfg = &layer->cfg;
+  int units = cfg->units, in = x->features, steps = nn_act_steps (x);
+  int rows = x->batch * steps;
+
+  /* zero padded rows of dy so that they add nothing below */
+  nn_act_backward_valid (cfg->activation, y->data, dy, x->lengths, x->batch, steps, units,
+                         cfg->negative_slope, cfg->elu_alpha);
+  cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, units, in, rows,
+               1.0f, dy, units, x->data, in, 1.0f, pass->grads, in);
+  if (cfg->use_bias)
+    {
+      float *dbias = pass->grads + layer->tensors[1].offset;
+      for (int r = 0; r < rows; r++)
+        {
+          const float *row = dy + (size_t) r * units;
+          for (int o = 0; o < units; o++)
+            dbias[o] += row[o];
+        }
+    }
+  if (dx != NULL)
+    cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, rows, in, units,
+                 1.0f, dy, units, pass->params, in, 0.0f, dx, in);
+}
+
+static double
+dense_flops (const NnLayer *layer)
+{
+  double steps = layer->in.seq ? layer->in.steps : 1;
+  return steps * layer->in.features * layer->cfg.units;
 }
 
 const NnLayerOps nn_dense_ops = {
   .kind = NN_LAYER_DENSE,
   .name = "dense",
-  .setup = placeholder_setup,
+  .setup = dense_setup,
+  .init = dense_init,
+  .workspace_size = nn_layer_no_workspace,
+  .forward = dense_forward,
+  .backward = dense_backward,
+  .flops = dense_flops,
 };

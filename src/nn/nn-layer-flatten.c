@@ -1,15 +1,70 @@
-/* nn-layer-flatten.c: placeholder until the layer is written; setup refuses the layer. */
+/* nn-layer-flatten.c: sequence (T, C) -> vector of T*C values; padded steps
+ * contribute zeros, so the result does not depend on what padding held.
+ * A vector passes through unchanged. */
 #include "nn-layer.h"
 
+#include "nn-layer-ff.h"
+
 static gboolean
-placeholder_setup (NnLayer *layer, const NnShape *in, int meta_features, GError **error)
+flatten_setup (NnLayer *layer, const NnShape *in, int meta_features, GError **error)
 {
-  g_set_error (error, NN_ERROR, NN_ERROR_INVALID_LAYER, "layer kind “%s” is not available yet", "flatten");
-  return FALSE;
+  gint64 total = in->seq ? (gint64) in->steps * in->features : in->features;
+
+  if (total < 1 || total > G_MAXINT)
+    {
+      g_set_error (error, NN_ERROR, NN_ERROR_INVALID_LAYER,
+                   "Flatten needs an input of 1 to %d values per sample (it has %" G_GINT64_FORMAT ").",
+                   G_MAXINT, total);
+      return FALSE;
+    }
+  layer->out = (NnShape) { .seq = FALSE, .steps = 0, .features = (int) total };
+  return TRUE;
+}
+
+static void
+flatten_forward (const NnLayer *layer, NnPass *pass, const NnAct *x, NnAct *y)
+{
+  size_t per_row = (size_t) nn_act_steps (x) * x->features;
+
+  for (int b = 0; b < x->batch; b++)
+    {
+      size_t valid = (size_t) nn_act_row_length (x, b) * x->features;
+      float *dst = y->data + (size_t) b * per_row;
+      memcpy (dst, x->data + (size_t) b * per_row, valid * sizeof (float));
+      memset (dst + valid, 0, (per_row - valid) * sizeof (float));
+    }
+}
+
+static void
+flatten_backward (const NnLayer *layer, NnPass *pass, const NnAct *x, const NnAct *y,
+                  float *dy, float *dx)
+{
+  size_t per_row = (size_t) nn_act_steps (x) * x->features;
+
+  if (dx == NULL)
+    return;
+  for (int b = 0; b < x->batch; b++)
+    {
+      size_t valid = (size_t) nn_act_row_length (x, b) * x->features;
+      float *dst = dx + (size_t) b * per_row;
+      memcpy (dst, dy + (size_t) b * per_row, valid * sizeof (float));
+      memset (dst + valid, 0, (per_row - valid) * sizeof (float));
+    }
+}
+
+static double
+flatten_flops (const NnLayer *layer)
+{
+  return 0.0;
 }
 
 const NnLayerOps nn_flatten_ops = {
   .kind = NN_LAYER_FLATTEN,
   .name = "flatten",
-  .setup = placeholder_setup,
+  .setup = flatten_setup,
+  .init = nn_layer_init_nothing,
+  .workspace_size = nn_layer_no_workspace,
+  .forward = flatten_forward,
+  .backward = flatten_backward,
+  .flops = flatten_flops,
 };

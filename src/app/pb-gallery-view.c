@@ -1,0 +1,422 @@
+/* pb-gallery-view.c: a grid of small light curves */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+
+#include "pb-gallery-view.h"
+#include "pb-plottable.h"
+
+int
+pb_gallery_columns (int width)
+{
+  return MAX (1, width / PB_GALLERY_CELL_WIDTH);
+}
+
+static char *
+default_caption (const LcDataset *ds, gsize object)
+{
+  const LcObject *o = &ds->objects[object];
+
+  if (o->label >= 0 && o->label < ds->n_classes)
+    return g_strdup_printf ("%s · %s", o->id, ds->classes[o->label].name);
+  return g_strdup (o->id);
+}
+
+void
+pb_gallery_draw (cairo_t *cr, int width, int height, const LcDataset *ds,
+                 const gsize *objects, guint n, const char *const *captions,
+                 const PbLightCurveOptions *options, int selected, const PbPlotStyle *style)
+{
+  PbLightCurveOptions cell_options = *options;
+  int columns, rows;
+  double cell_w, cell_h, text_h;
+
+  cairo_save (cr);
+  pb_plot_fill_background (cr, style, width, height);
+  if (ds == NULL || n == 0)
+    {
+      pb_plot_draw_message (cr, style, width, height, _("No objects to show"));
+      cairo_restore (cr);
+      return;
+    }
+  cell_options.compact = TRUE;
+  cell_options.zoomed = FALSE;
+  cell_options.hidden_bands = 0;
+  columns = pb_gallery_columns (width);
+  rows = (n + columns - 1) / columns;
+  cell_w = width / (double) columns;
+  cell_h = height / (double) rows;
+  pb_plot_measure_text (cr, style, "Mg", 0.85, FALSE, NULL, &text_h);
+
+  for (guint p = 0; p < n; p++)
+    {
+      double x = (p % columns) * cell_w, y = (p / columns) * cell_h;
+      g_autofree char *fallback = NULL;
+      const char *caption = captions != NULL ? captions[p] : NULL;
+
+      if (objects[p] >= ds->n_objects)
+        continue;
+      if (caption == NULL)
+        caption = fallback = default_caption (ds, objects[p]);
+
+      cairo_save (cr);
+      cairo_rectangle (cr, x + 2, y + 2, cell_w - 4, cell_h - 4);
+      cairo_clip (cr);
+      gdk_cairo_set_source_rgba (cr, &style->foreground);
+      pb_plot_draw_text (cr, style, caption, x + 8, y + 5, PB_ALIGN_START, PB_ALIGN_START, 0.85,
+                         (int) p == selected, NULL);
+      cairo_translate (cr, x + 2, y + text_h + 6);
+      pb_light_curve_draw (cr, cell_w - 4, cell_h - text_h - 8, ds, objects[p], &cell_options, style, NULL);
+      cairo_restore (cr);
+
+      cairo_set_line_width (cr, (int) p == selected ? 2.5 : 1.0);
+      if ((int) p == selected)
+        gdk_cairo_set_source_rgba (cr, &style->accent);
+      else
+        gdk_cairo_set_source_rgba (cr, &style->grid);
+      cairo_rectangle (cr, x + 2.5, y + 2.5, cell_w - 5, cell_h - 5);
+      cairo_stroke (cr);
+    }
+  cairo_restore (cr);
+}
+
+/* ---- the widget ------------------------------------------------------- */
+
+struct _PbGalleryView
+{
+  GtkWidget parent_instance;
+
+  LcDataset *dataset;
+  GArray *objects;        /* gsize */
+  GPtrArray *captions;    /* char *, NULL entries allowed; NULL when none were given */
+  PbLightCurveOptions options;
+  int selected;
+};
+
+enum
+{
+  PROP_0,
+  PROP_VALUE_AXIS,
+  N_PROPS
+};
+
+enum
+{
+  OBJECT_ACTIVATED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+static void pb_gallery_view_plottable_init (PbPlottableInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (PbGalleryView, pb_gallery_view, GTK_TYPE_WIDGET,
+                               G_IMPLEMENT_INTERFACE (PB_TYPE_PLOTTABLE, pb_gallery_view_plottable_init))
+
+static void
+update_accessible_description (PbGalleryView *self)
+{
+  g_autofree char *text = g_strdup_printf (_("Gallery of %u light curves"), self->objects->len);
+
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text, -1);
+}
+
+void
+pb_gallery_view_set_items (PbGalleryView *self, LcDataset *ds, const gsize *objects, guint n,
+                           const char *const *captions)
+{
+  g_return_if_fail (PB_IS_GALLERY_VIEW (self));
+
+  if (ds != NULL)
+    lc_dataset_ref (ds);
+  g_clear_pointer (&self->dataset, lc_dataset_unref);
+  self->dataset = ds;
+  g_array_set_size (self->objects, 0);
+  g_clear_pointer (&self->captions, g_ptr_array_unref);
+  if (ds != NULL && objects != NULL)
+    g_array_append_vals (self->objects, objects, n);
+  if (ds != NULL && captions != NULL)
+    {
+      self->captions = g_ptr_array_new_full (n, g_free);
+      for (guint i = 0; i < n; i++)
+        g_ptr_array_add (self->captions, g_strdup (captions[i]));
+    }
+  self->selected = self->objects->len > 0 ? 0 : -1;
+  update_accessible_description (self);
+  gtk_widget_queue_resize (GTK_WIDGET (self));
+}
+
+guint
+pb_gallery_view_get_n_items (PbGalleryView *self)
+{
+  return self->objects->len;
+}
+
+int
+pb_gallery_view_get_selected (PbGalleryView *self)
+{
+  return self->selected;
+}
+
+void
+pb_gallery_view_set_selected (PbGalleryView *self, int position)
+{
+  if (self->objects->len == 0)
+    return;
+  self->selected = CLAMP (position, 0, (int) self->objects->len - 1);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+gsize
+pb_gallery_view_get_object (PbGalleryView *self, guint position)
+{
+  g_return_val_if_fail (position < self->objects->len, 0);
+  return g_array_index (self->objects, gsize, position);
+}
+
+static void
+draw_items (PbGalleryView *self, cairo_t *cr, int width, int height, int selected, const PbPlotStyle *style)
+{
+  pb_gallery_draw (cr, width, height, self->dataset, (const gsize *) self->objects->data, self->objects->len,
+                   self->captions != NULL ? (const char *const *) self->captions->pdata : NULL,
+                   &self->options, selected, style);
+}
+
+static void
+pb_gallery_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
+{
+  PbGalleryView *self = PB_GALLERY_VIEW (widget);
+  int width = gtk_widget_get_width (widget), height = gtk_widget_get_height (widget);
+  cairo_t *cr;
+  PbPlotStyle style;
+
+  if (width <= 0 || height <= 0)
+    return;
+  pb_plot_style_from_widget (&style, widget);
+  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  draw_items (self, cr, width, height, gtk_widget_has_focus (widget) ? self->selected : -1, &style);
+  cairo_destroy (cr);
+}
+
+static GtkSizeRequestMode
+pb_gallery_view_get_request_mode (GtkWidget *widget)
+{
+  return GTK_SIZE_REQUEST_HEIGHT_FOR_WIDTH;
+}
+
+static void
+pb_gallery_view_measure (GtkWidget *widget, GtkOrientation orientation, int for_size,
+                         int *minimum, int *natural, int *minimum_baseline, int *natural_baseline)
+{
+  PbGalleryView *self = PB_GALLERY_VIEW (widget);
+
+  if (orientation == GTK_ORIENTATION_HORIZONTAL)
+    {
+      *minimum = PB_GALLERY_CELL_WIDTH;
+      *natural = PB_GALLERY_CELL_WIDTH * 4;
+    }
+  else
+    {
+      int columns = pb_gallery_columns (for_size > 0 ? for_size : PB_GALLERY_CELL_WIDTH * 4);
+      int rows = MAX (1, ((int) self->objects->len + columns - 1) / columns);
+
+      *minimum = *natural = rows * PB_GALLERY_CELL_HEIGHT;
+    }
+}
+
+static int
+position_at (PbGalleryView *self, double x, double y)
+{
+  int width = gtk_widget_get_width (GTK_WIDGET (self)), height = gtk_widget_get_height (GTK_WIDGET (self));
+  int columns = pb_gallery_columns (width);
+  int rows = MAX (1, ((int) self->objects->len + columns - 1) / columns);
+  int p = (int) (y / (height / (double) rows)) * columns + (int) (x / (width / (double) columns));
+
+  return p >= 0 && p < (int) self->objects->len ? p : -1;
+}
+
+static void
+activate_selected (PbGalleryView *self)
+{
+  if (self->selected >= 0)
+    g_signal_emit (self, signals[OBJECT_ACTIVATED], 0,
+                   (gint64) g_array_index (self->objects, gsize, self->selected));
+}
+
+static void
+click_pressed_cb (GtkGestureClick *gesture, int n_press, double x, double y, PbGalleryView *self)
+{
+  int p = position_at (self, x, y);
+
+  gtk_widget_grab_focus (GTK_WIDGET (self));
+  if (p < 0)
+    return;
+  pb_gallery_view_set_selected (self, p);
+  activate_selected (self);
+}
+
+static gboolean
+key_pressed_cb (GtkEventControllerKey *controller, guint keyval, guint keycode,
+                GdkModifierType state, PbGalleryView *self)
+{
+  int columns = pb_gallery_columns (gtk_widget_get_width (GTK_WIDGET (self)));
+
+  switch (keyval)
+    {
+    case GDK_KEY_Left:
+      pb_gallery_view_set_selected (self, self->selected - 1);
+      return TRUE;
+    case GDK_KEY_Right:
+      pb_gallery_view_set_selected (self, self->selected + 1);
+      return TRUE;
+    case GDK_KEY_Up:
+      pb_gallery_view_set_selected (self, self->selected - columns);
+      return TRUE;
+    case GDK_KEY_Down:
+      pb_gallery_view_set_selected (self, self->selected + columns);
+      return TRUE;
+    case GDK_KEY_Return:
+    case GDK_KEY_KP_Enter:
+    case GDK_KEY_space:
+      activate_selected (self);
+      return TRUE;
+    default:
+      return FALSE;
+    }
+}
+
+static gboolean
+query_tooltip_cb (GtkWidget *widget, int x, int y, gboolean keyboard, GtkTooltip *tooltip,
+                  PbGalleryView *self)
+{
+  int p = keyboard ? self->selected : position_at (self, x, y);
+  gsize object;
+  g_autofree char *text = NULL;
+
+  if (p < 0 || self->dataset == NULL)
+    return FALSE;
+  object = g_array_index (self->objects, gsize, p);
+  text = g_strdup_printf (_("Object %s: %d observations — click to open"),
+                          self->dataset->objects[object].id, self->dataset->objects[object].n_obs);
+  gtk_tooltip_set_text (tooltip, text);
+  return TRUE;
+}
+
+static void
+plottable_draw (PbPlottable *plottable, cairo_t *cr, int width, int height, const PbPlotStyle *style)
+{
+  draw_items (PB_GALLERY_VIEW (plottable), cr, width, height, -1, style);
+}
+
+static char *
+plottable_export_name (PbPlottable *plottable)
+{
+  return g_strdup ("gallery");
+}
+
+static void
+pb_gallery_view_plottable_init (PbPlottableInterface *iface)
+{
+  iface->draw = plottable_draw;
+  iface->export_name = plottable_export_name;
+}
+
+static void
+pb_gallery_view_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  PbGalleryView *self = PB_GALLERY_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_VALUE_AXIS:
+      g_value_set_string (value, self->options.value_kind == LC_VALUE_MAGNITUDE ? "magnitude" : "flux");
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+pb_gallery_view_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
+{
+  PbGalleryView *self = PB_GALLERY_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_VALUE_AXIS:
+      self->options.value_kind = g_strcmp0 (g_value_get_string (value), "magnitude") == 0
+                                 ? LC_VALUE_MAGNITUDE : LC_VALUE_FLUX;
+      gtk_widget_queue_draw (GTK_WIDGET (self));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+pb_gallery_view_finalize (GObject *object)
+{
+  PbGalleryView *self = PB_GALLERY_VIEW (object);
+
+  g_clear_pointer (&self->dataset, lc_dataset_unref);
+  g_clear_pointer (&self->objects, g_array_unref);
+  g_clear_pointer (&self->captions, g_ptr_array_unref);
+  G_OBJECT_CLASS (pb_gallery_view_parent_class)->finalize (object);
+}
+
+static void
+pb_gallery_view_class_init (PbGalleryViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->finalize = pb_gallery_view_finalize;
+  object_class->get_property = pb_gallery_view_get_property;
+  object_class->set_property = pb_gallery_view_set_property;
+  widget_class->snapshot = pb_gallery_view_snapshot;
+  widget_class->measure = pb_gallery_view_measure;
+  widget_class->get_request_mode = pb_gallery_view_get_request_mode;
+
+  properties[PROP_VALUE_AXIS] =
+    g_param_spec_string ("value-axis", NULL, NULL, "flux",
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /* the user opened one object (its index in the dataset) */
+  signals[OBJECT_ACTIVATED] = g_signal_new ("object-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                            0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT64);
+  gtk_widget_class_set_css_name (widget_class, "galleryview");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
+}
+
+static void
+pb_gallery_view_init (PbGalleryView *self)
+{
+  GtkWidget *widget = GTK_WIDGET (self);
+  GtkEventController *controller;
+
+  self->objects = g_array_new (FALSE, FALSE, sizeof (gsize));
+  self->selected = -1;
+  pb_light_curve_options_init (&self->options);
+  self->options.error_bars = FALSE;
+  gtk_widget_set_focusable (widget, TRUE);
+  gtk_widget_set_has_tooltip (widget, TRUE);
+  g_signal_connect (widget, "query-tooltip", G_CALLBACK (query_tooltip_cb), self);
+
+  controller = GTK_EVENT_CONTROLLER (gtk_gesture_click_new ());
+  g_signal_connect (controller, "pressed", G_CALLBACK (click_pressed_cb), self);
+  gtk_widget_add_controller (widget, controller);
+
+  controller = gtk_event_controller_key_new ();
+  g_signal_connect (controller, "key-pressed", G_CALLBACK (key_pressed_cb), self);
+  gtk_widget_add_controller (widget, controller);
+  update_accessible_description (self);
+}
+
+GtkWidget *
+pb_gallery_view_new (void)
+{
+  return g_object_new (PB_TYPE_GALLERY_VIEW, NULL);
+}

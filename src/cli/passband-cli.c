@@ -1,0 +1,65 @@
+/* passband-cli.c: the command-line tool: the same pipeline as the app, without a display
+ * (DESIGN §9). */
+#include "config.h"
+
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "pcli.h"
+
+typedef struct
+{
+  const char *name;
+  PcliCommandFunc func;
+  const char *summary;
+} PcliCommand;
+
+static const PcliCommand commands[] = {
+  { "info", pcli_info, "describe a dataset: objects, observations, bands, classes" },
+  { "simulate", pcli_simulate, "write a simulated PLAsTiCC-format dataset" },
+  { "train", pcli_train, "train a model spec on a dataset and save the trained model" },
+  { "evaluate", pcli_evaluate, "score a trained model on a labelled dataset" },
+  { "predict", pcli_predict, "write class probabilities (Kaggle layout with class_99)" },
+};
+
+static void
+print_usage (FILE *out)
+{
+  fprintf (out, "Usage: passband-cli COMMAND [OPTION…]\n\nCommands:\n");
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    fprintf (out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+  fprintf (out, "\nRun “passband-cli COMMAND --help” for a command's options.\n"
+                "PATH may be a .csv, a .ts, a folder of .npy files or of CSV files, or sim:N[:SEED].\n");
+}
+
+int
+main (int argc, char **argv)
+{
+  setlocale (LC_ALL, "");
+  /* numbers in files and JSON are always written with a '.' */
+  setlocale (LC_NUMERIC, "C");
+
+  if (argc < 2)
+    {
+      print_usage (stderr);
+      return 2;
+    }
+  if (strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0 || strcmp (argv[1], "help") == 0)
+    {
+      print_usage (stdout);
+      return 0;
+    }
+  if (strcmp (argv[1], "--version") == 0)
+    {
+      printf ("passband-cli %s\n", PACKAGE_VERSION);
+      return 0;
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    if (strcmp (argv[1], commands[i].name) == 0)
+      return commands[i].func (argc - 1, argv + 1);
+
+  fprintf (stderr, "passband-cli: unknown command “%s”\n\n", argv[1]);
+  print_usage (stderr);
+  return 2;
+}

@@ -1,0 +1,36 @@
+/* pcli.h: what the passband-cli subcommands share. */
+#pragma once
+
+#include <glib.h>
+#include <json-glib/json-glib.h>
+
+#include "lc.h"
+
+G_BEGIN_DECLS
+
+typedef int (*PcliCommandFunc) (int argc, char **argv);
+
+/* Each subcommand: parses its own options (argv[0] is the subcommand name),
+ * prints results on stdout, errors on stderr, returns the exit status. */
+int pcli_info     (int argc, char **argv);
+int pcli_simulate (int argc, char **argv);
+int pcli_train    (int argc, char **argv);
+int pcli_evaluate (int argc, char **argv);
+int pcli_predict  (int argc, char **argv);
+
+/* Parses options of a subcommand; on error prints it with the subcommand's
+ * usage hint and returns FALSE. */
+gboolean pcli_parse (GOptionContext *context, const char *command, int *argc, char ***argv);
+
+/* Prints "passband-cli COMMAND: message" on stderr. */
+void pcli_error (const char *command, const char *format, ...) G_GNUC_PRINTF (2, 3);
+
+/* Loads PATH (file, folder or sim:N[:seed]) with optional metadata, printing
+ * progress on stderr when it is a terminal. */
+LcDataset *pcli_load_dataset (const char *command, const char *path, const char *meta_path,
+                              GError **error);
+
+/* Prints one JSON object as a single line on stdout and flushes it. */
+void pcli_print_json (JsonBuilder *builder);
+
+G_END_DECLS

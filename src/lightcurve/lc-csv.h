@@ -1,0 +1,54 @@
+/* lc-csv.h: a fast streaming CSV tokenizer and number parsers for the readers.
+ *
+ * The reader fills a large buffer from the file and splits one record at a
+ * time in place: fields are pointers into the buffer, NUL-terminated, valid
+ * until the next call.  Empty lines are skipped, CRLF and a UTF-8 BOM are
+ * accepted, double-quoted fields (with "" escapes) may hold commas.
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef struct _LcCsvReader LcCsvReader;
+
+/* Opens path; errors are LC_ERROR_OPEN. */
+LcCsvReader *lc_csv_reader_open (const char *path, GError **error);
+void         lc_csv_reader_free (LcCsvReader *reader);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (LcCsvReader, lc_csv_reader_free)
+
+/* Reads the next non-empty record.  FALSE at the end of the file (error
+ * unset) or on a malformed record (error set, LC_ERROR_FORMAT). */
+gboolean     lc_csv_reader_next     (LcCsvReader *reader, GError **error);
+/* The next non-empty line as it is (CR stripped, NUL-terminated, valid
+ * until the next call), for line formats other than CSV; NULL at the end
+ * (error unset) or on a read error. */
+char        *lc_csv_reader_next_line (LcCsvReader *reader, gsize *len, GError **error);
+int          lc_csv_reader_n_fields (const LcCsvReader *reader);
+/* Field i of the current record (NUL-terminated); len may be NULL. */
+const char  *lc_csv_reader_field    (const LcCsvReader *reader, int i, gsize *len);
+/* 1-based line number of the current record. */
+gsize        lc_csv_reader_line     (const LcCsvReader *reader);
+/* Fraction of the file consumed so far (0..1). */
+double       lc_csv_reader_fraction (const LcCsvReader *reader);
+guint64      lc_csv_reader_size     (const LcCsvReader *reader);
+/* The file's base name, as errors show it. */
+const char  *lc_csv_reader_name     (const LcCsvReader *reader);
+
+/* Index of the header field named name (ASCII case-insensitive, surrounding
+ * blanks ignored) among n fields, or -1. */
+int lc_csv_find_column (const char *const *names, int n, const char *name);
+
+/* Parses a whole field as a floating-point number: optional blanks and sign,
+ * digits with an optional point and exponent, or nan/inf/infinity (any case).
+ * Correctly rounded for up to 19 significant digits and exponents within
+ * ±22, strtod otherwise.  FALSE for empty fields and anything else. */
+gboolean lc_parse_double (const char *s, gsize len, double *out);
+/* Parses a whole field as a decimal integer that fits in gint64. */
+gboolean lc_parse_int64  (const char *s, gsize len, gint64 *out);
+
+/* A short, valid UTF-8 rendering of a field for error messages (newly allocated). */
+char *lc_describe_field (const char *s, gsize len);
+
+G_END_DECLS

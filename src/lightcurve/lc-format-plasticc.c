@@ -1,0 +1,486 @@
+/* lc-format-plasticc.c: PLAsTiCC long CSV (object_id,mjd,passband,flux,flux_err,detected)
+ * and its metadata CSV (object_id, meta columns..., optional target). */
+#include "lc-format.h"
+#include "lc-csv.h"
+#include "lc-dataset-builder.h"
+
+#include <math.h>
+#include <string.h>
+
+#define PROGRESS_ROWS 65536
+
+enum { COL_ID, COL_MJD, COL_PASSBAND, COL_FLUX, COL_FLUX_ERR, COL_DETECTED, N_COLS };
+
+static const char *const column_names[N_COLS] = {
+  "object_id", "mjd", "passband", "flux", "flux_err", "detected",
+};
+
+static const char *const plasticc_bands[] = { "u", "g", "r", "i", "z", "y" };
+
+typedef struct
+{
+  LcCsvReader *reader;
+  int column[N_COLS];
+  int n_header;
+} PlasticcFile;
+
+static gboolean
+header_names (LcCsvReader *reader, GPtrArray *names, GError **error)
+{
+  GError *local = NULL;
+
+  if (!lc_csv_reader_next (reader, &local))
+    {
+      if (local == NULL)
+        g_set_error (error, LC_ERROR, LC_ERROR_FORMAT, "%s: the file is empty (expected a header line)",
+                     lc_csv_reader_name (reader));
+      else
+        g_propagate_error (error, local);
+      return FALSE;
+    }
+  for (int i = 0; i < lc_csv_reader_n_fields (reader); i++)
+    g_ptr_array_add (names, g_strstrip (g_strdup (lc_csv_reader_field (reader, i, NULL))));
+  return TRUE;
+}
+
+static gboolean
+read_light_curve_header (PlasticcFile *f, GError **error)
+{
+  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  const char *const *strv;
+
+  if (!header_names (f->reader, names, error))
+    return FALSE;
+  strv = (const char *const *) names->pdata;
+  f->n_header = (int) names->len;
+  for (int c = 0; c < N_COLS; c++)
+    {
+      f->column[c] = lc_csv_find_column (strv, f->n_header, column_names[c]);
+      if (f->column[c] < 0 && c == COL_DETECTED)
+        f->column[c] = lc_csv_find_column (strv, f->n_header, "detected_bool");
+      if (f->column[c] < 0)
+        {
+          g_set_error (error, LC_ERROR, LC_ERROR_FORMAT,
+                       "%s:%" G_GSIZE_FORMAT ": no “%s” column (expected object_id,mjd,passband,flux,flux_err,detected)",
+                       lc_csv_reader_name (f->reader), lc_csv_reader_line (f->reader), column_names[c]);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+static gboolean
+field_error (LcCsvReader *reader, const char *column, const char *expected, int field, GError **error)
+{
+  gsize len;
+  const char *text = lc_csv_reader_field (reader, field, &len);
+  g_autofree char *shown = lc_describe_field (text, len);
+
+  g_set_error (error, LC_ERROR, LC_ERROR_FORMAT,
+               "%s:%" G_GSIZE_FORMAT ": field “%s”: expected %s, found “%s”",
+               lc_csv_reader_name (reader), lc_csv_reader_line (reader), column, expected, shown);
+  return FALSE;
+}
+
+static gboolean
+parse_finite (LcCsvReader *reader, const PlasticcFile *f, int c, double *out, GError **error)
+{
+  gsize len;
+  const char *text = lc_csv_reader_field (reader, f->column[c], &len);
+
+  if (!lc_parse_double (text, len, out) || !isfinite (*out))
+    return field_error (reader, column_names[c], "a finite number", f->column[c], error);
+  return TRUE;
+}
+
+static gboolean
+parse_passband (LcCsvReader *reader, const PlasticcFile *f, int *band, GError **error)
+{
+  gsize len;
+  const char *text = lc_csv_reader_field (reader, f->column[COL_PASSBAND], &len);
+  gint64 number;
+
+  if (lc_parse_int64 (text, len, &number) && number >= 0 && number < 6)
+    {
+      *band = (int) number;
+      return TRUE;
+    }
+  /* some exports write the band letter instead of its number */
+  for (int b = 0; len == 1 && b < 6; b++)
+    if (text[0] == plasticc_bands[b][0])
+      {
+        *band = b;
+        return TRUE;
+      }
+  return field_error (reader, "passband", "a passband 0..5 (u g r i z y)", f->column[COL_PASSBAND], error);
+}
+
+static gboolean
+parse_flag (const char *text, gsize len, gboolean *flag)
+{
+  gint64 number;
+
+  if (lc_parse_int64 (text, len, &number) && (number == 0 || number == 1))
+    *flag = number == 1;
+  else if (len == 4 && g_ascii_strncasecmp (text, "true", 4) == 0)
+    *flag = TRUE;
+  else if (len == 5 && g_ascii_strncasecmp (text, "false", 5) == 0)
+    *flag = FALSE;
+  else
+    return FALSE;
+  return TRUE;
+}
+
+static gboolean
+check_field_count (LcCsvReader *reader, int expected, GError **error)
+{
+  int n = lc_csv_reader_n_fields (reader);
+
+  if (n == expected)
+    return TRUE;
+  g_set_error (error, LC_ERROR, LC_ERROR_FORMAT,
+               "%s:%" G_GSIZE_FORMAT ": expected %d fields as in the header, found %d",
+               lc_csv_reader_name (reader), lc_csv_reader_line (reader), expected, n);
+  return FALSE;
+}
+
+static gboolean
+report_progress (LcCsvReader *reader, LcProgressFunc progress, gpointer user_data, GError **error)
+{
+  if (progress == NULL || progress (lc_csv_reader_fraction (reader), user_data))
+    return TRUE;
+  g_set_error (error, LC_ERROR, LC_ERROR_CANCELLED, "%s: loading cancelled", lc_csv_reader_name (reader));
+  return FALSE;
+}
+
+/* Streams the rows; consecutive rows of one object (the PLAsTiCC order)
+ * cost one string compare, a new object one hash lookup. */
+static gboolean
+read_observations (LcDatasetBuilder *b, PlasticcFile *f, LcProgressFunc progress,
+                   gpointer user_data, GError **error)
+{
+  LcCsvReader *reader = f->reader;
+  GString *current_id = g_string_new (NULL);
+  gboolean have_object = FALSE;
+  gsize rows = 0;
+  GError *local = NULL;
+  gboolean ok = FALSE;
+
+  /* PLAsTiCC rows are ~50 bytes: one allocation for the whole file */
+  lc_dataset_builder_reserve (b, (gsize) (lc_csv_reader_size (reader) / 48) + 16);
+  while (lc_csv_reader_next (reader, &local))
+    {
+      gsize id_len;
+      const char *id;
+      double mjd, flux, flux_err;
+      int band = 0;
+      gboolean detected;
+      const char *flag;
+      gsize flag_len;
+
+      if (!check_field_count (reader, f->n_header, error))
+        goto out;
+      id = lc_csv_reader_field (reader, f->column[COL_ID], &id_len);
+      if (id_len == 0)
+        {
+          field_error (reader, "object_id", "an object id", f->column[COL_ID], error);
+          goto out;
+        }
+      if (!parse_finite (reader, f, COL_MJD, &mjd, error)
+          || !parse_passband (reader, f, &band, error)
+          || !parse_finite (reader, f, COL_FLUX, &flux, error)
+          || !parse_finite (reader, f, COL_FLUX_ERR, &flux_err, error))
+        goto out;
+      flag = lc_csv_reader_field (reader, f->column[COL_DETECTED], &flag_len);
+      if (!parse_flag (flag, flag_len, &detected))
+        {
+          field_error (reader, "detected", "0 or 1", f->column[COL_DETECTED], error);
+          goto out;
+        }
+      if (!have_object || id_len != current_id->len || memcmp (id, current_id->str, id_len) != 0)
+        {
+          g_string_append_len (g_string_truncate (current_id, 0), id, (gssize) id_len);
+          lc_dataset_builder_begin_object_len (b, id, id_len, -1);
+          have_object = TRUE;
+        }
+      lc_dataset_builder_add_observation (b, mjd, (float) flux, (float) flux_err, band, detected);
+      if (++rows % PROGRESS_ROWS == 0 && !report_progress (reader, progress, user_data, error))
+        goto out;
+    }
+  if (local != NULL)
+    {
+      g_propagate_error (error, local);
+      goto out;
+    }
+  if (rows == 0)
+    {
+      g_set_error (error, LC_ERROR, LC_ERROR_FORMAT, "%s: no observations after the header",
+                   lc_csv_reader_name (reader));
+      goto out;
+    }
+  ok = report_progress (reader, progress, user_data, error);
+out:
+  g_string_free (current_id, TRUE);
+  return ok;
+}
+
+/* ---- metadata ---- */
+
+typedef struct
+{
+  int id_column;
+  int target_column;
+  int n_header;
+  GArray *meta_columns;  /* int: file column of each meta feature */
+} MetaLayout;
+
+static gboolean
+read_meta_header (LcCsvReader *reader, LcDatasetBuilder *b, MetaLayout *layout, GError **error)
+{
+  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) meta_names = g_ptr_array_new ();
+  const char *const *strv;
+
+  if (!header_names (reader, names, error))
+    return FALSE;
+  strv = (const char *const *) names->pdata;
+  layout->n_header = (int) names->len;
+  layout->id_column = lc_csv_find_column (strv, layout->n_header, "object_id");
+  layout->target_column = lc_csv_find_column (strv, layout->n_header, "target");
+  if (layout->id_column < 0)
+    {
+      g_set_error (error, LC_ERROR, LC_ERROR_FORMAT, "%s:%" G_GSIZE_FORMAT ": no “object_id” column",
+                   lc_csv_reader_name (reader), lc_csv_reader_line (reader));
+      return FALSE;
+    }
+  for (int i = 0; i < layout->n_header; i++)
+    if (i != layout->id_column && i != layout->target_column)
+      {
+        g_array_append_val (layout->meta_columns, i);
+        g_ptr_array_add (meta_names, g_ptr_array_index (names, i));
+      }
+  lc_dataset_builder_set_meta_names (b, (int) meta_names->len, (const char *const *) meta_names->pdata);
+  return TRUE;
+}
+
+static gboolean
+parse_target (LcCsvReader *reader, int column, int *class_id, GError **error)
+{
+  gsize len;
+  const char *text = lc_csv_reader_field (reader, column, &len);
+  gint64 number;
+  double nan_check;
+
+  /* unlabelled rows (a test set) may leave the target empty or nan */
+  if (len == 0 || (lc_parse_double (text, len, &nan_check) && isnan (nan_check)))
+    {
+      *class_id = -1;
+      return TRUE;
+    }
+  if (!lc_parse_int64 (text, len, &number) || number < 0 || number > G_MAXINT)
+    return field_error (reader, "target", "a class number", column, error);
+  *class_id = (int) number;
+  return TRUE;
+}
+
+static gboolean
+read_meta_row (LcCsvReader *reader, LcDatasetBuilder *b, const MetaLayout *layout, gsize object,
+               GError **error)
+{
+  for (guint k = 0; k < layout->meta_columns->len; k++)
+    {
+      int column = g_array_index (layout->meta_columns, int, k);
+      gsize len;
+      const char *text = lc_csv_reader_field (reader, column, &len);
+      double value = NAN;
+
+      if (len > 0 && !lc_parse_double (text, len, &value))
+        {
+          g_autofree char *shown = lc_describe_field (text, len);
+          g_set_error (error, LC_ERROR, LC_ERROR_FORMAT,
+                       "%s:%" G_GSIZE_FORMAT ": field %d of object “%s”: expected a number or nan, found “%s”",
+                       lc_csv_reader_name (reader), lc_csv_reader_line (reader), column + 1,
+                       lc_dataset_builder_object_id (b, object), shown);
+          return FALSE;
+        }
+      lc_dataset_builder_set_meta (b, object, (int) k, (float) value);
+    }
+  if (layout->target_column >= 0)
+    {
+      int class_id = -1;
+      if (!parse_target (reader, layout->target_column, &class_id, error))
+        return FALSE;
+      lc_dataset_builder_set_object_class (b, object, class_id);
+    }
+  return TRUE;
+}
+
+static gboolean
+report_missing_rows (LcDatasetBuilder *b, const guint8 *seen, const char *meta_name, GError **error)
+{
+  gsize n_objects = lc_dataset_builder_n_objects (b);
+  gsize missing = 0;
+  gssize first = -1;
+
+  for (gsize i = 0; i < n_objects; i++)
+    if (!seen[i])
+      {
+        missing++;
+        if (first < 0)
+          first = (gssize) i;
+      }
+  if (missing == 0)
+    return TRUE;
+  g_set_error (error, LC_ERROR, LC_ERROR_MISMATCH,
+               "%s: no metadata row for object “%s” (%" G_GSIZE_FORMAT " of %" G_GSIZE_FORMAT " objects missing)",
+               meta_name, lc_dataset_builder_object_id (b, (gsize) first), missing, n_objects);
+  return FALSE;
+}
+
+/* Reads a metadata CSV into the objects already read.  Rows of other objects
+ * are skipped (a metadata file may cover a whole survey).  Returns the number
+ * of objects matched, or -1 on error; when allow_none and nothing matched,
+ * returns 0 and leaves the builder without metadata. */
+static gssize
+read_metadata (LcDatasetBuilder *b, const char *meta_path, gboolean allow_none, GError **error)
+{
+  g_autoptr (LcCsvReader) reader = lc_csv_reader_open (meta_path, error);
+  MetaLayout layout = { -1, -1, 0, NULL };
+  gsize n_objects = lc_dataset_builder_n_objects (b);
+  g_autofree guint8 *seen = NULL;
+  gssize matched = 0;
+  GError *local = NULL;
+
+  if (reader == NULL)
+    return -1;
+  layout.meta_columns = g_array_new (FALSE, FALSE, sizeof (int));
+  seen = g_new0 (guint8, MAX (1, n_objects));
+  if (!read_meta_header (reader, b, &layout, error))
+    goto fail;
+  while (lc_csv_reader_next (reader, &local))
+    {
+      const char *id;
+      gssize object;
+
+      if (!check_field_count (reader, layout.n_header, error))
+        goto fail;
+      id = g_strstrip ((char *) lc_csv_reader_field (reader, layout.id_column, NULL));
+      object = lc_dataset_builder_find_object (b, id);
+      if (object < 0)
+        continue;
+      if (seen[object])
+        {
+          g_set_error (error, LC_ERROR, LC_ERROR_MISMATCH,
+                       "%s:%" G_GSIZE_FORMAT ": field “object_id”: object “%s” has a second metadata row",
+                       lc_csv_reader_name (reader), lc_csv_reader_line (reader), id);
+          goto fail;
+        }
+      seen[object] = 1;
+      matched++;
+      if (!read_meta_row (reader, b, &layout, (gsize) object, error))
+        goto fail;
+    }
+  if (local != NULL)
+    {
+      g_propagate_error (error, local);
+      goto fail;
+    }
+  if (matched == 0 && allow_none)
+    {
+      lc_dataset_builder_set_meta_names (b, 0, NULL);
+      g_array_unref (layout.meta_columns);
+      return 0;
+    }
+  if (!report_missing_rows (b, seen, lc_csv_reader_name (reader), error))
+    goto fail;
+  lc_dataset_builder_set_meta_path (b, meta_path);
+  g_array_unref (layout.meta_columns);
+  return matched;
+
+fail:
+  g_array_unref (layout.meta_columns);
+  return -1;
+}
+
+static int
+compare_paths (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(char *const *) a, *(char *const *) b);
+}
+
+/* Metadata files that may belong to csv_path, most likely first:
+ * X.csv -> X_metadata.csv, then any *_metadata*.csv in the same folder. */
+static GPtrArray *
+metadata_candidates (const char *csv_path)
+{
+  GPtrArray *candidates = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *dir = g_path_get_dirname (csv_path);
+  g_autofree char *base = g_path_get_basename (csv_path);
+  g_autofree char *stem = g_str_has_suffix (base, ".csv") ? g_strndup (base, strlen (base) - 4) : g_strdup (base);
+  g_autofree char *beside = g_strdup_printf ("%s/%s_metadata.csv", dir, stem);
+  g_autoptr (GDir) folder = g_dir_open (dir, 0, NULL);
+  g_autoptr (GPtrArray) others = g_ptr_array_new_with_free_func (g_free);
+  const char *name;
+
+  if (g_file_test (beside, G_FILE_TEST_IS_REGULAR))
+    g_ptr_array_add (candidates, g_strdup (beside));
+  while (folder != NULL && (name = g_dir_read_name (folder)) != NULL)
+    if (strstr (name, "_metadata") != NULL && g_str_has_suffix (name, ".csv")
+        && strcmp (name, base) != 0)
+      {
+        g_autofree char *path = g_build_filename (dir, name, NULL);
+        if (g_strcmp0 (path, beside) != 0)
+          g_ptr_array_add (others, g_steal_pointer (&path));
+      }
+  /* a stable order: directory listings are not */
+  g_ptr_array_sort (others, compare_paths);
+  for (guint i = 0; i < others->len; i++)
+    g_ptr_array_add (candidates, g_strdup (g_ptr_array_index (others, i)));
+  return candidates;
+}
+
+static gboolean
+find_metadata (LcDatasetBuilder *b, const char *csv_path, GError **error)
+{
+  g_autoptr (GPtrArray) candidates = metadata_candidates (csv_path);
+
+  for (guint i = 0; i < candidates->len; i++)
+    {
+      gssize matched = read_metadata (b, g_ptr_array_index (candidates, i), TRUE, error);
+      if (matched < 0)
+        return FALSE;
+      if (matched > 0)
+        return TRUE;
+    }
+  /* no metadata: unlabelled light curves, still usable for prediction */
+  g_debug ("%s: no metadata file matches its objects", csv_path);
+  return TRUE;
+}
+
+LcDataset *
+lc_load_plasticc (const char *csv_path, const char *meta_path,
+                  LcProgressFunc progress, gpointer user_data, GError **error)
+{
+  g_autoptr (LcDatasetBuilder) b = lc_dataset_builder_new (LC_SOURCE_PLASTICC, LC_VALUE_FLUX, csv_path);
+  PlasticcFile file = { NULL, { 0 }, 0 };
+  gboolean ok;
+
+  g_return_val_if_fail (csv_path != NULL, NULL);
+  file.reader = lc_csv_reader_open (csv_path, error);
+  if (file.reader == NULL)
+    return NULL;
+  lc_dataset_builder_set_bands (b, G_N_ELEMENTS (plasticc_bands), plasticc_bands);
+  ok = read_light_curve_header (&file, error)
+       && read_observations (b, &file, progress, user_data, error);
+  lc_csv_reader_free (file.reader);
+  if (!ok)
+    return NULL;
+
+  if (meta_path != NULL)
+    ok = read_metadata (b, meta_path, FALSE, error) >= 0;
+  else
+    ok = find_metadata (b, csv_path, error);
+  if (!ok)
+    return NULL;
+  return lc_dataset_builder_finish (b, error);
+}

@@ -1,0 +1,470 @@
+/* lc-format-ts.c: UEA/UCR time-series classification files (.ts).
+ *
+ * "#" comment lines, "@key value" headers up to "@data", then one case per
+ * line: dimensions separated by ':', values by ',' (or "(t,v)" pairs when
+ * @timeStamps is true), "?" for a missing value, and the class label last.
+ */
+#include "lc-format.h"
+#include "lc-csv.h"
+#include "lc-dataset-builder.h"
+
+#include <math.h>
+#include <string.h>
+
+#define PROGRESS_CASES 4096
+
+typedef struct
+{
+  LcCsvReader *reader;
+  LcDatasetBuilder *builder;
+  char *problem;
+  gboolean timestamps;
+  gboolean has_labels;
+  gboolean equal_length;
+  int dimensions;          /* 0 until known */
+  int series_length;       /* 0 when not given */
+  GPtrArray *labels;       /* declared class labels (char *) */
+  GArray *label_ids;       /* class id of each declared label */
+  gsize cases;
+  gsize missing;
+} TsFile;
+
+static gboolean
+ts_error (TsFile *f, GError **error, const char *format, ...) G_GNUC_PRINTF (3, 4);
+
+static gboolean
+ts_error (TsFile *f, GError **error, const char *format, ...)
+{
+  va_list args;
+  g_autofree char *message = NULL;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_set_error (error, LC_ERROR, LC_ERROR_FORMAT, "%s:%" G_GSIZE_FORMAT ": %s",
+               lc_csv_reader_name (f->reader), lc_csv_reader_line (f->reader), message);
+  return FALSE;
+}
+
+static gboolean
+parse_bool (const char *value, gboolean *out)
+{
+  if (g_ascii_strcasecmp (value, "true") == 0)
+    *out = TRUE;
+  else if (g_ascii_strcasecmp (value, "false") == 0)
+    *out = FALSE;
+  else
+    return FALSE;
+  return TRUE;
+}
+
+static gboolean
+parse_count (const char *value, int *out)
+{
+  gint64 n;
+
+  if (!lc_parse_int64 (value, strlen (value), &n) || n < 1 || n > 1000000)
+    return FALSE;
+  *out = (int) n;
+  return TRUE;
+}
+
+static gboolean
+parse_class_labels (TsFile *f, const char *value, GError **error)
+{
+  g_auto (GStrv) words = g_strsplit_set (value, " \t", -1);
+  gboolean flag;
+
+  if (words[0] == NULL || !parse_bool (words[0], &flag))
+    return ts_error (f, error, "@classLabel: expected true or false, found “%s”", value);
+  f->has_labels = flag;
+  for (int i = 1; words[i] != NULL; i++)
+    if (words[i][0] != '\0')
+      g_ptr_array_add (f->labels, g_strdup (words[i]));
+  if (flag && f->labels->len == 0)
+    return ts_error (f, error, "@classLabel true: expected the list of class labels");
+  return TRUE;
+}
+
+static gboolean
+read_header_line (TsFile *f, char *line, gboolean *data_follows, GError **error)
+{
+  char *key = line + 1;
+  char *value = key;
+  gboolean flag;
+
+  while (*value != '\0' && *value != ' ' && *value != '\t')
+    value++;
+  if (*value != '\0')
+    *value++ = '\0';
+  g_strstrip (value);
+
+  if (g_ascii_strcasecmp (key, "data") == 0)
+    *data_follows = TRUE;
+  else if (g_ascii_strcasecmp (key, "problemName") == 0)
+    {
+      g_free (f->problem);
+      f->problem = g_strdup (value);
+    }
+  else if (g_ascii_strcasecmp (key, "timeStamps") == 0)
+    {
+      if (!parse_bool (value, &f->timestamps))
+        return ts_error (f, error, "@timeStamps: expected true or false, found “%s”", value);
+    }
+  else if (g_ascii_strcasecmp (key, "missing") == 0 || g_ascii_strcasecmp (key, "univariate") == 0)
+    {
+      if (!parse_bool (value, &flag))
+        return ts_error (f, error, "@%s: expected true or false, found “%s”", key, value);
+      if (g_ascii_strcasecmp (key, "univariate") == 0 && flag && f->dimensions == 0)
+        f->dimensions = 1;
+    }
+  else if (g_ascii_strcasecmp (key, "equalLength") == 0)
+    {
+      if (!parse_bool (value, &f->equal_length))
+        return ts_error (f, error, "@equalLength: expected true or false, found “%s”", value);
+    }
+  else if (g_ascii_strcasecmp (key, "dimensions") == 0)
+    {
+      if (!parse_count (value, &f->dimensions) || f->dimensions > 255)
+        return ts_error (f, error, "@dimensions: expected a number 1..255, found “%s”", value);
+    }
+  else if (g_ascii_strcasecmp (key, "seriesLength") == 0)
+    {
+      if (!parse_count (value, &f->series_length))
+        return ts_error (f, error, "@seriesLength: expected a positive number, found “%s”", value);
+    }
+  else if (g_ascii_strcasecmp (key, "classLabel") == 0)
+    return parse_class_labels (f, value, error);
+  else if (g_ascii_strcasecmp (key, "targetLabel") == 0)
+    {
+      if (parse_bool (value, &flag) && flag)
+        return ts_error (f, error, "@targetLabel true: regression files are not supported (expected @classLabel)");
+    }
+  else
+    g_debug ("%s: ignoring header @%s", lc_csv_reader_name (f->reader), key);
+  return TRUE;
+}
+
+static gboolean
+is_lsst (const TsFile *f)
+{
+  return f->problem != NULL && g_ascii_strcasecmp (f->problem, "LSST") == 0;
+}
+
+/* LSST labels are PLAsTiCC class numbers; other problems name classes 0..K-1
+ * in the order @classLabel lists them. */
+static void
+declare_classes (TsFile *f)
+{
+  gboolean numeric = is_lsst (f);
+
+  for (guint i = 0; i < f->labels->len && numeric; i++)
+    {
+      const char *label = g_ptr_array_index (f->labels, i);
+      gint64 n;
+      if (!lc_parse_int64 (label, strlen (label), &n) || n < 0 || n > G_MAXINT)
+        numeric = FALSE;
+    }
+  for (guint i = 0; i < f->labels->len; i++)
+    {
+      const char *label = g_ptr_array_index (f->labels, i);
+      int id = (int) i;
+      if (numeric)
+        {
+          gint64 n = 0;
+          lc_parse_int64 (label, strlen (label), &n);
+          id = (int) n;
+          lc_dataset_builder_add_class (f->builder, id, lc_plasticc_class_name (id));
+        }
+      else
+        lc_dataset_builder_add_class (f->builder, id, label);
+      g_array_append_val (f->label_ids, id);
+    }
+}
+
+static void
+declare_bands (TsFile *f)
+{
+  static const char *const lsst[] = { "u", "g", "r", "i", "z", "y" };
+
+  if (f->dimensions == 6 && is_lsst (f))
+    lc_dataset_builder_set_bands (f->builder, 6, lsst);
+  else
+    for (int d = 0; d < f->dimensions; d++)
+      {
+        g_autofree char *name = g_strdup_printf ("dim%d", d);
+        lc_dataset_builder_add_band (f->builder, name);
+      }
+}
+
+static gboolean
+read_headers (TsFile *f, GError **error)
+{
+  gboolean data_follows = FALSE;
+  GError *local = NULL;
+
+  while (!data_follows)
+    {
+      gsize len;
+      char *line = lc_csv_reader_next_line (f->reader, &len, &local);
+      if (line == NULL)
+        {
+          if (local != NULL)
+            g_propagate_error (error, local);
+          else
+            g_set_error (error, LC_ERROR, LC_ERROR_FORMAT, "%s: no “@data” line (is this a .ts file?)",
+                         lc_csv_reader_name (f->reader));
+          return FALSE;
+        }
+      while (*line == ' ' || *line == '\t')
+        line++;
+      if (*line == '#' || *line == '\0')
+        continue;
+      if (*line != '@')
+        {
+          g_autofree char *shown = lc_describe_field (line, strlen (line));
+          return ts_error (f, error, "expected a “#” comment or an “@” header before @data, found “%s”", shown);
+        }
+      if (!read_header_line (f, line, &data_follows, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* ---- cases ---- */
+
+static gboolean
+value_error (TsFile *f, int dim, int index, const char *text, gsize len, const char *expected, GError **error)
+{
+  g_autofree char *shown = lc_describe_field (text, len);
+
+  return ts_error (f, error, "case %" G_GSIZE_FORMAT ", dimension %d, value %d: expected %s, found “%s”",
+                   f->cases + 1, dim + 1, index + 1, expected, shown);
+}
+
+/* "?" and NaN mark missing values. */
+static gboolean
+parse_value (const char *text, gsize len, double *value, gboolean *missing)
+{
+  const char *p = text, *end = text + len;
+
+  while (p < end && (*p == ' ' || *p == '\t'))
+    p++;
+  while (end > p && (end[-1] == ' ' || end[-1] == '\t'))
+    end--;
+  *missing = (end - p == 1 && *p == '?');
+  if (*missing)
+    return TRUE;
+  if (!lc_parse_double (p, (gsize) (end - p), value) || isinf (*value))
+    return FALSE;
+  *missing = isnan (*value);
+  return TRUE;
+}
+
+static gboolean
+add_value (TsFile *f, double time, double value, gboolean missing, int dim)
+{
+  if (missing)
+    f->missing++;
+  else
+    lc_dataset_builder_add_observation (f->builder, time, (float) value, NAN, dim, TRUE);
+  return TRUE;
+}
+
+/* "v1,v2,..." with time = step index. */
+static gboolean
+read_plain_dimension (TsFile *f, char *text, gsize len, int dim, int *n_values, GError **error)
+{
+  char *p = text, *end = text + len;
+  int index = 0;
+
+  for (;;)
+    {
+      char *comma = memchr (p, ',', (gsize) (end - p));
+      char *stop = comma != NULL ? comma : end;
+      double value = 0;
+      gboolean missing;
+
+      if (!parse_value (p, (gsize) (stop - p), &value, &missing))
+        return value_error (f, dim, index, p, (gsize) (stop - p), "a number or ?", error);
+      add_value (f, index, value, missing, dim);
+      index++;
+      if (comma == NULL)
+        break;
+      p = comma + 1;
+    }
+  *n_values = index;
+  return TRUE;
+}
+
+/* "(t1,v1),(t2,v2),..." */
+static gboolean
+read_stamped_dimension (TsFile *f, char *text, gsize len, int dim, int *n_values, GError **error)
+{
+  char *p = text, *end = text + len;
+  int index = 0;
+
+  while (p < end)
+    {
+      char *comma, *close;
+      double time, value = 0;
+      gboolean missing;
+
+      while (p < end && (*p == ' ' || *p == '\t' || (index > 0 && *p == ',')))
+        p++;
+      if (p == end)
+        break;
+      if (*p != '(' || (comma = memchr (p, ',', (gsize) (end - p))) == NULL
+          || (close = memchr (comma, ')', (gsize) (end - comma))) == NULL)
+        return value_error (f, dim, index, p, (gsize) (end - p), "a (time,value) pair", error);
+      if (!lc_parse_double (p + 1, (gsize) (comma - p - 1), &time) || !isfinite (time))
+        return value_error (f, dim, index, p + 1, (gsize) (comma - p - 1), "a time stamp number", error);
+      if (!parse_value (comma + 1, (gsize) (close - comma - 1), &value, &missing))
+        return value_error (f, dim, index, comma + 1, (gsize) (close - comma - 1), "a number or ?", error);
+      add_value (f, time, value, missing, dim);
+      index++;
+      p = close + 1;
+    }
+  if (index == 0)
+    return value_error (f, dim, 0, text, len, "at least one (time,value) pair", error);
+  *n_values = index;
+  return TRUE;
+}
+
+static gboolean
+read_label (TsFile *f, char *text, int *class_id, GError **error)
+{
+  g_strstrip (text);
+  for (guint i = 0; i < f->labels->len; i++)
+    if (strcmp (g_ptr_array_index (f->labels, i), text) == 0)
+      {
+        *class_id = g_array_index (f->label_ids, int, i);
+        return TRUE;
+      }
+  {
+    g_autofree char *shown = lc_describe_field (text, strlen (text));
+    return ts_error (f, error, "case %" G_GSIZE_FORMAT ": class label “%s” is not one of @classLabel",
+                     f->cases + 1, shown);
+  }
+}
+
+static gboolean
+read_case (TsFile *f, char *line, gsize len, GError **error)
+{
+  g_autofree char *id = g_strdup_printf ("%" G_GSIZE_FORMAT, f->cases);
+  int n_parts = 1;
+  int class_id = -1;
+  char *p = line;
+
+  for (gsize i = 0; i < len; i++)
+    n_parts += line[i] == ':';
+  if (f->dimensions == 0)
+    {
+      /* no @dimensions header: the first case tells */
+      f->dimensions = MIN (255, n_parts - (f->has_labels ? 1 : 0));
+      if (f->dimensions < 1)
+        return ts_error (f, error, "case 1: expected at least one dimension before the label");
+      declare_bands (f);
+    }
+  if (n_parts != f->dimensions + (f->has_labels ? 1 : 0))
+    return ts_error (f, error, "case %" G_GSIZE_FORMAT ": expected %d dimensions%s separated by “:”, found %d fields",
+                     f->cases + 1, f->dimensions, f->has_labels ? " and a class label" : "", n_parts);
+  if (f->has_labels)
+    {
+      char *last = strrchr (line, ':');
+      if (!read_label (f, last + 1, &class_id, error))
+        return FALSE;
+      *last = '\0';
+      len = (gsize) (last - line);
+    }
+  lc_dataset_builder_begin_object (f->builder, id, class_id);
+  for (int d = 0; d < f->dimensions; d++)
+    {
+      char *colon = memchr (p, ':', len - (gsize) (p - line));
+      char *stop = colon != NULL ? colon : line + len;
+      int n_values = 0;
+      gboolean ok = f->timestamps
+                    ? read_stamped_dimension (f, p, (gsize) (stop - p), d, &n_values, error)
+                    : read_plain_dimension (f, p, (gsize) (stop - p), d, &n_values, error);
+      if (!ok)
+        return FALSE;
+      if (f->equal_length && f->series_length > 0 && n_values != f->series_length)
+        return ts_error (f, error, "case %" G_GSIZE_FORMAT ", dimension %d: expected %d values (@seriesLength), found %d",
+                         f->cases + 1, d + 1, f->series_length, n_values);
+      p = stop + 1;
+    }
+  f->cases++;
+  return TRUE;
+}
+
+static gboolean
+read_cases (TsFile *f, LcProgressFunc progress, gpointer user_data, GError **error)
+{
+  GError *local = NULL;
+  gsize len;
+  char *line;
+
+  while ((line = lc_csv_reader_next_line (f->reader, &len, &local)) != NULL)
+    {
+      if (line[0] == '#')
+        continue;
+      if (!read_case (f, line, len, error))
+        return FALSE;
+      if (f->cases % PROGRESS_CASES == 0 && progress != NULL
+          && !progress (lc_csv_reader_fraction (f->reader), user_data))
+        {
+          g_set_error (error, LC_ERROR, LC_ERROR_CANCELLED, "%s: loading cancelled", lc_csv_reader_name (f->reader));
+          return FALSE;
+        }
+    }
+  if (local != NULL)
+    {
+      g_propagate_error (error, local);
+      return FALSE;
+    }
+  if (f->cases == 0)
+    {
+      g_set_error (error, LC_ERROR, LC_ERROR_FORMAT, "%s: no cases after @data", lc_csv_reader_name (f->reader));
+      return FALSE;
+    }
+  if (progress != NULL && !progress (1.0, user_data))
+    {
+      g_set_error (error, LC_ERROR, LC_ERROR_CANCELLED, "%s: loading cancelled", lc_csv_reader_name (f->reader));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+LcDataset *
+lc_load_ts (const char *ts_path, LcProgressFunc progress, gpointer user_data, GError **error)
+{
+  g_autoptr (LcDatasetBuilder) b = NULL;
+  TsFile f = { 0 };
+  gboolean ok;
+
+  g_return_val_if_fail (ts_path != NULL, NULL);
+  f.reader = lc_csv_reader_open (ts_path, error);
+  if (f.reader == NULL)
+    return NULL;
+  b = lc_dataset_builder_new (LC_SOURCE_TS, LC_VALUE_FLUX, ts_path);
+  f.builder = b;
+  f.labels = g_ptr_array_new_with_free_func (g_free);
+  f.label_ids = g_array_new (FALSE, FALSE, sizeof (int));
+  ok = read_headers (&f, error);
+  if (ok)
+    {
+      lc_dataset_builder_set_on_grid (b, !f.timestamps);
+      declare_classes (&f);
+      if (f.dimensions > 0)
+        declare_bands (&f);
+      ok = read_cases (&f, progress, user_data, error);
+    }
+  lc_dataset_builder_add_skipped (b, f.missing);
+  lc_csv_reader_free (f.reader);
+  g_free (f.problem);
+  g_ptr_array_unref (f.labels);
+  g_array_unref (f.label_ids);
+  if (!ok)
+    return NULL;
+  return lc_dataset_builder_finish (b, error);
+}

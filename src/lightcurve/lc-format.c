@@ -1,0 +1,191 @@
+/* lc-format.c: which reader a path needs, and the one entry point lc_load */
+#include "lc-format.h"
+#include "lc-csv.h"
+#include "lc-simulate.h"
+
+#include <string.h>
+
+const char *
+lc_format_name (LcFormat format)
+{
+  switch (format)
+    {
+    case LC_FORMAT_AUTO: return "auto";
+    case LC_FORMAT_PLASTICC: return "PLAsTiCC CSV";
+    case LC_FORMAT_CSV: return "CSV";
+    case LC_FORMAT_CSV_FOLDER: return "folder of CSV files";
+    case LC_FORMAT_TS: return "UEA/UCR .ts";
+    case LC_FORMAT_NPY: return "NumPy .npy";
+    case LC_FORMAT_SIMULATED: return "simulated";
+    default: return "unknown";
+    }
+}
+
+GStrv
+lc_csv_read_header (const char *csv_path, GError **error)
+{
+  g_autoptr (LcCsvReader) reader = lc_csv_reader_open (csv_path, error);
+  g_autoptr (GStrvBuilder) names = g_strv_builder_new ();
+  GError *local = NULL;
+
+  if (reader == NULL)
+    return NULL;
+  if (!lc_csv_reader_next (reader, &local))
+    {
+      if (local == NULL)
+        g_set_error (error, LC_ERROR, LC_ERROR_FORMAT, "%s: the file is empty (expected a header line)",
+                     lc_csv_reader_name (reader));
+      else
+        g_propagate_error (error, local);
+      return NULL;
+    }
+  for (int i = 0; i < lc_csv_reader_n_fields (reader); i++)
+    {
+      g_autofree char *name = g_strstrip (g_strdup (lc_csv_reader_field (reader, i, NULL)));
+      g_strv_builder_add (names, name);
+    }
+  return g_strv_builder_end (names);
+}
+
+static gboolean
+header_is_plasticc (const char *csv_path)
+{
+  g_auto (GStrv) names = lc_csv_read_header (csv_path, NULL);
+  const char *const required[] = { "object_id", "mjd", "passband", "flux" };
+  int n;
+
+  if (names == NULL)
+    return FALSE;
+  n = (int) g_strv_length (names);
+  for (guint i = 0; i < G_N_ELEMENTS (required); i++)
+    if (lc_csv_find_column ((const char *const *) names, n, required[i]) < 0)
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+folder_has_suffix (const char *dir, const char *suffix)
+{
+  g_autoptr (GDir) folder = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (folder != NULL && (name = g_dir_read_name (folder)) != NULL)
+    if (g_str_has_suffix (name, suffix))
+      return TRUE;
+  return FALSE;
+}
+
+LcFormat
+lc_format_detect (const char *path)
+{
+  g_return_val_if_fail (path != NULL, LC_FORMAT_AUTO);
+
+  if (g_str_has_prefix (path, "sim:"))
+    return LC_FORMAT_SIMULATED;
+  if (g_file_test (path, G_FILE_TEST_IS_DIR))
+    {
+      g_autofree char *sub = g_build_filename (path, "light-curves", NULL);
+      if (folder_has_suffix (path, "_time_features.npy"))
+        return LC_FORMAT_NPY;
+      if (folder_has_suffix (path, ".csv") || g_file_test (sub, G_FILE_TEST_IS_DIR))
+        return LC_FORMAT_CSV_FOLDER;
+      return LC_FORMAT_AUTO;
+    }
+  if (g_str_has_suffix (path, ".ts") || g_str_has_suffix (path, ".TS"))
+    return LC_FORMAT_TS;
+  if (g_str_has_suffix (path, ".npy"))
+    return LC_FORMAT_NPY;
+  if (g_str_has_suffix (path, ".csv") || g_str_has_suffix (path, ".CSV"))
+    return header_is_plasticc (path) ? LC_FORMAT_PLASTICC : LC_FORMAT_CSV;
+  return LC_FORMAT_AUTO;
+}
+
+/* "sim:N" or "sim:N:SEED" */
+static LcDataset *
+load_simulated (const char *path, LcProgressFunc progress, gpointer user_data, GError **error)
+{
+  g_auto (GStrv) parts = g_strsplit (path + strlen ("sim:"), ":", 3);
+  LcSimulateOptions options;
+  gint64 n = 0;
+  gint64 seed = 0;
+  guint n_parts = g_strv_length (parts);
+
+  lc_simulate_options_default (&options);
+  if (n_parts < 1 || n_parts > 2
+      || !lc_parse_int64 (parts[0], strlen (parts[0]), &n) || n < 1 || n > 10000000
+      || (n_parts == 2 && (!lc_parse_int64 (parts[1], strlen (parts[1]), &seed) || seed < 0)))
+    {
+      g_set_error (error, LC_ERROR, LC_ERROR_FORMAT,
+                   "%s: expected “sim:N” or “sim:N:SEED” with N objects (1 to 10000000)", path);
+      return NULL;
+    }
+  options.n_objects = (int) n;
+  if (n_parts == 2)
+    options.seed = (guint64) seed;
+  return lc_simulate (&options, progress, user_data, error);
+}
+
+static LcDataset *
+load_general_csv (const char *path, const LcCsvMapping *mapping,
+                  LcProgressFunc progress, gpointer user_data, GError **error)
+{
+  g_autoptr (LcCsvMapping) guessed = NULL;
+
+  if (mapping == NULL)
+    {
+      g_auto (GStrv) names = lc_csv_read_header (path, error);
+      if (names == NULL)
+        return NULL;
+      guessed = lc_csv_mapping_guess ((const char *const *) names);
+      if (guessed == NULL || guessed->object_column == NULL)
+        {
+          g_autofree char *joined = g_strjoinv (",", names);
+          g_set_error (error, LC_ERROR, LC_ERROR_FORMAT,
+                       "%s:1: not a PLAsTiCC file (object_id,mjd,passband,flux,...); choose the columns "
+                       "for object, time, band, value and error among: %s", path, joined);
+          return NULL;
+        }
+      mapping = guessed;
+    }
+  return lc_load_csv (path, mapping, progress, user_data, error);
+}
+
+LcDataset *
+lc_load (const char *path, const LcLoadOptions *options,
+         LcProgressFunc progress, gpointer user_data, GError **error)
+{
+  static const LcLoadOptions defaults = { LC_FORMAT_AUTO, NULL, NULL, NULL, NULL };
+  LcFormat format;
+
+  g_return_val_if_fail (path != NULL, NULL);
+  if (options == NULL)
+    options = &defaults;
+  format = options->format != LC_FORMAT_AUTO ? options->format : lc_format_detect (path);
+  if (format != LC_FORMAT_SIMULATED && !g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      g_set_error (error, LC_ERROR, LC_ERROR_OPEN, "%s: no such file or folder", path);
+      return NULL;
+    }
+
+  switch (format)
+    {
+    case LC_FORMAT_PLASTICC:
+      return lc_load_plasticc (path, options->meta_path, progress, user_data, error);
+    case LC_FORMAT_CSV:
+      return load_general_csv (path, options->mapping, progress, user_data, error);
+    case LC_FORMAT_CSV_FOLDER:
+      return lc_load_csv_folder (path, options->mapping, options->labels_path, progress, user_data, error);
+    case LC_FORMAT_TS:
+      return lc_load_ts (path, progress, user_data, error);
+    case LC_FORMAT_NPY:
+      return lc_load_npy (path, options->npy_split, progress, user_data, error);
+    case LC_FORMAT_SIMULATED:
+      return load_simulated (path, progress, user_data, error);
+    case LC_FORMAT_AUTO:
+    default:
+      g_set_error (error, LC_ERROR, LC_ERROR_FORMAT,
+                   "%s: unknown format (expected a .csv, a .ts, a folder of .npy or .csv files, or sim:N)",
+                   path);
+      return NULL;
+    }
+}

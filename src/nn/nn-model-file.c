@@ -1,0 +1,2178 @@
+/* nn-model-file.c: reading, checking, writing and building model documents
+ * (DESIGN §5).  Reading is strict: every member is checked for its type and
+ * range, unknown members are refused, and every message names the file, the
+ * place in the document and what was expected.  Writing uses our own small
+ * JSON writer so numbers come out as people wrote them ("0.2", not
+ * "0.20000000298023224") and long lists (layers, weights) stay one entry a line. */
+#include "nn-model-file.h"
+
+#include <stdio.h>
+#include <math.h>
+#include <stdarg.h>
+#include <string.h>
+
+/* Limits that keep a hostile file from asking for absurd allocations. */
+#define MAX_UNITS        65536
+#define MAX_FEATURES     65536
+#define MAX_STEPS        (1 << 20)
+#define MAX_KERNEL       4096
+#define MAX_TENSOR_SIZE  ((size_t) 1 << 28)
+#define MAX_LAYERS       1024
+
+/* ------------------------------------------------------------------ */
+/* small helpers shared by reading and writing                         */
+
+static const char *const balance_names[] = {
+  [NN_BALANCE_NONE] = "none",
+  [NN_BALANCE_WEIGHTS] = "weights",
+  [NN_BALANCE_RESAMPLE] = "resample",
+};
+
+const char *
+nn_balance_to_string (NnBalance balance)
+{
+  if ((int) balance < 0 || (guint) balance >= G_N_ELEMENTS (balance_names))
+    return "none";
+  return balance_names[balance];
+}
+
+gboolean
+nn_balance_from_string (const char *name, NnBalance *balance)
+{
+  for (guint i = 0; name != NULL && i < G_N_ELEMENTS (balance_names); i++)
+    if (strcmp (balance_names[i], name) == 0)
+      {
+        *balance = (NnBalance) i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+void
+nn_training_spec_default (NnTrainingSpec *spec)
+{
+  memset (spec, 0, sizeof *spec);
+  nn_train_config_default (&spec->train);
+  spec->train.loss.class_weights = NULL;
+  spec->balance = NN_BALANCE_NONE;
+  spec->val_fraction = 0.2f;
+}
+
+static const char *
+kind_name (NnLayerKind kind)
+{
+  const NnLayerOps *ops = nn_layer_ops_for_kind (kind);
+  return ops != NULL ? ops->name : "?";
+}
+
+static char *
+shape_to_string (int ndim, const int *shape)
+{
+  GString *s = g_string_new ("[");
+  for (int i = 0; i < ndim; i++)
+    g_string_append_printf (s, i > 0 ? ", %d" : "%d", shape[i]);
+  g_string_append_c (s, ']');
+  return g_string_free (s, FALSE);
+}
+
+static void
+layer_spec_clear (gpointer p)
+{
+  NnLayerSpec *spec = p;
+  g_clear_pointer (&spec->label, g_free);
+}
+
+static void
+class_spec_clear (gpointer p)
+{
+  NnClassSpec *c = p;
+  g_clear_pointer (&c->name, g_free);
+}
+
+static void
+tensor_data_free (gpointer p)
+{
+  NnTensorData *t = p;
+  if (t == NULL)
+    return;
+  g_free (t->name);
+  g_free (t->data);
+  g_free (t);
+}
+
+static NnTensorData *
+tensor_data_new (int layer, const char *name, int ndim, const int *shape, const float *data)
+{
+  NnTensorData *t = g_new0 (NnTensorData, 1);
+  t->layer = layer;
+  t->name = g_strdup (name);
+  t->ndim = ndim;
+  t->size = 1;
+  for (int i = 0; i < ndim; i++)
+    {
+      t->shape[i] = shape[i];
+      t->size *= (size_t) shape[i];
+    }
+  t->data = data != NULL ? g_memdup2 (data, t->size * sizeof (float)) : g_new0 (float, t->size);
+  return t;
+}
+
+NnModelDoc *
+nn_model_doc_new (void)
+{
+  NnModelDoc *doc = g_new0 (NnModelDoc, 1);
+  doc->source = g_strdup ("model");
+  doc->name = g_strdup ("");
+  doc->description = g_strdup ("");
+  doc->layers = g_array_new (FALSE, TRUE, sizeof (NnLayerSpec));
+  g_array_set_clear_func (doc->layers, layer_spec_clear);
+  doc->classes = g_array_new (FALSE, TRUE, sizeof (NnClassSpec));
+  g_array_set_clear_func (doc->classes, class_spec_clear);
+  nn_training_spec_default (&doc->training);
+  doc->history = g_array_new (FALSE, TRUE, sizeof (NnEpochStats));
+  doc->weights = g_ptr_array_new_with_free_func (tensor_data_free);
+  doc->state = g_ptr_array_new_with_free_func (tensor_data_free);
+  return doc;
+}
+
+void
+nn_model_doc_free (NnModelDoc *doc)
+{
+  if (doc == NULL)
+    return;
+  g_free (doc->source);
+  g_free (doc->name);
+  g_free (doc->description);
+  g_array_unref (doc->layers);
+  g_array_unref (doc->classes);
+  g_clear_pointer (&doc->preprocessing, json_node_unref);
+  g_array_unref (doc->history);
+  g_ptr_array_unref (doc->weights);
+  g_ptr_array_unref (doc->state);
+  g_clear_pointer (&doc->extra, json_node_unref);
+  g_free (doc);
+}
+
+NnLayerSpec *
+nn_model_doc_add_layer (NnModelDoc *doc, NnLayerKind kind, const NnLayerConfig *cfg,
+                        const char *label)
+{
+  NnLayerSpec spec = { 0 };
+  spec.kind = kind;
+  if (cfg != NULL)
+    spec.cfg = *cfg;
+  else
+    nn_layer_config_default (&spec.cfg);
+  spec.label = g_strdup (label);
+  g_array_append_val (doc->layers, spec);
+  return &g_array_index (doc->layers, NnLayerSpec, doc->layers->len - 1);
+}
+
+void
+nn_model_doc_set_classes (NnModelDoc *doc, int n_classes, const int *ids,
+                          const char *const *names)
+{
+  g_array_set_size (doc->classes, 0);
+  for (int c = 0; c < n_classes; c++)
+    {
+      NnClassSpec spec;
+      spec.id = ids != NULL ? ids[c] : c;
+      spec.name = names != NULL && names[c] != NULL ? g_strdup (names[c])
+                                                    : g_strdup_printf ("class %d", spec.id);
+      g_array_append_val (doc->classes, spec);
+    }
+}
+
+void
+nn_model_doc_clear_weights (NnModelDoc *doc)
+{
+  g_ptr_array_set_size (doc->weights, 0);
+  g_ptr_array_set_size (doc->state, 0);
+  g_array_set_size (doc->history, 0);
+}
+
+void
+nn_model_doc_set_history (NnModelDoc *doc, const NnHistory *history)
+{
+  g_array_set_size (doc->history, 0);
+  if (history != NULL && history->epochs != NULL)
+    g_array_append_vals (doc->history, history->epochs->data, history->epochs->len);
+}
+
+/* ------------------------------------------------------------------ */
+/* which fields each layer kind takes                                  */
+
+typedef enum
+{
+  LF_UNITS = 1 << 0,
+  LF_ACTIVATION = 1 << 1,
+  LF_RETURN_SEQUENCES = 1 << 2,
+  LF_BIDIRECTIONAL = 1 << 3,
+  LF_KERNEL_SIZE = 1 << 4,
+  LF_STRIDE = 1 << 5,
+  LF_DILATION = 1 << 6,
+  LF_PADDING = 1 << 7,
+  LF_POOL_SIZE = 1 << 8,
+  LF_RATE = 1 << 9,
+  LF_MOMENTUM = 1 << 10,
+  LF_EPSILON = 1 << 11,
+  LF_NEGATIVE_SLOPE = 1 << 12,
+  LF_ELU_ALPHA = 1 << 13,
+  LF_USE_BIAS = 1 << 14,
+} LayerField;
+
+/* In the order they are written. */
+static const struct
+{
+  LayerField bit;
+  const char *name;
+} layer_fields[] = {
+  { LF_UNITS, "units" },
+  { LF_ACTIVATION, "activation" },
+  { LF_RETURN_SEQUENCES, "return_sequences" },
+  { LF_BIDIRECTIONAL, "bidirectional" },
+  { LF_KERNEL_SIZE, "kernel_size" },
+  { LF_POOL_SIZE, "pool_size" },
+  { LF_STRIDE, "stride" },
+  { LF_DILATION, "dilation" },
+  { LF_PADDING, "padding" },
+  { LF_RATE, "rate" },
+  { LF_MOMENTUM, "momentum" },
+  { LF_EPSILON, "epsilon" },
+  { LF_NEGATIVE_SLOPE, "negative_slope" },
+  { LF_ELU_ALPHA, "elu_alpha" },
+  { LF_USE_BIAS, "use_bias" },
+};
+
+#define LF_ACT_PARAMS (LF_ACTIVATION | LF_NEGATIVE_SLOPE | LF_ELU_ALPHA)
+#define LF_RECURRENT (LF_UNITS | LF_RETURN_SEQUENCES | LF_BIDIRECTIONAL | LF_USE_BIAS)
+
+/* Follows the comments on NnLayerConfig in nn-layer.h. */
+static const guint kind_fields[NN_LAYER_N_KINDS] = {
+  [NN_LAYER_DENSE] = LF_UNITS | LF_ACT_PARAMS | LF_USE_BIAS,
+  [NN_LAYER_ACTIVATION] = LF_ACT_PARAMS,
+  [NN_LAYER_SIMPLE_RNN] = LF_RECURRENT | LF_ACT_PARAMS,
+  [NN_LAYER_LSTM] = LF_RECURRENT,
+  [NN_LAYER_GRU] = LF_RECURRENT,
+  [NN_LAYER_CONV1D] = LF_UNITS | LF_ACT_PARAMS | LF_KERNEL_SIZE | LF_STRIDE | LF_DILATION
+                      | LF_PADDING | LF_USE_BIAS,
+  [NN_LAYER_MAX_POOL1D] = LF_POOL_SIZE | LF_STRIDE | LF_PADDING,
+  [NN_LAYER_AVG_POOL1D] = LF_POOL_SIZE | LF_STRIDE | LF_PADDING,
+  [NN_LAYER_GLOBAL_MAX_POOL] = 0,
+  [NN_LAYER_GLOBAL_AVG_POOL] = 0,
+  [NN_LAYER_FLATTEN] = 0,
+  [NN_LAYER_DROPOUT] = LF_RATE,
+  [NN_LAYER_BATCH_NORM] = LF_MOMENTUM | LF_EPSILON,
+  [NN_LAYER_CONCAT_METADATA] = 0,
+};
+
+static guint
+layer_field_bit (const char *name)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (layer_fields); i++)
+    if (strcmp (layer_fields[i].name, name) == 0)
+      return layer_fields[i].bit;
+  return 0;
+}
+
+static char *
+layer_fields_list (NnLayerKind kind)
+{
+  GString *s = g_string_new ("type");
+  for (guint i = 0; i < G_N_ELEMENTS (layer_fields); i++)
+    if (kind_fields[kind] & layer_fields[i].bit)
+      g_string_append_printf (s, ", %s", layer_fields[i].name);
+  g_string_append (s, ", label");
+  return g_string_free (s, FALSE);
+}
+
+static char *
+layer_kinds_list (void)
+{
+  GString *s = g_string_new (NULL);
+  for (int k = 0; k < NN_LAYER_N_KINDS; k++)
+    g_string_append_printf (s, k > 0 ? ", %s" : "%s", kind_name (k));
+  return g_string_free (s, FALSE);
+}
+
+static char *
+activations_list (void)
+{
+  GString *s = g_string_new (NULL);
+  for (int a = NN_ACT_LINEAR; a <= NN_ACT_SOFTMAX; a++)
+    g_string_append_printf (s, a > 0 ? ", %s" : "%s", nn_activation_to_string (a));
+  return g_string_free (s, FALSE);
+}
+
+/* ------------------------------------------------------------------ */
+/* reading: errors                                                     */
+
+typedef struct
+{
+  const char *source;
+} Reader;
+
+static void G_GNUC_PRINTF (5, 6)
+fail (GError **error, int code, const Reader *r, const char *place, const char *format, ...)
+{
+  va_list ap;
+  g_autofree char *what = NULL;
+  va_start (ap, format);
+  what = g_strdup_vprintf (format, ap);
+  va_end (ap);
+  if (place != NULL && place[0] != '\0')
+    g_set_error (error, NN_ERROR, code, "%s: %s: %s", r->source, place, what);
+  else
+    g_set_error (error, NN_ERROR, code, "%s: %s", r->source, what);
+}
+
+#define FAIL(error, r, place, ...) fail (error, NN_ERROR_FILE, r, place, __VA_ARGS__)
+
+/* A short description of what the file has, for "found ..." */
+static char *
+describe_node (JsonNode *node)
+{
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return g_strdup ("null");
+  if (JSON_NODE_HOLDS_ARRAY (node))
+    return g_strdup ("a list");
+  if (JSON_NODE_HOLDS_OBJECT (node))
+    return g_strdup ("an object");
+  switch (json_node_get_value_type (node))
+    {
+    case G_TYPE_INT64:
+      return g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (node));
+    case G_TYPE_DOUBLE:
+      return g_strdup_printf ("%g", json_node_get_double (node));
+    case G_TYPE_BOOLEAN:
+      return g_strdup (json_node_get_boolean (node) ? "true" : "false");
+    case G_TYPE_STRING:
+      {
+        const char *text = json_node_get_string (node);
+        if (g_utf8_strlen (text, -1) > 40)
+          {
+            g_autofree char *start = g_utf8_substring (text, 0, 37);
+            return g_strdup_printf ("the text “%s...”", start);
+          }
+        return g_strdup_printf ("the text “%s”", text);
+      }
+    default:
+      return g_strdup ("a value of unknown type");
+    }
+}
+
+static gboolean
+node_number (JsonNode *node, double *out)
+{
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
+    return FALSE;
+  switch (json_node_get_value_type (node))
+    {
+    case G_TYPE_INT64:
+      *out = (double) json_node_get_int (node);
+      return TRUE;
+    case G_TYPE_DOUBLE:
+      *out = json_node_get_double (node);
+      return TRUE;
+    default:
+      return FALSE;
+    }
+}
+
+static gboolean G_GNUC_PRINTF (6, 7)
+field_fail (GError **error, const Reader *r, const char *place, const char *field,
+            JsonNode *found, const char *format, ...)
+{
+  va_list ap;
+  g_autofree char *what = NULL;
+  g_autofree char *found_text = NULL;
+  va_start (ap, format);
+  what = g_strdup_vprintf (format, ap);
+  va_end (ap);
+  if (found != NULL)
+    {
+      found_text = describe_node (found);
+      FAIL (error, r, place, "field “%s”: %s, found %s", field, what, found_text);
+    }
+  else
+    FAIL (error, r, place, "field “%s”: %s", field, what);
+  return FALSE;
+}
+
+/* Refuses members that are not in allowed (NULL-terminated). */
+static gboolean
+check_members (const Reader *r, JsonObject *obj, const char *place, const char *const *allowed,
+               GError **error)
+{
+  g_autoptr (GList) members = json_object_get_members (obj);
+  for (GList *l = members; l != NULL; l = l->next)
+    {
+      const char *name = l->data;
+      if (!g_strv_contains (allowed, name))
+        {
+          g_autofree char *known = g_strjoinv (", ", (char **) allowed);
+          FAIL (error, r, place, "unknown field “%s” (known fields: %s)", name, known);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+static gboolean
+require_member (const Reader *r, JsonObject *obj, const char *place, const char *field,
+                GError **error)
+{
+  if (json_object_has_member (obj, field))
+    return TRUE;
+  FAIL (error, r, place, "required field “%s” is missing", field);
+  return FALSE;
+}
+
+/* ------------------------------------------------------------------ */
+/* reading: typed fields (absent fields leave *out unchanged)          */
+
+static gboolean
+read_int (const Reader *r, JsonObject *obj, const char *place, const char *field,
+          int min, int max, int *out, GError **error)
+{
+  JsonNode *node;
+  double v;
+  if (!json_object_has_member (obj, field))
+    return TRUE;
+  node = json_object_get_member (obj, field);
+  if (!node_number (node, &v) || !isfinite (v) || v != floor (v) || v < min)
+    {
+      if (min == 1)
+        return field_fail (error, r, place, field, node, "expected a positive whole number");
+      if (min == 0)
+        return field_fail (error, r, place, field, node, "expected a whole number, 0 or more");
+      return field_fail (error, r, place, field, node, "expected a whole number, %d or more", min);
+    }
+  if (v > max)
+    return field_fail (error, r, place, field, node, "expected a whole number no larger than %d", max);
+  *out = (int) v;
+  return TRUE;
+}
+
+typedef enum
+{
+  RANGE_ANY,          /* any finite number */
+  RANGE_POSITIVE,     /* > 0 */
+  RANGE_NON_NEGATIVE, /* >= 0 */
+  RANGE_UNIT_OPEN,    /* [0, 1) */
+  RANGE_UNIT,         /* [0, 1] */
+  RANGE_UNIT_POSITIVE /* (0, 1] */
+} Range;
+
+static const char *
+range_words (Range range)
+{
+  switch (range)
+    {
+    case RANGE_POSITIVE:
+      return "a number greater than 0";
+    case RANGE_NON_NEGATIVE:
+      return "a number, 0 or more";
+    case RANGE_UNIT_OPEN:
+      return "a number from 0 up to (not including) 1";
+    case RANGE_UNIT:
+      return "a number from 0 to 1";
+    case RANGE_UNIT_POSITIVE:
+      return "a number greater than 0 and at most 1";
+    case RANGE_ANY:
+    default:
+      return "a finite number";
+    }
+}
+
+static gboolean
+in_range (double v, Range range)
+{
+  if (!isfinite (v))
+    return FALSE;
+  switch (range)
+    {
+    case RANGE_POSITIVE:
+      return v > 0;
+    case RANGE_NON_NEGATIVE:
+      return v >= 0;
+    case RANGE_UNIT_OPEN:
+      return v >= 0 && v < 1;
+    case RANGE_UNIT:
+      return v >= 0 && v <= 1;
+    case RANGE_UNIT_POSITIVE:
+      return v > 0 && v <= 1;
+    case RANGE_ANY:
+    default:
+      return TRUE;
+    }
+}
+
+static gboolean
+read_double (const Reader *r, JsonObject *obj, const char *place, const char *field,
+             Range range, double *out, GError **error)
+{
+  JsonNode *node;
+  double v;
+  if (!json_object_has_member (obj, field))
+    return TRUE;
+  node = json_object_get_member (obj, field);
+  if (!node_number (node, &v) || !in_range (v, range) || !isfinite ((float) v))
+    return field_fail (error, r, place, field, node, "expected %s", range_words (range));
+  *out = v;
+  return TRUE;
+}
+
+static gboolean
+read_float (const Reader *r, JsonObject *obj, const char *place, const char *field,
+            Range range, float *out, GError **error)
+{
+  double v = *out;
+  if (!read_double (r, obj, place, field, range, &v, error))
+    return FALSE;
+  *out = (float) v;
+  return TRUE;
+}
+
+/* A history number: finite, or null for "not measured" (NaN). */
+static gboolean
+read_double_or_null (const Reader *r, JsonObject *obj, const char *place, const char *field,
+                     double *out, GError **error)
+{
+  if (json_object_has_member (obj, field) && JSON_NODE_HOLDS_NULL (json_object_get_member (obj, field)))
+    {
+      *out = NAN;
+      return TRUE;
+    }
+  return read_double (r, obj, place, field, RANGE_ANY, out, error);
+}
+
+static gboolean
+read_bool (const Reader *r, JsonObject *obj, const char *place, const char *field,
+           gboolean *out, GError **error)
+{
+  JsonNode *node;
+  if (!json_object_has_member (obj, field))
+    return TRUE;
+  node = json_object_get_member (obj, field);
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
+    return field_fail (error, r, place, field, node, "expected true or false");
+  *out = json_node_get_boolean (node);
+  return TRUE;
+}
+
+/* *out points into the document (valid while the parser lives). */
+static gboolean
+read_string (const Reader *r, JsonObject *obj, const char *place, const char *field,
+             const char **out, GError **error)
+{
+  JsonNode *node;
+  if (!json_object_has_member (obj, field))
+    return TRUE;
+  node = json_object_get_member (obj, field);
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return field_fail (error, r, place, field, node, "expected a string");
+  *out = json_node_get_string (node);
+  return TRUE;
+}
+
+static gboolean
+read_string_dup (const Reader *r, JsonObject *obj, const char *place, const char *field,
+                 char **out, GError **error)
+{
+  const char *s = NULL;
+  if (!read_string (r, obj, place, field, &s, error))
+    return FALSE;
+  if (s != NULL)
+    {
+      g_free (*out);
+      *out = g_strdup (s);
+    }
+  return TRUE;
+}
+
+/* A member that must be an object (or a list); NULL with *ok FALSE on error. */
+static JsonObject *
+read_object (const Reader *r, JsonObject *obj, const char *place, const char *field,
+             gboolean *ok, GError **error)
+{
+  JsonNode *node;
+  *ok = TRUE;
+  if (!json_object_has_member (obj, field))
+    return NULL;
+  node = json_object_get_member (obj, field);
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    {
+      *ok = field_fail (error, r, place, field, node, "expected an object { ... }");
+      return NULL;
+    }
+  return json_node_get_object (node);
+}
+
+static JsonArray *
+read_array (const Reader *r, JsonObject *obj, const char *place, const char *field,
+            gboolean *ok, GError **error)
+{
+  JsonNode *node;
+  *ok = TRUE;
+  if (!json_object_has_member (obj, field))
+    return NULL;
+  node = json_object_get_member (obj, field);
+  if (!JSON_NODE_HOLDS_ARRAY (node))
+    {
+      *ok = field_fail (error, r, place, field, node, "expected a list [ ... ]");
+      return NULL;
+    }
+  return json_node_get_array (node);
+}
+
+/* An element of a list that must be an object. */
+static JsonObject *
+element_object (const Reader *r, JsonArray *arr, guint i, const char *place, GError **error)
+{
+  JsonNode *node = json_array_get_element (arr, i);
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    {
+      g_autofree char *found = describe_node (node);
+      FAIL (error, r, place, "expected an object { ... }, found %s", found);
+      return NULL;
+    }
+  return json_node_get_object (node);
+}
+
+/* ------------------------------------------------------------------ */
+/* reading: sections                                                   */
+
+static gboolean
+read_inputs (const Reader *r, JsonObject *root, NnModelDoc *doc, GError **error)
+{
+  static const char *const allowed[] = { "sequence_features", "max_steps", "metadata_features", NULL };
+  gboolean ok;
+  JsonObject *obj = read_object (r, root, NULL, "inputs", &ok, error);
+  if (obj == NULL)
+    return ok;
+  return check_members (r, obj, "inputs", allowed, error)
+         && read_int (r, obj, "inputs", "sequence_features", 0, MAX_FEATURES, &doc->seq_features, error)
+         && read_int (r, obj, "inputs", "max_steps", 0, MAX_STEPS, &doc->max_steps, error)
+         && read_int (r, obj, "inputs", "metadata_features", 0, MAX_FEATURES, &doc->meta_features, error);
+}
+
+static gboolean
+read_layer_kind (const Reader *r, JsonObject *obj, const char *place, NnLayerKind *kind,
+                 GError **error)
+{
+  const char *type = NULL;
+  const NnLayerOps *ops;
+  if (!require_member (r, obj, place, "type", error)
+      || !read_string (r, obj, place, "type", &type, error))
+    return FALSE;
+  ops = nn_layer_ops_lookup (type);
+  if (ops == NULL)
+    {
+      g_autofree char *known = layer_kinds_list ();
+      FAIL (error, r, place, "unknown layer type “%s”; known: %s", type, known);
+      return FALSE;
+    }
+  *kind = ops->kind;
+  return TRUE;
+}
+
+static gboolean
+check_layer_members (const Reader *r, JsonObject *obj, const char *place, NnLayerKind kind,
+                     GError **error)
+{
+  g_autoptr (GList) members = json_object_get_members (obj);
+  for (GList *l = members; l != NULL; l = l->next)
+    {
+      const char *name = l->data;
+      guint bit = layer_field_bit (name);
+      g_autofree char *takes = NULL;
+      if (strcmp (name, "type") == 0 || strcmp (name, "label") == 0 || (kind_fields[kind] & bit))
+        continue;
+      takes = layer_fields_list (kind);
+      if (bit != 0)
+        FAIL (error, r, place, "field “%s” does not apply to a %s layer (it takes: %s)",
+              name, kind_name (kind), takes);
+      else
+        FAIL (error, r, place, "unknown field “%s” (a %s layer takes: %s)",
+              name, kind_name (kind), takes);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+read_units (const Reader *r, JsonObject *obj, const char *place, NnLayerSpec *spec,
+            GError **error)
+{
+  JsonNode *node = json_object_get_member (obj, "units");
+  if (node != NULL && JSON_NODE_HOLDS_VALUE (node)
+      && json_node_get_value_type (node) == G_TYPE_STRING)
+    {
+      if (strcmp (json_node_get_string (node), "classes") != 0)
+        return field_fail (error, r, place, "units", node,
+                           "expected a positive whole number or “classes”");
+      spec->units_is_classes = TRUE;
+      return TRUE;
+    }
+  return read_int (r, obj, place, "units", 1, MAX_UNITS, &spec->cfg.units, error);
+}
+
+static gboolean
+read_activation (const Reader *r, JsonObject *obj, const char *place, NnActivation *act,
+                 GError **error)
+{
+  const char *name = NULL;
+  if (!read_string (r, obj, place, "activation", &name, error))
+    return FALSE;
+  if (name != NULL && !nn_activation_from_string (name, act))
+    {
+      g_autofree char *known = activations_list ();
+      return field_fail (error, r, place, "activation", NULL,
+                         "unknown activation “%s”; known: %s", name, known);
+    }
+  return TRUE;
+}
+
+static gboolean
+read_padding (const Reader *r, JsonObject *obj, const char *place, NnPadding *padding,
+              GError **error)
+{
+  const char *name = NULL;
+  if (!read_string (r, obj, place, "padding", &name, error))
+    return FALSE;
+  if (name == NULL)
+    return TRUE;
+  if (strcmp (name, "valid") == 0)
+    *padding = NN_PADDING_VALID;
+  else if (strcmp (name, "same") == 0)
+    *padding = NN_PADDING_SAME;
+  else
+    return field_fail (error, r, place, "padding", NULL,
+                       "expected “valid” or “same”, found “%s”", name);
+  return TRUE;
+}
+
+static gboolean
+read_layer_settings (const Reader *r, JsonObject *obj, const char *place, NnLayerSpec *spec,
+                     GError **error)
+{
+  NnLayerConfig *cfg = &spec->cfg;
+  /* pooling: stride 0 means "the pool size" (nn-layer.h) */
+  int min_stride = (spec->kind == NN_LAYER_MAX_POOL1D || spec->kind == NN_LAYER_AVG_POOL1D) ? 0 : 1;
+  return read_units (r, obj, place, spec, error)
+         && read_activation (r, obj, place, &cfg->activation, error)
+         && read_bool (r, obj, place, "return_sequences", &cfg->return_sequences, error)
+         && read_bool (r, obj, place, "bidirectional", &cfg->bidirectional, error)
+         && read_int (r, obj, place, "kernel_size", 1, MAX_KERNEL, &cfg->kernel_size, error)
+         && read_int (r, obj, place, "stride", min_stride, MAX_KERNEL, &cfg->stride, error)
+         && read_int (r, obj, place, "dilation", 1, MAX_KERNEL, &cfg->dilation, error)
+         && read_padding (r, obj, place, &cfg->padding, error)
+         && read_int (r, obj, place, "pool_size", 1, MAX_KERNEL, &cfg->pool_size, error)
+         && read_float (r, obj, place, "rate", RANGE_UNIT_OPEN, &cfg->rate, error)
+         && read_float (r, obj, place, "momentum", RANGE_UNIT, &cfg->momentum, error)
+         && read_float (r, obj, place, "epsilon", RANGE_UNIT_POSITIVE, &cfg->epsilon, error)
+         && read_float (r, obj, place, "negative_slope", RANGE_ANY, &cfg->negative_slope, error)
+         && read_float (r, obj, place, "elu_alpha", RANGE_ANY, &cfg->elu_alpha, error)
+         && read_bool (r, obj, place, "use_bias", &cfg->use_bias, error)
+         && read_string_dup (r, obj, place, "label", &spec->label, error);
+}
+
+static gboolean
+read_layer (const Reader *r, JsonArray *arr, guint i, NnModelDoc *doc, GError **error)
+{
+  g_autofree char *place = g_strdup_printf ("layers[%u]", i);
+  g_autofree char *kind_place = NULL;
+  JsonObject *obj = element_object (r, arr, i, place, error);
+  NnLayerSpec *spec;
+  NnLayerKind kind;
+
+  if (obj == NULL || !read_layer_kind (r, obj, place, &kind, error))
+    return FALSE;
+  kind_place = g_strdup_printf ("layers[%u] (%s)", i, kind_name (kind));
+  if (!check_layer_members (r, obj, kind_place, kind, error))
+    return FALSE;
+  spec = nn_model_doc_add_layer (doc, kind, NULL, NULL);
+  if (kind == NN_LAYER_SIMPLE_RNN)
+    spec->cfg.activation = NN_ACT_TANH;   /* Keras and PyTorch both default to tanh */
+  return read_layer_settings (r, obj, kind_place, spec, error);
+}
+
+static gboolean
+read_layers (const Reader *r, JsonObject *root, NnModelDoc *doc, GError **error)
+{
+  gboolean ok;
+  JsonArray *arr;
+  guint n;
+  if (!require_member (r, root, NULL, "layers", error))
+    return FALSE;
+  arr = read_array (r, root, NULL, "layers", &ok, error);
+  if (!ok)
+    return FALSE;
+  n = json_array_get_length (arr);
+  if (n == 0)
+    {
+      FAIL (error, r, NULL, "field “layers”: the list is empty; a model needs at least one layer");
+      return FALSE;
+    }
+  if (n > MAX_LAYERS)
+    {
+      FAIL (error, r, NULL, "field “layers”: %u layers is more than this version handles (%d)",
+            n, MAX_LAYERS);
+      return FALSE;
+    }
+  for (guint i = 0; i < n; i++)
+    if (!read_layer (r, arr, i, doc, error))
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+read_classes (const Reader *r, JsonObject *root, NnModelDoc *doc, GError **error)
+{
+  static const char *const allowed[] = { "id", "name", NULL };
+  gboolean ok;
+  JsonArray *arr = read_array (r, root, NULL, "classes", &ok, error);
+  if (arr == NULL)
+    return ok;
+  for (guint i = 0; i < json_array_get_length (arr); i++)
+    {
+      g_autofree char *place = g_strdup_printf ("classes[%u]", i);
+      JsonObject *obj = element_object (r, arr, i, place, error);
+      NnClassSpec spec = { (int) i, NULL };
+      if (obj == NULL || !check_members (r, obj, place, allowed, error)
+          || !require_member (r, obj, place, "name", error)
+          || !read_int (r, obj, place, "id", G_MININT, G_MAXINT, &spec.id, error)
+          || !read_string_dup (r, obj, place, "name", &spec.name, error))
+        return FALSE;
+      g_array_append_val (doc->classes, spec);
+    }
+  return TRUE;
+}
+
+static gboolean
+read_optimizer_kind (const Reader *r, JsonObject *obj, NnTrainConfig *train, GError **error)
+{
+  const char *name = NULL;
+  NnOptimKind kind = train->optim.kind;
+  if (!read_string (r, obj, "training", "optimizer", &name, error))
+    return FALSE;
+  if (name != NULL && !nn_optim_kind_from_string (name, &kind))
+    return field_fail (error, r, "training", "optimizer", NULL,
+                       "unknown optimizer “%s”; known: sgd, rmsprop, adam, adamw", name);
+  /* each optimiser has its own defaults; the fields below refine them */
+  nn_optim_config_default (&train->optim, kind);
+  return TRUE;
+}
+
+static gboolean
+read_named_choice (const Reader *r, JsonObject *obj, const char *field, const char *known,
+                   gboolean (*from_string) (const char *, int *), int *out, GError **error)
+{
+  const char *name = NULL;
+  if (!read_string (r, obj, "training", field, &name, error))
+    return FALSE;
+  if (name != NULL && !from_string (name, out))
+    return field_fail (error, r, "training", field, NULL, "unknown value “%s”; known: %s",
+                       name, known);
+  return TRUE;
+}
+
+static gboolean
+loss_from_string (const char *name, int *out)
+{
+  NnLossKind kind;
+  if (!nn_loss_kind_from_string (name, &kind))
+    return FALSE;
+  *out = kind;
+  return TRUE;
+}
+
+static gboolean
+schedule_from_string (const char *name, int *out)
+{
+  NnScheduleKind kind;
+  if (!nn_schedule_kind_from_string (name, &kind))
+    return FALSE;
+  *out = kind;
+  return TRUE;
+}
+
+static gboolean
+balance_from_string (const char *name, int *out)
+{
+  NnBalance balance;
+  if (!nn_balance_from_string (name, &balance))
+    return FALSE;
+  *out = balance;
+  return TRUE;
+}
+
+static gboolean
+read_seed (const Reader *r, JsonObject *obj, guint64 *seed, GError **error)
+{
+  JsonNode *node;
+  double v;
+  if (!json_object_has_member (obj, "seed"))
+    return TRUE;
+  node = json_object_get_member (obj, "seed");
+  /* 2^53: above it a JSON number is no longer an exact integer for most readers */
+  if (!node_number (node, &v) || v != floor (v) || v < 0 || v > 9007199254740992.0)
+    return field_fail (error, r, "training", "seed", node, "expected a whole number, 0 or more");
+  *seed = (guint64) v;
+  return TRUE;
+}
+
+static const char *const training_fields[] = {
+  "optimizer", "learning_rate", "momentum", "beta1", "beta2", "eps", "rmsprop_alpha",
+  "weight_decay", "l2", "clip_norm", "batch_size", "epochs", "seed", "threads", "patience",
+  "restore_best", "loss", "focal_gamma", "balance", "val_fraction", "schedule", "step_size",
+  "step_gamma", "cosine_epochs", "lr_min", "plateau_factor", "plateau_patience",
+  "plateau_threshold", NULL
+};
+
+static gboolean
+read_training (const Reader *r, JsonObject *root, NnModelDoc *doc, GError **error)
+{
+  const char *p = "training";
+  gboolean ok;
+  JsonObject *obj = read_object (r, root, NULL, "training", &ok, error);
+  NnTrainingSpec *spec = &doc->training;
+  NnTrainConfig *t = &spec->train;
+  int loss = t->loss.kind, schedule = t->schedule.kind, balance = spec->balance;
+
+  if (obj == NULL)
+    return ok;
+  doc->has_training = TRUE;
+  if (!check_members (r, obj, p, training_fields, error)
+      || !read_optimizer_kind (r, obj, t, error)
+      || !read_float (r, obj, p, "learning_rate", RANGE_POSITIVE, &t->optim.lr, error)
+      || !read_float (r, obj, p, "momentum", RANGE_UNIT, &t->optim.momentum, error)
+      || !read_float (r, obj, p, "beta1", RANGE_UNIT_OPEN, &t->optim.beta1, error)
+      || !read_float (r, obj, p, "beta2", RANGE_UNIT_OPEN, &t->optim.beta2, error)
+      || !read_float (r, obj, p, "eps", RANGE_POSITIVE, &t->optim.eps, error)
+      || !read_float (r, obj, p, "rmsprop_alpha", RANGE_UNIT_OPEN, &t->optim.alpha, error)
+      || !read_float (r, obj, p, "weight_decay", RANGE_NON_NEGATIVE, &t->optim.weight_decay, error)
+      || !read_float (r, obj, p, "l2", RANGE_NON_NEGATIVE, &t->optim.l2, error)
+      || !read_float (r, obj, p, "clip_norm", RANGE_NON_NEGATIVE, &t->clip_norm, error)
+      || !read_int (r, obj, p, "batch_size", 1, 1 << 20, &t->batch_size, error)
+      || !read_int (r, obj, p, "epochs", 0, 1 << 20, &t->epochs, error)
+      || !read_seed (r, obj, &t->seed, error)
+      || !read_int (r, obj, p, "threads", 1, 2, &t->threads, error)
+      || !read_int (r, obj, p, "patience", 0, 1 << 20, &t->patience, error)
+      || !read_bool (r, obj, p, "restore_best", &t->restore_best, error)
+      || !read_named_choice (r, obj, "loss", "ce, focal", loss_from_string, &loss, error)
+      || !read_float (r, obj, p, "focal_gamma", RANGE_NON_NEGATIVE, &t->loss.gamma, error)
+      || !read_named_choice (r, obj, "balance", "none, weights, resample", balance_from_string,
+                             &balance, error)
+      || !read_float (r, obj, p, "val_fraction", RANGE_UNIT_OPEN, &spec->val_fraction, error)
+      || !read_named_choice (r, obj, "schedule", "constant, step, cosine, plateau",
+                             schedule_from_string, &schedule, error)
+      || !read_int (r, obj, p, "step_size", 1, 1 << 20, &t->schedule.step_size, error)
+      || !read_float (r, obj, p, "step_gamma", RANGE_UNIT_POSITIVE, &t->schedule.gamma, error)
+      || !read_int (r, obj, p, "cosine_epochs", 0, 1 << 20, &t->schedule.epochs, error)
+      || !read_float (r, obj, p, "lr_min", RANGE_NON_NEGATIVE, &t->schedule.lr_min, error)
+      || !read_float (r, obj, p, "plateau_factor", RANGE_UNIT_POSITIVE, &t->schedule.factor, error)
+      || !read_int (r, obj, p, "plateau_patience", 0, 1 << 20, &t->schedule.patience, error)
+      || !read_float (r, obj, p, "plateau_threshold", RANGE_NON_NEGATIVE, &t->schedule.threshold, error))
+    return FALSE;
+  t->loss.kind = loss;
+  t->schedule.kind = schedule;
+  spec->balance = balance;
+  return TRUE;
+}
+
+static gboolean
+read_history (const Reader *r, JsonObject *root, NnModelDoc *doc, GError **error)
+{
+  static const char *const allowed[] = {
+    "epoch", "loss", "accuracy", "val_loss", "val_accuracy", "seconds", "learning_rate", NULL
+  };
+  gboolean ok;
+  JsonArray *arr = read_array (r, root, NULL, "history", &ok, error);
+  if (arr == NULL)
+    return ok;
+  for (guint i = 0; i < json_array_get_length (arr); i++)
+    {
+      g_autofree char *place = g_strdup_printf ("history[%u]", i);
+      JsonObject *obj = element_object (r, arr, i, place, error);
+      NnEpochStats e = { 0, NAN, NAN, NAN, NAN, 0.0, NAN };
+      int epoch = 1;
+      if (obj == NULL || !check_members (r, obj, place, allowed, error)
+          || !require_member (r, obj, place, "epoch", error)
+          || !require_member (r, obj, place, "loss", error)
+          || !read_int (r, obj, place, "epoch", 1, G_MAXINT, &epoch, error)
+          || !read_double_or_null (r, obj, place, "loss", &e.loss, error)
+          || !read_double_or_null (r, obj, place, "accuracy", &e.accuracy, error)
+          || !read_double_or_null (r, obj, place, "val_loss", &e.val_loss, error)
+          || !read_double_or_null (r, obj, place, "val_accuracy", &e.val_accuracy, error)
+          || !read_double (r, obj, place, "seconds", RANGE_NON_NEGATIVE, &e.seconds, error)
+          || !read_double_or_null (r, obj, place, "learning_rate", &e.learning_rate, error))
+        return FALSE;
+      e.epoch = epoch - 1;
+      g_array_append_val (doc->history, e);
+    }
+  return TRUE;
+}
+
+/* Standard base64 with "=" padding; GLib's decoder skips bad characters
+ * silently, so check first and say where the text goes wrong. */
+static gboolean
+check_base64 (const char *text, gsize len, char **problem)
+{
+  gsize padding = 0;
+  if (len % 4 != 0)
+    {
+      *problem = g_strdup_printf ("not valid base64: its length %" G_GSIZE_FORMAT
+                                  " is not a multiple of 4 (cut short?)", len);
+      return FALSE;
+    }
+  for (gsize i = 0; i < len; i++)
+    {
+      char c = text[i];
+      if (c == '=' && i + 2 >= len && (i + 1 == len || text[i + 1] == '='))
+        {
+          padding++;
+          continue;
+        }
+      if (padding > 0 || !(g_ascii_isalnum (c) || c == '+' || c == '/'))
+        {
+          *problem = g_ascii_isprint (c)
+            ? g_strdup_printf ("not valid base64: character “%c” at position %" G_GSIZE_FORMAT, c, i)
+            : g_strdup_printf ("not valid base64: byte 0x%02x at position %" G_GSIZE_FORMAT,
+                               (guchar) c, i);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+static gboolean
+read_shape (const Reader *r, JsonObject *obj, const char *place, NnTensorData *t, GError **error)
+{
+  gboolean ok;
+  JsonArray *arr = read_array (r, obj, place, "shape", &ok, error);
+  guint n;
+  if (!ok)
+    return FALSE;
+  n = json_array_get_length (arr);
+  if (n < 1 || n > 4)
+    return field_fail (error, r, place, "shape", NULL,
+                       "expected a list of 1 to 4 sizes, found %u", n);
+  t->ndim = (int) n;
+  t->size = 1;
+  for (guint i = 0; i < n; i++)
+    {
+      JsonNode *node = json_array_get_element (arr, i);
+      double v;
+      if (!node_number (node, &v) || v != floor (v) || v < 1 || v > (double) MAX_TENSOR_SIZE)
+        return field_fail (error, r, place, "shape", node,
+                           "entry %u: expected a positive whole number", i);
+      t->shape[i] = (int) v;
+      t->size *= (size_t) v;
+      if (t->size > MAX_TENSOR_SIZE)
+        return field_fail (error, r, place, "shape", NULL,
+                           "more than %" G_GSIZE_FORMAT " values in one tensor", MAX_TENSOR_SIZE);
+    }
+  return TRUE;
+}
+
+static gboolean
+read_tensor_values (const Reader *r, JsonObject *obj, const char *place, NnTensorData *t,
+                    GError **error)
+{
+  const char *text = NULL;
+  g_autofree char *problem = NULL;
+  g_autofree guchar *bytes = NULL;
+  g_autofree char *shape = NULL;
+  gsize len, n_bytes;
+
+  if (!read_string (r, obj, place, "data", &text, error))
+    return FALSE;
+  len = strlen (text);
+  if (!check_base64 (text, len, &problem))
+    return field_fail (error, r, place, "data", NULL, "%s", problem);
+  shape = shape_to_string (t->ndim, t->shape);
+  /* check the decoded size before decoding, so a huge wrong entry costs nothing */
+  n_bytes = len / 4 * 3 - (len > 0 && text[len - 1] == '=') - (len > 1 && text[len - 2] == '=');
+  if (n_bytes != t->size * sizeof (float))
+    return field_fail (error, r, place, "data", NULL,
+                       "%" G_GSIZE_FORMAT " bytes of data, but shape %s needs %" G_GSIZE_FORMAT
+                       " (4 bytes per value); cut short or the wrong tensor?",
+                       n_bytes, shape, t->size * sizeof (float));
+  bytes = g_base64_decode (text, &n_bytes);
+  t->data = g_new (float, t->size);
+  for (size_t i = 0; i < t->size; i++)
+    {
+      guint32 bits;
+      memcpy (&bits, bytes + 4 * i, 4);
+      bits = GUINT32_FROM_LE (bits);
+      memcpy (&t->data[i], &bits, 4);
+      if (!isfinite (t->data[i]))
+        return field_fail (error, r, place, "data", NULL, "value %" G_GSIZE_FORMAT " is %s", i,
+                           isnan (t->data[i]) ? "NaN" : "infinite");
+    }
+  return TRUE;
+}
+
+/* "weights" or "state": tensors of the layers, each given once. */
+static gboolean
+read_tensors (const Reader *r, JsonObject *root, const char *field, NnModelDoc *doc,
+              GPtrArray *out, GError **error)
+{
+  static const char *const allowed[] = { "layer", "name", "shape", "data", NULL };
+  gboolean ok;
+  JsonArray *arr = read_array (r, root, NULL, field, &ok, error);
+  int n_layers = (int) doc->layers->len;
+  if (arr == NULL)
+    return ok;
+  for (guint i = 0; i < json_array_get_length (arr); i++)
+    {
+      g_autofree char *place = g_strdup_printf ("%s[%u]", field, i);
+      g_autofree char *full_place = NULL;
+      JsonObject *obj = element_object (r, arr, i, place, error);
+      const char *name = NULL;
+      NnTensorData *t;
+      int layer = -1;
+
+      if (obj == NULL || !check_members (r, obj, place, allowed, error))
+        return FALSE;
+      for (const char *const *f = allowed; *f != NULL; f++)
+        if (!require_member (r, obj, place, *f, error))
+          return FALSE;
+      if (!read_int (r, obj, place, "layer", 0, G_MAXINT, &layer, error)
+          || !read_string (r, obj, place, "name", &name, error))
+        return FALSE;
+      if (layer >= n_layers)
+        return field_fail (error, r, place, "layer", json_object_get_member (obj, "layer"),
+                           "expected a layer index from 0 to %d", n_layers - 1);
+      full_place = g_strdup_printf ("%s (layer %d %s)", place, layer, name);
+      for (guint j = 0; j < out->len; j++)
+        {
+          NnTensorData *other = g_ptr_array_index (out, j);
+          if (other->layer == layer && strcmp (other->name, name) == 0)
+            {
+              FAIL (error, r, full_place, "this tensor is given twice (also in %s[%u])", field, j);
+              return FALSE;
+            }
+        }
+      t = g_new0 (NnTensorData, 1);
+      t->layer = layer;
+      t->name = g_strdup (name);
+      g_ptr_array_add (out, t);
+      if (!read_shape (r, obj, full_place, t, error)
+          || !read_tensor_values (r, obj, full_place, t, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+read_format_and_version (const Reader *r, JsonObject *root, GError **error)
+{
+  const char *format = NULL;
+  int version = 0;
+  if (!require_member (r, root, NULL, "format", error)
+      || !read_string (r, root, NULL, "format", &format, error))
+    return FALSE;
+  if (strcmp (format, NN_MODEL_FILE_FORMAT) != 0)
+    {
+      FAIL (error, r, NULL, "not a Passband model file (field “format” is “%s”, expected “%s”)",
+            format, NN_MODEL_FILE_FORMAT);
+      return FALSE;
+    }
+  if (!require_member (r, root, NULL, "version", error)
+      || !read_int (r, root, NULL, "version", 1, G_MAXINT, &version, error))
+    return FALSE;
+  if (version > NN_MODEL_FILE_VERSION)
+    {
+      fail (error, NN_ERROR_VERSION, r, NULL,
+            "version %d was written by a newer Passband (this one reads version %d)",
+            version, NN_MODEL_FILE_VERSION);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static const char *const top_level_fields[] = {
+  "format", "version", "name", "description", "inputs", "layers", "classes", "preprocessing",
+  "training", "history", "weights", "state", "extra", NULL
+};
+
+static gboolean
+read_free_object (const Reader *r, JsonObject *root, const char *field, JsonNode **out,
+                  GError **error)
+{
+  gboolean ok;
+  if (read_object (r, root, NULL, field, &ok, error) != NULL)
+    *out = json_node_copy (json_object_get_member (root, field));
+  return ok;
+}
+
+static gboolean
+read_document (const Reader *r, JsonNode *root_node, NnModelDoc *doc, GError **error)
+{
+  JsonObject *root;
+  if (root_node == NULL)
+    {
+      FAIL (error, r, NULL, "the file is empty; expected a JSON model document");
+      return FALSE;
+    }
+  if (!JSON_NODE_HOLDS_OBJECT (root_node))
+    {
+      g_autofree char *found = describe_node (root_node);
+      FAIL (error, r, NULL, "expected a JSON object { ... } at the top, found %s", found);
+      return FALSE;
+    }
+  root = json_node_get_object (root_node);
+  /* format and version first: a newer file may have fields this version does not know */
+  return read_format_and_version (r, root, error)
+         && check_members (r, root, NULL, top_level_fields, error)
+         && read_string_dup (r, root, NULL, "name", &doc->name, error)
+         && read_string_dup (r, root, NULL, "description", &doc->description, error)
+         && read_inputs (r, root, doc, error)
+         && read_layers (r, root, doc, error)
+         && read_classes (r, root, doc, error)
+         && read_free_object (r, root, "preprocessing", &doc->preprocessing, error)
+         && read_training (r, root, doc, error)
+         && read_history (r, root, doc, error)
+         && read_tensors (r, root, "weights", doc, doc->weights, error)
+         && read_tensors (r, root, "state", doc, doc->state, error)
+         && read_free_object (r, root, "extra", &doc->extra, error);
+}
+
+/* json-glib says "<data>:3:14: Parse error: ..."; say it with the file's name. */
+static void
+set_parse_error (GError **error, const Reader *r, const GError *parse_error)
+{
+  unsigned line = 0, column = 0;
+  int consumed = 0;
+  const char *msg = parse_error->message;
+  if (sscanf (msg, "<data>:%u:%u: %n", &line, &column, &consumed) == 2 && consumed > 0)
+    {
+      const char *rest = msg + consumed;
+      if (g_str_has_prefix (rest, "Parse error: "))
+        rest += strlen ("Parse error: ");
+      g_set_error (error, NN_ERROR, NN_ERROR_FILE,
+                   "%s: line %u, column %u: not valid JSON (cut short?): %s",
+                   r->source, line, column, rest);
+    }
+  else
+    g_set_error (error, NN_ERROR, NN_ERROR_FILE, "%s: not valid JSON: %s", r->source, msg);
+}
+
+NnModelDoc *
+nn_model_doc_load_from_data (const char *text, gssize len, const char *source_name,
+                             GError **error)
+{
+  g_autoptr (JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr (GError) parse_error = NULL;
+  g_autoptr (NnModelDoc) doc = nn_model_doc_new ();
+  Reader r = { source_name != NULL ? source_name : "model" };
+
+  g_return_val_if_fail (text != NULL, NULL);
+  if (len < 0)
+    len = (gssize) strlen (text);
+  if (!g_utf8_validate (text, len, NULL))
+    {
+      FAIL (error, &r, NULL, "not a UTF-8 text file; expected a JSON model document");
+      return NULL;
+    }
+  if (!json_parser_load_from_data (parser, text, len, &parse_error))
+    {
+      set_parse_error (error, &r, parse_error);
+      return NULL;
+    }
+  g_free (doc->source);
+  doc->source = g_strdup (r.source);
+  if (!read_document (&r, json_parser_get_root (parser), doc, error))
+    return NULL;
+  return g_steal_pointer (&doc);
+}
+
+NnModelDoc *
+nn_model_doc_load (const char *path, GError **error)
+{
+  g_autofree char *text = NULL;
+  gsize len;
+  g_autoptr (GError) read_error = NULL;
+  if (!g_file_get_contents (path, &text, &len, &read_error))
+    {
+      g_set_error (error, G_FILE_ERROR, read_error->code, "%s: cannot read the model: %s", path,
+                   read_error->message);
+      return NULL;
+    }
+  return nn_model_doc_load_from_data (text, (gssize) len, path, error);
+}
+
+/* ------------------------------------------------------------------ */
+/* writing                                                             */
+
+static void
+put_indent (GString *s, int indent)
+{
+  for (int i = 0; i < indent; i++)
+    g_string_append (s, "  ");
+}
+
+static void
+put_string (GString *s, const char *text)
+{
+  g_autofree char *valid = g_utf8_make_valid (text != NULL ? text : "", -1);
+  g_string_append_c (s, '"');
+  for (const char *p = valid; *p != '\0'; p++)
+    {
+      guchar c = (guchar) *p;
+      switch (c)
+        {
+        case '"':
+          g_string_append (s, "\\\"");
+          break;
+        case '\\':
+          g_string_append (s, "\\\\");
+          break;
+        case '\n':
+          g_string_append (s, "\\n");
+          break;
+        case '\r':
+          g_string_append (s, "\\r");
+          break;
+        case '\t':
+          g_string_append (s, "\\t");
+          break;
+        default:
+          if (c < 0x20)
+            g_string_append_printf (s, "\\u%04x", c);
+          else
+            g_string_append_c (s, (char) c);
+        }
+    }
+  g_string_append_c (s, '"');
+}
+
+/* The shortest decimal that reads back as the same float ("0.2", not 0.200000003). */
+static void
+put_float (GString *s, float v)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+  if (!isfinite (v))
+    {
+      g_string_append (s, "null");
+      return;
+    }
+  for (int digits = 6; digits <= 9; digits++)
+    {
+      char format[8];
+      g_snprintf (format, sizeof format, "%%.%dg", digits);
+      g_ascii_formatd (buf, sizeof buf, format, v);
+      if ((float) g_ascii_strtod (buf, NULL) == v)
+        break;
+    }
+  g_string_append (s, buf);
+}
+
+/* The shortest decimal that reads back as the same double; keeps a ".0" on
+ * whole numbers so the value stays a double when read again. */
+static void
+put_double (GString *s, double v)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+  if (!isfinite (v))
+    {
+      g_string_append (s, "null");
+      return;
+    }
+  for (int digits = 15; digits <= 17; digits++)
+    {
+      char format[8];
+      g_snprintf (format, sizeof format, "%%.%dg", digits);
+      g_ascii_formatd (buf, sizeof buf, format, v);
+      if (g_ascii_strtod (buf, NULL) == v)
+        break;
+    }
+  g_string_append (s, buf);
+  if (strpbrk (buf, ".eE") == NULL)
+    g_string_append (s, ".0");
+}
+
+static void
+put_key (GString *s, gboolean *first, const char *key)
+{
+  if (!*first)
+    g_string_append (s, ", ");
+  *first = FALSE;
+  put_string (s, key);
+  g_string_append (s, ": ");
+}
+
+static gboolean
+node_is_container (JsonNode *node)
+{
+  return JSON_NODE_HOLDS_OBJECT (node) || JSON_NODE_HOLDS_ARRAY (node);
+}
+
+static void put_node (GString *s, JsonNode *node, int indent);
+
+static void
+put_object_node (GString *s, JsonObject *obj, int indent)
+{
+  g_autoptr (GList) members = json_object_get_members (obj);
+  if (members == NULL)
+    {
+      g_string_append (s, "{}");
+      return;
+    }
+  g_string_append (s, "{\n");
+  for (GList *l = members; l != NULL; l = l->next)
+    {
+      put_indent (s, indent + 1);
+      put_string (s, l->data);
+      g_string_append (s, ": ");
+      put_node (s, json_object_get_member (obj, l->data), indent + 1);
+      g_string_append (s, l->next != NULL ? ",\n" : "\n");
+    }
+  put_indent (s, indent);
+  g_string_append_c (s, '}');
+}
+
+/* Lists of plain values stay on one line (statistics vectors are short). */
+static void
+put_array_node (GString *s, JsonArray *arr, int indent)
+{
+  guint n = json_array_get_length (arr);
+  gboolean nested = FALSE;
+  for (guint i = 0; i < n; i++)
+    nested |= node_is_container (json_array_get_element (arr, i));
+  g_string_append_c (s, '[');
+  for (guint i = 0; i < n; i++)
+    {
+      if (nested)
+        {
+          g_string_append (s, i > 0 ? ",\n" : "\n");
+          put_indent (s, indent + 1);
+        }
+      else if (i > 0)
+        g_string_append (s, ", ");
+      put_node (s, json_array_get_element (arr, i), indent + 1);
+    }
+  if (nested)
+    {
+      g_string_append_c (s, '\n');
+      put_indent (s, indent);
+    }
+  g_string_append_c (s, ']');
+}
+
+static void
+put_node (GString *s, JsonNode *node, int indent)
+{
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    g_string_append (s, "null");
+  else if (JSON_NODE_HOLDS_OBJECT (node))
+    put_object_node (s, json_node_get_object (node), indent);
+  else if (JSON_NODE_HOLDS_ARRAY (node))
+    put_array_node (s, json_node_get_array (node), indent);
+  else
+    switch (json_node_get_value_type (node))
+      {
+      case G_TYPE_INT64:
+        g_string_append_printf (s, "%" G_GINT64_FORMAT, json_node_get_int (node));
+        break;
+      case G_TYPE_DOUBLE:
+        put_double (s, json_node_get_double (node));
+        break;
+      case G_TYPE_BOOLEAN:
+        g_string_append (s, json_node_get_boolean (node) ? "true" : "false");
+        break;
+      case G_TYPE_STRING:
+        put_string (s, json_node_get_string (node));
+        break;
+      default:
+        g_string_append (s, "null");
+      }
+}
+
+static void
+put_layer (GString *s, const NnLayerSpec *spec)
+{
+  const NnLayerConfig *cfg = &spec->cfg;
+  guint fields = kind_fields[spec->kind];
+  gboolean first = TRUE;
+
+  /* the activation parameters only matter for the activation that uses them */
+  if (cfg->activation != NN_ACT_LEAKY_RELU)
+    fields &= ~LF_NEGATIVE_SLOPE;
+  if (cfg->activation != NN_ACT_ELU)
+    fields &= ~LF_ELU_ALPHA;
+
+  g_string_append_c (s, '{');
+  put_key (s, &first, "type");
+  put_string (s, kind_name (spec->kind));
+  for (guint i = 0; i < G_N_ELEMENTS (layer_fields); i++)
+    {
+      if (!(fields & layer_fields[i].bit))
+        continue;
+      put_key (s, &first, layer_fields[i].name);
+      switch (layer_fields[i].bit)
+        {
+        case LF_UNITS:
+          if (spec->units_is_classes)
+            put_string (s, "classes");
+          else
+            g_string_append_printf (s, "%d", cfg->units);
+          break;
+        case LF_ACTIVATION:
+          put_string (s, nn_activation_to_string (cfg->activation));
+          break;
+        case LF_RETURN_SEQUENCES:
+          g_string_append (s, cfg->return_sequences ? "true" : "false");
+          break;
+        case LF_BIDIRECTIONAL:
+          g_string_append (s, cfg->bidirectional ? "true" : "false");
+          break;
+        case LF_KERNEL_SIZE:
+          g_string_append_printf (s, "%d", cfg->kernel_size);
+          break;
+        case LF_STRIDE:
+          g_string_append_printf (s, "%d", cfg->stride);
+          break;
+        case LF_DILATION:
+          g_string_append_printf (s, "%d", cfg->dilation);
+          break;
+        case LF_PADDING:
+          put_string (s, cfg->padding == NN_PADDING_SAME ? "same" : "valid");
+          break;
+        case LF_POOL_SIZE:
+          g_string_append_printf (s, "%d", cfg->pool_size);
+          break;
+        case LF_RATE:
+          put_float (s, cfg->rate);
+          break;
+        case LF_MOMENTUM:
+          put_float (s, cfg->momentum);
+          break;
+        case LF_EPSILON:
+          put_float (s, cfg->epsilon);
+          break;
+        case LF_NEGATIVE_SLOPE:
+          put_float (s, cfg->negative_slope);
+          break;
+        case LF_ELU_ALPHA:
+          put_float (s, cfg->elu_alpha);
+          break;
+        case LF_USE_BIAS:
+          g_string_append (s, cfg->use_bias ? "true" : "false");
+          break;
+        default:
+          g_assert_not_reached ();
+        }
+    }
+  if (spec->label != NULL)
+    {
+      put_key (s, &first, "label");
+      put_string (s, spec->label);
+    }
+  g_string_append_c (s, '}');
+}
+
+/* One "key": value line of a multi-line object. */
+static void
+put_line_start (GString *s, gboolean *first, int indent, const char *key)
+{
+  g_string_append (s, *first ? "\n" : ",\n");
+  *first = FALSE;
+  put_indent (s, indent);
+  put_string (s, key);
+  g_string_append (s, ": ");
+}
+
+static void
+put_training (GString *s, const NnTrainingSpec *spec)
+{
+  const NnTrainConfig *t = &spec->train;
+  const NnOptimConfig *o = &t->optim;
+  const NnScheduleConfig *sc = &t->schedule;
+  gboolean first = TRUE;
+
+  g_string_append_c (s, '{');
+#define LINE(key) put_line_start (s, &first, 2, key)
+  LINE ("optimizer");
+  put_string (s, nn_optim_kind_to_string (o->kind));
+  LINE ("learning_rate");
+  put_float (s, o->lr);
+  /* only the settings the chosen optimiser, loss and schedule use */
+  if (o->kind == NN_OPTIM_SGD)
+    {
+      LINE ("momentum");
+      put_float (s, o->momentum);
+    }
+  if (o->kind == NN_OPTIM_ADAM || o->kind == NN_OPTIM_ADAMW)
+    {
+      LINE ("beta1");
+      put_float (s, o->beta1);
+      LINE ("beta2");
+      put_float (s, o->beta2);
+    }
+  if (o->kind == NN_OPTIM_RMSPROP)
+    {
+      LINE ("rmsprop_alpha");
+      put_float (s, o->alpha);
+    }
+  if (o->kind != NN_OPTIM_SGD)
+    {
+      LINE ("eps");
+      put_float (s, o->eps);
+    }
+  if (o->kind == NN_OPTIM_ADAMW)
+    {
+      LINE ("weight_decay");
+      put_float (s, o->weight_decay);
+    }
+  LINE ("l2");
+  put_float (s, o->l2);
+  LINE ("clip_norm");
+  put_float (s, t->clip_norm);
+  LINE ("batch_size");
+  g_string_append_printf (s, "%d", t->batch_size);
+  LINE ("epochs");
+  g_string_append_printf (s, "%d", t->epochs);
+  LINE ("seed");
+  g_string_append_printf (s, "%" G_GUINT64_FORMAT, t->seed);
+  LINE ("threads");
+  g_string_append_printf (s, "%d", t->threads);
+  LINE ("patience");
+  g_string_append_printf (s, "%d", t->patience);
+  LINE ("restore_best");
+  g_string_append (s, t->restore_best ? "true" : "false");
+  LINE ("loss");
+  put_string (s, nn_loss_kind_to_string (t->loss.kind));
+  if (t->loss.kind == NN_LOSS_FOCAL)
+    {
+      LINE ("focal_gamma");
+      put_float (s, t->loss.gamma);
+    }
+  LINE ("balance");
+  put_string (s, nn_balance_to_string (spec->balance));
+  LINE ("val_fraction");
+  put_float (s, spec->val_fraction);
+  LINE ("schedule");
+  put_string (s, nn_schedule_kind_to_string (sc->kind));
+  switch (sc->kind)
+    {
+    case NN_SCHEDULE_STEP:
+      LINE ("step_size");
+      g_string_append_printf (s, "%d", sc->step_size);
+      LINE ("step_gamma");
+      put_float (s, sc->gamma);
+      break;
+    case NN_SCHEDULE_COSINE:
+      LINE ("cosine_epochs");
+      g_string_append_printf (s, "%d", sc->epochs);
+      LINE ("lr_min");
+      put_float (s, sc->lr_min);
+      break;
+    case NN_SCHEDULE_PLATEAU:
+      LINE ("plateau_factor");
+      put_float (s, sc->factor);
+      LINE ("plateau_patience");
+      g_string_append_printf (s, "%d", sc->patience);
+      LINE ("plateau_threshold");
+      put_float (s, sc->threshold);
+      LINE ("lr_min");
+      put_float (s, sc->lr_min);
+      break;
+    case NN_SCHEDULE_CONSTANT:
+    default:
+      break;
+    }
+#undef LINE
+  g_string_append (s, "\n  }");
+}
+
+static void
+put_history_entry (GString *s, const NnEpochStats *e)
+{
+  g_string_append_printf (s, "{\"epoch\": %d, \"loss\": ", e->epoch + 1);
+  put_double (s, e->loss);
+  g_string_append (s, ", \"accuracy\": ");
+  put_double (s, e->accuracy);
+  g_string_append (s, ", \"val_loss\": ");
+  put_double (s, e->val_loss);
+  g_string_append (s, ", \"val_accuracy\": ");
+  put_double (s, e->val_accuracy);
+  g_string_append (s, ", \"seconds\": ");
+  put_double (s, e->seconds);
+  if (isfinite (e->learning_rate))
+    {
+      g_string_append (s, ", \"learning_rate\": ");
+      put_double (s, e->learning_rate);
+    }
+  g_string_append_c (s, '}');
+}
+
+static void
+put_tensor (GString *s, const NnTensorData *t)
+{
+  g_autofree char *shape = shape_to_string (t->ndim, t->shape);
+  g_autofree guint32 *le = g_new (guint32, MAX (t->size, 1));
+  g_autofree char *b64 = NULL;
+  for (size_t i = 0; i < t->size; i++)
+    {
+      guint32 bits;
+      memcpy (&bits, &t->data[i], 4);
+      le[i] = GUINT32_TO_LE (bits);
+    }
+  b64 = g_base64_encode ((const guchar *) le, t->size * sizeof (float));
+  g_string_append_printf (s, "{\"layer\": %d, \"name\": ", t->layer);
+  put_string (s, t->name);
+  g_string_append_printf (s, ", \"shape\": %s, \"data\": \"%s\"}", shape, b64);
+}
+
+/* A list whose entries sit one per line. */
+typedef void (*PutEntry) (GString *s, gconstpointer entry);
+
+static void
+put_entry_list (GString *s, gboolean *first, const char *key, guint n,
+                gconstpointer (*nth) (gconstpointer list, guint i), gconstpointer list,
+                PutEntry put)
+{
+  put_line_start (s, first, 1, key);
+  g_string_append_c (s, '[');
+  for (guint i = 0; i < n; i++)
+    {
+      g_string_append (s, i > 0 ? ",\n    " : "\n    ");
+      put (s, nth (list, i));
+    }
+  g_string_append (s, n > 0 ? "\n  ]" : "]");
+}
+
+static gconstpointer
+nth_layer (gconstpointer list, guint i)
+{
+  return &g_array_index ((GArray *) list, NnLayerSpec, i);
+}
+
+static gconstpointer
+nth_class (gconstpointer list, guint i)
+{
+  return &g_array_index ((GArray *) list, NnClassSpec, i);
+}
+
+static gconstpointer
+nth_epoch (gconstpointer list, guint i)
+{
+  return &g_array_index ((GArray *) list, NnEpochStats, i);
+}
+
+static gconstpointer
+nth_pointer (gconstpointer list, guint i)
+{
+  return g_ptr_array_index ((GPtrArray *) list, i);
+}
+
+static void
+put_layer_entry (GString *s, gconstpointer p)
+{
+  put_layer (s, p);
+}
+
+static void
+put_class_entry (GString *s, gconstpointer p)
+{
+  const NnClassSpec *c = p;
+  g_string_append_printf (s, "{\"id\": %d, \"name\": ", c->id);
+  put_string (s, c->name);
+  g_string_append_c (s, '}');
+}
+
+static void
+put_epoch_entry (GString *s, gconstpointer p)
+{
+  put_history_entry (s, p);
+}
+
+static void
+put_tensor_entry (GString *s, gconstpointer p)
+{
+  put_tensor (s, p);
+}
+
+char *
+nn_model_doc_to_data (const NnModelDoc *doc, gsize *length)
+{
+  GString *s = g_string_new ("{");
+  gboolean first = TRUE;
+
+  put_line_start (s, &first, 1, "format");
+  put_string (s, NN_MODEL_FILE_FORMAT);
+  put_line_start (s, &first, 1, "version");
+  g_string_append_printf (s, "%d", NN_MODEL_FILE_VERSION);
+  put_line_start (s, &first, 1, "name");
+  put_string (s, doc->name);
+  put_line_start (s, &first, 1, "description");
+  put_string (s, doc->description);
+  put_line_start (s, &first, 1, "inputs");
+  g_string_append_printf (s, "{\"sequence_features\": %d, \"max_steps\": %d, \"metadata_features\": %d}",
+                          doc->seq_features, doc->max_steps, doc->meta_features);
+  put_entry_list (s, &first, "layers", doc->layers->len, nth_layer, doc->layers, put_layer_entry);
+  if (doc->classes->len > 0)
+    put_entry_list (s, &first, "classes", doc->classes->len, nth_class, doc->classes,
+                    put_class_entry);
+  if (doc->preprocessing != NULL)
+    {
+      put_line_start (s, &first, 1, "preprocessing");
+      put_node (s, doc->preprocessing, 1);
+    }
+  put_line_start (s, &first, 1, "training");
+  put_training (s, &doc->training);
+  if (doc->history->len > 0)
+    put_entry_list (s, &first, "history", doc->history->len, nth_epoch, doc->history,
+                    put_epoch_entry);
+  if (doc->weights->len > 0)
+    put_entry_list (s, &first, "weights", doc->weights->len, nth_pointer, doc->weights,
+                    put_tensor_entry);
+  if (doc->state->len > 0)
+    put_entry_list (s, &first, "state", doc->state->len, nth_pointer, doc->state,
+                    put_tensor_entry);
+  if (doc->extra != NULL)
+    {
+      put_line_start (s, &first, 1, "extra");
+      put_node (s, doc->extra, 1);
+    }
+  g_string_append (s, "\n}\n");
+  if (length != NULL)
+    *length = s->len;
+  return g_string_free (s, FALSE);
+}
+
+gboolean
+nn_model_doc_save (const NnModelDoc *doc, const char *path, GError **error)
+{
+  gsize len;
+  g_autofree char *text = nn_model_doc_to_data (doc, &len);
+  g_autoptr (GError) write_error = NULL;
+  /* CONSISTENT: written to a temporary file beside path, then renamed over it */
+  if (!g_file_set_contents_full (path, text, (gssize) len,
+                                 G_FILE_SET_CONTENTS_CONSISTENT, 0666, &write_error))
+    {
+      g_set_error (error, G_FILE_ERROR, write_error->code, "%s: cannot save the model: %s",
+                   path, write_error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* ------------------------------------------------------------------ */
+/* building                                                            */
+
+/* A dimension the document and the data may both give: they must agree. */
+static gboolean
+resolve_dim (const NnModelDoc *doc, int from_doc, int from_data, const char *what,
+             int *out, GError **error)
+{
+  if (from_doc > 0 && from_data > 0 && from_doc != from_data)
+    {
+      g_set_error (error, NN_ERROR, NN_ERROR_DATA,
+                   "%s: the model takes %d %s, the data have %d", doc->source, from_doc, what,
+                   from_data);
+      return FALSE;
+    }
+  *out = from_doc > 0 ? from_doc : from_data;
+  return TRUE;
+}
+
+static gboolean
+doc_uses_metadata (const NnModelDoc *doc)
+{
+  for (guint i = 0; i < doc->layers->len; i++)
+    if (g_array_index (doc->layers, NnLayerSpec, i).kind == NN_LAYER_CONCAT_METADATA)
+      return TRUE;
+  return FALSE;
+}
+
+typedef struct
+{
+  int seq_features, meta_features, n_classes, max_steps;
+} Dims;
+
+static gboolean
+resolve_dims (const NnModelDoc *doc, int seq_features, int meta_features, int n_classes,
+              int max_steps, Dims *d, GError **error)
+{
+  int doc_classes = (int) doc->classes->len;
+  if (!resolve_dim (doc, doc->seq_features, seq_features, "features per step", &d->seq_features, error)
+      || !resolve_dim (doc, doc_classes, n_classes, "classes", &d->n_classes, error))
+    return FALSE;
+  /* a model without a concat_metadata layer ignores the data's metadata */
+  if (!doc_uses_metadata (doc))
+    d->meta_features = 0;
+  else if (!resolve_dim (doc, doc->meta_features, meta_features, "metadata features",
+                         &d->meta_features, error))
+    return FALSE;
+  /* shorter sequences fit a model built for longer ones, not the other way */
+  if (doc->max_steps > 0 && max_steps > doc->max_steps)
+    {
+      g_set_error (error, NN_ERROR, NN_ERROR_DATA,
+                   "%s: the data have sequences of up to %d steps; this model takes at most %d",
+                   doc->source, max_steps, doc->max_steps);
+      return FALSE;
+    }
+  d->max_steps = doc->max_steps > 0 ? doc->max_steps : max_steps;
+
+  if (d->seq_features <= 0 || d->max_steps <= 0)
+    {
+      g_set_error (error, NN_ERROR, NN_ERROR_DATA,
+                   "%s: the number of features per step and of steps must come from the "
+                   "model or the data", doc->source);
+      return FALSE;
+    }
+  if (d->n_classes < 2)
+    {
+      g_set_error (error, NN_ERROR, NN_ERROR_DATA,
+                   "%s: a classifier needs at least 2 classes, found %d", doc->source,
+                   d->n_classes);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static NnModel *
+model_from_layers (const NnModelDoc *doc, const Dims *d)
+{
+  NnModel *model = nn_model_new (d->seq_features, d->meta_features, d->n_classes);
+  for (guint i = 0; i < doc->layers->len; i++)
+    {
+      const NnLayerSpec *spec = &g_array_index (doc->layers, NnLayerSpec, i);
+      NnLayerConfig cfg = spec->cfg;
+      if (spec->units_is_classes)
+        cfg.units = d->n_classes;
+      nn_model_add_layer (model, spec->kind, &cfg, spec->label);
+    }
+  if (doc->classes->len > 0)
+    {
+      g_autofree const char **names = g_new0 (const char *, doc->classes->len + 1);
+      for (guint c = 0; c < doc->classes->len; c++)
+        names[c] = g_array_index (doc->classes, NnClassSpec, c).name;
+      nn_model_set_class_names (model, names);
+    }
+  return model;
+}
+
+static const NnTensorInfo *
+find_layer_tensor (const NnLayer *layer, gboolean state, const char *name)
+{
+  int n = state ? layer->n_state_tensors : layer->n_tensors;
+  const NnTensorInfo *table = state ? layer->state_tensors : layer->tensors;
+  for (int i = 0; i < n; i++)
+    if (strcmp (table[i].name, name) == 0)
+      return &table[i];
+  return NULL;
+}
+
+static char *
+tensor_names_list (const NnLayer *layer, gboolean state)
+{
+  int n = state ? layer->n_state_tensors : layer->n_tensors;
+  const NnTensorInfo *table = state ? layer->state_tensors : layer->tensors;
+  GString *s = g_string_new (NULL);
+  for (int i = 0; i < n; i++)
+    g_string_append_printf (s, i > 0 ? ", %s" : "%s", table[i].name);
+  if (n == 0)
+    g_string_append (s, "none");
+  return g_string_free (s, FALSE);
+}
+
+/* Copies the document's tensors into the model after checking each against the
+ * model's table; every tensor of every layer must be given. */
+static gboolean
+apply_tensors (const NnModelDoc *doc, NnModel *model, gboolean state, GError **error)
+{
+  GPtrArray *list = state ? doc->state : doc->weights;
+  const char *field = state ? "state" : "weights";
+  float *dest = state ? model->state : model->params;
+  int n_layers = nn_model_n_layers (model);
+  g_autofree guint *given = g_new0 (guint, n_layers);
+
+  for (guint i = 0; i < list->len; i++)
+    {
+      const NnTensorData *t = g_ptr_array_index (list, i);
+      const NnLayer *layer;
+      const NnTensorInfo *info;
+      g_autofree char *want = NULL;
+      g_autofree char *have = NULL;
+
+      if (t->layer < 0 || t->layer >= n_layers)
+        {
+          g_set_error (error, NN_ERROR, NN_ERROR_FILE, "%s: %s[%u]: layer %d does not exist "
+                       "(the model has %d layers)", doc->source, field, i, t->layer, n_layers);
+          return FALSE;
+        }
+      layer = nn_model_get_layer (model, t->layer);
+      info = find_layer_tensor (layer, state, t->name);
+      if (info == NULL)
+        {
+          g_autofree char *names = tensor_names_list (layer, state);
+          g_set_error (error, NN_ERROR, NN_ERROR_FILE,
+                       "%s: %s[%u] (layer %d %s): a %s layer has no tensor “%s” (it has: %s)",
+                       doc->source, field, i, t->layer, t->name, layer->ops->name, t->name, names);
+          return FALSE;
+        }
+      want = shape_to_string (info->ndim, info->shape);
+      have = shape_to_string (t->ndim, t->shape);
+      if (info->ndim != t->ndim || memcmp (info->shape, t->shape, sizeof (int) * t->ndim) != 0)
+        {
+          g_set_error (error, NN_ERROR, NN_ERROR_FILE,
+                       "%s: %s[%u] (layer %d %s): shape %s does not match the model's %s",
+                       doc->source, field, i, t->layer, t->name, have, want);
+          return FALSE;
+        }
+      memcpy (dest + (state ? layer->state_offset : layer->param_offset) + info->offset,
+              t->data, info->size * sizeof (float));
+      given[t->layer]++;
+    }
+
+  /* names are unique per layer (checked when reading), so a count says it all */
+  for (int l = 0; l < n_layers; l++)
+    {
+      const NnLayer *layer = nn_model_get_layer (model, l);
+      int n = state ? layer->n_state_tensors : layer->n_tensors;
+      const NnTensorInfo *table = state ? layer->state_tensors : layer->tensors;
+      if ((int) given[l] == n)
+        continue;
+      for (int k = 0; k < n; k++)
+        {
+          gboolean found = FALSE;
+          for (guint i = 0; i < list->len && !found; i++)
+            {
+              const NnTensorData *t = g_ptr_array_index (list, i);
+              found = t->layer == l && strcmp (t->name, table[k].name) == 0;
+            }
+          if (!found)
+            {
+              g_set_error (error, NN_ERROR, NN_ERROR_FILE,
+                           "%s: %s: tensor “%s” of layer %d (%s) is missing; a trained model "
+                           "has every tensor of every layer", doc->source, field,
+                           table[k].name, l, layer->ops->name);
+              return FALSE;
+            }
+        }
+    }
+  return TRUE;
+}
+
+NnModel *
+nn_model_doc_build (const NnModelDoc *doc, int seq_features, int meta_features, int n_classes,
+                    int max_steps, GError **error)
+{
+  g_autoptr (NnModel) model = NULL;
+  g_autoptr (GError) build_error = NULL;
+  Dims d;
+
+  if (doc->layers->len == 0)
+    {
+      g_set_error (error, NN_ERROR, NN_ERROR_INVALID_MODEL, "%s: the model has no layers",
+                   doc->source);
+      return NULL;
+    }
+  if (!resolve_dims (doc, seq_features, meta_features, n_classes, max_steps, &d, error))
+    return NULL;
+  model = model_from_layers (doc, &d);
+  if (!nn_model_build (model, d.max_steps, &build_error))
+    {
+      g_set_error (error, NN_ERROR, build_error->code, "%s: %s", doc->source, build_error->message);
+      return NULL;
+    }
+  nn_model_init (model, doc->training.train.seed);
+  if (doc->weights->len > 0 || doc->state->len > 0)
+    {
+      if (!apply_tensors (doc, model, FALSE, error) || !apply_tensors (doc, model, TRUE, error))
+        return NULL;
+    }
+  return g_steal_pointer (&model);
+}
+
+gssize
+nn_model_doc_count_params (const NnModelDoc *doc, int seq_features, int meta_features,
+                           int n_classes, int max_steps, GError **error)
+{
+  g_autoptr (NnModel) model = NULL;
+  g_autoptr (GArray) problems = NULL;
+  gssize total = 0;
+  Dims d;
+
+  if (!resolve_dims (doc, seq_features, meta_features, n_classes, max_steps, &d, error))
+    return -1;
+  model = model_from_layers (doc, &d);
+  problems = nn_model_validate (model, d.max_steps);
+  if (problems->len > 0)
+    {
+      const NnModelProblem *p = &g_array_index (problems, NnModelProblem, 0);
+      if (p->layer_index >= 0)
+        g_set_error (error, NN_ERROR, NN_ERROR_INVALID_MODEL, "%s: layers[%d] (%s): %s",
+                     doc->source, p->layer_index,
+                     nn_model_get_layer (model, p->layer_index)->ops->name, p->message);
+      else
+        g_set_error (error, NN_ERROR, NN_ERROR_INVALID_MODEL, "%s: %s", doc->source, p->message);
+      return -1;
+    }
+  for (int i = 0; i < nn_model_n_layers (model); i++)
+    total += (gssize) nn_model_get_layer (model, i)->n_params;
+  return total;
+}
+
+/* ------------------------------------------------------------------ */
+/* capturing a model                                                   */
+
+static void
+capture_tensors (GPtrArray *out, const NnModel *model, gboolean state)
+{
+  g_ptr_array_set_size (out, 0);
+  for (int l = 0; l < nn_model_n_layers (model); l++)
+    {
+      const NnLayer *layer = nn_model_get_layer (model, l);
+      int n = state ? layer->n_state_tensors : layer->n_tensors;
+      const NnTensorInfo *table = state ? layer->state_tensors : layer->tensors;
+      const float *base = state ? model->state + layer->state_offset
+                                : model->params + layer->param_offset;
+      for (int k = 0; k < n; k++)
+        g_ptr_array_add (out, tensor_data_new (l, table[k].name, table[k].ndim, table[k].shape,
+                                               base + table[k].offset));
+    }
+}
+
+static void
+capture_layers (NnModelDoc *doc, const NnModel *model)
+{
+  g_autoptr (GArray) old = g_steal_pointer (&doc->layers);
+  doc->layers = g_array_new (FALSE, TRUE, sizeof (NnLayerSpec));
+  g_array_set_clear_func (doc->layers, layer_spec_clear);
+  for (int i = 0; i < nn_model_n_layers (model); i++)
+    {
+      const NnLayer *layer = nn_model_get_layer (model, i);
+      NnLayerSpec *spec = nn_model_doc_add_layer (doc, layer->ops->kind, &layer->cfg, layer->label);
+      /* keep "units": "classes" so the document still fits another class count */
+      if ((guint) i < old->len)
+        {
+          const NnLayerSpec *before = &g_array_index (old, NnLayerSpec, i);
+          spec->units_is_classes = before->kind == spec->kind && before->units_is_classes
+                                   && layer->cfg.units == model->n_classes;
+        }
+    }
+}
+
+void
+nn_model_doc_take_model (NnModelDoc *doc, const NnModel *model)
+{
+  capture_layers (doc, model);
+  doc->seq_features = model->seq_features;
+  doc->meta_features = model->meta_features;
+  if (model->built)
+    {
+      doc->max_steps = model->max_steps;
+      capture_tensors (doc->weights, model, FALSE);
+      capture_tensors (doc->state, model, TRUE);
+    }
+  if ((int) doc->classes->len != model->n_classes)
+    nn_model_doc_set_classes (doc, model->n_classes, NULL,
+                              (const char *const *) model->class_names);
+}

@@ -1,0 +1,153 @@
+/* nn-model-file.h: model documents, the one JSON schema for presets, specs and
+ * trained models (DESIGN §5).
+ *
+ *   {"format": "passband-model", "version": 1, "name": "...", "description": "...",
+ *    "inputs": {"sequence_features": F, "max_steps": T, "metadata_features": S},
+ *    "layers": [{"type": "gru", "units": 64, "return_sequences": true, ...}, ...],
+ *    "classes": [{"id": 90, "name": "SN Ia"}, ...],
+ *    "preprocessing": {...}, "training": {...}, "history": [...],
+ *    "weights": [{"layer": 0, "name": "weight_ih", "shape": [192, 6], "data": "<base64>"}],
+ *    "state": [...], "extra": {...}}
+ *
+ * A preset is a document without classes, history, weights and state; inputs
+ * left at 0 (or absent) are taken from the data when the model is built.
+ * Every field a document may hold is listed in nn-model-file.c; anything else is
+ * refused (so a typo never passes silently), except inside the top-level
+ * "extra" object, which is kept as it is.  Errors name the file, the place and
+ * what was expected: "gru.json: layers[2] (lstm): field “units”: expected a
+ * positive whole number, found -3".
+ */
+#pragma once
+
+#include <glib.h>
+#include <json-glib/json-glib.h>
+
+#include "nn-layer.h"
+#include "nn-model.h"
+#include "nn-train.h"
+
+G_BEGIN_DECLS
+
+#define NN_MODEL_FILE_FORMAT  "passband-model"
+#define NN_MODEL_FILE_VERSION 1
+
+/* How the training split is balanced ("balance" in the training section). */
+typedef enum
+{
+  NN_BALANCE_NONE = 0,  /* "none" */
+  NN_BALANCE_WEIGHTS,   /* "weights": inverse-frequency class weights in the loss */
+  NN_BALANCE_RESAMPLE,  /* "resample": over/under-sample to the mean class size */
+} NnBalance;
+
+const char *nn_balance_to_string   (NnBalance balance);
+gboolean    nn_balance_from_string (const char *name, NnBalance *balance);
+
+/* One entry of "layers". */
+typedef struct
+{
+  NnLayerKind kind;
+  NnLayerConfig cfg;
+  gboolean units_is_classes;  /* "units": "classes": cfg.units is set when building
+                               * (and means nothing before) */
+  char *label;                /* NULL when the file has none */
+} NnLayerSpec;
+
+/* One entry of "classes". */
+typedef struct
+{
+  int id;                     /* e.g. the PLAsTiCC target 90; the index when the file has none */
+  char *name;                 /* display name, e.g. "SN Ia" */
+} NnClassSpec;
+
+/* One entry of "weights" or "state": a tensor of one layer. */
+typedef struct
+{
+  int layer;                  /* index into layers */
+  char *name;                 /* the layer's tensor name: "weight_ih", "running_mean", ... */
+  int ndim;
+  int shape[4];
+  size_t size;                /* product of shape */
+  float *data;                /* [size], every value finite */
+} NnTensorData;
+
+/* The "training" section: the trainer's settings plus what the data side does. */
+typedef struct
+{
+  NnTrainConfig train;        /* train.loss.class_weights is always NULL here */
+  NnBalance balance;          /* "none" */
+  float val_fraction;         /* 0.2 */
+} NnTrainingSpec;
+
+/* Defaults: nn_train_config_default, balance none, val_fraction 0.2. */
+void nn_training_spec_default (NnTrainingSpec *spec);
+
+typedef struct
+{
+  char *source;               /* name used in messages: the path given, or "model" */
+  char *name;                 /* never NULL ("" when absent) */
+  char *description;          /* never NULL */
+  int seq_features;           /* F, 0 = from the data */
+  int max_steps;              /* T, 0 = from the data */
+  int meta_features;          /* S, 0 = from the data (or no metadata) */
+  GArray *layers;             /* NnLayerSpec */
+  GArray *classes;            /* NnClassSpec; empty in presets */
+  JsonNode *preprocessing;    /* an object owned by the light-curve encoder, or NULL */
+  gboolean has_training;      /* the file had a "training" section */
+  NnTrainingSpec training;    /* defaults when it had none */
+  GArray *history;            /* NnEpochStats (epoch 0-based here, 1-based in the file) */
+  GPtrArray *weights;         /* NnTensorData *, in layer order; empty in presets */
+  GPtrArray *state;           /* NnTensorData * (batch-norm running statistics) */
+  JsonNode *extra;            /* the "extra" object, kept as is, or NULL */
+} NnModelDoc;
+
+/* An empty document (no layers) with default training settings. */
+NnModelDoc *nn_model_doc_new  (void);
+void        nn_model_doc_free (NnModelDoc *doc);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (NnModelDoc, nn_model_doc_free)
+
+/* Reads and checks a document.  source_name is used in messages (e.g. the file
+ * name); len -1 means text is NUL-terminated.  Errors are NN_ERROR_FILE or
+ * NN_ERROR_VERSION (a newer file) or G_FILE_ERROR (cannot read). */
+NnModelDoc *nn_model_doc_load           (const char *path, GError **error);
+NnModelDoc *nn_model_doc_load_from_data (const char *text, gssize len, const char *source_name,
+                                         GError **error);
+
+/* The document as JSON text (pretty, UTF-8, ends with a newline). */
+char       *nn_model_doc_to_data (const NnModelDoc *doc, gsize *length);
+/* Writes atomically: a temporary file in the same folder, renamed over path,
+ * so a crash or a full disk never leaves half a model. */
+gboolean    nn_model_doc_save    (const NnModelDoc *doc, const char *path, GError **error);
+
+/* Appends a layer spec (cfg NULL = nn_layer_config_default); returns it. */
+NnLayerSpec *nn_model_doc_add_layer (NnModelDoc *doc, NnLayerKind kind, const NnLayerConfig *cfg,
+                                     const char *label);
+/* Replaces the classes; ids may be NULL (0, 1, ...), names may be NULL ("class <id>"). */
+void        nn_model_doc_set_classes (NnModelDoc *doc, int n_classes, const int *ids,
+                                      const char *const *names);
+/* Drops weights, state and history (what makes a trained model a spec). */
+void        nn_model_doc_clear_weights (NnModelDoc *doc);
+
+/* Builds a model for data with the given shape.  Each argument may be 0 to
+ * take the document's value; when both are set they must agree (the data must
+ * fit a trained model).  n_classes comes from "classes" when the document has
+ * them.  The weights are drawn from the training seed, then the document's
+ * weights and state, when it has any, replace them: every tensor of every
+ * layer must then be given once with the model's shape. */
+NnModel    *nn_model_doc_build (const NnModelDoc *doc, int seq_features, int meta_features,
+                                int n_classes, int max_steps, GError **error);
+
+/* Captures a built model into the document: its inputs, its layers (keeping
+ * "units": "classes" where the document had it and it still holds), its
+ * weights and state (copied; the model is not changed), and its class names
+ * when the document has no classes yet. */
+void        nn_model_doc_take_model (NnModelDoc *doc, const NnModel *model);
+
+/* Replaces the history with a copy of history's epochs (NULL clears it). */
+void        nn_model_doc_set_history (NnModelDoc *doc, const NnHistory *history);
+
+/* Total parameters of the document's layers for a data shape (builds a model
+ * without allocating weights); -1 with error when the layers do not fit. */
+gssize      nn_model_doc_count_params (const NnModelDoc *doc, int seq_features, int meta_features,
+                                       int n_classes, int max_steps, GError **error);
+
+G_END_DECLS

@@ -1,0 +1,646 @@
+/* nn-train.c: mini-batch training with one or two threads, validation,
+ * early stopping, learning-rate schedules and evaluation. */
+#include "nn-train.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "nn-blas.h"
+
+void
+nn_train_config_default (NnTrainConfig *cfg)
+{
+  memset (cfg, 0, sizeof *cfg);
+  nn_optim_config_default (&cfg->optim, NN_OPTIM_ADAM);
+  nn_schedule_config_default (&cfg->schedule);
+  nn_loss_config_default (&cfg->loss);
+  cfg->batch_size = 32;
+  cfg->epochs = 20;
+  cfg->seed = 0;
+  cfg->threads = 1;
+  cfg->patience = 0;
+  cfg->restore_best = TRUE;
+  cfg->clip_norm = 0.0f;
+}
+
+NnHistory *
+nn_history_new (void)
+{
+  NnHistory *h = g_new0 (NnHistory, 1);
+  h->epochs = g_array_new (FALSE, FALSE, sizeof (NnEpochStats));
+  h->best_epoch = -1;
+  h->best_loss = INFINITY;
+  return h;
+}
+
+void
+nn_history_clear (NnHistory *history)
+{
+  g_array_set_size (history->epochs, 0);
+  history->best_epoch = -1;
+  history->best_loss = INFINITY;
+  history->stopped_early = FALSE;
+}
+
+void
+nn_history_free (NnHistory *history)
+{
+  if (history == NULL)
+    return;
+  g_array_unref (history->epochs);
+  g_free (history);
+}
+
+/* ---- a team of one or two threads sharing each batch ---- */
+
+typedef enum
+{
+  TASK_TRAIN,
+  TASK_EVAL,
+} Task;
+
+typedef struct
+{
+  NnWorkspace *ws;
+  float *grads;      /* where backward adds: the model's (one thread) or the workspace's */
+  float *dlogits;    /* (max_batch, K) */
+  NnBatch part;      /* this thread's rows of the current batch */
+  double loss;       /* loss of the part divided by the whole batch's normaliser */
+  int correct;
+  int labelled;
+} Slot;
+
+typedef struct
+{
+  NnModel *model;
+  const NnLossConfig *loss;
+  int n_threads;
+  Slot slots[2];
+  Task task;
+  double normaliser;
+
+  GMutex mutex;
+  GCond start;
+  GCond done;
+  guint generation;
+  int pending;
+  gboolean quit;
+  GThread *helper;
+} Team;
+
+static int
+argmax (const float *v, int n)
+{
+  int best = 0;
+  for (int j = 1; j < n; j++)
+    if (v[j] > v[best])
+      best = j;
+  return best;
+}
+
+static void
+slot_run (Team *team, Slot *slot)
+{
+  const NnModel *model = team->model;
+  const NnBatch *part = &slot->part;
+  int K = model->n_classes;
+  const float *logits;
+
+  slot->loss = 0.0;
+  slot->correct = 0;
+  slot->labelled = 0;
+  if (team->task == TASK_TRAIN)
+    memset (slot->grads, 0, model->n_params * sizeof (float));
+  if (part->batch == 0)
+    return;
+  logits = nn_model_forward (model, slot->ws, part, team->task == TASK_TRAIN);
+  slot->loss = nn_loss_compute (team->loss, logits, part->labels, part->batch, K,
+                                team->normaliser,
+                                team->task == TASK_TRAIN ? slot->dlogits : NULL, NULL);
+  for (int i = 0; i < part->batch; i++)
+    if (part->labels[i] >= 0)
+      {
+        slot->labelled++;
+        slot->correct += argmax (logits + (size_t) i * K, K) == part->labels[i];
+      }
+  if (team->task == TASK_TRAIN)
+    nn_model_backward (model, slot->ws, slot->dlogits, slot->grads);
+}
+
+static gpointer
+helper_main (gpointer data)
+{
+  Team *team = data;
+  guint seen = 0;
+
+  for (;;)
+    {
+      g_mutex_lock (&team->mutex);
+      while (team->generation == seen && !team->quit)
+        g_cond_wait (&team->start, &team->mutex);
+      if (team->quit)
+        {
+          g_mutex_unlock (&team->mutex);
+          return NULL;
+        }
+      seen = team->generation;
+      g_mutex_unlock (&team->mutex);
+
+      slot_run (team, &team->slots[1]);
+
+      g_mutex_lock (&team->mutex);
+      team->pending = 0;
+      g_cond_signal (&team->done);
+      g_mutex_unlock (&team->mutex);
+    }
+}
+
+/* Batches of fewer than SPLIT_MIN rows are not split: batch statistics need
+ * more than one row per part. */
+#define SPLIT_MIN 4
+
+/* The largest part of a batch of up to max_batch rows that thread j gets. */
+static int
+slot_rows (int n_threads, int j, int max_batch)
+{
+  if (n_threads == 1)
+    return max_batch;
+  if (j == 0)
+    return MAX ((max_batch + 1) / 2, MIN (max_batch, SPLIT_MIN - 1));
+  return MAX (max_batch / 2, 1);
+}
+
+/* Random streams of one seed, kept apart from nn_model_init's per-layer streams. */
+#define STREAM_SHUFFLE 0x5348554646ULL
+#define STREAM_DROPOUT 0x44524f50ULL
+
+static Team *
+team_new (NnModel *model, const NnLossConfig *loss, int threads, int max_batch, guint64 seed)
+{
+  Team *team = g_new0 (Team, 1);
+  team->model = model;
+  team->loss = loss;
+  team->n_threads = threads >= 2 ? 2 : 1;
+  for (int j = 0; j < team->n_threads; j++)
+    {
+      Slot *slot = &team->slots[j];
+      int rows = slot_rows (team->n_threads, j, max_batch);
+      slot->ws = nn_workspace_new (model, rows);
+      nn_workspace_seed (slot->ws, seed, STREAM_DROPOUT + j);
+      /* batch-norm running statistics: one writer */
+      nn_workspace_set_update_state (slot->ws, j == 0);
+      slot->grads = team->n_threads == 1 ? model->grads : nn_workspace_grads (slot->ws);
+      slot->dlogits = g_new0 (float, (size_t) rows * model->n_classes);
+    }
+  g_mutex_init (&team->mutex);
+  g_cond_init (&team->start);
+  g_cond_init (&team->done);
+  if (team->n_threads == 2)
+    team->helper = g_thread_new ("nn-train", helper_main, team);
+  return team;
+}
+
+static void
+team_free (Team *team)
+{
+  if (team->helper != NULL)
+    {
+      g_mutex_lock (&team->mutex);
+      team->quit = TRUE;
+      g_cond_broadcast (&team->start);
+      g_mutex_unlock (&team->mutex);
+      g_thread_join (team->helper);
+    }
+  for (int j = 0; j < team->n_threads; j++)
+    {
+      nn_workspace_free (team->slots[j].ws);
+      g_free (team->slots[j].dlogits);
+    }
+  g_mutex_clear (&team->mutex);
+  g_cond_clear (&team->start);
+  g_cond_clear (&team->done);
+  g_free (team);
+}
+
+static NnBatch
+batch_part (const NnBatch *b, int first, int count)
+{
+  NnBatch p = *b;
+  p.batch = count;
+  p.x = b->x + (size_t) first * b->steps * b->features;
+  p.lengths = b->lengths + first;
+  p.meta = b->meta != NULL ? b->meta + (size_t) first * b->meta_features : NULL;
+  p.labels = b->labels + first;
+  return p;
+}
+
+/* Runs the task on a gathered batch split over the team; sums the parts. */
+static void
+team_run (Team *team, Task task, const NnBatch *batch, double normaliser,
+          double *loss, int *correct, int *labelled)
+{
+  int first = team->n_threads == 2 && batch->batch >= SPLIT_MIN
+              ? (batch->batch + 1) / 2 : batch->batch;
+
+  team->task = task;
+  team->normaliser = normaliser;
+  team->slots[0].part = batch_part (batch, 0, first);
+  if (team->n_threads == 2)
+    team->slots[1].part = batch_part (batch, first, batch->batch - first);
+
+  if (team->n_threads == 2)
+    {
+      g_mutex_lock (&team->mutex);
+      team->pending = 1;
+      team->generation++;
+      g_cond_broadcast (&team->start);
+      g_mutex_unlock (&team->mutex);
+    }
+  slot_run (team, &team->slots[0]);
+  if (team->n_threads == 2)
+    {
+      g_mutex_lock (&team->mutex);
+      while (team->pending > 0)
+        g_cond_wait (&team->done, &team->mutex);
+      g_mutex_unlock (&team->mutex);
+    }
+
+  *loss = 0.0;
+  *correct = 0;
+  *labelled = 0;
+  /* fixed order: the same numbers on every run */
+  for (int j = 0; j < team->n_threads; j++)
+    {
+      *loss += team->slots[j].loss;
+      *correct += team->slots[j].correct;
+      *labelled += team->slots[j].labelled;
+    }
+}
+
+/* model->grads = the sum of the threads' gradients (one thread wrote it directly). */
+static void
+team_sum_grads (Team *team)
+{
+  NnModel *model = team->model;
+  const float *g0, *g1;
+  if (team->n_threads == 1)
+    return;
+  g0 = team->slots[0].grads;
+  g1 = team->slots[1].grads;
+  for (size_t i = 0; i < model->n_params; i++)
+    model->grads[i] = g0[i] + g1[i];
+}
+
+/* Buffers for gathering batches of up to rows rows of data shaped like the model's inputs. */
+typedef struct
+{
+  int rows;
+  float *x;
+  int *lengths;
+  float *meta;
+  int *labels;
+  int *index;
+} BatchBuffers;
+
+static void
+buffers_init (BatchBuffers *bb, const NnModel *model, int rows)
+{
+  bb->rows = rows;
+  bb->x = g_new0 (float, (size_t) rows * model->max_steps * model->seq_features);
+  bb->lengths = g_new0 (int, rows);
+  bb->meta = model->meta_features > 0 ? g_new0 (float, (size_t) rows * model->meta_features) : NULL;
+  bb->labels = g_new0 (int, rows);
+  bb->index = g_new0 (int, rows);
+}
+
+static void
+buffers_clear (BatchBuffers *bb)
+{
+  g_free (bb->x);
+  g_free (bb->lengths);
+  g_free (bb->meta);
+  g_free (bb->labels);
+  g_free (bb->index);
+}
+
+/* Loss (over the whole of data, same normalisation as the loss) and accuracy, inference mode. */
+static void
+team_evaluate (Team *team, BatchBuffers *bb, const NnData *data, double *loss_out,
+               double *accuracy_out)
+{
+  double sum = 0.0;
+  int correct = 0, labelled = 0;
+  double norm = nn_loss_normaliser (team->loss, data->labels, data->n, team->model->n_classes);
+
+  for (int start = 0; start < data->n; start += bb->rows)
+    {
+      int n = MIN (bb->rows, data->n - start), c, l;
+      double part;
+      NnBatch batch;
+      for (int i = 0; i < n; i++)
+        bb->index[i] = start + i;
+      nn_data_gather (data, bb->index, n, bb->x, bb->lengths, bb->meta, bb->labels, &batch);
+      team_run (team, TASK_EVAL, &batch, 1.0, &part, &c, &l);
+      sum += part;
+      correct += c;
+      labelled += l;
+    }
+  *loss_out = norm > 0.0 ? sum / norm : NAN;
+  *accuracy_out = labelled > 0 ? (double) correct / labelled : NAN;
+}
+
+/* ---- training ---- */
+
+typedef struct
+{
+  NnModel *model;
+  const NnData *train;
+  const NnData *val;
+  const NnTrainConfig *cfg;
+  const NnTrainCallbacks *cb;
+  NnHistory *history;
+  Team *team;
+  BatchBuffers bb;
+  BatchBuffers val_bb;
+  NnOptimizer *opt;
+  NnSchedule schedule;
+  NnRng shuffle_rng;
+  int *order;
+  float *best_params;   /* the best epoch's weights (the initial ones until an epoch ends) */
+  float *best_state;
+  int epochs_since_best;
+} Trainer;
+
+static gboolean
+check_config (const NnTrainConfig *cfg, GError **error)
+{
+  if (cfg->batch_size < 1 || cfg->epochs < 0 || cfg->threads < 1 || cfg->patience < 0)
+    {
+      g_set_error (error, NN_ERROR, NN_ERROR_DATA, "training settings out of range: batch size %d "
+                   "(≥ 1), epochs %d (≥ 0), threads %d (≥ 1), patience %d (≥ 0)",
+                   cfg->batch_size, cfg->epochs, cfg->threads, cfg->patience);
+      return FALSE;
+    }
+  if (!(cfg->optim.lr >= 0.0f) || !isfinite (cfg->optim.lr))
+    {
+      g_set_error (error, NN_ERROR, NN_ERROR_DATA, "the learning rate must be a finite number ≥ 0 "
+                   "(it is %g)", cfg->optim.lr);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+save_best (Trainer *t)
+{
+  memcpy (t->best_params, t->model->params, t->model->n_params * sizeof (float));
+  memcpy (t->best_state, t->model->state, t->model->n_state * sizeof (float));
+}
+
+static void
+restore_best (Trainer *t)
+{
+  memcpy (t->model->params, t->best_params, t->model->n_params * sizeof (float));
+  memcpy (t->model->state, t->best_state, t->model->n_state * sizeof (float));
+}
+
+static gboolean
+params_finite (const NnModel *model)
+{
+  for (size_t i = 0; i < model->n_params; i++)
+    if (!isfinite (model->params[i]))
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+diverged (Trainer *t, int epoch, int batch, float lr, GError **error)
+{
+  restore_best (t);
+  g_set_error (error, NN_ERROR, NN_ERROR_DIVERGED,
+               "training diverged: the loss became NaN or infinite in epoch %d, batch %d; "
+               "lower the learning rate (now %g) or set a gradient-norm clip; the weights of %s "
+               "were kept", epoch + 1, batch + 1, lr,
+               t->history->best_epoch >= 0 ? "the best epoch" : "the start");
+  return FALSE;
+}
+
+static gboolean
+cancelled (Trainer *t, GError **error)
+{
+  if (t->cfg->restore_best && t->history->best_epoch >= 0)
+    restore_best (t);
+  g_set_error (error, NN_ERROR, NN_ERROR_CANCELLED, "training was stopped");
+  return FALSE;
+}
+
+/* One pass over the shuffled training data; fills stats->loss and accuracy.
+ * Returns FALSE on divergence or cancellation (error set). */
+static gboolean
+train_epoch (Trainer *t, int epoch, float lr, NnEpochStats *stats, GError **error)
+{
+  const NnData *d = t->train;
+  NnModel *model = t->model;
+  int bs = t->cfg->batch_size;
+  int n_batches = (d->n + bs - 1) / bs;
+  double loss_sum = 0.0;
+  int correct = 0, labelled = 0;
+
+  nn_rng_shuffle_int (&t->shuffle_rng, t->order, d->n);
+  for (int b = 0; b < n_batches; b++)
+    {
+      int first = b * bs, n = MIN (bs, d->n - first), c, l;
+      double loss, norm;
+      NnBatch batch;
+
+      nn_data_gather (d, t->order + first, n, t->bb.x, t->bb.lengths, t->bb.meta, t->bb.labels,
+                      &batch);
+      norm = nn_loss_normaliser (&t->cfg->loss, batch.labels, n, model->n_classes);
+      team_run (t->team, TASK_TRAIN, &batch, norm, &loss, &c, &l);
+      if (!isfinite (loss))
+        return diverged (t, epoch, b, lr, error);
+      team_sum_grads (t->team);
+      if (t->cfg->clip_norm > 0.0f)
+        nn_clip_grad_norm (model->grads, model->n_params, t->cfg->clip_norm);
+      nn_optimizer_step (t->opt, model->params, model->grads, lr);
+      loss_sum += loss;
+      correct += c;
+      labelled += l;
+      if (t->cb != NULL && t->cb->on_batch != NULL
+          && !t->cb->on_batch (epoch, b, n_batches, loss, t->cb->user_data))
+        return cancelled (t, error);
+    }
+  if (!params_finite (model))
+    return diverged (t, epoch, n_batches - 1, lr, error);
+  stats->loss = loss_sum / MAX (n_batches, 1);
+  stats->accuracy = labelled > 0 ? (double) correct / labelled : NAN;
+  return TRUE;
+}
+
+/* Records the epoch, keeps the best weights; returns TRUE when early stopping ends the run. */
+static gboolean
+end_epoch (Trainer *t, const NnEpochStats *stats)
+{
+  double metric = t->val != NULL ? stats->val_loss : stats->loss;
+  NnHistory *h = t->history;
+
+  g_array_append_val (h->epochs, *stats);
+  if (metric < h->best_loss)
+    {
+      h->best_loss = metric;
+      h->best_epoch = stats->epoch;
+      t->epochs_since_best = 0;
+      save_best (t);
+    }
+  else
+    t->epochs_since_best++;
+  if (t->cfg->patience > 0 && t->epochs_since_best >= t->cfg->patience)
+    h->stopped_early = TRUE;
+  return h->stopped_early;
+}
+
+static gboolean
+run_epochs (Trainer *t, GError **error)
+{
+  for (int epoch = 0; epoch < t->cfg->epochs; epoch++)
+    {
+      gint64 start = g_get_monotonic_time ();
+      NnEpochStats stats = { .epoch = epoch, .val_loss = NAN, .val_accuracy = NAN };
+      float lr = t->schedule.lr;
+      gboolean stop;
+
+      stats.learning_rate = lr;
+      if (!train_epoch (t, epoch, lr, &stats, error))
+        return FALSE;
+      if (t->val != NULL)
+        {
+          team_evaluate (t->team, &t->val_bb, t->val, &stats.val_loss, &stats.val_accuracy);
+          if (!isfinite (stats.val_loss))
+            return diverged (t, epoch, 0, lr, error);
+        }
+      stats.seconds = (g_get_monotonic_time () - start) / 1e6;
+      stop = end_epoch (t, &stats);
+      nn_schedule_epoch_end (&t->schedule, t->val != NULL ? stats.val_loss : stats.loss);
+      if (t->cb != NULL && t->cb->on_epoch != NULL && !t->cb->on_epoch (&stats, t->cb->user_data))
+        return cancelled (t, error);
+      if (stop)
+        break;
+    }
+  if (t->cfg->restore_best && t->history->best_epoch >= 0)
+    restore_best (t);
+  return TRUE;
+}
+
+static void
+trainer_setup (Trainer *t)
+{
+  const NnTrainConfig *cfg = t->cfg;
+  NnModel *model = t->model;
+  int bs = MIN (cfg->batch_size, t->train->n);
+
+  t->team = team_new (model, &cfg->loss, cfg->threads, bs, cfg->seed);
+  buffers_init (&t->bb, model, bs);
+  /* validation reuses the team's workspaces, so its batches are no larger */
+  if (t->val != NULL)
+    buffers_init (&t->val_bb, model, bs);
+  t->opt = nn_optimizer_new (&cfg->optim, model->n_params);
+  nn_schedule_init (&t->schedule, &cfg->schedule, cfg->optim.lr, cfg->epochs);
+  nn_rng_init_stream (&t->shuffle_rng, cfg->seed, STREAM_SHUFFLE);
+  t->order = g_new (int, t->train->n);
+  for (int i = 0; i < t->train->n; i++)
+    t->order[i] = i;
+  t->best_params = g_new (float, MAX (model->n_params, 1));
+  t->best_state = g_new (float, MAX (model->n_state, 1));
+  save_best (t);
+}
+
+static void
+trainer_clear (Trainer *t)
+{
+  team_free (t->team);
+  buffers_clear (&t->bb);
+  if (t->val != NULL)
+    buffers_clear (&t->val_bb);
+  nn_optimizer_free (t->opt);
+  g_free (t->order);
+  g_free (t->best_params);
+  g_free (t->best_state);
+}
+
+gboolean
+nn_train (NnModel *model, const NnData *train, const NnData *val,
+          const NnTrainConfig *cfg, const NnTrainCallbacks *callbacks,
+          NnHistory *out, GError **error)
+{
+  g_autoptr (NnHistory) own_history = NULL;
+  Trainer t = { 0 };
+  int saved_blas;
+  gboolean ok;
+
+  if (!check_config (cfg, error)
+      || !nn_model_check_data (model, train, TRUE, "training data", error)
+      || (val != NULL && !nn_model_check_data (model, val, TRUE, "validation data", error)))
+    return FALSE;
+  if (out == NULL)
+    out = own_history = nn_history_new ();
+  nn_history_clear (out);
+  /* reserve every epoch's record now: nothing is allocated inside the epoch loop */
+  g_array_set_size (out->epochs, cfg->epochs);
+  g_array_set_size (out->epochs, 0);
+
+  t.model = model;
+  t.train = train;
+  t.val = val;
+  t.cfg = cfg;
+  t.cb = callbacks;
+  t.history = out;
+  saved_blas = nn_blas_get_threads ();
+  /* two of our threads each with single-threaded BLAS beat one thread with two */
+  if (cfg->threads >= 2)
+    nn_blas_set_threads (1);
+  trainer_setup (&t);
+  ok = run_epochs (&t, error);
+  trainer_clear (&t);
+  if (cfg->threads >= 2)
+    nn_blas_set_threads (saved_blas);
+  return ok;
+}
+
+gboolean
+nn_model_evaluate (const NnModel *model, const NnData *data, const NnLossConfig *loss,
+                   int threads, double *loss_out, double *accuracy_out, GError **error)
+{
+  NnLossConfig plain;
+  Team *team;
+  BatchBuffers bb;
+  double l, a;
+  int saved_blas = nn_blas_get_threads ();
+
+  if (!nn_model_check_data (model, data, FALSE, "data", error))
+    return FALSE;
+  if (loss == NULL)
+    {
+      nn_loss_config_default (&plain);
+      loss = &plain;
+    }
+  if (threads >= 2)
+    nn_blas_set_threads (1);
+  /* evaluation never writes the model: the cast only lets the team share its type */
+  team = team_new ((NnModel *) model, loss, threads, MIN (256, data->n), 0);
+  buffers_init (&bb, model, MIN (256, data->n));
+  team_evaluate (team, &bb, data, &l, &a);
+  buffers_clear (&bb);
+  team_free (team);
+  if (threads >= 2)
+    nn_blas_set_threads (saved_blas);
+  if (isnan (a))
+    {
+      g_set_error (error, NN_ERROR, NN_ERROR_DATA, "the data have no labelled rows to evaluate");
+      return FALSE;
+    }
+  if (loss_out != NULL)
+    *loss_out = l;
+  if (accuracy_out != NULL)
+    *accuracy_out = a;
+  return TRUE;
+}

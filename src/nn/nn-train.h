@@ -1,0 +1,88 @@
+/* nn-train.h: the training loop and evaluation.
+ *
+ * nn_train allocates everything before the first epoch (batch buffers, one
+ * workspace and gradient vector per thread, optimiser state, best-weights copy)
+ * and nothing inside the epoch loop.  With threads = 2 each batch is split in
+ * two halves run by two persistent threads with single-threaded OpenBLAS; their
+ * gradients are summed in a fixed order, so the same seed and thread count give
+ * the same numbers.
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "nn-data.h"
+#include "nn-loss.h"
+#include "nn-model.h"
+#include "nn-optim.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  NnOptimConfig optim;
+  NnScheduleConfig schedule;
+  NnLossConfig loss;        /* loss.class_weights: [K] or NULL, not owned */
+  int batch_size;           /* 32 */
+  int epochs;               /* 20 */
+  guint64 seed;             /* shuffling and dropout (weights: nn_model_init) */
+  int threads;              /* 1 or 2 */
+  int patience;             /* early stopping: epochs without improvement; 0 = off */
+  gboolean restore_best;    /* at the end, restore the weights of the best epoch */
+  float clip_norm;          /* global gradient-norm clipping; 0 = off */
+} NnTrainConfig;
+
+/* adam 1e-3, constant schedule, cross entropy, batch 32, 20 epochs, seed 0,
+ * 1 thread, no early stopping, restore_best TRUE, no clipping. */
+void nn_train_config_default (NnTrainConfig *cfg);
+
+/* One epoch's record.  val_* are NaN without validation data. */
+typedef struct
+{
+  int epoch;               /* 0-based */
+  double loss;             /* mean training loss over the epoch's batches (as trained) */
+  double accuracy;         /* training accuracy of the same forward passes */
+  double val_loss;
+  double val_accuracy;
+  double seconds;          /* wall time of the epoch including validation */
+  double learning_rate;    /* the rate used in this epoch */
+} NnEpochStats;
+
+typedef struct
+{
+  /* Return FALSE to stop the run (nn_train then fails with NN_ERROR_CANCELLED;
+   * the model keeps the best weights when restore_best is set).  Either may be NULL.
+   * They run on the thread that called nn_train. */
+  gboolean (*on_batch) (int epoch, int batch, int n_batches, double loss, gpointer user_data);
+  gboolean (*on_epoch) (const NnEpochStats *stats, gpointer user_data);
+  gpointer user_data;
+} NnTrainCallbacks;
+
+typedef struct
+{
+  GArray *epochs;          /* NnEpochStats, one per finished epoch */
+  int best_epoch;          /* epoch with the lowest val_loss (loss without validation); -1 = none */
+  double best_loss;
+  gboolean stopped_early;  /* early stopping ended the run */
+} NnHistory;
+
+NnHistory *nn_history_new   (void);
+void       nn_history_free  (NnHistory *history);
+void       nn_history_clear (NnHistory *history);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (NnHistory, nn_history_free)
+
+/* Trains a built, initialised model.  val may be NULL.  out may be NULL; it is
+ * cleared first.  Errors: NN_ERROR_DATA (data do not fit), NN_ERROR_DIVERGED
+ * (NaN/Inf loss; the best or initial weights are kept), NN_ERROR_CANCELLED (a
+ * callback returned FALSE).  The history is filled up to the last finished epoch
+ * in every case. */
+gboolean nn_train (NnModel *model, const NnData *train, const NnData *val,
+                   const NnTrainConfig *cfg, const NnTrainCallbacks *callbacks,
+                   NnHistory *out, GError **error);
+
+/* Mean loss (loss NULL = plain cross entropy) and accuracy over the labelled rows
+ * of data, in inference mode.  Either output may be NULL. */
+gboolean nn_model_evaluate (const NnModel *model, const NnData *data, const NnLossConfig *loss,
+                            int threads, double *loss_out, double *accuracy_out, GError **error);
+
+G_END_DECLS

@@ -1,0 +1,532 @@
+/* test-model-file.c: model documents (DESIGN §5): round trips, atomic saving,
+ * and one broken file per kind of mistake in tests/nn/bad-models/ (written by
+ * make-bad-models.py there), each message naming the file, the place and the
+ * problem. */
+#include <errno.h>
+#include <math.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+
+#include "nn.h"
+#include "testutil.h"
+
+static char *
+bad_model_path (const char *name)
+{
+  const char *src = g_getenv ("PASSBAND_SOURCE_DIR");
+  return g_build_filename (src != NULL ? src : ".", "tests", "nn", "bad-models", name, NULL);
+}
+
+/* ---- broken files ---- */
+
+typedef struct
+{
+  const char *file;
+  gboolean at_build;        /* the file reads, building the model fails */
+  int code;                 /* NN_ERROR_* */
+  const char *expect[4];    /* substrings of the message, besides the file name */
+} BadCase;
+
+static const BadCase bad_cases[] = {
+  { "units-negative.json", FALSE, NN_ERROR_FILE,
+    { "layers[2] (lstm): field “units”: expected a positive whole number, found -3" } },
+  { "weight-shape.json", TRUE, NN_ERROR_FILE,
+    { "weights[1] (layer 0 weight_hh): shape [4, 4] does not match the model's [12, 4]" } },
+  { "newer-version.json", FALSE, NN_ERROR_VERSION,
+    { "version 7 was written by a newer Passband (this one reads version 1)" } },
+  { "bad-base64.json", FALSE, NN_ERROR_FILE,
+    { "weights[0] (layer 0 weight_ih): field “data”", "not valid base64", "“!” at position 40" } },
+  { "truncated-base64.json", FALSE, NN_ERROR_FILE,
+    { "weights[0] (layer 0 weight_ih): field “data”", "280 bytes", "shape [12, 6] needs 288" } },
+  { "truncated-base64-odd.json", FALSE, NN_ERROR_FILE,
+    { "weights[0] (layer 0 weight_ih): field “data”", "not a multiple of 4" } },
+  { "unknown-layer.json", FALSE, NN_ERROR_FILE,
+    { "layers[1]: unknown layer type “lstmm”; known: dense, activation, simple_rnn, lstm, gru" } },
+  { "unknown-format.json", FALSE, NN_ERROR_FILE,
+    { "not a Passband model file", "“keras-model”", "“passband-model”" } },
+  { "truncated.json", FALSE, NN_ERROR_FILE, { ": line ", "column", "not valid JSON" } },
+  { "number-for-string.json", FALSE, NN_ERROR_FILE,
+    { "layers[1] (dense): field “activation”: expected a string, found 3" } },
+  { "string-for-number.json", FALSE, NN_ERROR_FILE,
+    { "training: field “learning_rate”: expected a number greater than 0, found the text “0.001”" } },
+  { "missing-layers.json", FALSE, NN_ERROR_FILE, { "required field “layers” is missing" } },
+  { "missing-type.json", FALSE, NN_ERROR_FILE, { "layers[0]: required field “type” is missing" } },
+  { "nan-weights.json", FALSE, NN_ERROR_FILE,
+    { "weights[0] (layer 0 weight_ih): field “data”: value 5 is NaN" } },
+  { "inf-weights.json", FALSE, NN_ERROR_FILE,
+    { "weights[5] (layer 1 bias): field “data”: value 2 is infinite" } },
+  { "unknown-field.json", FALSE, NN_ERROR_FILE, { "unknown field “wieghts”", "known fields:" } },
+  { "layer-typo.json", FALSE, NN_ERROR_FILE,
+    { "layers[0] (gru): unknown field “unit”", "takes: type, units," } },
+  { "not-applicable.json", FALSE, NN_ERROR_FILE,
+    { "layers[0] (gru): field “kernel_size” does not apply to a gru layer" } },
+  { "missing-tensor.json", TRUE, NN_ERROR_FILE,
+    { "weights: tensor “bias_hh” of layer 0 (gru) is missing" } },
+  { "duplicate-tensor.json", FALSE, NN_ERROR_FILE,
+    { "weights[6] (layer 0 weight_ih): this tensor is given twice (also in weights[0])" } },
+  { "unknown-tensor.json", TRUE, NN_ERROR_FILE,
+    { "weights[1] (layer 0 weight_hx): a gru layer has no tensor “weight_hx”", "weight_hh" } },
+  { "weights-layer-range.json", FALSE, NN_ERROR_FILE,
+    { "weights[4]: field “layer”: expected a layer index from 0 to 1, found 5" } },
+  { "bad-training.json", FALSE, NN_ERROR_FILE,
+    { "training: field “optimizer”: unknown optimizer “adamm”" } },
+  { "empty.json", FALSE, NN_ERROR_FILE, { "the file is empty" } },
+  { "top-array.json", FALSE, NN_ERROR_FILE, { "expected a JSON object", "found a list" } },
+};
+
+static void
+test_bad_file (gconstpointer data)
+{
+  const BadCase *c = data;
+  g_autofree char *path = bad_model_path (c->file);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NnModelDoc) doc = nn_model_doc_load (path, &error);
+
+  if (c->at_build)
+    {
+      g_autoptr (NnModel) model = NULL;
+      g_assert_no_error (error);
+      g_assert_nonnull (doc);
+      model = nn_model_doc_build (doc, 0, 0, 0, 0, &error);
+      g_assert_null (model);
+    }
+  else
+    g_assert_null (doc);
+  g_assert_error (error, NN_ERROR, c->code);
+  g_test_message ("%s", error->message);
+  /* the file first, as the user gave it */
+  g_assert_true (g_str_has_prefix (error->message, path));
+  for (int i = 0; i < 4 && c->expect[i] != NULL; i++)
+    if (strstr (error->message, c->expect[i]) == NULL)
+      g_error ("%s: message “%s” does not say “%s”", c->file, error->message, c->expect[i]);
+}
+
+static void
+test_good_file_builds (void)
+{
+  g_autofree char *path = bad_model_path ("good-small.json");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NnModelDoc) doc = nn_model_doc_load (path, &error);
+  g_autoptr (NnModel) model = NULL;
+  const NnTensorData *bias;
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (doc->name, ==, "good small");
+  g_assert_cmpint (doc->layers->len, ==, 2);
+  g_assert_true (g_array_index (doc->layers, NnLayerSpec, 1).units_is_classes);
+  g_assert_cmpint (doc->classes->len, ==, 3);
+  g_assert_cmpint (g_array_index (doc->classes, NnClassSpec, 2).id, ==, 90);
+  g_assert_cmpstr (g_array_index (doc->classes, NnClassSpec, 2).name, ==, "SN Ia");
+  g_assert_cmpint (doc->history->len, ==, 1);
+  g_assert_true (isnan (g_array_index (doc->history, NnEpochStats, 0).val_loss));
+  g_assert_cmpint (g_array_index (doc->history, NnEpochStats, 0).epoch, ==, 0);
+  g_assert_cmpint (doc->training.train.batch_size, ==, 8);
+  g_assert_cmpint ((int) doc->training.train.seed, ==, 3);
+
+  model = nn_model_doc_build (doc, 6, 0, 3, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (model->n_classes, ==, 3);
+  g_assert_cmpint (model->max_steps, ==, 10);
+  g_assert_cmpstr (model->class_names[0], ==, "TDE");
+  /* the weights are the file's, not a fresh draw: the dense bias is entry 5 */
+  bias = g_ptr_array_index (doc->weights, 5);
+  g_assert_cmpmem (model->params + nn_model_get_layer (model, 1)->param_offset
+                   + nn_model_get_layer (model, 1)->tensors[1].offset,
+                   3 * sizeof (float), bias->data, 3 * sizeof (float));
+}
+
+static void
+test_extra_is_kept (void)
+{
+  g_autofree char *path = bad_model_path ("extra-ok.json");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NnModelDoc) doc = nn_model_doc_load (path, &error);
+  g_autofree char *text = NULL;
+  g_autoptr (NnModelDoc) again = NULL;
+
+  g_assert_no_error (error);
+  g_assert_nonnull (doc->extra);
+  text = nn_model_doc_to_data (doc, NULL);
+  again = nn_model_doc_load_from_data (text, -1, "again.json", &error);
+  g_assert_no_error (error);
+  g_assert_true (json_node_equal (doc->extra, again->extra));
+}
+
+/* Data shapes that do not fit a trained model are refused with both numbers. */
+static void
+test_data_must_fit (void)
+{
+  g_autofree char *path = bad_model_path ("good-small.json");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NnModelDoc) doc = nn_model_doc_load (path, &error);
+  g_autoptr (NnModel) model = NULL;
+
+  g_assert_no_error (error);
+  model = nn_model_doc_build (doc, 5, 0, 0, 0, &error);
+  g_assert_null (model);
+  g_assert_error (error, NN_ERROR, NN_ERROR_DATA);
+  g_assert_nonnull (strstr (error->message, "takes 6 features per step, the data have 5"));
+  g_clear_error (&error);
+  model = nn_model_doc_build (doc, 6, 0, 4, 0, &error);
+  g_assert_error (error, NN_ERROR, NN_ERROR_DATA);
+  g_assert_nonnull (strstr (error->message, "takes 3 classes, the data have 4"));
+  g_clear_error (&error);
+  model = nn_model_doc_build (doc, 6, 0, 3, 11, &error);
+  g_assert_error (error, NN_ERROR, NN_ERROR_DATA);
+  g_assert_nonnull (strstr (error->message, "up to 11 steps; this model takes at most 10"));
+}
+
+/* ---- round trip ---- */
+
+static const char round_trip_spec[] =
+  "{\"format\": \"passband-model\", \"version\": 1, \"name\": \"round trip\",\n"
+  " \"description\": \"every kind of setting, with “quotes” and a \\\"backslash\\\\\\\"\",\n"
+  " \"layers\": [\n"
+  "  {\"type\": \"conv1d\", \"units\": 8, \"kernel_size\": 3, \"padding\": \"same\", \"activation\": \"relu\"},\n"
+  "  {\"type\": \"max_pool1d\", \"pool_size\": 2, \"stride\": 2},\n"
+  "  {\"type\": \"gru\", \"units\": 6, \"return_sequences\": true, \"bidirectional\": true, \"label\": \"bi\"},\n"
+  "  {\"type\": \"simple_rnn\", \"units\": 5, \"return_sequences\": true, \"activation\": \"elu\", \"elu_alpha\": 0.7},\n"
+  "  {\"type\": \"lstm\", \"units\": 5, \"use_bias\": false},\n"
+  "  {\"type\": \"batch_norm\", \"momentum\": 0.05, \"epsilon\": 0.001},\n"
+  "  {\"type\": \"concat_metadata\"},\n"
+  "  {\"type\": \"dense\", \"units\": 7, \"activation\": \"leaky_relu\", \"negative_slope\": 0.2},\n"
+  "  {\"type\": \"dropout\", \"rate\": 0.3},\n"
+  "  {\"type\": \"dense\", \"units\": \"classes\", \"activation\": \"softmax\", \"label\": \"head\"}],\n"
+  " \"preprocessing\": {\"mean\": [0.5, -1.25, 3.0], \"bands\": \"ugrizy\", \"nested\": {\"n\": 3, \"ok\": true}},\n"
+  " \"training\": {\"optimizer\": \"sgd\", \"learning_rate\": 0.05, \"momentum\": 0.8, \"batch_size\": 16,\n"
+  "   \"epochs\": 3, \"seed\": 11, \"loss\": \"focal\", \"focal_gamma\": 1.5, \"balance\": \"resample\",\n"
+  "   \"val_fraction\": 0.25, \"patience\": 2, \"l2\": 0.0001, \"clip_norm\": 5,\n"
+  "   \"schedule\": \"plateau\", \"plateau_factor\": 0.5, \"plateau_patience\": 1},\n"
+  " \"extra\": {\"author\": \"test\"}}\n";
+
+enum { RT_F = 4, RT_S = 3, RT_K = 3, RT_T = 12, RT_N = 9 };
+
+static void
+fill_random (float *v, size_t n, NnRng *rng)
+{
+  for (size_t i = 0; i < n; i++)
+    v[i] = (float) nn_rng_uniform_range (rng, -1, 1);
+}
+
+static NnData *
+random_data (guint64 seed)
+{
+  NnData *data = nn_data_new (RT_N, RT_T, RT_F, RT_S, RT_K);
+  NnRng rng;
+  nn_rng_init (&rng, seed);
+  fill_random (data->x, (size_t) RT_N * RT_T * RT_F, &rng);
+  fill_random (data->meta, (size_t) RT_N * RT_S, &rng);
+  for (int i = 0; i < RT_N; i++)
+    {
+      data->lengths[i] = 1 + (int) nn_rng_below (&rng, RT_T);
+      /* padding is zero, as the encoder writes it */
+      memset (data->x + ((size_t) i * RT_T + data->lengths[i]) * RT_F, 0,
+              sizeof (float) * (RT_T - data->lengths[i]) * RT_F);
+    }
+  return data;
+}
+
+static void
+assert_same_specs (const NnModelDoc *a, const NnModelDoc *b)
+{
+  g_assert_cmpint (a->layers->len, ==, b->layers->len);
+  for (guint i = 0; i < a->layers->len; i++)
+    {
+      const NnLayerSpec *x = &g_array_index (a->layers, NnLayerSpec, i);
+      const NnLayerSpec *y = &g_array_index (b->layers, NnLayerSpec, i);
+      g_assert_cmpint (x->kind, ==, y->kind);
+      g_assert_cmpint (x->units_is_classes, ==, y->units_is_classes);
+      g_assert_cmpstr (x->label, ==, y->label);
+      if (!x->units_is_classes)
+        g_assert_cmpint (x->cfg.units, ==, y->cfg.units);
+      g_assert_cmpint (x->cfg.activation, ==, y->cfg.activation);
+      g_assert_cmpint (x->cfg.return_sequences, ==, y->cfg.return_sequences);
+      g_assert_cmpint (x->cfg.bidirectional, ==, y->cfg.bidirectional);
+      g_assert_cmpint (x->cfg.kernel_size, ==, y->cfg.kernel_size);
+      g_assert_cmpint (x->cfg.stride, ==, y->cfg.stride);
+      g_assert_cmpint (x->cfg.dilation, ==, y->cfg.dilation);
+      g_assert_cmpint (x->cfg.padding, ==, y->cfg.padding);
+      g_assert_cmpint (x->cfg.pool_size, ==, y->cfg.pool_size);
+      g_assert_cmpfloat (x->cfg.rate, ==, y->cfg.rate);
+      g_assert_cmpfloat (x->cfg.momentum, ==, y->cfg.momentum);
+      g_assert_cmpfloat (x->cfg.epsilon, ==, y->cfg.epsilon);
+      g_assert_cmpint (x->cfg.use_bias, ==, y->cfg.use_bias);
+      if (x->cfg.activation == NN_ACT_LEAKY_RELU)
+        g_assert_cmpfloat (x->cfg.negative_slope, ==, y->cfg.negative_slope);
+      if (x->cfg.activation == NN_ACT_ELU)
+        g_assert_cmpfloat (x->cfg.elu_alpha, ==, y->cfg.elu_alpha);
+    }
+  g_assert_cmpint (a->seq_features, ==, b->seq_features);
+  g_assert_cmpint (a->meta_features, ==, b->meta_features);
+  g_assert_cmpint (a->max_steps, ==, b->max_steps);
+  g_assert_cmpmem (&a->training, sizeof a->training, &b->training, sizeof b->training);
+}
+
+static void
+assert_same_tensors (GPtrArray *a, GPtrArray *b)
+{
+  g_assert_cmpint (a->len, ==, b->len);
+  for (guint i = 0; i < a->len; i++)
+    {
+      const NnTensorData *x = g_ptr_array_index (a, i);
+      const NnTensorData *y = g_ptr_array_index (b, i);
+      g_assert_cmpint (x->layer, ==, y->layer);
+      g_assert_cmpstr (x->name, ==, y->name);
+      g_assert_cmpmem (x->shape, sizeof x->shape, y->shape, sizeof y->shape);
+      g_assert_cmpmem (x->data, x->size * sizeof (float), y->data, y->size * sizeof (float));
+    }
+}
+
+static void
+test_round_trip (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NnModelDoc) doc = nn_model_doc_load_from_data (round_trip_spec, -1, "spec.json", &error);
+  g_autoptr (NnModel) model = NULL;
+  g_autoptr (NnModel) model2 = NULL;
+  g_autoptr (NnModelDoc) loaded = NULL;
+  g_autoptr (NnData) data = random_data (5);
+  g_autoptr (NnHistory) history = nn_history_new ();
+  g_autofree char *dir = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *text1 = NULL;
+  g_autofree char *text2 = NULL;
+  g_autofree float *probs1 = g_new (float, RT_N * RT_K);
+  g_autofree float *probs2 = g_new (float, RT_N * RT_K);
+  NnEpochStats e1 = { 0, 1.5, 0.25, 1.75, 0.5, 0.125, 0.05 };
+  NnEpochStats e2 = { 1, 1.0 / 3.0, 0.5, NAN, NAN, 2.0, 0.025 };
+  const char *names[] = { "SN Ia", "RR “Lyrae”", "AGN" };
+  const int ids[] = { 90, 92, 88 };
+  NnRng rng;
+
+  g_assert_no_error (error);
+  g_assert_true (doc->has_training);
+  g_assert_cmpint (doc->training.train.optim.kind, ==, NN_OPTIM_SGD);
+  g_assert_cmpfloat (doc->training.train.optim.momentum, ==, 0.8f);
+  g_assert_cmpint (doc->training.balance, ==, NN_BALANCE_RESAMPLE);
+  g_assert_cmpint (doc->training.train.schedule.kind, ==, NN_SCHEDULE_PLATEAU);
+
+  model = nn_model_doc_build (doc, RT_F, RT_S, RT_K, RT_T, &error);
+  g_assert_no_error (error);
+  /* running statistics that are not the initial ones, so the state is tested too */
+  nn_rng_init (&rng, 99);
+  for (size_t i = 0; i < model->n_state; i++)
+    model->state[i] = (float) nn_rng_uniform_range (&rng, 0.5, 1.5);
+
+  nn_model_doc_take_model (doc, model);
+  g_assert_true (g_array_index (doc->layers, NnLayerSpec, 9).units_is_classes);
+  nn_model_doc_set_classes (doc, RT_K, ids, names);
+  g_array_append_val (history->epochs, e1);
+  g_array_append_val (history->epochs, e2);
+  nn_model_doc_set_history (doc, history);
+  g_assert_cmpint (doc->weights->len, >, 0);
+  g_assert_cmpint (doc->state->len, ==, 2);
+
+  dir = g_dir_make_tmp ("passband-model-XXXXXX", &error);
+  g_assert_no_error (error);
+  path = g_build_filename (dir, "trained.json", NULL);
+  g_assert_true (nn_model_doc_save (doc, path, &error));
+  g_assert_no_error (error);
+
+  loaded = nn_model_doc_load (path, &error);
+  g_assert_no_error (error);
+  assert_same_specs (doc, loaded);
+  assert_same_tensors (doc->weights, loaded->weights);
+  assert_same_tensors (doc->state, loaded->state);
+  g_assert_cmpstr (loaded->description, ==, doc->description);
+  g_assert_cmpint (loaded->classes->len, ==, RT_K);
+  g_assert_cmpstr (g_array_index (loaded->classes, NnClassSpec, 1).name, ==, "RR “Lyrae”");
+  g_assert_cmpint (g_array_index (loaded->classes, NnClassSpec, 2).id, ==, 88);
+  g_assert_cmpint (loaded->history->len, ==, 2);
+  g_assert_cmpfloat (g_array_index (loaded->history, NnEpochStats, 1).loss, ==, 1.0 / 3.0);
+  g_assert_true (isnan (g_array_index (loaded->history, NnEpochStats, 1).val_loss));
+  g_assert_cmpint (g_array_index (loaded->history, NnEpochStats, 1).epoch, ==, 1);
+  g_assert_true (json_node_equal (doc->preprocessing, loaded->preprocessing));
+  g_assert_true (json_node_equal (doc->extra, loaded->extra));
+
+  /* writing what was read gives the same text, byte for byte */
+  text1 = nn_model_doc_to_data (doc, NULL);
+  text2 = nn_model_doc_to_data (loaded, NULL);
+  g_assert_cmpstr (text1, ==, text2);
+
+  /* the same model: parameters, state and predictions bit-identical */
+  model2 = nn_model_doc_build (loaded, RT_F, RT_S, 0, RT_T, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (model2->n_params, ==, model->n_params);
+  g_assert_cmpmem (model->params, model->n_params * sizeof (float),
+                   model2->params, model2->n_params * sizeof (float));
+  g_assert_cmpmem (model->state, model->n_state * sizeof (float),
+                   model2->state, model2->n_state * sizeof (float));
+  g_assert_true (nn_model_predict (model, data, probs1, 1, &error));
+  g_assert_no_error (error);
+  g_assert_true (nn_model_predict (model2, data, probs2, 1, &error));
+  g_assert_no_error (error);
+  g_assert_cmpmem (probs1, RT_N * RT_K * sizeof (float), probs2, RT_N * RT_K * sizeof (float));
+  for (int i = 0; i < RT_N * RT_K; i++)
+    g_assert_true (isfinite (probs1[i]));
+
+  g_assert_cmpint (g_remove (path), ==, 0);
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+}
+
+/* A spec (no weights) builds to the same weights every time: they come from
+ * the training seed. */
+static void
+test_spec_build_is_seeded (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NnModelDoc) doc = nn_model_doc_load_from_data (round_trip_spec, -1, "spec.json", &error);
+  g_autoptr (NnModel) a = NULL;
+  g_autoptr (NnModel) b = NULL;
+  g_assert_no_error (error);
+  a = nn_model_doc_build (doc, RT_F, RT_S, RT_K, RT_T, &error);
+  g_assert_no_error (error);
+  b = nn_model_doc_build (doc, RT_F, RT_S, RT_K, RT_T, &error);
+  g_assert_no_error (error);
+  g_assert_cmpmem (a->params, a->n_params * sizeof (float), b->params, b->n_params * sizeof (float));
+  g_assert_cmpint (nn_model_doc_count_params (doc, RT_F, RT_S, RT_K, RT_T, &error), ==,
+                   (gssize) a->n_params);
+}
+
+/* ---- atomic saving ---- */
+
+static char **
+folder_entries (const char *dir)
+{
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+  GPtrArray *names = g_ptr_array_new ();
+  const char *name;
+  g_assert_nonnull (d);
+  while ((name = g_dir_read_name (d)) != NULL)
+    g_ptr_array_add (names, g_strdup (name));
+  g_ptr_array_add (names, NULL);
+  return (char **) g_ptr_array_free (names, FALSE);
+}
+
+static NnModelDoc *
+saved_old_model (const char *path, char **old_text)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *good = bad_model_path ("good-small.json");
+  NnModelDoc *doc = nn_model_doc_load (good, &error);
+  g_assert_no_error (error);
+  g_assert_true (nn_model_doc_save (doc, path, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (path, old_text, NULL, NULL));
+  return doc;
+}
+
+/* The new document differs from the old one and is large (so a failure can
+ * come in the middle of writing it). */
+static void
+make_new_version (NnModelDoc *doc)
+{
+  NnTensorData *t = g_new0 (NnTensorData, 1);
+  t->layer = 0;
+  t->name = g_strdup ("padding_for_size");
+  t->ndim = 1;
+  t->shape[0] = 100000;
+  t->size = 100000;
+  t->data = g_new0 (float, t->size);
+  g_ptr_array_add (doc->weights, t);
+  g_free (doc->name);
+  doc->name = g_strdup ("new version");
+}
+
+static void
+assert_old_file_intact (const char *dir, const char *path, const char *old_text)
+{
+  g_autofree char *now = NULL;
+  g_auto (GStrv) entries = folder_entries (dir);
+  g_assert_true (g_file_get_contents (path, &now, NULL, NULL));
+  g_assert_cmpstr (now, ==, old_text);
+  /* no temporary file left behind */
+  g_assert_cmpint (g_strv_length (entries), ==, 1);
+  g_assert_cmpstr (entries[0], ==, "model.json");
+}
+
+static void
+test_atomic_read_only_folder (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("passband-atomic-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "model.json", NULL);
+  g_autofree char *old_text = NULL;
+  g_autoptr (NnModelDoc) doc = saved_old_model (path, &old_text);
+
+  make_new_version (doc);
+  g_assert_cmpint (g_chmod (dir, 0555), ==, 0);
+  if (access (dir, W_OK) == 0)
+    {
+      /* root writes into read-only folders; the size-limit test covers this case */
+      g_chmod (dir, 0755);
+      g_remove (path);
+      g_rmdir (dir);
+      g_test_skip ("running as root: a read-only folder is still writable");
+      return;
+    }
+  g_assert_false (nn_model_doc_save (doc, path, &error));
+  g_assert_error (error, G_FILE_ERROR, G_FILE_ERROR_ACCES);
+  g_assert_true (g_str_has_prefix (error->message, path));
+  g_assert_cmpint (g_chmod (dir, 0755), ==, 0);
+  assert_old_file_intact (dir, path, old_text);
+  g_remove (path);
+  g_rmdir (dir);
+}
+
+/* A write that fails half way (here: the file-size limit, like a full disk)
+ * leaves the old file as it was and no temporary file behind. */
+static void
+test_atomic_write_fails_midway (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("passband-atomic-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "model.json", NULL);
+  g_autofree char *old_text = NULL;
+  g_autoptr (NnModelDoc) doc = saved_old_model (path, &old_text);
+  struct rlimit saved, small;
+  void (*old_handler) (int);
+  gboolean ok;
+
+  make_new_version (doc);
+  g_assert_cmpint (getrlimit (RLIMIT_FSIZE, &saved), ==, 0);
+  small = saved;
+  small.rlim_cur = 64 * 1024;   /* the new file is about 530 kB */
+  old_handler = signal (SIGXFSZ, SIG_IGN);
+  g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &small), ==, 0);
+  ok = nn_model_doc_save (doc, path, &error);
+  g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &saved), ==, 0);
+  signal (SIGXFSZ, old_handler);
+
+  g_assert_false (ok);
+  g_assert_nonnull (error);
+  g_test_message ("%s", error->message);
+  g_assert_true (g_str_has_prefix (error->message, path));
+  assert_old_file_intact (dir, path, old_text);
+  g_remove (path);
+  g_rmdir (dir);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (bad_cases); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("/model-file/bad/%s", bad_cases[i].file);
+      g_test_add_data_func (name, &bad_cases[i], test_bad_file);
+    }
+  g_test_add_func ("/model-file/good-file-builds", test_good_file_builds);
+  g_test_add_func ("/model-file/extra-is-kept", test_extra_is_kept);
+  g_test_add_func ("/model-file/data-must-fit", test_data_must_fit);
+  g_test_add_func ("/model-file/round-trip", test_round_trip);
+  g_test_add_func ("/model-file/spec-build-is-seeded", test_spec_build_is_seeded);
+  g_test_add_func ("/model-file/atomic/read-only-folder", test_atomic_read_only_folder);
+  g_test_add_func ("/model-file/atomic/write-fails-midway", test_atomic_write_fails_midway);
+  return g_test_run ();
+}

@@ -1,0 +1,495 @@
+/* test-train.c: the training loop: learning on synthetic sequence tasks,
+ * reproducibility (same seed => same numbers, with one and two threads), early
+ * stopping with best-weights restore, callbacks that stop the run, divergence
+ * and schedules. */
+#include <math.h>
+#include <string.h>
+
+#include "nn.h"
+#include "testutil.h"
+
+static NnLayerConfig
+config (int units, NnActivation act)
+{
+  NnLayerConfig cfg;
+  nn_layer_config_default (&cfg);
+  cfg.units = units;
+  cfg.activation = act;
+  return cfg;
+}
+
+/* Class 0 rises, class 1 falls, class 2 is flat; the mean of every sequence is
+ * about 0, so only the order of the steps tells the classes apart.  Feature 1
+ * is noise.  Lengths vary between T/2 and T. */
+static NnData *
+trend_data (int n, int T, guint64 seed)
+{
+  NnData *d = nn_data_new (n, T, 2, 0, 3);
+  const float slope[3] = { 1.0f, -1.0f, 0.0f };
+  NnRng rng;
+  nn_rng_init (&rng, seed);
+  for (int i = 0; i < n; i++)
+    {
+      int c = (int) nn_rng_below (&rng, 3);
+      int len = T / 2 + (int) nn_rng_below (&rng, T - T / 2 + 1);
+      d->labels[i] = c;
+      d->lengths[i] = len;
+      for (int t = 0; t < len; t++)
+        {
+          float *x = d->x + ((size_t) i * T + t) * 2;
+          float centred = (t - (len - 1) / 2.0f) / (len / 2.0f);
+          x[0] = slope[c] * centred + 0.3f * (float) nn_rng_normal (&rng);
+          x[1] = (float) nn_rng_normal (&rng);
+        }
+    }
+  return d;
+}
+
+/* Class c has feature 0 around c - 1 at every step: averages suffice. */
+static NnData *
+level_data (int n, int T, guint64 seed)
+{
+  NnData *d = nn_data_new (n, T, 2, 0, 3);
+  NnRng rng;
+  nn_rng_init (&rng, seed);
+  for (int i = 0; i < n; i++)
+    {
+      int c = (int) nn_rng_below (&rng, 3);
+      int len = 1 + (int) nn_rng_below (&rng, T);
+      d->labels[i] = c;
+      d->lengths[i] = len;
+      for (int t = 0; t < len; t++)
+        {
+          float *x = d->x + ((size_t) i * T + t) * 2;
+          x[0] = (float) (c - 1) + 0.5f * (float) nn_rng_normal (&rng);
+          x[1] = (float) nn_rng_normal (&rng);
+        }
+    }
+  return d;
+}
+
+static NnModel *
+dense_model_act (int T, NnActivation act)
+{
+  NnModel *m = nn_model_new (2, 0, 3);
+  NnLayerConfig a = config (8, act), head = config (3, NN_ACT_SOFTMAX);
+  g_autoptr (GError) error = NULL;
+  nn_model_add_layer (m, NN_LAYER_DENSE, &a, NULL);
+  nn_model_add_layer (m, NN_LAYER_GLOBAL_AVG_POOL, NULL, NULL);
+  nn_model_add_layer (m, NN_LAYER_DENSE, &head, NULL);
+  if (!nn_model_build (m, T, &error))
+    g_error ("%s", error->message);
+  nn_model_init (m, 1);
+  return m;
+}
+
+static NnModel *
+dense_model (int T)
+{
+  return dense_model_act (T, NN_ACT_TANH);
+}
+
+static NnModel *
+gru_model (int T)
+{
+  NnModel *m = nn_model_new (2, 0, 3);
+  NnLayerConfig gru = config (12, NN_ACT_TANH), head = config (3, NN_ACT_SOFTMAX);
+  g_autoptr (GError) error = NULL;
+  nn_model_add_layer (m, NN_LAYER_GRU, &gru, NULL);
+  nn_model_add_layer (m, NN_LAYER_DENSE, &head, NULL);
+  if (!nn_model_build (m, T, &error))
+    g_error ("%s", error->message);
+  nn_model_init (m, 1);
+  return m;
+}
+
+static gboolean
+gru_available (void)
+{
+  const NnLayerOps *ops = nn_layer_ops_for_kind (NN_LAYER_GRU);
+  return ops->forward != NULL && ops->backward != NULL;
+}
+
+static void
+base_config (NnTrainConfig *cfg)
+{
+  nn_train_config_default (cfg);
+  nn_optim_config_default (&cfg->optim, NN_OPTIM_ADAM);
+  cfg->optim.lr = 0.01f;
+  cfg->batch_size = 32;
+  cfg->seed = 42;
+}
+
+static double
+last (const NnHistory *h, gboolean val)
+{
+  const NnEpochStats *s = &g_array_index (h->epochs, NnEpochStats, h->epochs->len - 1);
+  return val ? s->val_accuracy : s->accuracy;
+}
+
+/* ---- learning ---- */
+
+/* Dense + average pooling separates classes by their level: validation
+ * accuracy must reach 90 % (chance is 33 %). */
+static void
+test_learn_dense (void)
+{
+  g_autoptr (NnData) train = level_data (600, 10, 1);
+  g_autoptr (NnData) val = level_data (300, 10, 2);
+  g_autoptr (NnModel) m = dense_model (10);
+  g_autoptr (NnHistory) h = nn_history_new ();
+  g_autoptr (GError) error = NULL;
+  NnTrainConfig cfg;
+  double acc;
+
+  base_config (&cfg);
+  cfg.epochs = 8;
+  g_assert_true (nn_train (m, train, val, &cfg, NULL, h, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (h->epochs->len, ==, 8);
+  g_assert_true (nn_model_evaluate (m, val, NULL, 1, NULL, &acc, &error));
+  g_test_message ("dense: val accuracy %.3f (last epoch %.3f)", acc, last (h, TRUE));
+  g_assert_cmpfloat (acc, >=, 0.90);
+  /* the loss went down */
+  g_assert_cmpfloat (g_array_index (h->epochs, NnEpochStats, 7).loss, <,
+                     g_array_index (h->epochs, NnEpochStats, 0).loss);
+}
+
+/* A GRU tells rising from falling from flat sequences of equal mean: 90 %. */
+static void
+test_learn_gru (void)
+{
+  g_autoptr (NnData) train = NULL;
+  g_autoptr (NnData) val = NULL;
+  g_autoptr (NnModel) m = NULL;
+  g_autoptr (NnHistory) h = nn_history_new ();
+  g_autoptr (GError) error = NULL;
+  NnTrainConfig cfg;
+  double acc;
+
+  if (!gru_available ())
+    {
+      g_test_skip ("GRU not available yet");
+      return;
+    }
+  train = trend_data (600, 12, 3);
+  val = trend_data (300, 12, 4);
+  m = gru_model (12);
+  base_config (&cfg);
+  cfg.epochs = 12;
+  g_assert_true (nn_train (m, train, val, &cfg, NULL, h, &error));
+  g_assert_no_error (error);
+  g_assert_true (nn_model_evaluate (m, val, NULL, 1, NULL, &acc, &error));
+  g_test_message ("gru: val accuracy %.3f after %u epochs", acc, h->epochs->len);
+  g_assert_cmpfloat (acc, >=, 0.90);
+}
+
+/* ---- reproducibility ---- */
+
+static void
+train_copy (const NnModel *init, const NnData *train, const NnData *val, int threads,
+            NnModel **out_model, NnHistory **out_history)
+{
+  NnModel *m = nn_model_copy (init);
+  NnHistory *h = nn_history_new ();
+  g_autoptr (GError) error = NULL;
+  NnTrainConfig cfg;
+
+  base_config (&cfg);
+  cfg.epochs = 3;
+  cfg.threads = threads;
+  g_assert_true (nn_train (m, train, val, &cfg, NULL, h, &error));
+  g_assert_no_error (error);
+  *out_model = m;
+  *out_history = h;
+}
+
+static void
+assert_same_run (NnModel *a, NnHistory *ha, NnModel *b, NnHistory *hb)
+{
+  g_assert_cmpuint (ha->epochs->len, ==, hb->epochs->len);
+  for (guint e = 0; e < ha->epochs->len; e++)
+    {
+      NnEpochStats *x = &g_array_index (ha->epochs, NnEpochStats, e);
+      NnEpochStats *y = &g_array_index (hb->epochs, NnEpochStats, e);
+      g_assert_cmpfloat (x->loss, ==, y->loss);
+      g_assert_cmpfloat (x->val_loss, ==, y->val_loss);
+      g_assert_cmpfloat (x->accuracy, ==, y->accuracy);
+    }
+  g_assert_cmpint (memcmp (a->params, b->params, a->n_params * sizeof (float)), ==, 0);
+}
+
+static void
+check_reproducible (NnModel *init, const NnData *train, const NnData *val)
+{
+  NnModel *m1, *m1b, *m2, *m2b;
+  NnHistory *h1, *h1b, *h2, *h2b;
+  double l1, l2;
+
+  train_copy (init, train, val, 1, &m1, &h1);
+  train_copy (init, train, val, 1, &m1b, &h1b);
+  train_copy (init, train, val, 2, &m2, &h2);
+  train_copy (init, train, val, 2, &m2b, &h2b);
+
+  /* same seed, same thread count: bitwise the same */
+  assert_same_run (m1, h1, m1b, h1b);
+  assert_same_run (m2, h2, m2b, h2b);
+  /* and the training really changed the weights */
+  g_assert_cmpint (memcmp (init->params, m1->params, init->n_params * sizeof (float)), !=, 0);
+
+  /* two threads compute the same gradients up to rounding */
+  l1 = g_array_index (h1->epochs, NnEpochStats, 0).loss;
+  l2 = g_array_index (h2->epochs, NnEpochStats, 0).loss;
+  g_test_message ("epoch 0 loss: 1 thread %.9g, 2 threads %.9g; last val loss %.6g vs %.6g", l1, l2,
+                  g_array_index (h1->epochs, NnEpochStats, 2).val_loss,
+                  g_array_index (h2->epochs, NnEpochStats, 2).val_loss);
+  g_assert_cmpfloat (fabs (l1 - l2), <=, 1e-4 * fabs (l1));
+  g_assert_cmpfloat (fabs (g_array_index (h1->epochs, NnEpochStats, 2).val_loss
+                           - g_array_index (h2->epochs, NnEpochStats, 2).val_loss),
+                     <=, 1e-3);
+  tu_assert_close ("threads 2 vs 1 weights", m2->params, m1->params, m1->n_params, 1e-3);
+
+  nn_model_free (m1);
+  nn_model_free (m1b);
+  nn_model_free (m2);
+  nn_model_free (m2b);
+  nn_history_free (h1);
+  nn_history_free (h1b);
+  nn_history_free (h2);
+  nn_history_free (h2b);
+}
+
+static void
+test_reproducible_dense (void)
+{
+  g_autoptr (NnData) train = level_data (200, 10, 5);
+  g_autoptr (NnData) val = level_data (70, 10, 6);
+  g_autoptr (NnModel) init = dense_model (10);
+  check_reproducible (init, train, val);
+}
+
+static void
+test_reproducible_gru (void)
+{
+  g_autoptr (NnData) train = NULL;
+  g_autoptr (NnData) val = NULL;
+  g_autoptr (NnModel) init = NULL;
+  if (!gru_available ())
+    {
+      g_test_skip ("GRU not available yet");
+      return;
+    }
+  train = trend_data (200, 12, 7);
+  val = trend_data (70, 12, 8);
+  init = gru_model (12);
+  check_reproducible (init, train, val);
+}
+
+/* ---- early stopping and callbacks ---- */
+
+/* Random labels: the model can only overfit, so validation loss soon rises. */
+static void
+test_early_stopping_restores_best (void)
+{
+  g_autoptr (NnData) train = level_data (48, 6, 9);
+  g_autoptr (NnData) val = level_data (48, 6, 10);
+  g_autoptr (NnModel) m = dense_model (6);
+  g_autoptr (NnHistory) h = nn_history_new ();
+  g_autoptr (GError) error = NULL;
+  NnTrainConfig cfg;
+  NnRng rng;
+  double val_loss, best = INFINITY;
+  int best_epoch = -1;
+
+  nn_rng_init (&rng, 3);
+  for (int i = 0; i < train->n; i++)
+    train->labels[i] = (int) nn_rng_below (&rng, 3);
+  for (int i = 0; i < val->n; i++)
+    val->labels[i] = (int) nn_rng_below (&rng, 3);
+  base_config (&cfg);
+  cfg.optim.lr = 0.05f;
+  cfg.batch_size = 8;
+  cfg.epochs = 200;
+  cfg.patience = 3;
+  cfg.restore_best = TRUE;
+  g_assert_true (nn_train (m, train, val, &cfg, NULL, h, &error));
+  g_assert_no_error (error);
+  g_assert_true (h->stopped_early);
+  g_assert_cmpuint (h->epochs->len, <, 200);
+  for (guint e = 0; e < h->epochs->len; e++)
+    {
+      double v = g_array_index (h->epochs, NnEpochStats, e).val_loss;
+      if (v < best)
+        {
+          best = v;
+          best_epoch = (int) e;
+        }
+    }
+  g_assert_cmpint (h->best_epoch, ==, best_epoch);
+  g_assert_cmpfloat (h->best_loss, ==, best);
+  g_assert_cmpuint (h->epochs->len, ==, best_epoch + 1 + cfg.patience);
+  /* the model now has the best epoch's weights, not the last ones */
+  g_assert_true (nn_model_evaluate (m, val, NULL, 1, &val_loss, NULL, &error));
+  g_test_message ("best epoch %d val loss %.6g, last %.6g, restored model %.6g", best_epoch, best,
+                  g_array_index (h->epochs, NnEpochStats, h->epochs->len - 1).val_loss, val_loss);
+  g_assert_cmpfloat (fabs (val_loss - best), <, 1e-5);
+  g_assert_cmpfloat (fabs (val_loss - g_array_index (h->epochs, NnEpochStats,
+                                                     h->epochs->len - 1).val_loss), >, 1e-4);
+}
+
+typedef struct
+{
+  int batches;
+  int epochs;
+  int stop_after_batches;   /* on_batch says stop after this many calls (0 = never) */
+  int stop_after_epochs;
+  int last_n_batches;
+} Counter;
+
+static gboolean
+count_batch (int epoch, int batch, int n_batches, double loss, gpointer user_data)
+{
+  Counter *c = user_data;
+  g_assert_true (isfinite (loss));
+  g_assert_cmpint (batch, <, n_batches);
+  c->last_n_batches = n_batches;
+  c->batches++;
+  return c->stop_after_batches == 0 || c->batches < c->stop_after_batches;
+}
+
+static gboolean
+count_epoch (const NnEpochStats *stats, gpointer user_data)
+{
+  Counter *c = user_data;
+  g_assert_cmpint (stats->epoch, ==, c->epochs);
+  g_assert_true (isnan (stats->val_loss));
+  g_assert_cmpfloat (stats->seconds, >=, 0.0);
+  c->epochs++;
+  return c->stop_after_epochs == 0 || c->epochs < c->stop_after_epochs;
+}
+
+static void
+test_callbacks_stop (void)
+{
+  g_autoptr (NnData) train = level_data (100, 6, 11);
+  g_autoptr (NnModel) m = dense_model (6);
+  g_autoptr (NnHistory) h = nn_history_new ();
+  g_autoptr (GError) error = NULL;
+  NnTrainConfig cfg;
+  Counter c = { 0 };
+  NnTrainCallbacks cb = { count_batch, count_epoch, &c };
+
+  base_config (&cfg);
+  cfg.epochs = 4;
+  cfg.batch_size = 16;
+  /* runs to the end: 7 batches per epoch */
+  g_assert_true (nn_train (m, train, NULL, &cfg, &cb, h, &error));
+  g_assert_cmpint (c.batches, ==, 4 * 7);
+  g_assert_cmpint (c.epochs, ==, 4);
+  g_assert_cmpint (c.last_n_batches, ==, 7);
+  g_assert_cmpuint (h->epochs->len, ==, 4);
+
+  /* a batch callback stops the run in the second epoch */
+  memset (&c, 0, sizeof c);
+  c.stop_after_batches = 10;
+  g_assert_false (nn_train (m, train, NULL, &cfg, &cb, h, &error));
+  g_assert_error (error, NN_ERROR, NN_ERROR_CANCELLED);
+  g_clear_error (&error);
+  g_assert_cmpint (c.batches, ==, 10);
+  g_assert_cmpuint (h->epochs->len, ==, 1);
+
+  /* an epoch callback stops it after the second epoch */
+  memset (&c, 0, sizeof c);
+  c.stop_after_epochs = 2;
+  g_assert_false (nn_train (m, train, NULL, &cfg, &cb, h, &error));
+  g_assert_error (error, NN_ERROR, NN_ERROR_CANCELLED);
+  g_assert_cmpint (c.epochs, ==, 2);
+  g_assert_cmpuint (h->epochs->len, ==, 2);
+}
+
+static void
+test_divergence (void)
+{
+  g_autoptr (NnData) train = level_data (100, 6, 12);
+  /* no saturating activation: the weights can run away */
+  g_autoptr (NnModel) m = dense_model_act (6, NN_ACT_LINEAR);
+  g_autofree float *start = g_memdup2 (m->params, m->n_params * sizeof (float));
+  g_autoptr (NnHistory) h = nn_history_new ();
+  g_autoptr (GError) error = NULL;
+  NnTrainConfig cfg;
+
+  base_config (&cfg);
+  nn_optim_config_default (&cfg.optim, NN_OPTIM_SGD);
+  cfg.optim.lr = 1e4f;
+  cfg.epochs = 5;
+  g_assert_false (nn_train (m, train, NULL, &cfg, NULL, h, &error));
+  g_assert_error (error, NN_ERROR, NN_ERROR_DIVERGED);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "learning rate"));
+  for (size_t i = 0; i < m->n_params; i++)
+    g_assert_true (isfinite (m->params[i]));
+  /* nothing better was seen: the starting weights are back */
+  if (h->best_epoch < 0)
+    g_assert_cmpint (memcmp (start, m->params, m->n_params * sizeof (float)), ==, 0);
+}
+
+static void
+test_bad_settings (void)
+{
+  g_autoptr (NnData) train = level_data (20, 6, 13);
+  g_autoptr (NnModel) m = dense_model (6);
+  g_autoptr (GError) error = NULL;
+  NnTrainConfig cfg;
+
+  base_config (&cfg);
+  cfg.batch_size = 0;
+  g_assert_false (nn_train (m, train, NULL, &cfg, NULL, NULL, &error));
+  g_assert_error (error, NN_ERROR, NN_ERROR_DATA);
+  g_clear_error (&error);
+
+  base_config (&cfg);
+  train->labels[3] = -1;
+  g_assert_false (nn_train (m, train, NULL, &cfg, NULL, NULL, &error));
+  g_assert_error (error, NN_ERROR, NN_ERROR_DATA);
+  g_assert_nonnull (strstr (error->message, "row 3"));
+}
+
+/* The learning rate in the history follows the schedule. */
+static void
+test_schedule_in_history (void)
+{
+  g_autoptr (NnData) train = level_data (40, 6, 14);
+  g_autoptr (NnModel) m = dense_model (6);
+  g_autoptr (NnHistory) h = nn_history_new ();
+  g_autoptr (GError) error = NULL;
+  NnTrainConfig cfg;
+  const float want[] = { 0.01f, 0.01f, 0.005f, 0.005f, 0.0025f };
+
+  base_config (&cfg);
+  cfg.epochs = 5;
+  cfg.schedule.kind = NN_SCHEDULE_STEP;
+  cfg.schedule.step_size = 2;
+  cfg.schedule.gamma = 0.5f;
+  g_assert_true (nn_train (m, train, NULL, &cfg, NULL, h, &error));
+  for (int e = 0; e < 5; e++)
+    g_assert_cmpfloat_with_epsilon (g_array_index (h->epochs, NnEpochStats, e).learning_rate,
+                                    want[e], 1e-9);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  nn_blas_set_threads (1);
+
+  g_test_add_func ("/train/learn-dense", test_learn_dense);
+  g_test_add_func ("/train/learn-gru", test_learn_gru);
+  g_test_add_func ("/train/reproducible-dense", test_reproducible_dense);
+  g_test_add_func ("/train/reproducible-gru", test_reproducible_gru);
+  g_test_add_func ("/train/early-stopping-restores-best", test_early_stopping_restores_best);
+  g_test_add_func ("/train/callbacks-stop", test_callbacks_stop);
+  g_test_add_func ("/train/divergence", test_divergence);
+  g_test_add_func ("/train/bad-settings", test_bad_settings);
+  g_test_add_func ("/train/schedule-in-history", test_schedule_in_history);
+  return g_test_run ();
+}
