@@ -31,40 +31,6 @@ typedef struct
   Progress *progress;
 } LoadJob;
 
-LcCsvMapping *
-pb_csv_mapping_copy (const LcCsvMapping *mapping)
-{
-  LcCsvMapping *copy;
-
-  if (mapping == NULL)
-    return NULL;
-  copy = g_new0 (LcCsvMapping, 1);
-  copy->object_column = g_strdup (mapping->object_column);
-  copy->time_column = g_strdup (mapping->time_column);
-  copy->band_column = g_strdup (mapping->band_column);
-  copy->value_column = g_strdup (mapping->value_column);
-  copy->error_column = g_strdup (mapping->error_column);
-  copy->detected_column = g_strdup (mapping->detected_column);
-  copy->label_column = g_strdup (mapping->label_column);
-  copy->value_kind = mapping->value_kind;
-  return copy;
-}
-
-void
-pb_csv_mapping_free (LcCsvMapping *mapping)
-{
-  if (mapping == NULL)
-    return;
-  g_free (mapping->object_column);
-  g_free (mapping->time_column);
-  g_free (mapping->band_column);
-  g_free (mapping->value_column);
-  g_free (mapping->error_column);
-  g_free (mapping->detected_column);
-  g_free (mapping->label_column);
-  g_free (mapping);
-}
-
 static void
 progress_free (gpointer data)
 {
@@ -119,7 +85,7 @@ load_job_free (gpointer data)
   g_free (job->meta_path);
   g_free (job->labels_path);
   g_free (job->npy_split);
-  pb_csv_mapping_free (job->mapping);
+  lc_csv_mapping_free (job->mapping);
   g_atomic_rc_box_release_full (job->progress, progress_free);
   g_free (job);
 }
@@ -198,7 +164,7 @@ pb_load_async (GObject *source_object, const char *path, const LcLoadOptions *op
       job->meta_path = g_strdup (options->meta_path);
       job->labels_path = g_strdup (options->labels_path);
       job->npy_split = g_strdup (options->npy_split);
-      job->mapping = pb_csv_mapping_copy (options->mapping);
+      job->mapping = options->mapping != NULL ? lc_csv_mapping_copy (options->mapping) : NULL;
     }
   job->options.meta_path = job->meta_path;
   job->options.labels_path = job->labels_path;
@@ -224,7 +190,7 @@ pb_load_sample_async (GObject *source_object, int n_objects, guint64 seed,
 LcDataset *
 pb_load_finish (GAsyncResult *result, GError **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (G_IS_TASK (result), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 

@@ -27,8 +27,4 @@ LcDataset *pb_load_finish (GAsyncResult *result, GError **error);
 /* Whether the error means the user cancelled. */
 gboolean   pb_load_error_is_cancelled (const GError *error);
 
-LcCsvMapping *pb_csv_mapping_copy (const LcCsvMapping *mapping);
-void          pb_csv_mapping_free (LcCsvMapping *mapping);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (LcCsvMapping, pb_csv_mapping_free)
-
 G_END_DECLS

@@ -105,7 +105,8 @@ add_column (PbObjectBrowser *self, const char *id, const char *title, CellTextFu
   g_signal_connect (factory, "setup", G_CALLBACK (cell_setup_cb), GINT_TO_POINTER (numeric));
   g_signal_connect (factory, "bind", G_CALLBACK (cell_bind_cb), text_func);
   column = gtk_column_view_column_new (title, factory);
-  gtk_column_view_column_set_id (column, id);
+  /* gtk_column_view_column_set_id is 4.10; keep our own tag */
+  g_object_set_data (G_OBJECT (column), "pb-column-id", (gpointer) id);
   gtk_column_view_column_set_resizable (column, TRUE);
   gtk_column_view_column_set_expand (column, expand);
   gtk_column_view_column_set_sorter (column, GTK_SORTER (gtk_custom_sorter_new (compare, NULL, NULL)));
@@ -349,7 +350,7 @@ pb_object_browser_sort_by (PbObjectBrowser *self, const char *column_id, GtkSort
     {
       g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
 
-      if (g_strcmp0 (gtk_column_view_column_get_id (column), column_id) == 0)
+      if (g_strcmp0 (g_object_get_data (G_OBJECT (column), "pb-column-id"), column_id) == 0)
         gtk_column_view_sort_by_column (self->column_view, column, order);
     }
 }

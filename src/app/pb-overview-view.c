@@ -100,7 +100,7 @@ static void
 draw_length_histogram (cairo_t *cr, const LcDataset *ds, const PbRect *box,
                        const PbPlotStyle *style, PbOverviewLayout *layout)
 {
-  int counts[60], lo = 0, bin_width = 1, n_bins, max_count = 0;
+  int counts[40], lo = 0, bin_width = 1, n_bins, max_count = 0;
   double text_h;
   PbPlotArea area = { 0 };
   GdkRGBA bar = style->accent;
@@ -161,7 +161,10 @@ pb_overview_draw (cairo_t *cr, int width, int height, const LcDataset *ds,
       return;
     }
 
-  name = g_path_get_basename (ds->path != NULL ? ds->path : "?");
+  if (ds->source == LC_SOURCE_SIMULATED)
+    name = g_strdup (_("Simulated sample"));
+  else
+    name = g_path_get_basename (ds->path != NULL ? ds->path : "?");
   summary = g_strdup_printf (_("%zu objects · %zu observations · %d passbands · %d classes"),
                              (size_t) ds->n_objects, (size_t) ds->n_obs, ds->n_bands, ds->n_classes);
   gdk_cairo_set_source_rgba (cr, &style->foreground);

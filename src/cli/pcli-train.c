@@ -1,23 +1,344 @@
-/* pcli-train.c: train, evaluate and predict (filled in with the pipeline) */
+/* pcli-train.c: passband-cli train / evaluate (DESIGN §9) */
 #include "pcli.h"
+
+#include <math.h>
+#include <stdio.h>
+
+#include "lc-pipeline.h"
+
+typedef struct
+{
+  gboolean json;
+  gint64 start_us;
+} TrainPrinter;
+
+static void
+add_number (JsonBuilder *b, const char *name, double value)
+{
+  json_builder_set_member_name (b, name);
+  if (isfinite (value))
+    json_builder_add_double_value (b, value);
+  else
+    json_builder_add_null_value (b);
+}
+
+static gboolean
+print_epoch_cb (const NnEpochStats *s, gpointer user_data)
+{
+  TrainPrinter *p = user_data;
+  if (p->json)
+    {
+      g_autoptr (JsonBuilder) b = json_builder_new ();
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "event");
+      json_builder_add_string_value (b, "epoch");
+      json_builder_set_member_name (b, "epoch");
+      json_builder_add_int_value (b, s->epoch + 1);
+      add_number (b, "loss", s->loss);
+      add_number (b, "accuracy", s->accuracy);
+      add_number (b, "val_loss", s->val_loss);
+      add_number (b, "val_accuracy", s->val_accuracy);
+      add_number (b, "learning_rate", s->learning_rate);
+      add_number (b, "seconds", s->seconds);
+      json_builder_end_object (b);
+      pcli_print_json (b);
+    }
+  else
+    {
+      printf ("epoch %3d  loss %.4f  acc %.4f", s->epoch + 1, s->loss, s->accuracy);
+      if (isfinite (s->val_loss))
+        printf ("  val_loss %.4f  val_acc %.4f", s->val_loss, s->val_accuracy);
+      printf ("  (%.2f s)\n", s->seconds);
+      fflush (stdout);
+    }
+  return TRUE;
+}
+
+static gboolean
+parse_choice (const char *command, const char *option, const char *value,
+              gboolean (*from_string) (const char *, int *), int *out)
+{
+  if (value == NULL)
+    return TRUE;
+  if (!from_string (value, out))
+    {
+      pcli_error (command, "--%s: unknown value “%s”", option, value);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+balance_from_string (const char *name, int *out)
+{
+  NnBalance b;
+  if (!nn_balance_from_string (name, &b))
+    return FALSE;
+  *out = b;
+  return TRUE;
+}
+
+static gboolean
+loss_from_string (const char *name, int *out)
+{
+  NnLossKind k;
+  if (!nn_loss_kind_from_string (name, &k))
+    return FALSE;
+  *out = k;
+  return TRUE;
+}
+
+static void
+print_train_result (const LcTrainRun *run, const char *out_path, gboolean json, double seconds)
+{
+  const NnHistory *h = run->history;
+  const NnEpochStats *best = h->best_epoch >= 0 && (guint) h->best_epoch < h->epochs->len
+                               ? &g_array_index (h->epochs, NnEpochStats, h->best_epoch) : NULL;
+  if (json)
+    {
+      g_autoptr (JsonBuilder) b = json_builder_new ();
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "event");
+      json_builder_add_string_value (b, "result");
+      json_builder_set_member_name (b, "epochs");
+      json_builder_add_int_value (b, h->epochs->len);
+      json_builder_set_member_name (b, "best_epoch");
+      json_builder_add_int_value (b, h->best_epoch + 1);
+      add_number (b, "val_loss", best != NULL ? best->val_loss : NAN);
+      add_number (b, "val_accuracy", best != NULL ? best->val_accuracy : NAN);
+      json_builder_set_member_name (b, "stopped_early");
+      json_builder_add_boolean_value (b, h->stopped_early);
+      json_builder_set_member_name (b, "parameters");
+      json_builder_add_int_value (b, nn_model_n_params (run->model));
+      json_builder_set_member_name (b, "train_objects");
+      json_builder_add_int_value (b, run->train->n);
+      json_builder_set_member_name (b, "val_objects");
+      json_builder_add_int_value (b, run->n_val);
+      add_number (b, "seconds", seconds);
+      json_builder_set_member_name (b, "model");
+      json_builder_add_string_value (b, out_path);
+      json_builder_end_object (b);
+      pcli_print_json (b);
+    }
+  else
+    {
+      printf ("trained %u epochs in %.1f s", h->epochs->len, seconds);
+      if (best != NULL && isfinite (best->val_accuracy))
+        printf ("; best epoch %d: val_loss %.4f, val_accuracy %.4f", h->best_epoch + 1,
+                best->val_loss, best->val_accuracy);
+      printf ("\nsaved %s\n", out_path);
+    }
+}
 
 int
 pcli_train (int argc, char **argv)
 {
-  pcli_error ("train", "not available in this build yet");
-  return 1;
+  g_autofree char *data = NULL, *meta = NULL, *spec_path = NULL, *out = NULL;
+  g_autofree char *balance = NULL, *loss = NULL;
+  gboolean json = FALSE;
+  LcTrainOverrides o;
+  gint64 seed = -1;
+  GOptionEntry entries[] = {
+    { "data", 0, 0, G_OPTION_ARG_FILENAME, &data, "Training dataset", "PATH" },
+    { "meta", 0, 0, G_OPTION_ARG_FILENAME, &meta, "Metadata CSV (PLAsTiCC)", "PATH" },
+    { "model", 0, 0, G_OPTION_ARG_FILENAME, &spec_path, "Model spec or preset (JSON)", "SPEC.json" },
+    { "out", 0, 0, G_OPTION_ARG_FILENAME, &out, "Where to save the trained model", "MODEL.json" },
+    { "epochs", 0, 0, G_OPTION_ARG_INT, &o.epochs, "Epochs", "N" },
+    { "batch-size", 0, 0, G_OPTION_ARG_INT, &o.batch_size, "Mini-batch size", "B" },
+    { "learning-rate", 0, 0, G_OPTION_ARG_DOUBLE, &o.learning_rate, "Learning rate", "X" },
+    { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, "Seed for split, weights, shuffling, dropout", "S" },
+    { "val-fraction", 0, 0, G_OPTION_ARG_DOUBLE, &o.val_fraction, "Validation fraction (0 = none)", "F" },
+    { "balance", 0, 0, G_OPTION_ARG_STRING, &balance, "none, weights or resample", "MODE" },
+    { "loss", 0, 0, G_OPTION_ARG_STRING, &loss, "ce or focal", "LOSS" },
+    { "threads", 0, 0, G_OPTION_ARG_INT, &o.threads, "Threads (1 or 2)", "N" },
+    { "patience", 0, 0, G_OPTION_ARG_INT, &o.patience, "Early-stopping patience in epochs (0 = off)", "N" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print JSON lines", NULL },
+    { NULL },
+  };
+  g_autoptr (GOptionContext) context = g_option_context_new ("— train a model on a dataset");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (LcDataset) ds = NULL;
+  g_autoptr (NnModelDoc) spec = NULL;
+  g_autoptr (LcTrainRun) run = NULL;
+  TrainPrinter printer;
+  NnTrainCallbacks callbacks = { 0 };
+  gint64 start;
+  gboolean trained;
+
+  lc_train_overrides_init (&o);
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!pcli_parse (context, "train", &argc, &argv))
+    return 2;
+  o.seed = seed;
+  if (data == NULL || spec_path == NULL || out == NULL)
+    {
+      pcli_error ("train", "--data PATH, --model SPEC.json and --out MODEL.json are required");
+      return 2;
+    }
+  if (!parse_choice ("train", "balance", balance, balance_from_string, &o.balance)
+      || !parse_choice ("train", "loss", loss, loss_from_string, &o.loss))
+    return 2;
+  if (o.threads > 2)
+    o.threads = 2;
+
+  spec = nn_model_doc_load (spec_path, &error);
+  if (spec == NULL)
+    {
+      pcli_error ("train", "%s", error->message);
+      return 1;
+    }
+  ds = pcli_load_dataset ("train", data, meta, &error);
+  if (ds == NULL)
+    {
+      pcli_error ("train", "%s", error->message);
+      return 1;
+    }
+  start = g_get_monotonic_time ();
+  run = lc_train_run_prepare (ds, spec, &o, &error);
+  if (run == NULL)
+    {
+      pcli_error ("train", "%s", error->message);
+      return 1;
+    }
+  printer.json = json;
+  printer.start_us = start;
+  callbacks.on_epoch = print_epoch_cb;
+  callbacks.user_data = &printer;
+  trained = lc_train_run_train (run, &callbacks, &error);
+  if (!trained && !g_error_matches (error, NN_ERROR, NN_ERROR_DIVERGED))
+    {
+      pcli_error ("train", "%s", error->message);
+      return 1;
+    }
+  if (!trained)
+    pcli_error ("train", "%s (saving the best weights seen)", error->message);
+  g_clear_error (&error);
+  if (!nn_model_doc_save (run->doc, out, &error))
+    {
+      pcli_error ("train", "%s", error->message);
+      return 1;
+    }
+  print_train_result (run, out, json, (g_get_monotonic_time () - start) / 1e6);
+  return trained ? 0 : 1;
+}
+
+static void
+add_double_array (JsonBuilder *b, const char *name, const double *v, int n)
+{
+  json_builder_set_member_name (b, name);
+  json_builder_begin_array (b);
+  for (int i = 0; i < n; i++)
+    if (isfinite (v[i]))
+      json_builder_add_double_value (b, v[i]);
+    else
+      json_builder_add_null_value (b);
+  json_builder_end_array (b);
+}
+
+static void
+print_evaluation_json (const LcPredictor *p, const LcEvaluation *ev)
+{
+  const NnClassReport *r = ev->report;
+  int k = r->n_classes;
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "event");
+  json_builder_add_string_value (b, "result");
+  json_builder_set_member_name (b, "objects");
+  json_builder_add_int_value (b, ev->n_rows);
+  json_builder_set_member_name (b, "skipped");
+  json_builder_add_int_value (b, ev->n_skipped);
+  add_number (b, "accuracy", r->accuracy);
+  add_number (b, "macro_f1", r->macro_f1);
+  add_number (b, "log_loss", r->log_loss);
+  add_number (b, "weighted_log_loss", r->weighted_log_loss);
+  add_number (b, "macro_auc", r->macro_auc);
+  json_builder_set_member_name (b, "classes");
+  json_builder_begin_array (b);
+  for (int c = 0; c < k; c++)
+    json_builder_add_int_value (b, p->class_ids[c]);
+  json_builder_end_array (b);
+  add_double_array (b, "precision", r->precision, k);
+  add_double_array (b, "recall", r->recall, k);
+  add_double_array (b, "f1", r->f1, k);
+  json_builder_set_member_name (b, "confusion_matrix");
+  json_builder_begin_array (b);
+  for (int i = 0; i < k; i++)
+    {
+      json_builder_begin_array (b);
+      for (int j = 0; j < k; j++)
+        json_builder_add_int_value (b, r->confusion[i * k + j]);
+      json_builder_end_array (b);
+    }
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+  pcli_print_json (b);
+}
+
+static void
+print_evaluation_text (const LcPredictor *p, const LcEvaluation *ev, const LcDataset *ds)
+{
+  const NnClassReport *r = ev->report;
+  printf ("objects scored:     %d (%d without a known class skipped)\n", ev->n_rows, ev->n_skipped);
+  printf ("accuracy:           %.4f\n", r->accuracy);
+  printf ("macro F1:           %.4f\n", r->macro_f1);
+  printf ("log loss:           %.4f\n", r->log_loss);
+  printf ("weighted log loss:  %.4f (PLAsTiCC weights)\n", r->weighted_log_loss);
+  printf ("\n  class  name              precision  recall     F1  support\n");
+  for (int c = 0; c < r->n_classes; c++)
+    {
+      int idx = lc_dataset_class_index (ds, p->class_ids[c]);
+      printf ("  %5d  %-16s  %9.3f  %6.3f  %5.3f  %7d\n", p->class_ids[c],
+              idx >= 0 ? ds->classes[idx].name : "", r->precision[c], r->recall[c], r->f1[c],
+              r->support[c]);
+    }
 }
 
 int
 pcli_evaluate (int argc, char **argv)
 {
-  pcli_error ("evaluate", "not available in this build yet");
-  return 1;
-}
+  g_autofree char *data = NULL, *meta = NULL, *model_path = NULL;
+  gboolean json = FALSE;
+  int threads = 1;
+  GOptionEntry entries[] = {
+    { "model", 0, 0, G_OPTION_ARG_FILENAME, &model_path, "Trained model", "MODEL.json" },
+    { "data", 0, 0, G_OPTION_ARG_FILENAME, &data, "Labelled dataset", "PATH" },
+    { "meta", 0, 0, G_OPTION_ARG_FILENAME, &meta, "Metadata CSV (PLAsTiCC)", "PATH" },
+    { "threads", 0, 0, G_OPTION_ARG_INT, &threads, "Threads (1 or 2)", "N" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print one JSON line", NULL },
+    { NULL },
+  };
+  g_autoptr (GOptionContext) context = g_option_context_new ("— score a trained model on labelled data");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (LcDataset) ds = NULL;
+  g_autoptr (LcPredictor) p = NULL;
+  g_autoptr (LcEvaluation) ev = NULL;
 
-int
-pcli_predict (int argc, char **argv)
-{
-  pcli_error ("predict", "not available in this build yet");
-  return 1;
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!pcli_parse (context, "evaluate", &argc, &argv))
+    return 2;
+  if (data == NULL || model_path == NULL)
+    {
+      pcli_error ("evaluate", "--model MODEL.json and --data PATH are required");
+      return 2;
+    }
+  p = lc_predictor_load (model_path, &error);
+  if (p == NULL)
+    {
+      pcli_error ("evaluate", "%s", error->message);
+      return 1;
+    }
+  ds = pcli_load_dataset ("evaluate", data, meta, &error);
+  if (ds != NULL)
+    ev = lc_predictor_evaluate (p, ds, CLAMP (threads, 1, 2), &error);
+  if (ev == NULL)
+    {
+      pcli_error ("evaluate", "%s", error->message);
+      return 1;
+    }
+  if (json)
+    print_evaluation_json (p, ev);
+  else
+    print_evaluation_text (p, ev, ds);
+  return 0;
 }

@@ -59,7 +59,7 @@ lc_csv_reader_open (const char *path, GError **error)
     }
   r = g_new0 (LcCsvReader, 1);
   r->path = g_strdup (path);
-  r->name = g_path_get_basename (path);
+  r->name = g_filename_display_basename (path);
   r->fd = fd;
   r->size = (guint64) st.st_size;
   r->capacity = MIN (BLOCK_SIZE, MAX (r->size, 4096)) + 1;
@@ -149,24 +149,21 @@ add_field (LcCsvReader *r, char *start, gsize len)
   r->n_fields++;
 }
 
-/* The fast path: no quotes anywhere in the line. */
+/* The fast path: no quotes anywhere in the line.  Fields are short, so a
+ * plain loop beats a memchr call per field. */
 static void
 split_plain (LcCsvReader *r, char *line, gsize len)
 {
-  char *p = line;
+  char *start = line;
   char *end = line + len;
 
-  for (;;)
-    {
-      char *comma = memchr (p, ',', (gsize) (end - p));
-      if (comma == NULL)
-        {
-          add_field (r, p, (gsize) (end - p));
-          return;
-        }
-      add_field (r, p, (gsize) (comma - p));
-      p = comma + 1;
-    }
+  for (char *p = line; p < end; p++)
+    if (*p == ',')
+      {
+        add_field (r, start, (gsize) (p - start));
+        start = p + 1;
+      }
+  add_field (r, start, (gsize) (end - start));
 }
 
 /* Quoted fields are unescaped in place (the result is never longer). */
@@ -232,6 +229,15 @@ split_quoted (LcCsvReader *r, char *line, gsize len, GError **error)
     }
 }
 
+static gboolean
+is_blank_line (const char *line, gsize len)
+{
+  for (gsize i = 0; i < len; i++)
+    if (line[i] != ' ' && line[i] != '\t')
+      return FALSE;
+  return TRUE;
+}
+
 /* The next non-empty line, CR stripped and NUL-terminated in place. */
 static char *
 take_line (LcCsvReader *r, gsize *out_len, GError **error)
@@ -259,7 +265,7 @@ take_line (LcCsvReader *r, gsize *out_len, GError **error)
       r->line = r->next_line++;
       if (len > 0 && line[len - 1] == '\r')
         len--;
-      if (len == 0)
+      if (len == 0 || is_blank_line (line, len))
         continue;
       /* capacity keeps one spare byte past the data for this */
       line[len] = '\0';
@@ -322,6 +328,23 @@ guint64
 lc_csv_reader_size (const LcCsvReader *r)
 {
   return r->size;
+}
+
+gsize
+lc_csv_reader_estimate_records (LcCsvReader *r)
+{
+  gsize lines = 0;
+  gsize sample;
+
+  if (r->end == r->start && !r->eof && !fill_buffer (r, NULL))
+    return 0;
+  sample = r->end - r->start;
+  for (const char *p = r->buf + r->start; (p = memchr (p, '\n', (gsize) (r->buf + r->end - p))) != NULL; p++)
+    lines++;
+  if (lines == 0 || sample == 0)
+    return 1;
+  /* a little over, so that the usual file never regrows its arrays */
+  return (gsize) ((double) r->size / sample * lines * 1.02) + 16;
 }
 
 const char *
@@ -521,25 +544,37 @@ lc_parse_int64 (const char *s, gsize len, gint64 *out)
 }
 
 char *
-lc_describe_field (const char *s, gsize len)
+lc_sanitize_text (const char *text, gsize max_chars)
 {
-  const gsize max = 40;
-  g_autofree char *raw = g_strndup (s, MIN (len, max));
-  g_autofree char *valid = g_utf8_make_valid (raw, -1);
+  g_autofree char *valid = g_utf8_make_valid (text, -1);
   GString *out = g_string_new (NULL);
+  gsize n = 0;
 
   /* control characters would garble a terminal or a dialog */
-  for (const char *p = valid; *p != '\0'; p = g_utf8_next_char (p))
+  for (const char *p = valid; *p != '\0'; p = g_utf8_next_char (p), n++)
     {
       gunichar c = g_utf8_get_char (p);
+      if (n == max_chars)
+        {
+          g_string_append (out, "…");
+          break;
+        }
       if (c < 0x20 || c == 0x7f)
         g_string_append_printf (out, "\\x%02x", c);
       else
         g_string_append_unichar (out, c);
     }
-  if (len > max)
-    g_string_append (out, "…");
-  if (len == 0)
-    g_string_assign (out, "(empty)");
   return g_string_free (out, FALSE);
+}
+
+char *
+lc_describe_field (const char *s, gsize len)
+{
+  const gsize max = 40;
+  /* a field may hold NUL bytes: show what precedes the first */
+  g_autofree char *raw = g_strndup (s, MIN (len, max + 1));
+
+  if (len == 0)
+    return g_strdup ("(empty)");
+  return lc_sanitize_text (raw, max);
 }

@@ -7,6 +7,7 @@
  */
 #pragma once
 
+#include <float.h>
 #include <glib.h>
 
 G_BEGIN_DECLS
@@ -33,6 +34,8 @@ gsize        lc_csv_reader_line     (const LcCsvReader *reader);
 /* Fraction of the file consumed so far (0..1). */
 double       lc_csv_reader_fraction (const LcCsvReader *reader);
 guint64      lc_csv_reader_size     (const LcCsvReader *reader);
+/* Records in the whole file, extrapolated from the first block read. */
+gsize        lc_csv_reader_estimate_records (LcCsvReader *reader);
 /* The file's base name, as errors show it. */
 const char  *lc_csv_reader_name     (const LcCsvReader *reader);
 
@@ -45,10 +48,20 @@ int lc_csv_find_column (const char *const *names, int n, const char *name);
  * Correctly rounded for up to 19 significant digits and exponents within
  * ±22, strtod otherwise.  FALSE for empty fields and anything else. */
 gboolean lc_parse_double (const char *s, gsize len, double *out);
+/* TRUE when v is finite and stays finite as a float (values and errors are
+ * stored as float: 1e300 would silently become infinity). */
+static inline gboolean
+lc_fits_float (double v)
+{
+  return v >= -FLT_MAX && v <= FLT_MAX;  /* FALSE for NaN too */
+}
 /* Parses a whole field as a decimal integer that fits in gint64. */
 gboolean lc_parse_int64  (const char *s, gsize len, gint64 *out);
 
 /* A short, valid UTF-8 rendering of a field for error messages (newly allocated). */
 char *lc_describe_field (const char *s, gsize len);
+/* text as valid UTF-8 without control characters, cut after max_chars
+ * characters (with "…"), for anything from a file that goes into a message. */
+char *lc_sanitize_text  (const char *text, gsize max_chars);
 
 G_END_DECLS

@@ -1,8 +1,12 @@
 /* lc-dataset-builder.c: flat, doubling storage that becomes an LcDataset */
 #include "lc-dataset-builder.h"
+#include "lc-csv.h"
 
 #include <math.h>
 #include <string.h>
+#ifdef __linux__
+#include <sys/mman.h>
+#endif
 
 #define MAX_BANDS 255
 
@@ -12,6 +16,13 @@ typedef struct
   int class_id;
   gsize n_obs;
 } BuilderObject;
+
+typedef struct
+{
+  gsize object;
+  gsize start;
+  gsize length;
+} Run;
 
 typedef struct
 {
@@ -44,7 +55,9 @@ struct _LcDatasetBuilder
   float *error;
   guint8 *band;
   guint8 *detected;
-  guint32 *owner;         /* object index of each observation */
+  /* runs of consecutive observations of one object, in arrival order: one
+   * per object for a sorted file, so regrouping costs nothing per row */
+  GArray *runs;           /* Run */
 
   gboolean have_current;
   gsize current;
@@ -70,6 +83,7 @@ lc_dataset_builder_new (LcSourceKind source, LcValueKind value_kind, const char 
   b->classes = g_array_new (FALSE, TRUE, sizeof (BuilderClass));
   b->objects = g_array_new (FALSE, TRUE, sizeof (BuilderObject));
   b->object_index = g_hash_table_new (g_str_hash, g_str_equal);
+  b->runs = g_array_new (FALSE, FALSE, sizeof (Run));
   b->grouped = TRUE;
   return b;
 }
@@ -91,7 +105,7 @@ builder_clear_objects (LcDatasetBuilder *b)
   g_clear_pointer (&b->error, g_free);
   g_clear_pointer (&b->band, g_free);
   g_clear_pointer (&b->detected, g_free);
-  g_clear_pointer (&b->owner, g_free);
+  g_array_set_size (b->runs, 0);
   b->n_obs = b->capacity = 0;
   b->have_current = FALSE;
   b->grouped = TRUE;
@@ -112,6 +126,7 @@ lc_dataset_builder_free (LcDatasetBuilder *b)
   g_array_unref (b->classes);
   g_array_unref (b->objects);
   g_hash_table_unref (b->object_index);
+  g_array_unref (b->runs);
   g_free (b);
 }
 
@@ -374,6 +389,21 @@ lc_dataset_builder_set_object_class (LcDatasetBuilder *b, gsize object, int clas
 
 /* ---- observations ---- */
 
+/* Large arrays in 2 MB pages fault in 512 times less often: a tenth of
+ * the load time of a big survey file went to first-touch page faults. */
+static void
+advise_huge_pages (void *data, gsize bytes)
+{
+#ifdef MADV_HUGEPAGE
+  const gsize huge = 2u << 20;
+  guintptr start = ((guintptr) data + huge - 1) & ~(guintptr) (huge - 1);
+  guintptr end = ((guintptr) data + bytes) & ~(guintptr) (huge - 1);
+
+  if (end > start)
+    madvise ((void *) start, end - start, MADV_HUGEPAGE);
+#endif
+}
+
 static void
 grow_observations (LcDatasetBuilder *b, gsize capacity)
 {
@@ -383,7 +413,9 @@ grow_observations (LcDatasetBuilder *b, gsize capacity)
   b->error = g_renew (float, b->error, capacity);
   b->band = g_renew (guint8, b->band, capacity);
   b->detected = g_renew (guint8, b->detected, capacity);
-  b->owner = g_renew (guint32, b->owner, capacity);
+  advise_huge_pages (b->time, capacity * sizeof (double));
+  advise_huge_pages (b->value, capacity * sizeof (float));
+  advise_huge_pages (b->error, capacity * sizeof (float));
 }
 
 void
@@ -399,16 +431,23 @@ lc_dataset_builder_add_observation (LcDatasetBuilder *b, double time, float valu
 {
   BuilderObject *object;
   gsize i = b->n_obs;
+  Run *run = b->runs->len > 0 ? &g_array_index (b->runs, Run, b->runs->len - 1) : NULL;
 
   g_return_if_fail (b->have_current);
   if (i == b->capacity)
     grow_observations (b, MAX (1024, b->capacity * 2));
 
   object = &g_array_index (b->objects, BuilderObject, b->current);
-  /* still grouped if this continues the previous object, or starts a later one */
-  if (i > 0 && b->owner[i - 1] != b->current
-      && (object->n_obs > 0 || b->owner[i - 1] > b->current))
-    b->grouped = FALSE;
+  if (run == NULL || run->object != b->current)
+    {
+      Run fresh = { b->current, i, 0 };
+      /* still grouped if this starts a later object that has nothing yet */
+      if (run != NULL && (object->n_obs > 0 || run->object > b->current))
+        b->grouped = FALSE;
+      g_array_append_val (b->runs, fresh);
+      run = &g_array_index (b->runs, Run, b->runs->len - 1);
+    }
+  run->length++;
 
   if ((band < 0 || band > MAX_BANDS) && !b->bad_band)
     {
@@ -421,7 +460,6 @@ lc_dataset_builder_add_observation (LcDatasetBuilder *b, double time, float valu
   b->error[i] = error;
   b->band[i] = (guint8) CLAMP (band, 0, MAX_BANDS);
   b->detected[i] = detected ? 1 : 0;
-  b->owner[i] = (guint32) b->current;
   object->n_obs++;
   b->n_obs++;
 }
@@ -470,7 +508,6 @@ permute_observations (LcDatasetBuilder *b, const gsize *order, gsize start, gsiz
   g_autofree float *error = g_new (float, n);
   g_autofree guint8 *band = g_new (guint8, n);
   g_autofree guint8 *detected = g_new (guint8, n);
-  g_autofree guint32 *owner = g_new (guint32, n);
 
   for (gsize k = 0; k < n; k++)
     {
@@ -480,25 +517,27 @@ permute_observations (LcDatasetBuilder *b, const gsize *order, gsize start, gsiz
       error[k] = b->error[from];
       band[k] = b->band[from];
       detected[k] = b->detected[from];
-      owner[k] = b->owner[from];
     }
   memcpy (b->time + start, time, n * sizeof *time);
   memcpy (b->value + start, value, n * sizeof *value);
   memcpy (b->error + start, error, n * sizeof *error);
   memcpy (b->band + start, band, n);
   memcpy (b->detected + start, detected, n);
-  memcpy (b->owner + start, owner, n * sizeof *owner);
 }
 
-/* Stable counting sort of the observations by owner object. */
+/* Stable grouping of the observations by object, run by run. */
 static void
 group_by_object (LcDatasetBuilder *b, const gsize *first)
 {
   g_autofree gsize *next = g_memdup2 (first, b->objects->len * sizeof (gsize));
   g_autofree gsize *order = g_new (gsize, b->n_obs);
 
-  for (gsize i = 0; i < b->n_obs; i++)
-    order[next[b->owner[i]]++] = i;
+  for (guint r = 0; r < b->runs->len; r++)
+    {
+      const Run *run = &g_array_index (b->runs, Run, r);
+      for (gsize k = 0; k < run->length; k++)
+        order[next[run->object]++] = run->start + k;
+    }
   permute_observations (b, order, 0, b->n_obs);
 }
 
@@ -588,15 +627,19 @@ check_bands (const LcDatasetBuilder *b, GError **error)
                    b->path, b->bad_band_obs, b->bad_band_value);
       return FALSE;
     }
-  for (gsize i = 0; i < b->n_obs; i++)
-    if (b->band[i] >= b->bands->len)
-      {
-        g_set_error (error, LC_ERROR, LC_ERROR_FORMAT,
-                     "%s: object “%s”: band %d is beyond the %u passbands declared",
-                     b->path, g_array_index (b->objects, BuilderObject, b->owner[i]).id,
-                     b->band[i], b->bands->len);
-        return FALSE;
-      }
+  for (guint r = 0; r < b->runs->len; r++)
+    {
+      const Run *run = &g_array_index (b->runs, Run, r);
+      for (gsize i = run->start; i < run->start + run->length; i++)
+        if (b->band[i] >= b->bands->len)
+          {
+            g_autofree char *id = lc_sanitize_text (g_array_index (b->objects, BuilderObject, run->object).id, 40);
+            g_set_error (error, LC_ERROR, LC_ERROR_FORMAT,
+                         "%s: object “%s”: band %d is beyond the %u passbands declared",
+                         b->path, id, b->band[i], b->bands->len);
+            return FALSE;
+          }
+    }
   return TRUE;
 }
 

@@ -892,20 +892,30 @@ lc_encoder_to_json (const LcEncoder *encoder)
   JsonNode *node;
   JsonArray *ids;
 
-  g_return_val_if_fail (encoder != NULL && encoder->fitted, NULL);
+  g_return_val_if_fail (encoder != NULL, NULL);
   o = json_object_new ();
   json_object_set_string_member (o, "format", ENCODER_FORMAT);
   json_object_set_int_member (o, "version", ENCODER_VERSION);
-  json_object_set_string_member (o, "mode", lc_encode_mode_to_string (enc->mode));
+  json_object_set_string_member (o, "mode", lc_encode_mode_to_string (enc->fitted ? enc->mode : enc->options.mode));
   json_object_set_string_member (o, "value_scale", lc_value_scale_to_string (enc->options.value_scale));
   json_object_set_string_member (o, "normalisation", lc_normalisation_to_string (enc->options.normalisation));
   json_object_set_boolean_member (o, "dt_log", enc->options.dt_log);
-  json_object_set_boolean_member (o, "with_error", enc->with_error);
+  json_object_set_boolean_member (o, "with_error", enc->fitted ? enc->with_error : enc->options.with_error);
   json_object_set_boolean_member (o, "with_detected", enc->options.with_detected);
   json_object_set_int_member (o, "max_steps", enc->options.max_steps);
   json_object_set_int_member (o, "first_k", enc->options.first_k);
   json_object_set_double_member (o, "first_days", enc->options.first_days);
   json_object_set_boolean_member (o, "with_features", enc->options.with_features);
+  node = json_node_new (JSON_NODE_OBJECT);
+  json_node_take_object (node, o);
+  if (!enc->fitted)
+    {
+      /* a preset: the options only (no list: the default choice of columns) */
+      if (enc->meta_request != NULL)
+        json_object_set_member (o, "meta_columns",
+                                strv_node (enc->meta_request, g_strv_length (enc->meta_request)));
+      return node;
+    }
   json_object_set_member (o, "meta_columns", strv_node (enc->meta_columns, enc->n_meta_columns));
   json_object_set_member (o, "bands", strv_node (enc->band_names, enc->n_bands));
   ids = json_array_sized_new (enc->n_classes);
@@ -920,9 +930,6 @@ lc_encoder_to_json (const LcEncoder *encoder)
   json_object_set_double_member (o, "value_std", enc->value_std);
   json_object_set_member (o, "meta_mean", doubles_node (enc->static_mean, enc->n_static));
   json_object_set_member (o, "meta_std", doubles_node (enc->static_std, enc->n_static));
-
-  node = json_node_new (JSON_NODE_OBJECT);
-  json_node_take_object (node, o);
   return node;
 }
 
@@ -1010,9 +1017,11 @@ get_enum (JsonObject *o, const char *field, const char *const *names, int n, int
   *out = name_index (names, n, value);
   if (*out < 0)
     {
-      g_autofree char *choices = g_strjoinv (", ", (char **) names);
+      g_autoptr (GString) choices = g_string_new (NULL);
+      for (int i = 0; i < n; i++)
+        g_string_append_printf (choices, "%s%s", i > 0 ? ", " : "", names[i]);
       g_set_error (error, LC_ERROR, LC_ERROR_FORMAT,
-                   "preprocessing: field “%s”: expected one of %s, found “%s”", field, choices, value);
+                   "preprocessing: field “%s”: expected one of %s, found “%s”", field, choices->str, value);
       return FALSE;
     }
   return TRUE;
@@ -1089,30 +1098,83 @@ get_numbers (JsonObject *o, const char *field, int n, gboolean integers, double 
   return TRUE;
 }
 
+/* A fitted encoder gives every field; a preset may give any subset of the
+ * options and keeps the defaults for the rest. */
 static gboolean
-read_options (JsonObject *o, LcEncoder *enc, GError **error)
+wanted (JsonObject *o, const char *field, gboolean fitted)
+{
+  return fitted || json_object_has_member (o, field);
+}
+
+static gboolean
+read_options (JsonObject *o, gboolean fitted, LcEncoder *enc, GError **error)
 {
   LcEncoderOptions *opt = &enc->options;
-  int mode, scale, norm;
+  int mode = opt->mode, scale = opt->value_scale, norm = opt->normalisation;
+  gboolean ok = TRUE;
 
-  if (!get_enum (o, "mode", mode_names + 1, G_N_ELEMENTS (mode_names) - 1, &mode, error)
-      || !get_enum (o, "value_scale", scale_names, G_N_ELEMENTS (scale_names), &scale, error)
-      || !get_enum (o, "normalisation", norm_names, G_N_ELEMENTS (norm_names), &norm, error)
-      || !get_bool (o, "dt_log", &opt->dt_log, error)
-      || !get_bool (o, "with_error", &enc->with_error, error)
-      || !get_bool (o, "with_detected", &opt->with_detected, error)
-      || !get_int (o, "max_steps", 0, G_MAXINT, &opt->max_steps, error)
-      || !get_int (o, "first_k", 0, G_MAXINT, &opt->first_k, error)
-      || !get_double (o, "first_days", &opt->first_days, error)
-      || !get_bool (o, "with_features", &opt->with_features, error))
+  if (ok && wanted (o, "mode", fitted))
+    ok = get_enum (o, "mode", mode_names, G_N_ELEMENTS (mode_names), &mode, error);
+  if (ok && wanted (o, "value_scale", fitted))
+    ok = get_enum (o, "value_scale", scale_names, G_N_ELEMENTS (scale_names), &scale, error);
+  if (ok && wanted (o, "normalisation", fitted))
+    ok = get_enum (o, "normalisation", norm_names, G_N_ELEMENTS (norm_names), &norm, error);
+  if (ok && wanted (o, "dt_log", fitted))
+    ok = get_bool (o, "dt_log", &opt->dt_log, error);
+  if (ok && wanted (o, "with_error", fitted))
+    ok = get_bool (o, "with_error", &opt->with_error, error);
+  if (ok && wanted (o, "with_detected", fitted))
+    ok = get_bool (o, "with_detected", &opt->with_detected, error);
+  if (ok && wanted (o, "max_steps", fitted))
+    ok = get_int (o, "max_steps", 0, G_MAXINT, &opt->max_steps, error);
+  if (ok && wanted (o, "first_k", fitted))
+    ok = get_int (o, "first_k", 0, G_MAXINT, &opt->first_k, error);
+  if (ok && wanted (o, "first_days", fitted))
+    ok = get_double (o, "first_days", &opt->first_days, error);
+  if (ok && wanted (o, "with_features", fitted))
+    ok = get_bool (o, "with_features", &opt->with_features, error);
+  if (!ok)
     return FALSE;
   if (opt->first_days < 0.0)
     return field_error (error, "first_days", "0 or more days");
-  enc->mode = mode + 1;
-  opt->mode = enc->mode;
+  if (fitted && mode == LC_ENCODE_AUTO)
+    return field_error (error, "mode", "observations or grid in a fitted encoder");
+  opt->mode = mode;
   opt->value_scale = scale;
   opt->normalisation = norm;
-  opt->with_error = enc->with_error;
+  enc->mode = mode;
+  enc->with_error = opt->with_error;
+  if (!fitted && json_object_has_member (o, "meta_columns"))
+    {
+      int n;
+      g_strfreev (enc->meta_request);
+      enc->meta_request = NULL;
+      if (!get_strv (o, "meta_columns", &enc->meta_request, &n, error))
+        return FALSE;
+      opt->meta_columns = (const char *const *) enc->meta_request;
+    }
+  return TRUE;
+}
+
+/* Unknown fields are most likely typos ("normalization"): say so. */
+static gboolean
+check_known_fields (JsonObject *o, GError **error)
+{
+  static const char *const known[] = {
+    "format", "version", "mode", "value_scale", "normalisation", "dt_log", "with_error",
+    "with_detected", "max_steps", "first_k", "first_days", "with_features", "meta_columns",
+    "bands", "class_ids", "step_features", "meta_features", "step_feature_names",
+    "meta_feature_names", "value_mean", "value_std", "meta_mean", "meta_std",
+  };
+  g_autoptr (GList) members = json_object_get_members (o);
+
+  for (GList *l = members; l != NULL; l = l->next)
+    if (name_index (known, G_N_ELEMENTS (known), l->data) < 0)
+      {
+        g_set_error (error, LC_ERROR, LC_ERROR_FORMAT, "preprocessing: field “%s” is not known",
+                     (const char *) l->data);
+        return FALSE;
+      }
   return TRUE;
 }
 
@@ -1184,8 +1246,8 @@ lc_encoder_from_json (JsonNode *node, GError **error)
 {
   g_autoptr (LcEncoder) enc = NULL;
   JsonObject *o;
-  const char *format;
-  int version;
+  gboolean fitted;
+  int version = ENCODER_VERSION;
 
   if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
     {
@@ -1193,15 +1255,24 @@ lc_encoder_from_json (JsonNode *node, GError **error)
       return NULL;
     }
   o = json_node_get_object (node);
-  format = json_object_get_string_member_with_default (o, "format", NULL);
-  if (g_strcmp0 (format, ENCODER_FORMAT) != 0)
+  if (!check_known_fields (o, error))
+    return NULL;
+  /* statistics make it a fitted encoder; without them it is a preset's options */
+  fitted = json_object_has_member (o, "value_mean");
+  if (wanted (o, "format", fitted))
     {
-      g_set_error (error, LC_ERROR, LC_ERROR_FORMAT, "preprocessing: field “format”: expected “%s”, found “%s”",
-                   ENCODER_FORMAT, format != NULL ? format : "(none)");
-      return NULL;
+      const char *format;
+      if (member_of_type (o, "format", G_TYPE_STRING, error) == NULL)
+        return NULL;
+      format = json_object_get_string_member (o, "format");
+      if (g_strcmp0 (format, ENCODER_FORMAT) != 0)
+        {
+          g_set_error (error, LC_ERROR, LC_ERROR_FORMAT,
+                       "preprocessing: field “format”: expected “%s”, found “%s”", ENCODER_FORMAT, format);
+          return NULL;
+        }
     }
-  enc = lc_encoder_new (NULL);
-  if (!get_int (o, "version", 1, G_MAXINT, &version, error))
+  if (wanted (o, "version", fitted) && !get_int (o, "version", 1, G_MAXINT, &version, error))
     return NULL;
   if (version > ENCODER_VERSION)
     {
@@ -1210,7 +1281,12 @@ lc_encoder_from_json (JsonNode *node, GError **error)
                    version, ENCODER_VERSION);
       return NULL;
     }
-  if (!read_options (o, enc, error) || !read_layout (o, enc, error) || !read_statistics (o, enc, error))
+  enc = lc_encoder_new (NULL);
+  if (!read_options (o, fitted, enc, error))
+    return NULL;
+  if (!fitted)
+    return g_steal_pointer (&enc);
+  if (!read_layout (o, enc, error) || !read_statistics (o, enc, error))
     return NULL;
   /* refitting keeps the same columns */
   g_strfreev (enc->meta_request);

@@ -126,8 +126,12 @@ int         lc_encoder_n_classes      (const LcEncoder *encoder);
 const int  *lc_encoder_class_ids      (const LcEncoder *encoder);
 const LcEncoderOptions *lc_encoder_get_options (const LcEncoder *encoder);
 
-/* The fitted encoder as the model file's "preprocessing" object, and back.
- * from_json fails with an LC_ERROR_FORMAT that names the field. */
+/* The encoder as the model file's "preprocessing" object, and back.  A fitted
+ * encoder writes its options, layout and statistics; an unfitted one (a
+ * preset) only its options.  from_json reads either: an object without
+ * "value_mean" is a preset whose fields are all optional (defaults for the
+ * rest) and gives an unfitted encoder.  Unknown or malformed fields fail
+ * with an LC_ERROR_FORMAT that names the field. */
 JsonNode  *lc_encoder_to_json   (const LcEncoder *encoder);
 LcEncoder *lc_encoder_from_json (JsonNode *node, GError **error);
 

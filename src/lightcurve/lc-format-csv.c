@@ -269,10 +269,10 @@ read_label (LcCsvReader *reader, CsvRead *read, gsize object, GError **error)
   if (previous >= 0 && previous != class_id)
     {
       g_autofree char *shown = lc_describe_field (text, len);
+      g_autofree char *id = lc_sanitize_text (lc_dataset_builder_object_id (read->builder, object), 40);
       g_set_error (error, LC_ERROR, LC_ERROR_FORMAT,
                    "%s:%" G_GSIZE_FORMAT ": field “%s”: object “%s” already has another label, found “%s”",
-                   lc_csv_reader_name (reader), lc_csv_reader_line (reader), read->names[COL_LABEL],
-                   lc_dataset_builder_object_id (read->builder, object), shown);
+                   lc_csv_reader_name (reader), lc_csv_reader_line (reader), read->names[COL_LABEL], id, shown);
       return FALSE;
     }
   lc_dataset_builder_set_object_class (read->builder, object, class_id);
@@ -318,13 +318,13 @@ read_row (LcCsvReader *reader, CsvRead *read, gssize fixed_object, GError **erro
       read->skipped++;
       return TRUE;
     }
-  if (!lc_parse_double (text, len, &value) || !isfinite (value))
+  if (!lc_parse_double (text, len, &value) || !lc_fits_float (value))
     return field_error (reader, read->names[COL_VALUE], "a number (empty or nan when missing)",
                         read->column[COL_VALUE], error);
   if (read->column[COL_ERROR] >= 0)
     {
       text = lc_csv_reader_field (reader, read->column[COL_ERROR], &len);
-      if (len > 0 && (!lc_parse_double (text, len, &err) || isinf (err)))
+      if (len > 0 && (!lc_parse_double (text, len, &err) || (!isnan (err) && !lc_fits_float (err))))
         return field_error (reader, read->names[COL_ERROR], "a number (empty or nan when unknown)",
                             read->column[COL_ERROR], error);
     }
@@ -730,9 +730,10 @@ apply_labels_row (LcDatasetBuilder *b, const LabelsTable *t, char **row, gsize l
       if (row[column][0] != '\0' && !lc_parse_double (row[column], strlen (row[column]), &value))
         {
           g_autofree char *shown = lc_describe_field (row[column], strlen (row[column]));
+          g_autofree char *id = lc_sanitize_text (row[t->id_column], 40);
           g_set_error (error, LC_ERROR, LC_ERROR_FORMAT,
                        "%s:%" G_GSIZE_FORMAT ": field %d of object “%s”: expected a number, found “%s”",
-                       name, line, column + 1, row[t->id_column], shown);
+                       name, line, column + 1, id, shown);
           return FALSE;
         }
       lc_dataset_builder_set_meta (b, (gsize) object, (int) k, (float) value);
@@ -802,8 +803,9 @@ mapping_from_first_file (const char *path, GError **error)
   m = lc_csv_mapping_guess ((const char *const *) header);
   if (m == NULL)
     {
-      g_autofree char *joined = g_strjoinv (",", header);
-      g_autofree char *name = g_path_get_basename (path);
+      g_autofree char *raw = g_strjoinv (",", header);
+      g_autofree char *joined = lc_sanitize_text (raw, 200);
+      g_autofree char *name = g_filename_display_basename (path);
       g_set_error (error, LC_ERROR, LC_ERROR_FORMAT,
                    "%s:1: cannot tell the time and value columns among “%s”; choose the columns", name, joined);
       return NULL;

@@ -46,10 +46,14 @@ npy_error (const NpyArray *a, GError **error, const char *format, ...)
   va_list args;
   g_autofree char *message = NULL;
 
+  g_autofree char *clean = NULL;
+
   va_start (args, format);
   message = g_strdup_vprintf (format, args);
   va_end (args);
-  g_set_error (error, LC_ERROR, LC_ERROR_FORMAT, "%s: %s", a->name, message);
+  /* keys and types come straight from the file */
+  clean = lc_sanitize_text (message, 400);
+  g_set_error (error, LC_ERROR, LC_ERROR_FORMAT, "%s: %s", a->name, clean);
   return FALSE;
 }
 
@@ -247,7 +251,7 @@ npy_array_load (NpyArray *a, const char *path, GError **error)
   gsize header_len, header_start;
   GError *local = NULL;
 
-  a->name = g_path_get_basename (path);
+  a->name = g_filename_display_basename (path);
   if (!g_file_get_contents (path, &a->contents, &a->length, &local))
     {
       g_set_error (error, LC_ERROR, LC_ERROR_OPEN, "%s: cannot read: %s", a->name, local->message);
@@ -425,6 +429,9 @@ read_time_features (LcDatasetBuilder *b, const NpyArray *a, gboolean *on_grid, G
   n = a->shape[0];
   steps = a->shape[1];
   features = a->shape[2];
+  if (n == 0 || steps == 0)
+    return npy_error (a, error, "no %s (shape (%" G_GSIZE_FORMAT ", %" G_GSIZE_FORMAT ", %" G_GSIZE_FORMAT "))",
+                      n == 0 ? "objects" : "time steps", n, steps, features);
   *on_grid = TRUE;
   lc_dataset_builder_reserve (b, n * steps);
   for (gsize i = 0; i < n; i++)
@@ -439,7 +446,7 @@ read_time_features (LcDatasetBuilder *b, const NpyArray *a, gboolean *on_grid, G
           double err = features > 2 ? npy_get (a, at + 2) : NAN;
           if (time == MASK_VALUE || value == MASK_VALUE || err == MASK_VALUE)
             continue;
-          if (!isfinite (time) || !isfinite (value) || isinf (err))
+          if (!isfinite (time) || !lc_fits_float (value) || (!isnan (err) && !lc_fits_float (err)))
             {
               if (isnan (value) && isfinite (time))
                 {
@@ -447,7 +454,8 @@ read_time_features (LcDatasetBuilder *b, const NpyArray *a, gboolean *on_grid, G
                   continue;
                 }
               return npy_error (a, error, "object %" G_GSIZE_FORMAT ", step %" G_GSIZE_FORMAT
-                                ": expected finite time and value, found %g, %g", i, t, time, value);
+                                ": expected a finite time, value and error (error may be NaN), found %g, %g, %g",
+                                i, t, time, value, err);
             }
           if (time != (double) t)
             *on_grid = FALSE;

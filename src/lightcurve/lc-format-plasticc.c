@@ -88,7 +88,7 @@ parse_finite (LcCsvReader *reader, const PlasticcFile *f, int c, double *out, GE
   gsize len;
   const char *text = lc_csv_reader_field (reader, f->column[c], &len);
 
-  if (!lc_parse_double (text, len, out) || !isfinite (*out))
+  if (!lc_parse_double (text, len, out) || !lc_fits_float (*out))
     return field_error (reader, column_names[c], "a finite number", f->column[c], error);
   return TRUE;
 }
@@ -166,8 +166,8 @@ read_observations (LcDatasetBuilder *b, PlasticcFile *f, LcProgressFunc progress
   GError *local = NULL;
   gboolean ok = FALSE;
 
-  /* PLAsTiCC rows are ~50 bytes: one allocation for the whole file */
-  lc_dataset_builder_reserve (b, (gsize) (lc_csv_reader_size (reader) / 48) + 16);
+  /* one allocation for the whole file */
+  lc_dataset_builder_reserve (b, lc_csv_reader_estimate_records (reader));
   while (lc_csv_reader_next (reader, &local))
     {
       gsize id_len;
@@ -297,10 +297,10 @@ read_meta_row (LcCsvReader *reader, LcDatasetBuilder *b, const MetaLayout *layou
       if (len > 0 && !lc_parse_double (text, len, &value))
         {
           g_autofree char *shown = lc_describe_field (text, len);
+          g_autofree char *id = lc_sanitize_text (lc_dataset_builder_object_id (b, object), 40);
           g_set_error (error, LC_ERROR, LC_ERROR_FORMAT,
                        "%s:%" G_GSIZE_FORMAT ": field %d of object “%s”: expected a number or nan, found “%s”",
-                       lc_csv_reader_name (reader), lc_csv_reader_line (reader), column + 1,
-                       lc_dataset_builder_object_id (b, object), shown);
+                       lc_csv_reader_name (reader), lc_csv_reader_line (reader), column + 1, id, shown);
           return FALSE;
         }
       lc_dataset_builder_set_meta (b, object, (int) k, (float) value);
@@ -331,9 +331,12 @@ report_missing_rows (LcDatasetBuilder *b, const guint8 *seen, const char *meta_n
       }
   if (missing == 0)
     return TRUE;
-  g_set_error (error, LC_ERROR, LC_ERROR_MISMATCH,
-               "%s: no metadata row for object “%s” (%" G_GSIZE_FORMAT " of %" G_GSIZE_FORMAT " objects missing)",
-               meta_name, lc_dataset_builder_object_id (b, (gsize) first), missing, n_objects);
+  {
+    g_autofree char *id = lc_sanitize_text (lc_dataset_builder_object_id (b, (gsize) first), 40);
+    g_set_error (error, LC_ERROR, LC_ERROR_MISMATCH,
+                 "%s: no metadata row for object “%s” (%" G_GSIZE_FORMAT " of %" G_GSIZE_FORMAT " objects missing)",
+                 meta_name, id, missing, n_objects);
+  }
   return FALSE;
 }
 
@@ -370,9 +373,10 @@ read_metadata (LcDatasetBuilder *b, const char *meta_path, gboolean allow_none, 
         continue;
       if (seen[object])
         {
+          g_autofree char *shown = lc_sanitize_text (id, 40);
           g_set_error (error, LC_ERROR, LC_ERROR_MISMATCH,
                        "%s:%" G_GSIZE_FORMAT ": field “object_id”: object “%s” has a second metadata row",
-                       lc_csv_reader_name (reader), lc_csv_reader_line (reader), id);
+                       lc_csv_reader_name (reader), lc_csv_reader_line (reader), shown);
           goto fail;
         }
       seen[object] = 1;

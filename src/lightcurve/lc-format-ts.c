@@ -37,12 +37,15 @@ ts_error (TsFile *f, GError **error, const char *format, ...)
 {
   va_list args;
   g_autofree char *message = NULL;
+  g_autofree char *clean = NULL;
 
   va_start (args, format);
   message = g_strdup_vprintf (format, args);
   va_end (args);
+  /* header values and labels come straight from the file */
+  clean = lc_sanitize_text (message, 400);
   g_set_error (error, LC_ERROR, LC_ERROR_FORMAT, "%s:%" G_GSIZE_FORMAT ": %s",
-               lc_csv_reader_name (f->reader), lc_csv_reader_line (f->reader), message);
+               lc_csv_reader_name (f->reader), lc_csv_reader_line (f->reader), clean);
   return FALSE;
 }
 
@@ -255,7 +258,7 @@ parse_value (const char *text, gsize len, double *value, gboolean *missing)
   *missing = (end - p == 1 && *p == '?');
   if (*missing)
     return TRUE;
-  if (!lc_parse_double (p, (gsize) (end - p), value) || isinf (*value))
+  if (!lc_parse_double (p, (gsize) (end - p), value) || (!isnan (*value) && !lc_fits_float (*value)))
     return FALSE;
   *missing = isnan (*value);
   return TRUE;
@@ -371,7 +374,10 @@ read_case (TsFile *f, char *line, gsize len, GError **error)
                      f->cases + 1, f->dimensions, f->has_labels ? " and a class label" : "", n_parts);
   if (f->has_labels)
     {
-      char *last = strrchr (line, ':');
+      /* not strrchr: a broken file may hold NUL bytes */
+      char *last = line + len;
+      while (*--last != ':')
+        ;
       if (!read_label (f, last + 1, &class_id, error))
         return FALSE;
       *last = '\0';

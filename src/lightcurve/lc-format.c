@@ -125,27 +125,27 @@ load_simulated (const char *path, LcProgressFunc progress, gpointer user_data, G
   return lc_simulate (&options, progress, user_data, error);
 }
 
+/* A CSV that is not PLAsTiCC needs the user to say which column is what
+ * (lc_csv_mapping_guess can pre-fill that choice). */
 static LcDataset *
 load_general_csv (const char *path, const LcCsvMapping *mapping,
                   LcProgressFunc progress, gpointer user_data, GError **error)
 {
-  g_autoptr (LcCsvMapping) guessed = NULL;
-
   if (mapping == NULL)
     {
       g_auto (GStrv) names = lc_csv_read_header (path, error);
+      g_autofree char *display = g_filename_display_name (path);
+      g_autofree char *raw = NULL;
+      g_autofree char *joined = NULL;
+
       if (names == NULL)
         return NULL;
-      guessed = lc_csv_mapping_guess ((const char *const *) names);
-      if (guessed == NULL || guessed->object_column == NULL)
-        {
-          g_autofree char *joined = g_strjoinv (",", names);
-          g_set_error (error, LC_ERROR, LC_ERROR_FORMAT,
-                       "%s:1: not a PLAsTiCC file (object_id,mjd,passband,flux,...); choose the columns "
-                       "for object, time, band, value and error among: %s", path, joined);
-          return NULL;
-        }
-      mapping = guessed;
+      raw = g_strjoinv (",", names);
+      joined = lc_sanitize_text (raw, 200);
+      g_set_error (error, LC_ERROR, LC_ERROR_FORMAT,
+                   "%s:1: not a PLAsTiCC file (object_id,mjd,passband,flux,...); choose the columns "
+                   "for object, time, band, value and error among: %s", display, joined);
+      return NULL;
     }
   return lc_load_csv (path, mapping, progress, user_data, error);
 }

@@ -927,6 +927,7 @@ atomic_open (AtomicFile *f, const char *path, GError **error)
         close (fd);
       g_set_error (error, LC_ERROR, LC_ERROR_OPEN, "%s: cannot create: %s", path, g_strerror (saved));
       g_clear_pointer (&f->tmp_path, g_free);
+      g_clear_pointer (&f->path, g_free);
       return FALSE;
     }
   return TRUE;

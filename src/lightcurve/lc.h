@@ -5,3 +5,7 @@
 #include "lc-format.h"
 #include "lc-simulate.h"
 #include "lc-features.h"
+#include "lc-encoder.h"
+#include "lc-split.h"
+#include "lc-plasticc-metric.h"
+#include "lc-pipeline.h"

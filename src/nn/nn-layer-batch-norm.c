@@ -57,13 +57,15 @@ bn_init (const NnLayer *layer, float *params, float *state, NnRng *rng)
     }
 }
 
-/* Workspace: xhat for every row (kept for backward), the mean used to centre
- * and 1/sqrt(var + eps) per channel, and two per-channel accumulators in double. */
+/* Workspace: xhat for every row (kept for backward), per channel the mean used
+ * to centre, 1/sqrt(var + eps) and backward's two coefficients, and two
+ * per-channel accumulators in double. */
 typedef struct
 {
   float *xhat;
   float *center;
   float *inv_std;
+  float *coef_dy, *coef_shift, *coef_xhat;
   double *acc1, *acc2;
 } BnWork;
 
@@ -78,7 +80,7 @@ bn_workspace_size (const NnLayer *layer, int max_batch, int max_steps)
 {
   size_t f = layer->in.features;
   return nn_align64 (bn_rows (layer, max_batch, max_steps) * f * sizeof (float))
-         + 2 * nn_align64 (f * sizeof (float)) + 2 * nn_align64 (f * sizeof (double));
+         + 5 * nn_align64 (f * sizeof (float)) + 2 * nn_align64 (f * sizeof (double));
 }
 
 static BnWork
@@ -92,6 +94,12 @@ bn_work (const NnLayer *layer, void *work, const NnAct *x)
   w.center = (float *) p;
   p += nn_align64 (f * sizeof (float));
   w.inv_std = (float *) p;
+  p += nn_align64 (f * sizeof (float));
+  w.coef_dy = (float *) p;
+  p += nn_align64 (f * sizeof (float));
+  w.coef_shift = (float *) p;
+  p += nn_align64 (f * sizeof (float));
+  w.coef_xhat = (float *) p;
   p += nn_align64 (f * sizeof (float));
   w.acc1 = (double *) p;
   p += nn_align64 (f * sizeof (double));
@@ -234,20 +242,26 @@ bn_backward (const NnLayer *layer, NnPass *pass, const NnAct *x, const NnAct *y,
   if (dx == NULL)
     return;
 
+  /* dx = gamma inv_std (dy - mean (dy) - xhat mean (dy xhat)) in training and
+   * gamma inv_std dy in inference: per channel dx = a dy - b - c xhat */
+  for (int j = 0; j < f; j++)
+    {
+      double a = (double) gamma[j] * w.inv_std[j];
+      gboolean centred = pass->training && n > 0;
+      w.coef_dy[j] = (float) a;
+      w.coef_shift[j] = centred ? (float) (a * w.acc1[j] / (double) n) : 0.0f;
+      w.coef_xhat[j] = centred ? (float) (a * w.acc2[j] / (double) n) : 0.0f;
+    }
   if (x->lengths != NULL)
     memset (dx, 0, (size_t) x->batch * steps * f * sizeof (float));
   for (int b = 0; b < x->batch; b++)
     for (int t = 0; t < nn_act_row_length (x, b); t++)
       {
         size_t off = ((size_t) b * steps + t) * f;
+        const float *g = dy + off, *xh = w.xhat + off;
+        float *out = dx + off;
         for (int j = 0; j < f; j++)
-          {
-            double g = (double) dy[off + j];
-            if (pass->training)
-              /* dx = gamma inv_std (dy - mean (dy) - xhat mean (dy xhat)) */
-              g = g - w.acc1[j] / (double) n - w.xhat[off + j] * w.acc2[j] / (double) n;
-            dx[off + j] = (float) (g * gamma[j] * w.inv_std[j]);
-          }
+          out[j] = w.coef_dy[j] * g[j] - w.coef_shift[j] - w.coef_xhat[j] * xh[j];
       }
 }
 

@@ -4,9 +4,10 @@
  * (layers_README §2); each row's output length is that rule applied to its
  * valid length, and input steps at or past the length count as zeros.
  *
- * im2col: every output step becomes a row of K input steps laid end to end
- * (k-major, so each piece is one memcpy of C_in floats), and the layer is one
- * GEMM against the weight transposed to (C_out, K, C_in). */
+ * im2col: every valid output step becomes a row of K input steps laid end to
+ * end (k-major, so each piece is one memcpy of C_in floats), and the layer is
+ * one GEMM against the weight transposed to (C_out, K, C_in).  Padded output
+ * steps get no row, so padding costs nothing. */
 #include "nn-layer.h"
 
 #include <math.h>
@@ -137,7 +138,7 @@ conv_init (const NnLayer *layer, float *params, float *state, NnRng *rng)
  * the transposed weight and its gradient. */
 typedef struct
 {
-  float *col;   /* (B * T_out, K * C_in) */
+  float *col;   /* (valid output steps, K * C_in), at most B * T_out rows */
   float *wk;    /* (C_out, K * C_in) */
   float *dwk;   /* (C_out, K * C_in) */
 } ConvWork;
@@ -186,34 +187,29 @@ transpose_weight (const NnLayer *layer, const float *w, float *wk)
         wk[((size_t) o * k + j) * ci + c] = w[((size_t) o * ci + c) * k + j];
 }
 
+/* One row of K input steps per valid output step, packed (padded output steps
+ * get no row); input steps outside 0 .. length - 1 are zeros. */
 static void
 im2col (const NnLayer *layer, const NnAct *x, const NnAct *y, float *col)
 {
   int ci = x->features, k = layer->cfg.kernel_size;
   int s = layer->cfg.stride, d = layer->cfg.dilation, pl = pad_left (layer);
   size_t kc = (size_t) k * ci;
+  float *row = col;
 
   for (int b = 0; b < x->batch; b++)
     {
       int len = x->lengths[b];
       const float *xb = x->data + (size_t) b * x->steps * ci;
-      for (int t = 0; t < y->steps; t++)
-        {
-          float *row = col + ((size_t) b * y->steps + t) * kc;
-          if (t >= y->lengths[b])
-            {
-              memset (row, 0, kc * sizeof (float));
-              continue;
-            }
-          for (int j = 0; j < k; j++)
-            {
-              int tau = t * s + j * d - pl;
-              if (tau >= 0 && tau < len)
-                memcpy (row + (size_t) j * ci, xb + (size_t) tau * ci, ci * sizeof (float));
-              else
-                memset (row + (size_t) j * ci, 0, ci * sizeof (float));
-            }
-        }
+      for (int t = 0; t < y->lengths[b]; t++, row += kc)
+        for (int j = 0; j < k; j++)
+          {
+            int tau = t * s + j * d - pl;
+            if (tau >= 0 && tau < len)
+              memcpy (row + (size_t) j * ci, xb + (size_t) tau * ci, ci * sizeof (float));
+            else
+              memset (row + (size_t) j * ci, 0, ci * sizeof (float));
+          }
     }
 }
 
@@ -221,52 +217,55 @@ static void
 conv_forward (const NnLayer *layer, NnPass *pass, const NnAct *x, NnAct *y)
 {
   const NnLayerConfig *cfg = &layer->cfg;
-  int co = cfg->units, rows = x->batch * y->steps;
-  int kc = cfg->kernel_size * x->features;
+  int co = cfg->units, kc = cfg->kernel_size * x->features;
   ConvWork w = conv_work (layer, pass->work, x->batch, y->steps);
+  size_t rows;
 
   for (int b = 0; b < x->batch; b++)
     y->lengths[b] = MIN (conv_out_steps (layer, x->lengths[b]), y->steps);
+  rows = nn_valid_rows (y->lengths, y->batch);
   transpose_weight (layer, pass->params, w.wk);
   im2col (layer, x, y, w.col);
+  /* valid output rows are computed packed at the front of y, then spread out */
   if (cfg->use_bias)
     {
       const float *bias = pass->params + layer->tensors[1].offset;
-      for (int r = 0; r < rows; r++)
-        memcpy (y->data + (size_t) r * co, bias, co * sizeof (float));
+      for (size_t r = 0; r < rows; r++)
+        memcpy (y->data + r * co, bias, co * sizeof (float));
     }
-  cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, rows, co, kc,
-               1.0f, w.col, kc, w.wk, kc, cfg->use_bias ? 1.0f : 0.0f, y->data, co);
-  nn_act_apply_valid (cfg->activation, y->data, y->lengths, y->batch, y->steps, co,
-                      cfg->negative_slope, cfg->elu_alpha);
-  nn_act_zero_padding (y->data, y->lengths, y->batch, y->steps, co);
+  if (rows > 0)
+    cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, (int) rows, co, kc,
+                 1.0f, w.col, kc, w.wk, kc, cfg->use_bias ? 1.0f : 0.0f, y->data, co);
+  nn_activation_forward (cfg->activation, y->data, rows * co, co, cfg->negative_slope, cfg->elu_alpha);
+  nn_rows_unpack (y->data, y->lengths, y->batch, y->steps, co);
 }
 
-/* dx[b][tau] += dcol rows, the transpose of im2col. */
+/* dx[b][tau] += the packed dcol rows: the transpose of im2col. */
 static void
 col2im (const NnLayer *layer, const NnAct *x, const NnAct *y, const float *dcol, float *dx)
 {
   int ci = x->features, k = layer->cfg.kernel_size;
   int s = layer->cfg.stride, d = layer->cfg.dilation, pl = pad_left (layer);
   size_t kc = (size_t) k * ci;
+  const float *row = dcol;
 
   memset (dx, 0, (size_t) x->batch * x->steps * ci * sizeof (float));
   for (int b = 0; b < x->batch; b++)
     {
       int len = x->lengths[b];
       float *dxb = dx + (size_t) b * x->steps * ci;
-      for (int t = 0; t < y->lengths[b]; t++)
-        {
-          const float *row = dcol + ((size_t) b * y->steps + t) * kc;
-          for (int j = 0; j < k; j++)
-            {
-              int tau = t * s + j * d - pl;
-              if (tau < 0 || tau >= len)
-                continue;
-              for (int c = 0; c < ci; c++)
-                dxb[(size_t) tau * ci + c] += row[(size_t) j * ci + c];
-            }
-        }
+      for (int t = 0; t < y->lengths[b]; t++, row += kc)
+        for (int j = 0; j < k; j++)
+          {
+            int tau = t * s + j * d - pl;
+            const float *piece = row + (size_t) j * ci;
+            float *dst;
+            if (tau < 0 || tau >= len)
+              continue;
+            dst = dxb + (size_t) tau * ci;
+            for (int c = 0; c < ci; c++)
+              dst[c] += piece[c];
+          }
     }
 }
 
@@ -275,14 +274,21 @@ conv_backward (const NnLayer *layer, NnPass *pass, const NnAct *x, const NnAct *
                float *dy, float *dx)
 {
   const NnLayerConfig *cfg = &layer->cfg;
-  int co = cfg->units, ci = x->features, k = cfg->kernel_size;
-  int rows = x->batch * y->steps, kc = k * ci;
+  int co = cfg->units, ci = x->features, k = cfg->kernel_size, kc = k * ci;
   ConvWork w = conv_work (layer, pass->work, x->batch, y->steps);
+  size_t rows = nn_valid_rows (y->lengths, y->batch);
   float *dw = pass->grads;
 
   nn_act_backward_valid (cfg->activation, y->data, dy, y->lengths, y->batch, y->steps, co,
                          cfg->negative_slope, cfg->elu_alpha);
-  cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, co, kc, rows,
+  nn_rows_pack (dy, y->lengths, y->batch, y->steps, co);
+  if (rows == 0)
+    {
+      if (dx != NULL)
+        memset (dx, 0, (size_t) x->batch * x->steps * ci * sizeof (float));
+      return;
+    }
+  cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, co, kc, (int) rows,
                1.0f, dy, co, w.col, kc, 0.0f, w.dwk, kc);
   for (int o = 0; o < co; o++)
     for (int c = 0; c < ci; c++)
@@ -291,14 +297,14 @@ conv_backward (const NnLayer *layer, NnPass *pass, const NnAct *x, const NnAct *
   if (cfg->use_bias)
     {
       float *dbias = pass->grads + layer->tensors[1].offset;
-      for (int r = 0; r < rows; r++)
+      for (size_t r = 0; r < rows; r++)
         for (int o = 0; o < co; o++)
-          dbias[o] += dy[(size_t) r * co + o];
+          dbias[o] += dy[r * co + o];
     }
   if (dx == NULL)
     return;
   /* the im2col matrix is not needed any more: its gradient goes in its place */
-  cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, rows, kc, co,
+  cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, (int) rows, kc, co,
                1.0f, dy, co, w.wk, kc, 0.0f, w.col, kc);
   col2im (layer, x, y, w.col, dx);
 }

@@ -1,6 +1,6 @@
 /* nn-layer-dense.c: fully connected layer, y = act (x W^T + b), PyTorch layout
  * weight (units, in), bias (units).  On a sequence it applies to every valid step
- * (like Keras Dense on 3-D input); all rows of the batch go through one GEMM. */
+ * (like Keras Dense on 3-D input); all valid rows of the batch go through one GEMM. */
 #include "nn-layer.h"
 
 #include "nn-blas.h"
@@ -47,30 +47,54 @@ dense_init (const NnLayer *layer, float *params, float *state, NnRng *rng)
     memset (params + layer->tensors[1].offset, 0, layer->cfg.units * sizeof (float));
 }
 
+/* Padded steps are left out of the GEMMs: the valid rows are packed together
+ * (x into the workspace, y and dy in place), so padding costs nothing and its
+ * values, even NaN, never reach a result. */
+static gboolean
+dense_packs (const NnAct *x, size_t valid_rows)
+{
+  return x->lengths != NULL && valid_rows < (size_t) x->batch * x->steps;
+}
+
+static size_t
+dense_workspace_size (const NnLayer *layer, int max_batch, int max_steps)
+{
+  if (!layer->in.seq)
+    return 0;
+  return nn_align64 ((size_t) max_batch * MAX (max_steps, layer->in.steps) * layer->in.features
+                     * sizeof (float));
+}
+
 static void
 dense_forward (const NnLayer *layer, NnPass *pass, const NnAct *x, NnAct *y)
 {
   const NnLayerConfig *cfg = &layer->cfg;
-  int units = cfg->units, in = x->features, steps = nn_act_steps (x);
-  int rows = x->batch * steps;
-  const float *w = pass->params;
+  int units = cfg->units, in = x->features;
+  size_t rows = nn_valid_rows (x->lengths, x->batch);
+  gboolean packed = dense_packs (x, rows);
+  const float *xin = x->data;
 
+  if (packed)
+    {
+      nn_rows_gather (pass->work, x->data, x->lengths, x->batch, x->steps, in);
+      xin = pass->work;
+    }
   if (cfg->use_bias)
     {
       const float *bias = pass->params + layer->tensors[1].offset;
-      for (int r = 0; r < rows; r++)
-        memcpy (y->data + (size_t) r * units, bias, units * sizeof (float));
+      for (size_t r = 0; r < rows; r++)
+        memcpy (y->data + r * units, bias, units * sizeof (float));
     }
-  /* padded rows are computed too (one GEMM beats skipping them) and zeroed below */
-  cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, rows, units, in,
-               1.0f, x->data, in, w, in, cfg->use_bias ? 1.0f : 0.0f, y->data, units);
-  nn_act_apply_valid (cfg->activation, y->data, x->lengths, x->batch, steps, units,
-                      cfg->negative_slope, cfg->elu_alpha);
-  if (x->lengths != NULL)
-    {
-      memcpy (y->lengths, x->lengths, x->batch * sizeof (int));
-      nn_act_zero_padding (y->data, y->lengths, y->batch, steps, units);
-    }
+  if (rows > 0)
+    cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, (int) rows, units, in,
+                 1.0f, xin, in, pass->params, in, cfg->use_bias ? 1.0f : 0.0f, y->data, units);
+  nn_activation_forward (cfg->activation, y->data, rows * units, units,
+                         cfg->negative_slope, cfg->elu_alpha);
+  if (x->lengths == NULL)
+    return;
+  memcpy (y->lengths, x->lengths, x->batch * sizeof (int));
+  if (packed)
+    nn_rows_unpack (y->data, y->lengths, y->batch, y->steps, units);
 }
 
 static void
@@ -78,27 +102,39 @@ dense_backward (const NnLayer *layer, NnPass *pass, const NnAct *x, const NnAct 
                 float *dy, float *dx)
 {
   const NnLayerConfig *cfg = &layer->cfg;
-  int units = cfg->units, in = x->features, steps = nn_act_steps (x);
-  int rows = x->batch * steps;
+  int units = cfg->units, in = x->features;
+  size_t rows = nn_valid_rows (x->lengths, x->batch);
+  gboolean packed = dense_packs (x, rows);
+  const float *xin = packed ? pass->work : x->data;
 
-  /* zero padded rows of dy so that they add nothing below */
-  nn_act_backward_valid (cfg->activation, y->data, dy, x->lengths, x->batch, steps, units,
+  nn_act_backward_valid (cfg->activation, y->data, dy, x->lengths, x->batch, nn_act_steps (x), units,
                          cfg->negative_slope, cfg->elu_alpha);
-  cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, units, in, rows,
-               1.0f, dy, units, x->data, in, 1.0f, pass->grads, in);
+  if (packed)
+    nn_rows_pack (dy, x->lengths, x->batch, x->steps, units);
+  if (rows == 0)
+    {
+      if (dx != NULL)
+        memset (dx, 0, (size_t) x->batch * nn_act_steps (x) * in * sizeof (float));
+      return;
+    }
+  cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, units, in, (int) rows,
+               1.0f, dy, units, xin, in, 1.0f, pass->grads, in);
   if (cfg->use_bias)
     {
       float *dbias = pass->grads + layer->tensors[1].offset;
-      for (int r = 0; r < rows; r++)
+      for (size_t r = 0; r < rows; r++)
         {
-          const float *row = dy + (size_t) r * units;
+          const float *row = dy + r * units;
           for (int o = 0; o < units; o++)
             dbias[o] += row[o];
         }
     }
-  if (dx != NULL)
-    cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, rows, in, units,
-                 1.0f, dy, units, pass->params, in, 0.0f, dx, in);
+  if (dx == NULL)
+    return;
+  cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, (int) rows, in, units,
+               1.0f, dy, units, pass->params, in, 0.0f, dx, in);
+  if (packed)
+    nn_rows_unpack (dx, x->lengths, x->batch, x->steps, in);
 }
 
 static double
@@ -113,7 +149,7 @@ const NnLayerOps nn_dense_ops = {
   .name = "dense",
   .setup = dense_setup,
   .init = dense_init,
-  .workspace_size = nn_layer_no_workspace,
+  .workspace_size = dense_workspace_size,
   .forward = dense_forward,
   .backward = dense_backward,
   .flops = dense_flops,

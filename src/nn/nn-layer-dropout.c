@@ -44,14 +44,15 @@ draw_mask (float *mask, size_t n, float rate, NnRng *rng)
   float scale = 1.0f / (1.0f - rate);
   size_t i = 0;
 
+  /* bit selects, not branches: keep or drop is a coin flip the CPU cannot predict */
   for (; i + 1 < n; i += 2)
     {
       guint64 r = nn_rng_next (rng);
-      mask[i] = (r & 0xffffffffu) >= threshold ? scale : 0.0f;
-      mask[i + 1] = (r >> 32) >= threshold ? scale : 0.0f;
+      mask[i] = nn_select_bits (-(guint32) ((r & 0xffffffffu) >= threshold), scale, 0.0f);
+      mask[i + 1] = nn_select_bits (-(guint32) ((r >> 32) >= threshold), scale, 0.0f);
     }
   if (i < n)
-    mask[i] = (nn_rng_next (rng) >> 32) >= threshold ? scale : 0.0f;
+    mask[i] = nn_select_bits (-(guint32) ((nn_rng_next (rng) >> 32) >= threshold), scale, 0.0f);
 }
 
 /* dst = src * mask (or a copy without mask) on valid steps, 0 on padded ones. */

@@ -74,6 +74,85 @@ nn_act_backward_valid (NnActivation act, const float *y, float *dv, const int *l
     }
 }
 
+/* Valid rows of a batch: the sum of the lengths (batch rows for vectors). */
+static inline size_t
+nn_valid_rows (const int *lengths, int batch)
+{
+  size_t n = 0;
+  if (lengths == NULL)
+    return (size_t) batch;
+  for (int b = 0; b < batch; b++)
+    n += (size_t) MAX (lengths[b], 0);
+  return n;
+}
+
+/* Copies the valid steps of every row of src (B, T, width) to the front of dst,
+ * one after another: the packed layout a GEMM over valid rows only needs. */
+static inline void
+nn_rows_gather (float *dst, const float *src, const int *lengths, int batch, int steps, int width)
+{
+  size_t at = 0;
+  for (int b = 0; b < batch; b++)
+    {
+      size_t n = (size_t) MAX (lengths[b], 0) * width;
+      memcpy (dst + at, src + (size_t) b * steps * width, n * sizeof (float));
+      at += n;
+    }
+}
+
+/* nn_rows_gather in place: packed rows never land on rows not yet moved. */
+static inline void
+nn_rows_pack (float *data, const int *lengths, int batch, int steps, int width)
+{
+  size_t at = 0;
+  for (int b = 0; b < batch; b++)
+    {
+      size_t n = (size_t) MAX (lengths[b], 0) * width;
+      memmove (data + at, data + (size_t) b * steps * width, n * sizeof (float));
+      at += n;
+    }
+}
+
+/* The inverse, in place: spreads packed rows back to (B, T, width), last row
+ * first so that nothing is overwritten before it moves, then zeroes padding. */
+static inline void
+nn_rows_unpack (float *data, const int *lengths, int batch, int steps, int width)
+{
+  size_t at = nn_valid_rows (lengths, batch) * width;
+  for (int b = batch - 1; b >= 0; b--)
+    {
+      size_t n = (size_t) MAX (lengths[b], 0) * width;
+      at -= n;
+      memmove (data + (size_t) b * steps * width, data + at, n * sizeof (float));
+    }
+  nn_act_zero_padding (data, lengths, batch, steps, width);
+}
+
+/* mask ? a : b for a mask of all ones or all zeros, without a branch: max
+ * pooling compares random values, where a branch mispredicts half the time. */
+static inline float
+nn_select_bits (guint32 mask, float a, float b)
+{
+  guint32 ua, ub;
+  memcpy (&ua, &a, sizeof ua);
+  memcpy (&ub, &b, sizeof ub);
+  ua = (ua & mask) | (ub & ~mask);
+  memcpy (&a, &ua, sizeof a);
+  return a;
+}
+
+/* Running maximum with its step: out = max (out, v), arg follows. */
+static inline void
+nn_max_update (float *out, int *arg, const float *v, int step, int n)
+{
+  for (int j = 0; j < n; j++)
+    {
+      guint32 mask = -(guint32) (v[j] > out[j]);
+      out[j] = nn_select_bits (mask, v[j], out[j]);
+      arg[j] = (int) (((guint32) arg[j] & ~mask) | ((guint32) step & mask));
+    }
+}
+
 /* For kinds without parameters, state or scratch: the model may call every op. */
 static inline void
 nn_layer_init_nothing (const NnLayer *layer, float *params, float *state, NnRng *rng)

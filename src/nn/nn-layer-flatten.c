@@ -21,17 +21,19 @@ flatten_setup (NnLayer *layer, const NnShape *in, int meta_features, GError **er
   return TRUE;
 }
 
+/* A row of y holds out.features values; a batch padded to fewer steps than the
+ * layer was built for fills the rest with zeros, like padded steps. */
 static void
 flatten_forward (const NnLayer *layer, NnPass *pass, const NnAct *x, NnAct *y)
 {
-  size_t per_row = (size_t) nn_act_steps (x) * x->features;
+  size_t x_row = (size_t) nn_act_steps (x) * x->features, y_row = y->features;
 
   for (int b = 0; b < x->batch; b++)
     {
-      size_t valid = (size_t) nn_act_row_length (x, b) * x->features;
-      float *dst = y->data + (size_t) b * per_row;
-      memcpy (dst, x->data + (size_t) b * per_row, valid * sizeof (float));
-      memset (dst + valid, 0, (per_row - valid) * sizeof (float));
+      size_t valid = MIN ((size_t) nn_act_row_length (x, b) * x->features, y_row);
+      float *dst = y->data + (size_t) b * y_row;
+      memcpy (dst, x->data + (size_t) b * x_row, valid * sizeof (float));
+      memset (dst + valid, 0, (y_row - valid) * sizeof (float));
     }
 }
 
@@ -39,16 +41,16 @@ static void
 flatten_backward (const NnLayer *layer, NnPass *pass, const NnAct *x, const NnAct *y,
                   float *dy, float *dx)
 {
-  size_t per_row = (size_t) nn_act_steps (x) * x->features;
+  size_t x_row = (size_t) nn_act_steps (x) * x->features, y_row = y->features;
 
   if (dx == NULL)
     return;
   for (int b = 0; b < x->batch; b++)
     {
-      size_t valid = (size_t) nn_act_row_length (x, b) * x->features;
-      float *dst = dx + (size_t) b * per_row;
-      memcpy (dst, dy + (size_t) b * per_row, valid * sizeof (float));
-      memset (dst + valid, 0, (per_row - valid) * sizeof (float));
+      size_t valid = MIN ((size_t) nn_act_row_length (x, b) * x->features, y_row);
+      float *dst = dx + (size_t) b * x_row;
+      memcpy (dst, dy + (size_t) b * y_row, valid * sizeof (float));
+      memset (dst + valid, 0, (x_row - valid) * sizeof (float));
     }
 }
 

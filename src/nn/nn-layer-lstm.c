@@ -4,7 +4,9 @@
  * The driver in nn-recurrent.c does the GEMMs; this file is the fused per-step loops. */
 /* The fused loops below must vectorise: allow it at -O2 (dynamic cost model) and let
  * the clamps in the fast activations become selects (no FP traps are ever enabled). */
+#if defined (__GNUC__) && !defined (__clang__)
 #pragma GCC optimize ("no-trapping-math", "vect-cost-model=dynamic")
+#endif
 
 #include "nn-recurrent.h"
 

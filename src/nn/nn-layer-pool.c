@@ -111,15 +111,7 @@ max_pool_forward (const NnLayer *layer, NnPass *pass, const NnAct *x, NnAct *y)
         for (int j = 0; j < c; j++)
           argo[j] = t * s;
         for (int k = 1; k < p; k++)
-          {
-            const float *row = first + (size_t) k * c;
-            for (int j = 0; j < c; j++)
-              if (row[j] > out[j])
-                {
-                  out[j] = row[j];
-                  argo[j] = t * s + k;
-                }
-          }
+          nn_max_update (out, argo, first + (size_t) k * c, t * s + k, c);
       }
 }
 

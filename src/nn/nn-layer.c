@@ -64,6 +64,24 @@ nn_layer_config_default (NnLayerConfig *cfg)
   cfg->use_bias = TRUE;
 }
 
+void
+nn_layer_config_default_for_kind (NnLayerConfig *cfg, NnLayerKind kind)
+{
+  nn_layer_config_default (cfg);
+  switch (kind)
+    {
+    case NN_LAYER_SIMPLE_RNN:
+      cfg->activation = NN_ACT_TANH;
+      break;
+    case NN_LAYER_MAX_POOL1D:
+    case NN_LAYER_AVG_POOL1D:
+      cfg->stride = 0;
+      break;
+    default:
+      break;
+    }
+}
+
 gboolean
 nn_layer_setup (NnLayer *layer, const NnShape *in, int meta_features, GError **error)
 {
@@ -143,6 +161,19 @@ nn_activation_from_string (const char *name, NnActivation *act)
   return FALSE;
 }
 
+/* c > 0 ? a : b without a branch: relu signs are random, so a branch
+ * mispredicts half the time and costs more than the GEMM feeding it. */
+static inline float
+select_if_positive (float c, float a, float b)
+{
+  guint32 ua, ub, mask = -(guint32) (c > 0.0f);
+  memcpy (&ua, &a, sizeof ua);
+  memcpy (&ub, &b, sizeof ub);
+  ua = (ua & mask) | (ub & ~mask);
+  memcpy (&a, &ua, sizeof a);
+  return a;
+}
+
 static inline float
 sigmoidf (float x)
 {
@@ -178,11 +209,11 @@ nn_activation_forward (NnActivation act, float *v, size_t n, int width,
       break;
     case NN_ACT_RELU:
       for (size_t i = 0; i < n; i++)
-        v[i] = v[i] > 0.0f ? v[i] : 0.0f;
+        v[i] = select_if_positive (v[i], v[i], 0.0f);
       break;
     case NN_ACT_LEAKY_RELU:
       for (size_t i = 0; i < n; i++)
-        v[i] = v[i] > 0.0f ? v[i] : negative_slope * v[i];
+        v[i] = select_if_positive (v[i], v[i], negative_slope * v[i]);
       break;
     case NN_ACT_ELU:
       for (size_t i = 0; i < n; i++)
@@ -212,12 +243,12 @@ nn_activation_backward (NnActivation act, const float *y, float *dv, size_t n, i
       break;
     case NN_ACT_RELU:
       for (size_t i = 0; i < n; i++)
-        dv[i] = y[i] > 0.0f ? dv[i] : 0.0f;
+        dv[i] = select_if_positive (y[i], dv[i], 0.0f);
       break;
     case NN_ACT_LEAKY_RELU:
       /* y > 0 exactly when x > 0 (slope > 0); at x = 0 the slope is used, as PyTorch does */
       for (size_t i = 0; i < n; i++)
-        dv[i] = y[i] > 0.0f ? dv[i] : negative_slope * dv[i];
+        dv[i] = select_if_positive (y[i], dv[i], negative_slope * dv[i]);
       break;
     case NN_ACT_ELU:
       /* for x <= 0, dy/dx = alpha e^x = y + alpha */

@@ -176,6 +176,9 @@ const NnLayerOps *nn_layer_ops_lookup   (const char *name);
 
 /* Defaults that match Keras/PyTorch where they agree (see nn-layer.c). */
 void nn_layer_config_default (NnLayerConfig *cfg);
+/* The same, adjusted for a kind as Keras and PyTorch do: simple_rnn uses tanh,
+ * pooling strides default to the pool size.  Model files and the builder use this. */
+void nn_layer_config_default_for_kind (NnLayerConfig *cfg, NnLayerKind kind);
 
 /* Runs ops->setup after clearing the derived fields. */
 gboolean nn_layer_setup (NnLayer *layer, const NnShape *in, int meta_features, GError **error);

@@ -117,6 +117,26 @@ tensor_data_new (int layer, const char *name, int ndim, const int *shape, const 
   return t;
 }
 
+static void
+ensemble_member_free (gpointer p)
+{
+  NnEnsembleMember *m = p;
+  if (m == NULL)
+    return;
+  g_ptr_array_unref (m->weights);
+  g_ptr_array_unref (m->state);
+  g_free (m);
+}
+
+static NnEnsembleMember *
+ensemble_member_new (void)
+{
+  NnEnsembleMember *m = g_new0 (NnEnsembleMember, 1);
+  m->weights = g_ptr_array_new_with_free_func (tensor_data_free);
+  m->state = g_ptr_array_new_with_free_func (tensor_data_free);
+  return m;
+}
+
 NnModelDoc *
 nn_model_doc_new (void)
 {
@@ -132,6 +152,8 @@ nn_model_doc_new (void)
   doc->history = g_array_new (FALSE, TRUE, sizeof (NnEpochStats));
   doc->weights = g_ptr_array_new_with_free_func (tensor_data_free);
   doc->state = g_ptr_array_new_with_free_func (tensor_data_free);
+  doc->ensemble_members = 1;
+  doc->ensemble = g_ptr_array_new_with_free_func (ensemble_member_free);
   return doc;
 }
 
@@ -150,7 +172,68 @@ nn_model_doc_free (NnModelDoc *doc)
   g_ptr_array_unref (doc->weights);
   g_ptr_array_unref (doc->state);
   g_clear_pointer (&doc->extra, json_node_unref);
+  g_clear_pointer (&doc->augmentation, json_node_unref);
+  g_ptr_array_unref (doc->ensemble);
   g_free (doc);
+}
+
+static void
+copy_tensors (GPtrArray *to, GPtrArray *from)
+{
+  for (guint i = 0; i < from->len; i++)
+    {
+      const NnTensorData *t = g_ptr_array_index (from, i);
+      g_ptr_array_add (to, tensor_data_new (t->layer, t->name, t->ndim, t->shape, t->data));
+    }
+}
+
+NnModelDoc *
+nn_model_doc_copy (const NnModelDoc *doc)
+{
+  NnModelDoc *copy = nn_model_doc_new ();
+
+  g_free (copy->source);
+  g_free (copy->name);
+  g_free (copy->description);
+  copy->source = g_strdup (doc->source);
+  copy->name = g_strdup (doc->name);
+  copy->description = g_strdup (doc->description);
+  copy->seq_features = doc->seq_features;
+  copy->max_steps = doc->max_steps;
+  copy->meta_features = doc->meta_features;
+  for (guint i = 0; i < doc->layers->len; i++)
+    {
+      const NnLayerSpec *spec = &g_array_index (doc->layers, NnLayerSpec, i);
+      nn_model_doc_add_layer (copy, spec->kind, &spec->cfg, spec->label)->units_is_classes =
+        spec->units_is_classes;
+    }
+  for (guint c = 0; c < doc->classes->len; c++)
+    {
+      NnClassSpec spec = g_array_index (doc->classes, NnClassSpec, c);
+      spec.name = g_strdup (spec.name);
+      g_array_append_val (copy->classes, spec);
+    }
+  if (doc->preprocessing != NULL)
+    copy->preprocessing = json_node_copy (doc->preprocessing);
+  copy->has_training = doc->has_training;
+  copy->training = doc->training;
+  g_array_append_vals (copy->history, doc->history->data, doc->history->len);
+  copy_tensors (copy->weights, doc->weights);
+  copy_tensors (copy->state, doc->state);
+  if (doc->extra != NULL)
+    copy->extra = json_node_copy (doc->extra);
+  if (doc->augmentation != NULL)
+    copy->augmentation = json_node_copy (doc->augmentation);
+  copy->ensemble_members = doc->ensemble_members;
+  for (guint i = 0; i < doc->ensemble->len; i++)
+    {
+      const NnEnsembleMember *m = g_ptr_array_index (doc->ensemble, i);
+      NnEnsembleMember *c = ensemble_member_new ();
+      copy_tensors (c->weights, m->weights);
+      copy_tensors (c->state, m->state);
+      g_ptr_array_add (copy->ensemble, c);
+    }
+  return copy;
 }
 
 NnLayerSpec *
@@ -184,11 +267,21 @@ nn_model_doc_set_classes (NnModelDoc *doc, int n_classes, const int *ids,
 }
 
 void
+nn_model_doc_set_preprocessing (NnModelDoc *doc, JsonNode *preprocessing)
+{
+  g_return_if_fail (preprocessing == NULL || JSON_NODE_HOLDS_OBJECT (preprocessing));
+  g_clear_pointer (&doc->preprocessing, json_node_unref);
+  if (preprocessing != NULL)
+    doc->preprocessing = json_node_copy (preprocessing);
+}
+
+void
 nn_model_doc_clear_weights (NnModelDoc *doc)
 {
   g_ptr_array_set_size (doc->weights, 0);
   g_ptr_array_set_size (doc->state, 0);
   g_array_set_size (doc->history, 0);
+  g_ptr_array_set_size (doc->ensemble, 0);
 }
 
 void
@@ -273,6 +366,17 @@ layer_field_bit (const char *name)
     if (strcmp (layer_fields[i].name, name) == 0)
       return layer_fields[i].bit;
   return 0;
+}
+
+gboolean
+nn_model_file_layer_takes (NnLayerKind kind, const char *field)
+{
+  g_return_val_if_fail (field != NULL, FALSE);
+  if ((int) kind < 0 || kind >= NN_LAYER_N_KINDS)
+    return FALSE;
+  if (strcmp (field, "type") == 0 || strcmp (field, "label") == 0)
+    return TRUE;
+  return (kind_fields[kind] & layer_field_bit (field)) != 0;
 }
 
 static char *
@@ -449,7 +553,8 @@ read_int (const Reader *r, JsonObject *obj, const char *place, const char *field
       return field_fail (error, r, place, field, node, "expected a whole number, %d or more", min);
     }
   if (v > max)
-    return field_fail (error, r, place, field, node, "expected a whole number no larger than %d", max);
+    return field_fail (error, r, place, field, node, "expected a whole number no larger than %d",
+                       max);
   *out = (int) v;
   return TRUE;
 }
@@ -539,7 +644,8 @@ static gboolean
 read_double_or_null (const Reader *r, JsonObject *obj, const char *place, const char *field,
                      double *out, GError **error)
 {
-  if (json_object_has_member (obj, field) && JSON_NODE_HOLDS_NULL (json_object_get_member (obj, field)))
+  if (json_object_has_member (obj, field)
+      && JSON_NODE_HOLDS_NULL (json_object_get_member (obj, field)))
     {
       *out = NAN;
       return TRUE;
@@ -646,15 +752,19 @@ element_object (const Reader *r, JsonArray *arr, guint i, const char *place, GEr
 static gboolean
 read_inputs (const Reader *r, JsonObject *root, NnModelDoc *doc, GError **error)
 {
-  static const char *const allowed[] = { "sequence_features", "max_steps", "metadata_features", NULL };
+  static const char *const allowed[] = {
+    "sequence_features", "max_steps", "metadata_features", NULL
+  };
   gboolean ok;
   JsonObject *obj = read_object (r, root, NULL, "inputs", &ok, error);
   if (obj == NULL)
     return ok;
   return check_members (r, obj, "inputs", allowed, error)
-         && read_int (r, obj, "inputs", "sequence_features", 0, MAX_FEATURES, &doc->seq_features, error)
+         && read_int (r, obj, "inputs", "sequence_features", 0, MAX_FEATURES, &doc->seq_features,
+                      error)
          && read_int (r, obj, "inputs", "max_steps", 0, MAX_STEPS, &doc->max_steps, error)
-         && read_int (r, obj, "inputs", "metadata_features", 0, MAX_FEATURES, &doc->meta_features, error);
+         && read_int (r, obj, "inputs", "metadata_features", 0, MAX_FEATURES, &doc->meta_features,
+                      error);
 }
 
 static gboolean
@@ -793,8 +903,7 @@ read_layer (const Reader *r, JsonArray *arr, guint i, NnModelDoc *doc, GError **
   if (!check_layer_members (r, obj, kind_place, kind, error))
     return FALSE;
   spec = nn_model_doc_add_layer (doc, kind, NULL, NULL);
-  if (kind == NN_LAYER_SIMPLE_RNN)
-    spec->cfg.activation = NN_ACT_TANH;   /* Keras and PyTorch both default to tanh */
+  nn_layer_config_default_for_kind (&spec->cfg, kind);
   return read_layer_settings (r, obj, kind_place, spec, error);
 }
 
@@ -974,7 +1083,8 @@ read_training (const Reader *r, JsonObject *root, NnModelDoc *doc, GError **erro
       || !read_float (r, obj, p, "lr_min", RANGE_NON_NEGATIVE, &t->schedule.lr_min, error)
       || !read_float (r, obj, p, "plateau_factor", RANGE_UNIT_POSITIVE, &t->schedule.factor, error)
       || !read_int (r, obj, p, "plateau_patience", 0, 1 << 20, &t->schedule.patience, error)
-      || !read_float (r, obj, p, "plateau_threshold", RANGE_NON_NEGATIVE, &t->schedule.threshold, error))
+      || !read_float (r, obj, p, "plateau_threshold", RANGE_NON_NEGATIVE, &t->schedule.threshold,
+                      error))
     return FALSE;
   t->loss.kind = loss;
   t->schedule.kind = schedule;
@@ -1196,7 +1306,7 @@ read_format_and_version (const Reader *r, JsonObject *root, GError **error)
 
 static const char *const top_level_fields[] = {
   "format", "version", "name", "description", "inputs", "layers", "classes", "preprocessing",
-  "training", "history", "weights", "state", "extra", NULL
+  "training", "history", "weights", "state", "extra", "augmentation", "ensemble", NULL
 };
 
 static gboolean
@@ -1207,6 +1317,49 @@ read_free_object (const Reader *r, JsonObject *root, const char *field, JsonNode
   if (read_object (r, root, NULL, field, &ok, error) != NULL)
     *out = json_node_copy (json_object_get_member (root, field));
   return ok;
+}
+
+/* "ensemble": {"members": N, "models": [{"weights": [...], "state": [...]}, ...]} */
+static gboolean
+read_ensemble (const Reader *r, JsonObject *root, NnModelDoc *doc, GError **error)
+{
+  static const char *const allowed[] = { "members", "models", NULL };
+  static const char *const member_allowed[] = { "weights", "state", NULL };
+  gboolean ok;
+  JsonObject *obj = read_object (r, root, NULL, "ensemble", &ok, error);
+  JsonArray *models;
+
+  if (obj == NULL)
+    return ok;
+  if (!check_members (r, obj, "ensemble", allowed, error)
+      || !require_member (r, obj, "ensemble", "members", error)
+      || !read_int (r, obj, "ensemble", "members", 1, 1000, &doc->ensemble_members, error))
+    return FALSE;
+  models = read_array (r, obj, "ensemble", "models", &ok, error);
+  if (models == NULL)
+    return ok;
+  if ((int) json_array_get_length (models) > doc->ensemble_members - 1)
+    return field_fail (error, r, "ensemble", "models", json_object_get_member (obj, "models"),
+                       "expected at most members - 1 = %d trained members (member 1 is "
+                       "the top-level weights)", doc->ensemble_members - 1);
+  for (guint i = 0; i < json_array_get_length (models); i++)
+    {
+      g_autofree char *place = g_strdup_printf ("ensemble.models[%u]", i);
+      JsonObject *m_obj = element_object (r, models, i, place, error);
+      NnEnsembleMember *m;
+
+      if (m_obj == NULL || !check_members (r, m_obj, place, member_allowed, error))
+        return FALSE;
+      m = ensemble_member_new ();
+      g_ptr_array_add (doc->ensemble, m);
+      if (!read_tensors (r, m_obj, "weights", doc, m->weights, error)
+          || !read_tensors (r, m_obj, "state", doc, m->state, error))
+        {
+          g_prefix_error (error, "%s: ", place);
+          return FALSE;
+        }
+    }
+  return TRUE;
 }
 
 static gboolean
@@ -1238,7 +1391,9 @@ read_document (const Reader *r, JsonNode *root_node, NnModelDoc *doc, GError **e
          && read_history (r, root, doc, error)
          && read_tensors (r, root, "weights", doc, doc->weights, error)
          && read_tensors (r, root, "state", doc, doc->state, error)
-         && read_free_object (r, root, "extra", &doc->extra, error);
+         && read_free_object (r, root, "extra", &doc->extra, error)
+         && read_free_object (r, root, "augmentation", &doc->augmentation, error)
+         && read_ensemble (r, root, doc, error);
 }
 
 /* json-glib says "<data>:3:14: Parse error: ..."; say it with the file's name. */
@@ -1265,7 +1420,7 @@ NnModelDoc *
 nn_model_doc_load_from_data (const char *text, gssize len, const char *source_name,
                              GError **error)
 {
-  g_autoptr (JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr (JsonParser) parser = json_parser_new ();
   g_autoptr (GError) parse_error = NULL;
   g_autoptr (NnModelDoc) doc = nn_model_doc_new ();
   Reader r = { source_name != NULL ? source_name : "model" };
@@ -1797,6 +1952,30 @@ put_tensor_entry (GString *s, gconstpointer p)
   put_tensor (s, p);
 }
 
+static void
+put_ensemble (GString *s, gboolean *first, const NnModelDoc *doc)
+{
+  put_line_start (s, first, 1, "ensemble");
+  g_string_append_printf (s, "{\"members\": %d", MAX (doc->ensemble_members, 1));
+  if (doc->ensemble->len > 0)
+    {
+      g_string_append (s, ", \"models\": [");
+      for (guint i = 0; i < doc->ensemble->len; i++)
+        {
+          const NnEnsembleMember *m = g_ptr_array_index (doc->ensemble, i);
+          gboolean member_first = TRUE;
+          g_string_append (s, i > 0 ? ", {" : "{");
+          put_entry_list (s, &member_first, "weights", m->weights->len, nth_pointer, m->weights,
+                          put_tensor_entry);
+          put_entry_list (s, &member_first, "state", m->state->len, nth_pointer, m->state,
+                          put_tensor_entry);
+          g_string_append (s, "\n  }");
+        }
+      g_string_append (s, "]");
+    }
+  g_string_append (s, "}");
+}
+
 char *
 nn_model_doc_to_data (const NnModelDoc *doc, gsize *length)
 {
@@ -1812,7 +1991,8 @@ nn_model_doc_to_data (const NnModelDoc *doc, gsize *length)
   put_line_start (s, &first, 1, "description");
   put_string (s, doc->description);
   put_line_start (s, &first, 1, "inputs");
-  g_string_append_printf (s, "{\"sequence_features\": %d, \"max_steps\": %d, \"metadata_features\": %d}",
+  g_string_append_printf (s, "{\"sequence_features\": %d, \"max_steps\": %d, "
+                          "\"metadata_features\": %d}",
                           doc->seq_features, doc->max_steps, doc->meta_features);
   put_entry_list (s, &first, "layers", doc->layers->len, nth_layer, doc->layers, put_layer_entry);
   if (doc->classes->len > 0)
@@ -1839,6 +2019,13 @@ nn_model_doc_to_data (const NnModelDoc *doc, gsize *length)
       put_line_start (s, &first, 1, "extra");
       put_node (s, doc->extra, 1);
     }
+  if (doc->augmentation != NULL)
+    {
+      put_line_start (s, &first, 1, "augmentation");
+      put_node (s, doc->augmentation, 1);
+    }
+  if (doc->ensemble_members > 1 || doc->ensemble->len > 0)
+    put_ensemble (s, &first, doc);
   g_string_append (s, "\n}\n");
   if (length != NULL)
     *length = s->len;
@@ -1900,7 +2087,8 @@ resolve_dims (const NnModelDoc *doc, int seq_features, int meta_features, int n_
               int max_steps, Dims *d, GError **error)
 {
   int doc_classes = (int) doc->classes->len;
-  if (!resolve_dim (doc, doc->seq_features, seq_features, "features per step", &d->seq_features, error)
+  if (!resolve_dim (doc, doc->seq_features, seq_features, "features per step", &d->seq_features,
+                    error)
       || !resolve_dim (doc, doc_classes, n_classes, "classes", &d->n_classes, error))
     return FALSE;
   /* a model without a concat_metadata layer ignores the data's metadata */
@@ -2091,6 +2279,35 @@ nn_model_doc_build (const NnModelDoc *doc, int seq_features, int meta_features, 
   return g_steal_pointer (&model);
 }
 
+int
+nn_model_doc_n_members (const NnModelDoc *doc)
+{
+  return doc->weights->len > 0 ? 1 + (int) doc->ensemble->len : 0;
+}
+
+NnModel *
+nn_model_doc_build_member (const NnModelDoc *doc, int member, int seq_features, int meta_features,
+                           int n_classes, int max_steps, GError **error)
+{
+  NnModelDoc view;
+  const NnEnsembleMember *m;
+
+  if (member == 0)
+    return nn_model_doc_build (doc, seq_features, meta_features, n_classes, max_steps, error);
+  if (member < 0 || (guint) member > doc->ensemble->len)
+    {
+      g_set_error (error, NN_ERROR, NN_ERROR_FILE, "%s: ensemble: there is no member %d "
+                   "(the file has %d)", doc->source, member + 1, nn_model_doc_n_members (doc));
+      return NULL;
+    }
+  /* the same document seen with the member's tensors: build only reads it */
+  m = g_ptr_array_index (doc->ensemble, member - 1);
+  view = *doc;
+  view.weights = m->weights;
+  view.state = m->state;
+  return nn_model_doc_build (&view, seq_features, meta_features, n_classes, max_steps, error);
+}
+
 gssize
 nn_model_doc_count_params (const NnModelDoc *doc, int seq_features, int meta_features,
                            int n_classes, int max_steps, GError **error)
@@ -2158,6 +2375,15 @@ capture_layers (NnModelDoc *doc, const NnModel *model)
                                    && layer->cfg.units == model->n_classes;
         }
     }
+}
+
+void
+nn_model_doc_add_member (NnModelDoc *doc, const NnModel *model)
+{
+  NnEnsembleMember *m = ensemble_member_new ();
+  capture_tensors (m->weights, model, FALSE);
+  capture_tensors (m->state, model, TRUE);
+  g_ptr_array_add (doc->ensemble, m);
 }
 
 void

@@ -7,7 +7,22 @@
  *    "classes": [{"id": 90, "name": "SN Ia"}, ...],
  *    "preprocessing": {...}, "training": {...}, "history": [...],
  *    "weights": [{"layer": 0, "name": "weight_ih", "shape": [192, 6], "data": "<base64>"}],
- *    "state": [...], "extra": {...}}
+ *    "state": [...], "extra": {...}, "augmentation": {...}, "ensemble": {...}}
+ *
+ * Layer fields: type, label, and what the kind takes (nn_model_file_layer_takes):
+ * units (a number or "classes"), activation, return_sequences, bidirectional,
+ * kernel_size, stride, dilation, padding ("valid"/"same"), pool_size, rate,
+ * momentum, epsilon, negative_slope, elu_alpha, use_bias.  Absent fields take
+ * nn_layer_config_default, except simple_rnn's activation, which is tanh.
+ *
+ * Training fields (all optional): optimizer (sgd/rmsprop/adam/adamw, whose
+ * defaults the others refine), learning_rate, momentum, beta1, beta2, eps,
+ * rmsprop_alpha, weight_decay, l2, clip_norm, batch_size, epochs, seed, threads,
+ * patience, restore_best, loss (ce/focal), focal_gamma, balance
+ * (none/weights/resample), val_fraction, schedule (constant/step/cosine/plateau),
+ * step_size, step_gamma, cosine_epochs, lr_min, plateau_factor, plateau_patience,
+ * plateau_threshold.  History entries: epoch (from 1), loss, accuracy, val_loss,
+ * val_accuracy (null without validation), seconds, learning_rate.
  *
  * A preset is a document without classes, history, weights and state; inputs
  * left at 0 (or absent) are taken from the data when the model is built.
@@ -42,6 +57,11 @@ typedef enum
 const char *nn_balance_to_string   (NnBalance balance);
 gboolean    nn_balance_from_string (const char *name, NnBalance *balance);
 
+/* Whether a layer kind takes a model-file field ("units", "kernel_size", ...;
+ * "type" and "label" always): what a builder shows for the layer, and what the
+ * reader accepts. */
+gboolean nn_model_file_layer_takes (NnLayerKind kind, const char *field);
+
 /* One entry of "layers". */
 typedef struct
 {
@@ -69,6 +89,13 @@ typedef struct
   size_t size;                /* product of shape */
   float *data;                /* [size], every value finite */
 } NnTensorData;
+
+/* One trained member of an ensemble beyond the first. */
+typedef struct
+{
+  GPtrArray *weights;         /* NnTensorData * */
+  GPtrArray *state;           /* NnTensorData * */
+} NnEnsembleMember;
 
 /* The "training" section: the trainer's settings plus what the data side does. */
 typedef struct
@@ -98,11 +125,20 @@ typedef struct
   GPtrArray *weights;         /* NnTensorData *, in layer order; empty in presets */
   GPtrArray *state;           /* NnTensorData * (batch-norm running statistics) */
   JsonNode *extra;            /* the "extra" object, kept as is, or NULL */
+  /* "augmentation": an object owned by the light-curve side (lc-augment.h), or NULL */
+  JsonNode *augmentation;
+  /* "ensemble": {"members": N, "models": [{"weights": [...], "state": [...]}, ...]}:
+   * train N seeds and average their probabilities.  The top-level weights and
+   * state are member 1; ensemble holds the trained members 2..N. */
+  int ensemble_members;       /* N, 1 when the file has no ensemble */
+  GPtrArray *ensemble;        /* NnEnsembleMember * */
 } NnModelDoc;
 
 /* An empty document (no layers) with default training settings. */
 NnModelDoc *nn_model_doc_new  (void);
 void        nn_model_doc_free (NnModelDoc *doc);
+/* A deep copy (layers, classes, preprocessing, history, weights, state, extra). */
+NnModelDoc *nn_model_doc_copy (const NnModelDoc *doc);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NnModelDoc, nn_model_doc_free)
 
 /* Reads and checks a document.  source_name is used in messages (e.g. the file
@@ -124,6 +160,8 @@ NnLayerSpec *nn_model_doc_add_layer (NnModelDoc *doc, NnLayerKind kind, const Nn
 /* Replaces the classes; ids may be NULL (0, 1, ...), names may be NULL ("class <id>"). */
 void        nn_model_doc_set_classes (NnModelDoc *doc, int n_classes, const int *ids,
                                       const char *const *names);
+/* Stores a copy of the encoder's settings (an object node; NULL clears). */
+void        nn_model_doc_set_preprocessing (NnModelDoc *doc, JsonNode *preprocessing);
 /* Drops weights, state and history (what makes a trained model a spec). */
 void        nn_model_doc_clear_weights (NnModelDoc *doc);
 
@@ -141,6 +179,17 @@ NnModel    *nn_model_doc_build (const NnModelDoc *doc, int seq_features, int met
  * weights and state (copied; the model is not changed), and its class names
  * when the document has no classes yet. */
 void        nn_model_doc_take_model (NnModelDoc *doc, const NnModel *model);
+
+/* Trained members: 1 + ensemble->len when the document has weights, else 0. */
+int         nn_model_doc_n_members (const NnModelDoc *doc);
+/* Appends a copy of a built model's weights and state as the next ensemble
+ * member (the document's layers must be the model's). */
+void        nn_model_doc_add_member (NnModelDoc *doc, const NnModel *model);
+/* nn_model_doc_build with the weights of member `member` (0: the top-level
+ * weights, k: ensemble[k - 1]). */
+NnModel    *nn_model_doc_build_member (const NnModelDoc *doc, int member, int seq_features,
+                                       int meta_features, int n_classes, int max_steps,
+                                       GError **error);
 
 /* Replaces the history with a copy of history's epochs (NULL clears it). */
 void        nn_model_doc_set_history (NnModelDoc *doc, const NnHistory *history);

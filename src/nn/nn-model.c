@@ -696,7 +696,13 @@ nn_model_check_data (const NnModel *model, const NnData *data, gboolean need_lab
                        what, i, len, data->steps);
           return FALSE;
         }
-      if (label >= model->n_classes || label < -1 || (need_labels && label < 0))
+      if (need_labels && label == -1)
+        {
+          g_set_error (error, NN_ERROR, NN_ERROR_DATA, "%s: row %d has no label; every row needs "
+                       "a class here", what, i);
+          return FALSE;
+        }
+      if (label >= model->n_classes || label < -1)
         {
           g_set_error (error, NN_ERROR, NN_ERROR_DATA, "%s: row %d: label %d is outside 0..%d",
                        what, i, label, model->n_classes - 1);

@@ -27,22 +27,23 @@ G_BEGIN_DECLS
  * the r-th longest sequence; blocks have n rows of width H (gates: G*H). */
 typedef struct
 {
-  int n;                      /* active rows */
-  int units;                  /* H */
-  const NnLayerConfig *cfg;   /* simple_rnn: activation and its parameters */
-  const float *b_ih;          /* (G*H); zeros when the layer has no bias */
-  const float *b_hh;          /* (G*H) */
-  /* forward */
-  float *gates;               /* in: x·W_ihᵀ (+ h·W_hhᵀ unless separate_gh); out: activated gates.
-                               * backward: in: activated gates; out: dL/d(pre-activation), hh side */
-  const float *gh;            /* separate_gh cells: h_{t-1}·W_hhᵀ without bias; NULL at t = 0 */
-  const float *h_prev;        /* h_{t-1}; NULL at t = 0 (zero state) */
-  float *aux;                 /* LSTM: c_t; GRU: W_hn h + b_hn; backward GRU out: dL/d(input-side n) */
-  const float *aux_prev;      /* LSTM: c_{t-1}; NULL at t = 0 */
-  float *h;                   /* forward out: h_t */
-  /* backward */
-  float *dh;                  /* in: dL/dh_t; out (direct_h cells): the part of dL/dh_{t-1} not through W_hh */
-  float *dc;                  /* LSTM: in dL/dc_t from later steps, out dL/dc_{t-1} */
+  int n;                     /* active rows */
+  int units;                 /* H */
+  const NnLayerConfig *cfg;  /* simple_rnn: activation and its parameters */
+  const float *b_ih;         /* (G*H); zeros when the layer has no bias */
+  const float *b_hh;         /* (G*H) */
+  /* Forward: in x·W_ihᵀ (+ h·W_hhᵀ unless separate_gh), out the activated gates.
+   * Backward: in the activated gates, out dL/d(pre-activation), hidden side. */
+  float *gates;
+  const float *gh;           /* separate_gh cells: h_{t-1}·W_hhᵀ without bias; NULL at t = 0 */
+  const float *h_prev;       /* h_{t-1}; NULL at t = 0 (zero state) */
+  /* LSTM: c_t.  GRU: W_hn h + b_hn; after the backward step dL/d(input-side n). */
+  float *aux;
+  const float *aux_prev;     /* LSTM: c_{t-1}; NULL at t = 0 */
+  float *h;                  /* forward out: h_t */
+  /* Backward: in dL/dh_t; out (direct_h cells) the part of dL/dh_{t-1} not through W_hh. */
+  float *dh;
+  float *dc;                 /* LSTM: in dL/dc_t from later steps, out dL/dc_{t-1} */
 } NnRecurrentStep;
 
 typedef struct
@@ -82,7 +83,8 @@ int nn_recurrent_tensor_index (const NnLayer *layer, int dir, int which);
  * time: the default x86-64 target has only 4-wide SSE without FMA, which makes the gate
  * non-linearities 4-7 times slower (they are a large part of a step). */
 #if defined (__GNUC__) && !defined (__clang__) && defined (__x86_64__) && defined (__linux__)
-#define NN_SIMD_CLONES __attribute__ ((target_clones ("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#define NN_SIMD_CLONES \
+  __attribute__ ((target_clones ("arch=x86-64-v4", "arch=x86-64-v3", "default")))
 #else
 #define NN_SIMD_CLONES
 #endif

@@ -585,7 +585,7 @@ nn_train (NnModel *model, const NnData *train, const NnData *val,
     out = own_history = nn_history_new ();
   nn_history_clear (out);
   /* reserve every epoch's record now: nothing is allocated inside the epoch loop */
-  g_array_set_size (out->epochs, cfg->epochs);
+  g_array_set_size (out->epochs, MIN (cfg->epochs, 100000));
   g_array_set_size (out->epochs, 0);
 
   t.model = model;

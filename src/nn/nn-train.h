@@ -80,8 +80,10 @@ gboolean nn_train (NnModel *model, const NnData *train, const NnData *val,
                    const NnTrainConfig *cfg, const NnTrainCallbacks *callbacks,
                    NnHistory *out, GError **error);
 
-/* Mean loss (loss NULL = plain cross entropy) and accuracy over the labelled rows
- * of data, in inference mode.  Either output may be NULL. */
+/* Mean loss (loss NULL = plain cross entropy; normalised like the loss, so a
+ * weighted mean with class weights) and accuracy over the labelled rows of data,
+ * in inference mode.  Either output may be NULL.  Fails with NN_ERROR_DATA when
+ * the data do not fit or have no labelled rows. */
 gboolean nn_model_evaluate (const NnModel *model, const NnData *data, const NnLossConfig *loss,
                             int threads, double *loss_out, double *accuracy_out, GError **error);
 

@@ -78,8 +78,9 @@ run_shape (const Shape *s, int reps)
   lengths = g_new (int, s->batch);
   for (int b = 0; b < s->batch; b++)
     {
-      lengths[b] = s->plasticc_lengths
-        ? CLAMP ((int) (181.0 + 70.0 * nn_rng_normal (&rng) + 0.5), 12, s->steps) : s->steps;
+      /* CLAMP evaluates its argument more than once: draw first */
+      int drawn = (int) (181.0 + 70.0 * nn_rng_normal (&rng) + 0.5);
+      lengths[b] = s->plasticc_lengths ? CLAMP (drawn, 12, s->steps) : s->steps;
       valid_steps += lengths[b];
     }
   y_size = (size_t) s->batch * (layer.out.seq ? layer.out.steps : 1) * layer.out.features;
@@ -89,7 +90,8 @@ run_shape (const Shape *s, int reps)
   fill (&rng, dy, y_size, 1.0);
 
   xa = (NnAct) { x, lengths, s->batch, s->steps, s->in_features };
-  ya = (NnAct) { y, layer.out.seq ? y_lengths : NULL, s->batch, layer.out.steps, layer.out.features };
+  ya = (NnAct) { y, layer.out.seq ? y_lengths : NULL, s->batch, layer.out.steps,
+                 layer.out.features };
   pass.params = params;
   pass.grads = grads;
   pass.work = work;

@@ -305,6 +305,12 @@ test_write_round_trip (void)
   for (int k = 0; k < ds->n_meta; k++)
     g_assert_cmpstr (ds->meta_names[k], ==, back->meta_names[k]);
   g_assert_true (datasets_equal (ds, back));
+
+  /* the generic loader finds the metadata beside the data by itself */
+  g_clear_pointer (&back, lc_dataset_unref);
+  back = lc_load (csv, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (datasets_equal (ds, back));
   remove_dir (dir);
 }
 

@@ -240,6 +240,33 @@ test_output_lengths (void)
   }
 }
 
+/* "same" with an even kernel pads one zero in total, on the right (PyTorch and
+ * Keras agree): y[t] = w0 x[t] + w1 x[t + 1], and the last step sees a zero. */
+static void
+test_conv1d_same_even_kernel (void)
+{
+  NnShape in = { .seq = TRUE, .steps = 4, .features = 1 };
+  int lengths[2] = { 4, 3 };
+  float x[8] = { 1, 2, 3, 4, 5, 6, 7, 100 };
+  float want[8] = { 21, 32, 43, 4, 65, 76, 7, 0 };
+  NnLayerConfig cfg;
+  g_autoptr (LhRun) run = NULL;
+  const NnAct *y;
+  float *w;
+
+  nn_layer_config_default (&cfg);
+  cfg.units = 1;
+  cfg.kernel_size = 2;
+  cfg.padding = NN_PADDING_SAME;
+  run = new_run (NN_LAYER_CONV1D, &cfg, &in, 0, 2);
+  w = lh_run_params (run);
+  w[0] = 1.0f;   /* weight (1, 1, 2) */
+  w[1] = 10.0f;
+  w[2] = 0.0f;   /* bias */
+  y = lh_run_forward (run, x, lengths, NULL, TRUE, 1);
+  g_assert_cmpmem (y->data, sizeof want, want, sizeof want);
+}
+
 static void
 test_flatten_shape (void)
 {
@@ -335,6 +362,7 @@ main (int argc, char **argv)
   g_test_add_func ("/layers/behaviour/dropout/same-seed-same-mask", test_dropout_same_seed_same_mask);
   g_test_add_func ("/layers/behaviour/setup-errors", test_setup_errors);
   g_test_add_func ("/layers/behaviour/output-lengths", test_output_lengths);
+  g_test_add_func ("/layers/behaviour/conv1d-same-even-kernel", test_conv1d_same_even_kernel);
   g_test_add_func ("/layers/behaviour/flatten-shape", test_flatten_shape);
   g_test_add_func ("/layers/behaviour/batch-norm/sequence-statistics", test_batch_norm_sequence_statistics);
   g_test_add_func ("/layers/behaviour/flops", test_flops);

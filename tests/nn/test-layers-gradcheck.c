@@ -10,6 +10,7 @@
 /* Lengths of the sequence cases: full, a single step, partial and empty rows. */
 static const int lengths4[] = { 6, 1, 4, 0 };
 static const int lengths4_nonempty[] = { 6, 1, 4, 3 };
+static const int lengths4_full[] = { 6, 6, 6, 6 };
 
 typedef struct
 {
@@ -57,6 +58,7 @@ static const Case cases[] = {
   { "/layers/gradcheck/dense/vector-softmax", NN_LAYER_DENSE, units4_softmax, VEC (5), 0, NULL, TRUE },
   { "/layers/gradcheck/dense/vector-no-bias", NN_LAYER_DENSE, units4_nobias, VEC (5), 0, NULL, TRUE },
   { "/layers/gradcheck/dense/sequence", NN_LAYER_DENSE, units4, SEQ (6, 3), 0, lengths4, TRUE },
+  { "/layers/gradcheck/dense/sequence-full", NN_LAYER_DENSE, units4_tanh, SEQ (6, 3), 0, lengths4_full, TRUE },
   { "/layers/gradcheck/dense/sequence-softmax", NN_LAYER_DENSE, units4_softmax, SEQ (6, 3), 0, lengths4, TRUE },
   { "/layers/gradcheck/activation/vector-softmax", NN_LAYER_ACTIVATION, act_softmax, VEC (5), 0, NULL, TRUE },
   { "/layers/gradcheck/activation/sequence-tanh", NN_LAYER_ACTIVATION, act_tanh, SEQ (6, 3), 0, lengths4, TRUE },
@@ -67,6 +69,7 @@ static const Case cases[] = {
   { "/layers/gradcheck/conv1d/same-even-kernel", NN_LAYER_CONV1D, conv_same_even, SEQ (6, 2), 0, lengths4, TRUE },
   { "/layers/gradcheck/conv1d/stride2", NN_LAYER_CONV1D, conv_stride2, SEQ (6, 2), 0, lengths4, TRUE },
   { "/layers/gradcheck/conv1d/dilation2", NN_LAYER_CONV1D, conv_dilation2, SEQ (6, 2), 0, lengths4_nonempty, TRUE },
+  { "/layers/gradcheck/conv1d/valid-full", NN_LAYER_CONV1D, conv_valid, SEQ (6, 2), 0, lengths4_full, TRUE },
   { "/layers/gradcheck/conv1d/no-bias", NN_LAYER_CONV1D, conv_nobias, SEQ (6, 2), 0, lengths4, TRUE },
   { "/layers/gradcheck/max-pool1d/pool2", NN_LAYER_MAX_POOL1D, pool2, SEQ (6, 2), 0, lengths4_nonempty, TRUE },
   { "/layers/gradcheck/max-pool1d/pool3-stride1", NN_LAYER_MAX_POOL1D, pool3_s1, SEQ (6, 2), 0, lengths4, TRUE },

@@ -6,6 +6,7 @@
 #include <math.h>
 #include <signal.h>
 #include <string.h>
+#include <grp.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -181,6 +182,79 @@ test_data_must_fit (void)
   g_assert_nonnull (strstr (error->message, "up to 11 steps; this model takes at most 10"));
 }
 
+static void
+test_layer_takes (void)
+{
+  g_assert_true (nn_model_file_layer_takes (NN_LAYER_GRU, "units"));
+  g_assert_true (nn_model_file_layer_takes (NN_LAYER_GRU, "label"));
+  g_assert_false (nn_model_file_layer_takes (NN_LAYER_GRU, "kernel_size"));
+  g_assert_false (nn_model_file_layer_takes (NN_LAYER_GRU, "activation"));
+  g_assert_true (nn_model_file_layer_takes (NN_LAYER_SIMPLE_RNN, "activation"));
+  g_assert_true (nn_model_file_layer_takes (NN_LAYER_MAX_POOL1D, "stride"));
+  g_assert_false (nn_model_file_layer_takes (NN_LAYER_FLATTEN, "units"));
+  g_assert_false (nn_model_file_layer_takes (NN_LAYER_DENSE, "no_such_field"));
+}
+
+/* Absent fields take nn_layer_config_default_for_kind: simple_rnn uses tanh, pooling strides
+ * default to the pool size (0), as in Keras and PyTorch. */
+static void
+test_layer_defaults (void)
+{
+  static const char spec[] =
+    "{\"format\": \"passband-model\", \"version\": 1, \"layers\": ["
+    "{\"type\": \"simple_rnn\"}, {\"type\": \"max_pool1d\"}, {\"type\": \"dense\"}]}";
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NnModelDoc) doc = nn_model_doc_load_from_data (spec, -1, "defaults.json", &error);
+  NnLayerConfig def;
+  const NnLayerSpec *rnn, *pool, *dense;
+
+  g_assert_no_error (error);
+  nn_layer_config_default (&def);
+  rnn = &g_array_index (doc->layers, NnLayerSpec, 0);
+  pool = &g_array_index (doc->layers, NnLayerSpec, 1);
+  dense = &g_array_index (doc->layers, NnLayerSpec, 2);
+  g_assert_cmpint (rnn->cfg.activation, ==, NN_ACT_TANH);
+  g_assert_cmpint (rnn->cfg.units, ==, def.units);
+  g_assert_cmpint (pool->cfg.pool_size, ==, def.pool_size);
+  g_assert_cmpint (pool->cfg.stride, ==, 0);
+  g_assert_cmpint (dense->cfg.activation, ==, def.activation);
+  g_assert_cmpint (dense->cfg.use_bias, ==, def.use_bias);
+  g_assert_null (dense->label);
+  g_assert_cmpstr (doc->name, ==, "");
+  g_assert_false (doc->has_training);
+}
+
+static void
+test_missing_file (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NnModelDoc) doc = nn_model_doc_load ("/nonexistent/passband/m.json", &error);
+  g_assert_null (doc);
+  g_assert_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT);
+  g_assert_true (g_str_has_prefix (error->message, "/nonexistent/passband/m.json: "));
+}
+
+/* "units": "classes" needs a class count from somewhere. */
+static void
+test_classes_needed (void)
+{
+  static const char spec[] =
+    "{\"format\": \"passband-model\", \"version\": 1, \"layers\": ["
+    "{\"type\": \"gru\", \"units\": 4}, {\"type\": \"dense\", \"units\": \"classes\"}]}";
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NnModelDoc) doc = nn_model_doc_load_from_data (spec, -1, "c.json", &error);
+  g_autoptr (NnModel) model = NULL;
+  g_assert_no_error (error);
+  model = nn_model_doc_build (doc, 3, 0, 0, 5, &error);
+  g_assert_null (model);
+  g_assert_error (error, NN_ERROR, NN_ERROR_DATA);
+  g_assert_nonnull (strstr (error->message, "c.json: a classifier needs at least 2 classes"));
+  g_clear_error (&error);
+  model = nn_model_doc_build (doc, 3, 0, 5, 5, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (nn_model_get_layer (model, 1)->cfg.units, ==, 5);
+}
+
 /* ---- round trip ---- */
 
 static const char round_trip_spec[] =
@@ -324,6 +398,14 @@ test_round_trip (void)
   g_array_append_val (history->epochs, e1);
   g_array_append_val (history->epochs, e2);
   nn_model_doc_set_history (doc, history);
+  {
+    /* what the encoder does: replace the preprocessing object with its own */
+    g_autoptr (JsonNode) pre = json_from_string ("{\"mean\": [0.5, -1.25, 3.0], \"bands\": \"ugrizy\", "
+                                                 "\"scale\": 1e-300, \"nested\": {\"n\": 3, \"ok\": true}}",
+                                                 &error);
+    g_assert_no_error (error);
+    nn_model_doc_set_preprocessing (doc, pre);
+  }
   g_assert_cmpint (doc->weights->len, >, 0);
   g_assert_cmpint (doc->state->len, ==, 2);
 
@@ -349,10 +431,18 @@ test_round_trip (void)
   g_assert_true (json_node_equal (doc->preprocessing, loaded->preprocessing));
   g_assert_true (json_node_equal (doc->extra, loaded->extra));
 
-  /* writing what was read gives the same text, byte for byte */
+  /* writing what was read gives the same text, byte for byte; so does a copy */
   text1 = nn_model_doc_to_data (doc, NULL);
   text2 = nn_model_doc_to_data (loaded, NULL);
   g_assert_cmpstr (text1, ==, text2);
+  {
+    g_autoptr (NnModelDoc) copy = nn_model_doc_copy (loaded);
+    g_autofree char *text3 = NULL;
+    nn_model_doc_free (g_steal_pointer (&loaded));
+    text3 = nn_model_doc_to_data (copy, NULL);
+    g_assert_cmpstr (text1, ==, text3);
+    loaded = g_steal_pointer (&copy);
+  }
 
   /* the same model: parameters, state and predictions bit-identical */
   model2 = nn_model_doc_build (loaded, RT_F, RT_S, 0, RT_T, &error);
@@ -451,7 +541,7 @@ assert_old_file_intact (const char *dir, const char *path, const char *old_text)
 }
 
 static void
-test_atomic_read_only_folder (void)
+read_only_folder_scenario (void)
 {
   g_autoptr (GError) error = NULL;
   g_autofree char *dir = g_dir_make_tmp ("passband-atomic-XXXXXX", NULL);
@@ -463,11 +553,10 @@ test_atomic_read_only_folder (void)
   g_assert_cmpint (g_chmod (dir, 0555), ==, 0);
   if (access (dir, W_OK) == 0)
     {
-      /* root writes into read-only folders; the size-limit test covers this case */
       g_chmod (dir, 0755);
       g_remove (path);
       g_rmdir (dir);
-      g_test_skip ("running as root: a read-only folder is still writable");
+      g_test_skip ("a read-only folder is still writable here (root without a user to become)");
       return;
     }
   g_assert_false (nn_model_doc_save (doc, path, &error));
@@ -477,6 +566,22 @@ test_atomic_read_only_folder (void)
   assert_old_file_intact (dir, path, old_text);
   g_remove (path);
   g_rmdir (dir);
+}
+
+/* Root may write into read-only folders, so a root run does the scenario in a
+ * child process that has become "nobody" first. */
+static void
+test_atomic_read_only_folder (void)
+{
+  if (g_test_subprocess ())
+    {
+      if (geteuid () == 0 && (setgroups (0, NULL) != 0 || setgid (65534) != 0 || setuid (65534) != 0))
+        g_test_message ("cannot drop root privileges: %s", g_strerror (errno));
+      read_only_folder_scenario ();
+      return;
+    }
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
 }
 
 /* A write that fails half way (here: the file-size limit, like a full disk)
@@ -524,6 +629,10 @@ main (int argc, char **argv)
   g_test_add_func ("/model-file/good-file-builds", test_good_file_builds);
   g_test_add_func ("/model-file/extra-is-kept", test_extra_is_kept);
   g_test_add_func ("/model-file/data-must-fit", test_data_must_fit);
+  g_test_add_func ("/model-file/layer-takes", test_layer_takes);
+  g_test_add_func ("/model-file/layer-defaults", test_layer_defaults);
+  g_test_add_func ("/model-file/missing-file", test_missing_file);
+  g_test_add_func ("/model-file/classes-needed", test_classes_needed);
   g_test_add_func ("/model-file/round-trip", test_round_trip);
   g_test_add_func ("/model-file/spec-build-is-seeded", test_spec_build_is_seeded);
   g_test_add_func ("/model-file/atomic/read-only-folder", test_atomic_read_only_folder);

@@ -96,6 +96,20 @@ test_build_shapes (void)
   g_assert_true (m->fused_softmax);
   g_assert_cmpfloat (nn_model_flops (m), >, 0.0);
 
+  /* inserting shifts the offsets of the layers after it */
+  {
+    NnLayerConfig drop = config (0, NN_ACT_LINEAR);
+    nn_model_insert_layer (m, 2, NN_LAYER_DROPOUT, &drop, "drop");
+    g_assert_false (m->built);
+    g_assert_true (nn_model_build (m, 7, &error));
+    g_assert_cmpint (nn_model_n_layers (m), ==, 4);
+    g_assert_cmpstr (nn_model_get_layer (m, 2)->label, ==, "drop");
+    g_assert_cmpuint (nn_model_get_layer (m, 3)->param_offset, ==, 20);
+    g_assert_cmpuint (nn_model_n_params (m), ==, 44);
+    nn_model_remove_layer (m, 2);
+    g_assert_true (nn_model_build (m, 7, &error));
+  }
+
   /* changing the stack un-builds it */
   nn_model_remove_layer (m, 1);
   g_assert_false (m->built);

@@ -145,7 +145,8 @@ test_padding_and_order (void)
           Result base, longer, order;
 
           config_for (&cfg, seq, bi);
-          what = g_strdup_printf ("%s seq=%d bi=%d", nn_layer_ops_for_kind (kinds[k])->name, seq, bi);
+          what = g_strdup_printf ("%s seq=%d bi=%d", nn_layer_ops_for_kind (kinds[k])->name,
+                                  seq, bi);
           base = run_batch (kinds[k], &cfg, T_SHORT, x_valid, dy_valid, identity, 9.0f);
           longer = run_batch (kinds[k], &cfg, T_LONG, x_valid, dy_valid, identity, -1e4f);
           order = run_batch (kinds[k], &cfg, T_SHORT, x_valid, dy_valid, shuffled, 123.0f);
@@ -157,6 +158,90 @@ test_padding_and_order (void)
           result_clear (&longer);
           result_clear (&order);
         }
+}
+
+/* One forward + backward through the ops table, as nn-model runs a layer: the input has
+ * x_steps steps, the output buffer the layer's (built) y_steps. */
+static void
+run_direct (const NnLayer *layer, const float *params, float *grads, const float *x, int x_steps,
+            int y_steps, const float *dy, float *y, float *dx)
+{
+  int y_lengths[B];
+  NnAct xa = { (float *) x, (int *) lengths, B, x_steps, F };
+  NnAct ya = { y, y_lengths, B, y_steps, layer->out.features };
+  NnPass pass = { 0 };
+  NnRng rng;
+  void *work = g_aligned_alloc0 (1, layer->ops->workspace_size (layer, B, T_LONG), 64);
+  g_autofree float *dy_copy = g_memdup2 (dy, (gsize) B * y_steps * layer->out.features
+                                              * sizeof (float));
+
+  nn_rng_init (&rng, 1);
+  pass.params = params;
+  pass.grads = grads;
+  pass.work = work;
+  pass.training = TRUE;
+  pass.rng = &rng;
+  layer->ops->forward (layer, &pass, &xa, &ya);
+  for (int b = 0; b < B; b++)
+    g_assert_cmpint (y_lengths[b], ==, lengths[b]);
+  layer->ops->backward (layer, &pass, &xa, &ya, dy_copy, dx);
+  g_aligned_free (work);
+}
+
+/* A model built for T_LONG steps runs a batch of T_SHORT steps: the layer reads x with
+ * T_SHORT steps and writes y with T_LONG; the numbers are those of a T_SHORT layer. */
+static void
+test_short_batch (void)
+{
+  NnRng rng;
+  g_autofree float *x = NULL, *dy_short = NULL;
+
+  nn_rng_init (&rng, 5);
+  x = random_floats (&rng, (gsize) B * T_SHORT * F);
+  dy_short = random_floats (&rng, (gsize) B * T_SHORT * 2 * UNITS);
+
+  for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
+    {
+      NnLayerConfig cfg;
+      NnLayer built = { 0 }, exact = { 0 };
+      NnShape in_long = { TRUE, T_LONG, F }, in_short = { TRUE, T_SHORT, F };
+      g_autoptr (GError) error = NULL;
+      g_autofree float *params = NULL, *g_long = NULL, *g_short = NULL;
+      g_autofree float *y_long = NULL, *y_short = NULL, *dy_long = NULL;
+      g_autofree float *dx_long = NULL, *dx_short = NULL;
+      int C = 2 * UNITS;
+
+      config_for (&cfg, TRUE, TRUE);
+      built.ops = exact.ops = nn_layer_ops_for_kind (kinds[k]);
+      built.cfg = exact.cfg = cfg;
+      g_assert_true (nn_layer_setup (&built, &in_long, 0, &error));
+      g_assert_true (nn_layer_setup (&exact, &in_short, 0, &error));
+      g_assert_cmpuint (built.n_params, ==, exact.n_params);
+      params = g_new (float, built.n_params);
+      built.ops->init (&built, params, NULL, &rng);
+      g_long = g_new0 (float, built.n_params);
+      g_short = g_new0 (float, built.n_params);
+      y_long = g_new (float, (gsize) B * T_LONG * C);
+      y_short = g_new (float, (gsize) B * T_SHORT * C);
+      dy_long = g_new0 (float, (gsize) B * T_LONG * C);
+      for (int b = 0; b < B; b++)
+        memcpy (dy_long + (gsize) b * T_LONG * C, dy_short + (gsize) b * T_SHORT * C,
+                (gsize) T_SHORT * C * sizeof (float));
+      dx_long = g_new (float, (gsize) B * T_SHORT * F);
+      dx_short = g_new (float, (gsize) B * T_SHORT * F);
+
+      run_direct (&built, params, g_long, x, T_SHORT, T_LONG, dy_long, y_long, dx_long);
+      run_direct (&exact, params, g_short, x, T_SHORT, T_SHORT, dy_short, y_short, dx_short);
+      for (int b = 0; b < B; b++)
+        {
+          tu_assert_close ("y of a short batch", y_long + (gsize) b * T_LONG * C,
+                           y_short + (gsize) b * T_SHORT * C, (gsize) T_SHORT * C, 0.0);
+          for (gsize i = (gsize) T_SHORT * C; i < (gsize) T_LONG * C; i++)
+            g_assert_cmpfloat (y_long[(gsize) b * T_LONG * C + i], ==, 0.0f);
+        }
+      tu_assert_close ("dx of a short batch", dx_long, dx_short, (gsize) B * T_SHORT * F, 0.0);
+      tu_assert_close ("grads of a short batch", g_long, g_short, built.n_params, 0.0);
+    }
 }
 
 static const NnTensorInfo *
@@ -184,8 +269,8 @@ test_reverse_direction (void)
   x_rev = g_memdup2 (x, (gsize) B * T_SHORT * F * sizeof (float));
   for (int b = 0; b < B; b++)
     for (int t = 0; t < lengths[b]; t++)
-      memcpy (x_rev + ((gsize) b * T_SHORT + t) * F, x + ((gsize) b * T_SHORT + lengths[b] - 1 - t) * F,
-              F * sizeof (float));
+      memcpy (x_rev + ((gsize) b * T_SHORT + t) * F,
+              x + ((gsize) b * T_SHORT + lengths[b] - 1 - t) * F, F * sizeof (float));
 
   for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
     for (int seq = 0; seq <= 1; seq++)
@@ -312,7 +397,8 @@ test_fast_math (void)
       worst_sig = fmax (worst_sig, fabs (nn_fast_sigmoid (x) - s) / s);
       worst_tanh = fmax (worst_tanh, fabs (nn_fast_tanh (x) - t) / fmax (fabs (t), 1e-30));
     }
-  g_test_message ("relative errors: exp %.3g sigmoid %.3g tanh %.3g", worst_exp, worst_sig, worst_tanh);
+  g_test_message ("relative errors: exp %.3g sigmoid %.3g tanh %.3g",
+                  worst_exp, worst_sig, worst_tanh);
   g_assert_cmpfloat (worst_exp, <, 1e-6);
   g_assert_cmpfloat (worst_sig, <, 1e-6);
   g_assert_cmpfloat (worst_tanh, <, 1e-6);
@@ -329,6 +415,7 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/recurrent/padding-and-order", test_padding_and_order);
+  g_test_add_func ("/recurrent/short-batch", test_short_batch);
   g_test_add_func ("/recurrent/reverse-direction", test_reverse_direction);
   g_test_add_func ("/recurrent/setup-errors", test_setup_errors);
   g_test_add_func ("/recurrent/init", test_init);

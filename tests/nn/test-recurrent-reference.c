@@ -116,7 +116,8 @@ check_layer (gconstpointer data)
           const NnTensorInfo *t = find_tensor (layer, tensor_names[k]);
           g_autofree char *field = g_strdup_printf ("%s.%s", grad_field, tensor_names[k]);
           g_autofree float *want = ref_floats (ref->json_name, field, t->size);
-          g_autofree char *name = g_strdup_printf ("%s %s d%s", ref->json_name, mode, tensor_names[k]);
+          g_autofree char *name = g_strdup_printf ("%s %s d%s", ref->json_name, mode,
+                                                   tensor_names[k]);
           tu_assert_close (name, lh_run_grads (run) + t->offset, want, t->size, TOL);
         }
       {
@@ -147,7 +148,8 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   path = tu_shared_path ("reference/rnn_reference.json");
   reference = tu_load_json (path);
-  g_assert_cmpstr (json_node_get_string (tu_json_get (reference, "format")), ==, "rnn_reference v1");
+  g_assert_cmpstr (json_node_get_string (tu_json_get (reference, "format")), ==,
+                   "rnn_reference v1");
 
   for (guint i = 0; i < G_N_ELEMENTS (layers); i++)
     {

@@ -285,6 +285,57 @@ test_reproducible_gru (void)
   check_reproducible (init, train, val);
 }
 
+/* Dropout masks and batch-norm statistics are reproducible too, with either
+ * thread count; the running statistics move (one thread writes them). */
+static void
+test_reproducible_dropout_batch_norm (void)
+{
+  g_autoptr (NnData) train = level_data (150, 10, 15);
+  g_autoptr (NnModel) init = nn_model_new (2, 0, 3);
+  NnLayerConfig conv = config (6, NN_ACT_RELU), drop = config (0, NN_ACT_LINEAR),
+                bn = config (0, NN_ACT_LINEAR), head = config (3, NN_ACT_SOFTMAX);
+  g_autoptr (GError) error = NULL;
+
+  conv.padding = NN_PADDING_SAME;
+  drop.rate = 0.3f;
+  nn_model_add_layer (init, NN_LAYER_CONV1D, &conv, NULL);
+  nn_model_add_layer (init, NN_LAYER_GLOBAL_AVG_POOL, NULL, NULL);
+  nn_model_add_layer (init, NN_LAYER_BATCH_NORM, &bn, NULL);
+  nn_model_add_layer (init, NN_LAYER_DROPOUT, &drop, NULL);
+  nn_model_add_layer (init, NN_LAYER_DENSE, &head, NULL);
+  if (!nn_model_build (init, 10, &error))
+    {
+      g_test_skip (error->message);
+      return;
+    }
+  nn_model_init (init, 2);
+  g_assert_cmpuint (init->n_state, >, 0);
+  for (int threads = 1; threads <= 2; threads++)
+    {
+      NnModel *runs[2];
+      for (int r = 0; r < 2; r++)
+        {
+          NnTrainConfig cfg;
+          runs[r] = nn_model_copy (init);
+          base_config (&cfg);
+          cfg.epochs = 2;
+          cfg.threads = threads;
+          cfg.restore_best = FALSE;
+          g_assert_true (nn_train (runs[r], train, NULL, &cfg, NULL, NULL, &error));
+          g_assert_no_error (error);
+        }
+      g_assert_cmpint (memcmp (runs[0]->params, runs[1]->params,
+                               init->n_params * sizeof (float)), ==, 0);
+      g_assert_cmpint (memcmp (runs[0]->state, runs[1]->state,
+                               init->n_state * sizeof (float)), ==, 0);
+      g_assert_cmpint (memcmp (runs[0]->state, init->state, init->n_state * sizeof (float)), !=, 0);
+      for (size_t i = 0; i < init->n_state; i++)
+        g_assert_true (isfinite (runs[0]->state[i]));
+      nn_model_free (runs[0]);
+      nn_model_free (runs[1]);
+    }
+}
+
 /* ---- early stopping and callbacks ---- */
 
 /* Random labels: the model can only overfit, so validation loss soon rises. */
@@ -486,6 +537,7 @@ main (int argc, char **argv)
   g_test_add_func ("/train/learn-gru", test_learn_gru);
   g_test_add_func ("/train/reproducible-dense", test_reproducible_dense);
   g_test_add_func ("/train/reproducible-gru", test_reproducible_gru);
+  g_test_add_func ("/train/reproducible-dropout-batch-norm", test_reproducible_dropout_batch_norm);
   g_test_add_func ("/train/early-stopping-restores-best", test_early_stopping_restores_best);
   g_test_add_func ("/train/callbacks-stop", test_callbacks_stop);
   g_test_add_func ("/train/divergence", test_divergence);

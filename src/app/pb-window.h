@@ -1,0 +1,49 @@
+/* pb-window.h: the main window: header bar, sidebar of sections (Data now;
+ * Model, Train and Results are added as pages when they land), loading. */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "lc-dataset.h"
+#include "lc-format.h"
+#include "pb-plottable.h"
+
+G_BEGIN_DECLS
+
+#define PB_SAMPLE_OBJECTS 600
+#define PB_SAMPLE_SEED 42
+
+#define PB_TYPE_WINDOW (pb_window_get_type ())
+G_DECLARE_FINAL_TYPE (PbWindow, pb_window, PB, WINDOW, GtkApplicationWindow)
+
+PbWindow   *pb_window_new                (GtkApplication *app, GSettings *settings);
+
+/* Opens a file or folder as a user would: asks for PLAsTiCC metadata or a CSV
+ * column mapping when needed, then loads in the background. */
+void        pb_window_open_file          (PbWindow *self, GFile *file);
+/* Loads without asking anything (options may be NULL). */
+void        pb_window_load_path          (PbWindow *self, const char *path, const LcLoadOptions *options);
+void        pb_window_load_sample        (PbWindow *self);
+/* What a fresh window shows: the last dataset if it still exists, else the sample. */
+void        pb_window_open_initial       (PbWindow *self);
+void        pb_window_cancel_loading     (PbWindow *self);
+gboolean    pb_window_is_loading         (PbWindow *self);
+
+LcDataset  *pb_window_get_dataset        (PbWindow *self);
+/* The message of the last error shown in a dialog (NULL if none); tests read it. */
+const char *pb_window_get_last_error     (PbWindow *self);
+/* The dialog currently asking something (error, mapping, export), or NULL. */
+GtkWindow  *pb_window_get_dialog         (PbWindow *self);
+
+/* "overview", "light-curve" or "gallery" on the Data page. */
+void        pb_window_show_view          (PbWindow *self, const char *name);
+/* The view the export action would export. */
+PbPlottable *pb_window_get_current_plottable (PbWindow *self);
+GtkWidget  *pb_window_get_view           (PbWindow *self, const char *name);
+GtkWidget  *pb_window_get_browser        (PbWindow *self);
+
+/* Adds a section to the sidebar (Model, Train, Results...). */
+void        pb_window_add_page           (PbWindow *self, GtkWidget *child, const char *name,
+                                          const char *title, const char *icon_name);
+
+G_END_DECLS

@@ -1,0 +1,100 @@
+/* lc-pipeline.h: dataset + model spec -> trained model, and trained model +
+ * dataset -> predictions and scores.
+ *
+ * This is the one place where splitting, balancing, encoding, building and
+ * training are put together, so that `passband-cli train` and the app's
+ * trainer give the same numbers for the same inputs.
+ */
+#pragma once
+
+#include "lc-dataset.h"
+#include "lc-encoder.h"
+#include "nn-metrics.h"
+#include "nn-model-file.h"
+#include "nn-train.h"
+
+G_BEGIN_DECLS
+
+/* Settings that override the spec's "training" section (a negative or zero
+ * value / NULL keeps the spec's). */
+typedef struct
+{
+  int epochs;
+  int batch_size;
+  double learning_rate;
+  gint64 seed;               /* -1: keep */
+  double val_fraction;       /* -1: keep; 0: no validation split */
+  int balance;               /* -1: keep; else an NnBalance */
+  int loss;                  /* -1: keep; else an NnLossKind */
+  int threads;               /* 0: keep */
+  int patience;              /* -1: keep */
+} LcTrainOverrides;
+
+void lc_train_overrides_init (LcTrainOverrides *overrides);
+
+/* A prepared training run: the split, the fitted encoder and the encoded
+ * tensors, ready for nn_train.  Everything a worker thread needs is owned here. */
+typedef struct
+{
+  NnModelDoc *doc;           /* the spec, with the overrides applied; becomes the trained model */
+  LcEncoder *encoder;        /* fitted on the training rows */
+  NnData *train;             /* encoded training rows (after resampling) */
+  NnData *val;               /* encoded validation rows, or NULL */
+  int *val_rows;             /* dataset object index of every validation row */
+  int n_val;
+  float *class_weights;      /* [K] when balance is "weights", else NULL */
+  NnModel *model;            /* built and initialised */
+  NnTrainConfig config;      /* config.loss.class_weights points at class_weights */
+  NnHistory *history;
+} LcTrainRun;
+
+/* Splits (stratified, seeded, before any resampling), balances, fits the
+ * encoder on the training rows, encodes, and builds the model of spec.
+ * The spec is copied. */
+LcTrainRun *lc_train_run_prepare (const LcDataset *ds, const NnModelDoc *spec,
+                                  const LcTrainOverrides *overrides, GError **error);
+/* Runs nn_train; on success (or a stop by the callbacks) the run's doc holds
+ * the trained model: classes, preprocessing, training settings, history,
+ * weights. */
+gboolean    lc_train_run_train   (LcTrainRun *run, const NnTrainCallbacks *callbacks, GError **error);
+void        lc_train_run_free    (LcTrainRun *run);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (LcTrainRun, lc_train_run_free)
+
+/* A trained model ready to predict on datasets. */
+typedef struct
+{
+  NnModelDoc *doc;
+  LcEncoder *encoder;
+  NnModel *model;
+  int n_classes;
+  int *class_ids;            /* [K] survey class ids (e.g. PLAsTiCC targets) */
+} LcPredictor;
+
+LcPredictor *lc_predictor_new  (const NnModelDoc *doc, GError **error);
+LcPredictor *lc_predictor_load (const char *model_path, GError **error);
+void         lc_predictor_free (LcPredictor *predictor);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (LcPredictor, lc_predictor_free)
+
+/* Probabilities (n_rows, K) for rows of ds (NULL rows: every object); labels_out
+ * (may be NULL) gets each row's class index in the model's classes, -1 when
+ * unknown or a class the model does not know. */
+float *lc_predictor_predict (const LcPredictor *predictor, const LcDataset *ds, const int *rows,
+                             int n_rows, int threads, int **labels_out, GError **error);
+
+/* Scores on the labelled objects of ds. */
+typedef struct
+{
+  NnClassReport *report;     /* with PLAsTiCC weights: report->weighted_log_loss is that metric */
+  int n_rows;
+  int n_skipped;             /* objects without a label the model knows */
+  int *rows;                 /* [n_rows] dataset object index of each scored row */
+  float *probs;              /* (n_rows, K) */
+  int *labels;               /* [n_rows] */
+} LcEvaluation;
+
+LcEvaluation *lc_predictor_evaluate (const LcPredictor *predictor, const LcDataset *ds, int threads,
+                                     GError **error);
+void          lc_evaluation_free    (LcEvaluation *evaluation);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (LcEvaluation, lc_evaluation_free)
+
+G_END_DECLS

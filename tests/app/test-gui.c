@@ -1,0 +1,530 @@
+/* test-gui.c: the real window under Xvfb: load every format from the shared
+ * data, select objects, toggle bands, zoom, export every view, and check that
+ * a broken file is reported and leaves the open dataset alone. */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <gtk/gtk.h>
+#include <math.h>
+
+#include "lc-format.h"
+#include "pb-csv-mapping-dialog.h"
+#include "pb-export.h"
+#include "pb-gallery-view.h"
+#include "pb-light-curve-view.h"
+#include "pb-object-browser.h"
+#include "pb-overview-view.h"
+#include "pb-settings.h"
+#include "pb-window.h"
+#include "testutil.h"
+
+typedef struct
+{
+  PbWindow *window;
+  GSettings *settings;
+  char *tmp;
+} Fixture;
+
+static void
+iterate (int ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (1000);
+}
+
+static void
+wait_for_load (PbWindow *window)
+{
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  while (pb_window_is_loading (window))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  /* let the views lay out and draw once */
+  iterate (50);
+}
+
+static void
+fixture_setup (Fixture *f, gconstpointer data)
+{
+  GError *error = NULL;
+
+  f->settings = pb_settings_new (APP_ID, PB_BUILD_SCHEMA_DIR, NULL);
+  g_assert_nonnull (f->settings);
+  f->tmp = g_dir_make_tmp ("passband-gui-XXXXXX", &error);
+  g_assert_no_error (error);
+  f->window = pb_window_new (NULL, f->settings);
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 1100, 700);
+  gtk_window_present (GTK_WINDOW (f->window));
+  pb_window_load_sample (f->window);
+  wait_for_load (f->window);
+  g_assert_nonnull (pb_window_get_dataset (f->window));
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+static void
+fixture_teardown (Fixture *f, gconstpointer data)
+{
+  gtk_window_destroy (GTK_WINDOW (f->window));
+  iterate (20);
+  g_clear_object (&f->settings);
+  remove_tree (f->tmp);
+  g_free (f->tmp);
+}
+
+static void
+open_path (Fixture *f, const char *path)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+
+  pb_window_open_file (f->window, file);
+  wait_for_load (f->window);
+}
+
+/* Pixels of a PNG that are not the background colour of its top-left corner. */
+static int
+count_ink_png (const char *path, int *width, int *height)
+{
+  cairo_surface_t *png = cairo_image_surface_create_from_png (path);
+  unsigned char *data;
+  guint32 background;
+  int stride, n = 0;
+
+  g_assert_cmpint (cairo_surface_status (png), ==, CAIRO_STATUS_SUCCESS);
+  data = cairo_image_surface_get_data (png);
+  stride = cairo_image_surface_get_stride (png);
+  *width = cairo_image_surface_get_width (png);
+  *height = cairo_image_surface_get_height (png);
+  background = *(guint32 *) data;
+  for (int y = 0; y < *height; y++)
+    for (int x = 0; x < *width; x++)
+      if (*(guint32 *) (data + y * stride + 4 * x) != background)
+        n++;
+  cairo_surface_destroy (png);
+  return n;
+}
+
+/* With PB_TEST_SAVE_DIR set, keep a picture of the whole window to look at. */
+static void
+maybe_save_window (PbWindow *window, const char *name)
+{
+  const char *dir = g_getenv ("PB_TEST_SAVE_DIR");
+  GtkWidget *widget = GTK_WIDGET (window);
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GtkSnapshot) snapshot = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *path = NULL;
+  GskRenderer *renderer;
+
+  if (dir == NULL)
+    return;
+  /* past the stack's crossfade */
+  iterate (500);
+  paintable = gtk_widget_paintable_new (widget);
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, snapshot, gtk_widget_get_width (widget), gtk_widget_get_height (widget));
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  renderer = gtk_native_get_renderer (GTK_NATIVE (widget));
+  if (node == NULL || renderer == NULL)
+    return;
+  texture = gsk_renderer_render_texture (renderer, node, NULL);
+  path = g_strdup_printf ("%s/window-%s.png", dir, name);
+  gdk_texture_save_to_png (texture, path);
+}
+
+static void
+test_sample (Fixture *f, gconstpointer data)
+{
+  LcDataset *ds = pb_window_get_dataset (f->window);
+  PbObjectBrowser *browser = PB_OBJECT_BROWSER (pb_window_get_browser (f->window));
+  PbLightCurveView *view = PB_LIGHT_CURVE_VIEW (pb_window_get_view (f->window, "light-curve"));
+
+  g_assert_cmpuint (ds->n_objects, ==, PB_SAMPLE_OBJECTS);
+  g_assert_cmpint (ds->source, ==, LC_SOURCE_SIMULATED);
+  g_assert_cmpuint (pb_object_browser_get_n_shown (browser), ==, PB_SAMPLE_OBJECTS);
+  /* the first row is selected and shown */
+  g_assert_cmpint (pb_object_browser_get_selected (browser), >=, 0);
+  g_assert_cmpint (pb_light_curve_view_get_object (view), ==, pb_object_browser_get_selected (browser));
+  g_assert_null (pb_window_get_last_error (f->window));
+  maybe_save_window (f->window, "overview");
+}
+
+static void
+test_browse (Fixture *f, gconstpointer data)
+{
+  LcDataset *ds = pb_window_get_dataset (f->window);
+  PbObjectBrowser *browser = PB_OBJECT_BROWSER (pb_window_get_browser (f->window));
+  PbLightCurveView *view = PB_LIGHT_CURVE_VIEW (pb_window_get_view (f->window, "light-curve"));
+  PbGalleryView *gallery = PB_GALLERY_VIEW (pb_window_get_view (f->window, "gallery"));
+  g_autofree gsize *shown = NULL;
+  guint n;
+  int class_index = ds->objects[7].label;
+
+  pb_window_show_view (f->window, "light-curve");
+  pb_object_browser_select_object (browser, 7);
+  iterate (50);
+  g_assert_cmpint (pb_light_curve_view_get_object (view), ==, 7);
+  maybe_save_window (f->window, "light-curve");
+
+  /* class filter: every shown row is of that class, and the gallery follows */
+  pb_object_browser_set_class_filter (browser, class_index);
+  iterate (20);
+  shown = pb_object_browser_get_shown_objects (browser, G_MAXUINT, &n);
+  g_assert_cmpuint (n, ==, (guint) ds->classes[class_index].count);
+  for (guint i = 0; i < n; i++)
+    g_assert_cmpint (ds->objects[shown[i]].label, ==, class_index);
+  g_assert_cmpuint (pb_gallery_view_get_n_items (gallery), ==, MIN (n, 60));
+  g_assert_cmpuint (pb_gallery_view_get_object (gallery, 0), ==, shown[0]);
+  pb_window_show_view (f->window, "gallery");
+  maybe_save_window (f->window, "gallery");
+
+  /* search by id */
+  pb_object_browser_set_class_filter (browser, -1);
+  pb_object_browser_set_search (browser, ds->objects[123].id);
+  g_assert_cmpuint (pb_object_browser_get_n_shown (browser), >=, 1);
+  g_assert_cmpuint (pb_object_browser_get_n_shown (browser), <, ds->n_objects);
+
+  /* selecting a hidden object clears the filters */
+  pb_object_browser_select_object (browser, 321);
+  g_assert_cmpint (pb_object_browser_get_selected (browser), ==, 321);
+  g_assert_cmpuint (pb_object_browser_get_n_shown (browser), ==, ds->n_objects);
+
+  /* sorting by observations puts the shortest light curve first */
+  pb_object_browser_sort_by (browser, "observations", GTK_SORT_ASCENDING);
+  g_clear_pointer (&shown, g_free);
+  shown = pb_object_browser_get_shown_objects (browser, G_MAXUINT, &n);
+  for (guint i = 1; i < n; i++)
+    g_assert_cmpint (ds->objects[shown[i - 1]].n_obs, <=, ds->objects[shown[i]].n_obs);
+  pb_object_browser_select_relative (browser, 1);
+  g_assert_cmpint (pb_object_browser_get_selected (browser), !=, 321);
+}
+
+static void
+test_light_curve_interaction (Fixture *f, gconstpointer data)
+{
+  PbLightCurveView *view = PB_LIGHT_CURVE_VIEW (pb_window_get_view (f->window, "light-curve"));
+  const PbLightCurveOptions *options;
+  int w, h;
+
+  pb_window_show_view (f->window, "light-curve");
+  iterate (100);
+  w = gtk_widget_get_width (GTK_WIDGET (view));
+  h = gtk_widget_get_height (GTK_WIDGET (view));
+  g_assert_cmpint (w, >, 100);
+  g_assert_cmpint (h, >, 100);
+
+  g_assert_true (pb_light_curve_view_band_visible (view, 2));
+  pb_light_curve_view_toggle_band (view, 2);
+  g_assert_false (pb_light_curve_view_band_visible (view, 2));
+  pb_light_curve_view_toggle_band (view, 2);
+  g_assert_true (pb_light_curve_view_band_visible (view, 2));
+
+  g_assert_false (pb_light_curve_view_is_zoomed (view));
+  pb_light_curve_view_zoom_at (view, 2.0, w / 2.0, h / 2.0);
+  g_assert_true (pb_light_curve_view_is_zoomed (view));
+  options = pb_light_curve_view_get_options (view);
+  {
+    double span = options->view_xmax - options->view_xmin;
+    pb_light_curve_view_pan (view, 100, 0);
+    /* dragging right shows earlier times, at the same zoom */
+    g_assert_cmpfloat (fabs ((options->view_xmax - options->view_xmin) - span), <, 1e-6 * span);
+  }
+  iterate (50);
+  pb_light_curve_view_reset_zoom (view);
+  g_assert_false (pb_light_curve_view_is_zoomed (view));
+
+  /* the plot settings drive the view */
+  g_settings_set_string (f->settings, "value-axis", "magnitude");
+  g_assert_cmpint (options->value_kind, ==, LC_VALUE_MAGNITUDE);
+  g_settings_set_string (f->settings, "time-axis", "days");
+  g_assert_cmpint (options->time_axis, ==, PB_TIME_SINCE_FIRST);
+  g_settings_set_boolean (f->settings, "error-bars", FALSE);
+  g_assert_false (options->error_bars);
+  iterate (50);
+  maybe_save_window (f->window, "light-curve-magnitude");
+  g_settings_reset (f->settings, "value-axis");
+  g_settings_reset (f->settings, "time-axis");
+  g_settings_reset (f->settings, "error-bars");
+  g_assert_cmpint (options->value_kind, ==, LC_VALUE_FLUX);
+}
+
+static void
+test_export (Fixture *f, gconstpointer data)
+{
+  const char *views[] = { "overview", "light-curve", "gallery" };
+  const PbExportFormat formats[] = { PB_EXPORT_PNG, PB_EXPORT_SVG, PB_EXPORT_PDF };
+
+  for (guint v = 0; v < G_N_ELEMENTS (views); v++)
+    for (guint k = 0; k < G_N_ELEMENTS (formats); k++)
+      {
+        g_autofree char *name = g_strdup_printf ("%s.%s", views[v], pb_export_format_extension (formats[k]));
+        g_autofree char *path = g_build_filename (f->tmp, name, NULL);
+        g_autoptr(GError) error = NULL;
+        GStatBuf st;
+        PbExportFormat detected;
+
+        g_assert_true (pb_export_plottable (PB_PLOTTABLE (pb_window_get_view (f->window, views[v])), path,
+                                            formats[k], 640, 400, &error));
+        g_assert_no_error (error);
+        g_assert_cmpint (g_stat (path, &st), ==, 0);
+        g_assert_cmpint (st.st_size, >, 1000);
+        g_assert_true (pb_export_format_from_path (path, &detected));
+        g_assert_cmpint (detected, ==, formats[k]);
+        if (formats[k] == PB_EXPORT_PNG)
+          {
+            int w, h;
+            int ink = count_ink_png (path, &w, &h);
+
+            g_assert_cmpint (w, ==, 640);
+            g_assert_cmpint (h, ==, 400);
+            g_assert_cmpint (ink, >, 2000);
+          }
+        else
+          {
+            g_autofree char *contents = NULL;
+            g_file_get_contents (path, &contents, NULL, NULL);
+            g_assert_true (g_str_has_prefix (contents, formats[k] == PB_EXPORT_SVG ? "<?xml" : "%PDF"));
+          }
+      }
+
+  /* the current view is what the export action uses */
+  pb_window_show_view (f->window, "gallery");
+  g_assert_true (pb_window_get_current_plottable (f->window)
+                 == PB_PLOTTABLE (pb_window_get_view (f->window, "gallery")));
+
+  {
+    g_autofree char *bad = g_build_filename (f->tmp, "no-such-folder", "x.png", NULL);
+    g_autoptr(GError) error = NULL;
+    g_assert_false (pb_export_plottable (pb_window_get_current_plottable (f->window), bad, PB_EXPORT_PNG,
+                                         100, 100, &error));
+    g_assert_nonnull (error);
+  }
+}
+
+static void
+test_open_plasticc (Fixture *f, gconstpointer data)
+{
+  g_autofree char *path = tu_shared_path ("data/plasticc_training_sample/training_set_first10.csv");
+  LcDataset *ds;
+
+  open_path (f, path);
+  g_assert_null (pb_window_get_last_error (f->window));
+  ds = pb_window_get_dataset (f->window);
+  g_assert_cmpint (ds->source, ==, LC_SOURCE_PLASTICC);
+  g_assert_cmpuint (ds->n_objects, ==, 10);
+  g_assert_cmpint (ds->n_bands, ==, 6);
+  /* the metadata beside it was found: labels and redshifts */
+  g_assert_nonnull (ds->meta_path);
+  g_assert_cmpint (ds->objects[0].label, >=, 0);
+  pb_window_show_view (f->window, "light-curve");
+  maybe_save_window (f->window, "plasticc");
+}
+
+static void
+test_open_ts (Fixture *f, gconstpointer data)
+{
+  g_autofree char *path = tu_shared_path ("data/uea_lsst/LSST_TRAIN.ts");
+  LcDataset *ds;
+
+  open_path (f, path);
+  g_assert_null (pb_window_get_last_error (f->window));
+  ds = pb_window_get_dataset (f->window);
+  g_assert_cmpint (ds->source, ==, LC_SOURCE_TS);
+  g_assert_cmpuint (ds->n_objects, ==, 2459);
+  g_assert_cmpint (ds->n_classes, ==, 14);
+  g_assert_cmpuint (pb_object_browser_get_n_shown (PB_OBJECT_BROWSER (pb_window_get_browser (f->window))), ==, 2459);
+}
+
+static void
+test_open_npy (Fixture *f, gconstpointer data)
+{
+  g_autofree char *dir = tu_shared_path ("data/rnn_classifier_sample");
+  g_autofree char *file = g_build_filename (dir, "train_time_features.npy", NULL);
+  LcDataset *ds;
+
+  /* choosing one of the .npy files opens the triple in its folder */
+  open_path (f, file);
+  g_assert_null (pb_window_get_last_error (f->window));
+  ds = pb_window_get_dataset (f->window);
+  g_assert_cmpint (ds->source, ==, LC_SOURCE_NPY);
+  g_assert_cmpuint (ds->n_objects, >, 0);
+}
+
+static void
+test_open_rrlyrae (Fixture *f, gconstpointer data)
+{
+  g_autofree char *tarball = tu_shared_path ("data/sdss_s82_rrlyrae/rrlyrae_sesar2010_lightcurves.tar.gz");
+  g_autofree char *folder = g_build_filename (f->tmp, "rrlyrae", NULL);
+  const char *argv[] = { "tar", "-xzf", tarball, "-C", folder, NULL };
+  g_autoptr(GError) error = NULL;
+  PbObjectBrowser *browser = PB_OBJECT_BROWSER (pb_window_get_browser (f->window));
+  PbLightCurveView *view = PB_LIGHT_CURVE_VIEW (pb_window_get_view (f->window, "light-curve"));
+  LcDataset *ds;
+  int status;
+  double period;
+
+  g_assert_cmpint (g_mkdir (folder, 0700), ==, 0);
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL,
+                               &status, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+
+  open_path (f, folder);
+  g_assert_null (pb_window_get_last_error (f->window));
+  ds = pb_window_get_dataset (f->window);
+  g_assert_cmpuint (ds->n_objects, ==, 483);
+  g_assert_cmpint (ds->value_kind, ==, LC_VALUE_MAGNITUDE);
+
+  /* the period of an RR Lyrae is filled in for folding */
+  pb_object_browser_select_object (browser, 3);
+  period = pb_light_curve_object_period (ds, 3);
+  if (isfinite (period))
+    {
+      g_assert_cmpfloat (period, >, 0.2);
+      g_assert_cmpfloat (period, <, 1.2);
+      g_object_set (view, "period", period, NULL);
+      g_assert_cmpfloat (pb_light_curve_view_get_options (view)->period, ==, period);
+    }
+  else
+    g_test_message ("the RR Lyrae loader gives no period meta column");
+  g_settings_set_string (f->settings, "value-axis", "magnitude");
+  pb_window_show_view (f->window, "light-curve");
+  maybe_save_window (f->window, "rrlyrae-folded");
+  g_settings_reset (f->settings, "value-axis");
+}
+
+static void
+test_open_general_csv (Fixture *f, gconstpointer data)
+{
+  g_autofree char *path = g_build_filename (f->tmp, "stars.csv", NULL);
+  const char *csv =
+    "star,hjd,filter,mag,magerr\n"
+    "a,100.0,V,15.2,0.02\n" "a,101.0,V,15.3,0.02\n" "a,102.5,B,15.9,0.03\n"
+    "b,100.2,V,17.0,0.05\n" "b,103.0,V,16.8,0.05\n";
+  g_autoptr(GError) error = NULL;
+  GtkWindow *dialog;
+  LcDataset *ds;
+
+  g_assert_true (g_file_set_contents (path, csv, -1, &error));
+  {
+    g_autoptr(GFile) file = g_file_new_for_path (path);
+    pb_window_open_file (f->window, file);
+  }
+  /* a general CSV asks which column is which, with a guess filled in */
+  dialog = pb_window_get_dialog (f->window);
+  g_assert_true (PB_IS_CSV_MAPPING_DIALOG (dialog));
+  {
+    g_autoptr(LcCsvMapping) mapping = pb_csv_mapping_dialog_get_mapping (PB_CSV_MAPPING_DIALOG (dialog));
+    g_assert_cmpstr (mapping->object_column, ==, "star");
+    g_assert_cmpstr (mapping->time_column, ==, "hjd");
+    g_assert_cmpstr (mapping->value_column, ==, "mag");
+    g_assert_cmpint (mapping->value_kind, ==, LC_VALUE_MAGNITUDE);
+  }
+  pb_csv_mapping_dialog_accept (PB_CSV_MAPPING_DIALOG (dialog));
+  wait_for_load (f->window);
+  g_assert_null (pb_window_get_last_error (f->window));
+  ds = pb_window_get_dataset (f->window);
+  g_assert_cmpuint (ds->n_objects, ==, 2);
+  g_assert_cmpuint (ds->n_obs, ==, 5);
+  g_assert_cmpint (ds->value_kind, ==, LC_VALUE_MAGNITUDE);
+}
+
+static void
+test_open_broken (Fixture *f, gconstpointer data)
+{
+  g_autofree char *path = g_build_filename (f->tmp, "broken_metadata_missing.csv", NULL);
+  const char *csv = "object_id,mjd,passband,flux,flux_err,detected\n"
+                    "615,59750.4229,2,-544.810303,3.622952,1\n"
+                    "615,59750.4306,abc,-816.434326,5.553370,1\n";
+  LcDataset *before = pb_window_get_dataset (f->window);
+  const char *message;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_file_set_contents (path, csv, -1, &error));
+  /* no metadata beside it: the window asks with a chooser first, so load directly */
+  pb_window_load_path (f->window, path, NULL);
+  wait_for_load (f->window);
+  message = pb_window_get_last_error (f->window);
+  g_assert_nonnull (message);
+  g_test_message ("error shown: %s", message);
+  /* the message names the file, the line and the field */
+  g_assert_nonnull (strstr (message, "broken_metadata_missing.csv"));
+  g_assert_nonnull (strstr (message, ":3"));
+  g_assert_nonnull (strstr (message, "passband"));
+  g_assert_true (GTK_IS_MESSAGE_DIALOG (pb_window_get_dialog (f->window)));
+  /* the dataset that was open stays open */
+  g_assert_true (pb_window_get_dataset (f->window) == before);
+
+  /* a file that is not there at all */
+  {
+    g_autofree char *missing = g_build_filename (f->tmp, "missing.ts", NULL);
+    open_path (f, missing);
+    g_assert_nonnull (strstr (pb_window_get_last_error (f->window), "missing.ts"));
+    g_assert_true (pb_window_get_dataset (f->window) == before);
+  }
+}
+
+static void
+test_cancel (Fixture *f, gconstpointer data)
+{
+  g_autofree char *path = tu_shared_path ("data/uea_lsst/LSST_TRAIN.ts");
+  LcDataset *before = pb_window_get_dataset (f->window);
+
+  pb_window_load_path (f->window, path, NULL);
+  g_assert_true (pb_window_is_loading (f->window));
+  pb_window_cancel_loading (f->window);
+  g_assert_false (pb_window_is_loading (f->window));
+  /* the worker finishes in the background; its result is dropped */
+  iterate (1500);
+  g_assert_true (pb_window_get_dataset (f->window) == before);
+  g_assert_null (pb_window_get_last_error (f->window));
+}
+
+/* Xvfb has no session bus: GTK warns once about it, which is not a failure here. */
+static gboolean
+fatal_log_cb (const char *domain, GLogLevelFlags level, const char *message, gpointer data)
+{
+  return strstr (message, "session bus") == NULL;
+}
+
+int
+main (int argc, char **argv)
+{
+  gtk_test_init (&argc, &argv, NULL);
+  g_test_log_set_fatal_handler (fatal_log_cb, NULL);
+  g_test_add ("/app/gui/sample", Fixture, NULL, fixture_setup, test_sample, fixture_teardown);
+  g_test_add ("/app/gui/browse", Fixture, NULL, fixture_setup, test_browse, fixture_teardown);
+  g_test_add ("/app/gui/light-curve", Fixture, NULL, fixture_setup, test_light_curve_interaction, fixture_teardown);
+  g_test_add ("/app/gui/export", Fixture, NULL, fixture_setup, test_export, fixture_teardown);
+  g_test_add ("/app/gui/open-plasticc", Fixture, NULL, fixture_setup, test_open_plasticc, fixture_teardown);
+  g_test_add ("/app/gui/open-ts", Fixture, NULL, fixture_setup, test_open_ts, fixture_teardown);
+  g_test_add ("/app/gui/open-npy", Fixture, NULL, fixture_setup, test_open_npy, fixture_teardown);
+  g_test_add ("/app/gui/open-rrlyrae", Fixture, NULL, fixture_setup, test_open_rrlyrae, fixture_teardown);
+  g_test_add ("/app/gui/open-csv", Fixture, NULL, fixture_setup, test_open_general_csv, fixture_teardown);
+  g_test_add ("/app/gui/open-broken", Fixture, NULL, fixture_setup, test_open_broken, fixture_teardown);
+  g_test_add ("/app/gui/cancel", Fixture, NULL, fixture_setup, test_cancel, fixture_teardown);
+  return g_test_run ();
+}

@@ -1,0 +1,3 @@
+@classLabel true a
+@data
+@problemName x

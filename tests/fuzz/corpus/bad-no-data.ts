@@ -1,0 +1,9 @@
+#comment é ☄
+@problemName LSST
+@timeStamps false
+@missing false
+@univariate false
+@dimensions 6
+@equalLength true
+@seriesLength 3
+@classLabel true 6 15 90
