@@ -160,12 +160,35 @@ pb_gallery_view_get_selected (PbGalleryView *self)
   return self->selected;
 }
 
+/* Keyboard selection must stay on screen inside the scrolled window. */
+static void
+scroll_to_selected (PbGalleryView *self)
+{
+  GtkWidget *scrolled = gtk_widget_get_ancestor (GTK_WIDGET (self), GTK_TYPE_SCROLLED_WINDOW);
+  int width = gtk_widget_get_width (GTK_WIDGET (self)), height = gtk_widget_get_height (GTK_WIDGET (self));
+  int columns = pb_gallery_columns (width);
+  int rows = MAX (1, ((int) self->objects->len + columns - 1) / columns);
+  double cell_h = height / (double) rows, top = (self->selected / columns) * cell_h;
+  graphene_point_t origin = GRAPHENE_POINT_INIT (0, top), in_scrolled;
+  GtkAdjustment *adjustment;
+
+  if (scrolled == NULL || height <= 0 || self->selected < 0)
+    return;
+  adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
+  /* the gallery's offset in the scrolled content is the adjustment value */
+  if (!gtk_widget_compute_point (GTK_WIDGET (self), scrolled, &origin, &in_scrolled))
+    return;
+  top = gtk_adjustment_get_value (adjustment) + in_scrolled.y;
+  gtk_adjustment_clamp_page (adjustment, top, top + cell_h);
+}
+
 void
 pb_gallery_view_set_selected (PbGalleryView *self, int position)
 {
   if (self->objects->len == 0)
     return;
   self->selected = CLAMP (position, 0, (int) self->objects->len - 1);
+  scroll_to_selected (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "pb-layer-card.h"
 
@@ -90,6 +91,21 @@ pb_format_count (double value)
   return g_strdup_printf ("%'.0f", value);
 }
 
+char *
+pb_layer_problem_text (NnLayerKind kind, const char *message)
+{
+  const NnLayerOps *ops = nn_layer_ops_for_kind (kind);
+  gsize n = ops != NULL ? strlen (ops->name) : 0;
+  char *text;
+
+  if (n > 0 && strncmp (message, ops->name, n) == 0 && strncmp (message + n, ": ", 2) == 0)
+    message += n + 2;
+  text = g_strdup (message);
+  if (g_ascii_islower (text[0]))
+    text[0] = g_ascii_toupper (text[0]);
+  return text;
+}
+
 static gboolean
 kind_is_recurrent (NnLayerKind kind)
 {
@@ -148,7 +164,10 @@ add_problem_row (PbLayerCard *self, const NnModelInfo *info, guint problem, GStr
   const NnModelFix *fix = &info->fixes[problem];
   GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   GtkWidget *icon = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
-  GtkWidget *label = gtk_label_new (p->message);
+  NnLayerKind kind = p->layer_index >= 0 && p->layer_index < info->n_layers
+                     ? info->layers[p->layer_index].kind : NN_LAYER_N_KINDS;
+  g_autofree char *text = pb_layer_problem_text (kind, p->message);
+  GtkWidget *label = gtk_label_new (text);
 
   gtk_widget_add_css_class (icon, "error");
   gtk_box_append (GTK_BOX (row), icon);
@@ -168,7 +187,7 @@ add_problem_row (PbLayerCard *self, const NnModelInfo *info, guint problem, GStr
       gtk_box_append (GTK_BOX (row), button);
     }
   gtk_box_append (GTK_BOX (self), row);
-  g_string_append_printf (problems, "%s%s", problems->len > 0 ? " " : "", p->message);
+  g_string_append_printf (problems, "%s%s", problems->len > 0 ? " " : "", text);
 }
 
 GtkWidget *
@@ -180,7 +199,10 @@ pb_layer_card_new (const NnLayerSpec *spec, int index, const NnModelInfo *info)
   GtkWidget *top = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
   GtkWidget *bottom = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
   g_autofree char *number = g_strdup_printf ("%d", index + 1);
-  g_autofree char *summary = pb_layer_summary (spec);
+  g_autofree char *summary = spec->kind == NN_LAYER_CONCAT_METADATA
+                              ? g_strdup_printf (ngettext ("+ %d metadata feature", "+ %d metadata features",
+                                                           info->meta_features), info->meta_features)
+                              : pb_layer_summary (spec);
   g_autofree char *count = NULL;
   g_autofree char *description = NULL;
   g_autoptr(GArray) problems = nn_model_info_layer_problems (info, index);

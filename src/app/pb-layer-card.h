@@ -17,6 +17,9 @@ const char *pb_layer_kind_title       (NnLayerKind kind);
 const char *pb_layer_kind_description (NnLayerKind kind);
 /* The settings that matter, e.g. "64 units, tanh, return sequences" (newly allocated). */
 char       *pb_layer_summary          (const NnLayerSpec *spec);
+/* A problem message as a card shows it: without the "lstm: " some layers put
+ * first (the card already says which layer), starting with a capital. */
+char       *pb_layer_problem_text     (NnLayerKind kind, const char *message);
 /* "12,352" with the locale's digit grouping (newly allocated). */
 char       *pb_format_count           (double value);
 

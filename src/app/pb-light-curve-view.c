@@ -486,6 +486,24 @@ pb_light_curve_view_band_visible (PbLightCurveView *self, int band)
          && !(self->options.hidden_bands & (G_GUINT64_CONSTANT (1) << band));
 }
 
+int
+pb_light_curve_view_legend_band_at (PbLightCurveView *self, double x, double y)
+{
+  for (int b = 0; b < self->layout.n_legend; b++)
+    if (pb_rect_contains (&self->layout.legend[b], x, y))
+      return b;
+  return -1;
+}
+
+gboolean
+pb_light_curve_view_get_legend_box (PbLightCurveView *self, int band, PbRect *box)
+{
+  if (band < 0 || band >= self->layout.n_legend)
+    return FALSE;
+  *box = self->layout.legend[band];
+  return TRUE;
+}
+
 static void
 ensure_view_window (PbLightCurveView *self)
 {
@@ -630,19 +648,20 @@ pb_light_curve_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
 static void
 click_pressed_cb (GtkGestureClick *gesture, int n_press, double x, double y, PbLightCurveView *self)
 {
+  int band;
+
   gtk_widget_grab_focus (GTK_WIDGET (self));
   if (n_press == 2)
     {
       pb_light_curve_view_reset_zoom (self);
       return;
     }
-  for (int b = 0; b < self->layout.n_legend; b++)
-    if (pb_rect_contains (&self->layout.legend[b], x, y))
-      {
-        pb_light_curve_view_toggle_band (self, b);
-        gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
-        return;
-      }
+  band = pb_light_curve_view_legend_band_at (self, x, y);
+  if (band >= 0)
+    {
+      pb_light_curve_view_toggle_band (self, band);
+      gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+    }
 }
 
 static void

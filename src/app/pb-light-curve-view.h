@@ -68,6 +68,10 @@ gssize     pb_light_curve_view_get_object   (PbLightCurveView *self);
 /* Shows or hides one band, as a click on its legend entry does. */
 void       pb_light_curve_view_toggle_band  (PbLightCurveView *self, int band);
 gboolean   pb_light_curve_view_band_visible (PbLightCurveView *self, int band);
+/* The band whose legend entry is at widget coordinates (x, y), or -1. */
+int        pb_light_curve_view_legend_band_at (PbLightCurveView *self, double x, double y);
+/* Where the band's legend entry was last drawn (FALSE before the first draw). */
+gboolean   pb_light_curve_view_get_legend_box (PbLightCurveView *self, int band, PbRect *box);
 /* Zooms by factor (> 1 in) around the plot point at widget coordinates (px, py). */
 void       pb_light_curve_view_zoom_at      (PbLightCurveView *self, double factor, double px, double py);
 void       pb_light_curve_view_pan          (PbLightCurveView *self, double dx_pixels, double dy_pixels);

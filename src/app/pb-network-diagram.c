@@ -33,7 +33,7 @@ compute_layout (cairo_t *cr, const PbPlotStyle *style, int width, int height, in
     l->arrow_h = MAX (l->text_h * 0.9, (height - l->top - l->margin - rows * l->box_h) / MAX (rows - 1, 1));
   l->two_lines = l->box_h >= l->text_h * 2.4;
   avail_w = width - 2 * l->margin;
-  l->side_w = with_side ? MIN (avail_w * 0.3, l->text_h * 11) : 0;
+  l->side_w = with_side ? MIN (avail_w * 0.3, l->text_h * 13) : 0;
   l->box_w = MIN (avail_w - (with_side ? l->side_w + l->text_h * 3 : 0), l->text_h * 24);
   l->box_x = l->margin + (avail_w - l->box_w - (with_side ? l->side_w + l->text_h * 3 : 0)) / 2;
   l->side_x = l->box_x + l->box_w + l->text_h * 3;

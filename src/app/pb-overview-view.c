@@ -115,6 +115,13 @@ draw_length_histogram (cairo_t *cr, const LcDataset *ds, const PbRect *box,
 
   area.xmin = lo;
   area.xmax = lo + n_bins * bin_width;
+  /* a few bins (every object equally long, as on a .ts grid) would be drawn as one
+   * wall with fractional ticks: give them room on both sides */
+  if (n_bins < 5)
+    {
+      area.xmin -= (5 - n_bins) * bin_width;
+      area.xmax += (5 - n_bins) * bin_width;
+    }
   area.ymin = 0;
   area.ymax = MAX (max_count, 1) * 1.08;
   cairo_save (cr);

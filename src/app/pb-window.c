@@ -4,6 +4,8 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
+#include "pb-builder.h"
+#include "pb-train-page.h"
 #include "pb-csv-mapping-dialog.h"
 #include "pb-export.h"
 #include "pb-gallery-view.h"
@@ -89,6 +91,12 @@ const char *
 pb_window_get_last_error (PbWindow *self)
 {
   return self->last_error;
+}
+
+void
+pb_window_clear_last_error (PbWindow *self)
+{
+  g_clear_pointer (&self->last_error, g_free);
 }
 
 GtkWindow *
@@ -178,11 +186,27 @@ fold_changed_cb (PbWindow *self)
   g_object_set (self->light_curve_view, "period", period, NULL);
 }
 
+void
+pb_window_set_folding (PbWindow *self, gboolean fold)
+{
+  gtk_toggle_button_set_active (self->fold_button, fold);
+}
+
+static void
+update_export_action (PbWindow *self)
+{
+  /* sections without a drawing (the builder, the training log) have nothing to export */
+  if (self->main_stack == NULL || self->view_stack == NULL)
+    return;
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export", pb_window_get_current_plottable (self) != NULL);
+}
+
 static void
 view_stack_changed_cb (PbWindow *self)
 {
   GtkWidget *child = gtk_stack_get_visible_child (self->view_stack);
 
+  update_export_action (self);
   /* keyboard users land on the view they switched to */
   if (child != NULL && gtk_widget_get_mapped (child))
     gtk_widget_child_focus (child, GTK_DIR_TAB_FORWARD);
@@ -797,6 +821,12 @@ pb_window_init (PbWindow *self)
   GtkDropTarget *drop;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  g_signal_connect_swapped (self->main_stack, "notify::visible-child", G_CALLBACK (update_export_action), self);
+  /* the Model section: the visual network builder (issue 5) */
+  pb_window_add_page (self, pb_builder_new_for_window (GTK_WIDGET (self)), "model", _("Model"),
+                      "applications-science-symbolic");
+  /* the Train and Results sections (issue 6) */
+  pb_train_pages_add (self);
 
   drop = gtk_drop_target_new (G_TYPE_FILE, GDK_ACTION_COPY);
   g_signal_connect (drop, "drop", G_CALLBACK (drop_cb), self);

@@ -32,8 +32,12 @@ gboolean    pb_window_is_loading         (PbWindow *self);
 LcDataset  *pb_window_get_dataset        (PbWindow *self);
 /* The message of the last error shown in a dialog (NULL if none); tests read it. */
 const char *pb_window_get_last_error     (PbWindow *self);
+void        pb_window_clear_last_error   (PbWindow *self);
 /* The dialog currently asking something (error, mapping, export), or NULL. */
 GtkWindow  *pb_window_get_dialog         (PbWindow *self);
+
+/* Folds the light curve on the period field (prefilled from a "period" meta column). */
+void        pb_window_set_folding        (PbWindow *self, gboolean fold);
 
 /* "overview", "light-curve" or "gallery" on the Data page. */
 void        pb_window_show_view          (PbWindow *self, const char *name);

@@ -21,6 +21,7 @@ static const PcliCommand commands[] = {
   { "train", pcli_train, "train a model spec on a dataset and save the trained model" },
   { "evaluate", pcli_evaluate, "score a trained model on a labelled dataset" },
   { "predict", pcli_predict, "write class probabilities (Kaggle layout with class_99)" },
+  { "crossval", pcli_crossval, "stratified k-fold cross-validation of a model spec" },
 };
 
 static void

@@ -246,3 +246,96 @@ lc_augment_dataset (const LcDataset *ds, const int *rows, int n_rows,
     *source_out = g_steal_pointer (&source);
   return lc_dataset_builder_finish (b, error);
 }
+
+/* ---------------------------------------------------------------- model file */
+
+static gboolean
+augment_field_error (GError **error, const char *field, const char *expected)
+{
+  g_set_error (error, LC_ERROR, LC_ERROR_FORMAT, "augmentation: field “%s”: expected %s",
+               field, expected);
+  return FALSE;
+}
+
+static gboolean
+read_number (JsonObject *o, const char *field, double lo, double hi, double *out, GError **error)
+{
+  JsonNode *node;
+  double v;
+  if (!json_object_has_member (o, field))
+    return TRUE;
+  node = json_object_get_member (o, field);
+  if (!JSON_NODE_HOLDS_VALUE (node)
+      || (json_node_get_value_type (node) != G_TYPE_DOUBLE
+          && json_node_get_value_type (node) != G_TYPE_INT64))
+    return augment_field_error (error, field, "a number");
+  v = json_node_get_double (node);
+  if (!(v >= lo && v <= hi))
+    {
+      g_autofree char *range = g_strdup_printf ("a number from %g to %g, found %g", lo, hi, v);
+      return augment_field_error (error, field, range);
+    }
+  *out = v;
+  return TRUE;
+}
+
+gboolean
+lc_augment_options_from_json (JsonNode *node, LcAugmentOptions *options, GError **error)
+{
+  static const char *const known[] = {
+    "copies", "noise", "time_shift", "drop_fraction", "amplitude_jitter", "keep_originals", NULL
+  };
+  g_autoptr (GList) members = NULL;
+  JsonObject *o;
+  double copies;
+
+  lc_augment_options_default (options);
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    {
+      g_set_error (error, LC_ERROR, LC_ERROR_FORMAT, "augmentation: expected an object { ... }");
+      return FALSE;
+    }
+  o = json_node_get_object (node);
+  members = json_object_get_members (o);
+  for (GList *l = members; l != NULL; l = l->next)
+    if (!g_strv_contains (known, l->data))
+      {
+        g_set_error (error, LC_ERROR, LC_ERROR_FORMAT,
+                     "augmentation: unknown field “%s” (known: copies, noise, time_shift, "
+                     "drop_fraction, amplitude_jitter, keep_originals)", (const char *) l->data);
+        return FALSE;
+      }
+  copies = options->copies;
+  if (!read_number (o, "copies", 0, 1000, &copies, error)
+      || !read_number (o, "noise", 0, 100, &options->noise, error)
+      || !read_number (o, "time_shift", 0, 1e6, &options->time_shift, error)
+      || !read_number (o, "drop_fraction", 0, 0.99, &options->drop_fraction, error)
+      || !read_number (o, "amplitude_jitter", 0, 10, &options->amplitude_jitter, error))
+    return FALSE;
+  if (copies != floor (copies))
+    return augment_field_error (error, "copies", "a whole number");
+  options->copies = (int) copies;
+  if (json_object_has_member (o, "keep_originals"))
+    {
+      JsonNode *k = json_object_get_member (o, "keep_originals");
+      if (!JSON_NODE_HOLDS_VALUE (k) || json_node_get_value_type (k) != G_TYPE_BOOLEAN)
+        return augment_field_error (error, "keep_originals", "true or false");
+      options->keep_originals = json_node_get_boolean (k);
+    }
+  return TRUE;
+}
+
+JsonNode *
+lc_augment_options_to_json (const LcAugmentOptions *options)
+{
+  JsonObject *o = json_object_new ();
+  JsonNode *node = json_node_new (JSON_NODE_OBJECT);
+  json_object_set_int_member (o, "copies", options->copies);
+  json_object_set_double_member (o, "noise", options->noise);
+  json_object_set_double_member (o, "time_shift", options->time_shift);
+  json_object_set_double_member (o, "drop_fraction", options->drop_fraction);
+  json_object_set_double_member (o, "amplitude_jitter", options->amplitude_jitter);
+  json_object_set_boolean_member (o, "keep_originals", options->keep_originals);
+  json_node_take_object (node, o);
+  return node;
+}

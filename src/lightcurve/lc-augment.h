@@ -23,6 +23,8 @@
 
 #include "lc-dataset.h"
 
+#include <json-glib/json-glib.h>
+
 G_BEGIN_DECLS
 
 typedef struct
@@ -57,5 +59,14 @@ LcDataset *lc_augment_dataset (const LcDataset *ds, const int *rows, int n_rows,
  * 1.4826 × median |v[i+1] - v[i]| / √2 over its consecutive finite values;
  * NaN with fewer than two values.  What the noise uses when errors are unknown. */
 double lc_augment_band_scatter (const LcDataset *ds, gsize object, int band);
+
+/* The model file's "augmentation" object (nn-model-file.h):
+ *   {"copies": 2, "noise": 1.0, "time_shift": 2, "drop_fraction": 0.1,
+ *    "amplitude_jitter": 0.2, "keep_originals": true}
+ * Every field is optional (lc_augment_options_default for the rest); the seed
+ * is not stored (the training seed is used).  Unknown fields and values out of
+ * range fail with LC_ERROR_FORMAT naming the field. */
+gboolean  lc_augment_options_from_json (JsonNode *node, LcAugmentOptions *options, GError **error);
+JsonNode *lc_augment_options_to_json   (const LcAugmentOptions *options);
 
 G_END_DECLS

@@ -343,8 +343,9 @@ lc_csv_reader_estimate_records (LcCsvReader *r)
     lines++;
   if (lines == 0 || sample == 0)
     return 1;
-  /* a little over, so that the usual file never regrows its arrays */
-  return (gsize) ((double) r->size / sample * lines * 1.02) + 16;
+  /* a little over, so that the usual file never regrows its arrays; but a
+   * first block of blank lines must not reserve for billions of rows */
+  return (gsize) MIN ((double) r->size / sample * lines * 1.02, r->size / 12.0) + 16;
 }
 
 const char *

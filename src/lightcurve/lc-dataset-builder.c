@@ -315,10 +315,19 @@ grow_meta (LcDatasetBuilder *b)
 gsize
 lc_dataset_builder_begin_object_len (LcDatasetBuilder *b, const char *id, gsize id_len, int class_id)
 {
-  g_autofree char *key = g_strndup (id, id_len);
-  gpointer found = g_hash_table_lookup (b->object_index, key);
+  /* short ids (all real ones) are looked up without allocating */
+  char small[64];
+  g_autofree char *big = NULL;
+  char *key = small;
+  gpointer found;
   BuilderObject object = { NULL, class_id, 0 };
   gsize index;
+
+  if (id_len >= sizeof small)
+    key = big = g_malloc (id_len + 1);
+  memcpy (key, id, id_len);
+  key[id_len] = '\0';
+  found = g_hash_table_lookup (b->object_index, key);
 
   if (found != NULL)
     {
@@ -329,7 +338,7 @@ lc_dataset_builder_begin_object_len (LcDatasetBuilder *b, const char *id, gsize 
   else
     {
       grow_meta (b);
-      object.id = g_steal_pointer (&key);
+      object.id = g_strdup (key);
       index = b->objects->len;
       g_array_append_val (b->objects, object);
       g_hash_table_insert (b->object_index, object.id, GSIZE_TO_POINTER (index + 1));

@@ -394,6 +394,53 @@ resolve_meta_sources (const LcEncoder *enc, const LcDataset *ds, MetaSource *sou
   return TRUE;
 }
 
+#define BAND_FEATURES 6
+static const char *const band_feature_names[BAND_FEATURES] = {
+  "asinh_median", "asinh_min", "asinh_max", "asinh_std", "skew", "log_count"
+};
+
+/* The per-band summary (with_band_features) of window w into
+ * out[n_bands * BAND_FEATURES], in the encoder's band order; NaN for a band
+ * without observations (standardised to 0 later). */
+static void
+band_static (const LcEncoder *enc, const LcDataset *ds, Window w, double *out)
+{
+  g_autofree double *v = g_new (double, MAX (w.n, 1));
+  g_autofree double *raw = g_new (double, MAX (w.n, 1));
+  g_autofree double *scratch = g_new (double, MAX (w.n, 1));
+
+  for (int b = 0; b < enc->n_bands; b++)
+    {
+      double *f = out + (gsize) b * BAND_FEATURES;
+      int db = name_index ((const char *const *) ds->band_names, ds->n_bands, enc->band_names[b]);
+      int n = 0;
+      double lo = INFINITY, hi = -INFINITY;
+
+      for (int i = 0; i < w.n && db >= 0; i++)
+        {
+          gsize j = w.first + i;
+          if (ds->band[j] != db || !isfinite (ds->value[j]))
+            continue;
+          raw[n] = ds->value[j];
+          v[n] = asinh (ds->value[j]);
+          lo = MIN (lo, v[n]);
+          hi = MAX (hi, v[n]);
+          n++;
+        }
+      f[5] = log1p (n);
+      if (n == 0)
+        {
+          f[0] = f[1] = f[2] = f[3] = f[4] = NAN;
+          continue;
+        }
+      f[1] = lo;
+      f[2] = hi;
+      f[3] = lc_stat_std (v, n);
+      f[4] = lc_stat_skew (raw, n);
+      f[0] = lc_stat_median (v, n, scratch);
+    }
+}
+
 /* Unstandardised static input of object o over window w into out[S]. */
 static void
 raw_static (const LcEncoder *enc, const LcDataset *ds, const LcObject *o, Window w,
@@ -406,6 +453,11 @@ raw_static (const LcEncoder *enc, const LcDataset *ds, const LcObject *o, Window
       lc_features_compute_range (ds, w.first, w.n, f);
       for (int k = 0; k < LC_N_FEATURES; k++)
         out[s++] = signed_log1p (f[k]);
+    }
+  if (enc->options.with_band_features)
+    {
+      band_static (enc, ds, w, out + s);
+      s += enc->n_bands * BAND_FEATURES;
     }
   for (int k = 0; k < enc->n_meta_columns; k++)
     {
@@ -486,6 +538,10 @@ build_names (LcEncoder *enc)
   if (enc->options.with_features)
     for (int k = 0; k < LC_N_FEATURES; k++)
       g_ptr_array_add (stat, g_strdup (lc_feature_name (k)));
+  if (enc->options.with_band_features)
+    for (int b = 0; b < enc->n_bands; b++)
+      for (int k = 0; k < BAND_FEATURES; k++)
+        g_ptr_array_add (stat, g_strdup_printf ("%s_%s", band_feature_names[k], enc->band_names[b]));
   for (int k = 0; k < enc->n_meta_columns; k++)
     g_ptr_array_add (stat, g_strdup (enc->meta_columns[k]));
 
@@ -906,6 +962,9 @@ lc_encoder_to_json (const LcEncoder *encoder)
   json_object_set_int_member (o, "first_k", enc->options.first_k);
   json_object_set_double_member (o, "first_days", enc->options.first_days);
   json_object_set_boolean_member (o, "with_features", enc->options.with_features);
+  /* written only when on, so files of encoders without it stay as they were */
+  if (enc->options.with_band_features)
+    json_object_set_boolean_member (o, "with_band_features", TRUE);
   node = json_node_new (JSON_NODE_OBJECT);
   json_node_take_object (node, o);
   if (!enc->fitted)
@@ -1133,6 +1192,9 @@ read_options (JsonObject *o, gboolean fitted, LcEncoder *enc, GError **error)
     ok = get_double (o, "first_days", &opt->first_days, error);
   if (ok && wanted (o, "with_features", fitted))
     ok = get_bool (o, "with_features", &opt->with_features, error);
+  /* optional even in a fitted encoder: older files do not have it */
+  if (ok && json_object_has_member (o, "with_band_features"))
+    ok = get_bool (o, "with_band_features", &opt->with_band_features, error);
   if (!ok)
     return FALSE;
   if (opt->first_days < 0.0)
@@ -1163,6 +1225,7 @@ check_known_fields (JsonObject *o, GError **error)
   static const char *const known[] = {
     "format", "version", "mode", "value_scale", "normalisation", "dt_log", "with_error",
     "with_detected", "max_steps", "first_k", "first_days", "with_features", "meta_columns",
+    "with_band_features",
     "bands", "class_ids", "step_features", "meta_features", "step_feature_names",
     "meta_feature_names", "value_mean", "value_std", "meta_mean", "meta_std",
   };

@@ -78,6 +78,9 @@ typedef struct
   gboolean dt_log;            /* Δt as log(1 + days) (TRUE) or days */
   gboolean with_error;        /* error feature(s) */
   gboolean with_detected;     /* detected flag (observations mode) */
+  /* Windows: an object is encoded from the observations that pass all three,
+   * and its aggregate features are computed on the same observations, so the
+   * model never sees more than the window. */
   int max_steps;              /* keep the first max_steps steps; 0: as long as the longest */
   int first_k;                /* only the first k observations (grid: steps) of each object; 0: all */
   double first_days;          /* only observations up to this many days after the first
@@ -88,6 +91,11 @@ typedef struct
    * dataset has hostgal_photoz, else every metadata column; an empty list
    * (a pointer to NULL) means none. */
   const char *const *meta_columns;
+  /* Per-band summary in the static input, after the aggregate features: for
+   * each band, over the values of its observations, asinh(v) median, min and
+   * max, the std of asinh(v), the skew of v and log(1 + count).  What a colour
+   * and an amplitude are; per-object normalisation of the steps hides them. */
+  gboolean with_band_features;
 } LcEncoderOptions;
 
 typedef struct _LcEncoder LcEncoder;

@@ -114,6 +114,8 @@ typedef struct
   const char *names[N_COLS]; /* mapped column names, for messages */
   int n_header;
   GHashTable *band_index;    /* band text -> builder index + 1 */
+  GString *current_id;       /* object of the previous row: consecutive rows skip the lookup */
+  gsize current_object;
   int single_band;           /* no band column: index of the one band */
   gsize rows;
   gsize skipped;
@@ -305,7 +307,13 @@ read_row (LcCsvReader *reader, CsvRead *read, gssize fixed_object, GError **erro
       text = lc_csv_reader_field (reader, read->column[COL_OBJECT], &len);
       if (len == 0)
         return field_error (reader, read->names[COL_OBJECT], "an object id", read->column[COL_OBJECT], error);
-      object = lc_dataset_builder_begin_object_len (read->builder, text, len, -1);
+      if (read->current_id->len != len || memcmp (read->current_id->str, text, len) != 0
+          || read->current_object == G_MAXSIZE)
+        {
+          read->current_object = lc_dataset_builder_begin_object_len (read->builder, text, len, -1);
+          g_string_append_len (g_string_truncate (read->current_id, 0), text, (gssize) len);
+        }
+      object = read->current_object;
     }
   if (!read_label (reader, read, object, error))
     return FALSE;
@@ -313,13 +321,16 @@ read_row (LcCsvReader *reader, CsvRead *read, gssize fixed_object, GError **erro
   if (!lc_parse_double (text, len, &time) || !isfinite (time))
     return field_error (reader, read->names[COL_TIME], "a finite number", read->column[COL_TIME], error);
   text = lc_csv_reader_field (reader, read->column[COL_VALUE], &len);
-  if (len == 0 || (lc_parse_double (text, len, &value) && isnan (value)))
+  if (len > 0 && !lc_parse_double (text, len, &value))
+    return field_error (reader, read->names[COL_VALUE], "a number (empty or nan when missing)",
+                        read->column[COL_VALUE], error);
+  if (len == 0 || isnan (value))
     {
       read->skipped++;
       return TRUE;
     }
-  if (!lc_parse_double (text, len, &value) || !lc_fits_float (value))
-    return field_error (reader, read->names[COL_VALUE], "a number (empty or nan when missing)",
+  if (!lc_fits_float (value))
+    return field_error (reader, read->names[COL_VALUE], "a number within float range",
                         read->column[COL_VALUE], error);
   if (read->column[COL_ERROR] >= 0)
     {
@@ -451,12 +462,16 @@ csv_read_init (CsvRead *read, LcDatasetBuilder *b)
   memset (read, 0, sizeof *read);
   read->builder = b;
   read->band_index = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  read->current_id = g_string_new (NULL);
+  read->current_object = G_MAXSIZE;
 }
 
 static void
 csv_read_clear (CsvRead *read)
 {
   g_clear_pointer (&read->band_index, g_hash_table_unref);
+  if (read->current_id != NULL)
+    g_string_free (g_steal_pointer (&read->current_id), TRUE);
 }
 
 static void

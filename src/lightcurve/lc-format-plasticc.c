@@ -340,35 +340,61 @@ report_missing_rows (LcDatasetBuilder *b, const guint8 *seen, const char *meta_n
   return FALSE;
 }
 
+typedef enum
+{
+  META_FAILED,     /* unreadable, or a row of our objects is broken */
+  META_NOT_MINE,   /* no object_id column, or none of our objects */
+  META_PARTIAL,    /* some of our objects have no row */
+  META_OK,
+} MetaResult;
+
+static void
+forget_metadata (LcDatasetBuilder *b)
+{
+  lc_dataset_builder_set_meta_names (b, 0, NULL);
+  lc_dataset_builder_set_meta_path (b, NULL);
+  for (gsize i = 0; i < lc_dataset_builder_n_objects (b); i++)
+    lc_dataset_builder_set_object_class (b, i, -1);
+}
+
 /* Reads a metadata CSV into the objects already read.  Rows of other objects
- * are skipped (a metadata file may cover a whole survey).  Returns the number
- * of objects matched, or -1 on error; when allow_none and nothing matched,
- * returns 0 and leaves the builder without metadata. */
-static gssize
-read_metadata (LcDatasetBuilder *b, const char *meta_path, gboolean allow_none, GError **error)
+ * are skipped (a metadata file may cover a whole survey); strict also checks
+ * their shape, as for a file the user named.  Sets error unless META_OK. */
+static MetaResult
+read_metadata (LcDatasetBuilder *b, const char *meta_path, gboolean strict, GError **error)
 {
   g_autoptr (LcCsvReader) reader = lc_csv_reader_open (meta_path, error);
   MetaLayout layout = { -1, -1, 0, NULL };
   gsize n_objects = lc_dataset_builder_n_objects (b);
   g_autofree guint8 *seen = NULL;
-  gssize matched = 0;
+  gsize matched = 0;
   GError *local = NULL;
+  MetaResult result = META_FAILED;
 
   if (reader == NULL)
-    return -1;
+    return META_FAILED;
+  forget_metadata (b);
   layout.meta_columns = g_array_new (FALSE, FALSE, sizeof (int));
   seen = g_new0 (guint8, MAX (1, n_objects));
   if (!read_meta_header (reader, b, &layout, error))
-    goto fail;
+    {
+      result = META_NOT_MINE;
+      goto out;
+    }
   while (lc_csv_reader_next (reader, &local))
     {
       const char *id;
-      gssize object;
+      gssize object = -1;
 
+      if (layout.id_column < lc_csv_reader_n_fields (reader))
+        {
+          id = g_strstrip ((char *) lc_csv_reader_field (reader, layout.id_column, NULL));
+          object = lc_dataset_builder_find_object (b, id);
+        }
+      if (object < 0 && !strict)
+        continue;
       if (!check_field_count (reader, layout.n_header, error))
-        goto fail;
-      id = g_strstrip ((char *) lc_csv_reader_field (reader, layout.id_column, NULL));
-      object = lc_dataset_builder_find_object (b, id);
+        goto out;
       if (object < 0)
         continue;
       if (seen[object])
@@ -377,33 +403,30 @@ read_metadata (LcDatasetBuilder *b, const char *meta_path, gboolean allow_none, 
           g_set_error (error, LC_ERROR, LC_ERROR_MISMATCH,
                        "%s:%" G_GSIZE_FORMAT ": field “object_id”: object “%s” has a second metadata row",
                        lc_csv_reader_name (reader), lc_csv_reader_line (reader), shown);
-          goto fail;
+          goto out;
         }
       seen[object] = 1;
       matched++;
       if (!read_meta_row (reader, b, &layout, (gsize) object, error))
-        goto fail;
+        goto out;
     }
   if (local != NULL)
     {
       g_propagate_error (error, local);
-      goto fail;
-    }
-  if (matched == 0 && allow_none)
-    {
-      lc_dataset_builder_set_meta_names (b, 0, NULL);
-      g_array_unref (layout.meta_columns);
-      return 0;
+      goto out;
     }
   if (!report_missing_rows (b, seen, lc_csv_reader_name (reader), error))
-    goto fail;
+    {
+      result = matched == 0 ? META_NOT_MINE : META_PARTIAL;
+      goto out;
+    }
   lc_dataset_builder_set_meta_path (b, meta_path);
+  result = META_OK;
+out:
   g_array_unref (layout.meta_columns);
-  return matched;
-
-fail:
-  g_array_unref (layout.meta_columns);
-  return -1;
+  if (result != META_OK)
+    forget_metadata (b);
+  return result;
 }
 
 static int
@@ -443,18 +466,39 @@ metadata_candidates (const char *csv_path)
   return candidates;
 }
 
+/* Tries the candidates in order.  A file that describes none of our objects
+ * is skipped; one that describes only some of them is reported unless a
+ * later one describes them all. */
 static gboolean
 find_metadata (LcDatasetBuilder *b, const char *csv_path, GError **error)
 {
   g_autoptr (GPtrArray) candidates = metadata_candidates (csv_path);
+  g_autoptr (GError) partial = NULL;
 
   for (guint i = 0; i < candidates->len; i++)
     {
-      gssize matched = read_metadata (b, g_ptr_array_index (candidates, i), TRUE, error);
-      if (matched < 0)
-        return FALSE;
-      if (matched > 0)
-        return TRUE;
+      g_autoptr (GError) local = NULL;
+      switch (read_metadata (b, g_ptr_array_index (candidates, i), FALSE, &local))
+        {
+        case META_OK:
+          return TRUE;
+        case META_FAILED:
+          g_propagate_error (error, g_steal_pointer (&local));
+          return FALSE;
+        case META_PARTIAL:
+          if (partial == NULL)
+            partial = g_steal_pointer (&local);
+          break;
+        case META_NOT_MINE:
+        default:
+          g_debug ("%s", local != NULL ? local->message : "metadata candidate skipped");
+          break;
+        }
+    }
+  if (partial != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&partial));
+      return FALSE;
     }
   /* no metadata: unlabelled light curves, still usable for prediction */
   g_debug ("%s: no metadata file matches its objects", csv_path);
@@ -481,7 +525,7 @@ lc_load_plasticc (const char *csv_path, const char *meta_path,
     return NULL;
 
   if (meta_path != NULL)
-    ok = read_metadata (b, meta_path, FALSE, error) >= 0;
+    ok = read_metadata (b, meta_path, TRUE, error) == META_OK;
   else
     ok = find_metadata (b, csv_path, error);
   if (!ok)

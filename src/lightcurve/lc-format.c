@@ -63,6 +63,12 @@ header_is_plasticc (const char *csv_path)
   return TRUE;
 }
 
+static int
+compare_paths (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(char *const *) a, *(char *const *) b);
+}
+
 static gboolean
 folder_has_suffix (const char *dir, const char *suffix)
 {
@@ -75,6 +81,28 @@ folder_has_suffix (const char *dir, const char *suffix)
   return FALSE;
 }
 
+/* The PLAsTiCC light-curve files in dir (e.g. what "passband-cli simulate
+ * --out DIR" wrote), sorted by name. */
+static GPtrArray *
+plasticc_files_in (const char *dir)
+{
+  GPtrArray *found = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GDir) folder = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (folder != NULL && (name = g_dir_read_name (folder)) != NULL)
+    {
+      g_autofree char *path = NULL;
+      if (!g_str_has_suffix (name, ".csv"))
+        continue;
+      path = g_build_filename (dir, name, NULL);
+      if (header_is_plasticc (path))
+        g_ptr_array_add (found, g_steal_pointer (&path));
+    }
+  g_ptr_array_sort (found, compare_paths);
+  return found;
+}
+
 LcFormat
 lc_format_detect (const char *path)
 {
@@ -85,8 +113,12 @@ lc_format_detect (const char *path)
   if (g_file_test (path, G_FILE_TEST_IS_DIR))
     {
       g_autofree char *sub = g_build_filename (path, "light-curves", NULL);
+      g_autoptr (GPtrArray) plasticc = NULL;
       if (folder_has_suffix (path, "_time_features.npy"))
         return LC_FORMAT_NPY;
+      plasticc = plasticc_files_in (path);
+      if (plasticc->len > 0)
+        return LC_FORMAT_PLASTICC;
       if (folder_has_suffix (path, ".csv") || g_file_test (sub, G_FILE_TEST_IS_DIR))
         return LC_FORMAT_CSV_FOLDER;
       return LC_FORMAT_AUTO;
@@ -125,6 +157,16 @@ load_simulated (const char *path, LcProgressFunc progress, gpointer user_data, G
   return lc_simulate (&options, progress, user_data, error);
 }
 
+static gboolean
+looks_like_plasticc_metadata (const char *const *names)
+{
+  int n = (int) g_strv_length ((char **) names);
+
+  return lc_csv_find_column (names, n, "object_id") >= 0
+         && lc_csv_find_column (names, n, "mjd") < 0
+         && (lc_csv_find_column (names, n, "target") >= 0 || lc_csv_find_column (names, n, "hostgal_photoz") >= 0);
+}
+
 /* A CSV that is not PLAsTiCC needs the user to say which column is what
  * (lc_csv_mapping_guess can pre-fill that choice). */
 static LcDataset *
@@ -140,6 +182,13 @@ load_general_csv (const char *path, const LcCsvMapping *mapping,
 
       if (names == NULL)
         return NULL;
+      if (looks_like_plasticc_metadata ((const char *const *) names))
+        {
+          g_set_error (error, LC_ERROR, LC_ERROR_FORMAT,
+                       "%s:1: this is a PLAsTiCC metadata table (object_id, ..., target); open the light-curve "
+                       "file (object_id,mjd,passband,flux,...) and give this one as its metadata", display);
+          return NULL;
+        }
       raw = g_strjoinv (",", names);
       joined = lc_sanitize_text (raw, 200);
       g_set_error (error, LC_ERROR, LC_ERROR_FORMAT,
@@ -148,6 +197,28 @@ load_general_csv (const char *path, const LcCsvMapping *mapping,
       return NULL;
     }
   return lc_load_csv (path, mapping, progress, user_data, error);
+}
+
+/* A PLAsTiCC file, or a folder holding exactly one (with its metadata). */
+static LcDataset *
+load_plasticc_path (const char *path, const char *meta_path,
+                    LcProgressFunc progress, gpointer user_data, GError **error)
+{
+  g_autoptr (GPtrArray) files = NULL;
+
+  if (!g_file_test (path, G_FILE_TEST_IS_DIR))
+    return lc_load_plasticc (path, meta_path, progress, user_data, error);
+  files = plasticc_files_in (path);
+  if (files->len != 1)
+    {
+      g_autofree char *display = g_filename_display_name (path);
+      g_set_error (error, LC_ERROR, LC_ERROR_FORMAT,
+                   files->len == 0 ? "%s: no PLAsTiCC light-curve file (object_id,mjd,passband,flux,...) in this folder"
+                                   : "%s: several PLAsTiCC light-curve files in this folder; open one of them",
+                   display);
+      return NULL;
+    }
+  return lc_load_plasticc (g_ptr_array_index (files, 0), meta_path, progress, user_data, error);
 }
 
 LcDataset *
@@ -170,7 +241,7 @@ lc_load (const char *path, const LcLoadOptions *options,
   switch (format)
     {
     case LC_FORMAT_PLASTICC:
-      return lc_load_plasticc (path, options->meta_path, progress, user_data, error);
+      return load_plasticc_path (path, options->meta_path, progress, user_data, error);
     case LC_FORMAT_CSV:
       return load_general_csv (path, options->mapping, progress, user_data, error);
     case LC_FORMAT_CSV_FOLDER:

@@ -1,6 +1,7 @@
 /* lc-pipeline.c: the training and prediction pipeline shared by the app and the CLI */
 #include "lc-pipeline.h"
 
+#include "lc-augment.h"
 #include "lc-plasticc-metric.h"
 #include "lc-split.h"
 
@@ -16,6 +17,8 @@ lc_train_overrides_init (LcTrainOverrides *o)
   o->balance = -1;
   o->loss = -1;
   o->patience = -1;
+  o->augment_copies = -1;
+  o->ensemble_members = 0;
 }
 
 static void
@@ -41,6 +44,34 @@ apply_overrides (NnTrainingSpec *t, const LcTrainOverrides *o)
     t->train.threads = o->threads;
   if (o->patience >= 0)
     t->train.patience = o->patience;
+}
+
+/* The overrides that live outside the training section: augmentation copies
+ * and ensemble size. */
+static gboolean
+apply_model_overrides (NnModelDoc *doc, const LcTrainOverrides *o, GError **error)
+{
+  if (o == NULL)
+    return TRUE;
+  if (o->ensemble_members > 0)
+    doc->ensemble_members = o->ensemble_members;
+  if (o->augment_copies == 0)
+    g_clear_pointer (&doc->augmentation, json_node_unref);
+  else if (o->augment_copies > 0)
+    {
+      LcAugmentOptions aug;
+      lc_augment_options_default (&aug);
+      if (doc->augmentation != NULL
+          && !lc_augment_options_from_json (doc->augmentation, &aug, error))
+        {
+          g_prefix_error (error, "%s: ", doc->source);
+          return FALSE;
+        }
+      aug.copies = o->augment_copies;
+      g_clear_pointer (&doc->augmentation, json_node_unref);
+      doc->augmentation = lc_augment_options_to_json (&aug);
+    }
+  return TRUE;
 }
 
 static gboolean
@@ -77,22 +108,61 @@ encoder_for_spec (const NnModelDoc *doc, GError **error)
   if (!spec_joins_metadata (doc))
     {
       options.with_features = FALSE;
+      options.with_band_features = FALSE;
       options.meta_columns = no_columns;
     }
   return lc_encoder_new (&options);
 }
 
-/* Object indices of every labelled object. */
+/* The labelled ones of rows[0..n_rows) (NULL: every object). */
 static int *
-labelled_rows (const LcDataset *ds, int *n_out)
+labelled_rows (const LcDataset *ds, const int *rows, int n_rows, int *n_out)
 {
-  int *rows = g_new (int, MAX (ds->n_objects, 1));
+  int total = rows != NULL ? n_rows : (int) ds->n_objects;
+  int *out = g_new (int, MAX (total, 1));
   int n = 0;
-  for (gsize i = 0; i < ds->n_objects; i++)
-    if (ds->objects[i].label >= 0)
-      rows[n++] = (int) i;
+  for (int i = 0; i < total; i++)
+    {
+      int row = rows != NULL ? rows[i] : i;
+      if (row >= 0 && (gsize) row < ds->n_objects && ds->objects[row].label >= 0)
+        out[n++] = row;
+    }
   *n_out = n;
-  return rows;
+  return out;
+}
+
+/* Replaces the training rows by the originals plus augmented copies, in a
+ * new dataset (*aug_ds) that lives while the rows are encoded. */
+static gboolean
+augment_training_rows (const LcDataset *ds, const NnModelDoc *doc, int **train_rows, int *n_train,
+                       LcDataset **aug_ds, int *n_augmented, GError **error)
+{
+  LcAugmentOptions aug;
+  int n;
+
+  *n_augmented = 0;
+  if (doc->augmentation == NULL)
+    return TRUE;
+  if (!lc_augment_options_from_json (doc->augmentation, &aug, error))
+    {
+      g_prefix_error (error, "%s: ", doc->source);
+      return FALSE;
+    }
+  if (!lc_augment_options_active (&aug))
+    return TRUE;
+  aug.keep_originals = TRUE;   /* the real objects always stay in training */
+  aug.seed = doc->training.train.seed;
+  *aug_ds = lc_augment_dataset (ds, *train_rows, *n_train, &aug, NULL, error);
+  if (*aug_ds == NULL)
+    return FALSE;
+  n = (int) (*aug_ds)->n_objects;
+  g_free (*train_rows);
+  *train_rows = g_new (int, MAX (n, 1));
+  for (int i = 0; i < n; i++)
+    (*train_rows)[i] = i;
+  *n_augmented = n - *n_train;
+  *n_train = n;
+  return TRUE;
 }
 
 static int *
@@ -123,18 +193,33 @@ LcTrainRun *
 lc_train_run_prepare (const LcDataset *ds, const NnModelDoc *spec,
                       const LcTrainOverrides *overrides, GError **error)
 {
+  return lc_train_run_prepare_rows (ds, NULL, 0, spec, overrides, error);
+}
+
+LcTrainRun *
+lc_train_run_prepare_rows (const LcDataset *ds, const int *given_rows, int n_given,
+                           const NnModelDoc *spec, const LcTrainOverrides *overrides,
+                           GError **error)
+{
   g_autoptr (LcTrainRun) run = g_new0 (LcTrainRun, 1);
-  g_autofree int *rows = NULL, *labels = NULL, *train_rows = NULL;
-  int n_rows, n_train = 0, n_val = 0;
+  g_autoptr (LcDataset) aug_ds = NULL;
+  g_autofree int *rows = NULL, *labels = NULL, *train_rows = NULL, *fit_rows = NULL;
+  const LcDataset *train_ds = ds;
+  int n_rows, n_train = 0, n_val = 0, n_fit;
   NnTrainingSpec *t;
 
   run->doc = nn_model_doc_copy (spec);
   t = &run->doc->training;
   apply_overrides (t, overrides);
+  if (!apply_model_overrides (run->doc, overrides, error))
+    return NULL;
   run->doc->has_training = TRUE;
+  /* a trained ensemble given as the spec: its members are trained again */
+  g_ptr_array_set_size (run->doc->ensemble, 0);
+  run->n_members = MAX (run->doc->ensemble_members, 1);
   run->history = nn_history_new ();
 
-  rows = labelled_rows (ds, &n_rows);
+  rows = labelled_rows (ds, given_rows, n_given, &n_rows);
   if (n_rows < 2)
     {
       g_set_error (error, LC_ERROR, LC_ERROR_MISMATCH,
@@ -166,11 +251,20 @@ lc_train_run_prepare (const LcDataset *ds, const NnModelDoc *spec,
     }
   run->n_val = n_val;
 
+  /* statistics come from the real training objects, never from copies */
+  fit_rows = g_memdup2 (train_rows, sizeof (int) * MAX (n_train, 1));
+  n_fit = n_train;
+  if (!augment_training_rows (ds, run->doc, &train_rows, &n_train, &aug_ds, &run->n_augmented,
+                              error))
+    return NULL;
+  if (aug_ds != NULL)
+    train_ds = aug_ds;
+
   if (t->balance == NN_BALANCE_RESAMPLE)
     {
-      g_autofree int *all_labels = lc_split_labels_from_dataset (ds);
+      g_autofree int *all_labels = lc_split_labels_from_dataset (train_ds);
       int n_resampled = 0;
-      int *resampled = lc_resample (train_rows, n_train, all_labels, ds->n_classes,
+      int *resampled = lc_resample (train_rows, n_train, all_labels, train_ds->n_classes,
                                     LC_RESAMPLE_MEAN, t->train.seed, &n_resampled);
       g_free (train_rows);
       train_rows = resampled;
@@ -178,10 +272,10 @@ lc_train_run_prepare (const LcDataset *ds, const NnModelDoc *spec,
     }
 
   run->encoder = encoder_for_spec (run->doc, error);
-  if (run->encoder == NULL || !lc_encoder_fit (run->encoder, ds, train_rows, n_train, error))
+  if (run->encoder == NULL || !lc_encoder_fit (run->encoder, ds, fit_rows, n_fit, error))
     return NULL;
   set_doc_classes (run->doc, run->encoder, ds);
-  run->train = lc_encoder_encode (run->encoder, ds, train_rows, n_train, error);
+  run->train = lc_encoder_encode (run->encoder, train_ds, train_rows, n_train, error);
   if (run->train == NULL)
     return NULL;
   if (n_val > 0)
@@ -210,6 +304,29 @@ lc_train_run_prepare (const LcDataset *ds, const NnModelDoc *spec,
   return g_steal_pointer (&run);
 }
 
+/* Member k (>= 1) of an ensemble: the same network from seed + k, trained on
+ * the same rows with its own shuffling; its weights join the document. */
+static gboolean
+train_member (LcTrainRun *run, int k, const NnTrainCallbacks *callbacks, GError **error)
+{
+  g_autoptr (NnModelDoc) bare = nn_model_doc_copy (run->doc);
+  g_autoptr (NnModel) model = NULL;
+  g_autoptr (NnHistory) history = nn_history_new ();
+  NnTrainConfig config = run->config;
+
+  nn_model_doc_clear_weights (bare);
+  bare->training.train.seed = run->config.seed + (guint64) k;
+  config.seed = bare->training.train.seed;
+  model = nn_model_doc_build (bare, run->train->features, run->train->meta_features,
+                              lc_encoder_n_classes (run->encoder), run->model->max_steps, error);
+  if (model == NULL)
+    return FALSE;
+  if (!nn_train (model, run->train, run->val, &config, callbacks, history, error))
+    return FALSE;
+  nn_model_doc_add_member (run->doc, model);
+  return TRUE;
+}
+
 gboolean
 lc_train_run_train (LcTrainRun *run, const NnTrainCallbacks *callbacks, GError **error)
 {
@@ -222,6 +339,11 @@ lc_train_run_train (LcTrainRun *run, const NnTrainCallbacks *callbacks, GError *
   if (run->doc->preprocessing != NULL)
     json_node_unref (run->doc->preprocessing);
   run->doc->preprocessing = lc_encoder_to_json (run->encoder);
+  g_ptr_array_set_size (run->doc->ensemble, 0);
+  /* a stopped ensemble keeps the members it finished */
+  for (int k = 1; ok && k < run->n_members; k++)
+    ok = train_member (run, k, callbacks, &local);
+  run->doc->ensemble_members = MAX (nn_model_doc_n_members (run->doc), 1);
   if (!ok)
     {
       g_propagate_error (error, g_steal_pointer (&local));
@@ -268,10 +390,17 @@ lc_predictor_new (const NnModelDoc *doc, GError **error)
     }
   p->n_classes = lc_encoder_n_classes (p->encoder);
   p->class_ids = g_memdup2 (lc_encoder_class_ids (p->encoder), sizeof (int) * MAX (p->n_classes, 1));
-  p->model = nn_model_doc_build (doc, lc_encoder_step_features (p->encoder),
-                                 lc_encoder_meta_features (p->encoder), p->n_classes, 0, error);
-  if (p->model == NULL)
-    return NULL;
+  p->n_models = nn_model_doc_n_members (doc);
+  p->models = g_new0 (NnModel *, p->n_models);
+  for (int m = 0; m < p->n_models; m++)
+    {
+      p->models[m] = nn_model_doc_build_member (doc, m, lc_encoder_step_features (p->encoder),
+                                                lc_encoder_meta_features (p->encoder),
+                                                p->n_classes, 0, error);
+      if (p->models[m] == NULL)
+        return NULL;
+    }
+  p->model = p->models[0];
   return g_steal_pointer (&p);
 }
 
@@ -291,9 +420,53 @@ lc_predictor_free (LcPredictor *p)
     return;
   nn_model_doc_free (p->doc);
   lc_encoder_free (p->encoder);
-  nn_model_free (p->model);
+  for (int m = 0; m < p->n_models; m++)
+    nn_model_free (p->models[m]);
+  g_free (p->models);
   g_free (p->class_ids);
   g_free (p);
+}
+
+/* The mean of the members' probabilities into probs (zeroed). */
+static gboolean
+predict_mean (const LcPredictor *p, const NnData *data, int threads, float *probs, GError **error)
+{
+  gsize size = (gsize) data->n * p->n_classes;
+  g_autofree float *member = p->n_models > 1 ? g_new (float, size) : NULL;
+
+  if (p->n_models == 1)
+    return nn_model_predict (p->models[0], data, probs, threads, error);
+  for (int m = 0; m < p->n_models; m++)
+    {
+      if (!nn_model_predict (p->models[m], data, member, threads, error))
+        return FALSE;
+      for (gsize i = 0; i < size; i++)
+        probs[i] += member[i] / (float) p->n_models;
+    }
+  return TRUE;
+}
+
+/* data cut to its first max_steps steps (a test object longer than every
+ * training object); NULL when it already fits. */
+static NnData *
+truncated_steps (const NnData *data, int max_steps)
+{
+  NnData *cut;
+  if (max_steps <= 0 || data->steps <= max_steps)
+    return NULL;
+  cut = nn_data_new (data->n, max_steps, data->features, data->meta_features, data->n_classes);
+  for (int i = 0; i < data->n; i++)
+    {
+      memcpy (cut->x + (gsize) i * max_steps * data->features,
+              data->x + (gsize) i * data->steps * data->features,
+              sizeof (float) * max_steps * data->features);
+      cut->lengths[i] = MIN (data->lengths[i], max_steps);
+    }
+  if (data->meta_features > 0)
+    memcpy (cut->meta, data->meta, sizeof (float) * data->n * data->meta_features);
+  if (data->labels != NULL)
+    memcpy (cut->labels, data->labels, sizeof (int) * data->n);
+  return cut;
 }
 
 /* Sequences longer than the model was built for keep their first max_steps steps. */
@@ -308,8 +481,16 @@ lc_predictor_predict (const LcPredictor *p, const LcDataset *ds, const int *rows
   data = lc_encoder_encode (p->encoder, ds, rows, n_rows, error);
   if (data == NULL)
     return NULL;
-  probs = g_new (float, (gsize) MAX (data->n, 1) * p->n_classes);
-  if (data->n > 0 && !nn_model_predict (p->model, data, probs, threads, error))
+  {
+    NnData *cut = truncated_steps (data, p->model->max_steps);
+    if (cut != NULL)
+      {
+        nn_data_free (data);
+        data = cut;
+      }
+  }
+  probs = g_new0 (float, (gsize) MAX (data->n, 1) * p->n_classes);
+  if (data->n > 0 && !predict_mean (p, data, threads, probs, error))
     return NULL;
   if (labels_out != NULL)
     *labels_out = g_memdup2 (data->labels, sizeof (int) * MAX (data->n, 1));
@@ -319,27 +500,36 @@ lc_predictor_predict (const LcPredictor *p, const LcDataset *ds, const int *rows
 LcEvaluation *
 lc_predictor_evaluate (const LcPredictor *p, const LcDataset *ds, int threads, GError **error)
 {
+  return lc_predictor_evaluate_rows (p, ds, NULL, 0, threads, error);
+}
+
+LcEvaluation *
+lc_predictor_evaluate_rows (const LcPredictor *p, const LcDataset *ds, const int *rows, int n_rows,
+                            int threads, GError **error)
+{
   g_autoptr (LcEvaluation) ev = g_new0 (LcEvaluation, 1);
   g_autofree int *all_labels = NULL;
   g_autofree float *all_probs = NULL;
   g_autofree double *weights = NULL;
   int k = p->n_classes, n = 0;
 
-  all_probs = lc_predictor_predict (p, ds, NULL, 0, threads, &all_labels, error);
+  if (rows == NULL)
+    n_rows = (int) ds->n_objects;
+  all_probs = lc_predictor_predict (p, ds, rows, n_rows, threads, &all_labels, error);
   if (all_probs == NULL)
     return NULL;
   /* keep the objects whose class the model knows */
-  ev->rows = g_new (int, MAX (ds->n_objects, 1));
-  ev->labels = g_new (int, MAX (ds->n_objects, 1));
-  ev->probs = g_new (float, (gsize) MAX (ds->n_objects, 1) * k);
-  for (gsize i = 0; i < ds->n_objects; i++)
+  ev->rows = g_new (int, MAX (n_rows, 1));
+  ev->labels = g_new (int, MAX (n_rows, 1));
+  ev->probs = g_new (float, (gsize) MAX (n_rows, 1) * k);
+  for (int i = 0; i < n_rows; i++)
     {
       if (all_labels[i] < 0)
         {
           ev->n_skipped++;
           continue;
         }
-      ev->rows[n] = (int) i;
+      ev->rows[n] = rows != NULL ? rows[i] : i;
       ev->labels[n] = all_labels[i];
       memcpy (ev->probs + (gsize) n * k, all_probs + i * k, sizeof (float) * k);
       n++;

@@ -28,6 +28,8 @@ typedef struct
   int loss;                  /* -1: keep; else an NnLossKind */
   int threads;               /* 0: keep */
   int patience;              /* -1: keep */
+  int augment_copies;        /* -1: keep the spec's "augmentation"; 0: none; N: N copies */
+  int ensemble_members;      /* 0: keep the spec's "ensemble"; N: train N seeds */
 } LcTrainOverrides;
 
 void lc_train_overrides_init (LcTrainOverrides *overrides);
@@ -45,7 +47,9 @@ typedef struct
   float *class_weights;      /* [K] when balance is "weights", else NULL */
   NnModel *model;            /* built and initialised */
   NnTrainConfig config;      /* config.loss.class_weights points at class_weights */
-  NnHistory *history;
+  NnHistory *history;        /* of the first ensemble member */
+  int n_members;             /* ensemble members to train (1: a single model) */
+  int n_augmented;           /* training rows that are augmented copies */
 } LcTrainRun;
 
 /* Splits (stratified, seeded, before any resampling), balances, fits the
@@ -53,7 +57,14 @@ typedef struct
  * The spec is copied. */
 LcTrainRun *lc_train_run_prepare (const LcDataset *ds, const NnModelDoc *spec,
                                   const LcTrainOverrides *overrides, GError **error);
-/* Runs nn_train; on success (or a stop by the callbacks) the run's doc holds
+/* The same on rows[0..n_rows) of ds only (the training part of a
+ * cross-validation fold): unlabelled rows are left out; the validation split
+ * for early stopping is taken from these rows. */
+LcTrainRun *lc_train_run_prepare_rows (const LcDataset *ds, const int *rows, int n_rows,
+                                       const NnModelDoc *spec, const LcTrainOverrides *overrides,
+                                       GError **error);
+/* Runs nn_train (once per ensemble member, member k with seed + k, the
+ * callbacks seeing each member's epochs); on success (or a stop by the callbacks) the run's doc holds
  * the trained model: classes, preprocessing, training settings, history,
  * weights. */
 gboolean    lc_train_run_train   (LcTrainRun *run, const NnTrainCallbacks *callbacks, GError **error);
@@ -68,6 +79,8 @@ typedef struct
   NnModel *model;
   int n_classes;
   int *class_ids;            /* [K] survey class ids (e.g. PLAsTiCC targets) */
+  int n_models;              /* ensemble members; models[0] == model */
+  NnModel **models;
 } LcPredictor;
 
 LcPredictor *lc_predictor_new  (const NnModelDoc *doc, GError **error);
@@ -75,7 +88,8 @@ LcPredictor *lc_predictor_load (const char *model_path, GError **error);
 void         lc_predictor_free (LcPredictor *predictor);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LcPredictor, lc_predictor_free)
 
-/* Probabilities (n_rows, K) for rows of ds (NULL rows: every object); labels_out
+/* Probabilities (n_rows, K) for rows of ds (NULL rows: every object), the mean
+ * over the ensemble members; labels_out
  * (may be NULL) gets each row's class index in the model's classes, -1 when
  * unknown or a class the model does not know. */
 float *lc_predictor_predict (const LcPredictor *predictor, const LcDataset *ds, const int *rows,
@@ -94,6 +108,9 @@ typedef struct
 
 LcEvaluation *lc_predictor_evaluate (const LcPredictor *predictor, const LcDataset *ds, int threads,
                                      GError **error);
+/* The same on rows[0..n_rows) of ds (a cross-validation fold). */
+LcEvaluation *lc_predictor_evaluate_rows (const LcPredictor *predictor, const LcDataset *ds,
+                                          const int *rows, int n_rows, int threads, GError **error);
 void          lc_evaluation_free    (LcEvaluation *evaluation);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LcEvaluation, lc_evaluation_free)
 

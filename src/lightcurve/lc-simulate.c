@@ -262,7 +262,7 @@ static void
 make_cadence (NnRng *rng, const SimSky *sky, SimVisits *v)
 {
   double opposition = SURVEY_START_MJD + 365.25 * fmod (sky->ra / 360.0 + 0.5, 1.0);
-  double mean_gap = sky->ddf ? nn_rng_uniform_range (rng, 0.2, 1.0)
+  double mean_gap = sky->ddf ? nn_rng_uniform_range (rng, 1.0, 2.5)
                              : nn_rng_uniform_range (rng, 3.5, 7.5);
   double depth_boost = sky->ddf ? 0.5 : 0.0;
   double night = sky->t_start + nn_rng_uniform_range (rng, 0.0, mean_gap);
@@ -389,9 +389,9 @@ model_sn_ii (NnRng *rng, const SimSky *sky, SimVisits *v)
 {
   Transient tr = {
     .kind = SHAPE_PLATEAU,
-    .abs_mag = -16.9 + 0.8 * nn_rng_normal (rng),
+    .abs_mag = -16.7 + 0.8 * nn_rng_normal (rng),
     .rise = nn_rng_uniform_range (rng, 1.0, 3.0),
-    .plateau = log_uniform (rng, 50.0, 250.0),
+    .plateau = log_uniform (rng, 100.0, 400.0),
     .t_drop = nn_rng_uniform_range (rng, 70.0, 120.0),
     .t_hot = nn_rng_uniform_range (rng, 12000.0, 18000.0),
     .t_cool = nn_rng_uniform_range (rng, 5200.0, 6500.0),
@@ -405,9 +405,9 @@ model_sn_ibc (NnRng *rng, const SimSky *sky, SimVisits *v)
 {
   Transient tr = {
     .kind = SHAPE_BAZIN,
-    .abs_mag = -17.6 + 0.6 * nn_rng_normal (rng),
+    .abs_mag = -17.7 + 0.5 * nn_rng_normal (rng),
     .rise = nn_rng_uniform_range (rng, 3.0, 6.0),
-    .fall = nn_rng_uniform_range (rng, 12.0, 25.0),
+    .fall = nn_rng_uniform_range (rng, 10.0, 20.0),
     .t_hot = nn_rng_uniform_range (rng, 8000.0, 10000.0),
     .t_cool = nn_rng_uniform_range (rng, 4300.0, 5200.0),
     .t_mid = 2.0, .t_width = 6.0,

@@ -13,7 +13,8 @@
  * days between visits, one or two visits a night; flux in PLAsTiCC units
  * (zero point 27.5 mag), difference-image flux for variable stars and AGN;
  * flux_err from the visit's 5-sigma depth and the source; detected when
- * |flux| / flux_err > 5.  About 130 observations per object for 1000 days.
+ * |flux| / flux_err > 5.  About 130 observations per object for 1000 days; the
+ * 6 % in deep-drilling fields (ddf = 1) are visited more often (up to ~380).
  *
  * Metadata (with_meta) are the PLAsTiCC columns ra, decl, gal_l, gal_b, ddf,
  * hostgal_specz, hostgal_photoz, hostgal_photoz_err, distmod, mwebv: galactic

@@ -44,7 +44,9 @@ int *lc_split_fold_rows (const int *fold, int n, int which, gboolean in_fold, in
 /* Class labels of the dataset's objects, [n_objects]; free with g_free. */
 int *lc_split_labels_from_dataset (const LcDataset *ds);
 
-/* Counts of each class among rows (labels indexed by row value), [n_classes]. */
+/* Counts of each class among rows (labels indexed by row value; rows NULL:
+ * items 0..n_rows-1), [n_classes]; labels outside [0, n_classes) are not
+ * counted.  Free with g_free. */
 int *lc_class_counts (const int *rows, int n_rows, const int *labels, int n_classes);
 
 /* "balanced" class weights n / (K n_c) over the rows (rows NULL: items

@@ -4,6 +4,12 @@
  * the running statistics with momentum and the unbiased variance; inference
  * uses the running statistics.  On a sequence the statistics are per channel
  * over every valid step of the batch. */
+/* Element-wise loops must vectorise: allow it at -O2 (dynamic cost model) and let
+ * conditionals become selects (no FP traps are ever enabled), as nn-layer-gru.c does. */
+#if defined (__GNUC__) && !defined (__clang__)
+#pragma GCC optimize ("no-trapping-math", "vect-cost-model=dynamic")
+#endif
+
 #include "nn-layer.h"
 
 #include <math.h>

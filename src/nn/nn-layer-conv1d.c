@@ -8,6 +8,12 @@
  * end (k-major, so each piece is one memcpy of C_in floats), and the layer is
  * one GEMM against the weight transposed to (C_out, K, C_in).  Padded output
  * steps get no row, so padding costs nothing. */
+/* Element-wise loops must vectorise: allow it at -O2 (dynamic cost model) and let
+ * conditionals become selects (no FP traps are ever enabled), as nn-layer-gru.c does. */
+#if defined (__GNUC__) && !defined (__clang__)
+#pragma GCC optimize ("no-trapping-math", "vect-cost-model=dynamic")
+#endif
+
 #include "nn-layer.h"
 
 #include <math.h>
@@ -73,6 +79,16 @@ conv_check_config (const NnLayer *layer, const NnShape *in, GError **error)
       g_set_error (error, NN_ERROR, NN_ERROR_INVALID_LAYER,
                    "Conv1D needs a kernel size, stride and dilation of at least 1 (they are %d, %d "
                    "and %d).", cfg->kernel_size, cfg->stride, cfg->dilation);
+      return FALSE;
+    }
+  /* limits that keep d (K - 1) + 1 and the weight size far from overflowing */
+  if ((double) cfg->dilation * (cfg->kernel_size - 1) + 1 > NN_LAYER_MAX_SIZE
+      || (double) cfg->units * in->features * cfg->kernel_size > NN_LAYER_MAX_SIZE)
+    {
+      g_set_error (error, NN_ERROR, NN_ERROR_INVALID_LAYER,
+                   "Conv1D is far too large (kernel size %d, dilation %d, %d filters on %d "
+                   "channels); use smaller values.", cfg->kernel_size, cfg->dilation, cfg->units,
+                   in->features);
       return FALSE;
     }
   if (cfg->padding == NN_PADDING_SAME && cfg->stride != 1)

@@ -1,6 +1,12 @@
 /* nn-layer-dense.c: fully connected layer, y = act (x W^T + b), PyTorch layout
  * weight (units, in), bias (units).  On a sequence it applies to every valid step
  * (like Keras Dense on 3-D input); all valid rows of the batch go through one GEMM. */
+/* Element-wise loops must vectorise: allow it at -O2 (dynamic cost model) and let
+ * conditionals become selects (no FP traps are ever enabled), as nn-layer-gru.c does. */
+#if defined (__GNUC__) && !defined (__clang__)
+#pragma GCC optimize ("no-trapping-math", "vect-cost-model=dynamic")
+#endif
+
 #include "nn-layer.h"
 
 #include "nn-blas.h"
@@ -23,6 +29,13 @@ dense_setup (NnLayer *layer, const NnShape *in, int meta_features, GError **erro
     {
       g_set_error (error, NN_ERROR, NN_ERROR_INVALID_LAYER,
                    "A dense layer needs an input with at least one feature.");
+      return FALSE;
+    }
+  if ((double) cfg->units * in->features > NN_LAYER_MAX_SIZE)
+    {
+      g_set_error (error, NN_ERROR, NN_ERROR_INVALID_LAYER,
+                   "A dense layer of %d units on %d inputs is far too large; use fewer units.",
+                   cfg->units, in->features);
       return FALSE;
     }
   if (!nn_activation_is_valid (cfg->activation))

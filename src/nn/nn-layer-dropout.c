@@ -2,6 +2,12 @@
  * element is kept with probability 1 - rate and scaled by 1 / (1 - rate); the
  * mask comes from pass->rng and stays in the workspace for backward.  In
  * inference the layer is the identity. */
+/* Element-wise loops must vectorise: allow it at -O2 (dynamic cost model) and let
+ * conditionals become selects (no FP traps are ever enabled), as nn-layer-gru.c does. */
+#if defined (__GNUC__) && !defined (__clang__)
+#pragma GCC optimize ("no-trapping-math", "vect-cost-model=dynamic")
+#endif
+
 #include "nn-layer.h"
 
 #include "nn-layer-ff.h"

@@ -7,6 +7,11 @@
 
 G_BEGIN_DECLS
 
+/* Upper bound on a weight tensor's size or a kernel's reach, far above any
+ * sensible model: it keeps int arithmetic from overflowing on absurd settings
+ * (a hand-edited model file) and refuses them with a clear error instead. */
+#define NN_LAYER_MAX_SIZE (1 << 28)
+
 /* Steps of one row of an activation: 1 for vectors. */
 static inline int
 nn_act_steps (const NnAct *a)

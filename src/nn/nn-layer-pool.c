@@ -1,8 +1,20 @@
-/* nn-layer-pool.c: max_pool1d and avg_pool1d over time, per channel, with
- * valid padding: T_out = floor ((T - pool) / stride) + 1 (layers_README §3a).
- * Each row's output length is the same rule applied to its own valid length,
- * so windows never read padded steps and a row's result does not depend on how
- * much padding the batch has. */
+/* nn-layer-pool.c: max_pool1d and avg_pool1d over time, per channel.
+ *
+ * valid: T_out = floor ((T - pool) / stride) + 1 (layers_README §3a); a trailing
+ *   step that no window reaches is not used.
+ * same (Keras/TensorFlow): T_out = ceil (T / stride); max ((T_out - 1) stride +
+ *   pool - T, 0) steps of padding in total, the odd one on the right; windows
+ *   only use real steps, so the average divides by how many a window holds.
+ *
+ * Each row's output length and windows follow the same rule applied to its own
+ * valid length, so windows never read padded steps and a row's result does not
+ * depend on how much padding the batch has. */
+/* Element-wise loops must vectorise: allow it at -O2 (dynamic cost model) and let
+ * conditionals become selects (no FP traps are ever enabled), as nn-layer-gru.c does. */
+#if defined (__GNUC__) && !defined (__clang__)
+#pragma GCC optimize ("no-trapping-math", "vect-cost-model=dynamic")
+#endif
+
 #include "nn-layer.h"
 
 #include "nn-layer-ff.h"
@@ -13,12 +25,32 @@ pool_stride (const NnLayer *layer)
   return layer->cfg.stride > 0 ? layer->cfg.stride : layer->cfg.pool_size;
 }
 
-/* Output steps for `steps` valid input steps (0 when no whole window fits). */
+/* Output steps for `steps` valid input steps (0 when no window fits). */
 static int
 pool_out_steps (const NnLayer *layer, int steps)
 {
-  int p = layer->cfg.pool_size;
-  return steps >= p ? (steps - p) / pool_stride (layer) + 1 : 0;
+  int p = layer->cfg.pool_size, s = pool_stride (layer);
+  if (steps <= 0)
+    return 0;
+  if (layer->cfg.padding == NN_PADDING_SAME)
+    return (steps - 1) / s + 1;
+  return steps >= p ? (steps - p) / s + 1 : 0;
+}
+
+/* Steps [*lo, *hi) of output step t of a row with `len` valid steps. */
+static void
+pool_window (const NnLayer *layer, int len, int t, int *lo, int *hi)
+{
+  int p = layer->cfg.pool_size, s = pool_stride (layer);
+  int start = t * s;
+
+  if (layer->cfg.padding == NN_PADDING_SAME)
+    {
+      int total = MAX ((pool_out_steps (layer, len) - 1) * s + p - len, 0);
+      start -= total / 2;
+    }
+  *lo = MAX (start, 0);
+  *hi = MIN (start + p, len);
 }
 
 static gboolean
@@ -46,17 +78,25 @@ pool_setup (NnLayer *layer, const NnShape *in, int meta_features, GError **error
                    cfg->stride);
       return FALSE;
     }
-  if (cfg->padding != NN_PADDING_VALID)
+  if (cfg->padding != NN_PADDING_VALID && cfg->padding != NN_PADDING_SAME)
     {
       g_set_error (error, NN_ERROR, NN_ERROR_INVALID_LAYER,
-                   "Pooling supports only padding “valid”; set the padding to valid.");
+                   "Pooling padding must be “valid” or “same”.");
       return FALSE;
     }
-  if (cfg->pool_size > in->steps)
+  if (cfg->pool_size > NN_LAYER_MAX_SIZE || cfg->stride > NN_LAYER_MAX_SIZE)
+    {
+      g_set_error (error, NN_ERROR, NN_ERROR_INVALID_LAYER,
+                   "The pool size or stride is far too large (%d, %d); use smaller values.",
+                   cfg->pool_size, cfg->stride);
+      return FALSE;
+    }
+  if (cfg->padding == NN_PADDING_VALID && cfg->pool_size > in->steps)
     {
       g_set_error (error, NN_ERROR, NN_ERROR_INVALID_LAYER,
                    "The pool of %d steps is longer than the sequence of %d steps; use a smaller "
-                   "pool size or fewer pooling layers before this one.", cfg->pool_size, in->steps);
+                   "pool size, fewer pooling layers before this one or padding “same”.",
+                   cfg->pool_size, in->steps);
       return FALSE;
     }
   layer->out = (NnShape) {
@@ -95,7 +135,7 @@ max_pool_workspace_size (const NnLayer *layer, int max_batch, int max_steps)
 static void
 max_pool_forward (const NnLayer *layer, NnPass *pass, const NnAct *x, NnAct *y)
 {
-  int c = x->features, p = layer->cfg.pool_size, s = pool_stride (layer);
+  int c = x->features;
   int *arg = pass->work;
 
   pool_finish_output (layer, x, y);
@@ -103,15 +143,17 @@ max_pool_forward (const NnLayer *layer, NnPass *pass, const NnAct *x, NnAct *y)
     for (int t = 0; t < y->lengths[b]; t++)
       {
         size_t o = ((size_t) b * y->steps + t) * c;
-        const float *first = x->data + ((size_t) b * x->steps + (size_t) t * s) * c;
+        const float *xb = x->data + (size_t) b * x->steps * c;
         float *out = y->data + o;
         int *argo = arg + o;
+        int lo, hi;
 
-        memcpy (out, first, c * sizeof (float));
+        pool_window (layer, x->lengths[b], t, &lo, &hi);
+        memcpy (out, xb + (size_t) lo * c, c * sizeof (float));
         for (int j = 0; j < c; j++)
-          argo[j] = t * s;
-        for (int k = 1; k < p; k++)
-          nn_max_update (out, argo, first + (size_t) k * c, t * s + k, c);
+          argo[j] = lo;
+        for (int k = lo + 1; k < hi; k++)
+          nn_max_update (out, argo, xb + (size_t) k * c, k, c);
       }
 }
 
@@ -151,20 +193,23 @@ const NnLayerOps nn_max_pool1d_ops = {
 static void
 avg_pool_forward (const NnLayer *layer, NnPass *pass, const NnAct *x, NnAct *y)
 {
-  int c = x->features, p = layer->cfg.pool_size, s = pool_stride (layer);
-  float inv = 1.0f / (float) p;
+  int c = x->features;
 
   pool_finish_output (layer, x, y);
   for (int b = 0; b < x->batch; b++)
     for (int t = 0; t < y->lengths[b]; t++)
       {
-        const float *first = x->data + ((size_t) b * x->steps + (size_t) t * s) * c;
+        const float *xb = x->data + (size_t) b * x->steps * c;
         float *out = y->data + ((size_t) b * y->steps + t) * c;
+        int lo, hi;
+        float inv;
 
-        memcpy (out, first, c * sizeof (float));
-        for (int k = 1; k < p; k++)
+        pool_window (layer, x->lengths[b], t, &lo, &hi);
+        inv = 1.0f / (float) (hi - lo);
+        memcpy (out, xb + (size_t) lo * c, c * sizeof (float));
+        for (int k = lo + 1; k < hi; k++)
           for (int j = 0; j < c; j++)
-            out[j] += first[(size_t) k * c + j];
+            out[j] += xb[(size_t) k * c + j];
         for (int j = 0; j < c; j++)
           out[j] *= inv;
       }
@@ -174,8 +219,7 @@ static void
 avg_pool_backward (const NnLayer *layer, NnPass *pass, const NnAct *x, const NnAct *y,
                    float *dy, float *dx)
 {
-  int c = x->features, p = layer->cfg.pool_size, s = pool_stride (layer);
-  float inv = 1.0f / (float) p;
+  int c = x->features;
 
   if (dx == NULL)
     return;
@@ -184,10 +228,15 @@ avg_pool_backward (const NnLayer *layer, NnPass *pass, const NnAct *x, const NnA
     for (int t = 0; t < y->lengths[b]; t++)
       {
         const float *g = dy + ((size_t) b * y->steps + t) * c;
-        float *first = dx + ((size_t) b * x->steps + (size_t) t * s) * c;
-        for (int k = 0; k < p; k++)
+        float *dxb = dx + (size_t) b * x->steps * c;
+        int lo, hi;
+        float inv;
+
+        pool_window (layer, x->lengths[b], t, &lo, &hi);
+        inv = 1.0f / (float) (hi - lo);
+        for (int k = lo; k < hi; k++)
           for (int j = 0; j < c; j++)
-            first[(size_t) k * c + j] += g[j] * inv;
+            dxb[(size_t) k * c + j] += g[j] * inv;
       }
 }
 

@@ -1,5 +1,11 @@
 /* nn-layer.c: what all layer kinds share: the registry, defaults, tensor tables,
  * activation functions and weight initialisers. */
+/* Element-wise loops must vectorise: allow it at -O2 (dynamic cost model) and let
+ * conditionals become selects (no FP traps are ever enabled), as nn-layer-gru.c does. */
+#if defined (__GNUC__) && !defined (__clang__)
+#pragma GCC optimize ("no-trapping-math", "vect-cost-model=dynamic")
+#endif
+
 #include "nn-layer.h"
 
 #include <math.h>

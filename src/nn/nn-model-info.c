@@ -242,8 +242,9 @@ find_fix (const NnModelInfo *info, const NnModelDoc *doc, const NnModelProblem *
     {
       if (info->n_layers == 0 && info->n_classes >= 2)
         {
-          set_fix (fix, NN_FIX_INSERT_LAYER, 0, 0, "Add a dense output layer of %d classes", info->n_classes);
-          fix->insert_kind = NN_LAYER_DENSE;
+          /* a dense layer alone would keep the sequence: start with a recurrent layer */
+          set_fix (fix, NN_FIX_INSERT_LAYER, 0, 0, "Start with a GRU layer");
+          fix->insert_kind = NN_LAYER_GRU;
         }
       return;
     }

@@ -8,6 +8,7 @@
 #include <math.h>
 
 #include "lc-format.h"
+#include "pb-application.h"
 #include "pb-csv-mapping-dialog.h"
 #include "pb-export.h"
 #include "pb-gallery-view.h"
@@ -49,21 +50,37 @@ wait_for_load (PbWindow *window)
   iterate (50);
 }
 
+/* One window for the whole run (building it and simulating the sample is the
+ * slow part); each test starts from the sample with no error shown. */
+static PbWindow *shared_window;
+static GSettings *shared_settings;
+
 static void
 fixture_setup (Fixture *f, gconstpointer data)
 {
   GError *error = NULL;
 
-  f->settings = pb_settings_new (APP_ID, PB_BUILD_SCHEMA_DIR, NULL);
-  g_assert_nonnull (f->settings);
+  if (shared_window == NULL)
+    {
+      shared_settings = pb_settings_new (APP_ID, PB_BUILD_SCHEMA_DIR, NULL);
+      g_assert_nonnull (shared_settings);
+      shared_window = pb_window_new (NULL, shared_settings);
+      gtk_window_set_default_size (GTK_WINDOW (shared_window), 1100, 700);
+      gtk_window_present (GTK_WINDOW (shared_window));
+    }
+  f->window = shared_window;
+  f->settings = shared_settings;
   f->tmp = g_dir_make_tmp ("passband-gui-XXXXXX", &error);
   g_assert_no_error (error);
-  f->window = pb_window_new (NULL, f->settings);
-  gtk_window_set_default_size (GTK_WINDOW (f->window), 1100, 700);
-  gtk_window_present (GTK_WINDOW (f->window));
-  pb_window_load_sample (f->window);
-  wait_for_load (f->window);
+  if (pb_window_get_dataset (f->window) == NULL
+      || pb_window_get_dataset (f->window)->source != LC_SOURCE_SIMULATED)
+    {
+      pb_window_load_sample (f->window);
+      wait_for_load (f->window);
+    }
   g_assert_nonnull (pb_window_get_dataset (f->window));
+  pb_window_clear_last_error (f->window);
+  pb_window_show_view (f->window, "overview");
 }
 
 static void
@@ -87,9 +104,10 @@ remove_tree (const char *path)
 static void
 fixture_teardown (Fixture *f, gconstpointer data)
 {
-  gtk_window_destroy (GTK_WINDOW (f->window));
-  iterate (20);
-  g_clear_object (&f->settings);
+  GtkWindow *dialog = pb_window_get_dialog (f->window);
+
+  if (dialog != NULL)
+    gtk_window_destroy (dialog);
   remove_tree (f->tmp);
   g_free (f->tmp);
 }
@@ -128,7 +146,7 @@ count_ink_png (const char *path, int *width, int *height)
 
 /* With PB_TEST_SAVE_DIR set, keep a picture of the whole window to look at. */
 static void
-maybe_save_window (PbWindow *window, const char *name)
+maybe_save_window (gpointer window, const char *name)
 {
   const char *dir = g_getenv ("PB_TEST_SAVE_DIR");
   GtkWidget *widget = GTK_WIDGET (window);
@@ -201,6 +219,18 @@ test_browse (Fixture *f, gconstpointer data)
   pb_window_show_view (f->window, "gallery");
   maybe_save_window (f->window, "gallery");
 
+  /* moving the selection to the last cell scrolls it into view */
+  iterate (300);
+  {
+    GtkWidget *scrolled = gtk_widget_get_ancestor (GTK_WIDGET (gallery), GTK_TYPE_SCROLLED_WINDOW);
+    GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
+
+    g_assert_cmpfloat (gtk_adjustment_get_value (adjustment), ==, 0);
+    pb_gallery_view_set_selected (gallery, pb_gallery_view_get_n_items (gallery) - 1);
+    g_assert_cmpint (pb_gallery_view_get_selected (gallery), ==, (int) pb_gallery_view_get_n_items (gallery) - 1);
+    g_assert_cmpfloat (gtk_adjustment_get_value (adjustment), >, 0);
+  }
+
   /* search by id */
   pb_object_browser_set_class_filter (browser, -1);
   pb_object_browser_set_search (browser, ds->objects[123].id);
@@ -236,6 +266,15 @@ test_light_curve_interaction (Fixture *f, gconstpointer data)
   g_assert_cmpint (w, >, 100);
   g_assert_cmpint (h, >, 100);
 
+  /* a click in the r legend entry toggles r (the click handler uses this lookup) */
+  {
+    PbRect box;
+
+    g_assert_true (pb_light_curve_view_get_legend_box (view, 2, &box));
+    g_assert_cmpint (pb_light_curve_view_legend_band_at (view, box.x + box.width / 2, box.y + box.height / 2), ==, 2);
+    g_assert_cmpfloat (box.x + box.width, <=, w);
+    g_assert_cmpint (pb_light_curve_view_legend_band_at (view, w / 2.0, h / 2.0), ==, -1);
+  }
   g_assert_true (pb_light_curve_view_band_visible (view, 2));
   pb_light_curve_view_toggle_band (view, 2);
   g_assert_false (pb_light_curve_view_band_visible (view, 2));
@@ -310,10 +349,15 @@ test_export (Fixture *f, gconstpointer data)
           }
       }
 
-  /* the current view is what the export action uses */
+  /* the current view is what the export action uses, through the size dialog */
   pb_window_show_view (f->window, "gallery");
   g_assert_true (pb_window_get_current_plottable (f->window)
                  == PB_PLOTTABLE (pb_window_get_view (f->window, "gallery")));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.export", NULL));
+  g_assert_true (PB_IS_EXPORT_DIALOG (pb_window_get_dialog (f->window)));
+  maybe_save_window (pb_window_get_dialog (f->window), "export-dialog");
+  gtk_window_destroy (pb_window_get_dialog (f->window));
+  g_assert_null (pb_window_get_dialog (f->window));
 
   {
     g_autofree char *bad = g_build_filename (f->tmp, "no-such-folder", "x.png", NULL);
@@ -341,6 +385,17 @@ test_open_plasticc (Fixture *f, gconstpointer data)
   g_assert_cmpint (ds->objects[0].label, >=, 0);
   pb_window_show_view (f->window, "light-curve");
   maybe_save_window (f->window, "plasticc");
+
+  /* remembered for the next start and in the recent files */
+  {
+    g_autofree char *last = g_settings_get_string (f->settings, "last-dataset");
+    g_autoptr(GFile) file = g_file_new_for_path (path);
+    g_autofree char *uri = g_file_get_uri (file);
+    g_autofree char *canonical = g_canonicalize_filename (path, NULL);
+
+    g_assert_cmpstr (last, ==, canonical);
+    g_assert_true (gtk_recent_manager_has_item (gtk_recent_manager_get_default (), uri));
+  }
 }
 
 static void
@@ -356,6 +411,8 @@ test_open_ts (Fixture *f, gconstpointer data)
   g_assert_cmpuint (ds->n_objects, ==, 2459);
   g_assert_cmpint (ds->n_classes, ==, 14);
   g_assert_cmpuint (pb_object_browser_get_n_shown (PB_OBJECT_BROWSER (pb_window_get_browser (f->window))), ==, 2459);
+  pb_window_show_view (f->window, "light-curve");
+  maybe_save_window (f->window, "lsst-ts");
 }
 
 static void
@@ -371,6 +428,8 @@ test_open_npy (Fixture *f, gconstpointer data)
   ds = pb_window_get_dataset (f->window);
   g_assert_cmpint (ds->source, ==, LC_SOURCE_NPY);
   g_assert_cmpuint (ds->n_objects, >, 0);
+  pb_window_show_view (f->window, "light-curve");
+  maybe_save_window (f->window, "npy");
 }
 
 static void
@@ -405,8 +464,9 @@ test_open_rrlyrae (Fixture *f, gconstpointer data)
     {
       g_assert_cmpfloat (period, >, 0.2);
       g_assert_cmpfloat (period, <, 1.2);
-      g_object_set (view, "period", period, NULL);
-      g_assert_cmpfloat (pb_light_curve_view_get_options (view)->period, ==, period);
+      /* the period field was filled from the object's meta: folding uses it */
+      pb_window_set_folding (f->window, TRUE);
+      g_assert_cmpfloat (fabs (pb_light_curve_view_get_options (view)->period - period), <, 1e-6);
     }
   else
     g_test_message ("the RR Lyrae loader gives no period meta column");
@@ -414,6 +474,8 @@ test_open_rrlyrae (Fixture *f, gconstpointer data)
   pb_window_show_view (f->window, "light-curve");
   maybe_save_window (f->window, "rrlyrae-folded");
   g_settings_reset (f->settings, "value-axis");
+  pb_window_set_folding (f->window, FALSE);
+  g_assert_cmpfloat (pb_light_curve_view_get_options (view)->period, ==, 0);
 }
 
 static void
@@ -443,6 +505,7 @@ test_open_general_csv (Fixture *f, gconstpointer data)
     g_assert_cmpstr (mapping->value_column, ==, "mag");
     g_assert_cmpint (mapping->value_kind, ==, LC_VALUE_MAGNITUDE);
   }
+  maybe_save_window (dialog, "csv-mapping");
   pb_csv_mapping_dialog_accept (PB_CSV_MAPPING_DIALOG (dialog));
   wait_for_load (f->window);
   g_assert_null (pb_window_get_last_error (f->window));
@@ -478,6 +541,30 @@ test_open_broken (Fixture *f, gconstpointer data)
   /* the dataset that was open stays open */
   g_assert_true (pb_window_get_dataset (f->window) == before);
 
+  /* an empty CSV: the header cannot be read for the column dialog */
+  {
+    g_autofree char *empty = g_build_filename (f->tmp, "empty.csv", NULL);
+
+    pb_window_clear_last_error (f->window);
+    g_assert_true (g_file_set_contents (empty, "", 0, NULL));
+    open_path (f, empty);
+    g_assert_nonnull (pb_window_get_last_error (f->window));
+    g_assert_nonnull (strstr (pb_window_get_last_error (f->window), "empty.csv"));
+    g_assert_true (pb_window_get_dataset (f->window) == before);
+  }
+
+  /* a folder with nothing to read */
+  {
+    g_autofree char *folder = g_build_filename (f->tmp, "nothing-here", NULL);
+
+    pb_window_clear_last_error (f->window);
+    g_assert_cmpint (g_mkdir (folder, 0700), ==, 0);
+    open_path (f, folder);
+    g_assert_nonnull (pb_window_get_last_error (f->window));
+    g_assert_nonnull (strstr (pb_window_get_last_error (f->window), "nothing-here"));
+    g_assert_true (pb_window_get_dataset (f->window) == before);
+  }
+
   /* a file that is not there at all */
   {
     g_autofree char *missing = g_build_filename (f->tmp, "missing.ts", NULL);
@@ -485,6 +572,26 @@ test_open_broken (Fixture *f, gconstpointer data)
     g_assert_nonnull (strstr (pb_window_get_last_error (f->window), "missing.ts"));
     g_assert_true (pb_window_get_dataset (f->window) == before);
   }
+}
+
+static void
+test_initial (Fixture *f, gconstpointer data)
+{
+  g_autofree char *path = tu_shared_path ("data/plasticc_training_sample/training_set_first10.csv");
+
+  /* the last dataset reopens at the next start */
+  g_settings_set_string (f->settings, "last-dataset", path);
+  pb_window_open_initial (f->window);
+  wait_for_load (f->window);
+  g_assert_cmpstr (pb_window_get_dataset (f->window)->path, ==, path);
+
+  /* unless it is gone: then the sample */
+  g_settings_set_string (f->settings, "last-dataset", "/nonexistent/passband/gone.csv");
+  pb_window_open_initial (f->window);
+  wait_for_load (f->window);
+  g_assert_cmpint (pb_window_get_dataset (f->window)->source, ==, LC_SOURCE_SIMULATED);
+  g_assert_null (pb_window_get_last_error (f->window));
+  g_settings_reset (f->settings, "last-dataset");
 }
 
 static void
@@ -497,8 +604,8 @@ test_cancel (Fixture *f, gconstpointer data)
   g_assert_true (pb_window_is_loading (f->window));
   pb_window_cancel_loading (f->window);
   g_assert_false (pb_window_is_loading (f->window));
-  /* the worker finishes in the background; its result is dropped */
-  iterate (1500);
+  /* the worker stops at its next progress report; whatever it returns is dropped */
+  iterate (400);
   g_assert_true (pb_window_get_dataset (f->window) == before);
   g_assert_null (pb_window_get_last_error (f->window));
 }
@@ -510,9 +617,41 @@ fatal_log_cb (const char *domain, GLogLevelFlags level, const char *message, gpo
   return strstr (message, "session bus") == NULL;
 }
 
+static void
+test_about_and_shortcuts (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GtkBuilder) builder = gtk_builder_new_from_resource ("/io/github/passband/Passband/gtk/help-overlay.ui");
+  GObject *overlay = gtk_builder_get_object (builder, "help_overlay");
+  g_autoptr(PbApplication) app = pb_application_new ();
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  guint before;
+
+  /* the shortcuts window GtkApplication loads for win.show-help-overlay */
+  g_assert_true (GTK_IS_SHORTCUTS_WINDOW (overlay));
+  gtk_window_destroy (GTK_WINDOW (overlay));
+  before = g_list_model_get_n_items (toplevels);
+
+  pb_application_show_about (app);
+  g_assert_cmpuint (g_list_model_get_n_items (toplevels), ==, before + 1);
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (GTK_IS_ABOUT_DIALOG (window))
+        {
+          g_assert_cmpstr (gtk_about_dialog_get_program_name (GTK_ABOUT_DIALOG (window)), ==, "Passband");
+          gtk_window_destroy (window);
+          break;
+        }
+    }
+  g_assert_cmpuint (g_list_model_get_n_items (toplevels), ==, before);
+}
+
 int
 main (int argc, char **argv)
 {
+  int status;
+
   gtk_test_init (&argc, &argv, NULL);
   g_test_log_set_fatal_handler (fatal_log_cb, NULL);
   g_test_add ("/app/gui/sample", Fixture, NULL, fixture_setup, test_sample, fixture_teardown);
@@ -525,6 +664,12 @@ main (int argc, char **argv)
   g_test_add ("/app/gui/open-rrlyrae", Fixture, NULL, fixture_setup, test_open_rrlyrae, fixture_teardown);
   g_test_add ("/app/gui/open-csv", Fixture, NULL, fixture_setup, test_open_general_csv, fixture_teardown);
   g_test_add ("/app/gui/open-broken", Fixture, NULL, fixture_setup, test_open_broken, fixture_teardown);
+  g_test_add ("/app/gui/about-and-shortcuts", Fixture, NULL, fixture_setup, test_about_and_shortcuts, fixture_teardown);
+  g_test_add ("/app/gui/initial", Fixture, NULL, fixture_setup, test_initial, fixture_teardown);
   g_test_add ("/app/gui/cancel", Fixture, NULL, fixture_setup, test_cancel, fixture_teardown);
-  return g_test_run ();
+  status = g_test_run ();
+  if (shared_window != NULL)
+    gtk_window_destroy (GTK_WINDOW (shared_window));
+  g_clear_object (&shared_settings);
+  return status;
 }

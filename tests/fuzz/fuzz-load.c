@@ -82,7 +82,7 @@ fuzz_check_dataset (const LcDataset *ds)
   g_free (counts);
 }
 
-/* Loads path; returns TRUE for a dataset, FALSE for a proper error. */
+/* Loads path (a file or a folder); returns TRUE for a dataset, FALSE for a proper error. */
 gboolean
 fuzz_load_path (const char *path, char **message)
 {
@@ -97,9 +97,10 @@ fuzz_load_path (const char *path, char **message)
     }
   if (error == NULL || error->domain != LC_ERROR || error->message == NULL)
     fail ("%s: no dataset and no LC_ERROR", path);
-  /* errors must say which file; the npy reader names the array it read */
-  if (strstr (error->message, base) == NULL && strstr (error->message, "_time_features") == NULL
-      && strstr (error->message, path) == NULL)
+  /* errors must say which file: the one given, or the metadata, labels,
+   * light curve or array that went with it */
+  if (strstr (error->message, base) == NULL && strstr (error->message, ".csv") == NULL
+      && strstr (error->message, ".npy") == NULL && strstr (error->message, ".ts") == NULL)
     fail ("%s: the error does not name the file: %s", path, error->message);
   if (!g_utf8_validate (error->message, -1, NULL))
     fail ("%s: the error message is not valid UTF-8", path);
@@ -119,6 +120,60 @@ load_as (const char *name, const guint8 *data, size_t size)
   g_unlink (path);
 }
 
+static void
+write_file (const char *dir, const char *name, const void *data, gssize size)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+
+  if (!g_file_set_contents (path, data, size, NULL))
+    fail ("cannot write %s", path);
+}
+
+static void
+remove_file (const char *dir, const char *name)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+
+  g_unlink (path);
+}
+
+/* The input as the metadata CSV found beside a good PLAsTiCC file. */
+static void
+load_as_metadata (const guint8 *data, size_t size)
+{
+  g_autofree char *dir = g_build_filename (scratch_dir, "meta", NULL);
+  g_autofree char *csv = g_build_filename (dir, "set.csv", NULL);
+
+  g_mkdir_with_parents (dir, 0700);
+  write_file (dir, "set.csv", "object_id,mjd,passband,flux,flux_err,detected\n615,1.5,0,1,1,1\n713,2.5,1,2,1,0\n", -1);
+  write_file (dir, "set_metadata.csv", data, (gssize) size);
+  fuzz_load_path (csv, NULL);
+  remove_file (dir, "set_metadata.csv");
+  remove_file (dir, "set.csv");
+  g_rmdir (dir);
+}
+
+/* The input as one light curve of a CSV folder, and as its labels table. */
+static void
+load_as_folder (const guint8 *data, size_t size)
+{
+  g_autofree char *dir = g_build_filename (scratch_dir, "folder", NULL);
+  const char *good = "time,mag,magerr,band\n51075.3,16.6,0.004,r\n51075.4,18.0,0.013,u\n";
+
+  g_mkdir_with_parents (dir, 0700);
+  write_file (dir, "4099.csv", good, -1);
+  write_file (dir, "13350.csv", data, (gssize) size);
+  write_file (dir, "periods.csv", "Num,Type,Per\n4099,ab,0.64\n13350,c,0.3\n", -1);
+  fuzz_load_path (dir, NULL);
+  write_file (dir, "13350.csv", good, -1);
+  write_file (dir, "periods.csv", data, (gssize) size);
+  fuzz_load_path (dir, NULL);
+  remove_file (dir, "4099.csv");
+  remove_file (dir, "13350.csv");
+  remove_file (dir, "periods.csv");
+  g_rmdir (dir);
+}
+
 int
 LLVMFuzzerTestOneInput (const guint8 *data, size_t size)
 {
@@ -133,5 +188,7 @@ LLVMFuzzerTestOneInput (const guint8 *data, size_t size)
   load_as ("input.csv", data, size);
   load_as ("input.ts", data, size);
   load_as ("input_time_features.npy", data, size);
+  load_as_metadata (data, size);
+  load_as_folder (data, size);
   return 0;
 }

@@ -62,6 +62,8 @@ def main():
     write("bad-junk.csv", bytes(rng.randrange(256) for _ in range(4096)))
     write("bad-binary-header.csv", bytes(rng.randrange(256) for _ in range(64)) + b"\n1,2,3\n")
     write("bad-huge-numbers.csv", H + "\n1,59750.1,0,1e400,1.0,1\n")
+    write("bad-float-overflow.csv", H + "\n1,59750.1,0,1e300,1.0,1\n")
+    write("bad-float-overflow-error.csv", H + "\n1,59750.1,0,1.0,-3e39,1\n")
     write("bad-huge-mjd.csv", H + "\n1,123456789012345678901234567890e300,0,1,1.0,1\n")
     write("bad-nan.csv", H + "\n1,nan,0,nan,nan,1\n")
     write("bad-inf.csv", H + "\n1,1.0,0,-inf,1,1\n")
@@ -95,6 +97,7 @@ def main():
     write("bad-too-many-colons.ts", ts_head + case + ":1:90\n")
     write("bad-value.ts", ts_head + case.replace("3e1", "3e1e1", 1) + ":90\n")
     write("bad-huge-value.ts", ts_head + case.replace("3e1", "1e999", 1) + ":90\n")
+    write("bad-float-overflow.ts", ts_head + case.replace("3e1", "1e300", 1) + ":90\n")
     write("bad-stamps.ts", "@timeStamps true\n@univariate true\n@classLabel true a\n@data\n(1,2,(3:a\n")
     write("bad-header-after-data.ts", "@classLabel true a\n@data\n@problemName x\n")
 
@@ -117,6 +120,7 @@ def main():
     write("bad-header-len_time_features.npy", b"\x93NUMPY\x01\x00\xff\xff{'descr': '<f8'")
     write("bad-dict_time_features.npy", npy(None, raw_header="{'descr': '<f8', 'fortran_order': False, 'shape': (1, 4, 3)"))
     write("bad-nan-time_time_features.npy", npy("(1, 1, 3)", values=[float("nan"), 1.0, 1.0]))
+    write("bad-float-overflow_time_features.npy", npy("(1, 1, 3)", values=[0.0, 1e300, 1.0]))
     write("bad-junk_time_features.npy", bytes(rng.randrange(256) for _ in range(512)))
 
 

@@ -681,6 +681,73 @@ test_never_nan (void)
       }
 }
 
+/* Seeded random datasets and options: odd values everywhere, never a crash,
+ * never a NaN, lengths within the padding. */
+static float
+odd_value (NnRng *rng)
+{
+  const float specials[] = { 0.0f, -0.0f, NAN, INFINITY, -INFINITY, 1e38f, -1e38f, 1e-38f };
+  if (nn_rng_uniform (rng) < 0.1)
+    return specials[nn_rng_below (rng, G_N_ELEMENTS (specials))];
+  return (float) (nn_rng_normal (rng) * pow (10.0, nn_rng_uniform_range (rng, -3.0, 6.0)));
+}
+
+static void
+test_random_datasets (void)
+{
+  static const char *const names[] = { "hostgal_photoz", "distmod" };
+  NnRng rng;
+
+  nn_rng_init (&rng, 2024);
+  for (int trial = 0; trial < 60; trial++)
+    {
+      g_autoptr (LcDatasetBuilder) b = lc_dataset_builder_new (LC_SOURCE_PLASTICC, LC_VALUE_FLUX, "rand");
+      g_autoptr (LcDataset) ds = NULL;
+      g_autoptr (LcEncoder) enc = NULL;
+      g_autoptr (NnData) d = NULL;
+      g_autoptr (GError) error = NULL;
+      int n_objects = 1 + (int) nn_rng_below (&rng, 12);
+      LcEncoderOptions o;
+
+      lc_dataset_builder_set_bands (b, 6, ugrizy);
+      lc_dataset_builder_set_meta_names (b, 2, names);
+      for (int i = 0; i < n_objects; i++)
+        {
+          char id[8];
+          int n_obs = (int) nn_rng_below (&rng, 30);
+          gsize obj;
+          g_snprintf (id, sizeof id, "%d", i);
+          obj = lc_dataset_builder_begin_object (b, id, nn_rng_uniform (&rng) < 0.5 ? 90 : 42);
+          for (int k = 0; k < n_obs; k++)
+            lc_dataset_builder_add_observation (b, nn_rng_uniform_range (&rng, 0.0, 100.0), odd_value (&rng),
+                                                odd_value (&rng), (int) nn_rng_below (&rng, 6),
+                                                nn_rng_uniform (&rng) < 0.5);
+          lc_dataset_builder_set_meta (b, obj, 0, odd_value (&rng));
+          lc_dataset_builder_set_meta (b, obj, 1, odd_value (&rng));
+        }
+      ds = lc_dataset_builder_finish (b, &error);
+      g_assert_no_error (error);
+
+      lc_encoder_options_default (&o);
+      o.value_scale = nn_rng_below (&rng, 3);
+      o.normalisation = nn_rng_below (&rng, 4);
+      o.max_steps = (int) nn_rng_below (&rng, 20);
+      o.first_k = (int) nn_rng_below (&rng, 10);
+      o.first_days = nn_rng_uniform (&rng) < 0.5 ? 0.0 : nn_rng_uniform_range (&rng, 0.0, 50.0);
+      o.with_features = nn_rng_uniform (&rng) < 0.7;
+      enc = lc_encoder_new (&o);
+      g_assert_true (lc_encoder_fit (enc, ds, NULL, 0, &error));
+      d = lc_encoder_encode (enc, ds, NULL, 0, &error);
+      g_assert_no_error (error);
+      assert_all_finite (d);
+      for (int i = 0; i < d->n; i++)
+        {
+          g_assert_cmpint (d->lengths[i], >=, 1);
+          g_assert_cmpint (d->lengths[i], <=, d->steps);
+        }
+    }
+}
+
 /* Real files: the UEA LSST set is on a grid (6 bands x 36 steps, no errors);
  * the GOTO arrays carry contextual features that become the static input. */
 static void
@@ -743,6 +810,7 @@ main (int argc, char **argv)
   g_test_add_func ("/encoder/json-errors", test_json_errors);
   g_test_add_func ("/encoder/json-preset", test_json_preset);
   g_test_add_func ("/encoder/never-nan", test_never_nan);
+  g_test_add_func ("/encoder/random-datasets", test_random_datasets);
   g_test_add_func ("/encoder/real-files", test_real_files);
   return g_test_run ();
 }

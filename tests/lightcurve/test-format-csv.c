@@ -112,6 +112,23 @@ check_rrlyrae (const LcDataset *ds)
     g_assert_cmpfloat (ds->time[o->first + k - 1], <=, ds->time[o->first + k]);
 }
 
+typedef struct
+{
+  int calls;
+  int stop_at;     /* 0: never */
+  double last;
+} Progress;
+
+static gboolean
+on_progress (double fraction, gpointer user_data)
+{
+  Progress *p = user_data;
+
+  g_assert_cmpfloat (fraction, >=, p->last);
+  p->last = fraction;
+  return ++p->calls != p->stop_at;
+}
+
 static void
 test_rrlyrae_folder (void)
 {
@@ -129,9 +146,23 @@ test_rrlyrae_folder (void)
 
   /* the light-curves folder itself finds periods.csv one level up */
   g_assert_cmpint (lc_format_detect (curves), ==, LC_FORMAT_CSV_FOLDER);
-  from_curves = lc_load (curves, NULL, NULL, NULL, &error);
-  g_assert_no_error (error);
-  check_rrlyrae (from_curves);
+  {
+    Progress progress = { 0, 0, 0 };
+    from_curves = lc_load (curves, NULL, on_progress, &progress, &error);
+    g_assert_no_error (error);
+    check_rrlyrae (from_curves);
+    /* once per file */
+    g_assert_cmpint (progress.calls, ==, 483);
+    g_assert_cmpfloat (progress.last, ==, 1.0);
+  }
+  {
+    Progress progress = { 0, 10, 0 };
+    g_autoptr (LcDataset) cancelled = lc_load (dir, NULL, on_progress, &progress, &error);
+    g_assert_null (cancelled);
+    g_assert_error (error, LC_ERROR, LC_ERROR_CANCELLED);
+    g_assert_cmpint (progress.calls, ==, 10);
+    g_clear_error (&error);
+  }
   remove_tree (dir);
 }
 

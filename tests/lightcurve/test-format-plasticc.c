@@ -208,6 +208,49 @@ test_interleaved (void)
   g_assert_cmpfloat (ds->objects[1].meta[0], ==, 0.5f);
 }
 
+/* Among several *_metadata*.csv files the one that describes every object wins. */
+static void
+test_metadata_search (void)
+{
+  g_autofree char *dir = g_build_filename (tmp_dir, "search", NULL);
+  g_autofree char *csv = g_build_filename (dir, "batch.csv", NULL);
+  g_autofree char *a = g_build_filename (dir, "a_metadata_notes.csv", NULL);
+  g_autofree char *b = g_build_filename (dir, "b_metadata.csv", NULL);
+  g_autofree char *c = g_build_filename (dir, "c_metadata.csv", NULL);
+  g_autofree char *d = g_build_filename (dir, "d_metadata.csv", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (LcDataset) ds = NULL;
+  const char *paths[] = { csv, a, b, c, d };
+
+  g_mkdir_with_parents (dir, 0700);
+  g_file_set_contents (csv, "object_id,mjd,passband,flux,flux_err,detected\n1,1,0,1,1,1\n2,1,0,1,1,1\n", -1, NULL);
+  g_file_set_contents (a, "note\nnot a table of objects\n", -1, NULL);
+  g_file_set_contents (b, "object_id,mwebv,target\n8,0.1,90\n9,0.1,90,extra\n", -1, NULL);
+  g_file_set_contents (c, "object_id,mwebv,target\n1,0.2,42\n", -1, NULL);
+
+  /* only a partial match: an error that names the object without a row */
+  ds = lc_load_plasticc (csv, NULL, NULL, NULL, &error);
+  g_assert_null (ds);
+  g_assert_error (error, LC_ERROR, LC_ERROR_MISMATCH);
+  g_assert_nonnull (strstr (error->message, "c_metadata.csv: no metadata row for object “2”"));
+  g_clear_error (&error);
+
+  g_file_set_contents (d, "object_id,hostgal_photoz\n2,0.5\n1,0.25\n", -1, NULL);
+  ds = lc_load_plasticc (csv, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (ds->meta_path, ==, d);
+  g_assert_cmpint (ds->n_meta, ==, 1);
+  g_assert_cmpstr (ds->meta_names[0], ==, "hostgal_photoz");
+  g_assert_cmpfloat (ds->objects[0].meta[0], ==, 0.25f);
+  /* d has no target: the partial candidate's labels must not leak through */
+  g_assert_cmpint (ds->objects[0].label, ==, -1);
+  g_assert_cmpint (ds->n_classes, ==, 0);
+
+  for (guint i = 0; i < G_N_ELEMENTS (paths); i++)
+    g_unlink (paths[i]);
+  g_rmdir (dir);
+}
+
 typedef struct
 {
   const char *file;       /* in tests/lightcurve/bad-files */
@@ -353,6 +396,7 @@ main (int argc, char **argv)
   g_test_add_func ("/format/plasticc/starter-kit-metadata-names", test_starter_kit_metadata_names);
   g_test_add_func ("/format/plasticc/interleaved", test_interleaved);
   g_test_add_func ("/format/plasticc/good-file", test_good_file);
+  g_test_add_func ("/format/plasticc/metadata-search", test_metadata_search);
   for (guint i = 0; i < G_N_ELEMENTS (bad_cases); i++)
     {
       g_autofree char *name = g_strdup_printf ("/format/plasticc/bad/%u-%s%s%s", i, bad_cases[i].file,

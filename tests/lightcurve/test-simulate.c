@@ -314,6 +314,27 @@ test_write_round_trip (void)
   remove_dir (dir);
 }
 
+/* Without metadata the metadata file holds only object_id and target. */
+static void
+test_write_round_trip_without_meta (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (LcDataset) ds = simulate (30, 13, FALSE);
+  g_autoptr (LcDataset) back = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("passband-sim-XXXXXX", &error);
+  g_autofree char *csv = g_build_filename (dir, "plain.csv", NULL);
+  g_autofree char *meta = g_build_filename (dir, "plain_metadata.csv", NULL);
+  g_autofree char *meta_text = NULL;
+
+  g_assert_true (lc_write_plasticc (ds, dir, "plain", &error));
+  g_assert_true (g_file_get_contents (meta, &meta_text, NULL, NULL));
+  g_assert_true (g_str_has_prefix (meta_text, "object_id,target\n"));
+  back = lc_load_plasticc (csv, meta, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (datasets_equal (ds, back));
+  remove_dir (dir);
+}
+
 static void
 test_write_header_exact (void)
 {
@@ -358,6 +379,7 @@ main (int argc, char **argv)
   g_test_add_func ("/simulate/cancel-and-bad-options", test_cancel_and_bad_options);
   g_test_add_func ("/simulate/short-survey", test_short_survey);
   g_test_add_func ("/simulate/write-round-trip", test_write_round_trip);
+  g_test_add_func ("/simulate/write-round-trip-without-meta", test_write_round_trip_without_meta);
   g_test_add_func ("/simulate/write-header", test_write_header_exact);
   g_test_add_func ("/simulate/write-error", test_write_error_names_file);
   return g_test_run ();

@@ -62,8 +62,9 @@ lh_run_new (NnLayerKind kind, const NnLayerConfig *cfg, const NnShape *in, int m
       nn_rng_init (&init_rng, 1);
       ops->init (&run->layer, run->params, run->state, &init_rng);
     }
+  /* as nn_workspace_new asks: vector inputs count as one step */
   run->work_bytes = ops->workspace_size != NULL
-                    ? ops->workspace_size (&run->layer, batch, in->seq ? in->steps : 0) : 0;
+                    ? ops->workspace_size (&run->layer, batch, in->seq ? MAX (in->steps, 1) : 1) : 0;
   run->work = g_aligned_alloc0 (nn_align64 (MAX (run->work_bytes, 64)), 1, 64);
 
   run->x_size = shape_floats (in, batch);
@@ -255,8 +256,10 @@ typedef struct
   gboolean failed;
 } Check;
 
+static void check_fail (Check *c, const char *format, ...) G_GNUC_PRINTF (2, 3);
+
 /* Records a failure and keeps going, so one run reports every problem. */
-G_GNUC_PRINTF (2, 3) static void
+static void
 check_fail (Check *c, const char *format, ...)
 {
   g_autofree char *msg = NULL;

@@ -171,6 +171,15 @@ test_setup_errors (void)
 
   cfg.units = 0;
   assert_setup_error (NN_LAYER_DENSE, &cfg, &vec, 0, "at least one unit");
+  cfg.units = G_MAXINT;
+  assert_setup_error (NN_LAYER_DENSE, &cfg, &vec, 0, "far too large");
+
+  nn_layer_config_default (&cfg);
+  cfg.kernel_size = G_MAXINT;
+  cfg.dilation = G_MAXINT;
+  cfg.padding = NN_PADDING_SAME;
+  cfg.stride = 1;
+  assert_setup_error (NN_LAYER_CONV1D, &cfg, &seq, 0, "far too large");
 
   nn_layer_config_default (&cfg);
   cfg.momentum = 1.5f;
@@ -267,6 +276,46 @@ test_conv1d_same_even_kernel (void)
   g_assert_cmpmem (y->data, sizeof want, want, sizeof want);
 }
 
+/* Keras "same" pooling, pool 2 stride 2 on 5 steps: 3 outputs, one padding step
+ * on the right that the windows leave out (the last average is x4 alone).  A
+ * row of 3 valid steps follows the same rule on its own length. */
+static void
+test_pool_same (void)
+{
+  NnShape in = { .seq = TRUE, .steps = 5, .features = 1 };
+  int lengths[2] = { 5, 3 };
+  float x[10] = { 1, 2, 3, 4, 5, -1, -2, -3, 50, 60 };
+  float want_avg[6] = { 1.5f, 3.5f, 5, -1.5f, -3, 0 };
+  float want_max[6] = { 2, 4, 5, -1, -3, 0 };
+  int want_lengths[2] = { 3, 2 };
+  NnLayerConfig cfg;
+  const NnAct *y;
+
+  nn_layer_config_default (&cfg);
+  cfg.pool_size = 2;
+  cfg.stride = 2;
+  cfg.padding = NN_PADDING_SAME;
+  {
+    g_autoptr (LhRun) run = new_run (NN_LAYER_AVG_POOL1D, &cfg, &in, 0, 2);
+    g_assert_cmpint (lh_run_layer (run)->out.steps, ==, 3);
+    y = lh_run_forward (run, x, lengths, NULL, TRUE, 1);
+    g_assert_cmpmem (y->lengths, sizeof want_lengths, want_lengths, sizeof want_lengths);
+    g_assert_cmpmem (y->data, sizeof want_avg, want_avg, sizeof want_avg);
+  }
+  {
+    g_autoptr (LhRun) run = new_run (NN_LAYER_MAX_POOL1D, &cfg, &in, 0, 2);
+    y = lh_run_forward (run, x, lengths, NULL, TRUE, 1);
+    g_assert_cmpmem (y->data, sizeof want_max, want_max, sizeof want_max);
+  }
+  /* a pool longer than the sequence is fine with "same" */
+  cfg.pool_size = 8;
+  {
+    g_autoptr (LhRun) run = new_run (NN_LAYER_MAX_POOL1D, &cfg, &in, 0, 2);
+    y = lh_run_forward (run, x, lengths, NULL, TRUE, 1);
+    g_assert_cmpfloat (y->data[0], ==, 5.0f);
+  }
+}
+
 static void
 test_flatten_shape (void)
 {
@@ -327,6 +376,54 @@ test_batch_norm_sequence_statistics (void)
     }
 }
 
+/* Padding may hold anything, even NaN: no output, input gradient or parameter
+ * gradient of any kind that takes a sequence may see it. */
+static void
+test_nan_padding (void)
+{
+  static const NnLayerKind kinds[] = {
+    NN_LAYER_DENSE, NN_LAYER_ACTIVATION, NN_LAYER_CONV1D, NN_LAYER_MAX_POOL1D,
+    NN_LAYER_AVG_POOL1D, NN_LAYER_GLOBAL_MAX_POOL, NN_LAYER_GLOBAL_AVG_POOL,
+    NN_LAYER_FLATTEN, NN_LAYER_DROPOUT, NN_LAYER_BATCH_NORM,
+  };
+  NnShape in = { .seq = TRUE, .steps = 6, .features = 3 };
+  int lengths[3] = { 6, 2, 0 };
+  g_autofree float *x = random_floats (3 * 6 * 3, 6);
+
+  for (int i = 0; i < 3 * 6 * 3; i++)
+    if ((i / 3) % 6 >= lengths[i / 18])
+      x[i] = NAN;
+  for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
+    for (int training = 0; training <= 1; training++)
+      {
+        NnLayerConfig cfg;
+        g_autoptr (LhRun) run = NULL;
+        g_autofree float *dy = NULL;
+        const NnAct *y;
+        const float *dx;
+        NnLayer *layer;
+
+        nn_layer_config_default_for_kind (&cfg, kinds[k]);
+        cfg.units = 4;
+        cfg.activation = NN_ACT_SOFTMAX;
+        run = new_run (kinds[k], &cfg, &in, 0, 3);
+        layer = lh_run_layer (run);
+        y = lh_run_forward (run, x, lengths, NULL, training, 1);
+        for (gsize i = 0; i < lh_run_y_size (run); i++)
+          if (!isfinite (y->data[i]))
+            g_error ("%s: output %" G_GSIZE_FORMAT " is %g with NaN padding", layer->ops->name, i, y->data[i]);
+        dy = random_floats (lh_run_y_size (run), 7);
+        dx = lh_run_backward (run, dy, TRUE);
+        for (gsize i = 0; i < lh_run_x_size (run); i++)
+          if (!isfinite (dx[i]))
+            g_error ("%s: dx %" G_GSIZE_FORMAT " is %g with NaN padding", layer->ops->name, i, dx[i]);
+        for (gsize i = 0; i < layer->n_params; i++)
+          if (!isfinite (lh_run_grads (run)[i]))
+            g_error ("%s: grad %" G_GSIZE_FORMAT " is %g with NaN padding", layer->ops->name, i,
+                     lh_run_grads (run)[i]);
+      }
+}
+
 static void
 test_flops (void)
 {
@@ -363,8 +460,10 @@ main (int argc, char **argv)
   g_test_add_func ("/layers/behaviour/setup-errors", test_setup_errors);
   g_test_add_func ("/layers/behaviour/output-lengths", test_output_lengths);
   g_test_add_func ("/layers/behaviour/conv1d-same-even-kernel", test_conv1d_same_even_kernel);
+  g_test_add_func ("/layers/behaviour/pool-same", test_pool_same);
   g_test_add_func ("/layers/behaviour/flatten-shape", test_flatten_shape);
   g_test_add_func ("/layers/behaviour/batch-norm/sequence-statistics", test_batch_norm_sequence_statistics);
+  g_test_add_func ("/layers/behaviour/nan-padding", test_nan_padding);
   g_test_add_func ("/layers/behaviour/flops", test_flops);
   return g_test_run ();
 }

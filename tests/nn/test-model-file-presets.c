@@ -63,6 +63,12 @@ static const Preset presets[] = {
    *               conv1d 32, k3 (I 32): 32*32*3 + 32 = 3104; global_avg_pool -> 32
    *               dense 32->14: 462;   992 + 3104 + 462 = 4558 */
   { "small-conv1d.json", 0, 4558 },
+  /* lsst-bigru (issue 8): 60 metadata features (24 aggregate + 6 bands x 6 per-band)
+   *   bigru 64 (I 6):   2 * (3*64*6 + 3*64*64 + 2*192) = 2 * 13824 = 27648
+   *   bigru 64 (I 128): 2 * (3*64*128 + 3*64*64 + 2*192) = 2 * 37248 = 74496
+   *   concat: 128 + 60 = 188;  dense 188->64: 12032 + 64 = 12096;  dense 64->14: 910
+   *   27648 + 74496 + 12096 + 910 = 115150 */
+  { "lsst-bigru.json", 60, 115150 },
 };
 
 static char *

@@ -1,0 +1,879 @@
+/* pb-train-page.c: the Train section */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+
+#include "pb-builder.h"
+#include "pb-export.h"
+#include "pb-results-page.h"
+#include "pb-train-page.h"
+
+#define BUILDER_CHOICE "builder"
+
+struct _PbTrainPage
+{
+  GtkBox parent_instance;
+
+  PbWindow *window;          /* weak: the window owns us */
+  PbTrainer *trainer;
+  GPtrArray *runs;           /* PbRun *, the session's runs */
+  GPtrArray *model_choices;  /* char *: BUILDER_CHOICE or a preset file name */
+  char *status;
+
+  GtkDropDown *model_drop;
+  GtkDropDown *optimizer_drop;
+  GtkSpinButton *lr_spin;
+  GtkDropDown *schedule_drop;
+  GtkSpinButton *batch_spin;
+  GtkSpinButton *epochs_spin;
+  GtkDropDown *loss_drop;
+  GtkDropDown *balance_drop;
+  GtkSpinButton *val_spin;
+  GtkSpinButton *seed_spin;
+  GtkSpinButton *patience_spin;
+  GtkSpinButton *threads_spin;
+  GtkButton *start_button;
+  GtkButton *stop_button;
+  GtkProgressBar *progress;
+  GtkLabel *status_label;
+  GtkDropDown *compare_drop;
+  GtkStringList *compare_names;
+  GtkButton *save_button;
+  GtkButton *export_button;
+  GtkLabel *model_label;
+  PbHistoryChart *chart;
+  GtkFileChooserNative *chooser;
+  PbRun *chooser_run;        /* what the save chooser saves */
+};
+
+enum
+{
+  RUN_READY,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (PbTrainPage, pb_train_page, GTK_TYPE_BOX)
+
+static const char *const optimizer_names[] = { "sgd", "rmsprop", "adam", "adamw", NULL };
+static const char *const schedule_names[] = { "constant", "step", "cosine", "plateau", NULL };
+
+/* ---- small widget helpers --------------------------------------------- */
+
+static GtkDropDown *
+add_drop (GtkGrid *grid, int row, const char *label, const char *const *items, const char *tooltip)
+{
+  GtkWidget *title = gtk_label_new_with_mnemonic (label);
+  GtkWidget *drop = gtk_drop_down_new_from_strings (items);
+
+  gtk_label_set_xalign (GTK_LABEL (title), 0);
+  gtk_label_set_mnemonic_widget (GTK_LABEL (title), drop);
+  gtk_widget_set_tooltip_text (drop, tooltip);
+  gtk_widget_set_hexpand (drop, TRUE);
+  gtk_grid_attach (grid, title, 0, row, 1, 1);
+  gtk_grid_attach (grid, drop, 1, row, 1, 1);
+  return GTK_DROP_DOWN (drop);
+}
+
+static GtkSpinButton *
+add_spin (GtkGrid *grid, int row, const char *label, double lo, double hi, double step, int digits,
+          const char *tooltip)
+{
+  GtkWidget *title = gtk_label_new_with_mnemonic (label);
+  GtkWidget *spin = gtk_spin_button_new_with_range (lo, hi, step);
+
+  gtk_spin_button_set_digits (GTK_SPIN_BUTTON (spin), digits);
+  gtk_label_set_xalign (GTK_LABEL (title), 0);
+  gtk_label_set_mnemonic_widget (GTK_LABEL (title), spin);
+  gtk_widget_set_tooltip_text (spin, tooltip);
+  gtk_grid_attach (grid, title, 0, row, 1, 1);
+  gtk_grid_attach (grid, spin, 1, row, 1, 1);
+  return GTK_SPIN_BUTTON (spin);
+}
+
+static int
+index_of (const char *const *names, const char *name)
+{
+  for (int i = 0; names[i] != NULL; i++)
+    if (g_strcmp0 (names[i], name) == 0)
+      return i;
+  return 0;
+}
+
+/* ---- the model to train ----------------------------------------------- */
+
+/* The Model section's builder: a sibling page of the window's stack. */
+static PbBuilder *
+find_builder (PbTrainPage *self)
+{
+  GtkWidget *parent = gtk_widget_get_parent (GTK_WIDGET (self));
+  GtkWidget *child;
+
+  if (!GTK_IS_STACK (parent))
+    return NULL;
+  child = gtk_stack_get_child_by_name (GTK_STACK (parent), "model");
+  return child != NULL && PB_IS_BUILDER (child) ? PB_BUILDER (child) : NULL;
+}
+
+static const char *
+selected_choice (PbTrainPage *self)
+{
+  guint i = gtk_drop_down_get_selected (self->model_drop);
+
+  return i < self->model_choices->len ? g_ptr_array_index (self->model_choices, i) : NULL;
+}
+
+/* The chosen spec without the panel's settings. */
+static NnModelDoc *
+load_chosen_spec (PbTrainPage *self, GError **error)
+{
+  const char *choice = selected_choice (self);
+  PbBuilder *builder;
+
+  if (choice == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("No model is chosen"));
+      return NULL;
+    }
+  if (g_strcmp0 (choice, BUILDER_CHOICE) != 0)
+    return pb_builder_load_preset_doc (choice, error);
+  builder = find_builder (self);
+  if (builder == NULL || pb_builder_get_spec (builder) == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("The Model section has no model yet"));
+      return NULL;
+    }
+  return nn_model_doc_copy (pb_builder_get_spec (builder));
+}
+
+/* Shows a spec's training section in the panel: its defaults work on its data. */
+static void
+show_training_settings (PbTrainPage *self, const NnModelDoc *spec)
+{
+  const NnTrainingSpec *t = &spec->training;
+  g_autofree char *description = NULL;
+
+  gtk_drop_down_set_selected (self->optimizer_drop,
+                              index_of (optimizer_names, nn_optim_kind_to_string (t->train.optim.kind)));
+  gtk_spin_button_set_value (self->lr_spin, t->train.optim.lr);
+  gtk_drop_down_set_selected (self->schedule_drop,
+                              index_of (schedule_names, nn_schedule_kind_to_string (t->train.schedule.kind)));
+  gtk_spin_button_set_value (self->batch_spin, t->train.batch_size);
+  gtk_spin_button_set_value (self->epochs_spin, t->train.epochs);
+  gtk_drop_down_set_selected (self->loss_drop, t->train.loss.kind == NN_LOSS_FOCAL ? 1 : 0);
+  gtk_drop_down_set_selected (self->balance_drop, t->balance);
+  gtk_spin_button_set_value (self->val_spin, t->val_fraction);
+  gtk_spin_button_set_value (self->seed_spin, (double) t->train.seed);
+  gtk_spin_button_set_value (self->patience_spin, t->train.patience);
+  gtk_spin_button_set_value (self->threads_spin, CLAMP (t->train.threads, 1, 2));
+  description = g_strdup_printf ("%s%s%s", spec->name, *spec->description != '\0' ? ": " : "",
+                                 spec->description);
+  gtk_label_set_text (self->model_label, description);
+}
+
+static void
+model_changed_cb (PbTrainPage *self)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NnModelDoc) spec = load_chosen_spec (self, &error);
+
+  if (spec != NULL)
+    show_training_settings (self, spec);
+  else
+    gtk_label_set_text (self->model_label, error->message);
+}
+
+gboolean
+pb_train_page_select_model (PbTrainPage *self, const char *name)
+{
+  for (guint i = 0; i < self->model_choices->len; i++)
+    if (g_strcmp0 (g_ptr_array_index (self->model_choices, i), name) == 0)
+      {
+        gtk_drop_down_set_selected (self->model_drop, i);
+        /* the same choice again still resets the settings to the model's */
+        model_changed_cb (self);
+        return TRUE;
+      }
+  return FALSE;
+}
+
+/* The panel's settings written into the spec's training section. */
+static void
+apply_settings (PbTrainPage *self, NnModelDoc *spec)
+{
+  NnTrainingSpec *t = &spec->training;
+  NnOptimKind optimizer = NN_OPTIM_ADAM;
+  NnScheduleKind schedule = NN_SCHEDULE_CONSTANT;
+
+  nn_optim_kind_from_string (optimizer_names[gtk_drop_down_get_selected (self->optimizer_drop)], &optimizer);
+  if (optimizer != t->train.optim.kind)
+    nn_optim_config_default (&t->train.optim, optimizer);
+  t->train.optim.lr = (float) gtk_spin_button_get_value (self->lr_spin);
+  nn_schedule_kind_from_string (schedule_names[gtk_drop_down_get_selected (self->schedule_drop)], &schedule);
+  if (schedule != t->train.schedule.kind)
+    {
+      nn_schedule_config_default (&t->train.schedule);
+      t->train.schedule.kind = schedule;
+    }
+  t->train.batch_size = gtk_spin_button_get_value_as_int (self->batch_spin);
+  t->train.epochs = gtk_spin_button_get_value_as_int (self->epochs_spin);
+  t->train.loss.kind = gtk_drop_down_get_selected (self->loss_drop) == 1 ? NN_LOSS_FOCAL : NN_LOSS_CROSS_ENTROPY;
+  t->balance = (NnBalance) gtk_drop_down_get_selected (self->balance_drop);
+  t->val_fraction = (float) gtk_spin_button_get_value (self->val_spin);
+  t->train.seed = (guint64) gtk_spin_button_get_value (self->seed_spin);
+  t->train.patience = gtk_spin_button_get_value_as_int (self->patience_spin);
+  t->train.threads = gtk_spin_button_get_value_as_int (self->threads_spin);
+  spec->has_training = TRUE;
+}
+
+NnModelDoc *
+pb_train_page_build_spec (PbTrainPage *self, GError **error)
+{
+  NnModelDoc *spec = load_chosen_spec (self, error);
+
+  if (spec != NULL)
+    apply_settings (self, spec);
+  return spec;
+}
+
+void
+pb_train_page_set_epochs (PbTrainPage *self, int epochs)
+{
+  gtk_spin_button_set_value (self->epochs_spin, epochs);
+}
+
+void
+pb_train_page_set_seed (PbTrainPage *self, int seed)
+{
+  gtk_spin_button_set_value (self->seed_spin, seed);
+}
+
+/* ---- progress --------------------------------------------------------- */
+
+static void
+set_status (PbTrainPage *self, const char *text)
+{
+  g_free (self->status);
+  self->status = g_strdup (text);
+  gtk_label_set_text (self->status_label, text);
+}
+
+static char *
+format_duration (double seconds)
+{
+  if (seconds < 90)
+    return g_strdup_printf (_("%.0f s"), MAX (seconds, 1));
+  if (seconds < 5400)
+    return g_strdup_printf (_("%.0f min"), seconds / 60);
+  return g_strdup_printf (_("%.1f h"), seconds / 3600);
+}
+
+static void
+update_buttons (PbTrainPage *self)
+{
+  gboolean running = pb_trainer_is_running (self->trainer);
+  PbRun *shown = pb_history_chart_get_run (self->chart);
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->start_button), !running);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->stop_button), running);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->save_button), shown != NULL && shown->doc != NULL);
+}
+
+static void
+trainer_batch_cb (PbTrainPage *self, PbRun *run, int epoch, int batch, int n_batches)
+{
+  double eta = pb_trainer_get_eta (self->trainer);
+  g_autofree char *left = eta >= 0 ? format_duration (eta) : NULL;
+  g_autofree char *text = NULL;
+
+  if (left != NULL)
+    text = g_strdup_printf (_("Epoch %d of %d · batch %d of %d · about %s left"), epoch + 1, run->total_epochs,
+                            batch + 1, n_batches, left);
+  else
+    text = g_strdup_printf (_("Epoch %d of %d · batch %d of %d"), epoch + 1, run->total_epochs, batch + 1,
+                            n_batches);
+  set_status (self, text);
+  gtk_progress_bar_set_fraction (self->progress, pb_trainer_get_fraction (self->trainer));
+  /* the smoothed batch loss moves between the epoch points */
+  pb_history_chart_refresh (self->chart);
+}
+
+static void
+trainer_epoch_cb (PbTrainPage *self, PbRun *run, int epoch)
+{
+  pb_history_chart_refresh (self->chart);
+}
+
+static void
+trainer_started_cb (PbTrainPage *self, PbRun *run)
+{
+  pb_history_chart_set_run (self->chart, run);
+  gtk_progress_bar_set_fraction (self->progress, 0);
+  set_status (self, _("Preparing the data…"));
+  update_buttons (self);
+}
+
+static void
+rebuild_compare_list (PbTrainPage *self)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->compare_names));
+  g_autoptr (GPtrArray) names = g_ptr_array_new ();
+
+  for (guint i = 0; i < self->runs->len; i++)
+    g_ptr_array_add (names, ((PbRun *) g_ptr_array_index (self->runs, i))->name);
+  g_ptr_array_add (names, NULL);
+  gtk_string_list_splice (self->compare_names, 1, n - 1, (const char *const *) names->pdata);
+}
+
+static void
+add_run (PbTrainPage *self, PbRun *run)
+{
+  g_ptr_array_add (self->runs, pb_run_ref (run));
+  rebuild_compare_list (self);
+}
+
+static char *
+describe_outcome (PbRun *run)
+{
+  const NnEpochStats *best = run->best_epoch >= 0 ? &g_array_index (run->epochs, NnEpochStats, run->best_epoch)
+                                                  : NULL;
+  g_autofree char *best_text = best == NULL ? g_strdup ("")
+                               : isfinite (best->val_accuracy)
+                                 ? g_strdup_printf (_("; best epoch %d, validation accuracy %.3f"),
+                                                    run->best_epoch + 1, best->val_accuracy)
+                                 : g_strdup_printf (_("; best epoch %d"), run->best_epoch + 1);
+
+  switch (run->state)
+    {
+    case PB_RUN_FINISHED:
+      return g_strdup_printf (_("%s finished: %u epochs in %.1f s%s"), run->name, run->epochs->len, run->seconds,
+                              best_text);
+    case PB_RUN_STOPPED:
+      return g_strdup_printf (_("%s stopped after %u epochs%s"), run->name, run->epochs->len, best_text);
+    case PB_RUN_FAILED:
+      return g_strdup_printf (_("%s failed: %s"), run->name, run->message != NULL ? run->message : "");
+    case PB_RUN_OPENED:
+      return g_strdup_printf (_("%s evaluated on the current dataset"), run->name);
+    case PB_RUN_RUNNING:
+    default:
+      return g_strdup (run->name);
+    }
+}
+
+static void
+trainer_finished_cb (PbTrainPage *self, PbRun *run)
+{
+  g_autofree char *text = describe_outcome (run);
+
+  set_status (self, text);
+  if (run->state != PB_RUN_FAILED)
+    gtk_progress_bar_set_fraction (self->progress, 1);
+  pb_history_chart_refresh (self->chart);
+  add_run (self, run);
+  update_buttons (self);
+  if (run->evaluation != NULL)
+    g_signal_emit (self, signals[RUN_READY], 0, run);
+}
+
+gboolean
+pb_train_page_start (PbTrainPage *self, GError **error)
+{
+  LcDataset *ds = self->window != NULL ? pb_window_get_dataset (self->window) : NULL;
+  g_autoptr (NnModelDoc) spec = NULL;
+  LcTrainOverrides overrides;
+
+  if (ds == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("Open a dataset first"));
+      return FALSE;
+    }
+  spec = pb_train_page_build_spec (self, error);
+  if (spec == NULL)
+    return FALSE;
+  /* everything is in the spec; the overrides keep it */
+  lc_train_overrides_init (&overrides);
+  pb_trainer_start (self->trainer, ds, spec, &overrides, *spec->name != '\0' ? spec->name : NULL);
+  return TRUE;
+}
+
+void
+pb_train_page_stop (PbTrainPage *self)
+{
+  pb_trainer_stop (self->trainer);
+  set_status (self, _("Stopping after this batch…"));
+}
+
+const char *
+pb_train_page_get_status (PbTrainPage *self)
+{
+  return self->status;
+}
+
+static void
+start_clicked_cb (PbTrainPage *self)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (!pb_train_page_start (self, &error))
+    set_status (self, error->message);
+}
+
+/* ---- runs: compare, save, open ----------------------------------------- */
+
+GPtrArray *
+pb_train_page_get_runs (PbTrainPage *self)
+{
+  return self->runs;
+}
+
+void
+pb_train_page_compare_with (PbTrainPage *self, PbRun *run)
+{
+  pb_history_chart_set_compare (self->chart, run);
+}
+
+static void
+compare_changed_cb (PbTrainPage *self)
+{
+  guint i = gtk_drop_down_get_selected (self->compare_drop);
+
+  pb_train_page_compare_with (self, i >= 1 && i - 1 < self->runs->len ? g_ptr_array_index (self->runs, i - 1)
+                                                                       : NULL);
+}
+
+gboolean
+pb_train_page_save_run (PbTrainPage *self, PbRun *run, const char *path, GError **error)
+{
+  g_autofree char *text = NULL;
+
+  if (!pb_run_save (run, path, error))
+    return FALSE;
+  text = g_strdup_printf (_("Saved %s as %s"), run->name, path);
+  set_status (self, text);
+  return TRUE;
+}
+
+PbRun *
+pb_train_page_open_model (PbTrainPage *self, const char *path, GError **error)
+{
+  LcDataset *ds = self->window != NULL ? pb_window_get_dataset (self->window) : NULL;
+  g_autoptr (PbRun) run = NULL;
+  g_autofree char *text = NULL;
+
+  if (ds == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("Open a dataset first"));
+      return NULL;
+    }
+  run = pb_run_open (path, ds, error);
+  if (run == NULL)
+    return NULL;
+  add_run (self, run);
+  pb_history_chart_set_run (self->chart, run);
+  text = describe_outcome (run);
+  set_status (self, text);
+  update_buttons (self);
+  g_signal_emit (self, signals[RUN_READY], 0, run);
+  return run;
+}
+
+static GtkFileChooserNative *
+new_chooser (PbTrainPage *self, const char *title, GtkFileChooserAction action, const char *accept)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  g_autoptr (GtkFileFilter) filter = gtk_file_filter_new ();
+
+  if (self->chooser != NULL)
+    gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
+  g_clear_object (&self->chooser);
+  self->chooser = gtk_file_chooser_native_new (title, GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, action,
+                                               accept, _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
+  gtk_file_filter_set_name (filter, _("Passband models (JSON)"));
+  gtk_file_filter_add_suffix (filter, "json");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), filter);
+  return self->chooser;
+}
+
+static void
+report_error (PbTrainPage *self, const char *primary, const GError *error)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *dialog = gtk_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                              GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
+                                              GTK_MESSAGE_ERROR, GTK_BUTTONS_CLOSE, "%s", primary);
+
+  gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog), "%s", error->message);
+  g_signal_connect (dialog, "response", G_CALLBACK (gtk_window_destroy), NULL);
+  gtk_window_present (GTK_WINDOW (dialog));
+  set_status (self, error->message);
+}
+
+static char *
+chosen_path (GtkNativeDialog *chooser, int response)
+{
+  g_autoptr (GFile) file = NULL;
+
+  if (response != GTK_RESPONSE_ACCEPT)
+    return NULL;
+  file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+  return file != NULL ? g_file_get_path (file) : NULL;
+}
+
+static void
+save_response_cb (GtkNativeDialog *chooser, int response, PbTrainPage *self)
+{
+  g_autofree char *path = chosen_path (chooser, response);
+  g_autoptr (GError) error = NULL;
+
+  if (path != NULL && self->chooser_run != NULL && !pb_train_page_save_run (self, self->chooser_run, path, &error))
+    report_error (self, _("Could not save the model"), error);
+  g_clear_pointer (&self->chooser_run, pb_run_unref);
+}
+
+static void
+save_clicked_cb (PbTrainPage *self)
+{
+  PbRun *run = pb_history_chart_get_run (self->chart);
+  GtkFileChooserNative *chooser;
+  g_autofree char *name = NULL;
+
+  if (run == NULL || run->doc == NULL)
+    return;
+  chooser = new_chooser (self, _("Save the Trained Model"), GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"));
+  name = g_strdup_printf ("model-run-%d.json", run->id);
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
+  g_clear_pointer (&self->chooser_run, pb_run_unref);
+  self->chooser_run = pb_run_ref (run);
+  g_signal_connect (chooser, "response", G_CALLBACK (save_response_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+open_response_cb (GtkNativeDialog *chooser, int response, PbTrainPage *self)
+{
+  g_autofree char *path = chosen_path (chooser, response);
+  g_autoptr (GError) error = NULL;
+
+  if (path != NULL && pb_train_page_open_model (self, path, &error) == NULL)
+    report_error (self, _("Could not open the model"), error);
+}
+
+static void
+open_clicked_cb (PbTrainPage *self)
+{
+  GtkFileChooserNative *chooser = new_chooser (self, _("Open a Trained Model"), GTK_FILE_CHOOSER_ACTION_OPEN,
+                                               _("_Open"));
+
+  g_signal_connect (chooser, "response", G_CALLBACK (open_response_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+export_clicked_cb (PbTrainPage *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  PbExportDialog *dialog = pb_export_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                                 PB_PLOTTABLE (self->chart), 1200, 500);
+
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* ---- construction ----------------------------------------------------- */
+
+static void
+fill_model_choices (PbTrainPage *self, GtkStringList *names)
+{
+  g_auto (GStrv) presets = pb_builder_list_presets ();
+
+  g_ptr_array_add (self->model_choices, g_strdup (BUILDER_CHOICE));
+  gtk_string_list_append (names, _("The Model section’s network"));
+  for (int i = 0; presets != NULL && presets[i] != NULL; i++)
+    {
+      g_autoptr (NnModelDoc) doc = pb_builder_load_preset_doc (presets[i], NULL);
+      g_autofree char *label = g_strdup_printf (_("Preset: %s"), doc != NULL && *doc->name != '\0' ? doc->name
+                                                                                                : presets[i]);
+
+      g_ptr_array_add (self->model_choices, g_strdup (presets[i]));
+      gtk_string_list_append (names, label);
+    }
+}
+
+static GtkWidget *
+build_settings (PbTrainPage *self)
+{
+  const char *const optimizers[] = { _("SGD with momentum"), _("RMSprop"), _("Adam"), _("AdamW"), NULL };
+  const char *const schedules[] = { _("Constant"), _("Step decay"), _("Cosine"), _("Reduce on plateau"), NULL };
+  const char *const losses[] = { _("Cross entropy"), _("Focal loss"), NULL };
+  const char *const balances[] = { _("None"), _("Class weights"), _("Resample"), NULL };
+  GtkGrid *grid = GTK_GRID (gtk_grid_new ());
+  g_autoptr (GtkStringList) model_names = gtk_string_list_new (NULL);
+  GtkWidget *title, *buttons, *runs_title, *run_buttons, *open_button;
+  int row = 0;
+
+  gtk_grid_set_row_spacing (grid, 6);
+  gtk_grid_set_column_spacing (grid, 12);
+  gtk_widget_set_margin_start (GTK_WIDGET (grid), 12);
+  gtk_widget_set_margin_end (GTK_WIDGET (grid), 12);
+  gtk_widget_set_margin_top (GTK_WIDGET (grid), 12);
+  gtk_widget_set_margin_bottom (GTK_WIDGET (grid), 12);
+
+  title = gtk_label_new (_("Training"));
+  gtk_widget_add_css_class (title, "heading");
+  gtk_label_set_xalign (GTK_LABEL (title), 0);
+  gtk_grid_attach (grid, title, 0, row++, 2, 1);
+
+  fill_model_choices (self, model_names);
+  self->model_drop = GTK_DROP_DOWN (gtk_drop_down_new (G_LIST_MODEL (g_object_ref (model_names)), NULL));
+  {
+    GtkWidget *label = gtk_label_new_with_mnemonic (_("_Model"));
+
+    gtk_label_set_xalign (GTK_LABEL (label), 0);
+    gtk_label_set_mnemonic_widget (GTK_LABEL (label), GTK_WIDGET (self->model_drop));
+    gtk_widget_set_tooltip_text (GTK_WIDGET (self->model_drop),
+                                 _("The network to train: the one in the Model section, or a preset"));
+    gtk_grid_attach (grid, label, 0, row, 1, 1);
+    gtk_grid_attach (grid, GTK_WIDGET (self->model_drop), 1, row++, 1, 1);
+  }
+  self->model_label = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_wrap (self->model_label, TRUE);
+  gtk_label_set_max_width_chars (self->model_label, 36);
+  gtk_label_set_xalign (self->model_label, 0);
+  gtk_widget_add_css_class (GTK_WIDGET (self->model_label), "dim-label");
+  gtk_grid_attach (grid, GTK_WIDGET (self->model_label), 0, row++, 2, 1);
+
+  self->optimizer_drop = add_drop (grid, row++, _("_Optimiser"), optimizers, _("How the weights are updated"));
+  self->lr_spin = add_spin (grid, row++, _("_Learning rate"), 1e-6, 1.0, 1e-4, 5,
+                            _("Step size of the optimiser at the start"));
+  self->schedule_drop = add_drop (grid, row++, _("_Schedule"), schedules,
+                                  _("How the learning rate changes over the epochs"));
+  self->batch_spin = add_spin (grid, row++, _("_Batch size"), 1, 4096, 8, 0, _("Objects per gradient step"));
+  self->epochs_spin = add_spin (grid, row++, _("_Epochs"), 1, 1000, 1, 0, _("Passes over the training objects"));
+  self->loss_drop = add_drop (grid, row++, _("L_oss"), losses,
+                              _("Focal loss puts weight on the objects the model finds hard"));
+  self->balance_drop = add_drop (grid, row++, _("Class _balancing"), balances,
+                                 _("Make rare classes count as much as common ones (training split only)"));
+  self->val_spin = add_spin (grid, row++, _("_Validation fraction"), 0, 0.9, 0.05, 2,
+                             _("Share of objects held out (stratified) to validate on; 0 for none"));
+  self->seed_spin = add_spin (grid, row++, _("S_eed"), 0, G_MAXINT32, 1, 0,
+                              _("The same seed gives the same split, weights and numbers"));
+  self->patience_spin = add_spin (grid, row++, _("Early-stopping _patience"), 0, 1000, 1, 0,
+                                  _("Stop after this many epochs without a better validation loss; 0 = off"));
+  self->threads_spin = add_spin (grid, row++, _("_Threads"), 1, 2, 1, 0, _("Worker threads for training"));
+
+  buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  self->start_button = GTK_BUTTON (gtk_button_new_with_mnemonic (_("_Start")));
+  gtk_widget_add_css_class (GTK_WIDGET (self->start_button), "suggested-action");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->start_button), _("Train on the open dataset (Ctrl+Return)"));
+  self->stop_button = GTK_BUTTON (gtk_button_new_with_mnemonic (_("S_top")));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->stop_button),
+                               _("Stop after the current batch and keep the best weights so far"));
+  gtk_widget_set_hexpand (GTK_WIDGET (self->start_button), TRUE);
+  gtk_widget_set_hexpand (GTK_WIDGET (self->stop_button), TRUE);
+  gtk_box_append (GTK_BOX (buttons), GTK_WIDGET (self->start_button));
+  gtk_box_append (GTK_BOX (buttons), GTK_WIDGET (self->stop_button));
+  gtk_widget_set_margin_top (buttons, 6);
+  gtk_grid_attach (grid, buttons, 0, row++, 2, 1);
+  g_signal_connect_swapped (self->start_button, "clicked", G_CALLBACK (start_clicked_cb), self);
+  g_signal_connect_swapped (self->stop_button, "clicked", G_CALLBACK (pb_train_page_stop), self);
+
+  self->progress = GTK_PROGRESS_BAR (gtk_progress_bar_new ());
+  gtk_grid_attach (grid, GTK_WIDGET (self->progress), 0, row++, 2, 1);
+  self->status_label = GTK_LABEL (gtk_label_new (_("Pick a model and press Start")));
+  gtk_label_set_wrap (self->status_label, TRUE);
+  gtk_label_set_max_width_chars (self->status_label, 36);
+  gtk_label_set_xalign (self->status_label, 0);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->status_label), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                  _("Training progress"), -1);
+  gtk_grid_attach (grid, GTK_WIDGET (self->status_label), 0, row++, 2, 1);
+
+  runs_title = gtk_label_new (_("Runs of this session"));
+  gtk_widget_add_css_class (runs_title, "heading");
+  gtk_label_set_xalign (GTK_LABEL (runs_title), 0);
+  gtk_widget_set_margin_top (runs_title, 12);
+  gtk_grid_attach (grid, runs_title, 0, row++, 2, 1);
+  self->compare_names = gtk_string_list_new ((const char *const[]) { _("No comparison"), NULL });
+  self->compare_drop = GTK_DROP_DOWN (gtk_drop_down_new (G_LIST_MODEL (g_object_ref (self->compare_names)),
+                                                         NULL));
+  {
+    GtkWidget *label = gtk_label_new_with_mnemonic (_("_Compare with"));
+
+    gtk_label_set_xalign (GTK_LABEL (label), 0);
+    gtk_label_set_mnemonic_widget (GTK_LABEL (label), GTK_WIDGET (self->compare_drop));
+    gtk_widget_set_tooltip_text (GTK_WIDGET (self->compare_drop), _("Overlay another run's curves, dashed"));
+    gtk_grid_attach (grid, label, 0, row, 1, 1);
+    gtk_grid_attach (grid, GTK_WIDGET (self->compare_drop), 1, row++, 1, 1);
+  }
+  g_signal_connect_swapped (self->compare_drop, "notify::selected", G_CALLBACK (compare_changed_cb), self);
+
+  run_buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  self->save_button = GTK_BUTTON (gtk_button_new_with_mnemonic (_("Save _Model…")));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->save_button),
+                               _("Save the shown run's model: weights, preprocessing, settings and history"));
+  open_button = gtk_button_new_with_mnemonic (_("_Open Model…"));
+  gtk_widget_set_tooltip_text (open_button, _("Open a trained model and evaluate it on the current dataset"));
+  self->export_button = GTK_BUTTON (gtk_button_new_from_icon_name ("document-save-as-symbolic"));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->export_button), _("Export the curves as PNG, SVG or PDF"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->export_button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Export the curves"), -1);
+  gtk_box_append (GTK_BOX (run_buttons), GTK_WIDGET (self->save_button));
+  gtk_box_append (GTK_BOX (run_buttons), open_button);
+  gtk_box_append (GTK_BOX (run_buttons), GTK_WIDGET (self->export_button));
+  gtk_grid_attach (grid, run_buttons, 0, row++, 2, 1);
+  g_signal_connect_swapped (self->save_button, "clicked", G_CALLBACK (save_clicked_cb), self);
+  g_signal_connect_swapped (open_button, "clicked", G_CALLBACK (open_clicked_cb), self);
+  g_signal_connect_swapped (self->export_button, "clicked", G_CALLBACK (export_clicked_cb), self);
+
+  g_signal_connect_swapped (self->model_drop, "notify::selected", G_CALLBACK (model_changed_cb), self);
+  return GTK_WIDGET (grid);
+}
+
+static gboolean
+start_shortcut_cb (GtkWidget *widget, GVariant *args, gpointer user_data)
+{
+  start_clicked_cb (PB_TRAIN_PAGE (widget));
+  return TRUE;
+}
+
+static gboolean
+stop_shortcut_cb (GtkWidget *widget, GVariant *args, gpointer user_data)
+{
+  PbTrainPage *self = PB_TRAIN_PAGE (widget);
+
+  if (!pb_trainer_is_running (self->trainer))
+    return FALSE;
+  pb_train_page_stop (self);
+  return TRUE;
+}
+
+static void
+pb_train_page_dispose (GObject *object)
+{
+  PbTrainPage *self = PB_TRAIN_PAGE (object);
+
+  /* closing the window while training: stop the worker and drop its results */
+  if (self->trainer != NULL)
+    {
+      pb_trainer_cancel (self->trainer);
+      g_signal_handlers_disconnect_by_data (self->trainer, self);
+    }
+  g_clear_object (&self->trainer);
+  if (self->chooser != NULL)
+    gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
+  g_clear_object (&self->chooser);
+  g_clear_pointer (&self->chooser_run, pb_run_unref);
+  g_clear_object (&self->compare_names);
+  if (self->window != NULL)
+    g_object_remove_weak_pointer (G_OBJECT (self->window), (gpointer *) &self->window);
+  self->window = NULL;
+  G_OBJECT_CLASS (pb_train_page_parent_class)->dispose (object);
+}
+
+static void
+pb_train_page_finalize (GObject *object)
+{
+  PbTrainPage *self = PB_TRAIN_PAGE (object);
+
+  g_ptr_array_unref (self->runs);
+  g_ptr_array_unref (self->model_choices);
+  g_free (self->status);
+  G_OBJECT_CLASS (pb_train_page_parent_class)->finalize (object);
+}
+
+static void
+pb_train_page_class_init (PbTrainPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = pb_train_page_dispose;
+  object_class->finalize = pb_train_page_finalize;
+  signals[RUN_READY] = g_signal_new ("run-ready", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                                     NULL, G_TYPE_NONE, 1, PB_TYPE_RUN | G_SIGNAL_TYPE_STATIC_SCOPE);
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK, start_shortcut_cb, NULL);
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_Escape, 0, stop_shortcut_cb, NULL);
+}
+
+static void
+pb_train_page_init (PbTrainPage *self)
+{
+  GtkWidget *scroller, *paned;
+
+  self->runs = g_ptr_array_new_with_free_func ((GDestroyNotify) pb_run_unref);
+  self->model_choices = g_ptr_array_new_with_free_func (g_free);
+  self->trainer = pb_trainer_new ();
+
+  scroller = gtk_scrolled_window_new ();
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), build_settings (self));
+  gtk_widget_set_size_request (scroller, 340, -1);
+
+  self->chart = PB_HISTORY_CHART (pb_history_chart_new ());
+  gtk_widget_set_hexpand (GTK_WIDGET (self->chart), TRUE);
+  gtk_widget_set_vexpand (GTK_WIDGET (self->chart), TRUE);
+  gtk_widget_set_margin_start (GTK_WIDGET (self->chart), 6);
+  gtk_widget_set_margin_end (GTK_WIDGET (self->chart), 6);
+  gtk_widget_set_margin_top (GTK_WIDGET (self->chart), 6);
+  gtk_widget_set_margin_bottom (GTK_WIDGET (self->chart), 6);
+
+  paned = gtk_paned_new (GTK_ORIENTATION_HORIZONTAL);
+  gtk_paned_set_start_child (GTK_PANED (paned), scroller);
+  gtk_paned_set_end_child (GTK_PANED (paned), GTK_WIDGET (self->chart));
+  gtk_paned_set_resize_start_child (GTK_PANED (paned), FALSE);
+  gtk_paned_set_shrink_start_child (GTK_PANED (paned), FALSE);
+  gtk_widget_set_hexpand (paned, TRUE);
+  gtk_box_append (GTK_BOX (self), paned);
+
+  g_signal_connect_swapped (self->trainer, "started", G_CALLBACK (trainer_started_cb), self);
+  g_signal_connect_swapped (self->trainer, "batch", G_CALLBACK (trainer_batch_cb), self);
+  g_signal_connect_swapped (self->trainer, "epoch", G_CALLBACK (trainer_epoch_cb), self);
+  g_signal_connect_swapped (self->trainer, "finished", G_CALLBACK (trainer_finished_cb), self);
+
+  /* a preset that trains well on the sample until the Model section has a network */
+  if (!pb_train_page_select_model (self, "small-gru.json") && self->model_choices->len > 1)
+    gtk_drop_down_set_selected (self->model_drop, 1);
+  update_buttons (self);
+}
+
+GtkWidget *
+pb_train_page_new (PbWindow *window)
+{
+  PbTrainPage *self = g_object_new (PB_TYPE_TRAIN_PAGE, "orientation", GTK_ORIENTATION_HORIZONTAL, NULL);
+
+  self->window = window;
+  if (window != NULL)
+    g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &self->window);
+  return GTK_WIDGET (self);
+}
+
+PbTrainer *
+pb_train_page_get_trainer (PbTrainPage *self)
+{
+  return self->trainer;
+}
+
+PbHistoryChart *
+pb_train_page_get_chart (PbTrainPage *self)
+{
+  return self->chart;
+}
+
+static void
+run_ready_cb (PbTrainPage *page, PbRun *run, PbResultsPage *results)
+{
+  pb_results_page_set_run (results, run);
+}
+
+void
+pb_train_pages_add (PbWindow *window)
+{
+  GtkWidget *train = pb_train_page_new (window);
+  GtkWidget *results = pb_results_page_new (window);
+
+  pb_results_page_set_trainer (PB_RESULTS_PAGE (results), pb_train_page_get_trainer (PB_TRAIN_PAGE (train)));
+  g_signal_connect_object (train, "run-ready", G_CALLBACK (run_ready_cb), results, 0);
+  pb_window_add_page (window, train, "train", _("Train"), "media-playback-start-symbolic");
+  pb_window_add_page (window, results, "results", _("Results"), "view-grid-symbolic");
+}

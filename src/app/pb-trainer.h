@@ -1,0 +1,105 @@
+/* pb-trainer.h: training in the background (DESIGN §8, issue 6).
+ *
+ * A PbTrainer runs one training job at a time in a worker thread (GTask):
+ * the same lc_train_run_prepare / lc_train_run_train calls as
+ * `passband-cli train`.  The worker never touches a widget; it posts progress
+ * records into a mutex-guarded queue that at most one pending idle callback
+ * flushes on the main loop, where the signals below are emitted.  Stop cancels
+ * through a GCancellable that the core's batch callback checks, so it takes
+ * effect within one batch.  Results of a cancelled or replaced job are dropped.
+ *
+ * A PbRun is what a session keeps of one training (or of a model file opened
+ * and evaluated): its curves, its trained model and its scores.  Runs are
+ * only changed on the main thread.
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "lc-dataset.h"
+#include "lc-pipeline.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  PB_RUN_RUNNING,
+  PB_RUN_FINISHED,   /* all epochs, or early stopping */
+  PB_RUN_STOPPED,    /* stopped by the user: keeps its best weights */
+  PB_RUN_FAILED,     /* message says why */
+  PB_RUN_OPENED,     /* a model file opened and evaluated */
+} PbRunState;
+
+/* The smoothed training loss between epoch ends: x is epochs (epoch + fraction). */
+typedef struct
+{
+  double x;
+  double loss;
+} PbBatchPoint;
+
+typedef struct
+{
+  int ref_count;
+  int id;                    /* 1, 2, ... in the order of the session */
+  char *name;                /* "Run 2: Small GRU" */
+  PbRunState state;
+  char *message;             /* why it failed, or NULL */
+  LcDataset *dataset;        /* trained or evaluated on */
+  NnModelDoc *doc;           /* the trained model; NULL while running */
+  GArray *epochs;            /* NnEpochStats, one per finished epoch */
+  GArray *batches;           /* PbBatchPoint */
+  int best_epoch;            /* lowest validation loss (training loss without validation), -1 */
+  int total_epochs;          /* epochs asked for */
+  int n_val;                 /* validation objects */
+  /* misclassified validation objects at the latest epoch (dataset rows and predicted classes) */
+  GArray *wrong_rows;        /* gsize */
+  GArray *wrong_predicted;   /* int: predicted class as an index into dataset->classes */
+  LcEvaluation *evaluation;  /* on the validation rows (all rows without validation, or
+                              * the current dataset for an opened model); NULL while running */
+  char *path;                /* the model file it was saved to or opened from, or NULL */
+  double seconds;
+} PbRun;
+
+#define PB_TYPE_RUN (pb_run_get_type ())
+GType   pb_run_get_type (void) G_GNUC_CONST;
+PbRun  *pb_run_ref      (PbRun *run);
+void    pb_run_unref    (PbRun *run);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PbRun, pb_run_unref)
+
+/* Saves the trained model (weights, preprocessing, training settings, history). */
+gboolean pb_run_save      (PbRun *run, const char *path, GError **error);
+/* Opens a trained model and evaluates it on ds (its labelled objects). */
+PbRun   *pb_run_open      (const char *path, LcDataset *ds, GError **error);
+/* Display name of class index k of the run's model ("SN Ia"). */
+const char *pb_run_class_name (PbRun *run, int k);
+int      pb_run_n_classes (PbRun *run);
+
+#define PB_TYPE_TRAINER (pb_trainer_get_type ())
+G_DECLARE_FINAL_TYPE (PbTrainer, pb_trainer, PB, TRAINER, GObject)
+
+/* Signals (main thread only):
+ *   "started"  (PbRun *run)
+ *   "batch"    (PbRun *run, int epoch, int batch, int n_batches): the latest batch; coalesced
+ *   "epoch"    (PbRun *run, int epoch): run->epochs and run->wrong_rows were updated
+ *   "finished" (PbRun *run): run->state is final, doc and evaluation set unless it failed */
+PbTrainer  *pb_trainer_new        (void);
+
+/* Starts training spec on ds (prepared in the worker: the split and encoding
+ * of a large file take a while too).  A job still running is cancelled and
+ * its results dropped.  Returns the new run (owned by the trainer). */
+PbRun      *pb_trainer_start      (PbTrainer *self, LcDataset *ds, const NnModelDoc *spec,
+                                   const LcTrainOverrides *overrides, const char *name);
+/* Stops the running job after the current batch: the run keeps its best weights. */
+void        pb_trainer_stop       (PbTrainer *self);
+/* Stops and drops the results; waits (at most a few seconds) for the worker
+ * to let go, so closing a window never leaves a thread writing behind it. */
+void        pb_trainer_cancel     (PbTrainer *self);
+gboolean    pb_trainer_is_running (PbTrainer *self);
+/* The running (or last) run, or NULL. */
+PbRun      *pb_trainer_get_run    (PbTrainer *self);
+/* Seconds left, from the batches done so far; negative when unknown. */
+double      pb_trainer_get_eta    (PbTrainer *self);
+/* Fraction of the run's batches done, 0..1. */
+double      pb_trainer_get_fraction (PbTrainer *self);
+
+G_END_DECLS

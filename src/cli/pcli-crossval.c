@@ -1,0 +1,234 @@
+/* pcli-crossval.c: passband-cli crossval: stratified k-fold cross-validation
+ * of a model spec, the way the README's accuracy table is measured (issue 8).
+ *
+ * Each fold trains the spec on the other folds exactly as `train` would (its
+ * own validation split for early stopping, augmentation, ensemble) and scores
+ * the fold it never saw. */
+#include "pcli.h"
+
+#include <math.h>
+#include <stdio.h>
+
+#include "lc-pipeline.h"
+
+typedef struct
+{
+  double accuracy;
+  double macro_f1;
+  double log_loss;
+  double seconds;
+  int epochs;
+  int n_test;
+} FoldScore;
+
+static void
+add_number (JsonBuilder *b, const char *name, double value)
+{
+  json_builder_set_member_name (b, name);
+  if (isfinite (value))
+    json_builder_add_double_value (b, value);
+  else
+    json_builder_add_null_value (b);
+}
+
+/* Mean and sample standard deviation (n - 1) of one score over the folds. */
+static void
+mean_std (const FoldScore *scores, int n, gsize offset, double *mean, double *std)
+{
+  double sum = 0.0, sq = 0.0;
+  for (int i = 0; i < n; i++)
+    sum += G_STRUCT_MEMBER (double, &scores[i], offset);
+  *mean = sum / n;
+  for (int i = 0; i < n; i++)
+    {
+      double d = G_STRUCT_MEMBER (double, &scores[i], offset) - *mean;
+      sq += d * d;
+    }
+  *std = n > 1 ? sqrt (sq / (n - 1)) : 0.0;
+}
+
+static gboolean
+run_fold (const LcDataset *ds, const NnModelDoc *spec, const LcTrainOverrides *o, const int *fold,
+          int n, int which, int threads, FoldScore *score, GError **error)
+{
+  g_autofree int *train_rows = NULL, *test_rows = NULL;
+  g_autoptr (LcTrainRun) run = NULL;
+  g_autoptr (LcPredictor) predictor = NULL;
+  g_autoptr (LcEvaluation) ev = NULL;
+  g_autoptr (GError) train_error = NULL;
+  int n_train, n_test;
+  gint64 start = g_get_monotonic_time ();
+
+  train_rows = lc_split_fold_rows (fold, n, which, FALSE, &n_train);
+  test_rows = lc_split_fold_rows (fold, n, which, TRUE, &n_test);
+  run = lc_train_run_prepare_rows (ds, train_rows, n_train, spec, o, error);
+  if (run == NULL)
+    return FALSE;
+  /* a diverged run keeps its best weights, as `train` saves them */
+  if (!lc_train_run_train (run, NULL, &train_error)
+      && !g_error_matches (train_error, NN_ERROR, NN_ERROR_DIVERGED))
+    {
+      g_propagate_error (error, g_steal_pointer (&train_error));
+      return FALSE;
+    }
+  predictor = lc_predictor_new (run->doc, error);
+  if (predictor == NULL)
+    return FALSE;
+  ev = lc_predictor_evaluate_rows (predictor, ds, test_rows, n_test, threads, error);
+  if (ev == NULL)
+    return FALSE;
+  score->accuracy = ev->report->accuracy;
+  score->macro_f1 = ev->report->macro_f1;
+  score->log_loss = ev->report->log_loss;
+  score->n_test = ev->n_rows;
+  score->epochs = (int) run->history->epochs->len;
+  score->seconds = (g_get_monotonic_time () - start) / 1e6;
+  return TRUE;
+}
+
+static void
+print_fold (int which, const FoldScore *s, gboolean json)
+{
+  if (json)
+    {
+      g_autoptr (JsonBuilder) b = json_builder_new ();
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "event");
+      json_builder_add_string_value (b, "fold");
+      json_builder_set_member_name (b, "fold");
+      json_builder_add_int_value (b, which + 1);
+      json_builder_set_member_name (b, "objects");
+      json_builder_add_int_value (b, s->n_test);
+      json_builder_set_member_name (b, "epochs");
+      json_builder_add_int_value (b, s->epochs);
+      add_number (b, "accuracy", s->accuracy);
+      add_number (b, "macro_f1", s->macro_f1);
+      add_number (b, "log_loss", s->log_loss);
+      add_number (b, "seconds", s->seconds);
+      json_builder_end_object (b);
+      pcli_print_json (b);
+    }
+  else
+    {
+      printf ("fold %2d  objects %5d  epochs %3d  accuracy %.4f  macro F1 %.4f  log loss %.4f  (%.1f s)\n",
+              which + 1, s->n_test, s->epochs, s->accuracy, s->macro_f1, s->log_loss, s->seconds);
+      fflush (stdout);
+    }
+}
+
+static void
+print_summary (const FoldScore *scores, int k, gboolean json)
+{
+  double acc, acc_sd, f1, f1_sd, ll, ll_sd, sec, sec_sd;
+  mean_std (scores, k, G_STRUCT_OFFSET (FoldScore, accuracy), &acc, &acc_sd);
+  mean_std (scores, k, G_STRUCT_OFFSET (FoldScore, macro_f1), &f1, &f1_sd);
+  mean_std (scores, k, G_STRUCT_OFFSET (FoldScore, log_loss), &ll, &ll_sd);
+  mean_std (scores, k, G_STRUCT_OFFSET (FoldScore, seconds), &sec, &sec_sd);
+  if (json)
+    {
+      g_autoptr (JsonBuilder) b = json_builder_new ();
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "event");
+      json_builder_add_string_value (b, "result");
+      json_builder_set_member_name (b, "folds");
+      json_builder_add_int_value (b, k);
+      add_number (b, "accuracy_mean", acc);
+      add_number (b, "accuracy_std", acc_sd);
+      add_number (b, "macro_f1_mean", f1);
+      add_number (b, "macro_f1_std", f1_sd);
+      add_number (b, "log_loss_mean", ll);
+      add_number (b, "log_loss_std", ll_sd);
+      add_number (b, "seconds_per_fold", sec);
+      json_builder_end_object (b);
+      pcli_print_json (b);
+    }
+  else
+    printf ("\n%d folds: accuracy %.4f ± %.4f   macro F1 %.4f ± %.4f   log loss %.4f ± %.4f   "
+            "(%.1f s per fold)\n", k, acc, acc_sd, f1, f1_sd, ll, ll_sd, sec);
+}
+
+int
+pcli_crossval (int argc, char **argv)
+{
+  g_autofree char *data = NULL, *meta = NULL, *spec_path = NULL;
+  gboolean json = FALSE;
+  int folds = 5, max_folds = 0;
+  gint64 seed = -1;
+  LcTrainOverrides o;
+  GOptionEntry entries[] = {
+    { "data", 0, 0, G_OPTION_ARG_FILENAME, &data, "Labelled dataset", "PATH" },
+    { "meta", 0, 0, G_OPTION_ARG_FILENAME, &meta, "Metadata CSV (PLAsTiCC)", "PATH" },
+    { "model", 0, 0, G_OPTION_ARG_FILENAME, &spec_path, "Model spec or preset (JSON)", "SPEC.json" },
+    { "folds", 0, 0, G_OPTION_ARG_INT, &folds, "Number of stratified folds (default 5)", "K" },
+    { "max-folds", 0, 0, G_OPTION_ARG_INT, &max_folds,
+      "Score only the first N folds (quick comparisons; 0 = all)", "N" },
+    { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, "Seed for the folds and the training", "S" },
+    { "epochs", 0, 0, G_OPTION_ARG_INT, &o.epochs, "Epochs", "N" },
+    { "threads", 0, 0, G_OPTION_ARG_INT, &o.threads, "Threads (1 or 2)", "N" },
+    { "augment", 0, 0, G_OPTION_ARG_INT, &o.augment_copies, "Augmented copies per object (0 = none)", "N" },
+    { "ensemble", 0, 0, G_OPTION_ARG_INT, &o.ensemble_members, "Ensemble members (seeds)", "N" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print JSON lines", NULL },
+    { NULL },
+  };
+  g_autoptr (GOptionContext) context = g_option_context_new ("— stratified k-fold cross-validation of a model spec");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (LcDataset) ds = NULL;
+  g_autoptr (NnModelDoc) spec = NULL;
+  g_autofree int *labels = NULL, *fold = NULL;
+  g_autofree FoldScore *scores = NULL;
+  guint64 fold_seed;
+
+  lc_train_overrides_init (&o);
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!pcli_parse (context, "crossval", &argc, &argv))
+    return 2;
+  if (data == NULL || spec_path == NULL)
+    {
+      pcli_error ("crossval", "--data PATH and --model SPEC.json are required");
+      return 2;
+    }
+  if (folds < 2 || folds > 100)
+    {
+      pcli_error ("crossval", "--folds: expected a number from 2 to 100, found %d", folds);
+      return 2;
+    }
+  if (max_folds <= 0 || max_folds > folds)
+    max_folds = folds;
+  o.seed = seed;
+  o.threads = CLAMP (o.threads, 0, 2);
+
+  spec = nn_model_doc_load (spec_path, &error);
+  if (spec == NULL)
+    {
+      pcli_error ("crossval", "%s", error->message);
+      return 1;
+    }
+  ds = pcli_load_dataset ("crossval", data, meta, &error);
+  if (ds == NULL)
+    {
+      pcli_error ("crossval", "%s", error->message);
+      return 1;
+    }
+  labels = lc_split_labels_from_dataset (ds);
+  fold_seed = seed >= 0 ? (guint64) seed : spec->training.train.seed;
+  fold = lc_split_kfold (labels, (int) ds->n_objects, folds, fold_seed, &error);
+  if (fold == NULL)
+    {
+      pcli_error ("crossval", "%s: %s", ds->path, error->message);
+      return 1;
+    }
+
+  scores = g_new0 (FoldScore, folds);
+  for (int f = 0; f < max_folds; f++)
+    {
+      if (!run_fold (ds, spec, &o, fold, (int) ds->n_objects, f, MAX (o.threads, 1), &scores[f],
+                     &error))
+        {
+          pcli_error ("crossval", "fold %d: %s", f + 1, error->message);
+          return 1;
+        }
+      print_fold (f, &scores[f], json);
+    }
+  print_summary (scores, max_folds, json);
+  return 0;
+}

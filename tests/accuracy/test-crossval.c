@@ -1,0 +1,234 @@
+/* test-crossval.c: `passband-cli crossval` on a small simulated set, and the
+ * shipped LSST preset trained for one epoch on the real LSST file, saved,
+ * loaded and evaluated (issue 8).  The full accuracy run is not a unit test:
+ * see lsst-crossval.sh beside this file. */
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <math.h>
+#include <string.h>
+
+#include "testutil.h"
+
+#define LSST_PRESET "lsst-bigru.json"
+
+typedef struct
+{
+  int status;
+  char *out;
+  char *err;
+} CliResult;
+
+static void
+cli_result_free (CliResult *r)
+{
+  g_free (r->out);
+  g_free (r->err);
+  g_free (r);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CliResult, cli_result_free)
+
+/* Runs passband-cli with a NULL-terminated argument list. */
+static CliResult *
+run_cli (const char *first, ...)
+{
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_autofree char *exe = g_build_filename (g_getenv ("PASSBAND_BUILD_DIR"), "src", "cli",
+                                           "passband-cli", NULL);
+  g_autoptr (GSubprocess) proc = NULL;
+  g_autoptr (GError) error = NULL;
+  CliResult *r = g_new0 (CliResult, 1);
+  va_list args;
+
+  g_ptr_array_add (argv, exe);
+  va_start (args, first);
+  for (const char *a = first; a != NULL; a = va_arg (args, const char *))
+    g_ptr_array_add (argv, (gpointer) a);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  proc = g_subprocess_newv ((const char *const *) argv->pdata,
+                            G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (proc, NULL, NULL, &r->out, &r->err, &error);
+  g_assert_no_error (error);
+  r->status = g_subprocess_get_exit_status (proc);
+  return r;
+}
+
+/* Every line of out parsed as a JSON object. */
+static GPtrArray *
+json_lines (const char *out)
+{
+  g_auto (GStrv) lines = g_strsplit (out, "\n", -1);
+  GPtrArray *objects = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
+  for (int i = 0; lines[i] != NULL; i++)
+    {
+      g_autoptr (JsonParser) parser = json_parser_new ();
+      g_autoptr (GError) error = NULL;
+      if (lines[i][0] == '\0')
+        continue;
+      json_parser_load_from_data (parser, lines[i], -1, &error);
+      g_assert_no_error (error);
+      g_assert_true (JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)));
+      g_ptr_array_add (objects, json_node_copy (json_parser_get_root (parser)));
+    }
+  return objects;
+}
+
+static JsonObject *
+nth_object (GPtrArray *lines, guint i)
+{
+  return json_node_get_object (g_ptr_array_index (lines, i));
+}
+
+static char *
+spec_file (const char *dir)
+{
+  const char *text =
+    "{\"format\": \"passband-model\", \"version\": 1, \"name\": \"cv test\",\n"
+    " \"layers\": [{\"type\": \"gru\", \"units\": 8},\n"
+    "            {\"type\": \"concat_metadata\"},\n"
+    "            {\"type\": \"dense\", \"units\": \"classes\", \"activation\": \"softmax\"}],\n"
+    " \"augmentation\": {\"copies\": 1, \"time_shift\": 3},\n"
+    " \"training\": {\"epochs\": 3, \"batch_size\": 32, \"seed\": 2, \"val_fraction\": 0.2}}\n";
+  char *path = g_build_filename (dir, "spec.json", NULL);
+  g_autoptr (GError) error = NULL;
+  g_file_set_contents (path, text, -1, &error);
+  g_assert_no_error (error);
+  return path;
+}
+
+static void
+test_crossval_json (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("passband-cv-XXXXXX", NULL);
+  g_autofree char *spec = spec_file (dir);
+  g_autoptr (CliResult) r = run_cli ("crossval", "--data", "sim:150:4", "--model", spec,
+                                     "--folds", "3", "--json", NULL);
+  g_autoptr (GPtrArray) lines = NULL;
+  g_autoptr (CliResult) again = NULL;
+  JsonObject *result;
+  double sum = 0.0, sq = 0.0, mean, std;
+  int objects = 0;
+
+  g_assert_cmpint (r->status, ==, 0);
+  lines = json_lines (r->out);
+  g_assert_cmpuint (lines->len, ==, 4);
+  for (guint f = 0; f < 3; f++)
+    {
+      JsonObject *o = nth_object (lines, f);
+      double acc = json_object_get_double_member (o, "accuracy");
+      g_assert_cmpstr (json_object_get_string_member (o, "event"), ==, "fold");
+      g_assert_cmpint (json_object_get_int_member (o, "fold"), ==, f + 1);
+      g_assert_cmpfloat (acc, >=, 0.0);
+      g_assert_cmpfloat (acc, <=, 1.0);
+      g_assert_cmpint (json_object_get_int_member (o, "epochs"), ==, 3);
+      objects += json_object_get_int_member (o, "objects");
+      sum += acc;
+    }
+  /* every object is scored exactly once, by the model that never saw it */
+  g_assert_cmpint (objects, ==, 150);
+  mean = sum / 3;
+  for (guint f = 0; f < 3; f++)
+    {
+      double d = json_object_get_double_member (nth_object (lines, f), "accuracy") - mean;
+      sq += d * d;
+    }
+  std = sqrt (sq / 2);
+  result = nth_object (lines, 3);
+  g_assert_cmpstr (json_object_get_string_member (result, "event"), ==, "result");
+  g_assert_cmpint (json_object_get_int_member (result, "folds"), ==, 3);
+  g_assert_cmpfloat (fabs (json_object_get_double_member (result, "accuracy_mean") - mean), <, 1e-9);
+  g_assert_cmpfloat (fabs (json_object_get_double_member (result, "accuracy_std") - std), <, 1e-9);
+  g_assert_true (json_object_has_member (result, "macro_f1_mean"));
+
+  /* seeded: the same command gives the same figures */
+  again = run_cli ("crossval", "--data", "sim:150:4", "--model", spec, "--folds", "3", "--json", NULL);
+  g_assert_cmpint (again->status, ==, 0);
+  {
+    g_autoptr (GPtrArray) again_lines = json_lines (again->out);
+    g_assert_cmpuint (again_lines->len, ==, 4);
+    for (guint f = 0; f < 3; f++)
+      for (guint k = 0; k < 2; k++)
+        {
+          const char *field = k == 0 ? "accuracy" : "log_loss";
+          g_assert_cmpfloat (json_object_get_double_member (nth_object (again_lines, f), field), ==,
+                             json_object_get_double_member (nth_object (lines, f), field));
+        }
+  }
+  g_remove (spec);
+  g_rmdir (dir);
+}
+
+static void
+test_crossval_errors (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("passband-cv-XXXXXX", NULL);
+  g_autofree char *spec = spec_file (dir);
+  g_autofree char *missing = g_build_filename (dir, "nothing.csv", NULL);
+  g_autoptr (CliResult) folds = run_cli ("crossval", "--data", "sim:50", "--model", spec,
+                                         "--folds", "1", NULL);
+  g_autoptr (CliResult) no_data = run_cli ("crossval", "--model", spec, NULL);
+  g_autoptr (CliResult) bad_file = run_cli ("crossval", "--data", missing, "--model", spec, NULL);
+
+  g_assert_cmpint (folds->status, ==, 2);
+  g_assert_nonnull (strstr (folds->err, "--folds"));
+  g_assert_cmpint (no_data->status, ==, 2);
+  g_assert_nonnull (strstr (no_data->err, "--data"));
+  g_assert_cmpint (bad_file->status, ==, 1);
+  g_assert_nonnull (strstr (bad_file->err, "nothing.csv"));
+  g_remove (spec);
+  g_rmdir (dir);
+}
+
+/* The shipped LSST recipe: one epoch on the real file, saved, loaded, scored. */
+static void
+test_lsst_preset_one_epoch (void)
+{
+  g_autofree char *data = tu_shared_path ("data/uea_lsst/LSST_TRAIN.ts");
+  g_autofree char *preset = g_build_filename (g_getenv ("PASSBAND_SOURCE_DIR"), "models",
+                                              LSST_PRESET, NULL);
+  g_autofree char *dir = g_dir_make_tmp ("passband-lsst-XXXXXX", NULL);
+  g_autofree char *out = g_build_filename (dir, "lsst.json", NULL);
+  g_autoptr (CliResult) train = NULL;
+  g_autoptr (CliResult) eval = NULL;
+  g_autoptr (GPtrArray) lines = NULL;
+  g_autoptr (GPtrArray) eval_lines = NULL;
+  JsonObject *result;
+  double acc;
+
+  if (!g_file_test (data, G_FILE_TEST_EXISTS))
+    {
+      g_test_skip ("LSST_TRAIN.ts is not in the shared data");
+      return;
+    }
+  train = run_cli ("train", "--data", data, "--model", preset, "--out", out, "--epochs", "1",
+                   "--json", NULL);
+  g_assert_cmpstr (train->err, ==, "");
+  g_assert_cmpint (train->status, ==, 0);
+  lines = json_lines (train->out);
+  result = nth_object (lines, lines->len - 1);
+  g_assert_cmpstr (json_object_get_string_member (result, "event"), ==, "result");
+  g_assert_true (g_file_test (out, G_FILE_TEST_EXISTS));
+
+  eval = run_cli ("evaluate", "--model", out, "--data", data, "--json", NULL);
+  g_assert_cmpint (eval->status, ==, 0);
+  eval_lines = json_lines (eval->out);
+  acc = json_object_get_double_member (nth_object (eval_lines, 0), "accuracy");
+  /* one epoch already beats always answering the largest class (0.30) */
+  g_assert_cmpfloat (acc, >, 0.35);
+  g_assert_cmpint (json_object_get_int_member (nth_object (eval_lines, 0), "objects"), ==, 2459);
+  g_remove (out);
+  g_rmdir (dir);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/accuracy/crossval-json", test_crossval_json);
+  g_test_add_func ("/accuracy/crossval-errors", test_crossval_errors);
+  g_test_add_func ("/accuracy/lsst-preset-one-epoch", test_lsst_preset_one_epoch);
+  return g_test_run ();
+}

@@ -1,0 +1,315 @@
+/* test-pipeline.c: the training pipeline's issue-8 additions: training on
+ * given rows, augmentation of the training split, seed ensembles stored in
+ * one model file, and scoring given rows. */
+#include <math.h>
+#include <string.h>
+
+#include "lc.h"
+#include "lc-augment.h"
+#include "lc-dataset-builder.h"
+
+static LcDataset *
+simulated (int n)
+{
+  LcSimulateOptions o;
+  g_autoptr (GError) error = NULL;
+  LcDataset *ds;
+  lc_simulate_options_default (&o);
+  o.n_objects = n;
+  o.seed = 5;
+  o.with_meta = TRUE;
+  ds = lc_simulate (&o, NULL, NULL, &error);
+  g_assert_no_error (error);
+  return ds;
+}
+
+static NnModelDoc *
+small_spec (const char *extra_fields)
+{
+  g_autofree char *text = g_strdup_printf (
+    "{\"format\": \"passband-model\", \"version\": 1, \"name\": \"t\",\n"
+    " \"layers\": [{\"type\": \"gru\", \"units\": 8},\n"
+    "            {\"type\": \"concat_metadata\"},\n"
+    "            {\"type\": \"dense\", \"units\": \"classes\", \"activation\": \"softmax\"}],\n"
+    " \"training\": {\"epochs\": 2, \"batch_size\": 32, \"seed\": 3, \"val_fraction\": 0.25}%s}",
+    extra_fields);
+  g_autoptr (GError) error = NULL;
+  NnModelDoc *doc = nn_model_doc_load_from_data (text, -1, "spec.json", &error);
+  g_assert_no_error (error);
+  return doc;
+}
+
+static void
+test_augmented_training (void)
+{
+  g_autoptr (LcDataset) ds = simulated (120);
+  g_autoptr (NnModelDoc) spec = small_spec (
+    ", \"augmentation\": {\"copies\": 2, \"noise\": 1, \"time_shift\": 5, \"drop_fraction\": 0.1}");
+  g_autoptr (LcTrainRun) run = NULL;
+  g_autoptr (LcTrainRun) plain = NULL;
+  g_autoptr (GError) error = NULL;
+  LcTrainOverrides o;
+
+  run = lc_train_run_prepare (ds, spec, NULL, &error);
+  g_assert_no_error (error);
+  /* about 1/4 of 120 for validation (rounded per class), untouched; every
+   * training object with two copies */
+  g_assert_cmpint (run->n_val, >=, 27);
+  g_assert_cmpint (run->n_val, <=, 33);
+  g_assert_cmpint (run->val->n, ==, run->n_val);
+  g_assert_cmpint (run->train->n, ==, 3 * (120 - run->n_val));
+  g_assert_cmpint (run->n_augmented, ==, 2 * (120 - run->n_val));
+  g_assert_true (lc_train_run_train (run, NULL, &error));
+  g_assert_no_error (error);
+  /* the trained model says how it was trained */
+  g_assert_nonnull (run->doc->augmentation);
+
+  /* --augment 0 turns it off */
+  lc_train_overrides_init (&o);
+  o.augment_copies = 0;
+  plain = lc_train_run_prepare (ds, spec, &o, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (plain->train->n, ==, 120 - plain->n_val);
+  g_assert_null (plain->doc->augmentation);
+}
+
+static void
+test_prepare_rows (void)
+{
+  g_autoptr (LcDataset) ds = simulated (120);
+  g_autoptr (NnModelDoc) spec = small_spec ("");
+  g_autoptr (LcTrainRun) run = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree int *labels = lc_split_labels_from_dataset (ds);
+  g_autofree int *fold = lc_split_kfold (labels, (int) ds->n_objects, 4, 1, &error);
+  g_autofree int *train_rows = NULL, *test_rows = NULL;
+  int n_train, n_test;
+
+  g_assert_no_error (error);
+  train_rows = lc_split_fold_rows (fold, (int) ds->n_objects, 0, FALSE, &n_train);
+  test_rows = lc_split_fold_rows (fold, (int) ds->n_objects, 0, TRUE, &n_test);
+  run = lc_train_run_prepare_rows (ds, train_rows, n_train, spec, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (run->train->n + run->n_val, ==, n_train);
+  /* no validation object comes from the held-out fold */
+  for (int i = 0; i < run->n_val; i++)
+    g_assert_cmpint (fold[run->val_rows[i]], !=, 0);
+}
+
+static void
+test_ensemble (void)
+{
+  g_autoptr (LcDataset) ds = simulated (100);
+  g_autoptr (NnModelDoc) spec = small_spec (", \"ensemble\": {\"members\": 3}");
+  g_autoptr (LcTrainRun) run = NULL;
+  g_autoptr (LcPredictor) p = NULL;
+  g_autoptr (NnModelDoc) loaded = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *text = NULL;
+  g_autofree float *probs = NULL;
+  g_autofree float *m0 = NULL, *m1 = NULL, *m2 = NULL;
+  g_autoptr (NnData) data = NULL;
+  int rows[] = { 0, 1, 2, 3, 4 };
+  int k;
+
+  run = lc_train_run_prepare (ds, spec, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (run->n_members, ==, 3);
+  g_assert_true (lc_train_run_train (run, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (nn_model_doc_n_members (run->doc), ==, 3);
+
+  /* one file holds every member */
+  text = nn_model_doc_to_data (run->doc, NULL);
+  loaded = nn_model_doc_load_from_data (text, -1, "ensemble.json", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (loaded->ensemble_members, ==, 3);
+  g_assert_cmpint (nn_model_doc_n_members (loaded), ==, 3);
+  {
+    g_autofree char *again = nn_model_doc_to_data (loaded, NULL);
+    g_assert_cmpstr (text, ==, again);
+  }
+
+  p = lc_predictor_new (loaded, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (p->n_models, ==, 3);
+  probs = lc_predictor_predict (p, ds, rows, 5, 1, NULL, &error);
+  g_assert_no_error (error);
+
+  /* the prediction is the mean of the members', and the members differ */
+  k = p->n_classes;
+  data = lc_encoder_encode (p->encoder, ds, rows, 5, &error);
+  m0 = g_new (float, 5 * k);
+  m1 = g_new (float, 5 * k);
+  m2 = g_new (float, 5 * k);
+  g_assert_true (nn_model_predict (p->models[0], data, m0, 1, &error));
+  g_assert_true (nn_model_predict (p->models[1], data, m1, 1, &error));
+  g_assert_true (nn_model_predict (p->models[2], data, m2, 1, &error));
+  g_assert_cmpfloat (fabs (m0[0] - m1[0]) + fabs (m0[1] - m1[1]), >, 1e-6);
+  for (int i = 0; i < 5 * k; i++)
+    g_assert_cmpfloat (fabs (probs[i] - (m0[i] + m1[i] + m2[i]) / 3.0f), <, 1e-6);
+}
+
+static void
+test_ensemble_file_errors (void)
+{
+  const char *too_many =
+    "{\"format\": \"passband-model\", \"version\": 1,\n"
+    " \"layers\": [{\"type\": \"dense\", \"units\": \"classes\", \"activation\": \"softmax\"}],\n"
+    " \"ensemble\": {\"members\": 2, \"models\": [{\"weights\": []}, {\"weights\": []}]}}";
+  const char *unknown =
+    "{\"format\": \"passband-model\", \"version\": 1,\n"
+    " \"layers\": [{\"type\": \"dense\", \"units\": \"classes\", \"activation\": \"softmax\"}],\n"
+    " \"ensemble\": {\"members\": 2, \"seeds\": [1, 2]}}";
+  const char *zero =
+    "{\"format\": \"passband-model\", \"version\": 1,\n"
+    " \"layers\": [{\"type\": \"dense\", \"units\": \"classes\", \"activation\": \"softmax\"}],\n"
+    " \"ensemble\": {\"members\": 0}}";
+  const char *const bad[] = { too_many, unknown, zero };
+  const char *const says[] = { "models", "seeds", "members" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (NnModelDoc) doc = nn_model_doc_load_from_data (bad[i], -1, "bad.json", &error);
+      g_assert_null (doc);
+      g_assert_error (error, NN_ERROR, NN_ERROR_FILE);
+      g_assert_nonnull (strstr (error->message, "bad.json"));
+      g_assert_nonnull (strstr (error->message, says[i]));
+    }
+}
+
+static void
+test_evaluate_rows (void)
+{
+  g_autoptr (LcDataset) ds = simulated (80);
+  g_autoptr (NnModelDoc) spec = small_spec ("");
+  g_autoptr (LcTrainRun) run = NULL;
+  g_autoptr (LcPredictor) p = NULL;
+  g_autoptr (LcEvaluation) some = NULL;
+  g_autoptr (LcEvaluation) all = NULL;
+  g_autoptr (GError) error = NULL;
+  int rows[] = { 7, 3, 50 };
+
+  run = lc_train_run_prepare (ds, spec, NULL, &error);
+  g_assert_true (lc_train_run_train (run, NULL, &error));
+  p = lc_predictor_new (run->doc, &error);
+  g_assert_no_error (error);
+  some = lc_predictor_evaluate_rows (p, ds, rows, 3, 1, &error);
+  all = lc_predictor_evaluate (p, ds, 1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (some->n_rows, ==, 3);
+  g_assert_cmpint (some->rows[0], ==, 7);
+  g_assert_cmpint (some->rows[2], ==, 50);
+  /* the same object gets the same probabilities either way (up to the BLAS
+   * summation order of another batch) */
+  for (int c = 0; c < p->n_classes; c++)
+    g_assert_cmpfloat (fabs (some->probs[2 * p->n_classes + c] - all->probs[50 * p->n_classes + c]), <, 1e-5);
+}
+
+/* Three grid objects, two bands of 5 steps: band 0 is the ramp k * (1..5),
+ * band 1 the constant 10^k. */
+static LcDataset *
+two_band_grid (void)
+{
+  g_autoptr (LcDatasetBuilder) b = lc_dataset_builder_new (LC_SOURCE_TS, LC_VALUE_FLUX, "bands.ts");
+  g_autoptr (GError) error = NULL;
+  LcDataset *ds;
+  lc_dataset_builder_set_on_grid (b, TRUE);
+  lc_dataset_builder_set_bands (b, 2, (const char *[]) { "g", "r" });
+  for (int k = 1; k <= 3; k++)
+    {
+      g_autofree char *id = g_strdup_printf ("o%d", k);
+      lc_dataset_builder_begin_object (b, id, k);
+      for (int t = 0; t < 5; t++)
+        {
+          lc_dataset_builder_add_observation (b, t, (float) (k * (t + 1)), NAN, 0, TRUE);
+          lc_dataset_builder_add_observation (b, t, (float) pow (10, k), NAN, 1, TRUE);
+        }
+    }
+  ds = lc_dataset_builder_finish (b, &error);
+  g_assert_no_error (error);
+  return ds;
+}
+
+static int
+meta_index (const LcEncoder *enc, const char *name)
+{
+  for (int k = 0; k < lc_encoder_meta_features (enc); k++)
+    if (strcmp (lc_encoder_meta_feature_name (enc, k), name) == 0)
+      return k;
+  g_error ("no static feature %s", name);
+  return -1;
+}
+
+static void
+test_band_features (void)
+{
+  static const char *const none[] = { NULL };
+  g_autoptr (LcDataset) ds = two_band_grid ();
+  g_autoptr (LcEncoder) enc = NULL;
+  g_autoptr (LcEncoder) back = NULL;
+  g_autoptr (NnData) data = NULL;
+  g_autoptr (NnData) again = NULL;
+  g_autoptr (JsonNode) json = NULL;
+  g_autoptr (GError) error = NULL;
+  LcEncoderOptions o;
+  double med[3], mean = 0, sd = 0;
+  int k_med, k_max, k_std;
+
+  lc_encoder_options_default (&o);
+  o.with_features = FALSE;
+  o.with_band_features = TRUE;
+  o.meta_columns = none;
+  enc = lc_encoder_new (&o);
+  g_assert_true (lc_encoder_fit (enc, ds, NULL, 0, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (lc_encoder_meta_features (enc), ==, 12);
+  k_med = meta_index (enc, "asinh_median_r");
+  k_max = meta_index (enc, "asinh_max_g");
+  k_std = meta_index (enc, "asinh_std_r");
+  data = lc_encoder_encode (enc, ds, NULL, 0, &error);
+  g_assert_no_error (error);
+
+  /* asinh median of band r is asinh(10^k), standardised over the three objects */
+  for (int k = 0; k < 3; k++)
+    {
+      med[k] = asinh (pow (10, k + 1));
+      mean += med[k] / 3;
+    }
+  for (int k = 0; k < 3; k++)
+    sd += (med[k] - mean) * (med[k] - mean) / 3;
+  sd = sqrt (sd);
+  for (int k = 0; k < 3; k++)
+    {
+      g_assert_cmpfloat (fabs (data->meta[k * 12 + k_med] - (med[k] - mean) / sd), <, 1e-4);
+      /* a constant band has no spread: the same value for every object, 0 once standardised */
+      g_assert_cmpfloat (fabs (data->meta[k * 12 + k_std]), <, 1e-6);
+    }
+  /* the brightest point of the ramp grows with k */
+  g_assert_cmpfloat (data->meta[0 * 12 + k_max], <, data->meta[1 * 12 + k_max]);
+  g_assert_cmpfloat (data->meta[1 * 12 + k_max], <, data->meta[2 * 12 + k_max]);
+
+  /* saved with the model and read back, it encodes the same */
+  json = lc_encoder_to_json (enc);
+  back = lc_encoder_from_json (json, &error);
+  g_assert_no_error (error);
+  g_assert_true (lc_encoder_get_options (back)->with_band_features);
+  again = lc_encoder_encode (back, ds, NULL, 0, &error);
+  g_assert_no_error (error);
+  for (int i = 0; i < 3 * 12; i++)
+    g_assert_cmpfloat (fabs (again->meta[i] - data->meta[i]), <, 1e-6);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/pipeline/augmented-training", test_augmented_training);
+  g_test_add_func ("/pipeline/prepare-rows", test_prepare_rows);
+  g_test_add_func ("/pipeline/ensemble", test_ensemble);
+  g_test_add_func ("/pipeline/ensemble-file-errors", test_ensemble_file_errors);
+  g_test_add_func ("/pipeline/evaluate-rows", test_evaluate_rows);
+  g_test_add_func ("/pipeline/band-features", test_band_features);
+  return g_test_run ();
+}
