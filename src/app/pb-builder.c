@@ -35,6 +35,7 @@ struct _PbBuilder
   char *data_text;
 
   gboolean updating;           /* rebuilding widgets: ignore their signals */
+  guint properties_idle;       /* a pending rebuild of the property editor */
   char *status_text;
   char *last_error;
   GtkFileChooserNative *chooser;
@@ -56,6 +57,7 @@ enum { SPEC_CHANGED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 static void refresh (PbBuilder *self, gboolean rebuild_properties);
+static void build_properties (PbBuilder *self);
 static void update_actions (PbBuilder *self);
 
 /* ---- analysis ---------------------------------------------------------- */
@@ -366,7 +368,8 @@ set_shape (PbBuilder *self, gboolean have_data, int seq_features, int meta_featu
   self->max_steps = max_steps;
   g_free (self->data_text);
   self->data_text = g_strdup (text);
-  refresh (self, TRUE);
+  /* the shapes, counts and validity may all change */
+  end_edit (self, TRUE);
 }
 
 void
@@ -626,6 +629,24 @@ flag_field (NnLayerSpec *spec, const char *field)
   return NULL;
 }
 
+static gboolean
+rebuild_properties_idle (gpointer data)
+{
+  PbBuilder *self = data;
+
+  self->properties_idle = 0;
+  build_properties (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Later, not now: the editor widget whose signal we are in must outlive it. */
+static void
+schedule_properties_rebuild (PbBuilder *self)
+{
+  if (self->properties_idle == 0)
+    self->properties_idle = g_idle_add (rebuild_properties_idle, self);
+}
+
 /* Every editor widget carries the field it edits. */
 static void
 edited (PbBuilder *self, const char *field, void (*change) (NnLayerSpec *, const char *, gpointer),
@@ -638,8 +659,10 @@ edited (PbBuilder *self, const char *field, void (*change) (NnLayerSpec *, const
     return;
   spec = *current;
   change (&spec, field, data);
-  /* the editor only needs rebuilding when "one unit per class" shows or hides the units */
-  set_layer (self, self->selected, &spec, field, strcmp (field, "units_is_classes") == 0);
+  /* the editor only needs rebuilding when a choice shows or hides other settings */
+  set_layer (self, self->selected, &spec, field, FALSE);
+  if (strcmp (field, "units_is_classes") == 0 || strcmp (field, "activation") == 0)
+    schedule_properties_rebuild (self);
 }
 
 static void
@@ -814,18 +837,49 @@ build_network_properties (PbBuilder *self)
   self->updating = FALSE;
 }
 
+/* The slope and alpha only mean something for their activation. */
+static gboolean
+shows_number (const NnLayerSpec *spec, const char *field)
+{
+  if (!nn_model_file_layer_takes (spec->kind, field))
+    return FALSE;
+  if (strcmp (field, "units") == 0)
+    return !spec->units_is_classes;
+  if (strcmp (field, "negative_slope") == 0)
+    return spec->cfg.activation == NN_ACT_LEAKY_RELU;
+  if (strcmp (field, "elu_alpha") == 0)
+    return spec->cfg.activation == NN_ACT_ELU;
+  return TRUE;
+}
+
+static int
+attach_activation (PbBuilder *self, GtkGrid *grid, int row, const NnLayerSpec *spec)
+{
+  const char *activations[NN_ACT_SOFTMAX + 2] = { NULL };
+
+  if (!nn_model_file_layer_takes (spec->kind, "activation"))
+    return row;
+  for (int a = 0; a <= NN_ACT_SOFTMAX; a++)
+    activations[a] = nn_activation_to_string ((NnActivation) a);
+  attach_row (grid, row, _("_Activation"),
+              _("The function applied to each output: relu for hidden layers, softmax for the "
+                "output, tanh inside recurrent layers"),
+              choice_editor (self, "activation", activations, (guint) spec->cfg.activation));
+  return row + 1;
+}
+
 static void
 build_properties (PbBuilder *self)
 {
   NnLayerSpec *spec = selected_spec (self);
   static const char *const numbers[] = { "units", "kernel_size", "stride", "dilation", "pool_size", "rate",
                                          "momentum", "epsilon", "negative_slope", "elu_alpha" };
-  const char *activations[NN_ACT_SOFTMAX + 2] = { NULL };
   static const char *const paddings[] = { "valid", "same", NULL };
   GtkGrid *grid;
   GtkWidget *title, *about, *entry;
   int row = 0;
 
+  g_clear_handle_id (&self->properties_idle, g_source_remove);
   clear_box (self->properties);
   if (spec == NULL)
     {
@@ -862,21 +916,17 @@ build_properties (PbBuilder *self)
     {
       const FieldInfo *fi = field_info (numbers[i]);
 
-      if (!nn_model_file_layer_takes (spec->kind, numbers[i]))
+      if (!shows_number (spec, numbers[i]))
         continue;
-      if (strcmp (numbers[i], "units") == 0 && spec->units_is_classes)
-        continue;
-      attach_row (grid, row++, _(fi->title), _(fi->tooltip), number_editor (self, spec, fi));
+      /* a convolution's units are its filters */
+      attach_row (grid, row++, strcmp (fi->field, "units") == 0 && spec->kind == NN_LAYER_CONV1D ? _("_Filters")
+                                                                                                 : _(fi->title),
+                  _(fi->tooltip), number_editor (self, spec, fi));
+      if (strcmp (numbers[i], "units") == 0)
+        row = attach_activation (self, grid, row, spec);
     }
-  if (nn_model_file_layer_takes (spec->kind, "activation"))
-    {
-      for (int a = 0; a <= NN_ACT_SOFTMAX; a++)
-        activations[a] = nn_activation_to_string ((NnActivation) a);
-      attach_row (grid, row++, _("_Activation"),
-                  _("The function applied to each output: relu for hidden layers, softmax for the "
-                    "output, tanh inside recurrent layers"),
-                  choice_editor (self, "activation", activations, (guint) spec->cfg.activation));
-    }
+  if (!shows_number (spec, "units"))
+    row = attach_activation (self, grid, row, spec);
   if (nn_model_file_layer_takes (spec->kind, "padding"))
     attach_row (grid, row++, _("_Padding"),
                 _("valid: only where the window fits, the sequence gets shorter; same: pad the ends "
@@ -1576,6 +1626,7 @@ pb_builder_dispose (GObject *object)
   if (self->chooser != NULL)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
   g_clear_object (&self->chooser);
+  g_clear_handle_id (&self->properties_idle, g_source_remove);
   G_OBJECT_CLASS (pb_builder_parent_class)->dispose (object);
 }
 

@@ -197,6 +197,9 @@ heading (PbBurstView *self)
     return g_strdup_printf (_("%s: %d objects aligned on their peak (%s from peak; thick line: median)"),
                             class_name (ds, self->class_index),
                             self->typical[0] != NULL ? self->typical[0]->n_objects : 0, unit);
+  if (self->predicted_class < 0 || self->predicted_class == self->class_index)
+    return g_strdup_printf (_("%s (dots) against typical %s (solid), %s from peak"), ds->objects[self->object].id,
+                            class_name (ds, self->class_index), unit);
   return g_strdup_printf (_("%s (dots) against typical %s (solid) and %s (dashed), %s from peak"),
                           ds->objects[self->object].id, class_name (ds, self->class_index),
                           class_name (ds, self->predicted_class), unit);
@@ -375,7 +378,8 @@ pb_burst_view_set_object (PbBurstView *self, LcDataset *ds, gsize object, int tr
       self->class_index = true_class;
       self->predicted_class = predicted_class;
       self->typical[0] = typical_of (self, true_class);
-      self->typical[1] = typical_of (self, predicted_class);
+      if (predicted_class != true_class)
+        self->typical[1] = typical_of (self, predicted_class);
     }
   update_accessible_description (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));

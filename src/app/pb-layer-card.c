@@ -106,6 +106,46 @@ pb_layer_problem_text (NnLayerKind kind, const char *message)
   return text;
 }
 
+static const char *
+title_at (const NnModelInfo *info, int index)
+{
+  return index >= 0 && index < info->n_layers ? pb_layer_kind_title (info->layers[index].kind) : "?";
+}
+
+char *
+pb_layer_fix_text (const NnModelFix *fix, const NnModelInfo *info)
+{
+  int i = fix->layer_index;
+
+  switch (fix->kind)
+    {
+    case NN_FIX_SET_RETURN_SEQUENCES:
+      return fix->value ? g_strdup_printf (_("Turn on return sequences in layer %d (%s)"), i + 1, title_at (info, i))
+                        : g_strdup_printf (_("Turn off return sequences in layer %d (%s)"), i + 1, title_at (info, i));
+    case NN_FIX_SET_KERNEL_SIZE:
+      return g_strdup_printf (ngettext ("Use a kernel of %d step", "Use a kernel of %d steps", fix->value), fix->value);
+    case NN_FIX_SET_POOL_SIZE:
+      return g_strdup_printf (ngettext ("Use a pool of %d step", "Use a pool of %d steps", fix->value), fix->value);
+    case NN_FIX_SET_STRIDE:
+      return g_strdup_printf (_("Set the stride to %d"), fix->value);
+    case NN_FIX_SET_UNITS_TO_CLASSES:
+      return g_strdup_printf (_("Give it one unit per class (%d)"), fix->value);
+    case NN_FIX_REMOVE_LAYER:
+      return g_strdup_printf (_("Remove layer %d (%s)"), i + 1, title_at (info, i));
+    case NN_FIX_INSERT_LAYER:
+      if (fix->insert_kind == NN_LAYER_DENSE && i == info->n_layers)
+        return g_strdup_printf (_("Add a dense output layer of %d classes"), info->n_classes);
+      if (i == info->n_layers)
+        return g_strdup_printf (_("Add %s at the end"), pb_layer_kind_title (fix->insert_kind));
+      if (i == 0 && info->n_layers == 0)
+        return g_strdup_printf (_("Start with a %s layer"), pb_layer_kind_title (fix->insert_kind));
+      return g_strdup_printf (_("Insert %s before layer %d"), pb_layer_kind_title (fix->insert_kind), i + 1);
+    case NN_FIX_NONE:
+    default:
+      return g_strdup (fix->description != NULL ? fix->description : "");
+    }
+}
+
 static gboolean
 kind_is_recurrent (NnLayerKind kind)
 {
@@ -178,7 +218,8 @@ add_problem_row (PbLayerCard *self, const NnModelInfo *info, guint problem, GStr
   gtk_box_append (GTK_BOX (row), label);
   if (fix->kind != NN_FIX_NONE)
     {
-      GtkWidget *button = gtk_button_new_with_label (fix->description);
+      g_autofree char *fix_text = pb_layer_fix_text (fix, info);
+      GtkWidget *button = gtk_button_new_with_label (fix_text);
 
       gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
       gtk_widget_set_tooltip_text (button, _("Apply this fix (it can be undone)"));

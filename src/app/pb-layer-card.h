@@ -20,6 +20,8 @@ char       *pb_layer_summary          (const NnLayerSpec *spec);
 /* A problem message as a card shows it: without the "lstm: " some layers put
  * first (the card already says which layer), starting with a capital. */
 char       *pb_layer_problem_text     (NnLayerKind kind, const char *message);
+/* The button text of a one-click fix, in the user's language (newly allocated). */
+char       *pb_layer_fix_text         (const NnModelFix *fix, const NnModelInfo *info);
 /* "12,352" with the locale's digit grouping (newly allocated). */
 char       *pb_format_count           (double value);
 

@@ -737,43 +737,43 @@ motion_cb (GtkEventControllerMotion *controller, double x, double y, PbLightCurv
     }
 }
 
-static gboolean
-key_pressed_cb (GtkEventControllerKey *controller, guint keyval, guint keycode,
-                GdkModifierType state, PbLightCurveView *self)
+/* Keyboard access goes through widget actions ("plot.*") bound to keys in
+ * class_init, so the same steps are reachable from menus and tests. */
+static void
+plot_center (PbLightCurveView *self, double *cx, double *cy)
 {
   const PbRect *r = &self->layout.area.rect;
-  double cx = r->x + r->width / 2, cy = r->y + r->height / 2;
 
-  switch (keyval)
-    {
-    case GDK_KEY_Home:
-    case GDK_KEY_0:
-      pb_light_curve_view_reset_zoom (self);
-      return TRUE;
-    case GDK_KEY_plus:
-    case GDK_KEY_equal:
-    case GDK_KEY_KP_Add:
-      pb_light_curve_view_zoom_at (self, 1.25, cx, cy);
-      return TRUE;
-    case GDK_KEY_minus:
-    case GDK_KEY_KP_Subtract:
-      pb_light_curve_view_zoom_at (self, 0.8, cx, cy);
-      return TRUE;
-    case GDK_KEY_Left:
-      pb_light_curve_view_pan (self, r->width * 0.1, 0);
-      return TRUE;
-    case GDK_KEY_Right:
-      pb_light_curve_view_pan (self, -r->width * 0.1, 0);
-      return TRUE;
-    case GDK_KEY_Up:
-      pb_light_curve_view_pan (self, 0, r->height * 0.1);
-      return TRUE;
-    case GDK_KEY_Down:
-      pb_light_curve_view_pan (self, 0, -r->height * 0.1);
-      return TRUE;
-    default:
-      return FALSE;
-    }
+  *cx = r->x + r->width / 2;
+  *cy = r->y + r->height / 2;
+}
+
+static void
+zoom_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  PbLightCurveView *self = PB_LIGHT_CURVE_VIEW (widget);
+  double cx, cy;
+
+  plot_center (self, &cx, &cy);
+  pb_light_curve_view_zoom_at (self, g_variant_get_double (parameter), cx, cy);
+}
+
+static void
+pan_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  PbLightCurveView *self = PB_LIGHT_CURVE_VIEW (widget);
+  const PbRect *r = &self->layout.area.rect;
+  double fx, fy;
+
+  /* fractions of the plot: (-0.1, 0) moves the view a tenth to the right */
+  g_variant_get (parameter, "(dd)", &fx, &fy);
+  pb_light_curve_view_pan (self, fx * r->width, fy * r->height);
+}
+
+static void
+reset_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  pb_light_curve_view_reset_zoom (PB_LIGHT_CURVE_VIEW (widget));
 }
 
 static gboolean
@@ -926,6 +926,20 @@ pb_light_curve_view_class_init (PbLightCurveViewClass *klass)
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  gtk_widget_class_install_action (widget_class, "plot.zoom", "d", zoom_action);
+  gtk_widget_class_install_action (widget_class, "plot.pan", "(dd)", pan_action);
+  gtk_widget_class_install_action (widget_class, "plot.reset", NULL, reset_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_plus, 0, "plot.zoom", "d", 1.25);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_equal, 0, "plot.zoom", "d", 1.25);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Add, 0, "plot.zoom", "d", 1.25);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_minus, 0, "plot.zoom", "d", 0.8);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Subtract, 0, "plot.zoom", "d", 0.8);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, 0, "plot.pan", "(dd)", 0.1, 0.0);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Right, 0, "plot.pan", "(dd)", -0.1, 0.0);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Up, 0, "plot.pan", "(dd)", 0.0, 0.1);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Down, 0, "plot.pan", "(dd)", 0.0, -0.1);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Home, 0, "plot.reset", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_0, 0, "plot.reset", NULL);
   gtk_widget_class_set_css_name (widget_class, "lightcurveview");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
 }
@@ -961,10 +975,6 @@ pb_light_curve_view_init (PbLightCurveView *self)
 
   controller = gtk_event_controller_motion_new ();
   g_signal_connect (controller, "motion", G_CALLBACK (motion_cb), self);
-  gtk_widget_add_controller (widget, controller);
-
-  controller = gtk_event_controller_key_new ();
-  g_signal_connect (controller, "key-pressed", G_CALLBACK (key_pressed_cb), self);
   gtk_widget_add_controller (widget, controller);
 
   update_accessible_description (self);

@@ -116,6 +116,7 @@ show_cell (PbResultsPage *self, int t, int p)
                                       total),
                             pb_run_class_name (run, t), pb_run_class_name (run, p), total);
   gtk_label_set_text (self->cell_label, text);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->cell_label), text);
 }
 
 static void
@@ -262,6 +263,7 @@ show_wrong (PbResultsPage *self, PbRun *run, int epoch)
                           run->wrong_rows->len, run->n_val,
                           run->wrong_rows->len > n ? _(" (the first ones shown)") : "");
   gtk_label_set_text (self->wrong_label, text);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->wrong_label), text);
 }
 
 static void
@@ -368,7 +370,8 @@ caption_label (const char *text)
   GtkLabel *label = GTK_LABEL (gtk_label_new (text));
 
   gtk_label_set_xalign (label, 0);
-  gtk_label_set_wrap (label, TRUE);
+  /* no wrapping beside buttons in a row (GTK 4.8 mis-measures that); the tooltip has it all */
+  gtk_label_set_ellipsize (label, PANGO_ELLIPSIZE_END);
   gtk_widget_set_margin_start (GTK_WIDGET (label), 6);
   gtk_widget_set_margin_top (GTK_WIDGET (label), 6);
   return label;
@@ -513,12 +516,17 @@ pb_results_page_init (PbResultsPage *self)
   gtk_widget_set_margin_start (header, 6);
   gtk_widget_set_margin_end (header, 6);
   gtk_widget_set_margin_top (header, 6);
+  gtk_widget_set_hexpand (switcher, TRUE);
+  gtk_widget_set_halign (switcher, GTK_ALIGN_START);
   gtk_box_append (GTK_BOX (header), switcher);
-  gtk_widget_set_hexpand (GTK_WIDGET (self->run_label), TRUE);
-  gtk_box_append (GTK_BOX (header), GTK_WIDGET (self->run_label));
   gtk_box_append (GTK_BOX (header), GTK_WIDGET (self->normalise_toggle));
   gtk_box_append (GTK_BOX (header), export_button);
   gtk_box_append (GTK_BOX (self), header);
+  /* the scores on a line of their own, where they may wrap */
+  gtk_label_set_ellipsize (self->run_label, PANGO_ELLIPSIZE_NONE);
+  gtk_label_set_wrap (self->run_label, TRUE);
+  gtk_widget_set_margin_end (GTK_WIDGET (self->run_label), 6);
+  gtk_box_append (GTK_BOX (self), GTK_WIDGET (self->run_label));
 
   gtk_stack_add_titled (self->stack, build_confusion_tab (self), "confusion", _("Confusion Matrix"));
   self->class_table = PB_CLASS_TABLE (pb_class_table_new ());

@@ -39,6 +39,8 @@ struct _PbTrainPage
   GtkLabel *status_label;
   GtkDropDown *compare_drop;
   GtkStringList *compare_names;
+  GtkDropDown *shown_drop;
+  GtkStringList *shown_names;
   GtkButton *save_button;
   GtkButton *export_button;
   GtkLabel *model_label;
@@ -146,6 +148,22 @@ load_chosen_spec (PbTrainPage *self, GError **error)
       return NULL;
     }
   return nn_model_doc_copy (pb_builder_get_spec (builder));
+}
+
+/* Whether the chosen model can train on the open data; the builder knows why not. */
+static gboolean
+chosen_spec_can_train (PbTrainPage *self, GError **error)
+{
+  PbBuilder *builder = find_builder (self);
+  g_autofree char *why = NULL;
+
+  if (g_strcmp0 (selected_choice (self), BUILDER_CHOICE) != 0 || builder == NULL)
+    return TRUE;
+  if (pb_builder_can_train (builder, &why))
+    return TRUE;
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("The Model section’s network cannot train yet: %s"),
+               why != NULL ? why : _("it does not fit the data"));
+  return FALSE;
 }
 
 /* Shows a spec's training section in the panel: its defaults work on its data. */
@@ -315,23 +333,58 @@ trainer_started_cb (PbTrainPage *self, PbRun *run)
   update_buttons (self);
 }
 
+static void compare_changed_cb (PbTrainPage *self);
+static void shown_changed_cb (PbTrainPage *self);
+
+/* Both run lists: "Show" lists the runs, "Compare with" has "No comparison" first. */
 static void
-rebuild_compare_list (PbTrainPage *self)
+rebuild_run_lists (PbTrainPage *self)
 {
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->compare_names));
+  guint n_compare = g_list_model_get_n_items (G_LIST_MODEL (self->compare_names));
+  guint n_shown = g_list_model_get_n_items (G_LIST_MODEL (self->shown_names));
+  guint compare = gtk_drop_down_get_selected (self->compare_drop);
   g_autoptr (GPtrArray) names = g_ptr_array_new ();
 
   for (guint i = 0; i < self->runs->len; i++)
     g_ptr_array_add (names, ((PbRun *) g_ptr_array_index (self->runs, i))->name);
   g_ptr_array_add (names, NULL);
-  gtk_string_list_splice (self->compare_names, 1, n - 1, (const char *const *) names->pdata);
+  g_signal_handlers_block_by_func (self->compare_drop, compare_changed_cb, self);
+  g_signal_handlers_block_by_func (self->shown_drop, shown_changed_cb, self);
+  gtk_string_list_splice (self->compare_names, 1, n_compare - 1, (const char *const *) names->pdata);
+  gtk_string_list_splice (self->shown_names, 0, n_shown, (const char *const *) names->pdata);
+  gtk_drop_down_set_selected (self->compare_drop, compare);
+  gtk_drop_down_set_selected (self->shown_drop, self->runs->len - 1);
+  g_signal_handlers_unblock_by_func (self->compare_drop, compare_changed_cb, self);
+  g_signal_handlers_unblock_by_func (self->shown_drop, shown_changed_cb, self);
 }
 
+/* Curves on the chart, scores on the Results page. */
+static void
+show_run (PbTrainPage *self, PbRun *run)
+{
+  pb_history_chart_set_run (self->chart, run);
+  pb_history_chart_refresh (self->chart);
+  update_buttons (self);
+  if (run->evaluation != NULL)
+    g_signal_emit (self, signals[RUN_READY], 0, run);
+}
+
+static void
+shown_changed_cb (PbTrainPage *self)
+{
+  guint i = gtk_drop_down_get_selected (self->shown_drop);
+
+  if (i < self->runs->len)
+    show_run (self, g_ptr_array_index (self->runs, i));
+}
+
+/* A finished or opened run joins the session's runs and is shown. */
 static void
 add_run (PbTrainPage *self, PbRun *run)
 {
   g_ptr_array_add (self->runs, pb_run_ref (run));
-  rebuild_compare_list (self);
+  rebuild_run_lists (self);
+  show_run (self, run);
 }
 
 static char *
@@ -348,6 +401,9 @@ describe_outcome (PbRun *run)
   switch (run->state)
     {
     case PB_RUN_FINISHED:
+      if ((int) run->epochs->len < run->total_epochs)
+        return g_strdup_printf (_("%s finished by early stopping: %u epochs in %.1f s%s"), run->name,
+                                run->epochs->len, run->seconds, best_text);
       return g_strdup_printf (_("%s finished: %u epochs in %.1f s%s"), run->name, run->epochs->len, run->seconds,
                               best_text);
     case PB_RUN_STOPPED:
@@ -370,11 +426,7 @@ trainer_finished_cb (PbTrainPage *self, PbRun *run)
   set_status (self, text);
   if (run->state != PB_RUN_FAILED)
     gtk_progress_bar_set_fraction (self->progress, 1);
-  pb_history_chart_refresh (self->chart);
   add_run (self, run);
-  update_buttons (self);
-  if (run->evaluation != NULL)
-    g_signal_emit (self, signals[RUN_READY], 0, run);
 }
 
 gboolean
@@ -389,6 +441,8 @@ pb_train_page_start (PbTrainPage *self, GError **error)
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("Open a dataset first"));
       return FALSE;
     }
+  if (!chosen_spec_can_train (self, error))
+    return FALSE;
   spec = pb_train_page_build_spec (self, error);
   if (spec == NULL)
     return FALSE;
@@ -434,6 +488,18 @@ pb_train_page_compare_with (PbTrainPage *self, PbRun *run)
   pb_history_chart_set_compare (self->chart, run);
 }
 
+void
+pb_train_page_show_run (PbTrainPage *self, PbRun *run)
+{
+  for (guint i = 0; i < self->runs->len; i++)
+    if (g_ptr_array_index (self->runs, i) == run)
+      {
+        gtk_drop_down_set_selected (self->shown_drop, i);
+        show_run (self, run);
+        return;
+      }
+}
+
 static void
 compare_changed_cb (PbTrainPage *self)
 {
@@ -470,12 +536,9 @@ pb_train_page_open_model (PbTrainPage *self, const char *path, GError **error)
   run = pb_run_open (path, ds, error);
   if (run == NULL)
     return NULL;
-  add_run (self, run);
-  pb_history_chart_set_run (self->chart, run);
   text = describe_outcome (run);
   set_status (self, text);
-  update_buttons (self);
-  g_signal_emit (self, signals[RUN_READY], 0, run);
+  add_run (self, run);
   return run;
 }
 
@@ -694,6 +757,19 @@ build_settings (PbTrainPage *self)
   gtk_label_set_xalign (GTK_LABEL (runs_title), 0);
   gtk_widget_set_margin_top (runs_title, 12);
   gtk_grid_attach (grid, runs_title, 0, row++, 2, 1);
+  self->shown_names = gtk_string_list_new (NULL);
+  self->shown_drop = GTK_DROP_DOWN (gtk_drop_down_new (G_LIST_MODEL (g_object_ref (self->shown_names)), NULL));
+  {
+    GtkWidget *label = gtk_label_new_with_mnemonic (_("Sho_w run"));
+
+    gtk_label_set_xalign (GTK_LABEL (label), 0);
+    gtk_label_set_mnemonic_widget (GTK_LABEL (label), GTK_WIDGET (self->shown_drop));
+    gtk_widget_set_tooltip_text (GTK_WIDGET (self->shown_drop),
+                                 _("The run whose curves are drawn and whose scores the Results section shows"));
+    gtk_grid_attach (grid, label, 0, row, 1, 1);
+    gtk_grid_attach (grid, GTK_WIDGET (self->shown_drop), 1, row++, 1, 1);
+  }
+  g_signal_connect_swapped (self->shown_drop, "notify::selected", G_CALLBACK (shown_changed_cb), self);
   self->compare_names = gtk_string_list_new ((const char *const[]) { _("No comparison"), NULL });
   self->compare_drop = GTK_DROP_DOWN (gtk_drop_down_new (G_LIST_MODEL (g_object_ref (self->compare_names)),
                                                          NULL));
@@ -765,6 +841,7 @@ pb_train_page_dispose (GObject *object)
   g_clear_object (&self->chooser);
   g_clear_pointer (&self->chooser_run, pb_run_unref);
   g_clear_object (&self->compare_names);
+  g_clear_object (&self->shown_names);
   if (self->window != NULL)
     g_object_remove_weak_pointer (G_OBJECT (self->window), (gpointer *) &self->window);
   self->window = NULL;

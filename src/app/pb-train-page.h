@@ -42,6 +42,8 @@ const char     *pb_train_page_get_status     (PbTrainPage *self);
 GPtrArray      *pb_train_page_get_runs       (PbTrainPage *self);
 /* Overlays run (NULL: none) on the chart of the shown run. */
 void            pb_train_page_compare_with   (PbTrainPage *self, PbRun *run);
+/* Shows one of the runs: its curves here, its scores in the Results section. */
+void            pb_train_page_show_run       (PbTrainPage *self, PbRun *run);
 gboolean        pb_train_page_save_run       (PbTrainPage *self, PbRun *run, const char *path, GError **error);
 /* Opens a model file, evaluates it on the window's dataset and adds it to the runs. */
 PbRun          *pb_train_page_open_model     (PbTrainPage *self, const char *path, GError **error);

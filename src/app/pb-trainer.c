@@ -10,7 +10,7 @@
 
 G_DEFINE_BOXED_TYPE (PbRun, pb_run, pb_run_ref, pb_run_unref)
 
-static PbRun *
+PbRun *
 pb_run_new (int id, const char *name, LcDataset *ds)
 {
   PbRun *run = g_new0 (PbRun, 1);
@@ -550,6 +550,11 @@ pb_trainer_start (PbTrainer *self, LcDataset *ds, const NnModelDoc *spec,
       g_atomic_int_set (&self->channel->discard, TRUE);
       g_cancellable_cancel (self->channel->cancellable);
       g_clear_pointer (&self->channel, channel_unref);
+    }
+  if (self->run != NULL && self->run->state == PB_RUN_RUNNING)
+    {
+      self->run->state = PB_RUN_FAILED;
+      self->run->message = g_strdup (_("Replaced by a new run"));
     }
   self->next_id++;
   run_name = g_strdup_printf (_("Run %d: %s"), self->next_id,

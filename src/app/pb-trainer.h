@@ -62,6 +62,8 @@ typedef struct
 
 #define PB_TYPE_RUN (pb_run_get_type ())
 GType   pb_run_get_type (void) G_GNUC_CONST;
+/* An empty run on ds (no epochs, no model) in state PB_RUN_RUNNING. */
+PbRun  *pb_run_new      (int id, const char *name, LcDataset *ds);
 PbRun  *pb_run_ref      (PbRun *run);
 void    pb_run_unref    (PbRun *run);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PbRun, pb_run_unref)

@@ -22,6 +22,7 @@ static const PcliCommand commands[] = {
   { "evaluate", pcli_evaluate, "score a trained model on a labelled dataset" },
   { "predict", pcli_predict, "write class probabilities (Kaggle layout with class_99)" },
   { "crossval", pcli_crossval, "stratified k-fold cross-validation of a model spec" },
+  { "tune", pcli_tune, "hyperparameter search (grid, random, halving; shards)" },
 };
 
 static void

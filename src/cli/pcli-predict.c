@@ -3,38 +3,226 @@
  * Writes the Kaggle PLAsTiCC submission layout: object_id, one class_<id>
  * column per class the model knows, and class_99 (MISweeper's novelty
  * probability), each row renormalised to sum to 1 (DESIGN §7).
+ *
+ * The data are read chunk by chunk (lc-stream.h) and each chunk's rows are
+ * written as soon as they are predicted, so a file far larger than memory is
+ * predicted with bounded memory.  Rows go to a temporary file beside the
+ * output that is renamed over it at the end: a failure or a crash never
+ * leaves half a submission under the requested name.
  */
 #include "pcli.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <glib/gstdio.h>
 #include <stdio.h>
+#include <unistd.h>
 
 #include "lc-pipeline.h"
 #include "lc-plasticc-metric.h"
+#include "lc-stream.h"
+
+#define OUT_BUFFER (1 << 20)
+
+/* The submission being written: a temporary file until it is complete. */
+typedef struct
+{
+  char *path;       /* the name asked for */
+  char *tmp_path;   /* where the rows go meanwhile */
+  FILE *file;
+  char *buffer;
+} Submission;
 
 static gboolean
-write_predictions (const char *path, const LcDataset *ds, const LcPredictor *p, const float *probs,
-                   GError **error)
+io_error (const char *path, int saved_errno, const char *what, GError **error)
 {
-  int k = p->n_classes;
-  g_autofree float *with99 = g_new (float, (gsize) MAX (ds->n_objects, 1) * (k + 1));
-  g_autoptr (GString) out = g_string_sized_new (64 + ds->n_objects * (k + 1) * 10);
+  g_autofree char *display = g_filename_display_name (path);
+  g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno), "%s: cannot %s: %s",
+               display, what, g_strerror (saved_errno));
+  return FALSE;
+}
 
-  lc_novelty_append_p99 (probs, (int) ds->n_objects, k, with99);
-  g_string_append (out, "object_id");
-  for (int c = 0; c < k; c++)
-    g_string_append_printf (out, ",class_%d", p->class_ids[c]);
-  g_string_append (out, ",class_99\n");
-  for (gsize i = 0; i < ds->n_objects; i++)
+static gboolean
+submission_open (Submission *s, const char *path, GError **error)
+{
+  int fd;
+
+  s->path = g_strdup (path);
+  s->tmp_path = g_strdup_printf ("%s.XXXXXX", path);
+  /* in the same folder, so the final rename is atomic */
+  fd = g_mkstemp_full (s->tmp_path, O_WRONLY, 0644);
+  if (fd < 0)
     {
-      g_string_append (out, ds->objects[i].id);
-      for (int c = 0; c <= k; c++)
-        g_string_append_printf (out, ",%.6g", with99[i * (k + 1) + c]);
-      g_string_append_c (out, '\n');
+      int saved_errno = errno;
+      g_clear_pointer (&s->tmp_path, g_free);
+      return io_error (path, saved_errno, "create a file beside it", error);
     }
-  /* atomically: a crash never leaves half a submission */
-  return g_file_set_contents_full (path, out->str, out->len, G_FILE_SET_CONTENTS_CONSISTENT, 0644,
-                                   error);
+  s->file = fdopen (fd, "w");
+  if (s->file == NULL)
+    {
+      int saved_errno = errno;
+      close (fd);
+      return io_error (s->tmp_path, saved_errno, "write", error);
+    }
+  s->buffer = g_malloc (OUT_BUFFER);
+  setvbuf (s->file, s->buffer, _IOFBF, OUT_BUFFER);
+  return TRUE;
+}
+
+/* Removes the temporary file: nothing of a failed run stays behind. */
+static void
+submission_abandon (Submission *s)
+{
+  if (s->file != NULL)
+    fclose (s->file);
+  s->file = NULL;
+  if (s->tmp_path != NULL)
+    g_unlink (s->tmp_path);
+  g_clear_pointer (&s->tmp_path, g_free);
+  g_clear_pointer (&s->buffer, g_free);
+  g_clear_pointer (&s->path, g_free);
+}
+
+/* Flushes to disk and renames the temporary file over the output. */
+static gboolean
+submission_commit (Submission *s, GError **error)
+{
+  FILE *file = g_steal_pointer (&s->file);
+  gboolean ok;
+
+  if (fflush (file) != 0 || ferror (file) || fsync (fileno (file)) != 0)
+    {
+      int saved_errno = errno;
+      fclose (file);
+      return io_error (s->tmp_path, saved_errno, "write", error);
+    }
+  if (fclose (file) != 0)
+    return io_error (s->tmp_path, errno, "write", error);
+  ok = g_rename (s->tmp_path, s->path) == 0;
+  if (!ok)
+    return io_error (s->path, errno, "replace", error);
+  g_clear_pointer (&s->tmp_path, g_free);
+  return TRUE;
+}
+
+static void
+write_header (FILE *file, const LcPredictor *p)
+{
+  fputs ("object_id", file);
+  for (int c = 0; c < p->n_classes; c++)
+    fprintf (file, ",class_%d", p->class_ids[c]);
+  fputs (",class_99\n", file);
+}
+
+typedef struct
+{
+  Submission *submission;
+  const LcPredictor *p;
+  LcStream *stream;
+  gboolean show;       /* progress on stderr */
+  int last_percent;
+  float *with99;       /* a batch of rows with class_99 appended */
+} PredictRun;
+
+static gboolean
+write_rows_cb (const char *const *ids, const float *probs, int n_rows, gpointer user_data,
+               GError **error)
+{
+  PredictRun *run = user_data;
+  FILE *file = run->submission->file;
+  int k = run->p->n_classes;
+
+  lc_novelty_append_p99 (probs, n_rows, k, run->with99);
+  for (int i = 0; i < n_rows; i++)
+    {
+      fputs (ids[i], file);
+      for (int c = 0; c <= k; c++)
+        fprintf (file, ",%.6g", run->with99[(gsize) i * (k + 1) + c]);
+      fputc ('\n', file);
+    }
+  if (ferror (file))
+    return io_error (run->submission->tmp_path, errno, "write", error);
+  return TRUE;
+}
+
+static gboolean
+progress_cb (double fraction, gpointer user_data)
+{
+  PredictRun *run = user_data;
+  int percent = (int) (fraction * 100.0);
+
+  if (!run->show || percent == run->last_percent)
+    return TRUE;
+  run->last_percent = percent;
+  fprintf (stderr, "\rpredicting… %3d%% (%" G_GSIZE_FORMAT " objects)", percent,
+           lc_stream_n_objects (run->stream));
+  fflush (stderr);
+  return TRUE;
+}
+
+/* Predicts every object of stream into s. */
+static gboolean
+predict_stream (LcStream *stream, const LcPredictor *p, int threads, Submission *s, GError **error)
+{
+  gsize batch = (gsize) 2 * LC_STREAM_PREDICT_BATCH;
+  g_autofree float *with99 = g_new (float, batch * (p->n_classes + 1));
+  PredictRun run = { s, p, stream, isatty (STDERR_FILENO), -1, with99 };
+  gboolean ok;
+
+  write_header (s->file, p);
+  ok = lc_stream_predict (stream, p, threads, write_rows_cb, progress_cb, &run, error);
+  if (run.show && run.last_percent >= 0)
+    fprintf (stderr, "\r%*s\r", 40, "");
+  return ok;
+}
+
+static gboolean
+predict_file (const char *model_path, const char *data, const char *meta, const char *out,
+              gsize chunk_objects, int threads, gsize *n_objects, GError **error)
+{
+  g_autoptr (LcPredictor) p = NULL;
+  g_autoptr (LcStream) stream = NULL;
+  LcLoadOptions load = { 0 };
+  LcStreamOptions chunking = { chunk_objects, 0 };
+  Submission s = { 0 };
+
+  load.meta_path = meta;
+  p = lc_predictor_load (model_path, error);
+  if (p == NULL)
+    return FALSE;
+  stream = lc_stream_open (data, &load, &chunking, error);
+  if (stream == NULL)
+    return FALSE;
+  if (!submission_open (&s, out, error)
+      || !predict_stream (stream, p, threads, &s, error)
+      || !submission_commit (&s, error))
+    {
+      submission_abandon (&s);
+      return FALSE;
+    }
+  submission_abandon (&s);  /* frees what is left; the file is in place */
+  *n_objects = lc_stream_n_objects (stream);
+  return TRUE;
+}
+
+static void
+print_result (gboolean json, gsize n_objects, const char *out)
+{
+  if (json)
+    {
+      g_autoptr (JsonBuilder) b = json_builder_new ();
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "event");
+      json_builder_add_string_value (b, "result");
+      json_builder_set_member_name (b, "objects");
+      json_builder_add_int_value (b, (gint64) n_objects);
+      json_builder_set_member_name (b, "out");
+      json_builder_add_string_value (b, out);
+      json_builder_end_object (b);
+      pcli_print_json (b);
+    }
+  else
+    printf ("wrote predictions for %" G_GSIZE_FORMAT " objects to %s\n", n_objects, out);
 }
 
 int
@@ -42,22 +230,22 @@ pcli_predict (int argc, char **argv)
 {
   g_autofree char *data = NULL, *meta = NULL, *model_path = NULL, *out = NULL;
   gboolean json = FALSE;
-  int threads = 1;
+  int threads = 1, chunk_objects = 0;
   GOptionEntry entries[] = {
     { "model", 0, 0, G_OPTION_ARG_FILENAME, &model_path, "Trained model", "MODEL.json" },
     { "data", 0, 0, G_OPTION_ARG_FILENAME, &data, "Dataset to classify (labels not needed)", "PATH" },
     { "meta", 0, 0, G_OPTION_ARG_FILENAME, &meta, "Metadata CSV (PLAsTiCC)", "PATH" },
     { "out", 0, 0, G_OPTION_ARG_FILENAME, &out, "Predictions CSV to write", "PREDICTIONS.csv" },
     { "threads", 0, 0, G_OPTION_ARG_INT, &threads, "Threads (1 or 2)", "N" },
+    { "chunk-objects", 0, 0, G_OPTION_ARG_INT, &chunk_objects,
+      "Objects read and predicted at a time (default 1024)", "N" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print one JSON line", NULL },
     { NULL },
   };
   g_autoptr (GOptionContext) context =
     g_option_context_new ("— write class probabilities in the Kaggle layout with class_99");
   g_autoptr (GError) error = NULL;
-  g_autoptr (LcDataset) ds = NULL;
-  g_autoptr (LcPredictor) p = NULL;
-  g_autofree float *probs = NULL;
+  gsize n_objects = 0;
 
   g_option_context_add_main_entries (context, entries, NULL);
   if (!pcli_parse (context, "predict", &argc, &argv))
@@ -67,30 +255,17 @@ pcli_predict (int argc, char **argv)
       pcli_error ("predict", "--model MODEL.json, --data PATH and --out PREDICTIONS.csv are required");
       return 2;
     }
-  p = lc_predictor_load (model_path, &error);
-  if (p != NULL)
-    ds = pcli_load_dataset ("predict", data, meta, &error);
-  if (ds != NULL)
-    probs = lc_predictor_predict (p, ds, NULL, 0, CLAMP (threads, 1, 2), NULL, &error);
-  if (probs == NULL || !write_predictions (out, ds, p, probs, &error))
+  if (chunk_objects < 0)
+    {
+      pcli_error ("predict", "--chunk-objects must be positive");
+      return 2;
+    }
+  if (!predict_file (model_path, data, meta, out, (gsize) chunk_objects, CLAMP (threads, 1, 2),
+                     &n_objects, &error))
     {
       pcli_error ("predict", "%s", error->message);
       return 1;
     }
-  if (json)
-    {
-      g_autoptr (JsonBuilder) b = json_builder_new ();
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, "event");
-      json_builder_add_string_value (b, "result");
-      json_builder_set_member_name (b, "objects");
-      json_builder_add_int_value (b, ds->n_objects);
-      json_builder_set_member_name (b, "out");
-      json_builder_add_string_value (b, out);
-      json_builder_end_object (b);
-      pcli_print_json (b);
-    }
-  else
-    printf ("wrote predictions for %" G_GSIZE_FORMAT " objects to %s\n", ds->n_objects, out);
+  print_result (json, n_objects, out);
   return 0;
 }

@@ -153,6 +153,34 @@ report_progress (LcCsvReader *reader, LcProgressFunc progress, gpointer user_dat
   return FALSE;
 }
 
+/* The current record as a row, checked field by field. */
+static gboolean
+parse_row (const PlasticcFile *f, LcPlasticcRow *row, GError **error)
+{
+  LcCsvReader *reader = f->reader;
+  double mjd, flux, flux_err;
+  const char *flag;
+  gsize flag_len;
+
+  if (!check_field_count (reader, f->n_header, error))
+    return FALSE;
+  row->id = lc_csv_reader_field (reader, f->column[COL_ID], &row->id_len);
+  if (row->id_len == 0)
+    return field_error (reader, "object_id", "an object id", f->column[COL_ID], error);
+  if (!parse_finite (reader, f, COL_MJD, &mjd, error)
+      || !parse_passband (reader, f, &row->band, error)
+      || !parse_finite (reader, f, COL_FLUX, &flux, error)
+      || !parse_finite (reader, f, COL_FLUX_ERR, &flux_err, error))
+    return FALSE;
+  flag = lc_csv_reader_field (reader, f->column[COL_DETECTED], &flag_len);
+  if (!parse_flag (flag, flag_len, &row->detected))
+    return field_error (reader, "detected", "0 or 1", f->column[COL_DETECTED], error);
+  row->mjd = mjd;
+  row->flux = (float) flux;
+  row->flux_err = (float) flux_err;
+  return TRUE;
+}
+
 /* Streams the rows; consecutive rows of one object (the PLAsTiCC order)
  * cost one string compare, a new object one hash lookup. */
 static gboolean
@@ -170,40 +198,17 @@ read_observations (LcDatasetBuilder *b, PlasticcFile *f, LcProgressFunc progress
   lc_dataset_builder_reserve (b, lc_csv_reader_estimate_records (reader));
   while (lc_csv_reader_next (reader, &local))
     {
-      gsize id_len;
-      const char *id;
-      double mjd, flux, flux_err;
-      int band = 0;
-      gboolean detected;
-      const char *flag;
-      gsize flag_len;
+      LcPlasticcRow row;
 
-      if (!check_field_count (reader, f->n_header, error))
+      if (!parse_row (f, &row, error))
         goto out;
-      id = lc_csv_reader_field (reader, f->column[COL_ID], &id_len);
-      if (id_len == 0)
+      if (!have_object || row.id_len != current_id->len || memcmp (row.id, current_id->str, row.id_len) != 0)
         {
-          field_error (reader, "object_id", "an object id", f->column[COL_ID], error);
-          goto out;
-        }
-      if (!parse_finite (reader, f, COL_MJD, &mjd, error)
-          || !parse_passband (reader, f, &band, error)
-          || !parse_finite (reader, f, COL_FLUX, &flux, error)
-          || !parse_finite (reader, f, COL_FLUX_ERR, &flux_err, error))
-        goto out;
-      flag = lc_csv_reader_field (reader, f->column[COL_DETECTED], &flag_len);
-      if (!parse_flag (flag, flag_len, &detected))
-        {
-          field_error (reader, "detected", "0 or 1", f->column[COL_DETECTED], error);
-          goto out;
-        }
-      if (!have_object || id_len != current_id->len || memcmp (id, current_id->str, id_len) != 0)
-        {
-          g_string_append_len (g_string_truncate (current_id, 0), id, (gssize) id_len);
-          lc_dataset_builder_begin_object_len (b, id, id_len, -1);
+          g_string_append_len (g_string_truncate (current_id, 0), row.id, (gssize) row.id_len);
+          lc_dataset_builder_begin_object_len (b, row.id, row.id_len, -1);
           have_object = TRUE;
         }
-      lc_dataset_builder_add_observation (b, mjd, (float) flux, (float) flux_err, band, detected);
+      lc_dataset_builder_add_observation (b, row.mjd, row.flux, row.flux_err, row.band, row.detected);
       if (++rows % PROGRESS_ROWS == 0 && !report_progress (reader, progress, user_data, error))
         goto out;
     }
@@ -531,4 +536,132 @@ lc_load_plasticc (const char *csv_path, const char *meta_path,
   if (!ok)
     return NULL;
   return lc_dataset_builder_finish (b, error);
+}
+
+/* ---- row by row, for streaming readers ---- */
+
+struct _LcPlasticcRows
+{
+  PlasticcFile file;
+};
+
+LcPlasticcRows *
+lc_plasticc_rows_open (const char *csv_path, GError **error)
+{
+  g_autoptr (LcPlasticcRows) rows = g_new0 (LcPlasticcRows, 1);
+
+  g_return_val_if_fail (csv_path != NULL, NULL);
+  rows->file.reader = lc_csv_reader_open (csv_path, error);
+  if (rows->file.reader == NULL || !read_light_curve_header (&rows->file, error))
+    return NULL;
+  return g_steal_pointer (&rows);
+}
+
+gboolean
+lc_plasticc_rows_next (LcPlasticcRows *rows, LcPlasticcRow *row, GError **error)
+{
+  if (!lc_csv_reader_next (rows->file.reader, error))
+    return FALSE;
+  return parse_row (&rows->file, row, error);
+}
+
+gsize
+lc_plasticc_rows_line (const LcPlasticcRows *rows)
+{
+  return lc_csv_reader_line (rows->file.reader);
+}
+
+double
+lc_plasticc_rows_fraction (const LcPlasticcRows *rows)
+{
+  return lc_csv_reader_fraction (rows->file.reader);
+}
+
+const char *
+lc_plasticc_rows_name (const LcPlasticcRows *rows)
+{
+  return lc_csv_reader_name (rows->file.reader);
+}
+
+void
+lc_plasticc_rows_free (LcPlasticcRows *rows)
+{
+  if (rows == NULL)
+    return;
+  if (rows->file.reader != NULL)
+    lc_csv_reader_free (rows->file.reader);
+  g_free (rows);
+}
+
+/* Every row becomes an object, so a streaming reader can look objects up
+ * before it meets their light curves. */
+static gboolean
+read_all_metadata (LcDatasetBuilder *b, LcCsvReader *reader, GError **error)
+{
+  MetaLayout layout = { -1, -1, 0, NULL };
+  GError *local = NULL;
+  gboolean ok = FALSE;
+
+  layout.meta_columns = g_array_new (FALSE, FALSE, sizeof (int));
+  if (!read_meta_header (reader, b, &layout, error))
+    goto out;
+  while (lc_csv_reader_next (reader, &local))
+    {
+      const char *id;
+      gsize object;
+
+      if (!check_field_count (reader, layout.n_header, error))
+        goto out;
+      id = g_strstrip ((char *) lc_csv_reader_field (reader, layout.id_column, NULL));
+      if (id[0] == '\0')
+        {
+          field_error (reader, "object_id", "an object id", layout.id_column, error);
+          goto out;
+        }
+      if (lc_dataset_builder_find_object (b, id) >= 0)
+        {
+          g_autofree char *shown = lc_sanitize_text (id, 40);
+          g_set_error (error, LC_ERROR, LC_ERROR_MISMATCH,
+                       "%s:%" G_GSIZE_FORMAT ": field “object_id”: object “%s” has a second metadata row",
+                       lc_csv_reader_name (reader), lc_csv_reader_line (reader), shown);
+          goto out;
+        }
+      object = lc_dataset_builder_begin_object (b, id, -1);
+      if (!read_meta_row (reader, b, &layout, object, error))
+        goto out;
+    }
+  if (local != NULL)
+    {
+      g_propagate_error (error, local);
+      goto out;
+    }
+  ok = TRUE;
+out:
+  g_array_unref (layout.meta_columns);
+  return ok;
+}
+
+LcDataset *
+lc_load_plasticc_metadata (const char *meta_path, GError **error)
+{
+  g_autoptr (LcDatasetBuilder) b = lc_dataset_builder_new (LC_SOURCE_PLASTICC, LC_VALUE_FLUX, meta_path);
+  g_autoptr (LcCsvReader) reader = NULL;
+
+  g_return_val_if_fail (meta_path != NULL, NULL);
+  reader = lc_csv_reader_open (meta_path, error);
+  if (reader == NULL || !read_all_metadata (b, reader, error))
+    return NULL;
+  lc_dataset_builder_set_bands (b, G_N_ELEMENTS (plasticc_bands), plasticc_bands);
+  lc_dataset_builder_set_meta_path (b, meta_path);
+  return lc_dataset_builder_finish (b, error);
+}
+
+GStrv
+lc_plasticc_metadata_candidates (const char *csv_path)
+{
+  g_autoptr (GPtrArray) candidates = metadata_candidates (csv_path);
+
+  g_ptr_array_set_free_func (candidates, NULL);
+  g_ptr_array_add (candidates, NULL);
+  return (GStrv) g_ptr_array_free (g_steal_pointer (&candidates), FALSE);
 }

@@ -74,4 +74,35 @@ LcDataset *lc_load_npy        (const char *dir_or_prefix, const char *split,
 /* Header names of a CSV file (for the column-mapping dialog). */
 GStrv lc_csv_read_header (const char *csv_path, GError **error);
 
+/* PLAsTiCC light-curve rows one at a time, for streaming readers (lc-stream.h).
+ * The same checks and messages as lc_load_plasticc. */
+typedef struct _LcPlasticcRows LcPlasticcRows;
+typedef struct
+{
+  const char *id;        /* NUL-terminated; valid until the next call */
+  gsize id_len;
+  double mjd;
+  float flux;
+  float flux_err;
+  int band;              /* 0..5: u g r i z y */
+  gboolean detected;
+} LcPlasticcRow;
+
+/* Opens csv_path and reads its header. */
+LcPlasticcRows *lc_plasticc_rows_open     (const char *csv_path, GError **error);
+/* FALSE at the end (error unset) or on a bad row (error names file, line, field). */
+gboolean        lc_plasticc_rows_next     (LcPlasticcRows *rows, LcPlasticcRow *row, GError **error);
+gsize           lc_plasticc_rows_line     (const LcPlasticcRows *rows);   /* of the last row */
+double          lc_plasticc_rows_fraction (const LcPlasticcRows *rows);
+const char     *lc_plasticc_rows_name     (const LcPlasticcRows *rows);   /* base name, as errors show it */
+void            lc_plasticc_rows_free     (LcPlasticcRows *rows);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (LcPlasticcRows, lc_plasticc_rows_free)
+
+/* A PLAsTiCC metadata CSV alone: one object per row with its metadata and
+ * class, no observations.  A second row for an object is an error. */
+LcDataset *lc_load_plasticc_metadata (const char *meta_path, GError **error);
+/* Metadata files that may belong to csv_path, most likely first (what
+ * lc_load_plasticc tries when it is given none). */
+GStrv      lc_plasticc_metadata_candidates (const char *csv_path);
+
 G_END_DECLS

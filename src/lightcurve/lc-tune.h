@@ -101,6 +101,10 @@ JsonNode *lc_search_space_sample (const LcSearchSpace *space, LcTuneStrategy str
 /* spec with settings applied (a new document); errors name the path. */
 NnModelDoc *lc_tune_apply (const NnModelDoc *spec, JsonNode *settings, GError **error);
 
+/* JSON text of node on one line.  Use this, not json_to_string: json-glib
+ * 1.6 writes some doubles (1e-08) in a form no parser reads back. */
+char *lc_tune_json_to_string (JsonNode *node);
+
 /* ---- results ---- */
 
 typedef struct
@@ -148,6 +152,10 @@ const LcTrial *lc_tune_table_best  (const LcTuneTable *table);
 /* key: "trial", "val_accuracy", "weighted_log_loss", "macro_f1", "epochs",
  * "seconds", "rung" or a parameter path. */
 void           lc_tune_table_sort  (LcTuneTable *table, const char *key, gboolean descending);
+/* The order lc_tune_table_sort uses for key (ascending; missing values last). */
+int            lc_trial_compare_by (const LcTrial *a, const LcTrial *b, const char *key);
+/* A cell of the table as text: a number with 4 digits, a setting as written. */
+char          *lc_trial_format     (const LcTrial *trial, const char *key);
 /* Reads JSON lines ({"event": "trial"} lines; others are skipped) into the
  * table; errors name the file and line. */
 gboolean       lc_tune_table_load  (LcTuneTable *table, const char *path, GError **error);

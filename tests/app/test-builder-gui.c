@@ -215,12 +215,37 @@ static const PresetView preset_views[] = {
   { "small-simplernn.json", 0, 1742, 0, "32", 1280 },
   /* max pool 2 of 32 steps */
   { "small-conv1d.json", 0, 4558, 1, "16 × 32", 0 },
+  /* issue 8: bigru 64 on 6 features: 2 * (3*64*6 + 3*64*64 + 2*192); 60 LSST static features */
+  { "lsst-bigru.json", 60, 115150, 0, "36 × 128", 27648 },
 };
+
+/* With PB_TEST_SAVE_DIR set, the preset chooser as the screen shows it (popovers
+ * are windows of their own, so this takes the whole X screen). */
+static void
+save_preset_chooser (Fixture *f)
+{
+  const char *dir = g_getenv ("PB_TEST_SAVE_DIR");
+  GtkWidget *button = find_descendant (GTK_WIDGET (f->builder), GTK_TYPE_MENU_BUTTON);
+  g_autofree char *path = NULL;
+  g_autofree char *command = NULL;
+
+  if (dir == NULL || button == NULL)
+    return;
+  gtk_menu_button_popup (GTK_MENU_BUTTON (button));
+  iterate (600);
+  path = g_build_filename (dir, "builder-presets.png", NULL);
+  command = g_strdup_printf ("import -window root %s", path);
+  g_spawn_command_line_sync (command, NULL, NULL, NULL, NULL);
+  gtk_menu_button_popdown (GTK_MENU_BUTTON (button));
+  iterate (100);
+}
 
 static void
 test_presets (Fixture *f, gconstpointer data)
 {
   g_auto(GStrv) presets = pb_builder_list_presets ();
+
+  save_preset_chooser (f);
 
   /* every preset of models/ is offered */
   g_assert_cmpuint (g_strv_length (presets), ==, G_N_ELEMENTS (preset_views));
@@ -258,7 +283,8 @@ properties_editor (Fixture *f, GType type, const char *field)
 {
   GtkWidget *editor = find_editor (GTK_WIDGET (f->builder), type, field);
 
-  g_assert_nonnull (editor);
+  if (editor == NULL)
+    g_error ("no %s editor for “%s” in the property editor", g_type_name (type), field);
   return editor;
 }
 
@@ -408,11 +434,43 @@ train_with_cli (Fixture *f)
   g_assert_cmpint (trained->history->len, ==, 1);
 }
 
+/* A trained model opens as its spec; a broken file is refused and changes nothing. */
+static void
+open_trained_and_broken (Fixture *f)
+{
+  g_autofree char *trained = g_build_filename (f->tmp, "m.json", NULL);
+  g_autofree char *broken = g_build_filename (f->tmp, "broken.json", NULL);
+  g_autoptr(GError) error = NULL;
+  const NnModelDoc *spec;
+
+  g_assert_true (pb_builder_open_file (f->builder, trained, &error));
+  g_assert_no_error (error);
+  spec = pb_builder_get_spec (f->builder);
+  g_assert_cmpint (spec->layers->len, ==, 3);
+  g_assert_cmpint (spec->weights->len, ==, 0);
+  g_assert_cmpint (spec->history->len, ==, 0);
+  g_assert_cmpint (spec->classes->len, ==, 0);
+  g_assert_true (pb_builder_can_train (f->builder, NULL));
+
+  g_assert_true (g_file_set_contents (broken, "{\"format\": \"passband-model\", \"version\": 1, \"layers\": "
+                                      "[{\"type\": \"gru\", \"units\": -3}]}", -1, NULL));
+  g_assert_false (pb_builder_open_file (f->builder, broken, &error));
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error->message, "broken.json"));
+  g_assert_nonnull (strstr (error->message, "units"));
+  g_assert_cmpint (pb_builder_get_spec (f->builder)->layers->len, ==, 3);
+
+  /* opening is one undo step */
+  gtk_widget_activate_action (GTK_WIDGET (f->builder), "builder.undo", NULL);
+  g_assert_cmpstr (pb_builder_get_spec (f->builder)->name, ==, "Stacked GRU and LSTM");
+}
+
 static void
 test_build_and_train (Fixture *f, gconstpointer data)
 {
   build_edit_fix_and_save (f);
   train_with_cli (f);
+  open_trained_and_broken (f);
 }
 
 /* ---- the diagram ------------------------------------------------------------ */
@@ -522,6 +580,19 @@ test_rebuild_preset (Fixture *f, gconstpointer data)
   g_assert_true (pb_builder_can_train (f->builder, NULL));
   g_assert_cmpuint (pb_builder_get_info (f->builder)->n_params, ==, 4558);
   g_assert_cmpstr (card_shape (f, 2), ==, "14 × 32");
+  pb_builder_select (f->builder, 0);
+  iterate (g_getenv ("PB_TEST_SAVE_DIR") != NULL ? 300 : 10);
+  save_screenshot (GTK_WIDGET (f->window), "builder-conv1d");
+
+  /* the leaky relu slope shows only for leaky relu */
+  g_assert_null (find_editor (GTK_WIDGET (f->builder), GTK_TYPE_SPIN_BUTTON, "negative_slope"));
+  set_choice (f, "activation", NN_ACT_LEAKY_RELU);
+  iterate (50);
+  set_spin (f, "negative_slope", 0.2);
+  g_assert_cmpfloat_with_epsilon (g_array_index (pb_builder_get_spec (f->builder)->layers, NnLayerSpec, 0)
+                                  .cfg.negative_slope, 0.2, 1e-6);
+  g_assert_cmpint (g_array_index (pb_builder_get_spec (f->builder)->layers, NnLayerSpec, 0).cfg.activation, ==,
+                   NN_ACT_LEAKY_RELU);
 }
 
 /* Drops from the palette and between cards; every action has a key or a button. */
@@ -620,6 +691,28 @@ test_drop_and_keys (Fixture *f, gconstpointer data)
       g_error ("no button for %s", buttons[b]);
 }
 
+/* The window's other sections lay out with the builder beside them, invalid or not. */
+static void
+test_visit_pages (Fixture *f, gconstpointer data)
+{
+  GtkStack *stack = GTK_STACK (gtk_widget_get_parent (GTK_WIDGET (f->builder)));
+  g_autoptr(GtkSelectionModel) pages = gtk_stack_get_pages (stack);
+
+  gtk_widget_activate_action (GTK_WIDGET (f->builder), "builder.new", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (f->builder), "builder.add", "s", "gru");
+  gtk_widget_activate_action (GTK_WIDGET (f->builder), "builder.add", "s", "lstm");
+  g_assert_false (pb_builder_can_train (f->builder, NULL));
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (pages)); i++)
+    {
+      g_autoptr(GObject) page = g_list_model_get_item (G_LIST_MODEL (pages), i);
+
+      gtk_stack_set_visible_child (stack, gtk_stack_page_get_child (GTK_STACK_PAGE (page)));
+      iterate (100);
+    }
+  gtk_stack_set_visible_child_name (stack, "model");
+  iterate (50);
+}
+
 /* Labels travel with their layers through moves, duplicates and undo. */
 static void
 test_labels_move (Fixture *f, gconstpointer data)
@@ -679,6 +772,7 @@ main (int argc, char **argv)
   g_test_add ("/builder/gui/build-and-train", Fixture, NULL, fixture_setup, test_build_and_train, fixture_teardown);
   g_test_add ("/builder/gui/rebuild-preset", Fixture, NULL, fixture_setup, test_rebuild_preset, fixture_teardown);
   g_test_add ("/builder/gui/drop-and-keys", Fixture, NULL, fixture_setup, test_drop_and_keys, fixture_teardown);
+  g_test_add ("/builder/gui/visit-pages", Fixture, NULL, fixture_setup, test_visit_pages, fixture_teardown);
   g_test_add ("/builder/gui/labels-move", Fixture, NULL, fixture_setup, test_labels_move, fixture_teardown);
   g_test_add ("/builder/gui/diagram", Fixture, NULL, fixture_setup, test_diagram_export, fixture_teardown);
   status = g_test_run ();

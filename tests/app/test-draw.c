@@ -444,9 +444,10 @@ test_draw_many_points (void)
   pb_light_curve_draw (cr, W, H, ds, 0, &options, &style, NULL);
   ms = (thread_cpu_us () - start) / 1000.0;
   maybe_save (surface, "many-points");
+  /* timing is reported, not asserted: speed bars live in benchmarks (meson test --benchmark) */
   g_test_message ("20000 points drawn in %.1f ms", ms);
-  /* about 10 µs a point here; an accidental O(n²) would take seconds */
-  g_assert_cmpfloat (ms, <, 1500);
+  cairo_surface_flush (surface);
+  g_assert_cmpint (count_ink (surface), >, 1000);
   cairo_destroy (cr);
   cairo_surface_destroy (surface);
 }

@@ -295,6 +295,26 @@ test_light_curve_interaction (Fixture *f, gconstpointer data)
   pb_light_curve_view_reset_zoom (view);
   g_assert_false (pb_light_curve_view_is_zoomed (view));
 
+  /* the keyboard actions (+/-, arrows, Home) */
+  {
+    double span;
+
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "plot.zoom", "d", 1.25));
+    g_assert_true (pb_light_curve_view_is_zoomed (view));
+    span = options->view_xmax - options->view_xmin;
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "plot.zoom", "d", 0.8));
+    g_assert_cmpfloat (options->view_xmax - options->view_xmin, >, span);
+    {
+      double before = options->view_xmin;
+
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "plot.pan", "(dd)", -0.1, 0.0));
+      /* Right arrow: later times come into view */
+      g_assert_cmpfloat (options->view_xmin, >, before);
+    }
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "plot.reset", NULL));
+    g_assert_false (pb_light_curve_view_is_zoomed (view));
+  }
+
   /* the plot settings drive the view */
   g_settings_set_string (f->settings, "value-axis", "magnitude");
   g_assert_cmpint (options->value_kind, ==, LC_VALUE_MAGNITUDE);

@@ -413,6 +413,11 @@ test_save_reopen_and_cli (void)
   g_assert_cmpfloat_with_epsilon (json_object_get_double_member (result, "weighted_log_loss"),
                                   report->weighted_log_loss, 1e-6);
 
+  /* any run of the session can be shown again, with its scores */
+  pb_train_page_show_run (page, trained);
+  g_assert_true (pb_history_chart_get_run (pb_train_page_get_chart (page)) == trained);
+  g_assert_true (pb_results_page_get_run (results) == trained);
+
   /* comparing two runs overlays the second */
   pb_train_page_compare_with (page, trained);
   g_assert_true (pb_history_chart_get_compare (pb_train_page_get_chart (page)) == trained);
@@ -499,6 +504,8 @@ test_replace_and_close (void)
   /* neither job finished: the first was replaced, the second cancelled */
   g_assert_cmpint (c.finished, ==, 0);
   g_assert_null (first->doc);
+  g_assert_cmpint (first->state, ==, PB_RUN_FAILED);
+  g_assert_nonnull (first->message);
   pb_run_unref (first);
   counts_disconnect (&c, trainer);
 
@@ -630,7 +637,7 @@ test_exports_and_bursts (void)
     }
   show_section ("results");
   screenshot (GTK_WIDGET (window), "results-final");
-  pb_results_page_show_burst_for (results, pb_gallery_view_get_object (pb_results_page_get_cell_gallery (results), 0));
+  pb_results_page_show_burst_for (results, 0);
   screenshot (GTK_WIDGET (window), "results-burst");
   pb_results_page_show_tab (results, "confusion");
 }
@@ -653,6 +660,22 @@ test_builder_spec (void)
   g_assert_cmpint (spec->training.train.epochs, ==, 7);
   g_assert_cmpuint (spec->training.train.seed, ==, 11);
   g_assert_false (pb_train_page_select_model (page, "no-such-model.json"));
+
+  /* and it trains through the same worker */
+  {
+    PbTrainer *trainer = pb_train_page_get_trainer (page);
+    Counts c;
+
+    counts_connect (&c, trainer);
+    g_assert_true (pb_train_page_select_model (page, "builder"));
+    pb_train_page_set_epochs (page, 1);
+    g_assert_true (pb_train_page_start (page, &error));
+    g_assert_no_error (error);
+    wait_until_finished (&c, 100);
+    g_assert_cmpint (c.finished_run->state, ==, PB_RUN_FINISHED);
+    g_assert_cmpuint (c.finished_run->epochs->len, ==, 1);
+    counts_disconnect (&c, trainer);
+  }
 }
 
 static void

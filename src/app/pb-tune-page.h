@@ -1,0 +1,57 @@
+/* pb-tune-page.h: the Tune section (issue 7): a hyperparameter search over
+ * the builder's spec on the window's dataset.  Trials run one after another
+ * in a worker thread (lc_tune_run, the same call as `passband-cli tune`);
+ * the table of trials is sortable, the heat map shows the best validation
+ * accuracy over two settings, the curves view the trials' validation
+ * curves; Stop keeps what finished and Start resumes; Promote puts the best
+ * trial's spec into the builder. */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "lc-tune.h"
+#include "pb-heatmap-view.h"
+#include "pb-window.h"
+
+G_BEGIN_DECLS
+
+#define PB_TYPE_TUNE_PAGE (pb_tune_page_get_type ())
+G_DECLARE_FINAL_TYPE (PbTunePage, pb_tune_page, PB, TUNE_PAGE, GtkBox)
+
+/* window may be NULL (tests): then set the dataset and spec yourself. */
+GtkWidget         *pb_tune_page_new           (PbWindow *window);
+/* Adds the Tune and Explore sections to window. */
+void               pb_tune_pages_add          (PbWindow *window);
+
+void               pb_tune_page_set_dataset   (PbTunePage *self, LcDataset *ds);
+/* The spec searched over; NULL: the builder's spec at Start. */
+void               pb_tune_page_set_spec      (PbTunePage *self, const NnModelDoc *spec);
+/* Takes space; NULL: a default space for the spec (units, learning rate, L2). */
+void               pb_tune_page_set_space     (PbTunePage *self, LcSearchSpace *space);
+const LcSearchSpace *pb_tune_page_get_space   (PbTunePage *self);
+LcSearchSpace     *pb_tune_default_space      (const NnModelDoc *spec);
+void               pb_tune_page_set_options   (PbTunePage *self, LcTuneStrategy strategy, int trials,
+                                               int epochs, int seed);
+
+/* Starts (or resumes) the search; the signals "trial" (int index) and
+ * "finished" (int LcTuneStatus) follow on the main thread. */
+gboolean           pb_tune_page_start         (PbTunePage *self, GError **error);
+void               pb_tune_page_stop          (PbTunePage *self);
+gboolean           pb_tune_page_is_running    (PbTunePage *self);
+/* Forgets the trials (not while running). */
+void               pb_tune_page_clear         (PbTunePage *self);
+
+const LcTuneTable *pb_tune_page_get_table     (PbTunePage *self);
+GtkColumnView     *pb_tune_page_get_column_view (PbTunePage *self);
+/* Sorts the table view by a column key ("val_accuracy", a setting path...). */
+void               pb_tune_page_sort_by       (PbTunePage *self, const char *key, gboolean descending);
+/* The trial shown in row position of the (sorted) table view, or NULL. */
+const LcTrial     *pb_tune_page_get_row       (PbTunePage *self, guint position);
+PbHeatmapView     *pb_tune_page_get_heatmap   (PbTunePage *self);
+void               pb_tune_page_set_heatmap_axes (PbTunePage *self, const char *x_path, const char *y_path);
+/* The best trial's spec (a new document); also put into the builder when
+ * the page has a window. */
+NnModelDoc        *pb_tune_page_promote_best  (PbTunePage *self, GError **error);
+const char        *pb_tune_page_get_status    (PbTunePage *self);
+
+G_END_DECLS

@@ -1,0 +1,200 @@
+/* lc-early.c: early-classification curves (issue 7). */
+#include "lc-early.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "lc-plasticc-metric.h"
+
+const char *
+lc_early_axis_to_string (LcEarlyAxis axis)
+{
+  return axis == LC_EARLY_DAYS ? "days" : "observations";
+}
+
+gboolean
+lc_early_axis_from_string (const char *name, LcEarlyAxis *axis)
+{
+  if (g_strcmp0 (name, "observations") == 0)
+    *axis = LC_EARLY_OBSERVATIONS;
+  else if (g_strcmp0 (name, "days") == 0)
+    *axis = LC_EARLY_DAYS;
+  else
+    return FALSE;
+  return TRUE;
+}
+
+/* data with exactly `steps` steps (cut or zero-padded), since a model with a
+ * Flatten layer takes only the length it was built for. */
+static NnData *
+with_steps (const NnData *data, int steps)
+{
+  int t = MIN (steps, data->steps);
+  NnData *out = nn_data_new (data->n, steps, data->features, data->meta_features, data->n_classes);
+  for (int i = 0; i < data->n; i++)
+    {
+      memcpy (out->x + (gsize) i * steps * data->features,
+              data->x + (gsize) i * data->steps * data->features,
+              sizeof (float) * t * data->features);
+      out->lengths[i] = MAX (MIN (data->lengths[i], steps), 1);
+    }
+  if (data->meta_features > 0)
+    memcpy (out->meta, data->meta, sizeof (float) * data->n * data->meta_features);
+  if (data->labels != NULL)
+    memcpy (out->labels, data->labels, sizeof (int) * data->n);
+  return out;
+}
+
+/* The mean of the ensemble members' probabilities, like lc_predictor_predict. */
+static gboolean
+predict_members (const LcPredictor *p, const NnData *data, int threads, float *probs, GError **error)
+{
+  gsize size = (gsize) data->n * p->n_classes;
+  g_autofree float *member = g_new (float, MAX (size, 1));
+  memset (probs, 0, sizeof (float) * size);
+  for (int m = 0; m < p->n_models; m++)
+    {
+      if (!nn_model_predict (p->models[m], data, member, threads, error))
+        return FALSE;
+      for (gsize i = 0; i < size; i++)
+        probs[i] += member[i] / (float) p->n_models;
+    }
+  return TRUE;
+}
+
+LcEvaluation *
+lc_early_evaluate (const LcPredictor *p, const LcDataset *ds, const int *rows, int n_rows,
+                   LcEarlyAxis axis, double amount, int threads, GError **error)
+{
+  g_autoptr (LcEvaluation) ev = g_new0 (LcEvaluation, 1);
+  g_autoptr (NnData) encoded = NULL, data = NULL;
+  g_autofree float *probs = NULL;
+  g_autofree double *weights = NULL;
+  int k = p->n_classes, n = 0;
+  int first_k = axis == LC_EARLY_OBSERVATIONS && amount > 0 ? (int) ceil (amount) : 0;
+  double first_days = axis == LC_EARLY_DAYS && amount > 0 ? amount : 0.0;
+
+  if (rows == NULL)
+    n_rows = (int) ds->n_objects;
+  encoded = lc_encoder_encode_window (p->encoder, ds, rows, n_rows, first_k, first_days, error);
+  if (encoded == NULL)
+    return NULL;
+  data = with_steps (encoded, p->model->max_steps > 0 ? p->model->max_steps : encoded->steps);
+  probs = g_new0 (float, (gsize) MAX (data->n, 1) * k);
+  if (data->n > 0 && !predict_members (p, data, threads, probs, error))
+    return NULL;
+
+  ev->rows = g_new (int, MAX (n_rows, 1));
+  ev->labels = g_new (int, MAX (n_rows, 1));
+  ev->probs = g_new (float, (gsize) MAX (n_rows, 1) * k);
+  for (int i = 0; i < n_rows; i++)
+    {
+      if (data->labels[i] < 0)
+        {
+          ev->n_skipped++;
+          continue;
+        }
+      ev->rows[n] = rows != NULL ? rows[i] : i;
+      ev->labels[n] = data->labels[i];
+      memcpy (ev->probs + (gsize) n * k, probs + (gsize) i * k, sizeof (float) * k);
+      n++;
+    }
+  ev->n_rows = n;
+  if (n == 0)
+    {
+      g_set_error (error, LC_ERROR, LC_ERROR_MISMATCH,
+                   "%s: no object has a class the model knows; early classification needs labelled data",
+                   ds->path);
+      return NULL;
+    }
+  weights = g_new (double, k);
+  lc_plasticc_weights (p->class_ids, k, weights);
+  ev->report = nn_class_report_new (ev->probs, ev->labels, n, k, weights);
+  return g_steal_pointer (&ev);
+}
+
+double *
+lc_early_default_amounts (const LcDataset *ds, LcEarlyAxis axis, int *n)
+{
+  static const double obs[] = { 1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256 };
+  static const double days[] = { 0.5, 2, 5, 10, 20, 50, 100, 200, 500, 1000 };
+  GArray *a = g_array_new (FALSE, FALSE, sizeof (double));
+  double longest = 0, zero = 0;
+
+  for (gsize i = 0; i < ds->n_objects; i++)
+    {
+      const LcObject *o = &ds->objects[i];
+      if (o->n_obs == 0)
+        continue;
+      if (axis == LC_EARLY_OBSERVATIONS)
+        longest = MAX (longest, o->n_obs);
+      else
+        longest = MAX (longest, ds->time[o->first + o->n_obs - 1] - ds->time[o->first]);
+    }
+  if (axis == LC_EARLY_OBSERVATIONS)
+    {
+      for (guint i = 0; i < G_N_ELEMENTS (obs) && obs[i] < longest; i++)
+        g_array_append_val (a, obs[i]);
+    }
+  else
+    for (guint i = 0; i < G_N_ELEMENTS (days) && days[i] < longest; i++)
+      g_array_append_val (a, days[i]);
+  g_array_append_val (a, zero);
+  *n = a->len;
+  return (double *) g_array_free (a, FALSE);
+}
+
+void
+lc_early_curve_free (LcEarlyCurve *c)
+{
+  if (c == NULL)
+    return;
+  g_free (c->amount);
+  g_free (c->accuracy);
+  g_free (c->macro_f1);
+  g_free (c->macro_auc);
+  g_free (c->class_recall);
+  g_free (c->class_auc);
+  g_free (c);
+}
+
+LcEarlyCurve *
+lc_early_curve_new (const LcPredictor *p, const LcDataset *ds, const int *rows, int n_rows,
+                    LcEarlyAxis axis, const double *amounts, int n_amounts, int threads,
+                    LcProgressFunc progress, gpointer user_data, GError **error)
+{
+  g_autoptr (LcEarlyCurve) c = g_new0 (LcEarlyCurve, 1);
+  g_autofree double *defaults = NULL;
+  int k = p->n_classes;
+
+  if (amounts == NULL)
+    amounts = defaults = lc_early_default_amounts (ds, axis, &n_amounts);
+  c->axis = axis;
+  c->n_points = n_amounts;
+  c->n_classes = k;
+  c->amount = g_memdup2 (amounts, sizeof (double) * MAX (n_amounts, 1));
+  c->accuracy = g_new (double, MAX (n_amounts, 1));
+  c->macro_f1 = g_new (double, MAX (n_amounts, 1));
+  c->macro_auc = g_new (double, MAX (n_amounts, 1));
+  c->class_recall = g_new (double, (gsize) MAX (n_amounts, 1) * k);
+  c->class_auc = g_new (double, (gsize) MAX (n_amounts, 1) * k);
+  for (int i = 0; i < n_amounts; i++)
+    {
+      g_autoptr (LcEvaluation) ev = lc_early_evaluate (p, ds, rows, n_rows, axis, amounts[i], threads,
+                                                       error);
+      if (ev == NULL)
+        return NULL;
+      c->n_rows = ev->n_rows;
+      c->accuracy[i] = ev->report->accuracy;
+      c->macro_f1[i] = ev->report->macro_f1;
+      c->macro_auc[i] = ev->report->macro_auc;
+      memcpy (c->class_recall + (gsize) i * k, ev->report->recall, sizeof (double) * k);
+      memcpy (c->class_auc + (gsize) i * k, ev->report->auc, sizeof (double) * k);
+      if (progress != NULL && !progress ((double) (i + 1) / n_amounts, user_data))
+        {
+          g_set_error (error, LC_ERROR, LC_ERROR_CANCELLED, "early classification stopped");
+          return NULL;
+        }
+    }
+  return g_steal_pointer (&c);
+}

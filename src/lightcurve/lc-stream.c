@@ -1,0 +1,697 @@
+/* lc-stream.c: a dataset in chunks of whole objects (PLAsTiCC CSV row by row,
+ * other formats loaded whole and sliced). */
+#include "lc-stream.h"
+#include "lc-csv.h"
+#include "lc-dataset-builder.h"
+#include "nn-blas.h"
+#include "nn-model.h"
+
+#include <string.h>
+
+static const char *const plasticc_bands[] = { "u", "g", "r", "i", "z", "y" };
+
+struct _LcStream
+{
+  char *path;
+  gsize max_objects;
+  gsize max_obs;
+  gboolean at_end;
+  gsize n_objects;           /* handed out so far */
+  gsize n_obs;
+
+  /* loaded whole: slices of it */
+  LcDataset *whole;
+  gsize next_object;
+
+  /* PLAsTiCC, row by row */
+  LcPlasticcRows *rows;
+  LcPlasticcRow row;         /* read but not yet added (its id points into the reader's buffer,
+                              * which stays put until the next read) */
+  gboolean have_row;
+  GString *current_id;       /* object of the last row added */
+  gboolean have_current;
+  LcDataset *meta;           /* the metadata table (objects without observations), or NULL */
+  GHashTable *meta_index;    /* id -> meta object index + 1 */
+  guint8 *meta_done;         /* [meta->n_objects]: its rows have been met */
+  GHashTable *done_ids;      /* without metadata: ids whose rows have been met */
+};
+
+void
+lc_stream_free (LcStream *s)
+{
+  if (s == NULL)
+    return;
+  g_free (s->path);
+  g_clear_pointer (&s->whole, lc_dataset_unref);
+  g_clear_pointer (&s->rows, lc_plasticc_rows_free);
+  if (s->current_id != NULL)
+    g_string_free (s->current_id, TRUE);
+  g_clear_pointer (&s->meta_index, g_hash_table_unref);
+  g_clear_pointer (&s->meta, lc_dataset_unref);
+  g_free (s->meta_done);
+  g_clear_pointer (&s->done_ids, g_hash_table_unref);
+  g_free (s);
+}
+
+gboolean
+lc_stream_is_incremental (const LcStream *s)
+{
+  return s->rows != NULL;
+}
+
+double
+lc_stream_fraction (const LcStream *s)
+{
+  if (s->at_end)
+    return 1.0;
+  if (s->rows != NULL)
+    return lc_plasticc_rows_fraction (s->rows);
+  if (s->whole != NULL && s->whole->n_objects > 0)
+    return (double) s->next_object / (double) s->whole->n_objects;
+  return 0.0;
+}
+
+gsize
+lc_stream_n_objects (const LcStream *s)
+{
+  return s->n_objects;
+}
+
+gsize
+lc_stream_n_obs (const LcStream *s)
+{
+  return s->n_obs;
+}
+
+static gboolean
+chunk_is_full (const LcStream *s, gsize n_objects, gsize n_obs)
+{
+  return n_objects >= s->max_objects || (n_objects > 0 && n_obs >= s->max_obs);
+}
+
+/* ---- the metadata table ---- */
+
+static void
+index_metadata (LcStream *s)
+{
+  s->meta_index = g_hash_table_new (g_str_hash, g_str_equal);
+  for (gsize i = 0; i < s->meta->n_objects; i++)
+    g_hash_table_insert (s->meta_index, s->meta->objects[i].id, GSIZE_TO_POINTER (i + 1));
+  s->meta_done = g_new0 (guint8, MAX (1, s->meta->n_objects));
+}
+
+static gboolean
+metadata_has (const LcDataset *meta, const char *id)
+{
+  for (gsize i = 0; i < meta->n_objects; i++)
+    if (strcmp (meta->objects[i].id, id) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* As lc_load_plasticc without a metadata path: the first candidate that
+ * describes the first object of the file.  A candidate that cannot be read
+ * is reported only when none fits. */
+static gboolean
+find_metadata (LcStream *s, const char *csv_path, const char *first_id, GError **error)
+{
+  g_auto (GStrv) candidates = lc_plasticc_metadata_candidates (csv_path);
+  g_autoptr (GError) unreadable = NULL;
+
+  for (int i = 0; candidates[i] != NULL; i++)
+    {
+      g_autoptr (GError) local = NULL;
+      g_autoptr (LcDataset) meta = lc_load_plasticc_metadata (candidates[i], &local);
+
+      if (meta == NULL)
+        {
+          if (unreadable == NULL)
+            unreadable = g_steal_pointer (&local);
+          continue;
+        }
+      if (metadata_has (meta, first_id))
+        {
+          s->meta = g_steal_pointer (&meta);
+          return TRUE;
+        }
+    }
+  if (unreadable != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&unreadable));
+      return FALSE;
+    }
+  /* no metadata: unlabelled light curves, still fine to predict */
+  return TRUE;
+}
+
+/* ---- PLAsTiCC row by row ---- */
+
+static gboolean
+read_row (LcStream *s, GError **error)
+{
+  GError *local = NULL;
+
+  if (lc_plasticc_rows_next (s->rows, &s->row, &local))
+    {
+      s->have_row = TRUE;
+      return TRUE;
+    }
+  if (local != NULL)
+    g_propagate_error (error, local);
+  return FALSE;
+}
+
+static gboolean
+open_plasticc (LcStream *s, const char *csv_path, const char *meta_path, GError **error)
+{
+  GError *local = NULL;
+
+  s->rows = lc_plasticc_rows_open (csv_path, error);
+  if (s->rows == NULL)
+    return FALSE;
+  s->current_id = g_string_new (NULL);
+  if (!read_row (s, &local))
+    {
+      if (local == NULL)
+        g_set_error (&local, LC_ERROR, LC_ERROR_FORMAT, "%s: no observations after the header",
+                     lc_plasticc_rows_name (s->rows));
+      g_propagate_error (error, local);
+      return FALSE;
+    }
+  if (meta_path != NULL)
+    {
+      s->meta = lc_load_plasticc_metadata (meta_path, error);
+      if (s->meta == NULL)
+        return FALSE;
+    }
+  else if (!find_metadata (s, csv_path, s->row.id, error))
+    return FALSE;
+  if (s->meta != NULL)
+    index_metadata (s);
+  else
+    s->done_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  return TRUE;
+}
+
+static LcDatasetBuilder *
+plasticc_chunk_builder (const LcStream *s)
+{
+  LcDatasetBuilder *b = lc_dataset_builder_new (LC_SOURCE_PLASTICC, LC_VALUE_FLUX, s->path);
+
+  lc_dataset_builder_set_bands (b, G_N_ELEMENTS (plasticc_bands), plasticc_bands);
+  if (s->meta == NULL)
+    return b;
+  /* the file's layout, not just what this chunk happens to hold */
+  lc_dataset_builder_set_meta_path (b, s->meta->meta_path);
+  lc_dataset_builder_set_meta_names (b, s->meta->n_meta, (const char *const *) s->meta->meta_names);
+  for (int c = 0; c < s->meta->n_classes; c++)
+    lc_dataset_builder_add_class (b, s->meta->classes[c].id, s->meta->classes[c].name);
+  return b;
+}
+
+static gboolean
+not_contiguous_error (const LcStream *s, GError **error)
+{
+  g_autofree char *id = lc_sanitize_text (s->row.id, 40);
+
+  g_set_error (error, LC_ERROR, LC_ERROR_FORMAT,
+               "%s:%" G_GSIZE_FORMAT ": field “object_id”: object “%s” has rows before this line, "
+               "but other objects come in between; reading in chunks needs the rows of each object "
+               "together, as in the PLAsTiCC files: sort the file by object_id (keeping the header "
+               "line first), e.g. with “sort -s -t, -k1,1n”",
+               lc_plasticc_rows_name (s->rows), lc_plasticc_rows_line (s->rows), id);
+  return FALSE;
+}
+
+/* Marks the pending row's object as met; FALSE when it was met before. */
+static gboolean
+claim_object (LcStream *s, gssize meta_row)
+{
+  if (s->meta != NULL)
+    {
+      if (s->meta_done[meta_row])
+        return FALSE;
+      s->meta_done[meta_row] = 1;
+      return TRUE;
+    }
+  if (g_hash_table_contains (s->done_ids, s->row.id))
+    return FALSE;
+  g_hash_table_add (s->done_ids, g_strndup (s->row.id, s->row.id_len));
+  return TRUE;
+}
+
+/* Starts the object of the pending row in b, with its metadata and class. */
+static gboolean
+begin_object (LcStream *s, LcDatasetBuilder *b, GError **error)
+{
+  gssize meta_row = -1;
+  int class_id = -1;
+  gsize object;
+
+  if (s->meta != NULL)
+    {
+      meta_row = (gssize) GPOINTER_TO_SIZE (g_hash_table_lookup (s->meta_index, s->row.id)) - 1;
+      if (meta_row < 0)
+        {
+          g_autofree char *id = lc_sanitize_text (s->row.id, 40);
+          g_set_error (error, LC_ERROR, LC_ERROR_MISMATCH,
+                       "%s:%" G_GSIZE_FORMAT ": field “object_id”: object “%s” has no row in the metadata file %s",
+                       lc_plasticc_rows_name (s->rows), lc_plasticc_rows_line (s->rows), id,
+                       s->meta->path);
+          return FALSE;
+        }
+    }
+  if (!claim_object (s, meta_row))
+    return not_contiguous_error (s, error);
+  g_string_append_len (g_string_truncate (s->current_id, 0), s->row.id, (gssize) s->row.id_len);
+  s->have_current = TRUE;
+  if (meta_row >= 0)
+    {
+      const LcObject *m = &s->meta->objects[meta_row];
+      class_id = m->label >= 0 ? s->meta->classes[m->label].id : -1;
+    }
+  object = lc_dataset_builder_begin_object_len (b, s->row.id, s->row.id_len, class_id);
+  for (int k = 0; meta_row >= 0 && k < s->meta->n_meta; k++)
+    lc_dataset_builder_set_meta (b, object, k, s->meta->objects[meta_row].meta[k]);
+  return TRUE;
+}
+
+static gboolean
+row_starts_object (const LcStream *s)
+{
+  return !s->have_current || s->row.id_len != s->current_id->len
+         || memcmp (s->row.id, s->current_id->str, s->row.id_len) != 0;
+}
+
+/* Adds rows to b up to the first row of an object that no longer fits. */
+static gboolean
+fill_plasticc_chunk (LcStream *s, LcDatasetBuilder *b, GError **error)
+{
+  GError *local = NULL;
+
+  for (;;)
+    {
+      if (!s->have_row && !read_row (s, &local))
+        {
+          if (local != NULL)
+            {
+              g_propagate_error (error, local);
+              return FALSE;
+            }
+          s->at_end = TRUE;
+          return TRUE;
+        }
+      if (row_starts_object (s))
+        {
+          if (chunk_is_full (s, lc_dataset_builder_n_objects (b), lc_dataset_builder_n_obs (b)))
+            return TRUE;
+          if (!begin_object (s, b, error))
+            return FALSE;
+        }
+      lc_dataset_builder_add_observation (b, s->row.mjd, s->row.flux, s->row.flux_err, s->row.band,
+                                          s->row.detected);
+      s->have_row = FALSE;
+    }
+}
+
+static LcDataset *
+next_plasticc_chunk (LcStream *s, GError **error)
+{
+  g_autoptr (LcDatasetBuilder) b = plasticc_chunk_builder (s);
+
+  if (!fill_plasticc_chunk (s, b, error))
+    return NULL;
+  if (lc_dataset_builder_n_objects (b) == 0)
+    return NULL;
+  return lc_dataset_builder_finish (b, error);
+}
+
+/* ---- loaded whole, handed out in slices ---- */
+
+static LcDatasetBuilder *
+slice_builder (const LcDataset *ds)
+{
+  LcDatasetBuilder *b = lc_dataset_builder_new (ds->source, ds->value_kind, ds->path);
+
+  lc_dataset_builder_set_meta_path (b, ds->meta_path);
+  lc_dataset_builder_set_on_grid (b, ds->on_grid);
+  lc_dataset_builder_set_bands (b, ds->n_bands, (const char *const *) ds->band_names);
+  lc_dataset_builder_set_meta_names (b, ds->n_meta, (const char *const *) ds->meta_names);
+  for (int c = 0; c < ds->n_classes; c++)
+    lc_dataset_builder_add_class (b, ds->classes[c].id, ds->classes[c].name);
+  return b;
+}
+
+static void
+copy_object (LcDatasetBuilder *b, const LcDataset *ds, gsize i)
+{
+  const LcObject *o = &ds->objects[i];
+  gsize object = lc_dataset_builder_begin_object (b, o->id, o->label >= 0 ? ds->classes[o->label].id : -1);
+
+  for (int j = 0; j < o->n_obs; j++)
+    {
+      gsize k = o->first + (gsize) j;
+      lc_dataset_builder_add_observation (b, ds->time[k], ds->value[k], ds->error[k], ds->band[k],
+                                          ds->detected[k]);
+    }
+  for (int k = 0; k < ds->n_meta; k++)
+    lc_dataset_builder_set_meta (b, object, k, o->meta[k]);
+}
+
+static LcDataset *
+next_slice (LcStream *s, GError **error)
+{
+  const LcDataset *ds = s->whole;
+  g_autoptr (LcDatasetBuilder) b = NULL;
+  gsize n_objects = 0, n_obs = 0;
+
+  if (s->next_object >= ds->n_objects)
+    {
+      s->at_end = TRUE;
+      return NULL;
+    }
+  b = slice_builder (ds);
+  if (s->next_object == 0)
+    lc_dataset_builder_add_skipped (b, ds->n_skipped);
+  while (s->next_object < ds->n_objects && !chunk_is_full (s, n_objects, n_obs))
+    {
+      copy_object (b, ds, s->next_object);
+      n_obs += (gsize) ds->objects[s->next_object].n_obs;
+      n_objects++;
+      s->next_object++;
+    }
+  return lc_dataset_builder_finish (b, error);
+}
+
+/* ---- public ---- */
+
+static gboolean
+reads_incrementally (const char *path, const LcLoadOptions *load_options)
+{
+  LcFormat format = load_options != NULL && load_options->format != LC_FORMAT_AUTO
+                      ? load_options->format : lc_format_detect (path);
+
+  /* a folder holding a PLAsTiCC file is resolved by lc_load */
+  return format == LC_FORMAT_PLASTICC && g_file_test (path, G_FILE_TEST_IS_REGULAR);
+}
+
+LcStream *
+lc_stream_open (const char *path, const LcLoadOptions *load_options, const LcStreamOptions *options,
+                GError **error)
+{
+  g_autoptr (LcStream) s = g_new0 (LcStream, 1);
+
+  g_return_val_if_fail (path != NULL, NULL);
+  s->path = g_strdup (path);
+  s->max_objects = options != NULL && options->max_objects > 0 ? options->max_objects
+                                                               : LC_STREAM_DEFAULT_MAX_OBJECTS;
+  s->max_obs = options != NULL && options->max_obs > 0 ? options->max_obs : LC_STREAM_DEFAULT_MAX_OBS;
+  if (reads_incrementally (path, load_options))
+    {
+      if (!open_plasticc (s, path, load_options != NULL ? load_options->meta_path : NULL, error))
+        return NULL;
+      return g_steal_pointer (&s);
+    }
+  s->whole = lc_load (path, load_options, NULL, NULL, error);
+  if (s->whole == NULL)
+    return NULL;
+  return g_steal_pointer (&s);
+}
+
+LcDataset *
+lc_stream_next (LcStream *s, GError **error)
+{
+  LcDataset *chunk;
+  GError *local = NULL;
+
+  g_return_val_if_fail (s != NULL, NULL);
+  if (s->at_end)
+    return NULL;
+  chunk = s->rows != NULL ? next_plasticc_chunk (s, &local) : next_slice (s, &local);
+  if (chunk == NULL)
+    {
+      /* an error ends the stream: later calls must not resume mid-object */
+      s->at_end = TRUE;
+      if (local != NULL)
+        g_propagate_error (error, local);
+      return NULL;
+    }
+  s->n_objects += chunk->n_objects;
+  s->n_obs += chunk->n_obs;
+  return chunk;
+}
+
+/* ---- prediction in fixed batches ----
+ *
+ * This repeats what lc_predictor_predict -> nn_model_predict do (batches of
+ * LC_STREAM_PREDICT_BATCH rows, the mean over ensemble members in member
+ * order) with workspaces kept from batch to batch: a fresh workspace per
+ * batch costs more than the batch itself.  test-stream checks that the
+ * numbers stay bit for bit those of lc_predictor_predict. */
+
+typedef struct
+{
+  const NnModel *model;
+  NnWorkspace *ws;
+  const NnData *rows;
+  int first, count;          /* rows[first, first + count) */
+  float *probs;              /* (rows, K) of the whole flush */
+  int *row_index;            /* [LC_STREAM_PREDICT_BATCH] */
+  float *x_buf;
+  int *len_buf;
+  float *meta_buf;
+} PredictJob;
+
+typedef struct
+{
+  const LcPredictor *p;
+  int n_jobs;
+  NnData *rows;              /* pending encoded rows, at the model's max_steps */
+  int n;                     /* pending rows */
+  GPtrArray *ids;            /* their object ids */
+  float *probs;              /* (rows->n, K) */
+  float *member_probs;       /* (rows->n, K), ensembles only */
+  NnWorkspace **ws;          /* [n_models * n_jobs] */
+  PredictJob jobs[2];
+  LcStreamRowsFunc rows_func;
+  gpointer user_data;
+} Batcher;
+
+static void
+batcher_init (Batcher *b, const LcPredictor *p, int n_jobs, LcStreamRowsFunc rows_func,
+              gpointer user_data)
+{
+  int capacity = n_jobs * LC_STREAM_PREDICT_BATCH;
+  int T = p->model->max_steps, F = lc_encoder_step_features (p->encoder);
+  int S = lc_encoder_meta_features (p->encoder), K = MAX (p->n_classes, 1);
+
+  memset (b, 0, sizeof *b);
+  b->p = p;
+  b->n_jobs = n_jobs;
+  b->rows = nn_data_new (capacity, T, F, S, p->n_classes);
+  b->ids = g_ptr_array_new_with_free_func (g_free);
+  b->probs = g_new (float, (gsize) capacity * K);
+  if (p->n_models > 1)
+    b->member_probs = g_new (float, (gsize) capacity * K);
+  b->ws = g_new0 (NnWorkspace *, p->n_models * n_jobs);
+  for (int m = 0; m < p->n_models; m++)
+    for (int j = 0; j < n_jobs; j++)
+      b->ws[m * n_jobs + j] = nn_workspace_new (p->models[m], LC_STREAM_PREDICT_BATCH);
+  for (int j = 0; j < n_jobs; j++)
+    {
+      PredictJob *job = &b->jobs[j];
+      job->rows = b->rows;
+      job->row_index = g_new (int, LC_STREAM_PREDICT_BATCH);
+      job->x_buf = g_new (float, (gsize) LC_STREAM_PREDICT_BATCH * T * F);
+      job->len_buf = g_new (int, LC_STREAM_PREDICT_BATCH);
+      job->meta_buf = S > 0 ? g_new (float, (gsize) LC_STREAM_PREDICT_BATCH * S) : NULL;
+    }
+  b->rows_func = rows_func;
+  b->user_data = user_data;
+}
+
+static void
+batcher_clear (Batcher *b)
+{
+  for (int i = 0; b->ws != NULL && i < b->p->n_models * b->n_jobs; i++)
+    nn_workspace_free (b->ws[i]);
+  g_clear_pointer (&b->ws, g_free);
+  for (int j = 0; j < b->n_jobs; j++)
+    {
+      g_clear_pointer (&b->jobs[j].row_index, g_free);
+      g_clear_pointer (&b->jobs[j].x_buf, g_free);
+      g_clear_pointer (&b->jobs[j].len_buf, g_free);
+      g_clear_pointer (&b->jobs[j].meta_buf, g_free);
+    }
+  g_clear_pointer (&b->rows, nn_data_free);
+  g_clear_pointer (&b->ids, g_ptr_array_unref);
+  g_clear_pointer (&b->probs, g_free);
+  g_clear_pointer (&b->member_probs, g_free);
+}
+
+/* Row i of data as pending row b->n, cut to the model's max_steps. */
+static void
+batcher_copy_row (Batcher *b, const NnData *data, int i)
+{
+  NnData *r = b->rows;
+  gsize row_out = (gsize) r->steps * r->features;
+  gsize kept = (gsize) MIN (data->steps, r->steps) * r->features;
+  float *x = r->x + (gsize) b->n * row_out;
+
+  memcpy (x, data->x + (gsize) i * data->steps * data->features, kept * sizeof (float));
+  memset (x + kept, 0, (row_out - kept) * sizeof (float));
+  r->lengths[b->n] = MIN (data->lengths[i], r->steps);
+  if (r->meta_features > 0)
+    memcpy (r->meta + (gsize) b->n * r->meta_features, data->meta + (gsize) i * data->meta_features,
+            sizeof (float) * r->meta_features);
+}
+
+/* The rows of a job in batches, as nn_model_predict's predict_rows does. */
+static gpointer
+run_job (gpointer data)
+{
+  PredictJob *job = data;
+  int K = job->model->n_classes;
+
+  for (int start = 0; start < job->count; start += LC_STREAM_PREDICT_BATCH)
+    {
+      int n = MIN (LC_STREAM_PREDICT_BATCH, job->count - start);
+      NnBatch batch;
+
+      for (int i = 0; i < n; i++)
+        job->row_index[i] = job->first + start + i;
+      nn_data_gather (job->rows, job->row_index, n, job->x_buf, job->len_buf, job->meta_buf, NULL,
+                      &batch);
+      nn_model_forward (job->model, job->ws, &batch, FALSE);
+      memcpy (job->probs + (gsize) (job->first + start) * K, nn_model_probabilities (job->model, job->ws),
+              (gsize) n * K * sizeof (float));
+    }
+  return NULL;
+}
+
+/* Probabilities of member m for view into probs: a full flush of two
+ * batches goes to two threads, anything else to one. */
+static void
+predict_member (Batcher *b, int m, const NnData *view, float *probs)
+{
+  int n_jobs = b->n_jobs == 2 && view->n == 2 * LC_STREAM_PREDICT_BATCH ? 2 : 1;
+  GThread *helper = NULL;
+
+  for (int j = 0; j < n_jobs; j++)
+    {
+      PredictJob *job = &b->jobs[j];
+      job->model = b->p->models[m];
+      job->ws = b->ws[m * b->n_jobs + j];
+      job->rows = view;
+      job->first = j * LC_STREAM_PREDICT_BATCH;
+      job->count = n_jobs == 2 ? LC_STREAM_PREDICT_BATCH : view->n;
+      job->probs = probs;
+    }
+  if (n_jobs == 2)
+    helper = g_thread_new ("lc-stream-predict", run_job, &b->jobs[1]);
+  run_job (&b->jobs[0]);
+  if (helper != NULL)
+    g_thread_join (helper);
+}
+
+static gboolean
+batcher_flush (Batcher *b, GError **error)
+{
+  const LcPredictor *p = b->p;
+  gsize size = (gsize) b->n * p->n_classes;
+  int saved_blas = nn_blas_get_threads ();
+  NnData view;
+  gboolean ok;
+
+  if (b->n == 0)
+    return TRUE;
+  view = *b->rows;
+  view.n = b->n;
+  if (!nn_model_check_data (p->model, &view, FALSE, "data", error))
+    return FALSE;
+  /* two threads each run single-threaded BLAS, also on the last rows, so
+   * every batch gets the same numbers */
+  if (b->n_jobs == 2)
+    nn_blas_set_threads (1);
+  if (p->n_models == 1)
+    predict_member (b, 0, &view, b->probs);
+  else
+    {
+      /* the mean as lc_predictor_predict takes it */
+      memset (b->probs, 0, size * sizeof (float));
+      for (int m = 0; m < p->n_models; m++)
+        {
+          predict_member (b, m, &view, b->member_probs);
+          for (gsize i = 0; i < size; i++)
+            b->probs[i] += b->member_probs[i] / (float) p->n_models;
+        }
+    }
+  if (b->n_jobs == 2)
+    nn_blas_set_threads (saved_blas);
+  ok = b->rows_func ((const char *const *) b->ids->pdata, b->probs, b->n, b->user_data, error);
+  g_ptr_array_set_size (b->ids, 0);
+  b->n = 0;
+  return ok;
+}
+
+/* Encodes a chunk and queues its rows, predicting whenever the queue is full. */
+static gboolean
+batcher_add_chunk (Batcher *b, const LcDataset *chunk, GError **error)
+{
+  g_autoptr (NnData) data = lc_encoder_encode (b->p->encoder, chunk, NULL, 0, error);
+
+  if (data == NULL)
+    return FALSE;
+  if (data->features != b->rows->features || data->meta_features != b->rows->meta_features)
+    {
+      g_set_error (error, LC_ERROR, LC_ERROR_MISMATCH,
+                   "%s: the encoder gives %d step and %d metadata features, the model expects %d and %d",
+                   chunk->path, data->features, data->meta_features, b->rows->features,
+                   b->rows->meta_features);
+      return FALSE;
+    }
+  for (int i = 0; i < data->n; i++)
+    {
+      batcher_copy_row (b, data, i);
+      g_ptr_array_add (b->ids, g_strdup (chunk->objects[i].id));
+      if (++b->n == b->rows->n && !batcher_flush (b, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+stream_progress (LcStream *s, LcProgressFunc progress, gpointer user_data, GError **error)
+{
+  if (progress == NULL || progress (lc_stream_fraction (s), user_data))
+    return TRUE;
+  g_set_error (error, LC_ERROR, LC_ERROR_CANCELLED, "%s: prediction cancelled", s->path);
+  return FALSE;
+}
+
+gboolean
+lc_stream_predict (LcStream *s, const LcPredictor *p, int threads, LcStreamRowsFunc rows_func,
+                   LcProgressFunc progress, gpointer user_data, GError **error)
+{
+  Batcher b;
+  LcDataset *chunk;
+  GError *local = NULL;
+  gboolean ok = TRUE;
+
+  g_return_val_if_fail (s != NULL && p != NULL && rows_func != NULL, FALSE);
+  batcher_init (&b, p, threads >= 2 ? 2 : 1, rows_func, user_data);
+  while (ok && (chunk = lc_stream_next (s, &local)) != NULL)
+    {
+      ok = batcher_add_chunk (&b, chunk, error) && stream_progress (s, progress, user_data, error);
+      lc_dataset_unref (chunk);
+    }
+  if (local != NULL)
+    {
+      g_propagate_error (error, local);
+      ok = FALSE;
+    }
+  if (ok)
+    ok = batcher_flush (&b, error);
+  batcher_clear (&b);
+  return ok;
+}

@@ -1,0 +1,255 @@
+/* test-predict.c: passband-cli predict streams its input: the submission it
+ * writes chunk by chunk is byte for byte the one predicted from the whole
+ * file, and a failure leaves no output behind. */
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lc.h"
+
+static char *tmp_dir;
+static char *data_csv;   /* simulated PLAsTiCC light curves (+ metadata beside) */
+static char *model;      /* trained on them for one epoch */
+
+typedef struct
+{
+  int status;
+  char *out;
+  char *err;
+} CliResult;
+
+static void
+cli_result_free (CliResult *r)
+{
+  g_free (r->out);
+  g_free (r->err);
+  g_free (r);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CliResult, cli_result_free)
+
+/* Runs passband-cli with a NULL-terminated argument list. */
+static CliResult *
+run_cli (const char *first, ...)
+{
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_autofree char *exe = g_build_filename (g_getenv ("PASSBAND_BUILD_DIR"), "src", "cli",
+                                           "passband-cli", NULL);
+  g_autoptr (GSubprocess) proc = NULL;
+  g_autoptr (GError) error = NULL;
+  CliResult *r = g_new0 (CliResult, 1);
+  va_list args;
+
+  g_ptr_array_add (argv, exe);
+  va_start (args, first);
+  for (const char *a = first; a != NULL; a = va_arg (args, const char *))
+    g_ptr_array_add (argv, (gpointer) a);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+  proc = g_subprocess_newv ((const char *const *) argv->pdata,
+                            G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (proc, NULL, NULL, &r->out, &r->err, &error);
+  g_assert_no_error (error);
+  r->status = g_subprocess_get_exit_status (proc);
+  return r;
+}
+
+/* What predict wrote before it streamed: the whole file loaded, predicted
+ * at once and formatted in the submission layout. */
+static char *
+whole_file_submission (const char *model_path, const char *csv)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (LcPredictor) p = lc_predictor_load (model_path, &error);
+  g_autoptr (LcDataset) ds = NULL;
+  g_autofree float *probs = NULL, *with99 = NULL;
+  GString *out = g_string_new ("object_id");
+  int k;
+
+  g_assert_no_error (error);
+  ds = lc_load (csv, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  probs = lc_predictor_predict (p, ds, NULL, 0, 1, NULL, &error);
+  g_assert_no_error (error);
+  k = p->n_classes;
+  with99 = g_new (float, ds->n_objects * (k + 1));
+  lc_novelty_append_p99 (probs, (int) ds->n_objects, k, with99);
+  for (int c = 0; c < k; c++)
+    g_string_append_printf (out, ",class_%d", p->class_ids[c]);
+  g_string_append (out, ",class_99\n");
+  for (gsize i = 0; i < ds->n_objects; i++)
+    {
+      g_string_append (out, ds->objects[i].id);
+      for (int c = 0; c <= k; c++)
+        g_string_append_printf (out, ",%.6g", with99[i * (k + 1) + c]);
+      g_string_append_c (out, '\n');
+    }
+  return g_string_free (out, FALSE);
+}
+
+static char *
+read_file (const char *path)
+{
+  char *text = NULL;
+  g_autoptr (GError) error = NULL;
+  g_file_get_contents (path, &text, NULL, &error);
+  g_assert_no_error (error);
+  return text;
+}
+
+/* Nothing named out.* (a temporary file) is left in out's folder. */
+static void
+assert_no_leftovers (const char *out)
+{
+  g_autofree char *dir = g_path_get_dirname (out);
+  g_autofree char *base = g_path_get_basename (out);
+  g_autofree char *prefix = g_strconcat (base, ".", NULL);
+  g_autoptr (GDir) folder = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  g_assert_nonnull (folder);
+  while ((name = g_dir_read_name (folder)) != NULL)
+    if (g_str_has_prefix (name, prefix))
+      g_error ("temporary file %s left in %s", name, dir);
+}
+
+static void
+test_streamed_equals_whole (void)
+{
+  g_autofree char *want = whole_file_submission (model, data_csv);
+  g_autofree char *out = g_build_filename (tmp_dir, "pred.csv", NULL);
+  /* chunk boundaries everywhere (one chunk: what loading the whole file gives) */
+  const struct { const char *chunk; const char *threads; } runs[] = {
+    { "100000", "1" }, { "1", "1" }, { "2", "1" }, { "7", "1" }, { "7", "2" },
+  };
+
+  g_assert_true (g_str_has_prefix (want, "object_id,class_"));
+  for (guint i = 0; i < G_N_ELEMENTS (runs); i++)
+    {
+      g_autoptr (CliResult) r = run_cli ("predict", "--model", model, "--data", data_csv, "--out", out,
+                                         "--threads", runs[i].threads, "--chunk-objects", runs[i].chunk,
+                                         "--json", NULL);
+      g_autofree char *got = NULL;
+
+      if (r->status != 0)
+        g_error ("predict failed: %s", r->err);
+      g_assert_nonnull (strstr (r->out, "\"objects\":300"));
+      got = read_file (out);
+      /* byte for byte, whatever the chunks and threads */
+      g_assert_cmpstr (got, ==, want);
+      g_assert_true (g_unlink (out) == 0);
+      assert_no_leftovers (out);
+    }
+  /* the default chunking */
+  {
+    g_autoptr (CliResult) r = run_cli ("predict", "--model", model, "--data", data_csv, "--out", out, NULL);
+    g_autofree char *got = NULL;
+    g_assert_cmpint (r->status, ==, 0);
+    got = read_file (out);
+    g_assert_cmpstr (got, ==, want);
+  }
+}
+
+static void
+test_interleaved_refused (void)
+{
+  g_autofree char *csv = write_rows ("mixed",
+                                     "object_id,mjd,passband,flux,flux_err,detected\n"
+                                     "0,59000.1,2,12.5,1.0,1\n"
+                                     "1,59000.2,2,2.5,1.0,0\n"
+                                     "0,59002.1,2,11.5,1.0,1\n");
+  g_autofree char *out = g_build_filename (tmp_dir, "mixed", "pred.csv", NULL);
+  g_autoptr (CliResult) r = NULL;
+
+  r = run_cli ("predict", "--model", model, "--data", csv, "--out", out, "--chunk-objects", "1", NULL);
+  g_assert_cmpint (r->status, ==, 1);
+  g_assert_nonnull (strstr (r->err, "rows.csv:4:"));
+  g_assert_nonnull (strstr (r->err, "object_id"));
+  g_assert_nonnull (strstr (r->err, "sort"));
+  g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
+  assert_no_leftovers (out);
+}
+
+static void
+test_broken_keeps_old_output (void)
+{
+  /* the whole survey (more than one batch of rows is written before the
+   * failure), then a line cut short */
+  g_autofree char *good = read_file (data_csv);
+  g_autofree char *text = g_strconcat (good, "299,59001.2,2,2.5,1.", NULL);
+  g_autofree char *csv = write_rows ("broken", text);
+  g_autofree char *out = g_build_filename (tmp_dir, "broken", "pred.csv", NULL);
+  g_autofree char *where = NULL, *kept = NULL;
+  g_autoptr (CliResult) r = NULL;
+  int lines = 0;
+
+  for (const char *c = good; *c != '\0'; c++)
+    lines += *c == '\n';
+  where = g_strdup_printf ("rows.csv:%d:", lines + 1);
+  g_assert_true (g_file_set_contents (out, "an older submission\n", -1, NULL));
+  r = run_cli ("predict", "--model", model, "--data", csv, "--out", out, "--chunk-objects", "7", NULL);
+  g_assert_cmpint (r->status, ==, 1);
+  g_assert_nonnull (strstr (r->err, where));
+  g_assert_nonnull (strstr (r->err, "field"));
+  kept = read_file (out);
+  g_assert_cmpstr (kept, ==, "an older submission\n");
+  assert_no_leftovers (out);
+}
+
+static void
+test_unwritable_output (void)
+{
+  g_autoptr (CliResult) r = run_cli ("predict", "--model", model, "--data", data_csv,
+                                     "--out", "/nonexistent/folder/pred.csv", NULL);
+  g_autoptr (CliResult) bad_chunk = run_cli ("predict", "--model", model, "--data", data_csv,
+                                             "--out", "x.csv", "--chunk-objects", "-3", NULL);
+
+  g_assert_cmpint (r->status, ==, 1);
+  g_assert_nonnull (strstr (r->err, "/nonexistent/folder/pred.csv"));
+  g_assert_cmpint (bad_chunk->status, ==, 2);
+}
+
+/* A small simulated survey and a model trained on it for one epoch. */
+static void
+make_fixtures (void)
+{
+  g_autofree char *dir = g_build_filename (tmp_dir, "sim", NULL);
+  g_autofree char *spec = g_build_filename (g_getenv ("PASSBAND_SOURCE_DIR"), "models", "goto-gru.json",
+                                            NULL);
+  g_autoptr (CliResult) sim = run_cli ("simulate", "--objects", "300", "--seed", "8", "--out", dir, NULL);
+  g_autoptr (CliResult) train = NULL;
+
+  g_assert_cmpint (sim->status, ==, 0);
+  data_csv = g_build_filename (dir, "training_set.csv", NULL);
+  model = g_build_filename (tmp_dir, "model.json", NULL);
+  train = run_cli ("train", "--data", data_csv, "--model", spec, "--out", model, "--epochs", "1",
+                   "--seed", "2", NULL);
+  if (train->status != 0)
+    g_error ("train failed: %s", train->err);
+}
+
+int
+main (int argc, char **argv)
+{
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  tmp_dir = g_dir_make_tmp ("passband-predict-XXXXXX", NULL);
+  g_assert_nonnull (tmp_dir);
+  make_fixtures ();
+  g_test_add_func ("/predict/streamed-equals-whole", test_streamed_equals_whole);
+  g_test_add_func ("/predict/interleaved-refused", test_interleaved_refused);
+  g_test_add_func ("/predict/broken-keeps-old-output", test_broken_keeps_old_output);
+  g_test_add_func ("/predict/unwritable-output", test_unwritable_output);
+  status = g_test_run ();
+  {
+    g_autofree char *command = g_strdup_printf ("rm -rf '%s'", tmp_dir);
+    if (system (command) != 0)
+      g_warning ("could not remove %s", tmp_dir);
+  }
+  g_free (data_csv);
+  g_free (model);
+  g_free (tmp_dir);
+  return status;
+}

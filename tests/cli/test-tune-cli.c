@@ -1,0 +1,217 @@
+/* test-tune-cli.c: passband-cli tune as a user runs it (issue 7): a grid
+ * search with JSON lines, shards merged into the table of one run, resume,
+ * and the errors. */
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <string.h>
+
+#include "testutil.h"
+
+static char *tmp_dir;
+static char *space_path;
+static char *spec_path;
+
+typedef struct
+{
+  int status;
+  char *out;
+  char *err;
+} CliResult;
+
+static void
+cli_result_free (CliResult *r)
+{
+  g_free (r->out);
+  g_free (r->err);
+  g_free (r);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CliResult, cli_result_free)
+
+static CliResult *
+run_cli (const char *first, ...)
+{
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_autofree char *exe = g_build_filename (g_getenv ("PASSBAND_BUILD_DIR"), "src", "cli",
+                                           "passband-cli", NULL);
+  g_autoptr (GSubprocess) proc = NULL;
+  g_autoptr (GError) error = NULL;
+  CliResult *r = g_new0 (CliResult, 1);
+  va_list args;
+
+  g_ptr_array_add (argv, exe);
+  va_start (args, first);
+  for (const char *a = first; a != NULL; a = va_arg (args, const char *))
+    g_ptr_array_add (argv, (gpointer) a);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+  proc = g_subprocess_newv ((const char *const *) argv->pdata,
+                            G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (proc, NULL, NULL, &r->out, &r->err, &error);
+  g_assert_no_error (error);
+  r->status = g_subprocess_get_exit_status (proc);
+  return r;
+}
+
+/* The lines of a trials file (or of stdout) that are trials, with the wall
+ * time cut out, in order. */
+static GPtrArray *
+trial_lines (const char *text)
+{
+  g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
+  GPtrArray *out = g_ptr_array_new_with_free_func (g_free);
+  for (int i = 0; lines[i] != NULL; i++)
+    {
+      g_autoptr (JsonParser) parser = json_parser_new ();
+      JsonObject *o;
+      if (lines[i][0] == '\0')
+        continue;
+      g_assert_true (json_parser_load_from_data (parser, lines[i], -1, NULL));
+      o = json_node_get_object (json_parser_get_root (parser));
+      if (g_strcmp0 (json_object_get_string_member (o, "event"), "trial") != 0)
+        continue;
+      g_assert_true (json_object_get_boolean_member (o, "ok"));
+      json_object_remove_member (o, "seconds");
+      g_ptr_array_add (out, json_to_string (json_parser_get_root (parser), FALSE));
+    }
+  return out;
+}
+
+static GPtrArray *
+file_trial_lines (const char *dir, const char *name)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_autofree char *text = NULL;
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  return trial_lines (text);
+}
+
+static void
+test_grid_json (void)
+{
+  g_autofree char *out = g_build_filename (tmp_dir, "grid", NULL);
+  g_autoptr (CliResult) r = run_cli ("tune", "--data", "sim:120", "--model", spec_path, "--space",
+                                     space_path, "--strategy", "grid", "--trials", "0", "--epochs", "1",
+                                     "--out", out, "--json", NULL);
+  g_autoptr (GPtrArray) printed = NULL, saved = NULL;
+  g_autofree char *model = g_build_filename (out, "best-model.json", NULL);
+
+  g_assert_cmpint (r->status, ==, 0);
+  printed = trial_lines (r->out);
+  saved = file_trial_lines (out, "trials.jsonl");
+  /* 2 x 2 grid: every point once, printed and saved alike */
+  g_assert_cmpuint (printed->len, ==, 4);
+  g_assert_cmpuint (saved->len, ==, 4);
+  for (guint i = 0; i < 4; i++)
+    g_assert_cmpstr (g_ptr_array_index (printed, i), ==, g_ptr_array_index (saved, i));
+  g_assert_nonnull (strstr (r->out, "\"event\":\"result\""));
+  g_assert_nonnull (strstr (r->out, "\"status\":\"done\""));
+  g_assert_true (g_file_test (model, G_FILE_TEST_EXISTS));
+}
+
+static void
+test_shards_merge (void)
+{
+  g_autofree char *one = g_build_filename (tmp_dir, "one", NULL);
+  g_autofree char *sharded = g_build_filename (tmp_dir, "sharded", NULL);
+  g_autoptr (GPtrArray) a = NULL, b = NULL;
+  g_autoptr (CliResult) r = run_cli ("tune", "--data", "sim:120", "--model", spec_path, "--space",
+                                     space_path, "--trials", "3", "--seed", "4", "--epochs", "1",
+                                     "--out", one, NULL);
+  g_assert_cmpint (r->status, ==, 0);
+  for (int s = 0; s < 2; s++)
+    {
+      g_autofree char *shard = g_strdup_printf ("%d/2", s);
+      g_autoptr (CliResult) rs = run_cli ("tune", "--data", "sim:120", "--model", spec_path, "--space",
+                                          space_path, "--trials", "3", "--seed", "4", "--epochs", "1",
+                                          "--out", sharded, "--shard", shard, NULL);
+      g_assert_cmpint (rs->status, ==, 0);
+    }
+  {
+    g_autoptr (CliResult) rm = run_cli ("tune", "--merge", "--out", sharded, NULL);
+    g_assert_cmpint (rm->status, ==, 0);
+  }
+  a = file_trial_lines (one, "trials.jsonl");
+  b = file_trial_lines (sharded, "trials.jsonl");
+  g_assert_cmpuint (a->len, ==, 3);
+  g_assert_cmpuint (b->len, ==, 3);
+  for (guint i = 0; i < 3; i++)
+    g_assert_cmpstr (g_ptr_array_index (a, i), ==, g_ptr_array_index (b, i));
+
+  /* running again resumes: nothing left to train */
+  {
+    g_autoptr (CliResult) again = run_cli ("tune", "--data", "sim:120", "--model", spec_path, "--space",
+                                           space_path, "--trials", "3", "--seed", "4", "--epochs", "1",
+                                           "--out", one, "--json", NULL);
+    g_autoptr (GPtrArray) none = trial_lines (again->out);
+    g_assert_cmpint (again->status, ==, 0);
+    g_assert_cmpuint (none->len, ==, 0);
+  }
+}
+
+static void
+test_errors (void)
+{
+  g_autofree char *bad_space = g_build_filename (tmp_dir, "bad-space.json", NULL);
+  g_autofree char *out = g_build_filename (tmp_dir, "bad", NULL);
+  g_autoptr (CliResult) r1 = NULL, r2 = NULL, r3 = NULL;
+
+  g_file_set_contents (bad_space,
+                       "{\"format\": \"passband-search\", \"version\": 1, \"parameters\": ["
+                       "{\"path\": \"layers[9].units\", \"values\": [4]}]}", -1, NULL);
+  r1 = run_cli ("tune", "--data", "sim:60", "--model", spec_path, "--space", bad_space, "--out", out, NULL);
+  g_assert_cmpint (r1->status, ==, 1);
+  g_assert_nonnull (strstr (r1->err, "layers[9].units"));
+  r2 = run_cli ("tune", "--data", "sim:60", "--model", spec_path, "--space", space_path, "--out", out,
+                "--shard", "2/2", NULL);
+  g_assert_cmpint (r2->status, ==, 2);
+  g_assert_nonnull (strstr (r2->err, "--shard"));
+  r3 = run_cli ("tune", "--data", "sim:60", "--model", spec_path, "--space", space_path, "--out", out,
+                "--strategy", "annealing", NULL);
+  g_assert_cmpint (r3->status, ==, 2);
+  g_assert_nonnull (strstr (r3->err, "annealing"));
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr (GDir) d = g_dir_open (path, 0, NULL);
+  const char *name;
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+      if (g_file_test (child, G_FILE_TEST_IS_DIR))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+int
+main (int argc, char **argv)
+{
+  int status;
+  g_test_init (&argc, &argv, NULL);
+  tmp_dir = g_dir_make_tmp ("tune-cli-XXXXXX", NULL);
+  space_path = g_build_filename (tmp_dir, "space.json", NULL);
+  spec_path = g_build_filename (tmp_dir, "spec.json", NULL);
+  g_file_set_contents (space_path,
+                       "{\"format\": \"passband-search\", \"version\": 1, \"parameters\": ["
+                       " {\"path\": \"layers[0].units\", \"values\": [4, 8]},"
+                       " {\"path\": \"training.learning_rate\", \"min\": 1e-3, \"max\": 1e-2, \"log\": true,"
+                       "  \"steps\": 2}]}", -1, NULL);
+  g_file_set_contents (spec_path,
+                       "{\"format\": \"passband-model\", \"version\": 1, \"name\": \"t\",\n"
+                       " \"layers\": [{\"type\": \"gru\", \"units\": 8},\n"
+                       "   {\"type\": \"dense\", \"units\": \"classes\", \"activation\": \"softmax\"}],\n"
+                       " \"training\": {\"epochs\": 1, \"batch_size\": 32, \"seed\": 3, \"val_fraction\": 0.25}}",
+                       -1, NULL);
+  g_test_add_func ("/tune-cli/grid-json", test_grid_json);
+  g_test_add_func ("/tune-cli/shards-merge", test_shards_merge);
+  g_test_add_func ("/tune-cli/errors", test_errors);
+  status = g_test_run ();
+  remove_tree (tmp_dir);
+  return status;
+}
