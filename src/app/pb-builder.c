@@ -644,7 +644,8 @@ static void
 schedule_properties_rebuild (PbBuilder *self)
 {
   if (self->properties_idle == 0)
-    self->properties_idle = g_idle_add (rebuild_properties_idle, self);
+    /* before the next frame is laid out */
+    self->properties_idle = g_idle_add_full (G_PRIORITY_HIGH_IDLE, rebuild_properties_idle, self, NULL);
 }
 
 /* Every editor widget carries the field it edits. */

@@ -7,6 +7,15 @@
 #include "pb-early-view.h"
 #include "pb-plottable.h"
 
+/* pb_plot_draw_text draws with the current source: labels in the foreground. */
+static void
+fg_text (cairo_t *cr, const PbPlotStyle *style, const char *text, double x, double y, PbAlign xalign,
+         PbAlign yalign, double scale, gboolean bold, PbRect *extent)
+{
+  gdk_cairo_set_source_rgba (cr, &style->foreground);
+  pb_plot_draw_text (cr, style, text, x, y, xalign, yalign, scale, bold, extent);
+}
+
 char *
 pb_early_amount_label (LcEarlyAxis axis, double amount)
 {
@@ -55,15 +64,15 @@ pb_early_draw (cairo_t *cr, int width, int height, const LcEarlyCurve *c, int ma
       cairo_move_to (cr, left, y + 0.5);
       cairo_line_to (cr, left + pw, y + 0.5);
       cairo_stroke (cr);
-      pb_plot_draw_text (cr, style, label, left - 4, y, PB_ALIGN_END, PB_ALIGN_CENTER, 0.9, FALSE, NULL);
+      fg_text (cr, style, label, left - 4, y, PB_ALIGN_END, PB_ALIGN_CENTER, 0.9, FALSE, NULL);
     }
   for (int i = 0; i < c->n_points; i++)
     {
       double x = left + pw * (i + 0.5) / c->n_points;
       g_autofree char *label = pb_early_amount_label (c->axis, c->amount[i]);
-      pb_plot_draw_text (cr, style, label, x, top + ph + 4, PB_ALIGN_CENTER, PB_ALIGN_START, 0.9, FALSE, NULL);
+      fg_text (cr, style, label, x, top + ph + 4, PB_ALIGN_CENTER, PB_ALIGN_START, 0.9, FALSE, NULL);
     }
-  pb_plot_draw_text (cr, style,
+  fg_text (cr, style,
                      c->axis == LC_EARLY_DAYS ? _("Days since the first detection")
                                               : _("First observations seen"),
                      left + pw / 2, height - 4, PB_ALIGN_CENTER, PB_ALIGN_END, 1, TRUE, NULL);

@@ -9,6 +9,16 @@
 
 /* ---- drawing ---------------------------------------------------------- */
 
+/* pb_plot_draw_text draws with the current source: labels in the foreground. */
+static void
+fg_text (cairo_t *cr, const PbPlotStyle *style, const char *text, double x, double y, PbAlign xalign,
+         PbAlign yalign, double scale, gboolean bold, PbRect *extent)
+{
+  gdk_cairo_set_source_rgba (cr, &style->foreground);
+  pb_plot_draw_text (cr, style, text, x, y, xalign, yalign, scale, bold, extent);
+}
+
+
 static void
 mix (const GdkRGBA *a, const GdkRGBA *b, double f, GdkRGBA *out)
 {
@@ -83,25 +93,25 @@ pb_heatmap_draw (cairo_t *cr, int width, int height, const LcTuneHeatmap *map, c
             PbPlotStyle on_cell = *style;
             double lum = 0.2126 * c.red + 0.7152 * c.green + 0.0722 * c.blue;
             on_cell.foreground = lum > 0.55 ? (GdkRGBA) { 0, 0, 0, 1 } : (GdkRGBA) { 1, 1, 1, 1 };
-            pb_plot_draw_text (cr, &on_cell, text, px + cw / 2, py + ch / 2, PB_ALIGN_CENTER, PB_ALIGN_CENTER,
+            fg_text (cr, &on_cell, text, px + cw / 2, py + ch / 2, PB_ALIGN_CENTER, PB_ALIGN_CENTER,
                                1, FALSE, NULL);
           }
       }
   for (int x = 0; x < map->nx; x++)
-    pb_plot_draw_text (cr, style, map->x_labels[x], left + (x + 0.5) * cw, height - bottom + 6,
+    fg_text (cr, style, map->x_labels[x], left + (x + 0.5) * cw, height - bottom + 6,
                        PB_ALIGN_CENTER, PB_ALIGN_START, 0.9, FALSE, NULL);
   for (int y = 0; y < map->ny; y++)
-    pb_plot_draw_text (cr, style, map->y_labels[y], left - 6, top + (map->ny - 1 - y + 0.5) * ch,
+    fg_text (cr, style, map->y_labels[y], left - 6, top + (map->ny - 1 - y + 0.5) * ch,
                        PB_ALIGN_END, PB_ALIGN_CENTER, 0.9, FALSE, NULL);
   if (x_title != NULL)
-    pb_plot_draw_text (cr, style, x_title, left + map->nx * cw / 2, height - 4, PB_ALIGN_CENTER, PB_ALIGN_END,
+    fg_text (cr, style, x_title, left + map->nx * cw / 2, height - 4, PB_ALIGN_CENTER, PB_ALIGN_END,
                        1, TRUE, NULL);
   if (y_title != NULL)
     {
       cairo_save (cr);
       cairo_translate (cr, 4, top + map->ny * ch / 2);
       cairo_rotate (cr, -G_PI / 2);
-      pb_plot_draw_text (cr, style, y_title, 0, 0, PB_ALIGN_CENTER, PB_ALIGN_START, 1, TRUE, NULL);
+      fg_text (cr, style, y_title, 0, 0, PB_ALIGN_CENTER, PB_ALIGN_START, 1, TRUE, NULL);
       cairo_restore (cr);
     }
 }

@@ -8,6 +8,15 @@
 #include "pb-novelty-view.h"
 #include "pb-plottable.h"
 
+/* pb_plot_draw_text draws with the current source: labels in the foreground. */
+static void
+fg_text (cairo_t *cr, const PbPlotStyle *style, const char *text, double x, double y, PbAlign xalign,
+         PbAlign yalign, double scale, gboolean bold, PbRect *extent)
+{
+  gdk_cairo_set_source_rgba (cr, &style->foreground);
+  pb_plot_draw_text (cr, style, text, x, y, xalign, yalign, scale, bold, extent);
+}
+
 void
 pb_novelty_draw (cairo_t *cr, int width, int height, const double *scores, int n, double hi,
                  double threshold, const char *score_name, const PbPlotStyle *style)
@@ -54,7 +63,7 @@ pb_novelty_draw (cairo_t *cr, int width, int height, const double *scores, int n
   }
   summary = g_strdup_printf (ngettext ("%d object at or above %.3g", "%d objects at or above %.3g", above),
                              above, threshold);
-  pb_plot_draw_text (cr, style, summary, area.rect.x + area.rect.width - 6, area.rect.y + 6, PB_ALIGN_END,
+  fg_text (cr, style, summary, area.rect.x + area.rect.width - 6, area.rect.y + 6, PB_ALIGN_END,
                      PB_ALIGN_START, 1, TRUE, NULL);
 }
 

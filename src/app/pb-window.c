@@ -6,6 +6,7 @@
 
 #include "pb-builder.h"
 #include "pb-train-page.h"
+#include "pb-tune-page.h"
 #include "pb-csv-mapping-dialog.h"
 #include "pb-export.h"
 #include "pb-gallery-view.h"
@@ -827,6 +828,8 @@ pb_window_init (PbWindow *self)
                       "applications-science-symbolic");
   /* the Train and Results sections (issue 6) */
   pb_train_pages_add (self);
+  /* the Tune and Explore sections (issue 7) */
+  pb_tune_pages_add (self);
 
   drop = gtk_drop_target_new (G_TYPE_FILE, GDK_ACTION_COPY);
   g_signal_connect (drop, "drop", G_CALLBACK (drop_cb), self);

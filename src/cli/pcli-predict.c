@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <glib/gstdio.h>
+#include <signal.h>
 #include <stdio.h>
 #include <unistd.h>
 
@@ -42,6 +43,31 @@ io_error (const char *path, int saved_errno, const char *what, GError **error)
   return FALSE;
 }
 
+/* The temporary file of the running prediction, for the signal handler:
+ * an interrupted run (Ctrl-C) leaves nothing behind either. */
+static const char *volatile interrupted_tmp_path;
+
+static void
+remove_temporary_on_signal (int signum)
+{
+  const char *path = interrupted_tmp_path;
+
+  if (path != NULL)
+    unlink (path);
+  signal (signum, SIG_DFL);
+  raise (signum);
+}
+
+static void
+watch_signals (const char *tmp_path)
+{
+  const int signals[] = { SIGINT, SIGTERM, SIGHUP };
+
+  interrupted_tmp_path = tmp_path;
+  for (guint i = 0; tmp_path != NULL && i < G_N_ELEMENTS (signals); i++)
+    signal (signals[i], remove_temporary_on_signal);
+}
+
 static gboolean
 submission_open (Submission *s, const char *path, GError **error)
 {
@@ -66,6 +92,7 @@ submission_open (Submission *s, const char *path, GError **error)
     }
   s->buffer = g_malloc (OUT_BUFFER);
   setvbuf (s->file, s->buffer, _IOFBF, OUT_BUFFER);
+  watch_signals (s->tmp_path);
   return TRUE;
 }
 
@@ -76,6 +103,7 @@ submission_abandon (Submission *s)
   if (s->file != NULL)
     fclose (s->file);
   s->file = NULL;
+  watch_signals (NULL);
   if (s->tmp_path != NULL)
     g_unlink (s->tmp_path);
   g_clear_pointer (&s->tmp_path, g_free);
@@ -101,6 +129,7 @@ submission_commit (Submission *s, GError **error)
   ok = g_rename (s->tmp_path, s->path) == 0;
   if (!ok)
     return io_error (s->path, errno, "replace", error);
+  watch_signals (NULL);
   g_clear_pointer (&s->tmp_path, g_free);
   return TRUE;
 }
@@ -122,6 +151,7 @@ typedef struct
   gboolean show;       /* progress on stderr */
   int last_percent;
   float *with99;       /* a batch of rows with class_99 appended */
+  int with99_rows;     /* rows it has room for */
 } PredictRun;
 
 static gboolean
@@ -132,6 +162,11 @@ write_rows_cb (const char *const *ids, const float *probs, int n_rows, gpointer 
   FILE *file = run->submission->file;
   int k = run->p->n_classes;
 
+  if (n_rows > run->with99_rows)
+    {
+      run->with99 = g_renew (float, run->with99, (gsize) n_rows * (k + 1));
+      run->with99_rows = n_rows;
+    }
   lc_novelty_append_p99 (probs, n_rows, k, run->with99);
   for (int i = 0; i < n_rows; i++)
     {
@@ -164,15 +199,14 @@ progress_cb (double fraction, gpointer user_data)
 static gboolean
 predict_stream (LcStream *stream, const LcPredictor *p, int threads, Submission *s, GError **error)
 {
-  gsize batch = (gsize) 2 * LC_STREAM_PREDICT_BATCH;
-  g_autofree float *with99 = g_new (float, batch * (p->n_classes + 1));
-  PredictRun run = { s, p, stream, isatty (STDERR_FILENO), -1, with99 };
+  PredictRun run = { s, p, stream, isatty (STDERR_FILENO), -1, NULL, 0 };
   gboolean ok;
 
   write_header (s->file, p);
   ok = lc_stream_predict (stream, p, threads, write_rows_cb, progress_cb, &run, error);
   if (run.show && run.last_percent >= 0)
     fprintf (stderr, "\r%*s\r", 40, "");
+  g_free (run.with99);
   return ok;
 }
 

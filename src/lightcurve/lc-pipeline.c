@@ -469,6 +469,19 @@ truncated_steps (const NnData *data, int max_steps)
   return cut;
 }
 
+NnData *
+lc_predictor_encode (const LcPredictor *p, const LcDataset *ds, const int *rows, int n_rows,
+                     GError **error)
+{
+  const LcEncoderOptions *options = lc_encoder_get_options (p->encoder);
+  int first_k = options->first_k, max_steps = p->model->max_steps;
+
+  /* the fitted window, narrowed to what the network was built for */
+  if (max_steps > 0 && (first_k <= 0 || max_steps < first_k))
+    first_k = max_steps;
+  return lc_encoder_encode_window (p->encoder, ds, rows, n_rows, first_k, options->first_days, error);
+}
+
 /* Sequences longer than the model was built for keep their first max_steps steps. */
 float *
 lc_predictor_predict (const LcPredictor *p, const LcDataset *ds, const int *rows, int n_rows,
@@ -478,7 +491,7 @@ lc_predictor_predict (const LcPredictor *p, const LcDataset *ds, const int *rows
   g_autofree float *probs = NULL;
   if (rows == NULL)
     n_rows = (int) ds->n_objects;
-  data = lc_encoder_encode (p->encoder, ds, rows, n_rows, error);
+  data = lc_predictor_encode (p, ds, rows, n_rows, error);
   if (data == NULL)
     return NULL;
   {

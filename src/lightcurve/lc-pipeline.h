@@ -95,6 +95,14 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (LcPredictor, lc_predictor_free)
 float *lc_predictor_predict (const LcPredictor *predictor, const LcDataset *ds, const int *rows,
                              int n_rows, int threads, int **labels_out, GError **error);
 
+/* Rows of ds (NULL rows: every object) encoded for the model: an object with
+ * more observations (grid: steps) than the model's max_steps is encoded from
+ * its first max_steps only, normalisation and aggregate features included,
+ * as if the survey had stopped there.  What lc_predictor_predict feeds the
+ * network. */
+NnData *lc_predictor_encode (const LcPredictor *predictor, const LcDataset *ds, const int *rows,
+                             int n_rows, GError **error);
+
 /* Scores on the labelled objects of ds. */
 typedef struct
 {

@@ -638,7 +638,7 @@ batcher_flush (Batcher *b, GError **error)
 static gboolean
 batcher_add_chunk (Batcher *b, const LcDataset *chunk, GError **error)
 {
-  g_autoptr (NnData) data = lc_encoder_encode (b->p->encoder, chunk, NULL, 0, error);
+  g_autoptr (NnData) data = lc_predictor_encode (b->p, chunk, NULL, 0, error);
 
   if (data == NULL)
     return FALSE;

@@ -9,10 +9,11 @@
  * would encode it in the whole file.
  *
  * PLAsTiCC light-curve CSVs are read row by row: memory is one chunk plus the
- * metadata table (a PLAsTiCC metadata CSV is small and read whole).  The rows
- * of one object must be contiguous (as in the PLAsTiCC files); an object that
- * comes back after other objects is an error that names the line.  Other
- * formats are loaded whole and handed out in slices.
+ * metadata table (a PLAsTiCC metadata CSV is small and read whole; without
+ * one, the ids met so far are kept instead).  The rows of one object must be
+ * contiguous (as in the PLAsTiCC files); an object that comes back after
+ * other objects is an error that names the line and says to sort the file.
+ * Other formats are loaded whole and handed out in slices.
  *
  *   g_autoptr (LcStream) s = lc_stream_open (path, NULL, NULL, error);
  *   LcDataset *chunk;

@@ -12,7 +12,7 @@ build=${PASSBAND_BUILD_DIR:-$src/build}
 shared=${PASSBAND_SHARED:-$src/../shared}
 cli=$build/src/cli/passband-cli
 data=$shared/data/uea_lsst/LSST_TRAIN.ts
-threads=${PASSBAND_THREADS:-2}
+threads=${PASSBAND_THREADS:-1}
 folds=${PASSBAND_FOLDS:-5}
 
 if [ ! -f "$data" ]; then

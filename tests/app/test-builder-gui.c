@@ -374,7 +374,8 @@ build_edit_fix_and_save (Fixture *f)
   g_assert_nonnull (strstr (gtk_button_get_label (GTK_BUTTON (fix_button)), "return sequences in layer 1"));
   /* a mapped button shows itself pressed for a moment before it clicks */
   gtk_widget_activate (fix_button);
-  iterate (400);
+  for (int tries = 0; tries < 300 && !pb_builder_can_train (f->builder, NULL); tries++)
+    iterate (10);
   g_assert_true (g_array_index (pb_builder_get_spec (f->builder)->layers, NnLayerSpec, 0).cfg.return_sequences);
   g_assert_true (pb_builder_can_train (f->builder, NULL));
   g_assert_nonnull (strstr (pb_builder_get_status_text (f->builder), "Ready to train"));
@@ -587,7 +588,10 @@ test_rebuild_preset (Fixture *f, gconstpointer data)
   /* the leaky relu slope shows only for leaky relu */
   g_assert_null (find_editor (GTK_WIDGET (f->builder), GTK_TYPE_SPIN_BUTTON, "negative_slope"));
   set_choice (f, "activation", NN_ACT_LEAKY_RELU);
-  iterate (50);
+  /* the editor is rebuilt from an idle, after the drop-down's own signal */
+  for (int tries = 0; tries < 200 && find_editor (GTK_WIDGET (f->builder), GTK_TYPE_SPIN_BUTTON,
+                                                  "negative_slope") == NULL; tries++)
+    iterate (10);
   set_spin (f, "negative_slope", 0.2);
   g_assert_cmpfloat_with_epsilon (g_array_index (pb_builder_get_spec (f->builder)->layers, NnLayerSpec, 0)
                                   .cfg.negative_slope, 0.2, 1e-6);

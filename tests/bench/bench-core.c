@@ -1,5 +1,5 @@
 /* bench-core.c: training and inference speed of the core on the three presets
- * of /work/shared/perf (fixed synthetic data of the same shapes):
+ * of ../shared/perf (fixed synthetic data of the same shapes):
  *
  *   misweeper-lstm     LSTM(8->100) x2 -> BatchNorm -> concat 31 metadata -> 512 -> 256 -> 128
  *                      -> 64 -> 14 (Dense, BatchNorm, ReLU, Dropout), 7848 sequences of at most
@@ -44,7 +44,7 @@ typedef struct
   int meta;
   int batch;
   float lr;
-  double torch_epoch_seconds;  /* /work/shared/perf/README.md, for the ratio */
+  double torch_epoch_seconds;  /* ../shared/perf/README.md, for the ratio */
   NnModel *(*build) (void);
 } Preset;
 

@@ -151,6 +151,23 @@ test_streamed_equals_whole (void)
   }
 }
 
+/* dir/rows.csv with text, and the survey's metadata beside it (the model
+ * reads metadata columns). */
+static char *
+write_rows (const char *name, const char *text)
+{
+  g_autofree char *dir = g_build_filename (tmp_dir, name, NULL);
+  g_autofree char *meta_in = g_build_filename (tmp_dir, "sim", "training_set_metadata.csv", NULL);
+  g_autofree char *meta_out = g_build_filename (dir, "rows_metadata.csv", NULL);
+  g_autofree char *meta = read_file (meta_in);
+  char *csv = g_build_filename (dir, "rows.csv", NULL);
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
+  g_assert_true (g_file_set_contents (meta_out, meta, -1, NULL));
+  g_assert_true (g_file_set_contents (csv, text, -1, NULL));
+  return csv;
+}
+
 static void
 test_interleaved_refused (void)
 {

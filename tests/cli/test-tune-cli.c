@@ -150,6 +150,46 @@ test_shards_merge (void)
   }
 }
 
+/* Successive halving split in two shards: a shard that reaches a rung before
+ * the other has finished the previous one waits; run again, it goes on; the
+ * merged table is the table of one run. */
+static void
+test_halving_shards (void)
+{
+  g_autofree char *one = g_build_filename (tmp_dir, "halving-one", NULL);
+  g_autofree char *sharded = g_build_filename (tmp_dir, "halving-sharded", NULL);
+  g_autoptr (GPtrArray) a = NULL, b = NULL;
+  g_autoptr (CliResult) r = run_cli ("tune", "--data", "sim:120", "--model", spec_path, "--space", space_path,
+                                     "--strategy", "halving", "--trials", "4", "--epochs", "2", "--out", one,
+                                     NULL);
+  gboolean waited = FALSE;
+
+  g_assert_cmpint (r->status, ==, 0);
+  for (int pass = 0; pass < 3; pass++)
+    for (int s = 0; s < 2; s++)
+      {
+        g_autofree char *shard = g_strdup_printf ("%d/2", s);
+        g_autoptr (CliResult) rs = run_cli ("tune", "--data", "sim:120", "--model", spec_path, "--space",
+                                            space_path, "--strategy", "halving", "--trials", "4", "--epochs",
+                                            "2", "--out", sharded, "--shard", shard, "--json", NULL);
+        g_assert_cmpint (rs->status, ==, 0);
+        waited |= strstr (rs->out, "\"status\":\"waiting\"") != NULL;
+      }
+  /* shard 0 ran first and had to wait for shard 1's rung-0 trials */
+  g_assert_true (waited);
+  {
+    g_autoptr (CliResult) rm = run_cli ("tune", "--merge", "--out", sharded, NULL);
+    g_assert_cmpint (rm->status, ==, 0);
+  }
+  a = file_trial_lines (one, "trials.jsonl");
+  b = file_trial_lines (sharded, "trials.jsonl");
+  /* 4 configurations for 1 epoch, the best 2 for 2 epochs */
+  g_assert_cmpuint (a->len, ==, 6);
+  g_assert_cmpuint (b->len, ==, 6);
+  for (guint i = 0; i < a->len; i++)
+    g_assert_cmpstr (g_ptr_array_index (a, i), ==, g_ptr_array_index (b, i));
+}
+
 static void
 test_errors (void)
 {
@@ -201,7 +241,8 @@ main (int argc, char **argv)
                        "{\"format\": \"passband-search\", \"version\": 1, \"parameters\": ["
                        " {\"path\": \"layers[0].units\", \"values\": [4, 8]},"
                        " {\"path\": \"training.learning_rate\", \"min\": 1e-3, \"max\": 1e-2, \"log\": true,"
-                       "  \"steps\": 2}]}", -1, NULL);
+                       "  \"steps\": 2}],"
+                       " \"halving\": {\"eta\": 2, \"min_epochs\": 1}}", -1, NULL);
   g_file_set_contents (spec_path,
                        "{\"format\": \"passband-model\", \"version\": 1, \"name\": \"t\",\n"
                        " \"layers\": [{\"type\": \"gru\", \"units\": 8},\n"
@@ -210,6 +251,7 @@ main (int argc, char **argv)
                        -1, NULL);
   g_test_add_func ("/tune-cli/grid-json", test_grid_json);
   g_test_add_func ("/tune-cli/shards-merge", test_shards_merge);
+  g_test_add_func ("/tune-cli/halving-shards", test_halving_shards);
   g_test_add_func ("/tune-cli/errors", test_errors);
   status = g_test_run ();
   remove_tree (tmp_dir);

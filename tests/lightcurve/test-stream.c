@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "lc.h"
+#include "lc-dataset-builder.h"
 #include "lc-stream.h"
 #include "nn-blas.h"
 
@@ -296,6 +297,109 @@ test_open_errors (void)
   assert_error_mentions (error, missing);
 }
 
+/* A fitted encoder encodes an object of a chunk exactly as in the whole
+ * file: only the padded length differs. */
+static void
+test_encoder_per_chunk (void)
+{
+  g_autofree char *path = write_simulated ("encode", 50, 13);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (LcDataset) whole = lc_load (path, NULL, NULL, NULL, &error);
+  LcStreamOptions options = { 7, 0 };
+  g_autoptr (LcStream) stream = NULL;
+  LcDataset *chunk;
+  gsize seen = 0;
+
+  g_assert_no_error (error);
+  for (int norm = LC_NORM_OBJECT_ROBUST; norm <= LC_NORM_GLOBAL; norm += LC_NORM_GLOBAL)
+    {
+      LcEncoderOptions eo;
+      g_autoptr (LcEncoder) encoder = NULL;
+      g_autoptr (NnData) all = NULL;
+
+      lc_encoder_options_default (&eo);
+      eo.normalisation = norm;
+      eo.with_band_features = TRUE;
+      encoder = lc_encoder_new (&eo);
+      g_assert_true (lc_encoder_fit (encoder, whole, NULL, 0, &error));
+      g_assert_no_error (error);
+      all = lc_encoder_encode (encoder, whole, NULL, 0, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (all->meta_features, >, 0);
+      stream = lc_stream_open (path, NULL, &options, &error);
+      g_assert_no_error (error);
+      seen = 0;
+      while ((chunk = lc_stream_next (stream, &error)) != NULL)
+        {
+          g_autoptr (LcDataset) owned = chunk;
+          g_autoptr (NnData) part = lc_encoder_encode (encoder, owned, NULL, 0, &error);
+          int F = part->features, S = part->meta_features;
+
+          g_assert_no_error (error);
+          g_assert_cmpint (F, ==, all->features);
+          g_assert_cmpint (S, ==, all->meta_features);
+          for (int i = 0; i < part->n; i++)
+            {
+              gsize j = seen + (gsize) i;
+              g_assert_cmpint (part->lengths[i], ==, all->lengths[j]);
+              g_assert_cmpint (part->labels[i], ==, all->labels[j]);
+              g_assert_cmpmem (part->x + (gsize) i * part->steps * F, sizeof (float) * part->lengths[i] * F,
+                               all->x + j * all->steps * F, sizeof (float) * all->lengths[j] * F);
+              g_assert_cmpmem (part->meta + (gsize) i * S, sizeof (float) * S, all->meta + j * S,
+                               sizeof (float) * S);
+            }
+          seen += (gsize) part->n;
+        }
+      g_assert_no_error (error);
+      g_assert_cmpuint (seen, ==, whole->n_objects);
+      g_clear_pointer (&stream, lc_stream_free);
+    }
+}
+
+/* Every file of the fuzz corpus: the stream fails where lc_load fails, never
+ * crashes, and reads what lc_load reads, except that it refuses objects whose
+ * rows are apart. */
+static void
+test_fuzz_corpus (void)
+{
+  g_autofree char *dir = g_build_filename (g_getenv ("PASSBAND_SOURCE_DIR"), "tests", "fuzz", "corpus",
+                                           NULL);
+  g_autoptr (GDir) folder = g_dir_open (dir, 0, NULL);
+  const char *name;
+  int n_files = 0;
+
+  if (folder == NULL)
+    {
+      g_test_skip ("no tests/fuzz/corpus (PASSBAND_SOURCE_DIR unset)");
+      return;
+    }
+  while ((name = g_dir_read_name (folder)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_autoptr (GError) load_error = NULL;
+      g_autoptr (GError) error = NULL;
+      g_autoptr (LcDataset) whole = lc_load (path, NULL, NULL, NULL, &load_error);
+      LcStreamOptions options = { 2, 0 };
+      g_autoptr (LcStream) stream = lc_stream_open (path, NULL, &options, &error);
+      gsize n = stream != NULL ? drain (stream, &error) : 0;
+
+      n_files++;
+      if (whole == NULL)
+        {
+          if (error == NULL)
+            g_error ("%s: lc_load fails (%s) but the stream read %" G_GSIZE_FORMAT " objects", name,
+                     load_error->message, n);
+          continue;
+        }
+      if (error != NULL && strstr (error->message, "sort the file") != NULL)
+        continue;
+      if (error != NULL)
+        g_error ("%s: lc_load reads it but the stream fails: %s", name, error->message);
+      g_assert_cmpuint (n, ==, whole->n_objects);
+    }
+  g_assert_cmpint (n_files, >, 20);
+}
+
 /* ---- prediction ---- */
 
 static NnModelDoc *
@@ -435,8 +539,39 @@ test_predict_stops (void)
   g_assert_error (error, G_FILE_ERROR, G_FILE_ERROR_NOSPC);
 }
 
-/* Objects longer than the model's max_steps keep their first max_steps steps
- * instead of failing, the same whole or streamed. */
+/* ds with every object cut to its first k observations (in time order). */
+static LcDataset *
+first_observations (const LcDataset *ds, int k)
+{
+  g_autoptr (LcDatasetBuilder) b = lc_dataset_builder_new (ds->source, ds->value_kind, ds->path);
+  g_autoptr (GError) error = NULL;
+  LcDataset *cut;
+
+  lc_dataset_builder_set_bands (b, ds->n_bands, (const char *const *) ds->band_names);
+  lc_dataset_builder_set_meta_names (b, ds->n_meta, (const char *const *) ds->meta_names);
+  for (int c = 0; c < ds->n_classes; c++)
+    lc_dataset_builder_add_class (b, ds->classes[c].id, ds->classes[c].name);
+  for (gsize i = 0; i < ds->n_objects; i++)
+    {
+      const LcObject *o = &ds->objects[i];
+      gsize object = lc_dataset_builder_begin_object (b, o->id, o->label >= 0 ? ds->classes[o->label].id : -1);
+      for (int j = 0; j < MIN (o->n_obs, k); j++)
+        {
+          gsize at = o->first + (gsize) j;
+          lc_dataset_builder_add_observation (b, ds->time[at], ds->value[at], ds->error[at], ds->band[at],
+                                              ds->detected[at]);
+        }
+      for (int m = 0; m < ds->n_meta; m++)
+        lc_dataset_builder_set_meta (b, object, m, o->meta[m]);
+    }
+  cut = lc_dataset_builder_finish (b, &error);
+  g_assert_no_error (error);
+  return cut;
+}
+
+/* Objects longer than the model's max_steps are predicted from their first
+ * max_steps observations (features and normalisation included) instead of
+ * failing, the same whole or streamed. */
 static void
 test_long_objects_truncated (void)
 {
@@ -444,6 +579,7 @@ test_long_objects_truncated (void)
   g_autoptr (LcDataset) train = simulated (60, 41, 120);
   g_autoptr (LcPredictor) p = trained_predictor (train);
   g_autoptr (LcDataset) ds = NULL;
+  g_autoptr (LcDataset) cut_ds = NULL;
   g_autoptr (NnData) data = NULL;
   g_autoptr (NnData) cut = NULL;
   g_autofree float *want = NULL, *got = NULL;
@@ -463,15 +599,11 @@ test_long_objects_truncated (void)
   g_assert_error (error, NN_ERROR, NN_ERROR_DATA);
   g_clear_error (&error);
 
-  /* what truncation means: the first T steps, lengths cut to T */
-  cut = nn_data_new (data->n, T, data->features, data->meta_features, data->n_classes);
-  for (int i = 0; i < data->n; i++)
-    {
-      memcpy (cut->x + (gsize) i * T * data->features, data->x + (gsize) i * data->steps * data->features,
-              sizeof (float) * T * data->features);
-      cut->lengths[i] = MIN (data->lengths[i], T);
-    }
-  memcpy (cut->meta, data->meta, sizeof (float) * data->n * data->meta_features);
+  /* what truncation means: the objects as if they had only their first T observations */
+  cut_ds = first_observations (ds, T);
+  cut = lc_encoder_encode (p->encoder, cut_ds, NULL, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (cut->steps, ==, T);
   g_assert_true (nn_model_predict (p->model, cut, want, 1, &error));
   g_assert_no_error (error);
 
@@ -496,6 +628,8 @@ main (int argc, char **argv)
   g_test_add_func ("/stream/interleaved-refused", test_interleaved_refused);
   g_test_add_func ("/stream/broken-file", test_broken_file);
   g_test_add_func ("/stream/open-errors", test_open_errors);
+  g_test_add_func ("/stream/fuzz-corpus", test_fuzz_corpus);
+  g_test_add_func ("/stream/encoder-per-chunk", test_encoder_per_chunk);
   g_test_add_func ("/stream/predict-matches-whole-file", test_predict_matches_whole_file);
   g_test_add_func ("/stream/predict-stops", test_predict_stops);
   g_test_add_func ("/stream/long-objects-truncated", test_long_objects_truncated);

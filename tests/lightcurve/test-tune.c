@@ -98,7 +98,8 @@ test_apply (void)
   g_autoptr (NnModelDoc) doc = NULL;
   g_autoptr (JsonNode) s = settings_from (
     "{\"layers[0].units\": 16, \"training.learning_rate\": 0.005, \"training.l2\": 0.001,"
-    " \"layers[*].rate\": 0.4, \"layers[0].repeat\": 3, \"layers[0].type\": \"lstm\"}");
+    " \"layers[*].rate\": 0.4, \"layers[0].repeat\": 3, \"layers[0].type\": \"lstm\","
+    " \"training.batch_size\": 16, \"training.loss\": \"focal\"}");
   g_autoptr (JsonNode) bad = settings_from ("{\"layers[7].units\": 4}");
   g_autoptr (JsonNode) bad_value = settings_from ("{\"layers[0].units\": -3}");
   g_autoptr (JsonNode) bad_path = settings_from ("{\"layers[x].units\": 4}");
@@ -123,6 +124,8 @@ test_apply (void)
   g_assert_true (l->units_is_classes);
   g_assert_cmpfloat_with_epsilon (doc->training.train.optim.lr, 0.005, 1e-7);
   g_assert_cmpfloat_with_epsilon (doc->training.train.optim.l2, 0.001, 1e-7);
+  g_assert_cmpint (doc->training.train.batch_size, ==, 16);
+  g_assert_cmpint (doc->training.train.loss.kind, ==, NN_LOSS_FOCAL);
   /* the spec itself is not changed */
   g_assert_cmpuint (spec->layers->len, ==, 3);
   g_assert_cmpint (g_array_index (spec->layers, NnLayerSpec, 0).cfg.units, ==, 8);

@@ -1,0 +1,911 @@
+/* pb-tune-page.c: the Tune section: hyperparameter search in the background (issue 7). */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+#include <string.h>
+
+#include "pb-builder.h"
+#include "pb-tune-page.h"
+#include "pb-tune-page-explore.h"
+
+/* ---- a row of the table ------------------------------------------------ */
+
+#define PB_TYPE_TUNE_ROW (pb_tune_row_get_type ())
+G_DECLARE_FINAL_TYPE (PbTuneRow, pb_tune_row, PB, TUNE_ROW, GObject)
+
+struct _PbTuneRow
+{
+  GObject parent_instance;
+  LcTrial *trial;
+};
+
+G_DEFINE_FINAL_TYPE (PbTuneRow, pb_tune_row, G_TYPE_OBJECT)
+
+static void
+pb_tune_row_finalize (GObject *object)
+{
+  g_clear_pointer (&PB_TUNE_ROW (object)->trial, lc_trial_free);
+  G_OBJECT_CLASS (pb_tune_row_parent_class)->finalize (object);
+}
+
+static void
+pb_tune_row_class_init (PbTuneRowClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = pb_tune_row_finalize;
+}
+
+static void
+pb_tune_row_init (PbTuneRow *self)
+{
+}
+
+static LcTrial *
+trial_copy (const LcTrial *t)
+{
+  g_autoptr (JsonNode) node = lc_trial_to_json (t);
+  return lc_trial_from_json (node, NULL);
+}
+
+/* ---- the worker -------------------------------------------------------- */
+
+/* Shared by the page and the worker thread (an atomic reference-counted box). */
+typedef struct
+{
+  LcDataset *ds;
+  NnModelDoc *spec;
+  LcSearchSpace *space;
+  LcTuneOptions options;
+  LcTuneTable *table;        /* the worker's: starts as a copy of the page's (resume) */
+  gint stop;                 /* atomic */
+  GWeakRef page;
+} TuneJob;
+
+static void
+tune_job_clear (gpointer data)
+{
+  TuneJob *job = data;
+  lc_dataset_unref (job->ds);
+  nn_model_doc_free (job->spec);
+  lc_search_space_free (job->space);
+  lc_tune_table_free (job->table);
+  g_weak_ref_clear (&job->page);
+}
+
+static void
+job_release (gpointer job)
+{
+  g_atomic_rc_box_release_full (job, tune_job_clear);
+}
+
+struct _PbTunePage
+{
+  GtkBox parent_instance;
+
+  PbWindow *window;          /* not owned */
+  LcDataset *ds;
+  NnModelDoc *spec;          /* set by tests, or NULL: the builder's */
+  LcSearchSpace *space;
+  LcTuneTable *table;
+  TuneJob *job;              /* the running job, or NULL */
+  char *status;
+
+  gboolean disposed;          /* the children are gone: a late worker result is dropped */
+  GtkDropDown *strategy;
+  GtkSpinButton *trials, *epochs, *seed;
+  GtkButton *start_button, *stop_button, *promote_button, *space_button;
+  GtkLabel *status_label, *space_label;
+  GListStore *rows;
+  GtkSortListModel *sorted;
+  GtkColumnView *column_view;
+  GtkDropDown *x_axis, *y_axis;
+  PbHeatmapView *heatmap;
+  PbTuneCurvesView *curves;
+};
+
+G_DEFINE_FINAL_TYPE (PbTunePage, pb_tune_page, GTK_TYPE_BOX)
+
+enum
+{
+  SIGNAL_TRIAL,
+  SIGNAL_FINISHED,
+  N_SIGNALS
+};
+static guint signals[N_SIGNALS];
+
+typedef struct
+{
+  TuneJob *job;              /* a reference */
+  LcTrial *trial;
+} Delivery;
+
+static void refresh_views (PbTunePage *self);
+static void set_status (PbTunePage *self, const char *text);
+
+/* On the main thread: results of a job the page no longer runs are dropped. */
+static gboolean
+deliver_trial (gpointer data)
+{
+  Delivery *d = data;
+  g_autoptr (PbTunePage) self = g_weak_ref_get (&d->job->page);
+  if (self != NULL && self->job == d->job)
+    {
+      PbTuneRow *row = g_object_new (PB_TYPE_TUNE_ROW, NULL);
+      g_autofree char *text = NULL;
+      int index = d->trial->index;
+      row->trial = trial_copy (d->trial);
+      lc_tune_table_add (self->table, g_steal_pointer (&d->trial));
+      g_list_store_append (self->rows, row);
+      g_object_unref (row);
+      text = g_strdup_printf (_("Trial %d finished (%u so far)"), index, self->table->trials->len);
+      set_status (self, text);
+      refresh_views (self);
+      g_signal_emit (self, signals[SIGNAL_TRIAL], 0, index);
+    }
+  g_clear_pointer (&d->trial, lc_trial_free);
+  job_release (d->job);
+  g_free (d);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+job_go_on (TuneJob *job)
+{
+  return !g_atomic_int_get (&job->stop);
+}
+
+static gboolean
+on_trial_start (int index, JsonNode *settings, gpointer user_data)
+{
+  return job_go_on (user_data);
+}
+
+static gboolean
+on_trial_done (const LcTrial *trial, const NnModelDoc *model, gpointer user_data)
+{
+  TuneJob *job = user_data;
+  Delivery *d = g_new0 (Delivery, 1);
+  /* the worker never touches the page: the main loop looks it up */
+  d->job = g_atomic_rc_box_acquire (job);
+  d->trial = trial_copy (trial);
+  g_idle_add (deliver_trial, d);
+  return job_go_on (job);
+}
+
+static gboolean
+on_batch (int epoch, int batch, int n_batches, double loss, gpointer user_data)
+{
+  return job_go_on (user_data);
+}
+
+static void
+tune_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  TuneJob *job = task_data;
+  LcTuneCallbacks cb = { 0 };
+  GError *error = NULL;
+  LcTuneStatus status;
+
+  cb.on_trial_start = on_trial_start;
+  cb.on_trial = on_trial_done;
+  cb.train.on_batch = on_batch;
+  cb.train.user_data = job;
+  cb.user_data = job;
+  status = lc_tune_run (job->ds, job->spec, job->space, &job->options, job->table, &cb, &error);
+  if (status == LC_TUNE_FAILED)
+    g_task_return_error (task, error);
+  else
+    g_task_return_int (task, status);
+}
+
+static void
+tune_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  PbTunePage *self = PB_TUNE_PAGE (source);
+  g_autoptr (GError) error = NULL;
+  gssize status = g_task_propagate_int (G_TASK (result), &error);
+
+  if (self->disposed)
+    return;
+  /* trials whose delivery has not run yet: the worker's table has them all */
+  for (guint i = 0; self->job != NULL && i < self->job->table->trials->len; i++)
+    {
+      const LcTrial *t = g_ptr_array_index (self->job->table->trials, i);
+      if (lc_tune_table_find (self->table, t->index) == NULL)
+        {
+          PbTuneRow *row = g_object_new (PB_TYPE_TUNE_ROW, NULL);
+          row->trial = trial_copy (t);
+          lc_tune_table_add (self->table, trial_copy (t));
+          g_list_store_append (self->rows, row);
+          g_object_unref (row);
+          g_signal_emit (self, signals[SIGNAL_TRIAL], 0, t->index);
+        }
+    }
+  g_clear_pointer (&self->job, job_release);
+  if (error != NULL)
+    {
+      set_status (self, error->message);
+      status = LC_TUNE_FAILED;
+    }
+  else if (status == LC_TUNE_STOPPED)
+    set_status (self, _("Stopped; Start resumes the search"));
+  else
+    {
+      const LcTrial *best = lc_tune_table_best (self->table);
+      g_autofree char *text = best != NULL
+        ? g_strdup_printf (_("Done: %u trials, best trial %d with validation accuracy %.3f"),
+                           self->table->trials->len, best->index, best->val_accuracy)
+        : g_strdup_printf (_("Done: %u trials"), self->table->trials->len);
+      set_status (self, text);
+    }
+  gtk_widget_set_sensitive (GTK_WIDGET (self->start_button), TRUE);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->stop_button), FALSE);
+  refresh_views (self);
+  g_signal_emit (self, signals[SIGNAL_FINISHED], 0, (int) status);
+}
+
+/* ---- views ------------------------------------------------------------- */
+
+static void
+set_status (PbTunePage *self, const char *text)
+{
+  g_free (self->status);
+  self->status = g_strdup (text);
+  gtk_label_set_text (self->status_label, text);
+}
+
+static const char *
+axis_path (GtkDropDown *dd)
+{
+  GtkStringObject *item = gtk_drop_down_get_selected_item (dd);
+  return item != NULL ? gtk_string_object_get_string (item) : NULL;
+}
+
+static void
+refresh_views (PbTunePage *self)
+{
+  const LcTrial *best = lc_tune_table_best (self->table);
+  pb_heatmap_view_set_table (self->heatmap, self->table, axis_path (self->x_axis), axis_path (self->y_axis));
+  pb_tune_curves_view_set_table (self->curves, self->table, -1);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->promote_button), best != NULL);
+}
+
+static void
+selection_changed (PbTunePage *self)
+{
+  GtkSelectionModel *model = gtk_column_view_get_model (self->column_view);
+  guint position = gtk_single_selection_get_selected (GTK_SINGLE_SELECTION (model));
+  const LcTrial *t = position != GTK_INVALID_LIST_POSITION ? pb_tune_page_get_row (self, position) : NULL;
+  pb_tune_curves_view_set_table (self->curves, self->table, t != NULL ? t->index : -1);
+}
+
+static void
+axis_changed (PbTunePage *self)
+{
+  refresh_views (self);
+}
+
+static void
+cell_setup (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer user_data)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+  gtk_label_set_xalign (GTK_LABEL (label), 1);
+  gtk_list_item_set_child (item, label);
+}
+
+static void
+cell_bind (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer user_data)
+{
+  const char *key = user_data;
+  PbTuneRow *row = gtk_list_item_get_item (item);
+  g_autofree char *text = lc_trial_format (row->trial, key);
+  gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (item)), text);
+}
+
+static int
+row_compare (gconstpointer a, gconstpointer b, gpointer user_data)
+{
+  return lc_trial_compare_by (PB_TUNE_ROW ((gpointer) a)->trial, PB_TUNE_ROW ((gpointer) b)->trial, user_data);
+}
+
+static void
+free_key (gpointer data, GClosure *closure)
+{
+  g_free (data);
+}
+
+static void
+add_column (PbTunePage *self, const char *key, const char *title)
+{
+  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+  char *owned_key = g_strdup (key);
+  GtkColumnViewColumn *column;
+  GtkSorter *sorter;
+
+  g_signal_connect (factory, "setup", G_CALLBACK (cell_setup), NULL);
+  g_signal_connect_data (factory, "bind", G_CALLBACK (cell_bind), owned_key, free_key, 0);
+  column = gtk_column_view_column_new (title, factory);
+  g_object_set_data_full (G_OBJECT (column), "key", g_strdup (key), g_free);
+  sorter = GTK_SORTER (gtk_custom_sorter_new (row_compare, g_strdup (key), g_free));
+  gtk_column_view_column_set_sorter (column, sorter);
+  g_object_unref (sorter);
+  gtk_column_view_column_set_resizable (column, TRUE);
+  gtk_column_view_append_column (self->column_view, column);
+  g_object_unref (column);
+}
+
+/* Columns: trial, rung, every setting of the space, then the scores. */
+static void
+rebuild_columns (PbTunePage *self)
+{
+  GListModel *columns = gtk_column_view_get_columns (self->column_view);
+  g_autoptr (GtkStringList) paths = gtk_string_list_new (NULL);
+
+  while (g_list_model_get_n_items (columns) > 0)
+    {
+      g_autoptr (GtkColumnViewColumn) c = g_list_model_get_item (columns, 0);
+      gtk_column_view_remove_column (self->column_view, c);
+    }
+  add_column (self, "trial", _("Trial"));
+  add_column (self, "rung", _("Rung"));
+  for (guint i = 0; self->space != NULL && i < self->space->params->len; i++)
+    {
+      const LcTuneParam *p = g_ptr_array_index (self->space->params, i);
+      add_column (self, p->path, p->path);
+      gtk_string_list_append (paths, p->path);
+    }
+  add_column (self, "val_accuracy", _("Val. accuracy"));
+  add_column (self, "weighted_log_loss", _("Weighted log loss"));
+  add_column (self, "macro_f1", _("Macro F1"));
+  add_column (self, "epochs", _("Epochs"));
+  add_column (self, "seconds", _("Time"));
+
+  gtk_drop_down_set_model (self->x_axis, G_LIST_MODEL (paths));
+  gtk_drop_down_set_model (self->y_axis, G_LIST_MODEL (paths));
+  gtk_drop_down_set_selected (self->x_axis, 0);
+  gtk_drop_down_set_selected (self->y_axis, g_list_model_get_n_items (G_LIST_MODEL (paths)) > 1 ? 1 : 0);
+}
+
+static void
+update_space_label (PbTunePage *self)
+{
+  GString *s = g_string_new (NULL);
+  for (guint i = 0; self->space != NULL && i < self->space->params->len; i++)
+    {
+      const LcTuneParam *p = g_ptr_array_index (self->space->params, i);
+      g_string_append_printf (s, "%s%s", i > 0 ? ", " : "", p->path);
+    }
+  gtk_label_set_text (self->space_label, s->len > 0 ? s->str : _("no search space"));
+  g_string_free (s, TRUE);
+}
+
+/* ---- the base spec and dataset ----------------------------------------- */
+
+static PbBuilder *
+find_builder (PbTunePage *self)
+{
+  GtkWidget *stack = gtk_widget_get_ancestor (GTK_WIDGET (self), GTK_TYPE_STACK);
+  GtkWidget *model = stack != NULL ? gtk_stack_get_child_by_name (GTK_STACK (stack), "model") : NULL;
+  return model != NULL && PB_IS_BUILDER (model) ? PB_BUILDER (model) : NULL;
+}
+
+static const NnModelDoc *
+base_spec (PbTunePage *self)
+{
+  PbBuilder *builder;
+  if (self->spec != NULL)
+    return self->spec;
+  builder = find_builder (self);
+  return builder != NULL ? pb_builder_get_spec (builder) : NULL;
+}
+
+static LcDataset *
+current_dataset (PbTunePage *self)
+{
+  if (self->ds != NULL)
+    return self->ds;
+  return self->window != NULL ? pb_window_get_dataset (self->window) : NULL;
+}
+
+LcSearchSpace *
+pb_tune_default_space (const NnModelDoc *spec)
+{
+  LcSearchSpace *space = lc_search_space_new ();
+  g_autoptr (JsonNode) units = json_from_string ("[16, 32, 64]", NULL);
+  g_autoptr (JsonNode) l2 = json_from_string ("[0, 0.0001, 0.001]", NULL);
+
+  if (spec != NULL && spec->layers->len > 0
+      && nn_model_file_layer_takes (g_array_index (spec->layers, NnLayerSpec, 0).kind, "units")
+      && !g_array_index (spec->layers, NnLayerSpec, 0).units_is_classes)
+    lc_search_space_add (space, "layers[0].units", units, 0, 0, FALSE);
+  lc_search_space_add (space, "training.learning_rate", NULL, 1e-4, 1e-2, TRUE);
+  lc_search_space_add (space, "training.l2", l2, 0, 0, FALSE);
+  return space;
+}
+
+/* ---- actions ----------------------------------------------------------- */
+
+static void
+start_clicked (PbTunePage *self)
+{
+  g_autoptr (GError) error = NULL;
+  if (!pb_tune_page_start (self, &error))
+    set_status (self, error->message);
+}
+
+static void
+space_chosen (GtkNativeDialog *dialog, int response, PbTunePage *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autofree char *path = g_file_get_path (file);
+      g_autoptr (GError) error = NULL;
+      LcSearchSpace *space = path != NULL ? lc_search_space_load (path, &error) : NULL;
+      if (space != NULL)
+        pb_tune_page_set_space (self, space);
+      else if (error != NULL)
+        set_status (self, error->message);
+    }
+  gtk_native_dialog_destroy (dialog);
+  g_object_unref (dialog);
+}
+
+static void
+space_clicked (PbTunePage *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkFileChooserNative *dialog = gtk_file_chooser_native_new (_("Open a search space"),
+                                                              GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                                              GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), NULL);
+  g_signal_connect (dialog, "response", G_CALLBACK (space_chosen), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+static void
+space_saved (GtkNativeDialog *dialog, int response, PbTunePage *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT && self->space != NULL)
+    {
+      g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autofree char *path = g_file_get_path (file);
+      g_autoptr (GError) error = NULL;
+      if (path != NULL && !lc_search_space_save (self->space, path, &error))
+        set_status (self, error->message);
+    }
+  gtk_native_dialog_destroy (dialog);
+  g_object_unref (dialog);
+}
+
+/* The space as JSON, for `passband-cli tune --space` on a cluster. */
+static void
+save_space_clicked (PbTunePage *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkFileChooserNative *dialog;
+  if (self->space == NULL)
+    pb_tune_page_set_space (self, pb_tune_default_space (base_spec (self)));
+  dialog = gtk_file_chooser_native_new (_("Save the search space"), GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                        GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), NULL);
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), "space.json");
+  g_signal_connect (dialog, "response", G_CALLBACK (space_saved), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+static void
+promote_clicked (PbTunePage *self)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NnModelDoc) doc = pb_tune_page_promote_best (self, &error);
+  if (doc == NULL)
+    set_status (self, error->message);
+}
+
+/* ---- construction ------------------------------------------------------ */
+
+static GtkWidget *
+labelled (const char *text, GtkWidget *child)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *label = gtk_label_new_with_mnemonic (text);
+  gtk_label_set_mnemonic_widget (GTK_LABEL (label), child);
+  gtk_box_append (GTK_BOX (box), label);
+  gtk_box_append (GTK_BOX (box), child);
+  return box;
+}
+
+static GtkSpinButton *
+spin (double lo, double hi, double value)
+{
+  GtkWidget *s = gtk_spin_button_new_with_range (lo, hi, 1);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (s), value);
+  return GTK_SPIN_BUTTON (s);
+}
+
+static void
+pb_tune_page_dispose (GObject *object)
+{
+  PbTunePage *self = PB_TUNE_PAGE (object);
+  self->disposed = TRUE;
+  if (self->job != NULL)
+    {
+      /* the worker finishes its batch and drops its results: nobody is listening */
+      g_atomic_int_set (&self->job->stop, 1);
+      g_clear_pointer (&self->job, job_release);
+    }
+  G_OBJECT_CLASS (pb_tune_page_parent_class)->dispose (object);
+}
+
+/* Out of its window (closed): the search stops; the worker holds the page
+ * until it lets go, so this cannot wait for dispose. */
+static void
+pb_tune_page_unroot (GtkWidget *widget)
+{
+  PbTunePage *self = PB_TUNE_PAGE (widget);
+  if (self->job != NULL)
+    g_atomic_int_set (&self->job->stop, 1);
+  GTK_WIDGET_CLASS (pb_tune_page_parent_class)->unroot (widget);
+}
+
+static void
+pb_tune_page_finalize (GObject *object)
+{
+  PbTunePage *self = PB_TUNE_PAGE (object);
+  g_clear_pointer (&self->ds, lc_dataset_unref);
+  g_clear_pointer (&self->spec, nn_model_doc_free);
+  g_clear_pointer (&self->space, lc_search_space_free);
+  g_clear_pointer (&self->table, lc_tune_table_free);
+  g_clear_object (&self->rows);
+  g_free (self->status);
+  G_OBJECT_CLASS (pb_tune_page_parent_class)->finalize (object);
+}
+
+static void
+pb_tune_page_class_init (PbTunePageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  object_class->dispose = pb_tune_page_dispose;
+  object_class->finalize = pb_tune_page_finalize;
+  GTK_WIDGET_CLASS (klass)->unroot = pb_tune_page_unroot;
+  signals[SIGNAL_TRIAL] = g_signal_new ("trial", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                                        NULL, G_TYPE_NONE, 1, G_TYPE_INT);
+  signals[SIGNAL_FINISHED] = g_signal_new ("finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                                           NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT);
+}
+
+static void
+pb_tune_page_init (PbTunePage *self)
+{
+  const char *strategies[] = { N_("Grid"), N_("Random"), N_("Successive halving"), NULL };
+  const char *translated[4];
+  GtkWidget *controls = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *space_row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *paned = gtk_paned_new (GTK_ORIENTATION_VERTICAL);
+  GtkWidget *scroll = gtk_scrolled_window_new ();
+  GtkWidget *plots = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *map_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *axes = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkSorter *sorter;
+
+  self->table = lc_tune_table_new ();
+  self->rows = g_list_store_new (PB_TYPE_TUNE_ROW);
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (self), GTK_ORIENTATION_VERTICAL);
+  gtk_box_set_spacing (GTK_BOX (self), 8);
+  gtk_widget_set_margin_start (GTK_WIDGET (self), 12);
+  gtk_widget_set_margin_end (GTK_WIDGET (self), 12);
+  gtk_widget_set_margin_top (GTK_WIDGET (self), 12);
+  gtk_widget_set_margin_bottom (GTK_WIDGET (self), 12);
+
+  for (int i = 0; i < 4; i++)
+    translated[i] = strategies[i] != NULL ? _(strategies[i]) : NULL;
+  self->strategy = GTK_DROP_DOWN (gtk_drop_down_new_from_strings (translated));
+  gtk_drop_down_set_selected (self->strategy, LC_TUNE_RANDOM);
+  self->trials = spin (1, 1000, 20);
+  self->epochs = spin (1, 1000, 5);
+  self->seed = spin (0, 1000000, 0);
+  self->start_button = GTK_BUTTON (gtk_button_new_with_mnemonic (_("_Start")));
+  self->stop_button = GTK_BUTTON (gtk_button_new_with_mnemonic (_("S_top")));
+  self->promote_button = GTK_BUTTON (gtk_button_new_with_mnemonic (_("_Promote best to builder")));
+  gtk_widget_add_css_class (GTK_WIDGET (self->start_button), "suggested-action");
+  gtk_widget_set_sensitive (GTK_WIDGET (self->stop_button), FALSE);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->promote_button), FALSE);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->start_button), _("Run the trials not run yet"));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->promote_button),
+                               _("Put the spec of the trial with the best validation accuracy into the builder"));
+  g_signal_connect_swapped (self->start_button, "clicked", G_CALLBACK (start_clicked), self);
+  g_signal_connect_swapped (self->stop_button, "clicked", G_CALLBACK (pb_tune_page_stop), self);
+  g_signal_connect_swapped (self->promote_button, "clicked", G_CALLBACK (promote_clicked), self);
+  gtk_box_append (GTK_BOX (controls), labelled (_("Strate_gy"), GTK_WIDGET (self->strategy)));
+  gtk_box_append (GTK_BOX (controls), labelled (_("T_rials"), GTK_WIDGET (self->trials)));
+  gtk_box_append (GTK_BOX (controls), labelled (_("_Epochs"), GTK_WIDGET (self->epochs)));
+  gtk_box_append (GTK_BOX (controls), labelled (_("See_d"), GTK_WIDGET (self->seed)));
+  gtk_box_append (GTK_BOX (controls), GTK_WIDGET (self->start_button));
+  gtk_box_append (GTK_BOX (controls), GTK_WIDGET (self->stop_button));
+  gtk_box_append (GTK_BOX (controls), GTK_WIDGET (self->promote_button));
+  gtk_box_append (GTK_BOX (self), controls);
+
+  self->space_button = GTK_BUTTON (gtk_button_new_with_mnemonic (_("Search _space…")));
+  self->space_label = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_ellipsize (self->space_label, PANGO_ELLIPSIZE_END);
+  g_signal_connect_swapped (self->space_button, "clicked", G_CALLBACK (space_clicked), self);
+  gtk_box_append (GTK_BOX (space_row), GTK_WIDGET (self->space_button));
+  {
+    GtkWidget *save = gtk_button_new_with_mnemonic (_("Sa_ve space…"));
+    gtk_widget_set_tooltip_text (save, _("Save the search space as JSON for passband-cli tune"));
+    g_signal_connect_swapped (save, "clicked", G_CALLBACK (save_space_clicked), self);
+    gtk_box_append (GTK_BOX (space_row), save);
+  }
+  gtk_box_append (GTK_BOX (space_row), GTK_WIDGET (self->space_label));
+  self->status_label = GTK_LABEL (gtk_label_new (_("Set up a search and press Start")));
+  gtk_widget_set_hexpand (GTK_WIDGET (self->status_label), TRUE);
+  gtk_label_set_xalign (self->status_label, 1);
+  gtk_label_set_ellipsize (self->status_label, PANGO_ELLIPSIZE_END);
+  gtk_box_append (GTK_BOX (space_row), GTK_WIDGET (self->status_label));
+  gtk_box_append (GTK_BOX (self), space_row);
+
+  self->column_view = GTK_COLUMN_VIEW (gtk_column_view_new (NULL));
+  sorter = gtk_column_view_get_sorter (self->column_view);
+  self->sorted = gtk_sort_list_model_new (G_LIST_MODEL (g_object_ref (self->rows)), g_object_ref (sorter));
+  {
+    GtkSingleSelection *selection = gtk_single_selection_new (G_LIST_MODEL (self->sorted));
+    gtk_single_selection_set_autoselect (selection, FALSE);
+    gtk_single_selection_set_can_unselect (selection, TRUE);
+    g_signal_connect_swapped (selection, "selection-changed", G_CALLBACK (selection_changed), self);
+    gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (selection));
+    g_object_unref (selection);
+  }
+  gtk_column_view_set_show_column_separators (self->column_view, TRUE);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroll), GTK_WIDGET (self->column_view));
+  gtk_widget_set_size_request (scroll, -1, 160);
+  gtk_paned_set_start_child (GTK_PANED (paned), scroll);
+
+  self->x_axis = GTK_DROP_DOWN (gtk_drop_down_new (NULL, NULL));
+  self->y_axis = GTK_DROP_DOWN (gtk_drop_down_new (NULL, NULL));
+  g_signal_connect_swapped (self->x_axis, "notify::selected", G_CALLBACK (axis_changed), self);
+  g_signal_connect_swapped (self->y_axis, "notify::selected", G_CALLBACK (axis_changed), self);
+  gtk_box_append (GTK_BOX (axes), labelled (_("_Across"), GTK_WIDGET (self->x_axis)));
+  gtk_box_append (GTK_BOX (axes), labelled (_("_Up"), GTK_WIDGET (self->y_axis)));
+  self->heatmap = PB_HEATMAP_VIEW (pb_heatmap_view_new ());
+  gtk_widget_set_vexpand (GTK_WIDGET (self->heatmap), TRUE);
+  gtk_widget_set_hexpand (GTK_WIDGET (self->heatmap), TRUE);
+  gtk_box_append (GTK_BOX (map_box), axes);
+  gtk_box_append (GTK_BOX (map_box), GTK_WIDGET (self->heatmap));
+  self->curves = PB_TUNE_CURVES_VIEW (pb_tune_curves_view_new ());
+  gtk_widget_set_hexpand (GTK_WIDGET (self->curves), TRUE);
+  gtk_box_append (GTK_BOX (plots), map_box);
+  gtk_box_append (GTK_BOX (plots), GTK_WIDGET (self->curves));
+  gtk_paned_set_end_child (GTK_PANED (paned), plots);
+  gtk_widget_set_vexpand (paned, TRUE);
+  gtk_box_append (GTK_BOX (self), paned);
+  gtk_paned_set_position (GTK_PANED (paned), 220);
+
+  rebuild_columns (self);
+  update_space_label (self);
+}
+
+GtkWidget *
+pb_tune_page_new (PbWindow *window)
+{
+  PbTunePage *self = g_object_new (PB_TYPE_TUNE_PAGE, NULL);
+  self->window = window;
+  return GTK_WIDGET (self);
+}
+
+void
+pb_tune_page_set_dataset (PbTunePage *self, LcDataset *ds)
+{
+  g_clear_pointer (&self->ds, lc_dataset_unref);
+  if (ds != NULL)
+    self->ds = lc_dataset_ref (ds);
+}
+
+void
+pb_tune_page_set_spec (PbTunePage *self, const NnModelDoc *spec)
+{
+  g_clear_pointer (&self->spec, nn_model_doc_free);
+  if (spec != NULL)
+    self->spec = nn_model_doc_copy (spec);
+}
+
+void
+pb_tune_page_set_space (PbTunePage *self, LcSearchSpace *space)
+{
+  g_clear_pointer (&self->space, lc_search_space_free);
+  self->space = space;
+  rebuild_columns (self);
+  update_space_label (self);
+  refresh_views (self);
+}
+
+const LcSearchSpace *
+pb_tune_page_get_space (PbTunePage *self)
+{
+  return self->space;
+}
+
+void
+pb_tune_page_set_options (PbTunePage *self, LcTuneStrategy strategy, int trials, int epochs, int seed)
+{
+  gtk_drop_down_set_selected (self->strategy, strategy);
+  gtk_spin_button_set_value (self->trials, trials);
+  gtk_spin_button_set_value (self->epochs, epochs);
+  gtk_spin_button_set_value (self->seed, seed);
+}
+
+static LcSearchSpace *
+space_copy (const LcSearchSpace *space)
+{
+  g_autofree char *text = lc_search_space_to_data (space);
+  return lc_search_space_load_from_data (text, -1, space->source, NULL);
+}
+
+gboolean
+pb_tune_page_start (PbTunePage *self, GError **error)
+{
+  const NnModelDoc *spec = base_spec (self);
+  LcDataset *ds = current_dataset (self);
+  g_autoptr (GTask) task = NULL;
+  TuneJob *job;
+
+  if (self->job != NULL)
+    return TRUE;
+  if (ds == NULL || spec == NULL)
+    {
+      g_set_error (error, LC_ERROR, LC_ERROR_MISMATCH, _("A search needs a dataset and a model spec"));
+      return FALSE;
+    }
+  if (self->space == NULL)
+    pb_tune_page_set_space (self, pb_tune_default_space (spec));
+
+  job = g_atomic_rc_box_new0 (TuneJob);
+  job->ds = lc_dataset_ref (ds);
+  job->spec = nn_model_doc_copy (spec);
+  job->space = space_copy (self->space);
+  lc_tune_options_init (&job->options);
+  job->options.strategy = gtk_drop_down_get_selected (self->strategy);
+  job->options.n_trials = gtk_spin_button_get_value_as_int (self->trials);
+  job->options.seed = gtk_spin_button_get_value_as_int (self->seed);
+  job->options.overrides.epochs = gtk_spin_button_get_value_as_int (self->epochs);
+  job->options.overrides.threads = 1;
+  /* resume: the trials already in the table are not run again */
+  job->table = lc_tune_table_new ();
+  for (guint i = 0; i < self->table->trials->len; i++)
+    lc_tune_table_add (job->table, trial_copy (g_ptr_array_index (self->table->trials, i)));
+  g_weak_ref_init (&job->page, self);
+  self->job = g_atomic_rc_box_acquire (job);
+
+  task = g_task_new (self, NULL, tune_done, NULL);
+  g_task_set_task_data (task, job, job_release);
+  g_task_run_in_thread (task, tune_thread);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->start_button), FALSE);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->stop_button), TRUE);
+  set_status (self, _("Searching…"));
+  return TRUE;
+}
+
+void
+pb_tune_page_stop (PbTunePage *self)
+{
+  if (self->job != NULL)
+    {
+      g_atomic_int_set (&self->job->stop, 1);
+      set_status (self, _("Stopping after this batch…"));
+    }
+}
+
+gboolean
+pb_tune_page_is_running (PbTunePage *self)
+{
+  return self->job != NULL;
+}
+
+void
+pb_tune_page_clear (PbTunePage *self)
+{
+  g_return_if_fail (self->job == NULL);
+  lc_tune_table_free (self->table);
+  self->table = lc_tune_table_new ();
+  g_list_store_remove_all (self->rows);
+  refresh_views (self);
+}
+
+const LcTuneTable *
+pb_tune_page_get_table (PbTunePage *self)
+{
+  return self->table;
+}
+
+GtkColumnView *
+pb_tune_page_get_column_view (PbTunePage *self)
+{
+  return self->column_view;
+}
+
+void
+pb_tune_page_sort_by (PbTunePage *self, const char *key, gboolean descending)
+{
+  GListModel *columns = gtk_column_view_get_columns (self->column_view);
+  for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
+    {
+      g_autoptr (GtkColumnViewColumn) c = g_list_model_get_item (columns, i);
+      if (g_strcmp0 (g_object_get_data (G_OBJECT (c), "key"), key) == 0)
+        gtk_column_view_sort_by_column (self->column_view, c,
+                                        descending ? GTK_SORT_DESCENDING : GTK_SORT_ASCENDING);
+    }
+}
+
+const LcTrial *
+pb_tune_page_get_row (PbTunePage *self, guint position)
+{
+  g_autoptr (PbTuneRow) row = g_list_model_get_item (G_LIST_MODEL (self->sorted), position);
+  return row != NULL ? row->trial : NULL;
+}
+
+PbHeatmapView *
+pb_tune_page_get_heatmap (PbTunePage *self)
+{
+  return self->heatmap;
+}
+
+static void
+select_path (GtkDropDown *dd, const char *path)
+{
+  GListModel *model = gtk_drop_down_get_model (dd);
+  for (guint i = 0; model != NULL && i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr (GtkStringObject) s = g_list_model_get_item (model, i);
+      if (g_strcmp0 (gtk_string_object_get_string (s), path) == 0)
+        gtk_drop_down_set_selected (dd, i);
+    }
+}
+
+void
+pb_tune_page_set_heatmap_axes (PbTunePage *self, const char *x_path, const char *y_path)
+{
+  select_path (self->x_axis, x_path);
+  select_path (self->y_axis, y_path);
+  refresh_views (self);
+}
+
+NnModelDoc *
+pb_tune_page_promote_best (PbTunePage *self, GError **error)
+{
+  const LcTrial *best = lc_tune_table_best (self->table);
+  const NnModelDoc *spec = base_spec (self);
+  PbBuilder *builder = find_builder (self);
+  NnModelDoc *doc;
+
+  if (best == NULL || spec == NULL)
+    {
+      g_set_error (error, LC_ERROR, LC_ERROR_MISMATCH, _("No finished trial to promote yet"));
+      return NULL;
+    }
+  doc = lc_tune_apply (spec, best->settings, error);
+  if (doc == NULL)
+    return NULL;
+  if (builder != NULL)
+    {
+      GtkWidget *stack = gtk_widget_get_ancestor (GTK_WIDGET (self), GTK_TYPE_STACK);
+      pb_builder_set_spec (builder, doc);
+      if (stack != NULL)
+        gtk_stack_set_visible_child_name (GTK_STACK (stack), "model");
+    }
+  {
+    g_autofree char *text = g_strdup_printf (_("Trial %d promoted to the builder"), best->index);
+    set_status (self, text);
+  }
+  return doc;
+}
+
+const char *
+pb_tune_page_get_status (PbTunePage *self)
+{
+  return self->status;
+}
+
+void
+pb_tune_pages_add (PbWindow *window)
+{
+  pb_window_add_page (window, pb_tune_page_new (window), "tune", _("Tune"), "preferences-system-symbolic");
+  pb_window_add_page (window, pb_explore_page_new (window), "explore", _("Explore"), "edit-find-symbolic");
+}

@@ -1,0 +1,419 @@
+/* test-tune-gui.c: the Tune section in the real window under Xvfb (issue 7):
+ * a grid search through the real worker fills the table, the table sorts,
+ * the heat map covers the grid, the best trial is promoted into the builder,
+ * a search stops and resumes; the drawings export. */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <gtk/gtk.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pb-builder.h"
+#include "pb-export.h"
+#include "pb-settings.h"
+#include "pb-tune-page.h"
+#include "pb-tune-page-explore.h"
+#include "pb-window.h"
+
+static PbWindow *window;
+static GSettings *settings;
+
+static void
+iterate (int ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * 1000;
+  while (g_get_monotonic_time () < end)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (1000);
+}
+
+static void
+wait_for_load (PbWindow *w)
+{
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  while (pb_window_is_loading (w))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  iterate (50);
+}
+
+static GtkWidget *
+find_descendant (GtkWidget *root, GType type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_descendant (child, type);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static PbTunePage *
+tune_page (void)
+{
+  GtkWidget *page = find_descendant (GTK_WIDGET (window), PB_TYPE_TUNE_PAGE);
+  g_assert_nonnull (page);
+  return PB_TUNE_PAGE (page);
+}
+
+static NnModelDoc *
+small_spec (void)
+{
+  const char *text =
+    "{\"format\": \"passband-model\", \"version\": 1, \"name\": \"tiny\",\n"
+    " \"layers\": [{\"type\": \"gru\", \"units\": 8},\n"
+    "            {\"type\": \"dense\", \"units\": \"classes\", \"activation\": \"softmax\"}],\n"
+    " \"training\": {\"epochs\": 1, \"batch_size\": 64, \"seed\": 3, \"val_fraction\": 0.25}}";
+  g_autoptr (GError) error = NULL;
+  NnModelDoc *doc = nn_model_doc_load_from_data (text, -1, "tiny.json", &error);
+  g_assert_no_error (error);
+  return doc;
+}
+
+typedef struct
+{
+  int trials;
+  int finished;
+  int status;
+  gboolean stop_after_first;
+} Counts;
+
+static void
+trial_cb (PbTunePage *page, int index, Counts *c)
+{
+  c->trials++;
+  if (c->stop_after_first)
+    pb_tune_page_stop (page);
+}
+
+static void
+finished_cb (PbTunePage *page, int status, Counts *c)
+{
+  c->finished++;
+  c->status = status;
+}
+
+static void
+wait_finished (Counts *c)
+{
+  gint64 deadline = g_get_monotonic_time () + 90 * G_USEC_PER_SEC;
+  while (c->finished == 0)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  iterate (50);
+}
+
+static void
+test_grid_table_heatmap_promote (void)
+{
+  PbTunePage *page = tune_page ();
+  g_autoptr (NnModelDoc) spec = small_spec ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NnModelDoc) promoted = NULL;
+  GtkWidget *stack = gtk_widget_get_ancestor (GTK_WIDGET (page), GTK_TYPE_STACK);
+  PbBuilder *builder = PB_BUILDER (gtk_stack_get_child_by_name (GTK_STACK (stack), "model"));
+  const LcTuneHeatmap *map;
+  const LcTrial *best;
+  Counts c = { 0 };
+  gulong h1, h2;
+
+  gtk_stack_set_visible_child_name (GTK_STACK (stack), "tune");
+  pb_tune_page_set_spec (page, spec);
+  pb_tune_page_set_space (page, lc_search_space_load_from_data (
+    "{\"format\": \"passband-search\", \"version\": 1, \"parameters\": ["
+    " {\"path\": \"layers[0].units\", \"values\": [4, 8]},"
+    " {\"path\": \"training.learning_rate\", \"values\": [0.001, 0.01]}]}", -1, "space.json", &error));
+  g_assert_no_error (error);
+  pb_tune_page_set_options (page, LC_TUNE_GRID, 4, 1, 0);
+  h1 = g_signal_connect (page, "trial", G_CALLBACK (trial_cb), &c);
+  h2 = g_signal_connect (page, "finished", G_CALLBACK (finished_cb), &c);
+  g_assert_true (pb_tune_page_start (page, &error));
+  g_assert_no_error (error);
+  g_assert_true (pb_tune_page_is_running (page));
+  wait_finished (&c);
+  g_signal_handler_disconnect (page, h1);
+  g_signal_handler_disconnect (page, h2);
+
+  g_assert_cmpint (c.status, ==, LC_TUNE_DONE);
+  g_assert_cmpint (c.trials, ==, 4);
+  g_assert_false (pb_tune_page_is_running (page));
+  g_assert_cmpuint (pb_tune_page_get_table (page)->trials->len, ==, 4);
+  g_assert_nonnull (strstr (pb_tune_page_get_status (page), "Done"));
+
+  /* the table: every trial a row; sorted by accuracy the best comes first */
+  best = lc_tune_table_best (pb_tune_page_get_table (page));
+  g_assert_nonnull (best);
+  pb_tune_page_sort_by (page, "val_accuracy", TRUE);
+  iterate (50);
+  g_assert_cmpfloat (pb_tune_page_get_row (page, 0)->val_accuracy, ==, best->val_accuracy);
+  g_assert_cmpfloat (pb_tune_page_get_row (page, 3)->val_accuracy, <=, best->val_accuracy);
+  pb_tune_page_sort_by (page, "trial", FALSE);
+  iterate (50);
+  for (guint i = 0; i < 4; i++)
+    g_assert_cmpint (pb_tune_page_get_row (page, i)->index, ==, (int) i);
+  pb_tune_page_sort_by (page, "trial", TRUE);
+  iterate (50);
+  g_assert_cmpint (pb_tune_page_get_row (page, 0)->index, ==, 3);
+
+  /* the heat map: the 2 x 2 grid, every cell scored */
+  pb_tune_page_set_heatmap_axes (page, "training.learning_rate", "layers[0].units");
+  map = pb_heatmap_view_get_map (pb_tune_page_get_heatmap (page));
+  g_assert_nonnull (map);
+  g_assert_cmpint (map->nx, ==, 2);
+  g_assert_cmpint (map->ny, ==, 2);
+  for (int i = 0; i < 4; i++)
+    {
+      g_assert_cmpint (map->count[i], ==, 1);
+      g_assert_true (isfinite (map->score[i]));
+    }
+  iterate (200);
+
+  /* promote: the builder gets the best trial's units and learning rate */
+  promoted = pb_tune_page_promote_best (page, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_array_index (pb_builder_get_spec (builder)->layers, NnLayerSpec, 0).cfg.units, ==,
+                   json_object_get_int_member (json_node_get_object (best->settings), "layers[0].units"));
+  g_assert_cmpfloat_with_epsilon (pb_builder_get_spec (builder)->training.train.optim.lr,
+                                  json_object_get_double_member (json_node_get_object (best->settings),
+                                                                 "training.learning_rate"), 1e-7);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (stack)), ==, "model");
+  gtk_stack_set_visible_child_name (GTK_STACK (stack), "tune");
+  iterate (200);
+}
+
+static void
+test_stop_and_resume (void)
+{
+  PbTunePage *page = tune_page ();
+  g_autoptr (GError) error = NULL;
+  Counts c = { 0 };
+  gulong h1, h2;
+
+  pb_tune_page_clear (page);
+  pb_tune_page_set_options (page, LC_TUNE_RANDOM, 3, 1, 5);
+  c.stop_after_first = TRUE;
+  h1 = g_signal_connect (page, "trial", G_CALLBACK (trial_cb), &c);
+  h2 = g_signal_connect (page, "finished", G_CALLBACK (finished_cb), &c);
+  g_assert_true (pb_tune_page_start (page, &error));
+  wait_finished (&c);
+  g_assert_cmpint (c.status, ==, LC_TUNE_STOPPED);
+  g_assert_cmpuint (pb_tune_page_get_table (page)->trials->len, >=, 1);
+  g_assert_cmpuint (pb_tune_page_get_table (page)->trials->len, <, 3);
+
+  /* Start again resumes: the finished trials are kept, the rest run */
+  c.finished = 0;
+  c.stop_after_first = FALSE;
+  g_assert_true (pb_tune_page_start (page, &error));
+  wait_finished (&c);
+  g_assert_cmpint (c.status, ==, LC_TUNE_DONE);
+  g_assert_cmpuint (pb_tune_page_get_table (page)->trials->len, ==, 3);
+  for (int i = 0; i < 3; i++)
+    g_assert_nonnull (lc_tune_table_find (pb_tune_page_get_table (page), i));
+  g_signal_handler_disconnect (page, h1);
+  g_signal_handler_disconnect (page, h2);
+}
+
+static void
+test_exports (void)
+{
+  PbTunePage *page = tune_page ();
+  g_autofree char *dir = g_dir_make_tmp ("tune-gui-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "heatmap.png", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GdkTexture) texture = NULL;
+
+  g_assert_true (pb_export_plottable (PB_PLOTTABLE (pb_tune_page_get_heatmap (page)), path, PB_EXPORT_PNG, 640,
+                                      400, &error));
+  g_assert_no_error (error);
+  texture = gdk_texture_new_from_filename (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (gdk_texture_get_width (texture), ==, 640);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+/* Closing a window while its search runs: the worker stops after a batch and
+ * its late results are dropped, nothing touches the destroyed widgets. */
+static void
+test_close_while_running (void)
+{
+  PbWindow *other = pb_window_new (NULL, settings);
+  g_autoptr (NnModelDoc) spec = small_spec ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PbTunePage) page = NULL;
+
+  gtk_window_present (GTK_WINDOW (other));
+  pb_window_load_sample (other);
+  wait_for_load (other);
+  page = g_object_ref (PB_TUNE_PAGE (find_descendant (GTK_WIDGET (other), PB_TYPE_TUNE_PAGE)));
+  pb_tune_page_set_spec (page, spec);
+  pb_tune_page_set_options (page, LC_TUNE_RANDOM, 50, 3, 1);
+  g_assert_true (pb_tune_page_start (page, &error));
+  iterate (100);
+  gtk_window_destroy (GTK_WINDOW (other));
+  /* the worker lets go of the page (the task's reference) within a batch */
+  {
+    gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+    while (G_OBJECT (page)->ref_count > 1)
+      {
+        g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+        iterate (20);
+      }
+  }
+  g_assert_false (pb_tune_page_is_running (page));
+  /* stopped, not run to the end of its 50 trials */
+  g_assert_cmpuint (pb_tune_page_get_table (page)->trials->len, <, 5);
+}
+
+/* A run as the Train section leaves it: a trained model scored on its
+ * validation rows. */
+static PbRun *
+trained_run (void)
+{
+  LcDataset *ds = pb_window_get_dataset (window);
+  g_autoptr (NnModelDoc) spec = small_spec ();
+  g_autoptr (LcTrainRun) train = NULL;
+  g_autoptr (LcPredictor) p = NULL;
+  g_autoptr (GError) error = NULL;
+  LcTrainOverrides o;
+  PbRun *run;
+
+  lc_train_overrides_init (&o);
+  o.epochs = 3;
+  train = lc_train_run_prepare (ds, spec, &o, &error);
+  g_assert_no_error (error);
+  lc_train_run_train (train, NULL, &error);
+  g_assert_no_error (error);
+  p = lc_predictor_new (train->doc, &error);
+  g_assert_no_error (error);
+  run = pb_run_new (1, "Run 1: tiny", ds);
+  run->state = PB_RUN_FINISHED;
+  run->doc = nn_model_doc_copy (train->doc);
+  run->evaluation = lc_predictor_evaluate_rows (p, ds, train->val_rows, train->n_val, 1, &error);
+  g_assert_no_error (error);
+  return run;
+}
+
+static void
+test_explore_slider_and_novelty (void)
+{
+  GtkWidget *found = find_descendant (GTK_WIDGET (window), PB_TYPE_EXPLORE_PAGE);
+  PbExplorePage *page = PB_EXPLORE_PAGE (found);
+  GtkWidget *stack = gtk_widget_get_ancestor (found, GTK_TYPE_STACK);
+  g_autoptr (PbRun) run = trained_run ();
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("explore-XXXXXX", NULL);
+  g_autofree char *csv = g_build_filename (dir, "predictions.csv", NULL);
+  g_autofree char *text = NULL;
+  g_auto (GStrv) lines = NULL;
+  const LcEarlyCurve *curve;
+  PbRun *early;
+  int n_lines = 0, sum = 0, k;
+
+  gtk_stack_set_visible_child_name (GTK_STACK (stack), "explore");
+  g_assert_true (pb_explore_page_set_run (page, run, &error));
+  g_assert_no_error (error);
+  curve = pb_early_view_get_curve (pb_explore_page_get_early_view (page));
+  g_assert_nonnull (curve);
+  g_assert_cmpint (curve->n_points, >=, 3);
+  g_assert_cmpint (curve->n_rows, ==, run->evaluation->n_rows);
+  /* the whole curve is what the Results section shows */
+  g_assert_cmpfloat_with_epsilon (curve->accuracy[curve->n_points - 1], run->evaluation->report->accuracy, 1e-12);
+
+  /* the slider: the confusion matrix and table show the first observation only */
+  pb_explore_page_set_early_point (page, 0);
+  iterate (100);
+  early = pb_explore_page_get_early_run (page);
+  g_assert_nonnull (early);
+  k = early->evaluation->report->n_classes;
+  for (int i = 0; i < k * k; i++)
+    sum += early->evaluation->report->confusion[i];
+  g_assert_cmpint (sum, ==, run->evaluation->n_rows);
+  g_assert_cmpfloat_with_epsilon (early->evaluation->report->accuracy, curve->accuracy[0], 1e-12);
+  pb_explore_page_set_early_point (page, curve->n_points - 1);
+  g_assert_cmpfloat_with_epsilon (pb_explore_page_get_early_run (page)->evaluation->report->accuracy,
+                                  curve->accuracy[curve->n_points - 1], 1e-12);
+  g_assert_true (pb_explore_page_set_axis (page, LC_EARLY_DAYS, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (pb_early_view_get_curve (pb_explore_page_get_early_view (page))->axis, ==, LC_EARLY_DAYS);
+  pb_explore_page_set_early_point (page, 1);
+  iterate (300);
+
+  /* novelty: a threshold of 0 ranks everybody (up to the gallery's 60), above 1 nobody */
+  pb_explore_page_set_novelty_score (page, LC_NOVELTY_P99);
+  pb_explore_page_set_threshold (page, 0.0);
+  g_assert_cmpint (pb_novelty_view_count_above (pb_explore_page_get_novelty_view (page)), ==,
+                   (int) run->dataset->n_objects);
+  g_assert_cmpuint (pb_gallery_view_get_n_items (pb_explore_page_get_gallery (page)), ==,
+                    MIN (60, run->dataset->n_objects));
+  pb_explore_page_set_threshold (page, 1.0);
+  g_assert_cmpuint (pb_gallery_view_get_n_items (pb_explore_page_get_gallery (page)), ==,
+                    (guint) pb_novelty_view_count_above (pb_explore_page_get_novelty_view (page)));
+  pb_explore_page_set_novelty_score (page, LC_NOVELTY_ENTROPY);
+  pb_explore_page_set_threshold (page, 0.5);
+  iterate (200);
+
+  /* a separate labelled file, scored beside the validation scores */
+  g_assert_true (pb_explore_page_evaluate_file (page, "sim:80:9", &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (pb_explore_page_get_test_evaluation (page)->n_rows, ==, 80);
+  g_assert_false (pb_explore_page_evaluate_file (page, "/nonexistent/test.ts", &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+
+  /* the Kaggle layout: a header with class_99 and one row per object */
+  g_assert_true (pb_explore_page_export_predictions (page, csv, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (csv, &text, NULL, NULL));
+  lines = g_strsplit (text, "\n", -1);
+  while (lines[n_lines] != NULL && lines[n_lines][0] != '\0')
+    n_lines++;
+  g_assert_cmpint (n_lines, ==, (int) run->dataset->n_objects + 1);
+  g_assert_true (g_str_has_prefix (lines[0], "object_id,class_"));
+  g_assert_true (g_str_has_suffix (lines[0], ",class_99"));
+  g_unlink (csv);
+  g_rmdir (dir);
+}
+
+int
+main (int argc, char **argv)
+{
+  int status;
+
+  gtk_test_init (&argc, &argv, NULL);
+  settings = pb_settings_new (APP_ID, PB_BUILD_SCHEMA_DIR, NULL);
+  window = pb_window_new (NULL, settings);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  gtk_window_present (GTK_WINDOW (window));
+  pb_window_load_sample (window);
+  wait_for_load (window);
+
+  g_test_add_func ("/tune-gui/grid-table-heatmap-promote", test_grid_table_heatmap_promote);
+  g_test_add_func ("/tune-gui/stop-resume", test_stop_and_resume);
+  g_test_add_func ("/tune-gui/exports", test_exports);
+  g_test_add_func ("/tune-gui/close-while-running", test_close_while_running);
+  g_test_add_func ("/tune-gui/explore-slider-novelty", test_explore_slider_and_novelty);
+  status = g_test_run ();
+
+  /* to look at the novelty tab by hand: PB_TUNE_SCREENSHOT=ms keeps the window up */
+  if (g_getenv ("PB_TUNE_SCREENSHOT") != NULL)
+    {
+      GtkWidget *explore = find_descendant (GTK_WIDGET (window), PB_TYPE_EXPLORE_PAGE);
+      gtk_notebook_set_current_page (GTK_NOTEBOOK (find_descendant (explore, GTK_TYPE_NOTEBOOK)), 1);
+      iterate (atoi (g_getenv ("PB_TUNE_SCREENSHOT")));
+    }
+  gtk_window_destroy (GTK_WINDOW (window));
+  iterate (100);
+  g_object_unref (settings);
+  return status;
+}
