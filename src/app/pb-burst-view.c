@@ -248,21 +248,6 @@ update_accessible_description (PbBurstView *self)
 }
 
 static void
-pb_burst_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
-{
-  int width = gtk_widget_get_width (widget), height = gtk_widget_get_height (widget);
-  PbPlotStyle style;
-  cairo_t *cr;
-
-  if (width <= 0 || height <= 0)
-    return;
-  pb_plot_style_from_widget (&style, widget);
-  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  burst_draw (PB_BURST_VIEW (widget), cr, width, height, &style);
-  cairo_destroy (cr);
-}
-
-static void
 plottable_draw (PbPlottable *plottable, cairo_t *cr, int width, int height, const PbPlotStyle *style)
 {
   burst_draw (PB_BURST_VIEW (plottable), cr, width, height, style);
@@ -316,10 +301,7 @@ pb_burst_view_class_init (PbBurstViewClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   G_OBJECT_CLASS (klass)->finalize = pb_burst_view_finalize;
-  widget_class->snapshot = pb_burst_view_snapshot;
-  widget_class->measure = pb_burst_view_measure;
-  gtk_widget_class_set_css_name (widget_class, "burstview");
-  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
+  pb_view_class_setup (widget_class, pb_plottable_snapshot, pb_burst_view_measure, "burstview");
 }
 
 static void

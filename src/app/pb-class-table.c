@@ -112,22 +112,6 @@ get_report (PbClassTable *self)
 }
 
 static void
-pb_class_table_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
-{
-  PbClassTable *self = PB_CLASS_TABLE (widget);
-  int width = gtk_widget_get_width (widget), height = gtk_widget_get_height (widget);
-  PbPlotStyle style;
-  cairo_t *cr;
-
-  if (width <= 0 || height <= 0)
-    return;
-  pb_plot_style_from_widget (&style, widget);
-  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  pb_class_table_draw (cr, width, height, get_report (self), (const char *const *) self->names, &style);
-  cairo_destroy (cr);
-}
-
-static void
 pb_class_table_measure (GtkWidget *widget, GtkOrientation orientation, int for_size, int *minimum,
                         int *natural, int *minimum_baseline, int *natural_baseline)
 {
@@ -178,10 +162,7 @@ pb_class_table_class_init (PbClassTableClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   G_OBJECT_CLASS (klass)->finalize = pb_class_table_finalize;
-  widget_class->snapshot = pb_class_table_snapshot;
-  widget_class->measure = pb_class_table_measure;
-  gtk_widget_class_set_css_name (widget_class, "classtable");
-  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
+  pb_view_class_setup (widget_class, pb_plottable_snapshot, pb_class_table_measure, "classtable");
 }
 
 static void

@@ -302,14 +302,12 @@ static void
 pb_confusion_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
 {
   PbConfusionView *self = PB_CONFUSION_VIEW (widget);
-  int width = gtk_widget_get_width (widget), height = gtk_widget_get_height (widget);
   PbPlotStyle style;
-  cairo_t *cr;
+  int width, height;
+  cairo_t *cr = pb_view_begin_cairo (widget, snapshot, &style, &width, &height);
 
-  if (width <= 0 || height <= 0)
+  if (cr == NULL)
     return;
-  pb_plot_style_from_widget (&style, widget);
-  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
   pb_confusion_draw (cr, width, height, get_report (self), (const char *const *) self->names, self->normalised,
                      self->hover, self->selected, &style, &self->layout);
   cairo_destroy (cr);
@@ -465,40 +463,27 @@ pb_confusion_view_class_init (PbConfusionViewClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   G_OBJECT_CLASS (klass)->finalize = pb_confusion_view_finalize;
-  widget_class->snapshot = pb_confusion_view_snapshot;
-  widget_class->measure = pb_confusion_view_measure;
 
   /* a cell was clicked or chosen with Enter: (true class, predicted class) */
   signals[CELL_ACTIVATED] = g_signal_new ("cell-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                                           NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_INT, G_TYPE_INT);
-  gtk_widget_class_set_css_name (widget_class, "confusionview");
-  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
+  pb_view_class_setup (widget_class, pb_confusion_view_snapshot, pb_confusion_view_measure, "confusionview");
 }
 
 static void
 pb_confusion_view_init (PbConfusionView *self)
 {
-  GtkWidget *widget = GTK_WIDGET (self);
-  GtkEventController *controller;
+  const PbViewHandlers handlers = {
+    .query_tooltip = G_CALLBACK (query_tooltip_cb),
+    .pressed = G_CALLBACK (click_pressed_cb),
+    .motion = G_CALLBACK (motion_cb),
+    .leave = G_CALLBACK (leave_cb),
+    .key_pressed = G_CALLBACK (key_pressed_cb),
+  };
 
   self->hover = self->selected = -1;
   self->names = g_new0 (char *, 1);
-  gtk_widget_set_focusable (widget, TRUE);
-  gtk_widget_set_has_tooltip (widget, TRUE);
-  g_signal_connect (widget, "query-tooltip", G_CALLBACK (query_tooltip_cb), self);
-
-  controller = GTK_EVENT_CONTROLLER (gtk_gesture_click_new ());
-  g_signal_connect (controller, "pressed", G_CALLBACK (click_pressed_cb), self);
-  gtk_widget_add_controller (widget, controller);
-
-  controller = gtk_event_controller_motion_new ();
-  g_signal_connect (controller, "motion", G_CALLBACK (motion_cb), self);
-  g_signal_connect (controller, "leave", G_CALLBACK (leave_cb), self);
-  gtk_widget_add_controller (widget, controller);
-
-  controller = gtk_event_controller_key_new ();
-  g_signal_connect (controller, "key-pressed", G_CALLBACK (key_pressed_cb), self);
-  gtk_widget_add_controller (widget, controller);
+  pb_view_setup_interaction (GTK_WIDGET (self), &handlers, self);
   update_accessible_description (self);
 }
 

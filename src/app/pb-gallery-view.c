@@ -211,14 +211,12 @@ static void
 pb_gallery_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
 {
   PbGalleryView *self = PB_GALLERY_VIEW (widget);
-  int width = gtk_widget_get_width (widget), height = gtk_widget_get_height (widget);
-  cairo_t *cr;
   PbPlotStyle style;
+  int width, height;
+  cairo_t *cr = pb_view_begin_cairo (widget, snapshot, &style, &width, &height);
 
-  if (width <= 0 || height <= 0)
+  if (cr == NULL)
     return;
-  pb_plot_style_from_widget (&style, widget);
-  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
   draw_items (self, cr, width, height, gtk_widget_has_focus (widget) ? self->selected : -1, &style);
   cairo_destroy (cr);
 }
@@ -398,8 +396,6 @@ pb_gallery_view_class_init (PbGalleryViewClass *klass)
   object_class->finalize = pb_gallery_view_finalize;
   object_class->get_property = pb_gallery_view_get_property;
   object_class->set_property = pb_gallery_view_set_property;
-  widget_class->snapshot = pb_gallery_view_snapshot;
-  widget_class->measure = pb_gallery_view_measure;
   widget_class->get_request_mode = pb_gallery_view_get_request_mode;
 
   properties[PROP_VALUE_AXIS] =
@@ -410,31 +406,23 @@ pb_gallery_view_class_init (PbGalleryViewClass *klass)
   /* the user opened one object (its index in the dataset) */
   signals[OBJECT_ACTIVATED] = g_signal_new ("object-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                             0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT64);
-  gtk_widget_class_set_css_name (widget_class, "galleryview");
-  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
+  pb_view_class_setup (widget_class, pb_gallery_view_snapshot, pb_gallery_view_measure, "galleryview");
 }
 
 static void
 pb_gallery_view_init (PbGalleryView *self)
 {
-  GtkWidget *widget = GTK_WIDGET (self);
-  GtkEventController *controller;
+  const PbViewHandlers handlers = {
+    .query_tooltip = G_CALLBACK (query_tooltip_cb),
+    .pressed = G_CALLBACK (click_pressed_cb),
+    .key_pressed = G_CALLBACK (key_pressed_cb),
+  };
 
   self->objects = g_array_new (FALSE, FALSE, sizeof (gsize));
   self->selected = -1;
   pb_light_curve_options_init (&self->options);
   self->options.error_bars = FALSE;
-  gtk_widget_set_focusable (widget, TRUE);
-  gtk_widget_set_has_tooltip (widget, TRUE);
-  g_signal_connect (widget, "query-tooltip", G_CALLBACK (query_tooltip_cb), self);
-
-  controller = GTK_EVENT_CONTROLLER (gtk_gesture_click_new ());
-  g_signal_connect (controller, "pressed", G_CALLBACK (click_pressed_cb), self);
-  gtk_widget_add_controller (widget, controller);
-
-  controller = gtk_event_controller_key_new ();
-  g_signal_connect (controller, "key-pressed", G_CALLBACK (key_pressed_cb), self);
-  gtk_widget_add_controller (widget, controller);
+  pb_view_setup_interaction (GTK_WIDGET (self), &handlers, self);
   update_accessible_description (self);
 }
 

@@ -243,20 +243,6 @@ pb_heatmap_view_plottable_init (PbPlottableInterface *iface)
 }
 
 static void
-pb_heatmap_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
-{
-  int width = gtk_widget_get_width (widget), height = gtk_widget_get_height (widget);
-  PbPlotStyle style;
-  cairo_t *cr;
-  if (width <= 0 || height <= 0)
-    return;
-  pb_plot_style_from_widget (&style, widget);
-  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  heatmap_plottable_draw (PB_PLOTTABLE (widget), cr, width, height, &style);
-  cairo_destroy (cr);
-}
-
-static void
 pb_heatmap_view_finalize (GObject *object)
 {
   PbHeatmapView *self = PB_HEATMAP_VIEW (object);
@@ -271,9 +257,7 @@ pb_heatmap_view_class_init (PbHeatmapViewClass *klass)
 {
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
   G_OBJECT_CLASS (klass)->finalize = pb_heatmap_view_finalize;
-  widget_class->snapshot = pb_heatmap_view_snapshot;
-  gtk_widget_class_set_css_name (widget_class, "heatmap");
-  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
+  pb_view_class_setup (widget_class, pb_plottable_snapshot, NULL, "heatmap");
 }
 
 static void
@@ -348,26 +332,10 @@ pb_tune_curves_view_plottable_init (PbPlottableInterface *iface)
 }
 
 static void
-pb_tune_curves_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
-{
-  int width = gtk_widget_get_width (widget), height = gtk_widget_get_height (widget);
-  PbPlotStyle style;
-  cairo_t *cr;
-  if (width <= 0 || height <= 0)
-    return;
-  pb_plot_style_from_widget (&style, widget);
-  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  curves_plottable_draw (PB_PLOTTABLE (widget), cr, width, height, &style);
-  cairo_destroy (cr);
-}
-
-static void
 pb_tune_curves_view_class_init (PbTuneCurvesViewClass *klass)
 {
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
-  widget_class->snapshot = pb_tune_curves_view_snapshot;
-  gtk_widget_class_set_css_name (widget_class, "tunecurves");
-  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
+  pb_view_class_setup (widget_class, pb_plottable_snapshot, NULL, "tunecurves");
 }
 
 static void

@@ -426,14 +426,12 @@ static void
 pb_history_chart_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
 {
   PbHistoryChart *self = PB_HISTORY_CHART (widget);
-  int width = gtk_widget_get_width (widget), height = gtk_widget_get_height (widget);
   PbPlotStyle style;
-  cairo_t *cr;
+  int width, height;
+  cairo_t *cr = pb_view_begin_cairo (widget, snapshot, &style, &width, &height);
 
-  if (width <= 0 || height <= 0)
+  if (cr == NULL)
     return;
-  pb_plot_style_from_widget (&style, widget);
-  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
   pb_history_chart_draw (cr, width, height, self->runs, 2, self->hover_epoch, &style, &self->layout);
   cairo_destroy (cr);
 }
@@ -552,31 +550,21 @@ pb_history_chart_class_init (PbHistoryChartClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   G_OBJECT_CLASS (klass)->finalize = pb_history_chart_finalize;
-  widget_class->snapshot = pb_history_chart_snapshot;
-  widget_class->measure = pb_history_chart_measure;
-  gtk_widget_class_set_css_name (widget_class, "historychart");
-  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
+  pb_view_class_setup (widget_class, pb_history_chart_snapshot, pb_history_chart_measure, "historychart");
 }
 
 static void
 pb_history_chart_init (PbHistoryChart *self)
 {
-  GtkWidget *widget = GTK_WIDGET (self);
-  GtkEventController *controller;
+  const PbViewHandlers handlers = {
+    .query_tooltip = G_CALLBACK (query_tooltip_cb),
+    .motion = G_CALLBACK (motion_cb),
+    .leave = G_CALLBACK (leave_cb),
+    .key_pressed = G_CALLBACK (key_pressed_cb),
+  };
 
   self->hover_epoch = -1;
-  gtk_widget_set_focusable (widget, TRUE);
-  gtk_widget_set_has_tooltip (widget, TRUE);
-  g_signal_connect (widget, "query-tooltip", G_CALLBACK (query_tooltip_cb), self);
-
-  controller = gtk_event_controller_motion_new ();
-  g_signal_connect (controller, "motion", G_CALLBACK (motion_cb), self);
-  g_signal_connect (controller, "leave", G_CALLBACK (leave_cb), self);
-  gtk_widget_add_controller (widget, controller);
-
-  controller = gtk_event_controller_key_new ();
-  g_signal_connect (controller, "key-pressed", G_CALLBACK (key_pressed_cb), self);
-  gtk_widget_add_controller (widget, controller);
+  pb_view_setup_interaction (GTK_WIDGET (self), &handlers, self);
   update_accessible_description (self);
 }
 

@@ -595,14 +595,12 @@ static void
 pb_light_curve_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
 {
   PbLightCurveView *self = PB_LIGHT_CURVE_VIEW (widget);
-  int width = gtk_widget_get_width (widget), height = gtk_widget_get_height (widget);
-  cairo_t *cr;
   PbPlotStyle style;
+  int width, height;
+  cairo_t *cr = pb_view_begin_cairo (widget, snapshot, &style, &width, &height);
 
-  if (width <= 0 || height <= 0)
+  if (cr == NULL)
     return;
-  pb_plot_style_from_widget (&style, widget);
-  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
   pb_light_curve_draw (cr, width, height, self->dataset, self->object, &self->options, &style, &self->layout);
 
   if (self->hover >= 0 && self->object >= 0)
@@ -909,8 +907,6 @@ pb_light_curve_view_class_init (PbLightCurveViewClass *klass)
   object_class->finalize = pb_light_curve_view_finalize;
   object_class->get_property = pb_light_curve_view_get_property;
   object_class->set_property = pb_light_curve_view_set_property;
-  widget_class->snapshot = pb_light_curve_view_snapshot;
-  widget_class->measure = pb_light_curve_view_measure;
 
   properties[PROP_VALUE_AXIS] =
     g_param_spec_string ("value-axis", NULL, NULL, "flux",
@@ -940,8 +936,7 @@ pb_light_curve_view_class_init (PbLightCurveViewClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Down, 0, "plot.pan", "(dd)", 0.0, -0.1);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Home, 0, "plot.reset", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_0, 0, "plot.reset", NULL);
-  gtk_widget_class_set_css_name (widget_class, "lightcurveview");
-  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
+  pb_view_class_setup (widget_class, pb_light_curve_view_snapshot, pb_light_curve_view_measure, "lightcurveview");
 }
 
 static void
@@ -950,17 +945,15 @@ pb_light_curve_view_init (PbLightCurveView *self)
   GtkWidget *widget = GTK_WIDGET (self);
   GtkEventController *controller;
   GtkGesture *gesture;
+  const PbViewHandlers handlers = {
+    .query_tooltip = G_CALLBACK (query_tooltip_cb),
+    .pressed = G_CALLBACK (click_pressed_cb),
+  };
 
   self->object = -1;
   self->hover = -1;
   pb_light_curve_options_init (&self->options);
-  gtk_widget_set_focusable (widget, TRUE);
-  gtk_widget_set_has_tooltip (widget, TRUE);
-  g_signal_connect (widget, "query-tooltip", G_CALLBACK (query_tooltip_cb), self);
-
-  gesture = gtk_gesture_click_new ();
-  g_signal_connect (gesture, "pressed", G_CALLBACK (click_pressed_cb), self);
-  gtk_widget_add_controller (widget, GTK_EVENT_CONTROLLER (gesture));
+  pb_view_setup_interaction (widget, &handlers, self);
 
   gesture = gtk_gesture_drag_new ();
   gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (gesture), 0);

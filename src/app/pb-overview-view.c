@@ -271,14 +271,12 @@ static void
 pb_overview_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
 {
   PbOverviewView *self = PB_OVERVIEW_VIEW (widget);
-  int width = gtk_widget_get_width (widget), height = gtk_widget_get_height (widget);
-  cairo_t *cr;
   PbPlotStyle style;
+  int width, height;
+  cairo_t *cr = pb_view_begin_cairo (widget, snapshot, &style, &width, &height);
 
-  if (width <= 0 || height <= 0)
+  if (cr == NULL)
     return;
-  pb_plot_style_from_widget (&style, widget);
-  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
   pb_overview_draw (cr, width, height, self->dataset, self->highlighted, &style, &self->layout);
   cairo_destroy (cr);
 }
@@ -380,34 +378,24 @@ pb_overview_view_class_init (PbOverviewViewClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->finalize = pb_overview_view_finalize;
-  widget_class->snapshot = pb_overview_view_snapshot;
-  widget_class->measure = pb_overview_view_measure;
 
   /* the user picked a class (index into dataset->classes) */
   signals[CLASS_ACTIVATED] = g_signal_new ("class-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                            0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT);
-  gtk_widget_class_set_css_name (widget_class, "overviewview");
-  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
+  pb_view_class_setup (widget_class, pb_overview_view_snapshot, pb_overview_view_measure, "overviewview");
 }
 
 static void
 pb_overview_view_init (PbOverviewView *self)
 {
-  GtkWidget *widget = GTK_WIDGET (self);
-  GtkEventController *controller;
+  const PbViewHandlers handlers = {
+    .query_tooltip = G_CALLBACK (query_tooltip_cb),
+    .pressed = G_CALLBACK (click_pressed_cb),
+    .key_pressed = G_CALLBACK (key_pressed_cb),
+  };
 
   self->highlighted = -1;
-  gtk_widget_set_focusable (widget, TRUE);
-  gtk_widget_set_has_tooltip (widget, TRUE);
-  g_signal_connect (widget, "query-tooltip", G_CALLBACK (query_tooltip_cb), self);
-
-  controller = GTK_EVENT_CONTROLLER (gtk_gesture_click_new ());
-  g_signal_connect (controller, "pressed", G_CALLBACK (click_pressed_cb), self);
-  gtk_widget_add_controller (widget, controller);
-
-  controller = gtk_event_controller_key_new ();
-  g_signal_connect (controller, "key-pressed", G_CALLBACK (key_pressed_cb), self);
-  gtk_widget_add_controller (widget, controller);
+  pb_view_setup_interaction (GTK_WIDGET (self), &handlers, self);
   update_accessible_description (self);
 }
 

@@ -5,6 +5,8 @@
 #include <math.h>
 
 #include "lc-burst.h"
+#include "lc-novelty.h"
+#include "pb-explore-jobs.h"
 #include "pb-export.h"
 #include "pb-object-browser.h"
 #include "pb-results-page.h"
@@ -32,6 +34,34 @@ struct _PbResultsPage
   GArray *burst_classes;     /* int: dataset class index of each entry of the drop-down */
   PbBurstView *burst_view;
   int cell_true, cell_predicted;
+
+  /* early classification and novelty (issue 7); every long step is a job */
+  GtkDropDown *axis_dropdown;
+  GtkScale *seen_slider;
+  GtkLabel *seen_label;
+  GtkSpinner *spinner;
+  GtkWidget *cancel_button;
+  GtkLabel *test_label;
+  PbEarlyView *early_view;
+  PbNoveltyView *novelty_view;
+  PbGalleryView *novelty_gallery;
+  GtkLabel *novelty_label;
+  GtkDropDown *score_dropdown;
+  GtkScale *threshold;
+  LcEarlyAxis axis;
+  int point;                 /* index into the early curve, -1 none */
+  int shown_point;           /* the point the matrix and table show */
+  PbRun *early_run;          /* the scores at the slider's point, NULL: the whole curves */
+  PbRun *explored_run;       /* the run the jobs were started for */
+  PbNoveltyScores *novelty;
+  LcNoveltyScore score_kind;
+  LcEvaluation *test_evaluation;
+  char *job_error;           /* the last failed job's message */
+  GCancellable *curve_cancel, *point_cancel, *novelty_cancel, *file_cancel;
+  int n_jobs;
+  int file_jobs;             /* test-file evaluations and exports in flight */
+  guint seen_timeout;
+  gboolean updating, disposed;
 };
 
 G_DEFINE_FINAL_TYPE (PbResultsPage, pb_results_page, GTK_TYPE_BOX)
@@ -81,7 +111,8 @@ probability_caption (PbRun *run, int i)
 static void
 show_cell (PbResultsPage *self, int t, int p)
 {
-  PbRun *run = self->run;
+  /* the cell of what the matrix shows: at the slider's point when moved */
+  PbRun *run = self->early_run != NULL ? self->early_run : self->run;
   const LcEvaluation *ev;
   g_autoptr (GPtrArray) captions = g_ptr_array_new_with_free_func (g_free);
   g_autoptr (GArray) objects = g_array_new (FALSE, FALSE, sizeof (gsize));
@@ -149,6 +180,13 @@ cell_object_activated_cb (PbResultsPage *self, gint64 object)
 {
   if (self->run != NULL)
     open_object (self, self->run->dataset, object);
+}
+
+static void
+novelty_object_activated_cb (PbResultsPage *self, gint64 object)
+{
+  if (self->explored_run != NULL)
+    open_object (self, self->explored_run->dataset, object);
 }
 
 static void
@@ -273,6 +311,580 @@ trainer_epoch_cb (PbResultsPage *self, PbRun *run, int epoch)
     show_wrong (self, run, epoch);
 }
 
+/* ---- early classification and novelty (issue 7) ----------------------- */
+
+/* The run the confusion matrix, the table and the cell gallery show: the
+ * scores at the slider's point, or the run itself with whole curves. */
+static PbRun *
+shown_run (PbResultsPage *self)
+{
+  return self->early_run != NULL ? self->early_run : self->run;
+}
+
+static gboolean
+run_has_model (PbRun *run)
+{
+  return run != NULL && run->doc != NULL && run->evaluation != NULL;
+}
+
+static void
+update_busy (PbResultsPage *self)
+{
+  gboolean busy = self->n_jobs > 0;
+
+  if (self->disposed)
+    return;
+  gtk_widget_set_visible (GTK_WIDGET (self->spinner), busy);
+  gtk_spinner_set_spinning (self->spinner, busy);
+  gtk_widget_set_visible (self->cancel_button, busy);
+}
+
+/* The validation and test-file scores; the tooltip has them in full. */
+static void
+set_test_text (PbResultsPage *self, const char *text)
+{
+  gtk_label_set_text (self->test_label, text);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->test_label), text[0] != '\0' ? text : NULL);
+}
+
+/* Starts a job: a fresh cancellable in *slot, the old job's result dropped. */
+static GCancellable *
+begin_job (PbResultsPage *self, GCancellable **slot)
+{
+  if (*slot != NULL)
+    g_cancellable_cancel (*slot);
+  g_clear_object (slot);
+  *slot = g_cancellable_new ();
+  self->n_jobs++;
+  update_busy (self);
+  return *slot;
+}
+
+/* Ends a job; FALSE when its result is stale (cancelled or replaced). */
+static gboolean
+end_job (PbResultsPage *self, GError *error)
+{
+  self->n_jobs--;
+  update_busy (self);
+  if (error != NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return FALSE;
+  if (error != NULL)
+    {
+      g_free (self->job_error);
+      self->job_error = g_strdup (error->message);
+    }
+  return !self->disposed;
+}
+
+static void
+cancel_jobs (PbResultsPage *self)
+{
+  GCancellable **slots[] = { &self->curve_cancel, &self->point_cancel, &self->novelty_cancel, &self->file_cancel };
+
+  g_clear_handle_id (&self->seen_timeout, g_source_remove);
+  for (guint i = 0; i < G_N_ELEMENTS (slots); i++)
+    if (*slots[i] != NULL)
+      g_cancellable_cancel (*slots[i]);
+}
+
+static void
+show_shown_run (PbResultsPage *self)
+{
+  pb_confusion_view_set_run (self->confusion, shown_run (self));
+  pb_class_table_set_run (self->class_table, shown_run (self));
+  if (self->cell_true >= 0)
+    show_cell (self, self->cell_true, self->cell_predicted);
+}
+
+static void
+set_early_run (PbResultsPage *self, PbRun *run)
+{
+  g_clear_pointer (&self->early_run, pb_run_unref);
+  self->early_run = run;
+  show_shown_run (self);
+}
+
+static void
+show_seen_label (PbResultsPage *self)
+{
+  const LcEarlyCurve *curve = pb_early_view_get_curve (self->early_view);
+  g_autofree char *amount = NULL;
+  g_autofree char *text = NULL;
+  PbRun *run = shown_run (self);
+
+  if (curve == NULL || self->point < 0 || self->point >= curve->n_points)
+    return;
+  amount = pb_early_amount_label (self->axis, curve->amount[self->point]);
+  /* short: it sits beside the slider; the tooltip says what was scored */
+  if (curve->amount[self->point] <= 0)
+    text = g_strdup_printf (_("Whole curves: accuracy %.3f"), run->evaluation->report->accuracy);
+  else
+    text = g_strdup_printf (self->axis == LC_EARLY_DAYS ? _("%s after detection: accuracy %.3f")
+                                                        : _("First %s obs.: accuracy %.3f"),
+                            amount, run->evaluation->report->accuracy);
+  gtk_label_set_text (self->seen_label, text);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->seen_label),
+                               _("The confusion matrix and the per-class scores use this much of each "
+                                 "validation light curve"));
+}
+
+static void
+point_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  PbResultsPage *self = PB_RESULTS_PAGE (source);
+  g_autoptr (GError) error = NULL;
+  PbRun *early = pb_explore_point_finish (result, &error);
+
+  if (!end_job (self, error))
+    return;
+  if (early == NULL)
+    {
+      gtk_label_set_text (self->seen_label, error->message);
+      return;
+    }
+  self->shown_point = self->point;
+  set_early_run (self, early);
+  show_seen_label (self);
+}
+
+/* Scores the validation rows at the slider's point, in a worker. */
+static void
+request_point (PbResultsPage *self)
+{
+  const LcEarlyCurve *curve = pb_early_view_get_curve (self->early_view);
+  GCancellable *cancellable;
+
+  g_clear_handle_id (&self->seen_timeout, g_source_remove);
+  if (curve == NULL || self->point < 0 || self->point >= curve->n_points || !run_has_model (self->run))
+    return;
+  if (self->point_cancel != NULL)
+    g_cancellable_cancel (self->point_cancel);
+  /* the whole curves are the run's own scores: nothing to compute */
+  if (curve->amount[self->point] <= 0)
+    {
+      self->shown_point = self->point;
+      set_early_run (self, NULL);
+      show_seen_label (self);
+      return;
+    }
+  gtk_label_set_text (self->seen_label, _("Scoring…"));
+  cancellable = begin_job (self, &self->point_cancel);
+  pb_explore_point_async (G_OBJECT (self), self->run, self->axis, curve->amount[self->point], cancellable,
+                          point_done_cb, NULL);
+}
+
+static gboolean
+seen_settled_cb (gpointer data)
+{
+  PbResultsPage *self = data;
+
+  self->seen_timeout = 0;
+  request_point (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+seen_changed_cb (PbResultsPage *self)
+{
+  if (self->updating)
+    return;
+  self->point = (int) lround (gtk_range_get_value (GTK_RANGE (self->seen_slider)));
+  pb_early_view_set_marker (self->early_view, self->point);
+  /* compute once the slider settles, not at every pixel of a drag */
+  g_clear_handle_id (&self->seen_timeout, g_source_remove);
+  self->seen_timeout = g_timeout_add (200, seen_settled_cb, self);
+}
+
+static void
+curve_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  PbResultsPage *self = PB_RESULTS_PAGE (source);
+  g_autoptr (GError) error = NULL;
+  LcEarlyCurve *curve = pb_explore_curve_finish (result, &error);
+
+  if (!end_job (self, error))
+    return;
+  if (curve == NULL)
+    {
+      gtk_label_set_text (self->seen_label, error->message);
+      return;
+    }
+  self->updating = TRUE;
+  gtk_range_set_range (GTK_RANGE (self->seen_slider), 0, MAX (curve->n_points - 1, 1));
+  gtk_scale_clear_marks (self->seen_slider);
+  for (int i = 0; i < curve->n_points; i++)
+    {
+      g_autofree char *mark = pb_early_amount_label (self->axis, curve->amount[i]);
+
+      gtk_scale_add_mark (self->seen_slider, i, GTK_POS_BOTTOM, mark);
+    }
+  self->point = self->shown_point = curve->n_points - 1;
+  gtk_range_set_value (GTK_RANGE (self->seen_slider), self->point);
+  self->updating = FALSE;
+  gtk_widget_set_sensitive (GTK_WIDGET (self->seen_slider), TRUE);
+  pb_early_view_set_curve (self->early_view, curve);
+  pb_early_view_set_marker (self->early_view, self->point);
+  set_early_run (self, NULL);
+  show_seen_label (self);
+}
+
+static void
+request_curve (PbResultsPage *self)
+{
+  GCancellable *cancellable;
+
+  g_clear_handle_id (&self->seen_timeout, g_source_remove);
+  if (self->point_cancel != NULL)
+    g_cancellable_cancel (self->point_cancel);
+  pb_early_view_set_curve (self->early_view, NULL);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->seen_slider), FALSE);
+  self->point = self->shown_point = -1;
+  set_early_run (self, NULL);
+  if (!run_has_model (self->run))
+    return;
+  gtk_label_set_text (self->seen_label, _("Computing the early-classification curve…"));
+  cancellable = begin_job (self, &self->curve_cancel);
+  pb_explore_curve_async (G_OBJECT (self), self->run, self->axis, cancellable, curve_done_cb, NULL);
+}
+
+static void
+axis_changed_cb (PbResultsPage *self)
+{
+  LcEarlyAxis axis = gtk_drop_down_get_selected (self->axis_dropdown);
+
+  if (axis == self->axis)
+    return;
+  self->axis = axis;
+  request_curve (self);
+}
+
+static const char *
+score_name (LcNoveltyScore kind)
+{
+  switch (kind)
+    {
+    case LC_NOVELTY_MAX_PROB:
+      return _("1 − max p");
+    case LC_NOVELTY_ENTROPY:
+      return _("Entropy (nats)");
+    case LC_NOVELTY_P99:
+    default:
+      return _("P(99) = Π(1 − p)");
+    }
+}
+
+static void
+show_ranking (PbResultsPage *self)
+{
+  double threshold = gtk_range_get_value (GTK_RANGE (self->threshold));
+  g_autoptr (GPtrArray) captions = g_ptr_array_new_with_free_func (g_free);
+  g_autofree int *ranked = NULL;
+  g_autofree gsize *objects = NULL;
+  g_autofree char *text = NULL;
+  const double *scores;
+  LcDataset *ds;
+  int n = 0, shown;
+
+  pb_novelty_view_set_threshold (self->novelty_view, threshold);
+  if (self->novelty == NULL || self->explored_run == NULL)
+    {
+      pb_gallery_view_set_items (self->novelty_gallery, NULL, NULL, 0, NULL);
+      return;
+    }
+  ds = self->explored_run->dataset;
+  scores = self->novelty->scores[self->score_kind];
+  ranked = lc_novelty_rank (scores, self->novelty->n_objects, threshold, &n);
+  shown = MIN (n, PB_RESULTS_MAX_GALLERY);
+  objects = g_new (gsize, MAX (shown, 1));
+  for (int i = 0; i < shown; i++)
+    {
+      const LcObject *o = &ds->objects[ranked[i]];
+
+      objects[i] = (gsize) ranked[i];
+      g_ptr_array_add (captions, g_strdup_printf ("%s · %.3f · %s", o->id, scores[ranked[i]],
+                                                  o->label >= 0 ? ds->classes[o->label].name : _("unlabelled")));
+    }
+  pb_gallery_view_set_items (self->novelty_gallery, ds, objects, shown, (const char *const *) captions->pdata);
+  text = g_strdup_printf (_("%d of %d objects score at least %.2f, most novel first%s"), n,
+                          self->novelty->n_objects, threshold, n > shown ? _(" (the first ones shown)") : "");
+  gtk_label_set_text (self->novelty_label, text);
+}
+
+static void
+show_novelty_scores (PbResultsPage *self)
+{
+  double hi;
+
+  if (self->novelty == NULL)
+    {
+      pb_novelty_view_set_scores (self->novelty_view, NULL, 0, 1, score_name (self->score_kind));
+      show_ranking (self);
+      return;
+    }
+  hi = pb_novelty_scores_high (self->novelty, self->score_kind);
+  pb_novelty_view_set_scores (self->novelty_view, self->novelty->scores[self->score_kind], self->novelty->n_objects,
+                              hi, score_name (self->score_kind));
+  gtk_range_set_range (GTK_RANGE (self->threshold), 0, hi);
+  show_ranking (self);
+}
+
+static void
+score_changed_cb (PbResultsPage *self)
+{
+  self->score_kind = gtk_drop_down_get_selected (self->score_dropdown);
+  show_novelty_scores (self);
+}
+
+static void
+novelty_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  PbResultsPage *self = PB_RESULTS_PAGE (source);
+  g_autoptr (GError) error = NULL;
+  PbNoveltyScores *scores = pb_explore_novelty_finish (result, &error);
+
+  if (!end_job (self, error))
+    {
+      pb_novelty_scores_free (scores);
+      return;
+    }
+  if (scores == NULL)
+    {
+      gtk_label_set_text (self->novelty_label, error->message);
+      return;
+    }
+  g_clear_pointer (&self->novelty, pb_novelty_scores_free);
+  self->novelty = scores;
+  show_novelty_scores (self);
+}
+
+static char *
+scores_text (const char *what, const LcEvaluation *ev)
+{
+  return g_strdup_printf (_("%s: %d objects, accuracy %.3f, macro F1 %.3f, weighted log loss %.3f"), what,
+                          ev->n_rows, ev->report->accuracy, ev->report->macro_f1, ev->report->weighted_log_loss);
+}
+
+/* Starts what the Early Classification and Novelty tabs need for the run. */
+static void
+explore_run (PbResultsPage *self)
+{
+  g_autofree char *validation = NULL;
+
+  if (self->explored_run == self->run || !run_has_model (self->run))
+    return;
+  g_clear_pointer (&self->explored_run, pb_run_unref);
+  self->explored_run = pb_run_ref (self->run);
+  validation = scores_text (_("Validation"), self->run->evaluation);
+  set_test_text (self, validation);
+  request_curve (self);
+  gtk_label_set_text (self->novelty_label, _("Scoring every object…"));
+  pb_explore_novelty_async (G_OBJECT (self), self->run, begin_job (self, &self->novelty_cancel),
+                            novelty_done_cb, NULL);
+}
+
+/* Forgets everything computed for the previous run. */
+static void
+reset_explore (PbResultsPage *self)
+{
+  cancel_jobs (self);
+  g_clear_pointer (&self->explored_run, pb_run_unref);
+  g_clear_pointer (&self->early_run, pb_run_unref);
+  g_clear_pointer (&self->novelty, pb_novelty_scores_free);
+  g_clear_pointer (&self->test_evaluation, lc_evaluation_free);
+  g_clear_pointer (&self->job_error, g_free);
+  pb_early_view_set_curve (self->early_view, NULL);
+  self->point = self->shown_point = -1;
+  gtk_widget_set_sensitive (GTK_WIDGET (self->seen_slider), FALSE);
+  gtk_label_set_text (self->seen_label, run_has_model (self->run) ? "" : _("Needs a trained model"));
+  set_test_text (self, "");
+  gtk_label_set_text (self->novelty_label, "");
+  show_novelty_scores (self);
+}
+
+static void
+page_mapped_cb (PbResultsPage *self)
+{
+  explore_run (self);
+}
+
+static void
+cancel_clicked_cb (PbResultsPage *self)
+{
+  const LcEarlyCurve *curve = pb_early_view_get_curve (self->early_view);
+
+  cancel_jobs (self);
+  if (self->file_jobs > 0)
+    set_test_text (self, _("Cancelled"));
+  if (self->novelty == NULL && self->explored_run != NULL)
+    {
+      gtk_label_set_text (self->novelty_label, _("Cancelled: the scores are computed again when the "
+                                                 "Results section is next shown"));
+      /* so that mapping the page again starts over */
+      g_clear_pointer (&self->explored_run, pb_run_unref);
+    }
+  if (curve == NULL)
+    {
+      gtk_label_set_text (self->seen_label, _("Cancelled"));
+      return;
+    }
+  /* the slider goes back to what the matrix and table still show */
+  self->updating = TRUE;
+  gtk_range_set_value (GTK_RANGE (self->seen_slider), self->shown_point);
+  self->updating = FALSE;
+  self->point = self->shown_point;
+  pb_early_view_set_marker (self->early_view, self->point);
+  show_seen_label (self);
+}
+
+/* ---- a separate labelled test file and the predictions export -------- */
+
+static void
+test_file_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  PbResultsPage *self = PB_RESULTS_PAGE (source);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *base = user_data;
+  g_autofree char *validation = NULL, *test = NULL, *text = NULL;
+  LcEvaluation *ev = pb_explore_test_file_finish (result, &error);
+
+  self->file_jobs--;
+  if (!end_job (self, error))
+    {
+      g_clear_pointer (&ev, lc_evaluation_free);
+      return;
+    }
+  validation = run_has_model (self->run) ? scores_text (_("Validation"), self->run->evaluation) : g_strdup ("");
+  if (ev == NULL)
+    {
+      text = g_strdup_printf ("%s\n%s: %s", validation, base, error->message);
+      set_test_text (self, text);
+      return;
+    }
+  g_clear_pointer (&self->test_evaluation, lc_evaluation_free);
+  self->test_evaluation = ev;
+  test = scores_text (base, ev);
+  text = g_strdup_printf ("%s\n%s", validation, test);
+  set_test_text (self, text);
+}
+
+gboolean
+pb_results_page_evaluate_file (PbResultsPage *self, const char *path, GError **error)
+{
+  g_autofree char *text = NULL;
+  char *base;
+
+  if (!run_has_model (self->run))
+    {
+      g_set_error (error, LC_ERROR, LC_ERROR_MISMATCH, _("No trained model to evaluate"));
+      return FALSE;
+    }
+  base = g_path_get_basename (path);
+  text = g_strdup_printf (_("Evaluating on %s…"), base);
+  set_test_text (self, text);
+  g_clear_pointer (&self->job_error, g_free);
+  self->file_jobs++;
+  pb_explore_test_file_async (G_OBJECT (self), self->run, path, begin_job (self, &self->file_cancel),
+                              test_file_done_cb, base);
+  return TRUE;
+}
+
+static void
+export_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  PbResultsPage *self = PB_RESULTS_PAGE (source);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *path = user_data;
+  g_autofree char *text = NULL;
+
+  pb_explore_export_finish (result, &error);
+  self->file_jobs--;
+  if (!end_job (self, error))
+    return;
+  text = error != NULL ? g_strdup (error->message) : g_strdup_printf (_("Predictions written to %s"), path);
+  gtk_label_set_text (self->novelty_label, text);
+}
+
+gboolean
+pb_results_page_export_predictions (PbResultsPage *self, const char *path, GError **error)
+{
+  if (self->novelty == NULL || self->explored_run == NULL)
+    {
+      g_set_error (error, LC_ERROR, LC_ERROR_MISMATCH,
+                   _("No predictions yet: train or open a model and wait for its scores"));
+      return FALSE;
+    }
+  g_clear_pointer (&self->job_error, g_free);
+  /* the export has no cancellable of its own: Cancel stops the test file's slot */
+  self->file_jobs++;
+  pb_explore_export_async (G_OBJECT (self), self->explored_run, self->novelty, path,
+                           begin_job (self, &self->file_cancel), export_done_cb, g_strdup (path));
+  return TRUE;
+}
+
+static void
+report_error (PbResultsPage *self, GError *error)
+{
+  if (error != NULL)
+    set_test_text (self, error->message);
+}
+
+static void
+export_chosen_cb (GtkNativeDialog *dialog, int response, PbResultsPage *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autofree char *path = g_file_get_path (file);
+      g_autoptr (GError) error = NULL;
+
+      if (path != NULL && !pb_results_page_export_predictions (self, path, &error))
+        report_error (self, error);
+    }
+  gtk_native_dialog_destroy (dialog);
+  g_object_unref (dialog);
+}
+
+static void
+predictions_clicked_cb (PbResultsPage *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkFileChooserNative *dialog = gtk_file_chooser_native_new (_("Export predictions"),
+                                                              GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                                              GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"), NULL);
+
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), "predictions.csv");
+  g_signal_connect (dialog, "response", G_CALLBACK (export_chosen_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+static void
+test_file_chosen_cb (GtkNativeDialog *dialog, int response, PbResultsPage *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autofree char *path = g_file_get_path (file);
+      g_autoptr (GError) error = NULL;
+
+      if (path != NULL && !pb_results_page_evaluate_file (self, path, &error))
+        report_error (self, error);
+    }
+  gtk_native_dialog_destroy (dialog);
+  g_object_unref (dialog);
+}
+
+static void
+test_file_clicked_cb (PbResultsPage *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkFileChooserNative *dialog = gtk_file_chooser_native_new (_("Evaluate on a labelled test file"),
+                                                              GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                                              GTK_FILE_CHOOSER_ACTION_OPEN, _("_Evaluate"), NULL);
+
+  g_signal_connect (dialog, "response", G_CALLBACK (test_file_chosen_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
 /* ---- the run ---------------------------------------------------------- */
 
 void
@@ -285,8 +897,10 @@ pb_results_page_set_run (PbResultsPage *self, PbRun *run)
     pb_run_ref (run);
   g_clear_pointer (&self->run, pb_run_unref);
   self->run = run;
+  reset_explore (self);
   pb_confusion_view_set_run (self->confusion, run);
   pb_class_table_set_run (self->class_table, run);
+  self->cell_true = self->cell_predicted = -1;
   pb_gallery_view_set_items (self->cell_gallery, NULL, NULL, 0, NULL);
   gtk_label_set_text (self->cell_label, _("Click a cell to see the light curves behind it"));
   rebuild_burst_classes (self, current_dataset (self));
@@ -299,6 +913,9 @@ pb_results_page_set_run (PbResultsPage *self, PbRun *run)
                               run->name, summary);
     }
   gtk_label_set_text (self->run_label, text != NULL ? text : _("Train a model or open one to see results"));
+  /* the early curve and novelty scores cost a few seconds: only for a page someone sees */
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    explore_run (self);
 }
 
 PbRun *
@@ -331,6 +948,8 @@ export_clicked_cb (PbResultsPage *self)
   GtkWidget *view = g_strcmp0 (name, "scores") == 0 ? GTK_WIDGET (self->class_table)
                     : g_strcmp0 (name, "bursts") == 0 ? GTK_WIDGET (self->burst_view)
                     : g_strcmp0 (name, "wrong") == 0 ? GTK_WIDGET (self->wrong_gallery)
+                    : g_strcmp0 (name, "early") == 0 ? GTK_WIDGET (self->early_view)
+                    : g_strcmp0 (name, "novelty") == 0 ? GTK_WIDGET (self->novelty_view)
                                                      : GTK_WIDGET (self->confusion);
   PbExportDialog *dialog;
 
@@ -458,13 +1077,107 @@ build_burst_tab (PbResultsPage *self)
   return box;
 }
 
+/* "Seen so far": how much of each light curve the matrix and table score. */
+static GtkWidget *
+build_seen_row (PbResultsPage *self)
+{
+  const char *axes[] = { _("First observations"), _("Days since first detection"), NULL };
+  GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *label = gtk_label_new_with_mnemonic (_("_Seen so far"));
+
+  self->axis_dropdown = GTK_DROP_DOWN (gtk_drop_down_new_from_strings (axes));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->axis_dropdown), _("Count observations or days since the first "
+                                                                   "detection"));
+  g_signal_connect_swapped (self->axis_dropdown, "notify::selected", G_CALLBACK (axis_changed_cb), self);
+  self->seen_slider = GTK_SCALE (gtk_scale_new_with_range (GTK_ORIENTATION_HORIZONTAL, 0, 1, 1));
+  gtk_scale_set_draw_value (self->seen_slider, FALSE);
+  gtk_widget_set_hexpand (GTK_WIDGET (self->seen_slider), TRUE);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->seen_slider), FALSE);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->seen_slider),
+                               _("How much of each light curve the model sees: the confusion matrix and the "
+                                 "per-class scores follow"));
+  gtk_label_set_mnemonic_widget (GTK_LABEL (label), GTK_WIDGET (self->seen_slider));
+  g_signal_connect_swapped (self->seen_slider, "value-changed", G_CALLBACK (seen_changed_cb), self);
+  self->seen_label = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_width_chars (self->seen_label, 30);
+  gtk_label_set_max_width_chars (self->seen_label, 30);
+  gtk_label_set_xalign (self->seen_label, 0);
+  gtk_label_set_ellipsize (self->seen_label, PANGO_ELLIPSIZE_END);
+  self->spinner = GTK_SPINNER (gtk_spinner_new ());
+  gtk_widget_set_visible (GTK_WIDGET (self->spinner), FALSE);
+  self->cancel_button = gtk_button_new_with_mnemonic (_("_Cancel"));
+  gtk_widget_set_tooltip_text (self->cancel_button, _("Stop the computations in progress"));
+  gtk_widget_set_visible (self->cancel_button, FALSE);
+  g_signal_connect_swapped (self->cancel_button, "clicked", G_CALLBACK (cancel_clicked_cb), self);
+  gtk_widget_set_margin_start (row, 6);
+  gtk_widget_set_margin_end (row, 6);
+  /* the scale's marks make the row tall: the rest stays at its middle */
+  gtk_widget_set_valign (GTK_WIDGET (self->axis_dropdown), GTK_ALIGN_CENTER);
+  gtk_widget_set_valign (self->cancel_button, GTK_ALIGN_CENTER);
+  gtk_box_append (GTK_BOX (row), label);
+  gtk_box_append (GTK_BOX (row), GTK_WIDGET (self->axis_dropdown));
+  gtk_box_append (GTK_BOX (row), GTK_WIDGET (self->seen_slider));
+  gtk_box_append (GTK_BOX (row), GTK_WIDGET (self->seen_label));
+  gtk_box_append (GTK_BOX (row), GTK_WIDGET (self->spinner));
+  gtk_box_append (GTK_BOX (row), self->cancel_button);
+  return row;
+}
+
+static GtkWidget *
+build_novelty_tab (PbResultsPage *self)
+{
+  const char *scores[] = { _("P(99) = Π(1 − p)"), _("1 − max p"), _("Entropy"), NULL };
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *label = gtk_label_new_with_mnemonic (_("T_hreshold"));
+
+  self->score_dropdown = GTK_DROP_DOWN (gtk_drop_down_new_from_strings (scores));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->score_dropdown), _("How an object's novelty is scored"));
+  g_signal_connect_swapped (self->score_dropdown, "notify::selected", G_CALLBACK (score_changed_cb), self);
+  self->threshold = GTK_SCALE (gtk_scale_new_with_range (GTK_ORIENTATION_HORIZONTAL, 0, 1, 0.01));
+  gtk_range_set_value (GTK_RANGE (self->threshold), 0.5);
+  gtk_scale_set_draw_value (self->threshold, TRUE);
+  gtk_scale_set_digits (self->threshold, 2);
+  gtk_widget_set_hexpand (GTK_WIDGET (self->threshold), TRUE);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->threshold), _("Objects at or above this score are ranked below"));
+  gtk_label_set_mnemonic_widget (GTK_LABEL (label), GTK_WIDGET (self->threshold));
+  g_signal_connect_swapped (self->threshold, "value-changed", G_CALLBACK (show_ranking), self);
+  gtk_widget_set_margin_start (row, 6);
+  gtk_widget_set_margin_end (row, 6);
+  gtk_box_append (GTK_BOX (row), GTK_WIDGET (self->score_dropdown));
+  gtk_box_append (GTK_BOX (row), label);
+  gtk_box_append (GTK_BOX (row), GTK_WIDGET (self->threshold));
+  self->novelty_view = PB_NOVELTY_VIEW (pb_novelty_view_new ());
+  gtk_widget_set_size_request (GTK_WIDGET (self->novelty_view), -1, 200);
+  self->novelty_gallery = PB_GALLERY_VIEW (pb_gallery_view_new ());
+  self->novelty_label = caption_label (NULL);
+  g_signal_connect_swapped (self->novelty_gallery, "object-activated", G_CALLBACK (novelty_object_activated_cb),
+                            self);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->novelty_view));
+  gtk_box_append (GTK_BOX (box), row);
+  gtk_box_append (GTK_BOX (box), gallery_panel (self->novelty_gallery, self->novelty_label, self,
+                                                _("The objects above the novelty threshold, most novel first")));
+  return box;
+}
+
 static void
 pb_results_page_dispose (GObject *object)
 {
   PbResultsPage *self = PB_RESULTS_PAGE (object);
 
   pb_results_page_set_trainer (self, NULL);
+  /* running jobs hold the page until their callbacks, which then see it disposed */
+  cancel_jobs (self);
+  self->disposed = TRUE;
+  g_clear_object (&self->curve_cancel);
+  g_clear_object (&self->point_cancel);
+  g_clear_object (&self->novelty_cancel);
+  g_clear_object (&self->file_cancel);
   g_clear_pointer (&self->run, pb_run_unref);
+  g_clear_pointer (&self->early_run, pb_run_unref);
+  g_clear_pointer (&self->explored_run, pb_run_unref);
+  g_clear_pointer (&self->novelty, pb_novelty_scores_free);
+  g_clear_pointer (&self->test_evaluation, lc_evaluation_free);
   g_clear_pointer (&self->wrong_run, pb_run_unref);
   g_clear_object (&self->burst_class_names);
   if (self->window != NULL)
@@ -477,6 +1190,7 @@ static void
 pb_results_page_finalize (GObject *object)
 {
   g_array_unref (PB_RESULTS_PAGE (object)->burst_classes);
+  g_free (PB_RESULTS_PAGE (object)->job_error);
   G_OBJECT_CLASS (pb_results_page_parent_class)->finalize (object);
 }
 
@@ -495,6 +1209,9 @@ pb_results_page_init (PbResultsPage *self)
   GtkWidget *header = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   GtkWidget *switcher = gtk_stack_switcher_new ();
   GtkWidget *export_button = gtk_button_new_from_icon_name ("document-save-as-symbolic");
+  GtkWidget *test_row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *test_button = gtk_button_new_with_mnemonic (_("Evaluate on a _Test File…"));
+  GtkWidget *predictions_button = gtk_button_new_with_mnemonic (_("E_xport Predictions…"));
 
   self->burst_classes = g_array_new (FALSE, FALSE, sizeof (int));
   self->cell_true = self->cell_predicted = -1;
@@ -520,6 +1237,14 @@ pb_results_page_init (PbResultsPage *self)
   gtk_widget_set_halign (switcher, GTK_ALIGN_START);
   gtk_box_append (GTK_BOX (header), switcher);
   gtk_box_append (GTK_BOX (header), GTK_WIDGET (self->normalise_toggle));
+  gtk_widget_set_tooltip_text (test_button, _("Score the model on a separate labelled file, beside the validation "
+                                              "scores"));
+  g_signal_connect_swapped (test_button, "clicked", G_CALLBACK (test_file_clicked_cb), self);
+  gtk_box_append (GTK_BOX (test_row), test_button);
+  gtk_widget_set_tooltip_text (predictions_button, _("Every object's probabilities in the Kaggle layout with "
+                                                     "class_99"));
+  g_signal_connect_swapped (predictions_button, "clicked", G_CALLBACK (predictions_clicked_cb), self);
+  gtk_box_append (GTK_BOX (test_row), predictions_button);
   gtk_box_append (GTK_BOX (header), export_button);
   gtk_box_append (GTK_BOX (self), header);
   /* the scores on a line of their own, where they may wrap */
@@ -527,14 +1252,29 @@ pb_results_page_init (PbResultsPage *self)
   gtk_label_set_wrap (self->run_label, TRUE);
   gtk_widget_set_margin_end (GTK_WIDGET (self->run_label), 6);
   gtk_box_append (GTK_BOX (self), GTK_WIDGET (self->run_label));
+  self->test_label = caption_label (NULL);
+  gtk_label_set_selectable (self->test_label, TRUE);
+  /* beside the buttons: one line per evaluation, never wrapped (see caption_label) */
+  gtk_widget_set_hexpand (GTK_WIDGET (self->test_label), TRUE);
+  gtk_widget_set_margin_top (GTK_WIDGET (self->test_label), 0);
+  gtk_box_prepend (GTK_BOX (test_row), GTK_WIDGET (self->test_label));
+  gtk_widget_set_margin_end (test_row, 6);
+  gtk_box_append (GTK_BOX (self), test_row);
+  /* above the tabs: the slider drives the matrix and the table below it */
+  gtk_box_append (GTK_BOX (self), build_seen_row (self));
 
   gtk_stack_add_titled (self->stack, build_confusion_tab (self), "confusion", _("Confusion Matrix"));
   self->class_table = PB_CLASS_TABLE (pb_class_table_new ());
   gtk_stack_add_titled (self->stack, scrolled (GTK_WIDGET (self->class_table)), "scores", _("Per-Class Scores"));
+  self->early_view = PB_EARLY_VIEW (pb_early_view_new ());
+  gtk_stack_add_titled (self->stack, GTK_WIDGET (self->early_view), "early", _("Early Classification"));
+  gtk_stack_add_titled (self->stack, build_novelty_tab (self), "novelty", _("Novelty"));
   gtk_stack_add_titled (self->stack, build_wrong_tab (self), "wrong", _("Currently Wrong"));
   gtk_stack_add_titled (self->stack, build_burst_tab (self), "bursts", _("Bursts"));
   gtk_widget_set_vexpand (GTK_WIDGET (self->stack), TRUE);
   gtk_box_append (GTK_BOX (self), GTK_WIDGET (self->stack));
+  self->point = self->shown_point = -1;
+  g_signal_connect (self, "map", G_CALLBACK (page_mapped_cb), NULL);
 }
 
 GtkWidget *
@@ -587,4 +1327,101 @@ void
 pb_results_page_show_tab (PbResultsPage *self, const char *name)
 {
   gtk_stack_set_visible_child_name (self->stack, name);
+}
+
+void
+pb_results_page_set_early_axis (PbResultsPage *self, LcEarlyAxis axis)
+{
+  /* the drop-down's handler starts the curve */
+  gtk_drop_down_set_selected (self->axis_dropdown, axis);
+}
+
+void
+pb_results_page_set_early_point (PbResultsPage *self, int index)
+{
+  self->updating = TRUE;
+  gtk_range_set_value (GTK_RANGE (self->seen_slider), index);
+  self->updating = FALSE;
+  self->point = index;
+  pb_early_view_set_marker (self->early_view, index);
+  request_point (self);
+}
+
+int
+pb_results_page_get_early_point (PbResultsPage *self)
+{
+  return self->point;
+}
+
+PbRun *
+pb_results_page_get_shown_run (PbResultsPage *self)
+{
+  return shown_run (self);
+}
+
+PbEarlyView *
+pb_results_page_get_early_view (PbResultsPage *self)
+{
+  return self->early_view;
+}
+
+void
+pb_results_page_set_novelty_score (PbResultsPage *self, LcNoveltyScore kind)
+{
+  gtk_drop_down_set_selected (self->score_dropdown, kind);
+}
+
+void
+pb_results_page_set_threshold (PbResultsPage *self, double threshold)
+{
+  gtk_range_set_value (GTK_RANGE (self->threshold), threshold);
+  show_ranking (self);
+}
+
+PbNoveltyView *
+pb_results_page_get_novelty_view (PbResultsPage *self)
+{
+  return self->novelty_view;
+}
+
+PbGalleryView *
+pb_results_page_get_novelty_gallery (PbResultsPage *self)
+{
+  return self->novelty_gallery;
+}
+
+const LcEvaluation *
+pb_results_page_get_test_evaluation (PbResultsPage *self)
+{
+  return self->test_evaluation;
+}
+
+const char *
+pb_results_page_get_test_text (PbResultsPage *self)
+{
+  return gtk_label_get_text (self->test_label);
+}
+
+const char *
+pb_results_page_get_job_error (PbResultsPage *self)
+{
+  return self->job_error;
+}
+
+gboolean
+pb_results_page_is_busy (PbResultsPage *self)
+{
+  return self->n_jobs > 0 || self->seen_timeout != 0;
+}
+
+void
+pb_results_page_explore (PbResultsPage *self)
+{
+  explore_run (self);
+}
+
+GtkWidget *
+pb_results_page_get_cancel_button (PbResultsPage *self)
+{
+  return self->cancel_button;
 }

@@ -20,6 +20,7 @@ struct _PbTrainPage
   GPtrArray *runs;           /* PbRun *, the session's runs */
   GPtrArray *model_choices;  /* char *: BUILDER_CHOICE or a preset file name */
   char *status;
+  gboolean status_is_gate;   /* the status line says why Start is off */
 
   GtkDropDown *model_drop;
   GtkDropDown *optimizer_drop;
@@ -191,6 +192,8 @@ show_training_settings (PbTrainPage *self, const NnModelDoc *spec)
   gtk_label_set_text (self->model_label, description);
 }
 
+static void update_start_gate (PbTrainPage *self);
+
 static void
 model_changed_cb (PbTrainPage *self)
 {
@@ -201,6 +204,8 @@ model_changed_cb (PbTrainPage *self)
     show_training_settings (self, spec);
   else
     gtk_label_set_text (self->model_label, error->message);
+  if (self->start_button != NULL)
+    update_start_gate (self);
 }
 
 gboolean
@@ -275,6 +280,7 @@ set_status (PbTrainPage *self, const char *text)
 {
   g_free (self->status);
   self->status = g_strdup (text);
+  self->status_is_gate = FALSE;
   gtk_label_set_text (self->status_label, text);
 }
 
@@ -288,13 +294,38 @@ format_duration (double seconds)
   return g_strdup_printf (_("%.1f h"), seconds / 3600);
 }
 
+/* Start stays off while the chosen network cannot train, and says why: the
+ * button's tooltip and the status line carry the builder's message. */
+static void
+update_start_gate (PbTrainPage *self)
+{
+  gboolean running = pb_trainer_is_running (self->trainer);
+  g_autoptr (GError) why = NULL;
+  gboolean can_train = chosen_spec_can_train (self, &why);
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->start_button), !running && can_train);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->start_button),
+                               can_train ? _("Train on the open dataset (Ctrl+Return)") : why->message);
+  if (!can_train && !running)
+    {
+      set_status (self, why->message);
+      self->status_is_gate = TRUE;
+    }
+  else if (can_train && self->status_is_gate)
+    {
+      /* the reason is gone: do not leave it on the status line */
+      set_status (self, "");
+      self->status_is_gate = FALSE;
+    }
+}
+
 static void
 update_buttons (PbTrainPage *self)
 {
   gboolean running = pb_trainer_is_running (self->trainer);
   PbRun *shown = pb_history_chart_get_run (self->chart);
 
-  gtk_widget_set_sensitive (GTK_WIDGET (self->start_button), !running);
+  update_start_gate (self);
   gtk_widget_set_sensitive (GTK_WIDGET (self->stop_button), running);
   gtk_widget_set_sensitive (GTK_WIDGET (self->save_button), shown != NULL && shown->doc != NULL);
 }
@@ -471,7 +502,11 @@ start_clicked_cb (PbTrainPage *self)
   g_autoptr (GError) error = NULL;
 
   if (!pb_train_page_start (self, &error))
-    set_status (self, error->message);
+    {
+      set_status (self, error->message);
+      /* an invalid network (Ctrl+Return gets here too): keep its reason as the gate's */
+      update_start_gate (self);
+    }
 }
 
 /* ---- runs: compare, save, open ----------------------------------------- */
@@ -937,6 +972,18 @@ pb_train_page_get_chart (PbTrainPage *self)
   return self->chart;
 }
 
+/* Every edit, undo or new dataset in the Model section may make its network
+ * trainable or not; Start follows. */
+static void
+watch_builder (PbTrainPage *self)
+{
+  PbBuilder *builder = find_builder (self);
+
+  if (builder != NULL)
+    g_signal_connect_object (builder, "spec-changed", G_CALLBACK (update_start_gate), self, G_CONNECT_SWAPPED);
+  update_start_gate (self);
+}
+
 static void
 run_ready_cb (PbTrainPage *page, PbRun *run, PbResultsPage *results)
 {
@@ -953,4 +1000,5 @@ pb_train_pages_add (PbWindow *window)
   g_signal_connect_object (train, "run-ready", G_CALLBACK (run_ready_cb), results, 0);
   pb_window_add_page (window, train, "train", _("Train"), "media-playback-start-symbolic");
   pb_window_add_page (window, results, "results", _("Results"), "view-grid-symbolic");
+  watch_builder (PB_TRAIN_PAGE (train));
 }

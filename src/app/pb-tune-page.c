@@ -7,7 +7,6 @@
 
 #include "pb-builder.h"
 #include "pb-tune-page.h"
-#include "pb-tune-page-explore.h"
 
 /* ---- a row of the table ------------------------------------------------ */
 
@@ -907,5 +906,4 @@ void
 pb_tune_pages_add (PbWindow *window)
 {
   pb_window_add_page (window, pb_tune_page_new (window), "tune", _("Tune"), "preferences-system-symbolic");
-  pb_window_add_page (window, pb_explore_page_new (window), "explore", _("Explore"), "edit-find-symbolic");
 }

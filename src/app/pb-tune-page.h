@@ -20,7 +20,7 @@ G_DECLARE_FINAL_TYPE (PbTunePage, pb_tune_page, PB, TUNE_PAGE, GtkBox)
 
 /* window may be NULL (tests): then set the dataset and spec yourself. */
 GtkWidget         *pb_tune_page_new           (PbWindow *window);
-/* Adds the Tune and Explore sections to window. */
+/* Adds the Tune section to window. */
 void               pb_tune_pages_add          (PbWindow *window);
 
 void               pb_tune_page_set_dataset   (PbTunePage *self, LcDataset *ds);

@@ -828,7 +828,7 @@ pb_window_init (PbWindow *self)
                       "applications-science-symbolic");
   /* the Train and Results sections (issue 6) */
   pb_train_pages_add (self);
-  /* the Tune and Explore sections (issue 7) */
+  /* the Tune sections (issue 7) */
   pb_tune_pages_add (self);
 
   drop = gtk_drop_target_new (G_TYPE_FILE, GDK_ACTION_COPY);

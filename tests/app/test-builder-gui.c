@@ -9,6 +9,7 @@
 #include <gtk/gtk.h>
 #include <string.h>
 
+#include "lc-encoder.h"
 #include "nn.h"
 #include "pb-builder.h"
 #include "pb-export.h"
@@ -765,6 +766,35 @@ fatal_log_cb (const char *domain, GLogLevelFlags level, const char *message, gpo
   return strstr (message, "session bus") == NULL;
 }
 
+/* The builder works the shape out on a sample of the objects (plus the
+ * longest ones); it must be the shape the trainer gets from all of them. */
+static void
+test_data_shape_sample (Fixture *f, gconstpointer data)
+{
+  LcDataset *ds = pb_window_get_dataset (f->window);
+  JsonNode *preprocessing = pb_builder_get_spec (f->builder)->preprocessing;
+  g_autoptr(LcEncoder) encoder = NULL;
+  g_autoptr(NnData) all = NULL;
+  g_autoptr(GError) error = NULL;
+  const NnModelInfo *info;
+
+  /* large enough that the builder samples */
+  g_assert_cmpuint (ds->n_objects, >, 300);
+  /* the full encode the trainer does, with the spec's preprocessing */
+  encoder = preprocessing != NULL ? lc_encoder_from_json (preprocessing, &error) : lc_encoder_new (NULL);
+  g_assert_no_error (error);
+  g_assert_true (lc_encoder_is_fitted (encoder) || lc_encoder_fit (encoder, ds, NULL, 0, &error));
+  all = lc_encoder_encode (encoder, ds, NULL, 0, &error);
+  g_assert_no_error (error);
+
+  pb_builder_set_dataset (f->builder, ds);
+  info = pb_builder_get_info (f->builder);
+  g_assert_cmpint (info->seq_features, ==, all->features);
+  g_assert_cmpint (info->meta_features, ==, all->meta_features);
+  g_assert_cmpint (info->n_classes, ==, lc_encoder_n_classes (encoder));
+  g_assert_cmpint (info->max_steps, ==, all->steps);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -773,6 +803,8 @@ main (int argc, char **argv)
   gtk_test_init (&argc, &argv, NULL);
   g_test_log_set_fatal_handler (fatal_log_cb, NULL);
   g_test_add ("/builder/gui/presets", Fixture, NULL, fixture_setup, test_presets, fixture_teardown);
+  g_test_add ("/builder/gui/data-shape-sample", Fixture, NULL, fixture_setup, test_data_shape_sample,
+              fixture_teardown);
   g_test_add ("/builder/gui/build-and-train", Fixture, NULL, fixture_setup, test_build_and_train, fixture_teardown);
   g_test_add ("/builder/gui/rebuild-preset", Fixture, NULL, fixture_setup, test_rebuild_preset, fixture_teardown);
   g_test_add ("/builder/gui/drop-and-keys", Fixture, NULL, fixture_setup, test_drop_and_keys, fixture_teardown);

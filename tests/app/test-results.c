@@ -1,6 +1,8 @@
 /* test-results.c: the Results and Train drawings without a display: where the
  * confusion matrix puts its cells and colours, which objects a cell holds, the
- * log-scale loss axis of the training curves, the per-class summary line. */
+ * log-scale loss axis of the training curves, the per-class summary line; and
+ * the Results section's worker jobs (early classification, novelty, test
+ * file, predictions export) on a small trained model. */
 #include "config.h"
 
 #include <math.h>
@@ -8,6 +10,10 @@
 
 #include "pb-class-table.h"
 #include "pb-confusion-view.h"
+#include "pb-explore-jobs.h"
+#include "lc-format.h"
+#include "lc-novelty.h"
+#include <glib/gstdio.h>
 #include "pb-history-chart.h"
 #include "pb-test-dataset.h"
 #include "pb-trainer.h"
@@ -203,6 +209,153 @@ test_class_summary (void)
   cairo_surface_destroy (surface);
 }
 
+/* ---- the worker jobs --------------------------------------------------- */
+
+static PbRun *
+small_trained_run (void)
+{
+  const char *text =
+    "{\"format\": \"passband-model\", \"version\": 1, \"name\": \"tiny\",\n"
+    " \"layers\": [{\"type\": \"gru\", \"units\": 4},\n"
+    "            {\"type\": \"dense\", \"units\": \"classes\", \"activation\": \"softmax\"}],\n"
+    " \"training\": {\"epochs\": 1, \"batch_size\": 64, \"seed\": 3, \"val_fraction\": 0.3}}";
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NnModelDoc) spec = nn_model_doc_load_from_data (text, -1, "tiny.json", &error);
+  g_autoptr (LcDataset) ds = lc_load ("sim:120:5", NULL, NULL, NULL, &error);
+  g_autoptr (LcTrainRun) train = NULL;
+  g_autoptr (LcPredictor) p = NULL;
+  LcTrainOverrides o;
+  PbRun *run;
+
+  g_assert_no_error (error);
+  lc_train_overrides_init (&o);
+  train = lc_train_run_prepare (ds, spec, &o, &error);
+  g_assert_no_error (error);
+  lc_train_run_train (train, NULL, &error);
+  g_assert_no_error (error);
+  p = lc_predictor_new (train->doc, &error);
+  g_assert_no_error (error);
+  run = pb_run_new (1, "tiny", ds);
+  run->state = PB_RUN_FINISHED;
+  run->doc = nn_model_doc_copy (train->doc);
+  run->evaluation = lc_predictor_evaluate_rows (p, ds, train->val_rows, train->n_val, 1, &error);
+  g_assert_no_error (error);
+  return run;
+}
+
+static void
+store_result_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static GAsyncResult *
+wait_result (GAsyncResult **slot)
+{
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  while (*slot == NULL)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  return *slot;
+}
+
+static void
+test_jobs (void)
+{
+  g_autoptr (PbRun) run = small_trained_run ();
+  g_autoptr (GObject) source = g_object_new (G_TYPE_OBJECT, NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (LcPredictor) p = lc_predictor_new (run->doc, &error);
+  g_autoptr (LcEvaluation) direct = NULL;
+  g_autoptr (GCancellable) cancelled = g_cancellable_new ();
+  g_autoptr (PbRun) early = NULL;
+  g_autoptr (LcEarlyCurve) curve = NULL;
+  g_autoptr (PbNoveltyScores) scores = NULL;
+  g_autoptr (LcEvaluation) test = NULL;
+  g_autoptr (PbRun) bare = pb_run_new (2, "untrained", run->dataset);
+  g_autofree float *probs = NULL;
+  g_autofree double *p99 = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("jobs-XXXXXX", NULL);
+  g_autofree char *csv = g_build_filename (dir, "predictions.csv", NULL);
+  g_autofree char *text = NULL;
+  g_auto (GStrv) lines = NULL;
+  GAsyncResult *r[8] = { NULL };
+  int n_lines = 0, n = (int) run->dataset->n_objects;
+
+  g_assert_no_error (error);
+  /* one point: the same scores as the library's, as a run of its own */
+  direct = lc_early_evaluate (p, run->dataset, run->evaluation->rows, run->evaluation->n_rows,
+                              LC_EARLY_OBSERVATIONS, 2, 1, &error);
+  g_assert_no_error (error);
+  pb_explore_point_async (source, run, LC_EARLY_OBSERVATIONS, 2, NULL, store_result_cb, &r[0]);
+  early = pb_explore_point_finish (wait_result (&r[0]), &error);
+  g_assert_no_error (error);
+  g_assert_true (early != run);
+  g_assert_true (early->dataset == run->dataset);
+  g_assert_cmpint (early->evaluation->n_rows, ==, run->evaluation->n_rows);
+  g_assert_cmpfloat_with_epsilon (early->evaluation->report->accuracy, direct->report->accuracy, 1e-12);
+
+  /* the curve ends with the whole curves: the run's own accuracy */
+  pb_explore_curve_async (source, run, LC_EARLY_OBSERVATIONS, NULL, store_result_cb, &r[1]);
+  curve = pb_explore_curve_finish (wait_result (&r[1]), &error);
+  g_assert_no_error (error);
+  g_assert_cmpfloat_with_epsilon (curve->accuracy[curve->n_points - 1], run->evaluation->report->accuracy, 1e-12);
+
+  /* a cancelled job never delivers a result */
+  g_cancellable_cancel (cancelled);
+  pb_explore_curve_async (source, run, LC_EARLY_DAYS, cancelled, store_result_cb, &r[2]);
+  g_assert_null (pb_explore_curve_finish (wait_result (&r[2]), &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+
+  /* novelty: P(99) of every object, as the library computes it */
+  pb_explore_novelty_async (source, run, NULL, store_result_cb, &r[3]);
+  scores = pb_explore_novelty_finish (wait_result (&r[3]), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (scores->n_objects, ==, n);
+  probs = lc_predictor_predict (p, run->dataset, NULL, 0, 1, NULL, &error);
+  g_assert_no_error (error);
+  p99 = g_new (double, n);
+  lc_novelty_scores (probs, n, p->n_classes, LC_NOVELTY_P99, p99);
+  for (int i = 0; i < n; i++)
+    g_assert_cmpfloat_with_epsilon (scores->scores[LC_NOVELTY_P99][i], p99[i], 1e-9);
+  g_assert_cmpfloat_with_epsilon (pb_novelty_scores_high (scores, LC_NOVELTY_ENTROPY), log (p->n_classes), 1e-12);
+
+  /* a test file, and a missing one that names itself */
+  pb_explore_test_file_async (source, run, "sim:40:8", NULL, store_result_cb, &r[4]);
+  test = pb_explore_test_file_finish (wait_result (&r[4]), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (test->n_rows, ==, 40);
+  pb_explore_test_file_async (source, run, "/nonexistent/held-out.ts", NULL, store_result_cb, &r[5]);
+  g_assert_null (pb_explore_test_file_finish (wait_result (&r[5]), &error));
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error->message, "held-out.ts"));
+  g_clear_error (&error);
+
+  /* the Kaggle layout: class_99 last, one row per object */
+  pb_explore_export_async (source, run, scores, csv, NULL, store_result_cb, &r[6]);
+  g_assert_true (pb_explore_export_finish (wait_result (&r[6]), &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (csv, &text, NULL, NULL));
+  lines = g_strsplit (text, "\n", -1);
+  while (lines[n_lines] != NULL && lines[n_lines][0] != '\0')
+    n_lines++;
+  g_assert_cmpint (n_lines, ==, n + 1);
+  g_assert_true (g_str_has_suffix (lines[0], ",class_99"));
+  g_unlink (csv);
+  g_rmdir (dir);
+
+  /* a run without a model is an error, not a crash */
+  pb_explore_point_async (source, bare, LC_EARLY_OBSERVATIONS, 2, NULL, store_result_cb, &r[7]);
+  g_assert_null (pb_explore_point_finish (wait_result (&r[7]), &error));
+  g_assert_nonnull (error);
+  for (guint i = 0; i < G_N_ELEMENTS (r); i++)
+    g_clear_object (&r[i]);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -211,5 +364,6 @@ main (int argc, char **argv)
   g_test_add_func ("/results/confusion/cell-objects", test_cell_objects);
   g_test_add_func ("/results/history/log-axis", test_history_log_axis);
   g_test_add_func ("/results/class-table/summary", test_class_summary);
+  g_test_add_func ("/results/jobs", test_jobs);
   return g_test_run ();
 }

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "lc-simulate.h"
+#include "pb-builder.h"
 #include "pb-export.h"
 #include "pb-object-browser.h"
 #include "pb-results-page.h"
@@ -51,20 +52,33 @@ wait_for_load (PbWindow *w)
   iterate (50);
 }
 
+/* The first widget under root (itself included) that match accepts. */
 static GtkWidget *
-find_descendant (GtkWidget *root, GType type)
+find_matching (GtkWidget *root, gboolean (*match) (GtkWidget *widget, gconstpointer data), gconstpointer data)
 {
-  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
+  if (match (root, data))
     return root;
   for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
        child = gtk_widget_get_next_sibling (child))
     {
-      GtkWidget *found = find_descendant (child, type);
+      GtkWidget *found = find_matching (child, match, data);
 
       if (found != NULL)
         return found;
     }
   return NULL;
+}
+
+static gboolean
+is_of_type (GtkWidget *widget, gconstpointer type)
+{
+  return G_TYPE_CHECK_INSTANCE_TYPE (widget, *(const GType *) type);
+}
+
+static GtkWidget *
+find_descendant (GtkWidget *root, GType type)
+{
+  return find_matching (root, is_of_type, &type);
 }
 
 static PbTrainPage *
@@ -74,6 +88,19 @@ train_page (PbWindow *w)
 
   g_assert_nonnull (page);
   return PB_TRAIN_PAGE (page);
+}
+
+static gboolean
+is_button_labelled (GtkWidget *widget, gconstpointer label)
+{
+  return GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0;
+}
+
+/* A button found by its label, as a user would. */
+static GtkWidget *
+find_button_labelled (GtkWidget *root, const char *label)
+{
+  return find_matching (root, is_button_labelled, label);
 }
 
 static PbResultsPage *
@@ -660,6 +687,48 @@ test_builder_spec (void)
   g_assert_cmpint (spec->training.train.epochs, ==, 7);
   g_assert_cmpuint (spec->training.train.seed, ==, 11);
   g_assert_false (pb_train_page_select_model (page, "no-such-model.json"));
+
+  /* an invalid network does not start: Start is off and says why, until undo mends it */
+  {
+    PbBuilder *builder = PB_BUILDER (find_descendant (GTK_WIDGET (window), PB_TYPE_BUILDER));
+    GtkWidget *start = find_button_labelled (GTK_WIDGET (page), "_Start");
+    g_autoptr (GError) start_error = NULL;
+    g_autofree char *why = NULL;
+    const char *tooltip;
+    int removed = 0;
+
+    g_assert_nonnull (start);
+    g_assert_true (pb_builder_can_train (builder, NULL));
+    g_assert_true (gtk_widget_get_sensitive (start));
+    while (pb_builder_get_spec (builder)->layers->len > 0)
+      {
+        pb_builder_remove_layer (builder, 0);
+        removed++;
+      }
+    g_assert_false (pb_builder_can_train (builder, &why));
+    g_assert_false (gtk_widget_get_sensitive (start));
+    tooltip = gtk_widget_get_tooltip_text (start);
+    g_assert_nonnull (strstr (tooltip, why));
+    g_assert_nonnull (strstr (pb_train_page_get_status (page), why));
+    g_assert_false (pb_train_page_start (page, &start_error));
+    g_assert_error (start_error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+
+    /* a preset does not depend on the Model section */
+    g_assert_true (pb_train_page_select_model (page, "small-gru.json"));
+    g_assert_true (gtk_widget_get_sensitive (start));
+    g_assert_true (pb_train_page_select_model (page, "builder"));
+    g_assert_false (gtk_widget_get_sensitive (start));
+    show_section ("train");
+    screenshot (GTK_WIDGET (window), "train-invalid-network");
+
+    while (removed-- > 0)
+      g_assert_true (pb_builder_undo (builder));
+    g_assert_true (pb_builder_can_train (builder, NULL));
+    g_assert_true (gtk_widget_get_sensitive (start));
+    g_assert_cmpstr (pb_train_page_get_status (page), ==, "");
+    pb_train_page_set_epochs (page, 7);
+    pb_train_page_set_seed (page, 11);
+  }
 
   /* and it trains through the same worker */
   {

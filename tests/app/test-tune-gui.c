@@ -1,7 +1,8 @@
 /* test-tune-gui.c: the Tune section in the real window under Xvfb (issue 7):
  * a grid search through the real worker fills the table, the table sorts,
  * the heat map covers the grid, the best trial is promoted into the builder,
- * a search stops and resumes; the drawings export. */
+ * a search stops and resumes; the drawings export; the Results section's
+ * early-classification slider, novelty tab, test file and predictions export. */
 #include "config.h"
 
 #include <glib/gstdio.h>
@@ -14,7 +15,7 @@
 #include "pb-export.h"
 #include "pb-settings.h"
 #include "pb-tune-page.h"
-#include "pb-tune-page-explore.h"
+#include "pb-results-page.h"
 #include "pb-window.h"
 
 static PbWindow *window;
@@ -305,10 +306,54 @@ trained_run (void)
 }
 
 static void
-test_explore_slider_and_novelty (void)
+wait_results (PbResultsPage *results)
 {
-  GtkWidget *found = find_descendant (GTK_WIDGET (window), PB_TYPE_EXPLORE_PAGE);
-  PbExplorePage *page = PB_EXPLORE_PAGE (found);
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  while (pb_results_page_is_busy (results))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      iterate (10);
+    }
+}
+
+static int
+confusion_total (PbRun *run)
+{
+  int k = run->evaluation->report->n_classes, sum = 0;
+
+  for (int i = 0; i < k * k; i++)
+    sum += run->evaluation->report->confusion[i];
+  return sum;
+}
+
+/* The Results page's confusion matrix draws run's counts. */
+static void
+assert_matrix_shows (PbResultsPage *results, PbRun *run)
+{
+  const NnClassReport *r = run->evaluation->report;
+  PbConfusionView *confusion = pb_results_page_get_confusion (results);
+
+  for (int t = 0; t < r->n_classes; t++)
+    for (int p = 0; p < r->n_classes; p++)
+      {
+        g_autofree char *cell = pb_confusion_view_describe_cell (confusion, t, p);
+        g_autofree char *expected = g_strdup_printf ("\n%d of %d objects", r->confusion[t * r->n_classes + p],
+                                                     r->support[t]);
+
+        g_assert_nonnull (cell);
+        g_assert_nonnull (strstr (cell, expected));
+      }
+}
+
+/* Early classification and novelty live in the Results section (issue 7):
+ * the "seen so far" slider drives the Results page's own confusion matrix
+ * and per-class table, computed in a worker. */
+static void
+test_results_early_and_novelty (void)
+{
+  GtkWidget *found = find_descendant (GTK_WIDGET (window), PB_TYPE_RESULTS_PAGE);
+  PbResultsPage *results = PB_RESULTS_PAGE (found);
   GtkWidget *stack = gtk_widget_get_ancestor (found, GTK_TYPE_STACK);
   g_autoptr (PbRun) run = trained_run ();
   g_autoptr (GError) error = NULL;
@@ -318,62 +363,90 @@ test_explore_slider_and_novelty (void)
   g_auto (GStrv) lines = NULL;
   const LcEarlyCurve *curve;
   PbRun *early;
-  int n_lines = 0, sum = 0, k;
+  int n_lines = 0;
 
-  gtk_stack_set_visible_child_name (GTK_STACK (stack), "explore");
-  g_assert_true (pb_explore_page_set_run (page, run, &error));
-  g_assert_no_error (error);
-  curve = pb_early_view_get_curve (pb_explore_page_get_early_view (page));
+  /* no Explore section any more: one place for these views */
+  g_assert_null (gtk_stack_get_child_by_name (GTK_STACK (stack), "explore"));
+  gtk_stack_set_visible_child_name (GTK_STACK (stack), "results");
+  pb_results_page_set_run (results, run);
+  pb_results_page_explore (results);
+  /* the work is in a worker: the call returns before the curve exists */
+  g_assert_true (pb_results_page_is_busy (results));
+  wait_results (results);
+  g_assert_null (pb_results_page_get_job_error (results));
+  curve = pb_early_view_get_curve (pb_results_page_get_early_view (results));
   g_assert_nonnull (curve);
   g_assert_cmpint (curve->n_points, >=, 3);
   g_assert_cmpint (curve->n_rows, ==, run->evaluation->n_rows);
   /* the whole curve is what the Results section shows */
   g_assert_cmpfloat_with_epsilon (curve->accuracy[curve->n_points - 1], run->evaluation->report->accuracy, 1e-12);
+  g_assert_true (pb_results_page_get_shown_run (results) == run);
+  assert_matrix_shows (results, run);
 
-  /* the slider: the confusion matrix and table show the first observation only */
-  pb_explore_page_set_early_point (page, 0);
-  iterate (100);
-  early = pb_explore_page_get_early_run (page);
-  g_assert_nonnull (early);
-  k = early->evaluation->report->n_classes;
-  for (int i = 0; i < k * k; i++)
-    sum += early->evaluation->report->confusion[i];
-  g_assert_cmpint (sum, ==, run->evaluation->n_rows);
+  /* the slider: the Results matrix and table score the first observation only */
+  pb_results_page_set_early_point (results, 0);
+  wait_results (results);
+  early = pb_results_page_get_shown_run (results);
+  g_assert_true (early != run);
+  assert_matrix_shows (results, early);
+  g_assert_cmpint (confusion_total (early), ==, run->evaluation->n_rows);
   g_assert_cmpfloat_with_epsilon (early->evaluation->report->accuracy, curve->accuracy[0], 1e-12);
-  pb_explore_page_set_early_point (page, curve->n_points - 1);
-  g_assert_cmpfloat_with_epsilon (pb_explore_page_get_early_run (page)->evaluation->report->accuracy,
-                                  curve->accuracy[curve->n_points - 1], 1e-12);
-  g_assert_true (pb_explore_page_set_axis (page, LC_EARLY_DAYS, &error));
-  g_assert_no_error (error);
-  g_assert_cmpint (pb_early_view_get_curve (pb_explore_page_get_early_view (page))->axis, ==, LC_EARLY_DAYS);
-  pb_explore_page_set_early_point (page, 1);
-  iterate (300);
-
-  /* novelty: a threshold of 0 ranks everybody (up to the gallery's 60), above 1 nobody */
-  pb_explore_page_set_novelty_score (page, LC_NOVELTY_P99);
-  pb_explore_page_set_threshold (page, 0.0);
-  g_assert_cmpint (pb_novelty_view_count_above (pb_explore_page_get_novelty_view (page)), ==,
-                   (int) run->dataset->n_objects);
-  g_assert_cmpuint (pb_gallery_view_get_n_items (pb_explore_page_get_gallery (page)), ==,
-                    MIN (60, run->dataset->n_objects));
-  pb_explore_page_set_threshold (page, 1.0);
-  g_assert_cmpuint (pb_gallery_view_get_n_items (pb_explore_page_get_gallery (page)), ==,
-                    (guint) pb_novelty_view_count_above (pb_explore_page_get_novelty_view (page)));
-  pb_explore_page_set_novelty_score (page, LC_NOVELTY_ENTROPY);
-  pb_explore_page_set_threshold (page, 0.5);
+  /* a stale request is dropped: only the last point asked for is shown */
+  pb_results_page_set_early_point (results, 1);
+  pb_results_page_set_early_point (results, 0);
+  wait_results (results);
+  g_assert_cmpfloat_with_epsilon (pb_results_page_get_shown_run (results)->evaluation->report->accuracy,
+                                  curve->accuracy[0], 1e-12);
+  pb_results_page_set_early_point (results, curve->n_points - 1);
+  wait_results (results);
+  g_assert_true (pb_results_page_get_shown_run (results) == run);
+  pb_results_page_set_early_axis (results, LC_EARLY_DAYS);
+  wait_results (results);
+  curve = pb_early_view_get_curve (pb_results_page_get_early_view (results));
+  g_assert_nonnull (curve);
+  g_assert_cmpint (curve->axis, ==, LC_EARLY_DAYS);
+  pb_results_page_set_early_point (results, 1);
+  wait_results (results);
+  g_assert_cmpfloat_with_epsilon (pb_results_page_get_shown_run (results)->evaluation->report->accuracy,
+                                  curve->accuracy[1], 1e-12);
+  pb_results_page_show_tab (results, "early");
   iterate (200);
 
-  /* a separate labelled file, scored beside the validation scores */
-  g_assert_true (pb_explore_page_evaluate_file (page, "sim:80:9", &error));
+  /* novelty: a threshold of 0 ranks everybody (up to the gallery's 60), above 1 nobody */
+  pb_results_page_set_novelty_score (results, LC_NOVELTY_P99);
+  pb_results_page_set_threshold (results, 0.0);
+  g_assert_cmpint (pb_novelty_view_count_above (pb_results_page_get_novelty_view (results)), ==,
+                   (int) run->dataset->n_objects);
+  g_assert_cmpuint (pb_gallery_view_get_n_items (pb_results_page_get_novelty_gallery (results)), ==,
+                    MIN (PB_RESULTS_MAX_GALLERY, run->dataset->n_objects));
+  pb_results_page_set_threshold (results, 1.0);
+  g_assert_cmpuint (pb_gallery_view_get_n_items (pb_results_page_get_novelty_gallery (results)), ==,
+                    (guint) pb_novelty_view_count_above (pb_results_page_get_novelty_view (results)));
+  g_assert_cmpint (pb_novelty_view_count_above (pb_results_page_get_novelty_view (results)), <,
+                   (int) run->dataset->n_objects);
+  pb_results_page_set_novelty_score (results, LC_NOVELTY_ENTROPY);
+  pb_results_page_set_threshold (results, 0.5);
+  pb_results_page_show_tab (results, "novelty");
+  iterate (200);
+
+  /* a separate labelled file, scored in a worker and shown beside the validation scores */
+  g_assert_true (pb_results_page_evaluate_file (results, "sim:80:9", &error));
   g_assert_no_error (error);
-  g_assert_cmpint (pb_explore_page_get_test_evaluation (page)->n_rows, ==, 80);
-  g_assert_false (pb_explore_page_evaluate_file (page, "/nonexistent/test.ts", &error));
-  g_assert_nonnull (error);
-  g_clear_error (&error);
+  wait_results (results);
+  g_assert_null (pb_results_page_get_job_error (results));
+  g_assert_cmpint (pb_results_page_get_test_evaluation (results)->n_rows, ==, 80);
+  g_assert_nonnull (strstr (pb_results_page_get_test_text (results), "Validation"));
+  g_assert_nonnull (strstr (pb_results_page_get_test_text (results), "sim:80:9: 80 objects"));
+  g_assert_true (pb_results_page_evaluate_file (results, "/nonexistent/test.ts", &error));
+  wait_results (results);
+  g_assert_nonnull (pb_results_page_get_job_error (results));
+  g_assert_nonnull (strstr (pb_results_page_get_test_text (results), "test.ts"));
 
   /* the Kaggle layout: a header with class_99 and one row per object */
-  g_assert_true (pb_explore_page_export_predictions (page, csv, &error));
+  g_assert_true (pb_results_page_export_predictions (results, csv, &error));
   g_assert_no_error (error);
+  wait_results (results);
+  g_assert_null (pb_results_page_get_job_error (results));
   g_assert_true (g_file_get_contents (csv, &text, NULL, NULL));
   lines = g_strsplit (text, "\n", -1);
   while (lines[n_lines] != NULL && lines[n_lines][0] != '\0')
@@ -383,6 +456,29 @@ test_explore_slider_and_novelty (void)
   g_assert_true (g_str_has_suffix (lines[0], ",class_99"));
   g_unlink (csv);
   g_rmdir (dir);
+}
+
+/* Cancel drops the jobs in flight: nothing they computed is shown. */
+static void
+test_results_cancel (void)
+{
+  PbResultsPage *results = PB_RESULTS_PAGE (find_descendant (GTK_WIDGET (window), PB_TYPE_RESULTS_PAGE));
+  PbRun *before = pb_results_page_get_shown_run (results);
+  const LcEarlyCurve *curve = pb_early_view_get_curve (pb_results_page_get_early_view (results));
+  GtkWidget *cancel;
+
+  g_assert_nonnull (curve);
+  pb_results_page_set_early_point (results, 0);
+  g_assert_true (pb_results_page_is_busy (results));
+  cancel = pb_results_page_get_cancel_button (results);
+  g_assert_nonnull (cancel);
+  g_assert_true (gtk_widget_get_visible (cancel));
+  g_signal_emit_by_name (cancel, "clicked");
+  wait_results (results);
+  g_assert_true (pb_results_page_get_shown_run (results) == before);
+  g_assert_false (gtk_widget_get_visible (cancel));
+  /* the slider is back where the shown scores are */
+  g_assert_cmpint (pb_results_page_get_early_point (results), ==, 1);
 }
 
 int
@@ -402,14 +498,17 @@ main (int argc, char **argv)
   g_test_add_func ("/tune-gui/stop-resume", test_stop_and_resume);
   g_test_add_func ("/tune-gui/exports", test_exports);
   g_test_add_func ("/tune-gui/close-while-running", test_close_while_running);
-  g_test_add_func ("/tune-gui/explore-slider-novelty", test_explore_slider_and_novelty);
+  g_test_add_func ("/tune-gui/results-early-novelty", test_results_early_and_novelty);
+  g_test_add_func ("/tune-gui/results-cancel", test_results_cancel);
   status = g_test_run ();
 
   /* to look at the novelty tab by hand: PB_TUNE_SCREENSHOT=ms keeps the window up */
   if (g_getenv ("PB_TUNE_SCREENSHOT") != NULL)
     {
-      GtkWidget *explore = find_descendant (GTK_WIDGET (window), PB_TYPE_EXPLORE_PAGE);
-      gtk_notebook_set_current_page (GTK_NOTEBOOK (find_descendant (explore, GTK_TYPE_NOTEBOOK)), 1);
+      GtkWidget *results = find_descendant (GTK_WIDGET (window), PB_TYPE_RESULTS_PAGE);
+      const char *tab = g_getenv ("PB_RESULTS_TAB");
+
+      pb_results_page_show_tab (PB_RESULTS_PAGE (results), tab != NULL ? tab : "novelty");
       iterate (atoi (g_getenv ("PB_TUNE_SCREENSHOT")));
     }
   gtk_window_destroy (GTK_WINDOW (window));

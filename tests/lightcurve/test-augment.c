@@ -315,6 +315,41 @@ test_amplitude (void)
   g_assert_cmpfloat (fabs (sqrt (log_sq / 400) - 0.5), <, 0.07);
 }
 
+/* Magnitudes: a brighter copy is a smaller magnitude, by the same amount for
+ * every point, and the errors (in magnitudes) stay. */
+static void
+test_amplitude_magnitudes (void)
+{
+  g_autoptr (LcDatasetBuilder) b = lc_dataset_builder_new (LC_SOURCE_CSV, LC_VALUE_MAGNITUDE, "mags");
+  g_autoptr (LcDataset) ds = NULL;
+  g_autoptr (LcDataset) aug = NULL;
+  g_autoptr (GError) error = NULL;
+  LcAugmentOptions o = options_only (0.0, 0.0, 0.0, 0.4);
+
+  lc_dataset_builder_set_bands (b, 1, (const char *[]) { "g" });
+  lc_dataset_builder_begin_object (b, "star", 0);
+  for (int i = 0; i < 20; i++)
+    lc_dataset_builder_add_observation (b, i, 16.0f + 0.05f * i, 0.02f, 0, TRUE);
+  ds = lc_dataset_builder_finish (b, &error);
+  g_assert_no_error (error);
+  o.copies = 20;
+  o.keep_originals = FALSE;
+  aug = lc_augment_dataset (ds, NULL, 0, &o, NULL, &error);
+  g_assert_no_error (error);
+  for (gsize k = 0; k < aug->n_objects; k++)
+    {
+      const LcObject *c = &aug->objects[k];
+      double offset = aug->value[c->first] - 16.0;
+      g_assert_cmpfloat (fabs (offset), >, 0.0);
+      for (int i = 0; i < c->n_obs; i++)
+        {
+          gsize j = c->first + i;
+          g_assert_cmpfloat (fabs (aug->value[j] - (16.0 + 0.05 * i) - offset), <, 1e-4);
+          g_assert_cmpfloat (aug->error[j], ==, 0.02f);
+        }
+    }
+}
+
 static void
 test_bad_input (void)
 {
@@ -416,6 +451,7 @@ main (int argc, char **argv)
   g_test_add_func ("/augment/drop-fraction", test_drop_fraction);
   g_test_add_func ("/augment/grid-shift", test_grid_shift);
   g_test_add_func ("/augment/amplitude", test_amplitude);
+  g_test_add_func ("/augment/amplitude-magnitudes", test_amplitude_magnitudes);
   g_test_add_func ("/augment/bad-input", test_bad_input);
   g_test_add_func ("/augment/json", test_json);
   return g_test_run ();

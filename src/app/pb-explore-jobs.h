@@ -1,0 +1,65 @@
+/* pb-explore-jobs.h: the long computations behind the Results
+ * section's early-classification slider, its Early Classification and
+ * Novelty tabs, the test-file evaluation and the predictions export
+ * (issue 7).  Each runs in a worker thread (GTask) on its own predictor made
+ * from the run's model, holds a reference to the run (and so its dataset),
+ * never touches a widget, and stops early when its GCancellable fires.  The
+ * callback runs on the caller's main context; the caller drops stale
+ * results. */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "lc-early.h"
+#include "lc-plasticc-metric.h"
+#include "pb-trainer.h"
+
+G_BEGIN_DECLS
+
+/* The three novelty scores of every object of a run's dataset. */
+typedef struct
+{
+  int n_objects;
+  int n_classes;
+  float *probs;               /* (n_objects, n_classes) */
+  double *scores[3];          /* [LcNoveltyScore][n_objects] */
+} PbNoveltyScores;
+
+void             pb_novelty_scores_free     (PbNoveltyScores *scores);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PbNoveltyScores, pb_novelty_scores_free)
+/* The top of a score's range: ln K for entropy, else 1. */
+double           pb_novelty_scores_high     (const PbNoveltyScores *scores, LcNoveltyScore kind);
+
+/* The early curve on the run's validation rows (run needs doc and evaluation). */
+void             pb_explore_curve_async     (GObject *source, PbRun *run, LcEarlyAxis axis,
+                                             GCancellable *cancellable, GAsyncReadyCallback callback,
+                                             gpointer user_data);
+LcEarlyCurve    *pb_explore_curve_finish    (GAsyncResult *result, GError **error);
+
+/* A run of its own with the scores of the validation rows when the model
+ * sees only amount of each curve (amount <= 0: all of it). */
+void             pb_explore_point_async     (GObject *source, PbRun *run, LcEarlyAxis axis, double amount,
+                                             GCancellable *cancellable, GAsyncReadyCallback callback,
+                                             gpointer user_data);
+PbRun           *pb_explore_point_finish    (GAsyncResult *result, GError **error);
+
+/* The probabilities and novelty scores of every object of the run's dataset. */
+void             pb_explore_novelty_async   (GObject *source, PbRun *run, GCancellable *cancellable,
+                                             GAsyncReadyCallback callback, gpointer user_data);
+PbNoveltyScores *pb_explore_novelty_finish  (GAsyncResult *result, GError **error);
+
+/* Loads a separate labelled file (a .ts, a PLAsTiCC CSV, sim:N...) and
+ * scores the run's model on it. */
+void             pb_explore_test_file_async  (GObject *source, PbRun *run, const char *path,
+                                              GCancellable *cancellable, GAsyncReadyCallback callback,
+                                              gpointer user_data);
+LcEvaluation    *pb_explore_test_file_finish (GAsyncResult *result, GError **error);
+
+/* Writes the probabilities (n_objects of the run's dataset, copied) in the
+ * Kaggle layout with class_99. */
+void             pb_explore_export_async    (GObject *source, PbRun *run, const PbNoveltyScores *scores,
+                                             const char *path, GCancellable *cancellable,
+                                             GAsyncReadyCallback callback, gpointer user_data);
+gboolean         pb_explore_export_finish   (GAsyncResult *result, GError **error);
+
+G_END_DECLS
