@@ -458,6 +458,8 @@ trainer_finished_cb (PbTrainPage *self, PbRun *run)
   if (run->state != PB_RUN_FAILED)
     gtk_progress_bar_set_fraction (self->progress, 1);
   add_run (self, run);
+  /* failed and cancelled runs are not added, but Stop must still go off */
+  update_buttons (self);
 }
 
 gboolean
