@@ -1,6 +1,8 @@
 /* testutil.c: helpers shared by the test programs */
 #include "testutil.h"
 
+#include <gio/gio.h>
+
 #include <math.h>
 
 char *
@@ -123,4 +125,41 @@ tu_assert_close (const char *what, const float *got, const float *want, gsize n,
   if (worst > tol)
     g_error ("%s: element %" G_GSIZE_FORMAT " is %.9g, expected %.9g (error %.3g > %.3g)",
              what, worst_i, got[worst_i], want[worst_i], worst, tol);
+}
+
+void
+tu_cli_result_free (TuCliResult *r)
+{
+  if (r == NULL)
+    return;
+  g_free (r->out);
+  g_free (r->err);
+  g_free (r);
+}
+
+TuCliResult *
+tu_run_cli (const char *first, ...)
+{
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_autofree char *exe = g_build_filename (g_getenv ("PASSBAND_BUILD_DIR"), "src", "cli",
+                                           "passband-cli", NULL);
+  g_autoptr (GSubprocess) proc = NULL;
+  g_autoptr (GError) error = NULL;
+  TuCliResult *r = g_new0 (TuCliResult, 1);
+  va_list args;
+
+  g_ptr_array_add (argv, exe);
+  va_start (args, first);
+  for (const char *a = first; a != NULL; a = va_arg (args, const char *))
+    g_ptr_array_add (argv, (gpointer) a);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  proc = g_subprocess_newv ((const char *const *) argv->pdata,
+                            G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (proc, NULL, NULL, &r->out, &r->err, &error);
+  g_assert_no_error (error);
+  r->status = g_subprocess_get_exit_status (proc);
+  return r;
 }

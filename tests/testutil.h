@@ -23,4 +23,17 @@ double tu_max_mixed_error (const float *a, const float *b, gsize n);
 /* Fails the test with the index and values of the worst element if the error > tol. */
 void tu_assert_close (const char *what, const float *got, const float *want, gsize n, double tol);
 
+/* Runs the built passband-cli ($PASSBAND_BUILD_DIR/src/cli) with a NULL-terminated
+ * argument list and collects its exit status and output. */
+typedef struct
+{
+  int status;
+  char *out;
+  char *err;
+} TuCliResult;
+
+TuCliResult *tu_run_cli (const char *first, ...) G_GNUC_NULL_TERMINATED;
+void         tu_cli_result_free (TuCliResult *result);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TuCliResult, tu_cli_result_free)
+
 G_END_DECLS

@@ -12,50 +12,6 @@
 
 #define LSST_PRESET "lsst-bigru.json"
 
-typedef struct
-{
-  int status;
-  char *out;
-  char *err;
-} CliResult;
-
-static void
-cli_result_free (CliResult *r)
-{
-  g_free (r->out);
-  g_free (r->err);
-  g_free (r);
-}
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (CliResult, cli_result_free)
-
-/* Runs passband-cli with a NULL-terminated argument list. */
-static CliResult *
-run_cli (const char *first, ...)
-{
-  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
-  g_autofree char *exe = g_build_filename (g_getenv ("PASSBAND_BUILD_DIR"), "src", "cli",
-                                           "passband-cli", NULL);
-  g_autoptr (GSubprocess) proc = NULL;
-  g_autoptr (GError) error = NULL;
-  CliResult *r = g_new0 (CliResult, 1);
-  va_list args;
-
-  g_ptr_array_add (argv, exe);
-  va_start (args, first);
-  for (const char *a = first; a != NULL; a = va_arg (args, const char *))
-    g_ptr_array_add (argv, (gpointer) a);
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
-
-  proc = g_subprocess_newv ((const char *const *) argv->pdata,
-                            G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (proc, NULL, NULL, &r->out, &r->err, &error);
-  g_assert_no_error (error);
-  r->status = g_subprocess_get_exit_status (proc);
-  return r;
-}
-
 /* Every line of out parsed as a JSON object. */
 static GPtrArray *
 json_lines (const char *out)
@@ -104,10 +60,10 @@ test_crossval_json (void)
 {
   g_autofree char *dir = g_dir_make_tmp ("passband-cv-XXXXXX", NULL);
   g_autofree char *spec = spec_file (dir);
-  g_autoptr (CliResult) r = run_cli ("crossval", "--data", "sim:150:4", "--model", spec,
+  g_autoptr (TuCliResult) r = tu_run_cli ("crossval", "--data", "sim:150:4", "--model", spec,
                                      "--folds", "3", "--json", NULL);
   g_autoptr (GPtrArray) lines = NULL;
-  g_autoptr (CliResult) again = NULL;
+  g_autoptr (TuCliResult) again = NULL;
   JsonObject *result;
   double sum = 0.0, sq = 0.0, mean, std;
   int objects = 0;
@@ -144,7 +100,7 @@ test_crossval_json (void)
   g_assert_true (json_object_has_member (result, "macro_f1_mean"));
 
   /* seeded: the same command gives the same figures */
-  again = run_cli ("crossval", "--data", "sim:150:4", "--model", spec, "--folds", "3", "--json", NULL);
+  again = tu_run_cli ("crossval", "--data", "sim:150:4", "--model", spec, "--folds", "3", "--json", NULL);
   g_assert_cmpint (again->status, ==, 0);
   {
     g_autoptr (GPtrArray) again_lines = json_lines (again->out);
@@ -167,10 +123,10 @@ test_crossval_errors (void)
   g_autofree char *dir = g_dir_make_tmp ("passband-cv-XXXXXX", NULL);
   g_autofree char *spec = spec_file (dir);
   g_autofree char *missing = g_build_filename (dir, "nothing.csv", NULL);
-  g_autoptr (CliResult) folds = run_cli ("crossval", "--data", "sim:50", "--model", spec,
+  g_autoptr (TuCliResult) folds = tu_run_cli ("crossval", "--data", "sim:50", "--model", spec,
                                          "--folds", "1", NULL);
-  g_autoptr (CliResult) no_data = run_cli ("crossval", "--model", spec, NULL);
-  g_autoptr (CliResult) bad_file = run_cli ("crossval", "--data", missing, "--model", spec, NULL);
+  g_autoptr (TuCliResult) no_data = tu_run_cli ("crossval", "--model", spec, NULL);
+  g_autoptr (TuCliResult) bad_file = tu_run_cli ("crossval", "--data", missing, "--model", spec, NULL);
 
   g_assert_cmpint (folds->status, ==, 2);
   g_assert_nonnull (strstr (folds->err, "--folds"));
@@ -191,8 +147,8 @@ test_lsst_preset_one_epoch (void)
                                               LSST_PRESET, NULL);
   g_autofree char *dir = g_dir_make_tmp ("passband-lsst-XXXXXX", NULL);
   g_autofree char *out = g_build_filename (dir, "lsst.json", NULL);
-  g_autoptr (CliResult) train = NULL;
-  g_autoptr (CliResult) eval = NULL;
+  g_autoptr (TuCliResult) train = NULL;
+  g_autoptr (TuCliResult) eval = NULL;
   g_autoptr (GPtrArray) lines = NULL;
   g_autoptr (GPtrArray) eval_lines = NULL;
   JsonObject *result;
@@ -203,7 +159,7 @@ test_lsst_preset_one_epoch (void)
       g_test_skip ("LSST_TRAIN.ts is not in the shared data");
       return;
     }
-  train = run_cli ("train", "--data", data, "--model", preset, "--out", out, "--epochs", "1",
+  train = tu_run_cli ("train", "--data", data, "--model", preset, "--out", out, "--epochs", "1",
                    "--json", NULL);
   g_assert_cmpstr (train->err, ==, "");
   g_assert_cmpint (train->status, ==, 0);
@@ -212,7 +168,7 @@ test_lsst_preset_one_epoch (void)
   g_assert_cmpstr (json_object_get_string_member (result, "event"), ==, "result");
   g_assert_true (g_file_test (out, G_FILE_TEST_EXISTS));
 
-  eval = run_cli ("evaluate", "--model", out, "--data", data, "--json", NULL);
+  eval = tu_run_cli ("evaluate", "--model", out, "--data", data, "--json", NULL);
   g_assert_cmpint (eval->status, ==, 0);
   eval_lines = json_lines (eval->out);
   acc = json_object_get_double_member (nth_object (eval_lines, 0), "accuracy");

@@ -11,50 +11,6 @@
 
 static char *tmp_dir;
 
-typedef struct
-{
-  int status;
-  char *out;
-  char *err;
-} CliResult;
-
-static void
-cli_result_free (CliResult *r)
-{
-  g_free (r->out);
-  g_free (r->err);
-  g_free (r);
-}
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (CliResult, cli_result_free)
-
-/* Runs passband-cli with a NULL-terminated argument list. */
-static CliResult *
-run_cli (const char *first, ...)
-{
-  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
-  g_autofree char *exe = g_build_filename (g_getenv ("PASSBAND_BUILD_DIR"), "src", "cli",
-                                           "passband-cli", NULL);
-  g_autoptr (GSubprocess) proc = NULL;
-  g_autoptr (GError) error = NULL;
-  CliResult *r = g_new0 (CliResult, 1);
-  va_list args;
-
-  g_ptr_array_add (argv, exe);
-  va_start (args, first);
-  for (const char *a = first; a != NULL; a = va_arg (args, const char *))
-    g_ptr_array_add (argv, (gpointer) a);
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
-
-  proc = g_subprocess_newv ((const char *const *) argv->pdata,
-                            G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (proc, NULL, NULL, &r->out, &r->err, &error);
-  g_assert_no_error (error);
-  r->status = g_subprocess_get_exit_status (proc);
-  return r;
-}
-
 /* The JSON object on line `index` (negative: from the end) of out. */
 static JsonObject *
 json_line (const char *out, int index, JsonParser *parser)
@@ -93,7 +49,7 @@ test_info_formats (void)
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       g_autofree char *path = tu_shared_path (cases[i].path);
-      g_autoptr (CliResult) r = run_cli ("info", "--data", path, "--json", NULL);
+      g_autoptr (TuCliResult) r = tu_run_cli ("info", "--data", path, "--json", NULL);
       g_autoptr (JsonParser) parser = json_parser_new ();
       JsonObject *o;
       g_assert_cmpint (r->status, ==, 0);
@@ -110,9 +66,9 @@ test_simulate_then_info (void)
 {
   g_autofree char *dir = g_build_filename (tmp_dir, "sim", NULL);
   g_autofree char *csv = g_build_filename (dir, "training_set.csv", NULL);
-  g_autoptr (CliResult) sim = run_cli ("simulate", "--objects", "120", "--seed", "7", "--out", dir,
+  g_autoptr (TuCliResult) sim = tu_run_cli ("simulate", "--objects", "120", "--seed", "7", "--out", dir,
                                        "--json", NULL);
-  g_autoptr (CliResult) info = NULL;
+  g_autoptr (TuCliResult) info = NULL;
   g_autoptr (JsonParser) p1 = json_parser_new ();
   g_autoptr (JsonParser) p2 = json_parser_new ();
   JsonObject *o, *i;
@@ -121,7 +77,7 @@ test_simulate_then_info (void)
   o = json_line (sim->out, -1, p1);
   g_assert_cmpint (json_object_get_int_member (o, "objects"), ==, 120);
   /* the metadata file beside it is found without --meta */
-  info = run_cli ("info", "--data", csv, "--json", NULL);
+  info = tu_run_cli ("info", "--data", csv, "--json", NULL);
   g_assert_cmpint (info->status, ==, 0);
   i = json_line (info->out, 0, p2);
   g_assert_cmpint (json_object_get_int_member (i, "objects"), ==, 120);
@@ -143,9 +99,9 @@ test_train_evaluate_predict (void)
   g_autofree char *spec = model_path ("goto-gru.json");
   g_autofree char *out = g_build_filename (tmp_dir, "goto.json", NULL);
   g_autofree char *pred = g_build_filename (tmp_dir, "pred.csv", NULL);
-  g_autoptr (CliResult) train = run_cli ("train", "--data", "sim:240:3", "--model", spec, "--out", out,
+  g_autoptr (TuCliResult) train = tu_run_cli ("train", "--data", "sim:240:3", "--model", spec, "--out", out,
                                          "--epochs", "3", "--seed", "5", "--json", NULL);
-  g_autoptr (CliResult) ev = NULL, ev2 = NULL, predict = NULL;
+  g_autoptr (TuCliResult) ev = NULL, ev2 = NULL, predict = NULL;
   g_autoptr (JsonParser) p1 = json_parser_new ();
   g_autoptr (JsonParser) p2 = json_parser_new ();
   g_autofree char *csv = NULL;
@@ -163,7 +119,7 @@ test_train_evaluate_predict (void)
   g_assert_cmpstr (json_object_get_string_member (res, "event"), ==, "result");
   g_assert_cmpint (json_object_get_int_member (res, "epochs"), ==, 3);
 
-  ev = run_cli ("evaluate", "--model", out, "--data", "sim:240:3", "--json", NULL);
+  ev = tu_run_cli ("evaluate", "--model", out, "--data", "sim:240:3", "--json", NULL);
   g_assert_cmpint (ev->status, ==, 0);
   e = json_line (ev->out, 0, p2);
   g_assert_cmpfloat (json_object_get_double_member (e, "accuracy"), >=, 0.0);
@@ -185,10 +141,10 @@ test_train_evaluate_predict (void)
   g_assert_cmpint (total, ==, 240);
 
   /* the same model and data give the same numbers again */
-  ev2 = run_cli ("evaluate", "--model", out, "--data", "sim:240:3", "--json", NULL);
+  ev2 = tu_run_cli ("evaluate", "--model", out, "--data", "sim:240:3", "--json", NULL);
   g_assert_cmpstr (ev->out, ==, ev2->out);
 
-  predict = run_cli ("predict", "--model", out, "--data", "sim:240:3", "--out", pred, NULL);
+  predict = tu_run_cli ("predict", "--model", out, "--data", "sim:240:3", "--out", pred, NULL);
   g_assert_cmpint (predict->status, ==, 0);
   g_assert_true (g_file_get_contents (pred, &csv, NULL, NULL));
   rows = g_strsplit (csv, "\n", -1);
@@ -219,12 +175,12 @@ test_train_lsst_gru (void)
   g_autofree char *spec = model_path ("small-gru.json");
   g_autofree char *data = tu_shared_path ("data/uea_lsst/LSST_TRAIN.ts");
   g_autofree char *out = g_build_filename (tmp_dir, "lsst.json", NULL);
-  g_autoptr (CliResult) train = run_cli ("train", "--data", data, "--model", spec, "--out", out,
+  g_autoptr (TuCliResult) train = tu_run_cli ("train", "--data", data, "--model", spec, "--out", out,
                                          "--epochs", "1", "--json", NULL);
-  g_autoptr (CliResult) ev = NULL;
+  g_autoptr (TuCliResult) ev = NULL;
   g_autoptr (JsonParser) parser = json_parser_new ();
   g_assert_cmpint (train->status, ==, 0);
-  ev = run_cli ("evaluate", "--model", out, "--data", data, "--json", NULL);
+  ev = tu_run_cli ("evaluate", "--model", out, "--data", data, "--json", NULL);
   g_assert_cmpint (ev->status, ==, 0);
   g_assert_cmpint (json_object_get_int_member (json_line (ev->out, 0, parser), "objects"), ==, 2459);
 }
@@ -234,11 +190,11 @@ test_errors (void)
 {
   g_autofree char *spec = model_path ("small-gru.json");
   g_autofree char *bad = g_build_filename (tmp_dir, "bad.csv", NULL);
-  g_autoptr (CliResult) no_cmd = run_cli ("frobnicate", NULL);
-  g_autoptr (CliResult) missing = run_cli ("info", "--data", "/nonexistent/x.ts", NULL);
-  g_autoptr (CliResult) no_data = run_cli ("train", "--model", spec, NULL);
-  g_autoptr (CliResult) bad_opt = run_cli ("info", "--data", "sim:10", "--frob", NULL);
-  g_autoptr (CliResult) bad_file = NULL, not_trained = NULL, help = NULL;
+  g_autoptr (TuCliResult) no_cmd = tu_run_cli ("frobnicate", NULL);
+  g_autoptr (TuCliResult) missing = tu_run_cli ("info", "--data", "/nonexistent/x.ts", NULL);
+  g_autoptr (TuCliResult) no_data = tu_run_cli ("train", "--model", spec, NULL);
+  g_autoptr (TuCliResult) bad_opt = tu_run_cli ("info", "--data", "sim:10", "--frob", NULL);
+  g_autoptr (TuCliResult) bad_file = NULL, not_trained = NULL, help = NULL;
 
   g_assert_cmpint (no_cmd->status, ==, 2);
   g_assert_nonnull (strstr (no_cmd->err, "unknown command"));
@@ -252,7 +208,7 @@ test_errors (void)
                                       "object_id,mjd,passband,flux,flux_err,detected\n"
                                       "1,59000.1,2,12.5,1.0,1\n"
                                       "1,59001.1,2,abc,1.0,1\n", -1, NULL));
-  bad_file = run_cli ("info", "--data", bad, NULL);
+  bad_file = tu_run_cli ("info", "--data", bad, NULL);
   g_assert_cmpint (bad_file->status, ==, 1);
   /* file, line and field */
   g_assert_nonnull (strstr (bad_file->err, "bad.csv"));
@@ -260,11 +216,11 @@ test_errors (void)
   g_assert_nonnull (strstr (bad_file->err, "flux"));
 
   /* a spec has no weights: evaluating it says to train first */
-  not_trained = run_cli ("evaluate", "--model", spec, "--data", "sim:20", NULL);
+  not_trained = tu_run_cli ("evaluate", "--model", spec, "--data", "sim:20", NULL);
   g_assert_cmpint (not_trained->status, ==, 1);
   g_assert_nonnull (strstr (not_trained->err, "train"));
 
-  help = run_cli ("train", "--help", NULL);
+  help = tu_run_cli ("train", "--help", NULL);
   g_assert_cmpint (help->status, ==, 0);
   g_assert_nonnull (strstr (help->out, "--batch-size"));
 }

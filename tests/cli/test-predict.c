@@ -7,53 +7,11 @@
 #include <string.h>
 
 #include "lc.h"
+#include "testutil.h"
 
 static char *tmp_dir;
 static char *data_csv;   /* simulated PLAsTiCC light curves (+ metadata beside) */
 static char *model;      /* trained on them for one epoch */
-
-typedef struct
-{
-  int status;
-  char *out;
-  char *err;
-} CliResult;
-
-static void
-cli_result_free (CliResult *r)
-{
-  g_free (r->out);
-  g_free (r->err);
-  g_free (r);
-}
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (CliResult, cli_result_free)
-
-/* Runs passband-cli with a NULL-terminated argument list. */
-static CliResult *
-run_cli (const char *first, ...)
-{
-  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
-  g_autofree char *exe = g_build_filename (g_getenv ("PASSBAND_BUILD_DIR"), "src", "cli",
-                                           "passband-cli", NULL);
-  g_autoptr (GSubprocess) proc = NULL;
-  g_autoptr (GError) error = NULL;
-  CliResult *r = g_new0 (CliResult, 1);
-  va_list args;
-
-  g_ptr_array_add (argv, exe);
-  va_start (args, first);
-  for (const char *a = first; a != NULL; a = va_arg (args, const char *))
-    g_ptr_array_add (argv, (gpointer) a);
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
-  proc = g_subprocess_newv ((const char *const *) argv->pdata,
-                            G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (proc, NULL, NULL, &r->out, &r->err, &error);
-  g_assert_no_error (error);
-  r->status = g_subprocess_get_exit_status (proc);
-  return r;
-}
 
 /* What predict wrote before it streamed: the whole file loaded, predicted
  * at once and formatted in the submission layout. */
@@ -127,7 +85,7 @@ test_streamed_equals_whole (void)
   g_assert_true (g_str_has_prefix (want, "object_id,class_"));
   for (guint i = 0; i < G_N_ELEMENTS (runs); i++)
     {
-      g_autoptr (CliResult) r = run_cli ("predict", "--model", model, "--data", data_csv, "--out", out,
+      g_autoptr (TuCliResult) r = tu_run_cli ("predict", "--model", model, "--data", data_csv, "--out", out,
                                          "--threads", runs[i].threads, "--chunk-objects", runs[i].chunk,
                                          "--json", NULL);
       g_autofree char *got = NULL;
@@ -143,7 +101,7 @@ test_streamed_equals_whole (void)
     }
   /* the default chunking */
   {
-    g_autoptr (CliResult) r = run_cli ("predict", "--model", model, "--data", data_csv, "--out", out, NULL);
+    g_autoptr (TuCliResult) r = tu_run_cli ("predict", "--model", model, "--data", data_csv, "--out", out, NULL);
     g_autofree char *got = NULL;
     g_assert_cmpint (r->status, ==, 0);
     got = read_file (out);
@@ -177,9 +135,9 @@ test_interleaved_refused (void)
                                      "1,59000.2,2,2.5,1.0,0\n"
                                      "0,59002.1,2,11.5,1.0,1\n");
   g_autofree char *out = g_build_filename (tmp_dir, "mixed", "pred.csv", NULL);
-  g_autoptr (CliResult) r = NULL;
+  g_autoptr (TuCliResult) r = NULL;
 
-  r = run_cli ("predict", "--model", model, "--data", csv, "--out", out, "--chunk-objects", "1", NULL);
+  r = tu_run_cli ("predict", "--model", model, "--data", csv, "--out", out, "--chunk-objects", "1", NULL);
   g_assert_cmpint (r->status, ==, 1);
   g_assert_nonnull (strstr (r->err, "rows.csv:4:"));
   g_assert_nonnull (strstr (r->err, "object_id"));
@@ -198,14 +156,14 @@ test_broken_keeps_old_output (void)
   g_autofree char *csv = write_rows ("broken", text);
   g_autofree char *out = g_build_filename (tmp_dir, "broken", "pred.csv", NULL);
   g_autofree char *where = NULL, *kept = NULL;
-  g_autoptr (CliResult) r = NULL;
+  g_autoptr (TuCliResult) r = NULL;
   int lines = 0;
 
   for (const char *c = good; *c != '\0'; c++)
     lines += *c == '\n';
   where = g_strdup_printf ("rows.csv:%d:", lines + 1);
   g_assert_true (g_file_set_contents (out, "an older submission\n", -1, NULL));
-  r = run_cli ("predict", "--model", model, "--data", csv, "--out", out, "--chunk-objects", "7", NULL);
+  r = tu_run_cli ("predict", "--model", model, "--data", csv, "--out", out, "--chunk-objects", "7", NULL);
   g_assert_cmpint (r->status, ==, 1);
   g_assert_nonnull (strstr (r->err, where));
   g_assert_nonnull (strstr (r->err, "field"));
@@ -217,9 +175,9 @@ test_broken_keeps_old_output (void)
 static void
 test_unwritable_output (void)
 {
-  g_autoptr (CliResult) r = run_cli ("predict", "--model", model, "--data", data_csv,
+  g_autoptr (TuCliResult) r = tu_run_cli ("predict", "--model", model, "--data", data_csv,
                                      "--out", "/nonexistent/folder/pred.csv", NULL);
-  g_autoptr (CliResult) bad_chunk = run_cli ("predict", "--model", model, "--data", data_csv,
+  g_autoptr (TuCliResult) bad_chunk = tu_run_cli ("predict", "--model", model, "--data", data_csv,
                                              "--out", "x.csv", "--chunk-objects", "-3", NULL);
 
   g_assert_cmpint (r->status, ==, 1);
@@ -234,13 +192,13 @@ make_fixtures (void)
   g_autofree char *dir = g_build_filename (tmp_dir, "sim", NULL);
   g_autofree char *spec = g_build_filename (g_getenv ("PASSBAND_SOURCE_DIR"), "models", "goto-gru.json",
                                             NULL);
-  g_autoptr (CliResult) sim = run_cli ("simulate", "--objects", "300", "--seed", "8", "--out", dir, NULL);
-  g_autoptr (CliResult) train = NULL;
+  g_autoptr (TuCliResult) sim = tu_run_cli ("simulate", "--objects", "300", "--seed", "8", "--out", dir, NULL);
+  g_autoptr (TuCliResult) train = NULL;
 
   g_assert_cmpint (sim->status, ==, 0);
   data_csv = g_build_filename (dir, "training_set.csv", NULL);
   model = g_build_filename (tmp_dir, "model.json", NULL);
-  train = run_cli ("train", "--data", data_csv, "--model", spec, "--out", model, "--epochs", "1",
+  train = tu_run_cli ("train", "--data", data_csv, "--model", spec, "--out", model, "--epochs", "1",
                    "--seed", "2", NULL);
   if (train->status != 0)
     g_error ("train failed: %s", train->err);

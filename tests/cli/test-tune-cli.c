@@ -12,48 +12,6 @@ static char *tmp_dir;
 static char *space_path;
 static char *spec_path;
 
-typedef struct
-{
-  int status;
-  char *out;
-  char *err;
-} CliResult;
-
-static void
-cli_result_free (CliResult *r)
-{
-  g_free (r->out);
-  g_free (r->err);
-  g_free (r);
-}
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (CliResult, cli_result_free)
-
-static CliResult *
-run_cli (const char *first, ...)
-{
-  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
-  g_autofree char *exe = g_build_filename (g_getenv ("PASSBAND_BUILD_DIR"), "src", "cli",
-                                           "passband-cli", NULL);
-  g_autoptr (GSubprocess) proc = NULL;
-  g_autoptr (GError) error = NULL;
-  CliResult *r = g_new0 (CliResult, 1);
-  va_list args;
-
-  g_ptr_array_add (argv, exe);
-  va_start (args, first);
-  for (const char *a = first; a != NULL; a = va_arg (args, const char *))
-    g_ptr_array_add (argv, (gpointer) a);
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
-  proc = g_subprocess_newv ((const char *const *) argv->pdata,
-                            G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (proc, NULL, NULL, &r->out, &r->err, &error);
-  g_assert_no_error (error);
-  r->status = g_subprocess_get_exit_status (proc);
-  return r;
-}
-
 /* The lines of a trials file (or of stdout) that are trials, with the wall
  * time cut out, in order. */
 static GPtrArray *
@@ -91,7 +49,7 @@ static void
 test_grid_json (void)
 {
   g_autofree char *out = g_build_filename (tmp_dir, "grid", NULL);
-  g_autoptr (CliResult) r = run_cli ("tune", "--data", "sim:120", "--model", spec_path, "--space",
+  g_autoptr (TuCliResult) r = tu_run_cli ("tune", "--data", "sim:120", "--model", spec_path, "--space",
                                      space_path, "--strategy", "grid", "--trials", "0", "--epochs", "1",
                                      "--out", out, "--json", NULL);
   g_autoptr (GPtrArray) printed = NULL, saved = NULL;
@@ -116,20 +74,20 @@ test_shards_merge (void)
   g_autofree char *one = g_build_filename (tmp_dir, "one", NULL);
   g_autofree char *sharded = g_build_filename (tmp_dir, "sharded", NULL);
   g_autoptr (GPtrArray) a = NULL, b = NULL;
-  g_autoptr (CliResult) r = run_cli ("tune", "--data", "sim:120", "--model", spec_path, "--space",
+  g_autoptr (TuCliResult) r = tu_run_cli ("tune", "--data", "sim:120", "--model", spec_path, "--space",
                                      space_path, "--trials", "3", "--seed", "4", "--epochs", "1",
                                      "--out", one, NULL);
   g_assert_cmpint (r->status, ==, 0);
   for (int s = 0; s < 2; s++)
     {
       g_autofree char *shard = g_strdup_printf ("%d/2", s);
-      g_autoptr (CliResult) rs = run_cli ("tune", "--data", "sim:120", "--model", spec_path, "--space",
+      g_autoptr (TuCliResult) rs = tu_run_cli ("tune", "--data", "sim:120", "--model", spec_path, "--space",
                                           space_path, "--trials", "3", "--seed", "4", "--epochs", "1",
                                           "--out", sharded, "--shard", shard, NULL);
       g_assert_cmpint (rs->status, ==, 0);
     }
   {
-    g_autoptr (CliResult) rm = run_cli ("tune", "--merge", "--out", sharded, NULL);
+    g_autoptr (TuCliResult) rm = tu_run_cli ("tune", "--merge", "--out", sharded, NULL);
     g_assert_cmpint (rm->status, ==, 0);
   }
   a = file_trial_lines (one, "trials.jsonl");
@@ -141,7 +99,7 @@ test_shards_merge (void)
 
   /* running again resumes: nothing left to train */
   {
-    g_autoptr (CliResult) again = run_cli ("tune", "--data", "sim:120", "--model", spec_path, "--space",
+    g_autoptr (TuCliResult) again = tu_run_cli ("tune", "--data", "sim:120", "--model", spec_path, "--space",
                                            space_path, "--trials", "3", "--seed", "4", "--epochs", "1",
                                            "--out", one, "--json", NULL);
     g_autoptr (GPtrArray) none = trial_lines (again->out);
@@ -159,7 +117,7 @@ test_halving_shards (void)
   g_autofree char *one = g_build_filename (tmp_dir, "halving-one", NULL);
   g_autofree char *sharded = g_build_filename (tmp_dir, "halving-sharded", NULL);
   g_autoptr (GPtrArray) a = NULL, b = NULL;
-  g_autoptr (CliResult) r = run_cli ("tune", "--data", "sim:120", "--model", spec_path, "--space", space_path,
+  g_autoptr (TuCliResult) r = tu_run_cli ("tune", "--data", "sim:120", "--model", spec_path, "--space", space_path,
                                      "--strategy", "halving", "--trials", "4", "--epochs", "2", "--out", one,
                                      NULL);
   gboolean waited = FALSE;
@@ -169,7 +127,7 @@ test_halving_shards (void)
     for (int s = 0; s < 2; s++)
       {
         g_autofree char *shard = g_strdup_printf ("%d/2", s);
-        g_autoptr (CliResult) rs = run_cli ("tune", "--data", "sim:120", "--model", spec_path, "--space",
+        g_autoptr (TuCliResult) rs = tu_run_cli ("tune", "--data", "sim:120", "--model", spec_path, "--space",
                                             space_path, "--strategy", "halving", "--trials", "4", "--epochs",
                                             "2", "--out", sharded, "--shard", shard, "--json", NULL);
         g_assert_cmpint (rs->status, ==, 0);
@@ -178,7 +136,7 @@ test_halving_shards (void)
   /* shard 0 ran first and had to wait for shard 1's rung-0 trials */
   g_assert_true (waited);
   {
-    g_autoptr (CliResult) rm = run_cli ("tune", "--merge", "--out", sharded, NULL);
+    g_autoptr (TuCliResult) rm = tu_run_cli ("tune", "--merge", "--out", sharded, NULL);
     g_assert_cmpint (rm->status, ==, 0);
   }
   a = file_trial_lines (one, "trials.jsonl");
@@ -195,19 +153,19 @@ test_errors (void)
 {
   g_autofree char *bad_space = g_build_filename (tmp_dir, "bad-space.json", NULL);
   g_autofree char *out = g_build_filename (tmp_dir, "bad", NULL);
-  g_autoptr (CliResult) r1 = NULL, r2 = NULL, r3 = NULL;
+  g_autoptr (TuCliResult) r1 = NULL, r2 = NULL, r3 = NULL;
 
   g_file_set_contents (bad_space,
                        "{\"format\": \"passband-search\", \"version\": 1, \"parameters\": ["
                        "{\"path\": \"layers[9].units\", \"values\": [4]}]}", -1, NULL);
-  r1 = run_cli ("tune", "--data", "sim:60", "--model", spec_path, "--space", bad_space, "--out", out, NULL);
+  r1 = tu_run_cli ("tune", "--data", "sim:60", "--model", spec_path, "--space", bad_space, "--out", out, NULL);
   g_assert_cmpint (r1->status, ==, 1);
   g_assert_nonnull (strstr (r1->err, "layers[9].units"));
-  r2 = run_cli ("tune", "--data", "sim:60", "--model", spec_path, "--space", space_path, "--out", out,
+  r2 = tu_run_cli ("tune", "--data", "sim:60", "--model", spec_path, "--space", space_path, "--out", out,
                 "--shard", "2/2", NULL);
   g_assert_cmpint (r2->status, ==, 2);
   g_assert_nonnull (strstr (r2->err, "--shard"));
-  r3 = run_cli ("tune", "--data", "sim:60", "--model", spec_path, "--space", space_path, "--out", out,
+  r3 = tu_run_cli ("tune", "--data", "sim:60", "--model", spec_path, "--space", space_path, "--out", out,
                 "--strategy", "annealing", NULL);
   g_assert_cmpint (r3->status, ==, 2);
   g_assert_nonnull (strstr (r3->err, "annealing"));
