@@ -1,6 +1,9 @@
 /* pcli-common.c: option parsing, errors, loading and JSON output shared by the subcommands */
 #include "pcli.h"
 
+#include "nn-json.h"
+
+#include <math.h>
 #include <stdio.h>
 #include <unistd.h>
 
@@ -63,14 +66,21 @@ pcli_load_dataset (const char *command, const char *path, const char *meta_path,
 }
 
 void
+pcli_json_add_number (JsonBuilder *b, const char *name, double value)
+{
+  json_builder_set_member_name (b, name);
+  if (isfinite (value))
+    json_builder_add_double_value (b, value);
+  else
+    json_builder_add_null_value (b);
+}
+
+void
 pcli_print_json (JsonBuilder *builder)
 {
-  g_autoptr (JsonGenerator) gen = json_generator_new ();
   g_autoptr (JsonNode) root = json_builder_get_root (builder);
-  g_autofree char *text = NULL;
-  json_generator_set_root (gen, root);
-  json_generator_set_pretty (gen, FALSE);
-  text = json_generator_to_data (gen, NULL);
+  /* not json-glib's generator: it misprints doubles such as 1e-08 */
+  g_autofree char *text = nn_json_to_string (root);
   fputs (text, stdout);
   fputc ('\n', stdout);
   fflush (stdout);

@@ -21,16 +21,6 @@ typedef struct
   int n_test;
 } FoldScore;
 
-static void
-add_number (JsonBuilder *b, const char *name, double value)
-{
-  json_builder_set_member_name (b, name);
-  if (isfinite (value))
-    json_builder_add_double_value (b, value);
-  else
-    json_builder_add_null_value (b);
-}
-
 /* Mean and sample standard deviation (n - 1) of one score over the folds. */
 static void
 mean_std (const FoldScore *scores, int n, gsize offset, double *mean, double *std)
@@ -101,10 +91,10 @@ print_fold (int which, const FoldScore *s, gboolean json)
       json_builder_add_int_value (b, s->n_test);
       json_builder_set_member_name (b, "epochs");
       json_builder_add_int_value (b, s->epochs);
-      add_number (b, "accuracy", s->accuracy);
-      add_number (b, "macro_f1", s->macro_f1);
-      add_number (b, "log_loss", s->log_loss);
-      add_number (b, "seconds", s->seconds);
+      pcli_json_add_number (b, "accuracy", s->accuracy);
+      pcli_json_add_number (b, "macro_f1", s->macro_f1);
+      pcli_json_add_number (b, "log_loss", s->log_loss);
+      pcli_json_add_number (b, "seconds", s->seconds);
       json_builder_end_object (b);
       pcli_print_json (b);
     }
@@ -132,13 +122,13 @@ print_summary (const FoldScore *scores, int k, gboolean json)
       json_builder_add_string_value (b, "result");
       json_builder_set_member_name (b, "folds");
       json_builder_add_int_value (b, k);
-      add_number (b, "accuracy_mean", acc);
-      add_number (b, "accuracy_std", acc_sd);
-      add_number (b, "macro_f1_mean", f1);
-      add_number (b, "macro_f1_std", f1_sd);
-      add_number (b, "log_loss_mean", ll);
-      add_number (b, "log_loss_std", ll_sd);
-      add_number (b, "seconds_per_fold", sec);
+      pcli_json_add_number (b, "accuracy_mean", acc);
+      pcli_json_add_number (b, "accuracy_std", acc_sd);
+      pcli_json_add_number (b, "macro_f1_mean", f1);
+      pcli_json_add_number (b, "macro_f1_std", f1_sd);
+      pcli_json_add_number (b, "log_loss_mean", ll);
+      pcli_json_add_number (b, "log_loss_std", ll_sd);
+      pcli_json_add_number (b, "seconds_per_fold", sec);
       json_builder_end_object (b);
       pcli_print_json (b);
     }

@@ -12,16 +12,6 @@ typedef struct
   gint64 start_us;
 } TrainPrinter;
 
-static void
-add_number (JsonBuilder *b, const char *name, double value)
-{
-  json_builder_set_member_name (b, name);
-  if (isfinite (value))
-    json_builder_add_double_value (b, value);
-  else
-    json_builder_add_null_value (b);
-}
-
 static gboolean
 print_epoch_cb (const NnEpochStats *s, gpointer user_data)
 {
@@ -34,12 +24,12 @@ print_epoch_cb (const NnEpochStats *s, gpointer user_data)
       json_builder_add_string_value (b, "epoch");
       json_builder_set_member_name (b, "epoch");
       json_builder_add_int_value (b, s->epoch + 1);
-      add_number (b, "loss", s->loss);
-      add_number (b, "accuracy", s->accuracy);
-      add_number (b, "val_loss", s->val_loss);
-      add_number (b, "val_accuracy", s->val_accuracy);
-      add_number (b, "learning_rate", s->learning_rate);
-      add_number (b, "seconds", s->seconds);
+      pcli_json_add_number (b, "loss", s->loss);
+      pcli_json_add_number (b, "accuracy", s->accuracy);
+      pcli_json_add_number (b, "val_loss", s->val_loss);
+      pcli_json_add_number (b, "val_accuracy", s->val_accuracy);
+      pcli_json_add_number (b, "learning_rate", s->learning_rate);
+      pcli_json_add_number (b, "seconds", s->seconds);
       json_builder_end_object (b);
       pcli_print_json (b);
     }
@@ -104,8 +94,8 @@ print_train_result (const LcTrainRun *run, const char *out_path, gboolean json, 
       json_builder_add_int_value (b, h->epochs->len);
       json_builder_set_member_name (b, "best_epoch");
       json_builder_add_int_value (b, h->best_epoch + 1);
-      add_number (b, "val_loss", best != NULL ? best->val_loss : NAN);
-      add_number (b, "val_accuracy", best != NULL ? best->val_accuracy : NAN);
+      pcli_json_add_number (b, "val_loss", best != NULL ? best->val_loss : NAN);
+      pcli_json_add_number (b, "val_accuracy", best != NULL ? best->val_accuracy : NAN);
       json_builder_set_member_name (b, "stopped_early");
       json_builder_add_boolean_value (b, h->stopped_early);
       json_builder_set_member_name (b, "parameters");
@@ -114,7 +104,7 @@ print_train_result (const LcTrainRun *run, const char *out_path, gboolean json, 
       json_builder_add_int_value (b, run->train->n);
       json_builder_set_member_name (b, "val_objects");
       json_builder_add_int_value (b, run->n_val);
-      add_number (b, "seconds", seconds);
+      pcli_json_add_number (b, "seconds", seconds);
       json_builder_set_member_name (b, "model");
       json_builder_add_string_value (b, out_path);
       json_builder_end_object (b);
@@ -248,11 +238,11 @@ print_evaluation_json (const LcPredictor *p, const LcEvaluation *ev)
   json_builder_add_int_value (b, ev->n_rows);
   json_builder_set_member_name (b, "skipped");
   json_builder_add_int_value (b, ev->n_skipped);
-  add_number (b, "accuracy", r->accuracy);
-  add_number (b, "macro_f1", r->macro_f1);
-  add_number (b, "log_loss", r->log_loss);
-  add_number (b, "weighted_log_loss", r->weighted_log_loss);
-  add_number (b, "macro_auc", r->macro_auc);
+  pcli_json_add_number (b, "accuracy", r->accuracy);
+  pcli_json_add_number (b, "macro_f1", r->macro_f1);
+  pcli_json_add_number (b, "log_loss", r->log_loss);
+  pcli_json_add_number (b, "weighted_log_loss", r->weighted_log_loss);
+  pcli_json_add_number (b, "macro_auc", r->macro_auc);
   json_builder_set_member_name (b, "classes");
   json_builder_begin_array (b);
   for (int c = 0; c < k; c++)

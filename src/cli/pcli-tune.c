@@ -17,6 +17,7 @@
 
 #include "lc-pipeline.h"
 #include "lc-tune.h"
+#include "nn-json.h"
 
 typedef struct
 {
@@ -45,12 +46,12 @@ print_trial (const LcTrial *t, gboolean json)
   if (json)
     {
       g_autoptr (JsonNode) node = lc_trial_to_json (t);
-      g_autofree char *line = lc_tune_json_to_string (node);
+      g_autofree char *line = nn_json_to_string (node);
       printf ("%s\n", line);
     }
   else
     {
-      g_autofree char *settings = lc_tune_json_to_string (t->settings);
+      g_autofree char *settings = nn_json_to_string (t->settings);
       if (t->ok)
         printf ("trial %3d  rung %d  val_acc %.4f  wll %.4f  epochs %3d  %6.1f s  %s\n", t->index, t->rung,
                 t->val_accuracy, t->weighted_log_loss, t->epochs, t->seconds, settings);
@@ -152,13 +153,7 @@ print_result (const char *status, const LcTuneTable *table, const char *model_pa
       else
         json_builder_add_null_value (b);
       json_builder_end_object (b);
-      {
-        /* not pcli_print_json: the settings may hold doubles json-glib misprints */
-        g_autoptr (JsonNode) root = json_builder_get_root (b);
-        g_autofree char *line = lc_tune_json_to_string (root);
-        printf ("%s\n", line);
-        fflush (stdout);
-      }
+      pcli_print_json (b);
       return;
     }
   printf ("%s: %u trials", status, table->trials->len);

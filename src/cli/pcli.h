@@ -32,6 +32,9 @@ void pcli_error (const char *command, const char *format, ...) G_GNUC_PRINTF (2,
 LcDataset *pcli_load_dataset (const char *command, const char *path, const char *meta_path,
                               GError **error);
 
+/* Adds name: value, or null when value is NaN or infinite. */
+void pcli_json_add_number (JsonBuilder *builder, const char *name, double value);
+
 /* Prints one JSON object as a single line on stdout and flushes it. */
 void pcli_print_json (JsonBuilder *builder);
 

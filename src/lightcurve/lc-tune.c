@@ -1,6 +1,8 @@
 /* lc-tune.c: hyperparameter search (issue 7). */
 #include "lc-tune.h"
 
+#include "nn-json.h"
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,114 +32,6 @@ lc_tune_strategy_from_string (const char *name, LcTuneStrategy *strategy)
         return TRUE;
       }
   return FALSE;
-}
-
-/* ---- JSON text ----
- * json-glib 1.6 writes a double such as 1e-08 as "1e-08.0", which no parser
- * reads back; settings hold such numbers, so write JSON ourselves. */
-
-static void
-write_double (GString *out, double v)
-{
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
-  if (!isfinite (v))
-    {
-      g_string_append (out, "null");
-      return;
-    }
-  /* the shortest of 15 or 17 digits that reads back as the same number */
-  g_ascii_formatd (buf, sizeof buf, "%.15g", v);
-  if (g_ascii_strtod (buf, NULL) != v)
-    g_ascii_formatd (buf, sizeof buf, "%.17g", v);
-  g_string_append (out, buf);
-  if (strpbrk (buf, ".eE") == NULL)
-    g_string_append (out, ".0");
-}
-
-static void
-write_string (GString *out, const char *s)
-{
-  g_string_append_c (out, '"');
-  for (const unsigned char *p = (const unsigned char *) s; *p != '\0'; p++)
-    {
-      if (*p == '"' || *p == '\\')
-        {
-          g_string_append_c (out, '\\');
-          g_string_append_c (out, *p);
-        }
-      else if (*p < 0x20)
-        g_string_append_printf (out, "\\u%04x", *p);
-      else
-        g_string_append_c (out, *p);
-    }
-  g_string_append_c (out, '"');
-}
-
-static void
-write_node (GString *out, JsonNode *node)
-{
-  switch (JSON_NODE_TYPE (node))
-    {
-    case JSON_NODE_OBJECT:
-      {
-        JsonObject *o = json_node_get_object (node);
-        g_autoptr (GList) members = json_object_get_members (o);
-        g_string_append_c (out, '{');
-        for (GList *l = members; l != NULL; l = l->next)
-          {
-            if (l != members)
-              g_string_append_c (out, ',');
-            write_string (out, l->data);
-            g_string_append_c (out, ':');
-            write_node (out, json_object_get_member (o, l->data));
-          }
-        g_string_append_c (out, '}');
-        break;
-      }
-    case JSON_NODE_ARRAY:
-      {
-        JsonArray *a = json_node_get_array (node);
-        g_string_append_c (out, '[');
-        for (guint i = 0; i < json_array_get_length (a); i++)
-          {
-            if (i > 0)
-              g_string_append_c (out, ',');
-            write_node (out, json_array_get_element (a, i));
-          }
-        g_string_append_c (out, ']');
-        break;
-      }
-    case JSON_NODE_NULL:
-      g_string_append (out, "null");
-      break;
-    case JSON_NODE_VALUE:
-      switch (json_node_get_value_type (node))
-        {
-        case G_TYPE_INT64:
-          g_string_append_printf (out, "%" G_GINT64_FORMAT, json_node_get_int (node));
-          break;
-        case G_TYPE_DOUBLE:
-          write_double (out, json_node_get_double (node));
-          break;
-        case G_TYPE_BOOLEAN:
-          g_string_append (out, json_node_get_boolean (node) ? "true" : "false");
-          break;
-        case G_TYPE_STRING:
-          write_string (out, json_node_get_string (node));
-          break;
-        default:
-          g_string_append (out, "null");
-        }
-      break;
-    }
-}
-
-char *
-lc_tune_json_to_string (JsonNode *node)
-{
-  GString *out = g_string_new (NULL);
-  write_node (out, node);
-  return g_string_free (out, FALSE);
 }
 
 /* ---- search spaces ---- */
@@ -435,7 +329,7 @@ lc_search_space_to_data (const LcSearchSpace *space)
   json_builder_end_object (b);
 
   root = json_builder_get_root (b);
-  text = lc_tune_json_to_string (root);
+  text = nn_json_to_string (root);
   return g_strconcat (text, "\n", NULL);
 }
 
@@ -767,7 +661,7 @@ parse_repeat (const GArray *steps, JsonNode *value, const char *source, const ch
 static JsonNode *
 deep_copy (JsonNode *node)
 {
-  g_autofree char *text = lc_tune_json_to_string (node);
+  g_autofree char *text = nn_json_to_string (node);
   return json_from_string (text, NULL);
 }
 
@@ -855,7 +749,7 @@ lc_tune_apply (const NnModelDoc *spec, JsonNode *settings, GError **error)
     if (!apply_repeat (root, &g_array_index (repeats, Repeat, i), source, error))
       return NULL;
 
-  out = lc_tune_json_to_string (json_parser_get_root (parser));
+  out = nn_json_to_string (json_parser_get_root (parser));
   doc = nn_model_doc_load_from_data (out, -1, source, error);
   if (doc == NULL)
     {
@@ -1302,7 +1196,7 @@ lc_tune_table_save (const LcTuneTable *table, const char *path, GError **error)
   for (guint i = 0; i < sorted->len; i++)
     {
       g_autoptr (JsonNode) node = lc_trial_to_json (g_ptr_array_index (sorted, i));
-      g_autofree char *line = lc_tune_json_to_string (node);
+      g_autofree char *line = nn_json_to_string (node);
       g_string_append (s, line);
       g_string_append_c (s, '\n');
     }
@@ -1653,7 +1547,7 @@ node_label (JsonNode *n)
     return g_strdup (json_node_get_string (n));
   if (n != NULL && JSON_NODE_TYPE (n) == JSON_NODE_VALUE && json_node_get_value_type (n) == G_TYPE_BOOLEAN)
     return g_strdup (json_node_get_boolean (n) ? "true" : "false");
-  return n != NULL ? lc_tune_json_to_string (n) : g_strdup ("—");
+  return n != NULL ? nn_json_to_string (n) : g_strdup ("—");
 }
 
 static int

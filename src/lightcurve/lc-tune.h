@@ -101,9 +101,6 @@ JsonNode *lc_search_space_sample (const LcSearchSpace *space, LcTuneStrategy str
 /* spec with settings applied (a new document); errors name the path. */
 NnModelDoc *lc_tune_apply (const NnModelDoc *spec, JsonNode *settings, GError **error);
 
-/* JSON text of node on one line.  Use this, not json_to_string: json-glib
- * 1.6 writes some doubles (1e-08) in a form no parser reads back. */
-char *lc_tune_json_to_string (JsonNode *node);
 
 /* ---- results ---- */
 

@@ -6,6 +6,8 @@
  * "0.20000000298023224") and long lists (layers, weights) stay one entry a line. */
 #include "nn-model-file.h"
 
+#include "nn-json.h"
+
 #include <stdio.h>
 #include <math.h>
 #include <stdarg.h>
@@ -1470,41 +1472,6 @@ put_indent (GString *s, int indent)
     g_string_append (s, "  ");
 }
 
-static void
-put_string (GString *s, const char *text)
-{
-  g_autofree char *valid = g_utf8_make_valid (text != NULL ? text : "", -1);
-  g_string_append_c (s, '"');
-  for (const char *p = valid; *p != '\0'; p++)
-    {
-      guchar c = (guchar) *p;
-      switch (c)
-        {
-        case '"':
-          g_string_append (s, "\\\"");
-          break;
-        case '\\':
-          g_string_append (s, "\\\\");
-          break;
-        case '\n':
-          g_string_append (s, "\\n");
-          break;
-        case '\r':
-          g_string_append (s, "\\r");
-          break;
-        case '\t':
-          g_string_append (s, "\\t");
-          break;
-        default:
-          if (c < 0x20)
-            g_string_append_printf (s, "\\u%04x", c);
-          else
-            g_string_append_c (s, (char) c);
-        }
-    }
-  g_string_append_c (s, '"');
-}
-
 /* The shortest decimal that reads back as the same float ("0.2", not 0.200000003). */
 static void
 put_float (GString *s, float v)
@@ -1526,37 +1493,13 @@ put_float (GString *s, float v)
   g_string_append (s, buf);
 }
 
-/* The shortest decimal that reads back as the same double; keeps a ".0" on
- * whole numbers so the value stays a double when read again. */
-static void
-put_double (GString *s, double v)
-{
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
-  if (!isfinite (v))
-    {
-      g_string_append (s, "null");
-      return;
-    }
-  for (int digits = 15; digits <= 17; digits++)
-    {
-      char format[8];
-      g_snprintf (format, sizeof format, "%%.%dg", digits);
-      g_ascii_formatd (buf, sizeof buf, format, v);
-      if (g_ascii_strtod (buf, NULL) == v)
-        break;
-    }
-  g_string_append (s, buf);
-  if (strpbrk (buf, ".eE") == NULL)
-    g_string_append (s, ".0");
-}
-
 static void
 put_key (GString *s, gboolean *first, const char *key)
 {
   if (!*first)
     g_string_append (s, ", ");
   *first = FALSE;
-  put_string (s, key);
+  nn_json_append_string (s, key);
   g_string_append (s, ": ");
 }
 
@@ -1581,7 +1524,7 @@ put_object_node (GString *s, JsonObject *obj, int indent)
   for (GList *l = members; l != NULL; l = l->next)
     {
       put_indent (s, indent + 1);
-      put_string (s, l->data);
+      nn_json_append_string (s, l->data);
       g_string_append (s, ": ");
       put_node (s, json_object_get_member (obj, l->data), indent + 1);
       g_string_append (s, l->next != NULL ? ",\n" : "\n");
@@ -1634,13 +1577,13 @@ put_node (GString *s, JsonNode *node, int indent)
         g_string_append_printf (s, "%" G_GINT64_FORMAT, json_node_get_int (node));
         break;
       case G_TYPE_DOUBLE:
-        put_double (s, json_node_get_double (node));
+        nn_json_append_double (s, json_node_get_double (node));
         break;
       case G_TYPE_BOOLEAN:
         g_string_append (s, json_node_get_boolean (node) ? "true" : "false");
         break;
       case G_TYPE_STRING:
-        put_string (s, json_node_get_string (node));
+        nn_json_append_string (s, json_node_get_string (node));
         break;
       default:
         g_string_append (s, "null");
@@ -1662,7 +1605,7 @@ put_layer (GString *s, const NnLayerSpec *spec)
 
   g_string_append_c (s, '{');
   put_key (s, &first, "type");
-  put_string (s, kind_name (spec->kind));
+  nn_json_append_string (s, kind_name (spec->kind));
   for (guint i = 0; i < G_N_ELEMENTS (layer_fields); i++)
     {
       if (!(fields & layer_fields[i].bit))
@@ -1672,12 +1615,12 @@ put_layer (GString *s, const NnLayerSpec *spec)
         {
         case LF_UNITS:
           if (spec->units_is_classes)
-            put_string (s, "classes");
+            nn_json_append_string (s, "classes");
           else
             g_string_append_printf (s, "%d", cfg->units);
           break;
         case LF_ACTIVATION:
-          put_string (s, nn_activation_to_string (cfg->activation));
+          nn_json_append_string (s, nn_activation_to_string (cfg->activation));
           break;
         case LF_RETURN_SEQUENCES:
           g_string_append (s, cfg->return_sequences ? "true" : "false");
@@ -1695,7 +1638,7 @@ put_layer (GString *s, const NnLayerSpec *spec)
           g_string_append_printf (s, "%d", cfg->dilation);
           break;
         case LF_PADDING:
-          put_string (s, cfg->padding == NN_PADDING_SAME ? "same" : "valid");
+          nn_json_append_string (s, cfg->padding == NN_PADDING_SAME ? "same" : "valid");
           break;
         case LF_POOL_SIZE:
           g_string_append_printf (s, "%d", cfg->pool_size);
@@ -1725,7 +1668,7 @@ put_layer (GString *s, const NnLayerSpec *spec)
   if (spec->label != NULL)
     {
       put_key (s, &first, "label");
-      put_string (s, spec->label);
+      nn_json_append_string (s, spec->label);
     }
   g_string_append_c (s, '}');
 }
@@ -1737,7 +1680,7 @@ put_line_start (GString *s, gboolean *first, int indent, const char *key)
   g_string_append (s, *first ? "\n" : ",\n");
   *first = FALSE;
   put_indent (s, indent);
-  put_string (s, key);
+  nn_json_append_string (s, key);
   g_string_append (s, ": ");
 }
 
@@ -1752,7 +1695,7 @@ put_training (GString *s, const NnTrainingSpec *spec)
   g_string_append_c (s, '{');
 #define LINE(key) put_line_start (s, &first, 2, key)
   LINE ("optimizer");
-  put_string (s, nn_optim_kind_to_string (o->kind));
+  nn_json_append_string (s, nn_optim_kind_to_string (o->kind));
   LINE ("learning_rate");
   put_float (s, o->lr);
   /* only the settings the chosen optimiser, loss and schedule use */
@@ -1800,18 +1743,18 @@ put_training (GString *s, const NnTrainingSpec *spec)
   LINE ("restore_best");
   g_string_append (s, t->restore_best ? "true" : "false");
   LINE ("loss");
-  put_string (s, nn_loss_kind_to_string (t->loss.kind));
+  nn_json_append_string (s, nn_loss_kind_to_string (t->loss.kind));
   if (t->loss.kind == NN_LOSS_FOCAL)
     {
       LINE ("focal_gamma");
       put_float (s, t->loss.gamma);
     }
   LINE ("balance");
-  put_string (s, nn_balance_to_string (spec->balance));
+  nn_json_append_string (s, nn_balance_to_string (spec->balance));
   LINE ("val_fraction");
   put_float (s, spec->val_fraction);
   LINE ("schedule");
-  put_string (s, nn_schedule_kind_to_string (sc->kind));
+  nn_json_append_string (s, nn_schedule_kind_to_string (sc->kind));
   switch (sc->kind)
     {
     case NN_SCHEDULE_STEP:
@@ -1848,19 +1791,19 @@ static void
 put_history_entry (GString *s, const NnEpochStats *e)
 {
   g_string_append_printf (s, "{\"epoch\": %d, \"loss\": ", e->epoch + 1);
-  put_double (s, e->loss);
+  nn_json_append_double (s, e->loss);
   g_string_append (s, ", \"accuracy\": ");
-  put_double (s, e->accuracy);
+  nn_json_append_double (s, e->accuracy);
   g_string_append (s, ", \"val_loss\": ");
-  put_double (s, e->val_loss);
+  nn_json_append_double (s, e->val_loss);
   g_string_append (s, ", \"val_accuracy\": ");
-  put_double (s, e->val_accuracy);
+  nn_json_append_double (s, e->val_accuracy);
   g_string_append (s, ", \"seconds\": ");
-  put_double (s, e->seconds);
+  nn_json_append_double (s, e->seconds);
   if (isfinite (e->learning_rate))
     {
       g_string_append (s, ", \"learning_rate\": ");
-      put_double (s, e->learning_rate);
+      nn_json_append_double (s, e->learning_rate);
     }
   g_string_append_c (s, '}');
 }
@@ -1879,7 +1822,7 @@ put_tensor (GString *s, const NnTensorData *t)
     }
   b64 = g_base64_encode ((const guchar *) le, t->size * sizeof (float));
   g_string_append_printf (s, "{\"layer\": %d, \"name\": ", t->layer);
-  put_string (s, t->name);
+  nn_json_append_string (s, t->name);
   g_string_append_printf (s, ", \"shape\": %s, \"data\": \"%s\"}", shape, b64);
 }
 
@@ -1936,7 +1879,7 @@ put_class_entry (GString *s, gconstpointer p)
 {
   const NnClassSpec *c = p;
   g_string_append_printf (s, "{\"id\": %d, \"name\": ", c->id);
-  put_string (s, c->name);
+  nn_json_append_string (s, c->name);
   g_string_append_c (s, '}');
 }
 
@@ -1983,13 +1926,13 @@ nn_model_doc_to_data (const NnModelDoc *doc, gsize *length)
   gboolean first = TRUE;
 
   put_line_start (s, &first, 1, "format");
-  put_string (s, NN_MODEL_FILE_FORMAT);
+  nn_json_append_string (s, NN_MODEL_FILE_FORMAT);
   put_line_start (s, &first, 1, "version");
   g_string_append_printf (s, "%d", NN_MODEL_FILE_VERSION);
   put_line_start (s, &first, 1, "name");
-  put_string (s, doc->name);
+  nn_json_append_string (s, doc->name);
   put_line_start (s, &first, 1, "description");
-  put_string (s, doc->description);
+  nn_json_append_string (s, doc->description);
   put_line_start (s, &first, 1, "inputs");
   g_string_append_printf (s, "{\"sequence_features\": %d, \"max_steps\": %d, "
                           "\"metadata_features\": %d}",

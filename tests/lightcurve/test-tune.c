@@ -7,6 +7,7 @@
 
 #include "lc.h"
 #include "lc-tune.h"
+#include "nn-json.h"
 
 static LcDataset *sim_ds;
 
@@ -284,7 +285,7 @@ trial_line_without_time (const LcTrial *t)
 {
   g_autoptr (JsonNode) node = lc_trial_to_json (t);
   json_object_remove_member (json_node_get_object (node), "seconds");
-  return lc_tune_json_to_string (node);
+  return nn_json_to_string (node);
 }
 
 static void
