@@ -152,20 +152,6 @@ pb_early_view_plottable_init (PbPlottableInterface *iface)
 }
 
 static void
-pb_early_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
-{
-  int width = gtk_widget_get_width (widget), height = gtk_widget_get_height (widget);
-  PbPlotStyle style;
-  cairo_t *cr;
-  if (width <= 0 || height <= 0)
-    return;
-  pb_plot_style_from_widget (&style, widget);
-  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  early_plottable_draw (PB_PLOTTABLE (widget), cr, width, height, &style);
-  cairo_destroy (cr);
-}
-
-static void
 pb_early_view_finalize (GObject *object)
 {
   g_clear_pointer (&PB_EARLY_VIEW (object)->curve, lc_early_curve_free);
@@ -177,7 +163,7 @@ pb_early_view_class_init (PbEarlyViewClass *klass)
 {
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
   G_OBJECT_CLASS (klass)->finalize = pb_early_view_finalize;
-  widget_class->snapshot = pb_early_view_snapshot;
+  widget_class->snapshot = pb_plottable_snapshot;
   gtk_widget_class_set_css_name (widget_class, "earlyview");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
 }

@@ -285,14 +285,15 @@ static void
 pb_network_diagram_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
 {
   PbNetworkDiagram *self = PB_NETWORK_DIAGRAM (widget);
-  int width = gtk_widget_get_width (widget), height = gtk_widget_get_height (widget);
   PbPlotStyle style;
+  int width, height;
   cairo_t *cr;
 
-  if (width <= 0 || height <= 0 || self->doc == NULL)
+  if (self->doc == NULL)
     return;
-  pb_plot_style_from_widget (&style, widget);
-  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  cr = pb_view_begin_cairo (widget, snapshot, &style, &width, &height);
+  if (cr == NULL)
+    return;
   pb_network_diagram_draw (cr, width, height, &style, self->doc, self->info, self->selected);
   cairo_destroy (cr);
 }
