@@ -13,7 +13,7 @@ pb_test_dataset_new (int n_objects)
   gsize total = 0, k = 0;
 
   ds->ref_count = 1;
-  ds->path = g_strdup ("/tmp/test-dataset.csv");
+  ds->path = g_strdup ("test-dataset.csv");
   ds->source = LC_SOURCE_CSV;
   ds->value_kind = LC_VALUE_FLUX;
   ds->n_bands = 6;

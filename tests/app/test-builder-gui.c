@@ -16,6 +16,7 @@
 #include "pb-layer-card.h"
 #include "pb-settings.h"
 #include "pb-window.h"
+#include "pb-test-gui.h"
 
 typedef struct
 {
@@ -24,32 +25,6 @@ typedef struct
   PbBuilder *builder;
   char *tmp;
 } Fixture;
-
-static void
-iterate (int ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    if (!g_main_context_iteration (NULL, FALSE))
-      g_usleep (1000);
-}
-
-static GtkWidget *
-find_descendant (GtkWidget *widget, GType type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_descendant (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
 
 /* The first button under widget whose action is action_name. */
 static GtkWidget *
@@ -137,13 +112,13 @@ open_shared_window (void)
   g_assert_nonnull (pb_window_get_dataset (shared.window));
 
   /* the Model page is in the window and follows its dataset */
-  shared.builder = PB_BUILDER (find_descendant (GTK_WIDGET (shared.window), PB_TYPE_BUILDER));
+  shared.builder = PB_BUILDER (pb_test_find_descendant (GTK_WIDGET (shared.window), PB_TYPE_BUILDER));
   g_assert_nonnull (shared.builder);
   stack = gtk_widget_get_parent (GTK_WIDGET (shared.builder));
   g_assert_true (GTK_IS_STACK (stack));
   gtk_stack_set_visible_child_name (GTK_STACK (stack), "model");
   /* let the page transition finish */
-  iterate (g_getenv ("PB_TEST_SAVE_DIR") != NULL ? 800 : 50);
+  pb_test_iterate (g_getenv ("PB_TEST_SAVE_DIR") != NULL ? 800 : 50);
 }
 
 static void
@@ -226,19 +201,19 @@ static void
 save_preset_chooser (Fixture *f)
 {
   const char *dir = g_getenv ("PB_TEST_SAVE_DIR");
-  GtkWidget *button = find_descendant (GTK_WIDGET (f->builder), GTK_TYPE_MENU_BUTTON);
+  GtkWidget *button = pb_test_find_descendant (GTK_WIDGET (f->builder), GTK_TYPE_MENU_BUTTON);
   g_autofree char *path = NULL;
   g_autofree char *command = NULL;
 
   if (dir == NULL || button == NULL)
     return;
   gtk_menu_button_popup (GTK_MENU_BUTTON (button));
-  iterate (600);
+  pb_test_iterate (600);
   path = g_build_filename (dir, "builder-presets.png", NULL);
   command = g_strdup_printf ("import -window root %s", path);
   g_spawn_command_line_sync (command, NULL, NULL, NULL, NULL);
   gtk_menu_button_popdown (GTK_MENU_BUTTON (button));
-  iterate (100);
+  pb_test_iterate (100);
 }
 
 static void
@@ -273,7 +248,7 @@ test_presets (Fixture *f, gconstpointer data)
       g_assert_true (pb_builder_can_train (f->builder, NULL));
       g_assert_cmpstr (card_problem (f, 0), ==, "");
       g_assert_no_error (error);
-      iterate (10);
+      pb_test_iterate (10);
     }
 }
 
@@ -366,7 +341,7 @@ build_edit_fix_and_save (Fixture *f)
   g_assert_cmpint (g_array_index (pb_builder_get_spec (f->builder)->layers, NnLayerSpec, 0).cfg.units, ==, 32);
   gtk_widget_activate_action (builder, "builder.redo", NULL);
   g_assert_cmpint (g_array_index (pb_builder_get_spec (f->builder)->layers, NnLayerSpec, 0).cfg.units, ==, 40);
-  iterate (g_getenv ("PB_TEST_SAVE_DIR") != NULL ? 300 : 10);
+  pb_test_iterate (g_getenv ("PB_TEST_SAVE_DIR") != NULL ? 300 : 10);
   save_screenshot (GTK_WIDGET (f->window), "builder-invalid");
 
   /* the one-click fix on the LSTM's card turns on return sequences in the GRU */
@@ -376,7 +351,7 @@ build_edit_fix_and_save (Fixture *f)
   /* a mapped button shows itself pressed for a moment before it clicks */
   gtk_widget_activate (fix_button);
   for (int tries = 0; tries < 300 && !pb_builder_can_train (f->builder, NULL); tries++)
-    iterate (10);
+    pb_test_iterate (10);
   g_assert_true (g_array_index (pb_builder_get_spec (f->builder)->layers, NnLayerSpec, 0).cfg.return_sequences);
   g_assert_true (pb_builder_can_train (f->builder, NULL));
   g_assert_nonnull (strstr (pb_builder_get_status_text (f->builder), "Ready to train"));
@@ -387,7 +362,7 @@ build_edit_fix_and_save (Fixture *f)
   g_assert_true (gtk_check_button_get_active (GTK_CHECK_BUTTON (properties_editor (f, GTK_TYPE_CHECK_BUTTON,
                                                                                    "return_sequences"))));
   pb_builder_select (f->builder, 1);
-  iterate (50);
+  pb_test_iterate (50);
   save_screenshot (GTK_WIDGET (f->window), "builder-valid");
 
   /* with nothing selected (Escape) the editor names the network */
@@ -485,7 +460,7 @@ test_diagram_export (Fixture *f, gconstpointer data)
 
   g_assert_true (pb_builder_load_preset (f->builder, "goto-gru.json", NULL));
   gtk_widget_activate_action (GTK_WIDGET (f->builder), "builder.show-diagram", NULL);
-  iterate (g_getenv ("PB_TEST_SAVE_DIR") != NULL ? 800 : 50);
+  pb_test_iterate (g_getenv ("PB_TEST_SAVE_DIR") != NULL ? 800 : 50);
   g_assert_true (gtk_widget_get_mapped (diagram));
   save_screenshot (GTK_WIDGET (f->window), "builder-diagram");
   for (guint i = 0; i < G_N_ELEMENTS (formats); i++)
@@ -504,7 +479,7 @@ test_diagram_export (Fixture *f, gconstpointer data)
 
   /* the export action asks for size and format in the app's export dialog */
   gtk_widget_activate_action (GTK_WIDGET (f->builder), "builder.export-diagram", NULL);
-  iterate (50);
+  pb_test_iterate (50);
   {
     GListModel *toplevels = gtk_window_get_toplevels ();
     gboolean found = FALSE;
@@ -583,7 +558,7 @@ test_rebuild_preset (Fixture *f, gconstpointer data)
   g_assert_cmpuint (pb_builder_get_info (f->builder)->n_params, ==, 4558);
   g_assert_cmpstr (card_shape (f, 2), ==, "14 × 32");
   pb_builder_select (f->builder, 0);
-  iterate (g_getenv ("PB_TEST_SAVE_DIR") != NULL ? 300 : 10);
+  pb_test_iterate (g_getenv ("PB_TEST_SAVE_DIR") != NULL ? 300 : 10);
   save_screenshot (GTK_WIDGET (f->window), "builder-conv1d");
 
   /* the leaky relu slope shows only for leaky relu */
@@ -592,7 +567,7 @@ test_rebuild_preset (Fixture *f, gconstpointer data)
   /* the editor is rebuilt from an idle, after the drop-down's own signal */
   for (int tries = 0; tries < 200 && find_editor (GTK_WIDGET (f->builder), GTK_TYPE_SPIN_BUTTON,
                                                   "negative_slope") == NULL; tries++)
-    iterate (10);
+    pb_test_iterate (10);
   set_spin (f, "negative_slope", 0.2);
   g_assert_cmpfloat_with_epsilon (g_array_index (pb_builder_get_spec (f->builder)->layers, NnLayerSpec, 0)
                                   .cfg.negative_slope, 0.2, 1e-6);
@@ -643,7 +618,7 @@ test_drop_and_keys (Fixture *f, gconstpointer data)
   g_assert_false (pb_builder_drop (f->builder, "new:transformer", 0));
   g_assert_false (pb_builder_drop (f->builder, "move:7", 0));
   g_assert_false (pb_builder_drop (f->builder, "move:x", 0));
-  g_assert_false (pb_builder_drop (f->builder, "file:///tmp/a.json", 0));
+  g_assert_false (pb_builder_drop (f->builder, "file:///nonexistent/a.json", 0));
   g_assert_cmpint (pb_builder_get_spec (f->builder)->layers->len, ==, 3);
 
   /* the keyboard stays on the stack when a card is deleted from it */
@@ -712,10 +687,10 @@ test_visit_pages (Fixture *f, gconstpointer data)
       g_autoptr(GObject) page = g_list_model_get_item (G_LIST_MODEL (pages), i);
 
       gtk_stack_set_visible_child (stack, gtk_stack_page_get_child (GTK_STACK_PAGE (page)));
-      iterate (100);
+      pb_test_iterate (100);
     }
   gtk_stack_set_visible_child_name (stack, "model");
-  iterate (50);
+  pb_test_iterate (50);
 }
 
 /* Labels travel with their layers through moves, duplicates and undo. */
@@ -728,7 +703,7 @@ test_labels_move (Fixture *f, gconstpointer data)
 
   g_assert_true (pb_builder_load_preset (f->builder, "misweeper-lstm.json", NULL));
   pb_builder_select (f->builder, 4);
-  iterate (g_getenv ("PB_TEST_SAVE_DIR") != NULL ? 300 : 10);
+  pb_test_iterate (g_getenv ("PB_TEST_SAVE_DIR") != NULL ? 300 : 10);
   save_screenshot (GTK_WIDGET (f->window), "builder-misweeper");
   pb_builder_select (f->builder, 0);
   gtk_widget_activate_action (builder, "builder.move", "i", 1);
@@ -749,7 +724,7 @@ test_labels_move (Fixture *f, gconstpointer data)
 
   /* renaming in the editor is one undo step however many keys are typed */
   pb_builder_select (f->builder, 0);
-  name = find_descendant (GTK_WIDGET (f->builder), GTK_TYPE_ENTRY);
+  name = pb_test_find_descendant (GTK_WIDGET (f->builder), GTK_TYPE_ENTRY);
   g_assert_nonnull (name);
   gtk_editable_set_text (GTK_EDITABLE (name), "first");
   gtk_editable_set_text (GTK_EDITABLE (name), "first LSTM");

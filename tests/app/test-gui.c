@@ -17,6 +17,7 @@
 #include "pb-overview-view.h"
 #include "pb-settings.h"
 #include "pb-window.h"
+#include "pb-test-gui.h"
 #include "testutil.h"
 
 typedef struct
@@ -25,30 +26,6 @@ typedef struct
   GSettings *settings;
   char *tmp;
 } Fixture;
-
-static void
-iterate (int ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    if (!g_main_context_iteration (NULL, FALSE))
-      g_usleep (1000);
-}
-
-static void
-wait_for_load (PbWindow *window)
-{
-  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
-
-  while (pb_window_is_loading (window))
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      g_main_context_iteration (NULL, TRUE);
-    }
-  /* let the views lay out and draw once */
-  iterate (50);
-}
 
 /* One window for the whole run (building it and simulating the sample is the
  * slow part); each test starts from the sample with no error shown. */
@@ -76,7 +53,7 @@ fixture_setup (Fixture *f, gconstpointer data)
       || pb_window_get_dataset (f->window)->source != LC_SOURCE_SIMULATED)
     {
       pb_window_load_sample (f->window);
-      wait_for_load (f->window);
+      pb_test_wait_for_load (f->window);
     }
   g_assert_nonnull (pb_window_get_dataset (f->window));
   pb_window_clear_last_error (f->window);
@@ -118,7 +95,7 @@ open_path (Fixture *f, const char *path)
   g_autoptr(GFile) file = g_file_new_for_path (path);
 
   pb_window_open_file (f->window, file);
-  wait_for_load (f->window);
+  pb_test_wait_for_load (f->window);
 }
 
 /* Pixels of a PNG that are not the background colour of its top-left corner. */
@@ -160,7 +137,7 @@ maybe_save_window (gpointer window, const char *name)
   if (dir == NULL)
     return;
   /* past the stack's crossfade */
-  iterate (500);
+  pb_test_iterate (500);
   paintable = gtk_widget_paintable_new (widget);
   snapshot = gtk_snapshot_new ();
   gdk_paintable_snapshot (paintable, snapshot, gtk_widget_get_width (widget), gtk_widget_get_height (widget));
@@ -203,13 +180,13 @@ test_browse (Fixture *f, gconstpointer data)
 
   pb_window_show_view (f->window, "light-curve");
   pb_object_browser_select_object (browser, 7);
-  iterate (50);
+  pb_test_iterate (50);
   g_assert_cmpint (pb_light_curve_view_get_object (view), ==, 7);
   maybe_save_window (f->window, "light-curve");
 
   /* class filter: every shown row is of that class, and the gallery follows */
   pb_object_browser_set_class_filter (browser, class_index);
-  iterate (20);
+  pb_test_iterate (20);
   shown = pb_object_browser_get_shown_objects (browser, G_MAXUINT, &n);
   g_assert_cmpuint (n, ==, (guint) ds->classes[class_index].count);
   for (guint i = 0; i < n; i++)
@@ -220,7 +197,7 @@ test_browse (Fixture *f, gconstpointer data)
   maybe_save_window (f->window, "gallery");
 
   /* moving the selection to the last cell scrolls it into view */
-  iterate (300);
+  pb_test_iterate (300);
   {
     GtkWidget *scrolled = gtk_widget_get_ancestor (GTK_WIDGET (gallery), GTK_TYPE_SCROLLED_WINDOW);
     GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
@@ -260,7 +237,7 @@ test_light_curve_interaction (Fixture *f, gconstpointer data)
   int w, h;
 
   pb_window_show_view (f->window, "light-curve");
-  iterate (100);
+  pb_test_iterate (100);
   w = gtk_widget_get_width (GTK_WIDGET (view));
   h = gtk_widget_get_height (GTK_WIDGET (view));
   g_assert_cmpint (w, >, 100);
@@ -291,7 +268,7 @@ test_light_curve_interaction (Fixture *f, gconstpointer data)
     /* dragging right shows earlier times, at the same zoom */
     g_assert_cmpfloat (fabs ((options->view_xmax - options->view_xmin) - span), <, 1e-6 * span);
   }
-  iterate (50);
+  pb_test_iterate (50);
   pb_light_curve_view_reset_zoom (view);
   g_assert_false (pb_light_curve_view_is_zoomed (view));
 
@@ -322,7 +299,7 @@ test_light_curve_interaction (Fixture *f, gconstpointer data)
   g_assert_cmpint (options->time_axis, ==, PB_TIME_SINCE_FIRST);
   g_settings_set_boolean (f->settings, "error-bars", FALSE);
   g_assert_false (options->error_bars);
-  iterate (50);
+  pb_test_iterate (50);
   maybe_save_window (f->window, "light-curve-magnitude");
   g_settings_reset (f->settings, "value-axis");
   g_settings_reset (f->settings, "time-axis");
@@ -527,7 +504,7 @@ test_open_general_csv (Fixture *f, gconstpointer data)
   }
   maybe_save_window (dialog, "csv-mapping");
   pb_csv_mapping_dialog_accept (PB_CSV_MAPPING_DIALOG (dialog));
-  wait_for_load (f->window);
+  pb_test_wait_for_load (f->window);
   g_assert_null (pb_window_get_last_error (f->window));
   ds = pb_window_get_dataset (f->window);
   g_assert_cmpuint (ds->n_objects, ==, 2);
@@ -549,7 +526,7 @@ test_open_broken (Fixture *f, gconstpointer data)
   g_assert_true (g_file_set_contents (path, csv, -1, &error));
   /* no metadata beside it: the window asks with a chooser first, so load directly */
   pb_window_load_path (f->window, path, NULL);
-  wait_for_load (f->window);
+  pb_test_wait_for_load (f->window);
   message = pb_window_get_last_error (f->window);
   g_assert_nonnull (message);
   g_test_message ("error shown: %s", message);
@@ -602,13 +579,13 @@ test_initial (Fixture *f, gconstpointer data)
   /* the last dataset reopens at the next start */
   g_settings_set_string (f->settings, "last-dataset", path);
   pb_window_open_initial (f->window);
-  wait_for_load (f->window);
+  pb_test_wait_for_load (f->window);
   g_assert_cmpstr (pb_window_get_dataset (f->window)->path, ==, path);
 
   /* unless it is gone: then the sample */
   g_settings_set_string (f->settings, "last-dataset", "/nonexistent/passband/gone.csv");
   pb_window_open_initial (f->window);
-  wait_for_load (f->window);
+  pb_test_wait_for_load (f->window);
   g_assert_cmpint (pb_window_get_dataset (f->window)->source, ==, LC_SOURCE_SIMULATED);
   g_assert_null (pb_window_get_last_error (f->window));
   g_settings_reset (f->settings, "last-dataset");
@@ -625,7 +602,7 @@ test_cancel (Fixture *f, gconstpointer data)
   pb_window_cancel_loading (f->window);
   g_assert_false (pb_window_is_loading (f->window));
   /* the worker stops at its next progress report; whatever it returns is dropped */
-  iterate (400);
+  pb_test_iterate (400);
   g_assert_true (pb_window_get_dataset (f->window) == before);
   g_assert_null (pb_window_get_last_error (f->window));
 }

@@ -14,6 +14,7 @@
 #include "pb-settings.h"
 #include "pb-train-page.h"
 #include "pb-window.h"
+#include "pb-test-gui.h"
 
 #define TICK_MS 10
 #define MEASURE_SECONDS 6
@@ -96,22 +97,6 @@ measure (PbWindow *window, const char *label)
   g_array_unref (p.gaps);
 }
 
-static GtkWidget *
-find_descendant (GtkWidget *root, GType type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_descendant (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 int
 main (int argc, char **argv)
 {
@@ -133,7 +118,7 @@ main (int argc, char **argv)
 
   measure (window, "idle");
 
-  page = PB_TRAIN_PAGE (find_descendant (GTK_WIDGET (window), PB_TYPE_TRAIN_PAGE));
+  page = PB_TRAIN_PAGE (pb_test_find_descendant (GTK_WIDGET (window), PB_TYPE_TRAIN_PAGE));
   pb_train_page_select_model (page, "small-gru.json");
   pb_train_page_set_epochs (page, 1000);
   if (!pb_train_page_start (page, &error))

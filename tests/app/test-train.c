@@ -20,37 +20,13 @@
 #include "pb-settings.h"
 #include "pb-train-page.h"
 #include "pb-window.h"
+#include "pb-test-gui.h"
 #include "testutil.h"
 
 
 static PbWindow *window;
 static GSettings *settings;
 static char *tmp_dir;
-
-/* ---- helpers ---------------------------------------------------------- */
-
-static void
-iterate (int ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    if (!g_main_context_iteration (NULL, FALSE))
-      g_usleep (1000);
-}
-
-static void
-wait_for_load (PbWindow *w)
-{
-  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
-
-  while (pb_window_is_loading (w))
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      g_main_context_iteration (NULL, TRUE);
-    }
-  iterate (50);
-}
 
 /* The first widget under root (itself included) that match accepts. */
 static GtkWidget *
@@ -69,22 +45,10 @@ find_matching (GtkWidget *root, gboolean (*match) (GtkWidget *widget, gconstpoin
   return NULL;
 }
 
-static gboolean
-is_of_type (GtkWidget *widget, gconstpointer type)
-{
-  return G_TYPE_CHECK_INSTANCE_TYPE (widget, *(const GType *) type);
-}
-
-static GtkWidget *
-find_descendant (GtkWidget *root, GType type)
-{
-  return find_matching (root, is_of_type, &type);
-}
-
 static PbTrainPage *
 train_page (PbWindow *w)
 {
-  GtkWidget *page = find_descendant (GTK_WIDGET (w), PB_TYPE_TRAIN_PAGE);
+  GtkWidget *page = pb_test_find_descendant (GTK_WIDGET (w), PB_TYPE_TRAIN_PAGE);
 
   g_assert_nonnull (page);
   return PB_TRAIN_PAGE (page);
@@ -106,7 +70,7 @@ find_button_labelled (GtkWidget *root, const char *label)
 static PbResultsPage *
 results_page (PbWindow *w)
 {
-  GtkWidget *page = find_descendant (GTK_WIDGET (w), PB_TYPE_RESULTS_PAGE);
+  GtkWidget *page = pb_test_find_descendant (GTK_WIDGET (w), PB_TYPE_RESULTS_PAGE);
 
   g_assert_nonnull (page);
   return PB_RESULTS_PAGE (page);
@@ -195,7 +159,7 @@ screenshot (GtkWidget *widget, const char *name)
   if (dir == NULL)
     return;
   /* let the stack's transition end */
-  iterate (600);
+  pb_test_iterate (600);
   paintable = gtk_widget_paintable_new (widget);
   snapshot = gtk_snapshot_new ();
   gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), gtk_widget_get_width (widget),
@@ -217,7 +181,7 @@ show_section (const char *name)
   GtkStack *stack = GTK_STACK (gtk_widget_get_parent (page));
 
   gtk_stack_set_visible_child_name (stack, name);
-  iterate (50);
+  pb_test_iterate (50);
 }
 
 /* Trains small-gru for `epochs` epochs on the open dataset and returns the finished run. */
@@ -323,12 +287,12 @@ test_train_curves_and_confusion (void)
     while (!pb_confusion_view_cell_center (confusion, t_pick, p_pick, &x, &y))
       {
         g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-        iterate (20);
+        pb_test_iterate (20);
       }
     g_assert_cmpint (x, >, 0);
   }
   pb_confusion_view_activate_cell (confusion, t_pick, p_pick);
-  iterate (50);
+  pb_test_iterate (50);
   screenshot (GTK_WIDGET (window), "results-cell");
   pb_results_page_show_tab (results, "wrong");
   screenshot (GTK_WIDGET (window), "results-wrong");
@@ -354,7 +318,7 @@ test_train_curves_and_confusion (void)
   }
   /* open one in the light-curve view */
   g_signal_emit_by_name (gallery, "object-activated", (gint64) cell_objects[0]);
-  iterate (50);
+  pb_test_iterate (50);
   g_assert_cmpint (pb_object_browser_get_selected (PB_OBJECT_BROWSER (pb_window_get_browser (window))), ==,
                    (gssize) cell_objects[0]);
   counts_disconnect (&c, trainer);
@@ -388,7 +352,7 @@ test_save_reopen_and_cli (void)
   g_assert_no_error (error);
   options.meta_path = meta_path;
   pb_window_load_path (window, data_path, &options);
-  wait_for_load (window);
+  pb_test_wait_for_load (window);
   g_assert_cmpstr (pb_window_get_dataset (window)->path, ==, data_path);
 
   counts_connect (&c, trainer);
@@ -463,7 +427,7 @@ test_save_reopen_and_cli (void)
 
   /* back to the sample for the other tests */
   pb_window_load_sample (window);
-  wait_for_load (window);
+  pb_test_wait_for_load (window);
 }
 
 /* Stop takes effect within about a second and keeps a usable model. */
@@ -487,7 +451,7 @@ test_stop (void)
       g_main_context_iteration (NULL, TRUE);
     }
   show_section ("train");
-  iterate (1500);
+  pb_test_iterate (1500);
   screenshot (GTK_WIDGET (window), "train-running");
   stop_us = g_get_monotonic_time ();
   pb_train_page_stop (page);
@@ -521,13 +485,13 @@ test_replace_and_close (void)
   pb_train_page_set_epochs (page, 200);
   g_assert_true (pb_train_page_start (page, &error));
   first = pb_run_ref (pb_trainer_get_run (trainer));
-  iterate (200);
+  pb_test_iterate (200);
   g_assert_true (pb_train_page_start (page, &error));
   g_assert_true (pb_trainer_get_run (trainer) != first);
-  iterate (300);
+  pb_test_iterate (300);
   pb_trainer_cancel (trainer);
   g_assert_false (pb_trainer_is_running (trainer));
-  iterate (300);
+  pb_test_iterate (300);
   /* neither job finished: the first was replaced, the second cancelled */
   g_assert_cmpint (c.finished, ==, 0);
   g_assert_null (first->doc);
@@ -539,13 +503,13 @@ test_replace_and_close (void)
   other = pb_window_new (NULL, settings);
   gtk_window_present (GTK_WINDOW (other));
   pb_window_load_sample (other);
-  wait_for_load (other);
+  pb_test_wait_for_load (other);
   g_assert_true (pb_train_page_select_model (train_page (other), "small-gru.json"));
   pb_train_page_set_epochs (train_page (other), 200);
   g_assert_true (pb_train_page_start (train_page (other), &error));
-  iterate (300);
+  pb_test_iterate (300);
   gtk_window_destroy (GTK_WINDOW (other));
-  iterate (300);
+  pb_test_iterate (300);
 }
 
 /* The LSST train file (.ts, 14 classes) and a PLAsTiCC file with metadata
@@ -567,7 +531,7 @@ test_real_files (void)
 
   pb_window_clear_last_error (window);
   pb_window_load_path (window, lsst, NULL);
-  wait_for_load (window);
+  pb_test_wait_for_load (window);
   g_assert_cmpstr (pb_window_get_last_error (window), ==, NULL);
   g_assert_cmpuint (pb_window_get_dataset (window)->n_objects, ==, 2459);
   counts_connect (&c, trainer);
@@ -582,7 +546,7 @@ test_real_files (void)
 
   options.meta_path = meta;
   pb_window_load_path (window, plasticc, &options);
-  wait_for_load (window);
+  pb_test_wait_for_load (window);
   g_assert_cmpuint (pb_window_get_dataset (window)->n_objects, ==, 10);
   counts_connect (&c, trainer);
   run = train_preset (2, &c);
@@ -597,7 +561,7 @@ test_real_files (void)
   counts_disconnect (&c, trainer);
 
   pb_window_load_sample (window);
-  wait_for_load (window);
+  pb_test_wait_for_load (window);
 }
 
 static void
@@ -690,7 +654,7 @@ test_builder_spec (void)
 
   /* an invalid network does not start: Start is off and says why, until undo mends it */
   {
-    PbBuilder *builder = PB_BUILDER (find_descendant (GTK_WIDGET (window), PB_TYPE_BUILDER));
+    PbBuilder *builder = PB_BUILDER (pb_test_find_descendant (GTK_WIDGET (window), PB_TYPE_BUILDER));
     GtkWidget *start = find_button_labelled (GTK_WIDGET (page), "_Start");
     g_autoptr (GError) start_error = NULL;
     g_autofree char *why = NULL;
@@ -773,7 +737,7 @@ main (int argc, char **argv)
   gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
   gtk_window_present (GTK_WINDOW (window));
   pb_window_load_sample (window);
-  wait_for_load (window);
+  pb_test_wait_for_load (window);
 
   g_test_add_func ("/train/curves-and-confusion", test_train_curves_and_confusion);
   g_test_add_func ("/train/save-reopen-cli", test_save_reopen_and_cli);
@@ -785,7 +749,7 @@ main (int argc, char **argv)
   status = g_test_run ();
 
   gtk_window_destroy (GTK_WINDOW (window));
-  iterate (100);
+  pb_test_iterate (100);
   g_object_unref (settings);
   remove_tree (tmp_dir);
   g_free (tmp_dir);

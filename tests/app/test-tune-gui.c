@@ -17,50 +17,15 @@
 #include "pb-tune-page.h"
 #include "pb-results-page.h"
 #include "pb-window.h"
+#include "pb-test-gui.h"
 
 static PbWindow *window;
 static GSettings *settings;
 
-static void
-iterate (int ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * 1000;
-  while (g_get_monotonic_time () < end)
-    if (!g_main_context_iteration (NULL, FALSE))
-      g_usleep (1000);
-}
-
-static void
-wait_for_load (PbWindow *w)
-{
-  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
-  while (pb_window_is_loading (w))
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      g_main_context_iteration (NULL, TRUE);
-    }
-  iterate (50);
-}
-
-static GtkWidget *
-find_descendant (GtkWidget *root, GType type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_descendant (child, type);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 static PbTunePage *
 tune_page (void)
 {
-  GtkWidget *page = find_descendant (GTK_WIDGET (window), PB_TYPE_TUNE_PAGE);
+  GtkWidget *page = pb_test_find_descendant (GTK_WIDGET (window), PB_TYPE_TUNE_PAGE);
   g_assert_nonnull (page);
   return PB_TUNE_PAGE (page);
 }
@@ -111,7 +76,7 @@ wait_finished (Counts *c)
       g_assert_cmpint (g_get_monotonic_time (), <, deadline);
       g_main_context_iteration (NULL, TRUE);
     }
-  iterate (50);
+  pb_test_iterate (50);
 }
 
 static void
@@ -155,15 +120,15 @@ test_grid_table_heatmap_promote (void)
   best = lc_tune_table_best (pb_tune_page_get_table (page));
   g_assert_nonnull (best);
   pb_tune_page_sort_by (page, "val_accuracy", TRUE);
-  iterate (50);
+  pb_test_iterate (50);
   g_assert_cmpfloat (pb_tune_page_get_row (page, 0)->val_accuracy, ==, best->val_accuracy);
   g_assert_cmpfloat (pb_tune_page_get_row (page, 3)->val_accuracy, <=, best->val_accuracy);
   pb_tune_page_sort_by (page, "trial", FALSE);
-  iterate (50);
+  pb_test_iterate (50);
   for (guint i = 0; i < 4; i++)
     g_assert_cmpint (pb_tune_page_get_row (page, i)->index, ==, (int) i);
   pb_tune_page_sort_by (page, "trial", TRUE);
-  iterate (50);
+  pb_test_iterate (50);
   g_assert_cmpint (pb_tune_page_get_row (page, 0)->index, ==, 3);
 
   /* the heat map: the 2 x 2 grid, every cell scored */
@@ -177,7 +142,7 @@ test_grid_table_heatmap_promote (void)
       g_assert_cmpint (map->count[i], ==, 1);
       g_assert_true (isfinite (map->score[i]));
     }
-  iterate (200);
+  pb_test_iterate (200);
 
   /* promote: the builder gets the best trial's units and learning rate */
   promoted = pb_tune_page_promote_best (page, &error);
@@ -189,7 +154,7 @@ test_grid_table_heatmap_promote (void)
                                                                  "training.learning_rate"), 1e-7);
   g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (stack)), ==, "model");
   gtk_stack_set_visible_child_name (GTK_STACK (stack), "tune");
-  iterate (200);
+  pb_test_iterate (200);
 }
 
 static void
@@ -255,12 +220,12 @@ test_close_while_running (void)
 
   gtk_window_present (GTK_WINDOW (other));
   pb_window_load_sample (other);
-  wait_for_load (other);
-  page = g_object_ref (PB_TUNE_PAGE (find_descendant (GTK_WIDGET (other), PB_TYPE_TUNE_PAGE)));
+  pb_test_wait_for_load (other);
+  page = g_object_ref (PB_TUNE_PAGE (pb_test_find_descendant (GTK_WIDGET (other), PB_TYPE_TUNE_PAGE)));
   pb_tune_page_set_spec (page, spec);
   pb_tune_page_set_options (page, LC_TUNE_RANDOM, 50, 3, 1);
   g_assert_true (pb_tune_page_start (page, &error));
-  iterate (100);
+  pb_test_iterate (100);
   gtk_window_destroy (GTK_WINDOW (other));
   /* the worker lets go of the page (the task's reference) within a batch */
   {
@@ -268,7 +233,7 @@ test_close_while_running (void)
     while (G_OBJECT (page)->ref_count > 1)
       {
         g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-        iterate (20);
+        pb_test_iterate (20);
       }
   }
   g_assert_false (pb_tune_page_is_running (page));
@@ -313,7 +278,7 @@ wait_results (PbResultsPage *results)
   while (pb_results_page_is_busy (results))
     {
       g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      iterate (10);
+      pb_test_iterate (10);
     }
 }
 
@@ -352,7 +317,7 @@ assert_matrix_shows (PbResultsPage *results, PbRun *run)
 static void
 test_results_early_and_novelty (void)
 {
-  GtkWidget *found = find_descendant (GTK_WIDGET (window), PB_TYPE_RESULTS_PAGE);
+  GtkWidget *found = pb_test_find_descendant (GTK_WIDGET (window), PB_TYPE_RESULTS_PAGE);
   PbResultsPage *results = PB_RESULTS_PAGE (found);
   GtkWidget *stack = gtk_widget_get_ancestor (found, GTK_TYPE_STACK);
   g_autoptr (PbRun) run = trained_run ();
@@ -410,7 +375,7 @@ test_results_early_and_novelty (void)
   g_assert_cmpfloat_with_epsilon (pb_results_page_get_shown_run (results)->evaluation->report->accuracy,
                                   curve->accuracy[1], 1e-12);
   pb_results_page_show_tab (results, "early");
-  iterate (200);
+  pb_test_iterate (200);
 
   /* novelty: a threshold of 0 ranks everybody (up to the gallery's 60), above 1 nobody */
   pb_results_page_set_novelty_score (results, LC_NOVELTY_P99);
@@ -427,7 +392,7 @@ test_results_early_and_novelty (void)
   pb_results_page_set_novelty_score (results, LC_NOVELTY_ENTROPY);
   pb_results_page_set_threshold (results, 0.5);
   pb_results_page_show_tab (results, "novelty");
-  iterate (200);
+  pb_test_iterate (200);
 
   /* a separate labelled file, scored in a worker and shown beside the validation scores */
   g_assert_true (pb_results_page_evaluate_file (results, "sim:80:9", &error));
@@ -462,7 +427,7 @@ test_results_early_and_novelty (void)
 static void
 test_results_cancel (void)
 {
-  PbResultsPage *results = PB_RESULTS_PAGE (find_descendant (GTK_WIDGET (window), PB_TYPE_RESULTS_PAGE));
+  PbResultsPage *results = PB_RESULTS_PAGE (pb_test_find_descendant (GTK_WIDGET (window), PB_TYPE_RESULTS_PAGE));
   PbRun *before = pb_results_page_get_shown_run (results);
   const LcEarlyCurve *curve = pb_early_view_get_curve (pb_results_page_get_early_view (results));
   GtkWidget *cancel;
@@ -492,7 +457,7 @@ main (int argc, char **argv)
   gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
   gtk_window_present (GTK_WINDOW (window));
   pb_window_load_sample (window);
-  wait_for_load (window);
+  pb_test_wait_for_load (window);
 
   g_test_add_func ("/tune-gui/grid-table-heatmap-promote", test_grid_table_heatmap_promote);
   g_test_add_func ("/tune-gui/stop-resume", test_stop_and_resume);
@@ -505,14 +470,14 @@ main (int argc, char **argv)
   /* to look at the novelty tab by hand: PB_TUNE_SCREENSHOT=ms keeps the window up */
   if (g_getenv ("PB_TUNE_SCREENSHOT") != NULL)
     {
-      GtkWidget *results = find_descendant (GTK_WIDGET (window), PB_TYPE_RESULTS_PAGE);
+      GtkWidget *results = pb_test_find_descendant (GTK_WIDGET (window), PB_TYPE_RESULTS_PAGE);
       const char *tab = g_getenv ("PB_RESULTS_TAB");
 
       pb_results_page_show_tab (PB_RESULTS_PAGE (results), tab != NULL ? tab : "novelty");
-      iterate (atoi (g_getenv ("PB_TUNE_SCREENSHOT")));
+      pb_test_iterate (atoi (g_getenv ("PB_TUNE_SCREENSHOT")));
     }
   gtk_window_destroy (GTK_WINDOW (window));
-  iterate (100);
+  pb_test_iterate (100);
   g_object_unref (settings);
   return status;
 }

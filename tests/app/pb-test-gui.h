@@ -1,0 +1,19 @@
+/* pb-test-gui.h: what the GUI tests share: running the main loop for a while,
+ * waiting for a dataset to load, finding a widget in the window. */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "pb-window.h"
+
+G_BEGIN_DECLS
+
+/* Runs the default main context for about ms milliseconds. */
+void       pb_test_iterate         (int ms);
+/* Runs the main loop until w has finished loading (fails the test after 60 s),
+ * then lets the views lay out and draw once. */
+void       pb_test_wait_for_load   (PbWindow *w);
+/* The first widget under root (itself included) of type, depth first, or NULL. */
+GtkWidget *pb_test_find_descendant (GtkWidget *root, GType type);
+
+G_END_DECLS
