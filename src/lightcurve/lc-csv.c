@@ -579,3 +579,17 @@ lc_describe_field (const char *s, gsize len)
     return g_strdup ("(empty)");
   return lc_sanitize_text (raw, max);
 }
+
+gboolean
+lc_csv_field_error (LcCsvReader *reader, const char *column, const char *expected, int field,
+                    GError **error)
+{
+  gsize len;
+  const char *text = lc_csv_reader_field (reader, field, &len);
+  g_autofree char *shown = lc_describe_field (text, len);
+
+  g_set_error (error, LC_ERROR, LC_ERROR_FORMAT,
+               "%s:%" G_GSIZE_FORMAT ": field “%s”: expected %s, found “%s”",
+               lc_csv_reader_name (reader), lc_csv_reader_line (reader), column, expected, shown);
+  return FALSE;
+}

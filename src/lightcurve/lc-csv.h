@@ -60,6 +60,10 @@ gboolean lc_parse_int64  (const char *s, gsize len, gint64 *out);
 
 /* A short, valid UTF-8 rendering of a field for error messages (newly allocated). */
 char *lc_describe_field (const char *s, gsize len);
+/* Sets error to "FILE:LINE: field “COLUMN”: expected EXPECTED, found “TEXT”" for
+ * field number `field` of the reader's current row; returns FALSE. */
+gboolean lc_csv_field_error (LcCsvReader *reader, const char *column, const char *expected, int field,
+                             GError **error);
 /* text as valid UTF-8 without control characters, cut after max_chars
  * characters (with "…"), for anything from a file that goes into a message. */
 char *lc_sanitize_text  (const char *text, gsize max_chars);

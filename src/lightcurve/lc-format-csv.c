@@ -122,19 +122,6 @@ typedef struct
 } CsvRead;
 
 static gboolean
-field_error (LcCsvReader *reader, const char *column, const char *expected, int field, GError **error)
-{
-  gsize len;
-  const char *text = lc_csv_reader_field (reader, field, &len);
-  g_autofree char *shown = lc_describe_field (text, len);
-
-  g_set_error (error, LC_ERROR, LC_ERROR_FORMAT,
-               "%s:%" G_GSIZE_FORMAT ": field “%s”: expected %s, found “%s”",
-               lc_csv_reader_name (reader), lc_csv_reader_line (reader), column, expected, shown);
-  return FALSE;
-}
-
-static gboolean
 map_header (LcCsvReader *reader, const LcCsvMapping *m, gboolean object_from_file, CsvRead *read,
             GError **error)
 {
@@ -205,10 +192,10 @@ read_band (LcCsvReader *reader, CsvRead *read, int *band, GError **error)
     }
   name = g_strstrip (g_strdup (text));
   if (name[0] == '\0')
-    return field_error (reader, read->names[COL_BAND], "a band name or number", read->column[COL_BAND], error);
+    return lc_csv_field_error (reader, read->names[COL_BAND], "a band name or number", read->column[COL_BAND], error);
   *band = lc_dataset_builder_add_band (read->builder, name);
   if (*band < 0)
-    return field_error (reader, read->names[COL_BAND], "at most 255 different bands", read->column[COL_BAND],
+    return lc_csv_field_error (reader, read->names[COL_BAND], "at most 255 different bands", read->column[COL_BAND],
                         error);
   g_hash_table_insert (read->band_index, g_strdup (text), GINT_TO_POINTER (*band + 1));
   return TRUE;
@@ -234,7 +221,7 @@ read_detected (LcCsvReader *reader, const CsvRead *read, gboolean *detected, GEr
   else if (g_ascii_strcasecmp (text, "false") == 0)
     *detected = FALSE;
   else
-    return field_error (reader, read->names[COL_DETECTED], "0 or 1", read->column[COL_DETECTED], error);
+    return lc_csv_field_error (reader, read->names[COL_DETECTED], "0 or 1", read->column[COL_DETECTED], error);
   return TRUE;
 }
 
@@ -306,7 +293,7 @@ read_row (LcCsvReader *reader, CsvRead *read, gssize fixed_object, GError **erro
     {
       text = lc_csv_reader_field (reader, read->column[COL_OBJECT], &len);
       if (len == 0)
-        return field_error (reader, read->names[COL_OBJECT], "an object id", read->column[COL_OBJECT], error);
+        return lc_csv_field_error (reader, read->names[COL_OBJECT], "an object id", read->column[COL_OBJECT], error);
       if (read->current_id->len != len || memcmp (read->current_id->str, text, len) != 0
           || read->current_object == G_MAXSIZE)
         {
@@ -319,10 +306,10 @@ read_row (LcCsvReader *reader, CsvRead *read, gssize fixed_object, GError **erro
     return FALSE;
   text = lc_csv_reader_field (reader, read->column[COL_TIME], &len);
   if (!lc_parse_double (text, len, &time) || !isfinite (time))
-    return field_error (reader, read->names[COL_TIME], "a finite number", read->column[COL_TIME], error);
+    return lc_csv_field_error (reader, read->names[COL_TIME], "a finite number", read->column[COL_TIME], error);
   text = lc_csv_reader_field (reader, read->column[COL_VALUE], &len);
   if (len > 0 && !lc_parse_double (text, len, &value))
-    return field_error (reader, read->names[COL_VALUE], "a number (empty or nan when missing)",
+    return lc_csv_field_error (reader, read->names[COL_VALUE], "a number (empty or nan when missing)",
                         read->column[COL_VALUE], error);
   if (len == 0 || isnan (value))
     {
@@ -330,13 +317,13 @@ read_row (LcCsvReader *reader, CsvRead *read, gssize fixed_object, GError **erro
       return TRUE;
     }
   if (!lc_fits_float (value))
-    return field_error (reader, read->names[COL_VALUE], "a number within float range",
+    return lc_csv_field_error (reader, read->names[COL_VALUE], "a number within float range",
                         read->column[COL_VALUE], error);
   if (read->column[COL_ERROR] >= 0)
     {
       text = lc_csv_reader_field (reader, read->column[COL_ERROR], &len);
       if (len > 0 && (!lc_parse_double (text, len, &err) || (!isnan (err) && !lc_fits_float (err))))
-        return field_error (reader, read->names[COL_ERROR], "a number (empty or nan when unknown)",
+        return lc_csv_field_error (reader, read->names[COL_ERROR], "a number (empty or nan when unknown)",
                             read->column[COL_ERROR], error);
     }
   if (!read_band (reader, read, &band, error) || !read_detected (reader, read, &detected, error))

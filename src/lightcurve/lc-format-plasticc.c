@@ -70,26 +70,13 @@ read_light_curve_header (PlasticcFile *f, GError **error)
 }
 
 static gboolean
-field_error (LcCsvReader *reader, const char *column, const char *expected, int field, GError **error)
-{
-  gsize len;
-  const char *text = lc_csv_reader_field (reader, field, &len);
-  g_autofree char *shown = lc_describe_field (text, len);
-
-  g_set_error (error, LC_ERROR, LC_ERROR_FORMAT,
-               "%s:%" G_GSIZE_FORMAT ": field “%s”: expected %s, found “%s”",
-               lc_csv_reader_name (reader), lc_csv_reader_line (reader), column, expected, shown);
-  return FALSE;
-}
-
-static gboolean
 parse_finite (LcCsvReader *reader, const PlasticcFile *f, int c, double *out, GError **error)
 {
   gsize len;
   const char *text = lc_csv_reader_field (reader, f->column[c], &len);
 
   if (!lc_parse_double (text, len, out) || !lc_fits_float (*out))
-    return field_error (reader, column_names[c], "a finite number", f->column[c], error);
+    return lc_csv_field_error (reader, column_names[c], "a finite number", f->column[c], error);
   return TRUE;
 }
 
@@ -112,7 +99,7 @@ parse_passband (LcCsvReader *reader, const PlasticcFile *f, int *band, GError **
         *band = b;
         return TRUE;
       }
-  return field_error (reader, "passband", "a passband 0..5 (u g r i z y)", f->column[COL_PASSBAND], error);
+  return lc_csv_field_error (reader, "passband", "a passband 0..5 (u g r i z y)", f->column[COL_PASSBAND], error);
 }
 
 static gboolean
@@ -166,7 +153,7 @@ parse_row (const PlasticcFile *f, LcPlasticcRow *row, GError **error)
     return FALSE;
   row->id = lc_csv_reader_field (reader, f->column[COL_ID], &row->id_len);
   if (row->id_len == 0)
-    return field_error (reader, "object_id", "an object id", f->column[COL_ID], error);
+    return lc_csv_field_error (reader, "object_id", "an object id", f->column[COL_ID], error);
   if (!parse_finite (reader, f, COL_MJD, &mjd, error)
       || !parse_passband (reader, f, &row->band, error)
       || !parse_finite (reader, f, COL_FLUX, &flux, error)
@@ -174,7 +161,7 @@ parse_row (const PlasticcFile *f, LcPlasticcRow *row, GError **error)
     return FALSE;
   flag = lc_csv_reader_field (reader, f->column[COL_DETECTED], &flag_len);
   if (!parse_flag (flag, flag_len, &row->detected))
-    return field_error (reader, "detected", "0 or 1", f->column[COL_DETECTED], error);
+    return lc_csv_field_error (reader, "detected", "0 or 1", f->column[COL_DETECTED], error);
   row->mjd = mjd;
   row->flux = (float) flux;
   row->flux_err = (float) flux_err;
@@ -283,7 +270,7 @@ parse_target (LcCsvReader *reader, int column, int *class_id, GError **error)
       return TRUE;
     }
   if (!lc_parse_int64 (text, len, &number) || number < 0 || number > G_MAXINT)
-    return field_error (reader, "target", "a class number", column, error);
+    return lc_csv_field_error (reader, "target", "a class number", column, error);
   *class_id = (int) number;
   return TRUE;
 }
@@ -615,7 +602,7 @@ read_all_metadata (LcDatasetBuilder *b, LcCsvReader *reader, GError **error)
       id = g_strstrip ((char *) lc_csv_reader_field (reader, layout.id_column, NULL));
       if (id[0] == '\0')
         {
-          field_error (reader, "object_id", "an object id", layout.id_column, error);
+          lc_csv_field_error (reader, "object_id", "an object id", layout.id_column, error);
           goto out;
         }
       if (lc_dataset_builder_find_object (b, id) >= 0)
