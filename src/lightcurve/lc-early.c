@@ -24,93 +24,24 @@ lc_early_axis_from_string (const char *name, LcEarlyAxis *axis)
   return TRUE;
 }
 
-/* data with exactly `steps` steps (cut or zero-padded), since a model with a
- * Flatten layer takes only the length it was built for. */
-static NnData *
-with_steps (const NnData *data, int steps)
-{
-  int t = MIN (steps, data->steps);
-  NnData *out = nn_data_new (data->n, steps, data->features, data->meta_features, data->n_classes);
-  for (int i = 0; i < data->n; i++)
-    {
-      memcpy (out->x + (gsize) i * steps * data->features,
-              data->x + (gsize) i * data->steps * data->features,
-              sizeof (float) * t * data->features);
-      out->lengths[i] = MAX (MIN (data->lengths[i], steps), 1);
-    }
-  if (data->meta_features > 0)
-    memcpy (out->meta, data->meta, sizeof (float) * data->n * data->meta_features);
-  if (data->labels != NULL)
-    memcpy (out->labels, data->labels, sizeof (int) * data->n);
-  return out;
-}
-
-/* The mean of the ensemble members' probabilities, like lc_predictor_predict. */
-static gboolean
-predict_members (const LcPredictor *p, const NnData *data, int threads, float *probs, GError **error)
-{
-  gsize size = (gsize) data->n * p->n_classes;
-  g_autofree float *member = g_new (float, MAX (size, 1));
-  memset (probs, 0, sizeof (float) * size);
-  for (int m = 0; m < p->n_models; m++)
-    {
-      if (!nn_model_predict (p->models[m], data, member, threads, error))
-        return FALSE;
-      for (gsize i = 0; i < size; i++)
-        probs[i] += member[i] / (float) p->n_models;
-    }
-  return TRUE;
-}
-
 LcEvaluation *
 lc_early_evaluate (const LcPredictor *p, const LcDataset *ds, const int *rows, int n_rows,
                    LcEarlyAxis axis, double amount, int threads, GError **error)
 {
-  g_autoptr (LcEvaluation) ev = g_new0 (LcEvaluation, 1);
-  g_autoptr (NnData) encoded = NULL, data = NULL;
+  g_autoptr (NnData) data = NULL;
   g_autofree float *probs = NULL;
-  g_autofree double *weights = NULL;
-  int k = p->n_classes, n = 0;
   int first_k = axis == LC_EARLY_OBSERVATIONS && amount > 0 ? (int) ceil (amount) : 0;
   double first_days = axis == LC_EARLY_DAYS && amount > 0 ? amount : 0.0;
 
   if (rows == NULL)
     n_rows = (int) ds->n_objects;
-  encoded = lc_encoder_encode_window (p->encoder, ds, rows, n_rows, first_k, first_days, error);
-  if (encoded == NULL)
+  data = lc_encoder_encode_window (p->encoder, ds, rows, n_rows, first_k, first_days, error);
+  if (data == NULL)
     return NULL;
-  data = with_steps (encoded, p->model->max_steps > 0 ? p->model->max_steps : encoded->steps);
-  probs = g_new0 (float, (gsize) MAX (data->n, 1) * k);
-  if (data->n > 0 && !predict_members (p, data, threads, probs, error))
+  probs = lc_predictor_predict_data (p, data, threads, error);
+  if (probs == NULL)
     return NULL;
-
-  ev->rows = g_new (int, MAX (n_rows, 1));
-  ev->labels = g_new (int, MAX (n_rows, 1));
-  ev->probs = g_new (float, (gsize) MAX (n_rows, 1) * k);
-  for (int i = 0; i < n_rows; i++)
-    {
-      if (data->labels[i] < 0)
-        {
-          ev->n_skipped++;
-          continue;
-        }
-      ev->rows[n] = rows != NULL ? rows[i] : i;
-      ev->labels[n] = data->labels[i];
-      memcpy (ev->probs + (gsize) n * k, probs + (gsize) i * k, sizeof (float) * k);
-      n++;
-    }
-  ev->n_rows = n;
-  if (n == 0)
-    {
-      g_set_error (error, LC_ERROR, LC_ERROR_MISMATCH,
-                   "%s: no object has a class the model knows; early classification needs labelled data",
-                   ds->path);
-      return NULL;
-    }
-  weights = g_new (double, k);
-  lc_plasticc_weights (p->class_ids, k, weights);
-  ev->report = nn_class_report_new (ev->probs, ev->labels, n, k, weights);
-  return g_steal_pointer (&ev);
+  return lc_evaluation_new (p, ds, rows, n_rows, probs, data->labels, error);
 }
 
 double *

@@ -482,32 +482,71 @@ lc_predictor_encode (const LcPredictor *p, const LcDataset *ds, const int *rows,
   return lc_encoder_encode_window (p->encoder, ds, rows, n_rows, first_k, options->first_days, error);
 }
 
-/* Sequences longer than the model was built for keep their first max_steps steps. */
+float *
+lc_predictor_predict_data (const LcPredictor *p, const NnData *data, int threads, GError **error)
+{
+  g_autoptr (NnData) cut = truncated_steps (data, p->model->max_steps);
+  const NnData *fits = cut != NULL ? cut : data;
+  g_autofree float *probs = g_new0 (float, (gsize) MAX (fits->n, 1) * p->n_classes);
+
+  if (fits->n > 0 && !predict_mean (p, fits, threads, probs, error))
+    return NULL;
+  return g_steal_pointer (&probs);
+}
+
 float *
 lc_predictor_predict (const LcPredictor *p, const LcDataset *ds, const int *rows, int n_rows,
                       int threads, int **labels_out, GError **error)
 {
   g_autoptr (NnData) data = NULL;
-  g_autofree float *probs = NULL;
+  float *probs;
   if (rows == NULL)
     n_rows = (int) ds->n_objects;
   data = lc_predictor_encode (p, ds, rows, n_rows, error);
   if (data == NULL)
     return NULL;
-  {
-    NnData *cut = truncated_steps (data, p->model->max_steps);
-    if (cut != NULL)
-      {
-        nn_data_free (data);
-        data = cut;
-      }
-  }
-  probs = g_new0 (float, (gsize) MAX (data->n, 1) * p->n_classes);
-  if (data->n > 0 && !predict_mean (p, data, threads, probs, error))
-    return NULL;
-  if (labels_out != NULL)
+  probs = lc_predictor_predict_data (p, data, threads, error);
+  if (probs != NULL && labels_out != NULL)
     *labels_out = g_memdup2 (data->labels, sizeof (int) * MAX (data->n, 1));
-  return g_steal_pointer (&probs);
+  return probs;
+}
+
+LcEvaluation *
+lc_evaluation_new (const LcPredictor *p, const LcDataset *ds, const int *rows, int n_rows,
+                   const float *probs, const int *labels, GError **error)
+{
+  g_autoptr (LcEvaluation) ev = g_new0 (LcEvaluation, 1);
+  g_autofree double *weights = NULL;
+  int k = p->n_classes, n = 0;
+
+  /* keep the objects whose class the model knows */
+  ev->rows = g_new (int, MAX (n_rows, 1));
+  ev->labels = g_new (int, MAX (n_rows, 1));
+  ev->probs = g_new (float, (gsize) MAX (n_rows, 1) * k);
+  for (int i = 0; i < n_rows; i++)
+    {
+      if (labels[i] < 0)
+        {
+          ev->n_skipped++;
+          continue;
+        }
+      ev->rows[n] = rows != NULL ? rows[i] : i;
+      ev->labels[n] = labels[i];
+      memcpy (ev->probs + (gsize) n * k, probs + (gsize) i * k, sizeof (float) * k);
+      n++;
+    }
+  ev->n_rows = n;
+  if (n == 0)
+    {
+      g_set_error (error, LC_ERROR, LC_ERROR_MISMATCH,
+                   "%s: no object has a class the model knows; scoring needs labelled data",
+                   ds->path);
+      return NULL;
+    }
+  weights = g_new (double, k);
+  lc_plasticc_weights (p->class_ids, k, weights);
+  ev->report = nn_class_report_new (ev->probs, ev->labels, n, k, weights);
+  return g_steal_pointer (&ev);
 }
 
 LcEvaluation *
@@ -520,45 +559,15 @@ LcEvaluation *
 lc_predictor_evaluate_rows (const LcPredictor *p, const LcDataset *ds, const int *rows, int n_rows,
                             int threads, GError **error)
 {
-  g_autoptr (LcEvaluation) ev = g_new0 (LcEvaluation, 1);
-  g_autofree int *all_labels = NULL;
-  g_autofree float *all_probs = NULL;
-  g_autofree double *weights = NULL;
-  int k = p->n_classes, n = 0;
+  g_autofree int *labels = NULL;
+  g_autofree float *probs = NULL;
 
   if (rows == NULL)
     n_rows = (int) ds->n_objects;
-  all_probs = lc_predictor_predict (p, ds, rows, n_rows, threads, &all_labels, error);
-  if (all_probs == NULL)
+  probs = lc_predictor_predict (p, ds, rows, n_rows, threads, &labels, error);
+  if (probs == NULL)
     return NULL;
-  /* keep the objects whose class the model knows */
-  ev->rows = g_new (int, MAX (n_rows, 1));
-  ev->labels = g_new (int, MAX (n_rows, 1));
-  ev->probs = g_new (float, (gsize) MAX (n_rows, 1) * k);
-  for (int i = 0; i < n_rows; i++)
-    {
-      if (all_labels[i] < 0)
-        {
-          ev->n_skipped++;
-          continue;
-        }
-      ev->rows[n] = rows != NULL ? rows[i] : i;
-      ev->labels[n] = all_labels[i];
-      memcpy (ev->probs + (gsize) n * k, all_probs + i * k, sizeof (float) * k);
-      n++;
-    }
-  ev->n_rows = n;
-  if (n == 0)
-    {
-      g_set_error (error, LC_ERROR, LC_ERROR_MISMATCH,
-                   "%s: no object has a class the model knows; evaluation needs labelled data",
-                   ds->path);
-      return NULL;
-    }
-  weights = g_new (double, k);
-  lc_plasticc_weights (p->class_ids, k, weights);
-  ev->report = nn_class_report_new (ev->probs, ev->labels, n, k, weights);
-  return g_steal_pointer (&ev);
+  return lc_evaluation_new (p, ds, rows, n_rows, probs, labels, error);
 }
 
 void

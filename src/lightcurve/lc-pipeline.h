@@ -117,6 +117,14 @@ typedef struct
 LcEvaluation *lc_predictor_evaluate (const LcPredictor *predictor, const LcDataset *ds, int threads,
                                      GError **error);
 /* The same on rows[0..n_rows) of ds (a cross-validation fold). */
+/* Probabilities (data->n, K) of already encoded data (longer sequences keep
+ * their first max_steps steps): the ensemble's mean. */
+float        *lc_predictor_predict_data (const LcPredictor *predictor, const NnData *data, int threads,
+                                         GError **error);
+/* Scores probs (n_rows, K) of rows (NULL: 0..n_rows-1) against labels (class
+ * indices in the model's classes; -1 rows are skipped and counted). */
+LcEvaluation *lc_evaluation_new (const LcPredictor *predictor, const LcDataset *ds, const int *rows,
+                                 int n_rows, const float *probs, const int *labels, GError **error);
 LcEvaluation *lc_predictor_evaluate_rows (const LcPredictor *predictor, const LcDataset *ds,
                                           const int *rows, int n_rows, int threads, GError **error);
 void          lc_evaluation_free    (LcEvaluation *evaluation);
