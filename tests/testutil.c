@@ -2,6 +2,7 @@
 #include "testutil.h"
 
 #include <gio/gio.h>
+#include <glib/gstdio.h>
 
 #include <math.h>
 
@@ -162,4 +163,38 @@ tu_run_cli (const char *first, ...)
   g_assert_no_error (error);
   r->status = g_subprocess_get_exit_status (proc);
   return r;
+}
+
+void
+tu_remove_tree (const char *path)
+{
+  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        tu_remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+char *
+tu_extract_shared_archive (const char *relative, const char *parent, const char *name)
+{
+  g_autofree char *archive = tu_shared_path (relative);
+  char *dir = g_build_filename (parent, name, NULL);
+  const char *argv[] = { "tar", "-xzf", archive, "-C", dir, NULL };
+  g_autoptr (GError) error = NULL;
+  int status = 0;
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, &status, &error);
+  g_assert_no_error (error);
+  g_spawn_check_wait_status (status, &error);
+  g_assert_no_error (error);
+  return dir;
 }

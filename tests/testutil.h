@@ -36,4 +36,10 @@ TuCliResult *tu_run_cli (const char *first, ...) G_GNUC_NULL_TERMINATED;
 void         tu_cli_result_free (TuCliResult *result);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TuCliResult, tu_cli_result_free)
 
+/* Deletes path and everything under it (a test's temporary folder). */
+void  tu_remove_tree            (const char *path);
+/* Extracts the .tar.gz `relative` of ../shared into the new folder parent/name
+ * (tests never write to ../shared); returns that folder. */
+char *tu_extract_shared_archive (const char *relative, const char *parent, const char *name);
+
 G_END_DECLS

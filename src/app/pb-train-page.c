@@ -48,6 +48,7 @@ struct _PbTrainPage
   PbHistoryChart *chart;
   GtkFileChooserNative *chooser;
   PbRun *chooser_run;        /* what the save chooser saves */
+  NnTrainingSpec shown;      /* the training section the panel was last filled from */
 };
 
 enum
@@ -190,6 +191,18 @@ show_training_settings (PbTrainPage *self, const NnModelDoc *spec)
   description = g_strdup_printf ("%s%s%s", spec->name, *spec->description != '\0' ? ": " : "",
                                  spec->description);
   gtk_label_set_text (self->model_label, description);
+  self->shown = *t;
+}
+
+/* Whether a and b agree on every setting the panel shows. */
+static gboolean
+same_panel_settings (const NnTrainingSpec *a, const NnTrainingSpec *b)
+{
+  return a->train.optim.kind == b->train.optim.kind && a->train.optim.lr == b->train.optim.lr
+         && a->train.schedule.kind == b->train.schedule.kind && a->train.batch_size == b->train.batch_size
+         && a->train.epochs == b->train.epochs && a->train.loss.kind == b->train.loss.kind
+         && a->balance == b->balance && a->val_fraction == b->val_fraction && a->train.seed == b->train.seed
+         && a->train.patience == b->train.patience && a->train.threads == b->train.threads;
 }
 
 static void update_start_gate (PbTrainPage *self);
@@ -975,14 +988,30 @@ pb_train_page_get_chart (PbTrainPage *self)
 }
 
 /* Every edit, undo or new dataset in the Model section may make its network
- * trainable or not; Start follows. */
+ * trainable or not; Start follows.  A preset or file opened there brings its
+ * own training section, which the panel then shows (as picking a preset here
+ * does): else Start trains it with the previous network's settings, not the
+ * numbers `passband-cli train` gives.  Layer edits keep the panel's settings. */
+static void
+builder_spec_changed_cb (PbTrainPage *self)
+{
+  PbBuilder *builder = find_builder (self);
+  const NnModelDoc *spec = builder != NULL ? pb_builder_get_spec (builder) : NULL;
+
+  if (spec != NULL && g_strcmp0 (selected_choice (self), BUILDER_CHOICE) == 0
+      && !same_panel_settings (&self->shown, &spec->training))
+    show_training_settings (self, spec);
+  update_start_gate (self);
+}
+
 static void
 watch_builder (PbTrainPage *self)
 {
   PbBuilder *builder = find_builder (self);
 
   if (builder != NULL)
-    g_signal_connect_object (builder, "spec-changed", G_CALLBACK (update_start_gate), self, G_CONNECT_SWAPPED);
+    g_signal_connect_object (builder, "spec-changed", G_CALLBACK (builder_spec_changed_cb), self,
+                             G_CONNECT_SWAPPED);
   update_start_gate (self);
 }
 

@@ -142,6 +142,8 @@ pcli_train (int argc, char **argv)
     { "loss", 0, 0, G_OPTION_ARG_STRING, &loss, "ce or focal", "LOSS" },
     { "threads", 0, 0, G_OPTION_ARG_INT, &o.threads, "Threads (1 or 2)", "N" },
     { "patience", 0, 0, G_OPTION_ARG_INT, &o.patience, "Early-stopping patience in epochs (0 = off)", "N" },
+    { "augment", 0, 0, G_OPTION_ARG_INT, &o.augment_copies, "Augmented copies per object (0 = none)", "N" },
+    { "ensemble", 0, 0, G_OPTION_ARG_INT, &o.ensemble_members, "Ensemble members (seeds)", "N" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print JSON lines", NULL },
     { NULL },
   };

@@ -2,6 +2,7 @@
 #include "lc-encoder.h"
 
 #include "lc-features.h"
+#include "lc-period.h"
 
 #include <math.h>
 #include <string.h>
@@ -394,6 +395,12 @@ resolve_meta_sources (const LcEncoder *enc, const LcDataset *ds, MetaSource *sou
   return TRUE;
 }
 
+#define PERIOD_FEATURES 9
+static const char *const period_feature_names[PERIOD_FEATURES] = {
+  "period_log10", "period_power", "period_log_amplitude", "period_r21", "period_r31",
+  "period_phi21_cos", "period_phi21_sin", "period_phi31_cos", "period_phi31_sin"
+};
+
 #define BAND_FEATURES 6
 static const char *const band_feature_names[BAND_FEATURES] = {
   "asinh_median", "asinh_min", "asinh_max", "asinh_std", "skew", "log_count"
@@ -441,6 +448,30 @@ band_static (const LcEncoder *enc, const LcDataset *ds, Window w, double *out)
     }
 }
 
+/* The period features (with_period_features) of window w into
+ * out[PERIOD_FEATURES]; NaN (standardised to 0 later) when the window is too
+ * short to search. */
+static void
+period_static (const LcEncoder *enc, const LcDataset *ds, Window w, double *out)
+{
+  LcPeriodOptions options;
+  LcPeriodFit fit;
+
+  lc_period_options_default (&options);
+  if (enc->options.period_min > 0)
+    options.min_period = enc->options.period_min;
+  lc_period_fit_range (ds, w.first, w.n, &options, &fit);
+  out[0] = log10 (fit.period);
+  out[1] = fit.power;
+  out[2] = log (fit.amplitude);
+  out[3] = fit.r21;
+  out[4] = fit.r31;
+  out[5] = cos (fit.phi21);
+  out[6] = sin (fit.phi21);
+  out[7] = cos (fit.phi31);
+  out[8] = sin (fit.phi31);
+}
+
 /* Unstandardised static input of object o over window w into out[S]. */
 static void
 raw_static (const LcEncoder *enc, const LcDataset *ds, const LcObject *o, Window w,
@@ -458,6 +489,11 @@ raw_static (const LcEncoder *enc, const LcDataset *ds, const LcObject *o, Window
     {
       band_static (enc, ds, w, out + s);
       s += enc->n_bands * BAND_FEATURES;
+    }
+  if (enc->options.with_period_features)
+    {
+      period_static (enc, ds, w, out + s);
+      s += PERIOD_FEATURES;
     }
   for (int k = 0; k < enc->n_meta_columns; k++)
     {
@@ -542,6 +578,9 @@ build_names (LcEncoder *enc)
     for (int b = 0; b < enc->n_bands; b++)
       for (int k = 0; k < BAND_FEATURES; k++)
         g_ptr_array_add (stat, g_strdup_printf ("%s_%s", band_feature_names[k], enc->band_names[b]));
+  if (enc->options.with_period_features)
+    for (int k = 0; k < PERIOD_FEATURES; k++)
+      g_ptr_array_add (stat, g_strdup (period_feature_names[k]));
   for (int k = 0; k < enc->n_meta_columns; k++)
     g_ptr_array_add (stat, g_strdup (enc->meta_columns[k]));
 
@@ -965,6 +1004,12 @@ lc_encoder_to_json (const LcEncoder *encoder)
   /* written only when on, so files of encoders without it stay as they were */
   if (enc->options.with_band_features)
     json_object_set_boolean_member (o, "with_band_features", TRUE);
+  if (enc->options.with_period_features)
+    {
+      json_object_set_boolean_member (o, "with_period_features", TRUE);
+      if (enc->options.period_min > 0)
+        json_object_set_double_member (o, "period_min", enc->options.period_min);
+    }
   node = json_node_new (JSON_NODE_OBJECT);
   json_node_take_object (node, o);
   if (!enc->fitted)
@@ -1195,8 +1240,14 @@ read_options (JsonObject *o, gboolean fitted, LcEncoder *enc, GError **error)
   /* optional even in a fitted encoder: older files do not have it */
   if (ok && json_object_has_member (o, "with_band_features"))
     ok = get_bool (o, "with_band_features", &opt->with_band_features, error);
+  if (ok && json_object_has_member (o, "with_period_features"))
+    ok = get_bool (o, "with_period_features", &opt->with_period_features, error);
+  if (ok && json_object_has_member (o, "period_min"))
+    ok = get_double (o, "period_min", &opt->period_min, error);
   if (!ok)
     return FALSE;
+  if (!(opt->period_min >= 0.0))
+    return field_error (error, "period_min", "0 (the default) or a positive number of days");
   if (opt->first_days < 0.0)
     return field_error (error, "first_days", "0 or more days");
   if (fitted && mode == LC_ENCODE_AUTO)
@@ -1225,7 +1276,7 @@ check_known_fields (JsonObject *o, GError **error)
   static const char *const known[] = {
     "format", "version", "mode", "value_scale", "normalisation", "dt_log", "with_error",
     "with_detected", "max_steps", "first_k", "first_days", "with_features", "meta_columns",
-    "with_band_features",
+    "with_band_features", "with_period_features", "period_min",
     "bands", "class_ids", "step_features", "meta_features", "step_feature_names",
     "meta_feature_names", "value_mean", "value_std", "meta_mean", "meta_std",
   };

@@ -96,6 +96,13 @@ typedef struct
    * max, the std of asinh(v), the skew of v and log(1 + count).  What a colour
    * and an amplitude are; per-object normalisation of the steps hides them. */
   gboolean with_band_features;
+  /* The period of a variable star and the Fourier parameters of its light
+   * curve (lc-period.h), after the per-band summary: log10 period,
+   * periodogram power, log amplitude, R21, R31 and phi21, phi31 as cos and
+   * sin.  Searched from period_min days (0: lc-period's default) to half the
+   * baseline; costs a few milliseconds per object. */
+  gboolean with_period_features;
+  double period_min;
 } LcEncoderOptions;
 
 typedef struct _LcEncoder LcEncoder;

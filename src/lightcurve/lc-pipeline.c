@@ -109,6 +109,7 @@ encoder_for_spec (const NnModelDoc *doc, GError **error)
     {
       options.with_features = FALSE;
       options.with_band_features = FALSE;
+      options.with_period_features = FALSE;
       options.meta_columns = no_columns;
     }
   return lc_encoder_new (&options);

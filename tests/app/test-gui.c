@@ -61,31 +61,13 @@ fixture_setup (Fixture *f, gconstpointer data)
 }
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
-static void
 fixture_teardown (Fixture *f, gconstpointer data)
 {
   GtkWindow *dialog = pb_window_get_dialog (f->window);
 
   if (dialog != NULL)
     gtk_window_destroy (dialog);
-  remove_tree (f->tmp);
+  tu_remove_tree (f->tmp);
   g_free (f->tmp);
 }
 
@@ -432,21 +414,12 @@ test_open_npy (Fixture *f, gconstpointer data)
 static void
 test_open_rrlyrae (Fixture *f, gconstpointer data)
 {
-  g_autofree char *tarball = tu_shared_path ("data/sdss_s82_rrlyrae/rrlyrae_sesar2010_lightcurves.tar.gz");
-  g_autofree char *folder = g_build_filename (f->tmp, "rrlyrae", NULL);
-  const char *argv[] = { "tar", "-xzf", tarball, "-C", folder, NULL };
-  g_autoptr(GError) error = NULL;
+  g_autofree char *folder = tu_extract_shared_archive ("data/sdss_s82_rrlyrae/rrlyrae_sesar2010_lightcurves.tar.gz",
+                                                      f->tmp, "rrlyrae");
   PbObjectBrowser *browser = PB_OBJECT_BROWSER (pb_window_get_browser (f->window));
   PbLightCurveView *view = PB_LIGHT_CURVE_VIEW (pb_window_get_view (f->window, "light-curve"));
   LcDataset *ds;
-  int status;
   double period;
-
-  g_assert_cmpint (g_mkdir (folder, 0700), ==, 0);
-  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL,
-                               &status, &error));
-  g_assert_no_error (error);
-  g_assert_true (g_spawn_check_wait_status (status, NULL));
 
   open_path (f, folder);
   g_assert_null (pb_window_get_last_error (f->window));

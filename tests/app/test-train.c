@@ -711,20 +711,6 @@ test_builder_spec (void)
   }
 }
 
-static void
-remove_tree (const char *dir)
-{
-  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-      g_remove (path);
-    }
-  g_rmdir (dir);
-}
-
 int
 main (int argc, char **argv)
 {
@@ -751,7 +737,7 @@ main (int argc, char **argv)
   gtk_window_destroy (GTK_WINDOW (window));
   pb_test_iterate (100);
   g_object_unref (settings);
-  remove_tree (tmp_dir);
+  tu_remove_tree (tmp_dir);
   g_free (tmp_dir);
   return status;
 }

@@ -19,39 +19,12 @@ write_tmp (const char *name, const char *content)
   return path;
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
-/* The RR Lyrae archive extracted into a fresh folder (tests must not write to ../shared). */
+/* The RR Lyrae archive extracted into a fresh folder. */
 static char *
 extract_rrlyrae (void)
 {
-  g_autofree char *archive = tu_shared_path ("data/sdss_s82_rrlyrae/rrlyrae_sesar2010_lightcurves.tar.gz");
-  char *dir = g_build_filename (tmp_dir, "rrlyrae", NULL);
-  const char *argv[] = { "tar", "-xzf", archive, "-C", dir, NULL };
-  g_autoptr (GError) error = NULL;
-  int status = 0;
-
-  g_mkdir_with_parents (dir, 0700);
-  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, &status, &error);
-  g_assert_no_error (error);
-  g_spawn_check_wait_status (status, &error);
-  g_assert_no_error (error);
-  return dir;
+  return tu_extract_shared_archive ("data/sdss_s82_rrlyrae/rrlyrae_sesar2010_lightcurves.tar.gz", tmp_dir,
+                                    "rrlyrae");
 }
 
 static gsize
@@ -163,7 +136,7 @@ test_rrlyrae_folder (void)
     g_assert_cmpint (progress.calls, ==, 10);
     g_clear_error (&error);
   }
-  remove_tree (dir);
+  tu_remove_tree (dir);
 }
 
 static void
@@ -351,8 +324,8 @@ test_bad_folder (void)
   g_assert_error (error, LC_ERROR, LC_ERROR_FORMAT);
   g_assert_nonnull (strstr (error->message, "no CSV light curves"));
   g_clear_error (&error);
-  remove_tree (dir);
-  remove_tree (empty);
+  tu_remove_tree (dir);
+  tu_remove_tree (empty);
 }
 
 int
@@ -373,7 +346,7 @@ main (int argc, char **argv)
       g_test_add_data_func (name, &bad_csv[i], test_bad_csv);
     }
   status = g_test_run ();
-  remove_tree (tmp_dir);
+  tu_remove_tree (tmp_dir);
   g_free (tmp_dir);
   return status;
 }
