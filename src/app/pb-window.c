@@ -10,6 +10,7 @@
 #include "pb-csv-mapping-dialog.h"
 #include "pb-export.h"
 #include "pb-gallery-view.h"
+#include "lc-period.h"
 #include "pb-light-curve-view.h"
 #include "pb-loader.h"
 #include "pb-object-browser.h"
@@ -37,6 +38,8 @@ struct _PbWindow
   PbGalleryView *gallery_view;
   GtkToggleButton *fold_button;
   GtkSpinButton *period_spin;
+  GtkRevealer *period_revealer;
+  GtkLabel *period_label;
   GMenu *recent_menu;
 
   GSettings *settings;
@@ -49,6 +52,7 @@ struct _PbWindow
   GtkWindow *dialog;                /* weak */
   GtkFileChooserNative *chooser;
   GtkRecentManager *recent;
+  GCancellable *period_cancellable; /* the period search in progress, or NULL */
 };
 
 enum
@@ -119,11 +123,16 @@ refresh_gallery (PbWindow *self)
   pb_gallery_view_set_items (self->gallery_view, self->dataset, objects, n, NULL);
 }
 
+static void cancel_find_period (PbWindow *self);
+static void update_find_period_action (PbWindow *self);
+static void set_period_message (PbWindow *self, const char *message);
+
 static void
 set_dataset (PbWindow *self, LcDataset *ds)
 {
   g_autofree char *name = NULL;
 
+  cancel_find_period (self);
   g_clear_pointer (&self->dataset, lc_dataset_unref);
   self->dataset = lc_dataset_ref (ds);
   if (ds->source == LC_SOURCE_SIMULATED)
@@ -149,7 +158,11 @@ browser_object_selected_cb (PbWindow *self, gint64 object)
 {
   double period;
 
+  /* a search still running is for the previous object: its answer is stale */
+  cancel_find_period (self);
+  set_period_message (self, "");
   pb_light_curve_view_set_object (self->light_curve_view, self->dataset, object);
+  update_find_period_action (self);
   if (self->dataset == NULL || object < 0)
     return;
   /* periodic objects come with their period: fill it in for folding */
@@ -211,6 +224,151 @@ view_stack_changed_cb (PbWindow *self)
   /* keyboard users land on the view they switched to */
   if (child != NULL && gtk_widget_get_mapped (child))
     gtk_widget_child_focus (child, GTK_DIR_TAB_FORWARD);
+}
+
+/* ---- finding the period ---------------------------------------------- */
+
+typedef struct
+{
+  LcDataset *ds;
+  gsize first;
+  int n_obs;
+  LcPeriodFit fit;
+} FindPeriodData;
+
+static void
+find_period_data_free (FindPeriodData *data)
+{
+  lc_dataset_unref (data->ds);
+  g_free (data);
+}
+
+static void
+find_period_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  FindPeriodData *data = task_data;
+  LcPeriodOptions options;
+
+  lc_period_options_default (&options);
+  lc_period_fit_range (data->ds, data->first, data->n_obs, &options, &data->fit);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+set_period_message (PbWindow *self, const char *message)
+{
+  gtk_label_set_text (self->period_label, message);
+  /* the toolbar may be too narrow for all of it */
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->period_label), message[0] != '\0' ? message : NULL);
+  gtk_revealer_set_reveal_child (self->period_revealer, message[0] != '\0');
+}
+
+/* One search at a time, for the object shown. */
+static void
+update_find_period_action (PbWindow *self)
+{
+  gboolean shown = self->dataset != NULL && self->light_curve_view != NULL
+                   && pb_light_curve_view_get_object (self->light_curve_view) >= 0;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.find-period", shown && self->period_cancellable == NULL);
+}
+
+static void
+find_period_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  PbWindow *self = PB_WINDOW (source);
+  g_autoptr(GCancellable) cancellable = user_data;
+  FindPeriodData *data = g_task_get_task_data (G_TASK (result));
+  g_autofree char *message = NULL;
+  double period = data->fit.period;
+
+  /* another object or dataset is shown now (or the window is closing) */
+  if (cancellable != self->period_cancellable || !g_task_propagate_boolean (G_TASK (result), NULL))
+    return;
+  g_clear_object (&self->period_cancellable);
+  update_find_period_action (self);
+
+  if (!isfinite (period) || period <= 0)
+    {
+      set_period_message (self, _("Too few observations to search for a period"));
+      return;
+    }
+  {
+    GtkAdjustment *adjustment = gtk_spin_button_get_adjustment (self->period_spin);
+
+    /* a baseline of centuries is unlikely, but the spin must not clamp what was found */
+    if (period > gtk_adjustment_get_upper (adjustment))
+      gtk_adjustment_set_upper (adjustment, period);
+  }
+  gtk_spin_button_set_value (self->period_spin, period);
+  gtk_toggle_button_set_active (self->fold_button, TRUE);
+  if (data->ds->on_grid)
+    message = g_strdup_printf (_("Period %.4f steps (the series explains %.0f %% of the variance)"),
+                               period, 100 * data->fit.power);
+  else
+    message = g_strdup_printf (_("Period %.4f d (the series explains %.0f %% of the variance)"),
+                               period, 100 * data->fit.power);
+  set_period_message (self, message);
+}
+
+static void
+cancel_find_period (PbWindow *self)
+{
+  if (self->period_cancellable == NULL)
+    return;
+  g_cancellable_cancel (self->period_cancellable);
+  g_clear_object (&self->period_cancellable);
+  /* not while the window is being torn down */
+  if (self->period_label != NULL)
+    {
+      set_period_message (self, "");
+      update_find_period_action (self);
+    }
+}
+
+gboolean
+pb_window_find_period (PbWindow *self)
+{
+  gssize object = pb_light_curve_view_get_object (self->light_curve_view);
+  g_autoptr(GTask) task = NULL;
+  FindPeriodData *data;
+
+  if (self->dataset == NULL || object < 0 || (gsize) object >= self->dataset->n_objects
+      || self->period_cancellable != NULL)
+    return FALSE;
+  data = g_new0 (FindPeriodData, 1);
+  data->ds = lc_dataset_ref (self->dataset);
+  data->first = self->dataset->objects[object].first;
+  data->n_obs = self->dataset->objects[object].n_obs;
+  self->period_cancellable = g_cancellable_new ();
+  /* the answer shows in the light-curve toolbar, folded */
+  pb_window_show_view (self, "light-curve");
+  set_period_message (self, _("Searching for the period…"));
+  update_find_period_action (self);
+
+  task = g_task_new (self, self->period_cancellable, find_period_done_cb, g_object_ref (self->period_cancellable));
+  g_task_set_source_tag (task, pb_window_find_period);
+  g_task_set_task_data (task, data, (GDestroyNotify) find_period_data_free);
+  g_task_run_in_thread (task, find_period_thread);
+  return TRUE;
+}
+
+gboolean
+pb_window_is_finding_period (PbWindow *self)
+{
+  return self->period_cancellable != NULL;
+}
+
+const char *
+pb_window_get_period_message (PbWindow *self)
+{
+  return gtk_label_get_text (self->period_label);
+}
+
+static void
+find_period_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  pb_window_find_period (PB_WINDOW (widget));
 }
 
 /* ---- loading ---------------------------------------------------------- */
@@ -727,6 +885,7 @@ pb_window_dispose (GObject *object)
   PbWindow *self = PB_WINDOW (object);
 
   pb_window_cancel_loading (self);
+  cancel_find_period (self);
   track_dialog (self, NULL);
   if (self->chooser != NULL)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
@@ -785,6 +944,8 @@ pb_window_class_init (PbWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PbWindow, gallery_view);
   gtk_widget_class_bind_template_child (widget_class, PbWindow, fold_button);
   gtk_widget_class_bind_template_child (widget_class, PbWindow, period_spin);
+  gtk_widget_class_bind_template_child (widget_class, PbWindow, period_revealer);
+  gtk_widget_class_bind_template_child (widget_class, PbWindow, period_label);
   gtk_widget_class_bind_template_child (widget_class, PbWindow, recent_menu);
   gtk_widget_class_bind_template_callback (widget_class, load_cancel_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, browser_object_selected_cb);
@@ -803,12 +964,14 @@ pb_window_class_init (PbWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
   gtk_widget_class_install_action (widget_class, "win.select-relative", "i", select_relative_action);
   gtk_widget_class_install_action (widget_class, "win.show-view", "s", show_view_action);
+  gtk_widget_class_install_action (widget_class, "win.find-period", NULL, find_period_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.open", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
                                        "win.open-folder", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK, "win.export", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, GDK_CONTROL_MASK, "win.find-period", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Up, GDK_ALT_MASK, "win.select-relative", "i", -1);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Down, GDK_ALT_MASK, "win.select-relative", "i", 1);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1, GDK_ALT_MASK, "win.show-view", "s", "overview");
@@ -822,6 +985,8 @@ pb_window_init (PbWindow *self)
   GtkDropTarget *drop;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* until an object is shown */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.find-period", FALSE);
   g_signal_connect_swapped (self->main_stack, "notify::visible-child", G_CALLBACK (update_export_action), self);
   /* the Model section: the visual network builder (issue 5) */
   pb_window_add_page (self, pb_builder_new_for_window (GTK_WIDGET (self)), "model", _("Model"),

@@ -38,6 +38,14 @@ GtkWindow  *pb_window_get_dialog         (PbWindow *self);
 
 /* Folds the light curve on the period field (prefilled from a "period" meta column). */
 void        pb_window_set_folding        (PbWindow *self, gboolean fold);
+/* Searches the shown object's light curve for its period in a worker thread
+ * (win.find-period); when found, fills the period field and folds.  FALSE when
+ * no object is shown or a search is already running.  Selecting another object
+ * or loading another dataset drops the answer. */
+gboolean    pb_window_find_period        (PbWindow *self);
+gboolean    pb_window_is_finding_period  (PbWindow *self);
+/* What the search found, or why it found nothing ("" before a search). */
+const char *pb_window_get_period_message (PbWindow *self);
 
 /* "overview", "light-curve" or "gallery" on the Data page. */
 void        pb_window_show_view          (PbWindow *self, const char *name);

@@ -448,6 +448,126 @@ test_open_rrlyrae (Fixture *f, gconstpointer data)
   g_assert_cmpfloat (pb_light_curve_view_get_options (view)->period, ==, 0);
 }
 
+/* Runs the main loop until the period search is over (fails after 60 s). */
+static void
+wait_for_period (PbWindow *window)
+{
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  while (pb_window_is_finding_period (window))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      pb_test_iterate (20);
+    }
+  pb_test_iterate (50);
+}
+
+static GtkSpinButton *
+period_spin (Fixture *f)
+{
+  return GTK_SPIN_BUTTON (gtk_widget_get_template_child (GTK_WIDGET (f->window), PB_TYPE_WINDOW, "period_spin"));
+}
+
+static GtkToggleButton *
+fold_button (Fixture *f)
+{
+  return GTK_TOGGLE_BUTTON (gtk_widget_get_template_child (GTK_WIDGET (f->window), PB_TYPE_WINDOW, "fold_button"));
+}
+
+static void
+test_find_period (Fixture *f, gconstpointer data)
+{
+  g_autofree char *folder = tu_extract_shared_archive ("data/sdss_s82_rrlyrae/rrlyrae_sesar2010_lightcurves.tar.gz",
+                                                      f->tmp, "rrlyrae");
+  PbObjectBrowser *browser = PB_OBJECT_BROWSER (pb_window_get_browser (f->window));
+  PbLightCurveView *view = PB_LIGHT_CURVE_VIEW (pb_window_get_view (f->window, "light-curve"));
+  const double catalogue = 0.641754;   /* Sesar et al. 2010 */
+  gssize star = -1;
+  double before, found;
+  gint64 start;
+  LcDataset *ds;
+
+  open_path (f, folder);
+  g_assert_null (pb_window_get_last_error (f->window));
+  ds = pb_window_get_dataset (f->window);
+  for (gsize i = 0; i < ds->n_objects && star < 0; i++)
+    if (g_strcmp0 (ds->objects[i].id, "4099") == 0)
+      star = i;
+  g_assert_cmpint (star, >=, 0);
+
+  /* selecting another object before the answer comes drops it */
+  pb_window_set_folding (f->window, FALSE);
+  pb_object_browser_select_object (browser, star);
+  g_assert_true (pb_window_find_period (f->window));
+  g_assert_true (pb_window_is_finding_period (f->window));
+  /* one search at a time */
+  g_assert_false (pb_window_find_period (f->window));
+  pb_object_browser_select_object (browser, star == 0 ? 1 : 0);
+  g_assert_false (pb_window_is_finding_period (f->window));
+  before = gtk_spin_button_get_value (period_spin (f));
+  pb_test_iterate (1500);
+  g_assert_false (gtk_toggle_button_get_active (fold_button (f)));
+  g_assert_cmpfloat (gtk_spin_button_get_value (period_spin (f)), ==, before);
+  g_assert_cmpstr (pb_window_get_period_message (f->window), ==, "");
+
+  /* the window action, as the button and Ctrl+P run it */
+  pb_object_browser_select_object (browser, star);
+  start = g_get_monotonic_time ();
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.find-period", NULL));
+  g_assert_true (pb_window_is_finding_period (f->window));
+  wait_for_period (f->window);
+  found = gtk_spin_button_get_value (period_spin (f));
+  g_test_message ("period of 4099: %.6f d (catalogue %.6f) in about %.0f ms; %s", found, catalogue,
+                  (g_get_monotonic_time () - start) / 1000.0, pb_window_get_period_message (f->window));
+  g_assert_cmpfloat (fabs (found - catalogue), <, 0.01 * catalogue);
+  g_assert_true (gtk_toggle_button_get_active (fold_button (f)));
+  g_assert_cmpfloat (fabs (pb_light_curve_view_get_options (view)->period - found), <, 1e-9);
+  g_assert_true (g_str_has_prefix (pb_window_get_period_message (f->window), "Period 0.64"));
+
+  g_settings_set_string (f->settings, "value-axis", "magnitude");
+  maybe_save_window (f->window, "rrlyrae-found-period");
+  g_settings_reset (f->settings, "value-axis");
+  pb_window_set_folding (f->window, FALSE);
+}
+
+static void
+test_find_period_too_short (Fixture *f, gconstpointer data)
+{
+  g_autofree char *path = g_build_filename (f->tmp, "short.csv", NULL);
+  const char *csv =
+    "star,hjd,filter,mag,magerr\n"
+    "a,100.0,V,15.2,0.02\n" "a,100.3,V,15.4,0.02\n" "a,101.1,V,15.3,0.02\n"
+    "a,102.5,V,15.1,0.02\n" "a,103.7,V,15.5,0.02\n";
+  PbLightCurveView *view = PB_LIGHT_CURVE_VIEW (pb_window_get_view (f->window, "light-curve"));
+  g_autoptr(GError) error = NULL;
+  GtkWindow *dialog;
+  double before;
+
+  g_assert_true (g_file_set_contents (path, csv, -1, &error));
+  {
+    g_autoptr(GFile) file = g_file_new_for_path (path);
+    pb_window_open_file (f->window, file);
+  }
+  dialog = pb_window_get_dialog (f->window);
+  g_assert_true (PB_IS_CSV_MAPPING_DIALOG (dialog));
+  pb_csv_mapping_dialog_accept (PB_CSV_MAPPING_DIALOG (dialog));
+  pb_test_wait_for_load (f->window);
+  g_assert_null (pb_window_get_last_error (f->window));
+  g_assert_cmpuint (pb_window_get_dataset (f->window)->n_objects, ==, 1);
+
+  pb_window_set_folding (f->window, FALSE);
+  pb_object_browser_select_object (PB_OBJECT_BROWSER (pb_window_get_browser (f->window)), 0);
+  before = gtk_spin_button_get_value (period_spin (f));
+  g_assert_true (pb_window_find_period (f->window));
+  wait_for_period (f->window);
+  g_assert_cmpstr (pb_window_get_period_message (f->window), ==, "Too few observations to search for a period");
+  /* no made-up period, no fold */
+  g_assert_cmpfloat (gtk_spin_button_get_value (period_spin (f)), ==, before);
+  g_assert_false (gtk_toggle_button_get_active (fold_button (f)));
+  g_assert_cmpfloat (pb_light_curve_view_get_options (view)->period, ==, 0);
+  maybe_save_window (f->window, "too-short-for-period");
+}
+
 static void
 test_open_general_csv (Fixture *f, gconstpointer data)
 {
@@ -632,6 +752,9 @@ main (int argc, char **argv)
   g_test_add ("/app/gui/open-ts", Fixture, NULL, fixture_setup, test_open_ts, fixture_teardown);
   g_test_add ("/app/gui/open-npy", Fixture, NULL, fixture_setup, test_open_npy, fixture_teardown);
   g_test_add ("/app/gui/open-rrlyrae", Fixture, NULL, fixture_setup, test_open_rrlyrae, fixture_teardown);
+  g_test_add ("/app/gui/find-period", Fixture, NULL, fixture_setup, test_find_period, fixture_teardown);
+  g_test_add ("/app/gui/find-period-too-short", Fixture, NULL, fixture_setup, test_find_period_too_short,
+              fixture_teardown);
   g_test_add ("/app/gui/open-csv", Fixture, NULL, fixture_setup, test_open_general_csv, fixture_teardown);
   g_test_add ("/app/gui/open-broken", Fixture, NULL, fixture_setup, test_open_broken, fixture_teardown);
   g_test_add ("/app/gui/about-and-shortcuts", Fixture, NULL, fixture_setup, test_about_and_shortcuts, fixture_teardown);
