@@ -193,6 +193,8 @@ static const PresetView preset_views[] = {
   { "small-conv1d.json", 0, 4558, 1, "16 × 32", 0 },
   /* issue 8: bigru 64 on 6 features: 2 * (3*64*6 + 3*64*64 + 2*192); 60 LSST static features */
   { "lsst-bigru.json", 60, 115150, 0, "36 × 128", 27648 },
+  /* the same with 9 period features: 69 static features */
+  { "rrlyrae-bigru.json", 69, 115726, 0, "36 × 128", 27648 },
 };
 
 /* With PB_TEST_SAVE_DIR set, the preset chooser as the screen shows it (popovers

@@ -69,6 +69,10 @@ static const Preset presets[] = {
    *   concat: 128 + 60 = 188;  dense 188->64: 12032 + 64 = 12096;  dense 64->14: 910
    *   27648 + 74496 + 12096 + 910 = 115150 */
   { "lsst-bigru.json", 60, 115150 },
+  /* rrlyrae-bigru (issue 8): the same network with 9 period features more, 69 in all
+   *   27648 + 74496;  concat: 128 + 69 = 197;  dense 197->64: 12608 + 64 = 12672;  dense 64->14: 910
+   *   27648 + 74496 + 12672 + 910 = 115726 */
+  { "rrlyrae-bigru.json", 69, 115726 },
 };
 
 static char *
