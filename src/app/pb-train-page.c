@@ -21,6 +21,7 @@ struct _PbTrainPage
   GPtrArray *model_choices;  /* char *: BUILDER_CHOICE or a preset file name */
   char *status;
   gboolean status_is_gate;   /* the status line says why Start is off */
+  gboolean stopping;         /* Stop was pressed for the running job */
 
   GtkDropDown *model_drop;
   GtkDropDown *optimizer_drop;
@@ -368,12 +369,28 @@ trainer_epoch_cb (PbTrainPage *self, PbRun *run, int epoch)
   pb_history_chart_refresh (self->chart);
 }
 
+/* Fitting the encoder and encoding, before the first epoch: with period
+ * features that takes a while on a large dataset. */
+static void
+trainer_preparing_cb (PbTrainPage *self, PbRun *run, double fraction)
+{
+  g_autofree char *text = NULL;
+
+  /* a late record must not hide that Stop was pressed */
+  if (self->stopping)
+    return;
+  /* TRANSLATORS: the training data are being encoded; %d is a percentage */
+  text = g_strdup_printf (_("Preparing data… %d %%"), (int) floor (CLAMP (fraction, 0, 1) * 100));
+  set_status (self, text);
+}
+
 static void
 trainer_started_cb (PbTrainPage *self, PbRun *run)
 {
+  self->stopping = FALSE;
   pb_history_chart_set_run (self->chart, run);
   gtk_progress_bar_set_fraction (self->progress, 0);
-  set_status (self, _("Preparing the data…"));
+  trainer_preparing_cb (self, run, 0);
   update_buttons (self);
 }
 
@@ -451,6 +468,8 @@ describe_outcome (PbRun *run)
       return g_strdup_printf (_("%s finished: %u epochs in %.1f s%s"), run->name, run->epochs->len, run->seconds,
                               best_text);
     case PB_RUN_STOPPED:
+      if (run->doc == NULL && run->epochs->len == 0)
+        return g_strdup_printf (_("%s stopped while preparing the data"), run->name);
       return g_strdup_printf (_("%s stopped after %u epochs%s"), run->name, run->epochs->len, best_text);
     case PB_RUN_FAILED:
       return g_strdup_printf (_("%s failed: %s"), run->name, run->message != NULL ? run->message : "");
@@ -468,7 +487,8 @@ trainer_finished_cb (PbTrainPage *self, PbRun *run)
   g_autofree char *text = describe_outcome (run);
 
   set_status (self, text);
-  if (run->state != PB_RUN_FAILED)
+  /* a run stopped while preparing has no model to show as done */
+  if (run->state != PB_RUN_FAILED && run->doc != NULL)
     gtk_progress_bar_set_fraction (self->progress, 1);
   add_run (self, run);
   /* failed and cancelled runs are not added, but Stop must still go off */
@@ -501,8 +521,15 @@ pb_train_page_start (PbTrainPage *self, GError **error)
 void
 pb_train_page_stop (PbTrainPage *self)
 {
+  PbRun *run = pb_trainer_get_run (self->trainer);
+
   pb_trainer_stop (self->trainer);
-  set_status (self, _("Stopping after this batch…"));
+  self->stopping = TRUE;
+  /* no batch yet: preparation stops within a few objects */
+  if (run != NULL && run->total_epochs == 0)
+    set_status (self, _("Stopping…"));
+  else
+    set_status (self, _("Stopping after this batch…"));
 }
 
 const char *
@@ -954,6 +981,7 @@ pb_train_page_init (PbTrainPage *self)
   gtk_box_append (GTK_BOX (self), paned);
 
   g_signal_connect_swapped (self->trainer, "started", G_CALLBACK (trainer_started_cb), self);
+  g_signal_connect_swapped (self->trainer, "preparing", G_CALLBACK (trainer_preparing_cb), self);
   g_signal_connect_swapped (self->trainer, "batch", G_CALLBACK (trainer_batch_cb), self);
   g_signal_connect_swapped (self->trainer, "epoch", G_CALLBACK (trainer_epoch_cb), self);
   g_signal_connect_swapped (self->trainer, "finished", G_CALLBACK (trainer_finished_cb), self);

@@ -139,6 +139,7 @@ pb_run_class_name (PbRun *run, int k)
 
 typedef enum
 {
+  RECORD_PREPARING,
   RECORD_PREPARED,
   RECORD_BATCH,
   RECORD_EPOCH,
@@ -153,6 +154,7 @@ typedef struct
   GArray *wrong_rows;        /* RECORD_EPOCH, or NULL */
   GArray *wrong_predicted;
   int n_val, total_epochs;   /* RECORD_PREPARED */
+  double fraction;           /* RECORD_PREPARING */
 } Record;
 
 static void
@@ -232,6 +234,7 @@ struct _PbTrainer
 enum
 {
   STARTED,
+  PREPARING,
   BATCH,
   EPOCH,
   FINISHED,
@@ -283,6 +286,7 @@ channel_flush (Channel *ch)
   g_autoptr (PbTrainer) self = g_weak_ref_get (&ch->trainer);
   GQueue records = G_QUEUE_INIT;
   gboolean had_batch = FALSE;
+  double preparing = -1;
   Record *r;
 
   g_mutex_lock (&ch->lock);
@@ -301,7 +305,11 @@ channel_flush (Channel *ch)
     {
       switch (r->kind)
         {
+        case RECORD_PREPARING:
+          preparing = r->fraction;
+          break;
         case RECORD_PREPARED:
+          preparing = -1;
           ch->run->n_val = r->n_val;
           ch->run->total_epochs = r->total_epochs;
           self->start_us = g_get_monotonic_time ();
@@ -319,6 +327,9 @@ channel_flush (Channel *ch)
         }
       record_free (r);
     }
+  /* the latest fraction only, and none once the epochs began */
+  if (preparing >= 0)
+    g_signal_emit (self, signals[PREPARING], 0, ch->run, preparing);
   if (had_batch)
     g_signal_emit (self, signals[BATCH], 0, ch->run, self->last_epoch, self->last_batch,
                    self->last_n_batches);
@@ -340,6 +351,7 @@ typedef struct
   NnModelDoc *spec;
   LcTrainOverrides overrides;
   LcTrainRun *train_run;
+  int prepare_percent;       /* the last preparation progress posted, or -1 */
   double smoothed;           /* exponential mean of the batch losses */
   gboolean have_smoothed;
   float *val_probs;          /* (n_val, K) for the misclassified panel */
@@ -363,6 +375,27 @@ job_free (Job *job)
   lc_evaluation_free (job->evaluation);
   g_free (job->message);
   g_free (job);
+}
+
+/* Preparation (fitting the encoder, encoding): posts whole percents, and
+ * stops it when Stop was pressed. */
+static gboolean
+job_on_prepare (double fraction, gpointer user_data)
+{
+  Job *job = user_data;
+  int percent = (int) floor (CLAMP (fraction, 0, 1) * 100);
+  Record *r;
+
+  if (g_cancellable_is_cancelled (job->ch->cancellable))
+    return FALSE;
+  if (percent == job->prepare_percent)
+    return TRUE;
+  job->prepare_percent = percent;
+  r = g_new0 (Record, 1);
+  r->kind = RECORD_PREPARING;
+  r->fraction = fraction;
+  channel_post (job->ch, r);
+  return TRUE;
 }
 
 static gboolean
@@ -468,10 +501,17 @@ job_run (Job *job)
   g_autoptr (GError) error = NULL;
   gint64 start = g_get_monotonic_time ();
 
-  job->train_run = lc_train_run_prepare (job->ds, job->spec, &job->overrides, &error);
+  job->prepare_percent = -1;
+  job->train_run = lc_train_run_prepare_full (job->ds, NULL, 0, job->spec, &job->overrides,
+                                              job_on_prepare, job, &error);
   if (job->train_run == NULL)
     {
-      job->message = g_strdup (error->message);
+      /* Stop while preparing: a stopped run with nothing trained, not a failure */
+      if (g_error_matches (error, LC_ERROR, LC_ERROR_CANCELLED))
+        job->stopped = TRUE;
+      else
+        job->message = g_strdup (error->message);
+      job->seconds = (g_get_monotonic_time () - start) / 1e6;
       return;
     }
   job_prepare_records (job);
@@ -524,10 +564,10 @@ job_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   run->doc = g_steal_pointer (&job->doc);
   run->evaluation = g_steal_pointer (&job->evaluation);
   run->message = g_steal_pointer (&job->message);
-  if (run->doc == NULL)
-    run->state = PB_RUN_FAILED;
+  if (job->stopped)
+    run->state = PB_RUN_STOPPED;   /* without a model when stopped while preparing */
   else
-    run->state = job->stopped ? PB_RUN_STOPPED : PB_RUN_FINISHED;
+    run->state = run->doc != NULL ? PB_RUN_FINISHED : PB_RUN_FAILED;
   g_clear_pointer (&self->channel, channel_unref);
   g_signal_emit (self, signals[FINISHED], 0, run);
 }
@@ -674,6 +714,9 @@ pb_trainer_class_init (PbTrainerClass *klass)
 
   signals[STARTED] = g_signal_new ("started", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
                                    NULL, NULL, G_TYPE_NONE, 1, PB_TYPE_RUN | G_SIGNAL_TYPE_STATIC_SCOPE);
+  signals[PREPARING] = g_signal_new ("preparing", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                                     NULL, NULL, G_TYPE_NONE, 2, PB_TYPE_RUN | G_SIGNAL_TYPE_STATIC_SCOPE,
+                                     G_TYPE_DOUBLE);
   signals[BATCH] = g_signal_new ("batch", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                                  NULL, G_TYPE_NONE, 4, PB_TYPE_RUN | G_SIGNAL_TYPE_STATIC_SCOPE,
                                  G_TYPE_INT, G_TYPE_INT, G_TYPE_INT);

@@ -25,7 +25,7 @@ typedef enum
 {
   PB_RUN_RUNNING,
   PB_RUN_FINISHED,   /* all epochs, or early stopping */
-  PB_RUN_STOPPED,    /* stopped by the user: keeps its best weights */
+  PB_RUN_STOPPED,    /* stopped by the user: keeps its best weights (none when stopped while preparing) */
   PB_RUN_FAILED,     /* message says why */
   PB_RUN_OPENED,     /* a model file opened and evaluated */
 } PbRunState;
@@ -81,9 +81,11 @@ G_DECLARE_FINAL_TYPE (PbTrainer, pb_trainer, PB, TRAINER, GObject)
 
 /* Signals (main thread only):
  *   "started"  (PbRun *run)
+ *   "preparing" (PbRun *run, double fraction): preparation (encoding) is that far, 0..1; coalesced
  *   "batch"    (PbRun *run, int epoch, int batch, int n_batches): the latest batch; coalesced
  *   "epoch"    (PbRun *run, int epoch): run->epochs and run->wrong_rows were updated
- *   "finished" (PbRun *run): run->state is final, doc and evaluation set unless it failed */
+ *   "finished" (PbRun *run): run->state is final, doc and evaluation set unless it failed
+ *              or was stopped while preparing */
 PbTrainer  *pb_trainer_new        (void);
 
 /* Starts training spec on ds (prepared in the worker: the split and encoding
@@ -91,7 +93,9 @@ PbTrainer  *pb_trainer_new        (void);
  * its results dropped.  Returns the new run (owned by the trainer). */
 PbRun      *pb_trainer_start      (PbTrainer *self, LcDataset *ds, const NnModelDoc *spec,
                                    const LcTrainOverrides *overrides, const char *name);
-/* Stops the running job after the current batch: the run keeps its best weights. */
+/* Stops the running job after the current batch: the run keeps its best
+ * weights.  While the data are prepared it stops within a few objects, and
+ * the run ends stopped without a model (doc NULL). */
 void        pb_trainer_stop       (PbTrainer *self);
 /* Stops and drops the results; waits (at most a few seconds) for the worker
  * to let go, so closing a window never leaves a thread writing behind it. */

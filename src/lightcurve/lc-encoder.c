@@ -9,7 +9,6 @@
 
 #define ENCODER_FORMAT "passband-encoder"
 #define ENCODER_VERSION 1
-#define MAD_TO_SIGMA 1.4826
 /* far beyond anything a sane normalisation gives, yet finite in float */
 #define VALUE_LIMIT 1e6
 
@@ -37,6 +36,11 @@ struct _LcEncoder
   /* statistics, fitted on the training rows */
   double value_mean, value_std;
   double *static_mean, *static_std;
+
+  /* how fit and encode run: settings of this object, never saved */
+  LcProgressFunc progress;
+  gpointer progress_data;
+  int threads;
 };
 
 /* The slice of an object that is encoded. */
@@ -163,6 +167,21 @@ gboolean
 lc_encoder_is_fitted (const LcEncoder *encoder)
 {
   return encoder != NULL && encoder->fitted;
+}
+
+void
+lc_encoder_set_progress (LcEncoder *encoder, LcProgressFunc progress, gpointer user_data)
+{
+  g_return_if_fail (encoder != NULL);
+  encoder->progress = progress;
+  encoder->progress_data = progress != NULL ? user_data : NULL;
+}
+
+void
+lc_encoder_set_threads (LcEncoder *encoder, int threads)
+{
+  g_return_if_fail (encoder != NULL);
+  encoder->threads = threads;
 }
 
 int
@@ -340,16 +359,8 @@ object_normalisation (const LcEncoder *enc, double *v, int n, double *scratch,
     case LC_NORM_OBJECT_ROBUST:
       if (n > 0)
         {
-          double med = lc_stat_median (v, n, scratch), mad, mean_dev = 0.0;
-          for (int i = 0; i < n; i++)
-            {
-              scratch[n + i] = fabs (v[i] - med);
-              mean_dev += scratch[n + i] / n;
-            }
-          mad = MAD_TO_SIGMA * lc_stat_median (scratch + n, n, scratch);
-          *centre = med;
-          /* over half the points equal (a flat light curve with one flare) */
-          *scale = mad > 0.0 ? mad : (mean_dev > 0.0 ? mean_dev : 1.0);
+          *centre = lc_stat_median (v, n, scratch);
+          *scale = lc_stat_robust_scale (v, n, *centre, scratch);
         }
       break;
     case LC_NORM_OBJECT_MAXABS:
@@ -504,6 +515,91 @@ raw_static (const LcEncoder *enc, const LcDataset *ds, const LcObject *o, Window
     }
 }
 
+/* ---------------------------------------------------------------- static pass */
+
+/* Rows whose raw static input is held at once: bounds the memory of a pass
+ * over a large (augmented) training set. */
+#define STATIC_BLOCK 1024
+/* The calling thread reports progress after every this many of its objects. */
+#define PROGRESS_EVERY 4
+
+/* The raw static input of rows[0..n) into raw[n * S], shared by one or two
+ * threads that take the next row in turn.  Each row's result depends on that
+ * row only, so the bytes do not depend on the threads. */
+typedef struct
+{
+  const LcEncoder *enc;
+  const LcDataset *ds;
+  const int *rows;
+  const Window *windows;
+  const MetaSource *sources;
+  int n;
+  double *raw;
+  int done_before, total;   /* rows of the whole pass done before this block, and in all */
+  gint next;                /* atomic: the next row to take */
+  gint done;                /* atomic: rows finished */
+  gint stop;                /* atomic: cancelled */
+} StaticPass;
+
+static gboolean
+report_progress (const LcEncoder *enc, int done, int total)
+{
+  return enc->progress == NULL
+         || enc->progress (total > 0 ? (double) done / total : 1.0, enc->progress_data);
+}
+
+static void
+static_pass_rows (StaticPass *p, gboolean report)
+{
+  int s_n = p->enc->n_static, mine = 0, i;
+
+  while (!g_atomic_int_get (&p->stop) && (i = g_atomic_int_add (&p->next, 1)) < p->n)
+    {
+      raw_static (p->enc, p->ds, &p->ds->objects[p->rows[i]], p->windows[i], p->sources,
+                  p->raw + (gsize) i * s_n);
+      g_atomic_int_inc (&p->done);
+      if (report && ++mine % PROGRESS_EVERY == 0
+          && !report_progress (p->enc, p->done_before + g_atomic_int_get (&p->done), p->total))
+        g_atomic_int_set (&p->stop, TRUE);
+    }
+}
+
+static gpointer
+static_pass_helper (gpointer data)
+{
+  static_pass_rows (data, FALSE);
+  return NULL;
+}
+
+static gboolean
+cancelled (GError **error)
+{
+  g_set_error (error, LC_ERROR, LC_ERROR_CANCELLED, "cancelled");
+  return FALSE;
+}
+
+/* One block of a pass over total rows, done_before of them done already.
+ * Only the calling thread calls the progress function. */
+static gboolean
+static_pass (const LcEncoder *enc, const LcDataset *ds, const int *rows, const Window *windows,
+             int n, const MetaSource *sources, double *raw, int done_before, int total, GError **error)
+{
+  StaticPass p = { enc, ds, rows, windows, sources, n, raw, done_before, total, 0, 0, FALSE };
+  GThread *helper = NULL;
+
+  if (enc->n_static > 0)
+    {
+      if (enc->threads >= 2 && n >= 2)
+        helper = g_thread_new ("lc-encode", static_pass_helper, &p);
+      static_pass_rows (&p, TRUE);
+      if (helper != NULL)
+        g_thread_join (helper);
+    }
+  if (g_atomic_int_get (&p.stop) || !report_progress (enc, done_before + n, total))
+    return cancelled (error);
+  return TRUE;
+}
+
 /* ---------------------------------------------------------------- fit */
 
 static void
@@ -626,33 +722,43 @@ fit_value_statistics (LcEncoder *enc, const LcDataset *ds, const int *rows, int 
   finite_mean_std (sum, sum_sq, n, &enc->value_mean, &enc->value_std);
 }
 
-static void
+static gboolean
 fit_static_statistics (LcEncoder *enc, const LcDataset *ds, const int *rows, int n_rows,
-                       const MetaSource *sources)
+                       const MetaSource *sources, GError **error)
 {
-  int s_n = enc->n_static;
-  g_autofree double *raw = g_new (double, MAX (s_n, 1));
+  int s_n = enc->n_static, block = MIN (n_rows, STATIC_BLOCK);
+  g_autofree double *raw = g_new (double, (gsize) MAX (s_n, 1) * MAX (block, 1));
+  g_autofree Window *windows = g_new (Window, MAX (block, 1));
   g_autofree double *sum = g_new0 (double, MAX (s_n, 1));
   g_autofree double *sum_sq = g_new0 (double, MAX (s_n, 1));
   g_autofree gsize *count = g_new0 (gsize, MAX (s_n, 1));
 
   enc->static_mean = g_new0 (double, MAX (s_n, 1));
   enc->static_std = g_new0 (double, MAX (s_n, 1));
-  for (int r = 0; r < n_rows; r++)
+  for (int b0 = 0; b0 < n_rows; b0 += block)
     {
-      const LcObject *o = &ds->objects[rows[r]];
-      Window w = window_for (enc, ds, o, enc->options.first_k, enc->options.first_days);
-      raw_static (enc, ds, o, w, sources, raw);
-      for (int k = 0; k < s_n; k++)
-        if (isfinite (raw[k]))
+      int n = MIN (block, n_rows - b0);
+      for (int r = 0; r < n; r++)
+        windows[r] = window_for (enc, ds, &ds->objects[rows[b0 + r]], enc->options.first_k,
+                                 enc->options.first_days);
+      if (!static_pass (enc, ds, rows + b0, windows, n, sources, raw, b0, n_rows, error))
+        return FALSE;
+      /* summed in row order, as one thread would */
+      for (int r = 0; r < n; r++)
+        for (int k = 0; k < s_n; k++)
           {
-            sum[k] += raw[k];
-            sum_sq[k] += raw[k] * raw[k];
-            count[k]++;
+            double v = raw[(gsize) r * s_n + k];
+            if (isfinite (v))
+              {
+                sum[k] += v;
+                sum_sq[k] += v * v;
+                count[k]++;
+              }
           }
     }
   for (int k = 0; k < s_n; k++)
     finite_mean_std (sum[k], sum_sq[k], count[k], &enc->static_mean[k], &enc->static_std[k]);
+  return TRUE;
 }
 
 /* rows NULL: 0..n_objects-1 in a new array; else a check that each is an object. */
@@ -743,7 +849,11 @@ lc_encoder_fit (LcEncoder *encoder, const LcDataset *ds, const int *rows, int n_
     }
   buf = g_new (double, longest_object (ds));
   fit_value_statistics (enc, ds, all_rows, n_rows, buf);
-  fit_static_statistics (enc, ds, all_rows, n_rows, sources);
+  if (!fit_static_statistics (enc, ds, all_rows, n_rows, sources, error))
+    {
+      clear_layout (enc);
+      return FALSE;
+    }
   enc->fitted = TRUE;
   return TRUE;
 }
@@ -758,7 +868,6 @@ typedef struct
   MetaSource *sources;
   double *values;       /* scratch: scaled values of one object */
   double *scratch;      /* 2 * longest */
-  double *raw;          /* S */
 } EncodeJob;
 
 static int
@@ -828,13 +937,12 @@ encode_grid (const EncodeJob *job, Window w, double centre, double scale, int st
     }
 }
 
+/* The standardised static input from its raw values. */
 static void
-encode_static (const EncodeJob *job, const LcObject *o, Window w, float *meta)
+encode_static (const LcEncoder *enc, const double *raw, float *meta)
 {
-  const LcEncoder *enc = job->enc;
-  raw_static (enc, job->ds, o, w, job->sources, job->raw);
   for (int k = 0; k < enc->n_static; k++)
-    meta[k] = finite_or_zero ((job->raw[k] - enc->static_mean[k]) / enc->static_std[k]);
+    meta[k] = finite_or_zero ((raw[k] - enc->static_mean[k]) / enc->static_std[k]);
 }
 
 static int
@@ -877,7 +985,6 @@ prepare_job (EncodeJob *job, const LcEncoder *enc, const LcDataset *ds, GError *
     return FALSE;
   job->values = g_new (double, longest_object (ds));
   job->scratch = g_new (double, 2 * longest_object (ds));
-  job->raw = g_new (double, MAX (enc->n_static, 1));
   return TRUE;
 }
 
@@ -888,7 +995,6 @@ clear_job (EncodeJob *job)
   g_free (job->sources);
   g_free (job->values);
   g_free (job->scratch);
-  g_free (job->raw);
 }
 
 NnData *
@@ -899,8 +1005,9 @@ lc_encoder_encode_window (const LcEncoder *encoder, const LcDataset *ds, const i
   EncodeJob job = { 0 };
   g_autofree int *all_rows = NULL;
   g_autofree Window *windows = NULL;
-  NnData *data;
-  int steps = 1;
+  g_autofree double *raw = NULL;
+  g_autoptr (NnData) data = NULL;
+  int steps = 1, block;
 
   g_return_val_if_fail (encoder != NULL && ds != NULL, NULL);
   if (!enc->fitted)
@@ -925,25 +1032,38 @@ lc_encoder_encode_window (const LcEncoder *encoder, const LcDataset *ds, const i
     steps = MIN (steps, enc->options.max_steps);
 
   data = nn_data_new (n_rows, steps, enc->n_step, enc->n_static, enc->n_classes);
-  for (int r = 0; r < n_rows; r++)
+  block = MIN (n_rows, STATIC_BLOCK);
+  raw = g_new (double, (gsize) MAX (enc->n_static, 1) * MAX (block, 1));
+  for (int b0 = 0; b0 < n_rows; b0 += block)
     {
-      const LcObject *o = &ds->objects[all_rows[r]];
-      float *x = data->x + (gsize) r * steps * enc->n_step;
-      double centre, scale;
-      int m = scaled_values (enc, ds, windows[r], job.values);
+      int n = MIN (block, n_rows - b0);
 
-      object_normalisation (enc, job.values, m, job.scratch, &centre, &scale);
-      if (enc->mode == LC_ENCODE_GRID)
-        encode_grid (&job, windows[r], centre, scale, steps, x);
-      else
-        encode_observations (&job, windows[r], centre, scale, steps, x);
-      data->lengths[r] = MIN (object_length (&job, windows[r]), steps);
-      if (enc->n_static > 0)
-        encode_static (&job, o, windows[r], data->meta + (gsize) r * enc->n_static);
-      data->labels[r] = encoder_label (enc, ds, o);
+      if (!static_pass (enc, ds, all_rows + b0, windows + b0, n, job.sources, raw, b0, n_rows, error))
+        {
+          clear_job (&job);
+          return NULL;
+        }
+      for (int r = b0; r < b0 + n; r++)
+        {
+          const LcObject *o = &ds->objects[all_rows[r]];
+          float *x = data->x + (gsize) r * steps * enc->n_step;
+          double centre, scale;
+          int m = scaled_values (enc, ds, windows[r], job.values);
+
+          object_normalisation (enc, job.values, m, job.scratch, &centre, &scale);
+          if (enc->mode == LC_ENCODE_GRID)
+            encode_grid (&job, windows[r], centre, scale, steps, x);
+          else
+            encode_observations (&job, windows[r], centre, scale, steps, x);
+          data->lengths[r] = MIN (object_length (&job, windows[r]), steps);
+          if (enc->n_static > 0)
+            encode_static (enc, raw + (gsize) (r - b0) * enc->n_static,
+                           data->meta + (gsize) r * enc->n_static);
+          data->labels[r] = encoder_label (enc, ds, o);
+        }
     }
   clear_job (&job);
-  return data;
+  return g_steal_pointer (&data);
 }
 
 NnData *

@@ -123,6 +123,17 @@ gboolean   lc_encoder_fit    (LcEncoder *encoder, const LcDataset *ds, const int
                               GError **error);
 gboolean   lc_encoder_is_fitted (const LcEncoder *encoder);
 
+/* Progress of the slow part of fit and encode (the aggregate, per-band and
+ * period features of each object): progress is called in the calling
+ * thread every few objects with the fraction of that call done (0..1,
+ * never decreasing, 1 at the end); returning FALSE makes fit or encode fail
+ * with LC_ERROR_CANCELLED (a cancelled fit leaves the encoder unfitted).
+ * NULL: none.  A setting of this encoder object, not saved with it. */
+void       lc_encoder_set_progress (LcEncoder *encoder, LcProgressFunc progress, gpointer user_data);
+/* With threads >= 2, fit and encode compute those features in two threads;
+ * the results are the same bytes as with one.  Default 1; not saved. */
+void       lc_encoder_set_threads  (LcEncoder *encoder, int threads);
+
 /* Encodes rows[0..n_rows) of ds (NULL: every object) in that order.  Fails
  * when ds lacks a band or metadata column the encoder was fitted with. */
 NnData    *lc_encoder_encode (const LcEncoder *encoder, const LcDataset *ds, const int *rows, int n_rows,

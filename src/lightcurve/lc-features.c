@@ -51,6 +51,22 @@ stat_mean (const double *v, int n)
 }
 
 double
+lc_stat_robust_scale (const double *v, int n, double median, double *scratch)
+{
+  double mad, mean_dev = 0.0;
+
+  if (n <= 0)
+    return 1.0;
+  for (int i = 0; i < n; i++)
+    {
+      scratch[n + i] = fabs (v[i] - median);
+      mean_dev += scratch[n + i] / n;
+    }
+  mad = 1.4826 * lc_stat_median (scratch + n, n, scratch);
+  return mad > 0.0 ? mad : (mean_dev > 0.0 ? mean_dev : 1.0);
+}
+
+double
 lc_stat_std (const double *v, int n)
 {
   double mean = stat_mean (v, n), m2 = 0.0;

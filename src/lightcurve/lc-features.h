@@ -64,5 +64,10 @@ float *lc_features_table       (const LcDataset *ds, const int *rows, int n_rows
 double lc_stat_median (const double *v, int n, double *scratch);
 double lc_stat_std    (const double *v, int n);
 double lc_stat_skew   (const double *v, int n);
+/* A robust standard deviation around median: 1.4826 times the median absolute
+ * deviation; the mean absolute deviation when over half the values equal the
+ * median (a flat light curve with one flare); 1 when nothing spreads.
+ * scratch holds 2n doubles. */
+double lc_stat_robust_scale (const double *v, int n, double median, double *scratch);
 
 G_END_DECLS

@@ -50,19 +50,6 @@ series_clear (Series *s)
   memset (s, 0, sizeof *s);
 }
 
-static double
-robust_spread (const double *v, int n, double median, double *scratch)
-{
-  double mad;
-  for (int i = 0; i < n; i++)
-    scratch[i] = fabs (v[i] - median);
-  mad = 1.4826 * lc_stat_median (scratch, n, scratch + n);
-  if (mad > 0)
-    return mad;
-  mad = lc_stat_std (v, n);
-  return mad > 0 && isfinite (mad) ? mad : 1.0;
-}
-
 /* What a few harmonics cannot fit (cycle-to-cycle changes, blends), in
  * robust-spread units: the most weight a precise observation can get. */
 #define WEIGHT_FLOOR 0.2
@@ -99,7 +86,7 @@ series_build (Series *s, const double *time, const float *value, const float *er
       if (m < MIN_PER_BAND)
         continue;
       median = lc_stat_median (v, m, scratch);
-      spread = robust_spread (v, m, median, scratch);
+      spread = lc_stat_robust_scale (v, m, median, scratch);
       for (int k = 0; k < m; k++)
         {
           double y = (v[k] - median) / spread;

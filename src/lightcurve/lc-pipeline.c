@@ -194,7 +194,7 @@ LcTrainRun *
 lc_train_run_prepare (const LcDataset *ds, const NnModelDoc *spec,
                       const LcTrainOverrides *overrides, GError **error)
 {
-  return lc_train_run_prepare_rows (ds, NULL, 0, spec, overrides, error);
+  return lc_train_run_prepare_full (ds, NULL, 0, spec, overrides, NULL, NULL, error);
 }
 
 LcTrainRun *
@@ -202,13 +202,58 @@ lc_train_run_prepare_rows (const LcDataset *ds, const int *given_rows, int n_giv
                            const NnModelDoc *spec, const LcTrainOverrides *overrides,
                            GError **error)
 {
+  return lc_train_run_prepare_full (ds, given_rows, n_given, spec, overrides, NULL, NULL, error);
+}
+
+/* The encoder's progress of one stage (fit, encode train, encode val) as
+ * its share of the whole preparation. */
+typedef struct
+{
+  LcProgressFunc func;
+  gpointer user_data;
+  double start, span;
+} ProgressStage;
+
+static gboolean
+stage_progress_cb (double fraction, gpointer user_data)
+{
+  ProgressStage *stage = user_data;
+  return stage->func (stage->start + stage->span * CLAMP (fraction, 0.0, 1.0), stage->user_data);
+}
+
+/* The next stage, of weight rows out of total. */
+static void
+stage_next (ProgressStage *stage, int rows, int total)
+{
+  stage->start += stage->span;
+  stage->span = total > 0 ? (double) rows / total : 0.0;
+  /* the last stage ends at exactly 1 */
+  if (stage->start + stage->span > 1.0)
+    stage->span = 1.0 - stage->start;
+}
+
+static LcTrainRun *
+prepare_cancelled (GError **error)
+{
+  g_set_error (error, LC_ERROR, LC_ERROR_CANCELLED, "cancelled");
+  return NULL;
+}
+
+LcTrainRun *
+lc_train_run_prepare_full (const LcDataset *ds, const int *given_rows, int n_given,
+                           const NnModelDoc *spec, const LcTrainOverrides *overrides,
+                           LcProgressFunc progress, gpointer user_data, GError **error)
+{
   g_autoptr (LcTrainRun) run = g_new0 (LcTrainRun, 1);
+  ProgressStage stage = { progress, user_data, 0.0, 0.0 };
   g_autoptr (LcDataset) aug_ds = NULL;
   g_autofree int *rows = NULL, *labels = NULL, *train_rows = NULL, *fit_rows = NULL;
   const LcDataset *train_ds = ds;
   int n_rows, n_train = 0, n_val = 0, n_fit;
   NnTrainingSpec *t;
 
+  if (progress != NULL && !progress (0.0, user_data))
+    return prepare_cancelled (error);
   run->doc = nn_model_doc_copy (spec);
   t = &run->doc->training;
   apply_overrides (t, overrides);
@@ -273,18 +318,32 @@ lc_train_run_prepare_rows (const LcDataset *ds, const int *given_rows, int n_giv
     }
 
   run->encoder = encoder_for_spec (run->doc, error);
-  if (run->encoder == NULL || !lc_encoder_fit (run->encoder, ds, fit_rows, n_fit, error))
+  if (run->encoder == NULL)
+    return NULL;
+  /* the user's threads setting is how many cores the run may take, preparing included */
+  lc_encoder_set_threads (run->encoder, t->train.threads);
+  if (progress != NULL)
+    lc_encoder_set_progress (run->encoder, stage_progress_cb, &stage);
+  /* each stage's share is its rows: the per-object features cost the same in each */
+  stage_next (&stage, n_fit, n_fit + n_train + n_val);
+  if (!lc_encoder_fit (run->encoder, ds, fit_rows, n_fit, error))
     return NULL;
   set_doc_classes (run->doc, run->encoder, ds);
+  stage_next (&stage, n_train, n_fit + n_train + n_val);
   run->train = lc_encoder_encode (run->encoder, train_ds, train_rows, n_train, error);
   if (run->train == NULL)
     return NULL;
   if (n_val > 0)
     {
+      stage_next (&stage, n_val, n_fit + n_train + n_val);
       run->val = lc_encoder_encode (run->encoder, ds, run->val_rows, n_val, error);
       if (run->val == NULL)
         return NULL;
     }
+  /* stage lives on this stack only */
+  lc_encoder_set_progress (run->encoder, NULL, NULL);
+  if (progress != NULL && !progress (1.0, user_data))
+    return prepare_cancelled (error);
 
   if (t->balance == NN_BALANCE_WEIGHTS)
     {

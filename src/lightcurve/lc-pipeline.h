@@ -63,6 +63,16 @@ LcTrainRun *lc_train_run_prepare (const LcDataset *ds, const NnModelDoc *spec,
 LcTrainRun *lc_train_run_prepare_rows (const LcDataset *ds, const int *rows, int n_rows,
                                        const NnModelDoc *spec, const LcTrainOverrides *overrides,
                                        GError **error);
+/* Both of the above (rows NULL: every object) with progress: progress (may
+ * be NULL) is called in the calling thread with the fraction done (0..1,
+ * never decreasing, 1 at the end) of fitting the encoder and encoding the
+ * training and validation rows, the slow part of preparing; returning FALSE
+ * makes it fail with LC_ERROR_CANCELLED.  With threads >= 2 in the
+ * (overridden) training settings, the encoder's per-object features are
+ * computed in two threads. */
+LcTrainRun *lc_train_run_prepare_full (const LcDataset *ds, const int *rows, int n_rows,
+                                       const NnModelDoc *spec, const LcTrainOverrides *overrides,
+                                       LcProgressFunc progress, gpointer user_data, GError **error);
 /* Runs nn_train (once per ensemble member, member k with seed + k, the
  * callbacks seeing each member's epochs); on success (or a stop by the callbacks) the run's doc holds
  * the trained model: classes, preprocessing, training settings, history,

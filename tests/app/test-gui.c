@@ -530,26 +530,34 @@ test_find_period (Fixture *f, gconstpointer data)
   pb_window_set_folding (f->window, FALSE);
 }
 
+/* Writes csv to f->tmp/name and opens it as a user would: a general CSV
+ * brings up the column-mapping dialog, which is returned. */
+static GtkWindow *
+open_general_csv (Fixture *f, const char *name, const char *csv)
+{
+  g_autofree char *path = g_build_filename (f->tmp, name, NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  GtkWindow *dialog;
+
+  g_assert_true (g_file_set_contents (path, csv, -1, &error));
+  pb_window_open_file (f->window, file);
+  dialog = pb_window_get_dialog (f->window);
+  g_assert_true (PB_IS_CSV_MAPPING_DIALOG (dialog));
+  return dialog;
+}
+
 static void
 test_find_period_too_short (Fixture *f, gconstpointer data)
 {
-  g_autofree char *path = g_build_filename (f->tmp, "short.csv", NULL);
   const char *csv =
     "star,hjd,filter,mag,magerr\n"
     "a,100.0,V,15.2,0.02\n" "a,100.3,V,15.4,0.02\n" "a,101.1,V,15.3,0.02\n"
     "a,102.5,V,15.1,0.02\n" "a,103.7,V,15.5,0.02\n";
   PbLightCurveView *view = PB_LIGHT_CURVE_VIEW (pb_window_get_view (f->window, "light-curve"));
-  g_autoptr(GError) error = NULL;
-  GtkWindow *dialog;
+  GtkWindow *dialog = open_general_csv (f, "short.csv", csv);
   double before;
 
-  g_assert_true (g_file_set_contents (path, csv, -1, &error));
-  {
-    g_autoptr(GFile) file = g_file_new_for_path (path);
-    pb_window_open_file (f->window, file);
-  }
-  dialog = pb_window_get_dialog (f->window);
-  g_assert_true (PB_IS_CSV_MAPPING_DIALOG (dialog));
   pb_csv_mapping_dialog_accept (PB_CSV_MAPPING_DIALOG (dialog));
   pb_test_wait_for_load (f->window);
   g_assert_null (pb_window_get_last_error (f->window));
@@ -571,23 +579,14 @@ test_find_period_too_short (Fixture *f, gconstpointer data)
 static void
 test_open_general_csv (Fixture *f, gconstpointer data)
 {
-  g_autofree char *path = g_build_filename (f->tmp, "stars.csv", NULL);
   const char *csv =
     "star,hjd,filter,mag,magerr\n"
     "a,100.0,V,15.2,0.02\n" "a,101.0,V,15.3,0.02\n" "a,102.5,B,15.9,0.03\n"
     "b,100.2,V,17.0,0.05\n" "b,103.0,V,16.8,0.05\n";
-  g_autoptr(GError) error = NULL;
-  GtkWindow *dialog;
+  /* a general CSV asks which column is which, with a guess filled in */
+  GtkWindow *dialog = open_general_csv (f, "stars.csv", csv);
   LcDataset *ds;
 
-  g_assert_true (g_file_set_contents (path, csv, -1, &error));
-  {
-    g_autoptr(GFile) file = g_file_new_for_path (path);
-    pb_window_open_file (f->window, file);
-  }
-  /* a general CSV asks which column is which, with a guess filled in */
-  dialog = pb_window_get_dialog (f->window);
-  g_assert_true (PB_IS_CSV_MAPPING_DIALOG (dialog));
   {
     g_autoptr(LcCsvMapping) mapping = pb_csv_mapping_dialog_get_mapping (PB_CSV_MAPPING_DIALOG (dialog));
     g_assert_cmpstr (mapping->object_column, ==, "star");

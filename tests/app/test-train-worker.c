@@ -1,7 +1,8 @@
 /* test-train-worker.c: the trainer's worker without a display: progress
  * records are coalesced (a busy main loop gets one "batch" signal for many
  * batches, and still every epoch in order), Stop ends the run after the
- * current batch, and a trainer disposed while training lets go cleanly. */
+ * current batch, Stop while the data are prepared ends a stopped run at
+ * once, and a trainer disposed while training lets go cleanly. */
 #include "config.h"
 
 #include <math.h>
@@ -17,7 +18,18 @@ typedef struct
   int last_epoch;
   gboolean finished;
   PbRun *run;
+  int preparing_signals;
+  double prepared;           /* the latest preparation fraction */
 } Seen;
+
+static void
+preparing_cb (PbTrainer *trainer, PbRun *run, double fraction, Seen *seen)
+{
+  g_assert_cmpfloat (fraction, >=, seen->prepared);
+  g_assert_cmpfloat (fraction, <=, 1.0);
+  seen->prepared = fraction;
+  seen->preparing_signals++;
+}
 
 static void
 batch_cb (PbTrainer *trainer, PbRun *run, int epoch, int batch, int n_batches, Seen *seen)
@@ -41,18 +53,24 @@ finished_cb (PbTrainer *trainer, PbRun *run, Seen *seen)
 }
 
 static LcDataset *
-sample (void)
+sample_of (int n_objects)
 {
   LcSimulateOptions options;
   g_autoptr (GError) error = NULL;
   LcDataset *ds;
 
   lc_simulate_options_default (&options);
-  options.n_objects = 240;
+  options.n_objects = n_objects;
   options.seed = 3;
   ds = lc_simulate (&options, NULL, NULL, &error);
   g_assert_no_error (error);
   return ds;
+}
+
+static LcDataset *
+sample (void)
+{
+  return sample_of (240);
 }
 
 /* A small GRU with batches of 16: many batches per epoch. */
@@ -81,7 +99,8 @@ connected_trainer (Seen *seen)
 {
   PbTrainer *trainer = pb_trainer_new ();
 
-  *seen = (Seen) { 0, 0, -1, FALSE, NULL };
+  *seen = (Seen) { 0, 0, -1, FALSE, NULL, 0, 0.0 };
+  g_signal_connect (trainer, "preparing", G_CALLBACK (preparing_cb), seen);
   g_signal_connect (trainer, "batch", G_CALLBACK (batch_cb), seen);
   g_signal_connect (trainer, "epoch", G_CALLBACK (epoch_cb), seen);
   g_signal_connect (trainer, "finished", G_CALLBACK (finished_cb), seen);
@@ -168,11 +187,86 @@ test_stop_and_dispose (void)
   pb_run_unref (run);
 }
 
+/* A network with the static input, and the period search in it: preparing
+ * 1500 objects takes seconds. */
+static NnModelDoc *
+period_spec (void)
+{
+  static const char text[] =
+    "{\"format\": \"passband-model\", \"version\": 1, \"name\": \"period\",\n"
+    " \"preprocessing\": {\"with_period_features\": true},\n"
+    " \"layers\": [{\"type\": \"gru\", \"units\": 8},\n"
+    "            {\"type\": \"concat_metadata\"},\n"
+    "            {\"type\": \"dense\", \"units\": \"classes\", \"activation\": \"softmax\"}],\n"
+    " \"training\": {\"epochs\": 5, \"batch_size\": 32, \"seed\": 3, \"val_fraction\": 0.2}}";
+  g_autoptr (GError) error = NULL;
+  NnModelDoc *spec = nn_model_doc_load_from_data (text, -1, "period.json", &error);
+
+  g_assert_no_error (error);
+  return spec;
+}
+
+static void
+test_stop_while_preparing (void)
+{
+  g_autoptr (LcDataset) ds = sample_of (1500);
+  g_autoptr (NnModelDoc) spec = period_spec ();
+  Seen seen;
+  g_autoptr (PbTrainer) trainer = connected_trainer (&seen);
+  PbRun *run = pb_trainer_start (trainer, ds, spec, NULL, "prepare");
+  gint64 start_us = g_get_monotonic_time (), stop_us;
+
+  /* the first record comes as preparation begins */
+  while (seen.preparing_signals == 0)
+    {
+      g_assert_cmpint (g_get_monotonic_time () - start_us, <, 30 * G_USEC_PER_SEC);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  stop_us = g_get_monotonic_time ();
+  pb_trainer_stop (trainer);
+  run_until_finished (&seen);
+  g_test_message ("stopped %.3f s after Stop, %.3f s after start, at %.0f %%",
+                  (g_get_monotonic_time () - stop_us) / 1e6, (g_get_monotonic_time () - start_us) / 1e6,
+                  100 * seen.prepared);
+  /* a few objects at most after Stop, not the whole preparation */
+  g_assert_cmpint (g_get_monotonic_time () - stop_us, <, 3 * G_USEC_PER_SEC);
+  g_assert_cmpfloat (seen.prepared, <, 1.0);
+  g_assert_true (seen.run == run);
+  g_assert_cmpint (run->state, ==, PB_RUN_STOPPED);
+  g_assert_null (run->message);
+  g_assert_null (run->doc);
+  g_assert_cmpint (seen.epochs, ==, 0);
+  g_assert_cmpint (seen.batch_signals, ==, 0);
+  g_assert_cmpuint (run->epochs->len, ==, 0);
+  g_assert_cmpuint (run->batches->len, ==, 0);
+  g_assert_false (pb_trainer_is_running (trainer));
+}
+
+/* Without Stop the preparation reports its way up to 100 % before the first
+ * epoch (small: most of the time is the period search). */
+static void
+test_preparing_progress (void)
+{
+  g_autoptr (LcDataset) ds = sample_of (120);
+  g_autoptr (NnModelDoc) spec = period_spec ();
+  Seen seen;
+  g_autoptr (PbTrainer) trainer = connected_trainer (&seen);
+  PbRun *run = pb_trainer_start (trainer, ds, spec, NULL, "progress");
+
+  run_until_finished (&seen);
+  g_assert_cmpint (run->state, ==, PB_RUN_FINISHED);
+  g_assert_cmpint (seen.preparing_signals, >=, 1);
+  g_assert_cmpfloat (seen.prepared, ==, 1.0);
+  g_assert_cmpint (seen.epochs, ==, 5);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/trainer/coalesced", test_coalesced);
   g_test_add_func ("/trainer/stop-and-dispose", test_stop_and_dispose);
+  g_test_add_func ("/trainer/stop-while-preparing", test_stop_while_preparing);
+  g_test_add_func ("/trainer/preparing-progress", test_preparing_progress);
   return g_test_run ();
 }

@@ -444,6 +444,9 @@ test_stop (void)
   g_assert_true (pb_train_page_select_model (page, "small-gru.json"));
   pb_train_page_set_epochs (page, 500);
   g_assert_true (pb_train_page_start (page, &error));
+  /* the worker encodes first: the status line says how far */
+  g_assert_true (g_str_has_prefix (pb_train_page_get_status (page), "Preparing data… "));
+  g_assert_true (g_str_has_suffix (pb_train_page_get_status (page), " %"));
   deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
   while (c.epochs < 1)
     {

@@ -1,6 +1,7 @@
 /* test-pipeline.c: the training pipeline's issue-8 additions: training on
  * given rows, augmentation of the training split, seed ensembles stored in
- * one model file, and scoring given rows. */
+ * one model file, and scoring given rows; preparing with progress, a stop
+ * while preparing, and the same bytes from one or two encoding threads. */
 #include <math.h>
 #include <string.h>
 
@@ -301,6 +302,212 @@ test_band_features (void)
     g_assert_cmpfloat (fabs (again->meta[i] - data->meta[i]), <, 1e-6);
 }
 
+/* Progress of a preparation: every fraction seen; call stop_at (1-based)
+ * returns FALSE, and so does the first past stop_above (when > 0). */
+typedef struct
+{
+  GArray *fractions;
+  int stop_at;
+  double stop_above;
+} Progress;
+
+static gboolean
+progress_cb (double fraction, gpointer user_data)
+{
+  Progress *p = user_data;
+
+  g_array_append_val (p->fractions, fraction);
+  return (int) p->fractions->len != p->stop_at && !(p->stop_above > 0 && fraction > p->stop_above);
+}
+
+static void
+assert_same_data (const NnData *a, const NnData *b)
+{
+  g_assert_nonnull (a);
+  g_assert_nonnull (b);
+  g_assert_cmpint (a->n, ==, b->n);
+  g_assert_cmpint (a->steps, ==, b->steps);
+  g_assert_cmpint (a->features, ==, b->features);
+  g_assert_cmpint (a->meta_features, ==, b->meta_features);
+  g_assert_cmpmem (a->x, sizeof (float) * a->n * a->steps * a->features,
+                   b->x, sizeof (float) * b->n * b->steps * b->features);
+  g_assert_cmpmem (a->meta, sizeof (float) * a->n * a->meta_features,
+                   b->meta, sizeof (float) * b->n * b->meta_features);
+  g_assert_cmpmem (a->lengths, sizeof (int) * a->n, b->lengths, sizeof (int) * b->n);
+  g_assert_cmpmem (a->labels, sizeof (int) * a->n, b->labels, sizeof (int) * b->n);
+}
+
+static char *
+encoder_text (const LcEncoder *enc)
+{
+  g_autoptr (JsonNode) node = lc_encoder_to_json (enc);
+  return json_to_string (node, FALSE);
+}
+
+#define PERIOD_SPEC ", \"preprocessing\": {\"with_band_features\": true, \"with_period_features\": true}"
+
+static LcTrainRun *
+prepare_with_progress (const LcDataset *ds, const NnModelDoc *spec, int threads, Progress *p,
+                       GError **error)
+{
+  LcTrainOverrides o;
+
+  lc_train_overrides_init (&o);
+  o.threads = threads;
+  return lc_train_run_prepare_full (ds, NULL, 0, spec, &o, progress_cb, p, error);
+}
+
+/* Progress starts at 0, never goes back, ends at 1, and is called often
+ * enough to stop on; one or two threads give the same bytes. */
+static void
+test_prepare_progress (void)
+{
+  g_autoptr (LcDataset) ds = simulated (160);
+  g_autoptr (NnModelDoc) spec = small_spec (PERIOD_SPEC);
+  g_autoptr (GArray) one = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr (GArray) two = g_array_new (FALSE, FALSE, sizeof (double));
+  Progress p1 = { one, 0, 0 }, p2 = { two, 0, 0 };
+  g_autoptr (LcTrainRun) run1 = NULL;
+  g_autoptr (LcTrainRun) run2 = NULL;
+  g_autoptr (LcTrainRun) plain = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *enc1 = NULL, *enc2 = NULL, *enc_plain = NULL;
+  gint64 t0 = g_get_monotonic_time ();
+
+  run1 = prepare_with_progress (ds, spec, 1, &p1, &error);
+  g_assert_no_error (error);
+  g_test_message ("1 thread: %.2f s, %u calls", (g_get_monotonic_time () - t0) / 1e6, one->len);
+  t0 = g_get_monotonic_time ();
+  run2 = prepare_with_progress (ds, spec, 2, &p2, &error);
+  g_assert_no_error (error);
+  g_test_message ("2 threads: %.2f s, %u calls", (g_get_monotonic_time () - t0) / 1e6, two->len);
+
+  for (int k = 0; k < 2; k++)
+    {
+      GArray *f = k == 0 ? one : two;
+      /* fit (120 rows), train (120), val (40): dozens of calls at 4 objects each */
+      g_assert_cmpuint (f->len, >=, 20);
+      g_assert_cmpfloat (g_array_index (f, double, 0), ==, 0.0);
+      g_assert_cmpfloat (g_array_index (f, double, f->len - 1), ==, 1.0);
+      for (guint i = 1; i < f->len; i++)
+        {
+          g_assert_cmpfloat (g_array_index (f, double, i), >=, g_array_index (f, double, i - 1));
+          g_assert_cmpfloat (g_array_index (f, double, i), <=, 1.0);
+        }
+    }
+
+  /* the period features are in, and the bytes do not depend on the threads
+   * nor on the progress function */
+  g_assert_cmpint (meta_index (run1->encoder, "period_log10"), >=, 0);
+  plain = lc_train_run_prepare (ds, spec, NULL, &error);
+  g_assert_no_error (error);
+  assert_same_data (run1->train, run2->train);
+  assert_same_data (run1->val, run2->val);
+  assert_same_data (run1->train, plain->train);
+  assert_same_data (run1->val, plain->val);
+  enc1 = encoder_text (run1->encoder);
+  enc2 = encoder_text (run2->encoder);
+  enc_plain = encoder_text (plain->encoder);
+  g_assert_cmpstr (enc1, ==, enc2);
+  g_assert_cmpstr (enc1, ==, enc_plain);
+}
+
+/* Returning FALSE at the first calls, in the fit, in the training and the
+ * validation encoding, or at the end fails with LC_ERROR_CANCELLED, at once
+ * (no call after it) and without leaks (the ASan build).  With two threads
+ * the number of calls varies, so the later stops are by fraction: of 80
+ * objects, 60 are fitted on (0 to 0.43), 60 encoded (to 0.86), 20 validate. */
+static void
+test_prepare_cancel (void)
+{
+  g_autoptr (LcDataset) ds = simulated (80);
+  g_autoptr (NnModelDoc) spec = small_spec (PERIOD_SPEC);
+  static const int stop_calls[] = { 1, 2 };
+  static const double stop_fractions[] = { 0.2, 0.6, 0.9, 0.9999 };
+
+  for (int threads = 1; threads <= 2; threads++)
+    for (guint k = 0; k < G_N_ELEMENTS (stop_calls) + G_N_ELEMENTS (stop_fractions); k++)
+      {
+        g_autoptr (GArray) seen = g_array_new (FALSE, FALSE, sizeof (double));
+        Progress p = { seen, 0, 0 };
+        g_autoptr (GError) error = NULL;
+        LcTrainRun *cancelled;
+
+        if (k < G_N_ELEMENTS (stop_calls))
+          p.stop_at = stop_calls[k];
+        else
+          p.stop_above = stop_fractions[k - G_N_ELEMENTS (stop_calls)];
+        cancelled = prepare_with_progress (ds, spec, threads, &p, &error);
+        g_assert_null (cancelled);
+        g_assert_error (error, LC_ERROR, LC_ERROR_CANCELLED);
+        if (p.stop_at > 0)
+          g_assert_cmpint (seen->len, ==, p.stop_at);
+        else
+          {
+            /* the call that said stop was the last */
+            g_assert_cmpfloat (g_array_index (seen, double, seen->len - 1), >, p.stop_above);
+            for (guint i = 0; i + 1 < seen->len; i++)
+              g_assert_cmpfloat (g_array_index (seen, double, i), <=, p.stop_above);
+          }
+      }
+}
+
+/* Straight through the encoder, with more rows than one block of the
+ * static pass: fit and encode with two threads give one thread's bytes, and
+ * a stop in the second block leaves the encoder unfitted. */
+static void
+test_encoder_threads (void)
+{
+  static const char *const none[] = { NULL };
+  g_autoptr (LcDataset) ds = simulated (1300);
+  g_autoptr (LcEncoder) one = NULL;
+  g_autoptr (LcEncoder) two = NULL;
+  g_autoptr (NnData) data1 = NULL;
+  g_autoptr (NnData) data2 = NULL;
+  g_autoptr (GArray) seen = g_array_new (FALSE, FALSE, sizeof (double));
+  Progress p = { seen, 0, 0 };
+  g_autoptr (GError) error = NULL;
+  g_autofree char *text1 = NULL, *text2 = NULL;
+  LcEncoderOptions o;
+
+  lc_encoder_options_default (&o);
+  o.with_band_features = TRUE;
+  o.meta_columns = none;
+  one = lc_encoder_new (&o);
+  two = lc_encoder_new (&o);
+  lc_encoder_set_threads (two, 2);
+  lc_encoder_set_progress (two, progress_cb, &p);
+  g_assert_true (lc_encoder_fit (one, ds, NULL, 0, &error));
+  g_assert_true (lc_encoder_fit (two, ds, NULL, 0, &error));
+  g_assert_no_error (error);
+  g_assert_cmpfloat (g_array_index (seen, double, seen->len - 1), ==, 1.0);
+  text1 = encoder_text (one);
+  text2 = encoder_text (two);
+  g_assert_cmpstr (text1, ==, text2);
+
+  g_array_set_size (seen, 0);
+  data1 = lc_encoder_encode (one, ds, NULL, 0, &error);
+  data2 = lc_encoder_encode (two, ds, NULL, 0, &error);
+  g_assert_no_error (error);
+  assert_same_data (data1, data2);
+  for (guint i = 1; i < seen->len; i++)
+    g_assert_cmpfloat (g_array_index (seen, double, i), >=, g_array_index (seen, double, i - 1));
+  g_assert_cmpfloat (g_array_index (seen, double, seen->len - 1), ==, 1.0);
+
+  /* a stop past the first block of 1024 objects */
+  g_array_set_size (seen, 0);
+  p.stop_above = 1100.0 / 1300;
+  g_assert_null (lc_encoder_encode (two, ds, NULL, 0, &error));
+  g_assert_error (error, LC_ERROR, LC_ERROR_CANCELLED);
+  g_clear_error (&error);
+  g_assert_cmpfloat (g_array_index (seen, double, seen->len - 1), >, 1100.0 / 1300);
+  g_assert_cmpfloat (g_array_index (seen, double, seen->len - 1), <, 1.0);
+  g_array_set_size (seen, 0);
+  g_assert_false (lc_encoder_fit (two, ds, NULL, 0, &error));
+  g_assert_error (error, LC_ERROR, LC_ERROR_CANCELLED);
+  g_assert_false (lc_encoder_is_fitted (two));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -311,5 +518,8 @@ main (int argc, char **argv)
   g_test_add_func ("/pipeline/ensemble-file-errors", test_ensemble_file_errors);
   g_test_add_func ("/pipeline/evaluate-rows", test_evaluate_rows);
   g_test_add_func ("/pipeline/band-features", test_band_features);
+  g_test_add_func ("/pipeline/prepare-progress", test_prepare_progress);
+  g_test_add_func ("/pipeline/prepare-cancel", test_prepare_cancel);
+  g_test_add_func ("/pipeline/encoder-threads", test_encoder_threads);
   return g_test_run ();
 }
