@@ -391,86 +391,22 @@ set_default_shape (PbBuilder *self)
   set_shape (self, FALSE, DEFAULT_FEATURES, 0, DEFAULT_CLASSES, DEFAULT_STEPS, text);
 }
 
-/* The shape needs only a bounded sample: the layout (bands, classes, columns)
- * comes from the dataset itself, the sample only feeds statistics that do not
- * change F, S or K.  The step count T comes from the longest objects. */
-#define SHAPE_SAMPLE_OBJECTS 256
-#define SHAPE_LONGEST_OBJECTS 16
-
-/* Inserts row into longest[] (kept longest first) when it is among the longest. */
-static void
-keep_if_longest (const LcDataset *ds, int *longest, int *n_longest, int row)
-{
-  int i = *n_longest;
-
-  if (i == SHAPE_LONGEST_OBJECTS)
-    {
-      if (ds->objects[row].n_obs <= ds->objects[longest[i - 1]].n_obs)
-        return;
-      i--;
-    }
-  else
-    (*n_longest)++;
-  for (; i > 0 && ds->objects[longest[i - 1]].n_obs < ds->objects[row].n_obs; i--)
-    longest[i] = longest[i - 1];
-  longest[i] = row;
-}
-
-/* An even spread of objects plus the longest ones, each once, in file order;
- * NULL (every object) when the dataset is small anyway. */
-static int *
-shape_rows (const LcDataset *ds, int *n_rows)
-{
-  int n = (int) ds->n_objects;
-  int longest[SHAPE_LONGEST_OBJECTS];
-  int n_longest = 0;
-  g_autofree guint8 *chosen = NULL;
-  int *rows;
-  int stride;
-
-  if (n <= SHAPE_SAMPLE_OBJECTS + SHAPE_LONGEST_OBJECTS)
-    return NULL;
-  chosen = g_new0 (guint8, n);
-  stride = n / SHAPE_SAMPLE_OBJECTS;
-  for (int i = 0; i < SHAPE_SAMPLE_OBJECTS; i++)
-    chosen[i * stride] = 1;
-  for (int r = 0; r < n; r++)
-    keep_if_longest (ds, longest, &n_longest, r);
-  for (int i = 0; i < n_longest; i++)
-    chosen[longest[i]] = 1;
-
-  rows = g_new (int, SHAPE_SAMPLE_OBJECTS + SHAPE_LONGEST_OBJECTS);
-  *n_rows = 0;
-  for (int r = 0; r < n; r++)
-    if (chosen[r])
-      rows[(*n_rows)++] = r;
-  return rows;
-}
-
 /* What the encoder makes of ds with the spec's preprocessing: the shape the
- * trainer will build the network for, worked out on a bounded sample so a
- * large dataset does not stall the main thread. */
+ * trainer will build the network for.  No values or features are computed
+ * (lc_encoder_shape), so it is immediate on the main thread even for large
+ * datasets and costly features such as the period search. */
 static gboolean
 encode_shape (LcDataset *ds, JsonNode *preprocessing, int *seq_features, int *meta_features,
               int *n_classes, int *max_steps, GError **error)
 {
   g_autoptr(LcEncoder) encoder = NULL;
-  g_autoptr(NnData) data = NULL;
-  int n_rows = 0;
-  g_autofree int *rows = shape_rows (ds, &n_rows);
 
   encoder = preprocessing != NULL ? lc_encoder_from_json (preprocessing, error) : lc_encoder_new (NULL);
-  if (encoder == NULL)
+  if (encoder == NULL || !lc_encoder_shape (encoder, ds, NULL, 0, max_steps, error))
     return FALSE;
-  if (!lc_encoder_is_fitted (encoder) && !lc_encoder_fit (encoder, ds, rows, n_rows, error))
-    return FALSE;
-  data = lc_encoder_encode (encoder, ds, rows, n_rows, error);
-  if (data == NULL)
-    return FALSE;
-  *seq_features = data->features;
-  *meta_features = data->meta_features;
+  *seq_features = lc_encoder_step_features (encoder);
+  *meta_features = lc_encoder_meta_features (encoder);
   *n_classes = lc_encoder_n_classes (encoder);
-  *max_steps = data->steps;
   return TRUE;
 }
 

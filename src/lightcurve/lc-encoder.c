@@ -793,19 +793,15 @@ longest_object (const LcDataset *ds)
   return longest;
 }
 
-gboolean
-lc_encoder_fit (LcEncoder *encoder, const LcDataset *ds, const int *rows, int n_rows, GError **error)
+/* The layout (mode, bands, classes, metadata columns, feature names) from
+ * rows of ds, and where each metadata column comes from; no statistics. */
+static gboolean
+fit_layout (LcEncoder *enc, const LcDataset *ds, const int *rows, int n_rows, MetaSource **sources_out,
+            GError **error)
 {
-  LcEncoder *enc = encoder;
   g_autoptr (GPtrArray) columns = g_ptr_array_new_with_free_func (g_free);
-  g_autofree int *all_rows = NULL;
   g_autofree MetaSource *sources = NULL;
-  g_autofree double *buf = NULL;
 
-  g_return_val_if_fail (encoder != NULL && ds != NULL, FALSE);
-  all_rows = resolve_rows (ds, rows, &n_rows, error);
-  if (all_rows == NULL)
-    return FALSE;
   if (n_rows <= 0)
     {
       g_set_error (error, LC_ERROR, LC_ERROR_MISMATCH, "%s: no training rows to fit the encoder on",
@@ -819,11 +815,10 @@ lc_encoder_fit (LcEncoder *encoder, const LcDataset *ds, const int *rows, int n_
                    ds->path != NULL ? ds->path : "dataset");
       return FALSE;
     }
-
   clear_layout (enc);
   enc->mode = enc->options.mode == LC_ENCODE_AUTO
               ? (ds->on_grid ? LC_ENCODE_GRID : LC_ENCODE_OBSERVATIONS) : enc->options.mode;
-  enc->with_error = enc->options.with_error && any_error_known (ds, all_rows, n_rows);
+  enc->with_error = enc->options.with_error && any_error_known (ds, rows, n_rows);
   enc->n_bands = ds->n_bands;
   enc->band_names = g_strdupv (ds->band_names);
   enc->n_classes = ds->n_classes;
@@ -847,6 +842,25 @@ lc_encoder_fit (LcEncoder *encoder, const LcDataset *ds, const int *rows, int n_
       clear_layout (enc);
       return FALSE;
     }
+  if (sources_out != NULL)
+    *sources_out = g_steal_pointer (&sources);
+  return TRUE;
+}
+
+gboolean
+lc_encoder_fit (LcEncoder *encoder, const LcDataset *ds, const int *rows, int n_rows, GError **error)
+{
+  LcEncoder *enc = encoder;
+  g_autofree int *all_rows = NULL;
+  g_autofree MetaSource *sources = NULL;
+  g_autofree double *buf = NULL;
+
+  g_return_val_if_fail (encoder != NULL && ds != NULL, FALSE);
+  all_rows = resolve_rows (ds, rows, &n_rows, error);
+  if (all_rows == NULL)
+    return FALSE;
+  if (!fit_layout (enc, ds, all_rows, n_rows, &sources, error))
+    return FALSE;
   buf = g_new (double, longest_object (ds));
   fit_value_statistics (enc, ds, all_rows, n_rows, buf);
   if (!fit_static_statistics (enc, ds, all_rows, n_rows, sources, error))
@@ -871,11 +885,10 @@ typedef struct
 } EncodeJob;
 
 static int
-object_length (const EncodeJob *job, Window w)
+object_length (const LcEncoder *enc, const LcDataset *ds, Window w)
 {
-  const LcDataset *ds = job->ds;
   int n = 0;
-  if (job->enc->mode == LC_ENCODE_GRID)
+  if (enc->mode == LC_ENCODE_GRID)
     {
       for (int i = 0; i < w.n; i++)
         n = MAX (n, (int) ds->time[w.first + i] + 1);
@@ -1026,7 +1039,7 @@ lc_encoder_encode_window (const LcEncoder *encoder, const LcDataset *ds, const i
   for (int r = 0; r < n_rows; r++)
     {
       windows[r] = window_for (enc, ds, &ds->objects[all_rows[r]], first_k, first_days);
-      steps = MAX (steps, object_length (&job, windows[r]));
+      steps = MAX (steps, object_length (enc, ds, windows[r]));
     }
   if (enc->options.max_steps > 0)
     steps = MIN (steps, enc->options.max_steps);
@@ -1055,7 +1068,7 @@ lc_encoder_encode_window (const LcEncoder *encoder, const LcDataset *ds, const i
             encode_grid (&job, windows[r], centre, scale, steps, x);
           else
             encode_observations (&job, windows[r], centre, scale, steps, x);
-          data->lengths[r] = MIN (object_length (&job, windows[r]), steps);
+          data->lengths[r] = MIN (object_length (enc, ds, windows[r]), steps);
           if (enc->n_static > 0)
             encode_static (enc, raw + (gsize) (r - b0) * enc->n_static,
                            data->meta + (gsize) r * enc->n_static);
@@ -1064,6 +1077,35 @@ lc_encoder_encode_window (const LcEncoder *encoder, const LcDataset *ds, const i
     }
   clear_job (&job);
   return g_steal_pointer (&data);
+}
+
+gboolean
+lc_encoder_shape (LcEncoder *encoder, const LcDataset *ds, const int *rows, int n_rows, int *steps,
+                  GError **error)
+{
+  LcEncoder *enc = encoder;
+  EncodeJob job = { 0 };
+  g_autofree int *all_rows = NULL;
+  gboolean ok;
+
+  g_return_val_if_fail (encoder != NULL && ds != NULL && steps != NULL, FALSE);
+  all_rows = resolve_rows (ds, rows, &n_rows, error);
+  if (all_rows == NULL || (!enc->fitted && !fit_layout (enc, ds, all_rows, n_rows, NULL, error)))
+    return FALSE;
+  /* the same checks as encode: a fitted encoder's bands and columns must be there */
+  ok = prepare_job (&job, enc, ds, error);
+  clear_job (&job);
+  if (!ok)
+    return FALSE;
+  *steps = 1;
+  for (int r = 0; r < n_rows; r++)
+    {
+      Window w = window_for (enc, ds, &ds->objects[all_rows[r]], enc->options.first_k, enc->options.first_days);
+      *steps = MAX (*steps, object_length (enc, ds, w));
+    }
+  if (enc->options.max_steps > 0)
+    *steps = MIN (*steps, enc->options.max_steps);
+  return TRUE;
 }
 
 NnData *

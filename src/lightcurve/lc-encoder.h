@@ -143,7 +143,14 @@ NnData    *lc_encoder_encode (const LcEncoder *encoder, const LcDataset *ds, con
 NnData    *lc_encoder_encode_window (const LcEncoder *encoder, const LcDataset *ds, const int *rows,
                                      int n_rows, int first_k, double first_days, GError **error);
 
-/* Shapes and names of what encode produces (after fit). */
+/* The steps encode would give rows of ds (NULL: every object), computing no
+ * values or features: what a builder needs to size a network, at once even
+ * when the features are costly.  An unfitted encoder gets the layout of ds
+ * (so the shapes below answer) but stays unfitted. */
+gboolean    lc_encoder_shape  (LcEncoder *encoder, const LcDataset *ds, const int *rows, int n_rows,
+                               int *steps, GError **error);
+
+/* Shapes and names of what encode produces (after fit or lc_encoder_shape). */
 int         lc_encoder_step_features  (const LcEncoder *encoder);   /* F */
 int         lc_encoder_meta_features  (const LcEncoder *encoder);   /* S */
 const char *lc_encoder_step_feature_name (const LcEncoder *encoder, int k);  /* "dt", "value", "band_r", ... */

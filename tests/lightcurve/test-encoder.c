@@ -422,6 +422,14 @@ test_metadata (void)
     g_assert_false (lc_encoder_fit (e2, ds, NULL, 0, &error));
     g_assert_error (error, LC_ERROR, LC_ERROR_MISMATCH);
     g_assert_nonnull (strstr (error->message, "redshift"));
+    /* the shape alone says the same */
+    {
+      int steps;
+      g_clear_error (&error);
+      g_assert_false (lc_encoder_shape (e2, ds, NULL, 0, &steps, &error));
+      g_assert_error (error, LC_ERROR, LC_ERROR_MISMATCH);
+      g_assert_nonnull (strstr (error->message, "redshift"));
+    }
   }
   /* encoding a file without the fitted columns */
   {
@@ -430,6 +438,13 @@ test_metadata (void)
     g_assert_null (lc_encoder_encode (enc, plain, NULL, 0, &error));
     g_assert_error (error, LC_ERROR, LC_ERROR_MISMATCH);
     g_assert_nonnull (strstr (error->message, "hostgal_photoz"));
+    {
+      int steps;
+      g_clear_error (&error);
+      g_assert_false (lc_encoder_shape (enc, plain, NULL, 0, &steps, &error));
+      g_assert_error (error, LC_ERROR, LC_ERROR_MISMATCH);
+      g_assert_true (lc_encoder_is_fitted (enc));
+    }
   }
 }
 
@@ -692,6 +707,24 @@ odd_value (NnRng *rng)
   return (float) (nn_rng_normal (rng) * pow (10.0, nn_rng_uniform_range (rng, -3.0, 6.0)));
 }
 
+/* lc_encoder_shape tells the dimensions encode gives, without computing any
+ * value, for an unfitted encoder (it then stays unfitted) and a fitted one. */
+static void
+assert_shape_without_values (const LcEncoderOptions *o, LcDataset *ds, const NnData *d)
+{
+  g_autoptr (LcEncoder) fresh = lc_encoder_new (o);
+  g_autoptr (GError) error = NULL;
+  int steps = -1;
+
+  g_assert_true (lc_encoder_shape (fresh, ds, NULL, 0, &steps, &error));
+  g_assert_no_error (error);
+  g_assert_false (lc_encoder_is_fitted (fresh));
+  g_assert_cmpint (steps, ==, d->steps);
+  g_assert_cmpint (lc_encoder_step_features (fresh), ==, d->features);
+  g_assert_cmpint (lc_encoder_meta_features (fresh), ==, d->meta_features);
+  g_assert_cmpint (lc_encoder_n_classes (fresh), ==, d->n_classes);
+}
+
 static void
 test_random_datasets (void)
 {
@@ -735,11 +768,14 @@ test_random_datasets (void)
       o.first_k = (int) nn_rng_below (&rng, 10);
       o.first_days = nn_rng_uniform (&rng) < 0.5 ? 0.0 : nn_rng_uniform_range (&rng, 0.0, 50.0);
       o.with_features = nn_rng_uniform (&rng) < 0.7;
+      o.with_band_features = nn_rng_uniform (&rng) < 0.3;
+      o.with_period_features = nn_rng_uniform (&rng) < 0.3;
       enc = lc_encoder_new (&o);
       g_assert_true (lc_encoder_fit (enc, ds, NULL, 0, &error));
       d = lc_encoder_encode (enc, ds, NULL, 0, &error);
       g_assert_no_error (error);
       assert_all_finite (d);
+      assert_shape_without_values (&o, ds, d);
       for (int i = 0; i < d->n; i++)
         {
           g_assert_cmpint (d->lengths[i], >=, 1);
