@@ -141,10 +141,12 @@ grid_for (const Series *s, const LcPeriodOptions *options, Grid *g)
 typedef float v8f __attribute__ ((vector_size (32)));
 #define LANES 8
 
+/* By pointer: a vector passed by value would travel differently in the AVX2
+ * clone and in this plain function (the x86-64 ABI of 32-byte vectors). */
 static float
-v8f_sum (v8f v)
+v8f_sum (const v8f *v)
 {
-  return ((v[0] + v[1]) + (v[2] + v[3])) + ((v[4] + v[5]) + (v[6] + v[7]));
+  return (((*v)[0] + (*v)[1]) + ((*v)[2] + (*v)[3])) + (((*v)[4] + (*v)[5]) + ((*v)[6] + (*v)[7]));
 }
 
 static v8f *
@@ -200,11 +202,11 @@ periodogram (const Series *s, const Grid *g, float *power)
           zr[v] = re * rr[v] - im * ri[v];
           zi[v] = re * ri[v] + im * rr[v];
         }
-      sc = v8f_sum (c);
-      ssn = v8f_sum (sn);
-      cc = 0.5 * (total + v8f_sum (c2));
-      ss = 0.5 * (total - v8f_sum (c2));
-      cs = v8f_sum (s2);
+      sc = v8f_sum (&c);
+      ssn = v8f_sum (&sn);
+      cc = 0.5 * (total + v8f_sum (&c2));
+      ss = 0.5 * (total - v8f_sum (&c2));
+      cs = v8f_sum (&s2);
       det = cc * ss - cs * cs;
       power[k] = det > 1e-9 * total * total ? (float) ((ss * sc * sc - 2 * cs * sc * ssn + cc * ssn * ssn) / det) : 0.0f;
     }
