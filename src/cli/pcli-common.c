@@ -1,6 +1,8 @@
 /* pcli-common.c: option parsing, errors, loading and JSON output shared by the subcommands */
 #include "pcli.h"
 
+#include <string.h>
+
 #include "nn-json.h"
 
 #include <math.h>
@@ -84,4 +86,76 @@ pcli_print_json (JsonBuilder *builder)
   fputs (text, stdout);
   fputc ('\n', stdout);
   fflush (stdout);
+}
+
+void
+pcli_overrides_add_entries (GOptionContext *context, PcliOverrides *overrides)
+{
+  LcTrainOverrides *o = &overrides->o;
+  const GOptionEntry entries[] = {
+    { "epochs", 0, 0, G_OPTION_ARG_INT, &o->epochs, "Epochs", "N" },
+    { "batch-size", 0, 0, G_OPTION_ARG_INT, &o->batch_size, "Mini-batch size", "B" },
+    { "learning-rate", 0, 0, G_OPTION_ARG_DOUBLE, &o->learning_rate, "Learning rate", "X" },
+    { "val-fraction", 0, 0, G_OPTION_ARG_DOUBLE, &o->val_fraction, "Validation fraction (0 = none)", "F" },
+    { "balance", 0, 0, G_OPTION_ARG_STRING, &overrides->balance, "none, weights or resample", "MODE" },
+    { "loss", 0, 0, G_OPTION_ARG_STRING, &overrides->loss, "ce or focal", "LOSS" },
+    { "threads", 0, 0, G_OPTION_ARG_INT, &o->threads, "Threads (1 or 2)", "N" },
+    { "patience", 0, 0, G_OPTION_ARG_INT, &o->patience, "Early-stopping patience in epochs (0 = off)", "N" },
+    { "augment", 0, 0, G_OPTION_ARG_INT, &o->augment_copies, "Augmented copies per object (0 = none)", "N" },
+    { "ensemble", 0, 0, G_OPTION_ARG_INT, &o->ensemble_members, "Ensemble members (seeds)", "N" },
+    { NULL },
+  };
+
+  memset (overrides, 0, sizeof *overrides);
+  lc_train_overrides_init (o);
+  g_option_context_add_main_entries (context, entries, NULL);
+}
+
+static gboolean
+parse_choice (const char *command, const char *option, const char *value,
+              gboolean (*from_string) (const char *, int *), int *out)
+{
+  if (value == NULL)
+    return TRUE;
+  if (!from_string (value, out))
+    {
+      pcli_error (command, "--%s: unknown value “%s”", option, value);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+balance_from_string (const char *name, int *out)
+{
+  NnBalance b;
+  if (!nn_balance_from_string (name, &b))
+    return FALSE;
+  *out = b;
+  return TRUE;
+}
+
+static gboolean
+loss_from_string (const char *name, int *out)
+{
+  NnLossKind k;
+  if (!nn_loss_kind_from_string (name, &k))
+    return FALSE;
+  *out = k;
+  return TRUE;
+}
+
+gboolean
+pcli_overrides_finish (PcliOverrides *overrides, const char *command)
+{
+  overrides->o.threads = CLAMP (overrides->o.threads, 0, 2);
+  return parse_choice (command, "balance", overrides->balance, balance_from_string, &overrides->o.balance)
+         && parse_choice (command, "loss", overrides->loss, loss_from_string, &overrides->o.loss);
+}
+
+void
+pcli_overrides_clear (PcliOverrides *overrides)
+{
+  g_clear_pointer (&overrides->balance, g_free);
+  g_clear_pointer (&overrides->loss, g_free);
 }

@@ -144,8 +144,8 @@ pcli_crossval (int argc, char **argv)
   gboolean json = FALSE;
   int folds = 5, max_folds = 0;
   gint64 seed = -1;
-  LcTrainOverrides o;
-  GOptionEntry entries[] = {
+  g_auto (PcliOverrides) overrides = { 0 };
+  const GOptionEntry entries[] = {
     { "data", 0, 0, G_OPTION_ARG_FILENAME, &data, "Labelled dataset", "PATH" },
     { "meta", 0, 0, G_OPTION_ARG_FILENAME, &meta, "Metadata CSV (PLAsTiCC)", "PATH" },
     { "model", 0, 0, G_OPTION_ARG_FILENAME, &spec_path, "Model spec or preset (JSON)", "SPEC.json" },
@@ -153,10 +153,6 @@ pcli_crossval (int argc, char **argv)
     { "max-folds", 0, 0, G_OPTION_ARG_INT, &max_folds,
       "Score only the first N folds (quick comparisons; 0 = all)", "N" },
     { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, "Seed for the folds and the training", "S" },
-    { "epochs", 0, 0, G_OPTION_ARG_INT, &o.epochs, "Epochs", "N" },
-    { "threads", 0, 0, G_OPTION_ARG_INT, &o.threads, "Threads (1 or 2)", "N" },
-    { "augment", 0, 0, G_OPTION_ARG_INT, &o.augment_copies, "Augmented copies per object (0 = none)", "N" },
-    { "ensemble", 0, 0, G_OPTION_ARG_INT, &o.ensemble_members, "Ensemble members (seeds)", "N" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print JSON lines", NULL },
     { NULL },
   };
@@ -168,9 +164,9 @@ pcli_crossval (int argc, char **argv)
   g_autofree FoldScore *scores = NULL;
   guint64 fold_seed;
 
-  lc_train_overrides_init (&o);
   g_option_context_add_main_entries (context, entries, NULL);
-  if (!pcli_parse (context, "crossval", &argc, &argv))
+  pcli_overrides_add_entries (context, &overrides);
+  if (!pcli_parse (context, "crossval", &argc, &argv) || !pcli_overrides_finish (&overrides, "crossval"))
     return 2;
   if (data == NULL || spec_path == NULL)
     {
@@ -184,8 +180,7 @@ pcli_crossval (int argc, char **argv)
     }
   if (max_folds <= 0 || max_folds > folds)
     max_folds = folds;
-  o.seed = seed;
-  o.threads = CLAMP (o.threads, 0, 2);
+  overrides.o.seed = seed;
 
   spec = nn_model_doc_load (spec_path, &error);
   if (spec == NULL)
@@ -211,7 +206,7 @@ pcli_crossval (int argc, char **argv)
   scores = g_new0 (FoldScore, folds);
   for (int f = 0; f < max_folds; f++)
     {
-      if (!run_fold (ds, spec, &o, fold, (int) ds->n_objects, f, MAX (o.threads, 1), &scores[f],
+      if (!run_fold (ds, spec, &overrides.o, fold, (int) ds->n_objects, f, MAX (overrides.o.threads, 1), &scores[f],
                      &error))
         {
           pcli_error ("crossval", "fold %d: %s", f + 1, error->message);

@@ -44,40 +44,6 @@ print_epoch_cb (const NnEpochStats *s, gpointer user_data)
   return TRUE;
 }
 
-static gboolean
-parse_choice (const char *command, const char *option, const char *value,
-              gboolean (*from_string) (const char *, int *), int *out)
-{
-  if (value == NULL)
-    return TRUE;
-  if (!from_string (value, out))
-    {
-      pcli_error (command, "--%s: unknown value “%s”", option, value);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static gboolean
-balance_from_string (const char *name, int *out)
-{
-  NnBalance b;
-  if (!nn_balance_from_string (name, &b))
-    return FALSE;
-  *out = b;
-  return TRUE;
-}
-
-static gboolean
-loss_from_string (const char *name, int *out)
-{
-  NnLossKind k;
-  if (!nn_loss_kind_from_string (name, &k))
-    return FALSE;
-  *out = k;
-  return TRUE;
-}
-
 static void
 print_train_result (const LcTrainRun *run, const char *out_path, gboolean json, double seconds)
 {
@@ -124,26 +90,15 @@ int
 pcli_train (int argc, char **argv)
 {
   g_autofree char *data = NULL, *meta = NULL, *spec_path = NULL, *out = NULL;
-  g_autofree char *balance = NULL, *loss = NULL;
   gboolean json = FALSE;
-  LcTrainOverrides o;
+  g_auto (PcliOverrides) overrides = { 0 };
   gint64 seed = -1;
-  GOptionEntry entries[] = {
+  const GOptionEntry entries[] = {
     { "data", 0, 0, G_OPTION_ARG_FILENAME, &data, "Training dataset", "PATH" },
     { "meta", 0, 0, G_OPTION_ARG_FILENAME, &meta, "Metadata CSV (PLAsTiCC)", "PATH" },
     { "model", 0, 0, G_OPTION_ARG_FILENAME, &spec_path, "Model spec or preset (JSON)", "SPEC.json" },
     { "out", 0, 0, G_OPTION_ARG_FILENAME, &out, "Where to save the trained model", "MODEL.json" },
-    { "epochs", 0, 0, G_OPTION_ARG_INT, &o.epochs, "Epochs", "N" },
-    { "batch-size", 0, 0, G_OPTION_ARG_INT, &o.batch_size, "Mini-batch size", "B" },
-    { "learning-rate", 0, 0, G_OPTION_ARG_DOUBLE, &o.learning_rate, "Learning rate", "X" },
     { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, "Seed for split, weights, shuffling, dropout", "S" },
-    { "val-fraction", 0, 0, G_OPTION_ARG_DOUBLE, &o.val_fraction, "Validation fraction (0 = none)", "F" },
-    { "balance", 0, 0, G_OPTION_ARG_STRING, &balance, "none, weights or resample", "MODE" },
-    { "loss", 0, 0, G_OPTION_ARG_STRING, &loss, "ce or focal", "LOSS" },
-    { "threads", 0, 0, G_OPTION_ARG_INT, &o.threads, "Threads (1 or 2)", "N" },
-    { "patience", 0, 0, G_OPTION_ARG_INT, &o.patience, "Early-stopping patience in epochs (0 = off)", "N" },
-    { "augment", 0, 0, G_OPTION_ARG_INT, &o.augment_copies, "Augmented copies per object (0 = none)", "N" },
-    { "ensemble", 0, 0, G_OPTION_ARG_INT, &o.ensemble_members, "Ensemble members (seeds)", "N" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print JSON lines", NULL },
     { NULL },
   };
@@ -157,21 +112,18 @@ pcli_train (int argc, char **argv)
   gint64 start;
   gboolean trained;
 
-  lc_train_overrides_init (&o);
   g_option_context_add_main_entries (context, entries, NULL);
+  pcli_overrides_add_entries (context, &overrides);
   if (!pcli_parse (context, "train", &argc, &argv))
     return 2;
-  o.seed = seed;
+  overrides.o.seed = seed;
   if (data == NULL || spec_path == NULL || out == NULL)
     {
       pcli_error ("train", "--data PATH, --model SPEC.json and --out MODEL.json are required");
       return 2;
     }
-  if (!parse_choice ("train", "balance", balance, balance_from_string, &o.balance)
-      || !parse_choice ("train", "loss", loss, loss_from_string, &o.loss))
+  if (!pcli_overrides_finish (&overrides, "train"))
     return 2;
-  if (o.threads > 2)
-    o.threads = 2;
 
   spec = nn_model_doc_load (spec_path, &error);
   if (spec == NULL)
@@ -186,7 +138,7 @@ pcli_train (int argc, char **argv)
       return 1;
     }
   start = g_get_monotonic_time ();
-  run = lc_train_run_prepare (ds, spec, &o, &error);
+  run = lc_train_run_prepare (ds, spec, &overrides.o, &error);
   if (run == NULL)
     {
       pcli_error ("train", "%s", error->message);

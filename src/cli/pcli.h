@@ -32,6 +32,23 @@ void pcli_error (const char *command, const char *format, ...) G_GNUC_PRINTF (2,
 LcDataset *pcli_load_dataset (const char *command, const char *path, const char *meta_path,
                               GError **error);
 
+/* The options that override a spec's training section (--epochs, --threads,
+ * --balance, ...), shared by train and crossval so both take the same ones. */
+typedef struct
+{
+  LcTrainOverrides o;
+  char *balance;
+  char *loss;
+} PcliOverrides;
+
+/* Initialises overrides and adds their options to context's main group. */
+void     pcli_overrides_add_entries (GOptionContext *context, PcliOverrides *overrides);
+/* After parsing: turns --balance and --loss into values and keeps --threads
+ * to 1 or 2; prints the error and returns FALSE for an unknown value. */
+gboolean pcli_overrides_finish      (PcliOverrides *overrides, const char *command);
+void     pcli_overrides_clear       (PcliOverrides *overrides);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (PcliOverrides, pcli_overrides_clear)
+
 /* Adds name: value, or null when value is NaN or infinite. */
 void pcli_json_add_number (JsonBuilder *builder, const char *name, double value);
 

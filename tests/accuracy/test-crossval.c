@@ -128,6 +128,9 @@ test_crossval_errors (void)
                                          "--folds", "1", NULL);
   g_autoptr (TuCliResult) no_data = tu_run_cli ("crossval", "--model", spec, NULL);
   g_autoptr (TuCliResult) bad_file = tu_run_cli ("crossval", "--data", missing, "--model", spec, NULL);
+  /* the training overrides are the same options as train's */
+  g_autoptr (TuCliResult) bad_balance = tu_run_cli ("crossval", "--data", "sim:50", "--model", spec,
+                                                    "--balance", "fair", NULL);
 
   g_assert_cmpint (folds->status, ==, 2);
   g_assert_nonnull (strstr (folds->err, "--folds"));
@@ -135,6 +138,9 @@ test_crossval_errors (void)
   g_assert_nonnull (strstr (no_data->err, "--data"));
   g_assert_cmpint (bad_file->status, ==, 1);
   g_assert_nonnull (strstr (bad_file->err, "nothing.csv"));
+  g_assert_cmpint (bad_balance->status, ==, 2);
+  g_assert_nonnull (strstr (bad_balance->err, "--balance"));
+  g_assert_nonnull (strstr (bad_balance->err, "fair"));
   g_remove (spec);
   g_rmdir (dir);
 }
