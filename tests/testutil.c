@@ -198,3 +198,14 @@ tu_extract_shared_archive (const char *relative, const char *parent, const char 
   g_assert_no_error (error);
   return dir;
 }
+
+char *
+tu_write_file (const char *dir, const char *name, const char *content)
+{
+  char *path = g_build_filename (dir, name, NULL);
+  g_autoptr (GError) error = NULL;
+
+  g_file_set_contents (path, content, -1, &error);
+  g_assert_no_error (error);
+  return path;
+}

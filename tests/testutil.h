@@ -36,6 +36,9 @@ TuCliResult *tu_run_cli (const char *first, ...) G_GNUC_NULL_TERMINATED;
 void         tu_cli_result_free (TuCliResult *result);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TuCliResult, tu_cli_result_free)
 
+/* Writes content to the new file dir/name (aborting the test if it cannot)
+ * and returns its path. */
+char *tu_write_file             (const char *dir, const char *name, const char *content);
 /* Deletes path and everything under it (a test's temporary folder). */
 void  tu_remove_tree            (const char *path);
 /* Extracts the .tar.gz `relative` of ../shared into the new folder parent/name

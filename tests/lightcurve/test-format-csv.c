@@ -8,17 +8,6 @@
 
 static char *tmp_dir;
 
-static char *
-write_tmp (const char *name, const char *content)
-{
-  char *path = g_build_filename (tmp_dir, name, NULL);
-  g_autoptr (GError) error = NULL;
-
-  g_file_set_contents (path, content, -1, &error);
-  g_assert_no_error (error);
-  return path;
-}
-
 /* The RR Lyrae archive extracted into a fresh folder. */
 static char *
 extract_rrlyrae (void)
@@ -168,7 +157,7 @@ test_mapping_guess (void)
 static void
 test_long_csv_mapping (void)
 {
-  g_autofree char *path = write_tmp ("long.csv",
+  g_autofree char *path = tu_write_file (tmp_dir, "long.csv",
                                      "when,src,filt,f,fe,det,kind\n"
                                      "3.0,b,1,5.0,0.5,1,42\n"
                                      "1.0,a,0,1.0,0.1,0,90\n"
@@ -213,8 +202,8 @@ test_long_csv_mapping (void)
 static void
 test_mapping_needed (void)
 {
-  g_autofree char *guessable = write_tmp ("obs.csv", "id,mjd,band,mag,magerr\nx,1,g,18.5,0.1\nx,2,r,18.0,0.1\n");
-  g_autofree char *unknown = write_tmp ("mystery.csv", "alpha,beta\n1,2\n");
+  g_autofree char *guessable = tu_write_file (tmp_dir, "obs.csv", "id,mjd,band,mag,magerr\nx,1,g,18.5,0.1\nx,2,r,18.0,0.1\n");
+  g_autofree char *unknown = tu_write_file (tmp_dir, "mystery.csv", "alpha,beta\n1,2\n");
   g_autoptr (GError) error = NULL;
   g_autoptr (LcDataset) none = lc_load (guessable, NULL, NULL, NULL, &error);
   g_autoptr (LcDataset) ds = NULL;
@@ -272,7 +261,7 @@ static void
 test_bad_csv (gconstpointer data)
 {
   const BadCsv *bad = data;
-  g_autofree char *path = write_tmp ("bad.csv", bad->content);
+  g_autofree char *path = tu_write_file (tmp_dir, "bad.csv", bad->content);
   LcCsvMapping mapping = { .object_column = "id", .time_column = "t", .value_column = "v", .label_column = NULL };
   g_autoptr (GError) error = NULL;
   g_autoptr (LcDataset) ds = NULL;

@@ -10,17 +10,6 @@
 static char *tmp_dir;
 
 static char *
-write_tmp (const char *name, const char *content)
-{
-  char *path = g_build_filename (tmp_dir, name, NULL);
-  g_autoptr (GError) error = NULL;
-
-  g_file_set_contents (path, content, -1, &error);
-  g_assert_no_error (error);
-  return path;
-}
-
-static char *
 bad_file (const char *name)
 {
   g_autofree char *dir = g_build_filename (g_getenv ("PASSBAND_SOURCE_DIR"), "tests", "lightcurve",
@@ -145,7 +134,7 @@ static void
 test_starter_kit_metadata_names (void)
 {
   g_autofree char *stub = tu_shared_path ("data/plasticc_starter_kit_examples/plasticc_training_set_metadata_stub.csv");
-  g_autofree char *csv = write_tmp ("kit.csv",
+  g_autofree char *csv = tu_write_file (tmp_dir, "kit.csv",
                                     "object_id,mjd,passband,flux,flux_err,detected_bool\n"
                                     "713,59000.5,0,1.5,0.5,True\n"
                                     "713,59001.5,1,2.5,0.5,False\n");
@@ -166,7 +155,7 @@ test_starter_kit_metadata_names (void)
 static void
 test_interleaved (void)
 {
-  g_autofree char *csv = write_tmp ("mixed.csv",
+  g_autofree char *csv = tu_write_file (tmp_dir, "mixed.csv",
                                     "\xef\xbb\xbfobject_id,mjd,passband,flux,flux_err,detected\r\n"
                                     "7,3.0,0,30,1,1\r\n"
                                     "5,2.0,1,20,1,0\r\n"
@@ -175,7 +164,7 @@ test_interleaved (void)
                                     "5,1.0,3,1e1,1,1\r\n"
                                     "7,2.0,4,-2.0E+1,1,0\r\n"
                                     "5,2.0,5,21,1,1");
-  g_autofree char *meta = write_tmp ("mixed_meta.csv",
+  g_autofree char *meta = tu_write_file (tmp_dir, "mixed_meta.csv",
                                      "object_id,hostgal_photoz,target\n"
                                      "5,0.5,\n"
                                      "9,0.1,42\n"
@@ -339,7 +328,7 @@ write_big_file (int rows)
   for (int i = 0; i < rows; i++)
     g_string_append_printf (s, "%d,%.4f,%d,%.3f,%.3f,%d\n", i / 100, 59000 + i * 0.01, i % 6,
                             (i % 17) - 8.5, 1.0 + (i % 5), i % 2);
-  path = write_tmp ("big.csv", s->str);
+  path = tu_write_file (tmp_dir, "big.csv", s->str);
   g_string_free (s, TRUE);
   return path;
 }

@@ -8,17 +8,6 @@
 
 static char *tmp_dir;
 
-static char *
-write_tmp (const char *name, const char *content)
-{
-  char *path = g_build_filename (tmp_dir, name, NULL);
-  g_autoptr (GError) error = NULL;
-
-  g_file_set_contents (path, content, -1, &error);
-  g_assert_no_error (error);
-  return path;
-}
-
 static void
 test_lsst_train (void)
 {
@@ -82,7 +71,7 @@ test_lsst_train (void)
 static void
 test_unequal_missing (void)
 {
-  g_autofree char *path = write_tmp ("toy.ts", TS_HEADER ("@equalLength false\n")
+  g_autofree char *path = tu_write_file (tmp_dir, "toy.ts", TS_HEADER ("@equalLength false\n")
                                      "1,2,3:4,?,6:quiet\r\n"
                                      "\n"
                                      "7,NaN:8,9,10,11:flare\n"
@@ -114,7 +103,7 @@ test_unequal_missing (void)
 static void
 test_timestamps (void)
 {
-  g_autofree char *path = write_tmp ("stamps.ts",
+  g_autofree char *path = tu_write_file (tmp_dir, "stamps.ts",
                                      "@problemName Stamped\n@timeStamps true\n@univariate true\n"
                                      "@classLabel true a b\n@data\n"
                                      "(0.5,1.0),(2.5,?),(1.5,3.0):b\n"
@@ -167,7 +156,7 @@ static void
 test_bad_ts (gconstpointer data)
 {
   const BadTs *bad = data;
-  g_autofree char *path = write_tmp ("bad.ts", bad->content);
+  g_autofree char *path = tu_write_file (tmp_dir, "bad.ts", bad->content);
   g_autoptr (GError) error = NULL;
   g_autoptr (LcDataset) ds = lc_load_ts (path, NULL, NULL, &error);
 
