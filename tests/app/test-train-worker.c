@@ -138,6 +138,8 @@ test_coalesced (void)
   g_assert_cmpint (run->state, ==, PB_RUN_FINISHED);
   g_assert_cmpint (seen.epochs, ==, 3);
   g_assert_cmpuint (run->epochs->len, ==, 3);
+  /* the preparation's 100 % came in the same flush as its end, and still went out */
+  g_assert_cmpfloat (seen.prepared, ==, 1.0);
   /* every batch reached the curve, in far fewer signals than batches */
   g_assert_cmpuint (run->batches->len, >=, 3 * 10);
   g_assert_cmpint (seen.batch_signals, >=, 1);
