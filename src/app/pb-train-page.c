@@ -382,6 +382,8 @@ trainer_preparing_cb (PbTrainPage *self, PbRun *run, double fraction)
   /* TRANSLATORS: the training data are being encoded; %d is a percentage */
   text = g_strdup_printf (_("Preparing data… %d %%"), (int) floor (CLAMP (fraction, 0, 1) * 100));
   set_status (self, text);
+  /* the bar follows the preparation, then starts again from 0 with the epochs */
+  gtk_progress_bar_set_fraction (self->progress, CLAMP (fraction, 0, 1));
 }
 
 static void
@@ -750,7 +752,7 @@ build_settings (PbTrainPage *self)
   const char *const balances[] = { _("None"), _("Class weights"), _("Resample"), NULL };
   GtkGrid *grid = GTK_GRID (gtk_grid_new ());
   g_autoptr (GtkStringList) model_names = gtk_string_list_new (NULL);
-  GtkWidget *title, *buttons, *runs_title, *run_buttons, *open_button;
+  GtkWidget *title, *runs_title, *run_buttons, *open_button;
   int row = 0;
 
   gtk_grid_set_row_spacing (grid, 6);
@@ -803,31 +805,6 @@ build_settings (PbTrainPage *self)
                                   _("Stop after this many epochs without a better validation loss; 0 = off"));
   self->threads_spin = add_spin (grid, row++, _("_Threads"), 1, 2, 1, 0, _("Worker threads for training"));
 
-  buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  self->start_button = GTK_BUTTON (gtk_button_new_with_mnemonic (_("_Start")));
-  gtk_widget_add_css_class (GTK_WIDGET (self->start_button), "suggested-action");
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->start_button), _("Train on the open dataset (Ctrl+Return)"));
-  self->stop_button = GTK_BUTTON (gtk_button_new_with_mnemonic (_("S_top")));
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->stop_button),
-                               _("Stop after the current batch and keep the best weights so far"));
-  gtk_widget_set_hexpand (GTK_WIDGET (self->start_button), TRUE);
-  gtk_widget_set_hexpand (GTK_WIDGET (self->stop_button), TRUE);
-  gtk_box_append (GTK_BOX (buttons), GTK_WIDGET (self->start_button));
-  gtk_box_append (GTK_BOX (buttons), GTK_WIDGET (self->stop_button));
-  gtk_widget_set_margin_top (buttons, 6);
-  gtk_grid_attach (grid, buttons, 0, row++, 2, 1);
-  g_signal_connect_swapped (self->start_button, "clicked", G_CALLBACK (start_clicked_cb), self);
-  g_signal_connect_swapped (self->stop_button, "clicked", G_CALLBACK (pb_train_page_stop), self);
-
-  self->progress = GTK_PROGRESS_BAR (gtk_progress_bar_new ());
-  gtk_grid_attach (grid, GTK_WIDGET (self->progress), 0, row++, 2, 1);
-  self->status_label = GTK_LABEL (gtk_label_new (_("Pick a model and press Start")));
-  gtk_label_set_wrap (self->status_label, TRUE);
-  gtk_label_set_max_width_chars (self->status_label, 36);
-  gtk_label_set_xalign (self->status_label, 0);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->status_label), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
-                                  _("Training progress"), -1);
-  gtk_grid_attach (grid, GTK_WIDGET (self->status_label), 0, row++, 2, 1);
 
   runs_title = gtk_label_new (_("Runs of this session"));
   gtk_widget_add_css_class (runs_title, "heading");
@@ -950,10 +927,49 @@ pb_train_page_class_init (PbTrainPageClass *klass)
   gtk_widget_class_add_binding (widget_class, GDK_KEY_Escape, 0, stop_shortcut_cb, NULL);
 }
 
+/* Start, Stop, the progress bar and the status line: below the settings, never
+ * scrolled away, so a long model description cannot hide them. */
+static GtkWidget *
+build_actions (PbTrainPage *self)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *buttons;
+
+  gtk_widget_set_margin_start (box, 12);
+  gtk_widget_set_margin_end (box, 12);
+  gtk_widget_set_margin_top (box, 6);
+  gtk_widget_set_margin_bottom (box, 12);
+  buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  self->start_button = GTK_BUTTON (gtk_button_new_with_mnemonic (_("_Start")));
+  gtk_widget_add_css_class (GTK_WIDGET (self->start_button), "suggested-action");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->start_button), _("Train on the open dataset (Ctrl+Return)"));
+  self->stop_button = GTK_BUTTON (gtk_button_new_with_mnemonic (_("S_top")));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->stop_button),
+                               _("Stop after the current batch and keep the best weights so far"));
+  gtk_widget_set_hexpand (GTK_WIDGET (self->start_button), TRUE);
+  gtk_widget_set_hexpand (GTK_WIDGET (self->stop_button), TRUE);
+  gtk_box_append (GTK_BOX (buttons), GTK_WIDGET (self->start_button));
+  gtk_box_append (GTK_BOX (buttons), GTK_WIDGET (self->stop_button));
+  gtk_box_append (GTK_BOX (box), buttons);
+  g_signal_connect_swapped (self->start_button, "clicked", G_CALLBACK (start_clicked_cb), self);
+  g_signal_connect_swapped (self->stop_button, "clicked", G_CALLBACK (pb_train_page_stop), self);
+
+  self->progress = GTK_PROGRESS_BAR (gtk_progress_bar_new ());
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->progress));
+  self->status_label = GTK_LABEL (gtk_label_new (_("Pick a model and press Start")));
+  gtk_label_set_wrap (self->status_label, TRUE);
+  gtk_label_set_max_width_chars (self->status_label, 36);
+  gtk_label_set_xalign (self->status_label, 0);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->status_label), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                  _("Training progress"), -1);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->status_label));
+  return box;
+}
+
 static void
 pb_train_page_init (PbTrainPage *self)
 {
-  GtkWidget *scroller, *paned;
+  GtkWidget *scroller, *sidebar, *paned;
 
   self->runs = g_ptr_array_new_with_free_func ((GDestroyNotify) pb_run_unref);
   self->model_choices = g_ptr_array_new_with_free_func (g_free);
@@ -962,7 +978,12 @@ pb_train_page_init (PbTrainPage *self)
   scroller = gtk_scrolled_window_new ();
   gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), build_settings (self));
-  gtk_widget_set_size_request (scroller, 340, -1);
+  gtk_widget_set_vexpand (scroller, TRUE);
+  sidebar = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  gtk_box_append (GTK_BOX (sidebar), scroller);
+  gtk_box_append (GTK_BOX (sidebar), gtk_separator_new (GTK_ORIENTATION_HORIZONTAL));
+  gtk_box_append (GTK_BOX (sidebar), build_actions (self));
+  gtk_widget_set_size_request (sidebar, 340, -1);
 
   self->chart = PB_HISTORY_CHART (pb_history_chart_new ());
   gtk_widget_set_hexpand (GTK_WIDGET (self->chart), TRUE);
@@ -973,7 +994,7 @@ pb_train_page_init (PbTrainPage *self)
   gtk_widget_set_margin_bottom (GTK_WIDGET (self->chart), 6);
 
   paned = gtk_paned_new (GTK_ORIENTATION_HORIZONTAL);
-  gtk_paned_set_start_child (GTK_PANED (paned), scroller);
+  gtk_paned_set_start_child (GTK_PANED (paned), sidebar);
   gtk_paned_set_end_child (GTK_PANED (paned), GTK_WIDGET (self->chart));
   gtk_paned_set_resize_start_child (GTK_PANED (paned), FALSE);
   gtk_paned_set_shrink_start_child (GTK_PANED (paned), FALSE);

@@ -38,3 +38,36 @@ pb_test_find_descendant (GtkWidget *root, GType type)
     }
   return NULL;
 }
+
+void
+pb_test_save_png (GtkWidget *widget, const char *name)
+{
+  const char *dir = g_getenv ("PB_TEST_SAVE_DIR");
+  g_autoptr (GdkPaintable) paintable = NULL;
+  g_autoptr (GtkSnapshot) snapshot = NULL;
+  g_autoptr (GskRenderNode) node = NULL;
+  g_autoptr (GdkTexture) texture = NULL;
+  g_autofree char *path = NULL;
+  GskRenderer *renderer;
+  int w, h;
+
+  if (dir == NULL)
+    return;
+  /* past the stack's crossfade and the first draw of new content */
+  pb_test_iterate (600);
+  w = gtk_widget_get_width (widget);
+  h = gtk_widget_get_height (widget);
+  renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
+  if (w <= 0 || h <= 0 || renderer == NULL)
+    return;
+  paintable = gtk_widget_paintable_new (widget);
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), w, h);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  if (node == NULL)
+    return;
+  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, w, h));
+  path = g_strdup_printf ("%s/%s.png", dir, name);
+  if (!gdk_texture_save_to_png (texture, path))
+    g_test_message ("could not write %s", path);
+}

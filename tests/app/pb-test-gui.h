@@ -1,5 +1,6 @@
 /* pb-test-gui.h: what the GUI tests share: running the main loop for a while,
- * waiting for a dataset to load, finding a widget in the window. */
+ * waiting for a dataset to load, finding a widget in the window, keeping a
+ * picture of it. */
 #pragma once
 
 #include <gtk/gtk.h>
@@ -15,5 +16,8 @@ void       pb_test_iterate         (int ms);
 void       pb_test_wait_for_load   (PbWindow *w);
 /* The first widget under root (itself included) of type, depth first, or NULL. */
 GtkWidget *pb_test_find_descendant (GtkWidget *root, GType type);
+/* With PB_TEST_SAVE_DIR set, lets transitions end and writes what widget shows
+ * to PB_TEST_SAVE_DIR/name.png, to look at; does nothing otherwise. */
+void       pb_test_save_png        (GtkWidget *widget, const char *name);
 
 G_END_DECLS

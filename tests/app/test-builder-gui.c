@@ -61,31 +61,6 @@ find_editor (GtkWidget *widget, GType type, const char *field)
   return NULL;
 }
 
-static void
-save_screenshot (GtkWidget *widget, const char *name)
-{
-  const char *dir = g_getenv ("PB_TEST_SAVE_DIR");
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GtkSnapshot) snapshot = NULL;
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *path = NULL;
-  int w = gtk_widget_get_width (widget), h = gtk_widget_get_height (widget);
-
-  if (dir == NULL || w <= 0 || h <= 0)
-    return;
-  paintable = gtk_widget_paintable_new (widget);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), w, h);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  if (node == NULL)
-    return;
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, w, h));
-  path = g_strdup_printf ("%s/%s.png", dir, name);
-  gdk_texture_save_to_png (texture, path);
-}
-
 /* One window for every test: loading the sample is the slow part.  Each test
  * starts from the sample's shape and leaves nothing in the temporary folder. */
 static Fixture shared;
@@ -344,7 +319,7 @@ build_edit_fix_and_save (Fixture *f)
   gtk_widget_activate_action (builder, "builder.redo", NULL);
   g_assert_cmpint (g_array_index (pb_builder_get_spec (f->builder)->layers, NnLayerSpec, 0).cfg.units, ==, 40);
   pb_test_iterate (g_getenv ("PB_TEST_SAVE_DIR") != NULL ? 300 : 10);
-  save_screenshot (GTK_WIDGET (f->window), "builder-invalid");
+  pb_test_save_png (GTK_WIDGET (f->window), "builder-invalid");
 
   /* the one-click fix on the LSTM's card turns on return sequences in the GRU */
   fix_button = find_action_button (pb_builder_get_card (f->builder, 1), "builder.apply-fix");
@@ -365,7 +340,7 @@ build_edit_fix_and_save (Fixture *f)
                                                                                    "return_sequences"))));
   pb_builder_select (f->builder, 1);
   pb_test_iterate (50);
-  save_screenshot (GTK_WIDGET (f->window), "builder-valid");
+  pb_test_save_png (GTK_WIDGET (f->window), "builder-valid");
 
   /* with nothing selected (Escape) the editor names the network */
   gtk_widget_activate_action (builder, "builder.select-none", NULL);
@@ -464,7 +439,7 @@ test_diagram_export (Fixture *f, gconstpointer data)
   gtk_widget_activate_action (GTK_WIDGET (f->builder), "builder.show-diagram", NULL);
   pb_test_iterate (g_getenv ("PB_TEST_SAVE_DIR") != NULL ? 800 : 50);
   g_assert_true (gtk_widget_get_mapped (diagram));
-  save_screenshot (GTK_WIDGET (f->window), "builder-diagram");
+  pb_test_save_png (GTK_WIDGET (f->window), "builder-diagram");
   for (guint i = 0; i < G_N_ELEMENTS (formats); i++)
     {
       g_autofree char *path = g_build_filename (f->tmp, formats[i], NULL);
@@ -561,7 +536,7 @@ test_rebuild_preset (Fixture *f, gconstpointer data)
   g_assert_cmpstr (card_shape (f, 2), ==, "14 × 32");
   pb_builder_select (f->builder, 0);
   pb_test_iterate (g_getenv ("PB_TEST_SAVE_DIR") != NULL ? 300 : 10);
-  save_screenshot (GTK_WIDGET (f->window), "builder-conv1d");
+  pb_test_save_png (GTK_WIDGET (f->window), "builder-conv1d");
 
   /* the leaky relu slope shows only for leaky relu */
   g_assert_null (find_editor (GTK_WIDGET (f->builder), GTK_TYPE_SPIN_BUTTON, "negative_slope"));
@@ -706,7 +681,7 @@ test_labels_move (Fixture *f, gconstpointer data)
   g_assert_true (pb_builder_load_preset (f->builder, "misweeper-lstm.json", NULL));
   pb_builder_select (f->builder, 4);
   pb_test_iterate (g_getenv ("PB_TEST_SAVE_DIR") != NULL ? 300 : 10);
-  save_screenshot (GTK_WIDGET (f->window), "builder-misweeper");
+  pb_test_save_png (GTK_WIDGET (f->window), "builder-misweeper");
   pb_builder_select (f->builder, 0);
   gtk_widget_activate_action (builder, "builder.move", "i", 1);
   gtk_widget_activate_action (builder, "builder.move", "i", 1);

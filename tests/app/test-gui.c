@@ -107,29 +107,9 @@ count_ink_png (const char *path, int *width, int *height)
 static void
 maybe_save_window (gpointer window, const char *name)
 {
-  const char *dir = g_getenv ("PB_TEST_SAVE_DIR");
-  GtkWidget *widget = GTK_WIDGET (window);
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GtkSnapshot) snapshot = NULL;
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *path = NULL;
-  GskRenderer *renderer;
+  g_autofree char *stem = g_strconcat ("window-", name, NULL);
 
-  if (dir == NULL)
-    return;
-  /* past the stack's crossfade */
-  pb_test_iterate (500);
-  paintable = gtk_widget_paintable_new (widget);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, gtk_widget_get_width (widget), gtk_widget_get_height (widget));
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  renderer = gtk_native_get_renderer (GTK_NATIVE (widget));
-  if (node == NULL || renderer == NULL)
-    return;
-  texture = gsk_renderer_render_texture (renderer, node, NULL);
-  path = g_strdup_printf ("%s/window-%s.png", dir, name);
-  gdk_texture_save_to_png (texture, path);
+  pb_test_save_png (GTK_WIDGET (window), stem);
 }
 
 static void

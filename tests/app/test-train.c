@@ -144,35 +144,6 @@ wait_until_finished (Counts *c, int seconds)
     }
 }
 
-/* Writes what the window shows to PNG when PB_TEST_SCREENSHOTS names a folder. */
-static void
-screenshot (GtkWidget *widget, const char *name)
-{
-  const char *dir = g_getenv ("PB_TEST_SCREENSHOTS");
-  g_autoptr (GdkPaintable) paintable = NULL;
-  g_autoptr (GtkSnapshot) snapshot = NULL;
-  g_autoptr (GskRenderNode) node = NULL;
-  g_autoptr (GdkTexture) texture = NULL;
-  g_autofree char *path = NULL;
-  GskRenderer *renderer;
-
-  if (dir == NULL)
-    return;
-  /* let the stack's transition end */
-  pb_test_iterate (600);
-  paintable = gtk_widget_paintable_new (widget);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), gtk_widget_get_width (widget),
-                          gtk_widget_get_height (widget));
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  if (node == NULL)
-    return;
-  renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
-  texture = gsk_renderer_render_texture (renderer, node, NULL);
-  path = g_strdup_printf ("%s/%s.png", dir, name);
-  gdk_texture_save_to_png (texture, path);
-}
-
 static void
 show_section (const char *name)
 {
@@ -222,7 +193,7 @@ test_train_curves_and_confusion (void)
   show_section ("train");
   counts_connect (&c, trainer);
   run = train_preset (3, &c);
-  screenshot (GTK_WIDGET (window), "train-finished");
+  pb_test_save_png (GTK_WIDGET (window), "train-finished");
 
   /* the curves got one point per epoch, in order, and the batches in between */
   g_assert_nonnull (run);
@@ -293,11 +264,11 @@ test_train_curves_and_confusion (void)
   }
   pb_confusion_view_activate_cell (confusion, t_pick, p_pick);
   pb_test_iterate (50);
-  screenshot (GTK_WIDGET (window), "results-cell");
+  pb_test_save_png (GTK_WIDGET (window), "results-cell");
   pb_results_page_show_tab (results, "wrong");
-  screenshot (GTK_WIDGET (window), "results-wrong");
+  pb_test_save_png (GTK_WIDGET (window), "results-wrong");
   pb_results_page_show_tab (results, "scores");
-  screenshot (GTK_WIDGET (window), "results-scores");
+  pb_test_save_png (GTK_WIDGET (window), "results-scores");
   pb_results_page_show_tab (results, "confusion");
   cell_objects = pb_confusion_cell_objects (run->evaluation, t_pick, p_pick, &n_cell);
   g_assert_cmpuint (n_cell, ==, report->confusion[t_pick * k + p_pick]);
@@ -455,7 +426,7 @@ test_stop (void)
     }
   show_section ("train");
   pb_test_iterate (1500);
-  screenshot (GTK_WIDGET (window), "train-running");
+  pb_test_save_png (GTK_WIDGET (window), "train-running");
   stop_us = g_get_monotonic_time ();
   pb_train_page_stop (page);
   wait_until_finished (&c, 30);
@@ -468,6 +439,39 @@ test_stop (void)
   g_assert_nonnull (c.finished_run->evaluation);
   g_assert_false (pb_trainer_is_running (trainer));
   g_assert_nonnull (strstr (pb_train_page_get_status (page), "stopped"));
+  counts_disconnect (&c, trainer);
+}
+
+/* A preset with period features prepares for seconds on the sample: the Train
+ * section says how far it is, and Stop then ends the run before any epoch. */
+static void
+test_preparing_shown (void)
+{
+  PbTrainPage *page = train_page (window);
+  PbTrainer *trainer = pb_train_page_get_trainer (page);
+  g_autoptr (GError) error = NULL;
+  Counts c;
+
+  counts_connect (&c, trainer);
+  g_assert_true (pb_train_page_select_model (page, "rrlyrae-bigru.json"));
+  show_section ("train");
+  g_assert_true (pb_train_page_start (page, &error));
+  g_assert_no_error (error);
+  pb_test_iterate (200);
+  pb_test_save_png (GTK_WIDGET (window), "train-preparing");
+  g_assert_true (g_str_has_prefix (pb_train_page_get_status (page), "Preparing data… "));
+  {
+    /* the bar shows the same percentage as the status line */
+    GtkProgressBar *bar = GTK_PROGRESS_BAR (pb_test_find_descendant (GTK_WIDGET (page), GTK_TYPE_PROGRESS_BAR));
+    int percent = atoi (pb_train_page_get_status (page) + strlen ("Preparing data… "));
+
+    g_assert_cmpfloat (fabs (gtk_progress_bar_get_fraction (bar) - percent / 100.0), <, 0.01);
+  }
+  pb_train_page_stop (page);
+  wait_until_finished (&c, 30);
+  g_assert_cmpint (c.finished_run->state, ==, PB_RUN_STOPPED);
+  g_assert_cmpint (c.epochs, ==, 0);
+  g_assert_false (pb_trainer_is_running (trainer));
   counts_disconnect (&c, trainer);
 }
 
@@ -580,9 +584,9 @@ assert_png (PbPlottable *view, const char *name)
   g_assert_cmpint (cairo_surface_status (png), ==, CAIRO_STATUS_SUCCESS);
   g_assert_cmpint (cairo_image_surface_get_width (png), ==, 900);
   cairo_surface_destroy (png);
-  if (g_getenv ("PB_TEST_SCREENSHOTS") != NULL)
+  if (g_getenv ("PB_TEST_SAVE_DIR") != NULL)
     {
-      g_autofree char *copy = g_build_filename (g_getenv ("PB_TEST_SCREENSHOTS"), name, NULL);
+      g_autofree char *copy = g_build_filename (g_getenv ("PB_TEST_SAVE_DIR"), name, NULL);
       pb_export_plottable (view, copy, PB_EXPORT_PNG, 900, 600, NULL);
     }
 }
@@ -630,9 +634,9 @@ test_exports_and_bursts (void)
       g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
     }
   show_section ("results");
-  screenshot (GTK_WIDGET (window), "results-final");
+  pb_test_save_png (GTK_WIDGET (window), "results-final");
   pb_results_page_show_burst_for (results, 0);
-  screenshot (GTK_WIDGET (window), "results-burst");
+  pb_test_save_png (GTK_WIDGET (window), "results-burst");
   pb_results_page_show_tab (results, "confusion");
 }
 
@@ -686,7 +690,7 @@ test_builder_spec (void)
     g_assert_true (pb_train_page_select_model (page, "builder"));
     g_assert_false (gtk_widget_get_sensitive (start));
     show_section ("train");
-    screenshot (GTK_WIDGET (window), "train-invalid-network");
+    pb_test_save_png (GTK_WIDGET (window), "train-invalid-network");
 
     while (removed-- > 0)
       g_assert_true (pb_builder_undo (builder));
@@ -731,6 +735,7 @@ main (int argc, char **argv)
   g_test_add_func ("/train/curves-and-confusion", test_train_curves_and_confusion);
   g_test_add_func ("/train/save-reopen-cli", test_save_reopen_and_cli);
   g_test_add_func ("/train/stop", test_stop);
+  g_test_add_func ("/train/preparing-shown", test_preparing_shown);
   g_test_add_func ("/train/replace-and-close", test_replace_and_close);
   g_test_add_func ("/train/builder-spec", test_builder_spec);
   g_test_add_func ("/train/real-files", test_real_files);
