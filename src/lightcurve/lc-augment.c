@@ -3,6 +3,7 @@
 
 #include "lc-dataset-builder.h"
 #include "lc-features.h"
+#include "nn-json.h"
 #include "nn-rng.h"
 
 #include <math.h>
@@ -70,18 +71,6 @@ lc_augment_band_scatter (const LcDataset *ds, gsize object, int band)
   if (n == 0)
     return NAN;
   return MAD_TO_SIGMA * lc_stat_median (diff, n, scratch) / G_SQRT2;
-}
-
-static void
-copy_layout (LcDatasetBuilder *b, const LcDataset *ds)
-{
-  if (ds->meta_path != NULL)
-    lc_dataset_builder_set_meta_path (b, ds->meta_path);
-  lc_dataset_builder_set_on_grid (b, ds->on_grid);
-  lc_dataset_builder_set_bands (b, ds->n_bands, (const char *const *) ds->band_names);
-  lc_dataset_builder_set_meta_names (b, ds->n_meta, (const char *const *) ds->meta_names);
-  for (int c = 0; c < ds->n_classes; c++)
-    lc_dataset_builder_add_class (b, ds->classes[c].id, ds->classes[c].name);
 }
 
 static gsize
@@ -216,8 +205,7 @@ lc_augment_dataset (const LcDataset *ds, const int *rows, int n_rows,
     }
 
   copies = options->copies;
-  b = lc_dataset_builder_new (ds->source, ds->value_kind, ds->path);
-  copy_layout (b, ds);
+  b = lc_dataset_builder_new_like (ds);
   lc_dataset_builder_reserve (b, (gsize) longest * n_rows * (copies + 1));
   source = g_new (int, MAX ((gsize) n_rows * (copies + 1), 1));
   band_scatter = g_new (double, MAX (ds->n_bands, 1));
@@ -265,11 +253,8 @@ read_number (JsonObject *o, const char *field, double lo, double hi, double *out
   if (!json_object_has_member (o, field))
     return TRUE;
   node = json_object_get_member (o, field);
-  if (!JSON_NODE_HOLDS_VALUE (node)
-      || (json_node_get_value_type (node) != G_TYPE_DOUBLE
-          && json_node_get_value_type (node) != G_TYPE_INT64))
+  if (!nn_json_node_number (node, &v))
     return augment_field_error (error, field, "a number");
-  v = json_node_get_double (node);
   if (!(v >= lo && v <= hi))
     {
       g_autofree char *range = g_strdup_printf ("a number from %g to %g, found %g", lo, hi, v);

@@ -593,3 +593,34 @@ lc_csv_field_error (LcCsvReader *reader, const char *column, const char *expecte
                lc_csv_reader_name (reader), lc_csv_reader_line (reader), column, expected, shown);
   return FALSE;
 }
+
+gboolean
+lc_format_error_valist (GError **error, const char *place, const char *format, va_list args)
+{
+  g_autofree char *message = g_strdup_vprintf (format, args);
+  g_autofree char *clean = lc_sanitize_text (message, 400);
+
+  g_set_error (error, LC_ERROR, LC_ERROR_FORMAT, "%s: %s", place, clean);
+  return FALSE;
+}
+
+gboolean
+lc_csv_reader_header (LcCsvReader *reader, GPtrArray *names, const char *empty_message,
+                      GError **error)
+{
+  GError *local = NULL;
+
+  if (!lc_csv_reader_next (reader, &local))
+    {
+      if (local == NULL)
+        g_set_error (error, LC_ERROR, LC_ERROR_FORMAT, "%s: %s", lc_csv_reader_name (reader),
+                     empty_message != NULL ? empty_message
+                                           : "the file is empty (expected a header line)");
+      else
+        g_propagate_error (error, local);
+      return FALSE;
+    }
+  for (int i = 0; i < lc_csv_reader_n_fields (reader); i++)
+    g_ptr_array_add (names, g_strstrip (g_strdup (lc_csv_reader_field (reader, i, NULL))));
+  return TRUE;
+}

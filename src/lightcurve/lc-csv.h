@@ -64,6 +64,15 @@ char *lc_describe_field (const char *s, gsize len);
  * field number `field` of the reader's current row; returns FALSE. */
 gboolean lc_csv_field_error (LcCsvReader *reader, const char *column, const char *expected, int field,
                              GError **error);
+/* Sets error to "PLACE: MESSAGE", the message made safe with lc_sanitize_text
+ * (it may quote keys, types or labels from the file); returns FALSE. */
+gboolean lc_format_error_valist (GError **error, const char *place, const char *format,
+                                 va_list args) G_GNUC_PRINTF (3, 0);
+/* Reads the header record into names (stripped copies to g_free).  A file
+ * without any record fails with "FILE: " and empty_message (NULL: "the file
+ * is empty (expected a header line)"). */
+gboolean lc_csv_reader_header (LcCsvReader *reader, GPtrArray *names, const char *empty_message,
+                               GError **error);
 /* text as valid UTF-8 without control characters, cut after max_chars
  * characters (with "…"), for anything from a file that goes into a message. */
 char *lc_sanitize_text  (const char *text, gsize max_chars);

@@ -88,6 +88,20 @@ lc_dataset_builder_new (LcSourceKind source, LcValueKind value_kind, const char 
   return b;
 }
 
+LcDatasetBuilder *
+lc_dataset_builder_new_like (const LcDataset *ds)
+{
+  LcDatasetBuilder *b = lc_dataset_builder_new (ds->source, ds->value_kind, ds->path);
+
+  lc_dataset_builder_set_meta_path (b, ds->meta_path);
+  lc_dataset_builder_set_on_grid (b, ds->on_grid);
+  lc_dataset_builder_set_bands (b, ds->n_bands, (const char *const *) ds->band_names);
+  lc_dataset_builder_set_meta_names (b, ds->n_meta, (const char *const *) ds->meta_names);
+  for (int c = 0; c < ds->n_classes; c++)
+    lc_dataset_builder_add_class (b, ds->classes[c].id, ds->classes[c].name);
+  return b;
+}
+
 static void
 builder_clear_objects (LcDatasetBuilder *b)
 {

@@ -28,6 +28,9 @@ typedef struct _LcDatasetBuilder LcDatasetBuilder;
 
 /* A builder for a dataset read from path (a file, a folder or "sim:N"). */
 LcDatasetBuilder *lc_dataset_builder_new  (LcSourceKind source, LcValueKind value_kind, const char *path);
+/* A builder for objects taken from ds: its source, path, metadata file, bands,
+ * metadata names and classes, and no objects yet. */
+LcDatasetBuilder *lc_dataset_builder_new_like (const LcDataset *ds);
 void              lc_dataset_builder_free (LcDatasetBuilder *builder);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LcDatasetBuilder, lc_dataset_builder_free)
 

@@ -131,19 +131,9 @@ map_header (LcCsvReader *reader, const LcCsvMapping *m, gboolean object_from_fil
     m->error_column, m->detected_column, m->label_column,
   };
   const gboolean required[N_COLS] = { FALSE, TRUE, FALSE, TRUE, FALSE, FALSE, FALSE };
-  GError *local = NULL;
 
-  if (!lc_csv_reader_next (reader, &local))
-    {
-      if (local == NULL)
-        g_set_error (error, LC_ERROR, LC_ERROR_FORMAT, "%s: the file is empty (expected a header line)",
-                     lc_csv_reader_name (reader));
-      else
-        g_propagate_error (error, local);
-      return FALSE;
-    }
-  for (int i = 0; i < lc_csv_reader_n_fields (reader); i++)
-    g_ptr_array_add (names, g_strstrip (g_strdup (lc_csv_reader_field (reader, i, NULL))));
+  if (!lc_csv_reader_header (reader, names, NULL, error))
+    return FALSE;
   read->n_header = (int) names->len;
   for (int c = 0; c < N_COLS; c++)
     {
@@ -648,19 +638,9 @@ read_labels_header (LcCsvReader *reader, LcDatasetBuilder *b, LabelsTable *t, GE
   g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
   g_autoptr (GPtrArray) meta = g_ptr_array_new ();
   const char *const *strv;
-  GError *local = NULL;
 
-  if (!lc_csv_reader_next (reader, &local))
-    {
-      if (local == NULL)
-        g_set_error (error, LC_ERROR, LC_ERROR_FORMAT, "%s: the labels table is empty",
-                     lc_csv_reader_name (reader));
-      else
-        g_propagate_error (error, local);
-      return FALSE;
-    }
-  for (int i = 0; i < lc_csv_reader_n_fields (reader); i++)
-    g_ptr_array_add (names, g_strstrip (g_strdup (lc_csv_reader_field (reader, i, NULL))));
+  if (!lc_csv_reader_header (reader, names, "the labels table is empty", error))
+    return FALSE;
   strv = (const char *const *) names->pdata;
   t->n_header = (int) names->len;
   t->id_column = t->label_column = -1;

@@ -40,20 +40,15 @@ npy_array_clear (NpyArray *a)
 static gboolean
 npy_error (const NpyArray *a, GError **error, const char *format, ...) G_GNUC_PRINTF (3, 4);
 
+/* keys and types come straight from the file: lc_format_error_valist cleans them */
 static gboolean
 npy_error (const NpyArray *a, GError **error, const char *format, ...)
 {
   va_list args;
-  g_autofree char *message = NULL;
-
-  g_autofree char *clean = NULL;
 
   va_start (args, format);
-  message = g_strdup_vprintf (format, args);
+  lc_format_error_valist (error, a->name, format, args);
   va_end (args);
-  /* keys and types come straight from the file */
-  clean = lc_sanitize_text (message, 400);
-  g_set_error (error, LC_ERROR, LC_ERROR_FORMAT, "%s: %s", a->name, clean);
   return FALSE;
 }
 

@@ -25,31 +25,12 @@ typedef struct
 } PlasticcFile;
 
 static gboolean
-header_names (LcCsvReader *reader, GPtrArray *names, GError **error)
-{
-  GError *local = NULL;
-
-  if (!lc_csv_reader_next (reader, &local))
-    {
-      if (local == NULL)
-        g_set_error (error, LC_ERROR, LC_ERROR_FORMAT, "%s: the file is empty (expected a header line)",
-                     lc_csv_reader_name (reader));
-      else
-        g_propagate_error (error, local);
-      return FALSE;
-    }
-  for (int i = 0; i < lc_csv_reader_n_fields (reader); i++)
-    g_ptr_array_add (names, g_strstrip (g_strdup (lc_csv_reader_field (reader, i, NULL))));
-  return TRUE;
-}
-
-static gboolean
 read_light_curve_header (PlasticcFile *f, GError **error)
 {
   g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
   const char *const *strv;
 
-  if (!header_names (f->reader, names, error))
+  if (!lc_csv_reader_header (f->reader, names, NULL, error))
     return FALSE;
   strv = (const char *const *) names->pdata;
   f->n_header = (int) names->len;
@@ -233,7 +214,7 @@ read_meta_header (LcCsvReader *reader, LcDatasetBuilder *b, MetaLayout *layout, 
   g_autoptr (GPtrArray) meta_names = g_ptr_array_new ();
   const char *const *strv;
 
-  if (!header_names (reader, names, error))
+  if (!lc_csv_reader_header (reader, names, NULL, error))
     return FALSE;
   strv = (const char *const *) names->pdata;
   layout->n_header = (int) names->len;

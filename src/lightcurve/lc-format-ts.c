@@ -32,20 +32,17 @@ typedef struct
 static gboolean
 ts_error (TsFile *f, GError **error, const char *format, ...) G_GNUC_PRINTF (3, 4);
 
+/* header values and labels come straight from the file: lc_format_error_valist cleans them */
 static gboolean
 ts_error (TsFile *f, GError **error, const char *format, ...)
 {
   va_list args;
-  g_autofree char *message = NULL;
-  g_autofree char *clean = NULL;
+  g_autofree char *place = g_strdup_printf ("%s:%" G_GSIZE_FORMAT, lc_csv_reader_name (f->reader),
+                                            lc_csv_reader_line (f->reader));
 
   va_start (args, format);
-  message = g_strdup_vprintf (format, args);
+  lc_format_error_valist (error, place, format, args);
   va_end (args);
-  /* header values and labels come straight from the file */
-  clean = lc_sanitize_text (message, 400);
-  g_set_error (error, LC_ERROR, LC_ERROR_FORMAT, "%s:%" G_GSIZE_FORMAT ": %s",
-               lc_csv_reader_name (f->reader), lc_csv_reader_line (f->reader), clean);
   return FALSE;
 }
 

@@ -25,26 +25,12 @@ GStrv
 lc_csv_read_header (const char *csv_path, GError **error)
 {
   g_autoptr (LcCsvReader) reader = lc_csv_reader_open (csv_path, error);
-  g_autoptr (GStrvBuilder) names = g_strv_builder_new ();
-  GError *local = NULL;
+  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
 
-  if (reader == NULL)
+  if (reader == NULL || !lc_csv_reader_header (reader, names, NULL, error))
     return NULL;
-  if (!lc_csv_reader_next (reader, &local))
-    {
-      if (local == NULL)
-        g_set_error (error, LC_ERROR, LC_ERROR_FORMAT, "%s: the file is empty (expected a header line)",
-                     lc_csv_reader_name (reader));
-      else
-        g_propagate_error (error, local);
-      return NULL;
-    }
-  for (int i = 0; i < lc_csv_reader_n_fields (reader); i++)
-    {
-      g_autofree char *name = g_strstrip (g_strdup (lc_csv_reader_field (reader, i, NULL)));
-      g_strv_builder_add (names, name);
-    }
-  return g_strv_builder_end (names);
+  g_ptr_array_add (names, NULL);
+  return (GStrv) g_ptr_array_steal (names, NULL);
 }
 
 static gboolean

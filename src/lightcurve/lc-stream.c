@@ -328,20 +328,6 @@ next_plasticc_chunk (LcStream *s, GError **error)
 
 /* ---- loaded whole, handed out in slices ---- */
 
-static LcDatasetBuilder *
-slice_builder (const LcDataset *ds)
-{
-  LcDatasetBuilder *b = lc_dataset_builder_new (ds->source, ds->value_kind, ds->path);
-
-  lc_dataset_builder_set_meta_path (b, ds->meta_path);
-  lc_dataset_builder_set_on_grid (b, ds->on_grid);
-  lc_dataset_builder_set_bands (b, ds->n_bands, (const char *const *) ds->band_names);
-  lc_dataset_builder_set_meta_names (b, ds->n_meta, (const char *const *) ds->meta_names);
-  for (int c = 0; c < ds->n_classes; c++)
-    lc_dataset_builder_add_class (b, ds->classes[c].id, ds->classes[c].name);
-  return b;
-}
-
 static void
 copy_object (LcDatasetBuilder *b, const LcDataset *ds, gsize i)
 {
@@ -370,7 +356,7 @@ next_slice (LcStream *s, GError **error)
       s->at_end = TRUE;
       return NULL;
     }
-  b = slice_builder (ds);
+  b = lc_dataset_builder_new_like (ds);
   if (s->next_object == 0)
     lc_dataset_builder_add_skipped (b, ds->n_skipped);
   while (s->next_object < ds->n_objects && !chunk_is_full (s, n_objects, n_obs))

@@ -101,12 +101,7 @@ space_fail (GError **error, const char *source, const char *where, const char *f
 static gboolean
 member_number (JsonObject *o, const char *name, double *out)
 {
-  JsonNode *n = json_object_get_member (o, name);
-  if (n == NULL || JSON_NODE_TYPE (n) != JSON_NODE_VALUE
-      || (json_node_get_value_type (n) != G_TYPE_DOUBLE && json_node_get_value_type (n) != G_TYPE_INT64))
-    return FALSE;
-  *out = json_node_get_double (n);
-  return isfinite (*out);
+  return nn_json_node_number (json_object_get_member (o, name), out) && isfinite (*out);
 }
 
 static gboolean
@@ -789,14 +784,21 @@ lc_trial_free (LcTrial *t)
   g_free (t);
 }
 
+/* null for "not measured" (NaN) */
 static void
-add_number (JsonBuilder *b, const char *name, double v)
+add_finite_or_null (JsonBuilder *b, double v)
 {
-  json_builder_set_member_name (b, name);
   if (isfinite (v))
     json_builder_add_double_value (b, v);
   else
     json_builder_add_null_value (b);
+}
+
+static void
+add_number (JsonBuilder *b, const char *name, double v)
+{
+  json_builder_set_member_name (b, name);
+  add_finite_or_null (b, v);
 }
 
 static void
@@ -805,13 +807,7 @@ add_curve (JsonBuilder *b, const char *name, const GArray *curve)
   json_builder_set_member_name (b, name);
   json_builder_begin_array (b);
   for (guint i = 0; i < curve->len; i++)
-    {
-      double v = g_array_index (curve, double, i);
-      if (isfinite (v))
-        json_builder_add_double_value (b, v);
-      else
-        json_builder_add_null_value (b);
-    }
+    add_finite_or_null (b, g_array_index (curve, double, i));
   json_builder_end_array (b);
 }
 
@@ -861,12 +857,8 @@ lc_trial_to_json (const LcTrial *t)
 static double
 get_number (JsonObject *o, const char *name)
 {
-  JsonNode *n = json_object_get_member (o, name);
-  if (n == NULL || JSON_NODE_TYPE (n) != JSON_NODE_VALUE)
-    return NAN;
-  if (json_node_get_value_type (n) != G_TYPE_DOUBLE && json_node_get_value_type (n) != G_TYPE_INT64)
-    return NAN;
-  return json_node_get_double (n);
+  double v;
+  return nn_json_node_number (json_object_get_member (o, name), &v) ? v : NAN;
 }
 
 static gboolean
@@ -1524,24 +1516,11 @@ trial_setting (const LcTrial *t, const char *path)
   return json_object_get_member (json_node_get_object (t->settings), path);
 }
 
-static gboolean
-node_number (JsonNode *n, double *v)
-{
-  if (n == NULL || JSON_NODE_TYPE (n) != JSON_NODE_VALUE)
-    return FALSE;
-  if (json_node_get_value_type (n) == G_TYPE_DOUBLE || json_node_get_value_type (n) == G_TYPE_INT64)
-    {
-      *v = json_node_get_double (n);
-      return TRUE;
-    }
-  return FALSE;
-}
-
 static char *
 node_label (JsonNode *n)
 {
   double v;
-  if (node_number (n, &v))
+  if (nn_json_node_number (n, &v))
     return g_strdup_printf ("%g", v);
   if (n != NULL && JSON_NODE_TYPE (n) == JSON_NODE_VALUE && json_node_get_value_type (n) == G_TYPE_STRING)
     return g_strdup (json_node_get_string (n));
@@ -1572,7 +1551,7 @@ axis_build (Axis *axis, const LcTuneTable *table, const char *path, int max_bins
       double v;
       if (n == NULL)
         continue;
-      if (node_number (n, &v))
+      if (nn_json_node_number (n, &v))
         g_array_append_val (numbers, v);
       else
         axis->numeric = FALSE;
@@ -1626,7 +1605,7 @@ axis_cell (const Axis *axis, JsonNode *n)
   double v;
   if (n == NULL)
     return -1;
-  if (axis->numeric && node_number (n, &v))
+  if (axis->numeric && nn_json_node_number (n, &v))
     {
       int nb = axis->labels->len;
       if (axis->edges != NULL)

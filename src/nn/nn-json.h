@@ -2,7 +2,8 @@
  *
  * json-glib 1.6's generator writes a double such as 1e-08 as "1e-08.0", which
  * no parser reads back, so every JSON Passband writes (model files, search
- * results, the CLI's JSON lines) goes through these functions instead. */
+ * results, the CLI's JSON lines) goes through these functions instead.
+ * nn_json_node_number is the one reading helper the readers share. */
 #pragma once
 
 #include <glib.h>
@@ -15,7 +16,19 @@ void  nn_json_append_string (GString *s, const char *text);
 /* The shortest decimal that reads back as the same double, ".0" kept on whole
  * numbers; null for NaN and infinities. */
 void  nn_json_append_double (GString *s, double v);
+/* The shortest decimal that reads back as the same float ("0.2", not
+ * 0.200000003), whole numbers without ".0"; null for NaN and infinities. */
+void  nn_json_append_float  (GString *s, float v);
 /* node as compact JSON text on one line. */
 char *nn_json_to_string     (JsonNode *node);
+/* node as indented text, the layout of model files: an object's members one
+ * a line, lists of plain values on one line; indent is node's own level. */
+void  nn_json_append_pretty (GString *s, JsonNode *node, int indent);
+/* indent levels of two spaces, for writers that lay out their own lines so. */
+void  nn_json_append_indent (GString *s, int indent);
+
+/* Reading: a number, whole or not, as a double; FALSE (out untouched) for a
+ * missing node and anything else. */
+gboolean nn_json_node_number (JsonNode *node, double *out);
 
 G_END_DECLS

@@ -66,12 +66,6 @@ concat_backward (const NnLayer *layer, NnPass *pass, const NnAct *x, const NnAct
     }
 }
 
-static double
-concat_flops (const NnLayer *layer)
-{
-  return 0.0;
-}
-
 const NnLayerOps nn_concat_metadata_ops = {
   .kind = NN_LAYER_CONCAT_METADATA,
   .name = "concat_metadata",
@@ -80,5 +74,5 @@ const NnLayerOps nn_concat_metadata_ops = {
   .workspace_size = nn_layer_no_workspace,
   .forward = concat_forward,
   .backward = concat_backward,
-  .flops = concat_flops,
+  .flops = nn_layer_no_flops,
 };

@@ -170,6 +170,13 @@ nn_layer_no_workspace (const NnLayer *layer, int max_batch, int max_steps)
   return 0;
 }
 
+/* For kinds that only move data. */
+static inline double
+nn_layer_no_flops (const NnLayer *layer)
+{
+  return 0.0;
+}
+
 static inline gboolean
 nn_activation_is_valid (NnActivation act)
 {

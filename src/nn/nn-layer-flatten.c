@@ -54,12 +54,6 @@ flatten_backward (const NnLayer *layer, NnPass *pass, const NnAct *x, const NnAc
     }
 }
 
-static double
-flatten_flops (const NnLayer *layer)
-{
-  return 0.0;
-}
-
 const NnLayerOps nn_flatten_ops = {
   .kind = NN_LAYER_FLATTEN,
   .name = "flatten",
@@ -68,5 +62,5 @@ const NnLayerOps nn_flatten_ops = {
   .workspace_size = nn_layer_no_workspace,
   .forward = flatten_forward,
   .backward = flatten_backward,
-  .flops = flatten_flops,
+  .flops = nn_layer_no_flops,
 };

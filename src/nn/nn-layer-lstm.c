@@ -10,10 +10,13 @@
 
 #include "nn-recurrent.h"
 
-/* The per-row kernels take plain restrict pointers so the compiler vectorises them. */
-NN_SIMD_CLONES static void
-lstm_forward_row (float *restrict g, const float *restrict bi, const float *restrict bh,
-                  const float *restrict c_prev, float *restrict c, float *restrict h, int H)
+/* The per-row kernels take plain restrict pointers so the compiler vectorises them.
+ * Each is written once, with `first` for step 0 (c_{-1} = 0, c_prev unused); the
+ * kernels below pass it as a constant, so each is compiled with its branch folded. */
+static inline G_ALWAYS_INLINE void
+lstm_forward_row_body (float *restrict g, const float *restrict bi, const float *restrict bh,
+                       const float *restrict c_prev, float *restrict c, float *restrict h, int H,
+                       gboolean first)
 {
   for (int j = 0; j < H; j++)
     {
@@ -21,7 +24,7 @@ lstm_forward_row (float *restrict g, const float *restrict bi, const float *rest
       float fg = nn_fast_sigmoid (g[H + j] + bi[H + j] + bh[H + j]);
       float gg = nn_fast_tanh (g[2 * H + j] + bi[2 * H + j] + bh[2 * H + j]);
       float og = nn_fast_sigmoid (g[3 * H + j] + bi[3 * H + j] + bh[3 * H + j]);
-      float ct = fg * c_prev[j] + ig * gg;
+      float ct = first ? ig * gg : fg * c_prev[j] + ig * gg;
       g[j] = ig;
       g[H + j] = fg;
       g[2 * H + j] = gg;
@@ -31,25 +34,18 @@ lstm_forward_row (float *restrict g, const float *restrict bi, const float *rest
     }
 }
 
-/* step 0: c_{-1} = 0 */
+NN_SIMD_CLONES static void
+lstm_forward_row (float *restrict g, const float *restrict bi, const float *restrict bh,
+                  const float *restrict c_prev, float *restrict c, float *restrict h, int H)
+{
+  lstm_forward_row_body (g, bi, bh, c_prev, c, h, H, FALSE);
+}
+
 NN_SIMD_CLONES static void
 lstm_forward_row_first (float *restrict g, const float *restrict bi, const float *restrict bh,
                         float *restrict c, float *restrict h, int H)
 {
-  for (int j = 0; j < H; j++)
-    {
-      float ig = nn_fast_sigmoid (g[j] + bi[j] + bh[j]);
-      float fg = nn_fast_sigmoid (g[H + j] + bi[H + j] + bh[H + j]);
-      float gg = nn_fast_tanh (g[2 * H + j] + bi[2 * H + j] + bh[2 * H + j]);
-      float og = nn_fast_sigmoid (g[3 * H + j] + bi[3 * H + j] + bh[3 * H + j]);
-      float ct = ig * gg;
-      g[j] = ig;
-      g[H + j] = fg;
-      g[2 * H + j] = gg;
-      g[3 * H + j] = og;
-      c[j] = ct;
-      h[j] = og * nn_fast_tanh (ct);
-    }
+  lstm_forward_row_body (g, bi, bh, NULL, c, h, H, TRUE);
 }
 
 static void
@@ -70,9 +66,9 @@ lstm_forward_step (const NnRecurrentStep *s)
 
 /* In: activated gates g, c_t, c_{t-1}, dh, dc (from later steps).
  * Out: g = dL/d(pre-activation gates), dc = dL/dc_{t-1}. */
-NN_SIMD_CLONES static void
-lstm_backward_row (float *restrict g, const float *restrict c, const float *restrict c_prev,
-                   const float *restrict dh, float *restrict dc, int H)
+static inline G_ALWAYS_INLINE void
+lstm_backward_row_body (float *restrict g, const float *restrict c, const float *restrict c_prev,
+                        const float *restrict dh, float *restrict dc, int H, gboolean first)
 {
   for (int j = 0; j < H; j++)
     {
@@ -80,7 +76,7 @@ lstm_backward_row (float *restrict g, const float *restrict c, const float *rest
       float tc = nn_fast_tanh (c[j]);
       float dct = dc[j] + dh[j] * og * (1.0f - tc * tc);
       g[j] = dct * gg * ig * (1.0f - ig);
-      g[H + j] = dct * c_prev[j] * fg * (1.0f - fg);
+      g[H + j] = first ? 0.0f : dct * c_prev[j] * fg * (1.0f - fg);
       g[2 * H + j] = dct * ig * (1.0f - gg * gg);
       g[3 * H + j] = dh[j] * tc * og * (1.0f - og);
       dc[j] = dct * fg;
@@ -88,20 +84,17 @@ lstm_backward_row (float *restrict g, const float *restrict c, const float *rest
 }
 
 NN_SIMD_CLONES static void
+lstm_backward_row (float *restrict g, const float *restrict c, const float *restrict c_prev,
+                   const float *restrict dh, float *restrict dc, int H)
+{
+  lstm_backward_row_body (g, c, c_prev, dh, dc, H, FALSE);
+}
+
+NN_SIMD_CLONES static void
 lstm_backward_row_first (float *restrict g, const float *restrict c,
                          const float *restrict dh, float *restrict dc, int H)
 {
-  for (int j = 0; j < H; j++)
-    {
-      float ig = g[j], fg = g[H + j], gg = g[2 * H + j], og = g[3 * H + j];
-      float tc = nn_fast_tanh (c[j]);
-      float dct = dc[j] + dh[j] * og * (1.0f - tc * tc);
-      g[j] = dct * gg * ig * (1.0f - ig);
-      g[H + j] = 0.0f;   /* c_{-1} = 0 */
-      g[2 * H + j] = dct * ig * (1.0f - gg * gg);
-      g[3 * H + j] = dh[j] * tc * og * (1.0f - og);
-      dc[j] = dct * fg;
-    }
+  lstm_backward_row_body (g, c, NULL, dh, dc, H, TRUE);
 }
 
 static void

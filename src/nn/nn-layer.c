@@ -8,6 +8,8 @@
 
 #include "nn-layer.h"
 
+#include "nn-layer-ff.h"
+
 #include <math.h>
 #include <string.h>
 
@@ -172,12 +174,7 @@ nn_activation_from_string (const char *name, NnActivation *act)
 static inline float
 select_if_positive (float c, float a, float b)
 {
-  guint32 ua, ub, mask = -(guint32) (c > 0.0f);
-  memcpy (&ua, &a, sizeof ua);
-  memcpy (&ub, &b, sizeof ub);
-  ua = (ua & mask) | (ub & ~mask);
-  memcpy (&a, &ua, sizeof a);
-  return a;
+  return nn_select_bits (-(guint32) (c > 0.0f), a, b);
 }
 
 static inline float

@@ -467,24 +467,6 @@ describe_node (JsonNode *node)
     }
 }
 
-static gboolean
-node_number (JsonNode *node, double *out)
-{
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
-    return FALSE;
-  switch (json_node_get_value_type (node))
-    {
-    case G_TYPE_INT64:
-      *out = (double) json_node_get_int (node);
-      return TRUE;
-    case G_TYPE_DOUBLE:
-      *out = json_node_get_double (node);
-      return TRUE;
-    default:
-      return FALSE;
-    }
-}
-
 static gboolean G_GNUC_PRINTF (6, 7)
 field_fail (GError **error, const Reader *r, const char *place, const char *field,
             JsonNode *found, const char *format, ...)
@@ -546,7 +528,7 @@ read_int (const Reader *r, JsonObject *obj, const char *place, const char *field
   if (!json_object_has_member (obj, field))
     return TRUE;
   node = json_object_get_member (obj, field);
-  if (!node_number (node, &v) || !isfinite (v) || v != floor (v) || v < min)
+  if (!nn_json_node_number (node, &v) || !isfinite (v) || v != floor (v) || v < min)
     {
       if (min == 1)
         return field_fail (error, r, place, field, node, "expected a positive whole number");
@@ -624,7 +606,7 @@ read_double (const Reader *r, JsonObject *obj, const char *place, const char *fi
   if (!json_object_has_member (obj, field))
     return TRUE;
   node = json_object_get_member (obj, field);
-  if (!node_number (node, &v) || !in_range (v, range) || !isfinite ((float) v))
+  if (!nn_json_node_number (node, &v) || !in_range (v, range) || !isfinite ((float) v))
     return field_fail (error, r, place, field, node, "expected %s", range_words (range));
   *out = v;
   return TRUE;
@@ -1028,7 +1010,7 @@ read_seed (const Reader *r, JsonObject *obj, guint64 *seed, GError **error)
     return TRUE;
   node = json_object_get_member (obj, "seed");
   /* 2^53: above it a JSON number is no longer an exact integer for most readers */
-  if (!node_number (node, &v) || v != floor (v) || v < 0 || v > 9007199254740992.0)
+  if (!nn_json_node_number (node, &v) || v != floor (v) || v < 0 || v > 9007199254740992.0)
     return field_fail (error, r, "training", "seed", node, "expected a whole number, 0 or more");
   *seed = (guint64) v;
   return TRUE;
@@ -1177,7 +1159,8 @@ read_shape (const Reader *r, JsonObject *obj, const char *place, NnTensorData *t
     {
       JsonNode *node = json_array_get_element (arr, i);
       double v;
-      if (!node_number (node, &v) || v != floor (v) || v < 1 || v > (double) MAX_TENSOR_SIZE)
+      if (!nn_json_node_number (node, &v) || v != floor (v) || v < 1
+          || v > (double) MAX_TENSOR_SIZE)
         return field_fail (error, r, place, "shape", node,
                            "entry %u: expected a positive whole number", i);
       t->shape[i] = (int) v;
@@ -1466,34 +1449,6 @@ nn_model_doc_load (const char *path, GError **error)
 /* writing                                                             */
 
 static void
-put_indent (GString *s, int indent)
-{
-  for (int i = 0; i < indent; i++)
-    g_string_append (s, "  ");
-}
-
-/* The shortest decimal that reads back as the same float ("0.2", not 0.200000003). */
-static void
-put_float (GString *s, float v)
-{
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
-  if (!isfinite (v))
-    {
-      g_string_append (s, "null");
-      return;
-    }
-  for (int digits = 6; digits <= 9; digits++)
-    {
-      char format[8];
-      g_snprintf (format, sizeof format, "%%.%dg", digits);
-      g_ascii_formatd (buf, sizeof buf, format, v);
-      if ((float) g_ascii_strtod (buf, NULL) == v)
-        break;
-    }
-  g_string_append (s, buf);
-}
-
-static void
 put_key (GString *s, gboolean *first, const char *key)
 {
   if (!*first)
@@ -1501,93 +1456,6 @@ put_key (GString *s, gboolean *first, const char *key)
   *first = FALSE;
   nn_json_append_string (s, key);
   g_string_append (s, ": ");
-}
-
-static gboolean
-node_is_container (JsonNode *node)
-{
-  return JSON_NODE_HOLDS_OBJECT (node) || JSON_NODE_HOLDS_ARRAY (node);
-}
-
-static void put_node (GString *s, JsonNode *node, int indent);
-
-static void
-put_object_node (GString *s, JsonObject *obj, int indent)
-{
-  g_autoptr (GList) members = json_object_get_members (obj);
-  if (members == NULL)
-    {
-      g_string_append (s, "{}");
-      return;
-    }
-  g_string_append (s, "{\n");
-  for (GList *l = members; l != NULL; l = l->next)
-    {
-      put_indent (s, indent + 1);
-      nn_json_append_string (s, l->data);
-      g_string_append (s, ": ");
-      put_node (s, json_object_get_member (obj, l->data), indent + 1);
-      g_string_append (s, l->next != NULL ? ",\n" : "\n");
-    }
-  put_indent (s, indent);
-  g_string_append_c (s, '}');
-}
-
-/* Lists of plain values stay on one line (statistics vectors are short). */
-static void
-put_array_node (GString *s, JsonArray *arr, int indent)
-{
-  guint n = json_array_get_length (arr);
-  gboolean nested = FALSE;
-  for (guint i = 0; i < n; i++)
-    nested |= node_is_container (json_array_get_element (arr, i));
-  g_string_append_c (s, '[');
-  for (guint i = 0; i < n; i++)
-    {
-      if (nested)
-        {
-          g_string_append (s, i > 0 ? ",\n" : "\n");
-          put_indent (s, indent + 1);
-        }
-      else if (i > 0)
-        g_string_append (s, ", ");
-      put_node (s, json_array_get_element (arr, i), indent + 1);
-    }
-  if (nested)
-    {
-      g_string_append_c (s, '\n');
-      put_indent (s, indent);
-    }
-  g_string_append_c (s, ']');
-}
-
-static void
-put_node (GString *s, JsonNode *node, int indent)
-{
-  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
-    g_string_append (s, "null");
-  else if (JSON_NODE_HOLDS_OBJECT (node))
-    put_object_node (s, json_node_get_object (node), indent);
-  else if (JSON_NODE_HOLDS_ARRAY (node))
-    put_array_node (s, json_node_get_array (node), indent);
-  else
-    switch (json_node_get_value_type (node))
-      {
-      case G_TYPE_INT64:
-        g_string_append_printf (s, "%" G_GINT64_FORMAT, json_node_get_int (node));
-        break;
-      case G_TYPE_DOUBLE:
-        nn_json_append_double (s, json_node_get_double (node));
-        break;
-      case G_TYPE_BOOLEAN:
-        g_string_append (s, json_node_get_boolean (node) ? "true" : "false");
-        break;
-      case G_TYPE_STRING:
-        nn_json_append_string (s, json_node_get_string (node));
-        break;
-      default:
-        g_string_append (s, "null");
-      }
 }
 
 static void
@@ -1644,19 +1512,19 @@ put_layer (GString *s, const NnLayerSpec *spec)
           g_string_append_printf (s, "%d", cfg->pool_size);
           break;
         case LF_RATE:
-          put_float (s, cfg->rate);
+          nn_json_append_float (s, cfg->rate);
           break;
         case LF_MOMENTUM:
-          put_float (s, cfg->momentum);
+          nn_json_append_float (s, cfg->momentum);
           break;
         case LF_EPSILON:
-          put_float (s, cfg->epsilon);
+          nn_json_append_float (s, cfg->epsilon);
           break;
         case LF_NEGATIVE_SLOPE:
-          put_float (s, cfg->negative_slope);
+          nn_json_append_float (s, cfg->negative_slope);
           break;
         case LF_ELU_ALPHA:
-          put_float (s, cfg->elu_alpha);
+          nn_json_append_float (s, cfg->elu_alpha);
           break;
         case LF_USE_BIAS:
           g_string_append (s, cfg->use_bias ? "true" : "false");
@@ -1679,7 +1547,7 @@ put_line_start (GString *s, gboolean *first, int indent, const char *key)
 {
   g_string_append (s, *first ? "\n" : ",\n");
   *first = FALSE;
-  put_indent (s, indent);
+  nn_json_append_indent (s, indent);
   nn_json_append_string (s, key);
   g_string_append (s, ": ");
 }
@@ -1697,39 +1565,39 @@ put_training (GString *s, const NnTrainingSpec *spec)
   LINE ("optimizer");
   nn_json_append_string (s, nn_optim_kind_to_string (o->kind));
   LINE ("learning_rate");
-  put_float (s, o->lr);
+  nn_json_append_float (s, o->lr);
   /* only the settings the chosen optimiser, loss and schedule use */
   if (o->kind == NN_OPTIM_SGD)
     {
       LINE ("momentum");
-      put_float (s, o->momentum);
+      nn_json_append_float (s, o->momentum);
     }
   if (o->kind == NN_OPTIM_ADAM || o->kind == NN_OPTIM_ADAMW)
     {
       LINE ("beta1");
-      put_float (s, o->beta1);
+      nn_json_append_float (s, o->beta1);
       LINE ("beta2");
-      put_float (s, o->beta2);
+      nn_json_append_float (s, o->beta2);
     }
   if (o->kind == NN_OPTIM_RMSPROP)
     {
       LINE ("rmsprop_alpha");
-      put_float (s, o->alpha);
+      nn_json_append_float (s, o->alpha);
     }
   if (o->kind != NN_OPTIM_SGD)
     {
       LINE ("eps");
-      put_float (s, o->eps);
+      nn_json_append_float (s, o->eps);
     }
   if (o->kind == NN_OPTIM_ADAMW)
     {
       LINE ("weight_decay");
-      put_float (s, o->weight_decay);
+      nn_json_append_float (s, o->weight_decay);
     }
   LINE ("l2");
-  put_float (s, o->l2);
+  nn_json_append_float (s, o->l2);
   LINE ("clip_norm");
-  put_float (s, t->clip_norm);
+  nn_json_append_float (s, t->clip_norm);
   LINE ("batch_size");
   g_string_append_printf (s, "%d", t->batch_size);
   LINE ("epochs");
@@ -1747,12 +1615,12 @@ put_training (GString *s, const NnTrainingSpec *spec)
   if (t->loss.kind == NN_LOSS_FOCAL)
     {
       LINE ("focal_gamma");
-      put_float (s, t->loss.gamma);
+      nn_json_append_float (s, t->loss.gamma);
     }
   LINE ("balance");
   nn_json_append_string (s, nn_balance_to_string (spec->balance));
   LINE ("val_fraction");
-  put_float (s, spec->val_fraction);
+  nn_json_append_float (s, spec->val_fraction);
   LINE ("schedule");
   nn_json_append_string (s, nn_schedule_kind_to_string (sc->kind));
   switch (sc->kind)
@@ -1761,23 +1629,23 @@ put_training (GString *s, const NnTrainingSpec *spec)
       LINE ("step_size");
       g_string_append_printf (s, "%d", sc->step_size);
       LINE ("step_gamma");
-      put_float (s, sc->gamma);
+      nn_json_append_float (s, sc->gamma);
       break;
     case NN_SCHEDULE_COSINE:
       LINE ("cosine_epochs");
       g_string_append_printf (s, "%d", sc->epochs);
       LINE ("lr_min");
-      put_float (s, sc->lr_min);
+      nn_json_append_float (s, sc->lr_min);
       break;
     case NN_SCHEDULE_PLATEAU:
       LINE ("plateau_factor");
-      put_float (s, sc->factor);
+      nn_json_append_float (s, sc->factor);
       LINE ("plateau_patience");
       g_string_append_printf (s, "%d", sc->patience);
       LINE ("plateau_threshold");
-      put_float (s, sc->threshold);
+      nn_json_append_float (s, sc->threshold);
       LINE ("lr_min");
-      put_float (s, sc->lr_min);
+      nn_json_append_float (s, sc->lr_min);
       break;
     case NN_SCHEDULE_CONSTANT:
     default:
@@ -1944,7 +1812,7 @@ nn_model_doc_to_data (const NnModelDoc *doc, gsize *length)
   if (doc->preprocessing != NULL)
     {
       put_line_start (s, &first, 1, "preprocessing");
-      put_node (s, doc->preprocessing, 1);
+      nn_json_append_pretty (s, doc->preprocessing, 1);
     }
   put_line_start (s, &first, 1, "training");
   put_training (s, &doc->training);
@@ -1960,12 +1828,12 @@ nn_model_doc_to_data (const NnModelDoc *doc, gsize *length)
   if (doc->extra != NULL)
     {
       put_line_start (s, &first, 1, "extra");
-      put_node (s, doc->extra, 1);
+      nn_json_append_pretty (s, doc->extra, 1);
     }
   if (doc->augmentation != NULL)
     {
       put_line_start (s, &first, 1, "augmentation");
-      put_node (s, doc->augmentation, 1);
+      nn_json_append_pretty (s, doc->augmentation, 1);
     }
   if (doc->ensemble_members > 1 || doc->ensemble->len > 0)
     put_ensemble (s, &first, doc);
