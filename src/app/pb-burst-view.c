@@ -67,11 +67,7 @@ draw_polyline (cairo_t *cr, const PbPlotArea *area, const double *t, const float
         }
       x = pb_plot_area_to_x (area, t[i]);
       y = pb_plot_area_to_y (area, CLAMP (v[i], Y_MIN, Y_MAX));
-      if (started)
-        cairo_line_to (cr, x, y);
-      else
-        cairo_move_to (cr, x, y);
-      started = TRUE;
+      pb_plot_polyline_to (cr, &started, x, y);
     }
   cairo_stroke (cr);
 }

@@ -6,6 +6,7 @@
 
 #include "pb-class-table.h"
 #include "pb-plottable.h"
+#include "pb-run-scores.h"
 
 #define ROW_HEIGHT_SCALE 1.6
 
@@ -96,8 +97,7 @@ struct _PbClassTable
 {
   GtkWidget parent_instance;
 
-  PbRun *run;
-  char **names;
+  PbRunScores scores;
 };
 
 static void pb_class_table_plottable_init (PbPlottableInterface *iface);
@@ -105,18 +105,12 @@ static void pb_class_table_plottable_init (PbPlottableInterface *iface);
 G_DEFINE_FINAL_TYPE_WITH_CODE (PbClassTable, pb_class_table, GTK_TYPE_WIDGET,
                                G_IMPLEMENT_INTERFACE (PB_TYPE_PLOTTABLE, pb_class_table_plottable_init))
 
-static const NnClassReport *
-get_report (PbClassTable *self)
-{
-  return self->run != NULL && self->run->evaluation != NULL ? self->run->evaluation->report : NULL;
-}
-
 static void
 pb_class_table_measure (GtkWidget *widget, GtkOrientation orientation, int for_size, int *minimum,
                         int *natural, int *minimum_baseline, int *natural_baseline)
 {
   PbClassTable *self = PB_CLASS_TABLE (widget);
-  const NnClassReport *r = get_report (self);
+  const NnClassReport *r = pb_run_scores_report (&self->scores);
   int rows = r != NULL ? r->n_classes + 2 : 2;
 
   if (orientation == GTK_ORIENTATION_HORIZONTAL)
@@ -130,7 +124,8 @@ plottable_draw (PbPlottable *plottable, cairo_t *cr, int width, int height, cons
 {
   PbClassTable *self = PB_CLASS_TABLE (plottable);
 
-  pb_class_table_draw (cr, width, height, get_report (self), (const char *const *) self->names, style);
+  pb_class_table_draw (cr, width, height, pb_run_scores_report (&self->scores),
+                       (const char *const *) self->scores.names, style);
 }
 
 static char *
@@ -151,8 +146,7 @@ pb_class_table_finalize (GObject *object)
 {
   PbClassTable *self = PB_CLASS_TABLE (object);
 
-  g_clear_pointer (&self->run, pb_run_unref);
-  g_strfreev (self->names);
+  pb_run_scores_clear (&self->scores);
   G_OBJECT_CLASS (pb_class_table_parent_class)->finalize (object);
 }
 
@@ -168,7 +162,7 @@ pb_class_table_class_init (PbClassTableClass *klass)
 static void
 pb_class_table_init (PbClassTable *self)
 {
-  self->names = g_new0 (char *, 1);
+  pb_run_scores_set (&self->scores, NULL);
 }
 
 GtkWidget *
@@ -182,17 +176,9 @@ pb_class_table_set_run (PbClassTable *self, PbRun *run)
 {
   const NnClassReport *r;
   g_autofree char *description = NULL;
-  int k;
 
-  g_clear_pointer (&self->run, pb_run_unref);
-  g_strfreev (self->names);
-  if (run != NULL)
-    self->run = pb_run_ref (run);
-  k = run != NULL ? pb_run_n_classes (run) : 0;
-  self->names = g_new0 (char *, k + 1);
-  for (int c = 0; c < k; c++)
-    self->names[c] = g_strdup (pb_run_class_name (run, c));
-  r = get_report (self);
+  pb_run_scores_set (&self->scores, run);
+  r = pb_run_scores_report (&self->scores);
   description = r != NULL ? pb_class_table_summary (r) : g_strdup (_("No scores yet"));
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, description, -1);
   gtk_widget_queue_resize (GTK_WIDGET (self));

@@ -6,6 +6,7 @@
 
 #include "pb-confusion-view.h"
 #include "pb-plottable.h"
+#include "pb-run-scores.h"
 
 #define COLOR_BAR_WIDTH 14.0
 
@@ -240,8 +241,7 @@ struct _PbConfusionView
 {
   GtkWidget parent_instance;
 
-  PbRun *run;
-  char **names;              /* K class names */
+  PbRunScores scores;
   gboolean normalised;
   int hover, selected;
   PbConfusionLayout layout;
@@ -260,16 +260,10 @@ static void pb_confusion_view_plottable_init (PbPlottableInterface *iface);
 G_DEFINE_FINAL_TYPE_WITH_CODE (PbConfusionView, pb_confusion_view, GTK_TYPE_WIDGET,
                                G_IMPLEMENT_INTERFACE (PB_TYPE_PLOTTABLE, pb_confusion_view_plottable_init))
 
-static const NnClassReport *
-get_report (PbConfusionView *self)
-{
-  return self->run != NULL && self->run->evaluation != NULL ? self->run->evaluation->report : NULL;
-}
-
 char *
 pb_confusion_view_describe_cell (PbConfusionView *self, int t, int p)
 {
-  const NnClassReport *r = get_report (self);
+  const NnClassReport *r = pb_run_scores_report (&self->scores);
   int k, count, row_total;
 
   if (r == NULL || t < 0 || p < 0 || t >= r->n_classes || p >= r->n_classes)
@@ -278,7 +272,7 @@ pb_confusion_view_describe_cell (PbConfusionView *self, int t, int p)
   count = r->confusion[t * k + p];
   row_total = r->support[t];
   return g_strdup_printf (_("True %s, predicted %s\n%d of %d objects (%.1f%% of the class, %.1f%% of all)"),
-                          self->names[t], self->names[p], count, row_total,
+                          self->scores.names[t], self->scores.names[p], count, row_total,
                           row_total > 0 ? 100.0 * count / row_total : 0.0,
                           r->n_rows > 0 ? 100.0 * count / r->n_rows : 0.0);
 }
@@ -286,7 +280,7 @@ pb_confusion_view_describe_cell (PbConfusionView *self, int t, int p)
 static void
 update_accessible_description (PbConfusionView *self)
 {
-  const NnClassReport *r = get_report (self);
+  const NnClassReport *r = pb_run_scores_report (&self->scores);
   g_autofree char *text = NULL;
 
   if (r == NULL)
@@ -308,15 +302,16 @@ pb_confusion_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
 
   if (cr == NULL)
     return;
-  pb_confusion_draw (cr, width, height, get_report (self), (const char *const *) self->names, self->normalised,
-                     self->hover, self->selected, &style, &self->layout);
+  pb_confusion_draw (cr, width, height, pb_run_scores_report (&self->scores),
+                     (const char *const *) self->scores.names, self->normalised, self->hover, self->selected,
+                     &style, &self->layout);
   cairo_destroy (cr);
 }
 
 void
 pb_confusion_view_activate_cell (PbConfusionView *self, int t, int p)
 {
-  const NnClassReport *r = get_report (self);
+  const NnClassReport *r = pb_run_scores_report (&self->scores);
 
   if (r == NULL || t < 0 || p < 0 || t >= r->n_classes || p >= r->n_classes)
     return;
@@ -370,7 +365,7 @@ static gboolean
 key_pressed_cb (GtkEventControllerKey *controller, guint keyval, guint keycode, GdkModifierType state,
                 PbConfusionView *self)
 {
-  const NnClassReport *r = get_report (self);
+  const NnClassReport *r = pb_run_scores_report (&self->scores);
   int k, t, p;
 
   if (r == NULL)
@@ -420,8 +415,8 @@ plottable_draw (PbPlottable *plottable, cairo_t *cr, int width, int height, cons
 {
   PbConfusionView *self = PB_CONFUSION_VIEW (plottable);
 
-  pb_confusion_draw (cr, width, height, get_report (self), (const char *const *) self->names, self->normalised,
-                     -1, -1, style, NULL);
+  pb_confusion_draw (cr, width, height, pb_run_scores_report (&self->scores),
+                     (const char *const *) self->scores.names, self->normalised, -1, -1, style, NULL);
 }
 
 static char *
@@ -452,8 +447,7 @@ pb_confusion_view_finalize (GObject *object)
 {
   PbConfusionView *self = PB_CONFUSION_VIEW (object);
 
-  g_clear_pointer (&self->run, pb_run_unref);
-  g_strfreev (self->names);
+  pb_run_scores_clear (&self->scores);
   G_OBJECT_CLASS (pb_confusion_view_parent_class)->finalize (object);
 }
 
@@ -482,7 +476,7 @@ pb_confusion_view_init (PbConfusionView *self)
   };
 
   self->hover = self->selected = -1;
-  self->names = g_new0 (char *, 1);
+  pb_run_scores_set (&self->scores, NULL);
   pb_view_setup_interaction (GTK_WIDGET (self), &handlers, self);
   update_accessible_description (self);
 }
@@ -496,16 +490,7 @@ pb_confusion_view_new (void)
 void
 pb_confusion_view_set_run (PbConfusionView *self, PbRun *run)
 {
-  int k;
-
-  g_clear_pointer (&self->run, pb_run_unref);
-  g_strfreev (self->names);
-  if (run != NULL)
-    self->run = pb_run_ref (run);
-  k = run != NULL ? pb_run_n_classes (run) : 0;
-  self->names = g_new0 (char *, k + 1);
-  for (int c = 0; c < k; c++)
-    self->names[c] = g_strdup (pb_run_class_name (run, c));
+  pb_run_scores_set (&self->scores, run);
   self->hover = self->selected = -1;
   self->layout.n_classes = 0;
   update_accessible_description (self);

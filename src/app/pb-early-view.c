@@ -99,11 +99,7 @@ pb_early_draw (cairo_t *cr, int width, int height, const LcEarlyCurve *c, int ma
               pen = FALSE;
               continue;
             }
-          if (pen)
-            cairo_line_to (cr, x, y);
-          else
-            cairo_move_to (cr, x, y);
-          pen = TRUE;
+          pb_plot_polyline_to (cr, &pen, x, y);
         }
       cairo_stroke (cr);
       for (int i = 0; i < c->n_points; i++)

@@ -38,17 +38,19 @@ job_new (PbRun *run)
   return job;
 }
 
-static GTask *
-job_task (GObject *source, Job *job, GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data,
-          gpointer tag)
+/* Runs thread on job (which the task then owns) in a worker; tag is the
+ * _async function that started it. */
+static void
+job_run (GObject *source, Job *job, GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data,
+         gpointer tag, GTaskThreadFunc thread)
 {
-  GTask *task = g_task_new (source, cancellable, callback, user_data);
+  g_autoptr (GTask) task = g_task_new (source, cancellable, callback, user_data);
 
   g_task_set_source_tag (task, tag);
   g_task_set_task_data (task, job, (GDestroyNotify) job_free);
   /* a stale or cancelled result is never delivered as a success */
   g_task_set_return_on_cancel (task, FALSE);
-  return task;
+  g_task_run_in_thread (task, thread);
 }
 
 static gboolean
@@ -69,6 +71,19 @@ job_predictor (Job *job, GError **error)
   if (!run_has_model (job->run, error))
     return NULL;
   return lc_predictor_new (job->run->doc, error);
+}
+
+/* job_predictor for jobs that can do nothing without one: on failure the
+ * error is the task's result. */
+static LcPredictor *
+job_predictor_or_return (GTask *task, Job *job)
+{
+  GError *error = NULL;
+  LcPredictor *predictor = job_predictor (job, &error);
+
+  if (predictor == NULL)
+    g_task_return_error (task, error);
+  return predictor;
 }
 
 static gboolean
@@ -97,12 +112,9 @@ curve_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancell
   LcEarlyCurve *curve;
 
   (void) source;
-  predictor = job_predictor (job, &error);
+  predictor = job_predictor_or_return (task, job);
   if (predictor == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
+    return;
   curve = lc_early_curve_new (predictor, job->run->dataset, job->run->evaluation->rows,
                               job->run->evaluation->n_rows, job->axis, NULL, 0, 1, cancel_progress,
                               cancellable != NULL ? cancellable : never, &error);
@@ -123,11 +135,9 @@ pb_explore_curve_async (GObject *source, PbRun *run, LcEarlyAxis axis, GCancella
                         GAsyncReadyCallback callback, gpointer user_data)
 {
   Job *job = job_new (run);
-  g_autoptr (GTask) task = NULL;
 
   job->axis = axis;
-  task = job_task (source, job, cancellable, callback, user_data, pb_explore_curve_async);
-  g_task_run_in_thread (task, curve_thread);
+  job_run (source, job, cancellable, callback, user_data, pb_explore_curve_async, curve_thread);
 }
 
 LcEarlyCurve *
@@ -149,12 +159,9 @@ point_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancell
 
   (void) source;
   (void) cancellable;
-  predictor = job_predictor (job, &error);
+  predictor = job_predictor_or_return (task, job);
   if (predictor == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
+    return;
   ev = lc_early_evaluate (predictor, job->run->dataset, job->run->evaluation->rows, job->run->evaluation->n_rows,
                           job->axis, job->amount, 1, &error);
   if (ev == NULL)
@@ -180,12 +187,10 @@ pb_explore_point_async (GObject *source, PbRun *run, LcEarlyAxis axis, double am
                         GAsyncReadyCallback callback, gpointer user_data)
 {
   Job *job = job_new (run);
-  g_autoptr (GTask) task = NULL;
 
   job->axis = axis;
   job->amount = amount;
-  task = job_task (source, job, cancellable, callback, user_data, pb_explore_point_async);
-  g_task_run_in_thread (task, point_thread);
+  job_run (source, job, cancellable, callback, user_data, pb_explore_point_async, point_thread);
 }
 
 PbRun *
@@ -224,12 +229,9 @@ novelty_thread (GTask *task, gpointer source, gpointer data, GCancellable *cance
 
   (void) source;
   (void) cancellable;
-  predictor = job_predictor (job, &error);
+  predictor = job_predictor_or_return (task, job);
   if (predictor == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
+    return;
   scores->n_objects = (int) job->run->dataset->n_objects;
   scores->n_classes = predictor->n_classes;
   scores->probs = lc_predictor_predict (predictor, job->run->dataset, NULL, 0, 1, NULL, &error);
@@ -252,10 +254,7 @@ void
 pb_explore_novelty_async (GObject *source, PbRun *run, GCancellable *cancellable, GAsyncReadyCallback callback,
                           gpointer user_data)
 {
-  g_autoptr (GTask) task = job_task (source, job_new (run), cancellable, callback, user_data,
-                                     pb_explore_novelty_async);
-
-  g_task_run_in_thread (task, novelty_thread);
+  job_run (source, job_new (run), cancellable, callback, user_data, pb_explore_novelty_async, novelty_thread);
 }
 
 PbNoveltyScores *
@@ -302,11 +301,9 @@ pb_explore_test_file_async (GObject *source, PbRun *run, const char *path, GCanc
                             GAsyncReadyCallback callback, gpointer user_data)
 {
   Job *job = job_new (run);
-  g_autoptr (GTask) task = NULL;
 
   job->path = g_strdup (path);
-  task = job_task (source, job, cancellable, callback, user_data, pb_explore_test_file_async);
-  g_task_run_in_thread (task, test_file_thread);
+  job_run (source, job, cancellable, callback, user_data, pb_explore_test_file_async, test_file_thread);
 }
 
 LcEvaluation *
@@ -351,14 +348,12 @@ pb_explore_export_async (GObject *source, PbRun *run, const PbNoveltyScores *sco
                          GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
 {
   Job *job = job_new (run);
-  g_autoptr (GTask) task = NULL;
 
   job->path = g_strdup (path);
   job->n_objects = scores->n_objects;
   job->n_classes = scores->n_classes;
   job->probs = g_memdup2 (scores->probs, sizeof (float) * MAX ((gsize) scores->n_objects * scores->n_classes, 1));
-  task = job_task (source, job, cancellable, callback, user_data, pb_explore_export_async);
-  g_task_run_in_thread (task, export_thread);
+  job_run (source, job, cancellable, callback, user_data, pb_explore_export_async, export_thread);
 }
 
 gboolean

@@ -129,11 +129,7 @@ curve_path (cairo_t *cr, const PbPlotArea *area, const GArray *curve)
           pen = FALSE;
           continue;
         }
-      if (pen)
-        cairo_line_to (cr, px, py);
-      else
-        cairo_move_to (cr, px, py);
-      pen = TRUE;
+      pb_plot_polyline_to (cr, &pen, px, py);
     }
   if (curve->len == 1 && isfinite (g_array_index (curve, double, 0)))
     {

@@ -177,11 +177,7 @@ draw_series (cairo_t *cr, const PbPlotArea *area, PbRun *run, Series series, con
       if (!isfinite (v))
         continue;
       y = pb_plot_area_to_y (area, v);
-      if (started)
-        cairo_line_to (cr, x, y);
-      else
-        cairo_move_to (cr, x, y);
-      started = TRUE;
+      pb_plot_polyline_to (cr, &started, x, y);
     }
   cairo_stroke (cr);
   for (guint i = 0; i < run->epochs->len; i++)
@@ -217,11 +213,7 @@ draw_batches (cairo_t *cr, const PbPlotArea *area, PbRun *run, const GdkRGBA *rg
       /* a new epoch count (an ensemble member) starts a new line */
       if (started && i > 0 && p->x < g_array_index (run->batches, PbBatchPoint, i - 1).x)
         started = FALSE;
-      if (started)
-        cairo_line_to (cr, x, y);
-      else
-        cairo_move_to (cr, x, y);
-      started = TRUE;
+      pb_plot_polyline_to (cr, &started, x, y);
     }
   cairo_stroke (cr);
   cairo_restore (cr);

@@ -516,6 +516,20 @@ ensure_view_window (PbLightCurveView *self)
   self->options.zoomed = TRUE;
 }
 
+/* The layout is only refreshed at the next snapshot: the area takes the new
+ * window now so zooms and pans in a row stay consistent. */
+static void
+view_window_changed (PbLightCurveView *self)
+{
+  PbPlotArea *area = &self->layout.area;
+
+  area->xmin = self->options.view_xmin;
+  area->xmax = self->options.view_xmax;
+  area->ymin = self->options.view_ymin;
+  area->ymax = self->options.view_ymax;
+  changed (self, FALSE);
+}
+
 void
 pb_light_curve_view_zoom_at (PbLightCurveView *self, double factor, double px, double py)
 {
@@ -532,12 +546,7 @@ pb_light_curve_view_zoom_at (PbLightCurveView *self, double factor, double px, d
   self->options.view_xmax = cx + (self->options.view_xmax - cx) / factor;
   self->options.view_ymin = cy - (cy - self->options.view_ymin) / factor;
   self->options.view_ymax = cy + (self->options.view_ymax - cy) / factor;
-  /* the layout is only refreshed at the next snapshot; keep zooms in a row consistent */
-  area->xmin = self->options.view_xmin;
-  area->xmax = self->options.view_xmax;
-  area->ymin = self->options.view_ymin;
-  area->ymax = self->options.view_ymax;
-  changed (self, FALSE);
+  view_window_changed (self);
 }
 
 void
@@ -557,11 +566,7 @@ pb_light_curve_view_pan (PbLightCurveView *self, double dx_pixels, double dy_pix
   self->options.view_xmax += dx;
   self->options.view_ymin += dy;
   self->options.view_ymax += dy;
-  area->xmin = self->options.view_xmin;
-  area->xmax = self->options.view_xmax;
-  area->ymin = self->options.view_ymin;
-  area->ymax = self->options.view_ymax;
-  changed (self, FALSE);
+  view_window_changed (self);
 }
 
 void

@@ -446,6 +446,16 @@ pb_plot_error_bar_path (cairo_t *cr, double x, double y_low, double y_high, doub
 }
 
 void
+pb_plot_polyline_to (cairo_t *cr, gboolean *pen, double x, double y)
+{
+  if (*pen)
+    cairo_line_to (cr, x, y);
+  else
+    cairo_move_to (cr, x, y);
+  *pen = TRUE;
+}
+
+void
 pb_plot_draw_legend (cairo_t *cr, const PbPlotStyle *style, const PbLegendEntry *entries,
                      int n, double right, double top, double max_width, PbRect *boxes)
 {

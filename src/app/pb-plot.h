@@ -102,6 +102,10 @@ void pb_plot_fill_background (cairo_t *cr, const PbPlotStyle *style, double widt
 void pb_plot_marker_path (cairo_t *cr, double x, double y, double radius);
 /* Adds a vertical error bar with caps to the current path. */
 void pb_plot_error_bar_path (cairo_t *cr, double x, double y_low, double y_high, double cap);
+/* Adds the next point of a line with gaps to the path: a line to (x, y), or
+ * a move there when *pen is FALSE (the first point, or the first after a
+ * gap); then *pen is TRUE.  Set *pen to FALSE to break the line. */
+void pb_plot_polyline_to (cairo_t *cr, gboolean *pen, double x, double y);
 
 typedef struct
 {
