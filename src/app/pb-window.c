@@ -53,6 +53,7 @@ struct _PbWindow
   GtkFileChooserNative *chooser;
   GtkRecentManager *recent;
   GCancellable *period_cancellable; /* the period search in progress, or NULL */
+  guint period_searches_stopped;    /* cancelled before they finished (tests) */
 };
 
 enum
@@ -243,14 +244,29 @@ find_period_data_free (FindPeriodData *data)
   g_free (data);
 }
 
+/* Asked between chunks of the search: a long light curve stops at once when
+ * the user moves on or the window closes. */
+static gboolean
+find_period_progress_cb (double fraction, gpointer user_data)
+{
+  return !g_cancellable_is_cancelled (user_data);
+}
+
 static void
 find_period_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
 {
   FindPeriodData *data = task_data;
   LcPeriodOptions options;
+  GError *error = NULL;
 
   lc_period_options_default (&options);
-  lc_period_fit_range (data->ds, data->first, data->n_obs, &options, &data->fit);
+  if (!lc_period_fit_range_full (data->ds, data->first, data->n_obs, &options, find_period_progress_cb,
+                                 cancellable, &data->fit, &error)
+      && error != NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
   g_task_return_boolean (task, TRUE);
 }
 
@@ -280,10 +296,18 @@ find_period_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr(GCancellable) cancellable = user_data;
   FindPeriodData *data = g_task_get_task_data (G_TASK (result));
   g_autofree char *message = NULL;
+  g_autoptr(GError) error = NULL;
   double period = data->fit.period;
 
-  /* another object or dataset is shown now (or the window is closing) */
-  if (cancellable != self->period_cancellable || !g_task_propagate_boolean (G_TASK (result), NULL))
+  /* another object or dataset is shown now (or the window is closing): the
+   * search stopped early, or finished just before it was told to */
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      if (g_error_matches (error, LC_ERROR, LC_ERROR_CANCELLED))
+        self->period_searches_stopped++;
+      return;
+    }
+  if (cancellable != self->period_cancellable)
     return;
   g_clear_object (&self->period_cancellable);
   update_find_period_action (self);
@@ -348,6 +372,8 @@ pb_window_find_period (PbWindow *self)
 
   task = g_task_new (self, self->period_cancellable, find_period_done_cb, g_object_ref (self->period_cancellable));
   g_task_set_source_tag (task, pb_window_find_period);
+  /* the answer says whether the search itself stopped; stale ones are dropped in the callback */
+  g_task_set_check_cancellable (task, FALSE);
   g_task_set_task_data (task, data, (GDestroyNotify) find_period_data_free);
   g_task_run_in_thread (task, find_period_thread);
   return TRUE;
@@ -357,6 +383,12 @@ gboolean
 pb_window_is_finding_period (PbWindow *self)
 {
   return self->period_cancellable != NULL;
+}
+
+guint
+pb_window_get_period_searches_stopped (PbWindow *self)
+{
+  return self->period_searches_stopped;
 }
 
 const char *

@@ -40,10 +40,13 @@ GtkWindow  *pb_window_get_dialog         (PbWindow *self);
 void        pb_window_set_folding        (PbWindow *self, gboolean fold);
 /* Searches the shown object's light curve for its period in a worker thread
  * (win.find-period); when found, fills the period field and folds.  FALSE when
- * no object is shown or a search is already running.  Selecting another object
- * or loading another dataset drops the answer. */
+ * no object is shown or a search is already running.  Selecting another object,
+ * loading another dataset or closing the window stops the search (cancelled)
+ * and drops the answer. */
 gboolean    pb_window_find_period        (PbWindow *self);
 gboolean    pb_window_is_finding_period  (PbWindow *self);
+/* How many searches were cancelled before they finished (tests). */
+guint       pb_window_get_period_searches_stopped (PbWindow *self);
 /* What the search found, or why it found nothing ("" before a search). */
 const char *pb_window_get_period_message (PbWindow *self);
 

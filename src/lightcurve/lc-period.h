@@ -58,4 +58,20 @@ gboolean lc_period_fit (const double *time, const float *value, const float *err
                         const guint8 *band, int n, int n_bands,
                         const LcPeriodOptions *options, LcPeriodFit *fit);
 
+/* lc_period_fit and lc_period_fit_range that can be stopped (e.g. by an app
+ * when the user moves on): progress (NULL: none) is called in the calling
+ * thread before the search, between chunks of trial frequencies and between
+ * refined peaks, with the fraction done (0..1, never decreasing).  When it
+ * returns FALSE the search stops there and returns FALSE with fit->period
+ * NaN and LC_ERROR_CANCELLED in error.  A light curve too short to search
+ * also returns FALSE, as above, but sets no error.  Searches that are not
+ * stopped give the same bits as the plain calls. */
+gboolean lc_period_fit_full       (const double *time, const float *value, const float *error,
+                                   const guint8 *band, int n, int n_bands,
+                                   const LcPeriodOptions *options, LcProgressFunc progress,
+                                   gpointer user_data, LcPeriodFit *fit, GError **error_out);
+gboolean lc_period_fit_range_full (const LcDataset *ds, gsize first, int n_obs,
+                                   const LcPeriodOptions *options, LcProgressFunc progress,
+                                   gpointer user_data, LcPeriodFit *fit, GError **error_out);
+
 G_END_DECLS

@@ -442,6 +442,20 @@ wait_for_period (PbWindow *window)
   pb_test_iterate (50);
 }
 
+/* Runs the main loop until n searches have been stopped by a cancel (fails after 60 s). */
+static void
+wait_for_stopped_searches (PbWindow *window, guint n)
+{
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  while (pb_window_get_period_searches_stopped (window) < n)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      pb_test_iterate (20);
+    }
+  g_assert_cmpuint (pb_window_get_period_searches_stopped (window), ==, n);
+}
+
 static GtkSpinButton *
 period_spin (Fixture *f)
 {
@@ -462,7 +476,8 @@ test_find_period (Fixture *f, gconstpointer data)
   PbObjectBrowser *browser = PB_OBJECT_BROWSER (pb_window_get_browser (f->window));
   PbLightCurveView *view = PB_LIGHT_CURVE_VIEW (pb_window_get_view (f->window, "light-curve"));
   const double catalogue = 0.641754;   /* Sesar et al. 2010 */
-  gssize star = -1;
+  gssize star = -1, other;
+  guint stopped = pb_window_get_period_searches_stopped (f->window);
   double before, found;
   gint64 start;
   LcDataset *ds;
@@ -474,6 +489,7 @@ test_find_period (Fixture *f, gconstpointer data)
     if (g_strcmp0 (ds->objects[i].id, "4099") == 0)
       star = i;
   g_assert_cmpint (star, >=, 0);
+  other = star == 0 ? 1 : 0;
 
   /* selecting another object before the answer comes drops it */
   pb_window_set_folding (f->window, FALSE);
@@ -482,13 +498,26 @@ test_find_period (Fixture *f, gconstpointer data)
   g_assert_true (pb_window_is_finding_period (f->window));
   /* one search at a time */
   g_assert_false (pb_window_find_period (f->window));
-  pb_object_browser_select_object (browser, star == 0 ? 1 : 0);
+  pb_object_browser_select_object (browser, other);
   g_assert_false (pb_window_is_finding_period (f->window));
   before = gtk_spin_button_get_value (period_spin (f));
-  pb_test_iterate (1500);
+  /* its worker stops early (cancelled) rather than running to the end */
+  wait_for_stopped_searches (f->window, stopped + 1);
+  pb_test_iterate (500);
   g_assert_false (gtk_toggle_button_get_active (fold_button (f)));
   g_assert_cmpfloat (gtk_spin_button_get_value (period_spin (f)), ==, before);
   g_assert_cmpstr (pb_window_get_period_message (f->window), ==, "");
+
+  /* a search started on another object cancels the first one, whose worker
+   * ends as cancelled; the answer shown is the new object's */
+  g_assert_true (pb_window_find_period (f->window));
+  pb_object_browser_select_object (browser, star);
+  g_assert_true (pb_window_find_period (f->window));
+  wait_for_period (f->window);
+  wait_for_stopped_searches (f->window, stopped + 2);
+  g_assert_cmpfloat (fabs (gtk_spin_button_get_value (period_spin (f)) - catalogue), <, 0.01 * catalogue);
+  g_assert_true (gtk_toggle_button_get_active (fold_button (f)));
+  pb_window_set_folding (f->window, FALSE);
 
   /* the window action, as the button and Ctrl+P run it */
   pb_object_browser_select_object (browser, star);

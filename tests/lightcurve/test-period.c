@@ -261,6 +261,94 @@ stars_dataset (void)
   return ds;
 }
 
+/* What the progress function saw; it says stop at call stop_at (-1: never). */
+typedef struct
+{
+  GArray *fractions;
+  int stop_at;
+} Watch;
+
+static gboolean
+watch_progress_cb (double fraction, gpointer user_data)
+{
+  Watch *w = user_data;
+
+  g_array_append_val (w->fractions, fraction);
+  return (int) w->fractions->len - 1 != w->stop_at;
+}
+
+/* Runs the search on s with a progress function that stops it at call stop_at. */
+static gboolean
+watched_fit (const Star *s, int stop_at, Watch *w, LcPeriodFit *fit, GError **error)
+{
+  w->stop_at = stop_at;
+  g_array_set_size (w->fractions, 0);
+  return lc_period_fit_full (s->time, s->value, s->error, s->band, s->n, 3, NULL, watch_progress_cb, w, fit,
+                             error);
+}
+
+/* Watching the search changes none of its bits; stopping it, from the start
+ * or halfway through the grid or the candidates, ends it at that call with
+ * LC_ERROR_CANCELLED and no period. */
+static void
+test_cancel (void)
+{
+  g_autoptr (GArray) fractions = g_array_new (FALSE, FALSE, sizeof (double));
+  Watch w = { fractions, -1 };
+  Star s;
+  LcPeriodFit plain, watched;
+  GError *error = NULL;
+  int n_calls, stops[3];
+
+  star_make (&s, 0.57, 240, 0.03, 21);
+  g_assert_true (lc_period_fit (s.time, s.value, s.error, s.band, s.n, 3, NULL, &plain));
+  g_assert_true (watched_fit (&s, -1, &w, &watched, &error));
+  g_assert_no_error (error);
+  g_assert_cmpmem (&watched, sizeof watched, &plain, sizeof plain);
+  n_calls = fractions->len;
+  g_test_message ("%d progress calls", n_calls);
+  /* a few hundred chunks of the grid, then one call per candidate */
+  g_assert_cmpint (n_calls, >, 20);
+  g_assert_cmpfloat (g_array_index (fractions, double, 0), ==, 0.0);
+  for (int i = 1; i < n_calls; i++)
+    g_assert_cmpfloat (g_array_index (fractions, double, i), >=, g_array_index (fractions, double, i - 1));
+  g_assert_cmpfloat (g_array_index (fractions, double, n_calls - 1), <=, 1.0);
+
+  /* already cancelled; in the grid; among the candidates */
+  stops[0] = 0;
+  stops[1] = n_calls / 3;
+  stops[2] = n_calls - 2;
+  for (guint k = 0; k < G_N_ELEMENTS (stops); k++)
+    {
+      g_assert_false (watched_fit (&s, stops[k], &w, &watched, &error));
+      g_assert_error (error, LC_ERROR, LC_ERROR_CANCELLED);
+      g_clear_error (&error);
+      /* not asked again once it said stop */
+      g_assert_cmpint (fractions->len, ==, stops[k] + 1);
+      assert_no_fit (&watched);
+    }
+
+  /* the same on a dataset's range; too short is no error */
+  {
+    g_autoptr (LcDataset) ds = stars_dataset ();
+    const LcObject *o = &ds->objects[0], *tiny = &ds->objects[4];
+
+    w.stop_at = 0;
+    g_array_set_size (fractions, 0);
+    g_assert_false (lc_period_fit_range_full (ds, o->first, o->n_obs, NULL, watch_progress_cb, &w, &watched,
+                                              &error));
+    g_assert_error (error, LC_ERROR, LC_ERROR_CANCELLED);
+    g_clear_error (&error);
+    assert_no_fit (&watched);
+    w.stop_at = -1;
+    g_assert_false (lc_period_fit_range_full (ds, tiny->first, tiny->n_obs, NULL, watch_progress_cb, &w,
+                                              &watched, &error));
+    g_assert_no_error (error);
+    assert_no_fit (&watched);
+  }
+  star_clear (&s);
+}
+
 static LcEncoder *
 encoder_from_text (const char *text, GError **error)
 {
@@ -350,6 +438,7 @@ main (int argc, char **argv)
   g_test_add_func ("/period/without-errors", test_without_errors);
   g_test_add_func ("/period/outlier", test_outlier);
   g_test_add_func ("/period/degenerate", test_degenerate);
+  g_test_add_func ("/period/cancel", test_cancel);
   g_test_add_func ("/period/rrlyrae-catalogue", test_rrlyrae_catalogue);
   g_test_add_func ("/period/encoder-features", test_encoder_features);
   status = g_test_run ();
