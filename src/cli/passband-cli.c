@@ -2,6 +2,7 @@
  * (DESIGN §9). */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <locale.h>
 #include <stdio.h>
 #include <string.h>
@@ -16,23 +17,23 @@ typedef struct
 } PcliCommand;
 
 static const PcliCommand commands[] = {
-  { "info", pcli_info, "describe a dataset: objects, observations, bands, classes" },
-  { "simulate", pcli_simulate, "write a simulated PLAsTiCC-format dataset" },
-  { "train", pcli_train, "train a model spec on a dataset and save the trained model" },
-  { "evaluate", pcli_evaluate, "score a trained model on a labelled dataset" },
-  { "predict", pcli_predict, "write class probabilities (Kaggle layout with class_99)" },
-  { "crossval", pcli_crossval, "stratified k-fold cross-validation of a model spec" },
-  { "tune", pcli_tune, "hyperparameter search (grid, random, halving; shards)" },
+  { "info", pcli_info, N_("describe a dataset: objects, observations, bands, classes") },
+  { "simulate", pcli_simulate, N_("write a simulated PLAsTiCC-format dataset") },
+  { "train", pcli_train, N_("train a model spec on a dataset and save the trained model") },
+  { "evaluate", pcli_evaluate, N_("score a trained model on a labelled dataset") },
+  { "predict", pcli_predict, N_("write class probabilities (Kaggle layout with class_99)") },
+  { "crossval", pcli_crossval, N_("stratified k-fold cross-validation of a model spec") },
+  { "tune", pcli_tune, N_("hyperparameter search (grid, random, halving; shards)") },
 };
 
 static void
 print_usage (FILE *out)
 {
-  fprintf (out, "Usage: passband-cli COMMAND [OPTION…]\n\nCommands:\n");
+  fprintf (out, _("Usage: passband-cli COMMAND [OPTION…]\n\nCommands:\n"));
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
-    fprintf (out, "  %-10s %s\n", commands[i].name, commands[i].summary);
-  fprintf (out, "\nRun “passband-cli COMMAND --help” for a command's options.\n"
-                "PATH may be a .csv, a .ts, a folder of .npy files or of CSV files, or sim:N[:SEED].\n");
+    fprintf (out, "  %-10s %s\n", commands[i].name, _(commands[i].summary));
+  fprintf (out, _("\nRun “passband-cli COMMAND --help” for a command's options.\n"
+                  "PATH may be a .csv, a .ts, a folder of .npy files or of CSV files, or sim:N[:SEED].\n"));
 }
 
 int
@@ -41,6 +42,9 @@ main (int argc, char **argv)
   setlocale (LC_ALL, "");
   /* numbers in files and JSON are always written with a '.' */
   setlocale (LC_NUMERIC, "C");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
 
   if (argc < 2)
     {
@@ -61,7 +65,7 @@ main (int argc, char **argv)
     if (strcmp (argv[1], commands[i].name) == 0)
       return commands[i].func (argc - 1, argv + 1);
 
-  fprintf (stderr, "passband-cli: unknown command “%s”\n\n", argv[1]);
+  fprintf (stderr, _("passband-cli: unknown command “%s”\n\n"), argv[1]);
   print_usage (stderr);
   return 2;
 }

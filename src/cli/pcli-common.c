@@ -1,6 +1,9 @@
 /* pcli-common.c: option parsing, errors, loading and JSON output shared by the subcommands */
+#include "config.h"
+
 #include "pcli.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "nn-json.h"
@@ -24,14 +27,15 @@ gboolean
 pcli_parse (GOptionContext *context, const char *command, int *argc, char ***argv)
 {
   g_autoptr (GError) error = NULL;
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   if (!g_option_context_parse (context, argc, argv, &error))
     {
-      pcli_error (command, "%s (see “passband-cli %s --help”)", error->message, command);
+      pcli_error (command, _("%s (see “passband-cli %s --help”)"), error->message, command);
       return FALSE;
     }
   if (*argc > 1)
     {
-      pcli_error (command, "unexpected argument “%s” (see “passband-cli %s --help”)", (*argv)[1],
+      pcli_error (command, _("unexpected argument “%s” (see “passband-cli %s --help”)"), (*argv)[1],
                   command);
       return FALSE;
     }
@@ -46,7 +50,8 @@ progress_to_terminal_cb (double fraction, gpointer user_data)
   if (percent != *last)
     {
       *last = percent;
-      fprintf (stderr, "\rloading… %3d%%", percent);
+      fputc ('\r', stderr);
+      fprintf (stderr, _("loading… %3d%%"), percent);
       fflush (stderr);
     }
   return TRUE;
@@ -93,16 +98,16 @@ pcli_overrides_add_entries (GOptionContext *context, PcliOverrides *overrides)
 {
   LcTrainOverrides *o = &overrides->o;
   const GOptionEntry entries[] = {
-    { "epochs", 0, 0, G_OPTION_ARG_INT, &o->epochs, "Epochs", "N" },
-    { "batch-size", 0, 0, G_OPTION_ARG_INT, &o->batch_size, "Mini-batch size", "B" },
-    { "learning-rate", 0, 0, G_OPTION_ARG_DOUBLE, &o->learning_rate, "Learning rate", "X" },
-    { "val-fraction", 0, 0, G_OPTION_ARG_DOUBLE, &o->val_fraction, "Validation fraction (0 = none)", "F" },
-    { "balance", 0, 0, G_OPTION_ARG_STRING, &overrides->balance, "none, weights or resample", "MODE" },
-    { "loss", 0, 0, G_OPTION_ARG_STRING, &overrides->loss, "ce or focal", "LOSS" },
-    { "threads", 0, 0, G_OPTION_ARG_INT, &o->threads, "Threads (1 or 2)", "N" },
-    { "patience", 0, 0, G_OPTION_ARG_INT, &o->patience, "Early-stopping patience in epochs (0 = off)", "N" },
-    { "augment", 0, 0, G_OPTION_ARG_INT, &o->augment_copies, "Augmented copies per object (0 = none)", "N" },
-    { "ensemble", 0, 0, G_OPTION_ARG_INT, &o->ensemble_members, "Ensemble members (seeds)", "N" },
+    { "epochs", 0, 0, G_OPTION_ARG_INT, &o->epochs, N_("Epochs"), "N" },
+    { "batch-size", 0, 0, G_OPTION_ARG_INT, &o->batch_size, N_("Mini-batch size"), "B" },
+    { "learning-rate", 0, 0, G_OPTION_ARG_DOUBLE, &o->learning_rate, N_("Learning rate"), "X" },
+    { "val-fraction", 0, 0, G_OPTION_ARG_DOUBLE, &o->val_fraction, N_("Validation fraction (0 = none)"), "F" },
+    { "balance", 0, 0, G_OPTION_ARG_STRING, &overrides->balance, N_("none, weights or resample"), "MODE" },
+    { "loss", 0, 0, G_OPTION_ARG_STRING, &overrides->loss, N_("ce or focal"), "LOSS" },
+    { "threads", 0, 0, G_OPTION_ARG_INT, &o->threads, N_("Threads (1 or 2)"), "N" },
+    { "patience", 0, 0, G_OPTION_ARG_INT, &o->patience, N_("Early-stopping patience in epochs (0 = off)"), "N" },
+    { "augment", 0, 0, G_OPTION_ARG_INT, &o->augment_copies, N_("Augmented copies per object (0 = none)"), "N" },
+    { "ensemble", 0, 0, G_OPTION_ARG_INT, &o->ensemble_members, N_("Ensemble members (seeds)"), "N" },
     { NULL },
   };
 
@@ -119,7 +124,7 @@ parse_choice (const char *command, const char *option, const char *value,
     return TRUE;
   if (!from_string (value, out))
     {
-      pcli_error (command, "--%s: unknown value “%s”", option, value);
+      pcli_error (command, _("--%s: unknown value “%s”"), option, value);
       return FALSE;
     }
   return TRUE;

@@ -4,8 +4,11 @@
  * Each fold trains the spec on the other folds exactly as `train` would (its
  * own validation split for early stopping, augmentation, ensemble) and scores
  * the fold it never saw. */
+#include "config.h"
+
 #include "pcli.h"
 
+#include <glib/gi18n-lib.h>
 #include <math.h>
 #include <stdio.h>
 
@@ -100,7 +103,7 @@ print_fold (int which, const FoldScore *s, gboolean json)
     }
   else
     {
-      printf ("fold %2d  objects %5d  epochs %3d  accuracy %.4f  macro F1 %.4f  log loss %.4f  (%.1f s)\n",
+      printf (_("fold %2d  objects %5d  epochs %3d  accuracy %.4f  macro F1 %.4f  log loss %.4f  (%.1f s)\n"),
               which + 1, s->n_test, s->epochs, s->accuracy, s->macro_f1, s->log_loss, s->seconds);
       fflush (stdout);
     }
@@ -133,8 +136,8 @@ print_summary (const FoldScore *scores, int k, gboolean json)
       pcli_print_json (b);
     }
   else
-    printf ("\n%d folds: accuracy %.4f ± %.4f   macro F1 %.4f ± %.4f   log loss %.4f ± %.4f   "
-            "(%.1f s per fold)\n", k, acc, acc_sd, f1, f1_sd, ll, ll_sd, sec);
+    printf (_("\n%d folds: accuracy %.4f ± %.4f   macro F1 %.4f ± %.4f   log loss %.4f ± %.4f   "
+              "(%.1f s per fold)\n"), k, acc, acc_sd, f1, f1_sd, ll, ll_sd, sec);
 }
 
 int
@@ -146,17 +149,18 @@ pcli_crossval (int argc, char **argv)
   gint64 seed = -1;
   g_auto (PcliOverrides) overrides = { 0 };
   const GOptionEntry entries[] = {
-    { "data", 0, 0, G_OPTION_ARG_FILENAME, &data, "Labelled dataset", "PATH" },
-    { "meta", 0, 0, G_OPTION_ARG_FILENAME, &meta, "Metadata CSV (PLAsTiCC)", "PATH" },
-    { "model", 0, 0, G_OPTION_ARG_FILENAME, &spec_path, "Model spec or preset (JSON)", "SPEC.json" },
-    { "folds", 0, 0, G_OPTION_ARG_INT, &folds, "Number of stratified folds (default 5)", "K" },
+    { "data", 0, 0, G_OPTION_ARG_FILENAME, &data, N_("Labelled dataset"), "PATH" },
+    { "meta", 0, 0, G_OPTION_ARG_FILENAME, &meta, N_("Metadata CSV (PLAsTiCC)"), "PATH" },
+    { "model", 0, 0, G_OPTION_ARG_FILENAME, &spec_path, N_("Model spec or preset (JSON)"), "SPEC.json" },
+    { "folds", 0, 0, G_OPTION_ARG_INT, &folds, N_("Number of stratified folds (default 5)"), "K" },
     { "max-folds", 0, 0, G_OPTION_ARG_INT, &max_folds,
-      "Score only the first N folds (quick comparisons; 0 = all)", "N" },
-    { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, "Seed for the folds and the training", "S" },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print JSON lines", NULL },
+      N_("Score only the first N folds (quick comparisons; 0 = all)"), "N" },
+    { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, N_("Seed for the folds and the training"), "S" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON lines"), NULL },
     { NULL },
   };
-  g_autoptr (GOptionContext) context = g_option_context_new ("— stratified k-fold cross-validation of a model spec");
+  g_autoptr (GOptionContext) context =
+    g_option_context_new (_("— stratified k-fold cross-validation of a model spec"));
   g_autoptr (GError) error = NULL;
   g_autoptr (LcDataset) ds = NULL;
   g_autoptr (NnModelDoc) spec = NULL;
@@ -170,12 +174,12 @@ pcli_crossval (int argc, char **argv)
     return 2;
   if (data == NULL || spec_path == NULL)
     {
-      pcli_error ("crossval", "--data PATH and --model SPEC.json are required");
+      pcli_error ("crossval", _("--data PATH and --model SPEC.json are required"));
       return 2;
     }
   if (folds < 2 || folds > 100)
     {
-      pcli_error ("crossval", "--folds: expected a number from 2 to 100, found %d", folds);
+      pcli_error ("crossval", _("--folds: expected a number from 2 to 100, found %d"), folds);
       return 2;
     }
   if (max_folds <= 0 || max_folds > folds)
@@ -209,7 +213,7 @@ pcli_crossval (int argc, char **argv)
       if (!run_fold (ds, spec, &overrides.o, fold, (int) ds->n_objects, f, MAX (overrides.o.threads, 1), &scores[f],
                      &error))
         {
-          pcli_error ("crossval", "fold %d: %s", f + 1, error->message);
+          pcli_error ("crossval", _("fold %d: %s"), f + 1, error->message);
           return 1;
         }
       print_fold (f, &scores[f], json);

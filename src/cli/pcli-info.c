@@ -1,6 +1,9 @@
 /* pcli-info.c: passband-cli info --data PATH [--meta PATH] [--json] */
+#include "config.h"
+
 #include "pcli.h"
 
+#include <glib/gi18n-lib.h>
 #include <math.h>
 #include <stdio.h>
 
@@ -39,19 +42,19 @@ print_text (const LcDataset *ds)
   int lo, hi;
   double median;
   sequence_length_range (ds, &lo, &hi, &median);
-  printf ("dataset:      %s\n", ds->path);
+  printf (_("dataset:      %s\n"), ds->path);
   if (ds->meta_path != NULL)
-    printf ("metadata:     %s\n", ds->meta_path);
-  printf ("objects:      %" G_GSIZE_FORMAT "\n", ds->n_objects);
-  printf ("observations: %" G_GSIZE_FORMAT " (per object %d to %d, median %.1f)\n", ds->n_obs, lo, hi,
+    printf (_("metadata:     %s\n"), ds->meta_path);
+  printf (_("objects:      %zu\n"), ds->n_objects);
+  printf (_("observations: %zu (per object %d to %d, median %.1f)\n"), ds->n_obs, lo, hi,
           median);
-  printf ("values:       %s\n", ds->value_kind == LC_VALUE_MAGNITUDE ? "magnitude" : "flux");
-  printf ("passbands:    %d (", ds->n_bands);
+  printf (_("values:       %s\n"), ds->value_kind == LC_VALUE_MAGNITUDE ? _("magnitude") : _("flux"));
+  printf (_("passbands:    %d ("), ds->n_bands);
   for (int b = 0; b < ds->n_bands; b++)
     printf ("%s%s", b ? " " : "", ds->band_names[b]);
   printf (")\n");
-  printf ("metadata:     %d features\n", ds->n_meta);
-  printf ("classes:      %d\n", ds->n_classes);
+  printf (_("metadata:     %d features\n"), ds->n_meta);
+  printf (_("classes:      %d\n"), ds->n_classes);
   for (int c = 0; c < ds->n_classes; c++)
     printf ("  %6d  %-16s %6d\n", ds->classes[c].id, ds->classes[c].name, ds->classes[c].count);
 }
@@ -114,12 +117,12 @@ pcli_info (int argc, char **argv)
   g_autofree char *data = NULL, *meta = NULL;
   gboolean json = FALSE;
   GOptionEntry entries[] = {
-    { "data", 0, 0, G_OPTION_ARG_FILENAME, &data, "Dataset to describe", "PATH" },
-    { "meta", 0, 0, G_OPTION_ARG_FILENAME, &meta, "Metadata CSV (PLAsTiCC)", "PATH" },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print one JSON line", NULL },
+    { "data", 0, 0, G_OPTION_ARG_FILENAME, &data, N_("Dataset to describe"), "PATH" },
+    { "meta", 0, 0, G_OPTION_ARG_FILENAME, &meta, N_("Metadata CSV (PLAsTiCC)"), "PATH" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print one JSON line"), NULL },
     { NULL },
   };
-  g_autoptr (GOptionContext) context = g_option_context_new ("— describe a dataset");
+  g_autoptr (GOptionContext) context = g_option_context_new (_("— describe a dataset"));
   g_autoptr (GError) error = NULL;
   g_autoptr (LcDataset) ds = NULL;
 
@@ -128,7 +131,7 @@ pcli_info (int argc, char **argv)
     return 2;
   if (data == NULL)
     {
-      pcli_error ("info", "--data PATH is required");
+      pcli_error ("info", _("--data PATH is required"));
       return 2;
     }
   ds = pcli_load_dataset ("info", data, meta, &error);

@@ -10,10 +10,13 @@
  * output that is renamed over it at the end: a failure or a crash never
  * leaves half a submission under the requested name.
  */
+#include "config.h"
+
 #include "pcli.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <signal.h>
 #include <stdio.h>
@@ -38,7 +41,9 @@ static gboolean
 io_error (const char *path, int saved_errno, const char *what, GError **error)
 {
   g_autofree char *display = g_filename_display_name (path);
-  g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno), "%s: cannot %s: %s",
+  /* TRANSLATORS: "FILE: cannot write: REASON"; the second %s is "write", "replace" or
+   * "create a file beside it" */
+  g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno), _("%s: cannot %s: %s"),
                display, what, g_strerror (saved_errno));
   return FALSE;
 }
@@ -81,14 +86,14 @@ submission_open (Submission *s, const char *path, GError **error)
     {
       int saved_errno = errno;
       g_clear_pointer (&s->tmp_path, g_free);
-      return io_error (path, saved_errno, "create a file beside it", error);
+      return io_error (path, saved_errno, _("create a file beside it"), error);
     }
   s->file = fdopen (fd, "w");
   if (s->file == NULL)
     {
       int saved_errno = errno;
       close (fd);
-      return io_error (s->tmp_path, saved_errno, "write", error);
+      return io_error (s->tmp_path, saved_errno, _("write"), error);
     }
   s->buffer = g_malloc (OUT_BUFFER);
   setvbuf (s->file, s->buffer, _IOFBF, OUT_BUFFER);
@@ -122,13 +127,13 @@ submission_commit (Submission *s, GError **error)
     {
       int saved_errno = errno;
       fclose (file);
-      return io_error (s->tmp_path, saved_errno, "write", error);
+      return io_error (s->tmp_path, saved_errno, _("write"), error);
     }
   if (fclose (file) != 0)
-    return io_error (s->tmp_path, errno, "write", error);
+    return io_error (s->tmp_path, errno, _("write"), error);
   ok = g_rename (s->tmp_path, s->path) == 0;
   if (!ok)
-    return io_error (s->path, errno, "replace", error);
+    return io_error (s->path, errno, _("replace"), error);
   watch_signals (NULL);
   g_clear_pointer (&s->tmp_path, g_free);
   return TRUE;
@@ -176,7 +181,7 @@ write_rows_cb (const char *const *ids, const float *probs, int n_rows, gpointer 
       fputc ('\n', file);
     }
   if (ferror (file))
-    return io_error (run->submission->tmp_path, errno, "write", error);
+    return io_error (run->submission->tmp_path, errno, _("write"), error);
   return TRUE;
 }
 
@@ -189,8 +194,8 @@ progress_cb (double fraction, gpointer user_data)
   if (!run->show || percent == run->last_percent)
     return TRUE;
   run->last_percent = percent;
-  fprintf (stderr, "\rpredicting… %3d%% (%" G_GSIZE_FORMAT " objects)", percent,
-           lc_stream_n_objects (run->stream));
+  fputc ('\r', stderr);
+  fprintf (stderr, _("predicting… %3d%% (%zu objects)"), percent, lc_stream_n_objects (run->stream));
   fflush (stderr);
   return TRUE;
 }
@@ -256,7 +261,7 @@ print_result (gboolean json, gsize n_objects, const char *out)
       pcli_print_json (b);
     }
   else
-    printf ("wrote predictions for %" G_GSIZE_FORMAT " objects to %s\n", n_objects, out);
+    printf (_("wrote predictions for %zu objects to %s\n"), n_objects, out);
 }
 
 int
@@ -266,18 +271,18 @@ pcli_predict (int argc, char **argv)
   gboolean json = FALSE;
   int threads = 1, chunk_objects = 0;
   GOptionEntry entries[] = {
-    { "model", 0, 0, G_OPTION_ARG_FILENAME, &model_path, "Trained model", "MODEL.json" },
-    { "data", 0, 0, G_OPTION_ARG_FILENAME, &data, "Dataset to classify (labels not needed)", "PATH" },
-    { "meta", 0, 0, G_OPTION_ARG_FILENAME, &meta, "Metadata CSV (PLAsTiCC)", "PATH" },
-    { "out", 0, 0, G_OPTION_ARG_FILENAME, &out, "Predictions CSV to write", "PREDICTIONS.csv" },
-    { "threads", 0, 0, G_OPTION_ARG_INT, &threads, "Threads (1 or 2)", "N" },
+    { "model", 0, 0, G_OPTION_ARG_FILENAME, &model_path, N_("Trained model"), "MODEL.json" },
+    { "data", 0, 0, G_OPTION_ARG_FILENAME, &data, N_("Dataset to classify (labels not needed)"), "PATH" },
+    { "meta", 0, 0, G_OPTION_ARG_FILENAME, &meta, N_("Metadata CSV (PLAsTiCC)"), "PATH" },
+    { "out", 0, 0, G_OPTION_ARG_FILENAME, &out, N_("Predictions CSV to write"), "PREDICTIONS.csv" },
+    { "threads", 0, 0, G_OPTION_ARG_INT, &threads, N_("Threads (1 or 2)"), "N" },
     { "chunk-objects", 0, 0, G_OPTION_ARG_INT, &chunk_objects,
-      "Objects read and predicted at a time (default 1024)", "N" },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print one JSON line", NULL },
+      N_("Objects read and predicted at a time (default 1024)"), "N" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print one JSON line"), NULL },
     { NULL },
   };
   g_autoptr (GOptionContext) context =
-    g_option_context_new ("— write class probabilities in the Kaggle layout with class_99");
+    g_option_context_new (_("— write class probabilities in the Kaggle layout with class_99"));
   g_autoptr (GError) error = NULL;
   gsize n_objects = 0;
 
@@ -286,12 +291,12 @@ pcli_predict (int argc, char **argv)
     return 2;
   if (data == NULL || model_path == NULL || out == NULL)
     {
-      pcli_error ("predict", "--model MODEL.json, --data PATH and --out PREDICTIONS.csv are required");
+      pcli_error ("predict", _("--model MODEL.json, --data PATH and --out PREDICTIONS.csv are required"));
       return 2;
     }
   if (chunk_objects < 0)
     {
-      pcli_error ("predict", "--chunk-objects must be positive");
+      pcli_error ("predict", _("--chunk-objects must be positive"));
       return 2;
     }
   if (!predict_file (model_path, data, meta, out, (gsize) chunk_objects, CLAMP (threads, 1, 2),

@@ -1,7 +1,10 @@
 /* pcli-simulate.c: passband-cli simulate --objects N [--seed S] --out DIR */
+#include "config.h"
+
 #include "pcli.h"
 
 #include <errno.h>
+#include <glib/gi18n-lib.h>
 #include <stdio.h>
 
 int
@@ -13,17 +16,17 @@ pcli_simulate (int argc, char **argv)
   gboolean no_meta = FALSE, json = FALSE;
   g_autofree char *out = NULL, *prefix = NULL;
   GOptionEntry entries[] = {
-    { "objects", 0, 0, G_OPTION_ARG_INT, &objects, "Number of objects", "N" },
-    { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, "Random seed (default 1)", "S" },
-    { "days", 0, 0, G_OPTION_ARG_DOUBLE, &days, "Survey length in days (default 1000)", "D" },
-    { "no-meta", 0, 0, G_OPTION_ARG_NONE, &no_meta, "Leave out host-galaxy and extinction metadata", NULL },
-    { "out", 0, 0, G_OPTION_ARG_FILENAME, &out, "Folder to write into (created if needed)", "DIR" },
-    { "prefix", 0, 0, G_OPTION_ARG_STRING, &prefix, "File name prefix (default training_set)", "NAME" },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print one JSON line", NULL },
+    { "objects", 0, 0, G_OPTION_ARG_INT, &objects, N_("Number of objects"), "N" },
+    { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, N_("Random seed (default 1)"), "S" },
+    { "days", 0, 0, G_OPTION_ARG_DOUBLE, &days, N_("Survey length in days (default 1000)"), "D" },
+    { "no-meta", 0, 0, G_OPTION_ARG_NONE, &no_meta, N_("Leave out host-galaxy and extinction metadata"), NULL },
+    { "out", 0, 0, G_OPTION_ARG_FILENAME, &out, N_("Folder to write into (created if needed)"), "DIR" },
+    { "prefix", 0, 0, G_OPTION_ARG_STRING, &prefix, N_("File name prefix (default training_set)"), "NAME" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print one JSON line"), NULL },
     { NULL },
   };
   g_autoptr (GOptionContext) context =
-    g_option_context_new ("— write a simulated dataset as PLAsTiCC CSV (PREFIX.csv, PREFIX_metadata.csv)");
+    g_option_context_new (_("— write a simulated dataset as PLAsTiCC CSV (PREFIX.csv, PREFIX_metadata.csv)"));
   g_autoptr (GError) error = NULL;
   g_autoptr (LcDataset) ds = NULL;
   LcSimulateOptions options;
@@ -33,7 +36,7 @@ pcli_simulate (int argc, char **argv)
     return 2;
   if (objects <= 0 || out == NULL)
     {
-      pcli_error ("simulate", "--objects N (N > 0) and --out DIR are required");
+      pcli_error ("simulate", _("--objects N (N > 0) and --out DIR are required"));
       return 2;
     }
   lc_simulate_options_default (&options);
@@ -65,7 +68,7 @@ pcli_simulate (int argc, char **argv)
       pcli_print_json (b);
     }
   else
-    printf ("wrote %" G_GSIZE_FORMAT " objects, %" G_GSIZE_FORMAT " observations to %s\n",
+    printf (_("wrote %zu objects, %zu observations to %s\n"),
             ds->n_objects, ds->n_obs, out);
   return 0;
 }

@@ -1,6 +1,9 @@
 /* pcli-train.c: passband-cli train / evaluate (DESIGN §9) */
+#include "config.h"
+
 #include "pcli.h"
 
+#include <glib/gi18n-lib.h>
 #include <math.h>
 #include <stdio.h>
 
@@ -35,9 +38,9 @@ print_epoch_cb (const NnEpochStats *s, gpointer user_data)
     }
   else
     {
-      printf ("epoch %3d  loss %.4f  acc %.4f", s->epoch + 1, s->loss, s->accuracy);
+      printf (_("epoch %3d  loss %.4f  acc %.4f"), s->epoch + 1, s->loss, s->accuracy);
       if (isfinite (s->val_loss))
-        printf ("  val_loss %.4f  val_acc %.4f", s->val_loss, s->val_accuracy);
+        printf (_("  val_loss %.4f  val_acc %.4f"), s->val_loss, s->val_accuracy);
       printf ("  (%.2f s)\n", s->seconds);
       fflush (stdout);
     }
@@ -78,11 +81,11 @@ print_train_result (const LcTrainRun *run, const char *out_path, gboolean json, 
     }
   else
     {
-      printf ("trained %u epochs in %.1f s", h->epochs->len, seconds);
+      printf (_("trained %u epochs in %.1f s"), h->epochs->len, seconds);
       if (best != NULL && isfinite (best->val_accuracy))
-        printf ("; best epoch %d: val_loss %.4f, val_accuracy %.4f", h->best_epoch + 1,
+        printf (_("; best epoch %d: val_loss %.4f, val_accuracy %.4f"), h->best_epoch + 1,
                 best->val_loss, best->val_accuracy);
-      printf ("\nsaved %s\n", out_path);
+      printf (_("\nsaved %s\n"), out_path);
     }
 }
 
@@ -94,15 +97,15 @@ pcli_train (int argc, char **argv)
   g_auto (PcliOverrides) overrides = { 0 };
   gint64 seed = -1;
   const GOptionEntry entries[] = {
-    { "data", 0, 0, G_OPTION_ARG_FILENAME, &data, "Training dataset", "PATH" },
-    { "meta", 0, 0, G_OPTION_ARG_FILENAME, &meta, "Metadata CSV (PLAsTiCC)", "PATH" },
-    { "model", 0, 0, G_OPTION_ARG_FILENAME, &spec_path, "Model spec or preset (JSON)", "SPEC.json" },
-    { "out", 0, 0, G_OPTION_ARG_FILENAME, &out, "Where to save the trained model", "MODEL.json" },
-    { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, "Seed for split, weights, shuffling, dropout", "S" },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print JSON lines", NULL },
+    { "data", 0, 0, G_OPTION_ARG_FILENAME, &data, N_("Training dataset"), "PATH" },
+    { "meta", 0, 0, G_OPTION_ARG_FILENAME, &meta, N_("Metadata CSV (PLAsTiCC)"), "PATH" },
+    { "model", 0, 0, G_OPTION_ARG_FILENAME, &spec_path, N_("Model spec or preset (JSON)"), "SPEC.json" },
+    { "out", 0, 0, G_OPTION_ARG_FILENAME, &out, N_("Where to save the trained model"), "MODEL.json" },
+    { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, N_("Seed for split, weights, shuffling, dropout"), "S" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON lines"), NULL },
     { NULL },
   };
-  g_autoptr (GOptionContext) context = g_option_context_new ("— train a model on a dataset");
+  g_autoptr (GOptionContext) context = g_option_context_new (_("— train a model on a dataset"));
   g_autoptr (GError) error = NULL;
   g_autoptr (LcDataset) ds = NULL;
   g_autoptr (NnModelDoc) spec = NULL;
@@ -119,7 +122,7 @@ pcli_train (int argc, char **argv)
   overrides.o.seed = seed;
   if (data == NULL || spec_path == NULL || out == NULL)
     {
-      pcli_error ("train", "--data PATH, --model SPEC.json and --out MODEL.json are required");
+      pcli_error ("train", _("--data PATH, --model SPEC.json and --out MODEL.json are required"));
       return 2;
     }
   if (!pcli_overrides_finish (&overrides, "train"))
@@ -155,7 +158,7 @@ pcli_train (int argc, char **argv)
       return 1;
     }
   if (!trained)
-    pcli_error ("train", "%s (saving the best weights seen)", error->message);
+    pcli_error ("train", _("%s (saving the best weights seen)"), error->message);
   g_clear_error (&error);
   if (!nn_model_doc_save (run->doc, out, &error))
     {
@@ -223,12 +226,12 @@ static void
 print_evaluation_text (const LcPredictor *p, const LcEvaluation *ev, const LcDataset *ds)
 {
   const NnClassReport *r = ev->report;
-  printf ("objects scored:     %d (%d without a known class skipped)\n", ev->n_rows, ev->n_skipped);
-  printf ("accuracy:           %.4f\n", r->accuracy);
-  printf ("macro F1:           %.4f\n", r->macro_f1);
-  printf ("log loss:           %.4f\n", r->log_loss);
-  printf ("weighted log loss:  %.4f (PLAsTiCC weights)\n", r->weighted_log_loss);
-  printf ("\n  class  name              precision  recall     F1  support\n");
+  printf (_("objects scored:     %d (%d without a known class skipped)\n"), ev->n_rows, ev->n_skipped);
+  printf (_("accuracy:           %.4f\n"), r->accuracy);
+  printf (_("macro F1:           %.4f\n"), r->macro_f1);
+  printf (_("log loss:           %.4f\n"), r->log_loss);
+  printf (_("weighted log loss:  %.4f (PLAsTiCC weights)\n"), r->weighted_log_loss);
+  printf (_("\n  class  name              precision  recall     F1  support\n"));
   for (int c = 0; c < r->n_classes; c++)
     {
       int idx = lc_dataset_class_index (ds, p->class_ids[c]);
@@ -245,14 +248,14 @@ pcli_evaluate (int argc, char **argv)
   gboolean json = FALSE;
   int threads = 1;
   GOptionEntry entries[] = {
-    { "model", 0, 0, G_OPTION_ARG_FILENAME, &model_path, "Trained model", "MODEL.json" },
-    { "data", 0, 0, G_OPTION_ARG_FILENAME, &data, "Labelled dataset", "PATH" },
-    { "meta", 0, 0, G_OPTION_ARG_FILENAME, &meta, "Metadata CSV (PLAsTiCC)", "PATH" },
-    { "threads", 0, 0, G_OPTION_ARG_INT, &threads, "Threads (1 or 2)", "N" },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print one JSON line", NULL },
+    { "model", 0, 0, G_OPTION_ARG_FILENAME, &model_path, N_("Trained model"), "MODEL.json" },
+    { "data", 0, 0, G_OPTION_ARG_FILENAME, &data, N_("Labelled dataset"), "PATH" },
+    { "meta", 0, 0, G_OPTION_ARG_FILENAME, &meta, N_("Metadata CSV (PLAsTiCC)"), "PATH" },
+    { "threads", 0, 0, G_OPTION_ARG_INT, &threads, N_("Threads (1 or 2)"), "N" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print one JSON line"), NULL },
     { NULL },
   };
-  g_autoptr (GOptionContext) context = g_option_context_new ("— score a trained model on labelled data");
+  g_autoptr (GOptionContext) context = g_option_context_new (_("— score a trained model on labelled data"));
   g_autoptr (GError) error = NULL;
   g_autoptr (LcDataset) ds = NULL;
   g_autoptr (LcPredictor) p = NULL;
@@ -263,7 +266,7 @@ pcli_evaluate (int argc, char **argv)
     return 2;
   if (data == NULL || model_path == NULL)
     {
-      pcli_error ("evaluate", "--model MODEL.json and --data PATH are required");
+      pcli_error ("evaluate", _("--model MODEL.json and --data PATH are required"));
       return 2;
     }
   p = lc_predictor_load (model_path, &error);

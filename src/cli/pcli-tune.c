@@ -7,9 +7,12 @@
  * DIR are skipped.  --merge reads every shard file of DIR into trials.jsonl
  * and copies the best shard model to best-model.json.
  */
+#include "config.h"
+
 #include "pcli.h"
 
 #include <errno.h>
+#include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <math.h>
 #include <stdio.h>
@@ -53,10 +56,10 @@ print_trial (const LcTrial *t, gboolean json)
     {
       g_autofree char *settings = nn_json_to_string (t->settings);
       if (t->ok)
-        printf ("trial %3d  rung %d  val_acc %.4f  wll %.4f  epochs %3d  %6.1f s  %s\n", t->index, t->rung,
+        printf (_("trial %3d  rung %d  val_acc %.4f  wll %.4f  epochs %3d  %6.1f s  %s\n"), t->index, t->rung,
                 t->val_accuracy, t->weighted_log_loss, t->epochs, t->seconds, settings);
       else
-        printf ("trial %3d  failed: %s  %s\n", t->index, t->error != NULL ? t->error : "", settings);
+        printf (_("trial %3d  failed: %s  %s\n"), t->index, t->error != NULL ? t->error : "", settings);
     }
   fflush (stdout);
 }
@@ -156,11 +159,12 @@ print_result (const char *status, const LcTuneTable *table, const char *model_pa
       pcli_print_json (b);
       return;
     }
-  printf ("%s: %u trials", status, table->trials->len);
+  /* TRANSLATORS: the status is a keyword (done, stopped, waiting, failed, merged) */
+  printf (_("%s: %u trials"), status, table->trials->len);
   if (best != NULL)
-    printf ("; best trial %d, val_accuracy %.4f", best->index, best->val_accuracy);
+    printf (_("; best trial %d, val_accuracy %.4f"), best->index, best->val_accuracy);
   if (model_path != NULL && g_file_test (model_path, G_FILE_TEST_EXISTS))
-    printf ("; model %s", model_path);
+    printf (_("; model %s"), model_path);
   printf ("\n");
 }
 
@@ -224,22 +228,22 @@ pcli_tune (int argc, char **argv)
   gint64 seed = 0;
   int trials = 20, epochs = 0, threads = 0;
   GOptionEntry entries[] = {
-    { "data", 0, 0, G_OPTION_ARG_FILENAME, &data, "Training dataset", "PATH" },
-    { "meta", 0, 0, G_OPTION_ARG_FILENAME, &meta, "Metadata CSV (PLAsTiCC)", "PATH" },
-    { "model", 0, 0, G_OPTION_ARG_FILENAME, &spec_path, "Model spec or preset (JSON)", "SPEC.json" },
-    { "space", 0, 0, G_OPTION_ARG_FILENAME, &space_path, "Search space (JSON)", "SPACE.json" },
-    { "trials", 0, 0, G_OPTION_ARG_INT, &trials, "Configurations to try (grid: 0 = all)", "N" },
-    { "strategy", 0, 0, G_OPTION_ARG_STRING, &strategy, "grid, random or halving", "S" },
-    { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, "Seed of the search", "S" },
-    { "shard", 0, 0, G_OPTION_ARG_STRING, &shard, "Run trials with index % N == I", "I/N" },
-    { "epochs", 0, 0, G_OPTION_ARG_INT, &epochs, "Epochs of every trial (halving: the most)", "N" },
-    { "threads", 0, 0, G_OPTION_ARG_INT, &threads, "Threads (1 or 2)", "N" },
-    { "out", 0, 0, G_OPTION_ARG_FILENAME, &out, "Folder for results and the best model", "DIR" },
-    { "merge", 0, 0, G_OPTION_ARG_NONE, &merge, "Merge the shard results in --out", NULL },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print JSON lines", NULL },
+    { "data", 0, 0, G_OPTION_ARG_FILENAME, &data, N_("Training dataset"), "PATH" },
+    { "meta", 0, 0, G_OPTION_ARG_FILENAME, &meta, N_("Metadata CSV (PLAsTiCC)"), "PATH" },
+    { "model", 0, 0, G_OPTION_ARG_FILENAME, &spec_path, N_("Model spec or preset (JSON)"), "SPEC.json" },
+    { "space", 0, 0, G_OPTION_ARG_FILENAME, &space_path, N_("Search space (JSON)"), "SPACE.json" },
+    { "trials", 0, 0, G_OPTION_ARG_INT, &trials, N_("Configurations to try (grid: 0 = all)"), "N" },
+    { "strategy", 0, 0, G_OPTION_ARG_STRING, &strategy, N_("grid, random or halving"), "S" },
+    { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, N_("Seed of the search"), "S" },
+    { "shard", 0, 0, G_OPTION_ARG_STRING, &shard, N_("Run trials with index % N == I"), "I/N" },
+    { "epochs", 0, 0, G_OPTION_ARG_INT, &epochs, N_("Epochs of every trial (halving: the most)"), "N" },
+    { "threads", 0, 0, G_OPTION_ARG_INT, &threads, N_("Threads (1 or 2)"), "N" },
+    { "out", 0, 0, G_OPTION_ARG_FILENAME, &out, N_("Folder for results and the best model"), "DIR" },
+    { "merge", 0, 0, G_OPTION_ARG_NONE, &merge, N_("Merge the shard results in --out"), NULL },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON lines"), NULL },
     { NULL },
   };
-  g_autoptr (GOptionContext) context = g_option_context_new ("— search hyperparameters of a model spec");
+  g_autoptr (GOptionContext) context = g_option_context_new (_("— search hyperparameters of a model spec"));
   g_autoptr (GError) error = NULL;
   g_autoptr (LcDataset) ds = NULL;
   g_autoptr (NnModelDoc) spec = NULL;
@@ -257,29 +261,29 @@ pcli_tune (int argc, char **argv)
     return 2;
   if (out == NULL)
     {
-      pcli_error ("tune", "--out DIR is required");
+      pcli_error ("tune", _("--out DIR is required"));
       return 2;
     }
   if (merge)
     return merge_shards (out, json);
   if (data == NULL || spec_path == NULL || space_path == NULL)
     {
-      pcli_error ("tune", "--data PATH, --model SPEC.json, --space SPACE.json and --out DIR are required");
+      pcli_error ("tune", _("--data PATH, --model SPEC.json, --space SPACE.json and --out DIR are required"));
       return 2;
     }
   if (strategy != NULL && !lc_tune_strategy_from_string (strategy, &o.strategy))
     {
-      pcli_error ("tune", "--strategy: unknown value “%s” (grid, random or halving)", strategy);
+      pcli_error ("tune", _("--strategy: unknown value “%s” (grid, random or halving)"), strategy);
       return 2;
     }
   if (!parse_shard (shard, &o))
     {
-      pcli_error ("tune", "--shard: expected I/N with 0 <= I < N, found “%s”", shard);
+      pcli_error ("tune", _("--shard: expected I/N with 0 <= I < N, found “%s”"), shard);
       return 2;
     }
   if (trials < 0 || (trials == 0 && o.strategy != LC_TUNE_GRID))
     {
-      pcli_error ("tune", "--trials: expected a positive number, found %d", trials);
+      pcli_error ("tune", _("--trials: expected a positive number, found %d"), trials);
       return 2;
     }
   o.n_trials = trials;
@@ -297,7 +301,7 @@ pcli_tune (int argc, char **argv)
     }
   if (g_mkdir_with_parents (out, 0755) != 0)
     {
-      pcli_error ("tune", "%s: cannot create the folder: %s", out, g_strerror (errno));
+      pcli_error ("tune", _("%s: cannot create the folder: %s"), out, g_strerror (errno));
       return 1;
     }
   /* resume: what earlier runs and other shards left in DIR */
@@ -343,8 +347,8 @@ pcli_tune (int argc, char **argv)
       return 1;
     }
   if (status == LC_TUNE_WAITING)
-    pcli_error ("tune", "the next rung needs the other shards' results; run this shard again when they "
-                        "have finished");
+    pcli_error ("tune", _("the next rung needs the other shards' results; run this shard again when they "
+                          "have finished"));
   /* a shard with nothing left to do still leaves its (maybe empty) file */
   if (!g_file_test (run.results_path, G_FILE_TEST_EXISTS))
     save_own_trials (&run, NULL);

@@ -1,4 +1,6 @@
 /* lc-augment.c: noisy, shifted, thinned copies of light curves for training */
+#include "config.h"
+
 #include "lc-augment.h"
 
 #include "lc-dataset-builder.h"
@@ -6,6 +8,7 @@
 #include "nn-json.h"
 #include "nn-rng.h"
 
+#include <glib/gi18n-lib.h>
 #include <math.h>
 
 #define MAD_TO_SIGMA 1.4826
@@ -35,18 +38,18 @@ check_options (const LcAugmentOptions *o, GError **error)
 {
   const char *what = NULL;
   if (o->copies < 0 || o->copies > 1000)
-    what = "copies must be in [0, 1000]";
+    what = _("copies must be in [0, 1000]");
   else if (!(o->noise >= 0.0) || !isfinite (o->noise))
-    what = "noise must be a finite number >= 0";
+    what = _("noise must be a finite number >= 0");
   else if (!(o->time_shift >= 0.0) || !isfinite (o->time_shift))
-    what = "time_shift must be a finite number >= 0";
+    what = _("time_shift must be a finite number >= 0");
   else if (!(o->drop_fraction >= 0.0 && o->drop_fraction < 1.0))
-    what = "drop_fraction must be in [0, 1)";
+    what = _("drop_fraction must be in [0, 1)");
   else if (!(o->amplitude_jitter >= 0.0) || !isfinite (o->amplitude_jitter))
-    what = "amplitude_jitter must be a finite number >= 0";
+    what = _("amplitude_jitter must be a finite number >= 0");
   if (what == NULL)
     return TRUE;
-  g_set_error (error, LC_ERROR, LC_ERROR_MISMATCH, "augmentation: %s", what);
+  g_set_error (error, LC_ERROR, LC_ERROR_MISMATCH, _("augmentation: %s"), what);
   return FALSE;
 }
 
@@ -189,16 +192,16 @@ lc_augment_dataset (const LcDataset *ds, const int *rows, int n_rows,
       if (row < 0 || (gsize) row >= ds->n_objects)
         {
           g_set_error (error, LC_ERROR, LC_ERROR_MISMATCH,
-                       "%s: augmentation: row %d is not an object of the dataset (%" G_GSIZE_FORMAT " objects)",
-                       ds->path != NULL ? ds->path : "dataset", row, ds->n_objects);
+                       _("%s: augmentation: row %d is not an object of the dataset (%zu objects)"),
+                       ds->path != NULL ? ds->path : _("dataset"), row, ds->n_objects);
           return NULL;
         }
       /* the builder would merge two objects of one id: resample after augmenting */
       if (seen[row]++)
         {
           g_set_error (error, LC_ERROR, LC_ERROR_MISMATCH,
-                       "%s: augmentation: object %s is given twice; augment before resampling",
-                       ds->path != NULL ? ds->path : "dataset", ds->objects[row].id);
+                       _("%s: augmentation: object %s is given twice; augment before resampling"),
+                       ds->path != NULL ? ds->path : _("dataset"), ds->objects[row].id);
           return NULL;
         }
       longest = MAX (longest, ds->objects[row].n_obs);
@@ -240,7 +243,7 @@ lc_augment_dataset (const LcDataset *ds, const int *rows, int n_rows,
 static gboolean
 augment_field_error (GError **error, const char *field, const char *expected)
 {
-  g_set_error (error, LC_ERROR, LC_ERROR_FORMAT, "augmentation: field “%s”: expected %s",
+  g_set_error (error, LC_ERROR, LC_ERROR_FORMAT, _("augmentation: field “%s”: expected %s"),
                field, expected);
   return FALSE;
 }
@@ -254,10 +257,10 @@ read_number (JsonObject *o, const char *field, double lo, double hi, double *out
     return TRUE;
   node = json_object_get_member (o, field);
   if (!nn_json_node_number (node, &v))
-    return augment_field_error (error, field, "a number");
+    return augment_field_error (error, field, _("a number"));
   if (!(v >= lo && v <= hi))
     {
-      g_autofree char *range = g_strdup_printf ("a number from %g to %g, found %g", lo, hi, v);
+      g_autofree char *range = g_strdup_printf (_("a number from %g to %g, found %g"), lo, hi, v);
       return augment_field_error (error, field, range);
     }
   *out = v;
@@ -277,7 +280,7 @@ lc_augment_options_from_json (JsonNode *node, LcAugmentOptions *options, GError 
   lc_augment_options_default (options);
   if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
     {
-      g_set_error (error, LC_ERROR, LC_ERROR_FORMAT, "augmentation: expected an object { ... }");
+      g_set_error (error, LC_ERROR, LC_ERROR_FORMAT, _("augmentation: expected an object { ... }"));
       return FALSE;
     }
   o = json_node_get_object (node);
@@ -286,8 +289,8 @@ lc_augment_options_from_json (JsonNode *node, LcAugmentOptions *options, GError 
     if (!g_strv_contains (known, l->data))
       {
         g_set_error (error, LC_ERROR, LC_ERROR_FORMAT,
-                     "augmentation: unknown field “%s” (known: copies, noise, time_shift, "
-                     "drop_fraction, amplitude_jitter, keep_originals)", (const char *) l->data);
+                     _("augmentation: unknown field “%s” (known: copies, noise, time_shift, "
+                       "drop_fraction, amplitude_jitter, keep_originals)"), (const char *) l->data);
         return FALSE;
       }
   copies = options->copies;
@@ -298,13 +301,13 @@ lc_augment_options_from_json (JsonNode *node, LcAugmentOptions *options, GError 
       || !read_number (o, "amplitude_jitter", 0, 10, &options->amplitude_jitter, error))
     return FALSE;
   if (copies != floor (copies))
-    return augment_field_error (error, "copies", "a whole number");
+    return augment_field_error (error, "copies", _("a whole number"));
   options->copies = (int) copies;
   if (json_object_has_member (o, "keep_originals"))
     {
       JsonNode *k = json_object_get_member (o, "keep_originals");
       if (!JSON_NODE_HOLDS_VALUE (k) || json_node_get_value_type (k) != G_TYPE_BOOLEAN)
-        return augment_field_error (error, "keep_originals", "true or false");
+        return augment_field_error (error, "keep_originals", _("true or false"));
       options->keep_originals = json_node_get_boolean (k);
     }
   return TRUE;

@@ -1,9 +1,12 @@
 /* lc-csv.c: block-buffered CSV records split in place, and fast number parsing */
+#include "config.h"
+
 #include "lc-csv.h"
 #include "lc-dataset.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <math.h>
 #include <string.h>
@@ -48,12 +51,12 @@ lc_csv_reader_open (const char *path, GError **error)
   if (fd < 0)
     {
       int saved = errno;
-      g_set_error (error, LC_ERROR, LC_ERROR_OPEN, "%s: cannot open: %s", path, g_strerror (saved));
+      g_set_error (error, LC_ERROR, LC_ERROR_OPEN, _("%s: cannot open: %s"), path, g_strerror (saved));
       return NULL;
     }
   if (fstat (fd, &st) != 0 || S_ISDIR (st.st_mode))
     {
-      g_set_error (error, LC_ERROR, LC_ERROR_OPEN, "%s: not a readable file", path);
+      g_set_error (error, LC_ERROR, LC_ERROR_OPEN, _("%s: not a readable file"), path);
       close (fd);
       return NULL;
     }
@@ -105,7 +108,7 @@ fill_buffer (LcCsvReader *r, GError **error)
       if (r->capacity > MAX_RECORD)
         {
           g_set_error (error, LC_ERROR, LC_ERROR_FORMAT,
-                       "%s:%" G_GSIZE_FORMAT ": line is longer than %u MB; this is not a light-curve table",
+                       _("%s:%zu: line is longer than %u MB; this is not a light-curve table"),
                        r->name, r->next_line, MAX_RECORD >> 20);
           return FALSE;
         }
@@ -118,7 +121,7 @@ fill_buffer (LcCsvReader *r, GError **error)
   if (n < 0)
     {
       int saved = errno;
-      g_set_error (error, LC_ERROR, LC_ERROR_OPEN, "%s: read error: %s", r->name, g_strerror (saved));
+      g_set_error (error, LC_ERROR, LC_ERROR_OPEN, _("%s: read error: %s"), r->name, g_strerror (saved));
       return FALSE;
     }
   if (n == 0)
@@ -189,7 +192,7 @@ split_quoted (LcCsvReader *r, char *line, gsize len, GError **error)
               if (p >= end)
                 {
                   g_set_error (error, LC_ERROR, LC_ERROR_FORMAT,
-                               "%s:%" G_GSIZE_FORMAT ": field %d: a quoted field is not closed on its line",
+                               _("%s:%zu: field %d: a quoted field is not closed on its line"),
                                r->name, r->line, r->n_fields + 1);
                   return FALSE;
                 }
@@ -211,7 +214,7 @@ split_quoted (LcCsvReader *r, char *line, gsize len, GError **error)
           if (p < end && *p != ',')
             {
               g_set_error (error, LC_ERROR, LC_ERROR_FORMAT,
-                           "%s:%" G_GSIZE_FORMAT ": field %d: unexpected text after a closing quote",
+                           _("%s:%zu: field %d: unexpected text after a closing quote"),
                            r->name, r->line, r->n_fields + 1);
               return FALSE;
             }
@@ -576,7 +579,7 @@ lc_describe_field (const char *s, gsize len)
   g_autofree char *raw = g_strndup (s, MIN (len, max + 1));
 
   if (len == 0)
-    return g_strdup ("(empty)");
+    return g_strdup (_("(empty)"));
   return lc_sanitize_text (raw, max);
 }
 
@@ -589,7 +592,9 @@ lc_csv_field_error (LcCsvReader *reader, const char *column, const char *expecte
   g_autofree char *shown = lc_describe_field (text, len);
 
   g_set_error (error, LC_ERROR, LC_ERROR_FORMAT,
-               "%s:%" G_GSIZE_FORMAT ": field “%s”: expected %s, found “%s”",
+               /* TRANSLATORS: "data.csv:12: field “flux”: expected a finite number, found “abc”":
+                * the file, the line, the column's name, what was expected and the field's text */
+               _("%s:%zu: field “%s”: expected %s, found “%s”"),
                lc_csv_reader_name (reader), lc_csv_reader_line (reader), column, expected, shown);
   return FALSE;
 }
@@ -615,7 +620,7 @@ lc_csv_reader_header (LcCsvReader *reader, GPtrArray *names, const char *empty_m
       if (local == NULL)
         g_set_error (error, LC_ERROR, LC_ERROR_FORMAT, "%s: %s", lc_csv_reader_name (reader),
                      empty_message != NULL ? empty_message
-                                           : "the file is empty (expected a header line)");
+                                           : _("the file is empty (expected a header line)"));
       else
         g_propagate_error (error, local);
       return FALSE;

@@ -1,7 +1,10 @@
 /* lc-dataset-builder.c: flat, doubling storage that becomes an LcDataset */
+#include "config.h"
+
 #include "lc-dataset-builder.h"
 #include "lc-csv.h"
 
+#include <glib/gi18n-lib.h>
 #include <math.h>
 #include <string.h>
 #ifdef __linux__
@@ -646,7 +649,7 @@ check_bands (const LcDatasetBuilder *b, GError **error)
   if (b->bad_band)
     {
       g_set_error (error, LC_ERROR, LC_ERROR_FORMAT,
-                   "%s: observation %" G_GSIZE_FORMAT ": band %d is not a valid passband index",
+                   _("%s: observation %zu: band %d is not a valid passband index"),
                    b->path, b->bad_band_obs, b->bad_band_value);
       return FALSE;
     }
@@ -658,7 +661,7 @@ check_bands (const LcDatasetBuilder *b, GError **error)
           {
             g_autofree char *id = lc_sanitize_text (g_array_index (b->objects, BuilderObject, run->object).id, 40);
             g_set_error (error, LC_ERROR, LC_ERROR_FORMAT,
-                         "%s: object “%s”: band %d is beyond the %u passbands declared",
+                         _("%s: object “%s”: band %d is beyond the %u passbands declared"),
                          b->path, id, b->band[i], b->bands->len);
             return FALSE;
           }

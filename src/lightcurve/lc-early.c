@@ -1,6 +1,9 @@
 /* lc-early.c: early-classification curves (issue 7). */
+#include "config.h"
+
 #include "lc-early.h"
 
+#include <glib/gi18n-lib.h>
 #include <math.h>
 #include <string.h>
 
@@ -123,7 +126,7 @@ lc_early_curve_new (const LcPredictor *p, const LcDataset *ds, const int *rows, 
       memcpy (c->class_auc + (gsize) i * k, ev->report->auc, sizeof (double) * k);
       if (progress != NULL && !progress ((double) (i + 1) / n_amounts, user_data))
         {
-          g_set_error (error, LC_ERROR, LC_ERROR_CANCELLED, "early classification stopped");
+          g_set_error (error, LC_ERROR, LC_ERROR_CANCELLED, _("early classification stopped"));
           return NULL;
         }
     }

@@ -1,9 +1,12 @@
 /* lc-encoder.c: datasets to padded tensors, the MISweeper recipe (DESIGN §6) */
+#include "config.h"
+
 #include "lc-encoder.h"
 
 #include "lc-features.h"
 #include "lc-period.h"
 
+#include <glib/gi18n-lib.h>
 #include <math.h>
 #include <string.h>
 
@@ -397,9 +400,10 @@ resolve_meta_sources (const LcEncoder *enc, const LcDataset *ds, MetaSource *sou
       if (sources[k].column < 0)
         {
           g_set_error (error, LC_ERROR, LC_ERROR_MISMATCH,
-                       "%s: metadata column “%s” used by the encoder is missing%s",
-                       ds->path != NULL ? ds->path : "dataset", name,
-                       strcmp (name, "galactic") == 0 ? " (galactic needs hostgal_photoz)" : "");
+                       /* TRANSLATORS: the last %s is empty or " (galactic needs hostgal_photoz)" */
+                       _("%s: metadata column “%s” used by the encoder is missing%s"),
+                       ds->path != NULL ? ds->path : _("dataset"), name,
+                       strcmp (name, "galactic") == 0 ? _(" (galactic needs hostgal_photoz)") : "");
           return FALSE;
         }
     }
@@ -574,7 +578,7 @@ static_pass_helper (gpointer data)
 static gboolean
 cancelled (GError **error)
 {
-  g_set_error (error, LC_ERROR, LC_ERROR_CANCELLED, "cancelled");
+  g_set_error (error, LC_ERROR, LC_ERROR_CANCELLED, _("cancelled"));
   return FALSE;
 }
 
@@ -777,8 +781,8 @@ resolve_rows (const LcDataset *ds, const int *rows, int *n_rows, GError **error)
     if (rows[r] < 0 || (gsize) rows[r] >= ds->n_objects)
       {
         g_set_error (error, LC_ERROR, LC_ERROR_MISMATCH,
-                     "%s: row %d: object index %d out of range (%" G_GSIZE_FORMAT " objects)",
-                     ds->path != NULL ? ds->path : "dataset", r, rows[r], ds->n_objects);
+                     _("%s: row %d: object index %d out of range (%zu objects)"),
+                     ds->path != NULL ? ds->path : _("dataset"), r, rows[r], ds->n_objects);
         return NULL;
       }
   return g_memdup2 (rows, sizeof (int) * MAX (*n_rows, 1));
@@ -804,15 +808,15 @@ fit_layout (LcEncoder *enc, const LcDataset *ds, const int *rows, int n_rows, Me
 
   if (n_rows <= 0)
     {
-      g_set_error (error, LC_ERROR, LC_ERROR_MISMATCH, "%s: no training rows to fit the encoder on",
-                   ds->path != NULL ? ds->path : "dataset");
+      g_set_error (error, LC_ERROR, LC_ERROR_MISMATCH, _("%s: no training rows to fit the encoder on"),
+                   ds->path != NULL ? ds->path : _("dataset"));
       return FALSE;
     }
   if (enc->options.mode == LC_ENCODE_GRID && !ds->on_grid)
     {
       g_set_error (error, LC_ERROR, LC_ERROR_MISMATCH,
-                   "%s: field “mode”: grid encoding needs data on a step grid (.ts, .npy)",
-                   ds->path != NULL ? ds->path : "dataset");
+                   _("%s: field “mode”: grid encoding needs data on a step grid (.ts, .npy)"),
+                   ds->path != NULL ? ds->path : _("dataset"));
       return FALSE;
     }
   clear_layout (enc);
@@ -972,14 +976,14 @@ encoder_label (const LcEncoder *enc, const LcDataset *ds, const LcObject *o)
 static gboolean
 prepare_job (EncodeJob *job, const LcEncoder *enc, const LcDataset *ds, GError **error)
 {
-  const char *name = ds->path != NULL ? ds->path : "dataset";
+  const char *name = ds->path != NULL ? ds->path : _("dataset");
 
   job->enc = enc;
   job->ds = ds;
   if (enc->mode == LC_ENCODE_GRID && !ds->on_grid)
     {
       g_set_error (error, LC_ERROR, LC_ERROR_MISMATCH,
-                   "%s: the encoder was fitted on data on a step grid; these are not", name);
+                   _("%s: the encoder was fitted on data on a step grid; these are not"), name);
       return FALSE;
     }
   job->band_map = g_new (int, MAX (ds->n_bands, 1));
@@ -989,7 +993,7 @@ prepare_job (EncodeJob *job, const LcEncoder *enc, const LcDataset *ds, GError *
       if (job->band_map[b] < 0)
         {
           g_set_error (error, LC_ERROR, LC_ERROR_MISMATCH,
-                       "%s: passband “%s” is not one the encoder was fitted with", name, ds->band_names[b]);
+                       _("%s: passband “%s” is not one the encoder was fitted with"), name, ds->band_names[b]);
           return FALSE;
         }
     }
@@ -1025,7 +1029,7 @@ lc_encoder_encode_window (const LcEncoder *encoder, const LcDataset *ds, const i
   g_return_val_if_fail (encoder != NULL && ds != NULL, NULL);
   if (!enc->fitted)
     {
-      g_set_error (error, LC_ERROR, LC_ERROR_MISMATCH, "the encoder has not been fitted");
+      g_set_error (error, LC_ERROR, LC_ERROR_MISMATCH, _("the encoder has not been fitted"));
       return NULL;
     }
   all_rows = resolve_rows (ds, rows, &n_rows, error);
@@ -1204,7 +1208,7 @@ lc_encoder_to_json (const LcEncoder *encoder)
 static gboolean
 field_error (GError **error, const char *field, const char *expected)
 {
-  g_set_error (error, LC_ERROR, LC_ERROR_FORMAT, "preprocessing: field “%s”: expected %s", field, expected);
+  g_set_error (error, LC_ERROR, LC_ERROR_FORMAT, _("preprocessing: field “%s”: expected %s"), field, expected);
   return FALSE;
 }
 
@@ -1214,7 +1218,7 @@ member_of_type (JsonObject *o, const char *field, GType value_type, GError **err
   JsonNode *node = json_object_get_member (o, field);
   if (node == NULL)
     {
-      g_set_error (error, LC_ERROR, LC_ERROR_FORMAT, "preprocessing: field “%s” is missing", field);
+      g_set_error (error, LC_ERROR, LC_ERROR_FORMAT, _("preprocessing: field “%s” is missing"), field);
       return NULL;
     }
   if (!JSON_NODE_HOLDS_VALUE (node)
@@ -1223,9 +1227,9 @@ member_of_type (JsonObject *o, const char *field, GType value_type, GError **err
                                       : json_node_get_value_type (node) != value_type))
     {
       field_error (error, field,
-                   value_type == G_TYPE_STRING ? "a string"
-                   : value_type == G_TYPE_BOOLEAN ? "true or false"
-                   : value_type == G_TYPE_INT64 ? "an integer" : "a number");
+                   value_type == G_TYPE_STRING ? _("a string")
+                   : value_type == G_TYPE_BOOLEAN ? _("true or false")
+                   : value_type == G_TYPE_INT64 ? _("an integer") : _("a number"));
       return NULL;
     }
   return node;
@@ -1252,7 +1256,8 @@ get_int (JsonObject *o, const char *field, int lo, int hi, int *out, GError **er
   if (v < lo || v > hi)
     {
       g_set_error (error, LC_ERROR, LC_ERROR_FORMAT,
-                   "preprocessing: field “%s”: expected %d to %d, found %" G_GINT64_FORMAT, field, lo, hi, v);
+                   _("preprocessing: field “%s”: expected %d to %d, found %lld"), field, lo, hi,
+                   (long long) v);
       return FALSE;
     }
   *out = (int) v;
@@ -1267,7 +1272,7 @@ get_double (JsonObject *o, const char *field, double *out, GError **error)
     return FALSE;
   *out = json_node_get_double (node);
   if (!isfinite (*out))
-    return field_error (error, field, "a finite number");
+    return field_error (error, field, _("a finite number"));
   return TRUE;
 }
 
@@ -1287,7 +1292,7 @@ get_enum (JsonObject *o, const char *field, const char *const *names, int n, int
       for (int i = 0; i < n; i++)
         g_string_append_printf (choices, "%s%s", i > 0 ? ", " : "", names[i]);
       g_set_error (error, LC_ERROR, LC_ERROR_FORMAT,
-                   "preprocessing: field “%s”: expected one of %s, found “%s”", field, choices->str, value);
+                   _("preprocessing: field “%s”: expected one of %s, found “%s”"), field, choices->str, value);
       return FALSE;
     }
   return TRUE;
@@ -1300,19 +1305,19 @@ get_array (JsonObject *o, const char *field, int expected_len, GError **error)
   JsonArray *arr;
   if (node == NULL)
     {
-      g_set_error (error, LC_ERROR, LC_ERROR_FORMAT, "preprocessing: field “%s” is missing", field);
+      g_set_error (error, LC_ERROR, LC_ERROR_FORMAT, _("preprocessing: field “%s” is missing"), field);
       return NULL;
     }
   if (!JSON_NODE_HOLDS_ARRAY (node))
     {
-      field_error (error, field, "a list");
+      field_error (error, field, _("a list"));
       return NULL;
     }
   arr = json_node_get_array (node);
   if (expected_len >= 0 && (int) json_array_get_length (arr) != expected_len)
     {
       g_set_error (error, LC_ERROR, LC_ERROR_FORMAT,
-                   "preprocessing: field “%s”: expected %d values, found %u", field, expected_len,
+                   _("preprocessing: field “%s”: expected %d values, found %u"), field, expected_len,
                    json_array_get_length (arr));
       return NULL;
     }
@@ -1332,7 +1337,7 @@ get_strv (JsonObject *o, const char *field, char ***out, int *n, GError **error)
       if (!JSON_NODE_HOLDS_VALUE (e) || json_node_get_value_type (e) != G_TYPE_STRING)
         {
           g_set_error (error, LC_ERROR, LC_ERROR_FORMAT,
-                       "preprocessing: field “%s”: element %u: expected a string", field, i);
+                       _("preprocessing: field “%s”: element %u: expected a string"), field, i);
           return FALSE;
         }
       g_ptr_array_add (list, g_strdup (json_node_get_string (e)));
@@ -1356,8 +1361,8 @@ get_numbers (JsonObject *o, const char *field, int n, gboolean integers, double 
       if (!(t == G_TYPE_INT64 || (!integers && t == G_TYPE_DOUBLE))
           || !isfinite (out[i] = json_node_get_double (e)))
         {
-          g_set_error (error, LC_ERROR, LC_ERROR_FORMAT, "preprocessing: field “%s”: element %d: expected %s",
-                       field, i, integers ? "an integer" : "a finite number");
+          g_set_error (error, LC_ERROR, LC_ERROR_FORMAT, _("preprocessing: field “%s”: element %d: expected %s"),
+                       field, i, integers ? _("an integer") : _("a finite number"));
           return FALSE;
         }
     }
@@ -1409,11 +1414,11 @@ read_options (JsonObject *o, gboolean fitted, LcEncoder *enc, GError **error)
   if (!ok)
     return FALSE;
   if (!(opt->period_min >= 0.0))
-    return field_error (error, "period_min", "0 (the default) or a positive number of days");
+    return field_error (error, "period_min", _("0 (the default) or a positive number of days"));
   if (opt->first_days < 0.0)
-    return field_error (error, "first_days", "0 or more days");
+    return field_error (error, "first_days", _("0 or more days"));
   if (fitted && mode == LC_ENCODE_AUTO)
-    return field_error (error, "mode", "observations or grid in a fitted encoder");
+    return field_error (error, "mode", _("observations or grid in a fitted encoder"));
   opt->mode = mode;
   opt->value_scale = scale;
   opt->normalisation = norm;
@@ -1447,7 +1452,7 @@ check_known_fields (JsonObject *o, GError **error)
   for (GList *l = members; l != NULL; l = l->next)
     if (name_index (known, G_N_ELEMENTS (known), l->data) < 0)
       {
-        g_set_error (error, LC_ERROR, LC_ERROR_FORMAT, "preprocessing: field “%s” is not known",
+        g_set_error (error, LC_ERROR, LC_ERROR_FORMAT, _("preprocessing: field “%s” is not known"),
                      (const char *) l->data);
         return FALSE;
       }
@@ -1464,7 +1469,7 @@ read_layout (JsonObject *o, LcEncoder *enc, GError **error)
       || !get_strv (o, "bands", &enc->band_names, &enc->n_bands, error))
     return FALSE;
   if (enc->n_bands < 1 || enc->n_bands > 255)
-    return field_error (error, "bands", "1 to 255 band names");
+    return field_error (error, "bands", _("1 to 255 band names"));
   ids = get_array (o, "class_ids", -1, error);
   if (ids == NULL)
     return FALSE;
@@ -1485,14 +1490,14 @@ read_layout (JsonObject *o, LcEncoder *enc, GError **error)
   if (n_step != enc->n_step)
     {
       g_set_error (error, LC_ERROR, LC_ERROR_FORMAT,
-                   "preprocessing: field “step_features”: the options give %d features, found %d",
+                   _("preprocessing: field “step_features”: the options give %d features, found %d"),
                    enc->n_step, n_step);
       return FALSE;
     }
   if (n_static != enc->n_static)
     {
       g_set_error (error, LC_ERROR, LC_ERROR_FORMAT,
-                   "preprocessing: field “meta_features”: the options give %d features, found %d",
+                   _("preprocessing: field “meta_features”: the options give %d features, found %d"),
                    enc->n_static, n_static);
       return FALSE;
     }
@@ -1510,10 +1515,10 @@ read_statistics (JsonObject *o, LcEncoder *enc, GError **error)
       || !get_numbers (o, "meta_std", enc->n_static, FALSE, enc->static_std, error))
     return FALSE;
   if (!(enc->value_std > 0.0))
-    return field_error (error, "value_std", "a positive number");
+    return field_error (error, "value_std", _("a positive number"));
   for (int k = 0; k < enc->n_static; k++)
     if (!(enc->static_std[k] > 0.0))
-      return field_error (error, "meta_std", "positive numbers");
+      return field_error (error, "meta_std", _("positive numbers"));
   return TRUE;
 }
 
@@ -1527,7 +1532,7 @@ lc_encoder_from_json (JsonNode *node, GError **error)
 
   if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
     {
-      g_set_error (error, LC_ERROR, LC_ERROR_FORMAT, "preprocessing: expected an object");
+      g_set_error (error, LC_ERROR, LC_ERROR_FORMAT, _("preprocessing: expected an object"));
       return NULL;
     }
   o = json_node_get_object (node);
@@ -1544,7 +1549,7 @@ lc_encoder_from_json (JsonNode *node, GError **error)
       if (g_strcmp0 (format, ENCODER_FORMAT) != 0)
         {
           g_set_error (error, LC_ERROR, LC_ERROR_FORMAT,
-                       "preprocessing: field “format”: expected “%s”, found “%s”", ENCODER_FORMAT, format);
+                       _("preprocessing: field “format”: expected “%s”, found “%s”"), ENCODER_FORMAT, format);
           return NULL;
         }
     }
@@ -1553,7 +1558,7 @@ lc_encoder_from_json (JsonNode *node, GError **error)
   if (version > ENCODER_VERSION)
     {
       g_set_error (error, LC_ERROR, LC_ERROR_FORMAT,
-                   "preprocessing: field “version”: version %d is newer than this program reads (%d)",
+                   _("preprocessing: field “version”: version %d is newer than this program reads (%d)"),
                    version, ENCODER_VERSION);
       return NULL;
     }

@@ -1,9 +1,12 @@
 /* lc-format-csv.c: a general long CSV read through a column mapping, and a
  * folder of one CSV per object with a labels table (the SDSS RR Lyrae set). */
+#include "config.h"
+
 #include "lc-format.h"
 #include "lc-csv.h"
 #include "lc-dataset-builder.h"
 
+#include <glib/gi18n-lib.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -143,8 +146,9 @@ map_header (LcCsvReader *reader, const LcCsvMapping *m, gboolean object_from_fil
         {
           if (required[c])
             {
-              g_set_error (error, LC_ERROR, LC_ERROR_FORMAT, "%s: the column mapping names no %s column",
-                           lc_csv_reader_name (reader), c == COL_TIME ? "time" : "value");
+              /* TRANSLATORS: the second %s is the translation of "time" or "value" */
+              g_set_error (error, LC_ERROR, LC_ERROR_FORMAT, _("%s: the column mapping names no %s column"),
+                           lc_csv_reader_name (reader), c == COL_TIME ? _("time") : _("value"));
               return FALSE;
             }
           continue;
@@ -152,7 +156,7 @@ map_header (LcCsvReader *reader, const LcCsvMapping *m, gboolean object_from_fil
       read->column[c] = lc_csv_find_column ((const char *const *) names->pdata, read->n_header, wanted[c]);
       if (read->column[c] < 0)
         {
-          g_set_error (error, LC_ERROR, LC_ERROR_FORMAT, "%s:%" G_GSIZE_FORMAT ": no “%s” column",
+          g_set_error (error, LC_ERROR, LC_ERROR_FORMAT, _("%s:%zu: no “%s” column"),
                        lc_csv_reader_name (reader), lc_csv_reader_line (reader), wanted[c]);
           return FALSE;
         }
@@ -182,10 +186,10 @@ read_band (LcCsvReader *reader, CsvRead *read, int *band, GError **error)
     }
   name = g_strstrip (g_strdup (text));
   if (name[0] == '\0')
-    return lc_csv_field_error (reader, read->names[COL_BAND], "a band name or number", read->column[COL_BAND], error);
+    return lc_csv_field_error (reader, read->names[COL_BAND], _("a band name or number"), read->column[COL_BAND], error);
   *band = lc_dataset_builder_add_band (read->builder, name);
   if (*band < 0)
-    return lc_csv_field_error (reader, read->names[COL_BAND], "at most 255 different bands", read->column[COL_BAND],
+    return lc_csv_field_error (reader, read->names[COL_BAND], _("at most 255 different bands"), read->column[COL_BAND],
                         error);
   g_hash_table_insert (read->band_index, g_strdup (text), GINT_TO_POINTER (*band + 1));
   return TRUE;
@@ -211,7 +215,7 @@ read_detected (LcCsvReader *reader, const CsvRead *read, gboolean *detected, GEr
   else if (g_ascii_strcasecmp (text, "false") == 0)
     *detected = FALSE;
   else
-    return lc_csv_field_error (reader, read->names[COL_DETECTED], "0 or 1", read->column[COL_DETECTED], error);
+    return lc_csv_field_error (reader, read->names[COL_DETECTED], _("0 or 1"), read->column[COL_DETECTED], error);
   return TRUE;
 }
 
@@ -250,7 +254,7 @@ read_label (LcCsvReader *reader, CsvRead *read, gsize object, GError **error)
       g_autofree char *shown = lc_describe_field (text, len);
       g_autofree char *id = lc_sanitize_text (lc_dataset_builder_object_id (read->builder, object), 40);
       g_set_error (error, LC_ERROR, LC_ERROR_FORMAT,
-                   "%s:%" G_GSIZE_FORMAT ": field “%s”: object “%s” already has another label, found “%s”",
+                   _("%s:%zu: field “%s”: object “%s” already has another label, found “%s”"),
                    lc_csv_reader_name (reader), lc_csv_reader_line (reader), read->names[COL_LABEL], id, shown);
       return FALSE;
     }
@@ -274,7 +278,7 @@ read_row (LcCsvReader *reader, CsvRead *read, gssize fixed_object, GError **erro
   if (lc_csv_reader_n_fields (reader) != read->n_header)
     {
       g_set_error (error, LC_ERROR, LC_ERROR_FORMAT,
-                   "%s:%" G_GSIZE_FORMAT ": expected %d fields as in the header, found %d",
+                   _("%s:%zu: expected %d fields as in the header, found %d"),
                    lc_csv_reader_name (reader), lc_csv_reader_line (reader), read->n_header,
                    lc_csv_reader_n_fields (reader));
       return FALSE;
@@ -283,7 +287,7 @@ read_row (LcCsvReader *reader, CsvRead *read, gssize fixed_object, GError **erro
     {
       text = lc_csv_reader_field (reader, read->column[COL_OBJECT], &len);
       if (len == 0)
-        return lc_csv_field_error (reader, read->names[COL_OBJECT], "an object id", read->column[COL_OBJECT], error);
+        return lc_csv_field_error (reader, read->names[COL_OBJECT], _("an object id"), read->column[COL_OBJECT], error);
       if (read->current_id->len != len || memcmp (read->current_id->str, text, len) != 0
           || read->current_object == G_MAXSIZE)
         {
@@ -296,10 +300,10 @@ read_row (LcCsvReader *reader, CsvRead *read, gssize fixed_object, GError **erro
     return FALSE;
   text = lc_csv_reader_field (reader, read->column[COL_TIME], &len);
   if (!lc_parse_double (text, len, &time) || !isfinite (time))
-    return lc_csv_field_error (reader, read->names[COL_TIME], "a finite number", read->column[COL_TIME], error);
+    return lc_csv_field_error (reader, read->names[COL_TIME], _("a finite number"), read->column[COL_TIME], error);
   text = lc_csv_reader_field (reader, read->column[COL_VALUE], &len);
   if (len > 0 && !lc_parse_double (text, len, &value))
-    return lc_csv_field_error (reader, read->names[COL_VALUE], "a number (empty or nan when missing)",
+    return lc_csv_field_error (reader, read->names[COL_VALUE], _("a number (empty or nan when missing)"),
                         read->column[COL_VALUE], error);
   if (len == 0 || isnan (value))
     {
@@ -307,13 +311,13 @@ read_row (LcCsvReader *reader, CsvRead *read, gssize fixed_object, GError **erro
       return TRUE;
     }
   if (!lc_fits_float (value))
-    return lc_csv_field_error (reader, read->names[COL_VALUE], "a number within float range",
+    return lc_csv_field_error (reader, read->names[COL_VALUE], _("a number within float range"),
                         read->column[COL_VALUE], error);
   if (read->column[COL_ERROR] >= 0)
     {
       text = lc_csv_reader_field (reader, read->column[COL_ERROR], &len);
       if (len > 0 && (!lc_parse_double (text, len, &err) || (!isnan (err) && !lc_fits_float (err))))
-        return lc_csv_field_error (reader, read->names[COL_ERROR], "a number (empty or nan when unknown)",
+        return lc_csv_field_error (reader, read->names[COL_ERROR], _("a number (empty or nan when unknown)"),
                             read->column[COL_ERROR], error);
     }
   if (!read_band (reader, read, &band, error) || !read_detected (reader, read, &detected, error))
@@ -328,7 +332,7 @@ report_progress (double fraction, const char *name, LcProgressFunc progress, gpo
 {
   if (progress == NULL || progress (fraction, user_data))
     return TRUE;
-  g_set_error (error, LC_ERROR, LC_ERROR_CANCELLED, "%s: loading cancelled", name);
+  g_set_error (error, LC_ERROR, LC_ERROR_CANCELLED, _("%s: loading cancelled"), name);
   return FALSE;
 }
 
@@ -489,7 +493,7 @@ lc_load_csv (const char *csv_path, const LcCsvMapping *mapping,
     }
   if (ok && lc_dataset_builder_n_obs (b) == 0)
     {
-      g_set_error (error, LC_ERROR, LC_ERROR_FORMAT, "%s: no observations after the header",
+      g_set_error (error, LC_ERROR, LC_ERROR_FORMAT, _("%s: no observations after the header"),
                    lc_csv_reader_name (reader));
       ok = FALSE;
     }
@@ -567,7 +571,7 @@ find_curve_folder (const char *dir, GError **error)
   folder = g_dir_open (dir, 0, NULL);
   if (folder == NULL)
     {
-      g_set_error (error, LC_ERROR, LC_ERROR_OPEN, "%s: cannot open the folder", dir);
+      g_set_error (error, LC_ERROR, LC_ERROR_OPEN, _("%s: cannot open the folder"), dir);
       return NULL;
     }
   while ((name = g_dir_read_name (folder)) != NULL)
@@ -582,14 +586,14 @@ find_curve_folder (const char *dir, GError **error)
       if (found != NULL)
         {
           g_set_error (error, LC_ERROR, LC_ERROR_FORMAT,
-                       "%s: several subfolders hold CSV files; open the one with the light curves", dir);
+                       _("%s: several subfolders hold CSV files; open the one with the light curves"), dir);
           g_free (found);
           return NULL;
         }
       found = g_steal_pointer (&sub);
     }
   if (found == NULL)
-    g_set_error (error, LC_ERROR, LC_ERROR_FORMAT, "%s: no CSV light curves in this folder", dir);
+    g_set_error (error, LC_ERROR, LC_ERROR_FORMAT, _("%s: no CSV light curves in this folder"), dir);
   return found;
 }
 
@@ -639,7 +643,7 @@ read_labels_header (LcCsvReader *reader, LcDatasetBuilder *b, LabelsTable *t, GE
   g_autoptr (GPtrArray) meta = g_ptr_array_new ();
   const char *const *strv;
 
-  if (!lc_csv_reader_header (reader, names, "the labels table is empty", error))
+  if (!lc_csv_reader_header (reader, names, _("the labels table is empty"), error))
     return FALSE;
   strv = (const char *const *) names->pdata;
   t->n_header = (int) names->len;
@@ -651,8 +655,8 @@ read_labels_header (LcCsvReader *reader, LcDatasetBuilder *b, LabelsTable *t, GE
   if (t->id_column < 0 || t->label_column < 0)
     {
       g_set_error (error, LC_ERROR, LC_ERROR_FORMAT,
-                   "%s:1: expected an object id column (Num, object_id, id) and a label column "
-                   "(Type, target, label, class)", lc_csv_reader_name (reader));
+                   _("%s:1: expected an object id column (Num, object_id, id) and a label column "
+                     "(Type, target, label, class)"), lc_csv_reader_name (reader));
       return FALSE;
     }
   for (int i = 0; i < t->n_header; i++)
@@ -714,7 +718,7 @@ apply_labels_row (LcDatasetBuilder *b, const LabelsTable *t, char **row, gsize l
           g_autofree char *shown = lc_describe_field (row[column], strlen (row[column]));
           g_autofree char *id = lc_sanitize_text (row[t->id_column], 40);
           g_set_error (error, LC_ERROR, LC_ERROR_FORMAT,
-                       "%s:%" G_GSIZE_FORMAT ": field %d of object “%s”: expected a number, found “%s”",
+                       _("%s:%zu: field %d of object “%s”: expected a number, found “%s”"),
                        name, line, column + 1, id, shown);
           return FALSE;
         }
@@ -745,7 +749,7 @@ read_labels_table (LcDatasetBuilder *b, const char *path, GError **error)
       if (lc_csv_reader_n_fields (reader) != t.n_header)
         {
           g_set_error (error, LC_ERROR, LC_ERROR_FORMAT,
-                       "%s:%" G_GSIZE_FORMAT ": expected %d fields as in the header, found %d",
+                       _("%s:%zu: expected %d fields as in the header, found %d"),
                        lc_csv_reader_name (reader), line, t.n_header, lc_csv_reader_n_fields (reader));
           g_strv_builder_unref (row);
           goto out;
@@ -789,7 +793,7 @@ mapping_from_first_file (const char *path, GError **error)
       g_autofree char *joined = lc_sanitize_text (raw, 200);
       g_autofree char *name = g_filename_display_basename (path);
       g_set_error (error, LC_ERROR, LC_ERROR_FORMAT,
-                   "%s:1: cannot tell the time and value columns among “%s”; choose the columns", name, joined);
+                   _("%s:1: cannot tell the time and value columns among “%s”; choose the columns"), name, joined);
       return NULL;
     }
   /* in a folder the file name is the object id */

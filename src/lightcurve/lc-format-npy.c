@@ -3,10 +3,13 @@
  *   <split>_contextual_features.npy  (N, C) per-object features (optional)
  *   <split>_labels.npy               (N, K) one-hot or (N,) integers (optional)
  */
+#include "config.h"
+
 #include "lc-format.h"
 #include "lc-csv.h"
 #include "lc-dataset-builder.h"
 
+#include <glib/gi18n-lib.h>
 #include <math.h>
 #include <string.h>
 
@@ -175,45 +178,45 @@ parse_header (NpyArray *a, const char *text, gsize len, GError **error)
   gboolean have_descr = FALSE, have_order = FALSE, have_shape = FALSE;
 
   if (!take (&c, '{'))
-    return npy_error (a, error, "header: expected a Python dict “{...}”");
+    return npy_error (a, error, _("header: expected a Python dict “{...}”"));
   while (!take (&c, '}'))
     {
       g_autofree char *key = parse_string (&c);
       if (key == NULL || !take (&c, ':'))
-        return npy_error (a, error, "header: expected 'key': value at byte %d", (int) (c.p - text));
+        return npy_error (a, error, _("header: expected 'key': value at byte %d"), (int) (c.p - text));
       if (strcmp (key, "descr") == 0)
         {
           g_autofree char *descr = parse_string (&c);
           if (descr == NULL)
-            return npy_error (a, error, "header: 'descr': expected a simple type such as '<f8' "
-                              "(structured arrays are not supported)");
+            return npy_error (a, error, _("header: 'descr': expected a simple type such as '<f8' "
+                              "(structured arrays are not supported)"));
           if (!parse_descr (descr, a))
-            return npy_error (a, error, "header: 'descr': expected a number type (<f4, <f8, <i8, ...), found '%s'",
+            return npy_error (a, error, _("header: 'descr': expected a number type (<f4, <f8, <i8, ...), found '%s'"),
                               descr);
           have_descr = TRUE;
         }
       else if (strcmp (key, "fortran_order") == 0)
         {
           if (parse_word (&c, "True"))
-            return npy_error (a, error, "header: 'fortran_order' is True: save the array in C order "
-                              "(numpy.ascontiguousarray) and try again");
+            return npy_error (a, error, _("header: 'fortran_order' is True: save the array in C order "
+                              "(numpy.ascontiguousarray) and try again"));
           if (!parse_word (&c, "False"))
-            return npy_error (a, error, "header: 'fortran_order': expected True or False");
+            return npy_error (a, error, _("header: 'fortran_order': expected True or False"));
           have_order = TRUE;
         }
       else if (strcmp (key, "shape") == 0)
         {
           if (!parse_shape (&c, a))
-            return npy_error (a, error, "header: 'shape': expected a tuple of up to %d sizes", MAX_DIMS);
+            return npy_error (a, error, _("header: 'shape': expected a tuple of up to %d sizes"), MAX_DIMS);
           have_shape = TRUE;
         }
       else
-        return npy_error (a, error, "header: unexpected key '%s'", key);
+        return npy_error (a, error, _("header: unexpected key '%s'"), key);
       if (!take (&c, ',') && !(skip_space (&c), c.p < c.end && *c.p == '}'))
-        return npy_error (a, error, "header: expected “,” or “}” at byte %d", (int) (c.p - text));
+        return npy_error (a, error, _("header: expected “,” or “}” at byte %d"), (int) (c.p - text));
     }
   if (!have_descr || !have_order || !have_shape)
-    return npy_error (a, error, "header: expected the keys 'descr', 'fortran_order' and 'shape'");
+    return npy_error (a, error, _("header: expected the keys 'descr', 'fortran_order' and 'shape'"));
   return TRUE;
 }
 
@@ -224,15 +227,15 @@ check_data_size (NpyArray *a, gsize data_offset, GError **error)
 
   for (int d = 0; d < a->ndim; d++)
     if (!g_size_checked_mul (&count, count, a->shape[d]))
-      return npy_error (a, error, "shape is too large");
+      return npy_error (a, error, _("shape is too large"));
   if (!g_size_checked_mul (&bytes, count, (gsize) a->item_size))
-    return npy_error (a, error, "shape is too large");
+    return npy_error (a, error, _("shape is too large"));
   if (a->length - data_offset < bytes)
-    return npy_error (a, error, "truncated: the shape needs %" G_GSIZE_FORMAT " bytes of data, the file has %"
-                      G_GSIZE_FORMAT, bytes, a->length - data_offset);
+    return npy_error (a, error, _("truncated: the shape needs %zu bytes of data, the file has %zu"), bytes,
+                      a->length - data_offset);
   if (a->length - data_offset > bytes)
-    return npy_error (a, error, "%" G_GSIZE_FORMAT " bytes after the array data (expected exactly %"
-                      G_GSIZE_FORMAT ")", a->length - data_offset - bytes, bytes);
+    return npy_error (a, error, _("%zu bytes after the array data (expected exactly %zu)"),
+                      a->length - data_offset - bytes, bytes);
   a->count = count;
   a->data = (const guint8 *) a->contents + data_offset;
   return TRUE;
@@ -249,13 +252,13 @@ npy_array_load (NpyArray *a, const char *path, GError **error)
   a->name = g_filename_display_basename (path);
   if (!g_file_get_contents (path, &a->contents, &a->length, &local))
     {
-      g_set_error (error, LC_ERROR, LC_ERROR_OPEN, "%s: cannot read: %s", a->name, local->message);
+      g_set_error (error, LC_ERROR, LC_ERROR_OPEN, _("%s: cannot read: %s"), a->name, local->message);
       g_error_free (local);
       return FALSE;
     }
   bytes = (const guint8 *) a->contents;
   if (a->length < 10 || memcmp (bytes, "\x93NUMPY", 6) != 0)
-    return npy_error (a, error, "not a NumPy .npy file (expected the magic “\\x93NUMPY”)");
+    return npy_error (a, error, _("not a NumPy .npy file (expected the magic “\\x93NUMPY”)"));
   if (bytes[6] == 1)
     {
       header_len = bytes[8] | (gsize) bytes[9] << 8;
@@ -264,15 +267,15 @@ npy_array_load (NpyArray *a, const char *path, GError **error)
   else if (bytes[6] == 2 || bytes[6] == 3)
     {
       if (a->length < 12)
-        return npy_error (a, error, "truncated header");
+        return npy_error (a, error, _("truncated header"));
       header_len = bytes[8] | (gsize) bytes[9] << 8 | (gsize) bytes[10] << 16 | (gsize) bytes[11] << 24;
       header_start = 12;
     }
   else
-    return npy_error (a, error, "format version %d.%d is not supported (expected 1.0, 2.0 or 3.0)",
+    return npy_error (a, error, _("format version %d.%d is not supported (expected 1.0, 2.0 or 3.0)"),
                       bytes[6], bytes[7]);
   if (header_len > MAX_HEADER || header_len > a->length - header_start)
-    return npy_error (a, error, "truncated header (%" G_GSIZE_FORMAT " bytes announced)", header_len);
+    return npy_error (a, error, _("truncated header (%zu bytes announced)"), header_len);
   return parse_header (a, a->contents + header_start, header_len, error)
          && check_data_size (a, header_start + header_len, error);
 }
@@ -332,7 +335,7 @@ shape_error (const NpyArray *a, const char *expected, GError **error)
   for (int d = 0; d < a->ndim; d++)
     g_string_append_printf (shape, d > 0 ? ", %" G_GSIZE_FORMAT : "%" G_GSIZE_FORMAT, a->shape[d]);
   g_string_append_c (shape, ')');
-  npy_error (a, error, "expected shape %s, found %s", expected, shape->str);
+  npy_error (a, error, _("expected shape %s, found %s"), expected, shape->str);
   g_string_free (shape, TRUE);
   return FALSE;
 }
@@ -341,7 +344,7 @@ static gboolean
 count_mismatch (const NpyArray *a, gsize n, GError **error)
 {
   g_set_error (error, LC_ERROR, LC_ERROR_MISMATCH,
-               "%s: %" G_GSIZE_FORMAT " rows, but the time features have %" G_GSIZE_FORMAT " objects",
+               _("%s: %zu rows, but the time features have %zu objects"),
                a->name, a->shape[0], n);
   return FALSE;
 }
@@ -354,11 +357,11 @@ read_labels (LcDatasetBuilder *b, const NpyArray *a, gsize n, GError **error)
   gsize k_max = one_hot ? a->shape[1] : 0;
 
   if (!(a->ndim == 1 || (a->ndim == 2 && a->shape[1] >= 1)))
-    return shape_error (a, "(N, K) one-hot or (N,) class numbers", error);
+    return shape_error (a, _("(N, K) one-hot or (N,) class numbers"), error);
   if (a->shape[0] != n)
     return count_mismatch (a, n, error);
   if (k_max > 4096)
-    return shape_error (a, "(N, K) with at most 4096 classes", error);
+    return shape_error (a, _("(N, K) with at most 4096 classes"), error);
   for (gsize k = 0; k < k_max; k++)
     lc_dataset_builder_add_class (b, (int) k, NULL);
   for (gsize i = 0; i < n; i++)
@@ -372,17 +375,17 @@ read_labels (LcDatasetBuilder *b, const NpyArray *a, gsize n, GError **error)
               if (v == 1.0 && class_id < 0)
                 class_id = (int) k;
               else if (v != 0.0)
-                return npy_error (a, error, "row %" G_GSIZE_FORMAT ": expected a one-hot row (a single 1, "
-                                  "the rest 0), found %g at column %" G_GSIZE_FORMAT, i, v, k);
+                return npy_error (a, error, _("row %zu: expected a one-hot row (a single 1, "
+                                  "the rest 0), found %g at column %zu"), i, v, k);
             }
           if (class_id < 0)
-            return npy_error (a, error, "row %" G_GSIZE_FORMAT ": expected a one-hot row, found no 1", i);
+            return npy_error (a, error, _("row %zu: expected a one-hot row, found no 1"), i);
         }
       else
         {
           double v = npy_get (a, i);
           if (!(v >= 0 && v <= 100000) || v != floor (v))
-            return npy_error (a, error, "row %" G_GSIZE_FORMAT ": expected a class number 0..100000, found %g", i, v);
+            return npy_error (a, error, _("row %zu: expected a class number 0..100000, found %g"), i, v);
           class_id = (int) v;
         }
       lc_dataset_builder_set_object_class (b, i, class_id);
@@ -402,7 +405,7 @@ read_context (LcDatasetBuilder *b, const NpyArray *a, gsize n, GError **error)
     return count_mismatch (a, n, error);
   n_context = a->ndim == 2 ? a->shape[1] : 1;
   if (n_context > 4096)
-    return shape_error (a, "(N, C) with at most 4096 features", error);
+    return shape_error (a, _("(N, C) with at most 4096 features"), error);
   for (gsize k = 0; k < n_context; k++)
     g_ptr_array_add (names, g_strdup_printf ("context%" G_GSIZE_FORMAT, k));
   lc_dataset_builder_set_meta_names (b, (int) n_context, (const char *const *) names->pdata);
@@ -420,13 +423,14 @@ read_time_features (LcDatasetBuilder *b, const NpyArray *a, gboolean *on_grid, G
   gsize skipped = 0;
 
   if (a->ndim != 3 || a->shape[2] < 2 || a->shape[2] > 3)
-    return shape_error (a, "(N, T, 3): time or step, value, error", error);
+    return shape_error (a, _("(N, T, 3): time or step, value, error"), error);
   n = a->shape[0];
   steps = a->shape[1];
   features = a->shape[2];
   if (n == 0 || steps == 0)
-    return npy_error (a, error, "no %s (shape (%" G_GSIZE_FORMAT ", %" G_GSIZE_FORMAT ", %" G_GSIZE_FORMAT "))",
-                      n == 0 ? "objects" : "time steps", n, steps, features);
+    /* TRANSLATORS: %s is the translation of "objects" or "time steps" */
+    return npy_error (a, error, _("no %s (shape (%zu, %zu, %zu))"),
+                      n == 0 ? _("objects") : _("time steps"), n, steps, features);
   *on_grid = TRUE;
   lc_dataset_builder_reserve (b, n * steps);
   for (gsize i = 0; i < n; i++)
@@ -448,8 +452,8 @@ read_time_features (LcDatasetBuilder *b, const NpyArray *a, gboolean *on_grid, G
                   skipped++;
                   continue;
                 }
-              return npy_error (a, error, "object %" G_GSIZE_FORMAT ", step %" G_GSIZE_FORMAT
-                                ": expected a finite time, value and error (error may be NaN), found %g, %g, %g",
+              return npy_error (a, error, _("object %zu, step %zu: expected a finite time, value and error "
+                                            "(error may be NaN), found %g, %g, %g"),
                                 i, t, time, value, err);
             }
           if (time != (double) t)
@@ -480,7 +484,7 @@ progress_step (double fraction, const char *name, LcProgressFunc progress, gpoin
 {
   if (progress == NULL || progress (fraction, user_data))
     return TRUE;
-  g_set_error (error, LC_ERROR, LC_ERROR_CANCELLED, "%s: loading cancelled", name);
+  g_set_error (error, LC_ERROR, LC_ERROR_CANCELLED, _("%s: loading cancelled"), name);
   return FALSE;
 }
 
@@ -498,8 +502,8 @@ lc_load_npy (const char *dir_or_prefix, const char *split,
   g_return_val_if_fail (dir_or_prefix != NULL, NULL);
   if (split != NULL && (strchr (split, '/') != NULL || split[0] == '\0'))
     {
-      g_set_error (error, LC_ERROR, LC_ERROR_OPEN, "%s: split “%s”: expected a name such as train, validation or test",
-                   dir_or_prefix, split);
+      g_set_error (error, LC_ERROR, LC_ERROR_OPEN,
+                   _("%s: split “%s”: expected a name such as train, validation or test"), dir_or_prefix, split);
       return NULL;
     }
   prefix = npy_prefix (dir_or_prefix, split);
@@ -508,7 +512,7 @@ lc_load_npy (const char *dir_or_prefix, const char *split,
   labels_path = g_strconcat (prefix, "_labels.npy", NULL);
   if (!g_file_test (time_path, G_FILE_TEST_IS_REGULAR))
     {
-      g_set_error (error, LC_ERROR, LC_ERROR_OPEN, "%s: no such file (expected the time features array)", time_path);
+      g_set_error (error, LC_ERROR, LC_ERROR_OPEN, _("%s: no such file (expected the time features array)"), time_path);
       return NULL;
     }
 

@@ -1,9 +1,12 @@
 /* lc-format-plasticc.c: PLAsTiCC long CSV (object_id,mjd,passband,flux,flux_err,detected)
  * and its metadata CSV (object_id, meta columns..., optional target). */
+#include "config.h"
+
 #include "lc-format.h"
 #include "lc-csv.h"
 #include "lc-dataset-builder.h"
 
+#include <glib/gi18n-lib.h>
 #include <math.h>
 #include <string.h>
 
@@ -42,7 +45,7 @@ read_light_curve_header (PlasticcFile *f, GError **error)
       if (f->column[c] < 0)
         {
           g_set_error (error, LC_ERROR, LC_ERROR_FORMAT,
-                       "%s:%" G_GSIZE_FORMAT ": no “%s” column (expected object_id,mjd,passband,flux,flux_err,detected)",
+                       _("%s:%zu: no “%s” column (expected object_id,mjd,passband,flux,flux_err,detected)"),
                        lc_csv_reader_name (f->reader), lc_csv_reader_line (f->reader), column_names[c]);
           return FALSE;
         }
@@ -57,7 +60,7 @@ parse_finite (LcCsvReader *reader, const PlasticcFile *f, int c, double *out, GE
   const char *text = lc_csv_reader_field (reader, f->column[c], &len);
 
   if (!lc_parse_double (text, len, out) || !lc_fits_float (*out))
-    return lc_csv_field_error (reader, column_names[c], "a finite number", f->column[c], error);
+    return lc_csv_field_error (reader, column_names[c], _("a finite number"), f->column[c], error);
   return TRUE;
 }
 
@@ -80,7 +83,7 @@ parse_passband (LcCsvReader *reader, const PlasticcFile *f, int *band, GError **
         *band = b;
         return TRUE;
       }
-  return lc_csv_field_error (reader, "passband", "a passband 0..5 (u g r i z y)", f->column[COL_PASSBAND], error);
+  return lc_csv_field_error (reader, "passband", _("a passband 0..5 (u g r i z y)"), f->column[COL_PASSBAND], error);
 }
 
 static gboolean
@@ -107,7 +110,7 @@ check_field_count (LcCsvReader *reader, int expected, GError **error)
   if (n == expected)
     return TRUE;
   g_set_error (error, LC_ERROR, LC_ERROR_FORMAT,
-               "%s:%" G_GSIZE_FORMAT ": expected %d fields as in the header, found %d",
+               _("%s:%zu: expected %d fields as in the header, found %d"),
                lc_csv_reader_name (reader), lc_csv_reader_line (reader), expected, n);
   return FALSE;
 }
@@ -117,7 +120,7 @@ report_progress (LcCsvReader *reader, LcProgressFunc progress, gpointer user_dat
 {
   if (progress == NULL || progress (lc_csv_reader_fraction (reader), user_data))
     return TRUE;
-  g_set_error (error, LC_ERROR, LC_ERROR_CANCELLED, "%s: loading cancelled", lc_csv_reader_name (reader));
+  g_set_error (error, LC_ERROR, LC_ERROR_CANCELLED, _("%s: loading cancelled"), lc_csv_reader_name (reader));
   return FALSE;
 }
 
@@ -134,7 +137,7 @@ parse_row (const PlasticcFile *f, LcPlasticcRow *row, GError **error)
     return FALSE;
   row->id = lc_csv_reader_field (reader, f->column[COL_ID], &row->id_len);
   if (row->id_len == 0)
-    return lc_csv_field_error (reader, "object_id", "an object id", f->column[COL_ID], error);
+    return lc_csv_field_error (reader, "object_id", _("an object id"), f->column[COL_ID], error);
   if (!parse_finite (reader, f, COL_MJD, &mjd, error)
       || !parse_passband (reader, f, &row->band, error)
       || !parse_finite (reader, f, COL_FLUX, &flux, error)
@@ -142,7 +145,7 @@ parse_row (const PlasticcFile *f, LcPlasticcRow *row, GError **error)
     return FALSE;
   flag = lc_csv_reader_field (reader, f->column[COL_DETECTED], &flag_len);
   if (!parse_flag (flag, flag_len, &row->detected))
-    return lc_csv_field_error (reader, "detected", "0 or 1", f->column[COL_DETECTED], error);
+    return lc_csv_field_error (reader, "detected", _("0 or 1"), f->column[COL_DETECTED], error);
   row->mjd = mjd;
   row->flux = (float) flux;
   row->flux_err = (float) flux_err;
@@ -187,7 +190,7 @@ read_observations (LcDatasetBuilder *b, PlasticcFile *f, LcProgressFunc progress
     }
   if (rows == 0)
     {
-      g_set_error (error, LC_ERROR, LC_ERROR_FORMAT, "%s: no observations after the header",
+      g_set_error (error, LC_ERROR, LC_ERROR_FORMAT, _("%s: no observations after the header"),
                    lc_csv_reader_name (reader));
       goto out;
     }
@@ -222,7 +225,7 @@ read_meta_header (LcCsvReader *reader, LcDatasetBuilder *b, MetaLayout *layout, 
   layout->target_column = lc_csv_find_column (strv, layout->n_header, "target");
   if (layout->id_column < 0)
     {
-      g_set_error (error, LC_ERROR, LC_ERROR_FORMAT, "%s:%" G_GSIZE_FORMAT ": no “object_id” column",
+      g_set_error (error, LC_ERROR, LC_ERROR_FORMAT, _("%s:%zu: no “object_id” column"),
                    lc_csv_reader_name (reader), lc_csv_reader_line (reader));
       return FALSE;
     }
@@ -251,7 +254,7 @@ parse_target (LcCsvReader *reader, int column, int *class_id, GError **error)
       return TRUE;
     }
   if (!lc_parse_int64 (text, len, &number) || number < 0 || number > G_MAXINT)
-    return lc_csv_field_error (reader, "target", "a class number", column, error);
+    return lc_csv_field_error (reader, "target", _("a class number"), column, error);
   *class_id = (int) number;
   return TRUE;
 }
@@ -272,7 +275,7 @@ read_meta_row (LcCsvReader *reader, LcDatasetBuilder *b, const MetaLayout *layou
           g_autofree char *shown = lc_describe_field (text, len);
           g_autofree char *id = lc_sanitize_text (lc_dataset_builder_object_id (b, object), 40);
           g_set_error (error, LC_ERROR, LC_ERROR_FORMAT,
-                       "%s:%" G_GSIZE_FORMAT ": field %d of object “%s”: expected a number or nan, found “%s”",
+                       _("%s:%zu: field %d of object “%s”: expected a number or nan, found “%s”"),
                        lc_csv_reader_name (reader), lc_csv_reader_line (reader), column + 1, id, shown);
           return FALSE;
         }
@@ -307,7 +310,7 @@ report_missing_rows (LcDatasetBuilder *b, const guint8 *seen, const char *meta_n
   {
     g_autofree char *id = lc_sanitize_text (lc_dataset_builder_object_id (b, (gsize) first), 40);
     g_set_error (error, LC_ERROR, LC_ERROR_MISMATCH,
-                 "%s: no metadata row for object “%s” (%" G_GSIZE_FORMAT " of %" G_GSIZE_FORMAT " objects missing)",
+                 _("%s: no metadata row for object “%s” (%zu of %zu objects missing)"),
                  meta_name, id, missing, n_objects);
   }
   return FALSE;
@@ -374,7 +377,7 @@ read_metadata (LcDatasetBuilder *b, const char *meta_path, gboolean strict, GErr
         {
           g_autofree char *shown = lc_sanitize_text (id, 40);
           g_set_error (error, LC_ERROR, LC_ERROR_MISMATCH,
-                       "%s:%" G_GSIZE_FORMAT ": field “object_id”: object “%s” has a second metadata row",
+                       _("%s:%zu: field “object_id”: object “%s” has a second metadata row"),
                        lc_csv_reader_name (reader), lc_csv_reader_line (reader), shown);
           goto out;
         }
@@ -583,14 +586,14 @@ read_all_metadata (LcDatasetBuilder *b, LcCsvReader *reader, GError **error)
       id = g_strstrip ((char *) lc_csv_reader_field (reader, layout.id_column, NULL));
       if (id[0] == '\0')
         {
-          lc_csv_field_error (reader, "object_id", "an object id", layout.id_column, error);
+          lc_csv_field_error (reader, "object_id", _("an object id"), layout.id_column, error);
           goto out;
         }
       if (lc_dataset_builder_find_object (b, id) >= 0)
         {
           g_autofree char *shown = lc_sanitize_text (id, 40);
           g_set_error (error, LC_ERROR, LC_ERROR_MISMATCH,
-                       "%s:%" G_GSIZE_FORMAT ": field “object_id”: object “%s” has a second metadata row",
+                       _("%s:%zu: field “object_id”: object “%s” has a second metadata row"),
                        lc_csv_reader_name (reader), lc_csv_reader_line (reader), shown);
           goto out;
         }

@@ -4,10 +4,13 @@
  * line: dimensions separated by ':', values by ',' (or "(t,v)" pairs when
  * @timeStamps is true), "?" for a missing value, and the class label last.
  */
+#include "config.h"
+
 #include "lc-format.h"
 #include "lc-csv.h"
 #include "lc-dataset-builder.h"
 
+#include <glib/gi18n-lib.h>
 #include <math.h>
 #include <string.h>
 
@@ -76,13 +79,13 @@ parse_class_labels (TsFile *f, const char *value, GError **error)
   gboolean flag;
 
   if (words[0] == NULL || !parse_bool (words[0], &flag))
-    return ts_error (f, error, "@classLabel: expected true or false, found “%s”", value);
+    return ts_error (f, error, _("@classLabel: expected true or false, found “%s”"), value);
   f->has_labels = flag;
   for (int i = 1; words[i] != NULL; i++)
     if (words[i][0] != '\0')
       g_ptr_array_add (f->labels, g_strdup (words[i]));
   if (flag && f->labels->len == 0)
-    return ts_error (f, error, "@classLabel true: expected the list of class labels");
+    return ts_error (f, error, _("@classLabel true: expected the list of class labels"));
   return TRUE;
 }
 
@@ -109,36 +112,36 @@ read_header_line (TsFile *f, char *line, gboolean *data_follows, GError **error)
   else if (g_ascii_strcasecmp (key, "timeStamps") == 0)
     {
       if (!parse_bool (value, &f->timestamps))
-        return ts_error (f, error, "@timeStamps: expected true or false, found “%s”", value);
+        return ts_error (f, error, _("@timeStamps: expected true or false, found “%s”"), value);
     }
   else if (g_ascii_strcasecmp (key, "missing") == 0 || g_ascii_strcasecmp (key, "univariate") == 0)
     {
       if (!parse_bool (value, &flag))
-        return ts_error (f, error, "@%s: expected true or false, found “%s”", key, value);
+        return ts_error (f, error, _("@%s: expected true or false, found “%s”"), key, value);
       if (g_ascii_strcasecmp (key, "univariate") == 0 && flag && f->dimensions == 0)
         f->dimensions = 1;
     }
   else if (g_ascii_strcasecmp (key, "equalLength") == 0)
     {
       if (!parse_bool (value, &f->equal_length))
-        return ts_error (f, error, "@equalLength: expected true or false, found “%s”", value);
+        return ts_error (f, error, _("@equalLength: expected true or false, found “%s”"), value);
     }
   else if (g_ascii_strcasecmp (key, "dimensions") == 0)
     {
       if (!parse_count (value, &f->dimensions) || f->dimensions > 255)
-        return ts_error (f, error, "@dimensions: expected a number 1..255, found “%s”", value);
+        return ts_error (f, error, _("@dimensions: expected a number 1..255, found “%s”"), value);
     }
   else if (g_ascii_strcasecmp (key, "seriesLength") == 0)
     {
       if (!parse_count (value, &f->series_length))
-        return ts_error (f, error, "@seriesLength: expected a positive number, found “%s”", value);
+        return ts_error (f, error, _("@seriesLength: expected a positive number, found “%s”"), value);
     }
   else if (g_ascii_strcasecmp (key, "classLabel") == 0)
     return parse_class_labels (f, value, error);
   else if (g_ascii_strcasecmp (key, "targetLabel") == 0)
     {
       if (parse_bool (value, &flag) && flag)
-        return ts_error (f, error, "@targetLabel true: regression files are not supported (expected @classLabel)");
+        return ts_error (f, error, _("@targetLabel true: regression files are not supported (expected @classLabel)"));
     }
   else
     g_debug ("%s: ignoring header @%s", lc_csv_reader_name (f->reader), key);
@@ -212,7 +215,7 @@ read_headers (TsFile *f, GError **error)
           if (local != NULL)
             g_propagate_error (error, local);
           else
-            g_set_error (error, LC_ERROR, LC_ERROR_FORMAT, "%s: no “@data” line (is this a .ts file?)",
+            g_set_error (error, LC_ERROR, LC_ERROR_FORMAT, _("%s: no “@data” line (is this a .ts file?)"),
                          lc_csv_reader_name (f->reader));
           return FALSE;
         }
@@ -223,7 +226,7 @@ read_headers (TsFile *f, GError **error)
       if (*line != '@')
         {
           g_autofree char *shown = lc_describe_field (line, strlen (line));
-          return ts_error (f, error, "expected a “#” comment or an “@” header before @data, found “%s”", shown);
+          return ts_error (f, error, _("expected a “#” comment or an “@” header before @data, found “%s”"), shown);
         }
       if (!read_header_line (f, line, &data_follows, error))
         return FALSE;
@@ -238,7 +241,7 @@ value_error (TsFile *f, int dim, int index, const char *text, gsize len, const c
 {
   g_autofree char *shown = lc_describe_field (text, len);
 
-  return ts_error (f, error, "case %" G_GSIZE_FORMAT ", dimension %d, value %d: expected %s, found “%s”",
+  return ts_error (f, error, _("case %zu, dimension %d, value %d: expected %s, found “%s”"),
                    f->cases + 1, dim + 1, index + 1, expected, shown);
 }
 
@@ -286,7 +289,7 @@ read_plain_dimension (TsFile *f, char *text, gsize len, int dim, int *n_values, 
       gboolean missing;
 
       if (!parse_value (p, (gsize) (stop - p), &value, &missing))
-        return value_error (f, dim, index, p, (gsize) (stop - p), "a number or ?", error);
+        return value_error (f, dim, index, p, (gsize) (stop - p), _("a number or ?"), error);
       add_value (f, index, value, missing, dim);
       index++;
       if (comma == NULL)
@@ -316,17 +319,17 @@ read_stamped_dimension (TsFile *f, char *text, gsize len, int dim, int *n_values
         break;
       if (*p != '(' || (comma = memchr (p, ',', (gsize) (end - p))) == NULL
           || (close = memchr (comma, ')', (gsize) (end - comma))) == NULL)
-        return value_error (f, dim, index, p, (gsize) (end - p), "a (time,value) pair", error);
+        return value_error (f, dim, index, p, (gsize) (end - p), _("a (time,value) pair"), error);
       if (!lc_parse_double (p + 1, (gsize) (comma - p - 1), &time) || !isfinite (time))
-        return value_error (f, dim, index, p + 1, (gsize) (comma - p - 1), "a time stamp number", error);
+        return value_error (f, dim, index, p + 1, (gsize) (comma - p - 1), _("a time stamp number"), error);
       if (!parse_value (comma + 1, (gsize) (close - comma - 1), &value, &missing))
-        return value_error (f, dim, index, comma + 1, (gsize) (close - comma - 1), "a number or ?", error);
+        return value_error (f, dim, index, comma + 1, (gsize) (close - comma - 1), _("a number or ?"), error);
       add_value (f, time, value, missing, dim);
       index++;
       p = close + 1;
     }
   if (index == 0)
-    return value_error (f, dim, 0, text, len, "at least one (time,value) pair", error);
+    return value_error (f, dim, 0, text, len, _("at least one (time,value) pair"), error);
   *n_values = index;
   return TRUE;
 }
@@ -343,7 +346,7 @@ read_label (TsFile *f, char *text, int *class_id, GError **error)
       }
   {
     g_autofree char *shown = lc_describe_field (text, strlen (text));
-    return ts_error (f, error, "case %" G_GSIZE_FORMAT ": class label “%s” is not one of @classLabel",
+    return ts_error (f, error, _("case %zu: class label “%s” is not one of @classLabel"),
                      f->cases + 1, shown);
   }
 }
@@ -363,12 +366,13 @@ read_case (TsFile *f, char *line, gsize len, GError **error)
       /* no @dimensions header: the first case tells */
       f->dimensions = MIN (255, n_parts - (f->has_labels ? 1 : 0));
       if (f->dimensions < 1)
-        return ts_error (f, error, "case 1: expected at least one dimension before the label");
+        return ts_error (f, error, _("case 1: expected at least one dimension before the label"));
       declare_bands (f);
     }
   if (n_parts != f->dimensions + (f->has_labels ? 1 : 0))
-    return ts_error (f, error, "case %" G_GSIZE_FORMAT ": expected %d dimensions%s separated by “:”, found %d fields",
-                     f->cases + 1, f->dimensions, f->has_labels ? " and a class label" : "", n_parts);
+    /* TRANSLATORS: the %s after the dimensions is empty or " and a class label" */
+    return ts_error (f, error, _("case %zu: expected %d dimensions%s separated by “:”, found %d fields"),
+                     f->cases + 1, f->dimensions, f->has_labels ? _(" and a class label") : "", n_parts);
   if (f->has_labels)
     {
       /* not strrchr: a broken file may hold NUL bytes */
@@ -392,7 +396,7 @@ read_case (TsFile *f, char *line, gsize len, GError **error)
       if (!ok)
         return FALSE;
       if (f->equal_length && f->series_length > 0 && n_values != f->series_length)
-        return ts_error (f, error, "case %" G_GSIZE_FORMAT ", dimension %d: expected %d values (@seriesLength), found %d",
+        return ts_error (f, error, _("case %zu, dimension %d: expected %d values (@seriesLength), found %d"),
                          f->cases + 1, d + 1, f->series_length, n_values);
       p = stop + 1;
     }
@@ -416,7 +420,7 @@ read_cases (TsFile *f, LcProgressFunc progress, gpointer user_data, GError **err
       if (f->cases % PROGRESS_CASES == 0 && progress != NULL
           && !progress (lc_csv_reader_fraction (f->reader), user_data))
         {
-          g_set_error (error, LC_ERROR, LC_ERROR_CANCELLED, "%s: loading cancelled", lc_csv_reader_name (f->reader));
+          g_set_error (error, LC_ERROR, LC_ERROR_CANCELLED, _("%s: loading cancelled"), lc_csv_reader_name (f->reader));
           return FALSE;
         }
     }
@@ -427,12 +431,12 @@ read_cases (TsFile *f, LcProgressFunc progress, gpointer user_data, GError **err
     }
   if (f->cases == 0)
     {
-      g_set_error (error, LC_ERROR, LC_ERROR_FORMAT, "%s: no cases after @data", lc_csv_reader_name (f->reader));
+      g_set_error (error, LC_ERROR, LC_ERROR_FORMAT, _("%s: no cases after @data"), lc_csv_reader_name (f->reader));
       return FALSE;
     }
   if (progress != NULL && !progress (1.0, user_data))
     {
-      g_set_error (error, LC_ERROR, LC_ERROR_CANCELLED, "%s: loading cancelled", lc_csv_reader_name (f->reader));
+      g_set_error (error, LC_ERROR, LC_ERROR_CANCELLED, _("%s: loading cancelled"), lc_csv_reader_name (f->reader));
       return FALSE;
     }
   return TRUE;

@@ -1,8 +1,11 @@
 /* lc-format.c: which reader a path needs, and the one entry point lc_load */
+#include "config.h"
+
 #include "lc-format.h"
 #include "lc-csv.h"
 #include "lc-simulate.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 const char *
@@ -13,11 +16,11 @@ lc_format_name (LcFormat format)
     case LC_FORMAT_AUTO: return "auto";
     case LC_FORMAT_PLASTICC: return "PLAsTiCC CSV";
     case LC_FORMAT_CSV: return "CSV";
-    case LC_FORMAT_CSV_FOLDER: return "folder of CSV files";
+    case LC_FORMAT_CSV_FOLDER: return _("folder of CSV files");
     case LC_FORMAT_TS: return "UEA/UCR .ts";
     case LC_FORMAT_NPY: return "NumPy .npy";
-    case LC_FORMAT_SIMULATED: return "simulated";
-    default: return "unknown";
+    case LC_FORMAT_SIMULATED: return _("simulated");
+    default: return _("unknown");
     }
 }
 
@@ -134,7 +137,7 @@ load_simulated (const char *path, LcProgressFunc progress, gpointer user_data, G
       || (n_parts == 2 && (!lc_parse_int64 (parts[1], strlen (parts[1]), &seed) || seed < 0)))
     {
       g_set_error (error, LC_ERROR, LC_ERROR_FORMAT,
-                   "%s: expected “sim:N” or “sim:N:SEED” with N objects (1 to 10000000)", path);
+                   _("%s: expected “sim:N” or “sim:N:SEED” with N objects (1 to 10000000)"), path);
       return NULL;
     }
   options.n_objects = (int) n;
@@ -171,15 +174,15 @@ load_general_csv (const char *path, const LcCsvMapping *mapping,
       if (looks_like_plasticc_metadata ((const char *const *) names))
         {
           g_set_error (error, LC_ERROR, LC_ERROR_FORMAT,
-                       "%s:1: this is a PLAsTiCC metadata table (object_id, ..., target); open the light-curve "
-                       "file (object_id,mjd,passband,flux,...) and give this one as its metadata", display);
+                       _("%s:1: this is a PLAsTiCC metadata table (object_id, ..., target); open the light-curve "
+                         "file (object_id,mjd,passband,flux,...) and give this one as its metadata"), display);
           return NULL;
         }
       raw = g_strjoinv (",", names);
       joined = lc_sanitize_text (raw, 200);
       g_set_error (error, LC_ERROR, LC_ERROR_FORMAT,
-                   "%s:1: not a PLAsTiCC file (object_id,mjd,passband,flux,...); choose the columns "
-                   "for object, time, band, value and error among: %s", display, joined);
+                   _("%s:1: not a PLAsTiCC file (object_id,mjd,passband,flux,...); choose the columns "
+                     "for object, time, band, value and error among: %s"), display, joined);
       return NULL;
     }
   return lc_load_csv (path, mapping, progress, user_data, error);
@@ -198,10 +201,12 @@ load_plasticc_path (const char *path, const char *meta_path,
   if (files->len != 1)
     {
       g_autofree char *display = g_filename_display_name (path);
-      g_set_error (error, LC_ERROR, LC_ERROR_FORMAT,
-                   files->len == 0 ? "%s: no PLAsTiCC light-curve file (object_id,mjd,passband,flux,...) in this folder"
-                                   : "%s: several PLAsTiCC light-curve files in this folder; open one of them",
-                   display);
+      if (files->len == 0)
+        g_set_error (error, LC_ERROR, LC_ERROR_FORMAT,
+                     _("%s: no PLAsTiCC light-curve file (object_id,mjd,passband,flux,...) in this folder"), display);
+      else
+        g_set_error (error, LC_ERROR, LC_ERROR_FORMAT,
+                     _("%s: several PLAsTiCC light-curve files in this folder; open one of them"), display);
       return NULL;
     }
   return lc_load_plasticc (g_ptr_array_index (files, 0), meta_path, progress, user_data, error);
@@ -220,7 +225,7 @@ lc_load (const char *path, const LcLoadOptions *options,
   format = options->format != LC_FORMAT_AUTO ? options->format : lc_format_detect (path);
   if (format != LC_FORMAT_SIMULATED && !g_file_test (path, G_FILE_TEST_EXISTS))
     {
-      g_set_error (error, LC_ERROR, LC_ERROR_OPEN, "%s: no such file or folder", path);
+      g_set_error (error, LC_ERROR, LC_ERROR_OPEN, _("%s: no such file or folder"), path);
       return NULL;
     }
 
@@ -241,7 +246,7 @@ lc_load (const char *path, const LcLoadOptions *options,
     case LC_FORMAT_AUTO:
     default:
       g_set_error (error, LC_ERROR, LC_ERROR_FORMAT,
-                   "%s: unknown format (expected a .csv, a .ts, a folder of .npy or .csv files, or sim:N)",
+                   _("%s: unknown format (expected a .csv, a .ts, a folder of .npy or .csv files, or sim:N)"),
                    path);
       return NULL;
     }

@@ -4,6 +4,8 @@
 #include "lc-period.h"
 #include "lc-features.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <math.h>
 #include <string.h>
 
@@ -574,7 +576,7 @@ lc_period_fit_full (const double *time, const float *value, const float *error, 
   if (progress.stopped)
     {
       series_clear (&s);
-      g_set_error_literal (error_out, LC_ERROR, LC_ERROR_CANCELLED, "period search cancelled");
+      g_set_error_literal (error_out, LC_ERROR, LC_ERROR_CANCELLED, _("period search cancelled"));
       return FALSE;
     }
   if (isfinite (f))

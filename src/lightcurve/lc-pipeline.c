@@ -1,10 +1,13 @@
 /* lc-pipeline.c: the training and prediction pipeline shared by the app and the CLI */
+#include "config.h"
+
 #include "lc-pipeline.h"
 
 #include "lc-augment.h"
 #include "lc-plasticc-metric.h"
 #include "lc-split.h"
 
+#include <glib/gi18n-lib.h>
 #include <math.h>
 #include <string.h>
 
@@ -98,7 +101,7 @@ encoder_for_spec (const NnModelDoc *doc, GError **error)
       from_spec = lc_encoder_from_json (doc->preprocessing, error);
       if (from_spec == NULL)
         {
-          g_prefix_error (error, "%s: preprocessing: ", doc->source);
+          g_prefix_error (error, _("%s: preprocessing: "), doc->source);
           return NULL;
         }
       options = *lc_encoder_get_options (from_spec);
@@ -235,7 +238,7 @@ stage_next (ProgressStage *stage, int rows, int total)
 static LcTrainRun *
 prepare_cancelled (GError **error)
 {
-  g_set_error (error, LC_ERROR, LC_ERROR_CANCELLED, "cancelled");
+  g_set_error (error, LC_ERROR, LC_ERROR_CANCELLED, _("cancelled"));
   return NULL;
 }
 
@@ -269,7 +272,7 @@ lc_train_run_prepare_full (const LcDataset *ds, const int *given_rows, int n_giv
   if (n_rows < 2)
     {
       g_set_error (error, LC_ERROR, LC_ERROR_MISMATCH,
-                   "%s: training needs labelled objects; this dataset has %d", ds->path, n_rows);
+                   _("%s: training needs labelled objects; this dataset has %d"), ds->path, n_rows);
       return NULL;
     }
   labels = labels_of_rows (ds, rows, n_rows);
@@ -437,7 +440,8 @@ lc_predictor_new (const NnModelDoc *doc, GError **error)
   if (doc->preprocessing == NULL || doc->weights->len == 0)
     {
       g_set_error (error, NN_ERROR, NN_ERROR_FILE,
-                   "%s: not a trained model (it has no %s); train it first", doc->source,
+                   /* TRANSLATORS: the second %s is a model-file field, “weights” or “preprocessing” */
+                   _("%s: not a trained model (it has no %s); train it first"), doc->source,
                    doc->weights->len == 0 ? "weights" : "preprocessing");
       return NULL;
     }
@@ -445,7 +449,7 @@ lc_predictor_new (const NnModelDoc *doc, GError **error)
   p->encoder = lc_encoder_from_json (doc->preprocessing, error);
   if (p->encoder == NULL)
     {
-      g_prefix_error (error, "%s: preprocessing: ", doc->source);
+      g_prefix_error (error, _("%s: preprocessing: "), doc->source);
       return NULL;
     }
   p->n_classes = lc_encoder_n_classes (p->encoder);
@@ -599,7 +603,7 @@ lc_evaluation_new (const LcPredictor *p, const LcDataset *ds, const int *rows, i
   if (n == 0)
     {
       g_set_error (error, LC_ERROR, LC_ERROR_MISMATCH,
-                   "%s: no object has a class the model knows; scoring needs labelled data",
+                   _("%s: no object has a class the model knows; scoring needs labelled data"),
                    ds->path);
       return NULL;
     }

@@ -18,6 +18,8 @@
  * `detected` is |flux|/flux_err > 5.  Every object draws from its own RNG stream,
  * so a dataset is reproducible from (n_objects, seed, survey_days, with_meta).
  */
+#include "config.h"
+
 #include "lc-simulate.h"
 
 #include "lc-dataset-builder.h"
@@ -25,6 +27,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <math.h>
 #include <stdio.h>
@@ -860,13 +863,13 @@ lc_simulate (const LcSimulateOptions *options, LcProgressFunc progress,
   if (options->n_objects <= 0)
     {
       g_set_error (error, LC_ERROR, LC_ERROR_FORMAT,
-                   "sim: field “n_objects”: expected a positive number, found %d", options->n_objects);
+                   _("sim: field “n_objects”: expected a positive number, found %d"), options->n_objects);
       return NULL;
     }
   if (!(options->survey_days >= 1.0 && options->survey_days <= 36525.0))
     {
       g_set_error (error, LC_ERROR, LC_ERROR_FORMAT,
-                   "sim: field “survey_days”: expected 1 to 36525 days, found %g", options->survey_days);
+                   _("sim: field “survey_days”: expected 1 to 36525 days, found %g"), options->survey_days);
       return NULL;
     }
 
@@ -882,7 +885,7 @@ lc_simulate (const LcSimulateOptions *options, LcProgressFunc progress,
       if (progress != NULL && i % 256 == 0 && !progress ((double) i / options->n_objects, user_data))
         {
           visits_clear (&v);
-          g_set_error (error, LC_ERROR, LC_ERROR_CANCELLED, "sim: cancelled");
+          g_set_error (error, LC_ERROR, LC_ERROR_CANCELLED, _("sim: cancelled"));
           return NULL;
         }
       simulate_object (options, i, cls, &v, meta);
@@ -925,7 +928,7 @@ atomic_open (AtomicFile *f, const char *path, GError **error)
       int saved = errno;
       if (fd >= 0)
         close (fd);
-      g_set_error (error, LC_ERROR, LC_ERROR_OPEN, "%s: cannot create: %s", path, g_strerror (saved));
+      g_set_error (error, LC_ERROR, LC_ERROR_OPEN, _("%s: cannot create: %s"), path, g_strerror (saved));
       g_clear_pointer (&f->tmp_path, g_free);
       g_clear_pointer (&f->path, g_free);
       return FALSE;
@@ -956,7 +959,7 @@ atomic_close (AtomicFile *f, GError **error)
   ok = (fclose (f->fp) == 0) && ok;
   f->fp = NULL;
   if (!ok)
-    g_set_error (error, LC_ERROR, LC_ERROR_OPEN, "%s: cannot write: %s", f->path, g_strerror (saved));
+    g_set_error (error, LC_ERROR, LC_ERROR_OPEN, _("%s: cannot write: %s"), f->path, g_strerror (saved));
   return ok;
 }
 
@@ -966,7 +969,7 @@ atomic_rename (AtomicFile *f, GError **error)
   if (g_rename (f->tmp_path, f->path) != 0)
     {
       int saved = errno;
-      g_set_error (error, LC_ERROR, LC_ERROR_OPEN, "%s: cannot rename into place: %s", f->path,
+      g_set_error (error, LC_ERROR, LC_ERROR_OPEN, _("%s: cannot rename into place: %s"), f->path,
                    g_strerror (saved));
       return FALSE;
     }

@@ -1,8 +1,11 @@
 /* lc-split.c: stratified splits, k-fold, class weights and resampling */
+#include "config.h"
+
 #include "lc-split.h"
 
 #include "nn-rng.h"
 
+#include <glib/gi18n-lib.h>
 #include <math.h>
 #include <stdlib.h>
 
@@ -99,8 +102,8 @@ lc_split_stratified (const int *labels, int n, double validation_fraction, doubl
   if (!(validation_fraction >= 0.0 && test_fraction >= 0.0 && validation_fraction + test_fraction < 1.0))
     {
       g_set_error (error, LC_ERROR, LC_ERROR_FORMAT,
-                   "split: fields “validation_fraction” and “test_fraction”: expected fractions >= 0 "
-                   "that sum to less than 1, found %g and %g", validation_fraction, test_fraction);
+                   _("split: fields “validation_fraction” and “test_fraction”: expected fractions >= 0 "
+                     "that sum to less than 1, found %g and %g"), validation_fraction, test_fraction);
       return NULL;
     }
   split = g_new0 (LcSplit, 1);
@@ -145,7 +148,7 @@ lc_split_kfold (const int *labels, int n, int k, guint64 seed, GError **error)
   if (k < 2 || k > n)
     {
       g_set_error (error, LC_ERROR, LC_ERROR_FORMAT,
-                   "split: field “folds”: expected 2 to %d folds, found %d", MAX (n, 2), k);
+                   _("split: field “folds”: expected 2 to %d folds, found %d"), MAX (n, 2), k);
       return NULL;
     }
   fold = g_new (int, n);

@@ -1,11 +1,14 @@
 /* lc-stream.c: a dataset in chunks of whole objects (PLAsTiCC CSV row by row,
  * other formats loaded whole and sliced). */
+#include "config.h"
+
 #include "lc-stream.h"
 #include "lc-csv.h"
 #include "lc-dataset-builder.h"
 #include "nn-blas.h"
 #include "nn-model.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 static const char *const plasticc_bands[] = { "u", "g", "r", "i", "z", "y" };
@@ -173,7 +176,7 @@ open_plasticc (LcStream *s, const char *csv_path, const char *meta_path, GError 
   if (!read_row (s, &local))
     {
       if (local == NULL)
-        g_set_error (&local, LC_ERROR, LC_ERROR_FORMAT, "%s: no observations after the header",
+        g_set_error (&local, LC_ERROR, LC_ERROR_FORMAT, _("%s: no observations after the header"),
                      lc_plasticc_rows_name (s->rows));
       g_propagate_error (error, local);
       return FALSE;
@@ -215,10 +218,10 @@ not_contiguous_error (const LcStream *s, GError **error)
   g_autofree char *id = lc_sanitize_text (s->row.id, 40);
 
   g_set_error (error, LC_ERROR, LC_ERROR_FORMAT,
-               "%s:%" G_GSIZE_FORMAT ": field “object_id”: object “%s” has rows before this line, "
-               "but other objects come in between; reading in chunks needs the rows of each object "
-               "together, as in the PLAsTiCC files: sort the file by object_id (keeping the header "
-               "line first), e.g. with “sort -s -t, -k1,1n”",
+               _("%s:%zu: field “object_id”: object “%s” has rows before this line, "
+                 "but other objects come in between; reading in chunks needs the rows of each object "
+                 "together, as in the PLAsTiCC files: sort the file by object_id (keeping the header "
+                 "line first), e.g. with “sort -s -t, -k1,1n”"),
                lc_plasticc_rows_name (s->rows), lc_plasticc_rows_line (s->rows), id);
   return FALSE;
 }
@@ -255,7 +258,7 @@ begin_object (LcStream *s, LcDatasetBuilder *b, GError **error)
         {
           g_autofree char *id = lc_sanitize_text (s->row.id, 40);
           g_set_error (error, LC_ERROR, LC_ERROR_MISMATCH,
-                       "%s:%" G_GSIZE_FORMAT ": field “object_id”: object “%s” has no row in the metadata file %s",
+                       _("%s:%zu: field “object_id”: object “%s” has no row in the metadata file %s"),
                        lc_plasticc_rows_name (s->rows), lc_plasticc_rows_line (s->rows), id,
                        s->meta->path);
           return FALSE;
@@ -593,7 +596,7 @@ batcher_flush (Batcher *b, GError **error)
     return TRUE;
   view = *b->rows;
   view.n = b->n;
-  if (!nn_model_check_data (p->model, &view, FALSE, "data", error))
+  if (!nn_model_check_data (p->model, &view, FALSE, _("data"), error))
     return FALSE;
   /* two threads each run single-threaded BLAS, also on the last rows, so
    * every batch gets the same numbers */
@@ -631,7 +634,7 @@ batcher_add_chunk (Batcher *b, const LcDataset *chunk, GError **error)
   if (data->features != b->rows->features || data->meta_features != b->rows->meta_features)
     {
       g_set_error (error, LC_ERROR, LC_ERROR_MISMATCH,
-                   "%s: the encoder gives %d step and %d metadata features, the model expects %d and %d",
+                   _("%s: the encoder gives %d step and %d metadata features, the model expects %d and %d"),
                    chunk->path, data->features, data->meta_features, b->rows->features,
                    b->rows->meta_features);
       return FALSE;
@@ -651,7 +654,7 @@ stream_progress (LcStream *s, LcProgressFunc progress, gpointer user_data, GErro
 {
   if (progress == NULL || progress (lc_stream_fraction (s), user_data))
     return TRUE;
-  g_set_error (error, LC_ERROR, LC_ERROR_CANCELLED, "%s: prediction cancelled", s->path);
+  g_set_error (error, LC_ERROR, LC_ERROR_CANCELLED, _("%s: prediction cancelled"), s->path);
   return FALSE;
 }
 

@@ -1,8 +1,11 @@
 /* lc-tune.c: hyperparameter search (issue 7). */
+#include "config.h"
+
 #include "lc-tune.h"
 
 #include "nn-json.h"
 
+#include <glib/gi18n-lib.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,7 +53,7 @@ LcSearchSpace *
 lc_search_space_new (void)
 {
   LcSearchSpace *space = g_new0 (LcSearchSpace, 1);
-  space->source = g_strdup ("search space");
+  space->source = g_strdup (_("search space"));
   space->params = g_ptr_array_new_with_free_func (tune_param_free);
   space->eta = 3;
   space->min_epochs = 1;
@@ -133,7 +136,7 @@ parse_param (LcSearchSpace *space, JsonNode *node, int i, GError **error)
   g_autoptr (GList) members = NULL;
 
   if (!JSON_NODE_HOLDS_OBJECT (node))
-    return space_fail (error, space->source, where, "expected an object");
+    return space_fail (error, space->source, where, _("expected an object"));
   o = json_node_get_object (node);
   members = json_object_get_members (o);
   for (GList *l = members; l != NULL; l = l->next)
@@ -142,12 +145,12 @@ parse_param (LcSearchSpace *space, JsonNode *node, int i, GError **error)
       for (guint k = 0; k < G_N_ELEMENTS (known); k++)
         ok |= strcmp (l->data, known[k]) == 0;
       if (!ok)
-        return space_fail (error, space->source, where, "unknown field “%s”", (char *) l->data);
+        return space_fail (error, space->source, where, _("unknown field “%s”"), (char *) l->data);
     }
   path = json_object_get_member (o, "path");
   if (path == NULL || JSON_NODE_TYPE (path) != JSON_NODE_VALUE
       || json_node_get_value_type (path) != G_TYPE_STRING || *json_node_get_string (path) == '\0')
-    return space_fail (error, space->source, where, "field “path”: expected a string");
+    return space_fail (error, space->source, where, _("field “path”: expected a string"));
   g_free (where);
   where = g_strdup_printf ("parameters[%d] (%s)", i, json_node_get_string (path));
 
@@ -156,29 +159,29 @@ parse_param (LcSearchSpace *space, JsonNode *node, int i, GError **error)
   if (values != NULL)
     {
       if (!JSON_NODE_HOLDS_ARRAY (values) || json_array_get_length (json_node_get_array (values)) == 0)
-        return space_fail (error, space->source, where, "field “values”: expected a non-empty list");
+        return space_fail (error, space->source, where, _("field “values”: expected a non-empty list"));
       p->values = json_node_copy (values);
       return TRUE;
     }
   if (!member_number (o, "min", &p->min))
-    return space_fail (error, space->source, where, "field “min”: expected a number (or give “values”)");
+    return space_fail (error, space->source, where, _("field “min”: expected a number (or give “values”)"));
   if (!member_number (o, "max", &p->max))
-    return space_fail (error, space->source, where, "field “max”: expected a number");
+    return space_fail (error, space->source, where, _("field “max”: expected a number"));
   if (p->max < p->min)
-    return space_fail (error, space->source, where, "field “max”: %g is below min %g", p->max, p->min);
+    return space_fail (error, space->source, where, _("field “max”: %g is below min %g"), p->max, p->min);
   member_bool (o, "log", &p->log, &valid);
   if (!valid)
-    return space_fail (error, space->source, where, "field “log”: expected true or false");
+    return space_fail (error, space->source, where, _("field “log”: expected true or false"));
   member_bool (o, "integer", &p->integer, &valid);
   if (!valid)
-    return space_fail (error, space->source, where, "field “integer”: expected true or false");
+    return space_fail (error, space->source, where, _("field “integer”: expected true or false"));
   if (p->log && p->min <= 0)
-    return space_fail (error, space->source, where, "field “min”: a log range needs min > 0, found %g",
+    return space_fail (error, space->source, where, _("field “min”: a log range needs min > 0, found %g"),
                        p->min);
   if (json_object_has_member (o, "steps"))
     {
       if (!member_number (o, "steps", &steps) || steps < 1 || steps > 1000 || steps != floor (steps))
-        return space_fail (error, space->source, where, "field “steps”: expected a whole number 1–1000");
+        return space_fail (error, space->source, where, _("field “steps”: expected a whole number 1–1000"));
       p->steps = (int) steps;
     }
   return TRUE;
@@ -193,7 +196,7 @@ parse_halving (LcSearchSpace *space, JsonNode *node, GError **error)
   };
   JsonObject *o;
   if (!JSON_NODE_HOLDS_OBJECT (node))
-    return space_fail (error, space->source, "halving", "expected an object");
+    return space_fail (error, space->source, "halving", _("expected an object"));
   o = json_node_get_object (node);
   for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
     {
@@ -201,7 +204,7 @@ parse_halving (LcSearchSpace *space, JsonNode *node, GError **error)
       if (!json_object_has_member (o, fields[i].name))
         continue;
       if (!member_number (o, fields[i].name, &v) || v != floor (v) || v < fields[i].min || v > 1e6)
-        return space_fail (error, space->source, "halving", "field “%s”: expected a whole number >= %d",
+        return space_fail (error, space->source, "halving", _("field “%s”: expected a whole number >= %d"),
                            fields[i].name, fields[i].min);
       *fields[i].field = (int) v;
     }
@@ -218,7 +221,7 @@ lc_search_space_load_from_data (const char *text, gssize len, const char *source
   JsonNode *format, *version, *params, *halving;
 
   g_free (space->source);
-  space->source = g_strdup (source != NULL ? source : "search space");
+  space->source = g_strdup (source != NULL ? source : _("search space"));
   if (!json_parser_load_from_data (parser, text, len, &local))
     {
       space_fail (error, space->source, "JSON", "%s", local->message);
@@ -226,7 +229,7 @@ lc_search_space_load_from_data (const char *text, gssize len, const char *source
     }
   if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     {
-      space_fail (error, space->source, "top level", "expected an object");
+      space_fail (error, space->source, _("top level"), _("expected an object"));
       return NULL;
     }
   root = json_node_get_object (json_parser_get_root (parser));
@@ -234,21 +237,21 @@ lc_search_space_load_from_data (const char *text, gssize len, const char *source
   if (format == NULL || JSON_NODE_TYPE (format) != JSON_NODE_VALUE
       || g_strcmp0 (json_node_get_string (format), LC_SEARCH_FORMAT) != 0)
     {
-      space_fail (error, space->source, "field “format”", "expected “%s”", LC_SEARCH_FORMAT);
+      space_fail (error, space->source, _("field “format”"), _("expected “%s”"), LC_SEARCH_FORMAT);
       return NULL;
     }
   version = json_object_get_member (root, "version");
   if (version == NULL || JSON_NODE_TYPE (version) != JSON_NODE_VALUE
       || json_node_get_int (version) != LC_SEARCH_VERSION)
     {
-      space_fail (error, space->source, "field “version”", "expected %d", LC_SEARCH_VERSION);
+      space_fail (error, space->source, _("field “version”"), _("expected %d"), LC_SEARCH_VERSION);
       return NULL;
     }
   params = json_object_get_member (root, "parameters");
   if (params == NULL || !JSON_NODE_HOLDS_ARRAY (params)
       || json_array_get_length (json_node_get_array (params)) == 0)
     {
-      space_fail (error, space->source, "field “parameters”", "expected a non-empty list");
+      space_fail (error, space->source, _("field “parameters”"), _("expected a non-empty list"));
       return NULL;
     }
   for (guint i = 0; i < json_array_get_length (json_node_get_array (params)); i++)
@@ -472,7 +475,7 @@ parse_path (const char *source, const char *path, GError **error)
               if (end == bracket + 1 || strcmp (end, "]") != 0 || v < 0 || v > 100000)
                 {
                   g_set_error (error, LC_ERROR, LC_ERROR_FORMAT,
-                               "%s: parameter “%s”: “%s” is not name[index] or name[*]", source, path,
+                               _("%s: parameter “%s”: “%s” is not name[index] or name[*]"), source, path,
                                parts[i]);
                   g_array_unref (steps);
                   return NULL;
@@ -486,7 +489,7 @@ parse_path (const char *source, const char *path, GError **error)
       if (*s.name == '\0')
         {
           g_free (s.name);
-          g_set_error (error, LC_ERROR, LC_ERROR_FORMAT, "%s: parameter “%s”: empty name", source, path);
+          g_set_error (error, LC_ERROR, LC_ERROR_FORMAT, _("%s: parameter “%s”: empty name"), source, path);
           g_array_unref (steps);
           return NULL;
         }
@@ -514,7 +517,7 @@ set_layer_type (JsonObject *layer, JsonNode *value, const char *source, const ch
     ops = nn_layer_ops_lookup (json_node_get_string (value));
   if (ops == NULL)
     {
-      g_set_error (error, LC_ERROR, LC_ERROR_FORMAT, "%s: parameter “%s”: not a layer kind", source, path);
+      g_set_error (error, LC_ERROR, LC_ERROR_FORMAT, _("%s: parameter “%s”: not a layer kind"), source, path);
       return FALSE;
     }
   /* the list holds the object's own keys: copy the names before removing any */
@@ -538,7 +541,7 @@ set_in_element (JsonNode *element, const PathStep *steps, int n, JsonNode *value
 {
   if (!JSON_NODE_HOLDS_OBJECT (element))
     {
-      g_set_error (error, LC_ERROR, LC_ERROR_FORMAT, "%s: parameter “%s”: not an object there", source,
+      g_set_error (error, LC_ERROR, LC_ERROR_FORMAT, _("%s: parameter “%s”: not an object there"), source,
                    path);
       return FALSE;
     }
@@ -558,7 +561,7 @@ set_at (JsonObject *o, const PathStep *steps, int n, JsonNode *value, gboolean s
       guint len;
       if (member == NULL || !JSON_NODE_HOLDS_ARRAY (member))
         {
-          g_set_error (error, LC_ERROR, LC_ERROR_FORMAT, "%s: parameter “%s”: the model has no list “%s”",
+          g_set_error (error, LC_ERROR, LC_ERROR_FORMAT, _("%s: parameter “%s”: the model has no list “%s”"),
                        source, path, s->name);
           return FALSE;
         }
@@ -566,7 +569,7 @@ set_at (JsonObject *o, const PathStep *steps, int n, JsonNode *value, gboolean s
       len = json_array_get_length (a);
       if (n == 1)
         {
-          g_set_error (error, LC_ERROR, LC_ERROR_FORMAT, "%s: parameter “%s”: name a field of %s[]",
+          g_set_error (error, LC_ERROR, LC_ERROR_FORMAT, _("%s: parameter “%s”: name a field of %s[]"),
                        source, path, s->name);
           return FALSE;
         }
@@ -580,7 +583,7 @@ set_at (JsonObject *o, const PathStep *steps, int n, JsonNode *value, gboolean s
         }
       if ((guint) s->index >= len)
         {
-          g_set_error (error, LC_ERROR, LC_ERROR_FORMAT, "%s: parameter “%s”: %s has %u entries", source,
+          g_set_error (error, LC_ERROR, LC_ERROR_FORMAT, _("%s: parameter “%s”: %s has %u entries"), source,
                        path, s->name, len);
           return FALSE;
         }
@@ -635,7 +638,7 @@ parse_repeat (const GArray *steps, JsonNode *value, const char *source, const ch
     return FALSE;
   if (s->index < 0)
     {
-      g_set_error (error, LC_ERROR, LC_ERROR_FORMAT, "%s: parameter “%s”: repeat needs one layer index",
+      g_set_error (error, LC_ERROR, LC_ERROR_FORMAT, _("%s: parameter “%s”: repeat needs one layer index"),
                    source, path);
       return TRUE;
     }
@@ -643,7 +646,7 @@ parse_repeat (const GArray *steps, JsonNode *value, const char *source, const ch
       || json_node_get_int (value) < 0 || json_node_get_int (value) > 64)
     {
       g_set_error (error, LC_ERROR, LC_ERROR_FORMAT,
-                   "%s: parameter “%s”: expected a whole number of layers 0–64", source, path);
+                   _("%s: parameter “%s”: expected a whole number of layers 0–64"), source, path);
       return TRUE;
     }
   out->layer = s->index;
@@ -673,7 +676,7 @@ apply_repeat (JsonObject *root, const Repeat *r, const char *source, GError **er
     len = json_array_get_length (json_node_get_array (layers));
   if ((guint) r->layer >= len)
     {
-      g_set_error (error, LC_ERROR, LC_ERROR_FORMAT, "%s: parameter “%s”: layers has %u entries", source,
+      g_set_error (error, LC_ERROR, LC_ERROR_FORMAT, _("%s: parameter “%s”: layers has %u entries"), source,
                    r->path, len);
       return FALSE;
     }
@@ -709,7 +712,7 @@ lc_tune_apply (const NnModelDoc *spec, JsonNode *settings, GError **error)
   g_autoptr (JsonParser) parser = json_parser_new ();
   g_autoptr (GArray) repeats = g_array_new (FALSE, FALSE, sizeof (Repeat));
   g_autofree char *out = NULL;
-  const char *source = spec->source != NULL ? spec->source : "model";
+  const char *source = spec->source != NULL ? spec->source : _("model");
   JsonObject *root, *set;
   NnModelDoc *doc;
   g_autoptr (GList) paths = NULL;
@@ -753,7 +756,7 @@ lc_tune_apply (const NnModelDoc *spec, JsonNode *settings, GError **error)
       for (GList *l = paths; l != NULL; l = l->next)
         g_string_append_printf (s, "%s%s", l == paths ? "" : ", ", (char *) l->data);
       list = g_string_free (s, FALSE);
-      g_prefix_error (error, "with the settings of %s: ", list);
+      g_prefix_error (error, _("with the settings of %s: "), list);
     }
   return doc;
 }
@@ -890,20 +893,20 @@ lc_trial_from_json (JsonNode *node, GError **error)
 
   if (!JSON_NODE_HOLDS_OBJECT (node))
     {
-      g_set_error (error, LC_ERROR, LC_ERROR_FORMAT, "expected an object");
+      g_set_error (error, LC_ERROR, LC_ERROR_FORMAT, _("expected an object"));
       return NULL;
     }
   o = json_node_get_object (node);
   index = get_number (o, "trial");
   if (!isfinite (index) || index < 0 || index != floor (index) || index > G_MAXINT)
     {
-      g_set_error (error, LC_ERROR, LC_ERROR_FORMAT, "field “trial”: expected a whole number >= 0");
+      g_set_error (error, LC_ERROR, LC_ERROR_FORMAT, _("field “trial”: expected a whole number >= 0"));
       return NULL;
     }
   settings = json_object_get_member (o, "settings");
   if (settings == NULL || !JSON_NODE_HOLDS_OBJECT (settings))
     {
-      g_set_error (error, LC_ERROR, LC_ERROR_FORMAT, "field “settings”: expected an object");
+      g_set_error (error, LC_ERROR, LC_ERROR_FORMAT, _("field “settings”: expected an object"));
       return NULL;
     }
   t->index = (int) index;
@@ -922,7 +925,7 @@ lc_trial_from_json (JsonNode *node, GError **error)
   t->seconds = get_number (o, "seconds");
   if (!read_curve (o, "val_curve", t->val_curve) || !read_curve (o, "loss_curve", t->loss_curve))
     {
-      g_set_error (error, LC_ERROR, LC_ERROR_FORMAT, "field “val_curve”/“loss_curve”: expected a list");
+      g_set_error (error, LC_ERROR, LC_ERROR_FORMAT, _("field “val_curve”/“loss_curve”: expected a list"));
       return NULL;
     }
   return g_steal_pointer (&t);
@@ -1090,12 +1093,13 @@ lc_trial_format (const LcTrial *t, const char *key)
   if (strcmp (key, "trial") == 0 || strcmp (key, "rung") == 0 || strcmp (key, "epochs") == 0)
     return g_strdup_printf ("%d", (int) v);
   if (strcmp (key, "seconds") == 0)
-    return isfinite (v) ? g_strdup_printf ("%.1f s", v) : g_strdup ("—");
+    /* TRANSLATORS: a duration in seconds */
+    return isfinite (v) ? g_strdup_printf (_("%.1f s"), v) : g_strdup ("—");
   n = t->settings != NULL ? json_object_get_member (json_node_get_object (t->settings), key) : NULL;
   if (n != NULL)
     return node_label (n);
   if (!isfinite (v))
-    return g_strdup (t->ok ? "—" : "failed");
+    return g_strdup (t->ok ? "—" : _("failed"));
   return g_strdup_printf ("%.4f", v);
 }
 
@@ -1126,7 +1130,7 @@ lc_tune_table_load (LcTuneTable *table, const char *path, GError **error)
         continue;
       if (!json_parser_load_from_data (parser, lines[i], -1, &local))
         {
-          g_set_error (error, LC_ERROR, LC_ERROR_FORMAT, "%s: line %d: %s", base, i + 1, local->message);
+          g_set_error (error, LC_ERROR, LC_ERROR_FORMAT, _("%s: line %d: %s"), base, i + 1, local->message);
           return FALSE;
         }
       root = json_parser_get_root (parser);
@@ -1137,7 +1141,7 @@ lc_tune_table_load (LcTuneTable *table, const char *path, GError **error)
       t = lc_trial_from_json (root, &local);
       if (t == NULL)
         {
-          g_set_error (error, LC_ERROR, LC_ERROR_FORMAT, "%s: line %d: %s", base, i + 1, local->message);
+          g_set_error (error, LC_ERROR, LC_ERROR_FORMAT, _("%s: line %d: %s"), base, i + 1, local->message);
           return FALSE;
         }
       lc_tune_table_add (table, t);
@@ -1378,12 +1382,12 @@ check_space (const NnModelDoc *spec, const LcSearchSpace *space, const LcTuneOpt
   g_autoptr (NnModelDoc) doc = NULL;
   if (space->params->len == 0)
     {
-      g_set_error (error, LC_ERROR, LC_ERROR_FORMAT, "%s: no parameters to search", space->source);
+      g_set_error (error, LC_ERROR, LC_ERROR_FORMAT, _("%s: no parameters to search"), space->source);
       return FALSE;
     }
   if (o->n_shards < 1 || o->shard < 0 || o->shard >= o->n_shards)
     {
-      g_set_error (error, LC_ERROR, LC_ERROR_FORMAT, "shard %d/%d: expected 0 <= shard < shards",
+      g_set_error (error, LC_ERROR, LC_ERROR_FORMAT, _("shard %d/%d: expected 0 <= shard < shards"),
                    o->shard, o->n_shards);
       return FALSE;
     }

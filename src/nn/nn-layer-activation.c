@@ -6,7 +6,11 @@
 #pragma GCC optimize ("no-trapping-math", "vect-cost-model=dynamic")
 #endif
 
+#include "config.h"
+
 #include "nn-layer.h"
+
+#include <glib/gi18n-lib.h>
 
 #include "nn-layer-ff.h"
 
@@ -16,14 +20,14 @@ activation_setup (NnLayer *layer, const NnShape *in, int meta_features, GError *
   if (!nn_activation_is_valid (layer->cfg.activation))
     {
       g_set_error (error, NN_ERROR, NN_ERROR_INVALID_LAYER,
-                   "The activation layer has an unknown function; choose linear, relu, leaky_relu, "
-                   "elu, tanh, sigmoid or softmax.");
+                   _("The activation layer has an unknown function; choose linear, relu, leaky_relu, "
+                     "elu, tanh, sigmoid or softmax."));
       return FALSE;
     }
   if (in->features < 1)
     {
       g_set_error (error, NN_ERROR, NN_ERROR_INVALID_LAYER,
-                   "An activation layer needs an input with at least one feature.");
+                   _("An activation layer needs an input with at least one feature."));
       return FALSE;
     }
   layer->out = *in;

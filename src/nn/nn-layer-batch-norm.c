@@ -10,8 +10,11 @@
 #pragma GCC optimize ("no-trapping-math", "vect-cost-model=dynamic")
 #endif
 
+#include "config.h"
+
 #include "nn-layer.h"
 
+#include <glib/gi18n-lib.h>
 #include <math.h>
 
 #include "nn-layer-ff.h"
@@ -25,20 +28,20 @@ bn_setup (NnLayer *layer, const NnShape *in, int meta_features, GError **error)
   if (f < 1)
     {
       g_set_error (error, NN_ERROR, NN_ERROR_INVALID_LAYER,
-                   "Batch normalisation needs an input with at least one feature.");
+                   _("Batch normalisation needs an input with at least one feature."));
       return FALSE;
     }
   if (!(cfg->momentum >= 0.0f && cfg->momentum <= 1.0f))
     {
       g_set_error (error, NN_ERROR, NN_ERROR_INVALID_LAYER,
-                   "The batch-normalisation momentum must be between 0 and 1 (it is %g); it is "
-                   "the weight of each new batch in the running statistics, e.g. 0.1.", cfg->momentum);
+                   _("The batch-normalisation momentum must be between 0 and 1 (it is %g); it is "
+                     "the weight of each new batch in the running statistics, e.g. 0.1."), cfg->momentum);
       return FALSE;
     }
   if (!(cfg->epsilon > 0.0f))
     {
       g_set_error (error, NN_ERROR, NN_ERROR_INVALID_LAYER,
-                   "The batch-normalisation epsilon must be above 0 (it is %g), e.g. 1e-5.",
+                   _("The batch-normalisation epsilon must be above 0 (it is %g), e.g. 1e-5."),
                    cfg->epsilon);
       return FALSE;
     }

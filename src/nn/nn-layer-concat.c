@@ -1,7 +1,11 @@
 /* nn-layer-concat.c: concat_metadata joins the per-object metadata vector
  * (B, S) to a vector activation (B, C), giving (B, C + S): the "mixed input"
  * point where the sequence branch meets the metadata branch. */
+#include "config.h"
+
 #include "nn-layer.h"
+
+#include <glib/gi18n-lib.h>
 
 #include "nn-layer-ff.h"
 
@@ -11,16 +15,16 @@ concat_setup (NnLayer *layer, const NnShape *in, int meta_features, GError **err
   if (in->seq)
     {
       g_set_error (error, NN_ERROR, NN_ERROR_INVALID_LAYER,
-                   "Can only join metadata after a layer that produces a vector (Flatten, global "
-                   "pooling or a recurrent layer without return sequences); this input is a sequence "
-                   "of %d steps.", in->steps);
+                   _("Can only join metadata after a layer that produces a vector (Flatten, global "
+                     "pooling or a recurrent layer without return sequences); this input is a sequence "
+                     "of %d steps."), in->steps);
       return FALSE;
     }
   if (meta_features <= 0)
     {
       g_set_error (error, NN_ERROR, NN_ERROR_INVALID_LAYER,
-                   "Cannot join metadata: the data have no metadata features. Remove this layer or "
-                   "load data with per-object metadata.");
+                   _("Cannot join metadata: the data have no metadata features. Remove this layer or "
+                     "load data with per-object metadata."));
       return FALSE;
     }
   layer->out = (NnShape) { .seq = FALSE, .steps = 0, .features = in->features + meta_features };

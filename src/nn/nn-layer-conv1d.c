@@ -14,8 +14,11 @@
 #pragma GCC optimize ("no-trapping-math", "vect-cost-model=dynamic")
 #endif
 
+#include "config.h"
+
 #include "nn-layer.h"
 
+#include <glib/gi18n-lib.h>
 #include <math.h>
 
 #include "nn-blas.h"
@@ -58,27 +61,27 @@ conv_check_config (const NnLayer *layer, const NnShape *in, GError **error)
   if (!in->seq)
     {
       g_set_error (error, NN_ERROR, NN_ERROR_INVALID_LAYER,
-                   "Conv1D slides over time and needs a sequence input, but this input is a "
-                   "vector; move it before Flatten, global pooling or the last recurrent layer.");
+                   _("Conv1D slides over time and needs a sequence input, but this input is a "
+                     "vector; move it before Flatten, global pooling or the last recurrent layer."));
       return FALSE;
     }
   if (in->features < 1 || in->steps < 1)
     {
       g_set_error (error, NN_ERROR, NN_ERROR_INVALID_LAYER,
-                   "Conv1D needs a sequence with at least one step and one feature.");
+                   _("Conv1D needs a sequence with at least one step and one feature."));
       return FALSE;
     }
   if (cfg->units < 1)
     {
       g_set_error (error, NN_ERROR, NN_ERROR_INVALID_LAYER,
-                   "Conv1D needs at least one filter (it has %d); set units to 1 or more.", cfg->units);
+                   _("Conv1D needs at least one filter (it has %d); set units to 1 or more."), cfg->units);
       return FALSE;
     }
   if (cfg->kernel_size < 1 || cfg->stride < 1 || cfg->dilation < 1)
     {
       g_set_error (error, NN_ERROR, NN_ERROR_INVALID_LAYER,
-                   "Conv1D needs a kernel size, stride and dilation of at least 1 (they are %d, %d "
-                   "and %d).", cfg->kernel_size, cfg->stride, cfg->dilation);
+                   _("Conv1D needs a kernel size, stride and dilation of at least 1 (they are %d, %d "
+                     "and %d)."), cfg->kernel_size, cfg->stride, cfg->dilation);
       return FALSE;
     }
   /* limits that keep d (K - 1) + 1 and the weight size far from overflowing */
@@ -86,31 +89,31 @@ conv_check_config (const NnLayer *layer, const NnShape *in, GError **error)
       || (double) cfg->units * in->features * cfg->kernel_size > NN_LAYER_MAX_SIZE)
     {
       g_set_error (error, NN_ERROR, NN_ERROR_INVALID_LAYER,
-                   "Conv1D is far too large (kernel size %d, dilation %d, %d filters on %d "
-                   "channels); use smaller values.", cfg->kernel_size, cfg->dilation, cfg->units,
+                   _("Conv1D is far too large (kernel size %d, dilation %d, %d filters on %d "
+                     "channels); use smaller values."), cfg->kernel_size, cfg->dilation, cfg->units,
                    in->features);
       return FALSE;
     }
   if (cfg->padding == NN_PADDING_SAME && cfg->stride != 1)
     {
       g_set_error (error, NN_ERROR, NN_ERROR_INVALID_LAYER,
-                   "Conv1D padding “same” works only with stride 1 (the stride is %d); set the "
-                   "stride to 1 or use padding “valid”.", cfg->stride);
+                   _("Conv1D padding “same” works only with stride 1 (the stride is %d); set the "
+                     "stride to 1 or use padding “valid”."), cfg->stride);
       return FALSE;
     }
   if (cfg->padding == NN_PADDING_VALID && receptive_field (layer) > in->steps)
     {
       g_set_error (error, NN_ERROR, NN_ERROR_INVALID_LAYER,
-                   "The Conv1D kernel of %d steps is longer than the sequence of %d steps; use a "
-                   "smaller kernel size or dilation, or padding “same”.",
+                   _("The Conv1D kernel of %d steps is longer than the sequence of %d steps; use a "
+                     "smaller kernel size or dilation, or padding “same”."),
                    receptive_field (layer), in->steps);
       return FALSE;
     }
   if (!nn_activation_is_valid (cfg->activation))
     {
       g_set_error (error, NN_ERROR, NN_ERROR_INVALID_LAYER,
-                   "The Conv1D layer has an unknown activation; choose linear, relu, leaky_relu, "
-                   "elu, tanh, sigmoid or softmax.");
+                   _("The Conv1D layer has an unknown activation; choose linear, relu, leaky_relu, "
+                     "elu, tanh, sigmoid or softmax."));
       return FALSE;
     }
   return TRUE;

@@ -7,7 +7,11 @@
 #pragma GCC optimize ("no-trapping-math", "vect-cost-model=dynamic")
 #endif
 
+#include "config.h"
+
 #include "nn-layer.h"
+
+#include <glib/gi18n-lib.h>
 
 #include "nn-blas.h"
 #include "nn-layer-ff.h"
@@ -21,28 +25,28 @@ dense_setup (NnLayer *layer, const NnShape *in, int meta_features, GError **erro
   if (cfg->units < 1)
     {
       g_set_error (error, NN_ERROR, NN_ERROR_INVALID_LAYER,
-                   "A dense layer needs at least one unit (it has %d); set units to 1 or more.",
+                   _("A dense layer needs at least one unit (it has %d); set units to 1 or more."),
                    cfg->units);
       return FALSE;
     }
   if (in->features < 1)
     {
       g_set_error (error, NN_ERROR, NN_ERROR_INVALID_LAYER,
-                   "A dense layer needs an input with at least one feature.");
+                   _("A dense layer needs an input with at least one feature."));
       return FALSE;
     }
   if ((double) cfg->units * in->features > NN_LAYER_MAX_SIZE)
     {
       g_set_error (error, NN_ERROR, NN_ERROR_INVALID_LAYER,
-                   "A dense layer of %d units on %d inputs is far too large; use fewer units.",
+                   _("A dense layer of %d units on %d inputs is far too large; use fewer units."),
                    cfg->units, in->features);
       return FALSE;
     }
   if (!nn_activation_is_valid (cfg->activation))
     {
       g_set_error (error, NN_ERROR, NN_ERROR_INVALID_LAYER,
-                   "The dense layer has an unknown activation; choose linear, relu, leaky_relu, "
-                   "elu, tanh, sigmoid or softmax.");
+                   _("The dense layer has an unknown activation; choose linear, relu, leaky_relu, "
+                     "elu, tanh, sigmoid or softmax."));
       return FALSE;
     }
   layer->out = (NnShape) { .seq = in->seq, .steps = in->seq ? in->steps : 0, .features = cfg->units };

@@ -8,7 +8,11 @@
 #pragma GCC optimize ("no-trapping-math", "vect-cost-model=dynamic")
 #endif
 
+#include "config.h"
+
 #include "nn-layer.h"
+
+#include <glib/gi18n-lib.h>
 
 #include "nn-layer-ff.h"
 
@@ -20,8 +24,8 @@ dropout_setup (NnLayer *layer, const NnShape *in, int meta_features, GError **er
   if (!(rate >= 0.0f && rate < 1.0f))
     {
       g_set_error (error, NN_ERROR, NN_ERROR_INVALID_LAYER,
-                   "The dropout rate must be at least 0 and below 1 (it is %g); it is the "
-                   "fraction of values dropped, e.g. 0.2.", rate);
+                   _("The dropout rate must be at least 0 and below 1 (it is %g); it is the "
+                     "fraction of values dropped, e.g. 0.2."), rate);
       return FALSE;
     }
   layer->out = *in;

@@ -1,7 +1,11 @@
 /* nn-layer-flatten.c: sequence (T, C) -> vector of T*C values; padded steps
  * contribute zeros, so the result does not depend on what padding held.
  * A vector passes through unchanged. */
+#include "config.h"
+
 #include "nn-layer.h"
+
+#include <glib/gi18n-lib.h>
 
 #include "nn-layer-ff.h"
 
@@ -13,8 +17,8 @@ flatten_setup (NnLayer *layer, const NnShape *in, int meta_features, GError **er
   if (total < 1 || total > G_MAXINT)
     {
       g_set_error (error, NN_ERROR, NN_ERROR_INVALID_LAYER,
-                   "Flatten needs an input of 1 to %d values per sample (it has %" G_GINT64_FORMAT ").",
-                   G_MAXINT, total);
+                   _("Flatten needs an input of 1 to %d values per sample (it has %lld)."),
+                   G_MAXINT, (long long) total);
       return FALSE;
     }
   layer->out = (NnShape) { .seq = FALSE, .steps = 0, .features = (int) total };

@@ -6,9 +6,12 @@
 #pragma GCC optimize ("no-trapping-math", "vect-cost-model=dynamic")
 #endif
 
+#include "config.h"
+
 #include "nn-layer.h"
 
 #include <float.h>
+#include <glib/gi18n-lib.h>
 
 #include "nn-layer-ff.h"
 
@@ -18,15 +21,15 @@ global_pool_setup (NnLayer *layer, const NnShape *in, int meta_features, GError 
   if (!in->seq)
     {
       g_set_error (error, NN_ERROR, NN_ERROR_INVALID_LAYER,
-                   "Global pooling summarises a sequence over time, but its input is already a "
-                   "vector; remove it or move it before Flatten or the last recurrent layer "
-                   "without return sequences.");
+                   _("Global pooling summarises a sequence over time, but its input is already a "
+                     "vector; remove it or move it before Flatten or the last recurrent layer "
+                     "without return sequences."));
       return FALSE;
     }
   if (in->features < 1 || in->steps < 1)
     {
       g_set_error (error, NN_ERROR, NN_ERROR_INVALID_LAYER,
-                   "Global pooling needs a sequence with at least one step and one feature.");
+                   _("Global pooling needs a sequence with at least one step and one feature."));
       return FALSE;
     }
   layer->out = (NnShape) { .seq = FALSE, .steps = 0, .features = in->features };

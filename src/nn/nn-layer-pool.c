@@ -15,7 +15,11 @@
 #pragma GCC optimize ("no-trapping-math", "vect-cost-model=dynamic")
 #endif
 
+#include "config.h"
+
 #include "nn-layer.h"
+
+#include <glib/gi18n-lib.h>
 
 #include "nn-layer-ff.h"
 
@@ -61,41 +65,41 @@ pool_setup (NnLayer *layer, const NnShape *in, int meta_features, GError **error
   if (!in->seq)
     {
       g_set_error (error, NN_ERROR, NN_ERROR_INVALID_LAYER,
-                   "Pooling over time needs a sequence input, but this input is a vector; move it "
-                   "before Flatten, global pooling or the last recurrent layer.");
+                   _("Pooling over time needs a sequence input, but this input is a vector; move it "
+                     "before Flatten, global pooling or the last recurrent layer."));
       return FALSE;
     }
   if (cfg->pool_size < 1)
     {
       g_set_error (error, NN_ERROR, NN_ERROR_INVALID_LAYER,
-                   "The pool size must be at least 1 step (it is %d).", cfg->pool_size);
+                   _("The pool size must be at least 1 step (it is %d)."), cfg->pool_size);
       return FALSE;
     }
   if (cfg->stride < 0)
     {
       g_set_error (error, NN_ERROR, NN_ERROR_INVALID_LAYER,
-                   "The pooling stride must be 1 or more, or 0 to use the pool size (it is %d).",
+                   _("The pooling stride must be 1 or more, or 0 to use the pool size (it is %d)."),
                    cfg->stride);
       return FALSE;
     }
   if (cfg->padding != NN_PADDING_VALID && cfg->padding != NN_PADDING_SAME)
     {
       g_set_error (error, NN_ERROR, NN_ERROR_INVALID_LAYER,
-                   "Pooling padding must be “valid” or “same”.");
+                   _("Pooling padding must be “valid” or “same”."));
       return FALSE;
     }
   if (cfg->pool_size > NN_LAYER_MAX_SIZE || cfg->stride > NN_LAYER_MAX_SIZE)
     {
       g_set_error (error, NN_ERROR, NN_ERROR_INVALID_LAYER,
-                   "The pool size or stride is far too large (%d, %d); use smaller values.",
+                   _("The pool size or stride is far too large (%d, %d); use smaller values."),
                    cfg->pool_size, cfg->stride);
       return FALSE;
     }
   if (cfg->padding == NN_PADDING_VALID && cfg->pool_size > in->steps)
     {
       g_set_error (error, NN_ERROR, NN_ERROR_INVALID_LAYER,
-                   "The pool of %d steps is longer than the sequence of %d steps; use a smaller "
-                   "pool size, fewer pooling layers before this one or padding “same”.",
+                   _("The pool of %d steps is longer than the sequence of %d steps; use a smaller "
+                     "pool size, fewer pooling layers before this one or padding “same”."),
                    cfg->pool_size, in->steps);
       return FALSE;
     }

@@ -4,10 +4,13 @@
  * place in the document and what was expected.  Writing uses our own small
  * JSON writer so numbers come out as people wrote them ("0.2", not
  * "0.20000000298023224") and long lists (layers, weights) stay one entry a line. */
+#include "config.h"
+
 #include "nn-model-file.h"
 
 #include "nn-json.h"
 
+#include <glib/gi18n-lib.h>
 #include <stdio.h>
 #include <math.h>
 #include <stdarg.h>
@@ -143,7 +146,7 @@ NnModelDoc *
 nn_model_doc_new (void)
 {
   NnModelDoc *doc = g_new0 (NnModelDoc, 1);
-  doc->source = g_strdup ("model");
+  doc->source = g_strdup (_("model"));
   doc->name = g_strdup ("");
   doc->description = g_strdup ("");
   doc->layers = g_array_new (FALSE, TRUE, sizeof (NnLayerSpec));
@@ -441,9 +444,9 @@ describe_node (JsonNode *node)
   if (node == NULL || JSON_NODE_HOLDS_NULL (node))
     return g_strdup ("null");
   if (JSON_NODE_HOLDS_ARRAY (node))
-    return g_strdup ("a list");
+    return g_strdup (_("a list"));
   if (JSON_NODE_HOLDS_OBJECT (node))
-    return g_strdup ("an object");
+    return g_strdup (_("an object"));
   switch (json_node_get_value_type (node))
     {
     case G_TYPE_INT64:
@@ -458,12 +461,12 @@ describe_node (JsonNode *node)
         if (g_utf8_strlen (text, -1) > 40)
           {
             g_autofree char *start = g_utf8_substring (text, 0, 37);
-            return g_strdup_printf ("the text “%s...”", start);
+            return g_strdup_printf (_("the text “%s...”"), start);
           }
-        return g_strdup_printf ("the text “%s”", text);
+        return g_strdup_printf (_("the text “%s”"), text);
       }
     default:
-      return g_strdup ("a value of unknown type");
+      return g_strdup (_("a value of unknown type"));
     }
 }
 
@@ -480,10 +483,12 @@ field_fail (GError **error, const Reader *r, const char *place, const char *fiel
   if (found != NULL)
     {
       found_text = describe_node (found);
-      FAIL (error, r, place, "field “%s”: %s, found %s", field, what, found_text);
+      /* TRANSLATORS: the field's name, what it should be ("expected a string") and a
+       * description of its value ("a list", "the text “x”") */
+      FAIL (error, r, place, _("field “%s”: %s, found %s"), field, what, found_text);
     }
   else
-    FAIL (error, r, place, "field “%s”: %s", field, what);
+    FAIL (error, r, place, _("field “%s”: %s"), field, what);
   return FALSE;
 }
 
@@ -499,7 +504,7 @@ check_members (const Reader *r, JsonObject *obj, const char *place, const char *
       if (!g_strv_contains (allowed, name))
         {
           g_autofree char *known = g_strjoinv (", ", (char **) allowed);
-          FAIL (error, r, place, "unknown field “%s” (known fields: %s)", name, known);
+          FAIL (error, r, place, _("unknown field “%s” (known fields: %s)"), name, known);
           return FALSE;
         }
     }
@@ -512,7 +517,7 @@ require_member (const Reader *r, JsonObject *obj, const char *place, const char 
 {
   if (json_object_has_member (obj, field))
     return TRUE;
-  FAIL (error, r, place, "required field “%s” is missing", field);
+  FAIL (error, r, place, _("required field “%s” is missing"), field);
   return FALSE;
 }
 
@@ -531,13 +536,13 @@ read_int (const Reader *r, JsonObject *obj, const char *place, const char *field
   if (!nn_json_node_number (node, &v) || !isfinite (v) || v != floor (v) || v < min)
     {
       if (min == 1)
-        return field_fail (error, r, place, field, node, "expected a positive whole number");
+        return field_fail (error, r, place, field, node, _("expected a positive whole number"));
       if (min == 0)
-        return field_fail (error, r, place, field, node, "expected a whole number, 0 or more");
-      return field_fail (error, r, place, field, node, "expected a whole number, %d or more", min);
+        return field_fail (error, r, place, field, node, _("expected a whole number, 0 or more"));
+      return field_fail (error, r, place, field, node, _("expected a whole number, %d or more"), min);
     }
   if (v > max)
-    return field_fail (error, r, place, field, node, "expected a whole number no larger than %d",
+    return field_fail (error, r, place, field, node, _("expected a whole number no larger than %d"),
                        max);
   *out = (int) v;
   return TRUE;
@@ -559,18 +564,18 @@ range_words (Range range)
   switch (range)
     {
     case RANGE_POSITIVE:
-      return "a number greater than 0";
+      return _("a number greater than 0");
     case RANGE_NON_NEGATIVE:
-      return "a number, 0 or more";
+      return _("a number, 0 or more");
     case RANGE_UNIT_OPEN:
-      return "a number from 0 up to (not including) 1";
+      return _("a number from 0 up to (not including) 1");
     case RANGE_UNIT:
-      return "a number from 0 to 1";
+      return _("a number from 0 to 1");
     case RANGE_UNIT_POSITIVE:
-      return "a number greater than 0 and at most 1";
+      return _("a number greater than 0 and at most 1");
     case RANGE_ANY:
     default:
-      return "a finite number";
+      return _("a finite number");
     }
 }
 
@@ -607,7 +612,7 @@ read_double (const Reader *r, JsonObject *obj, const char *place, const char *fi
     return TRUE;
   node = json_object_get_member (obj, field);
   if (!nn_json_node_number (node, &v) || !in_range (v, range) || !isfinite ((float) v))
-    return field_fail (error, r, place, field, node, "expected %s", range_words (range));
+    return field_fail (error, r, place, field, node, _("expected %s"), range_words (range));
   *out = v;
   return TRUE;
 }
@@ -646,7 +651,7 @@ read_bool (const Reader *r, JsonObject *obj, const char *place, const char *fiel
     return TRUE;
   node = json_object_get_member (obj, field);
   if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
-    return field_fail (error, r, place, field, node, "expected true or false");
+    return field_fail (error, r, place, field, node, _("expected true or false"));
   *out = json_node_get_boolean (node);
   return TRUE;
 }
@@ -661,7 +666,7 @@ read_string (const Reader *r, JsonObject *obj, const char *place, const char *fi
     return TRUE;
   node = json_object_get_member (obj, field);
   if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return field_fail (error, r, place, field, node, "expected a string");
+    return field_fail (error, r, place, field, node, _("expected a string"));
   *out = json_node_get_string (node);
   return TRUE;
 }
@@ -693,7 +698,7 @@ read_object (const Reader *r, JsonObject *obj, const char *place, const char *fi
   node = json_object_get_member (obj, field);
   if (!JSON_NODE_HOLDS_OBJECT (node))
     {
-      *ok = field_fail (error, r, place, field, node, "expected an object { ... }");
+      *ok = field_fail (error, r, place, field, node, _("expected an object { ... }"));
       return NULL;
     }
   return json_node_get_object (node);
@@ -710,7 +715,7 @@ read_array (const Reader *r, JsonObject *obj, const char *place, const char *fie
   node = json_object_get_member (obj, field);
   if (!JSON_NODE_HOLDS_ARRAY (node))
     {
-      *ok = field_fail (error, r, place, field, node, "expected a list [ ... ]");
+      *ok = field_fail (error, r, place, field, node, _("expected a list [ ... ]"));
       return NULL;
     }
   return json_node_get_array (node);
@@ -724,7 +729,7 @@ element_object (const Reader *r, JsonArray *arr, guint i, const char *place, GEr
   if (!JSON_NODE_HOLDS_OBJECT (node))
     {
       g_autofree char *found = describe_node (node);
-      FAIL (error, r, place, "expected an object { ... }, found %s", found);
+      FAIL (error, r, place, _("expected an object { ... }, found %s"), found);
       return NULL;
     }
   return json_node_get_object (node);
@@ -764,7 +769,7 @@ read_layer_kind (const Reader *r, JsonObject *obj, const char *place, NnLayerKin
   if (ops == NULL)
     {
       g_autofree char *known = layer_kinds_list ();
-      FAIL (error, r, place, "unknown layer type “%s”; known: %s", type, known);
+      FAIL (error, r, place, _("unknown layer type “%s”; known: %s"), type, known);
       return FALSE;
     }
   *kind = ops->kind;
@@ -785,10 +790,10 @@ check_layer_members (const Reader *r, JsonObject *obj, const char *place, NnLaye
         continue;
       takes = layer_fields_list (kind);
       if (bit != 0)
-        FAIL (error, r, place, "field “%s” does not apply to a %s layer (it takes: %s)",
+        FAIL (error, r, place, _("field “%s” does not apply to a %s layer (it takes: %s)"),
               name, kind_name (kind), takes);
       else
-        FAIL (error, r, place, "unknown field “%s” (a %s layer takes: %s)",
+        FAIL (error, r, place, _("unknown field “%s” (a %s layer takes: %s)"),
               name, kind_name (kind), takes);
       return FALSE;
     }
@@ -805,7 +810,7 @@ read_units (const Reader *r, JsonObject *obj, const char *place, NnLayerSpec *sp
     {
       if (strcmp (json_node_get_string (node), "classes") != 0)
         return field_fail (error, r, place, "units", node,
-                           "expected a positive whole number or “classes”");
+                           _("expected a positive whole number or “classes”"));
       spec->units_is_classes = TRUE;
       return TRUE;
     }
@@ -823,7 +828,7 @@ read_activation (const Reader *r, JsonObject *obj, const char *place, NnActivati
     {
       g_autofree char *known = activations_list ();
       return field_fail (error, r, place, "activation", NULL,
-                         "unknown activation “%s”; known: %s", name, known);
+                         _("unknown activation “%s”; known: %s"), name, known);
     }
   return TRUE;
 }
@@ -843,7 +848,7 @@ read_padding (const Reader *r, JsonObject *obj, const char *place, NnPadding *pa
     *padding = NN_PADDING_SAME;
   else
     return field_fail (error, r, place, "padding", NULL,
-                       "expected “valid” or “same”, found “%s”", name);
+                       _("expected “valid” or “same”, found “%s”"), name);
   return TRUE;
 }
 
@@ -905,12 +910,12 @@ read_layers (const Reader *r, JsonObject *root, NnModelDoc *doc, GError **error)
   n = json_array_get_length (arr);
   if (n == 0)
     {
-      FAIL (error, r, NULL, "field “layers”: the list is empty; a model needs at least one layer");
+      FAIL (error, r, NULL, _("field “layers”: the list is empty; a model needs at least one layer"));
       return FALSE;
     }
   if (n > MAX_LAYERS)
     {
-      FAIL (error, r, NULL, "field “layers”: %u layers is more than this version handles (%d)",
+      FAIL (error, r, NULL, _("field “layers”: %u layers is more than this version handles (%d)"),
             n, MAX_LAYERS);
       return FALSE;
     }
@@ -952,7 +957,7 @@ read_optimizer_kind (const Reader *r, JsonObject *obj, NnTrainConfig *train, GEr
     return FALSE;
   if (name != NULL && !nn_optim_kind_from_string (name, &kind))
     return field_fail (error, r, "training", "optimizer", NULL,
-                       "unknown optimizer “%s”; known: sgd, rmsprop, adam, adamw", name);
+                       _("unknown optimizer “%s”; known: sgd, rmsprop, adam, adamw"), name);
   /* each optimiser has its own defaults; the fields below refine them */
   nn_optim_config_default (&train->optim, kind);
   return TRUE;
@@ -966,7 +971,7 @@ read_named_choice (const Reader *r, JsonObject *obj, const char *field, const ch
   if (!read_string (r, obj, "training", field, &name, error))
     return FALSE;
   if (name != NULL && !from_string (name, out))
-    return field_fail (error, r, "training", field, NULL, "unknown value “%s”; known: %s",
+    return field_fail (error, r, "training", field, NULL, _("unknown value “%s”; known: %s"),
                        name, known);
   return TRUE;
 }
@@ -1011,7 +1016,7 @@ read_seed (const Reader *r, JsonObject *obj, guint64 *seed, GError **error)
   node = json_object_get_member (obj, "seed");
   /* 2^53: above it a JSON number is no longer an exact integer for most readers */
   if (!nn_json_node_number (node, &v) || v != floor (v) || v < 0 || v > 9007199254740992.0)
-    return field_fail (error, r, "training", "seed", node, "expected a whole number, 0 or more");
+    return field_fail (error, r, "training", "seed", node, _("expected a whole number, 0 or more"));
   *seed = (guint64) v;
   return TRUE;
 }
@@ -1117,8 +1122,8 @@ check_base64 (const char *text, gsize len, char **problem)
   gsize padding = 0;
   if (len % 4 != 0)
     {
-      *problem = g_strdup_printf ("not valid base64: its length %" G_GSIZE_FORMAT
-                                  " is not a multiple of 4 (cut short?)", len);
+      *problem = g_strdup_printf (_("not valid base64: its length %zu is not a multiple of 4 (cut short?)"),
+                                  len);
       return FALSE;
     }
   for (gsize i = 0; i < len; i++)
@@ -1132,9 +1137,8 @@ check_base64 (const char *text, gsize len, char **problem)
       if (padding > 0 || !(g_ascii_isalnum (c) || c == '+' || c == '/'))
         {
           *problem = g_ascii_isprint (c)
-            ? g_strdup_printf ("not valid base64: character “%c” at position %" G_GSIZE_FORMAT, c, i)
-            : g_strdup_printf ("not valid base64: byte 0x%02x at position %" G_GSIZE_FORMAT,
-                               (guchar) c, i);
+            ? g_strdup_printf (_("not valid base64: character “%c” at position %zu"), c, i)
+            : g_strdup_printf (_("not valid base64: byte 0x%02x at position %zu"), (guchar) c, i);
           return FALSE;
         }
     }
@@ -1152,7 +1156,7 @@ read_shape (const Reader *r, JsonObject *obj, const char *place, NnTensorData *t
   n = json_array_get_length (arr);
   if (n < 1 || n > 4)
     return field_fail (error, r, place, "shape", NULL,
-                       "expected a list of 1 to 4 sizes, found %u", n);
+                       _("expected a list of 1 to 4 sizes, found %u"), n);
   t->ndim = (int) n;
   t->size = 1;
   for (guint i = 0; i < n; i++)
@@ -1162,12 +1166,12 @@ read_shape (const Reader *r, JsonObject *obj, const char *place, NnTensorData *t
       if (!nn_json_node_number (node, &v) || v != floor (v) || v < 1
           || v > (double) MAX_TENSOR_SIZE)
         return field_fail (error, r, place, "shape", node,
-                           "entry %u: expected a positive whole number", i);
+                           _("entry %u: expected a positive whole number"), i);
       t->shape[i] = (int) v;
       t->size *= (size_t) v;
       if (t->size > MAX_TENSOR_SIZE)
         return field_fail (error, r, place, "shape", NULL,
-                           "more than %" G_GSIZE_FORMAT " values in one tensor", MAX_TENSOR_SIZE);
+                           _("more than %zu values in one tensor"), MAX_TENSOR_SIZE);
     }
   return TRUE;
 }
@@ -1192,8 +1196,8 @@ read_tensor_values (const Reader *r, JsonObject *obj, const char *place, NnTenso
   n_bytes = len / 4 * 3 - (len > 0 && text[len - 1] == '=') - (len > 1 && text[len - 2] == '=');
   if (n_bytes != t->size * sizeof (float))
     return field_fail (error, r, place, "data", NULL,
-                       "%" G_GSIZE_FORMAT " bytes of data, but shape %s needs %" G_GSIZE_FORMAT
-                       " (4 bytes per value); cut short or the wrong tensor?",
+                       _("%zu bytes of data, but shape %s needs %zu"
+                         " (4 bytes per value); cut short or the wrong tensor?"),
                        n_bytes, shape, t->size * sizeof (float));
   bytes = g_base64_decode (text, &n_bytes);
   t->data = g_new (float, t->size);
@@ -1204,8 +1208,9 @@ read_tensor_values (const Reader *r, JsonObject *obj, const char *place, NnTenso
       bits = GUINT32_FROM_LE (bits);
       memcpy (&t->data[i], &bits, 4);
       if (!isfinite (t->data[i]))
-        return field_fail (error, r, place, "data", NULL, "value %" G_GSIZE_FORMAT " is %s", i,
-                           isnan (t->data[i]) ? "NaN" : "infinite");
+        /* TRANSLATORS: the second %s is "NaN" or the translation of "infinite" */
+        return field_fail (error, r, place, "data", NULL, _("value %zu is %s"), i,
+                           isnan (t->data[i]) ? "NaN" : _("infinite"));
     }
   return TRUE;
 }
@@ -1240,14 +1245,16 @@ read_tensors (const Reader *r, JsonObject *root, const char *field, NnModelDoc *
         return FALSE;
       if (layer >= n_layers)
         return field_fail (error, r, place, "layer", json_object_get_member (obj, "layer"),
-                           "expected a layer index from 0 to %d", n_layers - 1);
-      full_place = g_strdup_printf ("%s (layer %d %s)", place, layer, name);
+                           _("expected a layer index from 0 to %d"), n_layers - 1);
+      /* TRANSLATORS: a place in a model file: "weights[3] (layer 0 weight_ih)",
+       * the list entry, the layer index and the tensor's name */
+      full_place = g_strdup_printf (_("%s (layer %d %s)"), place, layer, name);
       for (guint j = 0; j < out->len; j++)
         {
           NnTensorData *other = g_ptr_array_index (out, j);
           if (other->layer == layer && strcmp (other->name, name) == 0)
             {
-              FAIL (error, r, full_place, "this tensor is given twice (also in %s[%u])", field, j);
+              FAIL (error, r, full_place, _("this tensor is given twice (also in %s[%u])"), field, j);
               return FALSE;
             }
         }
@@ -1272,7 +1279,7 @@ read_format_and_version (const Reader *r, JsonObject *root, GError **error)
     return FALSE;
   if (strcmp (format, NN_MODEL_FILE_FORMAT) != 0)
     {
-      FAIL (error, r, NULL, "not a Passband model file (field “format” is “%s”, expected “%s”)",
+      FAIL (error, r, NULL, _("not a Passband model file (field “format” is “%s”, expected “%s”)"),
             format, NN_MODEL_FILE_FORMAT);
       return FALSE;
     }
@@ -1282,7 +1289,7 @@ read_format_and_version (const Reader *r, JsonObject *root, GError **error)
   if (version > NN_MODEL_FILE_VERSION)
     {
       fail (error, NN_ERROR_VERSION, r, NULL,
-            "version %d was written by a newer Passband (this one reads version %d)",
+            _("version %d was written by a newer Passband (this one reads version %d)"),
             version, NN_MODEL_FILE_VERSION);
       return FALSE;
     }
@@ -1325,8 +1332,8 @@ read_ensemble (const Reader *r, JsonObject *root, NnModelDoc *doc, GError **erro
     return ok;
   if ((int) json_array_get_length (models) > doc->ensemble_members - 1)
     return field_fail (error, r, "ensemble", "models", json_object_get_member (obj, "models"),
-                       "expected at most members - 1 = %d trained members (member 1 is "
-                       "the top-level weights)", doc->ensemble_members - 1);
+                       _("expected at most members - 1 = %d trained members (member 1 is "
+                         "the top-level weights)"), doc->ensemble_members - 1);
   for (guint i = 0; i < json_array_get_length (models); i++)
     {
       g_autofree char *place = g_strdup_printf ("ensemble.models[%u]", i);
@@ -1353,13 +1360,13 @@ read_document (const Reader *r, JsonNode *root_node, NnModelDoc *doc, GError **e
   JsonObject *root;
   if (root_node == NULL)
     {
-      FAIL (error, r, NULL, "the file is empty; expected a JSON model document");
+      FAIL (error, r, NULL, _("the file is empty; expected a JSON model document"));
       return FALSE;
     }
   if (!JSON_NODE_HOLDS_OBJECT (root_node))
     {
       g_autofree char *found = describe_node (root_node);
-      FAIL (error, r, NULL, "expected a JSON object { ... } at the top, found %s", found);
+      FAIL (error, r, NULL, _("expected a JSON object { ... } at the top, found %s"), found);
       return FALSE;
     }
   root = json_node_get_object (root_node);
@@ -1394,11 +1401,11 @@ set_parse_error (GError **error, const Reader *r, const GError *parse_error)
       if (g_str_has_prefix (rest, "Parse error: "))
         rest += strlen ("Parse error: ");
       g_set_error (error, NN_ERROR, NN_ERROR_FILE,
-                   "%s: line %u, column %u: not valid JSON (cut short?): %s",
+                   _("%s: line %u, column %u: not valid JSON (cut short?): %s"),
                    r->source, line, column, rest);
     }
   else
-    g_set_error (error, NN_ERROR, NN_ERROR_FILE, "%s: not valid JSON: %s", r->source, msg);
+    g_set_error (error, NN_ERROR, NN_ERROR_FILE, _("%s: not valid JSON: %s"), r->source, msg);
 }
 
 NnModelDoc *
@@ -1408,14 +1415,14 @@ nn_model_doc_load_from_data (const char *text, gssize len, const char *source_na
   g_autoptr (JsonParser) parser = json_parser_new ();
   g_autoptr (GError) parse_error = NULL;
   g_autoptr (NnModelDoc) doc = nn_model_doc_new ();
-  Reader r = { source_name != NULL ? source_name : "model" };
+  Reader r = { source_name != NULL ? source_name : _("model") };
 
   g_return_val_if_fail (text != NULL, NULL);
   if (len < 0)
     len = (gssize) strlen (text);
   if (!g_utf8_validate (text, len, NULL))
     {
-      FAIL (error, &r, NULL, "not a UTF-8 text file; expected a JSON model document");
+      FAIL (error, &r, NULL, _("not a UTF-8 text file; expected a JSON model document"));
       return NULL;
     }
   if (!json_parser_load_from_data (parser, text, len, &parse_error))
@@ -1438,7 +1445,7 @@ nn_model_doc_load (const char *path, GError **error)
   g_autoptr (GError) read_error = NULL;
   if (!g_file_get_contents (path, &text, &len, &read_error))
     {
-      g_set_error (error, G_FILE_ERROR, read_error->code, "%s: cannot read the model: %s", path,
+      g_set_error (error, G_FILE_ERROR, read_error->code, _("%s: cannot read the model: %s"), path,
                    read_error->message);
       return NULL;
     }
@@ -1853,7 +1860,7 @@ nn_model_doc_save (const NnModelDoc *doc, const char *path, GError **error)
   if (!g_file_set_contents_full (path, text, (gssize) len,
                                  G_FILE_SET_CONTENTS_CONSISTENT, 0666, &write_error))
     {
-      g_set_error (error, G_FILE_ERROR, write_error->code, "%s: cannot save the model: %s",
+      g_set_error (error, G_FILE_ERROR, write_error->code, _("%s: cannot save the model: %s"),
                    path, write_error->message);
       return FALSE;
     }
@@ -1871,7 +1878,9 @@ resolve_dim (const NnModelDoc *doc, int from_doc, int from_data, const char *wha
   if (from_doc > 0 && from_data > 0 && from_doc != from_data)
     {
       g_set_error (error, NN_ERROR, NN_ERROR_DATA,
-                   "%s: the model takes %d %s, the data have %d", doc->source, from_doc, what,
+                   /* TRANSLATORS: "model.json: the model takes 3 classes, the data have 4"; the
+                    * second %s is "features per step", "classes" or "metadata features" */
+                   _("%s: the model takes %d %s, the data have %d"), doc->source, from_doc, what,
                    from_data);
       return FALSE;
     }
@@ -1898,21 +1907,21 @@ resolve_dims (const NnModelDoc *doc, int seq_features, int meta_features, int n_
               int max_steps, Dims *d, GError **error)
 {
   int doc_classes = (int) doc->classes->len;
-  if (!resolve_dim (doc, doc->seq_features, seq_features, "features per step", &d->seq_features,
+  if (!resolve_dim (doc, doc->seq_features, seq_features, _("features per step"), &d->seq_features,
                     error)
-      || !resolve_dim (doc, doc_classes, n_classes, "classes", &d->n_classes, error))
+      || !resolve_dim (doc, doc_classes, n_classes, _("classes"), &d->n_classes, error))
     return FALSE;
   /* a model without a concat_metadata layer ignores the data's metadata */
   if (!doc_uses_metadata (doc))
     d->meta_features = 0;
-  else if (!resolve_dim (doc, doc->meta_features, meta_features, "metadata features",
+  else if (!resolve_dim (doc, doc->meta_features, meta_features, _("metadata features"),
                          &d->meta_features, error))
     return FALSE;
   /* shorter sequences fit a model built for longer ones, not the other way */
   if (doc->max_steps > 0 && max_steps > doc->max_steps)
     {
       g_set_error (error, NN_ERROR, NN_ERROR_DATA,
-                   "%s: the data have sequences of up to %d steps; this model takes at most %d",
+                   _("%s: the data have sequences of up to %d steps; this model takes at most %d"),
                    doc->source, max_steps, doc->max_steps);
       return FALSE;
     }
@@ -1921,14 +1930,14 @@ resolve_dims (const NnModelDoc *doc, int seq_features, int meta_features, int n_
   if (d->seq_features <= 0 || d->max_steps <= 0)
     {
       g_set_error (error, NN_ERROR, NN_ERROR_DATA,
-                   "%s: the number of features per step and of steps must come from the "
-                   "model or the data", doc->source);
+                   _("%s: the number of features per step and of steps must come from the "
+                     "model or the data"), doc->source);
       return FALSE;
     }
   if (d->n_classes < 2)
     {
       g_set_error (error, NN_ERROR, NN_ERROR_DATA,
-                   "%s: a classifier needs at least 2 classes, found %d", doc->source,
+                   _("%s: a classifier needs at least 2 classes, found %d"), doc->source,
                    d->n_classes);
       return FALSE;
     }
@@ -1977,7 +1986,7 @@ tensor_names_list (const NnLayer *layer, gboolean state)
   for (int i = 0; i < n; i++)
     g_string_append_printf (s, i > 0 ? ", %s" : "%s", table[i].name);
   if (n == 0)
-    g_string_append (s, "none");
+    g_string_append (s, _("none"));
   return g_string_free (s, FALSE);
 }
 
@@ -2002,8 +2011,8 @@ apply_tensors (const NnModelDoc *doc, NnModel *model, gboolean state, GError **e
 
       if (t->layer < 0 || t->layer >= n_layers)
         {
-          g_set_error (error, NN_ERROR, NN_ERROR_FILE, "%s: %s[%u]: layer %d does not exist "
-                       "(the model has %d layers)", doc->source, field, i, t->layer, n_layers);
+          g_set_error (error, NN_ERROR, NN_ERROR_FILE, _("%s: %s[%u]: layer %d does not exist "
+                       "(the model has %d layers)"), doc->source, field, i, t->layer, n_layers);
           return FALSE;
         }
       layer = nn_model_get_layer (model, t->layer);
@@ -2012,7 +2021,9 @@ apply_tensors (const NnModelDoc *doc, NnModel *model, gboolean state, GError **e
         {
           g_autofree char *names = tensor_names_list (layer, state);
           g_set_error (error, NN_ERROR, NN_ERROR_FILE,
-                       "%s: %s[%u] (layer %d %s): a %s layer has no tensor “%s” (it has: %s)",
+                       /* TRANSLATORS: "model.json: weights[2] (layer 0 bias): a dense layer has no
+                        * tensor “bias” (it has: weight)"; the layer kind and tensor names are keywords */
+                       _("%s: %s[%u] (layer %d %s): a %s layer has no tensor “%s” (it has: %s)"),
                        doc->source, field, i, t->layer, t->name, layer->ops->name, t->name, names);
           return FALSE;
         }
@@ -2021,7 +2032,7 @@ apply_tensors (const NnModelDoc *doc, NnModel *model, gboolean state, GError **e
       if (info->ndim != t->ndim || memcmp (info->shape, t->shape, sizeof (int) * t->ndim) != 0)
         {
           g_set_error (error, NN_ERROR, NN_ERROR_FILE,
-                       "%s: %s[%u] (layer %d %s): shape %s does not match the model's %s",
+                       _("%s: %s[%u] (layer %d %s): shape %s does not match the model's %s"),
                        doc->source, field, i, t->layer, t->name, have, want);
           return FALSE;
         }
@@ -2049,8 +2060,8 @@ apply_tensors (const NnModelDoc *doc, NnModel *model, gboolean state, GError **e
           if (!found)
             {
               g_set_error (error, NN_ERROR, NN_ERROR_FILE,
-                           "%s: %s: tensor “%s” of layer %d (%s) is missing; a trained model "
-                           "has every tensor of every layer", doc->source, field,
+                           _("%s: %s: tensor “%s” of layer %d (%s) is missing; a trained model "
+                             "has every tensor of every layer"), doc->source, field,
                            table[k].name, l, layer->ops->name);
               return FALSE;
             }
@@ -2069,7 +2080,7 @@ nn_model_doc_build (const NnModelDoc *doc, int seq_features, int meta_features, 
 
   if (doc->layers->len == 0)
     {
-      g_set_error (error, NN_ERROR, NN_ERROR_INVALID_MODEL, "%s: the model has no layers",
+      g_set_error (error, NN_ERROR, NN_ERROR_INVALID_MODEL, _("%s: the model has no layers"),
                    doc->source);
       return NULL;
     }
@@ -2107,8 +2118,8 @@ nn_model_doc_build_member (const NnModelDoc *doc, int member, int seq_features, 
     return nn_model_doc_build (doc, seq_features, meta_features, n_classes, max_steps, error);
   if (member < 0 || (guint) member > doc->ensemble->len)
     {
-      g_set_error (error, NN_ERROR, NN_ERROR_FILE, "%s: ensemble: there is no member %d "
-                   "(the file has %d)", doc->source, member + 1, nn_model_doc_n_members (doc));
+      g_set_error (error, NN_ERROR, NN_ERROR_FILE, _("%s: ensemble: there is no member %d "
+                   "(the file has %d)"), doc->source, member + 1, nn_model_doc_n_members (doc));
       return NULL;
     }
   /* the same document seen with the member's tensors: build only reads it */

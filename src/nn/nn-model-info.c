@@ -1,7 +1,10 @@
 /* nn-model-info.c: per-layer shapes, counts, work and memory of a spec, its
  * problems and their one-click fixes (see nn-model-info.h). */
+#include "config.h"
+
 #include "nn-model-info.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 static const char *
@@ -125,7 +128,7 @@ fix_needs_sequence (const NnModelInfo *info, const NnModelDoc *doc, int i, NnMod
 
   if (info->layers[i].kind == NN_LAYER_GLOBAL_MAX_POOL || info->layers[i].kind == NN_LAYER_GLOBAL_AVG_POOL)
     {
-      set_fix (fix, NN_FIX_REMOVE_LAYER, i, 0, "Remove this pooling layer (layer %d)", i + 1);
+      set_fix (fix, NN_FIX_REMOVE_LAYER, i, 0, _("Remove this pooling layer (layer %d)"), i + 1);
       return;
     }
   if (j < 0)
@@ -133,10 +136,10 @@ fix_needs_sequence (const NnModelInfo *info, const NnModelDoc *doc, int i, NnMod
   source = info->layers[j].kind;
   if (is_recurrent (source) && !g_array_index (doc->layers, NnLayerSpec, j).cfg.return_sequences)
     set_fix (fix, NN_FIX_SET_RETURN_SEQUENCES, j, TRUE,
-             "Turn on return sequences in layer %d (%s)", j + 1, kind_name (source));
+             _("Turn on return sequences in layer %d (%s)"), j + 1, kind_name (source));
   else if (source == NN_LAYER_FLATTEN || source == NN_LAYER_GLOBAL_MAX_POOL
            || source == NN_LAYER_GLOBAL_AVG_POOL)
-    set_fix (fix, NN_FIX_REMOVE_LAYER, j, 0, "Remove layer %d (%s) before it", j + 1, kind_name (source));
+    set_fix (fix, NN_FIX_REMOVE_LAYER, j, 0, _("Remove layer %d (%s) before it"), j + 1, kind_name (source));
 }
 
 /* Metadata can only join a vector. */
@@ -148,12 +151,12 @@ fix_concat (const NnModelInfo *info, const NnModelDoc *doc, int i, int first_con
 
   if (first_concat != i)
     {
-      set_fix (fix, NN_FIX_REMOVE_LAYER, i, 0, "Remove this second metadata join (layer %d)", i + 1);
+      set_fix (fix, NN_FIX_REMOVE_LAYER, i, 0, _("Remove this second metadata join (layer %d)"), i + 1);
       return;
     }
   if (info->meta_features <= 0)
     {
-      set_fix (fix, NN_FIX_REMOVE_LAYER, i, 0, "Remove the metadata join (layer %d)", i + 1);
+      set_fix (fix, NN_FIX_REMOVE_LAYER, i, 0, _("Remove the metadata join (layer %d)"), i + 1);
       return;
     }
   if (!li->in.seq)
@@ -162,10 +165,10 @@ fix_concat (const NnModelInfo *info, const NnModelDoc *doc, int i, int first_con
   if (j >= 0 && is_recurrent (info->layers[j].kind)
       && g_array_index (doc->layers, NnLayerSpec, j).cfg.return_sequences)
     set_fix (fix, NN_FIX_SET_RETURN_SEQUENCES, j, FALSE,
-             "Turn off return sequences in layer %d (%s)", j + 1, kind_name (info->layers[j].kind));
+             _("Turn off return sequences in layer %d (%s)"), j + 1, kind_name (info->layers[j].kind));
   else
     {
-      set_fix (fix, NN_FIX_INSERT_LAYER, i, 0, "Insert global average pooling before the join");
+      set_fix (fix, NN_FIX_INSERT_LAYER, i, 0, _("Insert global average pooling before the join"));
       fix->insert_kind = NN_LAYER_GLOBAL_AVG_POOL;
     }
 }
@@ -182,13 +185,13 @@ fix_conv1d (const NnModelInfo *info, const NnLayerSpec *spec, int i, NnModelFix 
     return;
   if (cfg->padding == NN_PADDING_SAME && cfg->stride != 1)
     {
-      set_fix (fix, NN_FIX_SET_STRIDE, i, 1, "Set the stride of layer %d to 1", i + 1);
+      set_fix (fix, NN_FIX_SET_STRIDE, i, 1, _("Set the stride of layer %d to 1"), i + 1);
       return;
     }
   field = (cfg->kernel_size - 1) * cfg->dilation + 1;
   if (cfg->padding == NN_PADDING_VALID && field > steps && steps >= 1)
     set_fix (fix, NN_FIX_SET_KERNEL_SIZE, i, MIN (cfg->kernel_size, steps),
-             "Use a kernel of %d steps without dilation", MIN (cfg->kernel_size, steps));
+             _("Use a kernel of %d steps without dilation"), MIN (cfg->kernel_size, steps));
 }
 
 static void
@@ -197,7 +200,7 @@ fix_pool (const NnModelInfo *info, const NnLayerSpec *spec, int i, NnModelFix *f
   int steps = info->layers[i].in.steps;
 
   if (spec->cfg.pool_size > steps && steps >= 1)
-    set_fix (fix, NN_FIX_SET_POOL_SIZE, i, steps, "Use a pool of %d steps", steps);
+    set_fix (fix, NN_FIX_SET_POOL_SIZE, i, steps, _("Use a pool of %d steps"), steps);
 }
 
 /* The last layer fits its input but does not give one vector of K classes. */
@@ -211,20 +214,20 @@ fix_output (const NnModelInfo *info, const NnModelDoc *doc, int i, NnModelFix *f
     {
       if (is_recurrent (li->kind))
         set_fix (fix, NN_FIX_SET_RETURN_SEQUENCES, i, FALSE,
-                 "Turn off return sequences in layer %d (%s)", i + 1, kind_name (li->kind));
+                 _("Turn off return sequences in layer %d (%s)"), i + 1, kind_name (li->kind));
       else
         {
-          set_fix (fix, NN_FIX_INSERT_LAYER, info->n_layers, 0, "Add global average pooling at the end");
+          set_fix (fix, NN_FIX_INSERT_LAYER, info->n_layers, 0, _("Add global average pooling at the end"));
           fix->insert_kind = NN_LAYER_GLOBAL_AVG_POOL;
         }
     }
   else if (li->kind == NN_LAYER_DENSE && !spec->units_is_classes)
     set_fix (fix, NN_FIX_SET_UNITS_TO_CLASSES, i, info->n_classes,
-             "Give layer %d one unit per class (%d)", i + 1, info->n_classes);
+             _("Give layer %d one unit per class (%d)"), i + 1, info->n_classes);
   else if (li->kind != NN_LAYER_DENSE)
     {
       set_fix (fix, NN_FIX_INSERT_LAYER, info->n_layers, 0,
-               "Add a dense output layer of %d classes", info->n_classes);
+               _("Add a dense output layer of %d classes"), info->n_classes);
       fix->insert_kind = NN_LAYER_DENSE;
     }
 }
@@ -243,7 +246,7 @@ find_fix (const NnModelInfo *info, const NnModelDoc *doc, const NnModelProblem *
       if (info->n_layers == 0 && info->n_classes >= 2)
         {
           /* a dense layer alone would keep the sequence: start with a recurrent layer */
-          set_fix (fix, NN_FIX_INSERT_LAYER, 0, 0, "Start with a GRU layer");
+          set_fix (fix, NN_FIX_INSERT_LAYER, 0, 0, _("Start with a GRU layer"));
           fix->insert_kind = NN_LAYER_GRU;
         }
       return;

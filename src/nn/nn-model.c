@@ -1,7 +1,10 @@
 /* nn-model.c: the layer stack, shape inference, flat parameter vectors,
  * per-thread workspaces, forward/backward and prediction. */
+#include "config.h"
+
 #include "nn-model.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "nn-blas.h"
@@ -191,14 +194,14 @@ validate_layer (NnModel *model, int i, NnShape *shape, int *concat_at, GArray *p
     {
       if (*concat_at >= 0)
         {
-          add_problem (problems, i, "only one concat_metadata layer is allowed and layer %d is one "
-                       "already; remove one of them", *concat_at);
+          add_problem (problems, i, _("only one concat_metadata layer is allowed and layer %d is one "
+                       "already; remove one of them"), *concat_at);
           return skip_layer (layer, shape);
         }
       if (model->meta_features == 0)
         {
-          add_problem (problems, i, "the data have no metadata features to join; remove this "
-                       "concat_metadata layer");
+          add_problem (problems, i, _("the data have no metadata features to join; remove this "
+                       "concat_metadata layer"));
           return skip_layer (layer, shape);
         }
       *concat_at = i;
@@ -206,13 +209,13 @@ validate_layer (NnModel *model, int i, NnShape *shape, int *concat_at, GArray *p
   if (layer->ops->setup == NULL || !nn_layer_setup (layer, shape, model->meta_features, &error))
     {
       add_problem (problems, i, "%s",
-                   error != NULL ? error->message : "this layer kind cannot be set up");
+                   error != NULL ? error->message : _("this layer kind cannot be set up"));
       return skip_layer (layer, shape);
     }
   *shape = layer->out;
   if (layer->ops->forward == NULL || layer->ops->backward == NULL)
     {
-      add_problem (problems, i, "layer kind “%s” cannot run yet", kind_name (layer));
+      add_problem (problems, i, _("layer kind “%s” cannot run yet"), kind_name (layer));
       return FALSE;
     }
   return TRUE;
@@ -228,12 +231,12 @@ validate_output (NnModel *model, const NnShape *out, gboolean all_ok, gboolean l
   if (!last_ok)
     return;
   if (out->seq && all_ok)
-    add_problem (problems, last, "the last layer gives a sequence of %d steps, but the model must "
+    add_problem (problems, last, _("the last layer gives a sequence of %d steps, but the model must "
                  "give one vector per object: add a global pooling or flatten layer, or set "
-                 "return_sequences to false on the last recurrent layer", out->steps);
+                 "return_sequences to false on the last recurrent layer"), out->steps);
   else if (!out->seq && out->features != model->n_classes)
-    add_problem (problems, last, "the last layer gives %d outputs but the data have %d classes; "
-                 "end the model with a dense layer of %d units", out->features, model->n_classes,
+    add_problem (problems, last, _("the last layer gives %d outputs but the data have %d classes; "
+                 "end the model with a dense layer of %d units"), out->features, model->n_classes,
                  model->n_classes);
 }
 
@@ -250,16 +253,16 @@ nn_model_validate (NnModel *model, int max_steps)
   if (model->built && max_steps != model->max_steps)
     model_unbuild (model);
   if (model->seq_features < 1)
-    add_problem (problems, -1, "the model needs at least one feature per step (it has %d)",
+    add_problem (problems, -1, _("the model needs at least one feature per step (it has %d)"),
                  model->seq_features);
   if (model->n_classes < 2)
-    add_problem (problems, -1, "a classifier needs at least 2 classes (the data have %d)",
+    add_problem (problems, -1, _("a classifier needs at least 2 classes (the data have %d)"),
                  model->n_classes);
   if (max_steps < 1)
-    add_problem (problems, -1, "sequences need at least 1 step (max_steps is %d)", max_steps);
+    add_problem (problems, -1, _("sequences need at least 1 step (max_steps is %d)"), max_steps);
   if (model->layers->len == 0)
     {
-      add_problem (problems, -1, "the model has no layers; add at least a dense layer of %d units",
+      add_problem (problems, -1, _("the model has no layers; add at least a dense layer of %d units"),
                    model->n_classes);
       return problems;
     }
@@ -285,7 +288,8 @@ problems_to_string (const NnModel *model, GArray *problems)
       if (i > 0)
         g_string_append_c (s, '\n');
       if (p->layer_index >= 0)
-        g_string_append_printf (s, "layer %d (%s): ", p->layer_index,
+        /* TRANSLATORS: a layer's index and its kind (a keyword such as “dense”) */
+        g_string_append_printf (s, _("layer %d (%s): "), p->layer_index,
                                 kind_name (nn_model_get_layer (model, p->layer_index)));
       g_string_append (s, p->message);
     }
@@ -656,34 +660,34 @@ gboolean
 nn_model_check_data (const NnModel *model, const NnData *data, gboolean need_labels,
                      const char *what, GError **error)
 {
-  what = what != NULL ? what : "data";
+  what = what != NULL ? what : _("data");
   if (!model->built)
     {
-      g_set_error (error, NN_ERROR, NN_ERROR_INVALID_MODEL, "the model is not built");
+      g_set_error (error, NN_ERROR, NN_ERROR_INVALID_MODEL, _("the model is not built"));
       return FALSE;
     }
   if (data->features != model->seq_features)
     {
-      g_set_error (error, NN_ERROR, NN_ERROR_DATA, "%s: %d features per step, but the model expects %d",
+      g_set_error (error, NN_ERROR, NN_ERROR_DATA, _("%s: %d features per step, but the model expects %d"),
                    what, data->features, model->seq_features);
       return FALSE;
     }
   if (data->meta_features != model->meta_features || (data->meta_features > 0 && data->meta == NULL))
     {
-      g_set_error (error, NN_ERROR, NN_ERROR_DATA, "%s: %d metadata features, but the model expects %d",
+      g_set_error (error, NN_ERROR, NN_ERROR_DATA, _("%s: %d metadata features, but the model expects %d"),
                    what, data->meta == NULL ? 0 : data->meta_features, model->meta_features);
       return FALSE;
     }
   if (data->steps > model->max_steps)
     {
-      g_set_error (error, NN_ERROR, NN_ERROR_DATA, "%s: sequences of up to %d steps, but the model "
-                   "was built for %d; build it again with at least %d steps",
+      g_set_error (error, NN_ERROR, NN_ERROR_DATA, _("%s: sequences of up to %d steps, but the model "
+                   "was built for %d; build it again with at least %d steps"),
                    what, data->steps, model->max_steps, data->steps);
       return FALSE;
     }
   if (data->n < 1)
     {
-      g_set_error (error, NN_ERROR, NN_ERROR_DATA, "%s: no rows", what);
+      g_set_error (error, NN_ERROR, NN_ERROR_DATA, _("%s: no rows"), what);
       return FALSE;
     }
   for (int i = 0; i < data->n; i++)
@@ -692,19 +696,19 @@ nn_model_check_data (const NnModel *model, const NnData *data, gboolean need_lab
       int label = data->labels != NULL ? data->labels[i] : -1;
       if (len < 1 || len > data->steps)
         {
-          g_set_error (error, NN_ERROR, NN_ERROR_DATA, "%s: row %d: length %d is outside 1..%d",
+          g_set_error (error, NN_ERROR, NN_ERROR_DATA, _("%s: row %d: length %d is outside 1..%d"),
                        what, i, len, data->steps);
           return FALSE;
         }
       if (need_labels && label == -1)
         {
-          g_set_error (error, NN_ERROR, NN_ERROR_DATA, "%s: row %d has no label; every row needs "
-                       "a class here", what, i);
+          g_set_error (error, NN_ERROR, NN_ERROR_DATA, _("%s: row %d has no label; every row needs "
+                       "a class here"), what, i);
           return FALSE;
         }
       if (label >= model->n_classes || label < -1)
         {
-          g_set_error (error, NN_ERROR, NN_ERROR_DATA, "%s: row %d: label %d is outside 0..%d",
+          g_set_error (error, NN_ERROR, NN_ERROR_DATA, _("%s: row %d: label %d is outside 0..%d"),
                        what, i, label, model->n_classes - 1);
           return FALSE;
         }
@@ -758,7 +762,7 @@ nn_model_predict (const NnModel *model, const NnData *data, float *probs_out, in
   int n_jobs, max_batch, saved_blas = nn_blas_get_threads ();
   GThread *helper = NULL;
 
-  if (!nn_model_check_data (model, data, FALSE, "data", error))
+  if (!nn_model_check_data (model, data, FALSE, _("data"), error))
     return FALSE;
   n_jobs = threads >= 2 && data->n >= 2 ? 2 : 1;
   max_batch = MIN (256, (data->n + n_jobs - 1) / n_jobs);

@@ -5,7 +5,11 @@
 #pragma GCC optimize ("no-trapping-math", "vect-cost-model=dynamic")
 #endif
 
+#include "config.h"
+
 #include "nn-recurrent.h"
+
+#include <glib/gi18n-lib.h>
 
 #include "nn-blas.h"
 
@@ -40,27 +44,27 @@ nn_recurrent_setup (NnLayer *layer, const NnRecurrentCell *cell, const NnShape *
   if (!in->seq)
     {
       g_set_error (error, NN_ERROR, NN_ERROR_INVALID_LAYER,
-                   "%s: a recurrent layer needs a sequence: the layer before it returns a vector; "
-                   "turn on return sequences there or remove Flatten/global pooling", cell->name);
+                   _("%s: a recurrent layer needs a sequence: the layer before it returns a vector; "
+                     "turn on return sequences there or remove Flatten/global pooling"), cell->name);
       return FALSE;
     }
   if (in->steps < 1 || in->features < 1)
     {
       g_set_error (error, NN_ERROR, NN_ERROR_INVALID_LAYER,
-                   "%s: the input sequence is empty (%d steps of %d features)",
+                   _("%s: the input sequence is empty (%d steps of %d features)"),
                    cell->name, in->steps, in->features);
       return FALSE;
     }
   if (H < 1)
     {
       g_set_error (error, NN_ERROR, NN_ERROR_INVALID_LAYER,
-                   "%s: units must be at least 1 (it is %d)", cell->name, H);
+                   _("%s: units must be at least 1 (it is %d)"), cell->name, H);
       return FALSE;
     }
   if (cell->gates == 1 && layer->cfg.activation == NN_ACT_SOFTMAX)
     {
       g_set_error (error, NN_ERROR, NN_ERROR_INVALID_LAYER,
-                   "%s: softmax cannot be the activation of a recurrent state; use tanh",
+                   _("%s: softmax cannot be the activation of a recurrent state; use tanh"),
                    cell->name);
       return FALSE;
     }

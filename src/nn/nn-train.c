@@ -1,7 +1,10 @@
 /* nn-train.c: mini-batch training with one or two threads, validation,
  * early stopping, learning-rate schedules and evaluation. */
+#include "config.h"
+
 #include "nn-train.h"
 
+#include <glib/gi18n-lib.h>
 #include <math.h>
 #include <string.h>
 
@@ -376,15 +379,15 @@ check_config (const NnTrainConfig *cfg, GError **error)
 {
   if (cfg->batch_size < 1 || cfg->epochs < 0 || cfg->threads < 1 || cfg->patience < 0)
     {
-      g_set_error (error, NN_ERROR, NN_ERROR_DATA, "training settings out of range: batch size %d "
-                   "(≥ 1), epochs %d (≥ 0), threads %d (≥ 1), patience %d (≥ 0)",
+      g_set_error (error, NN_ERROR, NN_ERROR_DATA, _("training settings out of range: batch size %d "
+                   "(≥ 1), epochs %d (≥ 0), threads %d (≥ 1), patience %d (≥ 0)"),
                    cfg->batch_size, cfg->epochs, cfg->threads, cfg->patience);
       return FALSE;
     }
   if (!(cfg->optim.lr >= 0.0f) || !isfinite (cfg->optim.lr))
     {
-      g_set_error (error, NN_ERROR, NN_ERROR_DATA, "the learning rate must be a finite number ≥ 0 "
-                   "(it is %g)", cfg->optim.lr);
+      g_set_error (error, NN_ERROR, NN_ERROR_DATA, _("the learning rate must be a finite number ≥ 0 "
+                   "(it is %g)"), cfg->optim.lr);
       return FALSE;
     }
   return TRUE;
@@ -418,10 +421,11 @@ diverged (Trainer *t, int epoch, int batch, float lr, GError **error)
 {
   restore_best (t);
   g_set_error (error, NN_ERROR, NN_ERROR_DIVERGED,
-               "training diverged: the loss became NaN or infinite in epoch %d, batch %d; "
-               "lower the learning rate (now %g) or set a gradient-norm clip; the weights of %s "
-               "were kept", epoch + 1, batch + 1, lr,
-               t->history->best_epoch >= 0 ? "the best epoch" : "the start");
+               /* TRANSLATORS: the last %s is "the best epoch" or "the start" */
+               _("training diverged: the loss became NaN or infinite in epoch %d, batch %d; "
+                 "lower the learning rate (now %g) or set a gradient-norm clip; the weights of %s "
+                 "were kept"), epoch + 1, batch + 1, lr,
+               t->history->best_epoch >= 0 ? _("the best epoch") : _("the start"));
   return FALSE;
 }
 
@@ -430,7 +434,7 @@ cancelled (Trainer *t, GError **error)
 {
   if (t->cfg->restore_best && t->history->best_epoch >= 0)
     restore_best (t);
-  g_set_error (error, NN_ERROR, NN_ERROR_CANCELLED, "training was stopped");
+  g_set_error (error, NN_ERROR, NN_ERROR_CANCELLED, _("training was stopped"));
   return FALSE;
 }
 
@@ -578,8 +582,8 @@ nn_train (NnModel *model, const NnData *train, const NnData *val,
   gboolean ok;
 
   if (!check_config (cfg, error)
-      || !nn_model_check_data (model, train, TRUE, "training data", error)
-      || (val != NULL && !nn_model_check_data (model, val, TRUE, "validation data", error)))
+      || !nn_model_check_data (model, train, TRUE, _("training data"), error)
+      || (val != NULL && !nn_model_check_data (model, val, TRUE, _("validation data"), error)))
     return FALSE;
   if (out == NULL)
     out = own_history = nn_history_new ();
@@ -616,7 +620,7 @@ nn_model_evaluate (const NnModel *model, const NnData *data, const NnLossConfig 
   double l, a;
   int saved_blas = nn_blas_get_threads ();
 
-  if (!nn_model_check_data (model, data, FALSE, "data", error))
+  if (!nn_model_check_data (model, data, FALSE, _("data"), error))
     return FALSE;
   if (loss == NULL)
     {
@@ -635,7 +639,7 @@ nn_model_evaluate (const NnModel *model, const NnData *data, const NnLossConfig 
     nn_blas_set_threads (saved_blas);
   if (isnan (a))
     {
-      g_set_error (error, NN_ERROR, NN_ERROR_DATA, "the data have no labelled rows to evaluate");
+      g_set_error (error, NN_ERROR, NN_ERROR_DATA, _("the data have no labelled rows to evaluate"));
       return FALSE;
     }
   if (loss_out != NULL)

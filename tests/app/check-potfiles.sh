@@ -10,7 +10,8 @@ done
 for f in $(grep -v '^#' "$list" | sort | uniq -d); do
   echo "po/POTFILES.in lists $f more than once"; status=1
 done
-for f in $(cd "$top" && grep -l -E '(^|[^a-zA-Z_])N?_ ?\("' src/app/*.c src/cli/*.c 2>/dev/null) \
+for f in $(cd "$top" && grep -l -E '(^|[^a-zA-Z_])N?_ ?\("' src/app/*.c src/cli/*.c src/nn/*.c \
+                                 src/lightcurve/*.c 2>/dev/null) \
          $(cd "$top" && grep -l 'translatable="yes"' data/ui/*.ui 2>/dev/null); do
   grep -qx "$f" "$list" || { echo "$f has translatable strings but is not in po/POTFILES.in"; status=1; }
 done
