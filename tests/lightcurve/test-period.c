@@ -277,6 +277,17 @@ watch_progress_cb (double fraction, gpointer user_data)
   return (int) w->fractions->len - 1 != w->stop_at;
 }
 
+/* Field by field, bit for bit: the struct's padding bytes are undefined. */
+static void
+assert_same_fit (const LcPeriodFit *a, const LcPeriodFit *b)
+{
+  const double da[] = { a->period, a->power, a->amplitude, a->r21, a->r31, a->phi21, a->phi31 };
+  const double db[] = { b->period, b->power, b->amplitude, b->r21, b->r31, b->phi21, b->phi31 };
+
+  g_assert_cmpmem (da, sizeof da, db, sizeof db);
+  g_assert_cmpint (a->n_used, ==, b->n_used);
+}
+
 /* Runs the search on s with a progress function that stops it at call stop_at. */
 static gboolean
 watched_fit (const Star *s, int stop_at, Watch *w, LcPeriodFit *fit, GError **error)
@@ -304,7 +315,7 @@ test_cancel (void)
   g_assert_true (lc_period_fit (s.time, s.value, s.error, s.band, s.n, 3, NULL, &plain));
   g_assert_true (watched_fit (&s, -1, &w, &watched, &error));
   g_assert_no_error (error);
-  g_assert_cmpmem (&watched, sizeof watched, &plain, sizeof plain);
+  assert_same_fit (&watched, &plain);
   n_calls = fractions->len;
   g_test_message ("%d progress calls", n_calls);
   /* a few hundred chunks of the grid, then one call per candidate */
