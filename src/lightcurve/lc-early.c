@@ -38,7 +38,7 @@ lc_early_evaluate (const LcPredictor *p, const LcDataset *ds, const int *rows, i
 
   if (rows == NULL)
     n_rows = (int) ds->n_objects;
-  data = lc_encoder_encode_window (p->encoder, ds, rows, n_rows, first_k, first_days, error);
+  data = lc_encoder_encode_window (p->encoder, ds, rows, n_rows, first_k, first_days, threads, error);
   if (data == NULL)
     return NULL;
   probs = lc_predictor_predict_data (p, data, threads, error);

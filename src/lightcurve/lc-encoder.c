@@ -586,14 +586,15 @@ cancelled (GError **error)
  * Only the calling thread calls the progress function. */
 static gboolean
 static_pass (const LcEncoder *enc, const LcDataset *ds, const int *rows, const Window *windows,
-             int n, const MetaSource *sources, double *raw, int done_before, int total, GError **error)
+             int n, const MetaSource *sources, double *raw, int done_before, int total, int threads,
+             GError **error)
 {
   StaticPass p = { enc, ds, rows, windows, sources, n, raw, done_before, total, 0, 0, FALSE };
   GThread *helper = NULL;
 
   if (enc->n_static > 0)
     {
-      if (enc->threads >= 2 && n >= 2)
+      if (threads >= 2 && n >= 2)
         helper = g_thread_new ("lc-encode", static_pass_helper, &p);
       static_pass_rows (&p, TRUE);
       if (helper != NULL)
@@ -745,7 +746,7 @@ fit_static_statistics (LcEncoder *enc, const LcDataset *ds, const int *rows, int
       for (int r = 0; r < n; r++)
         windows[r] = window_for (enc, ds, &ds->objects[rows[b0 + r]], enc->options.first_k,
                                  enc->options.first_days);
-      if (!static_pass (enc, ds, rows + b0, windows, n, sources, raw, b0, n_rows, error))
+      if (!static_pass (enc, ds, rows + b0, windows, n, sources, raw, b0, n_rows, enc->threads, error))
         return FALSE;
       /* summed in row order, as one thread would */
       for (int r = 0; r < n; r++)
@@ -1016,7 +1017,7 @@ clear_job (EncodeJob *job)
 
 NnData *
 lc_encoder_encode_window (const LcEncoder *encoder, const LcDataset *ds, const int *rows, int n_rows,
-                          int first_k, double first_days, GError **error)
+                          int first_k, double first_days, int threads, GError **error)
 {
   const LcEncoder *enc = encoder;
   EncodeJob job = { 0 };
@@ -1055,7 +1056,8 @@ lc_encoder_encode_window (const LcEncoder *encoder, const LcDataset *ds, const i
     {
       int n = MIN (block, n_rows - b0);
 
-      if (!static_pass (enc, ds, all_rows + b0, windows + b0, n, job.sources, raw, b0, n_rows, error))
+      if (!static_pass (enc, ds, all_rows + b0, windows + b0, n, job.sources, raw, b0, n_rows, threads,
+                        error))
         {
           clear_job (&job);
           return NULL;
@@ -1118,7 +1120,7 @@ lc_encoder_encode (const LcEncoder *encoder, const LcDataset *ds, const int *row
 {
   g_return_val_if_fail (encoder != NULL, NULL);
   return lc_encoder_encode_window (encoder, ds, rows, n_rows, encoder->options.first_k,
-                                   encoder->options.first_days, error);
+                                   encoder->options.first_days, encoder->threads, error);
 }
 
 /* ---------------------------------------------------------------- JSON */

@@ -139,9 +139,12 @@ void       lc_encoder_set_threads  (LcEncoder *encoder, int threads);
 NnData    *lc_encoder_encode (const LcEncoder *encoder, const LcDataset *ds, const int *rows, int n_rows,
                               GError **error);
 /* The same with another early-classification window than the fitted one
- * (first_k / first_days as in the options; 0 for all). */
+ * (first_k / first_days as in the options; 0 for all), computing the
+ * aggregate features in threads (1 or 2; the values do not depend on it).
+ * A const encoder may be shared: the thread count is the caller's. */
 NnData    *lc_encoder_encode_window (const LcEncoder *encoder, const LcDataset *ds, const int *rows,
-                                     int n_rows, int first_k, double first_days, GError **error);
+                                     int n_rows, int first_k, double first_days, int threads,
+                                     GError **error);
 
 /* The steps encode would give rows of ds (NULL: every object), computing no
  * values or features: what a builder needs to size a network, at once even

@@ -535,7 +535,7 @@ truncated_steps (const NnData *data, int max_steps)
 
 NnData *
 lc_predictor_encode (const LcPredictor *p, const LcDataset *ds, const int *rows, int n_rows,
-                     GError **error)
+                     int threads, GError **error)
 {
   const LcEncoderOptions *options = lc_encoder_get_options (p->encoder);
   int first_k = options->first_k, max_steps = p->model->max_steps;
@@ -543,7 +543,8 @@ lc_predictor_encode (const LcPredictor *p, const LcDataset *ds, const int *rows,
   /* the fitted window, narrowed to what the network was built for */
   if (max_steps > 0 && (first_k <= 0 || max_steps < first_k))
     first_k = max_steps;
-  return lc_encoder_encode_window (p->encoder, ds, rows, n_rows, first_k, options->first_days, error);
+  return lc_encoder_encode_window (p->encoder, ds, rows, n_rows, first_k, options->first_days, threads,
+                                   error);
 }
 
 float *
@@ -566,7 +567,7 @@ lc_predictor_predict (const LcPredictor *p, const LcDataset *ds, const int *rows
   float *probs;
   if (rows == NULL)
     n_rows = (int) ds->n_objects;
-  data = lc_predictor_encode (p, ds, rows, n_rows, error);
+  data = lc_predictor_encode (p, ds, rows, n_rows, threads, error);
   if (data == NULL)
     return NULL;
   probs = lc_predictor_predict_data (p, data, threads, error);

@@ -111,7 +111,7 @@ float *lc_predictor_predict (const LcPredictor *predictor, const LcDataset *ds, 
  * as if the survey had stopped there.  What lc_predictor_predict feeds the
  * network. */
 NnData *lc_predictor_encode (const LcPredictor *predictor, const LcDataset *ds, const int *rows,
-                             int n_rows, GError **error);
+                             int n_rows, int threads, GError **error);
 
 /* Scores on the labelled objects of ds. */
 typedef struct

@@ -627,7 +627,7 @@ batcher_flush (Batcher *b, GError **error)
 static gboolean
 batcher_add_chunk (Batcher *b, const LcDataset *chunk, GError **error)
 {
-  g_autoptr (NnData) data = lc_predictor_encode (b->p, chunk, NULL, 0, error);
+  g_autoptr (NnData) data = lc_predictor_encode (b->p, chunk, NULL, 0, b->n_jobs, error);
 
   if (data == NULL)
     return FALSE;

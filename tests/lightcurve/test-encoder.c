@@ -289,7 +289,7 @@ test_truncation_and_windows (void)
   enc = lc_encoder_new (&o);
   g_assert_true (lc_encoder_fit (enc, ds, NULL, 0, &error));
   {
-    g_autoptr (NnData) d = lc_encoder_encode_window (enc, ds, NULL, 0, 2, 0.0, &error);
+    g_autoptr (NnData) d = lc_encoder_encode_window (enc, ds, NULL, 0, 2, 0.0, 1, &error);
     g_autoptr (NnData) full = lc_encoder_encode (enc, ds, NULL, 0, &error);
     g_assert_cmpint (d->steps, ==, 2);
     g_assert_cmpint (d->lengths[0], ==, 2);
@@ -299,7 +299,7 @@ test_truncation_and_windows (void)
   }
   {
     /* a: first detection at 12.0, so 1 day keeps 10.0, 12.0 and 12.5 */
-    g_autoptr (NnData) d = lc_encoder_encode_window (enc, ds, NULL, 0, 0, 1.0, &error);
+    g_autoptr (NnData) d = lc_encoder_encode_window (enc, ds, NULL, 0, 0, 1.0, 2, &error);
     g_assert_cmpint (d->lengths[0], ==, 3);
     g_assert_cmpint (d->lengths[1], ==, 2);
     g_assert_cmpint (d->steps, ==, 3);

@@ -490,6 +490,13 @@ test_encoder_threads (void)
   data2 = lc_encoder_encode (two, ds, NULL, 0, &error);
   g_assert_no_error (error);
   assert_same_data (data1, data2);
+  {
+    /* the caller's thread count, not the encoder's: how a shared predictor encodes */
+    g_autoptr (NnData) data3 = lc_encoder_encode_window (one, ds, NULL, 0, 0, 0.0, 2, &error);
+
+    g_assert_no_error (error);
+    assert_same_data (data1, data3);
+  }
   for (guint i = 1; i < seen->len; i++)
     g_assert_cmpfloat (g_array_index (seen, double, i), >=, g_array_index (seen, double, i - 1));
   g_assert_cmpfloat (g_array_index (seen, double, seen->len - 1), ==, 1.0);
