@@ -71,3 +71,40 @@ pb_test_save_png (GtkWidget *widget, const char *name)
   if (!gdk_texture_save_to_png (texture, path))
     g_test_message ("could not write %s", path);
 }
+
+PbWindow *
+pb_test_window_on_sample (GSettings *settings)
+{
+  PbWindow *window = pb_window_new (NULL, settings);
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  gtk_window_present (GTK_WINDOW (window));
+  pb_window_load_sample (window);
+  pb_test_wait_for_load (window);
+  return window;
+}
+
+PbRun *
+pb_test_trained_run (LcDataset *ds, NnModelDoc *spec, int epochs, const char *name)
+{
+  g_autoptr (LcTrainRun) train = NULL;
+  g_autoptr (LcPredictor) p = NULL;
+  g_autoptr (GError) error = NULL;
+  LcTrainOverrides o;
+  PbRun *run;
+
+  lc_train_overrides_init (&o);
+  o.epochs = epochs;
+  train = lc_train_run_prepare (ds, spec, &o, &error);
+  g_assert_no_error (error);
+  lc_train_run_train (train, NULL, &error);
+  g_assert_no_error (error);
+  p = lc_predictor_new (train->doc, &error);
+  g_assert_no_error (error);
+  run = pb_run_new (1, name, ds);
+  run->state = PB_RUN_FINISHED;
+  run->doc = nn_model_doc_copy (train->doc);
+  run->evaluation = lc_predictor_evaluate_rows (p, ds, train->val_rows, train->n_val, 1, &error);
+  g_assert_no_error (error);
+  return run;
+}

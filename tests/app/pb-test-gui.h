@@ -5,6 +5,7 @@
 
 #include <gtk/gtk.h>
 
+#include "pb-trainer.h"
 #include "pb-window.h"
 
 G_BEGIN_DECLS
@@ -19,5 +20,10 @@ GtkWidget *pb_test_find_descendant (GtkWidget *root, GType type);
 /* With PB_TEST_SAVE_DIR set, lets transitions end and writes what widget shows
  * to PB_TEST_SAVE_DIR/name.png, to look at; does nothing otherwise. */
 void       pb_test_save_png        (GtkWidget *widget, const char *name);
+/* A window of 1280 × 800 on screen with the built-in sample loaded. */
+PbWindow  *pb_test_window_on_sample (GSettings *settings);
+/* A run as the Train section leaves it: spec trained on ds (epochs > 0
+ * overrides the spec's), scored on its validation rows. */
+PbRun     *pb_test_trained_run     (LcDataset *ds, NnModelDoc *spec, int epochs, const char *name);
 
 G_END_DECLS

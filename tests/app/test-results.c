@@ -16,6 +16,7 @@
 #include <glib/gstdio.h>
 #include "pb-history-chart.h"
 #include "pb-test-dataset.h"
+#include "pb-test-gui.h"
 #include "pb-trainer.h"
 
 #define K 3
@@ -222,25 +223,9 @@ small_trained_run (void)
   g_autoptr (GError) error = NULL;
   g_autoptr (NnModelDoc) spec = nn_model_doc_load_from_data (text, -1, "tiny.json", &error);
   g_autoptr (LcDataset) ds = lc_load ("sim:120:5", NULL, NULL, NULL, &error);
-  g_autoptr (LcTrainRun) train = NULL;
-  g_autoptr (LcPredictor) p = NULL;
-  LcTrainOverrides o;
-  PbRun *run;
 
   g_assert_no_error (error);
-  lc_train_overrides_init (&o);
-  train = lc_train_run_prepare (ds, spec, &o, &error);
-  g_assert_no_error (error);
-  lc_train_run_train (train, NULL, &error);
-  g_assert_no_error (error);
-  p = lc_predictor_new (train->doc, &error);
-  g_assert_no_error (error);
-  run = pb_run_new (1, "tiny", ds);
-  run->state = PB_RUN_FINISHED;
-  run->doc = nn_model_doc_copy (train->doc);
-  run->evaluation = lc_predictor_evaluate_rows (p, ds, train->val_rows, train->n_val, 1, &error);
-  g_assert_no_error (error);
-  return run;
+  return pb_test_trained_run (ds, spec, 0, "tiny");
 }
 
 static void

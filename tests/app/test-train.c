@@ -726,11 +726,7 @@ main (int argc, char **argv)
   gtk_test_init (&argc, &argv, NULL);
   tmp_dir = g_dir_make_tmp ("passband-train-XXXXXX", NULL);
   settings = pb_settings_new (APP_ID, PB_BUILD_SCHEMA_DIR, NULL);
-  window = pb_window_new (NULL, settings);
-  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
-  gtk_window_present (GTK_WINDOW (window));
-  pb_window_load_sample (window);
-  pb_test_wait_for_load (window);
+  window = pb_test_window_on_sample (settings);
 
   g_test_add_func ("/train/curves-and-confusion", test_train_curves_and_confusion);
   g_test_add_func ("/train/save-reopen-cli", test_save_reopen_and_cli);

@@ -246,28 +246,9 @@ test_close_while_running (void)
 static PbRun *
 trained_run (void)
 {
-  LcDataset *ds = pb_window_get_dataset (window);
   g_autoptr (NnModelDoc) spec = small_spec ();
-  g_autoptr (LcTrainRun) train = NULL;
-  g_autoptr (LcPredictor) p = NULL;
-  g_autoptr (GError) error = NULL;
-  LcTrainOverrides o;
-  PbRun *run;
 
-  lc_train_overrides_init (&o);
-  o.epochs = 3;
-  train = lc_train_run_prepare (ds, spec, &o, &error);
-  g_assert_no_error (error);
-  lc_train_run_train (train, NULL, &error);
-  g_assert_no_error (error);
-  p = lc_predictor_new (train->doc, &error);
-  g_assert_no_error (error);
-  run = pb_run_new (1, "Run 1: tiny", ds);
-  run->state = PB_RUN_FINISHED;
-  run->doc = nn_model_doc_copy (train->doc);
-  run->evaluation = lc_predictor_evaluate_rows (p, ds, train->val_rows, train->n_val, 1, &error);
-  g_assert_no_error (error);
-  return run;
+  return pb_test_trained_run (pb_window_get_dataset (window), spec, 3, "Run 1: tiny");
 }
 
 static void
@@ -453,11 +434,7 @@ main (int argc, char **argv)
 
   gtk_test_init (&argc, &argv, NULL);
   settings = pb_settings_new (APP_ID, PB_BUILD_SCHEMA_DIR, NULL);
-  window = pb_window_new (NULL, settings);
-  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
-  gtk_window_present (GTK_WINDOW (window));
-  pb_window_load_sample (window);
-  pb_test_wait_for_load (window);
+  window = pb_test_window_on_sample (settings);
 
   g_test_add_func ("/tune-gui/grid-table-heatmap-promote", test_grid_table_heatmap_promote);
   g_test_add_func ("/tune-gui/stop-resume", test_stop_and_resume);
