@@ -8,22 +8,27 @@
 #include <string.h>
 
 #include "lc-plasticc-metric.h"
+#include "nn-names.h"
+
+static const NnNameEntry axis_names[] = {
+  { LC_EARLY_OBSERVATIONS, "observations" },
+  { LC_EARLY_DAYS, "days" },
+};
 
 const char *
 lc_early_axis_to_string (LcEarlyAxis axis)
 {
-  return axis == LC_EARLY_DAYS ? "days" : "observations";
+  return nn_name_lookup_name (axis_names, G_N_ELEMENTS (axis_names), axis, "observations");
 }
 
 gboolean
 lc_early_axis_from_string (const char *name, LcEarlyAxis *axis)
 {
-  if (g_strcmp0 (name, "observations") == 0)
-    *axis = LC_EARLY_OBSERVATIONS;
-  else if (g_strcmp0 (name, "days") == 0)
-    *axis = LC_EARLY_DAYS;
-  else
+  int value;
+
+  if (!nn_name_lookup_value (axis_names, G_N_ELEMENTS (axis_names), name, &value))
     return FALSE;
+  *axis = value;
   return TRUE;
 }
 

@@ -4,6 +4,7 @@
 #include "lc-tune.h"
 
 #include "nn-json.h"
+#include "nn-names.h"
 
 #include <glib/gi18n-lib.h>
 #include <math.h>
@@ -15,26 +16,27 @@
 
 /* ---- strategies ---- */
 
-static const char *const strategy_names[] = { "grid", "random", "halving" };
+static const NnNameEntry strategy_names[] = {
+  { LC_TUNE_GRID, "grid" },
+  { LC_TUNE_RANDOM, "random" },
+  { LC_TUNE_HALVING, "halving" },
+};
 
 const char *
 lc_tune_strategy_to_string (LcTuneStrategy strategy)
 {
-  if ((guint) strategy < G_N_ELEMENTS (strategy_names))
-    return strategy_names[strategy];
-  return "unknown";
+  return nn_name_lookup_name (strategy_names, G_N_ELEMENTS (strategy_names), strategy, "unknown");
 }
 
 gboolean
 lc_tune_strategy_from_string (const char *name, LcTuneStrategy *strategy)
 {
-  for (guint i = 0; name != NULL && i < G_N_ELEMENTS (strategy_names); i++)
-    if (strcmp (name, strategy_names[i]) == 0)
-      {
-        *strategy = (LcTuneStrategy) i;
-        return TRUE;
-      }
-  return FALSE;
+  int value;
+
+  if (!nn_name_lookup_value (strategy_names, G_N_ELEMENTS (strategy_names), name, &value))
+    return FALSE;
+  *strategy = value;
+  return TRUE;
 }
 
 /* ---- search spaces ---- */

@@ -12,43 +12,46 @@
 
 /* The per-row kernels take plain restrict pointers so the compiler vectorises them.
  * g: the x-projection of the 3 gates in, activated r, z, n out; hg: h_{t-1}·W_hhᵀ;
- * ghn out: W_hn h + b_hn, which the backward step needs. */
+ * ghn out: W_hn h + b_hn, which the backward step needs.
+ * Each is written once, with `first` for step 0 (h_{-1} = 0: hg and h_prev unused,
+ * the hidden-side products are just the biases); the kernels below pass it as a
+ * constant, so each is compiled with its branches folded.  The first-step
+ * expressions drop the zero terms rather than adding 0, which would cost
+ * instructions and could turn a -0 into +0. */
+static inline G_ALWAYS_INLINE void
+gru_forward_row_body (float *restrict g, const float *restrict hg, const float *restrict bi,
+                      const float *restrict bh, const float *restrict h_prev,
+                      float *restrict ghn, float *restrict h, int H, gboolean first)
+{
+  for (int j = 0; j < H; j++)
+    {
+      float rg = nn_fast_sigmoid (first ? g[j] + bi[j] + bh[j]
+                                        : g[j] + bi[j] + hg[j] + bh[j]);
+      float zg = nn_fast_sigmoid (first ? g[H + j] + bi[H + j] + bh[H + j]
+                                        : g[H + j] + bi[H + j] + hg[H + j] + bh[H + j]);
+      float hn = first ? bh[2 * H + j] : hg[2 * H + j] + bh[2 * H + j];
+      float ng = nn_fast_tanh (g[2 * H + j] + bi[2 * H + j] + rg * hn);
+      g[j] = rg;
+      g[H + j] = zg;
+      g[2 * H + j] = ng;
+      ghn[j] = hn;
+      h[j] = first ? ng - zg * ng : ng + zg * (h_prev[j] - ng);
+    }
+}
+
 NN_SIMD_CLONES static void
 gru_forward_row (float *restrict g, const float *restrict hg, const float *restrict bi,
                  const float *restrict bh, const float *restrict h_prev, float *restrict ghn,
                  float *restrict h, int H)
 {
-  for (int j = 0; j < H; j++)
-    {
-      float rg = nn_fast_sigmoid (g[j] + bi[j] + hg[j] + bh[j]);
-      float zg = nn_fast_sigmoid (g[H + j] + bi[H + j] + hg[H + j] + bh[H + j]);
-      float hn = hg[2 * H + j] + bh[2 * H + j];
-      float ng = nn_fast_tanh (g[2 * H + j] + bi[2 * H + j] + rg * hn);
-      g[j] = rg;
-      g[H + j] = zg;
-      g[2 * H + j] = ng;
-      ghn[j] = hn;
-      h[j] = ng + zg * (h_prev[j] - ng);
-    }
+  gru_forward_row_body (g, hg, bi, bh, h_prev, ghn, h, H, FALSE);
 }
 
-/* step 0: h_{-1} = 0, so the hidden-side products are just the biases */
 NN_SIMD_CLONES static void
 gru_forward_row_first (float *restrict g, const float *restrict bi, const float *restrict bh,
                        float *restrict ghn, float *restrict h, int H)
 {
-  for (int j = 0; j < H; j++)
-    {
-      float rg = nn_fast_sigmoid (g[j] + bi[j] + bh[j]);
-      float zg = nn_fast_sigmoid (g[H + j] + bi[H + j] + bh[H + j]);
-      float hn = bh[2 * H + j];
-      float ng = nn_fast_tanh (g[2 * H + j] + bi[2 * H + j] + rg * hn);
-      g[j] = rg;
-      g[H + j] = zg;
-      g[2 * H + j] = ng;
-      ghn[j] = hn;
-      h[j] = ng - zg * ng;
-    }
+  gru_forward_row_body (g, NULL, bi, bh, NULL, ghn, h, H, TRUE);
 }
 
 static void
@@ -70,9 +73,9 @@ gru_forward_step (const NnRecurrentStep *s)
 /* In: activated r, z, n in g, W_hn h + b_hn in ghn, dh = dL/dh_t.
  * Out: g = hidden-side gate gradients [dr, dz, dn * r], ghn = input-side dn,
  * dh = z * dh, the part of dL/dh_{t-1} that does not go through W_hh. */
-NN_SIMD_CLONES static void
-gru_backward_row (float *restrict g, float *restrict ghn, const float *restrict h_prev,
-                  float *restrict dh, int H)
+static inline G_ALWAYS_INLINE void
+gru_backward_row_body (float *restrict g, float *restrict ghn, const float *restrict h_prev,
+                       float *restrict dh, int H, gboolean first)
 {
   for (int j = 0; j < H; j++)
     {
@@ -80,7 +83,7 @@ gru_backward_row (float *restrict g, float *restrict ghn, const float *restrict 
       float d = dh[j];
       float dn_pre = d * (1.0f - zg) * (1.0f - ng * ng);
       g[j] = dn_pre * ghn[j] * rg * (1.0f - rg);
-      g[H + j] = d * (h_prev[j] - ng) * zg * (1.0f - zg);
+      g[H + j] = (first ? -d * ng : d * (h_prev[j] - ng)) * zg * (1.0f - zg);
       g[2 * H + j] = dn_pre * rg;
       ghn[j] = dn_pre;
       dh[j] = d * zg;
@@ -88,19 +91,16 @@ gru_backward_row (float *restrict g, float *restrict ghn, const float *restrict 
 }
 
 NN_SIMD_CLONES static void
+gru_backward_row (float *restrict g, float *restrict ghn, const float *restrict h_prev,
+                  float *restrict dh, int H)
+{
+  gru_backward_row_body (g, ghn, h_prev, dh, H, FALSE);
+}
+
+NN_SIMD_CLONES static void
 gru_backward_row_first (float *restrict g, float *restrict ghn, float *restrict dh, int H)
 {
-  for (int j = 0; j < H; j++)
-    {
-      float rg = g[j], zg = g[H + j], ng = g[2 * H + j];
-      float d = dh[j];
-      float dn_pre = d * (1.0f - zg) * (1.0f - ng * ng);
-      g[j] = dn_pre * ghn[j] * rg * (1.0f - rg);
-      g[H + j] = -d * ng * zg * (1.0f - zg);
-      g[2 * H + j] = dn_pre * rg;
-      ghn[j] = dn_pre;
-      dh[j] = d * zg;
-    }
+  gru_backward_row_body (g, ghn, NULL, dh, H, TRUE);
 }
 
 static void

@@ -9,6 +9,7 @@
 #include "nn-layer.h"
 
 #include "nn-layer-ff.h"
+#include "nn-names.h"
 
 #include <math.h>
 #include <string.h>
@@ -137,36 +138,31 @@ nn_layer_add_state (NnLayer *layer, const char *name, int ndim, const int *shape
 
 /* ---- activations ---- */
 
-static const char *const activation_names[] = {
-  [NN_ACT_LINEAR] = "linear",
-  [NN_ACT_RELU] = "relu",
-  [NN_ACT_LEAKY_RELU] = "leaky_relu",
-  [NN_ACT_ELU] = "elu",
-  [NN_ACT_TANH] = "tanh",
-  [NN_ACT_SIGMOID] = "sigmoid",
-  [NN_ACT_SOFTMAX] = "softmax",
+static const NnNameEntry activation_names[] = {
+  { NN_ACT_LINEAR, "linear" },
+  { NN_ACT_RELU, "relu" },
+  { NN_ACT_LEAKY_RELU, "leaky_relu" },
+  { NN_ACT_ELU, "elu" },
+  { NN_ACT_TANH, "tanh" },
+  { NN_ACT_SIGMOID, "sigmoid" },
+  { NN_ACT_SOFTMAX, "softmax" },
 };
 
 const char *
 nn_activation_to_string (NnActivation act)
 {
-  if ((int) act < 0 || act >= G_N_ELEMENTS (activation_names))
-    return "linear";
-  return activation_names[act];
+  return nn_name_lookup_name (activation_names, G_N_ELEMENTS (activation_names), act, "linear");
 }
 
 gboolean
 nn_activation_from_string (const char *name, NnActivation *act)
 {
-  if (name == NULL)
+  int value;
+
+  if (!nn_name_lookup_value (activation_names, G_N_ELEMENTS (activation_names), name, &value))
     return FALSE;
-  for (guint i = 0; i < G_N_ELEMENTS (activation_names); i++)
-    if (strcmp (activation_names[i], name) == 0)
-      {
-        *act = (NnActivation) i;
-        return TRUE;
-      }
-  return FALSE;
+  *act = value;
+  return TRUE;
 }
 
 /* c > 0 ? a : b without a branch: relu signs are random, so a branch

@@ -1,6 +1,8 @@
 /* nn-loss.c: cross entropy and focal loss on logits */
 #include "nn-loss.h"
 
+#include "nn-names.h"
+
 #include <math.h>
 
 void
@@ -11,29 +13,26 @@ nn_loss_config_default (NnLossConfig *cfg)
   cfg->class_weights = NULL;
 }
 
-static const char *const loss_names[] = {
-  [NN_LOSS_CROSS_ENTROPY] = "ce",
-  [NN_LOSS_FOCAL] = "focal",
+static const NnNameEntry loss_names[] = {
+  { NN_LOSS_CROSS_ENTROPY, "ce" },
+  { NN_LOSS_FOCAL, "focal" },
 };
 
 const char *
 nn_loss_kind_to_string (NnLossKind kind)
 {
-  if ((int) kind < 0 || (guint) kind >= G_N_ELEMENTS (loss_names))
-    return "ce";
-  return loss_names[kind];
+  return nn_name_lookup_name (loss_names, G_N_ELEMENTS (loss_names), kind, "ce");
 }
 
 gboolean
 nn_loss_kind_from_string (const char *name, NnLossKind *kind)
 {
-  for (guint i = 0; name != NULL && i < G_N_ELEMENTS (loss_names); i++)
-    if (g_strcmp0 (loss_names[i], name) == 0)
-      {
-        *kind = (NnLossKind) i;
-        return TRUE;
-      }
-  return FALSE;
+  int value;
+
+  if (!nn_name_lookup_value (loss_names, G_N_ELEMENTS (loss_names), name, &value))
+    return FALSE;
+  *kind = value;
+  return TRUE;
 }
 
 static inline gboolean

@@ -9,6 +9,7 @@
 #include "nn-model-file.h"
 
 #include "nn-json.h"
+#include "nn-names.h"
 
 #include <glib/gi18n-lib.h>
 #include <stdio.h>
@@ -27,30 +28,27 @@
 /* ------------------------------------------------------------------ */
 /* small helpers shared by reading and writing                         */
 
-static const char *const balance_names[] = {
-  [NN_BALANCE_NONE] = "none",
-  [NN_BALANCE_WEIGHTS] = "weights",
-  [NN_BALANCE_RESAMPLE] = "resample",
+static const NnNameEntry balance_names[] = {
+  { NN_BALANCE_NONE, "none" },
+  { NN_BALANCE_WEIGHTS, "weights" },
+  { NN_BALANCE_RESAMPLE, "resample" },
 };
 
 const char *
 nn_balance_to_string (NnBalance balance)
 {
-  if ((int) balance < 0 || (guint) balance >= G_N_ELEMENTS (balance_names))
-    return "none";
-  return balance_names[balance];
+  return nn_name_lookup_name (balance_names, G_N_ELEMENTS (balance_names), balance, "none");
 }
 
 gboolean
 nn_balance_from_string (const char *name, NnBalance *balance)
 {
-  for (guint i = 0; name != NULL && i < G_N_ELEMENTS (balance_names); i++)
-    if (strcmp (balance_names[i], name) == 0)
-      {
-        *balance = (NnBalance) i;
-        return TRUE;
-      }
-  return FALSE;
+  int value;
+
+  if (!nn_name_lookup_value (balance_names, G_N_ELEMENTS (balance_names), name, &value))
+    return FALSE;
+  *balance = value;
+  return TRUE;
 }
 
 void

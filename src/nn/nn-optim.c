@@ -1,6 +1,8 @@
 /* nn-optim.c: SGD, RMSprop, Adam, AdamW; clipping; learning-rate schedules */
 #include "nn-optim.h"
 
+#include "nn-names.h"
+
 #include <math.h>
 #include <string.h>
 
@@ -13,11 +15,11 @@ struct _NnOptimizer
   float *v;   /* rmsprop: square_avg; adam: exp_avg_sq */
 };
 
-static const char *const optim_names[] = {
-  [NN_OPTIM_SGD] = "sgd",
-  [NN_OPTIM_RMSPROP] = "rmsprop",
-  [NN_OPTIM_ADAM] = "adam",
-  [NN_OPTIM_ADAMW] = "adamw",
+static const NnNameEntry optim_names[] = {
+  { NN_OPTIM_SGD, "sgd" },
+  { NN_OPTIM_RMSPROP, "rmsprop" },
+  { NN_OPTIM_ADAM, "adam" },
+  { NN_OPTIM_ADAMW, "adamw" },
 };
 
 void
@@ -51,21 +53,18 @@ nn_optim_config_default (NnOptimConfig *cfg, NnOptimKind kind)
 const char *
 nn_optim_kind_to_string (NnOptimKind kind)
 {
-  if ((int) kind < 0 || (guint) kind >= G_N_ELEMENTS (optim_names))
-    return "adam";
-  return optim_names[kind];
+  return nn_name_lookup_name (optim_names, G_N_ELEMENTS (optim_names), kind, "adam");
 }
 
 gboolean
 nn_optim_kind_from_string (const char *name, NnOptimKind *kind)
 {
-  for (guint i = 0; name != NULL && i < G_N_ELEMENTS (optim_names); i++)
-    if (g_strcmp0 (optim_names[i], name) == 0)
-      {
-        *kind = (NnOptimKind) i;
-        return TRUE;
-      }
-  return FALSE;
+  int value;
+
+  if (!nn_name_lookup_value (optim_names, G_N_ELEMENTS (optim_names), name, &value))
+    return FALSE;
+  *kind = value;
+  return TRUE;
 }
 
 NnOptimizer *
@@ -207,11 +206,11 @@ nn_clip_grad_norm (float *grads, size_t n, double max_norm)
 
 /* ---- schedules ---- */
 
-static const char *const schedule_names[] = {
-  [NN_SCHEDULE_CONSTANT] = "constant",
-  [NN_SCHEDULE_STEP] = "step",
-  [NN_SCHEDULE_COSINE] = "cosine",
-  [NN_SCHEDULE_PLATEAU] = "plateau",
+static const NnNameEntry schedule_names[] = {
+  { NN_SCHEDULE_CONSTANT, "constant" },
+  { NN_SCHEDULE_STEP, "step" },
+  { NN_SCHEDULE_COSINE, "cosine" },
+  { NN_SCHEDULE_PLATEAU, "plateau" },
 };
 
 void
@@ -231,21 +230,18 @@ nn_schedule_config_default (NnScheduleConfig *cfg)
 const char *
 nn_schedule_kind_to_string (NnScheduleKind kind)
 {
-  if ((int) kind < 0 || (guint) kind >= G_N_ELEMENTS (schedule_names))
-    return "constant";
-  return schedule_names[kind];
+  return nn_name_lookup_name (schedule_names, G_N_ELEMENTS (schedule_names), kind, "constant");
 }
 
 gboolean
 nn_schedule_kind_from_string (const char *name, NnScheduleKind *kind)
 {
-  for (guint i = 0; name != NULL && i < G_N_ELEMENTS (schedule_names); i++)
-    if (g_strcmp0 (schedule_names[i], name) == 0)
-      {
-        *kind = (NnScheduleKind) i;
-        return TRUE;
-      }
-  return FALSE;
+  int value;
+
+  if (!nn_name_lookup_value (schedule_names, G_N_ELEMENTS (schedule_names), name, &value))
+    return FALSE;
+  *kind = value;
+  return TRUE;
 }
 
 void
