@@ -5,7 +5,10 @@
  * and nothing inside the epoch loop.  With threads = 2 each batch is split in
  * two halves run by two persistent threads with single-threaded OpenBLAS; their
  * gradients are summed in a fixed order, so the same seed and thread count give
- * the same numbers.
+ * the same numbers.  Each thread then updates half of the parameters (the
+ * optimisers are element-wise: the same numbers as one update of all).  The
+ * threads hand work over through atomic counters, spinning a few microseconds
+ * before they sleep.
  */
 #pragma once
 

@@ -527,6 +527,92 @@ test_schedule_in_history (void)
                                     want[e], 1e-9);
 }
 
+/* ---- the two-thread team ---- */
+
+/* nn_train with two threads gives each thread an optimiser over its half of
+ * the parameters: that must give the numbers of one optimiser over all, for
+ * every kind (each parameter's update reads only its own gradient and state). */
+static void
+test_optimizer_halves (void)
+{
+  enum { N = 37, SPLIT = 16, STEPS = 5 };
+  const NnOptimKind kinds[] = { NN_OPTIM_SGD, NN_OPTIM_RMSPROP, NN_OPTIM_ADAM, NN_OPTIM_ADAMW };
+
+  for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
+    {
+      NnOptimConfig cfg;
+      g_autoptr (NnOptimizer) whole = NULL;
+      g_autoptr (NnOptimizer) lo = NULL;
+      g_autoptr (NnOptimizer) hi = NULL;
+      float a[N], b[N], g[N];
+      NnRng rng;
+
+      nn_optim_config_default (&cfg, kinds[k]);
+      cfg.l2 = 1e-3f;
+      whole = nn_optimizer_new (&cfg, N);
+      lo = nn_optimizer_new (&cfg, SPLIT);
+      hi = nn_optimizer_new (&cfg, N - SPLIT);
+      nn_rng_init (&rng, 3 + k);
+      for (int i = 0; i < N; i++)
+        a[i] = b[i] = (float) nn_rng_normal (&rng);
+      for (int s = 0; s < STEPS; s++)
+        {
+          for (int i = 0; i < N; i++)
+            g[i] = (float) nn_rng_normal (&rng);
+          nn_optimizer_step (whole, a, g, cfg.lr);
+          nn_optimizer_step (lo, b, g, cfg.lr);
+          nn_optimizer_step (hi, b + SPLIT, g + SPLIT, cfg.lr);
+        }
+      g_assert_cmpint (memcmp (a, b, sizeof a), ==, 0);
+    }
+}
+
+/* Many tiny batches hand over between the threads thousands of times (batch,
+ * then optimiser step); batches of 3 rows are not split.  Every run, with
+ * validation and clipping or without, must end with the same numbers. */
+static void
+test_two_threads_many_batches (void)
+{
+  g_autoptr (NnData) train = level_data (402, 3, 8);
+  g_autoptr (NnData) val = level_data (61, 3, 9);
+  g_autoptr (NnModel) init = dense_model (3);
+
+  for (int variant = 0; variant < 4; variant++)
+    {
+      g_autofree float *first = NULL;
+      double first_loss = 0.0;
+
+      for (int run = 0; run < 5; run++)
+        {
+          g_autoptr (NnModel) m = nn_model_copy (init);
+          g_autoptr (NnHistory) h = nn_history_new ();
+          g_autoptr (GError) error = NULL;
+          NnTrainConfig cfg;
+          double loss;
+
+          base_config (&cfg);
+          cfg.epochs = 3;
+          cfg.threads = 2;
+          cfg.batch_size = variant % 2 == 0 ? 4 : 3;
+          cfg.clip_norm = variant >= 2 ? 0.5f : 0.0f;
+          g_assert_true (nn_train (m, train, variant >= 2 ? val : NULL, &cfg, NULL, h, &error));
+          g_assert_no_error (error);
+          loss = g_array_index (h->epochs, NnEpochStats, 2).loss;
+          if (run == 0)
+            {
+              first = g_memdup2 (m->params, m->n_params * sizeof (float));
+              first_loss = loss;
+              g_assert_cmpint (memcmp (init->params, first, m->n_params * sizeof (float)), !=, 0);
+            }
+          else
+            {
+              g_assert_cmpfloat (loss, ==, first_loss);
+              g_assert_cmpint (memcmp (m->params, first, m->n_params * sizeof (float)), ==, 0);
+            }
+        }
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -543,5 +629,7 @@ main (int argc, char **argv)
   g_test_add_func ("/train/divergence", test_divergence);
   g_test_add_func ("/train/bad-settings", test_bad_settings);
   g_test_add_func ("/train/schedule-in-history", test_schedule_in_history);
+  g_test_add_func ("/train/optimizer-halves", test_optimizer_halves);
+  g_test_add_func ("/train/two-threads-many-batches", test_two_threads_many_batches);
   return g_test_run ();
 }
