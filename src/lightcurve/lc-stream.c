@@ -432,23 +432,19 @@ lc_stream_next (LcStream *s, GError **error)
 
 /* ---- prediction in fixed batches ----
  *
- * This repeats what lc_predictor_predict -> nn_model_predict do (batches of
- * LC_STREAM_PREDICT_BATCH rows, the mean over ensemble members in member
- * order) with workspaces kept from batch to batch: a fresh workspace per
- * batch costs more than the batch itself.  test-stream checks that the
- * numbers stay bit for bit those of lc_predictor_predict. */
+ * The rows of the whole stream go through nn_row_predictor_run in the
+ * batches nn_model_predict makes (NN_PREDICT_BATCH rows from the first row;
+ * a flush holds whole batches but the last), averaged over ensemble members
+ * in member order, with the predictors kept from flush to flush: a fresh
+ * workspace costs more than a batch.  test-stream checks that the numbers
+ * stay bit for bit those of lc_predictor_predict. */
 
 typedef struct
 {
-  const NnModel *model;
-  NnWorkspace *ws;
+  NnRowPredictor *rp;
   const NnData *rows;
   int first, count;          /* rows[first, first + count) */
   float *probs;              /* (rows, K) of the whole flush */
-  int *row_index;            /* [LC_STREAM_PREDICT_BATCH] */
-  float *x_buf;
-  int *len_buf;
-  float *meta_buf;
 } PredictJob;
 
 typedef struct
@@ -460,7 +456,7 @@ typedef struct
   GPtrArray *ids;            /* their object ids */
   float *probs;              /* (rows->n, K) */
   float *member_probs;       /* (rows->n, K), ensembles only */
-  NnWorkspace **ws;          /* [n_models * n_jobs] */
+  NnRowPredictor **rp;       /* [n_models * n_jobs] */
   PredictJob jobs[2];
   LcStreamRowsFunc rows_func;
   gpointer user_data;
@@ -482,19 +478,12 @@ batcher_init (Batcher *b, const LcPredictor *p, int n_jobs, LcStreamRowsFunc row
   b->probs = g_new (float, (gsize) capacity * K);
   if (p->n_models > 1)
     b->member_probs = g_new (float, (gsize) capacity * K);
-  b->ws = g_new0 (NnWorkspace *, p->n_models * n_jobs);
+  b->rp = g_new0 (NnRowPredictor *, p->n_models * n_jobs);
   for (int m = 0; m < p->n_models; m++)
     for (int j = 0; j < n_jobs; j++)
-      b->ws[m * n_jobs + j] = nn_workspace_new (p->models[m], LC_STREAM_PREDICT_BATCH);
+      b->rp[m * n_jobs + j] = nn_row_predictor_new (p->models[m]);
   for (int j = 0; j < n_jobs; j++)
-    {
-      PredictJob *job = &b->jobs[j];
-      job->rows = b->rows;
-      job->row_index = g_new (int, LC_STREAM_PREDICT_BATCH);
-      job->x_buf = g_new (float, (gsize) LC_STREAM_PREDICT_BATCH * T * F);
-      job->len_buf = g_new (int, LC_STREAM_PREDICT_BATCH);
-      job->meta_buf = S > 0 ? g_new (float, (gsize) LC_STREAM_PREDICT_BATCH * S) : NULL;
-    }
+    b->jobs[j].rows = b->rows;
   b->rows_func = rows_func;
   b->user_data = user_data;
 }
@@ -502,16 +491,9 @@ batcher_init (Batcher *b, const LcPredictor *p, int n_jobs, LcStreamRowsFunc row
 static void
 batcher_clear (Batcher *b)
 {
-  for (int i = 0; b->ws != NULL && i < b->p->n_models * b->n_jobs; i++)
-    nn_workspace_free (b->ws[i]);
-  g_clear_pointer (&b->ws, g_free);
-  for (int j = 0; j < b->n_jobs; j++)
-    {
-      g_clear_pointer (&b->jobs[j].row_index, g_free);
-      g_clear_pointer (&b->jobs[j].x_buf, g_free);
-      g_clear_pointer (&b->jobs[j].len_buf, g_free);
-      g_clear_pointer (&b->jobs[j].meta_buf, g_free);
-    }
+  for (int i = 0; b->rp != NULL && i < b->p->n_models * b->n_jobs; i++)
+    nn_row_predictor_free (b->rp[i]);
+  g_clear_pointer (&b->rp, g_free);
   g_clear_pointer (&b->rows, nn_data_free);
   g_clear_pointer (&b->ids, g_ptr_array_unref);
   g_clear_pointer (&b->probs, g_free);
@@ -535,31 +517,17 @@ batcher_copy_row (Batcher *b, const NnData *data, int i)
             sizeof (float) * r->meta_features);
 }
 
-/* The rows of a job in batches, as nn_model_predict's predict_rows does. */
 static gpointer
 run_job (gpointer data)
 {
   PredictJob *job = data;
-  int K = job->model->n_classes;
 
-  for (int start = 0; start < job->count; start += LC_STREAM_PREDICT_BATCH)
-    {
-      int n = MIN (LC_STREAM_PREDICT_BATCH, job->count - start);
-      NnBatch batch;
-
-      for (int i = 0; i < n; i++)
-        job->row_index[i] = job->first + start + i;
-      nn_data_gather (job->rows, job->row_index, n, job->x_buf, job->len_buf, job->meta_buf, NULL,
-                      &batch);
-      nn_model_forward (job->model, job->ws, &batch, FALSE);
-      memcpy (job->probs + (gsize) (job->first + start) * K, nn_model_probabilities (job->model, job->ws),
-              (gsize) n * K * sizeof (float));
-    }
+  nn_row_predictor_run (job->rp, job->rows, job->first, job->count, job->probs);
   return NULL;
 }
 
-/* Probabilities of member m for view into probs: a full flush of two
- * batches goes to two threads, anything else to one. */
+/* Probabilities of member m for view into probs: a full flush (both jobs'
+ * rows) goes to two threads, anything else to one. */
 static void
 predict_member (Batcher *b, int m, const NnData *view, float *probs)
 {
@@ -569,8 +537,7 @@ predict_member (Batcher *b, int m, const NnData *view, float *probs)
   for (int j = 0; j < n_jobs; j++)
     {
       PredictJob *job = &b->jobs[j];
-      job->model = b->p->models[m];
-      job->ws = b->ws[m * b->n_jobs + j];
+      job->rp = b->rp[m * b->n_jobs + j];
       job->rows = view;
       job->first = j * LC_STREAM_PREDICT_BATCH;
       job->count = n_jobs == 2 ? LC_STREAM_PREDICT_BATCH : view->n;

@@ -59,9 +59,9 @@ double     lc_stream_fraction       (const LcStream *stream);
 gsize      lc_stream_n_objects      (const LcStream *stream);
 gsize      lc_stream_n_obs          (const LcStream *stream);
 
-/* Objects per forward pass when predicting: the batches nn_model_predict
- * makes of a whole dataset. */
-#define LC_STREAM_PREDICT_BATCH 256
+/* Objects each thread predicts per flush of the queue: whole batches of
+ * NN_PREDICT_BATCH, as nn_model_predict makes them of a whole dataset. */
+#define LC_STREAM_PREDICT_BATCH (8 * NN_PREDICT_BATCH)
 
 /* Receives predicted rows in file order: ids[n_rows] and probs (n_rows, K). */
 typedef gboolean (*LcStreamRowsFunc) (const char *const *ids, const float *probs, int n_rows,

@@ -443,8 +443,10 @@ shape_size (const NnShape *s)
   return (size_t) (s->seq ? s->steps : 1) * (size_t) s->features;
 }
 
-NnWorkspace *
-nn_workspace_new (const NnModel *model, int max_batch)
+/* for_training FALSE leaves out the gradient buffers: half the memory, and
+ * fresh memory costs a page fault per 4 KiB on first touch. */
+static NnWorkspace *
+workspace_new (const NnModel *model, int max_batch, gboolean for_training)
 {
   NnWorkspace *ws;
   int n;
@@ -469,7 +471,8 @@ nn_workspace_new (const NnModel *model, int max_batch)
       int in_steps = layer->in.seq ? layer->in.steps : 1;
 
       ws->act[i] = g_aligned_alloc0 (out, sizeof (float), 64);
-      ws->dact[i] = g_aligned_alloc0 (out, sizeof (float), 64);
+      if (for_training)
+        ws->dact[i] = g_aligned_alloc0 (out, sizeof (float), 64);
       if (layer->out.seq)
         ws->len[i] = g_new0 (int, max_batch);
       if (layer->ops->workspace_size != NULL)
@@ -479,10 +482,22 @@ nn_workspace_new (const NnModel *model, int max_batch)
   ws->x_pad = g_new0 (float, (size_t) max_batch * model->max_steps * model->seq_features);
   ws->len_in = g_new0 (int, max_batch);
   ws->probs = g_new0 (float, (size_t) max_batch * model->n_classes);
-  ws->grads = g_new0 (float, MAX (model->n_params, 1));
+  ws->grads = for_training ? g_new0 (float, MAX (model->n_params, 1)) : NULL;
   ws->update_state = TRUE;
   nn_rng_init_stream (&ws->rng, 0, 0);
   return ws;
+}
+
+NnWorkspace *
+nn_workspace_new (const NnModel *model, int max_batch)
+{
+  return workspace_new (model, max_batch, TRUE);
+}
+
+NnWorkspace *
+nn_workspace_new_inference (const NnModel *model, int max_batch)
+{
+  return workspace_new (model, max_batch, FALSE);
 }
 
 void
@@ -633,6 +648,7 @@ nn_model_backward (const NnModel *model, NnWorkspace *ws, const float *dlogits, 
   size_t n_out = (size_t) ws->y[last].batch * model->n_classes;
 
   g_return_if_fail (ws->model == model);
+  g_return_if_fail (ws->grads != NULL);   /* not an inference workspace */
   memcpy (ws->dact[last], dlogits, n_out * sizeof (float));
   for (int i = last; i >= stop; i--)
     {
@@ -716,41 +732,77 @@ nn_model_check_data (const NnModel *model, const NnData *data, gboolean need_lab
   return TRUE;
 }
 
-typedef struct
+struct _NnRowPredictor
 {
   const NnModel *model;
-  const NnData *data;
-  float *probs_out;
-  int first, count;
   NnWorkspace *ws;
   int *rows;
+  float *x_buf;
+  int *len_buf;
+  float *meta_buf;
+};
+
+NnRowPredictor *
+nn_row_predictor_new (const NnModel *model)
+{
+  NnRowPredictor *rp = g_new0 (NnRowPredictor, 1);
+  int S = model->meta_features;
+
+  rp->model = model;
+  rp->ws = nn_workspace_new_inference (model, NN_PREDICT_BATCH);
+  rp->rows = g_new (int, NN_PREDICT_BATCH);
+  rp->x_buf = g_new (float, (size_t) NN_PREDICT_BATCH * MAX (model->max_steps, 1) * model->seq_features);
+  rp->len_buf = g_new (int, NN_PREDICT_BATCH);
+  rp->meta_buf = S > 0 ? g_new (float, (size_t) NN_PREDICT_BATCH * S) : NULL;
+  return rp;
+}
+
+void
+nn_row_predictor_free (NnRowPredictor *rp)
+{
+  if (rp == NULL)
+    return;
+  nn_workspace_free (rp->ws);
+  g_free (rp->rows);
+  g_free (rp->x_buf);
+  g_free (rp->len_buf);
+  g_free (rp->meta_buf);
+  g_free (rp);
+}
+
+void
+nn_row_predictor_run (NnRowPredictor *rp, const NnData *data, int first, int count, float *probs_out)
+{
+  int K = rp->model->n_classes;
+
+  for (int start = 0; start < count; start += NN_PREDICT_BATCH)
+    {
+      int n = MIN (NN_PREDICT_BATCH, count - start);
+      NnBatch batch;
+
+      for (int i = 0; i < n; i++)
+        rp->rows[i] = first + start + i;
+      nn_data_gather (data, rp->rows, n, rp->x_buf, rp->len_buf, rp->meta_buf, NULL, &batch);
+      nn_model_forward (rp->model, rp->ws, &batch, FALSE);
+      memcpy (probs_out + (size_t) (first + start) * K, nn_model_probabilities (rp->model, rp->ws),
+              (size_t) n * K * sizeof (float));
+    }
+}
+
+typedef struct
+{
+  NnRowPredictor *rp;
+  const NnData *data;
+  int first, count;
+  float *probs_out;
 } PredictJob;
 
 static gpointer
-predict_rows (gpointer data)
+predict_job_run (gpointer user_data)
 {
-  PredictJob *job = data;
-  const NnData *d = job->data;
-  int max_batch = nn_workspace_max_batch (job->ws), K = job->model->n_classes;
-  int S = MAX (d->meta_features, 0);
-  float *x_buf = g_new (float, (size_t) max_batch * d->steps * d->features);
-  int *len_buf = g_new (int, max_batch);
-  float *meta_buf = S > 0 ? g_new (float, (size_t) max_batch * S) : NULL;
+  PredictJob *job = user_data;
 
-  for (int start = 0; start < job->count; start += max_batch)
-    {
-      int n = MIN (max_batch, job->count - start);
-      NnBatch batch;
-      for (int i = 0; i < n; i++)
-        job->rows[i] = job->first + start + i;
-      nn_data_gather (d, job->rows, n, x_buf, len_buf, meta_buf, NULL, &batch);
-      nn_model_forward (job->model, job->ws, &batch, FALSE);
-      memcpy (job->probs_out + (size_t) (job->first + start) * K,
-              nn_model_probabilities (job->model, job->ws), (size_t) n * K * sizeof (float));
-    }
-  g_free (x_buf);
-  g_free (len_buf);
-  g_free (meta_buf);
+  nn_row_predictor_run (job->rp, job->data, job->first, job->count, job->probs_out);
   return NULL;
 }
 
@@ -758,36 +810,35 @@ gboolean
 nn_model_predict (const NnModel *model, const NnData *data, float *probs_out, int threads,
                   GError **error)
 {
+  int n_batches = (data->n + NN_PREDICT_BATCH - 1) / NN_PREDICT_BATCH;
+  int n_jobs, saved_blas = nn_blas_get_threads ();
   PredictJob jobs[2];
-  int n_jobs, max_batch, saved_blas = nn_blas_get_threads ();
   GThread *helper = NULL;
 
   if (!nn_model_check_data (model, data, FALSE, _("data"), error))
     return FALSE;
-  n_jobs = threads >= 2 && data->n >= 2 ? 2 : 1;
-  max_batch = MIN (256, (data->n + n_jobs - 1) / n_jobs);
+  n_jobs = threads >= 2 && n_batches >= 2 ? 2 : 1;
+  /* the threads split at batch boundaries: the batches, and so the bits, do
+   * not depend on the thread count */
   for (int j = 0; j < n_jobs; j++)
     {
-      int first = (int) ((gint64) data->n * j / n_jobs);
-      int end = (int) ((gint64) data->n * (j + 1) / n_jobs);
-      jobs[j] = (PredictJob) { model, data, probs_out, first, end - first,
-                               nn_workspace_new (model, max_batch), g_new (int, max_batch) };
+      int first = MIN (data->n, (int) ((gint64) n_batches * j / n_jobs) * NN_PREDICT_BATCH);
+      int end = MIN (data->n, (int) ((gint64) n_batches * (j + 1) / n_jobs) * NN_PREDICT_BATCH);
+
+      jobs[j] = (PredictJob) { nn_row_predictor_new (model), data, first, end - first, probs_out };
     }
   if (n_jobs == 2)
     {
       nn_blas_set_threads (1);
-      helper = g_thread_new ("nn-predict", predict_rows, &jobs[1]);
+      helper = g_thread_new ("nn-predict", predict_job_run, &jobs[1]);
     }
-  predict_rows (&jobs[0]);
+  predict_job_run (&jobs[0]);
   if (helper != NULL)
     {
       g_thread_join (helper);
       nn_blas_set_threads (saved_blas);
     }
   for (int j = 0; j < n_jobs; j++)
-    {
-      nn_workspace_free (jobs[j].ws);
-      g_free (jobs[j].rows);
-    }
+    nn_row_predictor_free (jobs[j].rp);
   return TRUE;
 }
