@@ -5,6 +5,7 @@
 #include <glib/gstdio.h>
 
 #include <math.h>
+#include <sys/resource.h>
 
 char *
 tu_shared_path (const char *relative)
@@ -208,4 +209,13 @@ tu_write_file (const char *dir, const char *name, const char *content)
   g_file_set_contents (path, content, -1, &error);
   g_assert_no_error (error);
   return path;
+}
+
+double
+tu_process_cpu_seconds (void)
+{
+  struct rusage ru;
+
+  getrusage (RUSAGE_SELF, &ru);
+  return ru.ru_utime.tv_sec + ru.ru_stime.tv_sec + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1e-6;
 }

@@ -45,4 +45,8 @@ void  tu_remove_tree            (const char *path);
  * (tests never write to ../shared); returns that folder. */
 char *tu_extract_shared_archive (const char *relative, const char *parent, const char *name);
 
+/* Process CPU time, all threads, in seconds: on a busy machine a steadier
+ * figure than wall time (benchmarks). */
+double tu_process_cpu_seconds (void);
+
 G_END_DECLS

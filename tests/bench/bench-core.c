@@ -27,6 +27,7 @@
 #include "nn-loss.h"
 #include "nn-model.h"
 #include "nn-train.h"
+#include "testutil.h"
 
 #define N_CLASSES 14
 
@@ -194,16 +195,6 @@ median (double *v, int n)
   return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
 
-/* Process CPU time, all threads: on a busy machine a steadier figure than wall time. */
-static double
-cpu_seconds (void)
-{
-  struct rusage ru;
-  getrusage (RUSAGE_SELF, &ru);
-  return ru.ru_utime.tv_sec + ru.ru_stime.tv_sec
-         + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1e-6;
-}
-
 typedef struct
 {
   double last;
@@ -214,7 +205,7 @@ static gboolean
 record_epoch_cpu (const NnEpochStats *stats, gpointer user_data)
 {
   CpuClock *clock = user_data;
-  double now = cpu_seconds ();
+  double now = tu_process_cpu_seconds ();
   double used = now - clock->last;
   g_array_append_val (clock->per_epoch, used);
   clock->last = now;
@@ -319,7 +310,7 @@ main (int argc, char **argv)
   tc.threads = threads;
   tc.seed = 7;
   tc.restore_best = FALSE;
-  clock.last = cpu_seconds ();
+  clock.last = tu_process_cpu_seconds ();
   if (!nn_train (model, data, NULL, &tc, &callbacks, history, &error))
     {
       g_printerr ("bench-core: %s: training failed: %s\n", p->name, error->message);

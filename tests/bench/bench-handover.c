@@ -11,22 +11,13 @@
  * Usage: bench-handover [--batches N] [--reps R]  (best of R epochs of N batches)
  */
 #include <stdio.h>
-#include <sys/resource.h>
 
 #include "nn-blas.h"
 #include "nn-model.h"
 #include "nn-train.h"
+#include "testutil.h"
 
 #define BATCH 4
-
-static double
-cpu_seconds (void)
-{
-  struct rusage ru;
-  getrusage (RUSAGE_SELF, &ru);
-  return ru.ru_utime.tv_sec + ru.ru_stime.tv_sec
-         + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1e-6;
-}
 
 /* Best wall and CPU seconds of one epoch over reps epochs. */
 static gboolean
@@ -54,10 +45,10 @@ time_epochs (const NnData *data, int threads, int reps, double *wall, double *cp
   *wall = *cpu = G_MAXDOUBLE;
   for (int r = 0; r < reps; r++)
     {
-      start_cpu = cpu_seconds ();
+      start_cpu = tu_process_cpu_seconds ();
       if (!nn_train (model, data, NULL, &tc, NULL, history, error))
         return FALSE;
-      *cpu = MIN (*cpu, cpu_seconds () - start_cpu);
+      *cpu = MIN (*cpu, tu_process_cpu_seconds () - start_cpu);
       *wall = MIN (*wall, g_array_index (history->epochs, NnEpochStats, 0).seconds);
     }
   return TRUE;
