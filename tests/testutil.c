@@ -219,3 +219,12 @@ tu_process_cpu_seconds (void)
   getrusage (RUSAGE_SELF, &ru);
   return ru.ru_utime.tv_sec + ru.ru_stime.tv_sec + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1e-6;
 }
+
+gboolean
+tu_progress_cb (double fraction, gpointer user_data)
+{
+  TuProgress *p = user_data;
+
+  g_array_append_val (p->fractions, fraction);
+  return (int) p->fractions->len != p->stop_at && !(p->stop_above > 0 && fraction > p->stop_above);
+}

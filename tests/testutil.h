@@ -49,4 +49,16 @@ char *tu_extract_shared_archive (const char *relative, const char *parent, const
  * figure than wall time (benchmarks). */
 double tu_process_cpu_seconds (void);
 
+/* A progress function's record (LcProgressFunc shape): every fraction seen
+ * goes into fractions; call stop_at (1-based, 0: never) returns FALSE, and so
+ * does the first fraction past stop_above (when > 0). */
+typedef struct
+{
+  GArray *fractions;
+  int stop_at;
+  double stop_above;
+} TuProgress;
+
+gboolean tu_progress_cb (double fraction, gpointer user_data);
+
 G_END_DECLS

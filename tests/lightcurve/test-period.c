@@ -261,22 +261,6 @@ stars_dataset (void)
   return ds;
 }
 
-/* What the progress function saw; it says stop at call stop_at (-1: never). */
-typedef struct
-{
-  GArray *fractions;
-  int stop_at;
-} Watch;
-
-static gboolean
-watch_progress_cb (double fraction, gpointer user_data)
-{
-  Watch *w = user_data;
-
-  g_array_append_val (w->fractions, fraction);
-  return (int) w->fractions->len - 1 != w->stop_at;
-}
-
 /* Field by field, bit for bit: the struct's padding bytes are undefined. */
 static void
 assert_same_fit (const LcPeriodFit *a, const LcPeriodFit *b)
@@ -288,13 +272,13 @@ assert_same_fit (const LcPeriodFit *a, const LcPeriodFit *b)
   g_assert_cmpint (a->n_used, ==, b->n_used);
 }
 
-/* Runs the search on s with a progress function that stops it at call stop_at. */
+/* Runs the search on s with a progress function that stops it at call stop_at (1-based, 0: never). */
 static gboolean
-watched_fit (const Star *s, int stop_at, Watch *w, LcPeriodFit *fit, GError **error)
+watched_fit (const Star *s, int stop_at, TuProgress *w, LcPeriodFit *fit, GError **error)
 {
   w->stop_at = stop_at;
   g_array_set_size (w->fractions, 0);
-  return lc_period_fit_full (s->time, s->value, s->error, s->band, s->n, 3, NULL, watch_progress_cb, w, fit,
+  return lc_period_fit_full (s->time, s->value, s->error, s->band, s->n, 3, NULL, tu_progress_cb, w, fit,
                              error);
 }
 
@@ -305,7 +289,7 @@ static void
 test_cancel (void)
 {
   g_autoptr (GArray) fractions = g_array_new (FALSE, FALSE, sizeof (double));
-  Watch w = { fractions, -1 };
+  TuProgress w = { fractions, 0, 0 };
   Star s;
   LcPeriodFit plain, watched;
   GError *error = NULL;
@@ -313,7 +297,7 @@ test_cancel (void)
 
   star_make (&s, 0.57, 240, 0.03, 21);
   g_assert_true (lc_period_fit (s.time, s.value, s.error, s.band, s.n, 3, NULL, &plain));
-  g_assert_true (watched_fit (&s, -1, &w, &watched, &error));
+  g_assert_true (watched_fit (&s, 0, &w, &watched, &error));
   g_assert_no_error (error);
   assert_same_fit (&watched, &plain);
   n_calls = fractions->len;
@@ -326,16 +310,16 @@ test_cancel (void)
   g_assert_cmpfloat (g_array_index (fractions, double, n_calls - 1), <=, 1.0);
 
   /* already cancelled; in the grid; among the candidates */
-  stops[0] = 0;
+  stops[0] = 1;
   stops[1] = n_calls / 3;
-  stops[2] = n_calls - 2;
+  stops[2] = n_calls - 1;
   for (guint k = 0; k < G_N_ELEMENTS (stops); k++)
     {
       g_assert_false (watched_fit (&s, stops[k], &w, &watched, &error));
       g_assert_error (error, LC_ERROR, LC_ERROR_CANCELLED);
       g_clear_error (&error);
       /* not asked again once it said stop */
-      g_assert_cmpint (fractions->len, ==, stops[k] + 1);
+      g_assert_cmpint (fractions->len, ==, stops[k]);
       assert_no_fit (&watched);
     }
 
@@ -344,15 +328,15 @@ test_cancel (void)
     g_autoptr (LcDataset) ds = stars_dataset ();
     const LcObject *o = &ds->objects[0], *tiny = &ds->objects[4];
 
-    w.stop_at = 0;
+    w.stop_at = 1;
     g_array_set_size (fractions, 0);
-    g_assert_false (lc_period_fit_range_full (ds, o->first, o->n_obs, NULL, watch_progress_cb, &w, &watched,
+    g_assert_false (lc_period_fit_range_full (ds, o->first, o->n_obs, NULL, tu_progress_cb, &w, &watched,
                                               &error));
     g_assert_error (error, LC_ERROR, LC_ERROR_CANCELLED);
     g_clear_error (&error);
     assert_no_fit (&watched);
-    w.stop_at = -1;
-    g_assert_false (lc_period_fit_range_full (ds, tiny->first, tiny->n_obs, NULL, watch_progress_cb, &w,
+    w.stop_at = 0;
+    g_assert_false (lc_period_fit_range_full (ds, tiny->first, tiny->n_obs, NULL, tu_progress_cb, &w,
                                               &watched, &error));
     g_assert_no_error (error);
     assert_no_fit (&watched);

@@ -8,6 +8,7 @@
 #include "lc.h"
 #include "lc-augment.h"
 #include "lc-dataset-builder.h"
+#include "testutil.h"
 
 static LcDataset *
 simulated (int n)
@@ -302,24 +303,6 @@ test_band_features (void)
     g_assert_cmpfloat (fabs (again->meta[i] - data->meta[i]), <, 1e-6);
 }
 
-/* Progress of a preparation: every fraction seen; call stop_at (1-based)
- * returns FALSE, and so does the first past stop_above (when > 0). */
-typedef struct
-{
-  GArray *fractions;
-  int stop_at;
-  double stop_above;
-} Progress;
-
-static gboolean
-progress_cb (double fraction, gpointer user_data)
-{
-  Progress *p = user_data;
-
-  g_array_append_val (p->fractions, fraction);
-  return (int) p->fractions->len != p->stop_at && !(p->stop_above > 0 && fraction > p->stop_above);
-}
-
 static void
 assert_same_data (const NnData *a, const NnData *b)
 {
@@ -347,17 +330,17 @@ encoder_text (const LcEncoder *enc)
 #define PERIOD_SPEC ", \"preprocessing\": {\"with_band_features\": true, \"with_period_features\": true}"
 
 static LcTrainRun *
-prepare_with_progress (const LcDataset *ds, const NnModelDoc *spec, int threads, Progress *p,
+prepare_with_progress (const LcDataset *ds, const NnModelDoc *spec, int threads, TuProgress *p,
                        GError **error)
 {
   LcTrainOverrides o;
 
   lc_train_overrides_init (&o);
   o.threads = threads;
-  return lc_train_run_prepare_full (ds, NULL, 0, spec, &o, progress_cb, p, error);
+  return lc_train_run_prepare_full (ds, NULL, 0, spec, &o, tu_progress_cb, p, error);
 }
 
-/* Progress starts at 0, never goes back, ends at 1, and is called often
+/* TuProgress starts at 0, never goes back, ends at 1, and is called often
  * enough to stop on; one or two threads give the same bytes. */
 static void
 test_prepare_progress (void)
@@ -366,7 +349,7 @@ test_prepare_progress (void)
   g_autoptr (NnModelDoc) spec = small_spec (PERIOD_SPEC);
   g_autoptr (GArray) one = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr (GArray) two = g_array_new (FALSE, FALSE, sizeof (double));
-  Progress p1 = { one, 0, 0 }, p2 = { two, 0, 0 };
+  TuProgress p1 = { one, 0, 0 }, p2 = { two, 0, 0 };
   g_autoptr (LcTrainRun) run1 = NULL;
   g_autoptr (LcTrainRun) run2 = NULL;
   g_autoptr (LcTrainRun) plain = NULL;
@@ -429,7 +412,7 @@ test_prepare_cancel (void)
     for (guint k = 0; k < G_N_ELEMENTS (stop_calls) + G_N_ELEMENTS (stop_fractions); k++)
       {
         g_autoptr (GArray) seen = g_array_new (FALSE, FALSE, sizeof (double));
-        Progress p = { seen, 0, 0 };
+        TuProgress p = { seen, 0, 0 };
         g_autoptr (GError) error = NULL;
         LcTrainRun *cancelled;
 
@@ -465,7 +448,7 @@ test_encoder_threads (void)
   g_autoptr (NnData) data1 = NULL;
   g_autoptr (NnData) data2 = NULL;
   g_autoptr (GArray) seen = g_array_new (FALSE, FALSE, sizeof (double));
-  Progress p = { seen, 0, 0 };
+  TuProgress p = { seen, 0, 0 };
   g_autoptr (GError) error = NULL;
   g_autofree char *text1 = NULL, *text2 = NULL;
   LcEncoderOptions o;
@@ -476,7 +459,7 @@ test_encoder_threads (void)
   one = lc_encoder_new (&o);
   two = lc_encoder_new (&o);
   lc_encoder_set_threads (two, 2);
-  lc_encoder_set_progress (two, progress_cb, &p);
+  lc_encoder_set_progress (two, tu_progress_cb, &p);
   g_assert_true (lc_encoder_fit (one, ds, NULL, 0, &error));
   g_assert_true (lc_encoder_fit (two, ds, NULL, 0, &error));
   g_assert_no_error (error);
