@@ -381,6 +381,7 @@ test_window (void)
   g_assert_no_error (error);
   g_assert_cmpstr (pb_builder_get_spec (PB_BUILDER (builder))->name, ==, shipped->name);
   g_assert_true (pb_builder_can_train (PB_BUILDER (builder), NULL));
+  pb_test_save_png (GTK_WIDGET (window), "builder-lsst-bigru");
 
   /* Train section: 1 epoch, seed 7 */
   show_section (GTK_WIDGET (page), "train");
