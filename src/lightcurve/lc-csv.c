@@ -34,6 +34,7 @@ struct _LcCsvReader
 
   gsize line;         /* line of the current record */
   gsize next_line;    /* line of the next byte at start */
+  gboolean unterminated;  /* the last line taken had no newline */
 
   char **fields;
   gsize *lengths;
@@ -62,7 +63,7 @@ lc_csv_reader_open (const char *path, GError **error)
     }
   r = g_new0 (LcCsvReader, 1);
   r->path = g_strdup (path);
-  r->name = g_filename_display_basename (path);
+  r->name = g_filename_display_name (path);
   r->fd = fd;
   r->size = (guint64) st.st_size;
   r->capacity = MIN (BLOCK_SIZE, MAX (r->size, 4096)) + 1;
@@ -263,6 +264,7 @@ take_line (LcCsvReader *r, gsize *out_len, GError **error)
       /* a final line without a newline still counts */
       len = nl != NULL ? (gsize) (nl - line) : r->end - r->start;
       taken = nl != NULL ? len + 1 : len;
+      r->unterminated = nl == NULL;
       r->start += taken;
       r->consumed += taken;
       r->line = r->next_line++;
@@ -298,6 +300,12 @@ lc_csv_reader_next_line (LcCsvReader *r, gsize *len, GError **error)
 {
   r->n_fields = 0;
   return take_line (r, len, error);
+}
+
+gboolean
+lc_csv_reader_unterminated (const LcCsvReader *r)
+{
+  return r->unterminated;
 }
 
 int
@@ -517,6 +525,30 @@ lc_parse_double (const char *s, gsize len, double *out)
   return TRUE;
 }
 
+LcNumberCheck
+lc_parse_number (const char *s, gsize len, double limit, double *out)
+{
+  if (!lc_parse_double (s, len, out))
+    return LC_NUMBER_INVALID;
+  if (isnan (*out) || (*out >= -limit && *out <= limit))
+    return LC_NUMBER_OK;
+  /* "inf" is not a number that is too large, "1e999" is */
+  if (isinf (*out) && memchr (s, 'n', len) != NULL)
+    return LC_NUMBER_INVALID;
+  return LC_NUMBER_OUT_OF_RANGE;
+}
+
+char *
+lc_describe_number_problem (LcNumberCheck check, const char *s, gsize len, const char *expected, double limit)
+{
+  g_autofree char *shown = lc_describe_field (s, len);
+
+  if (check == LC_NUMBER_OUT_OF_RANGE)
+    /* TRANSLATORS: a number from a file that is too large, and the largest allowed */
+    return g_strdup_printf (_("“%s” is out of range (at most ±%.2g)"), shown, limit);
+  return g_strdup_printf (_("expected %s, found “%s”"), expected, shown);
+}
+
 gboolean
 lc_parse_int64 (const char *s, gsize len, gint64 *out)
 {
@@ -596,6 +628,19 @@ lc_csv_field_error (LcCsvReader *reader, const char *column, const char *expecte
                 * the file, the line, the column's name, what was expected and the field's text */
                _("%s:%zu: field “%s”: expected %s, found “%s”"),
                lc_csv_reader_name (reader), lc_csv_reader_line (reader), column, expected, shown);
+  return FALSE;
+}
+
+gboolean
+lc_csv_number_error (LcCsvReader *reader, LcNumberCheck check, const char *column, const char *expected,
+                     int field, double limit, GError **error)
+{
+  gsize len;
+  const char *text = lc_csv_reader_field (reader, field, &len);
+  g_autofree char *problem = lc_describe_number_problem (check, text, len, expected, limit);
+
+  g_set_error (error, LC_ERROR, LC_ERROR_FORMAT, _("%s:%zu: field “%s”: %s"),
+               lc_csv_reader_name (reader), lc_csv_reader_line (reader), column, problem);
   return FALSE;
 }
 

@@ -26,6 +26,9 @@ gboolean     lc_csv_reader_next     (LcCsvReader *reader, GError **error);
  * until the next call), for line formats other than CSV; NULL at the end
  * (error unset) or on a read error. */
 char        *lc_csv_reader_next_line (LcCsvReader *reader, gsize *len, GError **error);
+/* TRUE when the line or record just read ended at the end of the file
+ * without a newline (the last line of a file that may have been cut). */
+gboolean     lc_csv_reader_unterminated (const LcCsvReader *reader);
 int          lc_csv_reader_n_fields (const LcCsvReader *reader);
 /* Field i of the current record (NUL-terminated); len may be NULL. */
 const char  *lc_csv_reader_field    (const LcCsvReader *reader, int i, gsize *len);
@@ -36,7 +39,7 @@ double       lc_csv_reader_fraction (const LcCsvReader *reader);
 guint64      lc_csv_reader_size     (const LcCsvReader *reader);
 /* Records in the whole file, extrapolated from the first block read. */
 gsize        lc_csv_reader_estimate_records (LcCsvReader *reader);
-/* The file's base name, as errors show it. */
+/* The file's path as it was given (for display), as errors show it. */
 const char  *lc_csv_reader_name     (const LcCsvReader *reader);
 
 /* Index of the header field named name (ASCII case-insensitive, surrounding
@@ -55,6 +58,27 @@ lc_fits_float (double v)
 {
   return v >= -FLT_MAX && v <= FLT_MAX;  /* FALSE for NaN too */
 }
+/* What lc_parse_number found in a field. */
+typedef enum
+{
+  LC_NUMBER_OK,            /* a number within ±limit, or NaN (callers decide what NaN means) */
+  LC_NUMBER_INVALID,       /* not a number at all */
+  LC_NUMBER_OUT_OF_RANGE   /* a number, but infinite or beyond ±limit */
+} LcNumberCheck;
+
+/* Values and errors are stored as float. */
+#define LC_FLOAT_LIMIT ((double) FLT_MAX)
+/* Times are stored as double: only infinity is out of range. */
+#define LC_DOUBLE_LIMIT G_MAXDOUBLE
+
+/* The one number reader of every text format: lc_parse_double, then the
+ * range check that tells "1e39" (out of range for a float) from "abc". */
+LcNumberCheck lc_parse_number (const char *s, gsize len, double limit, double *out);
+/* What is wrong with a field lc_parse_number refused, for a message (newly
+ * allocated): "expected EXPECTED, found “abc”", or for LC_NUMBER_OUT_OF_RANGE
+ * "“1e39” is out of range (at most ±3.4e+38)". */
+char *lc_describe_number_problem (LcNumberCheck check, const char *s, gsize len, const char *expected,
+                                  double limit);
 /* Parses a whole field as a decimal integer that fits in gint64. */
 gboolean lc_parse_int64  (const char *s, gsize len, gint64 *out);
 
@@ -64,6 +88,9 @@ char *lc_describe_field (const char *s, gsize len);
  * field number `field` of the reader's current row; returns FALSE. */
 gboolean lc_csv_field_error (LcCsvReader *reader, const char *column, const char *expected, int field,
                              GError **error);
+/* Sets error to "FILE:LINE: field “COLUMN”: " and lc_describe_number_problem; returns FALSE. */
+gboolean lc_csv_number_error (LcCsvReader *reader, LcNumberCheck check, const char *column, const char *expected,
+                              int field, double limit, GError **error);
 /* Sets error to "PLACE: MESSAGE", the message made safe with lc_sanitize_text
  * (it may quote keys, types or labels from the file); returns FALSE. */
 gboolean lc_format_error_valist (GError **error, const char *place, const char *format,

@@ -271,6 +271,7 @@ read_row (LcCsvReader *reader, CsvRead *read, gssize fixed_object, GError **erro
   gsize len;
   const char *text;
   double time, value, err = NAN;
+  LcNumberCheck check;
   int band = 0;
   gboolean detected;
   gsize object = (gsize) MAX (fixed_object, 0);
@@ -299,26 +300,27 @@ read_row (LcCsvReader *reader, CsvRead *read, gssize fixed_object, GError **erro
   if (!read_label (reader, read, object, error))
     return FALSE;
   text = lc_csv_reader_field (reader, read->column[COL_TIME], &len);
-  if (!lc_parse_double (text, len, &time) || !isfinite (time))
-    return lc_csv_field_error (reader, read->names[COL_TIME], _("a finite number"), read->column[COL_TIME], error);
+  check = lc_parse_number (text, len, LC_DOUBLE_LIMIT, &time);
+  if (check == LC_NUMBER_OK && isnan (time))
+    check = LC_NUMBER_INVALID;
+  if (check != LC_NUMBER_OK)
+    return lc_csv_number_error (reader, check, read->names[COL_TIME], _("a finite number"), read->column[COL_TIME],
+                                LC_DOUBLE_LIMIT, error);
   text = lc_csv_reader_field (reader, read->column[COL_VALUE], &len);
-  if (len > 0 && !lc_parse_double (text, len, &value))
-    return lc_csv_field_error (reader, read->names[COL_VALUE], _("a number (empty or nan when missing)"),
-                        read->column[COL_VALUE], error);
+  if (len > 0 && (check = lc_parse_number (text, len, LC_FLOAT_LIMIT, &value)) != LC_NUMBER_OK)
+    return lc_csv_number_error (reader, check, read->names[COL_VALUE], _("a number (empty or nan when missing)"),
+                                read->column[COL_VALUE], LC_FLOAT_LIMIT, error);
   if (len == 0 || isnan (value))
     {
       read->skipped++;
       return TRUE;
     }
-  if (!lc_fits_float (value))
-    return lc_csv_field_error (reader, read->names[COL_VALUE], _("a number within float range"),
-                        read->column[COL_VALUE], error);
   if (read->column[COL_ERROR] >= 0)
     {
       text = lc_csv_reader_field (reader, read->column[COL_ERROR], &len);
-      if (len > 0 && (!lc_parse_double (text, len, &err) || (!isnan (err) && !lc_fits_float (err))))
-        return lc_csv_field_error (reader, read->names[COL_ERROR], _("a number (empty or nan when unknown)"),
-                            read->column[COL_ERROR], error);
+      if (len > 0 && (check = lc_parse_number (text, len, LC_FLOAT_LIMIT, &err)) != LC_NUMBER_OK)
+        return lc_csv_number_error (reader, check, read->names[COL_ERROR], _("a number (empty or nan when unknown)"),
+                                    read->column[COL_ERROR], LC_FLOAT_LIMIT, error);
     }
   if (!read_band (reader, read, &band, error) || !read_detected (reader, read, &detected, error))
     return FALSE;
@@ -713,13 +715,15 @@ apply_labels_row (LcDatasetBuilder *b, const LabelsTable *t, char **row, gsize l
     {
       int column = g_array_index (t->meta_columns, int, k);
       double value = NAN;
-      if (row[column][0] != '\0' && !lc_parse_double (row[column], strlen (row[column]), &value))
+      gsize len = strlen (row[column]);
+      LcNumberCheck check = len > 0 ? lc_parse_number (row[column], len, LC_FLOAT_LIMIT, &value) : LC_NUMBER_OK;
+      if (check != LC_NUMBER_OK)
         {
-          g_autofree char *shown = lc_describe_field (row[column], strlen (row[column]));
           g_autofree char *id = lc_sanitize_text (row[t->id_column], 40);
-          g_set_error (error, LC_ERROR, LC_ERROR_FORMAT,
-                       _("%s:%zu: field %d of object “%s”: expected a number, found “%s”"),
-                       name, line, column + 1, id, shown);
+          g_autofree char *problem = lc_describe_number_problem (check, row[column], len, _("a number"),
+                                                                 LC_FLOAT_LIMIT);
+          g_set_error (error, LC_ERROR, LC_ERROR_FORMAT, _("%s:%zu: field %d of object “%s”: %s"),
+                       name, line, column + 1, id, problem);
           return FALSE;
         }
       lc_dataset_builder_set_meta (b, (gsize) object, (int) k, (float) value);

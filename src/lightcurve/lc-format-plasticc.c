@@ -59,8 +59,13 @@ parse_finite (LcCsvReader *reader, const PlasticcFile *f, int c, double *out, GE
   gsize len;
   const char *text = lc_csv_reader_field (reader, f->column[c], &len);
 
-  if (!lc_parse_double (text, len, out) || !lc_fits_float (*out))
-    return lc_csv_field_error (reader, column_names[c], _("a finite number"), f->column[c], error);
+  LcNumberCheck check = lc_parse_number (text, len, LC_FLOAT_LIMIT, out);
+
+  if (check == LC_NUMBER_OK && isnan (*out))
+    check = LC_NUMBER_INVALID;
+  if (check != LC_NUMBER_OK)
+    return lc_csv_number_error (reader, check, column_names[c], _("a finite number"), f->column[c],
+                                LC_FLOAT_LIMIT, error);
   return TRUE;
 }
 
@@ -269,14 +274,15 @@ read_meta_row (LcCsvReader *reader, LcDatasetBuilder *b, const MetaLayout *layou
       gsize len;
       const char *text = lc_csv_reader_field (reader, column, &len);
       double value = NAN;
+      LcNumberCheck check = len > 0 ? lc_parse_number (text, len, LC_FLOAT_LIMIT, &value) : LC_NUMBER_OK;
 
-      if (len > 0 && !lc_parse_double (text, len, &value))
+      if (check != LC_NUMBER_OK)
         {
-          g_autofree char *shown = lc_describe_field (text, len);
           g_autofree char *id = lc_sanitize_text (lc_dataset_builder_object_id (b, object), 40);
-          g_set_error (error, LC_ERROR, LC_ERROR_FORMAT,
-                       _("%s:%zu: field %d of object “%s”: expected a number or nan, found “%s”"),
-                       lc_csv_reader_name (reader), lc_csv_reader_line (reader), column + 1, id, shown);
+          g_autofree char *problem = lc_describe_number_problem (check, text, len, _("a number or nan"),
+                                                                 LC_FLOAT_LIMIT);
+          g_set_error (error, LC_ERROR, LC_ERROR_FORMAT, _("%s:%zu: field %d of object “%s”: %s"),
+                       lc_csv_reader_name (reader), lc_csv_reader_line (reader), column + 1, id, problem);
           return FALSE;
         }
       lc_dataset_builder_set_meta (b, object, (int) k, (float) value);

@@ -1,8 +1,10 @@
 /* lc-format-ts.c: UEA/UCR time-series classification files (.ts).
  *
- * "#" comment lines, "@key value" headers up to "@data", then one case per
- * line: dimensions separated by ':', values by ',' (or "(t,v)" pairs when
- * @timeStamps is true), "?" for a missing value, and the class label last.
+ * "#" (or, before @data, "%" as tsml writes) comment lines, "@key value"
+ * headers up to "@data", then one case per line: dimensions separated by
+ * ':', values by ',' (or "(t,v)" pairs when @timeStamps is true, where t is
+ * a number or an ISO 8601 date that becomes an MJD), "?" for a missing
+ * value, and the class label last.
  */
 #include "config.h"
 
@@ -24,8 +26,10 @@ typedef struct
   gboolean timestamps;
   gboolean has_labels;
   gboolean equal_length;
+  int missing_allowed;     /* @missing: -1 when not given */
   int dimensions;          /* 0 until known */
   int series_length;       /* 0 when not given */
+  int seen_length;         /* values per dimension of case 1, for @equalLength true */
   GPtrArray *labels;       /* declared class labels (char *) */
   GArray *label_ids;       /* class id of each declared label */
   gsize cases;
@@ -120,6 +124,8 @@ read_header_line (TsFile *f, char *line, gboolean *data_follows, GError **error)
         return ts_error (f, error, _("@%s: expected true or false, found “%s”"), key, value);
       if (g_ascii_strcasecmp (key, "univariate") == 0 && flag && f->dimensions == 0)
         f->dimensions = 1;
+      if (g_ascii_strcasecmp (key, "missing") == 0)
+        f->missing_allowed = flag;
     }
   else if (g_ascii_strcasecmp (key, "equalLength") == 0)
     {
@@ -221,12 +227,14 @@ read_headers (TsFile *f, GError **error)
         }
       while (*line == ' ' || *line == '\t')
         line++;
-      if (*line == '#' || *line == '\0')
+      /* sktime and aeon write "#" descriptions, tsml (after ARFF) "%" */
+      if (*line == '#' || *line == '%' || *line == '\0')
         continue;
       if (*line != '@')
         {
           g_autofree char *shown = lc_describe_field (line, strlen (line));
-          return ts_error (f, error, _("expected a “#” comment or an “@” header before @data, found “%s”"), shown);
+          return ts_error (f, error, _("expected a “#” or “%%” comment or an “@” header before @data, found “%s”"),
+                           shown);
         }
       if (!read_header_line (f, line, &data_follows, error))
         return FALSE;
@@ -237,30 +245,47 @@ read_headers (TsFile *f, GError **error)
 /* ---- cases ---- */
 
 static gboolean
-value_error (TsFile *f, int dim, int index, const char *text, gsize len, const char *expected, GError **error)
+value_problem (TsFile *f, int dim, int index, LcNumberCheck check, const char *text, gsize len,
+               const char *expected, double limit, GError **error)
 {
-  g_autofree char *shown = lc_describe_field (text, len);
+  g_autofree char *problem = lc_describe_number_problem (check, text, len, expected, limit);
 
-  return ts_error (f, error, _("case %zu, dimension %d, value %d: expected %s, found “%s”"),
-                   f->cases + 1, dim + 1, index + 1, expected, shown);
+  return ts_error (f, error, _("case %zu, dimension %d, value %d: %s"), f->cases + 1, dim + 1, index + 1, problem);
 }
 
-/* "?" and NaN mark missing values. */
 static gboolean
-parse_value (const char *text, gsize len, double *value, gboolean *missing)
+value_error (TsFile *f, int dim, int index, const char *text, gsize len, const char *expected, GError **error)
+{
+  return value_problem (f, dim, index, LC_NUMBER_INVALID, text, len, expected, 0, error);
+}
+
+/* "?" and NaN mark missing values, which "@missing false" rules out. */
+static gboolean
+read_value (TsFile *f, int dim, int index, const char *text, gsize len, double *value, gboolean *missing,
+            GError **error)
 {
   const char *p = text, *end = text + len;
+  LcNumberCheck check;
 
   while (p < end && (*p == ' ' || *p == '\t'))
     p++;
   while (end > p && (end[-1] == ' ' || end[-1] == '\t'))
     end--;
   *missing = (end - p == 1 && *p == '?');
-  if (*missing)
-    return TRUE;
-  if (!lc_parse_double (p, (gsize) (end - p), value) || (!isnan (*value) && !lc_fits_float (*value)))
-    return FALSE;
-  *missing = isnan (*value);
+  if (!*missing)
+    {
+      check = lc_parse_number (p, (gsize) (end - p), LC_FLOAT_LIMIT, value);
+      if (check != LC_NUMBER_OK)
+        return value_problem (f, dim, index, check, p, (gsize) (end - p), _("a number or ?"), LC_FLOAT_LIMIT,
+                              error);
+      *missing = isnan (*value);
+    }
+  if (*missing && f->missing_allowed == FALSE)
+    {
+      g_autofree char *shown = lc_describe_field (p, (gsize) (end - p));
+      return ts_error (f, error, _("case %zu, dimension %d, value %d: “%s” is a missing value, but the header "
+                                   "says “@missing false”"), f->cases + 1, dim + 1, index + 1, shown);
+    }
   return TRUE;
 }
 
@@ -288,8 +313,8 @@ read_plain_dimension (TsFile *f, char *text, gsize len, int dim, int *n_values, 
       double value = 0;
       gboolean missing;
 
-      if (!parse_value (p, (gsize) (stop - p), &value, &missing))
-        return value_error (f, dim, index, p, (gsize) (stop - p), _("a number or ?"), error);
+      if (!read_value (f, dim, index, p, (gsize) (stop - p), &value, &missing, error))
+        return FALSE;
       add_value (f, index, value, missing, dim);
       index++;
       if (comma == NULL)
@@ -298,6 +323,36 @@ read_plain_dimension (TsFile *f, char *text, gsize len, int dim, int *n_values, 
     }
   *n_values = index;
   return TRUE;
+}
+
+/* A time stamp: a number (used as it is), or an ISO 8601 date and time
+ * ("2007-01-01", "2007-01-01 00:00:00", UTC unless it says otherwise) as
+ * sktime and aeon write them, which becomes a Modified Julian Date. */
+static LcNumberCheck
+parse_time_stamp (const char *text, gsize len, double *time)
+{
+  LcNumberCheck check = lc_parse_number (text, len, LC_DOUBLE_LIMIT, time);
+  g_autoptr (GTimeZone) utc = NULL;
+  g_autoptr (GDateTime) date = NULL;
+  g_autofree char *copy = NULL;
+
+  if (check != LC_NUMBER_INVALID)
+    return check == LC_NUMBER_OK && isnan (*time) ? LC_NUMBER_INVALID : check;
+  copy = g_strstrip (g_strndup (text, len));
+  if (strlen (copy) == 10)
+    {
+      /* a date alone is midnight */
+      char *day = g_strconcat (copy, "T00:00:00", NULL);
+      g_free (copy);
+      copy = day;
+    }
+  utc = g_time_zone_new_utc ();
+  date = g_date_time_new_from_iso8601 (copy, utc);
+  if (date == NULL)
+    return LC_NUMBER_INVALID;
+  *time = (double) g_date_time_to_unix (date) / 86400.0 + 40587.0
+          + (double) g_date_time_get_microsecond (date) / 86400e6;
+  return LC_NUMBER_OK;
 }
 
 /* "(t1,v1),(t2,v2),..." */
@@ -312,24 +367,27 @@ read_stamped_dimension (TsFile *f, char *text, gsize len, int dim, int *n_values
       char *comma, *close;
       double time, value = 0;
       gboolean missing;
+      LcNumberCheck check;
 
       while (p < end && (*p == ' ' || *p == '\t' || (index > 0 && *p == ',')))
         p++;
       if (p == end)
         break;
-      if (*p != '(' || (comma = memchr (p, ',', (gsize) (end - p))) == NULL
-          || (close = memchr (comma, ')', (gsize) (end - comma))) == NULL)
-        return value_error (f, dim, index, p, (gsize) (end - p), _("a (time,value) pair"), error);
-      if (!lc_parse_double (p + 1, (gsize) (comma - p - 1), &time) || !isfinite (time))
-        return value_error (f, dim, index, p + 1, (gsize) (comma - p - 1), _("a time stamp number"), error);
-      if (!parse_value (comma + 1, (gsize) (close - comma - 1), &value, &missing))
-        return value_error (f, dim, index, comma + 1, (gsize) (close - comma - 1), _("a number or ?"), error);
+      if (*p != '(' || (close = memchr (p, ')', (gsize) (end - p))) == NULL
+          || (comma = g_strrstr_len (p, close - p, ",")) == NULL)
+        return value_error (f, dim, index, p, (gsize) (end - p), _("a (time stamp,value) pair"), error);
+      check = parse_time_stamp (p + 1, (gsize) (comma - p - 1), &time);
+      if (check != LC_NUMBER_OK)
+        return value_problem (f, dim, index, check, p + 1, (gsize) (comma - p - 1),
+                              _("a time stamp (a number or an ISO 8601 date)"), LC_DOUBLE_LIMIT, error);
+      if (!read_value (f, dim, index, comma + 1, (gsize) (close - comma - 1), &value, &missing, error))
+        return FALSE;
       add_value (f, time, value, missing, dim);
       index++;
       p = close + 1;
     }
   if (index == 0)
-    return value_error (f, dim, 0, text, len, _("at least one (time,value) pair"), error);
+    return value_error (f, dim, 0, text, len, _("at least one (time stamp,value) pair"), error);
   *n_values = index;
   return TRUE;
 }
@@ -351,16 +409,80 @@ read_label (TsFile *f, char *text, int *class_id, GError **error)
   }
 }
 
+/* The next ':' between dimensions at or after p, or NULL; a time stamp
+ * inside "( )" may hold colons of its own (an unclosed "(" does not hide
+ * them: the pair is reported broken instead). */
+static char *
+next_separator (char *p, char *end, gboolean stamped)
+{
+  for (; p < end; p++)
+    {
+      char *close;
+      if (stamped && *p == '(' && (close = memchr (p, ')', (gsize) (end - p))) != NULL)
+        p = close;
+      else if (*p == ':')
+        return p;
+    }
+  return NULL;
+}
+
+/* A last line without a newline may have been cut anywhere: a label cut
+ * short can still be a declared label ("6" of "67"), and a series cut short
+ * can still parse.  Refuse what the header says cannot be whole. */
 static gboolean
-read_case (TsFile *f, char *line, gsize len, GError **error)
+check_cut_label (TsFile *f, const char *label, GError **error)
+{
+  gsize len = strlen (label);
+
+  for (guint i = 0; i < f->labels->len; i++)
+    {
+      const char *other = g_ptr_array_index (f->labels, i);
+      if (strlen (other) > len && strncmp (other, label, len) == 0)
+        return ts_error (f, error, _("case %zu: the file ends without a newline inside the class label “%s”, "
+                                     "which is the start of the label “%s” too: the file looks cut short"),
+                         f->cases + 1, label, other);
+    }
+  return TRUE;
+}
+
+static gboolean
+check_length (TsFile *f, int dim, int n_values, gboolean unterminated, GError **error)
+{
+  int expected = f->series_length > 0 ? f->series_length : f->seen_length;
+
+  if (!f->equal_length)
+    return TRUE;
+  if (expected == 0)
+    {
+      f->seen_length = n_values;
+      return TRUE;
+    }
+  if (n_values == expected)
+    return TRUE;
+  if (unterminated)
+    return ts_error (f, error, _("case %zu, dimension %d: the file ends without a newline after %d values of %d "
+                                 "(@equalLength true): the file looks cut short"),
+                     f->cases + 1, dim + 1, n_values, expected);
+  if (f->series_length > 0)
+    return ts_error (f, error, _("case %zu, dimension %d: expected %d values (@seriesLength), found %d"),
+                     f->cases + 1, dim + 1, f->series_length, n_values);
+  return ts_error (f, error, _("case %zu, dimension %d: expected %d values as in case 1 (@equalLength true), "
+                               "found %d"), f->cases + 1, dim + 1, expected, n_values);
+}
+
+static gboolean
+read_case (TsFile *f, char *line, gsize len, gboolean unterminated, GError **error)
 {
   g_autofree char *id = g_strdup_printf ("%" G_GSIZE_FORMAT, f->cases);
   int n_parts = 1;
   int class_id = -1;
-  char *p = line;
+  char *p = line, *end = line + len, *last = NULL;
 
-  for (gsize i = 0; i < len; i++)
-    n_parts += line[i] == ':';
+  for (char *sep = line; (sep = next_separator (sep, end, f->timestamps)) != NULL; sep++)
+    {
+      n_parts++;
+      last = sep;
+    }
   if (f->dimensions == 0)
     {
       /* no @dimensions header: the first case tells */
@@ -375,29 +497,23 @@ read_case (TsFile *f, char *line, gsize len, GError **error)
                      f->cases + 1, f->dimensions, f->has_labels ? _(" and a class label") : "", n_parts);
   if (f->has_labels)
     {
-      /* not strrchr: a broken file may hold NUL bytes */
-      char *last = line + len;
-      while (*--last != ':')
-        ;
-      if (!read_label (f, last + 1, &class_id, error))
+      if (!read_label (f, last + 1, &class_id, error)
+          || (unterminated && !check_cut_label (f, last + 1, error)))
         return FALSE;
       *last = '\0';
-      len = (gsize) (last - line);
+      end = last;
     }
   lc_dataset_builder_begin_object (f->builder, id, class_id);
   for (int d = 0; d < f->dimensions; d++)
     {
-      char *colon = memchr (p, ':', len - (gsize) (p - line));
-      char *stop = colon != NULL ? colon : line + len;
+      char *sep = next_separator (p, end, f->timestamps);
+      char *stop = sep != NULL ? sep : end;
       int n_values = 0;
       gboolean ok = f->timestamps
                     ? read_stamped_dimension (f, p, (gsize) (stop - p), d, &n_values, error)
                     : read_plain_dimension (f, p, (gsize) (stop - p), d, &n_values, error);
-      if (!ok)
+      if (!ok || !check_length (f, d, n_values, unterminated, error))
         return FALSE;
-      if (f->equal_length && f->series_length > 0 && n_values != f->series_length)
-        return ts_error (f, error, _("case %zu, dimension %d: expected %d values (@seriesLength), found %d"),
-                         f->cases + 1, d + 1, f->series_length, n_values);
       p = stop + 1;
     }
   f->cases++;
@@ -415,7 +531,7 @@ read_cases (TsFile *f, LcProgressFunc progress, gpointer user_data, GError **err
     {
       if (line[0] == '#')
         continue;
-      if (!read_case (f, line, len, error))
+      if (!read_case (f, line, len, lc_csv_reader_unterminated (f->reader), error))
         return FALSE;
       if (f->cases % PROGRESS_CASES == 0 && progress != NULL
           && !progress (lc_csv_reader_fraction (f->reader), user_data))
@@ -449,6 +565,7 @@ lc_load_ts (const char *ts_path, LcProgressFunc progress, gpointer user_data, GE
   TsFile f = { 0 };
   gboolean ok;
 
+  f.missing_allowed = -1;
   g_return_val_if_fail (ts_path != NULL, NULL);
   f.reader = lc_csv_reader_open (ts_path, error);
   if (f.reader == NULL)

@@ -123,6 +123,98 @@ test_timestamps (void)
   g_assert_cmpfloat (ds->time[2], ==, 10.0);
 }
 
+/* tsml writes "%" comment lines before @data, as ARFF files have them */
+static void
+test_percent_comments (void)
+{
+  g_autofree char *path = tu_write_file (tmp_dir, "percent.ts",
+                                         "% This is a comment\n%\n#also\n@problemName P\n  % indented\n"
+                                         "@univariate true\n@classLabel true a b\n@data\n1,2:a\n3:b\n");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (LcDataset) ds = lc_load_ts (path, NULL, NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (ds->n_objects, ==, 2);
+  g_assert_cmpuint (ds->n_obs, ==, 3);
+}
+
+/* sktime and aeon: time stamps may be dates, which hold colons of their own */
+static void
+test_timestamps_dates (void)
+{
+  g_autofree char *path = tu_write_file (tmp_dir, "dates.ts",
+                                         "@problemName Dates\n@timeStamps true\n@missing true\n@univariate false\n"
+                                         "@dimensions 2\n@equalLength false\n@classLabel true x y\n@data\n"
+                                         "(2007-01-01 00:00:00,241.97),(2007-01-01 06:00:00,241.75), "
+                                         "(2007-01-02,?):(2007-01-01T12:00:00Z,1.5):y\n"
+                                         "(59000.25,1),(59001.5,2):(59000.5,3):x\n");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (LcDataset) ds = lc_load_ts (path, NULL, NULL, &error);
+  const LcObject *o;
+
+  g_assert_no_error (error);
+  g_assert_false (ds->on_grid);
+  g_assert_cmpint (ds->n_bands, ==, 2);
+  g_assert_cmpuint (ds->n_objects, ==, 2);
+  g_assert_cmpuint (ds->n_skipped, ==, 1);
+  o = &ds->objects[0];
+  g_assert_cmpint (ds->classes[o->label].id, ==, 1);
+  g_assert_cmpint (o->n_obs, ==, 3);
+  /* 2007-01-01 is MJD 54101; sorted by time across the two dimensions */
+  g_assert_cmpfloat_with_epsilon (ds->time[o->first], 54101.0, 1e-9);
+  g_assert_cmpfloat (ds->value[o->first], ==, 241.97f);
+  g_assert_cmpfloat_with_epsilon (ds->time[o->first + 1], 54101.25, 1e-9);
+  g_assert_cmpfloat_with_epsilon (ds->time[o->first + 2], 54101.5, 1e-9);
+  g_assert_cmpint (ds->band[o->first + 2], ==, 1);
+  g_assert_cmpfloat (ds->value[o->first + 2], ==, 1.5f);
+  o = &ds->objects[1];
+  g_assert_cmpint (o->n_obs, ==, 3);
+  g_assert_cmpfloat (ds->time[o->first], ==, 59000.25);
+  g_assert_cmpfloat (ds->time[o->first + 2], ==, 59001.5);
+}
+
+/* A last line without a newline is read when it is whole. */
+static void
+test_no_final_newline (void)
+{
+  g_autofree char *path = tu_write_file (tmp_dir, "whole.ts",
+                                         "@univariate true\n@equalLength true\n@classLabel true 6 67\n@data\n"
+                                         "1,2:6\n1,2:67");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (LcDataset) ds = lc_load_ts (path, NULL, NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (ds->n_objects, ==, 2);
+  g_assert_cmpint (ds->classes[ds->objects[1].label].id, ==, 1);
+}
+
+/* LSST_TRAIN.ts cut inside the label of its last case: “67” became “6”, a
+ * declared label too, so the case would silently turn into class 6. */
+static void
+test_lsst_cut_label (void)
+{
+  g_autofree char *source = tu_shared_path ("data/uea_lsst/LSST_TRAIN.ts");
+  g_autofree char *contents = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (LcDataset) ds = NULL;
+  g_autofree char *path = NULL;
+  char *case67, *end;
+
+  g_assert_true (g_file_get_contents (source, &contents, NULL, NULL));
+  case67 = strstr (contents, ":67\n");
+  g_assert_nonnull (case67);
+  /* keep everything up to the "6" of the first case of class 67 */
+  end = case67 + 2;
+  *end = '\0';
+  path = tu_write_file (tmp_dir, "cut.ts", contents);
+  ds = lc_load_ts (path, NULL, NULL, &error);
+  g_assert_null (ds);
+  g_assert_error (error, LC_ERROR, LC_ERROR_FORMAT);
+  g_assert_true (g_str_has_prefix (error->message, path));
+  if (strstr (error->message, "inside the class label “6”, which is the start of the label “62”") == NULL)
+    g_error ("unexpected message: %s", error->message);
+}
+
 typedef struct
 {
   const char *content;
@@ -132,7 +224,7 @@ typedef struct
 static const BadTs bad_ts[] = {
   { "", "bad.ts: no “@data” line" },
   { "# only comments\n", "no “@data” line" },
-  { "@problemName X\nhello\n@data\n", "bad.ts:2: expected a “#” comment or an “@” header before @data, found “hello”" },
+  { "@problemName X\nhello\n@data\n", "bad.ts:2: expected a “#” or “%” comment or an “@” header before @data, found “hello”" },
   { "@dimensions x\n@data\n", "bad.ts:1: @dimensions: expected a number 1..255, found “x”" },
   { "@timeStamps maybe\n@data\n", "bad.ts:1: @timeStamps: expected true or false, found “maybe”" },
   { "@classLabel true\n@data\n", "bad.ts:1: @classLabel true: expected the list of class labels" },
@@ -147,9 +239,40 @@ static const BadTs bad_ts[] = {
   { TS_HEADER ("@equalLength true\n@seriesLength 2\n") "1,2:3:flare\n",
     "bad.ts:11: case 1, dimension 2: expected 2 values (@seriesLength), found 1" },
   { "@timeStamps true\n@univariate true\n@classLabel true a\n@data\n(1,2),(3:a\n",
-    "bad.ts:5: case 1, dimension 1, value 2: expected a (time,value) pair" },
+    "bad.ts:5: case 1, dimension 1, value 2: expected a (time stamp,value) pair" },
   { "@timeStamps true\n@univariate true\n@classLabel true a\n@data\n(x,2):a\n",
-    "value 1: expected a time stamp number, found “x”" },
+    "value 1: expected a time stamp (a number or an ISO 8601 date), found “x”" },
+  { "@timeStamps true\n@univariate true\n@classLabel true a\n@data\n(2007-13-01 00:00:00,2):a\n",
+    "bad.ts:5: case 1, dimension 1, value 1: expected a time stamp (a number or an ISO 8601 date), "
+    "found “2007-13-01 00:00:00”" },
+  { "@timeStamps true\n@univariate true\n@classLabel true a\n@data\n(1e999,2):a\n",
+    "bad.ts:5: case 1, dimension 1, value 1: “1e999” is out of range (at most ±1.8e+308)" },
+  /* too large for a float: out of range, not "not a number" */
+  { TS_HEADER ("") "1,1e39:3:flare\n", "bad.ts:9: case 1, dimension 1, value 2: “1e39” is out of range (at most ±3.4e+38)" },
+  { TS_HEADER ("") "1,-1e39:3:flare\n", "value 2: “-1e39” is out of range" },
+  { "@timeStamps true\n@univariate true\n@classLabel true a\n@data\n(1,1e39):a\n",
+    "bad.ts:5: case 1, dimension 1, value 1: “1e39” is out of range" },
+  /* @missing false and a missing value: refused, whether "?" or NaN */
+  { "@missing false\n@univariate true\n@classLabel true a\n@data\n1,2:a\n1,?:a\n",
+    "bad.ts:6: case 2, dimension 1, value 2: “?” is a missing value, but the header says “@missing false”" },
+  { "@missing false\n@univariate true\n@classLabel true a\n@data\nNaN,2:a\n",
+    "bad.ts:5: case 1, dimension 1, value 1: “NaN” is a missing value, but the header says “@missing false”" },
+  { "@missing false\n@timeStamps true\n@univariate true\n@classLabel true a\n@data\n(1,2),(2,?):a\n",
+    "bad.ts:6: case 1, dimension 1, value 2: “?” is a missing value" },
+  /* equal length: every case as long as the first */
+  { TS_HEADER ("@equalLength true\n") "1,2:3,4:flare\n1,2:3:flare\n",
+    "bad.ts:11: case 2, dimension 2: expected 2 values as in case 1 (@equalLength true), found 1" },
+  /* a last line cut short, without its newline */
+  { TS_HEADER ("@equalLength true\n") "1,2:3,4:flare\n1,2:3",
+    "bad.ts:11: case 2: expected 2 dimensions and a class label separated by “:”, found 2 fields" },
+  { "@univariate true\n@classLabel true 6 67\n@data\n1,2:67\n1,2:6",
+    "bad.ts:5: case 2: the file ends without a newline inside the class label “6”, which is the start of the "
+    "label “67” too: the file looks cut short" },
+  { "@univariate true\n@equalLength true\n@classLabel false\n@data\n1,2,3\n1,2",
+    "bad.ts:6: case 2, dimension 1: the file ends without a newline after 2 values of 3 (@equalLength true): "
+    "the file looks cut short" },
+  { "@univariate true\n@equalLength true\n@seriesLength 3\n@classLabel false\n@data\n1,2,3\n1,2",
+    "the file ends without a newline after 2 values of 3" },
 };
 
 static void
@@ -197,6 +320,10 @@ main (int argc, char **argv)
   g_test_add_func ("/format/ts/unequal-missing", test_unequal_missing);
   g_test_add_func ("/format/ts/timestamps", test_timestamps);
   g_test_add_func ("/format/ts/cancel", test_cancel);
+  g_test_add_func ("/format/ts/percent-comments", test_percent_comments);
+  g_test_add_func ("/format/ts/timestamps-dates", test_timestamps_dates);
+  g_test_add_func ("/format/ts/no-final-newline", test_no_final_newline);
+  g_test_add_func ("/format/ts/lsst-cut-label", test_lsst_cut_label);
   for (guint i = 0; i < G_N_ELEMENTS (bad_ts); i++)
     {
       g_autofree char *name = g_strdup_printf ("/format/ts/bad/%u", i);
@@ -207,9 +334,15 @@ main (int argc, char **argv)
     g_autofree char *a = g_build_filename (tmp_dir, "toy.ts", NULL);
     g_autofree char *b = g_build_filename (tmp_dir, "stamps.ts", NULL);
     g_autofree char *c = g_build_filename (tmp_dir, "bad.ts", NULL);
+    const char *more[] = { "percent.ts", "dates.ts", "whole.ts", "cut.ts" };
     g_unlink (a);
     g_unlink (b);
     g_unlink (c);
+    for (guint i = 0; i < G_N_ELEMENTS (more); i++)
+      {
+        g_autofree char *other = g_build_filename (tmp_dir, more[i], NULL);
+        g_unlink (other);
+      }
     g_rmdir (tmp_dir);
   }
   g_free (tmp_dir);
