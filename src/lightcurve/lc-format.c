@@ -70,6 +70,20 @@ folder_has_suffix (const char *dir, const char *suffix)
   return FALSE;
 }
 
+/* GOTO's NAME_time_features.npy, or X.npy / X_NAME.npy */
+static gboolean
+folder_has_arrays (const char *dir)
+{
+  g_autoptr (GDir) folder = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (folder != NULL && (name = g_dir_read_name (folder)) != NULL)
+    if (g_str_has_suffix (name, "_time_features.npy") || strcmp (name, "X.npy") == 0
+        || (g_str_has_prefix (name, "X_") && g_str_has_suffix (name, ".npy")))
+      return TRUE;
+  return FALSE;
+}
+
 /* The PLAsTiCC light-curve files in dir (e.g. what "passband-cli simulate
  * --out DIR" wrote), sorted by name. */
 static GPtrArray *
@@ -103,7 +117,7 @@ lc_format_detect (const char *path)
     {
       g_autofree char *sub = g_build_filename (path, "light-curves", NULL);
       g_autoptr (GPtrArray) plasticc = NULL;
-      if (folder_has_suffix (path, "_time_features.npy"))
+      if (folder_has_arrays (path))
         return LC_FORMAT_NPY;
       plasticc = plasticc_files_in (path);
       if (plasticc->len > 0)
@@ -246,7 +260,7 @@ lc_load (const char *path, const LcLoadOptions *options,
     case LC_FORMAT_AUTO:
     default:
       g_set_error (error, LC_ERROR, LC_ERROR_FORMAT,
-                   _("%s: unknown format (expected a .csv, a .ts, a folder of .npy or .csv files, or sim:N)"),
+                   _("%s: unknown format (expected a .csv, a .ts, a .npy, a folder of .npy or .csv files, or sim:N)"),
                    path);
       return NULL;
     }

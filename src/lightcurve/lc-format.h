@@ -18,7 +18,7 @@ typedef enum
   LC_FORMAT_CSV,          /* general long CSV with an LcCsvMapping */
   LC_FORMAT_CSV_FOLDER,   /* a folder of one CSV per object + a labels table (SDSS RR Lyrae) */
   LC_FORMAT_TS,           /* UEA/UCR .ts */
-  LC_FORMAT_NPY,          /* folder or file prefix of GOTO .npy triples */
+  LC_FORMAT_NPY,          /* NumPy arrays: GOTO triples or X.npy + y.npy, a folder (every split) or one file */
   LC_FORMAT_SIMULATED,    /* "sim:N[:seed]" */
 } LcFormat;
 
@@ -49,7 +49,7 @@ typedef struct
   const char *meta_path;    /* PLAsTiCC metadata CSV; NULL: look beside the data file */
   const LcCsvMapping *mapping;  /* LC_FORMAT_CSV / CSV_FOLDER; NULL: guess from the header */
   const char *labels_path;  /* CSV folder: table of object id -> class (NULL: look for periods.csv etc.) */
-  const char *npy_split;    /* NPY: "train", "validation" or "test" (NULL: "train") */
+  const char *npy_split;    /* NPY folder: "train", "validation", "test", ... (NULL: every split found) */
 } LcLoadOptions;
 
 /* Detects the format of path (file, folder, or "sim:N"). */

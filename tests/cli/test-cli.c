@@ -44,7 +44,7 @@ test_info_formats (void)
   struct { const char *path; int objects; int classes; } cases[] = {
     { "data/uea_lsst/LSST_TRAIN.ts", 2459, 14 },
     { "data/plasticc_training_sample/training_set_first10.csv", 10, 5 },
-    { "data/rnn_classifier_sample", 560, 2 },
+    { "data/rnn_classifier_sample", 560 + 140 + 300, 2 },
   };
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {

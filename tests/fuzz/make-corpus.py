@@ -34,8 +34,8 @@ def npy(shape, descr="<f8", values=None, major=1, fortran=False, raw_header=None
     pad = (64 - (prefix + len(header) + 1) % 64) % 64
     header = header + " " * pad + "\n"
     size = struct.pack("<H", len(header)) if major == 1 else struct.pack("<I", len(header))
-    body = b"".join(struct.pack(descr[0] + descr[1:].replace("f8", "d").replace("f4", "f"), v)
-                    for v in (values or []))
+    code = descr[1:].replace("f8", "d").replace("f4", "f").replace("f2", "e").replace("i8", "q")
+    body = b"".join(struct.pack(descr[0] + code, v) for v in (values or []))
     data = b"\x93NUMPY" + bytes([major, 0]) + size + header.encode("latin-1") + body
     return data[:cut] if cut is not None else data
 
@@ -100,6 +100,13 @@ def main():
     write("bad-float-overflow.ts", ts_head + case.replace("3e1", "1e300", 1) + ":90\n")
     write("bad-stamps.ts", "@timeStamps true\n@univariate true\n@classLabel true a\n@data\n(1,2,(3:a\n")
     write("bad-header-after-data.ts", "@classLabel true a\n@data\n@problemName x\n")
+    write("ok-percent-comments.ts", "% This is a comment\n%\n@univariate true\n@classLabel true a\n@data\n1,2:a\n")
+    write("ok-timestamps-dates.ts", "@timeStamps true\n@dimensions 2\n@classLabel true a b\n@data\n"
+          "(2007-01-01 00:00:00,1.5),(2007-01-02,?):(2007-01-01T12:00:00Z,2):b\n")
+    write("bad-cut-label.ts", "@univariate true\n@classLabel true 6 67\n@data\n1,2:67\n1,2:6")
+    write("bad-cut-series.ts", "@univariate true\n@equalLength true\n@classLabel false\n@data\n1,2,3\n1,2")
+    write("bad-missing-false.ts", "@missing false\n@univariate true\n@classLabel true a\n@data\n1,?:a\n")
+    write("bad-out-of-range.ts", ts_head + case.replace("3e1", "1e39", 1) + ":90\n")
 
     # ---- .npy (GOTO arrays) ----
     good = [float(v) for step in range(4) for v in (step, 10.0 + step, 0.5)]
@@ -111,7 +118,9 @@ def main():
     write("bad-truncated_time_features.npy", npy("(1, 4, 3)", values=good, cut=100))
     write("bad-header-cut_time_features.npy", npy("(1, 4, 3)", values=good, cut=30))
     write("bad-magic_time_features.npy", b"\x93NUMPX" + npy("(1, 4, 3)", values=good)[6:])
-    write("bad-fortran_time_features.npy", npy("(1, 4, 3)", values=good, fortran=True))
+    write("ok-fortran_time_features.npy", npy("(1, 4, 3)", values=good, fortran=True))
+    write("ok-f2_time_features.npy", npy("(1, 4, 3)", descr="<f2", values=good))
+    write("bad-object_time_features.npy", npy("(1, 4, 3)", descr="|O8", values=[]))
     write("bad-huge-shape_time_features.npy", npy("(4294967295, 4294967295, 3)", values=good))
     write("bad-negative-shape_time_features.npy", npy("(-1, 4, 3)", values=good))
     write("bad-zero_time_features.npy", npy("(0, 40, 3)"))

@@ -86,7 +86,7 @@ test_load_errors (void)
   ds = lc_load (plasticc, &as_ts, NULL, NULL, &error);
   g_assert_null (ds);
   g_assert_error (error, LC_ERROR, LC_ERROR_FORMAT);
-  g_assert_nonnull (strstr (error->message, "training_set_first10.csv:1: expected a “#” comment or an “@” header"));
+  g_assert_nonnull (strstr (error->message, "training_set_first10.csv:1: expected a “#” or “%” comment or an “@” header"));
   g_clear_error (&error);
 
   for (guint i = 0; i < 4; i++)

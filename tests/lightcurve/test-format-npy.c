@@ -166,12 +166,16 @@ typedef struct
 } BadNpy;
 
 static const BadNpy bad_npy[] = {
-  { "t", 1, "{'descr': '<f8', 'fortran_order': True, 'shape': (1, 2, 3), }", NULL, NULL, 48, LC_ERROR_FORMAT,
-    "x_time_features.npy: header: 'fortran_order' is True: save the array in C order" },
+  { "t", 1, NULL, "|O8", "(1, 2, 3)", 48, LC_ERROR_FORMAT,
+    "x_time_features.npy: header: 'descr' is '|O8': object arrays (pickles) are never loaded" },
+  { "l", 1, NULL, "|O8", "(1,)", 8, LC_ERROR_FORMAT, "x_labels.npy: header: 'descr' is '|O8': object arrays (pickles)" },
+  { "t", 1, NULL, "<f8", "(1, 1, 3)", 24, LC_ERROR_FORMAT,
+    "x_time_features.npy: object 0, step 0: the value 1e+39 or the error 0.5 is out of range" },
   { "t", 1, NULL, "<f8", "(1, 2, 3)", 40, LC_ERROR_FORMAT,
     "x_time_features.npy: truncated: the shape needs 48 bytes of data, the file has 40" },
   { "t", 1, NULL, "<f8", "(1, 2, 3)", 56, LC_ERROR_FORMAT, "8 bytes after the array data" },
-  { "t", 1, NULL, "<U8", "(1, 2, 3)", 48, LC_ERROR_FORMAT, "'descr': expected a number type (<f4, <f8, <i8, ...), found '<U8'" },
+  { "t", 1, NULL, "<c16", "(1, 2, 3)", 48, LC_ERROR_FORMAT, "'descr': expected a number type (<f4, <f8, <i8, ...), found '<c16'" },
+  { "t", 1, NULL, "<U1", "(1, 2, 3)", 24, LC_ERROR_FORMAT, "x_time_features.npy: expected numbers, found strings" },
   { "t", 1, "{'descr': [('a', '<f8')], 'fortran_order': False, 'shape': (1, 2, 3), }", NULL, NULL, 48,
     LC_ERROR_FORMAT, "structured arrays are not supported" },
   { "t", 1, "{'descr': '<f8', 'fortran_order': False, 'shape': (1, 2, 3), ", NULL, NULL, 48, LC_ERROR_FORMAT,
@@ -220,6 +224,12 @@ test_bad_npy (gconstpointer data)
       : g_strdup_printf ("{'descr': '%s', 'fortran_order': False, 'shape': %s, }", bad->descr, bad->shape);
     if (strcmp (bad->file, "l") == 0 && bad->bytes == 16)
       memset (junk, 0, 16);   /* an all-zero one-hot row */
+    if (strstr (bad->message, "out of range") != NULL)
+      {
+        /* step 0, time 0.5, value 1e39: a double, too large for a float */
+        double big = 1e39;
+        memcpy (junk + 8, &big, 8);
+      }
     write_npy_raw (name, bad->major, dict, junk, bad->bytes);
   }
   ds = lc_load_npy (prefix, NULL, NULL, NULL, &error);
@@ -227,6 +237,176 @@ test_bad_npy (gconstpointer data)
   g_assert_error (error, LC_ERROR, (gint) bad->code);
   if (strstr (error->message, bad->message) == NULL)
     g_error ("message “%s” lacks “%s”", error->message, bad->message);
+  /* the whole path, not only the file's name */
+  g_assert_true (g_str_has_prefix (error->message, tmp_dir));
+}
+
+/* Fortran order is read as numpy reads it: the same dataset as in C order. */
+static void
+test_fortran_order (void)
+{
+  enum { N = 2, T = 3, F = 3 };
+  const double c_order[N * T * F] = {
+    0, 1.5, 0.1,   1, 2.5, 0.2,   2, 3.5, 0.3,
+    0, -1.0, 0.5,  1, -2.0, 0.5,  2, -3.0, 0.5,
+  };
+  const double one_hot_c[2 * 3] = { 0, 0, 1,   1, 0, 0 };
+  double fortran[N * T * F], one_hot_f[2 * 3];
+  g_autofree char *c_prefix = g_build_filename (tmp_dir, "c", NULL);
+  g_autofree char *f_prefix = g_build_filename (tmp_dir, "f", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (LcDataset) c_ds = NULL, f_ds = NULL;
+
+  clear_tmp_dir ();
+  /* column-major: the first index varies fastest */
+  for (int i = 0; i < N; i++)
+    for (int t = 0; t < T; t++)
+      for (int k = 0; k < F; k++)
+        fortran[i + N * (t + T * k)] = c_order[(i * T + t) * F + k];
+  for (int i = 0; i < 2; i++)
+    for (int k = 0; k < 3; k++)
+      one_hot_f[i + 2 * k] = one_hot_c[i * 3 + k];
+  write_npy ("c_time_features.npy", 1, "<f8", "(2, 3, 3)", c_order, sizeof c_order);
+  write_npy ("c_labels.npy", 1, "<f8", "(2, 3)", one_hot_c, sizeof one_hot_c);
+  write_npy_raw ("f_time_features.npy", 1, "{'descr': '<f8', 'fortran_order': True, 'shape': (2, 3, 3), }",
+                 fortran, sizeof fortran);
+  write_npy_raw ("f_labels.npy", 1, "{'descr': '<f8', 'fortran_order': True, 'shape': (2, 3), }",
+                 one_hot_f, sizeof one_hot_f);
+  c_ds = lc_load_npy (c_prefix, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  f_ds = lc_load_npy (f_prefix, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (f_ds->n_obs, ==, c_ds->n_obs);
+  for (gsize k = 0; k < c_ds->n_obs; k++)
+    {
+      g_assert_cmpfloat (f_ds->time[k], ==, c_ds->time[k]);
+      g_assert_cmpfloat (f_ds->value[k], ==, c_ds->value[k]);
+      g_assert_cmpfloat (f_ds->error[k], ==, c_ds->error[k]);
+    }
+  g_assert_cmpfloat (f_ds->value[1], ==, 2.5f);
+  g_assert_cmpint (f_ds->objects[0].label, ==, 2);
+  g_assert_cmpint (f_ds->objects[1].label, ==, 0);
+}
+
+/* float16 ('<f2'), with a subnormal and a NaN (a missing value) */
+static void
+test_float16 (void)
+{
+  /* time, value, error per step: 0, 1.0, 0.5 | 1, 2.5, 6e-8 | 2, NaN, 0.5 | 3, -65504, 0.5 */
+  const guint16 halves[] = { 0x0000, 0x3c00, 0x3800,   0x3c00, 0x4100, 0x0001,
+                             0x4000, 0x7e00, 0x3800,   0x4200, 0xfbff, 0x3800 };
+  g_autofree char *prefix = g_build_filename (tmp_dir, "h", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (LcDataset) ds = NULL;
+
+  clear_tmp_dir ();
+  write_npy ("h_time_features.npy", 1, "<f2", "(1, 4, 3)", halves, sizeof halves);
+  ds = lc_load_npy (prefix, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (ds->n_obs, ==, 3);
+  g_assert_cmpuint (ds->n_skipped, ==, 1);
+  g_assert_cmpfloat (ds->value[0], ==, 1.0f);
+  g_assert_cmpfloat (ds->error[0], ==, 0.5f);
+  g_assert_cmpfloat (ds->value[1], ==, 2.5f);
+  g_assert_cmpfloat (ds->error[1], ==, (float) ldexp (1, -24));
+  g_assert_cmpfloat (ds->time[2], ==, 3.0);
+  g_assert_cmpfloat (ds->value[2], ==, -65504.0f);
+}
+
+/* The usual layout elsewhere: X.npy (N, T, F) with y.npy beside it. */
+static void
+test_x_y (void)
+{
+  /* 3 objects, 2 steps, 2 bands; one value missing */
+  const float x[] = { 1, 10,  2, 20,     3, 30,  NAN, 40,     5, 50,  6, 60 };
+  const gint32 y[] = { 2, 0, 2 };
+  /* numpy '<U4' strings: UTF-32, padded with NULs */
+  const gunichar names[] = { 'R', 'R', 'a', 'b',  'R', 'R', 'c', 0,  'R', 'R', 'a', 'b' };
+  g_autofree char *x_path = g_build_filename (tmp_dir, "X.npy", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (LcDataset) ds = NULL, strings = NULL, one = NULL, split = NULL;
+
+  clear_tmp_dir ();
+  write_npy ("X.npy", 1, "<f4", "(3, 2, 2)", x, sizeof x);
+  write_npy ("y.npy", 1, "<i4", "(3,)", y, sizeof y);
+  g_assert_cmpint (lc_format_detect (tmp_dir), ==, LC_FORMAT_NPY);
+  ds = lc_load (tmp_dir, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (ds->on_grid);
+  g_assert_cmpuint (ds->n_objects, ==, 3);
+  g_assert_cmpint (ds->n_bands, ==, 2);
+  g_assert_cmpuint (ds->n_obs, ==, 11);
+  g_assert_cmpuint (ds->n_skipped, ==, 1);
+  g_assert_cmpstr (ds->objects[0].id, ==, "0");
+  g_assert_cmpint (ds->classes[ds->objects[0].label].id, ==, 2);
+  g_assert_cmpint (ds->classes[ds->objects[1].label].id, ==, 0);
+  /* object 0: step 0 bands 0 and 1, then step 1 */
+  g_assert_cmpfloat (ds->value[1], ==, 10.0f);
+  g_assert_cmpint (ds->band[1], ==, 1);
+  g_assert_cmpfloat (ds->time[2], ==, 1.0);
+  g_assert_cmpfloat (ds->value[2], ==, 2.0f);
+
+  /* string labels name the classes; the path of X itself opens the pair */
+  write_npy ("y.npy", 1, "<U4", "(3,)", names, sizeof names);
+  strings = lc_load (x_path, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (strings->n_classes, ==, 2);
+  g_assert_cmpstr (strings->classes[strings->objects[0].label].name, ==, "RRab");
+  g_assert_cmpstr (strings->classes[strings->objects[1].label].name, ==, "RRc");
+  g_assert_cmpint (strings->objects[2].label, ==, strings->objects[0].label);
+
+  /* X_train.npy and X_test.npy: both splits, named in the ids */
+  clear_tmp_dir ();
+  write_npy ("X_train.npy", 1, "<f4", "(3, 2, 2)", x, sizeof x);
+  write_npy ("y_train.npy", 1, "<i4", "(3,)", y, sizeof y);
+  write_npy ("X_test.npy", 1, "<f4", "(1, 2, 2)", x, 4 * sizeof (float));
+  split = lc_load (tmp_dir, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (split->n_objects, ==, 4);
+  g_assert_cmpstr (split->objects[0].id, ==, "train/0");
+  g_assert_cmpstr (split->objects[3].id, ==, "test/0");
+  g_assert_cmpint (split->objects[3].label, ==, -1);
+  {
+    LcLoadOptions options = { .npy_split = "test" };
+    one = lc_load (tmp_dir, &options, NULL, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (one->n_objects, ==, 1);
+    g_assert_cmpstr (one->objects[0].id, ==, "0");
+  }
+}
+
+/* A GOTO folder is read whole: every split, in the order train, validation, test. */
+static void
+test_sample_folder (void)
+{
+  g_autofree char *dir = tu_shared_path ("data/rnn_classifier_sample");
+  g_autofree char *source = tu_shared_path ("data/rnn_classifier_sample/validation_time_features.npy");
+  g_autofree char *copy = g_build_filename (tmp_dir, "goto_time_features.npy", NULL);
+  g_autofree char *contents = NULL;
+  gsize length;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (LcDataset) ds = lc_load (dir, NULL, NULL, NULL, &error);
+  g_autoptr (LcDataset) named = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (ds->n_objects, ==, 560 + 140 + 300);
+  g_assert_cmpstr (ds->objects[0].id, ==, "train/0");
+  g_assert_cmpstr (ds->objects[560].id, ==, "validation/0");
+  g_assert_cmpstr (ds->objects[700].id, ==, "test/0");
+  g_assert_cmpint (ds->n_meta, ==, 2);
+  g_assert_cmpint (ds->classes[0].count + ds->classes[1].count, ==, 1000);
+  /* the validation split's object 5, as test_sample reads it alone */
+  g_assert_cmpfloat (ds->value[ds->objects[565].first + 7], ==, (float) 31.06414289);
+
+  /* a folder whose only set is not called train */
+  clear_tmp_dir ();
+  g_assert_true (g_file_get_contents (source, &contents, &length, NULL));
+  g_assert_true (g_file_set_contents (copy, contents, (gssize) length, NULL));
+  g_assert_cmpint (lc_format_detect (tmp_dir), ==, LC_FORMAT_NPY);
+  named = lc_load (tmp_dir, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (named->n_objects, ==, 140);
+  g_assert_cmpstr (named->objects[0].id, ==, "0");
 }
 
 static void
@@ -260,6 +440,10 @@ main (int argc, char **argv)
   g_test_add_func ("/format/npy/file-path", test_file_path);
   g_test_add_func ("/format/npy/variants", test_variants);
   g_test_add_func ("/format/npy/not-npy", test_not_npy);
+  g_test_add_func ("/format/npy/fortran-order", test_fortran_order);
+  g_test_add_func ("/format/npy/float16", test_float16);
+  g_test_add_func ("/format/npy/x-y", test_x_y);
+  g_test_add_func ("/format/npy/sample-folder", test_sample_folder);
   for (guint i = 0; i < G_N_ELEMENTS (bad_npy); i++)
     {
       g_autofree char *name = g_strdup_printf ("/format/npy/bad/%u", i);

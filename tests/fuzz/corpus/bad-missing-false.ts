@@ -1,0 +1,5 @@
+@missing false
+@univariate true
+@classLabel true a
+@data
+1,?:a
