@@ -858,6 +858,14 @@ lc_load_csv_folder (const char *dir, const LcCsvMapping *mapping, const char *la
   b = lc_dataset_builder_new (LC_SOURCE_CSV, mapping->value_kind, dir);
   if (!read_curve_files (b, curve_dir, files, mapping, progress, user_data, error))
     return NULL;
+  if (lc_dataset_builder_n_obs (b) == 0)
+    {
+      g_autofree char *display = g_filename_display_name (curve_dir);
+      /* every value empty or NaN: no band was ever seen either */
+      g_set_error (error, LC_ERROR, LC_ERROR_FORMAT, _("%s: no observations in any of its %u .csv files"),
+                   display, files->len);
+      return NULL;
+    }
   order_bands (b);
   labels = labels_path != NULL ? g_strdup (labels_path) : find_labels_table (dir, curve_dir);
   if (labels != NULL && !read_labels_table (b, labels, error))

@@ -4,12 +4,10 @@
 #include <glib.h>
 #include <stddef.h>
 
-#include "lc-format.h"
+#include "fuzz-util.h"
 
 G_BEGIN_DECLS
 
 int      LLVMFuzzerTestOneInput (const guint8 *data, size_t size);
-void     fuzz_check_dataset     (const LcDataset *ds);
-gboolean fuzz_load_path         (const char *path, char **message);
 
 G_END_DECLS

@@ -255,6 +255,9 @@ static const BadCsv bad_csv[] = {
   { "id,t,v\n,1,2\n", "bad.csv:2: field “id”: expected an object id, found “(empty)”" },
   { "id,t,v,l\nx,1,2,a\nx,2,2,b\n", "bad.csv:3: field “l”: object “x” already has another label, found “b”" },
   { "id,t,v,l\nx,1,2,a\nx,inf,2,a\n", "bad.csv:3: field “t”: expected a finite number, found “inf”" },
+  { "id,t,v,e\nx,1,2,1\nx,2,1e39,1\n", "bad.csv:3: field “v”: “1e39” is out of range (at most ±3.4e+38)" },
+  { "id,t,v,e\nx,1,2,-1e39\n", "bad.csv:2: field “e”: “-1e39” is out of range" },
+  { "id,t,v\nx,1e999,2\n", "bad.csv:2: field “t”: “1e999” is out of range (at most ±1.8e+308)" },
 };
 
 static void
@@ -268,6 +271,8 @@ test_bad_csv (gconstpointer data)
 
   if (strstr (bad->content, ",l\n") != NULL)
     mapping.label_column = "l";
+  if (strstr (bad->content, ",e\n") != NULL)
+    mapping.error_column = "e";
   ds = lc_load_csv (path, &mapping, NULL, NULL, &error);
   g_assert_null (ds);
   g_assert_error (error, LC_ERROR, LC_ERROR_FORMAT);
@@ -312,6 +317,25 @@ test_bad_folder (void)
   ds = lc_load_csv_folder (empty, NULL, NULL, NULL, NULL, &error);
   g_assert_error (error, LC_ERROR, LC_ERROR_FORMAT);
   g_assert_nonnull (strstr (error->message, "no CSV light curves"));
+  g_clear_error (&error);
+
+  /* a table of metadata numbers too large for a float: out of range, not "not a number" */
+  g_file_set_contents (labels, "id,label,period\n1,ab,0.5\n2,c,1e39\n", -1, NULL);
+  ds = lc_load_csv_folder (dir, NULL, NULL, NULL, NULL, &error);
+  g_assert_error (error, LC_ERROR, LC_ERROR_FORMAT);
+  g_assert_nonnull (strstr (error->message, "labels.csv:3: field 3 of object “2”: “1e39” is out of range"));
+  g_assert_true (g_str_has_prefix (error->message, labels));
+  g_clear_error (&error);
+  g_unlink (labels);
+
+  /* every value missing (found by the explicit-mapping fuzz target): no
+   * observation, so no band either; refused, not a dataset without bands */
+  g_file_set_contents (a, "time,mag,magerr,band\n1,nan,0.1,g\n", -1, NULL);
+  g_file_set_contents (b, "time,mag,magerr,band\n1,,0.1,g\n", -1, NULL);
+  ds = lc_load_csv_folder (dir, NULL, NULL, NULL, NULL, &error);
+  g_assert_error (error, LC_ERROR, LC_ERROR_FORMAT);
+  if (strstr (error->message, "no observations in any of its 2 .csv files") == NULL)
+    g_error ("unexpected message: %s", error->message);
   g_clear_error (&error);
   tu_remove_tree (dir);
   tu_remove_tree (empty);

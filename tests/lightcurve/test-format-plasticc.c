@@ -260,6 +260,11 @@ static const BadCase bad_cases[] = {
   { "extra-field.csv", NULL, LC_ERROR_FORMAT, "extra-field.csv:3: expected 6 fields as in the header, found 7" },
   { "empty-id.csv", NULL, LC_ERROR_FORMAT, "empty-id.csv:2: field “object_id”: expected an object id, found “(empty)”" },
   { "huge-flux.csv", NULL, LC_ERROR_FORMAT, "huge-flux.csv:2: field “flux”: “1e999” is out of range (at most ±3.4e+38)" },
+  /* finite as a double, too large for the float it is stored in */
+  { "float-overflow-flux.csv", NULL, LC_ERROR_FORMAT,
+    "float-overflow-flux.csv:2: field “flux”: “1e39” is out of range (at most ±3.4e+38)" },
+  { "good.csv", "meta-out-of-range.csv", LC_ERROR_FORMAT,
+    "meta-out-of-range.csv:3: field 2 of object “2”: “1e39” is out of range" },
   { "unclosed-quote.csv", NULL, LC_ERROR_FORMAT, "unclosed-quote.csv:3: field 1: a quoted field is not closed" },
   { "good.csv", "meta-bad-value.csv", LC_ERROR_FORMAT, "meta-bad-value.csv:3: field 2 of object “2”: expected a number or nan, found “x1”" },
   { "good.csv", "meta-bad-target.csv", LC_ERROR_FORMAT, "meta-bad-target.csv:2: field “target”: expected a class number, found “SN”" },
