@@ -216,7 +216,7 @@ parse_halving (LcSearchSpace *space, JsonNode *node, GError **error)
 LcSearchSpace *
 lc_search_space_load_from_data (const char *text, gssize len, const char *source, GError **error)
 {
-  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (JsonParser) parser = NULL;
   g_autoptr (LcSearchSpace) space = lc_search_space_new ();
   g_autoptr (GError) local = NULL;
   JsonObject *root;
@@ -224,12 +224,13 @@ lc_search_space_load_from_data (const char *text, gssize len, const char *source
 
   g_free (space->source);
   space->source = g_strdup (source != NULL ? source : _("search space"));
-  if (!json_parser_load_from_data (parser, text, len, &local))
+  parser = nn_json_parse_untrusted (text, len, &local);
+  if (parser == NULL)
     {
       space_fail (error, space->source, "JSON", "%s", local->message);
       return NULL;
     }
-  if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+  if (json_parser_get_root (parser) == NULL || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     {
       space_fail (error, space->source, _("top level"), _("expected an object"));
       return NULL;
@@ -1124,13 +1125,14 @@ lc_tune_table_load (LcTuneTable *table, const char *path, GError **error)
   lines = g_strsplit (text, "\n", -1);
   for (int i = 0; lines[i] != NULL; i++)
     {
-      g_autoptr (JsonParser) parser = json_parser_new ();
+      g_autoptr (JsonParser) parser = NULL;
       g_autoptr (GError) local = NULL;
       JsonNode *root;
       LcTrial *t;
       if (*g_strstrip (lines[i]) == '\0')
         continue;
-      if (!json_parser_load_from_data (parser, lines[i], -1, &local))
+      parser = nn_json_parse_untrusted (lines[i], -1, &local);
+      if (parser == NULL)
         {
           g_set_error (error, LC_ERROR, LC_ERROR_FORMAT, _("%s: line %d: %s"), base, i + 1, local->message);
           return FALSE;

@@ -1,7 +1,11 @@
 /* nn-json.c: JSON text that reads back exactly (see nn-json.h) */
+#include "config.h"
+
 #include "nn-json.h"
 
+#include <glib/gi18n-lib.h>
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 void
@@ -240,4 +244,222 @@ nn_json_node_number (JsonNode *node, double *out)
     default:
       return FALSE;
     }
+}
+
+/* ------------------------------------------------------------------ */
+/* untrusted text                                                      */
+
+typedef struct
+{
+  const char *text;
+  gsize len, pos;
+  guint line, line_start;
+} JsonScan;
+
+typedef struct
+{
+  GHashTable *names;   /* member name -> line of its first use; NULL in a list */
+} JsonLevel;
+
+static void
+json_level_clear (gpointer p)
+{
+  JsonLevel *level = p;
+  g_clear_pointer (&level->names, g_hash_table_unref);
+}
+
+static void G_GNUC_PRINTF (4, 5)
+scan_fail (GError **error, const JsonScan *sc, gsize at, const char *format, ...)
+{
+  va_list ap;
+  g_autofree char *what = NULL;
+  va_start (ap, format);
+  what = g_strdup_vprintf (format, ap);
+  va_end (ap);
+  g_set_error (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_INVALID_DATA,
+               _("line %u, column %u: %s"), sc->line, (guint) (at - sc->line_start + 1), what);
+}
+
+/* Moves past the string that starts at sc->pos (a '"'); the raw text between
+ * the quotes in *raw, escapes as written.  FALSE when it is not closed: the
+ * parser then says where it is cut. */
+static gboolean
+scan_string (JsonScan *sc, const char **raw, gsize *raw_len, gboolean *escaped)
+{
+  gsize start = ++sc->pos;
+  *escaped = FALSE;
+  while (sc->pos < sc->len)
+    {
+      char c = sc->text[sc->pos];
+      if (c == '"')
+        {
+          *raw = sc->text + start;
+          *raw_len = sc->pos - start;
+          sc->pos++;
+          return TRUE;
+        }
+      if (c == '\n')
+        {
+          sc->line++;
+          sc->line_start = sc->pos + 1;
+        }
+      if (c == '\\')
+        {
+          *escaped = TRUE;
+          sc->pos++;
+        }
+      sc->pos++;
+    }
+  return FALSE;
+}
+
+/* A member name as the parser will see it: escapes decoded. */
+static char *
+member_name (const char *raw, gsize raw_len, gboolean escaped)
+{
+  g_autofree char *quoted = NULL;
+  g_autoptr (JsonNode) node = NULL;
+  if (!escaped)
+    return g_strndup (raw, raw_len);
+  quoted = g_strdup_printf ("\"%.*s\"", (int) raw_len, raw);
+  node = json_from_string (quoted, NULL);
+  if (node == NULL || json_node_get_value_type (node) != G_TYPE_STRING)
+    return g_strndup (raw, raw_len);   /* the parser will refuse it */
+  return g_strdup (json_node_get_string (node));
+}
+
+static gboolean
+scan_member_name (JsonScan *sc, JsonLevel *level, gsize at, const char *raw, gsize raw_len,
+                  gboolean escaped, GError **error)
+{
+  g_autofree char *name = member_name (raw, raw_len, escaped);
+  gpointer first_line;
+  if (level->names == NULL)
+    level->names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  if (g_hash_table_lookup_extended (level->names, name, NULL, &first_line))
+    {
+      scan_fail (error, sc, at, _("the field “%s” is given twice in the same object (first on line %u)"),
+                 name, GPOINTER_TO_UINT (first_line));
+      return FALSE;
+    }
+  g_hash_table_insert (level->names, g_steal_pointer (&name), GUINT_TO_POINTER (sc->line));
+  return TRUE;
+}
+
+/* Characters that may stand outside strings in JSON: structure, numbers,
+ * true/false/null, white space; bytes of UTF-8 sequences are left to the parser. */
+static gboolean
+is_plain_json_char (guchar c)
+{
+  return g_ascii_isalnum (c) || strchr ("{}[],:+-. \t\r\n", c) != NULL || c >= 0x80;
+}
+
+static gboolean
+scan_json (JsonScan *sc, GError **error)
+{
+  g_autoptr (GArray) levels = g_array_new (FALSE, TRUE, sizeof (JsonLevel));
+  gboolean expect_name = FALSE;
+
+  g_array_set_clear_func (levels, json_level_clear);
+  while (sc->pos < sc->len)
+    {
+      gsize at = sc->pos;
+      guchar c = (guchar) sc->text[at];
+      JsonLevel *top = levels->len > 0 ? &g_array_index (levels, JsonLevel, levels->len - 1) : NULL;
+
+      if (c == '"')
+        {
+          const char *raw;
+          gsize raw_len;
+          gboolean escaped;
+          if (!scan_string (sc, &raw, &raw_len, &escaped))
+            return TRUE;   /* the parser says where the string is cut */
+          if (expect_name && top != NULL
+              && !scan_member_name (sc, top, at, raw, raw_len, escaped, error))
+            return FALSE;
+          expect_name = FALSE;
+          continue;
+        }
+      if (!is_plain_json_char (c))
+        {
+          if (g_ascii_isprint (c))
+            scan_fail (error, sc, at, _("not valid JSON: unexpected character “%c”"), c);
+          else
+            scan_fail (error, sc, at, _("not valid JSON: unexpected byte 0x%02x"), c);
+          return FALSE;
+        }
+      sc->pos++;
+      switch (c)
+        {
+        case '\n':
+          sc->line++;
+          sc->line_start = sc->pos;
+          break;
+        case '{':
+        case '[':
+          {
+            JsonLevel level = { NULL };
+            if (levels->len >= NN_JSON_MAX_DEPTH)
+              {
+                scan_fail (error, sc, at, _("nested more than %d levels deep"), NN_JSON_MAX_DEPTH);
+                return FALSE;
+              }
+            if (c == '{')
+              level.names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+            g_array_append_val (levels, level);
+            expect_name = c == '{';
+            break;
+          }
+        case '}':
+        case ']':
+          if (levels->len > 0)
+            g_array_set_size (levels, levels->len - 1);
+          expect_name = FALSE;
+          break;
+        case ',':
+          expect_name = top != NULL && top->names != NULL;
+          break;
+        default:
+          break;
+        }
+    }
+  return TRUE;
+}
+
+/* json-glib says "<data>:3:14: Parse error: ..."; say it as the scan does. */
+static void
+set_parse_error (GError **error, const GError *parse_error)
+{
+  unsigned line = 0, column = 0;
+  int consumed = 0;
+  const char *msg = parse_error->message;
+  if (sscanf (msg, "<data>:%u:%u: %n", &line, &column, &consumed) == 2 && consumed > 0)
+    {
+      const char *rest = msg + consumed;
+      if (g_str_has_prefix (rest, "Parse error: "))
+        rest += strlen ("Parse error: ");
+      g_set_error (error, JSON_PARSER_ERROR, parse_error->code,
+                   _("line %u, column %u: not valid JSON (cut short?): %s"), line, column, rest);
+    }
+  else
+    g_set_error (error, JSON_PARSER_ERROR, parse_error->code, _("not valid JSON: %s"), msg);
+}
+
+JsonParser *
+nn_json_parse_untrusted (const char *text, gssize len, GError **error)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (GError) parse_error = NULL;
+  JsonScan sc = { text, 0, 0, 1, 0 };
+
+  g_return_val_if_fail (text != NULL, NULL);
+  sc.len = len < 0 ? strlen (text) : (gsize) len;
+  if (!scan_json (&sc, error))
+    return NULL;
+  if (!json_parser_load_from_data (parser, text, (gssize) sc.len, &parse_error))
+    {
+      set_parse_error (error, parse_error);
+      return NULL;
+    }
+  return g_steal_pointer (&parser);
 }

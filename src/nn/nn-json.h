@@ -27,6 +27,17 @@ void  nn_json_append_pretty (GString *s, JsonNode *node, int indent);
 /* indent levels of two spaces, for writers that lay out their own lines so. */
 void  nn_json_append_indent (GString *s, int indent);
 
+/* Files are untrusted: json-glib's parser recurses once per level (a file of
+ * 100000 "[" overflows the stack) and keeps the last of two members with the
+ * same name.  So every JSON text Passband reads from a file goes through here:
+ * one pass over the text, before the parser sees it, refuses nesting deeper
+ * than NN_JSON_MAX_DEPTH, a member name given twice in one object, and
+ * anything that is not plain JSON (comments, single quotes).  Errors are
+ * JSON_PARSER_ERROR, "line L, column C: what", for the caller to prefix with
+ * the file's name; the root is NULL for an empty text. */
+#define NN_JSON_MAX_DEPTH 64
+JsonParser *nn_json_parse_untrusted (const char *text, gssize len, GError **error);
+
 /* Reading: a number, whole or not, as a double; FALSE (out untouched) for a
  * missing node and anything else. */
 gboolean nn_json_node_number (JsonNode *node, double *out);

@@ -622,6 +622,12 @@ read_float (const Reader *r, JsonObject *obj, const char *place, const char *fie
   double v = *out;
   if (!read_double (r, obj, place, field, range, &v, error))
     return FALSE;
+  /* checked again as stored: 1e-60 is greater than 0, its float is 0, and a
+   * file must never hold what its reader refuses */
+  if (!in_range ((float) v, range))
+    return field_fail (error, r, place, field, json_object_get_member (obj, field),
+                       _("expected %s; as a 32-bit float this is %g"), range_words (range),
+                       (double) (float) v);
   *out = (float) v;
   return TRUE;
 }
@@ -1174,6 +1180,33 @@ read_shape (const Reader *r, JsonObject *obj, const char *place, NnTensorData *t
   return TRUE;
 }
 
+/* "sha256": the SHA-256 of the tensor's bytes as stored (little-endian
+ * floats), so a flipped bit is found rather than predicted with.  Files
+ * written before it was stored have none and still load. */
+static char *
+tensor_checksum (const guchar *bytes, gsize n_bytes)
+{
+  return g_compute_checksum_for_data (G_CHECKSUM_SHA256, bytes, n_bytes);
+}
+
+static gboolean
+check_tensor_checksum (const Reader *r, JsonObject *obj, const char *place, const guchar *bytes,
+                       gsize n_bytes, GError **error)
+{
+  const char *stored = NULL;
+  g_autofree char *actual = NULL;
+  if (!read_string (r, obj, place, "sha256", &stored, error))
+    return FALSE;
+  if (stored == NULL)
+    return TRUE;
+  actual = tensor_checksum (bytes, n_bytes);
+  if (g_ascii_strcasecmp (stored, actual) != 0)
+    return field_fail (error, r, place, "sha256", NULL,
+                       _("the data do not match their checksum: the file was changed or damaged "
+                         "after it was written"));
+  return TRUE;
+}
+
 static gboolean
 read_tensor_values (const Reader *r, JsonObject *obj, const char *place, NnTensorData *t,
                     GError **error)
@@ -1198,6 +1231,8 @@ read_tensor_values (const Reader *r, JsonObject *obj, const char *place, NnTenso
                          " (4 bytes per value); cut short or the wrong tensor?"),
                        n_bytes, shape, t->size * sizeof (float));
   bytes = g_base64_decode (text, &n_bytes);
+  if (!check_tensor_checksum (r, obj, place, bytes, n_bytes, error))
+    return FALSE;
   t->data = g_new (float, t->size);
   for (size_t i = 0; i < t->size; i++)
     {
@@ -1218,7 +1253,8 @@ static gboolean
 read_tensors (const Reader *r, JsonObject *root, const char *field, NnModelDoc *doc,
               GPtrArray *out, GError **error)
 {
-  static const char *const allowed[] = { "layer", "name", "shape", "data", NULL };
+  static const char *const allowed[] = { "layer", "name", "shape", "data", "sha256", NULL };
+  static const char *const required[] = { "layer", "name", "shape", "data", NULL };
   gboolean ok;
   JsonArray *arr = read_array (r, root, NULL, field, &ok, error);
   int n_layers = (int) doc->layers->len;
@@ -1235,7 +1271,7 @@ read_tensors (const Reader *r, JsonObject *root, const char *field, NnModelDoc *
 
       if (obj == NULL || !check_members (r, obj, place, allowed, error))
         return FALSE;
-      for (const char *const *f = allowed; *f != NULL; f++)
+      for (const char *const *f = required; *f != NULL; f++)
         if (!require_member (r, obj, place, *f, error))
           return FALSE;
       if (!read_int (r, obj, place, "layer", 0, G_MAXINT, &layer, error)
@@ -1386,31 +1422,11 @@ read_document (const Reader *r, JsonNode *root_node, NnModelDoc *doc, GError **e
          && read_ensemble (r, root, doc, error);
 }
 
-/* json-glib says "<data>:3:14: Parse error: ..."; say it with the file's name. */
-static void
-set_parse_error (GError **error, const Reader *r, const GError *parse_error)
-{
-  unsigned line = 0, column = 0;
-  int consumed = 0;
-  const char *msg = parse_error->message;
-  if (sscanf (msg, "<data>:%u:%u: %n", &line, &column, &consumed) == 2 && consumed > 0)
-    {
-      const char *rest = msg + consumed;
-      if (g_str_has_prefix (rest, "Parse error: "))
-        rest += strlen ("Parse error: ");
-      g_set_error (error, NN_ERROR, NN_ERROR_FILE,
-                   _("%s: line %u, column %u: not valid JSON (cut short?): %s"),
-                   r->source, line, column, rest);
-    }
-  else
-    g_set_error (error, NN_ERROR, NN_ERROR_FILE, _("%s: not valid JSON: %s"), r->source, msg);
-}
-
 NnModelDoc *
 nn_model_doc_load_from_data (const char *text, gssize len, const char *source_name,
                              GError **error)
 {
-  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (JsonParser) parser = NULL;
   g_autoptr (GError) parse_error = NULL;
   g_autoptr (NnModelDoc) doc = nn_model_doc_new ();
   Reader r = { source_name != NULL ? source_name : _("model") };
@@ -1423,9 +1439,10 @@ nn_model_doc_load_from_data (const char *text, gssize len, const char *source_na
       FAIL (error, &r, NULL, _("not a UTF-8 text file; expected a JSON model document"));
       return NULL;
     }
-  if (!json_parser_load_from_data (parser, text, len, &parse_error))
+  parser = nn_json_parse_untrusted (text, len, &parse_error);
+  if (parser == NULL)
     {
-      set_parse_error (error, &r, parse_error);
+      FAIL (error, &r, NULL, "%s", parse_error->message);
       return NULL;
     }
   g_free (doc->source);
@@ -1687,6 +1704,7 @@ put_tensor (GString *s, const NnTensorData *t)
   g_autofree char *shape = shape_to_string (t->ndim, t->shape);
   g_autofree guint32 *le = g_new (guint32, MAX (t->size, 1));
   g_autofree char *b64 = NULL;
+  g_autofree char *sum = NULL;
   for (size_t i = 0; i < t->size; i++)
     {
       guint32 bits;
@@ -1694,9 +1712,11 @@ put_tensor (GString *s, const NnTensorData *t)
       le[i] = GUINT32_TO_LE (bits);
     }
   b64 = g_base64_encode ((const guchar *) le, t->size * sizeof (float));
+  sum = tensor_checksum ((const guchar *) le, t->size * sizeof (float));
   g_string_append_printf (s, "{\"layer\": %d, \"name\": ", t->layer);
   nn_json_append_string (s, t->name);
-  g_string_append_printf (s, ", \"shape\": %s, \"data\": \"%s\"}", shape, b64);
+  g_string_append_printf (s, ", \"shape\": %s, \"sha256\": \"%s\", \"data\": \"%s\"}", shape, sum,
+                          b64);
 }
 
 /* A list whose entries sit one per line. */
@@ -1988,14 +2008,14 @@ tensor_names_list (const NnLayer *layer, gboolean state)
   return g_string_free (s, FALSE);
 }
 
-/* Copies the document's tensors into the model after checking each against the
- * model's table; every tensor of every layer must be given. */
+/* Checks the document's tensors against the model's tables (set by
+ * nn_model_validate: nothing needs to be allocated yet); every tensor of
+ * every layer must be given, each with the model's shape. */
 static gboolean
-apply_tensors (const NnModelDoc *doc, NnModel *model, gboolean state, GError **error)
+check_tensors (const NnModelDoc *doc, NnModel *model, gboolean state, GError **error)
 {
   GPtrArray *list = state ? doc->state : doc->weights;
   const char *field = state ? "state" : "weights";
-  float *dest = state ? model->state : model->params;
   int n_layers = nn_model_n_layers (model);
   g_autofree guint *given = g_new0 (guint, n_layers);
 
@@ -2034,8 +2054,6 @@ apply_tensors (const NnModelDoc *doc, NnModel *model, gboolean state, GError **e
                        doc->source, field, i, t->layer, t->name, have, want);
           return FALSE;
         }
-      memcpy (dest + (state ? layer->state_offset : layer->param_offset) + info->offset,
-              t->data, info->size * sizeof (float));
       given[t->layer]++;
     }
 
@@ -2068,12 +2086,40 @@ apply_tensors (const NnModelDoc *doc, NnModel *model, gboolean state, GError **e
   return TRUE;
 }
 
+/* Copies the checked tensors into the built model. */
+static void
+copy_tensors_into_model (const NnModelDoc *doc, NnModel *model, gboolean state)
+{
+  GPtrArray *list = state ? doc->state : doc->weights;
+  float *dest = state ? model->state : model->params;
+  for (guint i = 0; i < list->len; i++)
+    {
+      const NnTensorData *t = g_ptr_array_index (list, i);
+      const NnLayer *layer = nn_model_get_layer (model, t->layer);
+      const NnTensorInfo *info = find_layer_tensor (layer, state, t->name);
+      memcpy (dest + (state ? layer->state_offset : layer->param_offset) + info->offset,
+              t->data, info->size * sizeof (float));
+    }
+}
+
+/* The stored shapes against the layers, before the model allocates anything:
+ * a wrong size in a file costs a message, not its weights' memory. */
+static gboolean
+check_stored_tensors (const NnModelDoc *doc, NnModel *model, int max_steps, GError **error)
+{
+  g_autoptr (GArray) problems = nn_model_validate (model, max_steps);
+  if (problems->len > 0)
+    return TRUE;   /* nn_model_build says what is wrong */
+  return check_tensors (doc, model, FALSE, error) && check_tensors (doc, model, TRUE, error);
+}
+
 NnModel *
 nn_model_doc_build (const NnModelDoc *doc, int seq_features, int meta_features, int n_classes,
                     int max_steps, GError **error)
 {
   g_autoptr (NnModel) model = NULL;
   g_autoptr (GError) build_error = NULL;
+  gboolean has_tensors;
   Dims d;
 
   if (doc->layers->len == 0)
@@ -2085,16 +2131,19 @@ nn_model_doc_build (const NnModelDoc *doc, int seq_features, int meta_features, 
   if (!resolve_dims (doc, seq_features, meta_features, n_classes, max_steps, &d, error))
     return NULL;
   model = model_from_layers (doc, &d);
+  has_tensors = doc->weights->len > 0 || doc->state->len > 0;
+  if (has_tensors && !check_stored_tensors (doc, model, d.max_steps, error))
+    return NULL;
   if (!nn_model_build (model, d.max_steps, &build_error))
     {
       g_set_error (error, NN_ERROR, build_error->code, "%s: %s", doc->source, build_error->message);
       return NULL;
     }
   nn_model_init (model, doc->training.train.seed);
-  if (doc->weights->len > 0 || doc->state->len > 0)
+  if (has_tensors)
     {
-      if (!apply_tensors (doc, model, FALSE, error) || !apply_tensors (doc, model, TRUE, error))
-        return NULL;
+      copy_tensors_into_model (doc, model, FALSE);
+      copy_tensors_into_model (doc, model, TRUE);
     }
   return g_steal_pointer (&model);
 }

@@ -6,7 +6,8 @@
  *    "layers": [{"type": "gru", "units": 64, "return_sequences": true, ...}, ...],
  *    "classes": [{"id": 90, "name": "SN Ia"}, ...],
  *    "preprocessing": {...}, "training": {...}, "history": [...],
- *    "weights": [{"layer": 0, "name": "weight_ih", "shape": [192, 6], "data": "<base64>"}],
+ *    "weights": [{"layer": 0, "name": "weight_ih", "shape": [192, 6], "sha256": "<hex>",
+ *                 "data": "<base64>"}],
  *    "state": [...], "extra": {...}, "augmentation": {...}, "ensemble": {...}}
  *
  * Layer fields: type, label, and what the kind takes (nn_model_file_layer_takes):
@@ -28,7 +29,10 @@
  * left at 0 (or absent) are taken from the data when the model is built.
  * Every field a document may hold is listed in nn-model-file.c; anything else is
  * refused (so a typo never passes silently), except inside the top-level
- * "extra" object, which is kept as it is.  Errors name the file, the place and
+ * "extra" object, which is kept as it is.  The text itself must be plain JSON
+ * nested at most NN_JSON_MAX_DEPTH deep with no field given twice in one
+ * object (nn_json_parse_untrusted); a tensor's "sha256" (of its bytes as
+ * stored, written always, optional when reading) must match its data.  Errors name the file, the place and
  * what was expected: "gru.json: layers[2] (lstm): field “units”: expected a
  * positive whole number, found -3".
  */

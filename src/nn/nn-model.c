@@ -343,6 +343,13 @@ nn_model_build (NnModel *model, int max_steps, GError **error)
       if (layer->ops->kind == NN_LAYER_CONCAT_METADATA)
         model->concat_index = (int) i;
     }
+  if (p_off > NN_MODEL_MAX_PARAMS || s_off > NN_MODEL_MAX_PARAMS)
+    {
+      g_set_error (error, NN_ERROR, NN_ERROR_INVALID_MODEL,
+                   _("the model has %zu parameters; at most %zu fit in memory (is a layer far "
+                     "too large?)"), MAX (p_off, s_off), NN_MODEL_MAX_PARAMS);
+      return FALSE;
+    }
   model->max_steps = max_steps;
   model->n_params = p_off;
   model->n_state = s_off;

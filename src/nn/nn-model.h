@@ -97,8 +97,15 @@ void     nn_model_set_class_names (NnModel *model, const char *const *class_name
  * model validated for another max_steps is un-built. */
 GArray  *nn_model_validate (NnModel *model, int max_steps);
 
+/* The most parameters a model may have: 128 Mi floats, 512 MiB (twice that
+ * with gradients, more with an optimiser's moments).  A layer size from a
+ * file (65536 units) could otherwise ask for tens of gigabytes. */
+#define NN_MODEL_MAX_PARAMS ((size_t) 1 << 27)
+
 /* Validates and allocates the parameter, gradient and state vectors (zeroed).
- * On failure the message lists every problem as "layer 2 (lstm): ...". */
+ * On failure the message lists every problem as "layer 2 (lstm): ...";
+ * a model of more than NN_MODEL_MAX_PARAMS parameters is refused before
+ * anything is allocated. */
 gboolean nn_model_build    (NnModel *model, int max_steps, GError **error);
 /* Draws initial weights (per-layer streams of seed, so adding a layer at the end
  * does not change the others) and resets state. */

@@ -86,6 +86,33 @@ test_space_file (void)
   g_assert_nonnull (strstr (error->message, "j.json"));
 }
 
+/* Untrusted text: 100000 levels overflowed json-glib's recursive parser, and
+ * a parameter given twice silently kept the last one. */
+static void
+test_space_file_hostile (void)
+{
+  GString *s = g_string_new ("{\"format\": \"passband-search\", \"version\": 1, \"parameters\": ");
+  g_autofree char *deep = NULL;
+  g_autoptr (GError) error = NULL;
+  for (int i = 0; i < 100000; i++)
+    g_string_append_c (s, '[');
+  for (int i = 0; i < 100000; i++)
+    g_string_append_c (s, ']');
+  g_string_append_c (s, '}');
+  deep = g_string_free (s, FALSE);
+  g_assert_null (lc_search_space_load_from_data (deep, -1, "n.json", &error));
+  g_assert_error (error, LC_ERROR, LC_ERROR_FORMAT);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "n.json: JSON: line 1, column 122: nested more than 64 levels deep"));
+  g_clear_error (&error);
+  g_assert_null (lc_search_space_load_from_data (
+    "{\"format\": \"passband-search\", \"version\": 1, \"parameters\": ["
+    " {\"path\": \"training.l2\", \"values\": [0, 0.001], \"values\": [1]}]}", -1, "d.json", &error));
+  g_assert_error (error, LC_ERROR, LC_ERROR_FORMAT);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "d.json: JSON: line 1, column 107: the field “values” is given twice"));
+}
+
 static JsonNode *
 settings_from (const char *text)
 {
@@ -472,6 +499,7 @@ main (int argc, char **argv)
   g_assert_no_error (error);
 
   g_test_add_func ("/tune/space-file", test_space_file);
+  g_test_add_func ("/tune/space-file-hostile", test_space_file_hostile);
   g_test_add_func ("/tune/apply", test_apply);
   g_test_add_func ("/tune/sampling", test_sampling);
   g_test_add_func ("/tune/table-and-heatmap", test_table_and_heatmap);

@@ -57,6 +57,106 @@ test_non_finite_is_null (void)
   g_assert_cmpstr (s->str, ==, "null null");
 }
 
+static char *
+nested (int depth, char open, char close)
+{
+  GString *s = g_string_new (NULL);
+  for (int i = 0; i < depth; i++)
+    g_string_append_c (s, open);
+  if (open == '{')
+    g_string_append (s, "\"a\": 1");
+  for (int i = 0; i < depth; i++)
+    g_string_append_c (s, close);
+  return g_string_free (s, FALSE);
+}
+
+/* json-glib recurses once a level: 100000 levels overflow the stack. */
+static void
+test_untrusted_depth (void)
+{
+  g_autofree char *deep = nested (100000, '[', ']');
+  g_autofree char *at_limit = nested (NN_JSON_MAX_DEPTH, '[', ']');
+  g_autofree char *over = nested (NN_JSON_MAX_DEPTH + 1, '[', ']');
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonParser) ok = NULL;
+  JsonParser *refused;
+
+  refused = nn_json_parse_untrusted (deep, -1, &error);
+  g_assert_null (refused);
+  g_assert_error (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_INVALID_DATA);
+  g_assert_nonnull (strstr (error->message, "line 1, column 65: nested more than 64 levels deep"));
+  g_clear_error (&error);
+  refused = nn_json_parse_untrusted (over, -1, &error);
+  g_assert_null (refused);
+  g_clear_error (&error);
+  ok = nn_json_parse_untrusted (at_limit, -1, &error);
+  g_assert_no_error (error);
+  g_assert_true (JSON_NODE_HOLDS_ARRAY (json_parser_get_root (ok)));
+}
+
+/* brackets inside strings are text, and text that could hide brackets from
+ * the scan (comments, single quotes) is refused */
+static void
+test_untrusted_strings (void)
+{
+  g_autofree char *deep = nested (200, '[', ']');
+  g_autofree char *in_string = g_strdup_printf ("{\"a\": \"%s\\\"[\", \"b\": [1]}", deep);
+  g_autofree char *quoted = g_strdup_printf ("['\"', %s, '\"']", deep);
+  g_autofree char *commented = g_strdup_printf ("[/*]]]]]]]]]*/ %s]", deep);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonParser) ok = nn_json_parse_untrusted (in_string, -1, &error);
+  g_autofree char *expected = NULL;
+  JsonParser *refused;
+
+  g_assert_no_error (error);
+  expected = g_strdup_printf ("%s\"[", deep);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (json_parser_get_root (ok)), "a"),
+                   ==, expected);
+  refused = nn_json_parse_untrusted (quoted, -1, &error);
+  g_assert_null (refused);
+  g_assert_nonnull (strstr (error->message, "line 1, column 2: not valid JSON: unexpected character “'”"));
+  g_clear_error (&error);
+  refused = nn_json_parse_untrusted (commented, -1, &error);
+  g_assert_null (refused);
+  g_assert_nonnull (strstr (error->message, "unexpected character “/”"));
+}
+
+static void
+test_untrusted_duplicates (void)
+{
+  static const char *const refused_texts[] = {
+    "{\"units\": 64, \"units\": 32}",
+    "{\"a\": {\"b\": 1,\n \"b\": 2}}",
+    "[{\"x\": 1}, {\"x\": 1, \"y\": [1, 2], \"x\": 3}]",
+    "{\"units\": 64, \"\\u0075nits\": 32}",
+  };
+  static const char *const fine[] = {
+    "{\"a\": 1, \"b\": {\"a\": 2}, \"c\": [{\"a\": 3}, {\"a\": 4}]}",
+    "{\"a\": \"a\", \"b\": [\"a\", \"a\"]}",
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (refused_texts); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      JsonParser *parser = nn_json_parse_untrusted (refused_texts[i], -1, &error);
+      g_assert_null (parser);
+      g_assert_error (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_INVALID_DATA);
+      g_test_message ("%s", error->message);
+      g_assert_nonnull (strstr (error->message, "is given twice in the same object (first on line"));
+    }
+  {
+    g_autoptr (GError) error = NULL;
+    g_autoptr (JsonParser) parser = nn_json_parse_untrusted (refused_texts[1], -1, &error);
+    g_assert_cmpstr (error->message, ==,
+                     "line 2, column 2: the field “b” is given twice in the same object (first on line 1)");
+  }
+  for (guint i = 0; i < G_N_ELEMENTS (fine); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (JsonParser) parser = nn_json_parse_untrusted (fine[i], -1, &error);
+      g_assert_no_error (error);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -64,5 +164,8 @@ main (int argc, char **argv)
   g_test_add_func ("/json/doubles-read-back", test_doubles_read_back);
   g_test_add_func ("/json/node-round-trip", test_node_round_trip);
   g_test_add_func ("/json/non-finite-is-null", test_non_finite_is_null);
+  g_test_add_func ("/json/untrusted/depth", test_untrusted_depth);
+  g_test_add_func ("/json/untrusted/strings", test_untrusted_strings);
+  g_test_add_func ("/json/untrusted/duplicates", test_untrusted_duplicates);
   return g_test_run ();
 }

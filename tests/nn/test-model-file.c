@@ -617,6 +617,167 @@ test_atomic_write_fails_midway (void)
   g_rmdir (dir);
 }
 
+/* ---- hostile and damaged files ---- */
+
+static char *
+good_small_text (void)
+{
+  g_autofree char *path = bad_model_path ("good-small.json");
+  char *text = NULL;
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  return text;
+}
+
+/* text with its first "from" replaced by "to" */
+static char *
+replace_once (const char *text, const char *from, const char *to)
+{
+  const char *at = strstr (text, from);
+  g_assert_nonnull (at);
+  return g_strdup_printf ("%.*s%s%s", (int) (at - text), text, to, at + strlen (from));
+}
+
+static void
+assert_refused (const char *text, const char *source, const char *expect)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NnModelDoc) doc = nn_model_doc_load_from_data (text, -1, source, &error);
+  g_assert_null (doc);
+  g_assert_error (error, NN_ERROR, NN_ERROR_FILE);
+  g_test_message ("%s", error->message);
+  g_assert_true (g_str_has_prefix (error->message, source));
+  if (strstr (error->message, expect) == NULL)
+    g_error ("message “%s” does not say “%s”", error->message, expect);
+}
+
+/* json-glib's parser recurses once a level: 100000 levels crashed it */
+static void
+test_deep_nesting (void)
+{
+  GString *s = g_string_new ("{\"format\": \"passband-model\", \"version\": 1, \"extra\": {\"x\": ");
+  g_autofree char *text = NULL;
+  for (int i = 0; i < 100000; i++)
+    g_string_append_c (s, '[');
+  for (int i = 0; i < 100000; i++)
+    g_string_append_c (s, ']');
+  g_string_append (s, "}}");
+  text = g_string_free (s, FALSE);
+  assert_refused (text, "n.json", "n.json: line 1, column 121: nested more than 64 levels deep");
+}
+
+static void
+test_duplicate_field (void)
+{
+  g_autofree char *good = good_small_text ();
+  g_autofree char *twice = replace_once (good, "\"units\": 4,", "\"units\": 4, \"units\": 3,");
+  g_autofree char *top = replace_once (good, "\"version\": 1,", "\"version\": 1, \"version\": 1,");
+  assert_refused (twice, "d.json", "d.json: line 14, column 16: the field “units” is given twice in "
+                  "the same object (first on line 14)");
+  assert_refused (top, "d.json", "the field “version” is given twice");
+}
+
+/* A flipped bit in the base64 changes a weight; the checksum finds it.  A file
+ * without checksums (written before they were stored) still loads. */
+static void
+test_weights_checksum (void)
+{
+  g_autofree char *good = good_small_text ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NnModelDoc) doc = nn_model_doc_load_from_data (good, -1, "g.json", &error);
+  g_autoptr (NnModelDoc) again = NULL;
+  g_autofree char *saved = NULL;
+  g_autofree char *flipped = NULL;
+  const char *data, *sum;
+  char *c;
+
+  g_assert_no_error (error);
+  g_assert_null (strstr (good, "sha256"));
+  saved = nn_model_doc_to_data (doc, NULL);
+  sum = strstr (saved, "\"sha256\": \"");
+  g_assert_nonnull (sum);
+  again = nn_model_doc_load_from_data (saved, -1, "s.json", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (again->weights->len, ==, doc->weights->len);
+
+  /* one bit of one base64 character: "A" (0) and "B" (1) differ in the last bit */
+  flipped = g_strdup (saved);
+  data = strstr (flipped, "\"data\": \"");
+  g_assert_nonnull (data);
+  c = (char *) data + strlen ("\"data\": \"") + 5;
+  *c = *c == 'A' ? 'B' : (*c == 'B' ? 'A' : (*c == 'a' ? 'b' : (*c == 'b' ? 'a' : (*c ^ 1))));
+  g_assert_true (g_ascii_isalnum (*c) || *c == '+' || *c == '/');
+  assert_refused (flipped, "f.json", "weights[0] (layer 0 weight_ih): field “sha256”: the data do not "
+                  "match their checksum");
+}
+
+/* What train writes must load: 1e-60 is a positive double whose float is 0 */
+static void
+test_float_fields_narrowed (void)
+{
+  g_autofree char *good = good_small_text ();
+  g_autofree char *eps = replace_once (good, "\"learning_rate\": 0.001,",
+                                       "\"learning_rate\": 0.001, \"eps\": 1e-60,");
+  g_autofree char *lr = replace_once (good, "\"learning_rate\": 0.001,", "\"learning_rate\": 1e-50,");
+  g_autofree char *bn = g_strdup ("{\"format\": \"passband-model\", \"version\": 1, \"layers\": ["
+                                  "{\"type\": \"batch_norm\", \"epsilon\": 1e-60},"
+                                  "{\"type\": \"dense\", \"units\": \"classes\"}]}");
+  g_autofree char *tiny = replace_once (good, "\"learning_rate\": 0.001,", "\"learning_rate\": 1e-40,");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NnModelDoc) doc = NULL;
+  g_autoptr (NnModelDoc) again = NULL;
+  g_autofree char *saved = NULL;
+
+  assert_refused (eps, "e.json", "training: field “eps”: expected a number greater than 0; as a "
+                  "32-bit float this is 0");
+  assert_refused (lr, "e.json", "field “learning_rate”: expected a number greater than 0; as a 32-bit "
+                  "float this is 0");
+  assert_refused (bn, "e.json", "layers[0] (batch_norm): field “epsilon”");
+  /* a subnormal float is still greater than 0: it loads, saves and loads again */
+  doc = nn_model_doc_load_from_data (tiny, -1, "t.json", &error);
+  g_assert_no_error (error);
+  saved = nn_model_doc_to_data (doc, NULL);
+  again = nn_model_doc_load_from_data (saved, -1, "t.json", &error);
+  g_assert_no_error (error);
+  g_assert_cmpfloat (again->training.train.optim.lr, ==, doc->training.train.optim.lr);
+  g_assert_cmpfloat (again->training.train.optim.lr, >, 0.0f);
+}
+
+/* "units": 65536 on a trained model: the stored shapes are checked before the
+ * 51 GB of weights such a layer would need are allocated */
+static void
+test_huge_layer_refused (void)
+{
+  g_autofree char *good = good_small_text ();
+  g_autofree char *huge = replace_once (good, "\"units\": 4,", "\"units\": 65536,");
+  g_autofree char *preset = g_strdup ("{\"format\": \"passband-model\", \"version\": 1, "
+                                      "\"inputs\": {\"sequence_features\": 65536}, \"layers\": ["
+                                      "{\"type\": \"lstm\", \"units\": 65536},"
+                                      "{\"type\": \"dense\", \"units\": \"classes\"}]}");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NnModelDoc) doc = nn_model_doc_load_from_data (huge, -1, "h.json", &error);
+  g_autoptr (NnModelDoc) spec = NULL;
+  g_autoptr (NnModel) model = NULL;
+
+  g_assert_no_error (error);
+  model = nn_model_doc_build (doc, 0, 0, 0, 0, &error);
+  g_assert_null (model);
+  g_assert_error (error, NN_ERROR, NN_ERROR_FILE);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "h.json: weights[0] (layer 0 weight_ih): shape [12, 6] does "
+                            "not match the model's [196608, 6]"));
+  g_clear_error (&error);
+
+  /* a spec without weights: refused by its size before anything is allocated */
+  spec = nn_model_doc_load_from_data (preset, -1, "p.json", &error);
+  g_assert_no_error (error);
+  model = nn_model_doc_build (spec, 0, 0, 3, 10, &error);
+  g_assert_null (model);
+  g_assert_error (error, NN_ERROR, NN_ERROR_INVALID_MODEL);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "p.json: the model has 34360459267 parameters; at most "
+                            "134217728 fit in memory"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -635,6 +796,11 @@ main (int argc, char **argv)
   g_test_add_func ("/model-file/classes-needed", test_classes_needed);
   g_test_add_func ("/model-file/round-trip", test_round_trip);
   g_test_add_func ("/model-file/spec-build-is-seeded", test_spec_build_is_seeded);
+  g_test_add_func ("/model-file/hostile/deep-nesting", test_deep_nesting);
+  g_test_add_func ("/model-file/hostile/duplicate-field", test_duplicate_field);
+  g_test_add_func ("/model-file/hostile/weights-checksum", test_weights_checksum);
+  g_test_add_func ("/model-file/hostile/float-fields-narrowed", test_float_fields_narrowed);
+  g_test_add_func ("/model-file/hostile/huge-layer", test_huge_layer_refused);
   g_test_add_func ("/model-file/atomic/read-only-folder", test_atomic_read_only_folder);
   g_test_add_func ("/model-file/atomic/write-fails-midway", test_atomic_write_fails_midway);
   return g_test_run ();
