@@ -107,20 +107,6 @@ on_trial (const LcTrial *trial, const NnModelDoc *model, gpointer user_data)
   return TRUE;
 }
 
-static gboolean
-parse_shard (const char *text, LcTuneOptions *o)
-{
-  int i, n;
-  char tail;
-  if (text == NULL)
-    return TRUE;
-  if (sscanf (text, "%d/%d%c", &i, &n, &tail) != 2 || n < 1 || i < 0 || i >= n)
-    return FALSE;
-  o->shard = i;
-  o->n_shards = n;
-  return TRUE;
-}
-
 static void
 print_result (const char *status, const LcTuneTable *table, const char *model_path, gboolean json)
 {
@@ -276,11 +262,8 @@ pcli_tune (int argc, char **argv)
       pcli_error ("tune", _("--strategy: unknown value “%s” (grid, random or halving)"), strategy);
       return 2;
     }
-  if (!parse_shard (shard, &o))
-    {
-      pcli_error ("tune", _("--shard: expected I/N with 0 <= I < N, found “%s”"), shard);
-      return 2;
-    }
+  if (!pcli_parse_shard ("tune", shard, &o.shard, &o.n_shards))
+    return 2;
   if (trials < 0 || (trials == 0 && o.strategy != LC_TUNE_GRID))
     {
       pcli_error ("tune", _("--trials: expected a positive number, found %d"), trials);
