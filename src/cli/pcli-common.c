@@ -42,6 +42,26 @@ pcli_parse (GOptionContext *context, const char *command, int *argc, char ***arg
   return TRUE;
 }
 
+gboolean
+pcli_parse_shard (const char *command, const char *text, int *shard, int *n_shards)
+{
+  int i, n;
+  char tail;
+
+  if (text == NULL)
+    return TRUE;
+  if (sscanf (text, "%d/%d%c", &i, &n, &tail) != 2 || n < 1 || i < 0 || i >= n)
+    {
+      pcli_error (command, _("--shard: expected I/N with 0 <= I < N (in a SLURM job array "
+                             "“--shard $SLURM_ARRAY_TASK_ID/N” with “--array=0-N-1”), found “%s”"),
+                  text);
+      return FALSE;
+    }
+  *shard = i;
+  *n_shards = n;
+  return TRUE;
+}
+
 static gboolean
 progress_to_terminal_cb (double fraction, gpointer user_data)
 {

@@ -9,6 +9,11 @@
  * predicted with bounded memory.  Rows go to a temporary file beside the
  * output that is renamed over it at the end: a failure or a crash never
  * leaves half a submission under the requested name.
+ *
+ * --shard I/N predicts one contiguous range of the objects in file order
+ * (whole prediction batches, lc-stream.h), with the header: the shards' files
+ * in shard order, each after the first without its header line, are byte for
+ * byte the file of one whole run.
  */
 #include "config.h"
 
@@ -217,19 +222,18 @@ predict_stream (LcStream *stream, const LcPredictor *p, int threads, Submission 
 
 static gboolean
 predict_file (const char *model_path, const char *data, const char *meta, const char *out,
-              gsize chunk_objects, int threads, gsize *n_objects, GError **error)
+              const LcStreamOptions *chunking, int threads, gsize *n_objects, GError **error)
 {
   g_autoptr (LcPredictor) p = NULL;
   g_autoptr (LcStream) stream = NULL;
   LcLoadOptions load = { 0 };
-  LcStreamOptions chunking = { chunk_objects, 0 };
   Submission s = { 0 };
 
   load.meta_path = meta;
   p = lc_predictor_load (model_path, error);
   if (p == NULL)
     return FALSE;
-  stream = lc_stream_open (data, &load, &chunking, error);
+  stream = lc_stream_open (data, &load, chunking, error);
   if (stream == NULL)
     return FALSE;
   if (!submission_open (&s, out, error)
@@ -267,7 +271,7 @@ print_result (gboolean json, gsize n_objects, const char *out)
 int
 pcli_predict (int argc, char **argv)
 {
-  g_autofree char *data = NULL, *meta = NULL, *model_path = NULL, *out = NULL;
+  g_autofree char *data = NULL, *meta = NULL, *model_path = NULL, *out = NULL, *shard = NULL;
   gboolean json = FALSE;
   int threads = 1, chunk_objects = 0;
   GOptionEntry entries[] = {
@@ -278,11 +282,14 @@ pcli_predict (int argc, char **argv)
     { "threads", 0, 0, G_OPTION_ARG_INT, &threads, N_("Threads (1 or 2)"), "N" },
     { "chunk-objects", 0, 0, G_OPTION_ARG_INT, &chunk_objects,
       N_("Objects read and predicted at a time (default 1024)"), "N" },
+    { "shard", 0, 0, G_OPTION_ARG_STRING, &shard,
+      N_("Predict only range I of N of the objects (0-based; concatenate the shards in order)"), "I/N" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print one JSON line"), NULL },
     { NULL },
   };
   g_autoptr (GOptionContext) context =
     g_option_context_new (_("— write class probabilities in the Kaggle layout with class_99"));
+  LcStreamOptions chunking = { 0 };
   g_autoptr (GError) error = NULL;
   gsize n_objects = 0;
 
@@ -299,8 +306,10 @@ pcli_predict (int argc, char **argv)
       pcli_error ("predict", _("--chunk-objects must be positive"));
       return 2;
     }
-  if (!predict_file (model_path, data, meta, out, (gsize) chunk_objects, CLAMP (threads, 1, 2),
-                     &n_objects, &error))
+  if (!pcli_parse_shard ("predict", shard, &chunking.shard, &chunking.n_shards))
+    return 2;
+  chunking.max_objects = (gsize) chunk_objects;
+  if (!predict_file (model_path, data, meta, out, &chunking, CLAMP (threads, 1, 2), &n_objects, &error))
     {
       pcli_error ("predict", "%s", error->message);
       return 1;

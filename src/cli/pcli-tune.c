@@ -1,11 +1,16 @@
-/* pcli-tune.c: passband-cli tune: hyperparameter search (issue 7, DESIGN §9).
+/* pcli-tune.c: passband-cli tune: hyperparameter search (DESIGN §9).
  *
  * Results go into --out DIR as JSON lines, one per trial: trials.jsonl for a
- * whole search, trials-shard-I-of-N.jsonl for a shard, beside the best
- * model of the run (best-model.json, best-model-shard-I-of-N.json).  Running
- * again with the same DIR resumes: trials already in any trials*.jsonl of
- * DIR are skipped.  --merge reads every shard file of DIR into trials.jsonl
- * and copies the best shard model to best-model.json.
+ * whole search, trials-shard-I-of-N.jsonl for a shard (I from 0, as
+ * $SLURM_ARRAY_TASK_ID of "sbatch --array=0-(N-1)"), beside the best model
+ * of the run (best-model.json, best-model-shard-I-of-N.json).  The file is
+ * written again after every trial, before the trial is printed; a shard that
+ * has run all its trials ends its file with a line {"event": "shard",
+ * "status": "done", ...}.  Running again with the same DIR resumes: trials
+ * already in any trials*.jsonl of DIR are skipped, so a killed shard goes on
+ * at its first unfinished trial.  --merge checks that every shard of the
+ * search has finished, reads the shard files into trials.jsonl and copies the
+ * best shard model to best-model.json.
  */
 #include "config.h"
 
@@ -64,28 +69,55 @@ print_trial (const LcTrial *t, gboolean json)
   fflush (stdout);
 }
 
-/* This run's trials (those of its shard), written again after every trial. */
-static gboolean
-save_own_trials (TuneRun *r, GError **error)
-{
-  g_autoptr (LcTuneTable) own = lc_tune_table_new ();
-  for (guint i = 0; i < r->table->trials->len; i++)
-    {
-      const LcTrial *t = g_ptr_array_index (r->table->trials, i);
-      g_autoptr (JsonNode) node = NULL;
-      if (t->index % r->options->n_shards != r->options->shard)
-        continue;
-      node = lc_trial_to_json (t);
-      lc_tune_table_add (own, lc_trial_from_json (node, NULL));
-    }
-  return lc_tune_table_save (own, r->results_path, error);
-}
-
 static LcTrial *
 trial_copy (const LcTrial *t)
 {
   g_autoptr (JsonNode) node = lc_trial_to_json (t);
   return lc_trial_from_json (node, NULL);
+}
+
+/* The line that ends the file of a shard that has run all its trials. */
+static char *
+shard_done_line (const LcTuneOptions *o, guint n_trials)
+{
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  g_autoptr (JsonNode) node = NULL;
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "event");
+  json_builder_add_string_value (b, "shard");
+  json_builder_set_member_name (b, "shard");
+  json_builder_add_int_value (b, o->shard);
+  json_builder_set_member_name (b, "shards");
+  json_builder_add_int_value (b, o->n_shards);
+  json_builder_set_member_name (b, "status");
+  json_builder_add_string_value (b, "done");
+  json_builder_set_member_name (b, "trials");
+  json_builder_add_int_value (b, n_trials);
+  json_builder_end_object (b);
+  node = json_builder_get_root (b);
+  return nn_json_to_string (node);
+}
+
+/* This run's trials (those of its shard), written again after every trial;
+ * done: the shard has run them all, say so at the end of a shard's file. */
+static gboolean
+save_own_trials (TuneRun *r, gboolean done, GError **error)
+{
+  g_autoptr (LcTuneTable) own = lc_tune_table_new ();
+  g_autofree char *trials = NULL, *end = NULL, *text = NULL;
+
+  for (guint i = 0; i < r->table->trials->len; i++)
+    {
+      const LcTrial *t = g_ptr_array_index (r->table->trials, i);
+      if (t->index % r->options->n_shards == r->options->shard)
+        lc_tune_table_add (own, trial_copy (t));
+    }
+  trials = lc_tune_table_to_data (own);
+  if (done && r->options->n_shards > 1)
+    end = shard_done_line (r->options, own->trials->len);
+  text = g_strconcat (trials, end != NULL ? end : "", end != NULL ? "\n" : "", NULL);
+  return g_file_set_contents (r->results_path, text, -1, error);
 }
 
 static gboolean
@@ -94,9 +126,10 @@ on_trial (const LcTrial *trial, const NnModelDoc *model, gpointer user_data)
   TuneRun *r = user_data;
   /* the runner adds the trial after this call; save a table that has it */
   lc_tune_table_add (r->table, trial_copy (trial));
-  print_trial (trial, r->json);
-  if (!save_own_trials (r, &r->error))
+  /* saved before printed: a trial that was printed survives a killed run */
+  if (!save_own_trials (r, FALSE, &r->error))
     return FALSE;
+  print_trial (trial, r->json);
   if (model != NULL && trial->ok && (r->best == NULL || lc_trial_compare_best (trial, r->best) < 0))
     {
       if (!nn_model_doc_save (model, r->model_path, &r->error))
@@ -104,20 +137,6 @@ on_trial (const LcTrial *trial, const NnModelDoc *model, gpointer user_data)
       g_clear_pointer (&r->best, lc_trial_free);
       r->best = trial_copy (trial);
     }
-  return TRUE;
-}
-
-static gboolean
-parse_shard (const char *text, LcTuneOptions *o)
-{
-  int i, n;
-  char tail;
-  if (text == NULL)
-    return TRUE;
-  if (sscanf (text, "%d/%d%c", &i, &n, &tail) != 2 || n < 1 || i < 0 || i >= n)
-    return FALSE;
-  o->shard = i;
-  o->n_shards = n;
   return TRUE;
 }
 
@@ -185,6 +204,114 @@ find_shard_model (const char *dir, const LcTrial *best)
   return NULL;
 }
 
+/* TRUE when the shard file at path ends with its "done" line. */
+static gboolean
+shard_file_finished (const char *path)
+{
+  g_autofree char *text = NULL;
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  const char *last;
+  JsonNode *root;
+  JsonObject *o;
+
+  if (!g_file_get_contents (path, &text, NULL, NULL))
+    return FALSE;
+  g_strchomp (text);
+  last = strrchr (text, '\n');
+  last = last != NULL ? last + 1 : text;
+  if (!json_parser_load_from_data (parser, last, -1, NULL))
+    return FALSE;
+  root = json_parser_get_root (parser);
+  if (!JSON_NODE_HOLDS_OBJECT (root))
+    return FALSE;
+  o = json_node_get_object (root);
+  return g_strcmp0 (json_object_get_string_member_with_default (o, "event", ""), "shard") == 0
+         && g_strcmp0 (json_object_get_string_member_with_default (o, "status", ""), "done") == 0;
+}
+
+/* The N of the trials-shard-I-of-N.jsonl files in dir (0 when there are
+ * none, -1 with error set when they disagree). */
+static int
+shard_count (const char *dir, GError **error)
+{
+  g_autoptr (GDir) d = g_dir_open (dir, 0, error);
+  const char *name;
+  int n_shards = 0;
+
+  if (d == NULL)
+    return -1;
+  while ((name = g_dir_read_name (d)) != NULL)
+    {
+      int i, n, end = 0;
+      if (sscanf (name, "trials-shard-%d-of-%d%n", &i, &n, &end) != 2 || strcmp (name + end, ".jsonl") != 0
+          || n < 1)
+        continue;
+      if (n_shards != 0 && n != n_shards)
+        {
+          g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_EXIST,
+                       _("%s: results of a search in %d shards and of one in %d shards; a folder holds "
+                         "one search"), dir, MIN (n, n_shards), MAX (n, n_shards));
+          return -1;
+        }
+      n_shards = n;
+    }
+  return n_shards;
+}
+
+/* Every shard of the search in dir has its file and has finished; else an
+ * error that says which shards to run again. */
+static gboolean
+check_shards_finished (const char *dir, GError **error)
+{
+  int n_shards = shard_count (dir, error);
+  g_autoptr (GString) missing = g_string_new (NULL), unfinished = g_string_new (NULL);
+  g_autoptr (GString) rerun = g_string_new (NULL), problems = g_string_new (NULL);
+
+  if (n_shards < 0)
+    return FALSE;
+  if (n_shards == 0)
+    {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT,
+                   _("%s: no shard results to merge (trials-shard-I-of-N.jsonl, written by tune --shard I/N)"),
+                   dir);
+      return FALSE;
+    }
+  for (int i = 0; i < n_shards; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("trials-shard-%d-of-%d.jsonl", i, n_shards);
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      GString *list;
+
+      if (!g_file_test (path, G_FILE_TEST_EXISTS))
+        list = missing;
+      else if (!shard_file_finished (path))
+        list = unfinished;
+      else
+        continue;
+      g_string_append_printf (list, "%s%d", list->len > 0 ? ", " : "", i);
+      g_string_append_printf (rerun, "%s%d", rerun->len > 0 ? "," : "", i);
+    }
+  if (rerun->len == 0)
+    return TRUE;
+  if (missing->len > 0)
+    /* TRANSLATORS: a list of shard numbers, then the file name pattern */
+    g_string_append_printf (problems, _("no results from shard %s (trials-shard-I-of-%d.jsonl)"), missing->str,
+                            n_shards);
+  if (unfinished->len > 0)
+    {
+      if (problems->len > 0)
+        g_string_append (problems, "; ");
+      /* TRANSLATORS: a list of shard numbers */
+      g_string_append_printf (problems, _("shard %s did not finish"), unfinished->str);
+    }
+  g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT,
+               _("%s: cannot merge a search in %d shards: %s. Run those shards with the same arguments and "
+                 "--shard I/%d (with SLURM: sbatch --array=%s and the same script and arguments); a rerun "
+                 "resumes at its first unfinished trial. Then merge again."),
+               dir, n_shards, problems->str, n_shards, rerun->str);
+  return FALSE;
+}
+
 static int
 merge_shards (const char *dir, gboolean json)
 {
@@ -195,7 +322,8 @@ merge_shards (const char *dir, gboolean json)
   g_autofree char *model_in = NULL;
   const LcTrial *best;
 
-  if (!lc_tune_table_load_dir (table, dir, &error) || !lc_tune_table_save (table, out, &error))
+  if (!check_shards_finished (dir, &error) || !lc_tune_table_load_dir (table, dir, &error)
+      || !lc_tune_table_save (table, out, &error))
     {
       pcli_error ("tune", "%s", error->message);
       return 1;
@@ -276,11 +404,8 @@ pcli_tune (int argc, char **argv)
       pcli_error ("tune", _("--strategy: unknown value “%s” (grid, random or halving)"), strategy);
       return 2;
     }
-  if (!parse_shard (shard, &o))
-    {
-      pcli_error ("tune", _("--shard: expected I/N with 0 <= I < N, found “%s”"), shard);
-      return 2;
-    }
+  if (!pcli_parse_shard ("tune", shard, &o.shard, &o.n_shards))
+    return 2;
   if (trials < 0 || (trials == 0 && o.strategy != LC_TUNE_GRID))
     {
       pcli_error ("tune", _("--trials: expected a positive number, found %d"), trials);
@@ -350,8 +475,14 @@ pcli_tune (int argc, char **argv)
     pcli_error ("tune", _("the next rung needs the other shards' results; run this shard again when they "
                           "have finished"));
   /* a shard with nothing left to do still leaves its (maybe empty) file */
-  if (!g_file_test (run.results_path, G_FILE_TEST_EXISTS))
-    save_own_trials (&run, NULL);
+  if ((status == LC_TUNE_DONE || !g_file_test (run.results_path, G_FILE_TEST_EXISTS))
+      && !save_own_trials (&run, status == LC_TUNE_DONE, &error))
+    {
+      pcli_error ("tune", "%s", error->message);
+      g_free (run.results_path);
+      g_free (run.model_path);
+      return 1;
+    }
   print_result (status_names[status], table, run.model_path, json);
   g_free (run.results_path);
   g_free (run.model_path);

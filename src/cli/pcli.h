@@ -24,6 +24,11 @@ int pcli_tune     (int argc, char **argv);
  * usage hint and returns FALSE. */
 gboolean pcli_parse (GOptionContext *context, const char *command, int *argc, char ***argv);
 
+/* --shard I/N (NULL: leaves shard and n_shards as they are); prints the
+ * error and returns FALSE unless 0 <= I < N.  Numbers are 0-based, as
+ * $SLURM_ARRAY_TASK_ID of "sbatch --array=0-(N-1)". */
+gboolean pcli_parse_shard (const char *command, const char *text, int *shard, int *n_shards);
+
 /* Prints "passband-cli COMMAND: message" on stderr. */
 void pcli_error (const char *command, const char *format, ...) G_GNUC_PRINTF (2, 3);
 

@@ -22,6 +22,12 @@ struct _LcStream
   gsize n_objects;           /* handed out so far */
   gsize n_obs;
 
+  /* sharded: objects [shard_first, shard_end) of the stream order */
+  gboolean sharded;
+  gsize n_read;              /* objects read, in the shard or not */
+  gsize n_total;             /* objects counted when the stream was opened */
+  gsize shard_first, shard_end;
+
   /* loaded whole: slices of it */
   LcDataset *whole;
   gsize next_object;
@@ -67,6 +73,14 @@ lc_stream_fraction (const LcStream *s)
 {
   if (s->at_end)
     return 1.0;
+  if (s->sharded)
+    {
+      /* of the shard: the last shard's end is the count */
+      gsize end = MIN (s->shard_end, s->n_total);
+      return end > s->shard_first ? CLAMP ((double) (s->n_read - MIN (s->n_read, s->shard_first))
+                                             / (double) (end - s->shard_first), 0.0, 1.0)
+                                  : 0.0;
+    }
   if (s->rows != NULL)
     return lc_plasticc_rows_fraction (s->rows);
   if (s->whole != NULL && s->whole->n_objects > 0)
@@ -372,6 +386,108 @@ next_slice (LcStream *s, GError **error)
   return lc_dataset_builder_finish (b, error);
 }
 
+/* ---- shards ---- */
+
+/* Objects of a PLAsTiCC file: runs of rows with the same object_id. */
+static gboolean
+count_plasticc_objects (const char *path, gsize *n_objects, GError **error)
+{
+  g_autoptr (LcPlasticcRows) rows = lc_plasticc_rows_open (path, error);
+  g_autoptr (GString) id = g_string_new (NULL);
+  LcPlasticcRow row;
+  GError *local = NULL;
+  gsize count = 0;
+
+  if (rows == NULL)
+    return FALSE;
+  while (lc_plasticc_rows_next (rows, &row, &local))
+    if (count == 0 || row.id_len != id->len || memcmp (row.id, id->str, row.id_len) != 0)
+      {
+        count++;
+        g_string_append_len (g_string_truncate (id, 0), row.id, (gssize) row.id_len);
+      }
+  if (local != NULL)
+    {
+      g_propagate_error (error, local);
+      return FALSE;
+    }
+  *n_objects = count;
+  return TRUE;
+}
+
+/* The shard's range of objects, in whole prediction batches (lc-stream.h). */
+static gboolean
+set_shard_range (LcStream *s, int shard, int n_shards, GError **error)
+{
+  gsize block = LC_STREAM_PREDICT_BATCH, n_blocks;
+
+  if (s->rows != NULL)
+    {
+      if (!count_plasticc_objects (s->path, &s->n_total, error))
+        return FALSE;
+    }
+  else
+    s->n_total = s->whole->n_objects;
+  n_blocks = (s->n_total + block - 1) / block;
+  s->sharded = TRUE;
+  s->shard_first = (gsize) shard * n_blocks / (gsize) n_shards * block;
+  s->shard_end = shard == n_shards - 1 ? G_MAXSIZE : (gsize) (shard + 1) * n_blocks / (gsize) n_shards * block;
+  if (s->whole != NULL)
+    {
+      /* a loaded file goes straight to the shard */
+      s->next_object = MIN (s->shard_first, s->whole->n_objects);
+      s->n_read = s->next_object;
+    }
+  return TRUE;
+}
+
+/* Objects [first, end) of chunk as a chunk of their own. */
+static LcDataset *
+chunk_slice (const LcDataset *chunk, gsize first, gsize end, GError **error)
+{
+  g_autoptr (LcDatasetBuilder) b = lc_dataset_builder_new_like (chunk);
+
+  for (gsize i = first; i < end; i++)
+    copy_object (b, chunk, i);
+  return lc_dataset_builder_finish (b, error);
+}
+
+static LcDataset *
+next_chunk (LcStream *s, GError **error)
+{
+  return s->rows != NULL ? next_plasticc_chunk (s, error) : next_slice (s, error);
+}
+
+/* The next chunk of the shard's objects: chunks before the shard are read
+ * and dropped, reading stops at its end. */
+static LcDataset *
+next_chunk_of_shard (LcStream *s, GError **error)
+{
+  for (;;)
+    {
+      gsize first = s->n_read, end;
+      LcDataset *chunk;
+
+      if (first >= s->shard_end)
+        return NULL;
+      chunk = next_chunk (s, error);
+      if (chunk == NULL)
+        return NULL;
+      end = first + chunk->n_objects;
+      s->n_read = end;
+      if (first >= s->shard_first && end <= s->shard_end)
+        return chunk;
+      if (end > s->shard_first)
+        {
+          LcDataset *slice = chunk_slice (chunk, MAX (first, s->shard_first) - first,
+                                          MIN (end, s->shard_end) - first, error);
+          lc_dataset_unref (chunk);
+          return slice;
+        }
+      lc_dataset_unref (chunk);
+    }
+}
+
 /* ---- public ---- */
 
 static gboolean
@@ -391,6 +507,8 @@ lc_stream_open (const char *path, const LcLoadOptions *load_options, const LcStr
   g_autoptr (LcStream) s = g_new0 (LcStream, 1);
 
   g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (options == NULL || options->n_shards <= 1
+                          || (options->shard >= 0 && options->shard < options->n_shards), NULL);
   s->path = g_strdup (path);
   s->max_objects = options != NULL && options->max_objects > 0 ? options->max_objects
                                                                : LC_STREAM_DEFAULT_MAX_OBJECTS;
@@ -399,10 +517,15 @@ lc_stream_open (const char *path, const LcLoadOptions *load_options, const LcStr
     {
       if (!open_plasticc (s, path, load_options != NULL ? load_options->meta_path : NULL, error))
         return NULL;
-      return g_steal_pointer (&s);
     }
-  s->whole = lc_load (path, load_options, NULL, NULL, error);
-  if (s->whole == NULL)
+  else
+    {
+      s->whole = lc_load (path, load_options, NULL, NULL, error);
+      if (s->whole == NULL)
+        return NULL;
+    }
+  if (options != NULL && options->n_shards > 1
+      && !set_shard_range (s, options->shard, options->n_shards, error))
     return NULL;
   return g_steal_pointer (&s);
 }
@@ -416,7 +539,7 @@ lc_stream_next (LcStream *s, GError **error)
   g_return_val_if_fail (s != NULL, NULL);
   if (s->at_end)
     return NULL;
-  chunk = s->rows != NULL ? next_plasticc_chunk (s, &local) : next_slice (s, &local);
+  chunk = s->sharded ? next_chunk_of_shard (s, &local) : next_chunk (s, &local);
   if (chunk == NULL)
     {
       /* an error ends the stream: later calls must not resume mid-object */

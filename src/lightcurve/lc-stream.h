@@ -31,10 +31,23 @@ G_BEGIN_DECLS
 #define LC_STREAM_DEFAULT_MAX_OBJECTS 1024
 #define LC_STREAM_DEFAULT_MAX_OBS     (256 * 1024)
 
+/* Objects each thread predicts per flush of the queue: whole batches of
+ * NN_PREDICT_BATCH, as nn_model_predict makes them of a whole dataset. */
+#define LC_STREAM_PREDICT_BATCH (8 * NN_PREDICT_BATCH)
+
+/* Shards (n_shards > 1) are contiguous ranges of the objects in stream
+ * order, cut at multiples of LC_STREAM_PREDICT_BATCH objects: of the B
+ * blocks of the file, shard i starts at block floor (i * B / n_shards) and
+ * the last shard runs to the end.  Each shard thus predicts in the batches
+ * one whole run makes (the same probabilities, bit for bit), and the shards'
+ * rows in shard order are the rows of one whole run.  Counting the objects
+ * costs one more pass over a PLAsTiCC file read row by row. */
 typedef struct
 {
   gsize max_objects;   /* objects per chunk; 0: LC_STREAM_DEFAULT_MAX_OBJECTS */
   gsize max_obs;       /* observations per chunk (an object is never split); 0: LC_STREAM_DEFAULT_MAX_OBS */
+  int shard;           /* 0-based, < n_shards */
+  int n_shards;        /* 0 or 1: every object */
 } LcStreamOptions;
 
 typedef struct _LcStream LcStream;
@@ -55,13 +68,9 @@ LcDataset *lc_stream_next (LcStream *stream, GError **error);
 gboolean   lc_stream_is_incremental (const LcStream *stream);
 /* Fraction of the input consumed (0..1), for progress. */
 double     lc_stream_fraction       (const LcStream *stream);
-/* Objects and observations handed out so far. */
+/* Objects and observations handed out so far (of this shard). */
 gsize      lc_stream_n_objects      (const LcStream *stream);
 gsize      lc_stream_n_obs          (const LcStream *stream);
-
-/* Objects each thread predicts per flush of the queue: whole batches of
- * NN_PREDICT_BATCH, as nn_model_predict makes them of a whole dataset. */
-#define LC_STREAM_PREDICT_BATCH (8 * NN_PREDICT_BATCH)
 
 /* Receives predicted rows in file order: ids[n_rows] and probs (n_rows, K). */
 typedef gboolean (*LcStreamRowsFunc) (const char *const *ids, const float *probs, int n_rows,

@@ -1182,13 +1182,12 @@ compare_index (gconstpointer pa, gconstpointer pb)
   return (*(const LcTrial *const *) pa)->index - (*(const LcTrial *const *) pb)->index;
 }
 
-gboolean
-lc_tune_table_save (const LcTuneTable *table, const char *path, GError **error)
+char *
+lc_tune_table_to_data (const LcTuneTable *table)
 {
   /* not g_ptr_array_copy: the copy would free the trials too */
   g_autoptr (GPtrArray) sorted = g_ptr_array_sized_new (table->trials->len);
   GString *s = g_string_new (NULL);
-  g_autofree char *text = NULL;
 
   for (guint i = 0; i < table->trials->len; i++)
     g_ptr_array_add (sorted, g_ptr_array_index (table->trials, i));
@@ -1200,7 +1199,14 @@ lc_tune_table_save (const LcTuneTable *table, const char *path, GError **error)
       g_string_append (s, line);
       g_string_append_c (s, '\n');
     }
-  text = g_string_free (s, FALSE);
+  return g_string_free (s, FALSE);
+}
+
+gboolean
+lc_tune_table_save (const LcTuneTable *table, const char *path, GError **error)
+{
+  g_autofree char *text = lc_tune_table_to_data (table);
+
   return g_file_set_contents (path, text, -1, error);
 }
 

@@ -158,7 +158,9 @@ char          *lc_trial_format     (const LcTrial *trial, const char *key);
 gboolean       lc_tune_table_load  (LcTuneTable *table, const char *path, GError **error);
 /* Every trials*.jsonl of dir (the shard files of a search). */
 gboolean       lc_tune_table_load_dir (LcTuneTable *table, const char *dir, GError **error);
-/* The table as JSON lines in trial order, written atomically. */
+/* The table as JSON lines in trial order. */
+char          *lc_tune_table_to_data (const LcTuneTable *table);
+/* The same, written atomically. */
 gboolean       lc_tune_table_save  (const LcTuneTable *table, const char *path, GError **error);
 
 /* ---- running a search ---- */

@@ -148,6 +148,156 @@ test_halving_shards (void)
     g_assert_cmpstr (g_ptr_array_index (a, i), ==, g_ptr_array_index (b, i));
 }
 
+/* The trial indices of lines (from trial_lines). */
+static GArray *
+trial_indices (GPtrArray *lines)
+{
+  GArray *out = g_array_new (FALSE, FALSE, sizeof (int));
+  for (guint i = 0; i < lines->len; i++)
+    {
+      g_autoptr (JsonNode) node = json_from_string (g_ptr_array_index (lines, i), NULL);
+      int index = (int) json_object_get_int_member (json_node_get_object (node), "trial");
+      g_array_append_val (out, index);
+    }
+  return out;
+}
+
+static gboolean
+text_has_index (GArray *indices, int index)
+{
+  for (guint i = 0; i < indices->len; i++)
+    if (g_array_index (indices, int, i) == index)
+      return TRUE;
+  return FALSE;
+}
+
+/* A shard killed (SIGKILL) after its first trial: its file keeps that trial
+ * and has no end mark, --merge refuses it, and running the shard again
+ * trains exactly the trials that were lost; the merged table is then that of
+ * one whole run. */
+static void
+test_killed_shard_resumes (void)
+{
+  g_autofree char *one = g_build_filename (tmp_dir, "kill-one", NULL);
+  g_autofree char *dir = g_build_filename (tmp_dir, "kill-sharded", NULL);
+  g_autofree char *exe = g_build_filename (g_getenv ("PASSBAND_BUILD_DIR"), "src", "cli", "passband-cli", NULL);
+  const char *common[] = { "--data", "sim:200", "--model", spec_path, "--space", space_path, "--trials", "8",
+                           "--seed", "6", "--epochs", "2" };
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GSubprocess) proc = NULL;
+  g_autoptr (GDataInputStream) out = NULL;
+  g_autofree char *line = NULL;
+  g_autoptr (GPtrArray) kept = NULL, retrained = NULL, a = NULL, b = NULL;
+  g_autoptr (GArray) kept_index = NULL, retrained_index = NULL;
+
+  g_ptr_array_add (argv, exe);
+  g_ptr_array_add (argv, "tune");
+  for (guint i = 0; i < G_N_ELEMENTS (common); i++)
+    g_ptr_array_add (argv, (gpointer) common[i]);
+  g_ptr_array_add (argv, "--out");
+  g_ptr_array_add (argv, dir);
+  g_ptr_array_add (argv, "--shard");
+  g_ptr_array_add (argv, "1/2");
+  g_ptr_array_add (argv, "--json");
+  g_ptr_array_add (argv, NULL);
+  proc = g_subprocess_newv ((const char *const *) argv->pdata,
+                            G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error);
+  g_assert_no_error (error);
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (proc));
+  /* the first trial is printed once it is saved; three more are to come */
+  while ((line = g_data_input_stream_read_line (out, NULL, NULL, &error)) != NULL
+         && strstr (line, "\"event\":\"trial\"") == NULL)
+    g_clear_pointer (&line, g_free);
+  g_assert_nonnull (line);
+  g_subprocess_force_exit (proc);
+  g_subprocess_wait (proc, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_false (g_subprocess_get_if_exited (proc));
+
+  kept = file_trial_lines (dir, "trials-shard-1-of-2.jsonl");
+  kept_index = trial_indices (kept);
+  g_assert_cmpuint (kept->len, >=, 1);
+  g_assert_cmpuint (kept->len, <, 4);
+  {
+    g_autoptr (TuCliResult) r0 = tu_run_cli ("tune", "--data", "sim:200", "--model", spec_path, "--space",
+                                             space_path, "--trials", "8", "--seed", "6", "--epochs", "2",
+                                             "--out", dir, "--shard", "0/2", NULL);
+    g_autoptr (TuCliResult) refused = tu_run_cli ("tune", "--merge", "--out", dir, NULL);
+    g_assert_cmpint (r0->status, ==, 0);
+    g_assert_cmpint (refused->status, ==, 1);
+    g_assert_nonnull (strstr (refused->err, "shard 1 did not finish"));
+    g_assert_nonnull (strstr (refused->err, "--array=1 "));
+  }
+  {
+    g_autoptr (TuCliResult) again = tu_run_cli ("tune", "--data", "sim:200", "--model", spec_path, "--space",
+                                                space_path, "--trials", "8", "--seed", "6", "--epochs", "2",
+                                                "--out", dir, "--shard", "1/2", "--json", NULL);
+    g_assert_cmpint (again->status, ==, 0);
+    retrained = trial_lines (again->out);
+    retrained_index = trial_indices (retrained);
+  }
+  /* exactly the shard's trials (1, 3, 5, 7) that the killed run had not saved */
+  g_assert_cmpuint (kept->len + retrained->len, ==, 4);
+  for (int index = 1; index < 8; index += 2)
+    g_assert_true (text_has_index (kept_index, index) != text_has_index (retrained_index, index));
+  g_assert_cmpint (g_array_index (retrained_index, int, 0), ==, g_array_index (kept_index, int, kept->len - 1) + 2);
+  {
+    g_autoptr (TuCliResult) merged = tu_run_cli ("tune", "--merge", "--out", dir, NULL);
+    g_autoptr (TuCliResult) whole = tu_run_cli ("tune", "--data", "sim:200", "--model", spec_path, "--space",
+                                                space_path, "--trials", "8", "--seed", "6", "--epochs", "2",
+                                                "--out", one, NULL);
+    g_assert_cmpint (merged->status, ==, 0);
+    g_assert_cmpint (whole->status, ==, 0);
+  }
+  a = file_trial_lines (one, "trials.jsonl");
+  b = file_trial_lines (dir, "trials.jsonl");
+  g_assert_cmpuint (a->len, ==, 8);
+  g_assert_cmpuint (b->len, ==, 8);
+  for (guint i = 0; i < a->len; i++)
+    g_assert_cmpstr (g_ptr_array_index (a, i), ==, g_ptr_array_index (b, i));
+}
+
+/* --merge refuses a search with a shard missing or unfinished, says which
+ * shards to run again, and writes nothing. */
+static void
+test_merge_refuses (void)
+{
+  g_autofree char *dir = g_build_filename (tmp_dir, "missing", NULL);
+  g_autofree char *merged = g_build_filename (dir, "trials.jsonl", NULL);
+  g_autofree char *shard1 = g_build_filename (dir, "trials-shard-1-of-3.jsonl", NULL);
+  g_autoptr (TuCliResult) empty = NULL, r0 = NULL, refused = NULL, r1 = NULL, refused2 = NULL;
+  g_autofree char *text = NULL;
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
+  empty = tu_run_cli ("tune", "--merge", "--out", dir, NULL);
+  g_assert_cmpint (empty->status, ==, 1);
+  g_assert_nonnull (strstr (empty->err, "no shard results"));
+
+  r0 = tu_run_cli ("tune", "--data", "sim:120", "--model", spec_path, "--space", space_path, "--trials", "3",
+                   "--seed", "4", "--epochs", "1", "--out", dir, "--shard", "0/3", NULL);
+  g_assert_cmpint (r0->status, ==, 0);
+  refused = tu_run_cli ("tune", "--merge", "--out", dir, NULL);
+  g_assert_cmpint (refused->status, ==, 1);
+  g_assert_nonnull (strstr (refused->err, "no results from shard 1, 2 (trials-shard-I-of-3.jsonl)"));
+  g_assert_nonnull (strstr (refused->err, "--array=1,2 "));
+  g_assert_false (g_file_test (merged, G_FILE_TEST_EXISTS));
+
+  /* shard 1 finished, then its end mark lost as a killed rerun would lose it */
+  r1 = tu_run_cli ("tune", "--data", "sim:120", "--model", spec_path, "--space", space_path, "--trials", "3",
+                   "--seed", "4", "--epochs", "1", "--out", dir, "--shard", "1/3", NULL);
+  g_assert_cmpint (r1->status, ==, 0);
+  g_assert_true (g_file_get_contents (shard1, &text, NULL, NULL));
+  g_assert_nonnull (strstr (text, "\"event\":\"shard\""));
+  *strstr (text, "{\"event\":\"shard\"") = '\0';
+  g_assert_true (g_file_set_contents (shard1, text, -1, NULL));
+  refused2 = tu_run_cli ("tune", "--merge", "--out", dir, NULL);
+  g_assert_cmpint (refused2->status, ==, 1);
+  g_assert_nonnull (strstr (refused2->err, "no results from shard 2"));
+  g_assert_nonnull (strstr (refused2->err, "shard 1 did not finish"));
+  g_assert_false (g_file_test (merged, G_FILE_TEST_EXISTS));
+}
+
 static void
 test_errors (void)
 {
@@ -210,6 +360,8 @@ main (int argc, char **argv)
   g_test_add_func ("/tune-cli/grid-json", test_grid_json);
   g_test_add_func ("/tune-cli/shards-merge", test_shards_merge);
   g_test_add_func ("/tune-cli/halving-shards", test_halving_shards);
+  g_test_add_func ("/tune-cli/killed-shard-resumes", test_killed_shard_resumes);
+  g_test_add_func ("/tune-cli/merge-refuses", test_merge_refuses);
   g_test_add_func ("/tune-cli/errors", test_errors);
   status = g_test_run ();
   remove_tree (tmp_dir);
