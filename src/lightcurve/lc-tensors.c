@@ -19,8 +19,11 @@ npy_header (GByteArray *out, const char *descr, int ndim, const gsize *shape)
   guint16 len_le;
 
   g_string_append_printf (dict, "{'descr': '%s', 'fortran_order': False, 'shape': (", descr);
+  /* Python's tuple spelling, as NumPy writes it: (n,) and (a, b, c) */
   for (int i = 0; i < ndim; i++)
-    g_string_append_printf (dict, "%" G_GSIZE_FORMAT ",%s", shape[i], i + 1 < ndim ? " " : "");
+    g_string_append_printf (dict, "%s%" G_GSIZE_FORMAT, i > 0 ? ", " : "", shape[i]);
+  if (ndim == 1)
+    g_string_append_c (dict, ',');
   g_string_append (dict, "), }");
   while ((sizeof magic + 2 + dict->len + 1) % 64 != 0)
     g_string_append_c (dict, ' ');
