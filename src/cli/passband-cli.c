@@ -24,6 +24,8 @@ static const PcliCommand commands[] = {
   { "predict", pcli_predict, N_("write class probabilities (Kaggle layout with class_99)") },
   { "crossval", pcli_crossval, N_("stratified k-fold cross-validation of a model spec") },
   { "tune", pcli_tune, N_("hyperparameter search (grid, random, halving; shards)") },
+  { "export", pcli_export, N_("write a trained model as ONNX (for ONNX Runtime and brokers)") },
+  { "encode", pcli_encode, N_("write the ONNX model's input tensors for a dataset (.npy)") },
 };
 
 static void

@@ -212,6 +212,18 @@ lc_encoder_meta_feature_name (const LcEncoder *encoder, int k)
 }
 
 int
+lc_encoder_n_bands (const LcEncoder *encoder)
+{
+  return encoder->n_bands;
+}
+
+const char *
+lc_encoder_band_name (const LcEncoder *encoder, int band)
+{
+  return band >= 0 && band < encoder->n_bands ? encoder->band_names[band] : NULL;
+}
+
+int
 lc_encoder_n_classes (const LcEncoder *encoder)
 {
   return encoder->n_classes;

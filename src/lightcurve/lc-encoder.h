@@ -158,6 +158,8 @@ int         lc_encoder_step_features  (const LcEncoder *encoder);   /* F */
 int         lc_encoder_meta_features  (const LcEncoder *encoder);   /* S */
 const char *lc_encoder_step_feature_name (const LcEncoder *encoder, int k);  /* "dt", "value", "band_r", ... */
 const char *lc_encoder_meta_feature_name (const LcEncoder *encoder, int k);  /* "flux_mean", "hostgal_photoz", ... */
+int         lc_encoder_n_bands        (const LcEncoder *encoder);
+const char *lc_encoder_band_name      (const LcEncoder *encoder, int band);   /* "u", "g", ... */
 int         lc_encoder_n_classes      (const LcEncoder *encoder);
 const int  *lc_encoder_class_ids      (const LcEncoder *encoder);
 const LcEncoderOptions *lc_encoder_get_options (const LcEncoder *encoder);
