@@ -24,6 +24,7 @@ static const PcliCommand commands[] = {
   { "predict", pcli_predict, N_("write class probabilities (Kaggle layout with class_99)") },
   { "crossval", pcli_crossval, N_("stratified k-fold cross-validation of a model spec") },
   { "tune", pcli_tune, N_("hyperparameter search (grid, random, halving; shards)") },
+  { "novelty-eval", pcli_novelty_eval, N_("how well novelty scores find a class left out of training") },
 };
 
 static void
@@ -31,7 +32,7 @@ print_usage (FILE *out)
 {
   fprintf (out, _("Usage: passband-cli COMMAND [OPTION…]\n\nCommands:\n"));
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
-    fprintf (out, "  %-10s %s\n", commands[i].name, _(commands[i].summary));
+    fprintf (out, "  %-12s %s\n", commands[i].name, _(commands[i].summary));
   fprintf (out, _("\nRun “passband-cli COMMAND --help” for a command's options.\n"
                   "PATH may be a .csv, a .ts, a folder of .npy files or of CSV files, or sim:N[:SEED].\n"));
 }

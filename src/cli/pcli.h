@@ -19,6 +19,7 @@ int pcli_evaluate (int argc, char **argv);
 int pcli_predict  (int argc, char **argv);
 int pcli_crossval (int argc, char **argv);
 int pcli_tune     (int argc, char **argv);
+int pcli_novelty_eval (int argc, char **argv);
 
 /* Parses options of a subcommand; on error prints it with the subcommand's
  * usage hint and returns FALSE. */
