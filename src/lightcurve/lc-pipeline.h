@@ -9,6 +9,7 @@
 
 #include "lc-dataset.h"
 #include "lc-encoder.h"
+#include "nn-calibration.h"
 #include "nn-metrics.h"
 #include "nn-model-file.h"
 #include "nn-train.h"
