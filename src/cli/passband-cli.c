@@ -26,6 +26,7 @@ static const PcliCommand commands[] = {
   { "tune", pcli_tune, N_("hyperparameter search (grid, random, halving; shards)") },
   { "export", pcli_export, N_("write a trained model as ONNX (for ONNX Runtime and brokers)") },
   { "encode", pcli_encode, N_("write the ONNX model's input tensors for a dataset (.npy)") },
+  { "novelty-eval", pcli_novelty_eval, N_("how well novelty scores find a class left out of training") },
 };
 
 static void
@@ -33,7 +34,7 @@ print_usage (FILE *out)
 {
   fprintf (out, _("Usage: passband-cli COMMAND [OPTION…]\n\nCommands:\n"));
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
-    fprintf (out, "  %-10s %s\n", commands[i].name, _(commands[i].summary));
+    fprintf (out, "  %-12s %s\n", commands[i].name, _(commands[i].summary));
   fprintf (out, _("\nRun “passband-cli COMMAND --help” for a command's options.\n"
                   "PATH may be a .csv, a .ts, a folder of .npy files or of CSV files, or sim:N[:SEED].\n"));
 }

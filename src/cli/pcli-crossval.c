@@ -19,6 +19,9 @@ typedef struct
   double accuracy;
   double macro_f1;
   double log_loss;
+  double weighted_log_loss;  /* PLAsTiCC weights */
+  double ece;
+  double temperature;
   double seconds;
   int epochs;
   int n_test;
@@ -73,6 +76,9 @@ run_fold (const LcDataset *ds, const NnModelDoc *spec, const LcTrainOverrides *o
   score->accuracy = ev->report->accuracy;
   score->macro_f1 = ev->report->macro_f1;
   score->log_loss = ev->report->log_loss;
+  score->weighted_log_loss = ev->report->weighted_log_loss;
+  score->ece = ev->report->ece;
+  score->temperature = run->doc->temperature;
   score->n_test = ev->n_rows;
   score->epochs = (int) run->history->epochs->len;
   score->seconds = (g_get_monotonic_time () - start) / 1e6;
@@ -97,14 +103,19 @@ print_fold (int which, const FoldScore *s, gboolean json)
       pcli_json_add_number (b, "accuracy", s->accuracy);
       pcli_json_add_number (b, "macro_f1", s->macro_f1);
       pcli_json_add_number (b, "log_loss", s->log_loss);
+      pcli_json_add_number (b, "weighted_log_loss", s->weighted_log_loss);
+      pcli_json_add_number (b, "ece", s->ece);
+      pcli_json_add_number (b, "temperature", s->temperature);
       pcli_json_add_number (b, "seconds", s->seconds);
       json_builder_end_object (b);
       pcli_print_json (b);
     }
   else
     {
-      printf (_("fold %2d  objects %5d  epochs %3d  accuracy %.4f  macro F1 %.4f  log loss %.4f  (%.1f s)\n"),
-              which + 1, s->n_test, s->epochs, s->accuracy, s->macro_f1, s->log_loss, s->seconds);
+      printf (_("fold %2d  objects %5d  epochs %3d  accuracy %.4f  macro F1 %.4f  log loss %.4f  "
+                "weighted log loss %.4f  ECE %.4f  T %.3f  (%.1f s)\n"),
+              which + 1, s->n_test, s->epochs, s->accuracy, s->macro_f1, s->log_loss,
+              s->weighted_log_loss, s->ece, s->temperature, s->seconds);
       fflush (stdout);
     }
 }
@@ -112,10 +123,12 @@ print_fold (int which, const FoldScore *s, gboolean json)
 static void
 print_summary (const FoldScore *scores, int k, gboolean json)
 {
-  double acc, acc_sd, f1, f1_sd, ll, ll_sd, sec, sec_sd;
+  double acc, acc_sd, f1, f1_sd, ll, ll_sd, wll, wll_sd, ece, ece_sd, sec, sec_sd;
   mean_std (scores, k, G_STRUCT_OFFSET (FoldScore, accuracy), &acc, &acc_sd);
   mean_std (scores, k, G_STRUCT_OFFSET (FoldScore, macro_f1), &f1, &f1_sd);
   mean_std (scores, k, G_STRUCT_OFFSET (FoldScore, log_loss), &ll, &ll_sd);
+  mean_std (scores, k, G_STRUCT_OFFSET (FoldScore, weighted_log_loss), &wll, &wll_sd);
+  mean_std (scores, k, G_STRUCT_OFFSET (FoldScore, ece), &ece, &ece_sd);
   mean_std (scores, k, G_STRUCT_OFFSET (FoldScore, seconds), &sec, &sec_sd);
   if (json)
     {
@@ -131,13 +144,18 @@ print_summary (const FoldScore *scores, int k, gboolean json)
       pcli_json_add_number (b, "macro_f1_std", f1_sd);
       pcli_json_add_number (b, "log_loss_mean", ll);
       pcli_json_add_number (b, "log_loss_std", ll_sd);
+      pcli_json_add_number (b, "weighted_log_loss_mean", wll);
+      pcli_json_add_number (b, "weighted_log_loss_std", wll_sd);
+      pcli_json_add_number (b, "ece_mean", ece);
+      pcli_json_add_number (b, "ece_std", ece_sd);
       pcli_json_add_number (b, "seconds_per_fold", sec);
       json_builder_end_object (b);
       pcli_print_json (b);
     }
   else
     printf (_("\n%d folds: accuracy %.4f ± %.4f   macro F1 %.4f ± %.4f   log loss %.4f ± %.4f   "
-              "(%.1f s per fold)\n"), k, acc, acc_sd, f1, f1_sd, ll, ll_sd, sec);
+              "weighted log loss %.4f ± %.4f   ECE %.4f ± %.4f   (%.1f s per fold)\n"),
+            k, acc, acc_sd, f1, f1_sd, ll, ll_sd, wll, wll_sd, ece, ece_sd, sec);
 }
 
 int

@@ -28,7 +28,7 @@
 #include <unistd.h>
 
 #include "lc-pipeline.h"
-#include "lc-plasticc-metric.h"
+#include "lc-novelty.h"
 #include "lc-stream.h"
 
 #define OUT_BUFFER (1 << 20)

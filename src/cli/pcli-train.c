@@ -73,6 +73,11 @@ print_train_result (const LcTrainRun *run, const char *out_path, gboolean json, 
       json_builder_add_int_value (b, run->train->n);
       json_builder_set_member_name (b, "val_objects");
       json_builder_add_int_value (b, run->n_val);
+      pcli_json_add_number (b, "temperature", run->doc->temperature);
+      pcli_json_add_number (b, "val_ece_before", run->doc->calibration.rows > 0
+                                                   ? run->doc->calibration.ece_before : NAN);
+      pcli_json_add_number (b, "val_ece_after", run->doc->calibration.rows > 0
+                                                  ? run->doc->calibration.ece_after : NAN);
       pcli_json_add_number (b, "seconds", seconds);
       json_builder_set_member_name (b, "model");
       json_builder_add_string_value (b, out_path);
@@ -85,6 +90,11 @@ print_train_result (const LcTrainRun *run, const char *out_path, gboolean json, 
       if (best != NULL && isfinite (best->val_accuracy))
         printf (_("; best epoch %d: val_loss %.4f, val_accuracy %.4f"), h->best_epoch + 1,
                 best->val_loss, best->val_accuracy);
+      if (run->doc->calibration.rows > 0)
+        printf (_("\ntemperature %.3f: validation log loss %.4f -> %.4f, ECE %.4f -> %.4f"),
+                run->doc->temperature, run->doc->calibration.nll_before,
+                run->doc->calibration.nll_after, run->doc->calibration.ece_before,
+                run->doc->calibration.ece_after);
       printf (_("\nsaved %s\n"), out_path);
     }
 }
@@ -200,6 +210,18 @@ print_evaluation_json (const LcPredictor *p, const LcEvaluation *ev)
   pcli_json_add_number (b, "log_loss", r->log_loss);
   pcli_json_add_number (b, "weighted_log_loss", r->weighted_log_loss);
   pcli_json_add_number (b, "macro_auc", r->macro_auc);
+  pcli_json_add_number (b, "ece", r->ece);
+  pcli_json_add_number (b, "temperature", p->doc->temperature);
+  json_builder_set_member_name (b, "reliability");
+  json_builder_begin_object (b);
+  add_double_array (b, "confidence", r->bin_confidence, r->n_bins);
+  add_double_array (b, "accuracy", r->bin_accuracy, r->n_bins);
+  json_builder_set_member_name (b, "count");
+  json_builder_begin_array (b);
+  for (int i = 0; i < r->n_bins; i++)
+    json_builder_add_int_value (b, r->bin_count[i]);
+  json_builder_end_array (b);
+  json_builder_end_object (b);
   json_builder_set_member_name (b, "classes");
   json_builder_begin_array (b);
   for (int c = 0; c < k; c++)
@@ -231,6 +253,8 @@ print_evaluation_text (const LcPredictor *p, const LcEvaluation *ev, const LcDat
   printf (_("macro F1:           %.4f\n"), r->macro_f1);
   printf (_("log loss:           %.4f\n"), r->log_loss);
   printf (_("weighted log loss:  %.4f (PLAsTiCC weights)\n"), r->weighted_log_loss);
+  printf (_("calibration error:  %.4f (ECE, %d bins; temperature %.3f)\n"), r->ece, r->n_bins,
+          p->doc->temperature);
   printf (_("\n  class  name              precision  recall     F1  support\n"));
   for (int c = 0; c < r->n_classes; c++)
     {

@@ -1,9 +1,56 @@
-/* lc-novelty.c: novelty histogram and ranking (issue 7). */
+/* lc-novelty.c: novelty histogram, ranking, the class-99 column and the
+ * leave-one-class-out measurement of the scores. */
+#include "config.h"
+
 #include "lc-novelty.h"
 
+#include <glib/gi18n-lib.h>
 #include <math.h>
+#include <string.h>
 
-#include "lc-plasticc-metric.h"
+#include "lc-split.h"
+#include "nn-metrics.h"
+
+double
+lc_novelty_score_max (LcNoveltyScore kind, int k)
+{
+  k = MAX (k, 2);
+  switch (kind)
+    {
+    case LC_NOVELTY_MAX_PROB:
+      return 1.0 - 1.0 / k;
+    case LC_NOVELTY_ENTROPY:
+      return log (k);
+    case LC_NOVELTY_P99:
+    default:
+      /* Π(1 − p_c) under Σ p_c = 1 is largest when every p_c = 1/k */
+      return pow (1.0 - 1.0 / k, k);
+    }
+}
+
+double
+lc_novelty_default_threshold (LcNoveltyScore kind, int k)
+{
+  return 0.5 * lc_novelty_score_max (kind, k);
+}
+
+double
+lc_novelty_auroc (const double *scores, const gboolean *novel, int n)
+{
+  /* nn_metrics_roc_auc on two columns: the score, and class 0 = novel */
+  g_autofree float *probs = g_new0 (float, (gsize) MAX (n, 1) * 2);
+  g_autofree int *labels = g_new (int, MAX (n, 1));
+  int used = 0;
+
+  for (int i = 0; i < n; i++)
+    {
+      if (isnan (scores[i]))
+        continue;
+      probs[(gsize) used * 2] = (float) scores[i];
+      labels[used++] = novel[i] ? 0 : 1;
+    }
+  return nn_metrics_roc_auc (probs, labels, used, 2, 0);
+}
 
 int
 lc_novelty_histogram (const double *scores, int n, double lo, double hi, int n_bins, int *counts)
@@ -47,6 +94,121 @@ lc_novelty_rank (const double *scores, int n, double threshold, int *n_out)
   g_qsort_with_data (rows, m, sizeof (int), compare_by_score, (gpointer) scores);
   *n_out = m;
   return rows;
+}
+
+void
+lc_novelty_append_p99 (const float *probs, int n, int k, float *out)
+{
+  g_autofree double *scores = g_new (double, MAX (n, 1));
+  double top = lc_novelty_score_max (LC_NOVELTY_DEFAULT, k);
+
+  lc_novelty_scores (probs, n, k, LC_NOVELTY_DEFAULT, scores);
+  for (int i = 0; i < n; i++)
+    {
+      const float *row = probs + (gsize) i * k;
+      float *dst = out + (gsize) i * (k + 1);
+      double q = isnan (scores[i]) ? 0.0 : CLAMP (scores[i] / top, 0.0, 1.0) / (k + 2);
+      for (int c = 0; c < k; c++)
+        dst[c] = (float) (row[c] * (1.0 - q));
+      dst[k] = (float) q;
+    }
+}
+
+/* The rows of ds whose label is class_index (every one), and the test part's
+ * other labelled rows. */
+static int *
+leave_out_test_rows (const LcDataset *ds, const LcSplit *split, int class_index, int *n_out)
+{
+  int *rows = g_new (int, MAX (ds->n_objects, 1));
+  int n = 0;
+
+  for (gsize i = 0; i < ds->n_objects; i++)
+    if (ds->objects[i].label == class_index)
+      rows[n++] = (int) i;
+  for (int j = 0; j < split->n_test; j++)
+    {
+      int label = ds->objects[split->test[j]].label;
+      if (label >= 0 && label != class_index)
+        rows[n++] = split->test[j];
+    }
+  *n_out = n;
+  return rows;
+}
+
+gboolean
+lc_novelty_leave_one_out (const LcDataset *ds, const NnModelDoc *spec,
+                          const LcTrainOverrides *overrides, int class_index, double test_fraction,
+                          guint64 seed, int threads, LcNoveltyFold *out, GError **error)
+{
+  g_autofree int *labels = lc_split_labels_from_dataset (ds);
+  g_autofree int *train_rows = NULL, *test_rows = NULL;
+  g_autofree gboolean *novel = NULL;
+  g_autofree double *scores = NULL;
+  g_autofree float *probs = NULL;
+  g_autoptr (LcSplit) split = NULL;
+  g_autoptr (LcTrainRun) run = NULL;
+  g_autoptr (LcPredictor) predictor = NULL;
+  g_autoptr (GError) train_error = NULL;
+  gint64 start = g_get_monotonic_time ();
+  int n_train = 0, n_test = 0, right = 0;
+
+  if (class_index < 0 || class_index >= ds->n_classes)
+    {
+      g_set_error (error, LC_ERROR, LC_ERROR_MISMATCH, _("%s: there is no class %d to leave out"),
+                   ds->path, class_index);
+      return FALSE;
+    }
+  memset (out, 0, sizeof *out);
+  out->class_id = ds->classes[class_index].id;
+  split = lc_split_stratified (labels, (int) ds->n_objects, 0.0, test_fraction, seed, error);
+  if (split == NULL)
+    return FALSE;
+  train_rows = g_new (int, MAX (split->n_train, 1));
+  for (int j = 0; j < split->n_train; j++)
+    if (labels[split->train[j]] >= 0 && labels[split->train[j]] != class_index)
+      train_rows[n_train++] = split->train[j];
+  test_rows = leave_out_test_rows (ds, split, class_index, &n_test);
+
+  run = lc_train_run_prepare_rows (ds, train_rows, n_train, spec, overrides, error);
+  if (run == NULL)
+    return FALSE;
+  /* a diverged run keeps its best weights, as `train` saves them */
+  if (!lc_train_run_train (run, NULL, &train_error)
+      && !g_error_matches (train_error, NN_ERROR, NN_ERROR_DIVERGED))
+    {
+      g_propagate_error (error, g_steal_pointer (&train_error));
+      return FALSE;
+    }
+  predictor = lc_predictor_new (run->doc, error);
+  if (predictor == NULL)
+    return FALSE;
+  probs = lc_predictor_predict (predictor, ds, test_rows, n_test, threads, NULL, error);
+  if (probs == NULL)
+    return FALSE;
+
+  novel = g_new (gboolean, MAX (n_test, 1));
+  for (int i = 0; i < n_test; i++)
+    {
+      const LcObject *o = &ds->objects[test_rows[i]];
+      novel[i] = o->label == class_index;
+      if (novel[i])
+        out->n_novel++;
+      else
+        {
+          int top = nn_metrics_argmax (probs + (gsize) i * predictor->n_classes, predictor->n_classes);
+          out->n_known++;
+          right += predictor->class_ids[top] == ds->classes[o->label].id;
+        }
+    }
+  out->known_accuracy = out->n_known > 0 ? (double) right / out->n_known : NAN;
+  scores = g_new (double, MAX (n_test, 1));
+  for (int kind = 0; kind < LC_NOVELTY_N_SCORES; kind++)
+    {
+      lc_novelty_scores (probs, n_test, predictor->n_classes, kind, scores);
+      out->auroc[kind] = lc_novelty_auroc (scores, novel, n_test);
+    }
+  out->seconds = (g_get_monotonic_time () - start) / 1e6;
+  return TRUE;
 }
 
 gboolean

@@ -5,7 +5,52 @@
 
 #include <glib.h>
 
+#include "lc-pipeline.h"
+#include "lc-plasticc-metric.h"
+
 G_BEGIN_DECLS
+
+/* The scores lc_novelty_scores computes (LcNoveltyScore values 0..N-1). */
+#define LC_NOVELTY_N_SCORES 3
+
+/* The score Passband ships (the app's default, the class_99 column): the one
+ * that separated left-out classes best in the leave-one-class-out measurement
+ * on LSST (README). */
+#define LC_NOVELTY_DEFAULT LC_NOVELTY_MAX_PROB
+
+/* The largest value a score can take with k classes (its range starts at 0):
+ * Π(1 − p) peaks at (1 − 1/k)^k, 1 − max p at 1 − 1/k, the entropy at ln k. */
+double lc_novelty_score_max (LcNoveltyScore kind, int k);
+/* The threshold a view starts from: the middle of the score's range. */
+double lc_novelty_default_threshold (LcNoveltyScore kind, int k);
+
+/* Area under the ROC curve of scores separating the rows with novel[i] TRUE
+ * (positives) from the others; ties count 1/2.  NaN without both kinds. */
+double lc_novelty_auroc (const double *scores, const gboolean *novel, int n);
+
+/* One leave-one-class-out measurement: trained without one class, how well
+ * each score separates that class's objects from unseen objects of the known
+ * classes. */
+typedef struct
+{
+  int class_id;                        /* the class left out of training */
+  int n_novel;                         /* its objects, all scored */
+  int n_known;                         /* held-out objects of the other classes */
+  double known_accuracy;               /* accuracy on those */
+  double auroc[LC_NOVELTY_N_SCORES];   /* per LcNoveltyScore */
+  double seconds;
+} LcNoveltyFold;
+
+/* The labelled objects of ds are split once (stratified, seed) into a
+ * training part and a test part of test_fraction; the spec is trained (as
+ * `train` would, with its own validation split and calibration) on the
+ * training part without class class_index (an index into ds->classes), and
+ * scored on the test part's known objects plus every object of the left-out
+ * class. */
+gboolean lc_novelty_leave_one_out (const LcDataset *ds, const NnModelDoc *spec,
+                                   const LcTrainOverrides *overrides, int class_index,
+                                   double test_fraction, guint64 seed, int threads,
+                                   LcNoveltyFold *out, GError **error);
 
 /* counts[n_bins]: scores in [lo, hi) split into equal bins, the last bin
  * closed; NaN and scores outside are left out.  Returns how many were counted. */
@@ -14,6 +59,13 @@ int  lc_novelty_histogram (const double *scores, int n, double lo, double hi, in
 /* The indices i with scores[i] >= threshold, highest score first (ties: lower
  * index first); *n_out gets their number.  Never NULL. */
 int *lc_novelty_rank      (const double *scores, int n, double threshold, int *n_out);
+
+/* The submission row: out (n, k + 1) = [p_i (1 − q), q], which sums to 1
+ * when p_i does, with the class-99 probability q the shipped score scaled
+ * into [0, 1] and divided by k + 2: below the largest class column of every
+ * row (that column is at least 1/k), so the ranking of the k classes and the
+ * top class of every object stay as the classifier gave them. */
+void lc_novelty_append_p99 (const float *probs, int n, int k, float *out);
 
 /* Writes the Kaggle submission layout (DESIGN §7), as `passband-cli predict`
  * does: "object_id,class_<id>...,class_99", one row per object with

@@ -6,6 +6,7 @@
 #include "lc-augment.h"
 #include "lc-plasticc-metric.h"
 #include "lc-split.h"
+#include "nn-calibration.h"
 
 #include <glib/gi18n-lib.h>
 #include <math.h>
@@ -390,12 +391,52 @@ train_member (LcTrainRun *run, int k, const NnTrainCallbacks *callbacks, GError 
   return TRUE;
 }
 
+/* Temperature scaling on the validation split: the ensemble's mean
+ * probabilities of the validation rows, and the T that minimises their log
+ * loss, stored in the document with what it changed. */
+static gboolean
+calibrate_on_validation (LcTrainRun *run, GError **error)
+{
+  NnCalibrationRecord *rec = &run->doc->calibration;
+  g_autoptr (LcPredictor) predictor = NULL;
+  g_autofree float *probs = NULL;
+  const int *labels;
+  int n, k;
+  double t;
+
+  run->doc->temperature = 1.0;
+  memset (rec, 0, sizeof *rec);
+  if (run->val == NULL || run->val->n == 0 || run->val->labels == NULL)
+    return TRUE;
+  predictor = lc_predictor_new (run->doc, error);
+  if (predictor == NULL)
+    return FALSE;
+  probs = lc_predictor_predict_data (predictor, run->val, MAX (run->config.threads, 1), error);
+  if (probs == NULL)
+    return FALSE;
+  n = run->val->n;
+  k = predictor->n_classes;
+  labels = run->val->labels;
+  t = nn_calibration_fit_temperature (probs, labels, n, k);
+  rec->rows = n;
+  rec->nll_before = nn_calibration_nll (probs, labels, n, k, 1.0);
+  rec->ece_before = nn_metrics_ece (probs, labels, n, k);
+  nn_calibration_apply (probs, n, k, t);
+  rec->nll_after = nn_calibration_nll (probs, labels, n, k, 1.0);
+  rec->ece_after = nn_metrics_ece (probs, labels, n, k);
+  run->doc->temperature = t;
+  return TRUE;
+}
+
 gboolean
 lc_train_run_train (LcTrainRun *run, const NnTrainCallbacks *callbacks, GError **error)
 {
   g_autoptr (GError) local = NULL;
-  gboolean ok = nn_train (run->model, run->train, run->val, &run->config, callbacks, run->history,
-                          &local);
+  gboolean ok;
+
+  /* a trained model given as the spec: its calibration belonged to its weights */
+  run->doc->temperature = 1.0;
+  ok = nn_train (run->model, run->train, run->val, &run->config, callbacks, run->history, &local);
   /* a stopped or diverged run still keeps its best weights and history */
   nn_model_doc_take_model (run->doc, run->model);
   nn_model_doc_set_history (run->doc, run->history);
@@ -407,6 +448,11 @@ lc_train_run_train (LcTrainRun *run, const NnTrainCallbacks *callbacks, GError *
   for (int k = 1; ok && k < run->n_members; k++)
     ok = train_member (run, k, callbacks, &local);
   run->doc->ensemble_members = MAX (nn_model_doc_n_members (run->doc), 1);
+  /* a stopped or diverged run is calibrated too: it keeps its best weights */
+  if (ok)
+    ok = calibrate_on_validation (run, &local);
+  else
+    calibrate_on_validation (run, NULL);
   if (!ok)
     {
       g_propagate_error (error, g_steal_pointer (&local));
@@ -510,6 +556,12 @@ predict_mean (const LcPredictor *p, const NnData *data, int threads, float *prob
   return TRUE;
 }
 
+void
+lc_predictor_calibrate (const LcPredictor *p, float *probs, int n)
+{
+  nn_calibration_apply (probs, n, p->n_classes, p->doc->temperature);
+}
+
 /* data cut to its first max_steps steps (a test object longer than every
  * training object); NULL when it already fits. */
 static NnData *
@@ -556,6 +608,7 @@ lc_predictor_predict_data (const LcPredictor *p, const NnData *data, int threads
 
   if (fits->n > 0 && !predict_mean (p, fits, threads, probs, error))
     return NULL;
+  lc_predictor_calibrate (p, probs, fits->n);
   return g_steal_pointer (&probs);
 }
 

@@ -9,6 +9,7 @@
 
 #include "lc-dataset.h"
 #include "lc-encoder.h"
+#include "nn-calibration.h"
 #include "nn-metrics.h"
 #include "nn-model-file.h"
 #include "nn-train.h"
@@ -76,7 +77,8 @@ LcTrainRun *lc_train_run_prepare_full (const LcDataset *ds, const int *rows, int
 /* Runs nn_train (once per ensemble member, member k with seed + k, the
  * callbacks seeing each member's epochs); on success (or a stop by the callbacks) the run's doc holds
  * the trained model: classes, preprocessing, training settings, history,
- * weights. */
+ * weights, and the temperature fitted on the validation split (1 without
+ * one) with its record. */
 gboolean    lc_train_run_train   (LcTrainRun *run, const NnTrainCallbacks *callbacks, GError **error);
 void        lc_train_run_free    (LcTrainRun *run);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LcTrainRun, lc_train_run_free)
@@ -98,8 +100,13 @@ LcPredictor *lc_predictor_load (const char *model_path, GError **error);
 void         lc_predictor_free (LcPredictor *predictor);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LcPredictor, lc_predictor_free)
 
-/* Probabilities (n_rows, K) for rows of ds (NULL rows: every object), the mean
- * over the ensemble members; labels_out
+/* The model's calibration on probs (n, K), the ensemble's mean probabilities:
+ * nn_calibration_apply with the document's temperature.  Every prediction
+ * below goes through it. */
+void   lc_predictor_calibrate (const LcPredictor *predictor, float *probs, int n);
+
+/* Probabilities (n_rows, K) for rows of ds (NULL rows: every object), the
+ * calibrated mean over the ensemble members; labels_out
  * (may be NULL) gets each row's class index in the model's classes, -1 when
  * unknown or a class the model does not know. */
 float *lc_predictor_predict (const LcPredictor *predictor, const LcDataset *ds, const int *rows,
@@ -128,7 +135,7 @@ LcEvaluation *lc_predictor_evaluate (const LcPredictor *predictor, const LcDatas
                                      GError **error);
 /* The same on rows[0..n_rows) of ds (a cross-validation fold). */
 /* Probabilities (data->n, K) of already encoded data (longer sequences keep
- * their first max_steps steps): the ensemble's mean. */
+ * their first max_steps steps): the ensemble's mean, calibrated. */
 float        *lc_predictor_predict_data (const LcPredictor *predictor, const NnData *data, int threads,
                                          GError **error);
 /* Scores probs (n_rows, K) of rows (NULL: 0..n_rows-1) against labels (class

@@ -76,17 +76,3 @@ lc_novelty_scores (const float *probs, int n, int k, LcNoveltyScore kind, double
         }
     }
 }
-
-void
-lc_novelty_append_p99 (const float *probs, int n, int k, float *out)
-{
-  for (int i = 0; i < n; i++)
-    {
-      const float *row = probs + (gsize) i * k;
-      float *dst = out + (gsize) i * (k + 1);
-      double q = p99 (row, k);
-      for (int c = 0; c < k; c++)
-        dst[c] = (float) (row[c] / (1.0 + q));
-      dst[k] = (float) (q / (1.0 + q));
-    }
-}

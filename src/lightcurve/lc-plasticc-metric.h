@@ -33,8 +33,4 @@ typedef enum
 /* out[i] for each of the n rows; higher means more likely novel. */
 void lc_novelty_scores (const float *probs, int n, int k, LcNoveltyScore kind, double *out);
 
-/* The submission row: out (n, k + 1) = [p_i, p99_i] / (1 + p99_i), which sums
- * to 1 when p_i does (Kaggle's per-row rescaling). */
-void lc_novelty_append_p99 (const float *probs, int n, int k, float *out);
-
 G_END_DECLS

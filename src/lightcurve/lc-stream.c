@@ -707,6 +707,7 @@ batcher_flush (Batcher *b, GError **error)
     }
   if (b->n_jobs == 2)
     nn_blas_set_threads (saved_blas);
+  lc_predictor_calibrate (p, b->probs, b->n);
   ok = b->rows_func ((const char *const *) b->ids->pdata, b->probs, b->n, b->user_data, error);
   g_ptr_array_set_size (b->ids, 0);
   b->n = 0;

@@ -9,3 +9,4 @@
 #include "lc-split.h"
 #include "lc-plasticc-metric.h"
 #include "lc-pipeline.h"
+#include "lc-novelty.h"

@@ -271,6 +271,56 @@ nn_metrics_roc_auc_macro (const float *probs, const int *labels, int n, int k)
   return seen > 0 ? sum / seen : NAN;
 }
 
+double
+nn_metrics_reliability (const float *probs, const int *labels, int n, int k, int n_bins,
+                        double *confidence, double *accuracy, int *count)
+{
+  g_autofree double *conf_sum = g_new0 (double, MAX (n_bins, 1));
+  g_autofree int *correct = g_new0 (int, MAX (n_bins, 1));
+  g_autofree int *rows = g_new0 (int, MAX (n_bins, 1));
+  double ece = 0.0;
+  int used = 0;
+
+  g_return_val_if_fail (n_bins > 0, NAN);
+  for (int i = 0; i < n; i++)
+    {
+      const float *row = probs + (size_t) i * k;
+      int top, b;
+      double p;
+
+      if (!label_ok (labels[i], k))
+        continue;
+      top = nn_metrics_argmax (row, k);
+      p = isnan (row[top]) ? 0.0 : CLAMP ((double) row[top], 0.0, 1.0);
+      /* (b/B, (b+1)/B]: the upper edge belongs to the bin */
+      b = CLAMP ((int) ceil (p * n_bins) - 1, 0, n_bins - 1);
+      conf_sum[b] += p;
+      correct[b] += top == labels[i];
+      rows[b]++;
+      used++;
+    }
+  for (int b = 0; b < n_bins; b++)
+    {
+      double conf = rows[b] > 0 ? conf_sum[b] / rows[b] : NAN;
+      double acc = rows[b] > 0 ? (double) correct[b] / rows[b] : NAN;
+      if (rows[b] > 0)
+        ece += (double) rows[b] / used * fabs (acc - conf);
+      if (confidence != NULL)
+        confidence[b] = conf;
+      if (accuracy != NULL)
+        accuracy[b] = acc;
+      if (count != NULL)
+        count[b] = rows[b];
+    }
+  return used > 0 ? ece : NAN;
+}
+
+double
+nn_metrics_ece (const float *probs, const int *labels, int n, int k)
+{
+  return nn_metrics_reliability (probs, labels, n, k, NN_METRICS_ECE_BINS, NULL, NULL, NULL);
+}
+
 static int
 count_labelled (const int *labels, int n, int k)
 {
@@ -311,6 +361,12 @@ nn_class_report_new (const float *probs, const int *labels, int n, int k, const 
   for (int c = 0; c < k; c++)
     r->auc[c] = nn_metrics_roc_auc (probs, labels, n, k, c);
   r->macro_auc = nn_metrics_roc_auc_macro (probs, labels, n, k);
+  r->n_bins = NN_METRICS_ECE_BINS;
+  r->bin_confidence = g_new (double, r->n_bins);
+  r->bin_accuracy = g_new (double, r->n_bins);
+  r->bin_count = g_new (int, r->n_bins);
+  r->ece = nn_metrics_reliability (probs, labels, n, k, r->n_bins, r->bin_confidence,
+                                   r->bin_accuracy, r->bin_count);
   return r;
 }
 
@@ -327,5 +383,8 @@ nn_class_report_free (NnClassReport *report)
   g_free (report->support);
   g_free (report->class_log_loss);
   g_free (report->auc);
+  g_free (report->bin_confidence);
+  g_free (report->bin_accuracy);
+  g_free (report->bin_count);
   g_free (report);
 }

@@ -56,6 +56,21 @@ double nn_metrics_roc_auc         (const float *probs, const int *labels, int n,
 /* Mean of the per-class AUCs that are defined. */
 double nn_metrics_roc_auc_macro   (const float *probs, const int *labels, int n, int k);
 
+/* Bins of the expected calibration error: the standard 15. */
+#define NN_METRICS_ECE_BINS 15
+
+/* The reliability diagram of the top probability: each labelled row goes to
+ * the bin of its largest probability among n_bins equal bins of [0, 1] (bin b
+ * holds (b/B, (b+1)/B], bin 0 also 0), where confidence[b] gets the bins' mean
+ * top probability, accuracy[b] the fraction whose arg max is the label (both
+ * NaN for an empty bin) and count[b] the rows.  Returns the expected
+ * calibration error Σ_b count[b]/N |accuracy[b] - confidence[b]|, NaN without
+ * labelled rows.  Any output may be NULL. */
+double nn_metrics_reliability     (const float *probs, const int *labels, int n, int k, int n_bins,
+                                   double *confidence, double *accuracy, int *count);
+/* nn_metrics_reliability's error with NN_METRICS_ECE_BINS bins. */
+double nn_metrics_ece             (const float *probs, const int *labels, int n, int k);
+
 /* Everything above for one set of predictions, for the app and the CLI to print. */
 typedef struct
 {
@@ -74,6 +89,11 @@ typedef struct
   double weighted_log_loss;      /* with the weights given to nn_class_report_new */
   double *auc;                   /* [K] one-vs-rest, NaN when undefined */
   double macro_auc;
+  double ece;                    /* with NN_METRICS_ECE_BINS bins */
+  int n_bins;                    /* NN_METRICS_ECE_BINS */
+  double *bin_confidence;        /* [n_bins] the reliability diagram, NaN when empty */
+  double *bin_accuracy;          /* [n_bins] NaN when empty */
+  int *bin_count;                /* [n_bins] */
 } NnClassReport;
 
 /* weights: [K] for weighted_log_loss, NULL for all 1. */

@@ -8,6 +8,7 @@
 
 #include "nn-model-file.h"
 
+#include "nn-calibration.h"
 #include "nn-json.h"
 #include "nn-names.h"
 
@@ -157,6 +158,7 @@ nn_model_doc_new (void)
   doc->state = g_ptr_array_new_with_free_func (tensor_data_free);
   doc->ensemble_members = 1;
   doc->ensemble = g_ptr_array_new_with_free_func (ensemble_member_free);
+  doc->temperature = 1.0;
   return doc;
 }
 
@@ -236,6 +238,8 @@ nn_model_doc_copy (const NnModelDoc *doc)
       copy_tensors (c->state, m->state);
       g_ptr_array_add (copy->ensemble, c);
     }
+  copy->temperature = doc->temperature;
+  copy->calibration = doc->calibration;
   return copy;
 }
 
@@ -285,6 +289,8 @@ nn_model_doc_clear_weights (NnModelDoc *doc)
   g_ptr_array_set_size (doc->state, 0);
   g_array_set_size (doc->history, 0);
   g_ptr_array_set_size (doc->ensemble, 0);
+  doc->temperature = 1.0;
+  memset (&doc->calibration, 0, sizeof doc->calibration);
 }
 
 void
@@ -1332,7 +1338,8 @@ read_format_and_version (const Reader *r, JsonObject *root, GError **error)
 
 static const char *const top_level_fields[] = {
   "format", "version", "name", "description", "inputs", "layers", "classes", "preprocessing",
-  "training", "history", "weights", "state", "extra", "augmentation", "ensemble", NULL
+  "training", "history", "weights", "state", "extra", "augmentation", "ensemble",
+  "calibration", NULL
 };
 
 static gboolean
@@ -1388,6 +1395,39 @@ read_ensemble (const Reader *r, JsonObject *root, NnModelDoc *doc, GError **erro
   return TRUE;
 }
 
+/* "calibration": {"temperature": T, "validation_rows": N, "nll_before": x, ...} */
+static gboolean
+read_calibration (const Reader *r, JsonObject *root, NnModelDoc *doc, GError **error)
+{
+  static const char *const allowed[] = {
+    "temperature", "validation_rows", "nll_before", "nll_after", "ece_before", "ece_after", NULL
+  };
+  NnCalibrationRecord *rec = &doc->calibration;
+  gboolean ok;
+  JsonObject *obj = read_object (r, root, NULL, "calibration", &ok, error);
+
+  if (obj == NULL)
+    return ok;
+  if (!check_members (r, obj, "calibration", allowed, error)
+      || !require_member (r, obj, "calibration", "temperature", error)
+      || !read_double (r, obj, "calibration", "temperature", RANGE_POSITIVE, &doc->temperature,
+                       error))
+    return FALSE;
+  if (doc->temperature < NN_CALIBRATION_T_MIN || doc->temperature > NN_CALIBRATION_T_MAX)
+    return field_fail (error, r, "calibration", "temperature",
+                       json_object_get_member (obj, "temperature"),
+                       _("expected a number from %g to %g"), NN_CALIBRATION_T_MIN,
+                       NN_CALIBRATION_T_MAX);
+  rec->nll_before = rec->nll_after = rec->ece_before = rec->ece_after = NAN;
+  return read_int (r, obj, "calibration", "validation_rows", 0, G_MAXINT, &rec->rows, error)
+         && read_double (r, obj, "calibration", "nll_before", RANGE_NON_NEGATIVE, &rec->nll_before,
+                         error)
+         && read_double (r, obj, "calibration", "nll_after", RANGE_NON_NEGATIVE, &rec->nll_after,
+                         error)
+         && read_double (r, obj, "calibration", "ece_before", RANGE_UNIT, &rec->ece_before, error)
+         && read_double (r, obj, "calibration", "ece_after", RANGE_UNIT, &rec->ece_after, error);
+}
+
 static gboolean
 read_document (const Reader *r, JsonNode *root_node, NnModelDoc *doc, GError **error)
 {
@@ -1419,7 +1459,8 @@ read_document (const Reader *r, JsonNode *root_node, NnModelDoc *doc, GError **e
          && read_tensors (r, root, "state", doc, doc->state, error)
          && read_free_object (r, root, "extra", &doc->extra, error)
          && read_free_object (r, root, "augmentation", &doc->augmentation, error)
-         && read_ensemble (r, root, doc, error);
+         && read_ensemble (r, root, doc, error)
+         && read_calibration (r, root, doc, error);
 }
 
 NnModelDoc *
@@ -1812,6 +1853,36 @@ put_ensemble (GString *s, gboolean *first, const NnModelDoc *doc)
   g_string_append (s, "}");
 }
 
+static void
+put_calibration_number (GString *s, const char *key, double v)
+{
+  if (!isfinite (v))
+    return;
+  g_string_append (s, ", ");
+  nn_json_append_string (s, key);
+  g_string_append (s, ": ");
+  nn_json_append_double (s, v);
+}
+
+static void
+put_calibration (GString *s, gboolean *first, const NnModelDoc *doc)
+{
+  const NnCalibrationRecord *rec = &doc->calibration;
+
+  put_line_start (s, first, 1, "calibration");
+  g_string_append (s, "{\"temperature\": ");
+  nn_json_append_double (s, doc->temperature);
+  if (rec->rows > 0)
+    {
+      g_string_append_printf (s, ", \"validation_rows\": %d", rec->rows);
+      put_calibration_number (s, "nll_before", rec->nll_before);
+      put_calibration_number (s, "nll_after", rec->nll_after);
+      put_calibration_number (s, "ece_before", rec->ece_before);
+      put_calibration_number (s, "ece_after", rec->ece_after);
+    }
+  g_string_append (s, "}");
+}
+
 char *
 nn_model_doc_to_data (const NnModelDoc *doc, gsize *length)
 {
@@ -1862,6 +1933,8 @@ nn_model_doc_to_data (const NnModelDoc *doc, gsize *length)
     }
   if (doc->ensemble_members > 1 || doc->ensemble->len > 0)
     put_ensemble (s, &first, doc);
+  if (doc->temperature != 1.0 || doc->calibration.rows > 0)
+    put_calibration (s, &first, doc);
   g_string_append (s, "\n}\n");
   if (length != NULL)
     *length = s->len;

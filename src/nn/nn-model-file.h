@@ -8,7 +8,8 @@
  *    "preprocessing": {...}, "training": {...}, "history": [...],
  *    "weights": [{"layer": 0, "name": "weight_ih", "shape": [192, 6], "sha256": "<hex>",
  *                 "data": "<base64>"}],
- *    "state": [...], "extra": {...}, "augmentation": {...}, "ensemble": {...}}
+ *    "state": [...], "extra": {...}, "augmentation": {...}, "ensemble": {...},
+ *    "calibration": {"temperature": T, ...}}
  *
  * Layer fields: type, label, and what the kind takes (nn_model_file_layer_takes):
  * units (a number or "classes"), activation, return_sequences, bidirectional,
@@ -112,6 +113,17 @@ typedef struct
 /* Defaults: nn_train_config_default, balance none, val_fraction 0.2. */
 void nn_training_spec_default (NnTrainingSpec *spec);
 
+/* What the temperature fit measured on the validation split of its training
+ * run ("calibration" beside "temperature"); rows 0 when nothing was recorded. */
+typedef struct
+{
+  int rows;                   /* "validation_rows" */
+  double nll_before;          /* "nll_before": validation log loss at T = 1 */
+  double nll_after;           /* "nll_after": at the fitted T */
+  double ece_before;          /* "ece_before": expected calibration error at T = 1 */
+  double ece_after;           /* "ece_after" */
+} NnCalibrationRecord;
+
 typedef struct
 {
   char *source;               /* name used in messages: the path given, or "model" */
@@ -136,6 +148,12 @@ typedef struct
    * state are member 1; ensemble holds the trained members 2..N. */
   int ensemble_members;       /* N, 1 when the file has no ensemble */
   GPtrArray *ensemble;        /* NnEnsembleMember * */
+  /* "calibration": {"temperature": T, "validation_rows": N, "nll_before": ...}:
+   * the model's probabilities are softmax (log (p) / T) of the ensemble's mean
+   * p (nn_calibration_apply); 1.0 when absent.  Belongs to the weights:
+   * nn_model_doc_clear_weights resets it. */
+  double temperature;
+  NnCalibrationRecord calibration;
 } NnModelDoc;
 
 /* An empty document (no layers) with default training settings. */
@@ -166,7 +184,7 @@ void        nn_model_doc_set_classes (NnModelDoc *doc, int n_classes, const int 
                                       const char *const *names);
 /* Stores a copy of the encoder's settings (an object node; NULL clears). */
 void        nn_model_doc_set_preprocessing (NnModelDoc *doc, JsonNode *preprocessing);
-/* Drops weights, state and history (what makes a trained model a spec). */
+/* Drops weights, state, history and calibration (what makes a trained model a spec). */
 void        nn_model_doc_clear_weights (NnModelDoc *doc);
 
 /* Builds a model for data with the given shape.  Each argument may be 0 to

@@ -6,6 +6,7 @@
 #include "nn-data.h"
 #include "nn-layer.h"
 #include "nn-metrics.h"
+#include "nn-calibration.h"
 #include "nn-model.h"
 #include "nn-loss.h"
 #include "nn-optim.h"

@@ -1,0 +1,173 @@
+/* test-calibrate.c: temperature scaling in the pipeline (fitted on the
+ * validation split after training, stored in the model file, applied by
+ * every prediction) and the leave-one-class-out novelty measurement, on small
+ * simulated data. */
+#include <math.h>
+#include <string.h>
+
+#include "lc.h"
+#include "testutil.h"
+
+static LcDataset *
+simulated (int n, guint64 seed)
+{
+  LcSimulateOptions o;
+  g_autoptr (GError) error = NULL;
+  LcDataset *ds;
+  lc_simulate_options_default (&o);
+  o.n_objects = n;
+  o.seed = seed;
+  o.with_meta = TRUE;
+  ds = lc_simulate (&o, NULL, NULL, &error);
+  g_assert_no_error (error);
+  return ds;
+}
+
+static NnModelDoc *
+small_spec (double val_fraction, int epochs)
+{
+  g_autofree char *text = g_strdup_printf (
+    "{\"format\": \"passband-model\", \"version\": 1, \"name\": \"t\",\n"
+    " \"layers\": [{\"type\": \"gru\", \"units\": 16},\n"
+    "            {\"type\": \"concat_metadata\"},\n"
+    "            {\"type\": \"dense\", \"units\": \"classes\", \"activation\": \"softmax\"}],\n"
+    " \"training\": {\"epochs\": %d, \"batch_size\": 32, \"seed\": 3, \"learning_rate\": 0.01,"
+    " \"val_fraction\": %g}}", epochs, val_fraction);
+  g_autoptr (GError) error = NULL;
+  NnModelDoc *doc = nn_model_doc_load_from_data (text, -1, "spec.json", &error);
+  g_assert_no_error (error);
+  return doc;
+}
+
+static LcTrainRun *
+trained (const LcDataset *ds, const NnModelDoc *spec)
+{
+  g_autoptr (GError) error = NULL;
+  LcTrainRun *run = lc_train_run_prepare (ds, spec, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (lc_train_run_train (run, NULL, &error));
+  g_assert_no_error (error);
+  return run;
+}
+
+/* The fitted temperature lowers the validation log loss, every prediction
+ * applies it, and the model file keeps it. */
+static void
+test_fitted_on_validation (void)
+{
+  g_autoptr (LcDataset) ds = simulated (300, 5);
+  g_autoptr (NnModelDoc) spec = small_spec (0.3, 12);
+  g_autoptr (LcTrainRun) run = trained (ds, spec);
+  g_autoptr (NnModelDoc) plain_doc = nn_model_doc_copy (run->doc);
+  g_autoptr (NnModelDoc) loaded = NULL;
+  g_autoptr (LcPredictor) p = NULL, plain = NULL, from_file = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree float *val_probs = NULL, *probs = NULL, *raw = NULL, *again = NULL;
+  g_autofree char *text = NULL;
+  const NnCalibrationRecord *rec = &run->doc->calibration;
+  int n = (int) ds->n_objects, k;
+
+  g_assert_cmpint (rec->rows, ==, run->n_val);
+  g_assert_cmpfloat (run->doc->temperature, >=, NN_CALIBRATION_T_MIN);
+  g_assert_cmpfloat (run->doc->temperature, <=, NN_CALIBRATION_T_MAX);
+  g_assert_cmpfloat (run->doc->temperature, !=, 1.0);
+  g_assert_cmpfloat (rec->nll_after, <, rec->nll_before);
+
+  /* the record is what the predictor gives on the validation rows */
+  p = lc_predictor_new (run->doc, &error);
+  g_assert_no_error (error);
+  k = p->n_classes;
+  val_probs = lc_predictor_predict_data (p, run->val, 1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpfloat_with_epsilon (nn_metrics_log_loss (val_probs, run->val->labels, run->val->n, k),
+                                  rec->nll_after, 1e-5);
+  g_assert_cmpfloat_with_epsilon (nn_metrics_ece (val_probs, run->val->labels, run->val->n, k),
+                                  rec->ece_after, 1e-9);
+
+  /* predictions are softmax (log (p) / T) of the uncalibrated ones */
+  plain_doc->temperature = 1.0;
+  plain = lc_predictor_new (plain_doc, &error);
+  g_assert_no_error (error);
+  probs = lc_predictor_predict (p, ds, NULL, 0, 1, NULL, &error);
+  g_assert_no_error (error);
+  raw = lc_predictor_predict (plain, ds, NULL, 0, 1, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpfloat (fabs (probs[0] - raw[0]) + fabs (probs[1] - raw[1]), >, 1e-6);
+  nn_calibration_apply (raw, n, k, run->doc->temperature);
+  g_assert_cmpmem (probs, sizeof (float) * n * k, raw, sizeof (float) * n * k);
+
+  /* what Passband writes, it reads back: the same temperature, the same bits */
+  text = nn_model_doc_to_data (run->doc, NULL);
+  loaded = nn_model_doc_load_from_data (text, -1, "model.json", &error);
+  g_assert_no_error (error);
+  g_assert_cmpfloat (loaded->temperature, ==, run->doc->temperature);
+  g_assert_cmpint (loaded->calibration.rows, ==, rec->rows);
+  from_file = lc_predictor_new (loaded, &error);
+  g_assert_no_error (error);
+  again = lc_predictor_predict (from_file, ds, NULL, 0, 1, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpmem (probs, sizeof (float) * n * k, again, sizeof (float) * n * k);
+}
+
+/* Without a validation split nothing is fitted; a trained model given as
+ * the spec does not pass its temperature on to the new weights. */
+static void
+test_no_validation_split (void)
+{
+  g_autoptr (LcDataset) ds = simulated (120, 6);
+  g_autoptr (NnModelDoc) spec = small_spec (0.0, 2);
+  g_autoptr (LcTrainRun) run = NULL;
+  g_autofree char *text = NULL;
+
+  spec->temperature = 3.0;
+  run = trained (ds, spec);
+  g_assert_cmpfloat (run->doc->temperature, ==, 1.0);
+  g_assert_cmpint (run->doc->calibration.rows, ==, 0);
+  text = nn_model_doc_to_data (run->doc, NULL);
+  g_assert_null (strstr (text, "\"calibration\""));
+}
+
+/* One leave-one-class-out measurement: every object of the left-out class
+ * is scored as novel, the test part of the others as known, and each score
+ * gets an AUROC. */
+static void
+test_leave_one_out (void)
+{
+  g_autoptr (LcDataset) ds = simulated (300, 7);
+  g_autoptr (NnModelDoc) spec = small_spec (0.2, 6);
+  g_autoptr (GError) error = NULL;
+  g_autofree int *labels = lc_split_labels_from_dataset (ds);
+  g_autoptr (LcSplit) split = NULL;
+  LcNoveltyFold fold;
+  int left_out = 1, n_class = 0, n_known = 0;
+
+  g_assert_true (lc_novelty_leave_one_out (ds, spec, NULL, left_out, 0.25, 11, 1, &fold, &error));
+  g_assert_no_error (error);
+  for (gsize i = 0; i < ds->n_objects; i++)
+    n_class += labels[i] == left_out;
+  split = lc_split_stratified (labels, (int) ds->n_objects, 0.0, 0.25, 11, &error);
+  for (int j = 0; j < split->n_test; j++)
+    n_known += labels[split->test[j]] >= 0 && labels[split->test[j]] != left_out;
+  g_assert_cmpint (fold.class_id, ==, ds->classes[left_out].id);
+  g_assert_cmpint (fold.n_novel, ==, n_class);
+  g_assert_cmpint (fold.n_known, ==, n_known);
+  g_assert_cmpfloat (fold.known_accuracy, >=, 0.0);
+  for (int s = 0; s < LC_NOVELTY_N_SCORES; s++)
+    {
+      g_assert_cmpfloat (fold.auroc[s], >=, 0.0);
+      g_assert_cmpfloat (fold.auroc[s], <=, 1.0);
+    }
+
+  g_assert_false (lc_novelty_leave_one_out (ds, spec, NULL, ds->n_classes, 0.25, 11, 1, &fold, &error));
+  g_assert_error (error, LC_ERROR, LC_ERROR_MISMATCH);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/calibrate/fitted-on-validation", test_fitted_on_validation);
+  g_test_add_func ("/calibrate/no-validation-split", test_no_validation_split);
+  g_test_add_func ("/calibrate/leave-one-out", test_leave_one_out);
+  return g_test_run ();
+}
