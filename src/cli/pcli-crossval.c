@@ -23,9 +23,41 @@ typedef struct
   double ece;
   double temperature;
   double seconds;
+  double train_accuracy;     /* on the fold's training rows: the gap to accuracy shows overfitting */
   int epochs;
   int n_test;
+  int n_classes;
+  int *class_ids;            /* [n_classes] */
+  double *recall;            /* [n_classes], NaN for a class absent from the fold */
+  int never_predicted;       /* classes of the fold no test object was given */
 } FoldScore;
+
+static void
+fold_score_clear (FoldScore *score)
+{
+  g_clear_pointer (&score->class_ids, g_free);
+  g_clear_pointer (&score->recall, g_free);
+}
+
+/* Per-class recall and how many classes present in the fold were never predicted. */
+static void
+score_classes (const LcPredictor *predictor, const NnClassReport *report, FoldScore *score)
+{
+  int k = report->n_classes;
+
+  score->n_classes = k;
+  score->class_ids = g_memdup2 (predictor->class_ids, sizeof (int) * MAX (k, 1));
+  score->recall = g_new (double, MAX (k, 1));
+  score->never_predicted = 0;
+  for (int c = 0; c < k; c++)
+    {
+      int predicted = 0;
+      for (int r = 0; r < k; r++)
+        predicted += report->confusion[r * k + c];
+      score->recall[c] = report->support[c] > 0 ? report->recall[c] : NAN;
+      score->never_predicted += report->support[c] > 0 && predicted == 0;
+    }
+}
 
 /* Mean and sample standard deviation (n - 1) of one score over the folds. */
 static void
@@ -50,7 +82,7 @@ run_fold (const LcDataset *ds, const NnModelDoc *spec, const LcTrainOverrides *o
   g_autofree int *train_rows = NULL, *test_rows = NULL;
   g_autoptr (LcTrainRun) run = NULL;
   g_autoptr (LcPredictor) predictor = NULL;
-  g_autoptr (LcEvaluation) ev = NULL;
+  g_autoptr (LcEvaluation) ev = NULL, train_ev = NULL;
   g_autoptr (GError) train_error = NULL;
   int n_train, n_test;
   gint64 start = g_get_monotonic_time ();
@@ -73,6 +105,11 @@ run_fold (const LcDataset *ds, const NnModelDoc *spec, const LcTrainOverrides *o
   ev = lc_predictor_evaluate_rows (predictor, ds, test_rows, n_test, threads, error);
   if (ev == NULL)
     return FALSE;
+  train_ev = lc_predictor_evaluate_rows (predictor, ds, train_rows, n_train, threads, error);
+  if (train_ev == NULL)
+    return FALSE;
+  score->train_accuracy = train_ev->report->accuracy;
+  score_classes (predictor, ev->report, score);
   score->accuracy = ev->report->accuracy;
   score->macro_f1 = ev->report->macro_f1;
   score->log_loss = ev->report->log_loss;
@@ -107,23 +144,55 @@ print_fold (int which, const FoldScore *s, gboolean json)
       pcli_json_add_number (b, "ece", s->ece);
       pcli_json_add_number (b, "temperature", s->temperature);
       pcli_json_add_number (b, "seconds", s->seconds);
+      pcli_json_add_number (b, "train_accuracy", s->train_accuracy);
+      json_builder_set_member_name (b, "never_predicted");
+      json_builder_add_int_value (b, s->never_predicted);
+      json_builder_set_member_name (b, "recall");
+      json_builder_begin_object (b);
+      for (int c = 0; c < s->n_classes; c++)
+        {
+          g_autofree char *id = g_strdup_printf ("%d", s->class_ids[c]);
+          pcli_json_add_number (b, id, s->recall[c]);
+        }
+      json_builder_end_object (b);
       json_builder_end_object (b);
       pcli_print_json (b);
     }
   else
     {
       printf (_("fold %2d  objects %5d  epochs %3d  accuracy %.4f  macro F1 %.4f  log loss %.4f  "
-                "weighted log loss %.4f  ECE %.4f  T %.3f  (%.1f s)\n"),
+                "weighted log loss %.4f  ECE %.4f  T %.3f  train accuracy %.4f  "
+                "classes never predicted %d  (%.1f s)\n"),
               which + 1, s->n_test, s->epochs, s->accuracy, s->macro_f1, s->log_loss,
-              s->weighted_log_loss, s->ece, s->temperature, s->seconds);
+              s->weighted_log_loss, s->ece, s->temperature, s->train_accuracy, s->never_predicted,
+              s->seconds);
       fflush (stdout);
     }
+}
+
+/* Mean recall of class c over the folds that hold it (NaN when none does). */
+static double
+mean_recall (const FoldScore *scores, int k, int c)
+{
+  double sum = 0.0;
+  int n = 0;
+  for (int i = 0; i < k; i++)
+    if (c < scores[i].n_classes && !isnan (scores[i].recall[c]))
+      {
+        sum += scores[i].recall[c];
+        n++;
+      }
+  return n > 0 ? sum / n : NAN;
 }
 
 static void
 print_summary (const FoldScore *scores, int k, gboolean json)
 {
-  double acc, acc_sd, f1, f1_sd, ll, ll_sd, wll, wll_sd, ece, ece_sd, sec, sec_sd;
+  double acc, acc_sd, f1, f1_sd, ll, ll_sd, wll, wll_sd, ece, ece_sd, sec, sec_sd, tr, tr_sd;
+  int never = 0;
+  for (int i = 0; i < k; i++)
+    never += scores[i].never_predicted;
+  mean_std (scores, k, G_STRUCT_OFFSET (FoldScore, train_accuracy), &tr, &tr_sd);
   mean_std (scores, k, G_STRUCT_OFFSET (FoldScore, accuracy), &acc, &acc_sd);
   mean_std (scores, k, G_STRUCT_OFFSET (FoldScore, macro_f1), &f1, &f1_sd);
   mean_std (scores, k, G_STRUCT_OFFSET (FoldScore, log_loss), &ll, &ll_sd);
@@ -149,13 +218,32 @@ print_summary (const FoldScore *scores, int k, gboolean json)
       pcli_json_add_number (b, "ece_mean", ece);
       pcli_json_add_number (b, "ece_std", ece_sd);
       pcli_json_add_number (b, "seconds_per_fold", sec);
+      pcli_json_add_number (b, "train_accuracy_mean", tr);
+      json_builder_set_member_name (b, "never_predicted");
+      json_builder_add_int_value (b, never);
+      json_builder_set_member_name (b, "recall_mean");
+      json_builder_begin_object (b);
+      for (int c = 0; c < scores[0].n_classes; c++)
+        {
+          g_autofree char *id = g_strdup_printf ("%d", scores[0].class_ids[c]);
+          pcli_json_add_number (b, id, mean_recall (scores, k, c));
+        }
+      json_builder_end_object (b);
       json_builder_end_object (b);
       pcli_print_json (b);
     }
   else
-    printf (_("\n%d folds: accuracy %.4f ± %.4f   macro F1 %.4f ± %.4f   log loss %.4f ± %.4f   "
-              "weighted log loss %.4f ± %.4f   ECE %.4f ± %.4f   (%.1f s per fold)\n"),
-            k, acc, acc_sd, f1, f1_sd, ll, ll_sd, wll, wll_sd, ece, ece_sd, sec);
+    {
+      printf (_("\n%d folds: accuracy %.4f ± %.4f   macro F1 %.4f ± %.4f   log loss %.4f ± %.4f   "
+                "weighted log loss %.4f ± %.4f   ECE %.4f ± %.4f   (%.1f s per fold)\n"),
+              k, acc, acc_sd, f1, f1_sd, ll, ll_sd, wll, wll_sd, ece, ece_sd, sec);
+      printf (_("train accuracy %.4f (gap %.4f); classes never predicted, summed over the folds: %d\n"),
+              tr, tr - acc, never);
+      printf (_("recall per class (mean over the folds):"));
+      for (int c = 0; c < scores[0].n_classes; c++)
+        printf ("  %d %.2f", scores[0].class_ids[c], mean_recall (scores, k, c));
+      printf ("\n");
+    }
 }
 
 int
@@ -232,10 +320,14 @@ pcli_crossval (int argc, char **argv)
                      &error))
         {
           pcli_error ("crossval", _("fold %d: %s"), f + 1, error->message);
+          for (int g = 0; g < f; g++)
+            fold_score_clear (&scores[g]);
           return 1;
         }
       print_fold (f, &scores[f], json);
     }
   print_summary (scores, max_folds, json);
+  for (int f = 0; f < max_folds; f++)
+    fold_score_clear (&scores[f]);
   return 0;
 }

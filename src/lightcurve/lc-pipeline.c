@@ -20,6 +20,9 @@ lc_train_overrides_init (LcTrainOverrides *o)
   o->val_fraction = -1.0;
   o->balance = -1;
   o->loss = -1;
+  o->focal_gamma = -1.0;
+  o->logit_adjust = -1.0;
+  o->class_weight_power = -1.0;
   o->patience = -1;
   o->augment_copies = -1;
   o->ensemble_members = 0;
@@ -42,8 +45,14 @@ apply_overrides (NnTrainingSpec *t, const LcTrainOverrides *o)
     t->val_fraction = (float) o->val_fraction;
   if (o->balance >= 0)
     t->balance = (NnBalance) o->balance;
+  if (o->class_weight_power >= 0.0)
+    t->class_weight_power = (float) o->class_weight_power;
   if (o->loss >= 0)
     t->train.loss.kind = (NnLossKind) o->loss;
+  if (o->focal_gamma >= 0.0)
+    t->train.loss.gamma = (float) o->focal_gamma;
+  if (o->logit_adjust >= 0.0)
+    t->train.loss.logit_adjust = (float) o->logit_adjust;
   if (o->threads > 0)
     t->train.threads = o->threads;
   if (o->patience >= 0)
@@ -352,8 +361,9 @@ lc_train_run_prepare_full (const LcDataset *ds, const int *given_rows, int n_giv
   if (t->balance == NN_BALANCE_WEIGHTS)
     {
       /* in the encoder's class indices, which is what the loss sees */
-      run->class_weights = lc_class_weights_balanced (NULL, run->train->n, run->train->labels,
-                                                      lc_encoder_n_classes (run->encoder));
+      run->class_weights = lc_class_weights_power (NULL, run->train->n, run->train->labels,
+                                                   lc_encoder_n_classes (run->encoder),
+                                                   t->class_weight_power);
     }
 
   run->model = nn_model_doc_build (run->doc, run->train->features, run->train->meta_features,

@@ -26,7 +26,10 @@ typedef struct
   gint64 seed;               /* -1: keep */
   double val_fraction;       /* -1: keep; 0: no validation split */
   int balance;               /* -1: keep; else an NnBalance */
+  double class_weight_power; /* -1: keep */
   int loss;                  /* -1: keep; else an NnLossKind */
+  double focal_gamma;        /* -1: keep */
+  double logit_adjust;       /* -1: keep; 0: off; tau of the logit-adjusted loss */
   int threads;               /* 0: keep */
   int patience;              /* -1: keep */
   int augment_copies;        /* -1: keep the spec's "augmentation"; 0: none; N: N copies */

@@ -224,6 +224,15 @@ lc_class_weights_balanced (const int *rows, int n_rows, const int *labels, int n
   return weights;
 }
 
+float *
+lc_class_weights_power (const int *rows, int n_rows, const int *labels, int n_classes, double power)
+{
+  float *weights = lc_class_weights_balanced (rows, n_rows, labels, n_classes);
+  for (int c = 0; c < n_classes; c++)
+    weights[c] = (float) pow (weights[c], power);
+  return weights;
+}
+
 static int
 resample_target (const int *counts, int n_classes, LcResampleMode mode)
 {

@@ -53,6 +53,10 @@ int *lc_class_counts (const int *rows, int n_rows, const int *labels, int n_clas
  * 0..n_rows-1), K the number of classes present; absent classes weigh 1.
  * [n_classes], free with g_free; as float for NnLossConfig.class_weights. */
 float *lc_class_weights_balanced (const int *rows, int n_rows, const int *labels, int n_classes);
+/* The balanced weights raised to power (0: all 1; 1: balanced; 0.5: their
+ * square root, which lifts rare classes without drowning the common ones). */
+float *lc_class_weights_power (const int *rows, int n_rows, const int *labels, int n_classes,
+                               double power);
 
 typedef enum
 {

@@ -11,6 +11,27 @@ nn_loss_config_default (NnLossConfig *cfg)
   cfg->kind = NN_LOSS_CROSS_ENTROPY;
   cfg->gamma = 2.0f;
   cfg->class_weights = NULL;
+  cfg->logit_adjust = 0.0f;
+  cfg->logit_offsets = NULL;
+}
+
+void
+nn_loss_logit_offsets (const int *labels, int n, int n_classes, float tau, float *offsets)
+{
+  g_autofree int *counts = g_new0 (int, MAX (n_classes, 1));
+  int total = 0;
+
+  for (int i = 0; i < n; i++)
+    if (labels[i] >= 0 && labels[i] < n_classes)
+      {
+        counts[labels[i]]++;
+        total++;
+      }
+  for (int c = 0; c < n_classes; c++)
+    {
+      double count = counts[c] > 0 ? counts[c] : 0.5;
+      offsets[c] = total > 0 ? (float) (tau * log (count / total)) : 0.0f;
+    }
 }
 
 static const NnNameEntry loss_names[] = {
@@ -121,6 +142,7 @@ nn_loss_compute (const NnLossConfig *cfg, const float *logits, const int *labels
                  float *dlogits, float *probs)
 {
   double s[n_classes];
+  float adjusted[n_classes];
   double total = 0.0;
   double inv = normaliser > 0.0 ? 1.0 / normaliser : 0.0;
 
@@ -128,9 +150,15 @@ nn_loss_compute (const NnLossConfig *cfg, const float *logits, const int *labels
     {
       const float *z = logits + (size_t) i * n_classes;
       int y = labels != NULL ? labels[i] : -1;
-      double m, lse = softmax_row (z, s, n_classes, &m);
-      double coef = 0.0;
+      double m, lse, coef = 0.0;
 
+      if (cfg->logit_offsets != NULL)
+        {
+          for (int j = 0; j < n_classes; j++)
+            adjusted[j] = z[j] + cfg->logit_offsets[j];
+          z = adjusted;
+        }
+      lse = softmax_row (z, s, n_classes, &m);
       if (probs != NULL)
         for (int j = 0; j < n_classes; j++)
           probs[(size_t) i * n_classes + j] = (float) s[j];

@@ -6,6 +6,13 @@
  *   focal              L = (1/B) Σ_i -alpha[y_i] (1 - p_i)^gamma ln p_i
  * where p_i is the softmax probability of row i's label.
  *
+ * Logit adjustment (Menon et al. 2021, "Long-tail learning via logit
+ * adjustment"; balanced softmax for tau = 1): with logit_offsets set, p_i is
+ * the softmax of z + offsets, offsets = tau ln(prior of the class) from the
+ * training labels (nn_loss_logit_offsets).  The loss then stops rewarding the
+ * network for leaning towards common classes; the model's own logits (used
+ * for prediction) are left unadjusted, so rare classes get their share.
+ *
  * Rows whose label is negative (unknown) contribute nothing and are not counted.
  *
  * Splitting a batch between threads: compute the normaliser once on the WHOLE
@@ -31,6 +38,11 @@ typedef struct
   /* [n_classes] or NULL (all 1): cross entropy class weights, or focal alpha per class.
    * Not owned; must outlive the calls. */
   const float *class_weights;
+  /* logit adjustment strength tau (0: off); nn_train fills logit_offsets from
+   * its training labels when this is > 0 and logit_offsets is NULL */
+  float logit_adjust;
+  /* [n_classes] or NULL: added to the logits inside the loss only.  Not owned. */
+  const float *logit_offsets;
 } NnLossConfig;
 
 void        nn_loss_config_default (NnLossConfig *cfg);
@@ -48,6 +60,11 @@ double nn_loss_normaliser (const NnLossConfig *cfg, const int *labels, int batch
 double nn_loss_compute (const NnLossConfig *cfg, const float *logits, const int *labels,
                         int batch, int n_classes, double normaliser,
                         float *dlogits, float *probs);
+
+/* offsets[c] = tau ln(n_c / n) over the labelled rows (labels outside
+ * [0, n_classes) are skipped); a class without rows counts as half a row, so
+ * its offset stays finite.  Writes n_classes floats. */
+void   nn_loss_logit_offsets (const int *labels, int n, int n_classes, float tau, float *offsets);
 
 /* Row-wise softmax of logits (batch, K) into probs (may alias logits). */
 void   nn_softmax_rows (const float *logits, float *probs, int batch, int n_classes);

@@ -58,7 +58,9 @@ nn_training_spec_default (NnTrainingSpec *spec)
   memset (spec, 0, sizeof *spec);
   nn_train_config_default (&spec->train);
   spec->train.loss.class_weights = NULL;
+  spec->train.loss.logit_offsets = NULL;
   spec->balance = NN_BALANCE_NONE;
+  spec->class_weight_power = 0.5f;
   spec->val_fraction = 0.2f;
 }
 
@@ -1034,9 +1036,9 @@ read_seed (const Reader *r, JsonObject *obj, guint64 *seed, GError **error)
 static const char *const training_fields[] = {
   "optimizer", "learning_rate", "momentum", "beta1", "beta2", "eps", "rmsprop_alpha",
   "weight_decay", "l2", "clip_norm", "batch_size", "epochs", "seed", "threads", "patience",
-  "restore_best", "loss", "focal_gamma", "balance", "val_fraction", "schedule", "step_size",
-  "step_gamma", "cosine_epochs", "lr_min", "plateau_factor", "plateau_patience",
-  "plateau_threshold", NULL
+  "restore_best", "loss", "focal_gamma", "logit_adjust", "balance", "class_weight_power",
+  "val_fraction", "schedule", "step_size", "step_gamma", "cosine_epochs", "lr_min",
+  "plateau_factor", "plateau_patience", "plateau_threshold", NULL
 };
 
 static gboolean
@@ -1071,8 +1073,11 @@ read_training (const Reader *r, JsonObject *root, NnModelDoc *doc, GError **erro
       || !read_bool (r, obj, p, "restore_best", &t->restore_best, error)
       || !read_named_choice (r, obj, "loss", "ce, focal", loss_from_string, &loss, error)
       || !read_float (r, obj, p, "focal_gamma", RANGE_NON_NEGATIVE, &t->loss.gamma, error)
+      || !read_float (r, obj, p, "logit_adjust", RANGE_NON_NEGATIVE, &t->loss.logit_adjust, error)
       || !read_named_choice (r, obj, "balance", "none, weights, resample", balance_from_string,
                              &balance, error)
+      || !read_float (r, obj, p, "class_weight_power", RANGE_NON_NEGATIVE, &spec->class_weight_power,
+                      error)
       || !read_float (r, obj, p, "val_fraction", RANGE_UNIT_OPEN, &spec->val_fraction, error)
       || !read_named_choice (r, obj, "schedule", "constant, step, cosine, plateau",
                              schedule_from_string, &schedule, error)
@@ -1680,8 +1685,18 @@ put_training (GString *s, const NnTrainingSpec *spec)
       LINE ("focal_gamma");
       nn_json_append_float (s, t->loss.gamma);
     }
+  if (t->loss.logit_adjust > 0.0f)
+    {
+      LINE ("logit_adjust");
+      nn_json_append_float (s, t->loss.logit_adjust);
+    }
   LINE ("balance");
   nn_json_append_string (s, nn_balance_to_string (spec->balance));
+  if (spec->balance == NN_BALANCE_WEIGHTS)
+    {
+      LINE ("class_weight_power");
+      nn_json_append_float (s, spec->class_weight_power);
+    }
   LINE ("val_fraction");
   nn_json_append_float (s, spec->val_fraction);
   LINE ("schedule");

@@ -20,8 +20,10 @@
  * Training fields (all optional): optimizer (sgd/rmsprop/adam/adamw, whose
  * defaults the others refine), learning_rate, momentum, beta1, beta2, eps,
  * rmsprop_alpha, weight_decay, l2, clip_norm, batch_size, epochs, seed, threads,
- * patience, restore_best, loss (ce/focal), focal_gamma, balance
- * (none/weights/resample), val_fraction, schedule (constant/step/cosine/plateau),
+ * patience, restore_best, loss (ce/focal), focal_gamma, logit_adjust (tau of
+ * the logit-adjusted loss, nn-loss.h; 0 = off), balance
+ * (none/weights/resample), class_weight_power (what "weights" does: the
+ * balanced weights n / (K n_c) to this power, 0.5 by default), val_fraction, schedule (constant/step/cosine/plateau),
  * step_size, step_gamma, cosine_epochs, lr_min, plateau_factor, plateau_patience,
  * plateau_threshold.  History entries: epoch (from 1), loss, accuracy, val_loss,
  * val_accuracy (null without validation), seconds, learning_rate.
@@ -55,7 +57,7 @@ G_BEGIN_DECLS
 typedef enum
 {
   NN_BALANCE_NONE = 0,  /* "none" */
-  NN_BALANCE_WEIGHTS,   /* "weights": inverse-frequency class weights in the loss */
+  NN_BALANCE_WEIGHTS,   /* "weights": class weights in the loss (class_weight_power) */
   NN_BALANCE_RESAMPLE,  /* "resample": over/under-sample to the mean class size */
 } NnBalance;
 
@@ -107,10 +109,13 @@ typedef struct
 {
   NnTrainConfig train;        /* train.loss.class_weights is always NULL here */
   NnBalance balance;          /* "none" */
+  /* "weights": the balanced weights n / (K n_c) raised to this power (0.5) */
+  float class_weight_power;
   float val_fraction;         /* 0.2 */
 } NnTrainingSpec;
 
-/* Defaults: nn_train_config_default, balance none, val_fraction 0.2. */
+/* Defaults: nn_train_config_default, balance none, class_weight_power 0.5,
+ * val_fraction 0.2. */
 void nn_training_spec_default (NnTrainingSpec *spec);
 
 /* What the temperature fit measured on the validation split of its training

@@ -483,6 +483,8 @@ typedef struct
   float *best_params;   /* the best epoch's weights (the initial ones until an epoch ends) */
   float *best_state;
   int epochs_since_best;
+  NnLossConfig loss;    /* cfg->loss, with the logit offsets of the training labels */
+  float *logit_offsets;
 } Trainer;
 
 static gboolean
@@ -570,7 +572,7 @@ train_epoch (Trainer *t, int epoch, float lr, NnEpochStats *stats, GError **erro
 
       nn_data_gather (d, t->order + first, n, t->bb.x, t->bb.lengths, t->bb.meta, t->bb.labels,
                       &batch);
-      norm = nn_loss_normaliser (&t->cfg->loss, batch.labels, n, model->n_classes);
+      norm = nn_loss_normaliser (&t->loss, batch.labels, n, model->n_classes);
       team_run (t->team, TASK_TRAIN, &batch, norm, &loss, &c, &l);
       if (!isfinite (loss))
         return diverged (t, epoch, b, lr, error);
@@ -656,7 +658,15 @@ trainer_setup (Trainer *t)
   NnModel *model = t->model;
   int bs = MIN (cfg->batch_size, t->train->n);
 
-  t->team = team_new (model, &cfg->loss, cfg->threads, bs, cfg->seed);
+  t->loss = cfg->loss;
+  if (t->loss.logit_adjust > 0.0f && t->loss.logit_offsets == NULL)
+    {
+      t->logit_offsets = g_new (float, model->n_classes);
+      nn_loss_logit_offsets (t->train->labels, t->train->n, model->n_classes, t->loss.logit_adjust,
+                             t->logit_offsets);
+      t->loss.logit_offsets = t->logit_offsets;
+    }
+  t->team = team_new (model, &t->loss, cfg->threads, bs, cfg->seed);
   buffers_init (&t->bb, model, bs);
   /* validation reuses the team's workspaces, so its batches are no larger */
   if (t->val != NULL)
@@ -682,6 +692,7 @@ trainer_clear (Trainer *t)
   g_free (t->order);
   g_free (t->best_params);
   g_free (t->best_state);
+  g_free (t->logit_offsets);
 }
 
 gboolean

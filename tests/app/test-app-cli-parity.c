@@ -1,5 +1,6 @@
-/* test-app-cli-parity.c: the app trains the LSST preset (issue 8) to the same
- * numbers as `passband-cli train` for the same spec, data, seed and threads.
+/* test-app-cli-parity.c: the app trains the LSST preset (issue 8) and the
+ * small presets to the same numbers as `passband-cli train` for the same spec,
+ * data, seed and threads.
  *
  * Without a window: PbTrainer (the app's worker) against the CLI on a copy of
  * models/lsst-bigru.json cut to 2 epochs and 1 member, with 1 and 2 threads.
@@ -214,9 +215,10 @@ finished_cb (PbTrainer *trainer, PbRun *run, PbRun **out)
   *out = pb_run_ref (run);
 }
 
-/* Trains spec on ds in a PbTrainer with the overrides the CLI's options set. */
+/* Trains spec on ds in a PbTrainer with the overrides the CLI's options set
+ * (epochs 0: the spec's). */
 static PbRun *
-trainer_train (LcDataset *ds, const NnModelDoc *spec, int threads)
+trainer_train (LcDataset *ds, const NnModelDoc *spec, int threads, int epochs)
 {
   g_autoptr (PbTrainer) trainer = pb_trainer_new ();
   LcTrainOverrides overrides;
@@ -226,6 +228,7 @@ trainer_train (LcDataset *ds, const NnModelDoc *spec, int threads)
   lc_train_overrides_init (&overrides);
   overrides.seed = SEED;
   overrides.threads = threads;
+  overrides.epochs = epochs;
   g_signal_connect (trainer, "finished", G_CALLBACK (finished_cb), &run);
   pb_trainer_start (trainer, ds, spec, &overrides, spec->name);
   while (run == NULL)
@@ -252,7 +255,7 @@ check_trainer (int threads)
   g_assert_no_error (error);
   spec = nn_model_doc_load (short_spec, &error);
   g_assert_no_error (error);
-  run = trainer_train (ds, spec, threads);
+  run = trainer_train (ds, spec, threads, 0);
   g_assert_cmpint (run->state, ==, PB_RUN_FINISHED);
   g_assert_cmpuint (run->epochs->len, ==, 2);
   g_assert_true (pb_run_save (run, app_path, &error));
@@ -280,6 +283,42 @@ static void
 test_trainer_two_threads (void)
 {
   check_trainer (2);
+}
+
+/* The small presets, as shipped (3 epochs to keep it short): the app's
+ * worker trains each to the same bits and scores as `passband-cli train`. */
+static void
+test_small_presets (void)
+{
+  static const char *const presets[] = { "small-gru.json", "small-lstm.json", "small-simplernn.json",
+                                         "small-conv1d.json", NULL };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (LcDataset) ds = lc_load (data_path, NULL, NULL, NULL, &error);
+
+  g_assert_no_error (error);
+  for (int i = 0; presets[i] != NULL; i++)
+    {
+      g_autofree char *preset = g_build_filename (g_getenv ("PASSBAND_SOURCE_DIR"), "models", presets[i], NULL);
+      g_autofree char *app_name = g_strdup_printf ("app-%s", presets[i]);
+      g_autofree char *cli_name = g_strdup_printf ("cli-%s", presets[i]);
+      g_autofree char *app_path = g_build_filename (tmp_dir, app_name, NULL);
+      g_autofree char *cli_path = NULL;
+      g_autoptr (NnModelDoc) spec = nn_model_doc_load (preset, &error);
+      g_autoptr (PbRun) run = NULL;
+
+      g_assert_no_error (error);
+      run = trainer_train (ds, spec, 1, 3);
+      g_assert_cmpint (run->state, ==, PB_RUN_FINISHED);
+      g_assert_cmpuint (run->epochs->len, ==, 3);
+      g_assert_true (pb_run_save (run, app_path, &error));
+      g_assert_no_error (error);
+      cli_path = cli_train (preset, cli_name, "1", "3");
+      assert_same_model_files (app_path, cli_path);
+      assert_run_matches_history (run, 1, cli_path);
+      assert_same_scores (app_path, cli_path);
+      g_remove (app_path);
+      g_remove (cli_path);
+    }
 }
 
 /* ---- the real window ------------------------------------------------------ */
@@ -499,6 +538,7 @@ main (int argc, char **argv)
 
   g_test_add_func ("/app-cli-parity/trainer", test_trainer);
   g_test_add_func ("/app-cli-parity/trainer-two-threads", test_trainer_two_threads);
+  g_test_add_func ("/app-cli-parity/small-presets", test_small_presets);
   g_test_add_func ("/app-cli-parity/window", test_window);
   status = g_test_run ();
 

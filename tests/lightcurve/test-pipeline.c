@@ -41,6 +41,48 @@ small_spec (const char *extra_fields)
   return doc;
 }
 
+/* Every small preset of models/, as shipped but for a cap on the epochs,
+ * learns the simulated sample: its best validation accuracy is far above
+ * always guessing the commonest class. */
+static void
+test_small_presets_learn (void)
+{
+  static const char *const presets[] = { "small-gru.json", "small-lstm.json", "small-simplernn.json",
+                                         "small-conv1d.json", NULL };
+  g_autoptr (LcDataset) ds = simulated (500);
+  g_autofree int *counts = g_new0 (int, ds->n_classes);
+  int commonest = 0;
+
+  for (gsize i = 0; i < ds->n_objects; i++)
+    if (ds->objects[i].label >= 0)
+      counts[ds->objects[i].label]++;
+  for (int c = 0; c < (int) ds->n_classes; c++)
+    commonest = MAX (commonest, counts[c]);
+  for (int i = 0; presets[i] != NULL; i++)
+    {
+      const char *src = g_getenv ("PASSBAND_SOURCE_DIR");
+      g_autofree char *path = g_build_filename (src != NULL ? src : ".", "models", presets[i], NULL);
+      g_autoptr (GError) error = NULL;
+      g_autoptr (NnModelDoc) spec = nn_model_doc_load (path, &error);
+      g_autoptr (LcTrainRun) run = NULL;
+      LcTrainOverrides o;
+      const NnEpochStats *best;
+
+      g_assert_no_error (error);
+      lc_train_overrides_init (&o);
+      o.epochs = 15;
+      run = lc_train_run_prepare (ds, spec, &o, &error);
+      g_assert_no_error (error);
+      g_assert_true (lc_train_run_train (run, NULL, &error));
+      g_assert_no_error (error);
+      best = &g_array_index (run->history->epochs, NnEpochStats, run->history->best_epoch);
+      g_test_message ("%s: best validation accuracy %.3f (epoch %d; commonest class %.3f)", presets[i],
+                      best->val_accuracy, best->epoch + 1, (double) commonest / ds->n_objects);
+      g_assert_cmpfloat (best->val_accuracy, >=, 0.7);
+      g_assert_cmpfloat (best->val_accuracy, >=, 2.0 * commonest / ds->n_objects);
+    }
+}
+
 static void
 test_augmented_training (void)
 {
@@ -506,6 +548,7 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/pipeline/small-presets-learn", test_small_presets_learn);
   g_test_add_func ("/pipeline/augmented-training", test_augmented_training);
   g_test_add_func ("/pipeline/prepare-rows", test_prepare_rows);
   g_test_add_func ("/pipeline/ensemble", test_ensemble);

@@ -224,6 +224,60 @@ test_focal_gamma0_is_ce (void)
   loss_case_clear (&lc);
 }
 
+/* Offsets are tau ln(prior); a class without rows counts as half a row. */
+static void
+test_logit_offsets (void)
+{
+  const int labels[] = { 0, 0, 0, 1, -1, 7 };
+  float offsets[3];
+
+  nn_loss_logit_offsets (labels, G_N_ELEMENTS (labels), 3, 1.0f, offsets);
+  g_assert_cmpfloat_with_epsilon (offsets[0], log (3.0 / 4.0), 1e-6);
+  g_assert_cmpfloat_with_epsilon (offsets[1], log (1.0 / 4.0), 1e-6);
+  g_assert_cmpfloat_with_epsilon (offsets[2], log (0.5 / 4.0), 1e-6);
+  nn_loss_logit_offsets (labels, G_N_ELEMENTS (labels), 3, 0.5f, offsets);
+  g_assert_cmpfloat_with_epsilon (offsets[1], 0.5 * log (1.0 / 4.0), 1e-6);
+}
+
+/* The logit-adjusted loss is the plain loss of the shifted logits, with the
+ * same gradient, for cross entropy and focal loss; and its gradient passes
+ * the finite-difference check. */
+static void
+test_logit_adjusted_is_shifted (void)
+{
+  LossCase lc;
+  g_autofree float *shifted = NULL, *g1 = NULL, *g2 = NULL, *offsets = NULL;
+  NnLossConfig plain, adjusted;
+
+  loss_case_load (&lc);
+  shifted = g_new (float, lc.B * lc.K);
+  g1 = g_new (float, lc.B * lc.K);
+  g2 = g_new (float, lc.B * lc.K);
+  offsets = g_new (float, lc.K);
+  for (int c = 0; c < lc.K; c++)
+    offsets[c] = -0.7f * c + 0.2f;
+  for (int i = 0; i < lc.B * lc.K; i++)
+    shifted[i] = lc.logits[i] + offsets[i % lc.K];
+  for (int kind = NN_LOSS_CROSS_ENTROPY; kind <= NN_LOSS_FOCAL; kind++)
+    {
+      double l1, l2;
+
+      nn_loss_config_default (&plain);
+      plain.kind = kind;
+      adjusted = plain;
+      adjusted.logit_offsets = offsets;
+      l1 = nn_loss_compute (&plain, shifted, lc.targets, lc.B, lc.K, lc.B, g1, NULL);
+      l2 = nn_loss_compute (&adjusted, lc.logits, lc.targets, lc.B, lc.K, lc.B, g2, NULL);
+      g_assert_cmpfloat_with_epsilon (l1, l2, 1e-6);
+      tu_assert_close ("logit-adjusted gradient", g2, g1, lc.B * lc.K, 1e-6);
+      finite_difference_check (&adjusted, kind == NN_LOSS_FOCAL ? "focal, adjusted" : "ce, adjusted");
+      /* and it is not the plain loss of the unshifted logits */
+      g_assert_cmpfloat (fabs (nn_loss_compute (&plain, lc.logits, lc.targets, lc.B, lc.K, lc.B, NULL,
+                                                NULL) - l2), >, 1e-3);
+    }
+  loss_case_clear (&lc);
+}
+
 /* Huge logits must not give NaN. */
 static void
 test_extreme_logits (void)
@@ -500,6 +554,8 @@ main (int argc, char **argv)
   g_test_add_func ("/loss/finite-differences", test_finite_differences);
   g_test_add_func ("/loss/focal-gamma0-is-ce", test_focal_gamma0_is_ce);
   g_test_add_func ("/loss/extreme-logits", test_extreme_logits);
+  g_test_add_func ("/loss/logit-offsets", test_logit_offsets);
+  g_test_add_func ("/loss/logit-adjusted-is-shifted", test_logit_adjusted_is_shifted);
   g_test_add_func ("/optim/sgd-momentum", test_sgd_momentum);
   g_test_add_func ("/optim/adam", test_adam);
   g_test_add_func ("/optim/adamw", test_adamw);

@@ -50,19 +50,22 @@ static const Preset presets[] = {
    *           dense 25->14: 350 + 14 = 364
    *   2475 + 3900 + 1425 + 364 = 8164 */
   { "goto-gru.json", LSST_META, 8164 },
-  /* small-gru: gru 32 (I 6): 3*32*6 + 3*32*32 + 2*96 = 576 + 3072 + 192 = 3840
-   *            dense 32->14: 448 + 14 = 462;   3840 + 462 = 4302 */
-  { "small-gru.json", 0, 4302 },
+  /* The small presets join the 60 metadata features of the LSST preset
+   * (24 aggregate + 6 bands x 6 per-band) after the recurrent layer:
+   * concat: 32 + 60 = 92;  dense 92->32: 2944 + 32 = 2976;  dense 32->14: 448 + 14 = 462.
+   * small-gru: gru 32 (I 6): 3*32*6 + 3*32*32 + 2*96 = 576 + 3072 + 192 = 3840
+   *            3840 + 2976 + 462 = 7278 */
+  { "small-gru.json", 60, 7278 },
   /* small-lstm: lstm 32 (I 6): 4*32*6 + 4*32*32 + 2*128 = 768 + 4096 + 256 = 5120
-   *             + 462 = 5582 */
-  { "small-lstm.json", 0, 5582 },
+   *             + 2976 + 462 = 8558 */
+  { "small-lstm.json", 60, 8558 },
   /* small-simplernn: simple_rnn 32 (I 6): 32*6 + 32*32 + 2*32 = 192 + 1024 + 64 = 1280
-   *                  + 462 = 1742 */
-  { "small-simplernn.json", 0, 1742 },
-  /* small-conv1d: conv1d 32, k5 (I 6): 32*6*5 + 32 = 992; steps 32; max_pool 2 -> 16
-   *               conv1d 32, k3 (I 32): 32*32*3 + 32 = 3104; global_avg_pool -> 32
-   *               dense 32->14: 462;   992 + 3104 + 462 = 4558 */
-  { "small-conv1d.json", 0, 4558 },
+   *                  + 2976 + 462 = 4718 */
+  { "small-simplernn.json", 60, 4718 },
+  /* small-conv1d: conv1d 32, k5, same (I 6): 32*6*5 + 32 = 992; steps 36; max_pool 2 -> 18
+   *               conv1d 32, k3, same (I 32): 32*32*3 + 32 = 3104; global_avg_pool -> 32
+   *               992 + 3104 + 2976 + 462 = 7534 */
+  { "small-conv1d.json", 60, 7534 },
   /* lsst-bigru (issue 8): 60 metadata features (24 aggregate + 6 bands x 6 per-band)
    *   bigru 64 (I 6):   2 * (3*64*6 + 3*64*64 + 2*192) = 2 * 13824 = 27648
    *   bigru 64 (I 128): 2 * (3*64*128 + 3*64*64 + 2*192) = 2 * 37248 = 74496

@@ -127,6 +127,48 @@ last (const NnHistory *h, gboolean val)
   return val ? s->val_accuracy : s->accuracy;
 }
 
+/* Like level_data, but class 2 (level +1) is rare: one row in rare_every,
+ * the rest split between classes 0 and 1; the levels overlap (noise 0.8). */
+static NnData *
+imbalanced_level_data (int n, int T, int rare_every, guint64 seed)
+{
+  NnData *d = nn_data_new (n, T, 2, 0, 3);
+  NnRng rng;
+  nn_rng_init (&rng, seed);
+  for (int i = 0; i < n; i++)
+    {
+      int c = i % rare_every == 0 ? 2 : (int) nn_rng_below (&rng, 2);
+      d->labels[i] = c;
+      d->lengths[i] = T;
+      for (int t = 0; t < T; t++)
+        {
+          float *x = d->x + ((size_t) i * T + t) * 2;
+          x[0] = (float) (c - 1) + 0.8f * (float) nn_rng_normal (&rng) * sqrtf ((float) T);
+          x[1] = (float) nn_rng_normal (&rng);
+        }
+    }
+  return d;
+}
+
+/* Recall of class c: the share of its rows whose highest probability is c. */
+static double
+recall_of (const NnModel *m, const NnData *data, int c)
+{
+  g_autofree float *probs = g_new (float, (size_t) data->n * 3);
+  g_autoptr (GError) error = NULL;
+  int hit = 0, total = 0;
+
+  g_assert_true (nn_model_predict (m, data, probs, 1, &error));
+  for (int i = 0; i < data->n; i++)
+    if (data->labels[i] == c)
+      {
+        const float *p = probs + (size_t) i * 3;
+        total++;
+        hit += p[c] > p[(c + 1) % 3] && p[c] > p[(c + 2) % 3];
+      }
+  return total > 0 ? (double) hit / total : 0.0;
+}
+
 /* ---- learning ---- */
 
 /* Dense + average pooling separates classes by their level: validation
@@ -153,6 +195,40 @@ test_learn_dense (void)
   /* the loss went down */
   g_assert_cmpfloat (g_array_index (h->epochs, NnEpochStats, 7).loss, <,
                      g_array_index (h->epochs, NnEpochStats, 0).loss);
+}
+
+/* With one rare class in 25, plain cross entropy rarely predicts it where the
+ * levels overlap; the logit-adjusted loss (class priors in the loss) must
+ * find clearly more of it, scored on data where it is as common as the rest,
+ * and the mean recall over the classes (balanced accuracy) must rise: the
+ * common classes give up less than the rare one gains. */
+static void
+test_logit_adjust_finds_rare_class (void)
+{
+  g_autoptr (NnData) train = imbalanced_level_data (1500, 4, 25, 1);
+  g_autoptr (NnData) test = imbalanced_level_data (900, 4, 3, 2);
+  double recall[2], common[2], balanced[2];
+
+  for (int adjusted = 0; adjusted < 2; adjusted++)
+    {
+      g_autoptr (NnModel) m = dense_model (4);
+      g_autoptr (GError) error = NULL;
+      NnTrainConfig cfg;
+
+      base_config (&cfg);
+      cfg.epochs = 10;
+      cfg.loss.logit_adjust = adjusted ? 1.0f : 0.0f;
+      g_assert_true (nn_train (m, train, NULL, &cfg, NULL, NULL, &error));
+      g_assert_no_error (error);
+      recall[adjusted] = recall_of (m, test, 2);
+      common[adjusted] = (recall_of (m, test, 0) + recall_of (m, test, 1)) / 2.0;
+      balanced[adjusted] = (2.0 * common[adjusted] + recall[adjusted]) / 3.0;
+    }
+  g_test_message ("rare-class recall: plain %.3f, logit-adjusted %.3f; common classes %.3f, %.3f",
+                  recall[0], recall[1], common[0], common[1]);
+  g_assert_cmpfloat (recall[1], >=, recall[0] + 0.15);
+  g_assert_cmpfloat (recall[1], >=, 0.6);
+  g_assert_cmpfloat (balanced[1], >=, balanced[0] + 0.05);
 }
 
 /* A GRU tells rising from falling from flat sequences of equal mean: 90 %. */
@@ -621,6 +697,7 @@ main (int argc, char **argv)
 
   g_test_add_func ("/train/learn-dense", test_learn_dense);
   g_test_add_func ("/train/learn-gru", test_learn_gru);
+  g_test_add_func ("/train/logit-adjust-finds-rare-class", test_logit_adjust_finds_rare_class);
   g_test_add_func ("/train/reproducible-dense", test_reproducible_dense);
   g_test_add_func ("/train/reproducible-gru", test_reproducible_gru);
   g_test_add_func ("/train/reproducible-dropout-batch-norm", test_reproducible_dropout_batch_norm);
