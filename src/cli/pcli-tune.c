@@ -363,7 +363,7 @@ pcli_tune (int argc, char **argv)
     { "trials", 0, 0, G_OPTION_ARG_INT, &trials, N_("Configurations to try (grid: 0 = all)"), "N" },
     { "strategy", 0, 0, G_OPTION_ARG_STRING, &strategy, N_("grid, random or halving"), "S" },
     { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, N_("Seed of the search"), "S" },
-    { "shard", 0, 0, G_OPTION_ARG_STRING, &shard, N_("Run trials with index % N == I"), "I/N" },
+    { "shard", 0, 0, G_OPTION_ARG_STRING, &shard, N_("Run trials with index % N == I (I from 0, as $SLURM_ARRAY_TASK_ID)"), "I/N" },
     { "epochs", 0, 0, G_OPTION_ARG_INT, &epochs, N_("Epochs of every trial (halving: the most)"), "N" },
     { "threads", 0, 0, G_OPTION_ARG_INT, &threads, N_("Threads (1 or 2)"), "N" },
     { "out", 0, 0, G_OPTION_ARG_FILENAME, &out, N_("Folder for results and the best model"), "DIR" },
