@@ -248,7 +248,7 @@ shard_count (const char *dir, GError **error)
         continue;
       if (n_shards != 0 && n != n_shards)
         {
-          g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_EXIST,
+          g_set_error (error, LC_ERROR, LC_ERROR_MISMATCH,
                        _("%s: results of a search in %d shards and of one in %d shards; a folder holds "
                          "one search"), dir, MIN (n, n_shards), MAX (n, n_shards));
           return -1;
@@ -271,7 +271,7 @@ check_shards_finished (const char *dir, GError **error)
     return FALSE;
   if (n_shards == 0)
     {
-      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT,
+      g_set_error (error, LC_ERROR, LC_ERROR_MISMATCH,
                    _("%s: no shard results to merge (trials-shard-I-of-N.jsonl, written by tune --shard I/N)"),
                    dir);
       return FALSE;
@@ -304,7 +304,7 @@ check_shards_finished (const char *dir, GError **error)
       /* TRANSLATORS: a list of shard numbers */
       g_string_append_printf (problems, _("shard %s did not finish"), unfinished->str);
     }
-  g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT,
+  g_set_error (error, LC_ERROR, LC_ERROR_MISMATCH,
                _("%s: cannot merge a search in %d shards: %s. Run those shards with the same arguments and "
                  "--shard I/%d (with SLURM: sbatch --array=%s and the same script and arguments); a rerun "
                  "resumes at its first unfinished trial. Then merge again."),
