@@ -124,12 +124,10 @@ static gboolean
 on_trial (const LcTrial *trial, const NnModelDoc *model, gpointer user_data)
 {
   TuneRun *r = user_data;
-  /* the runner adds the trial after this call; save a table that has it */
-  lc_tune_table_add (r->table, trial_copy (trial));
-  /* saved before printed: a trial that was printed survives a killed run */
-  if (!save_own_trials (r, FALSE, &r->error))
-    return FALSE;
-  print_trial (trial, r->json);
+
+  /* A killed run must never leave a trial on record whose better model is
+   * not saved: the model first, then the trials (the trial then runs again
+   * on resume and gives the same model), and only then the printed line. */
   if (model != NULL && trial->ok && (r->best == NULL || lc_trial_compare_best (trial, r->best) < 0))
     {
       if (!nn_model_doc_save (model, r->model_path, &r->error))
@@ -137,6 +135,11 @@ on_trial (const LcTrial *trial, const NnModelDoc *model, gpointer user_data)
       g_clear_pointer (&r->best, lc_trial_free);
       r->best = trial_copy (trial);
     }
+  /* the runner adds the trial after this call; save a table that has it */
+  lc_tune_table_add (r->table, trial_copy (trial));
+  if (!save_own_trials (r, FALSE, &r->error))
+    return FALSE;
+  print_trial (trial, r->json);
   return TRUE;
 }
 
