@@ -98,8 +98,8 @@ test_loaded_shards_concatenate (void)
   g_autofree char *whole = predict ("sim:600:4", out, NULL, "2", "1024");
 
   g_assert_cmpint (count_lines (whole), ==, 601);
-  check_shards ("sim:600:4", whole, 3, "2", "1024");
-  check_shards ("sim:600:4", whole, 2, "1", "50");
+  /* slices that straddle the shards' ends */
+  check_shards ("sim:600:4", whole, 3, "2", "50");
 }
 
 static void
