@@ -124,12 +124,10 @@ static gboolean
 on_trial (const LcTrial *trial, const NnModelDoc *model, gpointer user_data)
 {
   TuneRun *r = user_data;
-  /* the runner adds the trial after this call; save a table that has it */
-  lc_tune_table_add (r->table, trial_copy (trial));
-  /* saved before printed: a trial that was printed survives a killed run */
-  if (!save_own_trials (r, FALSE, &r->error))
-    return FALSE;
-  print_trial (trial, r->json);
+
+  /* A killed run must never leave a trial on record whose better model is
+   * not saved: the model first, then the trials (the trial then runs again
+   * on resume and gives the same model), and only then the printed line. */
   if (model != NULL && trial->ok && (r->best == NULL || lc_trial_compare_best (trial, r->best) < 0))
     {
       if (!nn_model_doc_save (model, r->model_path, &r->error))
@@ -137,6 +135,11 @@ on_trial (const LcTrial *trial, const NnModelDoc *model, gpointer user_data)
       g_clear_pointer (&r->best, lc_trial_free);
       r->best = trial_copy (trial);
     }
+  /* the runner adds the trial after this call; save a table that has it */
+  lc_tune_table_add (r->table, trial_copy (trial));
+  if (!save_own_trials (r, FALSE, &r->error))
+    return FALSE;
+  print_trial (trial, r->json);
   return TRUE;
 }
 
@@ -248,7 +251,7 @@ shard_count (const char *dir, GError **error)
         continue;
       if (n_shards != 0 && n != n_shards)
         {
-          g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_EXIST,
+          g_set_error (error, LC_ERROR, LC_ERROR_MISMATCH,
                        _("%s: results of a search in %d shards and of one in %d shards; a folder holds "
                          "one search"), dir, MIN (n, n_shards), MAX (n, n_shards));
           return -1;
@@ -271,7 +274,7 @@ check_shards_finished (const char *dir, GError **error)
     return FALSE;
   if (n_shards == 0)
     {
-      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT,
+      g_set_error (error, LC_ERROR, LC_ERROR_MISMATCH,
                    _("%s: no shard results to merge (trials-shard-I-of-N.jsonl, written by tune --shard I/N)"),
                    dir);
       return FALSE;
@@ -304,7 +307,7 @@ check_shards_finished (const char *dir, GError **error)
       /* TRANSLATORS: a list of shard numbers */
       g_string_append_printf (problems, _("shard %s did not finish"), unfinished->str);
     }
-  g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT,
+  g_set_error (error, LC_ERROR, LC_ERROR_MISMATCH,
                _("%s: cannot merge a search in %d shards: %s. Run those shards with the same arguments and "
                  "--shard I/%d (with SLURM: sbatch --array=%s and the same script and arguments); a rerun "
                  "resumes at its first unfinished trial. Then merge again."),
@@ -363,7 +366,7 @@ pcli_tune (int argc, char **argv)
     { "trials", 0, 0, G_OPTION_ARG_INT, &trials, N_("Configurations to try (grid: 0 = all)"), "N" },
     { "strategy", 0, 0, G_OPTION_ARG_STRING, &strategy, N_("grid, random or halving"), "S" },
     { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, N_("Seed of the search"), "S" },
-    { "shard", 0, 0, G_OPTION_ARG_STRING, &shard, N_("Run trials with index % N == I"), "I/N" },
+    { "shard", 0, 0, G_OPTION_ARG_STRING, &shard, N_("Run trials with index % N == I (I from 0, as $SLURM_ARRAY_TASK_ID)"), "I/N" },
     { "epochs", 0, 0, G_OPTION_ARG_INT, &epochs, N_("Epochs of every trial (halving: the most)"), "N" },
     { "threads", 0, 0, G_OPTION_ARG_INT, &threads, N_("Threads (1 or 2)"), "N" },
     { "out", 0, 0, G_OPTION_ARG_FILENAME, &out, N_("Folder for results and the best model"), "DIR" },

@@ -276,6 +276,15 @@ if ! cmp "$work/whole.csv" "$work/sharded.csv"; then
   exit 1
 fi
 [ "$(wc -l < "$work/sharded.csv")" -eq 601 ] || { echo "test-slurm: predictions for 600 objects expected" >&2; exit 1; }
+# the concatenation refuses a shard that is missing and leaves the output alone
+mv "$work/sharded-shard-1-of-2.csv" "$work/aside.csv"
+if bash "$scripts/passband-predict.sbatch" concat 2 "$work/sharded.csv" 2> "$work/concat.err"; then
+  echo "test-slurm: the concatenation accepted a missing shard" >&2
+  exit 1
+fi
+grep -q "no predictions from shard 1 of 2 .*--array=1 " "$work/concat.err" \
+  || { echo "test-slurm: the refused concatenation does not name shard 1" >&2; exit 1; }
+cmp -s "$work/whole.csv" "$work/sharded.csv" || { echo "test-slurm: a refused concatenation changed its output" >&2; exit 1; }
 
 # ---- a task that died after its first trial: its shard file as such a run
 # leaves it (trials are saved one by one, the end mark only at the end)
