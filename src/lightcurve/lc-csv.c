@@ -637,8 +637,11 @@ lc_csv_number_error (LcCsvReader *reader, LcNumberCheck check, const char *colum
 {
   gsize len;
   const char *text = lc_csv_reader_field (reader, field, &len);
-  g_autofree char *problem = lc_describe_number_problem (check, text, len, expected, limit);
+  g_autofree char *problem = NULL;
 
+  if (check != LC_NUMBER_OUT_OF_RANGE)
+    return lc_csv_field_error (reader, column, expected, field, error);
+  problem = lc_describe_number_problem (check, text, len, expected, limit);
   g_set_error (error, LC_ERROR, LC_ERROR_FORMAT, _("%s:%zu: field “%s”: %s"),
                lc_csv_reader_name (reader), lc_csv_reader_line (reader), column, problem);
   return FALSE;
