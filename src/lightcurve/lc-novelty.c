@@ -4,6 +4,7 @@
 #include <math.h>
 
 #include "lc-plasticc-metric.h"
+#include "nn-atomic.h"
 
 int
 lc_novelty_histogram (const double *scores, int n, double lo, double hi, int n_bins, int *counts)
@@ -75,5 +76,10 @@ lc_novelty_write_predictions (const char *path, const char *const *ids, const fl
     }
   len = s->len;
   text = g_string_free (s, FALSE);
-  return g_file_set_contents (path, text, len, error);
+  if (!nn_atomic_write (path, text, (gssize) len, error))
+    {
+      g_prefix_error (error, "%s: ", path);
+      return FALSE;
+    }
+  return TRUE;
 }

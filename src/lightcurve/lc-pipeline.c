@@ -77,6 +77,22 @@ apply_model_overrides (NnModelDoc *doc, const LcTrainOverrides *o, GError **erro
   return TRUE;
 }
 
+/* Whatever training saves must load: the settings after the overrides
+ * (--learning-rate 1e-60 is 0 as a float), checked by the reader now rather
+ * than after the training. */
+static gboolean
+settings_read_back (const NnModelDoc *doc, GError **error)
+{
+  g_autofree char *text = nn_model_doc_to_data (doc, NULL);
+  g_autoptr (NnModelDoc) again = nn_model_doc_load_from_data (text, -1, doc->source, error);
+  if (again == NULL)
+    {
+      g_prefix_error (error, _("the model would be saved with settings it cannot read back: "));
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 spec_joins_metadata (const NnModelDoc *doc)
 {
@@ -101,7 +117,7 @@ encoder_for_spec (const NnModelDoc *doc, GError **error)
       from_spec = lc_encoder_from_json (doc->preprocessing, error);
       if (from_spec == NULL)
         {
-          g_prefix_error (error, _("%s: preprocessing: "), doc->source);
+          g_prefix_error (error, "%s: ", doc->source);
           return NULL;
         }
       options = *lc_encoder_get_options (from_spec);
@@ -263,6 +279,8 @@ lc_train_run_prepare_full (const LcDataset *ds, const int *given_rows, int n_giv
   if (!apply_model_overrides (run->doc, overrides, error))
     return NULL;
   run->doc->has_training = TRUE;
+  if (!settings_read_back (run->doc, error))
+    return NULL;
   /* a trained ensemble given as the spec: its members are trained again */
   g_ptr_array_set_size (run->doc->ensemble, 0);
   run->n_members = MAX (run->doc->ensemble_members, 1);
@@ -449,7 +467,7 @@ lc_predictor_new (const NnModelDoc *doc, GError **error)
   p->encoder = lc_encoder_from_json (doc->preprocessing, error);
   if (p->encoder == NULL)
     {
-      g_prefix_error (error, _("%s: preprocessing: "), doc->source);
+      g_prefix_error (error, "%s: ", doc->source);
       return NULL;
     }
   p->n_classes = lc_encoder_n_classes (p->encoder);

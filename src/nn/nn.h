@@ -11,3 +11,4 @@
 #include "nn-optim.h"
 #include "nn-train.h"
 #include "nn-model-file.h"
+#include "nn-atomic.h"

@@ -225,6 +225,50 @@ test_errors (void)
   g_assert_nonnull (strstr (help->out, "--batch-size"));
 }
 
+/* train finds an unwritable --out and settings it could not read back before
+ * training, not after; a broken preprocessing section is named once */
+static void
+test_train_output_checked (void)
+{
+  g_autofree char *spec = model_path ("small-gru.json");
+  g_autofree char *missing = g_build_filename (tmp_dir, "no-such-folder", "m.json", NULL);
+  g_autofree char *out = g_build_filename (tmp_dir, "checked.json", NULL);
+  g_autofree char *broken = g_build_filename (tmp_dir, "broken-preprocessing.json", NULL);
+  g_autofree char *text = NULL;
+  g_autofree char *edited = NULL;
+  g_autoptr (TuCliResult) no_folder = tu_run_cli ("train", "--data", "sim:60", "--model", spec,
+                                                  "--out", missing, "--epochs", "1", NULL);
+  g_autoptr (TuCliResult) tiny_lr = tu_run_cli ("train", "--data", "sim:60", "--model", spec, "--out", out,
+                                                "--epochs", "1", "--learning-rate", "1e-60", NULL);
+  g_autoptr (TuCliResult) trained = NULL, evaluated = NULL;
+  const char *at;
+
+  g_assert_cmpint (no_folder->status, ==, 1);
+  g_assert_nonnull (strstr (no_folder->err, "no-such-folder/m.json: cannot save the model there"));
+  g_assert_null (strstr (no_folder->out, "epoch"));
+  g_assert_null (strstr (no_folder->out, "trained"));
+  g_assert_cmpint (tiny_lr->status, ==, 1);
+  g_assert_nonnull (strstr (tiny_lr->err, "cannot read back"));
+  g_assert_nonnull (strstr (tiny_lr->err, "“learning_rate”"));
+  g_assert_null (strstr (tiny_lr->out, "trained"));
+  g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
+
+  trained = tu_run_cli ("train", "--data", "sim:60", "--model", spec, "--out", out, "--epochs", "1", NULL);
+  g_assert_cmpint (trained->status, ==, 0);
+  g_assert_true (g_file_get_contents (out, &text, NULL, NULL));
+  at = strstr (text, "\"preprocessing\": {");
+  g_assert_nonnull (at);
+  edited = g_strdup_printf ("%.*s\"preprocessing\": {\"bogus\": 1, %s", (int) (at - text), text,
+                            at + strlen ("\"preprocessing\": {"));
+  g_assert_true (g_file_set_contents (broken, edited, -1, NULL));
+  evaluated = tu_run_cli ("evaluate", "--model", broken, "--data", "sim:20", NULL);
+  g_assert_cmpint (evaluated->status, ==, 1);
+  g_test_message ("%s", evaluated->err);
+  at = strstr (evaluated->err, "preprocessing:");
+  g_assert_nonnull (at);
+  g_assert_null (strstr (at + 1, "preprocessing:"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -236,6 +280,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/train-evaluate-predict", test_train_evaluate_predict);
   g_test_add_func ("/cli/train-lsst-gru", test_train_lsst_gru);
   g_test_add_func ("/cli/errors", test_errors);
+  g_test_add_func ("/cli/train-output-checked", test_train_output_checked);
   status = g_test_run ();
   {
     g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", tmp_dir);

@@ -56,19 +56,20 @@ read_file (const char *path)
   return text;
 }
 
-/* Nothing named out.* (a temporary file) is left in out's folder. */
+/* Nothing named out.* or .out.* (a temporary file) is left in out's folder. */
 static void
 assert_no_leftovers (const char *out)
 {
   g_autofree char *dir = g_path_get_dirname (out);
   g_autofree char *base = g_path_get_basename (out);
   g_autofree char *prefix = g_strconcat (base, ".", NULL);
+  g_autofree char *hidden = g_strconcat (".", base, ".", NULL);
   g_autoptr (GDir) folder = g_dir_open (dir, 0, NULL);
   const char *name;
 
   g_assert_nonnull (folder);
   while ((name = g_dir_read_name (folder)) != NULL)
-    if (g_str_has_prefix (name, prefix))
+    if (g_str_has_prefix (name, prefix) || g_str_has_prefix (name, hidden))
       g_error ("temporary file %s left in %s", name, dir);
 }
 
