@@ -147,24 +147,34 @@ close_file (NnAtomicFile *f)
 }
 
 gboolean
-nn_atomic_file_commit (NnAtomicFile *f, GError **error)
+nn_atomic_file_finish (NnAtomicFile *f, GError **error)
 {
   int failed = 0;
+  FILE *stream;
+  int fd;
+
   g_return_val_if_fail (f->temp_path != NULL, FALSE);
+  if (f->fd < 0)
+    return TRUE;   /* finished already */
   if (f->stream != NULL && (fflush (f->stream) != 0 || ferror (f->stream)))
     failed = errno != 0 ? errno : EIO;
   if (failed == 0 && fsync (f->fd) != 0)
     failed = errno;
-  if (failed == 0)
-    {
-      FILE *stream = g_steal_pointer (&f->stream);
-      int fd = f->fd;
-      f->fd = -1;
-      if ((stream != NULL ? fclose (stream) : close (fd)) != 0)
-        failed = errno;
-    }
+  stream = g_steal_pointer (&f->stream);
+  fd = f->fd;
+  f->fd = -1;
+  if ((stream != NULL ? fclose (stream) : close (fd)) != 0 && failed == 0)
+    failed = errno;
   if (failed != 0)
     return io_fail (error, failed, _("cannot write"));
+  return TRUE;
+}
+
+gboolean
+nn_atomic_file_commit (NnAtomicFile *f, GError **error)
+{
+  if (!nn_atomic_file_finish (f, error))
+    return FALSE;
   if (g_rename (f->temp_path, f->target) != 0)
     return io_fail (error, errno, _("cannot replace it"));
   g_clear_pointer (&f->temp_path, g_free);

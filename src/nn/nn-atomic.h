@@ -23,8 +23,11 @@ NnAtomicFile *nn_atomic_file_new       (const char *path, GError **error);
 /* A stdio stream on it, owned by the atomic file. */
 FILE         *nn_atomic_file_stream    (NnAtomicFile *file);
 const char   *nn_atomic_file_temp_path (const NnAtomicFile *file);
-/* Flushes, syncs and renames it over the target; on failure the temporary
- * file is removed and the target left as it was. */
+/* Flushes, syncs and closes it, without renaming yet: files that belong
+ * together are all finished before the first is renamed. */
+gboolean      nn_atomic_file_finish    (NnAtomicFile *file, GError **error);
+/* Finishes it (if not done) and renames it over the target; on failure the
+ * target is left as it was (and nn_atomic_file_free removes the temporary). */
 gboolean      nn_atomic_file_commit    (NnAtomicFile *file, GError **error);
 /* Removes the temporary file unless committed. */
 void          nn_atomic_file_free      (NnAtomicFile *file);
