@@ -37,6 +37,7 @@ struct _LcStream
   GHashTable *meta_index;    /* id -> meta object index + 1 */
   guint8 *meta_done;         /* [meta->n_objects]: its rows have been met */
   GHashTable *done_ids;      /* without metadata: ids whose rows have been met */
+  gboolean end_checked;      /* the stream ended: every metadata object was met or said */
 };
 
 void
@@ -317,6 +318,37 @@ fill_plasticc_chunk (LcStream *s, LcDatasetBuilder *b, GError **error)
     }
 }
 
+/* At the end: an object the metadata lists but no row gave would be missing
+ * from the predictions without a word, so it is an error. */
+static gboolean
+every_metadata_object_met (const LcStream *s, GError **error)
+{
+  gsize missing = 0, first = 0;
+  g_autofree char *id = NULL;
+
+  if (s->rows == NULL || s->meta == NULL)
+    return TRUE;
+  for (gsize i = s->meta->n_objects; i-- > 0;)
+    if (!s->meta_done[i])
+      {
+        missing++;
+        first = i;
+      }
+  if (missing == 0)
+    return TRUE;
+  id = lc_sanitize_text (s->meta->objects[first].id, 40);
+  g_set_error (error, LC_ERROR, LC_ERROR_MISMATCH,
+               g_dngettext (GETTEXT_PACKAGE,
+                            "%s: %zu object listed in the metadata file %s has no observations "
+                            "(“%s”); it would have no prediction: give its observations or remove "
+                            "its metadata row",
+                            "%s: %zu objects listed in the metadata file %s have no observations "
+                            "(the first: “%s”); they would have no prediction: give their "
+                            "observations or remove their metadata rows", missing),
+               s->path, missing, s->meta->path, id);
+  return FALSE;
+}
+
 static LcDataset *
 next_plasticc_chunk (LcStream *s, GError **error)
 {
@@ -415,14 +447,29 @@ lc_stream_next (LcStream *s, GError **error)
 
   g_return_val_if_fail (s != NULL, NULL);
   if (s->at_end)
-    return NULL;
+    {
+      if (!s->end_checked)
+        {
+          s->end_checked = TRUE;
+          every_metadata_object_met (s, error);
+        }
+      return NULL;
+    }
   chunk = s->rows != NULL ? next_plasticc_chunk (s, &local) : next_slice (s, &local);
   if (chunk == NULL)
     {
       /* an error ends the stream: later calls must not resume mid-object */
       s->at_end = TRUE;
       if (local != NULL)
-        g_propagate_error (error, local);
+        {
+          s->end_checked = TRUE;
+          g_propagate_error (error, local);
+        }
+      else
+        {
+          s->end_checked = TRUE;
+          every_metadata_object_met (s, error);
+        }
       return NULL;
     }
   s->n_objects += chunk->n_objects;
