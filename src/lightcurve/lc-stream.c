@@ -509,6 +509,28 @@ typedef struct
   gpointer user_data;
 } Batcher;
 
+/* The batcher holds rows at the model's max_steps, and a workspace per member
+ * and thread: checked before anything is allocated, since a model file's
+ * "max_steps" may be a million. */
+static gboolean
+batcher_fits (const LcPredictor *p, int n_jobs, GError **error)
+{
+  gsize row = (gsize) p->model->max_steps * lc_encoder_step_features (p->encoder) * sizeof (float);
+  gsize bytes = (gsize) n_jobs * LC_STREAM_PREDICT_BATCH * row
+                + (gsize) p->n_models * n_jobs * (nn_workspace_bytes (p->model, NN_PREDICT_BATCH, FALSE)
+                                                  + NN_PREDICT_BATCH * row);
+  g_autofree char *need = NULL, *most = NULL;
+
+  if (bytes <= NN_PREDICT_MAX_WORKSPACE)
+    return TRUE;
+  need = g_format_size (bytes);
+  most = g_format_size (NN_PREDICT_MAX_WORKSPACE);
+  g_set_error (error, LC_ERROR, LC_ERROR_MISMATCH,
+               _("%s: the model takes sequences of up to %d steps; predicting in batches would "
+                 "take %s, at most %s is allowed"), p->doc->source, p->model->max_steps, need, most);
+  return FALSE;
+}
+
 static void
 batcher_init (Batcher *b, const LcPredictor *p, int n_jobs, LcStreamRowsFunc rows_func,
               gpointer user_data)
@@ -682,6 +704,8 @@ lc_stream_predict (LcStream *s, const LcPredictor *p, int threads, LcStreamRowsF
   gboolean ok = TRUE;
 
   g_return_val_if_fail (s != NULL && p != NULL && rows_func != NULL, FALSE);
+  if (!batcher_fits (p, threads >= 2 ? 2 : 1, error))
+    return FALSE;
   batcher_init (&b, p, threads >= 2 ? 2 : 1, rows_func, user_data);
   while (ok && (chunk = lc_stream_next (s, &local)) != NULL)
     {
