@@ -30,15 +30,16 @@
 #include "lc-pipeline.h"
 #include "lc-novelty.h"
 #include "lc-stream.h"
+#include "nn-atomic.h"
 
 #define OUT_BUFFER (1 << 20)
 
 /* The submission being written: a temporary file until it is complete. */
 typedef struct
 {
-  char *path;       /* the name asked for */
-  char *tmp_path;   /* where the rows go meanwhile */
-  FILE *file;
+  char *path;            /* the name asked for */
+  NnAtomicFile *atomic;  /* where the rows go meanwhile */
+  FILE *file;            /* its stream */
   char *buffer;
 } Submission;
 
@@ -46,8 +47,7 @@ static gboolean
 io_error (const char *path, int saved_errno, const char *what, GError **error)
 {
   g_autofree char *display = g_filename_display_name (path);
-  /* TRANSLATORS: "FILE: cannot write: REASON"; the second %s is "write", "replace" or
-   * "create a file beside it" */
+  /* TRANSLATORS: "FILE: cannot write: REASON"; the second %s is "write" */
   g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno), _("%s: cannot %s: %s"),
                display, what, g_strerror (saved_errno));
   return FALSE;
@@ -61,7 +61,6 @@ static void
 remove_temporary_on_signal (int signum)
 {
   const char *path = interrupted_tmp_path;
-
   if (path != NULL)
     unlink (path);
   signal (signum, SIG_DFL);
@@ -81,28 +80,19 @@ watch_signals (const char *tmp_path)
 static gboolean
 submission_open (Submission *s, const char *path, GError **error)
 {
-  int fd;
-
   s->path = g_strdup (path);
-  s->tmp_path = g_strdup_printf ("%s.XXXXXX", path);
-  /* in the same folder, so the final rename is atomic */
-  fd = g_mkstemp_full (s->tmp_path, O_WRONLY, 0644);
-  if (fd < 0)
+  s->atomic = nn_atomic_file_new (path, error);
+  if (s->atomic == NULL)
     {
-      int saved_errno = errno;
-      g_clear_pointer (&s->tmp_path, g_free);
-      return io_error (path, saved_errno, _("create a file beside it"), error);
+      g_prefix_error (error, "%s: ", path);
+      return FALSE;
     }
-  s->file = fdopen (fd, "w");
+  s->file = nn_atomic_file_stream (s->atomic);
   if (s->file == NULL)
-    {
-      int saved_errno = errno;
-      close (fd);
-      return io_error (s->tmp_path, saved_errno, _("write"), error);
-    }
+    return io_error (nn_atomic_file_temp_path (s->atomic), errno, _("write"), error);
   s->buffer = g_malloc (OUT_BUFFER);
   setvbuf (s->file, s->buffer, _IOFBF, OUT_BUFFER);
-  watch_signals (s->tmp_path);
+  watch_signals (nn_atomic_file_temp_path (s->atomic));
   return TRUE;
 }
 
@@ -110,13 +100,9 @@ submission_open (Submission *s, const char *path, GError **error)
 static void
 submission_abandon (Submission *s)
 {
-  if (s->file != NULL)
-    fclose (s->file);
-  s->file = NULL;
   watch_signals (NULL);
-  if (s->tmp_path != NULL)
-    g_unlink (s->tmp_path);
-  g_clear_pointer (&s->tmp_path, g_free);
+  g_clear_pointer (&s->atomic, nn_atomic_file_free);
+  s->file = NULL;
   g_clear_pointer (&s->buffer, g_free);
   g_clear_pointer (&s->path, g_free);
 }
@@ -125,22 +111,12 @@ submission_abandon (Submission *s)
 static gboolean
 submission_commit (Submission *s, GError **error)
 {
-  FILE *file = g_steal_pointer (&s->file);
-  gboolean ok;
-
-  if (fflush (file) != 0 || ferror (file) || fsync (fileno (file)) != 0)
-    {
-      int saved_errno = errno;
-      fclose (file);
-      return io_error (s->tmp_path, saved_errno, _("write"), error);
-    }
-  if (fclose (file) != 0)
-    return io_error (s->tmp_path, errno, _("write"), error);
-  ok = g_rename (s->tmp_path, s->path) == 0;
-  if (!ok)
-    return io_error (s->path, errno, _("replace"), error);
   watch_signals (NULL);
-  g_clear_pointer (&s->tmp_path, g_free);
+  if (!nn_atomic_file_commit (s->atomic, error))
+    {
+      g_prefix_error (error, "%s: ", s->path);
+      return FALSE;
+    }
   return TRUE;
 }
 
@@ -186,7 +162,7 @@ write_rows_cb (const char *const *ids, const float *probs, int n_rows, gpointer 
       fputc ('\n', file);
     }
   if (ferror (file))
-    return io_error (run->submission->tmp_path, errno, _("write"), error);
+    return io_error (nn_atomic_file_temp_path (run->submission->atomic), errno, _("write"), error);
   return TRUE;
 }
 

@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "lc-pipeline.h"
+#include "nn-atomic.h"
 
 typedef struct
 {
@@ -142,6 +143,12 @@ pcli_train (int argc, char **argv)
   if (spec == NULL)
     {
       pcli_error ("train", "%s", error->message);
+      return 1;
+    }
+  /* a missing or read-only folder is found now, not after the training */
+  if (!nn_atomic_check_folder (out, &error))
+    {
+      pcli_error ("train", _("%s: cannot save the model there: %s"), out, error->message);
       return 1;
     }
   ds = pcli_load_dataset ("train", data, meta, &error);

@@ -16,6 +16,8 @@
 
 #include "pcli.h"
 
+#include "nn-atomic.h"
+
 #include <errno.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
@@ -337,8 +339,10 @@ merge_shards (const char *dir, gboolean json)
       g_autofree char *text = NULL;
       gsize len;
       if (!g_file_get_contents (model_in, &text, &len, &error)
-          || !g_file_set_contents (model_out, text, len, &error))
+          || !nn_atomic_write (model_out, text, (gssize) len, &error))
         {
+          if (text != NULL)
+            g_prefix_error (&error, "%s: ", model_out);
           pcli_error ("tune", "%s", error->message);
           return 1;
         }

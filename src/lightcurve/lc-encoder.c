@@ -15,6 +15,9 @@
 /* far beyond anything a sane normalisation gives, yet finite in float */
 #define VALUE_LIMIT 1e6
 
+/* Indexed by LcValueKind: "values" in a fitted encoder. */
+static const char *const value_kind_names[] = { "flux", "magnitude" };
+
 struct _LcEncoder
 {
   LcEncoderOptions options;   /* options.meta_columns points at meta_request */
@@ -23,6 +26,7 @@ struct _LcEncoder
 
   /* layout, fixed by fit */
   LcEncodeMode mode;          /* observations or grid */
+  int value_kind;             /* LcValueKind of the fitted data; -1 for files without "values" */
   gboolean with_error;
   int n_bands;
   char **band_names;
@@ -140,6 +144,7 @@ lc_encoder_new (const LcEncoderOptions *options)
   enc->meta_request = g_strdupv ((char **) enc->options.meta_columns);
   enc->options.meta_columns = (const char *const *) enc->meta_request;
   enc->value_std = 1.0;
+  enc->value_kind = -1;
   return enc;
 }
 
@@ -836,6 +841,7 @@ fit_layout (LcEncoder *enc, const LcDataset *ds, const int *rows, int n_rows, Me
   enc->mode = enc->options.mode == LC_ENCODE_AUTO
               ? (ds->on_grid ? LC_ENCODE_GRID : LC_ENCODE_OBSERVATIONS) : enc->options.mode;
   enc->with_error = enc->options.with_error && any_error_known (ds, rows, n_rows);
+  enc->value_kind = ds->value_kind;
   enc->n_bands = ds->n_bands;
   enc->band_names = g_strdupv (ds->band_names);
   enc->n_classes = ds->n_classes;
@@ -997,6 +1003,16 @@ prepare_job (EncodeJob *job, const LcEncoder *enc, const LcDataset *ds, GError *
     {
       g_set_error (error, LC_ERROR, LC_ERROR_MISMATCH,
                    _("%s: the encoder was fitted on data on a step grid; these are not"), name);
+      return FALSE;
+    }
+  if (enc->value_kind >= 0 && (int) ds->value_kind != enc->value_kind)
+    {
+      g_set_error (error, LC_ERROR, LC_ERROR_MISMATCH,
+                   ds->value_kind == LC_VALUE_MAGNITUDE
+                   ? _("%s: the data are magnitudes, but the model was trained on fluxes; "
+                       "its predictions would mean nothing")
+                   : _("%s: the data are fluxes, but the model was trained on magnitudes; "
+                       "its predictions would mean nothing"), name);
       return FALSE;
     }
   job->band_map = g_new (int, MAX (ds->n_bands, 1));
@@ -1202,6 +1218,8 @@ lc_encoder_to_json (const LcEncoder *encoder)
     }
   json_object_set_member (o, "meta_columns", strv_node (enc->meta_columns, enc->n_meta_columns));
   json_object_set_member (o, "bands", strv_node (enc->band_names, enc->n_bands));
+  if (enc->value_kind >= 0)
+    json_object_set_string_member (o, "values", value_kind_names[enc->value_kind]);
   ids = json_array_sized_new (enc->n_classes);
   for (int c = 0; c < enc->n_classes; c++)
     json_array_add_int_element (ids, enc->class_ids[c]);
@@ -1458,7 +1476,7 @@ check_known_fields (JsonObject *o, GError **error)
     "format", "version", "mode", "value_scale", "normalisation", "dt_log", "with_error",
     "with_detected", "max_steps", "first_k", "first_days", "with_features", "meta_columns",
     "with_band_features", "with_period_features", "period_min",
-    "bands", "class_ids", "step_features", "meta_features", "step_feature_names",
+    "bands", "values", "class_ids", "step_features", "meta_features", "step_feature_names",
     "meta_feature_names", "value_mean", "value_std", "meta_mean", "meta_std",
   };
   g_autoptr (GList) members = json_object_get_members (o);
@@ -1473,6 +1491,22 @@ check_known_fields (JsonObject *o, GError **error)
   return TRUE;
 }
 
+/* "values": what the fitted data measured; absent in older files. */
+static gboolean
+read_value_kind (JsonObject *o, LcEncoder *enc, GError **error)
+{
+  JsonNode *node = json_object_get_member (o, "values");
+  const char *name;
+  if (node == NULL)
+    return TRUE;
+  name = JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING
+         ? json_node_get_string (node) : NULL;
+  enc->value_kind = name_index (value_kind_names, G_N_ELEMENTS (value_kind_names), name);
+  if (enc->value_kind < 0)
+    return field_error (error, "values", _("“flux” or “magnitude”"));
+  return TRUE;
+}
+
 static gboolean
 read_layout (JsonObject *o, LcEncoder *enc, GError **error)
 {
@@ -1484,6 +1518,8 @@ read_layout (JsonObject *o, LcEncoder *enc, GError **error)
     return FALSE;
   if (enc->n_bands < 1 || enc->n_bands > 255)
     return field_error (error, "bands", _("1 to 255 band names"));
+  if (!read_value_kind (o, enc, error))
+    return FALSE;
   ids = get_array (o, "class_ids", -1, error);
   if (ids == NULL)
     return FALSE;

@@ -8,6 +8,8 @@
 #include <math.h>
 #include <string.h>
 
+#include "lc-plasticc-metric.h"
+#include "nn-atomic.h"
 #include "lc-split.h"
 #include "nn-metrics.h"
 
@@ -237,5 +239,10 @@ lc_novelty_write_predictions (const char *path, const char *const *ids, const fl
     }
   len = s->len;
   text = g_string_free (s, FALSE);
-  return g_file_set_contents (path, text, len, error);
+  if (!nn_atomic_write (path, text, (gssize) len, error))
+    {
+      g_prefix_error (error, "%s: ", path);
+      return FALSE;
+    }
+  return TRUE;
 }

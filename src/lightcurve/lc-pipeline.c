@@ -87,6 +87,22 @@ apply_model_overrides (NnModelDoc *doc, const LcTrainOverrides *o, GError **erro
   return TRUE;
 }
 
+/* Whatever training saves must load: the settings after the overrides
+ * (--learning-rate 1e-60 is 0 as a float), checked by the reader now rather
+ * than after the training. */
+static gboolean
+settings_read_back (const NnModelDoc *doc, GError **error)
+{
+  g_autofree char *text = nn_model_doc_to_data (doc, NULL);
+  g_autoptr (NnModelDoc) again = nn_model_doc_load_from_data (text, -1, doc->source, error);
+  if (again == NULL)
+    {
+      g_prefix_error (error, _("the model would be saved with settings it cannot read back: "));
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 spec_joins_metadata (const NnModelDoc *doc)
 {
@@ -111,7 +127,7 @@ encoder_for_spec (const NnModelDoc *doc, GError **error)
       from_spec = lc_encoder_from_json (doc->preprocessing, error);
       if (from_spec == NULL)
         {
-          g_prefix_error (error, _("%s: preprocessing: "), doc->source);
+          g_prefix_error (error, "%s: ", doc->source);
           return NULL;
         }
       options = *lc_encoder_get_options (from_spec);
@@ -273,6 +289,8 @@ lc_train_run_prepare_full (const LcDataset *ds, const int *given_rows, int n_giv
   if (!apply_model_overrides (run->doc, overrides, error))
     return NULL;
   run->doc->has_training = TRUE;
+  if (!settings_read_back (run->doc, error))
+    return NULL;
   /* a trained ensemble given as the spec: its members are trained again */
   g_ptr_array_set_size (run->doc->ensemble, 0);
   run->n_members = MAX (run->doc->ensemble_members, 1);
@@ -505,7 +523,7 @@ lc_predictor_new (const NnModelDoc *doc, GError **error)
   p->encoder = lc_encoder_from_json (doc->preprocessing, error);
   if (p->encoder == NULL)
     {
-      g_prefix_error (error, _("%s: preprocessing: "), doc->source);
+      g_prefix_error (error, "%s: ", doc->source);
       return NULL;
     }
   p->n_classes = lc_encoder_n_classes (p->encoder);
@@ -549,16 +567,17 @@ lc_predictor_free (LcPredictor *p)
 
 /* The mean of the members' probabilities into probs (zeroed). */
 static gboolean
-predict_mean (const LcPredictor *p, const NnData *data, int threads, float *probs, GError **error)
+predict_mean (const LcPredictor *p, NnModel *const *models, const NnData *data, int threads,
+              float *probs, GError **error)
 {
   gsize size = (gsize) data->n * p->n_classes;
   g_autofree float *member = p->n_models > 1 ? g_new (float, size) : NULL;
 
   if (p->n_models == 1)
-    return nn_model_predict (p->models[0], data, probs, threads, error);
+    return nn_model_predict (models[0], data, probs, threads, error);
   for (int m = 0; m < p->n_models; m++)
     {
-      if (!nn_model_predict (p->models[m], data, member, threads, error))
+      if (!nn_model_predict (models[m], data, member, threads, error))
         return FALSE;
       for (gsize i = 0; i < size; i++)
         probs[i] += member[i] / (float) p->n_models;
@@ -570,6 +589,31 @@ void
 lc_predictor_calibrate (const LcPredictor *p, float *probs, int n)
 {
   nn_calibration_apply (probs, n, p->n_classes, p->doc->temperature);
+/* A model file may say "max_steps": 1048576 while the data have 300 steps:
+ * when the workspace for the model's length would be too large, the members
+ * are built for the data's length instead, if their stored weights fit it (a
+ * recurrent network's do; a flatten layer's do not).  NULL when not needed
+ * or not possible: nn_model_predict then says what it would take. */
+static GPtrArray *
+members_for_steps (const LcPredictor *p, int steps)
+{
+  g_autoptr (GPtrArray) models = g_ptr_array_new_with_free_func ((GDestroyNotify) nn_model_free);
+  NnModelDoc view;
+
+  if (steps <= 0 || steps >= p->model->max_steps
+      || nn_workspace_bytes (p->model, NN_PREDICT_BATCH, FALSE) <= NN_PREDICT_MAX_WORKSPACE)
+    return NULL;
+  view = *p->doc;
+  view.max_steps = steps;
+  for (int m = 0; m < p->n_models; m++)
+    {
+      NnModel *model = nn_model_doc_build_member (&view, m, p->model->seq_features,
+                                                  p->model->meta_features, p->n_classes, steps, NULL);
+      if (model == NULL)
+        return NULL;
+      g_ptr_array_add (models, model);
+    }
+  return g_steal_pointer (&models);
 }
 
 /* data cut to its first max_steps steps (a test object longer than every
@@ -615,8 +659,10 @@ lc_predictor_predict_data (const LcPredictor *p, const NnData *data, int threads
   g_autoptr (NnData) cut = truncated_steps (data, p->model->max_steps);
   const NnData *fits = cut != NULL ? cut : data;
   g_autofree float *probs = g_new0 (float, (gsize) MAX (fits->n, 1) * p->n_classes);
+  g_autoptr (GPtrArray) shorter = fits->n > 0 ? members_for_steps (p, fits->steps) : NULL;
+  NnModel *const *models = shorter != NULL ? (NnModel *const *) shorter->pdata : p->models;
 
-  if (fits->n > 0 && !predict_mean (p, fits, threads, probs, error))
+  if (fits->n > 0 && !predict_mean (p, models, fits, threads, probs, error))
     return NULL;
   lc_predictor_calibrate (p, probs, fits->n);
   return g_steal_pointer (&probs);

@@ -23,6 +23,7 @@
 #include "lc-simulate.h"
 
 #include "lc-dataset-builder.h"
+#include "nn-atomic.h"
 #include "nn-rng.h"
 
 #include <errno.h>
@@ -905,77 +906,13 @@ lc_simulate (const LcSimulateOptions *options, LcProgressFunc progress,
 
 /* ---------------------------------------------------------------- PLAsTiCC writer */
 
-/* A file written under a temporary name beside its final one and renamed on
- * commit, so readers never see half a file. */
-typedef struct
-{
-  char *path;
-  char *tmp_path;
-  FILE *fp;
-} AtomicFile;
-
+/* Both files go through nn-atomic: finished together, then renamed. */
 static gboolean
-atomic_open (AtomicFile *f, const char *path, GError **error)
+atomic_fail (GError **error, const char *path, GError *cause)
 {
-  int fd;
-
-  f->path = g_strdup (path);
-  f->tmp_path = g_strconcat (path, ".XXXXXX", NULL);
-  f->fp = NULL;
-  fd = g_mkstemp_full (f->tmp_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  if (fd < 0 || (f->fp = fdopen (fd, "w")) == NULL)
-    {
-      int saved = errno;
-      if (fd >= 0)
-        close (fd);
-      g_set_error (error, LC_ERROR, LC_ERROR_OPEN, _("%s: cannot create: %s"), path, g_strerror (saved));
-      g_clear_pointer (&f->tmp_path, g_free);
-      g_clear_pointer (&f->path, g_free);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static void
-atomic_abort (AtomicFile *f)
-{
-  if (f->fp != NULL)
-    fclose (f->fp);
-  if (f->tmp_path != NULL)
-    g_unlink (f->tmp_path);
-  g_clear_pointer (&f->tmp_path, g_free);
-  g_clear_pointer (&f->path, g_free);
-  f->fp = NULL;
-}
-
-/* Flushes and closes the temporary file; the rename is separate so that the
- * two PLAsTiCC files appear together. */
-static gboolean
-atomic_close (AtomicFile *f, GError **error)
-{
-  gboolean ok = !ferror (f->fp) && fflush (f->fp) == 0 && fsync (fileno (f->fp)) == 0;
-  int saved = errno;
-
-  ok = (fclose (f->fp) == 0) && ok;
-  f->fp = NULL;
-  if (!ok)
-    g_set_error (error, LC_ERROR, LC_ERROR_OPEN, _("%s: cannot write: %s"), f->path, g_strerror (saved));
-  return ok;
-}
-
-static gboolean
-atomic_rename (AtomicFile *f, GError **error)
-{
-  if (g_rename (f->tmp_path, f->path) != 0)
-    {
-      int saved = errno;
-      g_set_error (error, LC_ERROR, LC_ERROR_OPEN, _("%s: cannot rename into place: %s"), f->path,
-                   g_strerror (saved));
-      return FALSE;
-    }
-  g_clear_pointer (&f->tmp_path, g_free);
-  g_clear_pointer (&f->path, g_free);
-  return TRUE;
+  g_set_error (error, LC_ERROR, LC_ERROR_OPEN, "%s: %s", path, cause->message);
+  g_error_free (cause);
+  return FALSE;
 }
 
 /* A number in the C locale (whatever the UI locale) with enough digits to read
@@ -1067,7 +1004,10 @@ gboolean
 lc_write_plasticc (const LcDataset *ds, const char *dir, const char *prefix, GError **error)
 {
   g_autofree char *csv_name = NULL, *meta_name = NULL, *csv_path = NULL, *meta_path = NULL;
-  AtomicFile csv = { 0 }, meta = { 0 };
+  g_autoptr (NnAtomicFile) csv = NULL;
+  g_autoptr (NnAtomicFile) meta = NULL;
+  GError *cause = NULL;
+  FILE *csv_fp, *meta_fp;
 
   g_return_val_if_fail (ds != NULL && dir != NULL && prefix != NULL, FALSE);
   csv_name = g_strconcat (prefix, ".csv", NULL);
@@ -1075,21 +1015,28 @@ lc_write_plasticc (const LcDataset *ds, const char *dir, const char *prefix, GEr
   csv_path = g_build_filename (dir, csv_name, NULL);
   meta_path = g_build_filename (dir, meta_name, NULL);
 
-  if (!atomic_open (&csv, csv_path, error))
-    return FALSE;
-  if (!atomic_open (&meta, meta_path, error))
+  csv = nn_atomic_file_new (csv_path, &cause);
+  if (csv == NULL)
+    return atomic_fail (error, csv_path, cause);
+  meta = nn_atomic_file_new (meta_path, &cause);
+  if (meta == NULL)
+    return atomic_fail (error, meta_path, cause);
+  csv_fp = nn_atomic_file_stream (csv);
+  meta_fp = nn_atomic_file_stream (meta);
+  if (csv_fp == NULL || meta_fp == NULL)
     {
-      atomic_abort (&csv);
+      g_set_error (error, LC_ERROR, LC_ERROR_OPEN, _("%s: cannot write: %s"), csv_path, g_strerror (errno));
       return FALSE;
     }
-  write_observations (csv.fp, ds);
-  write_metadata (meta.fp, ds);
-  if (!atomic_close (&csv, error) || !atomic_close (&meta, error)
-      || !atomic_rename (&csv, error) || !atomic_rename (&meta, error))
-    {
-      atomic_abort (&csv);
-      atomic_abort (&meta);
-      return FALSE;
-    }
+  write_observations (csv_fp, ds);
+  write_metadata (meta_fp, ds);
+  if (!nn_atomic_file_finish (csv, &cause))
+    return atomic_fail (error, csv_path, cause);
+  if (!nn_atomic_file_finish (meta, &cause))
+    return atomic_fail (error, meta_path, cause);
+  if (!nn_atomic_file_commit (csv, &cause))
+    return atomic_fail (error, csv_path, cause);
+  if (!nn_atomic_file_commit (meta, &cause))
+    return atomic_fail (error, meta_path, cause);
   return TRUE;
 }

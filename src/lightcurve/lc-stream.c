@@ -43,6 +43,7 @@ struct _LcStream
   GHashTable *meta_index;    /* id -> meta object index + 1 */
   guint8 *meta_done;         /* [meta->n_objects]: its rows have been met */
   GHashTable *done_ids;      /* without metadata: ids whose rows have been met */
+  gboolean end_checked;      /* the stream ended: every metadata object was met or said */
 };
 
 void
@@ -331,6 +332,39 @@ fill_plasticc_chunk (LcStream *s, LcDatasetBuilder *b, GError **error)
     }
 }
 
+/* At the end: an object the metadata lists but no row gave would be missing
+ * from the predictions without a word, so it is an error. */
+static gboolean
+every_metadata_object_met (const LcStream *s, GError **error)
+{
+  gsize missing = 0, first = 0;
+  g_autofree char *id = NULL;
+
+  /* a shard that stops before the end of the file has not met every object:
+   * the last shard, which reads to the end, checks for all of them */
+  if (s->rows == NULL || s->meta == NULL || (s->sharded && s->shard_end != G_MAXSIZE))
+    return TRUE;
+  for (gsize i = s->meta->n_objects; i-- > 0;)
+    if (!s->meta_done[i])
+      {
+        missing++;
+        first = i;
+      }
+  if (missing == 0)
+    return TRUE;
+  id = lc_sanitize_text (s->meta->objects[first].id, 40);
+  g_set_error (error, LC_ERROR, LC_ERROR_MISMATCH,
+               g_dngettext (GETTEXT_PACKAGE,
+                            "%s: %zu object listed in the metadata file %s has no observations "
+                            "(“%s”); it would have no prediction: give its observations or remove "
+                            "its metadata row",
+                            "%s: %zu objects listed in the metadata file %s have no observations "
+                            "(the first: “%s”); they would have no prediction: give their "
+                            "observations or remove their metadata rows", missing),
+               s->path, missing, s->meta->path, id);
+  return FALSE;
+}
+
 static LcDataset *
 next_plasticc_chunk (LcStream *s, GError **error)
 {
@@ -538,14 +572,29 @@ lc_stream_next (LcStream *s, GError **error)
 
   g_return_val_if_fail (s != NULL, NULL);
   if (s->at_end)
-    return NULL;
+    {
+      if (!s->end_checked)
+        {
+          s->end_checked = TRUE;
+          every_metadata_object_met (s, error);
+        }
+      return NULL;
+    }
   chunk = s->sharded ? next_chunk_of_shard (s, &local) : next_chunk (s, &local);
   if (chunk == NULL)
     {
       /* an error ends the stream: later calls must not resume mid-object */
       s->at_end = TRUE;
       if (local != NULL)
-        g_propagate_error (error, local);
+        {
+          s->end_checked = TRUE;
+          g_propagate_error (error, local);
+        }
+      else
+        {
+          s->end_checked = TRUE;
+          every_metadata_object_met (s, error);
+        }
       return NULL;
     }
   s->n_objects += chunk->n_objects;
@@ -584,6 +633,28 @@ typedef struct
   LcStreamRowsFunc rows_func;
   gpointer user_data;
 } Batcher;
+
+/* The batcher holds rows at the model's max_steps, and a workspace per member
+ * and thread: checked before anything is allocated, since a model file's
+ * "max_steps" may be a million. */
+static gboolean
+batcher_fits (const LcPredictor *p, int n_jobs, GError **error)
+{
+  gsize row = (gsize) p->model->max_steps * lc_encoder_step_features (p->encoder) * sizeof (float);
+  gsize bytes = (gsize) n_jobs * LC_STREAM_PREDICT_BATCH * row
+                + (gsize) p->n_models * n_jobs * (nn_workspace_bytes (p->model, NN_PREDICT_BATCH, FALSE)
+                                                  + NN_PREDICT_BATCH * row);
+  g_autofree char *need = NULL, *most = NULL;
+
+  if (bytes <= NN_PREDICT_MAX_WORKSPACE)
+    return TRUE;
+  need = g_format_size (bytes);
+  most = g_format_size (NN_PREDICT_MAX_WORKSPACE);
+  g_set_error (error, LC_ERROR, LC_ERROR_MISMATCH,
+               _("%s: the model takes sequences of up to %d steps; predicting in batches would "
+                 "take %s, at most %s is allowed"), p->doc->source, p->model->max_steps, need, most);
+  return FALSE;
+}
 
 static void
 batcher_init (Batcher *b, const LcPredictor *p, int n_jobs, LcStreamRowsFunc rows_func,
@@ -759,6 +830,8 @@ lc_stream_predict (LcStream *s, const LcPredictor *p, int threads, LcStreamRowsF
   gboolean ok = TRUE;
 
   g_return_val_if_fail (s != NULL && p != NULL && rows_func != NULL, FALSE);
+  if (!batcher_fits (p, threads >= 2 ? 2 : 1, error))
+    return FALSE;
   batcher_init (&b, p, threads >= 2 ? 2 : 1, rows_func, user_data);
   while (ok && (chunk = lc_stream_next (s, &local)) != NULL)
     {

@@ -3,6 +3,7 @@
 
 #include "lc-tune.h"
 
+#include "nn-atomic.h"
 #include "nn-json.h"
 #include "nn-names.h"
 
@@ -338,7 +339,12 @@ gboolean
 lc_search_space_save (const LcSearchSpace *space, const char *path, GError **error)
 {
   g_autofree char *text = lc_search_space_to_data (space);
-  return g_file_set_contents (path, text, -1, error);
+  if (!nn_atomic_write (path, text, -1, error))
+    {
+      g_prefix_error (error, "%s: ", path);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 static int
@@ -1207,7 +1213,12 @@ lc_tune_table_save (const LcTuneTable *table, const char *path, GError **error)
 {
   g_autofree char *text = lc_tune_table_to_data (table);
 
-  return g_file_set_contents (path, text, -1, error);
+  if (!nn_atomic_write (path, text, -1, error))
+    {
+      g_prefix_error (error, "%s: ", path);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 /* ---- running ---- */

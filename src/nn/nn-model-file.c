@@ -9,6 +9,7 @@
 #include "nn-model-file.h"
 
 #include "nn-calibration.h"
+#include "nn-atomic.h"
 #include "nn-json.h"
 #include "nn-names.h"
 
@@ -1962,9 +1963,7 @@ nn_model_doc_save (const NnModelDoc *doc, const char *path, GError **error)
   gsize len;
   g_autofree char *text = nn_model_doc_to_data (doc, &len);
   g_autoptr (GError) write_error = NULL;
-  /* CONSISTENT: written to a temporary file beside path, then renamed over it */
-  if (!g_file_set_contents_full (path, text, (gssize) len,
-                                 G_FILE_SET_CONTENTS_CONSISTENT, 0666, &write_error))
+  if (!nn_atomic_write (path, text, (gssize) len, &write_error))
     {
       g_set_error (error, G_FILE_ERROR, write_error->code, _("%s: cannot save the model: %s"),
                    path, write_error->message);

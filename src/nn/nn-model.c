@@ -495,6 +495,26 @@ workspace_new (const NnModel *model, int max_batch, gboolean for_training)
   return ws;
 }
 
+size_t
+nn_workspace_bytes (const NnModel *model, int max_batch, gboolean for_training)
+{
+  size_t total = 0;
+  g_return_val_if_fail (model->built, 0);
+  for (int i = 0; i < model->n_run_layers; i++)
+    {
+      const NnLayer *layer = run_layer (model, i);
+      size_t out = (size_t) max_batch * MAX (shape_size (&layer->out), 1) * sizeof (float);
+      int in_steps = layer->in.seq ? layer->in.steps : 1;
+      total += for_training ? 2 * out : out;
+      if (layer->ops->workspace_size != NULL)
+        total += layer->ops->workspace_size (layer, max_batch, MAX (in_steps, 1));
+    }
+  total += (size_t) max_batch * model->max_steps * model->seq_features * sizeof (float);
+  if (for_training)
+    total += model->n_params * sizeof (float);
+  return total;
+}
+
 NnWorkspace *
 nn_workspace_new (const NnModel *model, int max_batch)
 {
@@ -813,6 +833,21 @@ predict_job_run (gpointer user_data)
   return NULL;
 }
 
+static gboolean
+workspace_fits (const NnModel *model, GError **error)
+{
+  size_t bytes = nn_workspace_bytes (model, NN_PREDICT_BATCH, FALSE);
+  g_autofree char *need = NULL, *most = NULL;
+  if (bytes <= NN_PREDICT_MAX_WORKSPACE)
+    return TRUE;
+  need = g_format_size (bytes);
+  most = g_format_size (NN_PREDICT_MAX_WORKSPACE);
+  g_set_error (error, NN_ERROR, NN_ERROR_INVALID_MODEL,
+               _("predicting with this model takes %s for sequences of %d steps; at most %s is "
+                 "allowed"), need, model->max_steps, most);
+  return FALSE;
+}
+
 gboolean
 nn_model_predict (const NnModel *model, const NnData *data, float *probs_out, int threads,
                   GError **error)
@@ -823,6 +858,8 @@ nn_model_predict (const NnModel *model, const NnData *data, float *probs_out, in
   GThread *helper = NULL;
 
   if (!nn_model_check_data (model, data, FALSE, _("data"), error))
+    return FALSE;
+  if (!workspace_fits (model, error))
     return FALSE;
   n_jobs = threads >= 2 && n_batches >= 2 ? 2 : 1;
   /* the threads split at batch boundaries: the batches, and so the bits, do

@@ -126,6 +126,13 @@ NnWorkspace *nn_workspace_new  (const NnModel *model, int max_batch);
  * nn_model_backward cannot use it. */
 NnWorkspace *nn_workspace_new_inference (const NnModel *model, int max_batch);
 
+/* The bytes nn_workspace_new (or _inference, for_training FALSE) would
+ * allocate, computed without allocating. */
+size_t       nn_workspace_bytes (const NnModel *model, int max_batch, gboolean for_training);
+/* The most a prediction workspace may take: a file's "max_steps" of a million
+ * steps would otherwise ask for tens of gigabytes. */
+#define NN_PREDICT_MAX_WORKSPACE ((size_t) 1 << 31)
+
 /* Rows per forward pass when predicting.  Small on purpose: the workspace
  * stays in cache and is fresh memory (page faults) for less; the GEMMs lose
  * little.  bench-core against 256 rows, objects per second with 1 / 2

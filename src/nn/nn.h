@@ -12,3 +12,4 @@
 #include "nn-optim.h"
 #include "nn-train.h"
 #include "nn-model-file.h"
+#include "nn-atomic.h"

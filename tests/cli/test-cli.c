@@ -225,6 +225,92 @@ test_errors (void)
   g_assert_nonnull (strstr (help->out, "--batch-size"));
 }
 
+/* train finds an unwritable --out and settings it could not read back before
+ * training, not after; a broken preprocessing section is named once */
+static void
+test_train_output_checked (void)
+{
+  g_autofree char *spec = model_path ("small-gru.json");
+  g_autofree char *missing = g_build_filename (tmp_dir, "no-such-folder", "m.json", NULL);
+  g_autofree char *out = g_build_filename (tmp_dir, "checked.json", NULL);
+  g_autofree char *broken = g_build_filename (tmp_dir, "broken-preprocessing.json", NULL);
+  g_autofree char *text = NULL;
+  g_autofree char *edited = NULL;
+  g_autoptr (TuCliResult) no_folder = tu_run_cli ("train", "--data", "sim:60", "--model", spec,
+                                                  "--out", missing, "--epochs", "1", NULL);
+  g_autoptr (TuCliResult) tiny_lr = tu_run_cli ("train", "--data", "sim:60", "--model", spec, "--out", out,
+                                                "--epochs", "1", "--learning-rate", "1e-60", NULL);
+  g_autoptr (TuCliResult) trained = NULL, evaluated = NULL;
+  const char *at;
+
+  g_assert_cmpint (no_folder->status, ==, 1);
+  g_assert_nonnull (strstr (no_folder->err, "no-such-folder/m.json: cannot save the model there"));
+  g_assert_null (strstr (no_folder->out, "epoch"));
+  g_assert_null (strstr (no_folder->out, "trained"));
+  g_assert_cmpint (tiny_lr->status, ==, 1);
+  g_assert_nonnull (strstr (tiny_lr->err, "cannot read back"));
+  g_assert_nonnull (strstr (tiny_lr->err, "“learning_rate”"));
+  g_assert_null (strstr (tiny_lr->out, "trained"));
+  g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
+
+  trained = tu_run_cli ("train", "--data", "sim:60", "--model", spec, "--out", out, "--epochs", "1", NULL);
+  g_assert_cmpint (trained->status, ==, 0);
+  g_assert_true (g_file_get_contents (out, &text, NULL, NULL));
+  at = strstr (text, "\"preprocessing\": {");
+  g_assert_nonnull (at);
+  edited = g_strdup_printf ("%.*s\"preprocessing\": {\"bogus\": 1, %s", (int) (at - text), text,
+                            at + strlen ("\"preprocessing\": {"));
+  g_assert_true (g_file_set_contents (broken, edited, -1, NULL));
+  evaluated = tu_run_cli ("evaluate", "--model", broken, "--data", "sim:20", NULL);
+  g_assert_cmpint (evaluated->status, ==, 1);
+  g_test_message ("%s", evaluated->err);
+  at = strstr (evaluated->err, "preprocessing:");
+  g_assert_nonnull (at);
+  g_assert_null (strstr (at + 1, "preprocessing:"));
+}
+
+/* "max_steps": 1048576 in a trained model: evaluate allocated 23 GB and
+ * predict 10 GiB.  evaluate now builds the network for the data's length (the
+ * same scores), predict says what it would take before allocating it. */
+static void
+test_long_max_steps (void)
+{
+  g_autofree char *spec = model_path ("small-gru.json");
+  g_autofree char *out = g_build_filename (tmp_dir, "short.json", NULL);
+  g_autofree char *long_path = g_build_filename (tmp_dir, "long.json", NULL);
+  g_autofree char *sim = g_build_filename (tmp_dir, "sim-long", NULL);
+  g_autofree char *csv = g_build_filename (sim, "training_set.csv", NULL);
+  g_autofree char *pred = g_build_filename (tmp_dir, "long-pred.csv", NULL);
+  g_autofree char *text = NULL;
+  g_autoptr (GRegex) steps = g_regex_new ("\"max_steps\": [0-9]+", 0, 0, NULL);
+  g_autofree char *edited = NULL;
+  g_autoptr (TuCliResult) trained = tu_run_cli ("train", "--data", "sim:60", "--model", spec, "--out", out,
+                                                "--epochs", "1", NULL);
+  g_autoptr (TuCliResult) simulated = tu_run_cli ("simulate", "--objects", "20", "--out", sim, NULL);
+  g_autoptr (TuCliResult) short_ev = NULL, long_ev = NULL, long_pred = NULL;
+
+  g_assert_cmpint (trained->status, ==, 0);
+  g_assert_cmpint (simulated->status, ==, 0);
+  g_assert_true (g_file_get_contents (out, &text, NULL, NULL));
+  edited = g_regex_replace_literal (steps, text, -1, 0, "\"max_steps\": 1048576", 0, NULL);
+  g_assert_nonnull (strstr (edited, "\"max_steps\": 1048576"));
+  g_assert_true (g_file_set_contents (long_path, edited, -1, NULL));
+
+  short_ev = tu_run_cli ("evaluate", "--model", out, "--data", "sim:30:4", "--json", NULL);
+  long_ev = tu_run_cli ("evaluate", "--model", long_path, "--data", "sim:30:4", "--json", NULL);
+  g_assert_cmpint (short_ev->status, ==, 0);
+  g_test_message ("%s", long_ev->err);
+  g_assert_cmpint (long_ev->status, ==, 0);
+  g_assert_cmpstr (long_ev->out, ==, short_ev->out);
+
+  long_pred = tu_run_cli ("predict", "--model", long_path, "--data", csv, "--out", pred, NULL);
+  g_test_message ("%s", long_pred->err);
+  g_assert_cmpint (long_pred->status, ==, 1);
+  g_assert_nonnull (strstr (long_pred->err, "long.json: the model takes sequences of up to 1048576 steps"));
+  g_assert_nonnull (strstr (long_pred->err, "at most"));
+  g_assert_false (g_file_test (pred, G_FILE_TEST_EXISTS));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -236,6 +322,8 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/train-evaluate-predict", test_train_evaluate_predict);
   g_test_add_func ("/cli/train-lsst-gru", test_train_lsst_gru);
   g_test_add_func ("/cli/errors", test_errors);
+  g_test_add_func ("/cli/train-output-checked", test_train_output_checked);
+  g_test_add_func ("/cli/long-max-steps", test_long_max_steps);
   status = g_test_run ();
   {
     g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", tmp_dir);

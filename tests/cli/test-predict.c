@@ -56,19 +56,20 @@ read_file (const char *path)
   return text;
 }
 
-/* Nothing named out.* (a temporary file) is left in out's folder. */
+/* Nothing named out.* or .out.* (a temporary file) is left in out's folder. */
 static void
 assert_no_leftovers (const char *out)
 {
   g_autofree char *dir = g_path_get_dirname (out);
   g_autofree char *base = g_path_get_basename (out);
   g_autofree char *prefix = g_strconcat (base, ".", NULL);
+  g_autofree char *hidden = g_strconcat (".", base, ".", NULL);
   g_autoptr (GDir) folder = g_dir_open (dir, 0, NULL);
   const char *name;
 
   g_assert_nonnull (folder);
   while ((name = g_dir_read_name (folder)) != NULL)
-    if (g_str_has_prefix (name, prefix))
+    if (g_str_has_prefix (name, prefix) || g_str_has_prefix (name, hidden))
       g_error ("temporary file %s left in %s", name, dir);
 }
 
@@ -204,6 +205,47 @@ make_fixtures (void)
     g_error ("train failed: %s", train->err);
 }
 
+/* Objects the metadata lists with no observations were left out of the
+ * predictions without a word; now predict refuses, naming how many. */
+static void
+test_unobserved_objects_refused (void)
+{
+  g_autofree char *good = read_file (data_csv);
+  g_auto (GStrv) lines = g_strsplit (good, "\n", -1);
+  GString *kept = g_string_new (NULL);
+  g_autofree char *text = NULL;
+  g_autofree char *csv = NULL;
+  g_autofree char *out = g_build_filename (tmp_dir, "unobserved", "pred.csv", NULL);
+  g_autoptr (TuCliResult) r = NULL;
+  g_autofree char *last_id = NULL;
+  int n_ids = 0;
+
+  /* the header and the rows of the first 5 objects */
+  g_string_append_printf (kept, "%s\n", lines[0]);
+  for (int i = 1; lines[i] != NULL && lines[i][0] != '\0'; i++)
+    {
+      g_autofree char *id = g_strndup (lines[i], strcspn (lines[i], ","));
+      if (g_strcmp0 (id, last_id) != 0)
+        {
+          if (++n_ids > 5)
+            break;
+          g_free (last_id);
+          last_id = g_strdup (id);
+        }
+      g_string_append_printf (kept, "%s\n", lines[i]);
+    }
+  text = g_string_free (kept, FALSE);
+  csv = write_rows ("unobserved", text);
+  r = tu_run_cli ("predict", "--model", model, "--data", csv, "--out", out, NULL);
+  g_test_message ("%s", r->err);
+  g_assert_cmpint (r->status, ==, 1);
+  g_assert_nonnull (strstr (r->err, "rows.csv: "));
+  g_assert_nonnull (strstr (r->err, "objects listed in the metadata file"));
+  g_assert_nonnull (strstr (r->err, "have no observations"));
+  g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
+  assert_no_leftovers (out);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -217,6 +259,7 @@ main (int argc, char **argv)
   g_test_add_func ("/predict/interleaved-refused", test_interleaved_refused);
   g_test_add_func ("/predict/broken-keeps-old-output", test_broken_keeps_old_output);
   g_test_add_func ("/predict/unwritable-output", test_unwritable_output);
+  g_test_add_func ("/predict/unobserved-objects-refused", test_unobserved_objects_refused);
   status = g_test_run ();
   {
     g_autofree char *command = g_strdup_printf ("rm -rf '%s'", tmp_dir);

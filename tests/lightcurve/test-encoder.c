@@ -830,6 +830,51 @@ test_real_files (void)
   assert_all_finite (d2);
 }
 
+/* A model trained on fluxes gave 483 rows for magnitudes without a word; the
+ * fitted encoder now says what it measured, and refuses the other kind.
+ * Files written before it said so still encode either. */
+static void
+test_value_kind_checked (void)
+{
+  g_autoptr (LcDataset) flux = two_objects ();
+  g_autoptr (LcDataset) mags = two_objects ();
+  g_autoptr (LcEncoder) enc = NULL;
+  g_autoptr (LcEncoder) again = NULL;
+  g_autoptr (LcEncoder) older = NULL;
+  g_autoptr (NnData) fitted = NULL;
+  g_autoptr (NnData) refused = NULL;
+  g_autoptr (NnData) old_ok = NULL;
+  g_autoptr (JsonNode) json = NULL;
+  g_autoptr (GError) error = NULL;
+  LcEncoderOptions o;
+
+  mags->value_kind = LC_VALUE_MAGNITUDE;
+  plain_options (&o);
+  fitted = fit_encode (&o, flux, &enc);
+  json = lc_encoder_to_json (enc);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (json), "values"), ==, "flux");
+  again = lc_encoder_from_json (json, &error);
+  g_assert_no_error (error);
+  refused = lc_encoder_encode (again, mags, NULL, 0, &error);
+  g_assert_null (refused);
+  g_assert_error (error, LC_ERROR, LC_ERROR_MISMATCH);
+  g_assert_cmpstr (error->message, ==, "two.csv: the data are magnitudes, but the model was trained on "
+                   "fluxes; its predictions would mean nothing");
+  g_clear_error (&error);
+
+  json_object_remove_member (json_node_get_object (json), "values");
+  older = lc_encoder_from_json (json, &error);
+  g_assert_no_error (error);
+  old_ok = lc_encoder_encode (older, mags, NULL, 0, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (old_ok);
+
+  json_object_set_string_member (json_node_get_object (json), "values", "counts");
+  g_assert_null (lc_encoder_from_json (json, &error));
+  g_assert_error (error, LC_ERROR, LC_ERROR_FORMAT);
+  g_assert_nonnull (strstr (error->message, "preprocessing: field “values”: expected “flux” or “magnitude”"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -848,5 +893,6 @@ main (int argc, char **argv)
   g_test_add_func ("/encoder/never-nan", test_never_nan);
   g_test_add_func ("/encoder/random-datasets", test_random_datasets);
   g_test_add_func ("/encoder/real-files", test_real_files);
+  g_test_add_func ("/encoder/value-kind-checked", test_value_kind_checked);
   return g_test_run ();
 }
