@@ -108,7 +108,8 @@ pb_onnx_export_button_new (void)
   GtkWidget *button = gtk_button_new_with_mnemonic (_("Export as _ONNX…"));
 
   gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "win.export-onnx");
-  gtk_widget_set_tooltip_text (button, _("Save this trained model as ONNX, for ONNX Runtime and alert brokers"));
+  gtk_widget_set_tooltip_text (button,
+                               _("Save this trained model as ONNX, for ONNX Runtime and alert brokers"));
   gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
   return button;
 }

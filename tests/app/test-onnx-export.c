@@ -31,7 +31,8 @@ test_export_latest_run (void)
   GtkWidget *train = pb_test_find_descendant (GTK_WIDGET (window), PB_TYPE_TRAIN_PAGE);
   GtkWidget *results = pb_test_find_descendant (GTK_WIDGET (window), PB_TYPE_RESULTS_PAGE);
   GAction *action = g_action_map_lookup_action (G_ACTION_MAP (window), "export-onnx");
-  g_autofree char *spec_path = g_build_filename (g_getenv ("PASSBAND_SOURCE_DIR"), "models", "small-gru.json", NULL);
+  g_autofree char *spec_path = g_build_filename (g_getenv ("PASSBAND_SOURCE_DIR"), "models",
+                                                 "small-gru.json", NULL);
   g_autofree char *tmp = g_dir_make_tmp ("passband-onnx-XXXXXX", NULL);
   g_autofree char *path = g_build_filename (tmp, "gru.onnx", NULL);
   g_autofree char *bad_path = g_build_filename (tmp, "no-such-folder", "gru.onnx", NULL);
