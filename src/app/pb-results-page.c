@@ -9,6 +9,7 @@
 #include "pb-explore-jobs.h"
 #include "pb-export.h"
 #include "pb-object-browser.h"
+#include "pb-onnx-export.h"
 #include "pb-results-page.h"
 
 struct _PbResultsPage
@@ -1120,6 +1121,7 @@ build_seen_row (PbResultsPage *self)
   gtk_box_append (GTK_BOX (row), GTK_WIDGET (self->seen_label));
   gtk_box_append (GTK_BOX (row), GTK_WIDGET (self->spinner));
   gtk_box_append (GTK_BOX (row), self->cancel_button);
+  gtk_box_append (GTK_BOX (row), pb_onnx_export_button_new ());
   return row;
 }
 

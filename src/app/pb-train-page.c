@@ -6,6 +6,7 @@
 
 #include "pb-builder.h"
 #include "pb-export.h"
+#include "pb-onnx-export.h"
 #include "pb-results-page.h"
 #include "pb-train-page.h"
 
@@ -1081,4 +1082,5 @@ pb_train_pages_add (PbWindow *window)
   pb_window_add_page (window, train, "train", _("Train"), "media-playback-start-symbolic");
   pb_window_add_page (window, results, "results", _("Results"), "view-grid-symbolic");
   watch_builder (PB_TRAIN_PAGE (train));
+  pb_onnx_export_install (window, train);
 }

@@ -629,7 +629,8 @@ export_pool_same (Graph *g, const NnLayer *layer, Flow *f, gboolean is_max)
   /* idx (B, T_out * p, 1): the input step each window slot reads */
   idx = op2 (g, "Sub", name, reshape (g, start_shift, (const gint64[]) { -1, 1, 1 }, 3));
   len2 = reshape (g, f->len, (const gint64[]) { -1, 1, 1 }, 3);
-  valid = op2 (g, "And", op2 (g, "GreaterOrEqual", idx, const_int64_scalar (g, 0)), op2 (g, "Less", idx, len2));
+  valid = op2 (g, "And", op2 (g, "GreaterOrEqual", idx, const_int64_scalar (g, 0)),
+               op2 (g, "Less", idx, len2));
   clipped = op2 (g, "Min", op2 (g, "Max", idx, const_int64_scalar (g, 0)),
                  const_int64_scalar (g, layer->in.steps - 1));
   clipped = op2 (g, "Expand", clipped, const_int64s (g, (const gint64[]) { 1, 1, c }, 3));
@@ -654,7 +655,8 @@ export_pool_same (Graph *g, const NnLayer *layer, Flow *f, gboolean is_max)
     {
       const char *validf = cast (g, valid, ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT);
       const char *count, *sum;
-      sum = op3 (g, "ReduceSum", op2 (g, "Mul", gathered, validf), const_int64s (g, (const gint64[]) { 2 }, 1),
+      sum = op3 (g, "ReduceSum", op2 (g, "Mul", gathered, validf),
+                 const_int64s (g, (const gint64[]) { 2 }, 1),
                  NULL, &node);
       attr_int (g, node, "keepdims", 0);
       count = op3 (g, "ReduceSum", validf, const_int64s (g, (const gint64[]) { 2 }, 1), NULL, &node);
@@ -848,8 +850,9 @@ export_inputs (Graph *g, const NnModel *model, Flow *f)
   f->seq = TRUE;
   f->features = model->seq_features;
   flow_set_lengths (f, op2 (g, "Min", "lengths", const_int64_scalar (g, T)), T);
-  /* what a consumer leaves in padded steps never reaches the network */
-  flow_apply_mask (g, f);
+  /* what a consumer leaves in padded steps (NaN included) never reaches the network */
+  f->x = op3 (g, "Where", op2 (g, "Greater", flow_mask (g, f), const_float_scalar (g, 0.5f)), f->x,
+              const_float_scalar (g, 0.0f), NULL);
 }
 
 /* ---- graph inputs, outputs and metadata ---- */
@@ -971,7 +974,8 @@ add_metadata_props (Graph *g, const LcPredictor *p, const LcOnnxOptions *options
   add_prop (g, props, "passband.ensemble_members", g_strdup_printf ("%d", p->n_models));
   {
     char buf[G_ASCII_DTOSTR_BUF_SIZE];
-    add_prop (g, props, "passband.temperature", g_strdup (g_ascii_dtostr (buf, sizeof buf, options->temperature)));
+    add_prop (g, props, "passband.temperature",
+              g_strdup (g_ascii_dtostr (buf, sizeof buf, options->temperature)));
   }
   add_prop (g, props, "passband.inputs",
             g_strdup (with_meta ? "sequence (batch, steps, F) float32; lengths (batch) int64; "
@@ -1062,7 +1066,8 @@ lc_onnx_export_bytes (const LcPredictor *p, const LcOnnxOptions *options, GError
   if (options->temperature != 1.0)
     {
       Onnx__NodeProto *node;
-      const char *scaled = op2 (g, "Div", op1 (g, "Log", probs), const_float_scalar (g, (float) options->temperature));
+      const char *scaled = op2 (g, "Div", op1 (g, "Log", probs),
+                                const_float_scalar (g, (float) options->temperature));
       probs = op3 (g, "Softmax", scaled, NULL, NULL, &node);
       attr_int (g, node, "axis", -1);
     }

@@ -49,7 +49,8 @@ onnxruntime_per_s (const char *onnx_path, const char *tensor_dir, int threads, i
 {
   const char *src = g_getenv ("PASSBAND_SOURCE_DIR");
   const char *ort_env = g_getenv ("PASSBAND_ONNXRUNTIME_DIR");
-  g_autofree char *ort_dir = ort_env != NULL ? g_strdup (ort_env) : g_build_filename (src, ".ci", "onnxruntime", NULL);
+  g_autofree char *ort_dir = ort_env != NULL ? g_strdup (ort_env)
+                                             : g_build_filename (src, ".ci", "onnxruntime", NULL);
   g_autofree char *script = g_build_filename (src, "tests", "onnx", "onnx-throughput.js", NULL);
   g_autofree char *threads_s = g_strdup_printf ("%d", threads);
   g_autofree char *repeats_s = g_strdup_printf ("%d", repeats);
@@ -62,7 +63,8 @@ onnxruntime_per_s (const char *onnx_path, const char *tensor_dir, int threads, i
   if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, &err, &status, &error)
       || !g_spawn_check_wait_status (status, &error))
     {
-      fprintf (stderr, "bench-onnx: ONNX Runtime did not run (%s): %s\n", error->message, err != NULL ? err : "");
+      fprintf (stderr, "bench-onnx: ONNX Runtime did not run (%s): %s\n", error->message,
+               err != NULL ? err : "");
       exit (1);
     }
   if (!json_parser_load_from_data (parser, out, -1, &error))
@@ -70,7 +72,8 @@ onnxruntime_per_s (const char *onnx_path, const char *tensor_dir, int threads, i
       fprintf (stderr, "bench-onnx: unexpected output from onnx-throughput.js: %s\n", out);
       exit (1);
     }
-  return json_object_get_double_member (json_node_get_object (json_parser_get_root (parser)), "objects_per_s");
+  return json_object_get_double_member (json_node_get_object (json_parser_get_root (parser)),
+                                        "objects_per_s");
 }
 
 int

@@ -7,7 +7,8 @@
 // expected probabilities are predict's class columns renormalised without
 // class_99, then softmax(log p / T) when a temperature is given.  Also checks
 // that cutting the padding to the longest row and running in two batches of
-// different sizes changes nothing.  Prints max |dp|; exits 1 above 1e-5.
+// different sizes, with NaN in the padded steps, changes nothing.  Prints
+// max |dp|; exits 1 above 1e-5.
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -55,12 +56,16 @@ function calibrate(p, t) {
   return e.map((v) => v / s);
 }
 
-// Rows [first, first + n) of the inputs, the sequence cut to `steps` steps.
-function feeds(ort, names, inputs, first, n, steps) {
+// Rows [first, first + n) of the inputs, the sequence cut to `steps` steps;
+// with `garbage`, padded steps hold NaN instead of zeros.
+function feeds(ort, names, inputs, first, n, steps, garbage) {
   const [, T, F] = inputs.sequence.shape;
   const seq = new Float32Array(n * steps * F);
-  for (let r = 0; r < n; r++)
+  for (let r = 0; r < n; r++) {
     seq.set(inputs.sequence.data.subarray((first + r) * T * F, (first + r) * T * F + steps * F), r * steps * F);
+    if (garbage)
+      seq.fill(NaN, r * steps * F + Number(inputs.lengths.data[first + r]) * F, (r + 1) * steps * F);
+  }
   const out = {
     sequence: new ort.Tensor('float32', seq, [n, steps, F]),
     lengths: new ort.Tensor('int64', inputs.lengths.data.slice(first, first + n), [n]),
@@ -107,21 +112,21 @@ async function main() {
       maxDiff = Math.max(maxDiff, Math.abs(whole.data[i * K + c] - want[c]));
   }
 
-  // the same rows in two batches, each padded only to its own longest row
+  // the same rows in two batches, each padded only to its own longest row, with NaN
   const half = Math.max(1, Math.floor(N / 3));
   let maxSplit = 0;
   for (const [first, n] of [[0, half], [half, N - half]]) {
     if (n <= 0)
       continue;
     const steps = Math.max(...lengths.slice(first, first + n));
-    const part = (await session.run(feeds(ort, session.inputNames, inputs, first, n, steps))).probabilities;
+    const part = (await session.run(feeds(ort, session.inputNames, inputs, first, n, steps, true))).probabilities;
     for (let i = 0; i < n * K; i++)
       maxSplit = Math.max(maxSplit, Math.abs(part.data[i] - whole.data[first * K + i]));
   }
 
   console.log(`rows ${N}, steps ${T}, distinct lengths ${distinct}, classes ${K}, temperature ${temperature}: ` +
               `max |dp| ${maxDiff.toExponential(2)} against predict, ${maxSplit.toExponential(2)} ` +
-              'between padded and cut batches');
+              'between zero-padded and cut, NaN-padded batches');
   if (!(maxDiff <= TOLERANCE) || !(maxSplit <= TOLERANCE)) {
     console.error(`FAIL: above ${TOLERANCE}`);
     process.exit(1);

@@ -135,7 +135,8 @@ test_temperature (void)
 static void
 test_untrained_refused (void)
 {
-  g_autofree char *spec = g_build_filename (g_getenv ("PASSBAND_SOURCE_DIR"), "models", "small-gru.json", NULL);
+  g_autofree char *spec = g_build_filename (g_getenv ("PASSBAND_SOURCE_DIR"), "models", "small-gru.json",
+                                            NULL);
   g_autofree char *out = g_build_filename (tmp_dir, "untrained.onnx", NULL);
   g_autoptr (TuCliResult) r = tu_run_cli ("export", "--model", spec, "--onnx", out, NULL);
 
@@ -168,7 +169,8 @@ test_encode_tensors (void)
   g_autofree char *len_path = g_build_filename (dir, "lengths.npy", NULL);
   g_autofree char *ids_path = g_build_filename (dir, "object_ids.txt", NULL);
   g_autofree char *meta_path = g_build_filename (dir, "metadata.npy", NULL);
-  g_autoptr (TuCliResult) r = tu_run_cli ("encode", "--model", model_path, "--data", "sim:30:5", "--out", dir, NULL);
+  g_autoptr (TuCliResult) r = tu_run_cli ("encode", "--model", model_path, "--data", "sim:30:5", "--out", dir,
+                                          NULL);
   g_autoptr (GError) error = NULL;
   g_autoptr (LcPredictor) p = lc_predictor_load (model_path, &error);
   g_autoptr (LcDataset) ds = NULL;
@@ -235,8 +237,8 @@ main (int argc, char **argv)
   spec = g_build_filename (g_getenv ("PASSBAND_SOURCE_DIR"), "models", "small-gru.json", NULL);
   model_path = g_build_filename (tmp_dir, "gru.json", NULL);
   {
-    g_autoptr (TuCliResult) r = tu_run_cli ("train", "--data", "sim:60:1", "--model", spec, "--out", model_path,
-                                            "--epochs", "1", NULL);
+    g_autoptr (TuCliResult) r = tu_run_cli ("train", "--data", "sim:60:1", "--model", spec,
+                                            "--out", model_path, "--epochs", "1", NULL);
     g_assert_cmpint (r->status, ==, 0);
   }
   g_test_add_func ("/onnx/graph-contents", test_graph_contents);
