@@ -139,7 +139,7 @@ test_novelty_eval (void)
   g_autoptr (TuCliResult) bad = tu_run_cli ("novelty-eval", "--data", "sim:150:4", "--model", spec,
                                             "--classes", "12345", NULL);
   g_autoptr (GPtrArray) lines = NULL;
-  const char *const scores[] = { "p99", "max_prob", "entropy" };
+  const char *const scores[] = { "p99", "max_prob", "entropy", "energy" };
   JsonObject *result, *mean;
   guint n_classes;
 
