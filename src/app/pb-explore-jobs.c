@@ -215,7 +215,7 @@ pb_novelty_scores_free (PbNoveltyScores *scores)
 double
 pb_novelty_scores_high (const PbNoveltyScores *scores, LcNoveltyScore kind)
 {
-  return kind == LC_NOVELTY_ENTROPY ? log (MAX (scores->n_classes, 2)) : 1.0;
+  return lc_novelty_score_max (kind, scores->n_classes);
 }
 
 static void

@@ -6,6 +6,7 @@
 
 #include "lc-burst.h"
 #include "lc-novelty.h"
+#include "pb-reliability-view.h"
 #include "pb-explore-jobs.h"
 #include "pb-export.h"
 #include "pb-object-browser.h"
@@ -45,6 +46,7 @@ struct _PbResultsPage
   GtkLabel *test_label;
   PbEarlyView *early_view;
   PbNoveltyView *novelty_view;
+  PbReliabilityView *reliability;
   PbGalleryView *novelty_gallery;
   GtkLabel *novelty_label;
   GtkDropDown *score_dropdown;
@@ -393,6 +395,7 @@ show_shown_run (PbResultsPage *self)
 {
   pb_confusion_view_set_run (self->confusion, shown_run (self));
   pb_class_table_set_run (self->class_table, shown_run (self));
+  pb_reliability_view_set_run (self->reliability, shown_run (self));
   if (self->cell_true >= 0)
     show_cell (self, self->cell_true, self->cell_predicted);
 }
@@ -626,6 +629,9 @@ show_novelty_scores (PbResultsPage *self)
   pb_novelty_view_set_scores (self->novelty_view, self->novelty->scores[self->score_kind], self->novelty->n_objects,
                               hi, score_name (self->score_kind));
   gtk_range_set_range (GTK_RANGE (self->threshold), 0, hi);
+  /* each score has its own range: start in the middle of it */
+  gtk_range_set_value (GTK_RANGE (self->threshold),
+                       lc_novelty_default_threshold (self->score_kind, self->novelty->n_classes));
   show_ranking (self);
 }
 
@@ -901,6 +907,7 @@ pb_results_page_set_run (PbResultsPage *self, PbRun *run)
   reset_explore (self);
   pb_confusion_view_set_run (self->confusion, run);
   pb_class_table_set_run (self->class_table, run);
+  pb_reliability_view_set_run (self->reliability, run);
   self->cell_true = self->cell_predicted = -1;
   pb_gallery_view_set_items (self->cell_gallery, NULL, NULL, 0, NULL);
   gtk_label_set_text (self->cell_label, _("Click a cell to see the light curves behind it"));
@@ -1134,10 +1141,13 @@ build_novelty_tab (PbResultsPage *self)
   GtkWidget *label = gtk_label_new_with_mnemonic (_("T_hreshold"));
 
   self->score_dropdown = GTK_DROP_DOWN (gtk_drop_down_new_from_strings (scores));
+  self->score_kind = LC_NOVELTY_DEFAULT;
+  gtk_drop_down_set_selected (self->score_dropdown, self->score_kind);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->score_dropdown), _("How an object's novelty is scored"));
   g_signal_connect_swapped (self->score_dropdown, "notify::selected", G_CALLBACK (score_changed_cb), self);
   self->threshold = GTK_SCALE (gtk_scale_new_with_range (GTK_ORIENTATION_HORIZONTAL, 0, 1, 0.01));
-  gtk_range_set_value (GTK_RANGE (self->threshold), 0.5);
+  /* until a model gives the class count, the smallest range of the score */
+  gtk_range_set_value (GTK_RANGE (self->threshold), lc_novelty_default_threshold (self->score_kind, 2));
   gtk_scale_set_draw_value (self->threshold, TRUE);
   gtk_scale_set_digits (self->threshold, 2);
   gtk_widget_set_hexpand (GTK_WIDGET (self->threshold), TRUE);
@@ -1268,6 +1278,8 @@ pb_results_page_init (PbResultsPage *self)
   gtk_stack_add_titled (self->stack, build_confusion_tab (self), "confusion", _("Confusion Matrix"));
   self->class_table = PB_CLASS_TABLE (pb_class_table_new ());
   gtk_stack_add_titled (self->stack, scrolled (GTK_WIDGET (self->class_table)), "scores", _("Per-Class Scores"));
+  self->reliability = PB_RELIABILITY_VIEW (pb_reliability_view_new ());
+  gtk_stack_add_titled (self->stack, GTK_WIDGET (self->reliability), "reliability", _("Reliability"));
   self->early_view = PB_EARLY_VIEW (pb_early_view_new ());
   gtk_stack_add_titled (self->stack, GTK_WIDGET (self->early_view), "early", _("Early Classification"));
   gtk_stack_add_titled (self->stack, build_novelty_tab (self), "novelty", _("Novelty"));

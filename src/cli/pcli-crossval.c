@@ -11,6 +11,7 @@
 #include <glib/gi18n-lib.h>
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "lc-pipeline.h"
 
@@ -75,9 +76,38 @@ mean_std (const FoldScore *scores, int n, gsize offset, double *mean, double *st
   *std = n > 1 ? sqrt (sq / (n - 1)) : 0.0;
 }
 
+/* Every fold's held-out probabilities together, for the calibration error
+ * and the weighted log loss of all the objects at once (a fold of a few
+ * hundred objects measures ECE no better than a few hundredths). */
+typedef struct
+{
+  GArray *probs;             /* float, (rows, K) */
+  GArray *labels;            /* int */
+  int *class_ids;            /* [K] of the first fold */
+  int k;
+  gboolean same_classes;     /* every fold's model has the first fold's classes */
+} Pooled;
+
+static void
+pooled_add (Pooled *pool, const LcPredictor *p, const LcEvaluation *ev)
+{
+  if (pool->class_ids == NULL)
+    {
+      pool->k = p->n_classes;
+      pool->class_ids = g_memdup2 (p->class_ids, sizeof (int) * p->n_classes);
+      pool->same_classes = TRUE;
+    }
+  else if (pool->k != p->n_classes || memcmp (pool->class_ids, p->class_ids, sizeof (int) * pool->k) != 0)
+    pool->same_classes = FALSE;
+  if (!pool->same_classes)
+    return;
+  g_array_append_vals (pool->probs, ev->probs, (guint) ev->n_rows * pool->k);
+  g_array_append_vals (pool->labels, ev->labels, (guint) ev->n_rows);
+}
+
 static gboolean
 run_fold (const LcDataset *ds, const NnModelDoc *spec, const LcTrainOverrides *o, const int *fold,
-          int n, int which, int threads, FoldScore *score, GError **error)
+          int n, int which, int threads, FoldScore *score, Pooled *pool, GError **error)
 {
   g_autofree int *train_rows = NULL, *test_rows = NULL;
   g_autoptr (LcTrainRun) run = NULL;
@@ -116,6 +146,7 @@ run_fold (const LcDataset *ds, const NnModelDoc *spec, const LcTrainOverrides *o
   score->weighted_log_loss = ev->report->weighted_log_loss;
   score->ece = ev->report->ece;
   score->temperature = run->doc->temperature;
+  pooled_add (pool, predictor, ev);
   score->n_test = ev->n_rows;
   score->epochs = (int) run->history->epochs->len;
   score->seconds = (g_get_monotonic_time () - start) / 1e6;
@@ -186,8 +217,14 @@ mean_recall (const FoldScore *scores, int k, int c)
 }
 
 static void
-print_summary (const FoldScore *scores, int k, gboolean json)
+print_summary (const FoldScore *scores, int k, const Pooled *pool, gboolean json)
 {
+  int n_pooled = pool->same_classes ? (int) pool->labels->len : 0;
+  const float *probs = (const float *) pool->probs->data;
+  const int *labels = (const int *) pool->labels->data;
+  double pooled_ece = n_pooled > 0 ? nn_metrics_ece (probs, labels, n_pooled, pool->k) : NAN;
+  double pooled_wll = n_pooled > 0 ? lc_plasticc_weighted_log_loss (probs, labels, n_pooled, pool->k,
+                                                                     pool->class_ids) : NAN;
   double acc, acc_sd, f1, f1_sd, ll, ll_sd, wll, wll_sd, ece, ece_sd, sec, sec_sd, tr, tr_sd;
   int never = 0;
   for (int i = 0; i < k; i++)
@@ -217,6 +254,8 @@ print_summary (const FoldScore *scores, int k, gboolean json)
       pcli_json_add_number (b, "weighted_log_loss_std", wll_sd);
       pcli_json_add_number (b, "ece_mean", ece);
       pcli_json_add_number (b, "ece_std", ece_sd);
+      pcli_json_add_number (b, "ece_pooled", pooled_ece);
+      pcli_json_add_number (b, "weighted_log_loss_pooled", pooled_wll);
       pcli_json_add_number (b, "seconds_per_fold", sec);
       pcli_json_add_number (b, "train_accuracy_mean", tr);
       json_builder_set_member_name (b, "never_predicted");
@@ -237,6 +276,8 @@ print_summary (const FoldScore *scores, int k, gboolean json)
       printf (_("\n%d folds: accuracy %.4f ± %.4f   macro F1 %.4f ± %.4f   log loss %.4f ± %.4f   "
                 "weighted log loss %.4f ± %.4f   ECE %.4f ± %.4f   (%.1f s per fold)\n"),
               k, acc, acc_sd, f1, f1_sd, ll, ll_sd, wll, wll_sd, ece, ece_sd, sec);
+      printf (_("all %d held-out objects together: ECE %.4f   weighted log loss %.4f\n"), n_pooled,
+              pooled_ece, pooled_wll);
       printf (_("train accuracy %.4f (gap %.4f); classes never predicted, summed over the folds: %d\n"),
               tr, tr - acc, never);
       printf (_("recall per class (mean over the folds):"));
@@ -272,6 +313,9 @@ pcli_crossval (int argc, char **argv)
   g_autoptr (NnModelDoc) spec = NULL;
   g_autofree int *labels = NULL, *fold = NULL;
   g_autofree FoldScore *scores = NULL;
+  Pooled pool = { g_array_new (FALSE, FALSE, sizeof (float)), g_array_new (FALSE, FALSE, sizeof (int)),
+                  NULL, 0, FALSE };
+  int status = 0;
   guint64 fold_seed;
 
   g_option_context_add_main_entries (context, entries, NULL);
@@ -317,17 +361,20 @@ pcli_crossval (int argc, char **argv)
   for (int f = 0; f < max_folds; f++)
     {
       if (!run_fold (ds, spec, &overrides.o, fold, (int) ds->n_objects, f, MAX (overrides.o.threads, 1), &scores[f],
-                     &error))
+                     &pool, &error))
         {
           pcli_error ("crossval", _("fold %d: %s"), f + 1, error->message);
-          for (int g = 0; g < f; g++)
-            fold_score_clear (&scores[g]);
-          return 1;
+          status = 1;
+          break;
         }
       print_fold (f, &scores[f], json);
     }
-  print_summary (scores, max_folds, json);
+  if (status == 0)
+    print_summary (scores, max_folds, &pool, json);
   for (int f = 0; f < max_folds; f++)
     fold_score_clear (&scores[f]);
-  return 0;
+  g_array_unref (pool.probs);
+  g_array_unref (pool.labels);
+  g_free (pool.class_ids);
+  return status;
 }

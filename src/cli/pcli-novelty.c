@@ -11,7 +11,7 @@
 #include "lc-novelty.h"
 
 static const char *
-score_key (LcNoveltyScore kind)
+score_key (int kind)
 {
   switch (kind)
     {
@@ -19,6 +19,8 @@ score_key (LcNoveltyScore kind)
       return "max_prob";
     case LC_NOVELTY_ENTROPY:
       return "entropy";
+    case LC_NOVELTY_ENERGY_COLUMN:
+      return "energy";
     case LC_NOVELTY_P99:
     default:
       return "p99";
@@ -43,7 +45,7 @@ print_fold (const LcNoveltyFold *f, gboolean json)
       pcli_json_add_number (b, "known_accuracy", f->known_accuracy);
       json_builder_set_member_name (b, "auroc");
       json_builder_begin_object (b);
-      for (int s = 0; s < LC_NOVELTY_N_SCORES; s++)
+      for (int s = 0; s < LC_NOVELTY_N_MEASURED; s++)
         pcli_json_add_number (b, score_key (s), f->auroc[s]);
       json_builder_end_object (b);
       pcli_json_add_number (b, "seconds", f->seconds);
@@ -52,7 +54,7 @@ print_fold (const LcNoveltyFold *f, gboolean json)
       return;
     }
   printf ("%5d  %6d  %6d  %8.4f", f->class_id, f->n_novel, f->n_known, f->known_accuracy);
-  for (int s = 0; s < LC_NOVELTY_N_SCORES; s++)
+  for (int s = 0; s < LC_NOVELTY_N_MEASURED; s++)
     printf ("  %8.4f", f->auroc[s]);
   printf (_("  (%.1f s)\n"), f->seconds);
   fflush (stdout);
@@ -77,7 +79,7 @@ static void
 print_summary (const LcNoveltyFold *folds, int n, gboolean json)
 {
   int best = 0;
-  for (int s = 1; s < LC_NOVELTY_N_SCORES; s++)
+  for (int s = 1; s < LC_NOVELTY_N_MEASURED; s++)
     if (mean_auroc (folds, n, s) > mean_auroc (folds, n, best))
       best = s;
   if (json)
@@ -90,7 +92,7 @@ print_summary (const LcNoveltyFold *folds, int n, gboolean json)
       json_builder_add_int_value (b, n);
       json_builder_set_member_name (b, "mean_auroc");
       json_builder_begin_object (b);
-      for (int s = 0; s < LC_NOVELTY_N_SCORES; s++)
+      for (int s = 0; s < LC_NOVELTY_N_MEASURED; s++)
         pcli_json_add_number (b, score_key (s), mean_auroc (folds, n, s));
       json_builder_end_object (b);
       json_builder_set_member_name (b, "best");
@@ -100,7 +102,7 @@ print_summary (const LcNoveltyFold *folds, int n, gboolean json)
       return;
     }
   printf ("%-29s", _("mean"));
-  for (int s = 0; s < LC_NOVELTY_N_SCORES; s++)
+  for (int s = 0; s < LC_NOVELTY_N_MEASURED; s++)
     printf ("  %8.4f", mean_auroc (folds, n, s));
   printf (_("\nbest score: %s\n"), score_key (best));
 }
@@ -198,7 +200,7 @@ pcli_novelty_eval (int argc, char **argv)
     {
       printf (_("left out: each class in turn; AUROC of the novel class against held-out known objects\n"));
       printf ("%5s  %6s  %6s  %8s", _("class"), _("novel"), _("known"), _("accuracy"));
-      for (int s = 0; s < LC_NOVELTY_N_SCORES; s++)
+      for (int s = 0; s < LC_NOVELTY_N_MEASURED; s++)
         printf ("  %8s", score_key (s));
       printf ("\n");
     }

@@ -36,6 +36,63 @@ lc_novelty_default_threshold (LcNoveltyScore kind, int k)
   return 0.5 * lc_novelty_score_max (kind, k);
 }
 
+/* −T log Σ_c exp (z_c / T) of each row of logits (n, k), added to out with weight w. */
+static void
+add_energy (const float *logits, int n, int k, double t, double w, double *out)
+{
+  for (int i = 0; i < n; i++)
+    {
+      const float *z = logits + (gsize) i * k;
+      double top = -INFINITY, sum = 0.0;
+      for (int c = 0; c < k; c++)
+        top = MAX (top, z[c] / t);
+      for (int c = 0; c < k; c++)
+        sum += exp (z[c] / t - top);
+      out[i] += w * -t * (top + log (sum));
+    }
+}
+
+gboolean
+lc_novelty_energy (const LcPredictor *p, const NnData *data, double *out, GError **error)
+{
+  double t = p->doc->temperature;
+  int k = p->n_classes;
+
+  for (int i = 0; i < data->n; i++)
+    out[i] = 0.0;
+  for (int m = 0; m < p->n_models; m++)
+    {
+      const NnModel *model = p->models[m];
+      g_autoptr (NnWorkspace) ws = NULL;
+      g_autofree int *rows = g_new (int, NN_PREDICT_BATCH), *len_buf = g_new (int, NN_PREDICT_BATCH);
+      g_autofree float *x_buf = NULL, *meta_buf = NULL;
+
+      if (!model->fused_softmax)
+        {
+          g_set_error (error, LC_ERROR, LC_ERROR_MISMATCH,
+                       _("%s: the energy score needs logits: the network must end in a softmax"),
+                       p->doc->source);
+          return FALSE;
+        }
+      if (!nn_model_check_data (model, data, FALSE, _("data"), error))
+        return FALSE;
+      ws = nn_workspace_new_inference (model, NN_PREDICT_BATCH);
+      x_buf = g_new (float, (gsize) NN_PREDICT_BATCH * MAX (data->steps, 1) * data->features);
+      meta_buf = data->meta_features > 0 ? g_new (float, (gsize) NN_PREDICT_BATCH * data->meta_features) : NULL;
+      for (int start = 0; start < data->n; start += NN_PREDICT_BATCH)
+        {
+          int n = MIN (NN_PREDICT_BATCH, data->n - start);
+          NnBatch batch;
+
+          for (int i = 0; i < n; i++)
+            rows[i] = start + i;
+          nn_data_gather (data, rows, n, x_buf, len_buf, meta_buf, NULL, &batch);
+          add_energy (nn_model_forward (model, ws, &batch, FALSE), n, k, t, 1.0 / p->n_models, out + start);
+        }
+    }
+  return TRUE;
+}
+
 double
 lc_novelty_auroc (const double *scores, const gboolean *novel, int n)
 {
@@ -147,6 +204,7 @@ lc_novelty_leave_one_out (const LcDataset *ds, const NnModelDoc *spec,
   g_autofree gboolean *novel = NULL;
   g_autofree double *scores = NULL;
   g_autofree float *probs = NULL;
+  g_autoptr (NnData) data = NULL;
   g_autoptr (LcSplit) split = NULL;
   g_autoptr (LcTrainRun) run = NULL;
   g_autoptr (LcPredictor) predictor = NULL;
@@ -184,7 +242,10 @@ lc_novelty_leave_one_out (const LcDataset *ds, const NnModelDoc *spec,
   predictor = lc_predictor_new (run->doc, error);
   if (predictor == NULL)
     return FALSE;
-  probs = lc_predictor_predict (predictor, ds, test_rows, n_test, threads, NULL, error);
+  data = lc_predictor_encode (predictor, ds, test_rows, n_test, threads, error);
+  if (data == NULL)
+    return FALSE;
+  probs = lc_predictor_predict_data (predictor, data, threads, error);
   if (probs == NULL)
     return FALSE;
 
@@ -209,6 +270,9 @@ lc_novelty_leave_one_out (const LcDataset *ds, const NnModelDoc *spec,
       lc_novelty_scores (probs, n_test, predictor->n_classes, kind, scores);
       out->auroc[kind] = lc_novelty_auroc (scores, novel, n_test);
     }
+  if (!lc_novelty_energy (predictor, data, scores, error))
+    return FALSE;
+  out->auroc[LC_NOVELTY_ENERGY_COLUMN] = lc_novelty_auroc (scores, novel, n_test);
   out->seconds = (g_get_monotonic_time () - start) / 1e6;
   return TRUE;
 }

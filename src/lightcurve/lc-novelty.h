@@ -13,6 +13,12 @@ G_BEGIN_DECLS
 /* The scores lc_novelty_scores computes (LcNoveltyScore values 0..N-1). */
 #define LC_NOVELTY_N_SCORES 3
 
+/* Beyond those from probabilities: the energy score of the logits
+ * (lc_novelty_energy), measured by lc_novelty_leave_one_out as column
+ * LC_NOVELTY_ENERGY_COLUMN of its AUROCs. */
+#define LC_NOVELTY_ENERGY_COLUMN LC_NOVELTY_N_SCORES
+#define LC_NOVELTY_N_MEASURED    (LC_NOVELTY_N_SCORES + 1)
+
 /* The score Passband ships (the app's default, the class_99 column): the one
  * that separated left-out classes best in the leave-one-class-out measurement
  * on LSST (README). */
@@ -23,6 +29,14 @@ G_BEGIN_DECLS
 double lc_novelty_score_max (LcNoveltyScore kind, int k);
 /* The threshold a view starts from: the middle of the score's range. */
 double lc_novelty_default_threshold (LcNoveltyScore kind, int k);
+
+/* out[i] for each row of data (encoded for the predictor, at most its
+ * max_steps): the energy −T log Σ_c exp (z_c / T) of the logits z, T the
+ * model's temperature, averaged over the ensemble's members; higher means
+ * more likely novel.  Needs networks whose output softmax is fused (their
+ * forward pass gives the logits). */
+gboolean lc_novelty_energy (const LcPredictor *predictor, const NnData *data, double *out,
+                            GError **error);
 
 /* Area under the ROC curve of scores separating the rows with novel[i] TRUE
  * (positives) from the others; ties count 1/2.  NaN without both kinds. */
@@ -37,7 +51,7 @@ typedef struct
   int n_novel;                         /* its objects, all scored */
   int n_known;                         /* held-out objects of the other classes */
   double known_accuracy;               /* accuracy on those */
-  double auroc[LC_NOVELTY_N_SCORES];   /* per LcNoveltyScore */
+  double auroc[LC_NOVELTY_N_MEASURED]; /* per LcNoveltyScore, then the energy */
   double seconds;
 } LcNoveltyFold;
 

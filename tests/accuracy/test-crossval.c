@@ -81,6 +81,11 @@ test_crossval_json (void)
       g_assert_cmpfloat (acc, >=, 0.0);
       g_assert_cmpfloat (acc, <=, 1.0);
       g_assert_cmpint (json_object_get_int_member (o, "epochs"), ==, 3);
+      /* calibration: a fitted temperature, the fold's ECE and PLAsTiCC log loss */
+      g_assert_cmpfloat (json_object_get_double_member (o, "temperature"), >, 0.0);
+      g_assert_cmpfloat (json_object_get_double_member (o, "ece"), >=, 0.0);
+      g_assert_cmpfloat (json_object_get_double_member (o, "ece"), <=, 1.0);
+      g_assert_cmpfloat (json_object_get_double_member (o, "weighted_log_loss"), >, 0.0);
       objects += json_object_get_int_member (o, "objects");
       sum += acc;
     }
@@ -99,6 +104,10 @@ test_crossval_json (void)
   g_assert_cmpfloat (fabs (json_object_get_double_member (result, "accuracy_mean") - mean), <, 1e-9);
   g_assert_cmpfloat (fabs (json_object_get_double_member (result, "accuracy_std") - std), <, 1e-9);
   g_assert_true (json_object_has_member (result, "macro_f1_mean"));
+  /* every held-out object at once */
+  g_assert_cmpfloat (json_object_get_double_member (result, "ece_pooled"), >=, 0.0);
+  g_assert_cmpfloat (json_object_get_double_member (result, "ece_pooled"), <=, 1.0);
+  g_assert_cmpfloat (json_object_get_double_member (result, "weighted_log_loss_pooled"), >, 0.0);
 
   /* seeded: the same command gives the same figures */
   again = tu_run_cli ("crossval", "--data", "sim:150:4", "--model", spec, "--folds", "3", "--json", NULL);
@@ -114,6 +123,53 @@ test_crossval_json (void)
                              json_object_get_double_member (nth_object (lines, f), field));
         }
   }
+  g_remove (spec);
+  g_rmdir (dir);
+}
+
+/* novelty-eval: one line per left-out class (every object of it scored as
+ * novel), then the mean AUROC of each score and the best one. */
+static void
+test_novelty_eval (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("passband-cv-XXXXXX", NULL);
+  g_autofree char *spec = spec_file (dir);
+  g_autoptr (TuCliResult) r = tu_run_cli ("novelty-eval", "--data", "sim:150:4", "--model", spec,
+                                          "--epochs", "2", "--json", NULL);
+  g_autoptr (TuCliResult) bad = tu_run_cli ("novelty-eval", "--data", "sim:150:4", "--model", spec,
+                                            "--classes", "12345", NULL);
+  g_autoptr (GPtrArray) lines = NULL;
+  const char *const scores[] = { "p99", "max_prob", "entropy", "energy" };
+  JsonObject *result, *mean;
+  guint n_classes;
+
+  g_assert_cmpint (r->status, ==, 0);
+  lines = json_lines (r->out);
+  g_assert_cmpuint (lines->len, >=, 3);
+  n_classes = lines->len - 1;
+  for (guint i = 0; i < n_classes; i++)
+    {
+      JsonObject *o = nth_object (lines, i);
+      JsonObject *auroc = json_object_get_object_member (o, "auroc");
+      g_assert_cmpstr (json_object_get_string_member (o, "event"), ==, "class");
+      g_assert_cmpint (json_object_get_int_member (o, "novel_objects"), >, 0);
+      g_assert_cmpint (json_object_get_int_member (o, "known_objects"), >, 0);
+      for (guint s = 0; s < G_N_ELEMENTS (scores); s++)
+        {
+          g_assert_cmpfloat (json_object_get_double_member (auroc, scores[s]), >=, 0.0);
+          g_assert_cmpfloat (json_object_get_double_member (auroc, scores[s]), <=, 1.0);
+        }
+    }
+  result = nth_object (lines, n_classes);
+  g_assert_cmpstr (json_object_get_string_member (result, "event"), ==, "result");
+  g_assert_cmpint (json_object_get_int_member (result, "classes"), ==, n_classes);
+  mean = json_object_get_object_member (result, "mean_auroc");
+  for (guint s = 0; s < G_N_ELEMENTS (scores); s++)
+    g_assert_true (json_object_has_member (mean, scores[s]));
+  g_assert_nonnull (json_object_get_string_member (result, "best"));
+
+  g_assert_cmpint (bad->status, ==, 2);
+  g_assert_nonnull (strstr (bad->err, "12345"));
   g_remove (spec);
   g_rmdir (dir);
 }
@@ -313,6 +369,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/accuracy/crossval-json", test_crossval_json);
   g_test_add_func ("/accuracy/crossval-errors", test_crossval_errors);
+  g_test_add_func ("/accuracy/novelty-eval", test_novelty_eval);
   g_test_add_func ("/accuracy/lsst-preset-one-epoch", test_lsst_preset_one_epoch);
   g_test_add_func ("/accuracy/mixed-beats-sequence-only", test_mixed_beats_sequence_only);
   g_test_add_func ("/accuracy/rrlyrae-period-features", test_rrlyrae_period_features);

@@ -269,6 +269,8 @@ test_train_curves_and_confusion (void)
   pb_test_save_png (GTK_WIDGET (window), "results-wrong");
   pb_results_page_show_tab (results, "scores");
   pb_test_save_png (GTK_WIDGET (window), "results-scores");
+  pb_results_page_show_tab (results, "reliability");
+  pb_test_save_png (GTK_WIDGET (window), "results-reliability");
   pb_results_page_show_tab (results, "confusion");
   cell_objects = pb_confusion_cell_objects (run->evaluation, t_pick, p_pick, &n_cell);
   g_assert_cmpuint (n_cell, ==, report->confusion[t_pick * k + p_pick]);

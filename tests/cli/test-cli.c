@@ -118,6 +118,7 @@ test_train_evaluate_predict (void)
   res = json_line (train->out, -1, p1);
   g_assert_cmpstr (json_object_get_string_member (res, "event"), ==, "result");
   g_assert_cmpint (json_object_get_int_member (res, "epochs"), ==, 3);
+  g_assert_cmpfloat (json_object_get_double_member (res, "temperature"), >, 0.0);
 
   ev = tu_run_cli ("evaluate", "--model", out, "--data", "sim:240:3", "--json", NULL);
   g_assert_cmpint (ev->status, ==, 0);
@@ -127,6 +128,18 @@ test_train_evaluate_predict (void)
   g_assert_true (json_object_has_member (e, "macro_f1"));
   g_assert_true (json_object_has_member (e, "log_loss"));
   g_assert_true (json_object_has_member (e, "weighted_log_loss"));
+  /* the model's own temperature, and a reliability diagram of every object */
+  g_assert_cmpfloat (json_object_get_double_member (e, "temperature"), ==,
+                     json_object_get_double_member (res, "temperature"));
+  g_assert_cmpfloat (json_object_get_double_member (e, "ece"), >=, 0.0);
+  {
+    JsonArray *counts = json_object_get_array_member (json_object_get_object_member (e, "reliability"), "count");
+    gint64 binned = 0;
+    g_assert_cmpuint (json_array_get_length (counts), ==, 15);
+    for (guint b = 0; b < 15; b++)
+      binned += json_array_get_int_element (counts, b);
+    g_assert_cmpint (binned, ==, 240);
+  }
   classes = json_object_get_array_member (e, "classes");
   cm = json_object_get_array_member (e, "confusion_matrix");
   k = json_array_get_length (classes);
@@ -153,14 +166,18 @@ test_train_evaluate_predict (void)
   for (int r = 1; rows[r] != NULL && rows[r][0] != '\0'; r++)
     {
       g_auto (GStrv) f = g_strsplit (rows[r], ",", -1);
-      double sum = 0.0;
+      double sum = 0.0, top = 0.0;
       g_assert_cmpint (g_strv_length (f), ==, k + 2);
       for (int c = 1; c < k + 2; c++)
         {
           double p = g_ascii_strtod (f[c], NULL);
           g_assert_true (p >= 0.0 && p <= 1.0);
           sum += p;
+          if (c <= k)
+            top = MAX (top, p);
         }
+      /* class 99 never outranks the class the model picked */
+      g_assert_cmpfloat (g_ascii_strtod (f[k + 1], NULL), <, top);
       g_assert_cmpfloat (fabs (sum - 1.0), <, 1e-4);
       n_rows++;
     }

@@ -109,6 +109,48 @@ test_fitted_on_validation (void)
   g_assert_cmpmem (probs, sizeof (float) * n * k, again, sizeof (float) * n * k);
 }
 
+/* The energy score is −T log Σ exp (z / T) of the network's logits, which
+ * are log p up to a constant per row: z = log softmax (z) + logsumexp (z). */
+static void
+test_energy (void)
+{
+  g_autoptr (LcDataset) ds = simulated (200, 8);
+  g_autoptr (NnModelDoc) spec = small_spec (0.3, 4);
+  g_autoptr (LcTrainRun) run = trained (ds, spec);
+  g_autoptr (LcPredictor) p = NULL;
+  g_autoptr (NnData) data = NULL;
+  g_autoptr (NnWorkspace) ws = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree double *energy = NULL;
+  int rows[] = { 0, 1, 2, 3, 4, 5, 6 }, n = 7, lengths[7];
+  g_autofree float *x = NULL, *meta = NULL;
+  const float *logits;
+  NnBatch batch;
+  double t;
+
+  p = lc_predictor_new (run->doc, &error);
+  g_assert_no_error (error);
+  t = run->doc->temperature;
+  data = lc_predictor_encode (p, ds, rows, n, 1, &error);
+  g_assert_no_error (error);
+  energy = g_new (double, n);
+  g_assert_true (lc_novelty_energy (p, data, energy, &error));
+  g_assert_no_error (error);
+
+  ws = nn_workspace_new_inference (p->model, n);
+  x = g_new (float, (gsize) n * data->steps * data->features);
+  meta = g_new (float, (gsize) n * MAX (data->meta_features, 1));
+  nn_data_gather (data, (int[]) { 0, 1, 2, 3, 4, 5, 6 }, n, x, lengths, meta, NULL, &batch);
+  logits = nn_model_forward (p->model, ws, &batch, FALSE);
+  for (int i = 0; i < n; i++)
+    {
+      double sum = 0.0;
+      for (int c = 0; c < p->n_classes; c++)
+        sum += exp (logits[i * p->n_classes + c] / t);
+      g_assert_cmpfloat_with_epsilon (energy[i], -t * log (sum), 1e-4);
+    }
+}
+
 /* Without a validation split nothing is fitted; a trained model given as
  * the spec does not pass its temperature on to the new weights. */
 static void
@@ -152,7 +194,7 @@ test_leave_one_out (void)
   g_assert_cmpint (fold.n_novel, ==, n_class);
   g_assert_cmpint (fold.n_known, ==, n_known);
   g_assert_cmpfloat (fold.known_accuracy, >=, 0.0);
-  for (int s = 0; s < LC_NOVELTY_N_SCORES; s++)
+  for (int s = 0; s < LC_NOVELTY_N_MEASURED; s++)
     {
       g_assert_cmpfloat (fold.auroc[s], >=, 0.0);
       g_assert_cmpfloat (fold.auroc[s], <=, 1.0);
@@ -169,5 +211,6 @@ main (int argc, char **argv)
   g_test_add_func ("/calibrate/fitted-on-validation", test_fitted_on_validation);
   g_test_add_func ("/calibrate/no-validation-split", test_no_validation_split);
   g_test_add_func ("/calibrate/leave-one-out", test_leave_one_out);
+  g_test_add_func ("/calibrate/energy", test_energy);
   return g_test_run ();
 }
