@@ -383,13 +383,14 @@ test_imbalance_settings (void)
   g_assert_cmpfloat (again->training.train.loss.logit_adjust, ==, 1.0f);
 
   /* defaults: no logit adjustment, square-root weights */
-  plain = nn_model_doc_load_from_data ("{\"format\": \"passband-model\", \"version\": 1, \"layers\": []}", -1,
-                                       "plain.json", &error);
+  plain = nn_model_doc_load_from_data ("{\"format\": \"passband-model\", \"version\": 1, \"layers\":"
+                                       " [{\"type\": \"dense\", \"units\": 3}]}", -1, "plain.json", &error);
   g_assert_no_error (error);
   g_assert_cmpfloat (plain->training.train.loss.logit_adjust, ==, 0.0f);
   g_assert_cmpfloat (plain->training.class_weight_power, ==, 0.5f);
 
-  bad = nn_model_doc_load_from_data ("{\"format\": \"passband-model\", \"version\": 1, \"layers\": [],"
+  bad = nn_model_doc_load_from_data ("{\"format\": \"passband-model\", \"version\": 1, \"layers\":"
+                                     " [{\"type\": \"dense\", \"units\": 3}],"
                                      " \"training\": {\"logit_adjust\": -1}}", -1, "bad.json", &error);
   g_assert_null (bad);
   g_assert_nonnull (error);
