@@ -158,7 +158,7 @@ static const PresetView preset_views[] = {
   /* lstm 100 after lstm 100: 4*100*100 + 4*100*100 + 800 */
   { "misweeper-lstm.json", 31, 367094, 2, "100", 80800 },
   /* conv1d 64, kernel 3 on 64 features: 64*64*3 + 64; 36 - 2 steps */
-  { "keras-hybrid.json", 0, 173838, 3, "34 × 64", 12352 },
+  { "keras-hybrid.json", 60, 42510, 3, "34 × 64", 12352 },
   /* concat: 25 + 31 */
   { "goto-gru.json", 31, 8164, 4, "56", 0 },
   /* the small presets join the 60 LSST static features: concat 32 + 60 */
