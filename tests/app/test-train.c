@@ -686,6 +686,14 @@ test_builder_spec (void)
   g_assert_cmpuint (spec->layers->len, >, 0);
   g_assert_cmpint (spec->training.train.epochs, ==, 7);
   g_assert_cmpuint (spec->training.train.seed, ==, 11);
+  /* the preset's own setting first (off), then the panel's */
+  g_assert_cmpfloat (spec->training.train.loss.logit_adjust, ==, 0.0f);
+  pb_train_page_set_logit_adjust (page, 0.5);
+  g_clear_pointer (&spec, nn_model_doc_free);
+  spec = pb_train_page_build_spec (page, &error);
+  g_assert_no_error (error);
+  g_assert_cmpfloat (spec->training.train.loss.logit_adjust, ==, 0.5f);
+  pb_train_page_set_logit_adjust (page, 0.0);
   g_assert_false (pb_train_page_select_model (page, "no-such-model.json"));
 
   /* an invalid network does not start: Start is off and says why, until undo mends it */
