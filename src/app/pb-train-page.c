@@ -35,6 +35,7 @@ struct _PbTrainPage
   GtkSpinButton *val_spin;
   GtkSpinButton *seed_spin;
   GtkSpinButton *patience_spin;
+  GtkSpinButton *priors_spin;
   GtkSpinButton *threads_spin;
   GtkButton *start_button;
   GtkButton *stop_button;
@@ -186,6 +187,7 @@ show_training_settings (PbTrainPage *self, const NnModelDoc *spec)
   gtk_spin_button_set_value (self->epochs_spin, t->train.epochs);
   gtk_drop_down_set_selected (self->loss_drop, t->train.loss.kind == NN_LOSS_FOCAL ? 1 : 0);
   gtk_drop_down_set_selected (self->balance_drop, t->balance);
+  gtk_spin_button_set_value (self->priors_spin, t->train.loss.logit_adjust);
   gtk_spin_button_set_value (self->val_spin, t->val_fraction);
   gtk_spin_button_set_value (self->seed_spin, (double) t->train.seed);
   gtk_spin_button_set_value (self->patience_spin, t->train.patience);
@@ -203,7 +205,8 @@ same_panel_settings (const NnTrainingSpec *a, const NnTrainingSpec *b)
   return a->train.optim.kind == b->train.optim.kind && a->train.optim.lr == b->train.optim.lr
          && a->train.schedule.kind == b->train.schedule.kind && a->train.batch_size == b->train.batch_size
          && a->train.epochs == b->train.epochs && a->train.loss.kind == b->train.loss.kind
-         && a->balance == b->balance && a->val_fraction == b->val_fraction && a->train.seed == b->train.seed
+         && a->balance == b->balance && a->train.loss.logit_adjust == b->train.loss.logit_adjust
+         && a->val_fraction == b->val_fraction && a->train.seed == b->train.seed
          && a->train.patience == b->train.patience && a->train.threads == b->train.threads;
 }
 
@@ -259,6 +262,7 @@ apply_settings (PbTrainPage *self, NnModelDoc *spec)
   t->train.epochs = gtk_spin_button_get_value_as_int (self->epochs_spin);
   t->train.loss.kind = gtk_drop_down_get_selected (self->loss_drop) == 1 ? NN_LOSS_FOCAL : NN_LOSS_CROSS_ENTROPY;
   t->balance = (NnBalance) gtk_drop_down_get_selected (self->balance_drop);
+  t->train.loss.logit_adjust = (float) gtk_spin_button_get_value (self->priors_spin);
   t->val_fraction = (float) gtk_spin_button_get_value (self->val_spin);
   t->train.seed = (guint64) gtk_spin_button_get_value (self->seed_spin);
   t->train.patience = gtk_spin_button_get_value_as_int (self->patience_spin);
@@ -286,6 +290,12 @@ void
 pb_train_page_set_seed (PbTrainPage *self, int seed)
 {
   gtk_spin_button_set_value (self->seed_spin, seed);
+}
+
+void
+pb_train_page_set_logit_adjust (PbTrainPage *self, double tau)
+{
+  gtk_spin_button_set_value (self->priors_spin, tau);
 }
 
 /* ---- progress --------------------------------------------------------- */
@@ -798,6 +808,9 @@ build_settings (PbTrainPage *self)
                               _("Focal loss puts weight on the objects the model finds hard"));
   self->balance_drop = add_drop (grid, row++, _("Class _balancing"), balances,
                                  _("Make rare classes count as much as common ones (training split only)"));
+  self->priors_spin = add_spin (grid, row++, _("Class p_riors in the loss"), 0, 2, 0.25, 2,
+                                _("Logit adjustment: the loss counts each class by how rare it is, so rare "
+                                  "classes get predicted; 0 = off, 1 = balanced softmax. Costs some accuracy"));
   self->val_spin = add_spin (grid, row++, _("_Validation fraction"), 0, 0.9, 0.05, 2,
                              _("Share of objects held out (stratified) to validate on; 0 for none"));
   self->seed_spin = add_spin (grid, row++, _("S_eed"), 0, G_MAXINT32, 1, 0,

@@ -158,14 +158,15 @@ static const PresetView preset_views[] = {
   /* lstm 100 after lstm 100: 4*100*100 + 4*100*100 + 800 */
   { "misweeper-lstm.json", 31, 367094, 2, "100", 80800 },
   /* conv1d 64, kernel 3 on 64 features: 64*64*3 + 64; 36 - 2 steps */
-  { "keras-hybrid.json", 0, 173838, 3, "34 × 64", 12352 },
+  { "keras-hybrid.json", 60, 42510, 3, "34 × 64", 12352 },
   /* concat: 25 + 31 */
   { "goto-gru.json", 31, 8164, 4, "56", 0 },
-  { "small-gru.json", 0, 4302, 0, "32", 3840 },
-  { "small-lstm.json", 0, 5582, 0, "32", 5120 },
-  { "small-simplernn.json", 0, 1742, 0, "32", 1280 },
-  /* max pool 2 of 32 steps */
-  { "small-conv1d.json", 0, 4558, 1, "16 × 32", 0 },
+  /* the small presets join the 60 LSST static features: concat 32 + 60 */
+  { "small-gru.json", 60, 7278, 0, "32", 3840 },
+  { "small-lstm.json", 60, 8558, 0, "32", 5120 },
+  { "small-simplernn.json", 60, 4718, 1, "92", 0 },
+  /* padding "same", max pool 2 of 36 steps */
+  { "small-conv1d.json", 60, 7534, 1, "18 × 32", 0 },
   /* issue 8: bigru 64 on 6 features: 2 * (3*64*6 + 3*64*64 + 2*192); 60 LSST static features */
   { "lsst-bigru.json", 60, 115150, 0, "36 × 128", 27648 },
   /* the same with 9 period features: 69 static features */
@@ -498,19 +499,32 @@ test_rebuild_preset (Fixture *f, gconstpointer data)
   const NnModelDoc *spec;
 
   g_assert_no_error (error);
-  pb_builder_set_data_shape (f->builder, 6, 0, 14, 36);
+  pb_builder_set_data_shape (f->builder, 6, 60, 14, 36);
   gtk_widget_activate_action (builder, "builder.new", NULL);
   gtk_widget_activate_action (builder, "builder.add", "s", "conv1d");
   set_spin (f, "units", 32);
   set_spin (f, "kernel_size", 5);
   set_choice (f, "activation", NN_ACT_RELU);
+  set_choice (f, "padding", NN_PADDING_SAME);
   gtk_widget_activate_action (builder, "builder.add", "s", "max_pool1d");
   set_spin (f, "pool_size", 2);
   set_spin (f, "stride", 2);
   gtk_widget_activate_action (builder, "builder.add", "s", "conv1d");
   set_spin (f, "units", 32);
   set_choice (f, "activation", NN_ACT_RELU);
+  set_choice (f, "padding", NN_PADDING_SAME);
   gtk_widget_activate_action (builder, "builder.add", "s", "global_avg_pool");
+  gtk_widget_activate_action (builder, "builder.add", "s", "concat_metadata");
+  /* a dense layer added at the end starts as the output: this one is hidden */
+  gtk_widget_activate_action (builder, "builder.add", "s", "dense");
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (properties_editor (f, GTK_TYPE_CHECK_BUTTON, "units_is_classes")),
+                               FALSE);
+  /* the editor is rebuilt from an idle */
+  for (int tries = 0; tries < 200 && find_editor (GTK_WIDGET (f->builder), GTK_TYPE_SPIN_BUTTON, "units") == NULL;
+       tries++)
+    pb_test_iterate (1);
+  set_spin (f, "units", 32);
+  set_choice (f, "activation", NN_ACT_RELU);
   gtk_widget_activate_action (builder, "builder.add", "s", "dense");
 
   spec = pb_builder_get_spec (f->builder);
@@ -530,10 +544,12 @@ test_rebuild_preset (Fixture *f, gconstpointer data)
         g_assert_cmpint (got->cfg.kernel_size, ==, want->cfg.kernel_size);
       if (nn_model_file_layer_takes (got->kind, "pool_size"))
         g_assert_cmpint (got->cfg.pool_size, ==, want->cfg.pool_size);
+      if (nn_model_file_layer_takes (got->kind, "padding"))
+        g_assert_cmpint (got->cfg.padding, ==, want->cfg.padding);
     }
   g_assert_true (pb_builder_can_train (f->builder, NULL));
-  g_assert_cmpuint (pb_builder_get_info (f->builder)->n_params, ==, 4558);
-  g_assert_cmpstr (card_shape (f, 2), ==, "14 × 32");
+  g_assert_cmpuint (pb_builder_get_info (f->builder)->n_params, ==, 7534);
+  g_assert_cmpstr (card_shape (f, 2), ==, "18 × 32");
   pb_builder_select (f->builder, 0);
   pb_test_iterate (g_getenv ("PB_TEST_SAVE_DIR") != NULL ? 300 : 10);
   pb_test_save_png (GTK_WIDGET (f->window), "builder-conv1d");
@@ -576,6 +592,13 @@ test_drop_and_keys (Fixture *f, gconstpointer data)
   const NnModelDoc *spec;
 
   g_assert_true (pb_builder_load_preset (f->builder, "small-gru.json", NULL));
+  /* down to the GRU and its output: the preset's feature join and hidden layer go */
+  for (int k = 0; k < 2; k++)
+    {
+      pb_builder_select (f->builder, 1);
+      gtk_widget_activate_action (GTK_WIDGET (f->builder), "builder.delete", NULL);
+    }
+  g_assert_cmpint (pb_builder_get_spec (f->builder)->layers->len, ==, 2);
   /* palette drop on the lower half of the GRU: after it */
   g_assert_true (pb_builder_drop (f->builder, "new:dropout", 1));
   spec = pb_builder_get_spec (f->builder);

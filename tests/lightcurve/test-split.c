@@ -169,6 +169,21 @@ test_class_weights (void)
   g_assert_cmpfloat_with_epsilon (w[0] * 6, w[2] * 1, 1e-5);
 }
 
+/* Softened weights: the balanced ones to a power; 0 leaves every class at 1. */
+static void
+test_class_weights_power (void)
+{
+  const int labels[] = { 0, 0, 1, 0, 2, 1, 0, 0, 1, 0 };
+  g_autofree float *half = lc_class_weights_power (NULL, 10, labels, 4, 0.5);
+  g_autofree float *none = lc_class_weights_power (NULL, 10, labels, 4, 0.0);
+
+  g_assert_cmpfloat_with_epsilon (half[0], sqrt (10.0 / 18.0), 1e-6);
+  g_assert_cmpfloat_with_epsilon (half[2], sqrt (10.0 / 3.0), 1e-6);
+  g_assert_cmpfloat (half[3], ==, 1.0f);
+  for (int c = 0; c < 4; c++)
+    g_assert_cmpfloat (none[c], ==, 1.0f);
+}
+
 /* How often each row occurs in a resampled list. */
 static void
 occurrences (const int *list, int n_list, int *times, int n_items)
@@ -230,6 +245,7 @@ main (int argc, char **argv)
   g_test_add_func ("/split/stratified-bad-fractions", test_stratified_bad_fractions);
   g_test_add_func ("/split/kfold", test_kfold);
   g_test_add_func ("/split/class-weights", test_class_weights);
+  g_test_add_func ("/split/class-weights-power", test_class_weights_power);
   g_test_add_func ("/split/resample", test_resample);
   return g_test_run ();
 }

@@ -274,6 +274,7 @@ static const char round_trip_spec[] =
   " \"preprocessing\": {\"mean\": [0.5, -1.25, 3.0], \"bands\": \"ugrizy\", \"nested\": {\"n\": 3, \"ok\": true}},\n"
   " \"training\": {\"optimizer\": \"sgd\", \"learning_rate\": 0.05, \"momentum\": 0.8, \"batch_size\": 16,\n"
   "   \"epochs\": 3, \"seed\": 11, \"loss\": \"focal\", \"focal_gamma\": 1.5, \"balance\": \"resample\",\n"
+  "   \"logit_adjust\": 0.75,\n"
   "   \"val_fraction\": 0.25, \"patience\": 2, \"l2\": 0.0001, \"clip_norm\": 5,\n"
   "   \"schedule\": \"plateau\", \"plateau_factor\": 0.5, \"plateau_patience\": 1},\n"
   " \"extra\": {\"author\": \"test\"}}\n";
@@ -354,6 +355,46 @@ assert_same_tensors (GPtrArray *a, GPtrArray *b)
       g_assert_cmpmem (x->shape, sizeof x->shape, y->shape, sizeof y->shape);
       g_assert_cmpmem (x->data, x->size * sizeof (float), y->data, y->size * sizeof (float));
     }
+}
+
+/* The imbalance settings: read, written back, and refused when negative. */
+static void
+test_imbalance_settings (void)
+{
+  static const char *const text =
+    "{\"format\": \"passband-model\", \"version\": 1, \"name\": \"t\",\n"
+    " \"layers\": [{\"type\": \"dense\", \"units\": \"classes\", \"activation\": \"softmax\"}],\n"
+    " \"training\": {\"balance\": \"weights\", \"class_weight_power\": 0.25, \"logit_adjust\": 1}}";
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NnModelDoc) doc = nn_model_doc_load_from_data (text, -1, "spec.json", &error);
+  g_autoptr (NnModelDoc) again = NULL;
+  g_autoptr (NnModelDoc) plain = NULL;
+  g_autoptr (NnModelDoc) bad = NULL;
+  g_autofree char *written = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpint (doc->training.balance, ==, NN_BALANCE_WEIGHTS);
+  g_assert_cmpfloat (doc->training.class_weight_power, ==, 0.25f);
+  g_assert_cmpfloat (doc->training.train.loss.logit_adjust, ==, 1.0f);
+  written = nn_model_doc_to_data (doc, NULL);
+  again = nn_model_doc_load_from_data (written, -1, "written.json", &error);
+  g_assert_no_error (error);
+  g_assert_cmpfloat (again->training.class_weight_power, ==, 0.25f);
+  g_assert_cmpfloat (again->training.train.loss.logit_adjust, ==, 1.0f);
+
+  /* defaults: no logit adjustment, square-root weights */
+  plain = nn_model_doc_load_from_data ("{\"format\": \"passband-model\", \"version\": 1, \"layers\":"
+                                       " [{\"type\": \"dense\", \"units\": 3}]}", -1, "plain.json", &error);
+  g_assert_no_error (error);
+  g_assert_cmpfloat (plain->training.train.loss.logit_adjust, ==, 0.0f);
+  g_assert_cmpfloat (plain->training.class_weight_power, ==, 0.5f);
+
+  bad = nn_model_doc_load_from_data ("{\"format\": \"passband-model\", \"version\": 1, \"layers\":"
+                                     " [{\"type\": \"dense\", \"units\": 3}],"
+                                     " \"training\": {\"logit_adjust\": -1}}", -1, "bad.json", &error);
+  g_assert_null (bad);
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error->message, "logit_adjust"));
 }
 
 static void
@@ -788,6 +829,7 @@ main (int argc, char **argv)
       g_test_add_data_func (name, &bad_cases[i], test_bad_file);
     }
   g_test_add_func ("/model-file/good-file-builds", test_good_file_builds);
+  g_test_add_func ("/model-file/imbalance-settings", test_imbalance_settings);
   g_test_add_func ("/model-file/extra-is-kept", test_extra_is_kept);
   g_test_add_func ("/model-file/data-must-fit", test_data_must_fit);
   g_test_add_func ("/model-file/layer-takes", test_layer_takes);
