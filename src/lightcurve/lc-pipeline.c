@@ -589,6 +589,8 @@ void
 lc_predictor_calibrate (const LcPredictor *p, float *probs, int n)
 {
   nn_calibration_apply (probs, n, p->n_classes, p->doc->temperature);
+}
+
 /* A model file may say "max_steps": 1048576 while the data have 300 steps:
  * when the workspace for the model's length would be too large, the members
  * are built for the data's length instead, if their stored weights fit it (a
