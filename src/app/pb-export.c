@@ -3,9 +3,13 @@
 
 #include <cairo-pdf.h>
 #include <cairo-svg.h>
+#include <errno.h>
+#include <stdio.h>
 #include <glib/gi18n.h>
 
 #include "pb-export.h"
+
+#include "nn-atomic.h"
 
 gboolean
 pb_export_format_from_path (const char *path, PbExportFormat *format)
@@ -45,14 +49,25 @@ check_status (cairo_status_t status, const char *path, GError **error)
   return FALSE;
 }
 
+static cairo_status_t
+write_to_file_cb (void *closure, const unsigned char *data, unsigned int length)
+{
+  return fwrite (data, 1, length, closure) == length ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR;
+}
+
+/* Drawn into a temporary file beside path (nn-atomic), renamed over it when
+ * complete: a failed export never leaves half a picture. */
 gboolean
 pb_export_plottable (PbPlottable *view, const char *path, PbExportFormat format,
                      int width, int height, GError **error)
 {
+  g_autoptr (NnAtomicFile) file = NULL;
+  g_autoptr (GError) local = NULL;
   cairo_surface_t *surface;
   cairo_t *cr;
   PbPlotStyle style;
   cairo_status_t status;
+  FILE *stream;
 
   g_return_val_if_fail (PB_IS_PLOTTABLE (view), FALSE);
   if (width < 1 || height < 1 || width > 20000 || height > 20000)
@@ -61,14 +76,22 @@ pb_export_plottable (PbPlottable *view, const char *path, PbExportFormat format,
                    _("%s: size %d × %d is out of range (1 to 20000)"), path, width, height);
       return FALSE;
     }
+  file = nn_atomic_file_new (path, &local);
+  stream = file != NULL ? nn_atomic_file_stream (file) : NULL;
+  if (stream == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("%s: cannot write: %s"), path,
+                   local != NULL ? local->message : g_strerror (errno));
+      return FALSE;
+    }
   pb_plot_style_init_light (&style);
   switch (format)
     {
     case PB_EXPORT_SVG:
-      surface = cairo_svg_surface_create (path, width, height);
+      surface = cairo_svg_surface_create_for_stream (write_to_file_cb, stream, width, height);
       break;
     case PB_EXPORT_PDF:
-      surface = cairo_pdf_surface_create (path, width, height);
+      surface = cairo_pdf_surface_create_for_stream (write_to_file_cb, stream, width, height);
       break;
     case PB_EXPORT_PNG:
     default:
@@ -85,12 +108,19 @@ pb_export_plottable (PbPlottable *view, const char *path, PbExportFormat format,
   status = cairo_status (cr);
   cairo_destroy (cr);
   if (status == CAIRO_STATUS_SUCCESS && format == PB_EXPORT_PNG)
-    status = cairo_surface_write_to_png (surface, path);
+    status = cairo_surface_write_to_png_stream (surface, write_to_file_cb, stream);
   cairo_surface_finish (surface);
   if (status == CAIRO_STATUS_SUCCESS)
     status = cairo_surface_status (surface);
   cairo_surface_destroy (surface);
-  return check_status (status, path, error);
+  if (!check_status (status, path, error))
+    return FALSE;
+  if (!nn_atomic_file_commit (file, &local))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("%s: cannot write: %s"), path, local->message);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 /* ---- the dialog ------------------------------------------------------- */

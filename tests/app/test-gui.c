@@ -325,6 +325,34 @@ test_export (Fixture *f, gconstpointer data)
                                          100, 100, &error));
     g_assert_nonnull (error);
   }
+
+  /* an export replaces the file a link points to and keeps its mode, and
+   * leaves no temporary file beside it */
+  {
+    g_autofree char *target = g_build_filename (f->tmp, "kept.svg", NULL);
+    g_autofree char *link = g_build_filename (f->tmp, "link.svg", NULL);
+    g_autofree char *contents = NULL;
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GDir) dir = NULL;
+    const char *name;
+    GStatBuf st;
+
+    g_assert_true (g_file_set_contents (target, "old", -1, NULL));
+    g_assert_cmpint (g_chmod (target, 0600), ==, 0);
+    g_assert_cmpint (symlink ("kept.svg", link), ==, 0);
+    g_assert_true (pb_export_plottable (pb_window_get_current_plottable (f->window), link, PB_EXPORT_SVG,
+                                        200, 100, &error));
+    g_assert_no_error (error);
+    g_assert_cmpint (g_lstat (link, &st), ==, 0);
+    g_assert_true (S_ISLNK (st.st_mode));
+    g_assert_cmpint (g_stat (target, &st), ==, 0);
+    g_assert_cmpint (st.st_mode & 07777, ==, 0600);
+    g_assert_true (g_file_get_contents (target, &contents, NULL, NULL));
+    g_assert_true (g_str_has_prefix (contents, "<?xml"));
+    dir = g_dir_open (f->tmp, 0, NULL);
+    while ((name = g_dir_read_name (dir)) != NULL)
+      g_assert_false (g_str_has_prefix (name, "."));
+  }
 }
 
 static void
