@@ -6,8 +6,8 @@
  * Trains models/PRESET.json (default lsst-bigru) for one epoch on simulated
  * data, exports it as ONNX, encodes N simulated objects (default 2000) once,
  * and times the network on them: Passband's lc_predictor_predict_data and
- * ONNX Runtime (tests/onnx/onnx-throughput.js under Node.js, every object in
- * one call), each with 1 and 2 threads, best of R runs (default 5) after a
+ * ONNX Runtime (tests/onnx/onnx-throughput.js under Node.js, batches of 256
+ * objects), each with 1 and 2 threads, best of R passes (default 5) after a
  * warm-up.  Encoding is not timed: both get the same tensors.  Prints one JSON
  * line per thread count:
  *   {"bench":"onnx-throughput","preset":...,"threads":1,"objects":...,
