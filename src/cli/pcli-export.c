@@ -20,12 +20,12 @@ int
 pcli_export (int argc, char **argv)
 {
   g_autofree char *model_path = NULL, *onnx_path = NULL;
-  double temperature = 1.0;
+  double temperature = 0.0;
   GOptionEntry entries[] = {
     { "model", 0, 0, G_OPTION_ARG_FILENAME, &model_path, N_("Trained model"), "MODEL.json" },
     { "onnx", 0, 0, G_OPTION_ARG_FILENAME, &onnx_path, N_("ONNX file to write"), "MODEL.onnx" },
     { "temperature", 0, 0, G_OPTION_ARG_DOUBLE, &temperature,
-      N_("Calibration temperature applied to the averaged probabilities (default 1: none)"), "T" },
+      N_("Calibration temperature applied to the averaged probabilities (default: the model's own; 1: none)"), "T" },
     { NULL },
   };
   g_autoptr (GOptionContext) context =

@@ -994,7 +994,7 @@ lc_onnx_takes_metadata (const LcPredictor *p)
 void
 lc_onnx_options_default (LcOnnxOptions *options)
 {
-  options->temperature = 1.0;
+  options->temperature = 0.0;
 }
 
 static Graph *
@@ -1037,10 +1037,12 @@ lc_onnx_export_bytes (const LcPredictor *p, const LcOnnxOptions *options, GError
   guint8 *buffer;
 
   if (options == NULL)
-    {
-      lc_onnx_options_default (&defaults);
-      options = &defaults;
-    }
+    lc_onnx_options_default (&defaults);
+  else
+    defaults = *options;
+  if (defaults.temperature == 0.0)
+    defaults.temperature = p->doc->temperature;
+  options = &defaults;
   if (!(options->temperature > 0.0) || !isfinite (options->temperature))
     {
       g_set_error (error, NN_ERROR, NN_ERROR_INVALID_MODEL,

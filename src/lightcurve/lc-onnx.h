@@ -32,7 +32,7 @@ G_BEGIN_DECLS
 typedef struct
 {
   /* Calibration: p_cal = softmax (log (p) / temperature) of the ensemble
-   * mean; 1.0 exports no calibration. */
+   * mean; 0 (the default) takes the model file's own, 1.0 exports none. */
   double temperature;
 } LcOnnxOptions;
 

@@ -2,8 +2,8 @@
 # Every preset in models/ and the layer specs beside this script, each trained
 # briefly on simulated data, exported as ONNX, checked by onnx.checker and run
 # in ONNX Runtime on encoded objects of mixed lengths: the probabilities must
-# match `passband-cli predict` within 1e-5 (onnx-parity.js).  One export of
-# each kind also carries a temperature.
+# match `passband-cli predict` within 1e-5 (onnx-parity.js).  Every other model
+# carries a calibration temperature, which both must apply.
 #
 #   test-onnx-parity.sh PASSBAND_CLI SOURCE_DIR PYTHON3
 #
@@ -41,9 +41,14 @@ trap 'rm -rf "$work"' EXIT
 run_one() {
   local spec=$1 t=$2 dir=$3
   mkdir -p "$dir"
+  # the model file's calibration temperature, set to t, is what predict applies and export writes
   if ! "$cli" train --data "$train_data" --model "$spec" --out "$dir/model.json" --epochs 2 \
          >"$dir/log" 2>&1 \
-     || ! "$cli" export --model "$dir/model.json" --onnx "$dir/model.onnx" --temperature "$t" >>"$dir/log" 2>&1 \
+     || ! "$python" -c 'import json, sys
+m = json.load(open(sys.argv[1]))
+m["calibration"] = {"temperature": float(sys.argv[2])}
+json.dump(m, open(sys.argv[1], "w"))' "$dir/model.json" "$t" >>"$dir/log" 2>&1 \
+     || ! "$cli" export --model "$dir/model.json" --onnx "$dir/model.onnx" >>"$dir/log" 2>&1 \
      || ! "$cli" encode --model "$dir/model.json" --data "$test_data" --out "$dir/inputs" >>"$dir/log" 2>&1 \
      || ! "$cli" predict --model "$dir/model.json" --data "$test_data" --out "$dir/predict.csv" >>"$dir/log" 2>&1
   then
@@ -55,7 +60,7 @@ run_one() {
     { echo "FAIL: onnx.checker"; cat "$dir/log"; } >"$dir/result"
     return
   fi
-  node "$here/onnx-parity.js" "$ort_dir" "$dir/model.onnx" "$dir/inputs" "$dir/predict.csv" "$t" \
+  node "$here/onnx-parity.js" "$ort_dir" "$dir/model.onnx" "$dir/inputs" "$dir/predict.csv" \
     >"$dir/result" 2>&1 || echo "FAIL" >>"$dir/result"
 }
 

@@ -69,10 +69,12 @@ test_graph_contents (void)
   mp = export_model (p, 1.0);
   g_assert_cmpint (mp->ir_version, ==, LC_ONNX_IR_VERSION);
   g_assert_cmpint (mp->opset_import[0]->version, ==, LC_ONNX_OPSET);
-  /* the small GRU joins no metadata: two inputs */
-  g_assert_cmpint (mp->graph->n_input, ==, 2);
+  /* metadata is an input only when the network joins it */
+  g_assert_cmpint (mp->graph->n_input, ==, lc_onnx_takes_metadata (p) ? 3 : 2);
   g_assert_cmpstr (mp->graph->input[0]->name, ==, "sequence");
   g_assert_cmpstr (mp->graph->input[1]->name, ==, "lengths");
+  if (lc_onnx_takes_metadata (p))
+    g_assert_cmpstr (mp->graph->input[2]->name, ==, "metadata");
   g_assert_cmpint (mp->graph->n_output, ==, 1);
   out = mp->graph->output[0];
   g_assert_cmpstr (out->name, ==, "probabilities");
@@ -111,13 +113,21 @@ test_temperature (void)
   g_autoptr (LcPredictor) p = lc_predictor_load (model_path, &error);
   Onnx__ModelProto *mp;
   LcOnnxOptions options;
-  const double bad[] = { 0.0, -1.0, NAN, INFINITY };
+  const double bad[] = { -1.0, NAN, INFINITY };
+  char want[G_ASCII_DTOSTR_BUF_SIZE];
 
   g_assert_no_error (error);
   mp = export_model (p, 2.5);
   g_assert_nonnull (find_node (mp, "Log"));
   g_assert_nonnull (find_node (mp, "Div"));
   g_assert_cmpstr (find_prop (mp, "passband.temperature"), ==, "2.5");
+  onnx__model_proto__free_unpacked (mp, NULL);
+
+  /* by default the model file's own calibration goes into the graph */
+  mp = export_model (p, 0.0);
+  g_assert_cmpstr (find_prop (mp, "passband.temperature"), ==,
+                   g_ascii_dtostr (want, sizeof want, p->doc->temperature));
+  g_assert_true ((find_node (mp, "Div") != NULL) == (p->doc->temperature != 1.0));
   onnx__model_proto__free_unpacked (mp, NULL);
 
   lc_onnx_options_default (&options);
@@ -217,8 +227,8 @@ test_encode_tensors (void)
       g_assert_cmpint (GINT64_FROM_LE (v), ==, data->lengths[i]);
     }
 
-  /* the small GRU takes no metadata, so none is written */
-  g_assert_false (g_file_test (meta_path, G_FILE_TEST_EXISTS));
+  /* metadata.npy is written exactly when the graph takes metadata */
+  g_assert_true (g_file_test (meta_path, G_FILE_TEST_EXISTS) == lc_onnx_takes_metadata (p));
   g_file_get_contents (ids_path, &ids, NULL, &error);
   g_assert_no_error (error);
   id_lines = g_strsplit (ids, "\n", -1);
