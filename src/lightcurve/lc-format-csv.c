@@ -185,8 +185,10 @@ read_band (LcCsvReader *reader, CsvRead *read, int *band, GError **error)
       return TRUE;
     }
   name = g_strstrip (g_strdup (text));
-  if (name[0] == '\0')
-    return lc_csv_field_error (reader, read->names[COL_BAND], _("a band name or number"), read->column[COL_BAND], error);
+  /* band names are shown in the app and written to model files: text only */
+  if (name[0] == '\0' || !g_utf8_validate (name, -1, NULL))
+    return lc_csv_field_error (reader, read->names[COL_BAND], _("a band name (UTF-8 text) or number"),
+                               read->column[COL_BAND], error);
   *band = lc_dataset_builder_add_band (read->builder, name);
   if (*band < 0)
     return lc_csv_field_error (reader, read->names[COL_BAND], _("at most 255 different bands"), read->column[COL_BAND],

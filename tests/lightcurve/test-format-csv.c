@@ -258,6 +258,8 @@ static const BadCsv bad_csv[] = {
   { "id,t,v,e\nx,1,2,1\nx,2,1e39,1\n", "bad.csv:3: field “v”: “1e39” is out of range (at most ±3.4e+38)" },
   { "id,t,v,e\nx,1,2,-1e39\n", "bad.csv:2: field “e”: “-1e39” is out of range" },
   { "id,t,v\nx,1e999,2\n", "bad.csv:2: field “t”: “1e999” is out of range (at most ±1.8e+308)" },
+  /* found by the explicit-mapping fuzz target: a band name that is not text */
+  { "id,t,v,b\nx,1,2,\xa5\xa5g\n", "bad.csv:2: field “b”: expected a band name (UTF-8 text) or number, found “��g”" },
 };
 
 static void
@@ -273,6 +275,8 @@ test_bad_csv (gconstpointer data)
     mapping.label_column = "l";
   if (strstr (bad->content, ",e\n") != NULL)
     mapping.error_column = "e";
+  if (g_str_has_prefix (bad->content, "id,t,v,b\n"))
+    mapping.band_column = "b";
   ds = lc_load_csv (path, &mapping, NULL, NULL, &error);
   g_assert_null (ds);
   g_assert_error (error, LC_ERROR, LC_ERROR_FORMAT);
