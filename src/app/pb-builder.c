@@ -9,9 +9,8 @@
 #include "pb-export.h"
 #include "pb-layer-card.h"
 #include "pb-network-diagram.h"
-#include "pb-window.h"
+#include "pb-session.h"
 
-#define PRESET_RESOURCE_DIR "/io/github/passband/Passband/models/"
 #define MAX_UNDO 200
 
 /* Shapes shown before any dataset is open: the LSST light curves (DESIGN §12). */
@@ -39,6 +38,8 @@ struct _PbBuilder
   char *status_text;
   char *last_error;
   GtkFileChooserNative *chooser;
+  PbSession *session;          /* the spec is shared through it, or NULL */
+  gboolean pushing;            /* handing the spec to the session: not an outside change */
 
   GtkWidget *list;
   GtkWidget *output_label;
@@ -147,11 +148,26 @@ begin_edit (PbBuilder *self, const char *coalesce_key)
     nn_model_doc_clear_weights (self->doc);
 }
 
+/* Train and Tune read the spec from the session, with the reason it cannot train. */
+static void
+push_to_session (PbBuilder *self)
+{
+  g_autofree char *why = NULL;
+
+  if (self->session == NULL)
+    return;
+  pb_builder_can_train (self, &why);
+  self->pushing = TRUE;
+  pb_session_set_spec (self->session, self->doc, why);
+  self->pushing = FALSE;
+}
+
 static void
 end_edit (PbBuilder *self, gboolean rebuild_properties)
 {
   refresh (self, rebuild_properties);
   g_signal_emit (self, signals[SPEC_CHANGED], 0);
+  push_to_session (self);
 }
 
 static gboolean
@@ -330,14 +346,21 @@ pb_builder_apply_fix (PbBuilder *self, guint problem)
   return TRUE;
 }
 
+static void update_dataset_shape (PbBuilder *self);
+
 void
 pb_builder_set_spec (PbBuilder *self, const NnModelDoc *doc)
 {
+  gboolean new_preprocessing = doc->preprocessing != NULL || self->doc->preprocessing != NULL;
+
   begin_edit (self, NULL);
   nn_model_doc_free (self->doc);
   self->doc = nn_model_doc_copy (doc);
   self->selected = n_layers (self) > 0 ? 0 : -1;
   end_edit (self, TRUE);
+  /* the spec's encoder settings decide the shapes */
+  if (new_preprocessing && self->dataset != NULL)
+    update_dataset_shape (self);
 }
 
 void
@@ -447,45 +470,10 @@ pb_builder_set_dataset (PbBuilder *self, LcDataset *ds)
 
 /* ---- presets and files ----------------------------------------------------- */
 
-/* g_ptr_array_sort passes pointers to the elements */
-static int
-compare_names (gconstpointer a, gconstpointer b)
-{
-  return g_strcmp0 (*(const char *const *) a, *(const char *const *) b);
-}
-
-char **
-pb_builder_list_presets (void)
-{
-  g_auto(GStrv) names = g_resources_enumerate_children (PRESET_RESOURCE_DIR, 0, NULL);
-  GPtrArray *out = g_ptr_array_new ();
-
-  for (int i = 0; names != NULL && names[i] != NULL; i++)
-    if (g_str_has_suffix (names[i], ".json"))
-      g_ptr_array_add (out, g_strdup (names[i]));
-  g_ptr_array_sort (out, compare_names);
-  g_ptr_array_add (out, NULL);
-  return (char **) g_ptr_array_free (out, FALSE);
-}
-
-NnModelDoc *
-pb_builder_load_preset_doc (const char *file_name, GError **error)
-{
-  g_autofree char *path = g_strconcat (PRESET_RESOURCE_DIR, file_name, NULL);
-  g_autoptr(GBytes) bytes = g_resources_lookup_data (path, 0, error);
-  gsize len;
-  const char *text;
-
-  if (bytes == NULL)
-    return NULL;
-  text = g_bytes_get_data (bytes, &len);
-  return nn_model_doc_load_from_data (text, (gssize) len, file_name, error);
-}
-
 gboolean
 pb_builder_load_preset (PbBuilder *self, const char *file_name, GError **error)
 {
-  g_autoptr(NnModelDoc) doc = pb_builder_load_preset_doc (file_name, error);
+  g_autoptr(NnModelDoc) doc = pb_session_load_preset_doc (file_name, error);
 
   if (doc == NULL)
     return FALSE;
@@ -497,7 +485,6 @@ gboolean
 pb_builder_open_file (PbBuilder *self, const char *path, GError **error)
 {
   g_autoptr(NnModelDoc) doc = nn_model_doc_load (path, error);
-  gboolean new_preprocessing;
 
   if (doc == NULL)
     return FALSE;
@@ -505,10 +492,7 @@ pb_builder_open_file (PbBuilder *self, const char *path, GError **error)
   nn_model_doc_clear_weights (doc);
   nn_model_doc_set_classes (doc, 0, NULL, NULL);
   doc->seq_features = doc->meta_features = doc->max_steps = 0;
-  new_preprocessing = doc->preprocessing != NULL || self->doc->preprocessing != NULL;
   pb_builder_set_spec (self, doc);
-  if (new_preprocessing && self->dataset != NULL)
-    update_dataset_shape (self);
   return TRUE;
 }
 
@@ -1416,14 +1400,14 @@ build_palette (void)
 static GtkWidget *
 build_preset_button (PbBuilder *self)
 {
-  g_auto(GStrv) presets = pb_builder_list_presets ();
+  g_auto(GStrv) presets = pb_session_list_presets ();
   GtkWidget *button = gtk_menu_button_new ();
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
 
   self->preset_popover = gtk_popover_new ();
   for (int i = 0; presets[i] != NULL; i++)
     {
-      g_autoptr(NnModelDoc) doc = pb_builder_load_preset_doc (presets[i], NULL);
+      g_autoptr(NnModelDoc) doc = pb_session_load_preset_doc (presets[i], NULL);
       GtkWidget *item, *content, *name, *description;
 
       if (doc == NULL)
@@ -1597,20 +1581,35 @@ build_properties_pane (PbBuilder *self)
 /* ---- lifetime ---------------------------------------------------------------- */
 
 static void
-dataset_changed_cb (PbWindow *window, PbBuilder *self)
+session_dataset_changed_cb (PbBuilder *self)
 {
-  pb_builder_set_dataset (self, pb_window_get_dataset (window));
+  pb_builder_set_dataset (self, pb_session_get_dataset (self->session));
+}
+
+/* A preset picked elsewhere, or a tuned spec promoted: one undo step here. */
+static void
+session_spec_changed_cb (PbBuilder *self)
+{
+  if (!self->pushing)
+    pb_builder_set_spec (self, pb_session_get_spec (self->session));
 }
 
 GtkWidget *
-pb_builder_new_for_window (GtkWidget *window)
+pb_builder_new_for_session (PbSession *session)
 {
   PbBuilder *self = PB_BUILDER (pb_builder_new ());
 
-  g_return_val_if_fail (PB_IS_WINDOW (window), GTK_WIDGET (self));
-  g_signal_connect_object (window, "dataset-changed", G_CALLBACK (dataset_changed_cb), self, 0);
-  if (pb_window_get_dataset (PB_WINDOW (window)) != NULL)
-    pb_builder_set_dataset (self, pb_window_get_dataset (PB_WINDOW (window)));
+  g_return_val_if_fail (PB_IS_SESSION (session), GTK_WIDGET (self));
+  self->session = g_object_ref (session);
+  nn_model_doc_free (self->doc);
+  self->doc = nn_model_doc_copy (pb_session_get_spec (session));
+  self->selected = n_layers (self) > 0 ? 0 : -1;
+  g_signal_connect_object (session, "dataset-changed", G_CALLBACK (session_dataset_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (session, "spec-changed", G_CALLBACK (session_spec_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+  /* sets the shapes and hands the analysed spec to the session */
+  pb_builder_set_dataset (self, pb_session_get_dataset (session));
   return GTK_WIDGET (self);
 }
 
@@ -1623,6 +1622,9 @@ pb_builder_dispose (GObject *object)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
   g_clear_object (&self->chooser);
   g_clear_handle_id (&self->properties_idle, g_source_remove);
+  if (self->session != NULL)
+    g_signal_handlers_disconnect_by_data (self->session, self);
+  g_clear_object (&self->session);
   G_OBJECT_CLASS (pb_builder_parent_class)->dispose (object);
 }
 
@@ -1699,7 +1701,7 @@ pb_builder_init (PbBuilder *self)
   self->redo = g_ptr_array_new_with_free_func ((GDestroyNotify) nn_model_doc_free);
   self->selected = -1;
   /* a student's first network: the small GRU preset */
-  self->doc = pb_builder_load_preset_doc ("small-gru.json", &error);
+  self->doc = pb_session_load_preset_doc ("small-gru.json", &error);
   if (self->doc == NULL)
     {
       g_warning ("The default preset is missing: %s", error->message);

@@ -8,14 +8,13 @@
 #include "lc-novelty.h"
 #include "pb-explore-jobs.h"
 #include "pb-export.h"
-#include "pb-object-browser.h"
 #include "pb-results-page.h"
 
 struct _PbResultsPage
 {
   GtkBox parent_instance;
 
-  PbWindow *window;          /* weak */
+  PbSession *session;
   PbTrainer *trainer;
   PbRun *run;
   PbRun *wrong_run;          /* the run the "currently wrong" panel follows */
@@ -160,19 +159,12 @@ cell_activated_cb (PbResultsPage *self, int t, int p)
 static void
 open_object (PbResultsPage *self, LcDataset *ds, gint64 object)
 {
-  GtkWidget *browser;
-
-  if (self->window == NULL || pb_window_get_dataset (self->window) != ds)
+  if (self->session == NULL || pb_session_get_dataset (self->session) != ds)
     {
       gtk_label_set_text (self->cell_label, _("This run's dataset is no longer open"));
       return;
     }
-  browser = pb_window_get_browser (self->window);
-  /* a class filter must not hide the object asked for */
-  pb_object_browser_set_class_filter (PB_OBJECT_BROWSER (browser), -1);
-  pb_object_browser_set_search (PB_OBJECT_BROWSER (browser), "");
-  pb_object_browser_select_object (PB_OBJECT_BROWSER (browser), (gsize) object);
-  pb_window_show_view (self->window, "light-curve");
+  pb_session_show_object (self->session, object);
 }
 
 static void
@@ -220,7 +212,7 @@ current_dataset (PbResultsPage *self)
 {
   if (self->run != NULL)
     return self->run->dataset;
-  return self->window != NULL ? pb_window_get_dataset (self->window) : NULL;
+  return self->session != NULL ? pb_session_get_dataset (self->session) : NULL;
 }
 
 static void
@@ -305,10 +297,10 @@ show_wrong (PbResultsPage *self, PbRun *run, int epoch)
 }
 
 static void
-trainer_epoch_cb (PbResultsPage *self, PbRun *run, int epoch)
+trainer_wrong_cb (PbResultsPage *self, PbRun *run)
 {
-  if (run->n_val > 0)
-    show_wrong (self, run, epoch);
+  if (run->n_val > 0 && run->epochs->len > 0 && run->dataset == pb_session_get_dataset (self->session))
+    show_wrong (self, run, (int) run->epochs->len - 1);
 }
 
 /* ---- early classification and novelty (issue 7) ----------------------- */
@@ -908,11 +900,19 @@ pb_results_page_set_run (PbResultsPage *self, PbRun *run)
   if (run != NULL && run->evaluation != NULL)
     {
       summary = pb_class_table_summary (run->evaluation->report);
-      text = g_strdup_printf (run->state == PB_RUN_OPENED ? _("%s on the current dataset: %s")
-                                                          : _("%s on its validation objects: %s"),
-                              run->name, summary);
+      g_autofree char *dataset = pb_session_dataset_name (run->dataset);
+
+      text = g_strdup_printf (run->state == PB_RUN_OPENED ? _("%s on %s: %s")
+                                                          : _("%s on the validation objects of %s: %s"),
+                              run->name, dataset, summary);
     }
-  gtk_label_set_text (self->run_label, text != NULL ? text : _("Train a model or open one to see results"));
+  else
+    {
+      g_autofree char *dataset = pb_session_dataset_name (current_dataset (self));
+
+      text = g_strdup_printf (_("No run on %s yet: train a model or open one to see results"), dataset);
+    }
+  gtk_label_set_text (self->run_label, text);
   /* the early curve and novelty scores cost a few seconds: only for a page someone sees */
   if (gtk_widget_get_mapped (GTK_WIDGET (self)))
     explore_run (self);
@@ -931,7 +931,7 @@ pb_results_page_set_trainer (PbResultsPage *self, PbTrainer *trainer)
     g_signal_handlers_disconnect_by_data (self->trainer, self);
   g_set_object (&self->trainer, trainer);
   if (trainer != NULL)
-    g_signal_connect_swapped (trainer, "epoch", G_CALLBACK (trainer_epoch_cb), self);
+    g_signal_connect_swapped (trainer, "wrong", G_CALLBACK (trainer_wrong_cb), self);
 }
 
 static void
@@ -960,13 +960,25 @@ export_clicked_cb (PbResultsPage *self)
 }
 
 static void
-window_dataset_changed_cb (PbResultsPage *self)
+session_run_shown_cb (PbResultsPage *self, PbRun *run)
 {
-  /* the burst classes follow the open data until a run is shown */
-  if (self->run == NULL)
+  if (run != self->run)
+    pb_results_page_set_run (self, run);
+}
+
+static void
+session_dataset_changed_cb (PbResultsPage *self)
+{
+  LcDataset *ds = pb_session_get_dataset (self->session);
+
+  /* every tab is about the open data: a run on other data is not shown */
+  if (self->run == NULL || self->run->dataset != ds)
+    pb_results_page_set_run (self, NULL);
+  if (self->wrong_run != NULL && self->wrong_run->dataset != ds)
     {
-      rebuild_burst_classes (self, current_dataset (self));
-      burst_class_changed_cb (self);
+      g_clear_pointer (&self->wrong_run, pb_run_unref);
+      pb_gallery_view_set_items (self->wrong_gallery, NULL, NULL, 0, NULL);
+      gtk_label_set_text (self->wrong_label, "");
     }
 }
 
@@ -1180,9 +1192,9 @@ pb_results_page_dispose (GObject *object)
   g_clear_pointer (&self->test_evaluation, lc_evaluation_free);
   g_clear_pointer (&self->wrong_run, pb_run_unref);
   g_clear_object (&self->burst_class_names);
-  if (self->window != NULL)
-    g_object_remove_weak_pointer (G_OBJECT (self->window), (gpointer *) &self->window);
-  self->window = NULL;
+  if (self->session != NULL)
+    g_signal_handlers_disconnect_by_data (self->session, self);
+  g_clear_object (&self->session);
   G_OBJECT_CLASS (pb_results_page_parent_class)->dispose (object);
 }
 
@@ -1278,18 +1290,16 @@ pb_results_page_init (PbResultsPage *self)
 }
 
 GtkWidget *
-pb_results_page_new (PbWindow *window)
+pb_results_page_new (PbSession *session)
 {
   PbResultsPage *self = g_object_new (PB_TYPE_RESULTS_PAGE, NULL);
 
-  self->window = window;
-  if (window != NULL)
-    {
-      g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &self->window);
-      g_signal_connect_object (window, "dataset-changed", G_CALLBACK (window_dataset_changed_cb), self,
-                               G_CONNECT_SWAPPED);
-    }
-  window_dataset_changed_cb (self);
+  self->session = g_object_ref (session);
+  g_signal_connect_swapped (session, "dataset-changed", G_CALLBACK (session_dataset_changed_cb), self);
+  g_signal_connect_swapped (session, "run-shown", G_CALLBACK (session_run_shown_cb), self);
+  pb_results_page_set_trainer (self, pb_session_get_trainer (session));
+  pb_results_page_set_run (self, pb_session_get_shown_run (session));
+  session_dataset_changed_cb (self);
   return GTK_WIDGET (self);
 }
 

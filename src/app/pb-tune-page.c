@@ -5,7 +5,6 @@
 #include <math.h>
 #include <string.h>
 
-#include "pb-builder.h"
 #include "pb-tune-page.h"
 
 /* ---- a row of the table ------------------------------------------------ */
@@ -81,9 +80,9 @@ struct _PbTunePage
 {
   GtkBox parent_instance;
 
-  PbWindow *window;          /* not owned */
+  PbSession *session;        /* or NULL (tests) */
   LcDataset *ds;
-  NnModelDoc *spec;          /* set by tests, or NULL: the builder's */
+  NnModelDoc *spec;          /* set by tests, or NULL: the session's */
   LcSearchSpace *space;
   LcTuneTable *table;
   TuneJob *job;              /* the running job, or NULL */
@@ -380,22 +379,12 @@ update_space_label (PbTunePage *self)
 
 /* ---- the base spec and dataset ----------------------------------------- */
 
-static PbBuilder *
-find_builder (PbTunePage *self)
-{
-  GtkWidget *stack = gtk_widget_get_ancestor (GTK_WIDGET (self), GTK_TYPE_STACK);
-  GtkWidget *model = stack != NULL ? gtk_stack_get_child_by_name (GTK_STACK (stack), "model") : NULL;
-  return model != NULL && PB_IS_BUILDER (model) ? PB_BUILDER (model) : NULL;
-}
-
 static const NnModelDoc *
 base_spec (PbTunePage *self)
 {
-  PbBuilder *builder;
   if (self->spec != NULL)
     return self->spec;
-  builder = find_builder (self);
-  return builder != NULL ? pb_builder_get_spec (builder) : NULL;
+  return self->session != NULL ? pb_session_get_spec (self->session) : NULL;
 }
 
 static LcDataset *
@@ -403,7 +392,7 @@ current_dataset (PbTunePage *self)
 {
   if (self->ds != NULL)
     return self->ds;
-  return self->window != NULL ? pb_window_get_dataset (self->window) : NULL;
+  return self->session != NULL ? pb_session_get_dataset (self->session) : NULL;
 }
 
 LcSearchSpace *
@@ -550,6 +539,7 @@ static void
 pb_tune_page_finalize (GObject *object)
 {
   PbTunePage *self = PB_TUNE_PAGE (object);
+  g_clear_object (&self->session);
   g_clear_pointer (&self->ds, lc_dataset_unref);
   g_clear_pointer (&self->spec, nn_model_doc_free);
   g_clear_pointer (&self->space, lc_search_space_free);
@@ -683,10 +673,12 @@ pb_tune_page_init (PbTunePage *self)
 }
 
 GtkWidget *
-pb_tune_page_new (PbWindow *window)
+pb_tune_page_new (PbSession *session)
 {
   PbTunePage *self = g_object_new (PB_TYPE_TUNE_PAGE, NULL);
-  self->window = window;
+
+  if (session != NULL)
+    self->session = g_object_ref (session);
   return GTK_WIDGET (self);
 }
 
@@ -871,7 +863,6 @@ pb_tune_page_promote_best (PbTunePage *self, GError **error)
 {
   const LcTrial *best = lc_tune_table_best (self->table);
   const NnModelDoc *spec = base_spec (self);
-  PbBuilder *builder = find_builder (self);
   NnModelDoc *doc;
 
   if (best == NULL || spec == NULL)
@@ -882,12 +873,10 @@ pb_tune_page_promote_best (PbTunePage *self, GError **error)
   doc = lc_tune_apply (spec, best->settings, error);
   if (doc == NULL)
     return NULL;
-  if (builder != NULL)
+  if (self->session != NULL)
     {
-      GtkWidget *stack = gtk_widget_get_ancestor (GTK_WIDGET (self), GTK_TYPE_STACK);
-      pb_builder_set_spec (builder, doc);
-      if (stack != NULL)
-        gtk_stack_set_visible_child_name (GTK_STACK (stack), "model");
+      pb_session_set_spec (self->session, doc, NULL);
+      pb_session_show_section (self->session, "model");
     }
   {
     g_autofree char *text = g_strdup_printf (_("Trial %d promoted to the builder"), best->index);
@@ -900,10 +889,4 @@ const char *
 pb_tune_page_get_status (PbTunePage *self)
 {
   return self->status;
-}
-
-void
-pb_tune_pages_add (PbWindow *window)
-{
-  pb_window_add_page (window, pb_tune_page_new (window), "tune", _("Tune"), "preferences-system-symbolic");
 }

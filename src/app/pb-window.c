@@ -5,6 +5,8 @@
 #include <math.h>
 
 #include "pb-builder.h"
+#include "pb-results-page.h"
+#include "pb-session.h"
 #include "pb-train-page.h"
 #include "pb-tune-page.h"
 #include "pb-csv-mapping-dialog.h"
@@ -43,7 +45,8 @@ struct _PbWindow
   GMenu *recent_menu;
 
   GSettings *settings;
-  LcDataset *dataset;
+  PbSession *session;
+  LcDataset *dataset;               /* the session's, shown by the Data section */
   GCancellable *load_cancellable;   /* the load in progress, or NULL */
   char *loading_path;               /* what it is loading ("" for the sample) */
   char *loading_meta_path;
@@ -128,24 +131,35 @@ static void cancel_find_period (PbWindow *self);
 static void update_find_period_action (PbWindow *self);
 static void set_period_message (PbWindow *self, const char *message);
 
+/* The Data section follows the session's dataset. */
 static void
-set_dataset (PbWindow *self, LcDataset *ds)
+session_dataset_changed_cb (PbWindow *self)
 {
-  g_autofree char *name = NULL;
+  LcDataset *ds = pb_session_get_dataset (self->session);
+  g_autofree char *name = pb_session_dataset_name (ds);
 
   cancel_find_period (self);
   g_clear_pointer (&self->dataset, lc_dataset_unref);
-  self->dataset = lc_dataset_ref (ds);
-  if (ds->source == LC_SOURCE_SIMULATED)
-    name = g_strdup_printf (_("Simulated sample (%zu objects)"), (size_t) ds->n_objects);
-  else
-    name = g_path_get_basename (ds->path);
+  self->dataset = ds != NULL ? lc_dataset_ref (ds) : NULL;
   gtk_label_set_text (self->subtitle_label, name);
-  gtk_window_set_title (GTK_WINDOW (self), name);
+  /* a fold belongs to the object whose period it is */
+  gtk_toggle_button_set_active (self->fold_button, FALSE);
   pb_overview_view_set_dataset (self->overview_view, ds);
   pb_object_browser_set_dataset (self->browser, ds);
   refresh_gallery (self);
   g_signal_emit (self, signals[DATASET_CHANGED], 0);
+}
+
+static void
+set_dataset (PbWindow *self, LcDataset *ds)
+{
+  pb_session_set_dataset (self->session, ds);
+}
+
+PbSession *
+pb_window_get_session (PbWindow *self)
+{
+  return self->session;
 }
 
 LcDataset *
@@ -164,12 +178,13 @@ browser_object_selected_cb (PbWindow *self, gint64 object)
   set_period_message (self, "");
   pb_light_curve_view_set_object (self->light_curve_view, self->dataset, object);
   update_find_period_action (self);
-  if (self->dataset == NULL || object < 0)
-    return;
-  /* periodic objects come with their period: fill it in for folding */
-  period = pb_light_curve_object_period (self->dataset, object);
+  period = self->dataset != NULL && object >= 0 ? pb_light_curve_object_period (self->dataset, object) : NAN;
+  /* periodic objects come with their period: fill it in for folding; a
+   * period found for the previous object says nothing about this one */
   if (isfinite (period) && period > 0)
     gtk_spin_button_set_value (self->period_spin, period);
+  else
+    gtk_toggle_button_set_active (self->fold_button, FALSE);
 }
 
 static void
@@ -926,6 +941,9 @@ pb_window_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->recent, self);
   self->recent = NULL;
   gtk_widget_dispose_template (GTK_WIDGET (self), PB_TYPE_WINDOW);
+  if (self->session != NULL)
+    g_signal_handlers_disconnect_by_data (self->session, self);
+  g_clear_object (&self->session);
   g_clear_pointer (&self->dataset, lc_dataset_unref);
   g_clear_object (&self->settings);
   G_OBJECT_CLASS (pb_window_parent_class)->dispose (object);
@@ -1011,6 +1029,23 @@ pb_window_class_init (PbWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_3, GDK_ALT_MASK, "win.show-view", "s", "gallery");
 }
 
+/* Someone (Results) asks to see an object of the open dataset. */
+static void
+session_show_object_cb (PbWindow *self, gint64 object)
+{
+  /* a class filter or search must not hide the object asked for */
+  pb_object_browser_set_class_filter (self->browser, -1);
+  pb_object_browser_set_search (self->browser, "");
+  pb_object_browser_select_object (self->browser, (gsize) object);
+  pb_window_show_view (self, "light-curve");
+}
+
+static void
+session_show_section_cb (PbWindow *self, const char *name)
+{
+  gtk_stack_set_visible_child_name (self->main_stack, name);
+}
+
 static void
 pb_window_init (PbWindow *self)
 {
@@ -1020,13 +1055,20 @@ pb_window_init (PbWindow *self)
   /* until an object is shown */
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.find-period", FALSE);
   g_signal_connect_swapped (self->main_stack, "notify::visible-child", G_CALLBACK (update_export_action), self);
-  /* the Model section: the visual network builder (issue 5) */
-  pb_window_add_page (self, pb_builder_new_for_window (GTK_WIDGET (self)), "model", _("Model"),
+  self->session = pb_session_new ();
+  g_signal_connect_object (self->session, "dataset-changed", G_CALLBACK (session_dataset_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->session, "show-object", G_CALLBACK (session_show_object_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->session, "show-section", G_CALLBACK (session_show_section_cb), self,
+                           G_CONNECT_SWAPPED);
+  /* every section works on the session; none knows another */
+  pb_window_add_page (self, pb_builder_new_for_session (self->session), "model", _("Model"),
                       "applications-science-symbolic");
-  /* the Train and Results sections (issue 6) */
-  pb_train_pages_add (self);
-  /* the Tune sections (issue 7) */
-  pb_tune_pages_add (self);
+  pb_window_add_page (self, pb_train_page_new (self->session), "train", _("Train"),
+                      "media-playback-start-symbolic");
+  pb_window_add_page (self, pb_results_page_new (self->session), "results", _("Results"), "view-grid-symbolic");
+  pb_window_add_page (self, pb_tune_page_new (self->session), "tune", _("Tune"), "preferences-system-symbolic");
 
   drop = gtk_drop_target_new (G_TYPE_FILE, GDK_ACTION_COPY);
   g_signal_connect (drop, "drop", G_CALLBACK (drop_cb), self);
