@@ -608,6 +608,79 @@ flag_field (NnLayerSpec *spec, const char *field)
   return NULL;
 }
 
+/* Every setting a layer kind may take, as the model file names it. */
+static const char *const number_fields[] = { "units", "kernel_size", "stride", "dilation", "pool_size", "rate",
+                                             "momentum", "epsilon", "negative_slope", "elu_alpha" };
+static const char *const flag_fields[] = { "return_sequences", "bidirectional", "use_bias" };
+
+void
+pb_builder_set_layer_kind (PbBuilder *self, int index, NnLayerKind kind)
+{
+  const NnLayerSpec *old;
+  NnLayerSpec spec;
+
+  if (index < 0 || index >= n_layers (self) || kind < 0 || kind >= NN_LAYER_N_KINDS)
+    return;
+  old = &g_array_index (self->doc->layers, NnLayerSpec, index);
+  if (old->kind == kind)
+    return;
+  /* the new kind's defaults, with every setting both kinds take kept */
+  spec = *old;
+  spec.kind = kind;
+  nn_layer_config_default_for_kind (&spec.cfg, kind);
+  for (guint i = 0; i < G_N_ELEMENTS (number_fields); i++)
+    if (nn_model_file_layer_takes (old->kind, number_fields[i]) && nn_model_file_layer_takes (kind, number_fields[i]))
+      put_number (&spec, number_fields[i], get_number (old, number_fields[i]));
+  for (guint i = 0; i < G_N_ELEMENTS (flag_fields); i++)
+    if (nn_model_file_layer_takes (old->kind, flag_fields[i]) && nn_model_file_layer_takes (kind, flag_fields[i]))
+      *flag_field (&spec, flag_fields[i]) = *flag_field ((NnLayerSpec *) old, flag_fields[i]);
+  if (nn_model_file_layer_takes (old->kind, "activation") && nn_model_file_layer_takes (kind, "activation"))
+    spec.cfg.activation = old->cfg.activation;
+  if (nn_model_file_layer_takes (old->kind, "padding") && nn_model_file_layer_takes (kind, "padding"))
+    spec.cfg.padding = old->cfg.padding;
+  spec.units_is_classes = kind == NN_LAYER_DENSE && old->units_is_classes;
+  set_layer (self, index, &spec, NULL, TRUE);
+}
+
+static void
+kind_changed_cb (GtkDropDown *drop_down, GParamSpec *pspec, PbBuilder *self)
+{
+  GArray *kinds = g_object_get_data (G_OBJECT (drop_down), "kinds");
+  guint i = gtk_drop_down_get_selected (drop_down);
+
+  if (self->updating || kinds == NULL || i >= kinds->len)
+    return;
+  pb_builder_set_layer_kind (self, self->selected, g_array_index (kinds, NnLayerKind, i));
+}
+
+/* Every kind but the metadata join (its place is the network's, not a layer's choice). */
+static GtkWidget *
+kind_editor (PbBuilder *self, NnLayerKind current)
+{
+  g_autoptr (GtkStringList) names = gtk_string_list_new (NULL);
+  GArray *kinds = g_array_new (FALSE, FALSE, sizeof (NnLayerKind));
+  GtkWidget *drop_down;
+  guint selected = GTK_INVALID_LIST_POSITION;
+
+  for (int k = 0; k < NN_LAYER_N_KINDS; k++)
+    {
+      NnLayerKind kind = (NnLayerKind) k;
+
+      if (kind == NN_LAYER_CONCAT_METADATA && current != NN_LAYER_CONCAT_METADATA)
+        continue;
+      if (kind == current)
+        selected = kinds->len;
+      g_array_append_val (kinds, kind);
+      gtk_string_list_append (names, pb_layer_kind_title (kind));
+    }
+  drop_down = gtk_drop_down_new (G_LIST_MODEL (g_object_ref (names)), NULL);
+  g_object_set_data_full (G_OBJECT (drop_down), "kinds", kinds, (GDestroyNotify) g_array_unref);
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (drop_down), selected);
+  gtk_widget_set_sensitive (drop_down, current != NN_LAYER_CONCAT_METADATA);
+  g_signal_connect (drop_down, "notify::selected", G_CALLBACK (kind_changed_cb), self);
+  return drop_down;
+}
+
 static gboolean
 rebuild_properties_idle (gpointer data)
 {
@@ -852,8 +925,7 @@ static void
 build_properties (PbBuilder *self)
 {
   NnLayerSpec *spec = selected_spec (self);
-  static const char *const numbers[] = { "units", "kernel_size", "stride", "dilation", "pool_size", "rate",
-                                         "momentum", "epsilon", "negative_slope", "elu_alpha" };
+  const char *const *numbers = number_fields;
   static const char *const paddings[] = { "valid", "same", NULL };
   GtkGrid *grid;
   GtkWidget *title, *about, *entry;
@@ -882,6 +954,8 @@ build_properties (PbBuilder *self)
   gtk_grid_set_column_spacing (grid, 12);
   gtk_box_append (GTK_BOX (self->properties), GTK_WIDGET (grid));
 
+  attach_row (grid, row++, _("_Type"), _("Change the kind of layer; the settings both kinds have are kept"),
+              kind_editor (self, spec->kind));
   entry = gtk_entry_new ();
   gtk_editable_set_text (GTK_EDITABLE (entry), spec->label != NULL ? spec->label : "");
   gtk_entry_set_placeholder_text (GTK_ENTRY (entry), _("optional"));
@@ -892,7 +966,7 @@ build_properties (PbBuilder *self)
     gtk_grid_attach (grid, flag_editor (self, spec, "units_is_classes", _("One unit per _class (output layer)"),
                                         _("The output layer needs one unit per class of the data; this "
                                           "follows the dataset")), 0, row++, 2, 1);
-  for (guint i = 0; i < G_N_ELEMENTS (numbers); i++)
+  for (guint i = 0; i < G_N_ELEMENTS (number_fields); i++)
     {
       const FieldInfo *fi = field_info (numbers[i]);
 
@@ -957,6 +1031,16 @@ header_func (GtkListBoxRow *row, GtkListBoxRow *before, gpointer user_data)
   gtk_widget_set_margin_top (label, 8);
   gtk_widget_set_margin_bottom (label, 4);
   gtk_list_box_row_set_header (row, label);
+}
+
+/* The dragged card or palette entry itself, not the payload's text. */
+static void
+drag_begin_cb (GtkDragSource *source, GdkDrag *drag, GtkWidget *widget)
+{
+  g_autoptr (GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+
+  gtk_drag_source_set_icon (source, paintable, gtk_widget_get_width (widget) / 2,
+                            gtk_widget_get_height (widget) / 2);
 }
 
 static GdkContentProvider *
@@ -1024,6 +1108,7 @@ card_row (PbBuilder *self, int index)
   gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
   gtk_drag_source_set_actions (source, GDK_ACTION_MOVE);
   g_signal_connect (source, "prepare", G_CALLBACK (card_drag_prepare_cb), row);
+  g_signal_connect (source, "drag-begin", G_CALLBACK (drag_begin_cb), row);
   gtk_widget_add_controller (row, GTK_EVENT_CONTROLLER (source));
   g_signal_connect (target, "drop", G_CALLBACK (card_drop_cb), row);
   gtk_widget_add_controller (row, GTK_EVENT_CONTROLLER (target));
@@ -1352,6 +1437,7 @@ add_palette_item (GtkBox *box, NnLayerKind kind)
   gtk_actionable_set_action_target_value (GTK_ACTIONABLE (button), g_variant_new_string (name));
   gtk_drag_source_set_actions (source, GDK_ACTION_COPY);
   g_signal_connect (source, "prepare", G_CALLBACK (palette_drag_prepare_cb), (gpointer) name);
+  g_signal_connect (source, "drag-begin", G_CALLBACK (drag_begin_cb), button);
   gtk_widget_add_controller (button, GTK_EVENT_CONTROLLER (source));
   gtk_box_append (box, button);
 }

@@ -52,6 +52,9 @@ void               pb_builder_duplicate_layer  (PbBuilder *self, int index);
 void               pb_builder_remove_layer     (PbBuilder *self, int index);
 /* Replaces layer index's settings (kind, config, units_is_classes, label). */
 void               pb_builder_set_layer        (PbBuilder *self, int index, const NnLayerSpec *spec);
+/* Changes layer index to kind: the new kind's defaults, with the settings
+ * both kinds take (nn_model_file_layer_takes) kept. */
+void               pb_builder_set_layer_kind   (PbBuilder *self, int index, NnLayerKind kind);
 /* Applies the one-click fix of problem (an index into the info's problems). */
 gboolean           pb_builder_apply_fix        (PbBuilder *self, guint problem);
 /* Replaces the whole spec with a copy of doc (one undo step). */

@@ -5,6 +5,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "pb-job.h"
 #include "pb-tune-page.h"
 
 /* ---- a row of the table ------------------------------------------------ */
@@ -47,7 +48,7 @@ trial_copy (const LcTrial *t)
 
 /* ---- the worker -------------------------------------------------------- */
 
-/* Shared by the page and the worker thread (an atomic reference-counted box). */
+/* The worker's data (a PbJob's): copies of what the search reads. */
 typedef struct
 {
   LcDataset *ds;
@@ -55,26 +56,23 @@ typedef struct
   LcSearchSpace *space;
   LcTuneOptions options;
   LcTuneTable *table;        /* the worker's: starts as a copy of the page's (resume) */
-  gint stop;                 /* atomic */
-  GWeakRef page;
+  gint stop;                 /* atomic: Stop keeps the finished trials */
+  LcTuneStatus status;
+  GError *error;
 } TuneJob;
 
 static void
-tune_job_clear (gpointer data)
+tune_job_free (gpointer data)
 {
   TuneJob *job = data;
   lc_dataset_unref (job->ds);
   nn_model_doc_free (job->spec);
   lc_search_space_free (job->space);
   lc_tune_table_free (job->table);
-  g_weak_ref_clear (&job->page);
+  g_clear_error (&job->error);
+  g_free (job);
 }
 
-static void
-job_release (gpointer job)
-{
-  g_atomic_rc_box_release_full (job, tune_job_clear);
-}
 
 struct _PbTunePage
 {
@@ -85,7 +83,7 @@ struct _PbTunePage
   NnModelDoc *spec;          /* set by tests, or NULL: the session's */
   LcSearchSpace *space;
   LcTuneTable *table;
-  TuneJob *job;              /* the running job, or NULL */
+  PbJob *job;                /* the running search (a TuneJob), or NULL */
   char *status;
 
   gboolean disposed;          /* the children are gone: a late worker result is dropped */
@@ -103,6 +101,12 @@ struct _PbTunePage
 
 G_DEFINE_FINAL_TYPE (PbTunePage, pb_tune_page, GTK_TYPE_BOX)
 
+static TuneJob *
+tune_job (PbTunePage *self)
+{
+  return self->job != NULL ? pb_job_get_data (self->job) : NULL;
+}
+
 enum
 {
   SIGNAL_TRIAL,
@@ -111,39 +115,33 @@ enum
 };
 static guint signals[N_SIGNALS];
 
-typedef struct
-{
-  TuneJob *job;              /* a reference */
-  LcTrial *trial;
-} Delivery;
-
 static void refresh_views (PbTunePage *self);
 static void set_status (PbTunePage *self, const char *text);
 
-/* On the main thread: results of a job the page no longer runs are dropped. */
-static gboolean
-deliver_trial (gpointer data)
+/* On the main thread: the trials finished since the last look. */
+static void
+tune_trials_cb (gpointer owner, GQueue *trials, gpointer data)
 {
-  Delivery *d = data;
-  g_autoptr (PbTunePage) self = g_weak_ref_get (&d->job->page);
-  if (self != NULL && self->job == d->job)
+  PbTunePage *self = PB_TUNE_PAGE (owner);
+  g_autofree char *text = NULL;
+  int index = -1;
+
+  for (GList *l = trials->head; l != NULL; l = l->next)
     {
+      const LcTrial *trial = l->data;
       PbTuneRow *row = g_object_new (PB_TYPE_TUNE_ROW, NULL);
-      g_autofree char *text = NULL;
-      int index = d->trial->index;
-      row->trial = trial_copy (d->trial);
-      lc_tune_table_add (self->table, g_steal_pointer (&d->trial));
+
+      index = trial->index;
+      row->trial = trial_copy (trial);
+      lc_tune_table_add (self->table, trial_copy (trial));
       g_list_store_append (self->rows, row);
       g_object_unref (row);
-      text = g_strdup_printf (_("Trial %d finished (%u so far)"), index, self->table->trials->len);
-      set_status (self, text);
-      refresh_views (self);
-      g_signal_emit (self, signals[SIGNAL_TRIAL], 0, index);
     }
-  g_clear_pointer (&d->trial, lc_trial_free);
-  job_release (d->job);
-  g_free (d);
-  return G_SOURCE_REMOVE;
+  text = g_strdup_printf (_("Trial %d finished (%u so far)"), index, self->table->trials->len);
+  set_status (self, text);
+  refresh_views (self);
+  for (GList *l = trials->head; l != NULL; l = l->next)
+    g_signal_emit (self, signals[SIGNAL_TRIAL], 0, ((const LcTrial *) l->data)->index);
 }
 
 static gboolean
@@ -155,19 +153,17 @@ job_go_on (TuneJob *job)
 static gboolean
 on_trial_start (int index, JsonNode *settings, gpointer user_data)
 {
-  return job_go_on (user_data);
+  return job_go_on (pb_job_get_data (user_data));
 }
 
 static gboolean
 on_trial_done (const LcTrial *trial, const NnModelDoc *model, gpointer user_data)
 {
-  TuneJob *job = user_data;
-  Delivery *d = g_new0 (Delivery, 1);
-  /* the worker never touches the page: the main loop looks it up */
-  d->job = g_atomic_rc_box_acquire (job);
-  d->trial = trial_copy (trial);
-  g_idle_add (deliver_trial, d);
-  return job_go_on (job);
+  PbJob *job = user_data;
+
+  /* the worker never touches the page: the main loop takes the copy */
+  pb_job_post (job, trial_copy (trial), (GDestroyNotify) lc_trial_free);
+  return job_go_on (pb_job_get_data (job));
 }
 
 static gboolean
@@ -177,38 +173,33 @@ on_batch (int epoch, int batch, int n_batches, double loss, gpointer user_data)
 }
 
 static void
-tune_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+tune_job_run (PbJob *pb_job, gpointer data, GCancellable *cancellable)
 {
-  TuneJob *job = task_data;
+  TuneJob *job = data;
   LcTuneCallbacks cb = { 0 };
-  GError *error = NULL;
-  LcTuneStatus status;
 
   cb.on_trial_start = on_trial_start;
   cb.on_trial = on_trial_done;
   cb.train.on_batch = on_batch;
   cb.train.user_data = job;
-  cb.user_data = job;
-  status = lc_tune_run (job->ds, job->spec, job->space, &job->options, job->table, &cb, &error);
-  if (status == LC_TUNE_FAILED)
-    g_task_return_error (task, error);
-  else
-    g_task_return_int (task, status);
+  cb.user_data = pb_job;
+  job->status = lc_tune_run (job->ds, job->spec, job->space, &job->options, job->table, &cb, &job->error);
 }
 
 static void
-tune_done (GObject *source, GAsyncResult *result, gpointer user_data)
+tune_done (gpointer owner, gpointer data)
 {
-  PbTunePage *self = PB_TUNE_PAGE (source);
-  g_autoptr (GError) error = NULL;
-  gssize status = g_task_propagate_int (G_TASK (result), &error);
+  PbTunePage *self = PB_TUNE_PAGE (owner);
+  TuneJob *job = data;
+  g_autoptr (GError) error = g_steal_pointer (&job->error);
+  int status = job->status;
 
   if (self->disposed)
     return;
-  /* trials whose delivery has not run yet: the worker's table has them all */
-  for (guint i = 0; self->job != NULL && i < self->job->table->trials->len; i++)
+  /* every finished trial came through tune_trials_cb; the worker's table is the check */
+  for (guint i = 0; i < job->table->trials->len; i++)
     {
-      const LcTrial *t = g_ptr_array_index (self->job->table->trials, i);
+      const LcTrial *t = g_ptr_array_index (job->table->trials, i);
       if (lc_tune_table_find (self->table, t->index) == NULL)
         {
           PbTuneRow *row = g_object_new (PB_TYPE_TUNE_ROW, NULL);
@@ -219,7 +210,7 @@ tune_done (GObject *source, GAsyncResult *result, gpointer user_data)
           g_signal_emit (self, signals[SIGNAL_TRIAL], 0, t->index);
         }
     }
-  g_clear_pointer (&self->job, job_release);
+  g_clear_pointer (&self->job, pb_job_unref);
   if (error != NULL)
     {
       set_status (self, error->message);
@@ -518,20 +509,27 @@ pb_tune_page_dispose (GObject *object)
   if (self->job != NULL)
     {
       /* the worker finishes its batch and drops its results: nobody is listening */
-      g_atomic_int_set (&self->job->stop, 1);
-      g_clear_pointer (&self->job, job_release);
+      g_atomic_int_set (&tune_job (self)->stop, 1);
+      pb_job_clear (&self->job);
     }
   G_OBJECT_CLASS (pb_tune_page_parent_class)->dispose (object);
 }
 
-/* Out of its window (closed): the search stops; the worker holds the page
- * until it lets go, so this cannot wait for dispose. */
+/* Out of its window (closed): the search stops at once; the worker holds
+ * only its own copies, so the page can go. */
 static void
 pb_tune_page_unroot (GtkWidget *widget)
 {
   PbTunePage *self = PB_TUNE_PAGE (widget);
   if (self->job != NULL)
-    g_atomic_int_set (&self->job->stop, 1);
+    {
+      /* nobody sees its results any more: the worker stops within a batch
+       * and what it finishes is dropped */
+      g_atomic_int_set (&tune_job (self)->stop, 1);
+      pb_job_clear (&self->job);
+      gtk_widget_set_sensitive (GTK_WIDGET (self->start_button), TRUE);
+      gtk_widget_set_sensitive (GTK_WIDGET (self->stop_button), FALSE);
+    }
   GTK_WIDGET_CLASS (pb_tune_page_parent_class)->unroot (widget);
 }
 
@@ -735,7 +733,7 @@ pb_tune_page_start (PbTunePage *self, GError **error)
 {
   const NnModelDoc *spec = base_spec (self);
   LcDataset *ds = current_dataset (self);
-  g_autoptr (GTask) task = NULL;
+  static const PbJobCallbacks callbacks = { .records = tune_trials_cb, .done = tune_done };
   TuneJob *job;
 
   if (self->job != NULL)
@@ -748,7 +746,7 @@ pb_tune_page_start (PbTunePage *self, GError **error)
   if (self->space == NULL)
     pb_tune_page_set_space (self, pb_tune_default_space (spec));
 
-  job = g_atomic_rc_box_new0 (TuneJob);
+  job = g_new0 (TuneJob, 1);
   job->ds = lc_dataset_ref (ds);
   job->spec = nn_model_doc_copy (spec);
   job->space = space_copy (self->space);
@@ -762,12 +760,7 @@ pb_tune_page_start (PbTunePage *self, GError **error)
   job->table = lc_tune_table_new ();
   for (guint i = 0; i < self->table->trials->len; i++)
     lc_tune_table_add (job->table, trial_copy (g_ptr_array_index (self->table->trials, i)));
-  g_weak_ref_init (&job->page, self);
-  self->job = g_atomic_rc_box_acquire (job);
-
-  task = g_task_new (self, NULL, tune_done, NULL);
-  g_task_set_task_data (task, job, job_release);
-  g_task_run_in_thread (task, tune_thread);
+  self->job = pb_job_start (self, tune_job_run, job, tune_job_free, &callbacks);
   gtk_widget_set_sensitive (GTK_WIDGET (self->start_button), FALSE);
   gtk_widget_set_sensitive (GTK_WIDGET (self->stop_button), TRUE);
   set_status (self, _("Searching…"));
@@ -779,7 +772,7 @@ pb_tune_page_stop (PbTunePage *self)
 {
   if (self->job != NULL)
     {
-      g_atomic_int_set (&self->job->stop, 1);
+      g_atomic_int_set (&tune_job (self)->stop, 1);
       set_status (self, _("Stopping after this batch…"));
     }
 }

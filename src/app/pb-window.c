@@ -12,6 +12,7 @@
 #include "pb-csv-mapping-dialog.h"
 #include "pb-export.h"
 #include "pb-gallery-view.h"
+#include "pb-job.h"
 #include "lc-period.h"
 #include "pb-light-curve-view.h"
 #include "pb-loader.h"
@@ -55,7 +56,7 @@ struct _PbWindow
   GtkWindow *dialog;                /* weak */
   GtkFileChooserNative *chooser;
   GtkRecentManager *recent;
-  GCancellable *period_cancellable; /* the period search in progress, or NULL */
+  PbJob *period_job;                /* the period search in progress, or NULL */
   guint period_searches_stopped;    /* cancelled before they finished (tests) */
 };
 
@@ -250,12 +251,15 @@ typedef struct
   gsize first;
   int n_obs;
   LcPeriodFit fit;
+  gboolean found;
+  GError *error;
 } FindPeriodData;
 
 static void
 find_period_data_free (FindPeriodData *data)
 {
   lc_dataset_unref (data->ds);
+  g_clear_error (&data->error);
   g_free (data);
 }
 
@@ -264,25 +268,18 @@ find_period_data_free (FindPeriodData *data)
 static gboolean
 find_period_progress_cb (double fraction, gpointer user_data)
 {
-  return !g_cancellable_is_cancelled (user_data);
+  return !pb_job_is_cancelled (user_data);
 }
 
 static void
-find_period_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+find_period_job (PbJob *job, gpointer user_data, GCancellable *cancellable)
 {
-  FindPeriodData *data = task_data;
+  FindPeriodData *data = user_data;
   LcPeriodOptions options;
-  GError *error = NULL;
 
   lc_period_options_default (&options);
-  if (!lc_period_fit_range_full (data->ds, data->first, data->n_obs, &options, find_period_progress_cb,
-                                 cancellable, &data->fit, &error)
-      && error != NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  g_task_return_boolean (task, TRUE);
+  data->found = lc_period_fit_range_full (data->ds, data->first, data->n_obs, &options, find_period_progress_cb,
+                                          job, &data->fit, &data->error);
 }
 
 static void
@@ -301,32 +298,24 @@ update_find_period_action (PbWindow *self)
   gboolean shown = self->dataset != NULL && self->light_curve_view != NULL
                    && pb_light_curve_view_get_object (self->light_curve_view) >= 0;
 
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.find-period", shown && self->period_cancellable == NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.find-period", shown && self->period_job == NULL);
 }
 
 static void
-find_period_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+find_period_done_cb (gpointer owner, gpointer user_data)
 {
-  PbWindow *self = PB_WINDOW (source);
-  g_autoptr(GCancellable) cancellable = user_data;
-  FindPeriodData *data = g_task_get_task_data (G_TASK (result));
+  PbWindow *self = PB_WINDOW (owner);
+  FindPeriodData *data = user_data;
   g_autofree char *message = NULL;
-  g_autoptr(GError) error = NULL;
   double period = data->fit.period;
 
-  /* another object or dataset is shown now (or the window is closing): the
-   * search stopped early, or finished just before it was told to */
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
+  g_clear_pointer (&self->period_job, pb_job_unref);
+  update_find_period_action (self);
+  if (!data->found && data->error != NULL)
     {
-      if (g_error_matches (error, LC_ERROR, LC_ERROR_CANCELLED))
-        self->period_searches_stopped++;
+      set_period_message (self, data->error->message);
       return;
     }
-  if (cancellable != self->period_cancellable)
-    return;
-  g_clear_object (&self->period_cancellable);
-  update_find_period_action (self);
-
   if (!isfinite (period) || period <= 0)
     {
       set_period_message (self, _("Too few observations to search for a period"));
@@ -353,10 +342,12 @@ find_period_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 static void
 cancel_find_period (PbWindow *self)
 {
-  if (self->period_cancellable == NULL)
+  if (self->period_job == NULL)
     return;
-  g_cancellable_cancel (self->period_cancellable);
-  g_clear_object (&self->period_cancellable);
+  /* a search that had not finished yet stops between chunks */
+  if (pb_job_is_running (self->period_job))
+    self->period_searches_stopped++;
+  pb_job_clear (&self->period_job);
   /* not while the window is being torn down */
   if (self->period_label != NULL)
     {
@@ -369,35 +360,29 @@ gboolean
 pb_window_find_period (PbWindow *self)
 {
   gssize object = pb_light_curve_view_get_object (self->light_curve_view);
-  g_autoptr(GTask) task = NULL;
+  static const PbJobCallbacks callbacks = { .done = find_period_done_cb };
   FindPeriodData *data;
 
   if (self->dataset == NULL || object < 0 || (gsize) object >= self->dataset->n_objects
-      || self->period_cancellable != NULL)
+      || self->period_job != NULL)
     return FALSE;
   data = g_new0 (FindPeriodData, 1);
   data->ds = lc_dataset_ref (self->dataset);
   data->first = self->dataset->objects[object].first;
   data->n_obs = self->dataset->objects[object].n_obs;
-  self->period_cancellable = g_cancellable_new ();
   /* the answer shows in the light-curve toolbar, folded */
   pb_window_show_view (self, "light-curve");
+  self->period_job = pb_job_start (self, find_period_job, data, (GDestroyNotify) find_period_data_free,
+                                   &callbacks);
   set_period_message (self, _("Searching for the period…"));
   update_find_period_action (self);
-
-  task = g_task_new (self, self->period_cancellable, find_period_done_cb, g_object_ref (self->period_cancellable));
-  g_task_set_source_tag (task, pb_window_find_period);
-  /* the answer says whether the search itself stopped; stale ones are dropped in the callback */
-  g_task_set_check_cancellable (task, FALSE);
-  g_task_set_task_data (task, data, (GDestroyNotify) find_period_data_free);
-  g_task_run_in_thread (task, find_period_thread);
   return TRUE;
 }
 
 gboolean
 pb_window_is_finding_period (PbWindow *self)
 {
-  return self->period_cancellable != NULL;
+  return self->period_job != NULL;
 }
 
 guint

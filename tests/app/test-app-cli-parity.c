@@ -491,10 +491,13 @@ test_window (void)
   assert_run_matches_history (run, 3, cli_path);
   assert_same_scores (app_path, cli_path);
 
-  /* the other order: another model in the Train section, then the Model
-   * section's network again, 1 epoch and seed 7: Start would train the
-   * same settings */
+  /* the other order: another preset picked in the Train section (it becomes
+   * the Model section's network), undone there, 1 epoch and seed 7: Start
+   * would train the same settings */
   g_assert_true (pb_train_page_select_model (page, "small-gru.json"));
+  g_assert_cmpstr (pb_builder_get_spec (PB_BUILDER (builder))->name, !=, shipped->name);
+  g_assert_true (pb_builder_undo (PB_BUILDER (builder)));
+  g_assert_cmpstr (pb_builder_get_spec (PB_BUILDER (builder))->name, ==, shipped->name);
   g_assert_true (pb_train_page_select_model (page, "builder"));
   pb_train_page_set_epochs (page, 1);
   pb_train_page_set_seed (page, SEED);

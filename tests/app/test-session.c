@@ -132,6 +132,37 @@ test_runs_follow_dataset (void)
   g_object_unref (train);
 }
 
+/* The SimpleRNN preset tells students to change its layer to an LSTM: the
+ * layer keeps its units and flags, and gains the LSTM's parameters. */
+static void
+test_change_layer_kind (void)
+{
+  GtkWidget *builder = g_object_ref_sink (pb_builder_new ());
+  const NnLayerSpec *layer;
+  size_t before;
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (pb_builder_load_preset (PB_BUILDER (builder), "small-simplernn.json", &error));
+  g_assert_no_error (error);
+  before = pb_builder_get_info (PB_BUILDER (builder))->n_params;
+  layer = &g_array_index (pb_builder_get_spec (PB_BUILDER (builder))->layers, NnLayerSpec, 0);
+  g_assert_cmpint (layer->kind, ==, NN_LAYER_SIMPLE_RNN);
+  g_assert_cmpint (layer->cfg.units, ==, 32);
+  pb_builder_set_layer_kind (PB_BUILDER (builder), 0, NN_LAYER_LSTM);
+  layer = &g_array_index (pb_builder_get_spec (PB_BUILDER (builder))->layers, NnLayerSpec, 0);
+  g_assert_cmpint (layer->kind, ==, NN_LAYER_LSTM);
+  g_assert_cmpint (layer->cfg.units, ==, 32);
+  g_assert_false (layer->cfg.return_sequences);
+  g_assert_true (pb_builder_get_info (PB_BUILDER (builder))->valid);
+  /* four gates instead of one */
+  g_assert_cmpuint (pb_builder_get_info (PB_BUILDER (builder))->n_params, >, 3 * before / 2);
+  /* one undo step */
+  g_assert_true (pb_builder_undo (PB_BUILDER (builder)));
+  g_assert_cmpint (g_array_index (pb_builder_get_spec (PB_BUILDER (builder))->layers, NnLayerSpec, 0).kind, ==,
+                   NN_LAYER_SIMPLE_RNN);
+  g_object_unref (builder);
+}
+
 /* Descriptions are for students: no development notes. */
 static void
 test_presets_plain (void)
@@ -161,6 +192,7 @@ main (int argc, char **argv)
     }
   g_test_add_func ("/session/train-follows-model", test_train_follows_model);
   g_test_add_func ("/session/runs-follow-dataset", test_runs_follow_dataset);
+  g_test_add_func ("/session/change-layer-kind", test_change_layer_kind);
   g_test_add_func ("/session/presets-plain", test_presets_plain);
   return g_test_run ();
 }
