@@ -7,6 +7,7 @@
 #include "lc-encoder.h"
 #include "pb-builder.h"
 #include "pb-export.h"
+#include "pb-layout.h"
 #include "pb-layer-card.h"
 #include "pb-network-diagram.h"
 #include "pb-session.h"
@@ -1478,7 +1479,7 @@ build_palette (void)
   add_palette_group (GTK_BOX (box), _("Regularisation"), regularisation, G_N_ELEMENTS (regularisation));
   gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), box);
-  gtk_widget_set_size_request (scrolled, 190, -1);
+  gtk_widget_set_size_request (scrolled, 160, -1);
   gtk_accessible_update_property (GTK_ACCESSIBLE (box), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Layer palette"), -1);
   return scrolled;
 }
@@ -1614,7 +1615,7 @@ build_center (PbBuilder *self)
   gtk_widget_set_vexpand (self->view_stack, TRUE);
   gtk_stack_switcher_set_stack (GTK_STACK_SWITCHER (switcher), GTK_STACK (self->view_stack));
   gtk_widget_set_halign (switcher, GTK_ALIGN_START);
-  gtk_box_append (GTK_BOX (center), switcher);
+  gtk_box_append (GTK_BOX (center), pb_scroll_sideways (switcher));
 
   self->list = gtk_list_box_new ();
   gtk_list_box_set_selection_mode (GTK_LIST_BOX (self->list), GTK_SELECTION_SINGLE);
@@ -1631,7 +1632,8 @@ build_center (PbBuilder *self)
   gtk_widget_set_margin_start (self->output_label, 8);
   gtk_widget_set_margin_top (self->output_label, 6);
   gtk_box_append (GTK_BOX (cards), self->output_label);
-  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  /* long input descriptions scroll rather than widen the window */
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_AUTOMATIC, GTK_POLICY_AUTOMATIC);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), cards);
   gtk_stack_add_titled (GTK_STACK (self->view_stack), scrolled, "layers", _("Layers"));
 
@@ -1660,7 +1662,7 @@ build_properties_pane (PbBuilder *self)
                                   _("Settings of the selected layer"), -1);
   gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), self->properties);
-  gtk_widget_set_size_request (scrolled, 300, -1);
+  gtk_widget_set_size_request (scrolled, 250, -1);
   return scrolled;
 }
 
@@ -1795,12 +1797,21 @@ pb_builder_init (PbBuilder *self)
     }
 
   gtk_orientable_set_orientation (GTK_ORIENTABLE (self), GTK_ORIENTATION_VERTICAL);
-  gtk_box_append (GTK_BOX (self), build_toolbar (self));
+  gtk_box_append (GTK_BOX (self), pb_scroll_sideways (build_toolbar (self)));
   gtk_box_append (GTK_BOX (body), build_palette ());
   gtk_box_append (GTK_BOX (body), gtk_separator_new (GTK_ORIENTATION_VERTICAL));
-  gtk_box_append (GTK_BOX (body), build_center (self));
-  gtk_box_append (GTK_BOX (body), gtk_separator_new (GTK_ORIENTATION_VERTICAL));
-  gtk_box_append (GTK_BOX (body), build_properties_pane (self));
+  /* in a small window the layer stack gives way, never the inspector */
+  {
+    GtkWidget *paned = gtk_paned_new (GTK_ORIENTATION_HORIZONTAL);
+
+    gtk_paned_set_start_child (GTK_PANED (paned), build_center (self));
+    gtk_paned_set_end_child (GTK_PANED (paned), build_properties_pane (self));
+    gtk_paned_set_shrink_end_child (GTK_PANED (paned), FALSE);
+    gtk_paned_set_shrink_start_child (GTK_PANED (paned), FALSE);
+    gtk_paned_set_resize_end_child (GTK_PANED (paned), FALSE);
+    gtk_widget_set_hexpand (paned, TRUE);
+    gtk_box_append (GTK_BOX (body), paned);
+  }
   gtk_widget_set_vexpand (body, TRUE);
   gtk_box_append (GTK_BOX (self), body);
   set_default_shape (self);

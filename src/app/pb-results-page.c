@@ -8,6 +8,7 @@
 #include "lc-novelty.h"
 #include "pb-explore-jobs.h"
 #include "pb-export.h"
+#include "pb-layout.h"
 #include "pb-results-page.h"
 
 struct _PbResultsPage
@@ -1051,7 +1052,9 @@ build_confusion_tab (PbResultsPage *self)
                          _("Light curves of the objects in the chosen confusion-matrix cell"));
   gtk_paned_set_start_child (GTK_PANED (paned), GTK_WIDGET (self->confusion));
   gtk_paned_set_end_child (GTK_PANED (paned), panel);
-  gtk_paned_set_position (GTK_PANED (paned), 560);
+  /* the objects of a cell stay whole; the matrix scales to what is left */
+  gtk_paned_set_shrink_end_child (GTK_PANED (paned), FALSE);
+  gtk_paned_set_position (GTK_PANED (paned), 420);
   return paned;
 }
 
@@ -1245,9 +1248,8 @@ pb_results_page_init (PbResultsPage *self)
   gtk_widget_set_margin_start (header, 6);
   gtk_widget_set_margin_end (header, 6);
   gtk_widget_set_margin_top (header, 6);
-  gtk_widget_set_hexpand (switcher, TRUE);
   gtk_widget_set_halign (switcher, GTK_ALIGN_START);
-  gtk_box_append (GTK_BOX (header), switcher);
+  gtk_box_append (GTK_BOX (header), pb_scroll_sideways (switcher));
   gtk_box_append (GTK_BOX (header), GTK_WIDGET (self->normalise_toggle));
   gtk_widget_set_tooltip_text (test_button, _("Score the model on a separate labelled file, beside the validation "
                                               "scores"));

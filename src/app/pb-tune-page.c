@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "pb-job.h"
+#include "pb-layout.h"
 #include "pb-tune-page.h"
 
 /* ---- a row of the table ------------------------------------------------ */
@@ -609,7 +610,7 @@ pb_tune_page_init (PbTunePage *self)
   gtk_box_append (GTK_BOX (controls), GTK_WIDGET (self->start_button));
   gtk_box_append (GTK_BOX (controls), GTK_WIDGET (self->stop_button));
   gtk_box_append (GTK_BOX (controls), GTK_WIDGET (self->promote_button));
-  gtk_box_append (GTK_BOX (self), controls);
+  gtk_box_append (GTK_BOX (self), pb_scroll_sideways (controls));
 
   self->space_button = GTK_BUTTON (gtk_button_new_with_mnemonic (_("Search _space…")));
   self->space_label = GTK_LABEL (gtk_label_new (NULL));
@@ -655,7 +656,7 @@ pb_tune_page_init (PbTunePage *self)
   self->heatmap = PB_HEATMAP_VIEW (pb_heatmap_view_new ());
   gtk_widget_set_vexpand (GTK_WIDGET (self->heatmap), TRUE);
   gtk_widget_set_hexpand (GTK_WIDGET (self->heatmap), TRUE);
-  gtk_box_append (GTK_BOX (map_box), axes);
+  gtk_box_append (GTK_BOX (map_box), pb_scroll_sideways (axes));
   gtk_box_append (GTK_BOX (map_box), GTK_WIDGET (self->heatmap));
   self->curves = PB_TUNE_CURVES_VIEW (pb_tune_curves_view_new ());
   gtk_widget_set_hexpand (GTK_WIDGET (self->curves), TRUE);

@@ -13,6 +13,7 @@
 #include "pb-export.h"
 #include "pb-gallery-view.h"
 #include "pb-job.h"
+#include "pb-layout.h"
 #include "lc-period.h"
 #include "pb-light-curve-view.h"
 #include "pb-loader.h"
@@ -1037,6 +1038,8 @@ pb_window_init (PbWindow *self)
   GtkDropTarget *drop;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* every section is laid out to be usable down to this size, not below */
+  gtk_widget_set_size_request (GTK_WIDGET (self), PB_MIN_WIDTH, PB_MIN_HEIGHT);
   /* until an object is shown */
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.find-period", FALSE);
   g_signal_connect_swapped (self->main_stack, "notify::visible-child", G_CALLBACK (update_export_action), self);
