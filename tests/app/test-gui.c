@@ -6,6 +6,7 @@
 #include <glib/gstdio.h>
 #include <gtk/gtk.h>
 #include <math.h>
+#include <string.h>
 
 #include "lc-format.h"
 #include "pb-application.h"
@@ -586,6 +587,31 @@ test_find_period_too_short (Fixture *f, gconstpointer data)
   maybe_save_window (f->window, "too-short-for-period");
 }
 
+/* Names the loader does not know: each field still gets its own column,
+ * guessed from words in the names, and the first lines are shown. */
+static void
+test_csv_mapping_guess (Fixture *f, gconstpointer data)
+{
+  const char *csv =
+    "ObsFilter,Time_MJD,ObjName,FluxDensity,FluxDensityErr\n"
+    "g,100.0,x1,15.2,0.2\n" "r,101.0,x1,15.3,0.2\n" "g,100.5,x2,9.0,0.3\n";
+  GtkWindow *dialog = open_general_csv (f, "odd-names.csv", csv);
+  g_autoptr(LcCsvMapping) mapping = pb_csv_mapping_dialog_get_mapping (PB_CSV_MAPPING_DIALOG (dialog));
+
+  g_assert_cmpstr (mapping->object_column, ==, "ObjName");
+  g_assert_cmpstr (mapping->time_column, ==, "Time_MJD");
+  g_assert_cmpstr (mapping->band_column, ==, "ObsFilter");
+  g_assert_cmpstr (mapping->value_column, ==, "FluxDensity");
+  g_assert_cmpstr (mapping->error_column, ==, "FluxDensityErr");
+  g_assert_cmpint (mapping->value_kind, ==, LC_VALUE_FLUX);
+  g_assert_nonnull (strstr (pb_csv_mapping_dialog_get_preview (PB_CSV_MAPPING_DIALOG (dialog)), "g,100.0,x1"));
+  maybe_save_window (dialog, "csv-mapping-guess");
+  pb_csv_mapping_dialog_accept (PB_CSV_MAPPING_DIALOG (dialog));
+  pb_test_wait_for_load (f->window);
+  g_assert_null (pb_window_get_last_error (f->window));
+  g_assert_cmpuint (pb_window_get_dataset (f->window)->n_objects, ==, 2);
+}
+
 static void
 test_open_general_csv (Fixture *f, gconstpointer data)
 {
@@ -845,6 +871,7 @@ main (int argc, char **argv)
   g_test_add ("/app/gui/find-period-too-short", Fixture, NULL, fixture_setup, test_find_period_too_short,
               fixture_teardown);
   g_test_add ("/app/gui/open-csv", Fixture, NULL, fixture_setup, test_open_general_csv, fixture_teardown);
+  g_test_add ("/app/gui/csv-mapping-guess", Fixture, NULL, fixture_setup, test_csv_mapping_guess, fixture_teardown);
   g_test_add ("/app/gui/open-broken", Fixture, NULL, fixture_setup, test_open_broken, fixture_teardown);
   g_test_add ("/app/gui/about-and-shortcuts", Fixture, NULL, fixture_setup, test_about_and_shortcuts, fixture_teardown);
   g_test_add ("/app/gui/initial", Fixture, NULL, fixture_setup, test_initial, fixture_teardown);
