@@ -874,22 +874,72 @@ pb_window_add_page (PbWindow *self, GtkWidget *child, const char *name, const ch
 
 /* ---- settings and lifetime -------------------------------------------- */
 
+/* The plot toggles hold their state in the window and show it at once;
+ * the settings only remember it.  A settings backend that cannot write (no
+ * session bus for dconf) must not leave a toggle that does nothing. */
+static void
+apply_plot_option (PbWindow *self, const char *key, GVariant *value)
+{
+  if (g_str_equal (key, "error-bars"))
+    g_object_set (self->light_curve_view, "error-bars", g_variant_get_boolean (value), NULL);
+  else
+    {
+      const char *text = g_variant_get_string (value, NULL);
+
+      g_object_set (self->light_curve_view, key, text, NULL);
+      if (g_str_equal (key, "value-axis"))
+        g_object_set (self->gallery_view, key, text, NULL);
+    }
+}
+
+static void
+plot_option_change_state_cb (GSimpleAction *action, GVariant *value, gpointer user_data)
+{
+  PbWindow *self = user_data;
+  const char *key = g_action_get_name (G_ACTION (action));
+
+  g_simple_action_set_state (action, value);
+  apply_plot_option (self, key, value);
+  /* remembered for the next start when the backend can */
+  if (g_settings_is_writable (self->settings, key))
+    g_settings_set_value (self->settings, key, value);
+}
+
+/* Another window (or the settings themselves) changed a plot option. */
+static void
+plot_setting_changed_cb (GSettings *settings, const char *key, PbWindow *self)
+{
+  g_autoptr (GVariant) value = g_settings_get_value (settings, key);
+  GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), key);
+
+  if (action == NULL || g_variant_equal (value, g_action_get_state (action)))
+    return;
+  g_simple_action_set_state (G_SIMPLE_ACTION (action), value);
+  apply_plot_option (self, key, value);
+}
+
 static void
 bind_settings (PbWindow *self)
 {
   const char *const keys[] = { "value-axis", "time-axis", "error-bars" };
 
-  /* the plot toggles are stateful "win." actions backed by the settings */
+  /* the plot toggles are stateful "win." actions remembered in the settings */
   for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
     {
-      g_autoptr(GAction) action = g_settings_create_action (self->settings, keys[i]);
-      g_action_map_add_action (G_ACTION_MAP (self), action);
+      g_autoptr (GVariant) value = g_settings_get_value (self->settings, keys[i]);
+      /* a boolean toggles; a choice is set by the menu item's target */
+      gboolean toggle = g_variant_is_of_type (value, G_VARIANT_TYPE_BOOLEAN);
+      g_autoptr (GSimpleAction) action = g_simple_action_new_stateful (keys[i], toggle ? NULL
+                                                                                      : g_variant_get_type (value),
+                                                                       value);
+      g_autofree char *signal = g_strdup_printf ("changed::%s", keys[i]);
+
+      g_signal_connect (action, "change-state", G_CALLBACK (plot_option_change_state_cb), self);
+      g_action_map_add_action (G_ACTION_MAP (self), G_ACTION (action));
+      apply_plot_option (self, keys[i], value);
+      g_signal_connect_object (self->settings, signal, G_CALLBACK (plot_setting_changed_cb), self, 0);
     }
 
-  g_settings_bind (self->settings, "value-axis", self->light_curve_view, "value-axis", G_SETTINGS_BIND_GET);
-  g_settings_bind (self->settings, "value-axis", self->gallery_view, "value-axis", G_SETTINGS_BIND_GET);
-  g_settings_bind (self->settings, "time-axis", self->light_curve_view, "time-axis", G_SETTINGS_BIND_GET);
-  g_settings_bind (self->settings, "error-bars", self->light_curve_view, "error-bars", G_SETTINGS_BIND_GET);
   g_settings_bind (self->settings, "sidebar-position", self->data_paned, "position", G_SETTINGS_BIND_DEFAULT);
 
   gtk_window_set_default_size (GTK_WINDOW (self), g_settings_get_int (self->settings, "window-width"),

@@ -3,6 +3,9 @@
  * a broken file is reported and leaves the open dataset alone. */
 #include "config.h"
 
+#define G_SETTINGS_ENABLE_BACKEND
+#include <gio/gsettingsbackend.h>
+
 #include <glib/gstdio.h>
 #include <gtk/gtk.h>
 #include <math.h>
@@ -852,6 +855,37 @@ test_fold_follows_object (Fixture *f, gconstpointer data)
   g_assert_false (gtk_toggle_button_get_active (fold_button (f)));
 }
 
+/* Settings that cannot be written (dconf without a session bus): the plot
+ * toggles still work for the session. */
+static void
+test_toggles_without_settings (Fixture *f, gconstpointer data)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr (GSettingsSchema) schema = g_settings_schema_source_lookup (source, APP_ID, TRUE);
+  g_autoptr (GSettingsBackend) backend = g_null_settings_backend_new ();
+  g_autoptr (GSettings) settings = NULL;
+  PbWindow *window;
+  GtkWidget *view;
+  g_autofree char *axis = NULL;
+  gboolean bars = TRUE;
+
+  g_assert_nonnull (schema);
+  settings = g_settings_new_full (schema, backend, NULL);
+  g_assert_false (g_settings_is_writable (settings, "value-axis"));
+  window = pb_window_new (NULL, settings);
+  view = pb_window_get_view (window, "light-curve");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.value-axis", "s", "magnitude"));
+  g_object_get (view, "value-axis", &axis, NULL);
+  g_assert_cmpstr (axis, ==, "magnitude");
+  g_object_get (view, "error-bars", &bars, NULL);
+  g_assert_true (bars);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.error-bars", NULL));
+  g_object_get (view, "error-bars", &bars, NULL);
+  g_assert_false (bars);
+  gtk_window_destroy (GTK_WINDOW (window));
+  pb_test_iterate (50);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -878,6 +912,8 @@ main (int argc, char **argv)
   g_test_add ("/app/gui/cancel", Fixture, NULL, fixture_setup, test_cancel, fixture_teardown);
   g_test_add ("/app/gui/small-window", Fixture, NULL, fixture_setup, test_small_window, fixture_teardown);
   g_test_add ("/app/gui/title", Fixture, NULL, fixture_setup, test_title, fixture_teardown);
+  g_test_add ("/app/gui/toggles-without-settings", Fixture, NULL, fixture_setup, test_toggles_without_settings,
+              fixture_teardown);
   g_test_add ("/app/gui/fold-follows-object", Fixture, NULL, fixture_setup, test_fold_follows_object,
               fixture_teardown);
   status = g_test_run ();
