@@ -3,9 +3,11 @@
 
 #include <glib/gi18n.h>
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "pb-job.h"
+#include "pb-layer-card.h"
 #include "pb-layout.h"
 #include "pb-tune-page.h"
 
@@ -91,7 +93,7 @@ struct _PbTunePage
   GtkDropDown *strategy;
   GtkSpinButton *trials, *epochs, *seed;
   GtkButton *start_button, *stop_button, *promote_button, *space_button;
-  GtkLabel *status_label, *space_label;
+  GtkLabel *status_label, *space_label, *model_label;
   GListStore *rows;
   GtkSortListModel *sorted;
   GtkColumnView *column_view;
@@ -283,13 +285,62 @@ cell_setup (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer user_
   gtk_list_item_set_child (item, label);
 }
 
+static const NnModelDoc *base_spec (PbTunePage *self);
+static LcDataset *current_dataset (PbTunePage *self);
+
+static gboolean
+is_setting_path (const char *key)
+{
+  return g_str_has_prefix (key, "layers[") || g_str_has_prefix (key, "training.");
+}
+
+/* A setting as people write it: 0.00313 rather than 0.00313003. */
+static char *
+format_setting (const char *text)
+{
+  char *end = NULL;
+  double v = text != NULL ? g_ascii_strtod (text, &end) : 0;
+
+  if (text == NULL || end == text || *end != '\0' || v == floor (v))
+    return g_strdup (text);
+  return g_strdup_printf ("%.3g", v);
+}
+
 static void
 cell_bind (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer user_data)
 {
   const char *key = user_data;
   PbTuneRow *row = gtk_list_item_get_item (item);
   g_autofree char *text = lc_trial_format (row->trial, key);
-  gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (item)), text);
+  g_autofree char *shown = is_setting_path (key) ? format_setting (text) : g_strdup (text);
+
+  gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (item)), shown);
+}
+
+/* "layers[0].units" → "Layer 1 (GRU): units", "training.learning_rate" →
+ * "Learning rate": the column titles of a search space. */
+char *
+pb_tune_setting_title (const NnModelDoc *spec, const char *path)
+{
+  g_autofree char *words = NULL;
+  const char *dot = strrchr (path, '.');
+  int index = -1;
+
+  words = g_strdup (dot != NULL ? dot + 1 : path);
+  g_strdelimit (words, "_", ' ');
+  if (g_str_has_prefix (path, "training."))
+    {
+      words[0] = g_ascii_toupper (words[0]);
+      return g_steal_pointer (&words);
+    }
+  if (sscanf (path, "layers[%d]", &index) == 1 && index >= 0)
+    {
+      if (spec != NULL && (guint) index < spec->layers->len)
+        return g_strdup_printf (_("Layer %d (%s): %s"), index + 1,
+                                pb_layer_kind_title (g_array_index (spec->layers, NnLayerSpec, index).kind), words);
+      return g_strdup_printf (_("Layer %d: %s"), index + 1, words);
+    }
+  return g_strdup (path);
 }
 
 static int
@@ -341,7 +392,9 @@ rebuild_columns (PbTunePage *self)
   for (guint i = 0; self->space != NULL && i < self->space->params->len; i++)
     {
       const LcTuneParam *p = g_ptr_array_index (self->space->params, i);
-      add_column (self, p->path, p->path);
+      g_autofree char *title = pb_tune_setting_title (base_spec (self), p->path);
+
+      add_column (self, p->path, title);
       gtk_string_list_append (paths, p->path);
     }
   add_column (self, "val_accuracy", _("Val. accuracy"));
@@ -363,7 +416,9 @@ update_space_label (PbTunePage *self)
   for (guint i = 0; self->space != NULL && i < self->space->params->len; i++)
     {
       const LcTuneParam *p = g_ptr_array_index (self->space->params, i);
-      g_string_append_printf (s, "%s%s", i > 0 ? ", " : "", p->path);
+      g_autofree char *title = pb_tune_setting_title (base_spec (self), p->path);
+
+      g_string_append_printf (s, "%s%s", i > 0 ? ", " : "", title);
     }
   gtk_label_set_text (self->space_label, s->len > 0 ? s->str : _("no search space"));
   g_string_free (s, TRUE);
@@ -610,6 +665,11 @@ pb_tune_page_init (PbTunePage *self)
   gtk_box_append (GTK_BOX (controls), GTK_WIDGET (self->start_button));
   gtk_box_append (GTK_BOX (controls), GTK_WIDGET (self->stop_button));
   gtk_box_append (GTK_BOX (controls), GTK_WIDGET (self->promote_button));
+  self->model_label = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_xalign (self->model_label, 0);
+  gtk_label_set_ellipsize (self->model_label, PANGO_ELLIPSIZE_END);
+  gtk_widget_add_css_class (GTK_WIDGET (self->model_label), "heading");
+  gtk_box_append (GTK_BOX (self), GTK_WIDGET (self->model_label));
   gtk_box_append (GTK_BOX (self), pb_scroll_sideways (controls));
 
   self->space_button = GTK_BUTTON (gtk_button_new_with_mnemonic (_("Search _space…")));
@@ -671,13 +731,40 @@ pb_tune_page_init (PbTunePage *self)
   update_space_label (self);
 }
 
+/* Says which network on which data a search tunes; the column titles name
+ * the layers of that network. */
+static void
+update_model_label (PbTunePage *self)
+{
+  const NnModelDoc *spec = base_spec (self);
+  g_autofree char *data = pb_session_dataset_name (current_dataset (self));
+  g_autofree char *text = NULL;
+
+  if (spec == NULL)
+    text = g_strdup (_("No network to tune"));
+  else
+    text = g_strdup_printf (_("Tunes %s on %s"), *spec->name != '\0' ? spec->name : _("the unnamed network"),
+                            data);
+  gtk_label_set_text (self->model_label, text);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->model_label),
+                               _("The network of the Model section, on the open dataset"));
+  rebuild_columns (self);
+  update_space_label (self);
+}
+
 GtkWidget *
 pb_tune_page_new (PbSession *session)
 {
   PbTunePage *self = g_object_new (PB_TYPE_TUNE_PAGE, NULL);
 
   if (session != NULL)
-    self->session = g_object_ref (session);
+    {
+      self->session = g_object_ref (session);
+      g_signal_connect_object (session, "spec-changed", G_CALLBACK (update_model_label), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (session, "dataset-changed", G_CALLBACK (update_model_label), self,
+                               G_CONNECT_SWAPPED);
+    }
+  update_model_label (self);
   return GTK_WIDGET (self);
 }
 
@@ -687,6 +774,7 @@ pb_tune_page_set_dataset (PbTunePage *self, LcDataset *ds)
   g_clear_pointer (&self->ds, lc_dataset_unref);
   if (ds != NULL)
     self->ds = lc_dataset_ref (ds);
+  update_model_label (self);
 }
 
 void
@@ -695,6 +783,7 @@ pb_tune_page_set_spec (PbTunePage *self, const NnModelDoc *spec)
   g_clear_pointer (&self->spec, nn_model_doc_free);
   if (spec != NULL)
     self->spec = nn_model_doc_copy (spec);
+  update_model_label (self);
 }
 
 void

@@ -53,4 +53,8 @@ void               pb_tune_page_set_heatmap_axes (PbTunePage *self, const char *
 NnModelDoc        *pb_tune_page_promote_best  (PbTunePage *self, GError **error);
 const char        *pb_tune_page_get_status    (PbTunePage *self);
 
+/* A search-space path in words: "layers[0].units" → "Layer 1 (GRU): units"
+ * (spec names the layer kinds; may be NULL). */
+char              *pb_tune_setting_title      (const NnModelDoc *spec, const char *path);
+
 G_END_DECLS

@@ -14,6 +14,7 @@
 #include "pb-results-page.h"
 #include "pb-session.h"
 #include "pb-train-page.h"
+#include "pb-tune-page.h"
 #include "pb-test-gui.h"
 
 static LcDataset *
@@ -29,6 +30,17 @@ simulated (int n_objects, guint64 seed)
   ds = lc_simulate (&options, NULL, NULL, &error);
   g_assert_no_error (error);
   return ds;
+}
+
+/* pb_tune_setting_title, freed when the test ends */
+static const char *
+setting_title (const NnModelDoc *spec, const char *path)
+{
+  static char *last;
+
+  g_free (last);
+  last = pb_tune_setting_title (spec, path);
+  return last;
 }
 
 static NnLayerKind
@@ -163,6 +175,32 @@ test_change_layer_kind (void)
   g_object_unref (builder);
 }
 
+/* Tune says what it tunes, in words: column titles name the layer, not a
+ * path, and learning rates read 0.00313, not 0.00313003. */
+static void
+test_tune_in_words (void)
+{
+  g_autoptr (PbSession) session = pb_session_new ();
+  g_autoptr (NnModelDoc) gru = pb_session_load_preset_doc ("small-gru.json", NULL);
+  GtkWidget *tune = g_object_ref_sink (pb_tune_page_new (session));
+  GListModel *columns;
+  gboolean found = FALSE;
+
+  g_assert_cmpstr (setting_title (gru, "layers[0].units"), ==, "Layer 1 (GRU): units");
+  pb_tune_page_set_space (PB_TUNE_PAGE (tune), pb_tune_default_space (gru));
+  columns = gtk_column_view_get_columns (pb_tune_page_get_column_view (PB_TUNE_PAGE (tune)));
+  for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
+    {
+      g_autoptr (GtkColumnViewColumn) c = g_list_model_get_item (columns, i);
+
+      g_assert_null (strstr (gtk_column_view_column_get_title (c), "layers["));
+      g_assert_null (strstr (gtk_column_view_column_get_title (c), "training."));
+      found |= g_strcmp0 (gtk_column_view_column_get_title (c), "Learning rate") == 0;
+    }
+  g_assert_true (found);
+  g_object_unref (tune);
+}
+
 /* Descriptions are for students: no development notes. */
 static void
 test_presets_plain (void)
@@ -193,6 +231,7 @@ main (int argc, char **argv)
   g_test_add_func ("/session/train-follows-model", test_train_follows_model);
   g_test_add_func ("/session/runs-follow-dataset", test_runs_follow_dataset);
   g_test_add_func ("/session/change-layer-kind", test_change_layer_kind);
+  g_test_add_func ("/session/tune-in-words", test_tune_in_words);
   g_test_add_func ("/session/presets-plain", test_presets_plain);
   return g_test_run ();
 }
