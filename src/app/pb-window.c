@@ -61,14 +61,6 @@ struct _PbWindow
   guint period_searches_stopped;    /* cancelled before they finished (tests) */
 };
 
-enum
-{
-  DATASET_CHANGED,
-  N_SIGNALS
-};
-
-static guint signals[N_SIGNALS];
-
 G_DEFINE_FINAL_TYPE (PbWindow, pb_window, GTK_TYPE_APPLICATION_WINDOW)
 
 /* ---- dialogs ---------------------------------------------------------- */
@@ -149,7 +141,6 @@ session_dataset_changed_cb (PbWindow *self)
   pb_overview_view_set_dataset (self->overview_view, ds);
   pb_object_browser_set_dataset (self->browser, ds);
   refresh_gallery (self);
-  g_signal_emit (self, signals[DATASET_CHANGED], 0);
 }
 
 static void
@@ -1006,10 +997,6 @@ pb_window_class_init (PbWindowClass *klass)
   object_class->dispose = pb_window_dispose;
   object_class->finalize = pb_window_finalize;
   GTK_WINDOW_CLASS (klass)->close_request = pb_window_close_request;
-
-  /* a new dataset is shown; later pages (model, training) pick it up from here */
-  signals[DATASET_CHANGED] = g_signal_new ("dataset-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                                           0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
   g_type_ensure (PB_TYPE_OBJECT_BROWSER);
   g_type_ensure (PB_TYPE_OVERVIEW_VIEW);
