@@ -271,6 +271,47 @@ test_preparing_progress (void)
   g_assert_cmpint (seen.epochs, ==, 5);
 }
 
+typedef struct
+{
+  double last, lowest_step;
+  int batches;
+} Fractions;
+
+static void
+fraction_batch_cb (PbTrainer *trainer, PbRun *run, int epoch, int batch, int n_batches, Fractions *f)
+{
+  double now = pb_trainer_get_fraction (trainer);
+
+  f->lowest_step = MIN (f->lowest_step, now - f->last);
+  f->last = now;
+  f->batches++;
+}
+
+/* An ensemble's progress counts every member: it never goes back when the
+ * next member starts again at epoch 0, and it ends near 1. */
+static void
+test_ensemble_progress (void)
+{
+  g_autoptr (LcDataset) ds = sample ();
+  g_autoptr (NnModelDoc) spec = small_spec (2);
+  /* each member counts its own epochs from 0: not the single-model checks */
+  Seen seen = { 0, 0, -1, FALSE, NULL, 0, 0.0 };
+  g_autoptr (PbTrainer) trainer = pb_trainer_new ();
+  Fractions f = { 0, 0, 0 };
+
+  g_signal_connect (trainer, "finished", G_CALLBACK (finished_cb), &seen);
+
+  spec->ensemble_members = 3;
+  g_signal_connect (trainer, "batch", G_CALLBACK (fraction_batch_cb), &f);
+  pb_trainer_start (trainer, ds, spec, NULL, "ensemble");
+  run_until_finished (&seen);
+  g_assert_cmpint (seen.run->state, ==, PB_RUN_FINISHED);
+  g_assert_cmpint (pb_trainer_get_n_members (trainer), ==, 3);
+  g_assert_cmpint (f.batches, >=, 3);
+  g_assert_cmpfloat (f.lowest_step, >=, 0);
+  g_assert_cmpfloat (f.last, >, 0.9);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -279,5 +320,6 @@ main (int argc, char **argv)
   g_test_add_func ("/trainer/stop-and-dispose", test_stop_and_dispose);
   g_test_add_func ("/trainer/stop-while-preparing", test_stop_while_preparing);
   g_test_add_func ("/trainer/preparing-progress", test_preparing_progress);
+  g_test_add_func ("/trainer/ensemble-progress", test_ensemble_progress);
   return g_test_run ();
 }
