@@ -7,11 +7,11 @@
 #include "lc-encoder.h"
 #include "pb-builder.h"
 #include "pb-export.h"
+#include "pb-layout.h"
 #include "pb-layer-card.h"
 #include "pb-network-diagram.h"
-#include "pb-window.h"
+#include "pb-session.h"
 
-#define PRESET_RESOURCE_DIR "/io/github/passband/Passband/models/"
 #define MAX_UNDO 200
 
 /* Shapes shown before any dataset is open: the LSST light curves (DESIGN §12). */
@@ -39,6 +39,8 @@ struct _PbBuilder
   char *status_text;
   char *last_error;
   GtkFileChooserNative *chooser;
+  PbSession *session;          /* the spec is shared through it, or NULL */
+  gboolean pushing;            /* handing the spec to the session: not an outside change */
 
   GtkWidget *list;
   GtkWidget *output_label;
@@ -147,11 +149,26 @@ begin_edit (PbBuilder *self, const char *coalesce_key)
     nn_model_doc_clear_weights (self->doc);
 }
 
+/* Train and Tune read the spec from the session, with the reason it cannot train. */
+static void
+push_to_session (PbBuilder *self)
+{
+  g_autofree char *why = NULL;
+
+  if (self->session == NULL)
+    return;
+  pb_builder_can_train (self, &why);
+  self->pushing = TRUE;
+  pb_session_set_spec (self->session, self->doc, why);
+  self->pushing = FALSE;
+}
+
 static void
 end_edit (PbBuilder *self, gboolean rebuild_properties)
 {
   refresh (self, rebuild_properties);
   g_signal_emit (self, signals[SPEC_CHANGED], 0);
+  push_to_session (self);
 }
 
 static gboolean
@@ -330,14 +347,21 @@ pb_builder_apply_fix (PbBuilder *self, guint problem)
   return TRUE;
 }
 
+static void update_dataset_shape (PbBuilder *self);
+
 void
 pb_builder_set_spec (PbBuilder *self, const NnModelDoc *doc)
 {
+  gboolean new_preprocessing = doc->preprocessing != NULL || self->doc->preprocessing != NULL;
+
   begin_edit (self, NULL);
   nn_model_doc_free (self->doc);
   self->doc = nn_model_doc_copy (doc);
   self->selected = n_layers (self) > 0 ? 0 : -1;
   end_edit (self, TRUE);
+  /* the spec's encoder settings decide the shapes */
+  if (new_preprocessing && self->dataset != NULL)
+    update_dataset_shape (self);
 }
 
 void
@@ -447,45 +471,10 @@ pb_builder_set_dataset (PbBuilder *self, LcDataset *ds)
 
 /* ---- presets and files ----------------------------------------------------- */
 
-/* g_ptr_array_sort passes pointers to the elements */
-static int
-compare_names (gconstpointer a, gconstpointer b)
-{
-  return g_strcmp0 (*(const char *const *) a, *(const char *const *) b);
-}
-
-char **
-pb_builder_list_presets (void)
-{
-  g_auto(GStrv) names = g_resources_enumerate_children (PRESET_RESOURCE_DIR, 0, NULL);
-  GPtrArray *out = g_ptr_array_new ();
-
-  for (int i = 0; names != NULL && names[i] != NULL; i++)
-    if (g_str_has_suffix (names[i], ".json"))
-      g_ptr_array_add (out, g_strdup (names[i]));
-  g_ptr_array_sort (out, compare_names);
-  g_ptr_array_add (out, NULL);
-  return (char **) g_ptr_array_free (out, FALSE);
-}
-
-NnModelDoc *
-pb_builder_load_preset_doc (const char *file_name, GError **error)
-{
-  g_autofree char *path = g_strconcat (PRESET_RESOURCE_DIR, file_name, NULL);
-  g_autoptr(GBytes) bytes = g_resources_lookup_data (path, 0, error);
-  gsize len;
-  const char *text;
-
-  if (bytes == NULL)
-    return NULL;
-  text = g_bytes_get_data (bytes, &len);
-  return nn_model_doc_load_from_data (text, (gssize) len, file_name, error);
-}
-
 gboolean
 pb_builder_load_preset (PbBuilder *self, const char *file_name, GError **error)
 {
-  g_autoptr(NnModelDoc) doc = pb_builder_load_preset_doc (file_name, error);
+  g_autoptr(NnModelDoc) doc = pb_session_load_preset_doc (file_name, error);
 
   if (doc == NULL)
     return FALSE;
@@ -497,7 +486,6 @@ gboolean
 pb_builder_open_file (PbBuilder *self, const char *path, GError **error)
 {
   g_autoptr(NnModelDoc) doc = nn_model_doc_load (path, error);
-  gboolean new_preprocessing;
 
   if (doc == NULL)
     return FALSE;
@@ -505,10 +493,7 @@ pb_builder_open_file (PbBuilder *self, const char *path, GError **error)
   nn_model_doc_clear_weights (doc);
   nn_model_doc_set_classes (doc, 0, NULL, NULL);
   doc->seq_features = doc->meta_features = doc->max_steps = 0;
-  new_preprocessing = doc->preprocessing != NULL || self->doc->preprocessing != NULL;
   pb_builder_set_spec (self, doc);
-  if (new_preprocessing && self->dataset != NULL)
-    update_dataset_shape (self);
   return TRUE;
 }
 
@@ -622,6 +607,79 @@ flag_field (NnLayerSpec *spec, const char *field)
   if (strcmp (field, "use_bias") == 0) return &spec->cfg.use_bias;
   if (strcmp (field, "units_is_classes") == 0) return &spec->units_is_classes;
   return NULL;
+}
+
+/* Every setting a layer kind may take, as the model file names it. */
+static const char *const number_fields[] = { "units", "kernel_size", "stride", "dilation", "pool_size", "rate",
+                                             "momentum", "epsilon", "negative_slope", "elu_alpha" };
+static const char *const flag_fields[] = { "return_sequences", "bidirectional", "use_bias" };
+
+void
+pb_builder_set_layer_kind (PbBuilder *self, int index, NnLayerKind kind)
+{
+  const NnLayerSpec *old;
+  NnLayerSpec spec;
+
+  if (index < 0 || index >= n_layers (self) || kind < 0 || kind >= NN_LAYER_N_KINDS)
+    return;
+  old = &g_array_index (self->doc->layers, NnLayerSpec, index);
+  if (old->kind == kind)
+    return;
+  /* the new kind's defaults, with every setting both kinds take kept */
+  spec = *old;
+  spec.kind = kind;
+  nn_layer_config_default_for_kind (&spec.cfg, kind);
+  for (guint i = 0; i < G_N_ELEMENTS (number_fields); i++)
+    if (nn_model_file_layer_takes (old->kind, number_fields[i]) && nn_model_file_layer_takes (kind, number_fields[i]))
+      put_number (&spec, number_fields[i], get_number (old, number_fields[i]));
+  for (guint i = 0; i < G_N_ELEMENTS (flag_fields); i++)
+    if (nn_model_file_layer_takes (old->kind, flag_fields[i]) && nn_model_file_layer_takes (kind, flag_fields[i]))
+      *flag_field (&spec, flag_fields[i]) = *flag_field ((NnLayerSpec *) old, flag_fields[i]);
+  if (nn_model_file_layer_takes (old->kind, "activation") && nn_model_file_layer_takes (kind, "activation"))
+    spec.cfg.activation = old->cfg.activation;
+  if (nn_model_file_layer_takes (old->kind, "padding") && nn_model_file_layer_takes (kind, "padding"))
+    spec.cfg.padding = old->cfg.padding;
+  spec.units_is_classes = kind == NN_LAYER_DENSE && old->units_is_classes;
+  set_layer (self, index, &spec, NULL, TRUE);
+}
+
+static void
+kind_changed_cb (GtkDropDown *drop_down, GParamSpec *pspec, PbBuilder *self)
+{
+  GArray *kinds = g_object_get_data (G_OBJECT (drop_down), "kinds");
+  guint i = gtk_drop_down_get_selected (drop_down);
+
+  if (self->updating || kinds == NULL || i >= kinds->len)
+    return;
+  pb_builder_set_layer_kind (self, self->selected, g_array_index (kinds, NnLayerKind, i));
+}
+
+/* Every kind but the metadata join (its place is the network's, not a layer's choice). */
+static GtkWidget *
+kind_editor (PbBuilder *self, NnLayerKind current)
+{
+  g_autoptr (GtkStringList) names = gtk_string_list_new (NULL);
+  GArray *kinds = g_array_new (FALSE, FALSE, sizeof (NnLayerKind));
+  GtkWidget *drop_down;
+  guint selected = GTK_INVALID_LIST_POSITION;
+
+  for (int k = 0; k < NN_LAYER_N_KINDS; k++)
+    {
+      NnLayerKind kind = (NnLayerKind) k;
+
+      if (kind == NN_LAYER_CONCAT_METADATA && current != NN_LAYER_CONCAT_METADATA)
+        continue;
+      if (kind == current)
+        selected = kinds->len;
+      g_array_append_val (kinds, kind);
+      gtk_string_list_append (names, pb_layer_kind_title (kind));
+    }
+  drop_down = gtk_drop_down_new (G_LIST_MODEL (g_object_ref (names)), NULL);
+  g_object_set_data_full (G_OBJECT (drop_down), "kinds", kinds, (GDestroyNotify) g_array_unref);
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (drop_down), selected);
+  gtk_widget_set_sensitive (drop_down, current != NN_LAYER_CONCAT_METADATA);
+  g_signal_connect (drop_down, "notify::selected", G_CALLBACK (kind_changed_cb), self);
+  return drop_down;
 }
 
 static gboolean
@@ -868,8 +926,7 @@ static void
 build_properties (PbBuilder *self)
 {
   NnLayerSpec *spec = selected_spec (self);
-  static const char *const numbers[] = { "units", "kernel_size", "stride", "dilation", "pool_size", "rate",
-                                         "momentum", "epsilon", "negative_slope", "elu_alpha" };
+  const char *const *numbers = number_fields;
   static const char *const paddings[] = { "valid", "same", NULL };
   GtkGrid *grid;
   GtkWidget *title, *about, *entry;
@@ -898,6 +955,8 @@ build_properties (PbBuilder *self)
   gtk_grid_set_column_spacing (grid, 12);
   gtk_box_append (GTK_BOX (self->properties), GTK_WIDGET (grid));
 
+  attach_row (grid, row++, _("_Type"), _("Change the kind of layer; the settings both kinds have are kept"),
+              kind_editor (self, spec->kind));
   entry = gtk_entry_new ();
   gtk_editable_set_text (GTK_EDITABLE (entry), spec->label != NULL ? spec->label : "");
   gtk_entry_set_placeholder_text (GTK_ENTRY (entry), _("optional"));
@@ -908,7 +967,7 @@ build_properties (PbBuilder *self)
     gtk_grid_attach (grid, flag_editor (self, spec, "units_is_classes", _("One unit per _class (output layer)"),
                                         _("The output layer needs one unit per class of the data; this "
                                           "follows the dataset")), 0, row++, 2, 1);
-  for (guint i = 0; i < G_N_ELEMENTS (numbers); i++)
+  for (guint i = 0; i < G_N_ELEMENTS (number_fields); i++)
     {
       const FieldInfo *fi = field_info (numbers[i]);
 
@@ -973,6 +1032,16 @@ header_func (GtkListBoxRow *row, GtkListBoxRow *before, gpointer user_data)
   gtk_widget_set_margin_top (label, 8);
   gtk_widget_set_margin_bottom (label, 4);
   gtk_list_box_row_set_header (row, label);
+}
+
+/* The dragged card or palette entry itself, not the payload's text. */
+static void
+drag_begin_cb (GtkDragSource *source, GdkDrag *drag, GtkWidget *widget)
+{
+  g_autoptr (GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+
+  gtk_drag_source_set_icon (source, paintable, gtk_widget_get_width (widget) / 2,
+                            gtk_widget_get_height (widget) / 2);
 }
 
 static GdkContentProvider *
@@ -1040,6 +1109,7 @@ card_row (PbBuilder *self, int index)
   gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
   gtk_drag_source_set_actions (source, GDK_ACTION_MOVE);
   g_signal_connect (source, "prepare", G_CALLBACK (card_drag_prepare_cb), row);
+  g_signal_connect (source, "drag-begin", G_CALLBACK (drag_begin_cb), row);
   gtk_widget_add_controller (row, GTK_EVENT_CONTROLLER (source));
   g_signal_connect (target, "drop", G_CALLBACK (card_drop_cb), row);
   gtk_widget_add_controller (row, GTK_EVENT_CONTROLLER (target));
@@ -1368,6 +1438,7 @@ add_palette_item (GtkBox *box, NnLayerKind kind)
   gtk_actionable_set_action_target_value (GTK_ACTIONABLE (button), g_variant_new_string (name));
   gtk_drag_source_set_actions (source, GDK_ACTION_COPY);
   g_signal_connect (source, "prepare", G_CALLBACK (palette_drag_prepare_cb), (gpointer) name);
+  g_signal_connect (source, "drag-begin", G_CALLBACK (drag_begin_cb), button);
   gtk_widget_add_controller (button, GTK_EVENT_CONTROLLER (source));
   gtk_box_append (box, button);
 }
@@ -1408,7 +1479,7 @@ build_palette (void)
   add_palette_group (GTK_BOX (box), _("Regularisation"), regularisation, G_N_ELEMENTS (regularisation));
   gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), box);
-  gtk_widget_set_size_request (scrolled, 190, -1);
+  gtk_widget_set_size_request (scrolled, 160, -1);
   gtk_accessible_update_property (GTK_ACCESSIBLE (box), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Layer palette"), -1);
   return scrolled;
 }
@@ -1416,14 +1487,14 @@ build_palette (void)
 static GtkWidget *
 build_preset_button (PbBuilder *self)
 {
-  g_auto(GStrv) presets = pb_builder_list_presets ();
+  g_auto(GStrv) presets = pb_session_list_presets ();
   GtkWidget *button = gtk_menu_button_new ();
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
 
   self->preset_popover = gtk_popover_new ();
   for (int i = 0; presets[i] != NULL; i++)
     {
-      g_autoptr(NnModelDoc) doc = pb_builder_load_preset_doc (presets[i], NULL);
+      g_autoptr(NnModelDoc) doc = pb_session_load_preset_doc (presets[i], NULL);
       GtkWidget *item, *content, *name, *description;
 
       if (doc == NULL)
@@ -1544,7 +1615,7 @@ build_center (PbBuilder *self)
   gtk_widget_set_vexpand (self->view_stack, TRUE);
   gtk_stack_switcher_set_stack (GTK_STACK_SWITCHER (switcher), GTK_STACK (self->view_stack));
   gtk_widget_set_halign (switcher, GTK_ALIGN_START);
-  gtk_box_append (GTK_BOX (center), switcher);
+  gtk_box_append (GTK_BOX (center), pb_scroll_sideways (switcher));
 
   self->list = gtk_list_box_new ();
   gtk_list_box_set_selection_mode (GTK_LIST_BOX (self->list), GTK_SELECTION_SINGLE);
@@ -1561,7 +1632,8 @@ build_center (PbBuilder *self)
   gtk_widget_set_margin_start (self->output_label, 8);
   gtk_widget_set_margin_top (self->output_label, 6);
   gtk_box_append (GTK_BOX (cards), self->output_label);
-  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  /* long input descriptions scroll rather than widen the window */
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_AUTOMATIC, GTK_POLICY_AUTOMATIC);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), cards);
   gtk_stack_add_titled (GTK_STACK (self->view_stack), scrolled, "layers", _("Layers"));
 
@@ -1590,27 +1662,42 @@ build_properties_pane (PbBuilder *self)
                                   _("Settings of the selected layer"), -1);
   gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), self->properties);
-  gtk_widget_set_size_request (scrolled, 300, -1);
+  gtk_widget_set_size_request (scrolled, 250, -1);
   return scrolled;
 }
 
 /* ---- lifetime ---------------------------------------------------------------- */
 
 static void
-dataset_changed_cb (PbWindow *window, PbBuilder *self)
+session_dataset_changed_cb (PbBuilder *self)
 {
-  pb_builder_set_dataset (self, pb_window_get_dataset (window));
+  pb_builder_set_dataset (self, pb_session_get_dataset (self->session));
+}
+
+/* A preset picked elsewhere, or a tuned spec promoted: one undo step here. */
+static void
+session_spec_changed_cb (PbBuilder *self)
+{
+  if (!self->pushing)
+    pb_builder_set_spec (self, pb_session_get_spec (self->session));
 }
 
 GtkWidget *
-pb_builder_new_for_window (GtkWidget *window)
+pb_builder_new_for_session (PbSession *session)
 {
   PbBuilder *self = PB_BUILDER (pb_builder_new ());
 
-  g_return_val_if_fail (PB_IS_WINDOW (window), GTK_WIDGET (self));
-  g_signal_connect_object (window, "dataset-changed", G_CALLBACK (dataset_changed_cb), self, 0);
-  if (pb_window_get_dataset (PB_WINDOW (window)) != NULL)
-    pb_builder_set_dataset (self, pb_window_get_dataset (PB_WINDOW (window)));
+  g_return_val_if_fail (PB_IS_SESSION (session), GTK_WIDGET (self));
+  self->session = g_object_ref (session);
+  nn_model_doc_free (self->doc);
+  self->doc = nn_model_doc_copy (pb_session_get_spec (session));
+  self->selected = n_layers (self) > 0 ? 0 : -1;
+  g_signal_connect_object (session, "dataset-changed", G_CALLBACK (session_dataset_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (session, "spec-changed", G_CALLBACK (session_spec_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+  /* sets the shapes and hands the analysed spec to the session */
+  pb_builder_set_dataset (self, pb_session_get_dataset (session));
   return GTK_WIDGET (self);
 }
 
@@ -1623,6 +1710,9 @@ pb_builder_dispose (GObject *object)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
   g_clear_object (&self->chooser);
   g_clear_handle_id (&self->properties_idle, g_source_remove);
+  if (self->session != NULL)
+    g_signal_handlers_disconnect_by_data (self->session, self);
+  g_clear_object (&self->session);
   G_OBJECT_CLASS (pb_builder_parent_class)->dispose (object);
 }
 
@@ -1699,7 +1789,7 @@ pb_builder_init (PbBuilder *self)
   self->redo = g_ptr_array_new_with_free_func ((GDestroyNotify) nn_model_doc_free);
   self->selected = -1;
   /* a student's first network: the small GRU preset */
-  self->doc = pb_builder_load_preset_doc ("small-gru.json", &error);
+  self->doc = pb_session_load_preset_doc ("small-gru.json", &error);
   if (self->doc == NULL)
     {
       g_warning ("The default preset is missing: %s", error->message);
@@ -1707,12 +1797,21 @@ pb_builder_init (PbBuilder *self)
     }
 
   gtk_orientable_set_orientation (GTK_ORIENTABLE (self), GTK_ORIENTATION_VERTICAL);
-  gtk_box_append (GTK_BOX (self), build_toolbar (self));
+  gtk_box_append (GTK_BOX (self), pb_scroll_sideways (build_toolbar (self)));
   gtk_box_append (GTK_BOX (body), build_palette ());
   gtk_box_append (GTK_BOX (body), gtk_separator_new (GTK_ORIENTATION_VERTICAL));
-  gtk_box_append (GTK_BOX (body), build_center (self));
-  gtk_box_append (GTK_BOX (body), gtk_separator_new (GTK_ORIENTATION_VERTICAL));
-  gtk_box_append (GTK_BOX (body), build_properties_pane (self));
+  /* in a small window the layer stack gives way, never the inspector */
+  {
+    GtkWidget *paned = gtk_paned_new (GTK_ORIENTATION_HORIZONTAL);
+
+    gtk_paned_set_start_child (GTK_PANED (paned), build_center (self));
+    gtk_paned_set_end_child (GTK_PANED (paned), build_properties_pane (self));
+    gtk_paned_set_shrink_end_child (GTK_PANED (paned), FALSE);
+    gtk_paned_set_shrink_start_child (GTK_PANED (paned), FALSE);
+    gtk_paned_set_resize_end_child (GTK_PANED (paned), FALSE);
+    gtk_widget_set_hexpand (paned, TRUE);
+    gtk_box_append (GTK_BOX (body), paned);
+  }
   gtk_widget_set_vexpand (body, TRUE);
   gtk_box_append (GTK_BOX (self), body);
   set_default_shape (self);

@@ -17,6 +17,7 @@
 #include "lc-dataset.h"
 #include "nn-model-file.h"
 #include "nn-model-info.h"
+#include "pb-session.h"
 
 G_BEGIN_DECLS
 
@@ -24,8 +25,8 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (PbBuilder, pb_builder, PB, BUILDER, GtkBox)
 
 GtkWidget         *pb_builder_new              (void);
-/* A builder that follows window's dataset ("dataset-changed"); window is a PbWindow. */
-GtkWidget         *pb_builder_new_for_window   (GtkWidget *window);
+/* A builder that edits session's spec for session's dataset. */
+GtkWidget         *pb_builder_new_for_session  (PbSession *session);
 
 /* The data the shapes are shown for: an encoder with the spec's preprocessing
  * (defaults for presets) is fitted on ds; NULL falls back to a 36 × 6
@@ -51,6 +52,9 @@ void               pb_builder_duplicate_layer  (PbBuilder *self, int index);
 void               pb_builder_remove_layer     (PbBuilder *self, int index);
 /* Replaces layer index's settings (kind, config, units_is_classes, label). */
 void               pb_builder_set_layer        (PbBuilder *self, int index, const NnLayerSpec *spec);
+/* Changes layer index to kind: the new kind's defaults, with the settings
+ * both kinds take (nn_model_file_layer_takes) kept. */
+void               pb_builder_set_layer_kind   (PbBuilder *self, int index, NnLayerKind kind);
 /* Applies the one-click fix of problem (an index into the info's problems). */
 gboolean           pb_builder_apply_fix        (PbBuilder *self, guint problem);
 /* Replaces the whole spec with a copy of doc (one undo step). */
@@ -70,10 +74,6 @@ gboolean           pb_builder_can_redo         (PbBuilder *self);
 void               pb_builder_select           (PbBuilder *self, int index);
 int                pb_builder_get_selected     (PbBuilder *self);
 
-/* Presets shipped in models/ (also in the resources): file names such as
- * "small-gru.json", sorted; free with g_strfreev. */
-char             **pb_builder_list_presets     (void);
-NnModelDoc        *pb_builder_load_preset_doc  (const char *file_name, GError **error);
 gboolean           pb_builder_load_preset      (PbBuilder *self, const char *file_name, GError **error);
 
 /* Opens a spec or trained model as a spec (weights, history and classes are

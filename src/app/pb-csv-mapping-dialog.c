@@ -57,6 +57,105 @@ guess_value_kind (const char *value_column)
   return lower != NULL && strstr (lower, "mag") != NULL ? LC_VALUE_MAGNITUDE : LC_VALUE_FLUX;
 }
 
+/* Words that name each field in headers the loader does not know ("ObjName",
+ * "Time_MJD", "FluxDensity", "FluxErr"), matched inside the names. */
+static const char *const field_words[N_FIELDS][8] = {
+  [FIELD_OBJECT] = { "object", "obj", "name", "star", "source", "id", NULL },
+  [FIELD_TIME] = { "mjd", "time", "jd", "date", "epoch", NULL },
+  [FIELD_BAND] = { "passband", "band", "filter", "filt", NULL },
+  [FIELD_VALUE] = { "flux", "mag", "value", "bright", "count", NULL },
+  [FIELD_ERROR] = { "err", "sigma", "unc", NULL },
+  [FIELD_DETECTED] = { "detect", NULL },
+  [FIELD_LABEL] = { "class", "label", "target", "type", NULL },
+};
+
+/* Errors before values ("magerr" holds "mag"), the rest in the table's order. */
+static const Field guess_order[N_FIELDS] = { FIELD_ERROR, FIELD_DETECTED, FIELD_BAND, FIELD_TIME, FIELD_OBJECT,
+                                             FIELD_LABEL, FIELD_VALUE };
+
+static int
+column_of (const char *const *header, const char *name)
+{
+  for (int i = 0; name != NULL && header[i] != NULL; i++)
+    if (strcmp (header[i], name) == 0)
+      return i;
+  return -1;
+}
+
+/* columns[f]: the header column of field f, or -1.  The loader's guess
+ * first; then words inside the names; a required field still without a
+ * column gets the first one nothing else took. */
+static void
+guess_columns (const char *const *header, const LcCsvMapping *guess, int columns[N_FIELDS])
+{
+  int n = (int) g_strv_length ((char **) header);
+  g_autofree gboolean *used = g_new0 (gboolean, MAX (n, 1));
+
+  for (Field f = 0; f < N_FIELDS; f++)
+    {
+      columns[f] = guess != NULL ? column_of (header, *mapping_slot ((LcCsvMapping *) guess, f)) : -1;
+      if (columns[f] >= 0)
+        used[columns[f]] = TRUE;
+    }
+  for (int k = 0; k < N_FIELDS; k++)
+    {
+      Field f = guess_order[k];
+
+      for (int w = 0; columns[f] < 0 && field_words[f][w] != NULL; w++)
+        for (int i = 0; i < n && columns[f] < 0; i++)
+          {
+            g_autofree char *lower = g_ascii_strdown (header[i], -1);
+
+            if (!used[i] && strstr (lower, field_words[f][w]) != NULL)
+              {
+                columns[f] = i;
+                used[i] = TRUE;
+              }
+          }
+    }
+  for (Field f = 0; f < N_FIELDS; f++)
+    for (int i = 0; fields[f].required && columns[f] < 0 && i < n; i++)
+      if (!used[i])
+        {
+          columns[f] = i;
+          used[i] = TRUE;
+        }
+}
+
+/* The first lines of the file, to see what the columns hold. */
+static char *
+read_preview (const char *path, int max_lines)
+{
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  g_autoptr (GFileInputStream) in = g_file_read (file, NULL, NULL);
+  g_autoptr (GDataInputStream) data = NULL;
+  g_autoptr (GString) text = g_string_new (NULL);
+
+  if (in == NULL)
+    return NULL;
+  data = g_data_input_stream_new (G_INPUT_STREAM (in));
+  for (int i = 0; i < max_lines; i++)
+    {
+      g_autofree char *line = g_data_input_stream_read_line_utf8 (data, NULL, NULL, NULL);
+
+      if (line == NULL)
+        break;
+      /* a very long line says enough in its start */
+      if (g_utf8_strlen (line, -1) > 120)
+        {
+          char *end = g_utf8_offset_to_pointer (line, 120);
+
+          *end = '\0';
+          g_string_append_printf (text, "%s…\n", line);
+        }
+      else
+        g_string_append_printf (text, "%s\n", line);
+    }
+  if (text->len > 0)
+    g_string_truncate (text, text->len - 1);
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
 /* ---- the dialog ------------------------------------------------------- */
 
 struct _PbCsvMappingDialog
@@ -68,6 +167,7 @@ struct _PbCsvMappingDialog
   GtkLabel *problem_label;
 
   GStrv header;
+  char *preview;             /* the first lines shown, or NULL */
   GtkDropDown *dropdowns[N_FIELDS];
   GtkDropDown *kind_dropdown;
   PbCsvMappingFunc func;
@@ -173,19 +273,19 @@ build_rows (PbCsvMappingDialog *self)
   g_autoptr(LcCsvMapping) guess = lc_csv_mapping_guess ((const char *const *) self->header);
   int row = 0;
 
-  if (guess == NULL)
-    guess = g_new0 (LcCsvMapping, 1);
+  int columns[N_FIELDS];
+
+  guess_columns ((const char *const *) self->header, guess, columns);
   for (Field f = 0; f < N_FIELDS; f++, row++)
     {
       g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
-      const char *guessed = *mapping_slot (guess, f);
       guint selected = 0;
 
       if (!fields[f].required)
         gtk_string_list_append (names, _("(none)"));
       for (int i = 0; self->header[i] != NULL; i++)
         {
-          if (g_strcmp0 (self->header[i], guessed) == 0)
+          if (i == columns[f])
             selected = g_list_model_get_n_items (G_LIST_MODEL (names));
           gtk_string_list_append (names, self->header[i]);
         }
@@ -194,9 +294,46 @@ build_rows (PbCsvMappingDialog *self)
       add_row (self, row, _(fields[f].title), GTK_WIDGET (self->dropdowns[f]));
     }
   self->kind_dropdown = GTK_DROP_DOWN (gtk_drop_down_new_from_strings (kinds));
-  gtk_drop_down_set_selected (self->kind_dropdown, guess->value_kind == LC_VALUE_MAGNITUDE ? 1 : 0);
+  gtk_drop_down_set_selected (self->kind_dropdown,
+                              guess != NULL ? (guess->value_kind == LC_VALUE_MAGNITUDE ? 1 : 0)
+                                            : guess_value_kind (columns[FIELD_VALUE] >= 0
+                                                                  ? self->header[columns[FIELD_VALUE]]
+                                                                  : NULL) == LC_VALUE_MAGNITUDE);
   add_row (self, row, _("Values _are"), GTK_WIDGET (self->kind_dropdown));
   g_signal_connect (self->dropdowns[FIELD_VALUE], "notify::selected", G_CALLBACK (value_column_changed_cb), self);
+}
+
+static void
+add_preview (PbCsvMappingDialog *self, const char *path)
+{
+  g_autofree char *lines = read_preview (path, 6);
+  GtkWidget *title, *label, *scrolled;
+  int row = N_FIELDS + 1;
+
+  if (lines == NULL)
+    return;
+  title = gtk_label_new (_("First lines of the file"));
+  gtk_label_set_xalign (GTK_LABEL (title), 0);
+  gtk_widget_add_css_class (title, "heading");
+  gtk_widget_set_margin_top (title, 6);
+  gtk_grid_attach (self->grid, title, 0, row++, 2, 1);
+  label = gtk_label_new (lines);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+  gtk_widget_add_css_class (label, "monospace");
+  scrolled = gtk_scrolled_window_new ();
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_AUTOMATIC, GTK_POLICY_NEVER);
+  gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scrolled), TRUE);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), label);
+  gtk_widget_set_size_request (scrolled, 360, -1);
+  gtk_grid_attach (self->grid, scrolled, 0, row, 2, 1);
+  self->preview = lines[0] != '\0' ? g_strdup (lines) : NULL;
+}
+
+const char *
+pb_csv_mapping_dialog_get_preview (PbCsvMappingDialog *self)
+{
+  return self->preview;
 }
 
 static void
@@ -210,6 +347,7 @@ static void
 pb_csv_mapping_dialog_finalize (GObject *object)
 {
   g_strfreev (PB_CSV_MAPPING_DIALOG (object)->header);
+  g_free (PB_CSV_MAPPING_DIALOG (object)->preview);
   G_OBJECT_CLASS (pb_csv_mapping_dialog_parent_class)->finalize (object);
 }
 
@@ -252,5 +390,6 @@ pb_csv_mapping_dialog_new (GtkWindow *parent, const char *path, const char *cons
   self->user_data = user_data;
   gtk_label_set_text (self->intro_label, intro);
   build_rows (self);
+  add_preview (self, path);
   return self;
 }

@@ -22,4 +22,7 @@ LcCsvMapping *pb_csv_mapping_dialog_get_mapping (PbCsvMappingDialog *self);
 /* Presses Open (or reports what is missing). */
 void          pb_csv_mapping_dialog_accept      (PbCsvMappingDialog *self);
 
+/* The first lines of the file the dialog shows, or NULL. */
+const char         *pb_csv_mapping_dialog_get_preview (PbCsvMappingDialog *self);
+
 G_END_DECLS

@@ -259,7 +259,7 @@ pb_heatmap_view_class_init (PbHeatmapViewClass *klass)
 static void
 pb_heatmap_view_init (PbHeatmapView *self)
 {
-  gtk_widget_set_size_request (GTK_WIDGET (self), 320, 220);
+  gtk_widget_set_size_request (GTK_WIDGET (self), 240, 200);
 }
 
 GtkWidget *
@@ -338,7 +338,7 @@ static void
 pb_tune_curves_view_init (PbTuneCurvesView *self)
 {
   self->highlight = -1;
-  gtk_widget_set_size_request (GTK_WIDGET (self), 320, 220);
+  gtk_widget_set_size_request (GTK_WIDGET (self), 240, 200);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
                                   _("Validation accuracy per epoch of every trial"), -1);
 }

@@ -522,7 +522,7 @@ static void
 pb_history_chart_measure (GtkWidget *widget, GtkOrientation orientation, int for_size, int *minimum,
                           int *natural, int *minimum_baseline, int *natural_baseline)
 {
-  *minimum = orientation == GTK_ORIENTATION_HORIZONTAL ? 400 : 220;
+  *minimum = orientation == GTK_ORIENTATION_HORIZONTAL ? 260 : 220;
   *natural = orientation == GTK_ORIENTATION_HORIZONTAL ? 800 : 320;
 }
 

@@ -69,36 +69,44 @@ pb_onnx_export_ask (GtkWindow *parent, const NnModelDoc *doc)
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
 
-#define LATEST_RUN_KEY "pb-onnx-export-run"
+static gboolean
+run_has_model (PbRun *run)
+{
+  return run != NULL && run->doc != NULL && run->doc->weights->len > 0 && run->doc->preprocessing != NULL;
+}
+
+/* The action follows the run Results shows. */
+static void
+dataset_changed_cb (PbSession *session, GSimpleAction *action)
+{
+  g_simple_action_set_enabled (action, run_has_model (pb_session_get_shown_run (session)));
+}
 
 static void
-run_ready_cb (GtkWidget *train_page, PbRun *run, GSimpleAction *action)
+run_shown_cb (PbSession *session, PbRun *run, GSimpleAction *action)
 {
-  gboolean has_model = run != NULL && run->doc != NULL && run->doc->weights->len > 0
-                       && run->doc->preprocessing != NULL;
-
-  g_object_set_data_full (G_OBJECT (action), LATEST_RUN_KEY, has_model ? pb_run_ref (run) : NULL,
-                          (GDestroyNotify) pb_run_unref);
-  g_simple_action_set_enabled (action, has_model);
+  dataset_changed_cb (session, action);
 }
 
 static void
 export_activate_cb (GSimpleAction *action, GVariant *parameter, PbWindow *window)
 {
-  PbRun *run = g_object_get_data (G_OBJECT (action), LATEST_RUN_KEY);
+  PbRun *run = pb_session_get_shown_run (g_object_get_data (G_OBJECT (action), "session"));
 
-  if (run != NULL)
+  if (run_has_model (run))
     pb_onnx_export_ask (GTK_WINDOW (window), run->doc);
 }
 
 void
-pb_onnx_export_install (PbWindow *window, GtkWidget *train_page)
+pb_onnx_export_install (PbWindow *window, PbSession *session)
 {
   g_autoptr (GSimpleAction) action = g_simple_action_new ("export-onnx", NULL);
 
-  g_simple_action_set_enabled (action, FALSE);
+  g_object_set_data_full (G_OBJECT (action), "session", g_object_ref (session), g_object_unref);
+  g_simple_action_set_enabled (action, run_has_model (pb_session_get_shown_run (session)));
   g_signal_connect_object (action, "activate", G_CALLBACK (export_activate_cb), window, 0);
-  g_signal_connect_object (train_page, "run-ready", G_CALLBACK (run_ready_cb), action, 0);
+  g_signal_connect_object (session, "run-shown", G_CALLBACK (run_shown_cb), action, 0);
+  g_signal_connect_object (session, "dataset-changed", G_CALLBACK (dataset_changed_cb), action, 0);
   g_action_map_add_action (G_ACTION_MAP (window), G_ACTION (action));
 }
 

@@ -4,6 +4,7 @@
 #include <gtk/gtk.h>
 
 #include "nn-model-file.h"
+#include "pb-session.h"
 #include "pb-window.h"
 
 G_BEGIN_DECLS
@@ -15,10 +16,9 @@ void pb_onnx_export_ask     (GtkWindow *parent, const NnModelDoc *doc);
 /* What the dialog does once it has a file name: doc (a trained model) as ONNX at path. */
 gboolean pb_onnx_export_write (const NnModelDoc *doc, const char *path, GError **error);
 
-/* Adds win.export-onnx to window: it exports the latest run train_page emits
- * with "run-ready" (what Results shows), and is disabled until there is one
- * with a model. */
-void pb_onnx_export_install (PbWindow *window, GtkWidget *train_page);
+/* Adds win.export-onnx to window: it exports the run Results shows (the
+ * session's shown run), and is disabled while that run has no trained model. */
+void pb_onnx_export_install (PbWindow *window, PbSession *session);
 
 /* A button for win.export-onnx (Results). */
 GtkWidget *pb_onnx_export_button_new (void);

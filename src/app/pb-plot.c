@@ -302,11 +302,16 @@ pb_plot_draw_message (cairo_t *cr, const PbPlotStyle *style, double width, doubl
                       const char *message)
 {
   GdkRGBA dim = style->foreground;
+  double scale = 1.25, text_w = 0;
 
+  /* a narrow view (a small window) gets smaller words, not cut ones */
+  pb_plot_measure_text (cr, style, message, scale, FALSE, &text_w, NULL);
+  if (text_w > width - 16 && text_w > 0)
+    scale = MAX (0.8, scale * (width - 16) / text_w);
   dim.alpha *= 0.55;
   gdk_cairo_set_source_rgba (cr, &dim);
   pb_plot_draw_text (cr, style, message, width / 2, height / 2, PB_ALIGN_CENTER, PB_ALIGN_CENTER,
-                     1.25, FALSE, NULL);
+                     scale, FALSE, NULL);
 }
 
 /* ---- axes ------------------------------------------------------------- */

@@ -9,7 +9,7 @@
 #include "pb-reliability-view.h"
 #include "pb-explore-jobs.h"
 #include "pb-export.h"
-#include "pb-object-browser.h"
+#include "pb-layout.h"
 #include "pb-onnx-export.h"
 #include "pb-results-page.h"
 
@@ -17,7 +17,7 @@ struct _PbResultsPage
 {
   GtkBox parent_instance;
 
-  PbWindow *window;          /* weak */
+  PbSession *session;
   PbTrainer *trainer;
   PbRun *run;
   PbRun *wrong_run;          /* the run the "currently wrong" panel follows */
@@ -163,19 +163,12 @@ cell_activated_cb (PbResultsPage *self, int t, int p)
 static void
 open_object (PbResultsPage *self, LcDataset *ds, gint64 object)
 {
-  GtkWidget *browser;
-
-  if (self->window == NULL || pb_window_get_dataset (self->window) != ds)
+  if (self->session == NULL || pb_session_get_dataset (self->session) != ds)
     {
       gtk_label_set_text (self->cell_label, _("This run's dataset is no longer open"));
       return;
     }
-  browser = pb_window_get_browser (self->window);
-  /* a class filter must not hide the object asked for */
-  pb_object_browser_set_class_filter (PB_OBJECT_BROWSER (browser), -1);
-  pb_object_browser_set_search (PB_OBJECT_BROWSER (browser), "");
-  pb_object_browser_select_object (PB_OBJECT_BROWSER (browser), (gsize) object);
-  pb_window_show_view (self->window, "light-curve");
+  pb_session_show_object (self->session, object);
 }
 
 static void
@@ -223,7 +216,7 @@ current_dataset (PbResultsPage *self)
 {
   if (self->run != NULL)
     return self->run->dataset;
-  return self->window != NULL ? pb_window_get_dataset (self->window) : NULL;
+  return self->session != NULL ? pb_session_get_dataset (self->session) : NULL;
 }
 
 static void
@@ -308,10 +301,10 @@ show_wrong (PbResultsPage *self, PbRun *run, int epoch)
 }
 
 static void
-trainer_epoch_cb (PbResultsPage *self, PbRun *run, int epoch)
+trainer_wrong_cb (PbResultsPage *self, PbRun *run)
 {
-  if (run->n_val > 0)
-    show_wrong (self, run, epoch);
+  if (run->n_val > 0 && run->epochs->len > 0 && run->dataset == pb_session_get_dataset (self->session))
+    show_wrong (self, run, (int) run->epochs->len - 1);
 }
 
 /* ---- early classification and novelty (issue 7) ----------------------- */
@@ -916,11 +909,19 @@ pb_results_page_set_run (PbResultsPage *self, PbRun *run)
   if (run != NULL && run->evaluation != NULL)
     {
       summary = pb_class_table_summary (run->evaluation->report);
-      text = g_strdup_printf (run->state == PB_RUN_OPENED ? _("%s on the current dataset: %s")
-                                                          : _("%s on its validation objects: %s"),
-                              run->name, summary);
+      g_autofree char *dataset = pb_session_dataset_name (run->dataset);
+
+      text = g_strdup_printf (run->state == PB_RUN_OPENED ? _("%s on %s: %s")
+                                                          : _("%s on the validation objects of %s: %s"),
+                              run->name, dataset, summary);
     }
-  gtk_label_set_text (self->run_label, text != NULL ? text : _("Train a model or open one to see results"));
+  else
+    {
+      g_autofree char *dataset = pb_session_dataset_name (current_dataset (self));
+
+      text = g_strdup_printf (_("No run on %s yet: train a model or open one to see results"), dataset);
+    }
+  gtk_label_set_text (self->run_label, text);
   /* the early curve and novelty scores cost a few seconds: only for a page someone sees */
   if (gtk_widget_get_mapped (GTK_WIDGET (self)))
     explore_run (self);
@@ -939,7 +940,7 @@ pb_results_page_set_trainer (PbResultsPage *self, PbTrainer *trainer)
     g_signal_handlers_disconnect_by_data (self->trainer, self);
   g_set_object (&self->trainer, trainer);
   if (trainer != NULL)
-    g_signal_connect_swapped (trainer, "epoch", G_CALLBACK (trainer_epoch_cb), self);
+    g_signal_connect_swapped (trainer, "wrong", G_CALLBACK (trainer_wrong_cb), self);
 }
 
 static void
@@ -968,13 +969,25 @@ export_clicked_cb (PbResultsPage *self)
 }
 
 static void
-window_dataset_changed_cb (PbResultsPage *self)
+session_run_shown_cb (PbResultsPage *self, PbRun *run)
 {
-  /* the burst classes follow the open data until a run is shown */
-  if (self->run == NULL)
+  if (run != self->run)
+    pb_results_page_set_run (self, run);
+}
+
+static void
+session_dataset_changed_cb (PbResultsPage *self)
+{
+  LcDataset *ds = pb_session_get_dataset (self->session);
+
+  /* every tab is about the open data: a run on other data is not shown */
+  if (self->run == NULL || self->run->dataset != ds)
+    pb_results_page_set_run (self, NULL);
+  if (self->wrong_run != NULL && self->wrong_run->dataset != ds)
     {
-      rebuild_burst_classes (self, current_dataset (self));
-      burst_class_changed_cb (self);
+      g_clear_pointer (&self->wrong_run, pb_run_unref);
+      pb_gallery_view_set_items (self->wrong_gallery, NULL, NULL, 0, NULL);
+      gtk_label_set_text (self->wrong_label, "");
     }
 }
 
@@ -1047,7 +1060,9 @@ build_confusion_tab (PbResultsPage *self)
                          _("Light curves of the objects in the chosen confusion-matrix cell"));
   gtk_paned_set_start_child (GTK_PANED (paned), GTK_WIDGET (self->confusion));
   gtk_paned_set_end_child (GTK_PANED (paned), panel);
-  gtk_paned_set_position (GTK_PANED (paned), 560);
+  /* the objects of a cell stay whole; the matrix scales to what is left */
+  gtk_paned_set_shrink_end_child (GTK_PANED (paned), FALSE);
+  gtk_paned_set_position (GTK_PANED (paned), 420);
   return paned;
 }
 
@@ -1192,9 +1207,9 @@ pb_results_page_dispose (GObject *object)
   g_clear_pointer (&self->test_evaluation, lc_evaluation_free);
   g_clear_pointer (&self->wrong_run, pb_run_unref);
   g_clear_object (&self->burst_class_names);
-  if (self->window != NULL)
-    g_object_remove_weak_pointer (G_OBJECT (self->window), (gpointer *) &self->window);
-  self->window = NULL;
+  if (self->session != NULL)
+    g_signal_handlers_disconnect_by_data (self->session, self);
+  g_clear_object (&self->session);
   G_OBJECT_CLASS (pb_results_page_parent_class)->dispose (object);
 }
 
@@ -1245,9 +1260,8 @@ pb_results_page_init (PbResultsPage *self)
   gtk_widget_set_margin_start (header, 6);
   gtk_widget_set_margin_end (header, 6);
   gtk_widget_set_margin_top (header, 6);
-  gtk_widget_set_hexpand (switcher, TRUE);
   gtk_widget_set_halign (switcher, GTK_ALIGN_START);
-  gtk_box_append (GTK_BOX (header), switcher);
+  gtk_box_append (GTK_BOX (header), pb_scroll_sideways (switcher));
   gtk_box_append (GTK_BOX (header), GTK_WIDGET (self->normalise_toggle));
   gtk_widget_set_tooltip_text (test_button, _("Score the model on a separate labelled file, beside the validation "
                                               "scores"));
@@ -1292,18 +1306,16 @@ pb_results_page_init (PbResultsPage *self)
 }
 
 GtkWidget *
-pb_results_page_new (PbWindow *window)
+pb_results_page_new (PbSession *session)
 {
   PbResultsPage *self = g_object_new (PB_TYPE_RESULTS_PAGE, NULL);
 
-  self->window = window;
-  if (window != NULL)
-    {
-      g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &self->window);
-      g_signal_connect_object (window, "dataset-changed", G_CALLBACK (window_dataset_changed_cb), self,
-                               G_CONNECT_SWAPPED);
-    }
-  window_dataset_changed_cb (self);
+  self->session = g_object_ref (session);
+  g_signal_connect_swapped (session, "dataset-changed", G_CALLBACK (session_dataset_changed_cb), self);
+  g_signal_connect_swapped (session, "run-shown", G_CALLBACK (session_run_shown_cb), self);
+  pb_results_page_set_trainer (self, pb_session_get_trainer (session));
+  pb_results_page_set_run (self, pb_session_get_shown_run (session));
+  session_dataset_changed_cb (self);
   return GTK_WIDGET (self);
 }
 

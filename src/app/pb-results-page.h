@@ -14,7 +14,7 @@
 #include "lc-plasticc-metric.h"
 #include "pb-gallery-view.h"
 #include "pb-trainer.h"
-#include "pb-window.h"
+#include "pb-session.h"
 
 G_BEGIN_DECLS
 
@@ -23,7 +23,8 @@ G_BEGIN_DECLS
 #define PB_TYPE_RESULTS_PAGE (pb_results_page_get_type ())
 G_DECLARE_FINAL_TYPE (PbResultsPage, pb_results_page, PB, RESULTS_PAGE, GtkBox)
 
-GtkWidget       *pb_results_page_new          (PbWindow *window);
+/* Shows the session's shown run; follows its dataset. */
+GtkWidget       *pb_results_page_new          (PbSession *session);
 /* Follows trainer's epochs for the "currently wrong" panel. */
 void             pb_results_page_set_trainer  (PbResultsPage *self, PbTrainer *trainer);
 /* Shows run's scores (a finished, stopped or opened run). */

@@ -4,27 +4,20 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
-#include "pb-builder.h"
 #include "pb-export.h"
-#include "pb-onnx-export.h"
-#include "pb-results-page.h"
 #include "pb-train-page.h"
-
-#define BUILDER_CHOICE "builder"
 
 struct _PbTrainPage
 {
   GtkBox parent_instance;
 
-  PbWindow *window;          /* weak: the window owns us */
-  PbTrainer *trainer;
-  GPtrArray *runs;           /* PbRun *, the session's runs */
-  GPtrArray *model_choices;  /* char *: BUILDER_CHOICE or a preset file name */
+  PbSession *session;
+  PbTrainer *trainer;        /* the session's */
+  GPtrArray *runs;           /* PbRun *: the session's runs on the open dataset, borrowed */
   char *status;
   gboolean status_is_gate;   /* the status line says why Start is off */
   gboolean stopping;         /* Stop was pressed for the running job */
 
-  GtkDropDown *model_drop;
   GtkDropDown *optimizer_drop;
   GtkSpinButton *lr_spin;
   GtkDropDown *schedule_drop;
@@ -53,14 +46,6 @@ struct _PbTrainPage
   PbRun *chooser_run;        /* what the save chooser saves */
   NnTrainingSpec shown;      /* the training section the panel was last filled from */
 };
-
-enum
-{
-  RUN_READY,
-  N_SIGNALS
-};
-
-static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (PbTrainPage, pb_train_page, GTK_TYPE_BOX)
 
@@ -111,63 +96,30 @@ index_of (const char *const *names, const char *name)
 
 /* ---- the model to train ----------------------------------------------- */
 
-/* The Model section's builder: a sibling page of the window's stack. */
-static PbBuilder *
-find_builder (PbTrainPage *self)
-{
-  GtkWidget *parent = gtk_widget_get_parent (GTK_WIDGET (self));
-  GtkWidget *child;
-
-  if (!GTK_IS_STACK (parent))
-    return NULL;
-  child = gtk_stack_get_child_by_name (GTK_STACK (parent), "model");
-  return child != NULL && PB_IS_BUILDER (child) ? PB_BUILDER (child) : NULL;
-}
-
-static const char *
-selected_choice (PbTrainPage *self)
-{
-  guint i = gtk_drop_down_get_selected (self->model_drop);
-
-  return i < self->model_choices->len ? g_ptr_array_index (self->model_choices, i) : NULL;
-}
-
-/* The chosen spec without the panel's settings. */
+/* The session's spec without the panel's settings. */
 static NnModelDoc *
 load_chosen_spec (PbTrainPage *self, GError **error)
 {
-  const char *choice = selected_choice (self);
-  PbBuilder *builder;
+  const NnModelDoc *spec = self->session != NULL ? pb_session_get_spec (self->session) : NULL;
 
-  if (choice == NULL)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("No model is chosen"));
-      return NULL;
-    }
-  if (g_strcmp0 (choice, BUILDER_CHOICE) != 0)
-    return pb_builder_load_preset_doc (choice, error);
-  builder = find_builder (self);
-  if (builder == NULL || pb_builder_get_spec (builder) == NULL)
+  if (spec == NULL)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("The Model section has no model yet"));
       return NULL;
     }
-  return nn_model_doc_copy (pb_builder_get_spec (builder));
+  return nn_model_doc_copy (spec);
 }
 
-/* Whether the chosen model can train on the open data; the builder knows why not. */
+/* Whether the session's spec can train on the open data; the builder said why not. */
 static gboolean
 chosen_spec_can_train (PbTrainPage *self, GError **error)
 {
-  PbBuilder *builder = find_builder (self);
-  g_autofree char *why = NULL;
+  const char *why = self->session != NULL ? pb_session_get_spec_problem (self->session) : NULL;
 
-  if (g_strcmp0 (selected_choice (self), BUILDER_CHOICE) != 0 || builder == NULL)
-    return TRUE;
-  if (pb_builder_can_train (builder, &why))
+  if (why == NULL)
     return TRUE;
   g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("The Model section’s network cannot train yet: %s"),
-               why != NULL ? why : _("it does not fit the data"));
+               why);
   return FALSE;
 }
 
@@ -192,8 +144,8 @@ show_training_settings (PbTrainPage *self, const NnModelDoc *spec)
   gtk_spin_button_set_value (self->seed_spin, (double) t->train.seed);
   gtk_spin_button_set_value (self->patience_spin, t->train.patience);
   gtk_spin_button_set_value (self->threads_spin, CLAMP (t->train.threads, 1, 2));
-  description = g_strdup_printf ("%s%s%s", spec->name, *spec->description != '\0' ? ": " : "",
-                                 spec->description);
+  description = g_strdup_printf ("%s%s%s", *spec->name != '\0' ? spec->name : _("Unnamed network"),
+                                 *spec->description != '\0' ? ": " : "", spec->description);
   gtk_label_set_text (self->model_label, description);
   self->shown = *t;
 }
@@ -212,32 +164,19 @@ same_panel_settings (const NnTrainingSpec *a, const NnTrainingSpec *b)
 
 static void update_start_gate (PbTrainPage *self);
 
-static void
-model_changed_cb (PbTrainPage *self)
-{
-  g_autoptr (GError) error = NULL;
-  g_autoptr (NnModelDoc) spec = load_chosen_spec (self, &error);
-
-  if (spec != NULL)
-    show_training_settings (self, spec);
-  else
-    gtk_label_set_text (self->model_label, error->message);
-  if (self->start_button != NULL)
-    update_start_gate (self);
-}
-
 gboolean
 pb_train_page_select_model (PbTrainPage *self, const char *name)
 {
-  for (guint i = 0; i < self->model_choices->len; i++)
-    if (g_strcmp0 (g_ptr_array_index (self->model_choices, i), name) == 0)
-      {
-        gtk_drop_down_set_selected (self->model_drop, i);
-        /* the same choice again still resets the settings to the model's */
-        model_changed_cb (self);
-        return TRUE;
-      }
-  return FALSE;
+  g_autoptr (GError) error = NULL;
+  const NnModelDoc *spec;
+
+  if (g_strcmp0 (name, "builder") != 0 && !pb_session_load_preset (self->session, name, &error))
+    return FALSE;
+  /* the same model again still resets the settings to the model's */
+  spec = pb_session_get_spec (self->session);
+  show_training_settings (self, spec);
+  update_start_gate (self);
+  return TRUE;
 }
 
 /* The panel's settings written into the spec's training section. */
@@ -361,13 +300,19 @@ trainer_batch_cb (PbTrainPage *self, PbRun *run, int epoch, int batch, int n_bat
   double eta = pb_trainer_get_eta (self->trainer);
   g_autofree char *left = eta >= 0 ? format_duration (eta) : NULL;
   g_autofree char *text = NULL;
+  int epochs = run->total_epochs;
 
-  if (left != NULL)
-    text = g_strdup_printf (_("Epoch %d of %d · batch %d of %d · about %s left"), epoch + 1, run->total_epochs,
+  /* an ensemble's members each count their own epochs */
+  if (pb_trainer_get_n_members (self->trainer) > 1)
+    epochs /= pb_trainer_get_n_members (self->trainer);
+  if (left != NULL && pb_trainer_eta_is_bound (self->trainer))
+    text = g_strdup_printf (_("Epoch %d of %d · batch %d of %d · at most %s left"), epoch + 1, epochs,
+                            batch + 1, n_batches, left);
+  else if (left != NULL)
+    text = g_strdup_printf (_("Epoch %d of %d · batch %d of %d · about %s left"), epoch + 1, epochs,
                             batch + 1, n_batches, left);
   else
-    text = g_strdup_printf (_("Epoch %d of %d · batch %d of %d"), epoch + 1, run->total_epochs, batch + 1,
-                            n_batches);
+    text = g_strdup_printf (_("Epoch %d of %d · batch %d of %d"), epoch + 1, epochs, batch + 1, n_batches);
   set_status (self, text);
   gtk_progress_bar_set_fraction (self->progress, pb_trainer_get_fraction (self->trainer));
   /* the smoothed batch loss moves between the epoch points */
@@ -400,6 +345,7 @@ trainer_preparing_cb (PbTrainPage *self, PbRun *run, double fraction)
 static void
 trainer_started_cb (PbTrainPage *self, PbRun *run)
 {
+
   self->stopping = FALSE;
   pb_history_chart_set_run (self->chart, run);
   gtk_progress_bar_set_fraction (self->progress, 0);
@@ -432,7 +378,7 @@ rebuild_run_lists (PbTrainPage *self)
   g_signal_handlers_unblock_by_func (self->shown_drop, shown_changed_cb, self);
 }
 
-/* Curves on the chart, scores on the Results page. */
+/* Curves on the chart; the Results section follows the runs itself. */
 static void
 show_run (PbTrainPage *self, PbRun *run)
 {
@@ -440,7 +386,7 @@ show_run (PbTrainPage *self, PbRun *run)
   pb_history_chart_refresh (self->chart);
   update_buttons (self);
   if (run->evaluation != NULL)
-    g_signal_emit (self, signals[RUN_READY], 0, run);
+    pb_session_show_run (self->session, run);
 }
 
 static void
@@ -456,9 +402,17 @@ shown_changed_cb (PbTrainPage *self)
 static void
 add_run (PbTrainPage *self, PbRun *run)
 {
-  g_ptr_array_add (self->runs, pb_run_ref (run));
+  pb_session_add_run (self->session, run);
+}
+
+static void
+session_run_added_cb (PbTrainPage *self, PbRun *run)
+{
+  g_ptr_array_unref (self->runs);
+  self->runs = pb_session_get_dataset_runs (self->session);
   rebuild_run_lists (self);
-  show_run (self, run);
+  if (run->dataset == pb_session_get_dataset (self->session))
+    show_run (self, run);
 }
 
 static char *
@@ -511,7 +465,7 @@ trainer_finished_cb (PbTrainPage *self, PbRun *run)
 gboolean
 pb_train_page_start (PbTrainPage *self, GError **error)
 {
-  LcDataset *ds = self->window != NULL ? pb_window_get_dataset (self->window) : NULL;
+  LcDataset *ds = pb_session_get_dataset (self->session);
   g_autoptr (NnModelDoc) spec = NULL;
   LcTrainOverrides overrides;
 
@@ -614,7 +568,7 @@ pb_train_page_save_run (PbTrainPage *self, PbRun *run, const char *path, GError 
 PbRun *
 pb_train_page_open_model (PbTrainPage *self, const char *path, GError **error)
 {
-  LcDataset *ds = self->window != NULL ? pb_window_get_dataset (self->window) : NULL;
+  LcDataset *ds = pb_session_get_dataset (self->session);
   g_autoptr (PbRun) run = NULL;
   g_autofree char *text = NULL;
 
@@ -736,24 +690,6 @@ export_clicked_cb (PbTrainPage *self)
 
 /* ---- construction ----------------------------------------------------- */
 
-static void
-fill_model_choices (PbTrainPage *self, GtkStringList *names)
-{
-  g_auto (GStrv) presets = pb_builder_list_presets ();
-
-  g_ptr_array_add (self->model_choices, g_strdup (BUILDER_CHOICE));
-  gtk_string_list_append (names, _("The Model section’s network"));
-  for (int i = 0; presets != NULL && presets[i] != NULL; i++)
-    {
-      g_autoptr (NnModelDoc) doc = pb_builder_load_preset_doc (presets[i], NULL);
-      g_autofree char *label = g_strdup_printf (_("Preset: %s"), doc != NULL && *doc->name != '\0' ? doc->name
-                                                                                                : presets[i]);
-
-      g_ptr_array_add (self->model_choices, g_strdup (presets[i]));
-      gtk_string_list_append (names, label);
-    }
-}
-
 static GtkWidget *
 build_settings (PbTrainPage *self)
 {
@@ -762,7 +698,6 @@ build_settings (PbTrainPage *self)
   const char *const losses[] = { _("Cross entropy"), _("Focal loss"), NULL };
   const char *const balances[] = { _("None"), _("Class weights"), _("Resample"), NULL };
   GtkGrid *grid = GTK_GRID (gtk_grid_new ());
-  g_autoptr (GtkStringList) model_names = gtk_string_list_new (NULL);
   GtkWidget *title, *runs_title, *run_buttons, *open_button;
   int row = 0;
 
@@ -778,17 +713,15 @@ build_settings (PbTrainPage *self)
   gtk_label_set_xalign (GTK_LABEL (title), 0);
   gtk_grid_attach (grid, title, 0, row++, 2, 1);
 
-  fill_model_choices (self, model_names);
-  self->model_drop = GTK_DROP_DOWN (gtk_drop_down_new (G_LIST_MODEL (g_object_ref (model_names)), NULL));
   {
-    GtkWidget *label = gtk_label_new_with_mnemonic (_("_Model"));
+    GtkWidget *label = gtk_label_new (_("Model"));
+    GtkWidget *edit = gtk_button_new_with_mnemonic (_("_Edit in Model Section"));
 
     gtk_label_set_xalign (GTK_LABEL (label), 0);
-    gtk_label_set_mnemonic_widget (GTK_LABEL (label), GTK_WIDGET (self->model_drop));
-    gtk_widget_set_tooltip_text (GTK_WIDGET (self->model_drop),
-                                 _("The network to train: the one in the Model section, or a preset"));
+    gtk_widget_set_tooltip_text (edit, _("The network trained is the one in the Model section"));
+    gtk_actionable_set_action_name (GTK_ACTIONABLE (edit), "train.edit-model");
     gtk_grid_attach (grid, label, 0, row, 1, 1);
-    gtk_grid_attach (grid, GTK_WIDGET (self->model_drop), 1, row++, 1, 1);
+    gtk_grid_attach (grid, edit, 1, row++, 1, 1);
   }
   self->model_label = GTK_LABEL (gtk_label_new (NULL));
   gtk_label_set_wrap (self->model_label, TRUE);
@@ -870,7 +803,6 @@ build_settings (PbTrainPage *self)
   g_signal_connect_swapped (open_button, "clicked", G_CALLBACK (open_clicked_cb), self);
   g_signal_connect_swapped (self->export_button, "clicked", G_CALLBACK (export_clicked_cb), self);
 
-  g_signal_connect_swapped (self->model_drop, "notify::selected", G_CALLBACK (model_changed_cb), self);
   return GTK_WIDGET (grid);
 }
 
@@ -893,6 +825,12 @@ stop_shortcut_cb (GtkWidget *widget, GVariant *args, gpointer user_data)
 }
 
 static void
+edit_model_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  pb_session_show_section (PB_TRAIN_PAGE (widget)->session, "model");
+}
+
+static void
 pb_train_page_dispose (GObject *object)
 {
   PbTrainPage *self = PB_TRAIN_PAGE (object);
@@ -904,15 +842,15 @@ pb_train_page_dispose (GObject *object)
       g_signal_handlers_disconnect_by_data (self->trainer, self);
     }
   g_clear_object (&self->trainer);
+  if (self->session != NULL)
+    g_signal_handlers_disconnect_by_data (self->session, self);
+  g_clear_object (&self->session);
   if (self->chooser != NULL)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
   g_clear_object (&self->chooser);
   g_clear_pointer (&self->chooser_run, pb_run_unref);
   g_clear_object (&self->compare_names);
   g_clear_object (&self->shown_names);
-  if (self->window != NULL)
-    g_object_remove_weak_pointer (G_OBJECT (self->window), (gpointer *) &self->window);
-  self->window = NULL;
   G_OBJECT_CLASS (pb_train_page_parent_class)->dispose (object);
 }
 
@@ -922,7 +860,6 @@ pb_train_page_finalize (GObject *object)
   PbTrainPage *self = PB_TRAIN_PAGE (object);
 
   g_ptr_array_unref (self->runs);
-  g_ptr_array_unref (self->model_choices);
   g_free (self->status);
   G_OBJECT_CLASS (pb_train_page_parent_class)->finalize (object);
 }
@@ -935,8 +872,7 @@ pb_train_page_class_init (PbTrainPageClass *klass)
 
   object_class->dispose = pb_train_page_dispose;
   object_class->finalize = pb_train_page_finalize;
-  signals[RUN_READY] = g_signal_new ("run-ready", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
-                                     NULL, G_TYPE_NONE, 1, PB_TYPE_RUN | G_SIGNAL_TYPE_STATIC_SCOPE);
+  gtk_widget_class_install_action (widget_class, "train.edit-model", NULL, edit_model_action);
   gtk_widget_class_add_binding (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK, start_shortcut_cb, NULL);
   gtk_widget_class_add_binding (widget_class, GDK_KEY_Escape, 0, stop_shortcut_cb, NULL);
 }
@@ -985,9 +921,7 @@ pb_train_page_init (PbTrainPage *self)
 {
   GtkWidget *scroller, *sidebar, *paned;
 
-  self->runs = g_ptr_array_new_with_free_func ((GDestroyNotify) pb_run_unref);
-  self->model_choices = g_ptr_array_new_with_free_func (g_free);
-  self->trainer = pb_trainer_new ();
+  self->runs = g_ptr_array_new ();
 
   scroller = gtk_scrolled_window_new ();
   gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
@@ -1014,27 +948,68 @@ pb_train_page_init (PbTrainPage *self)
   gtk_paned_set_shrink_start_child (GTK_PANED (paned), FALSE);
   gtk_widget_set_hexpand (paned, TRUE);
   gtk_box_append (GTK_BOX (self), paned);
+}
 
+/* The chart and the run lists are about the open dataset: another one
+ * starts them afresh (its runs, if any, come back with it). */
+static void
+session_dataset_changed_cb (PbTrainPage *self)
+{
+  g_ptr_array_unref (self->runs);
+  self->runs = pb_session_get_dataset_runs (self->session);
+  pb_history_chart_set_compare (self->chart, NULL);
+  gtk_drop_down_set_selected (self->compare_drop, 0);
+  rebuild_run_lists (self);
+  if (self->runs->len > 0)
+    show_run (self, g_ptr_array_index (self->runs, self->runs->len - 1));
+  else if (!pb_trainer_is_running (self->trainer))
+    {
+      pb_history_chart_set_run (self->chart, NULL);
+      update_buttons (self);
+    }
+}
+
+/* The Model section changed the spec (an edit, a preset, new data): Start
+ * follows.  A different training section (a preset or file opened there)
+ * is shown as the panel's settings, else Start would train it with the
+ * previous network's settings; layer edits keep the panel's settings. */
+static void
+session_spec_changed_cb (PbTrainPage *self)
+{
+  const NnModelDoc *spec = pb_session_get_spec (self->session);
+
+  if (!same_panel_settings (&self->shown, &spec->training))
+    show_training_settings (self, spec);
+  else
+    {
+      g_autofree char *description = g_strdup_printf ("%s%s%s", *spec->name != '\0' ? spec->name
+                                                                                    : _("Unnamed network"),
+                                                       *spec->description != '\0' ? ": " : "",
+                                                       spec->description);
+
+      gtk_label_set_text (self->model_label, description);
+    }
+  update_start_gate (self);
+}
+
+GtkWidget *
+pb_train_page_new (PbSession *session)
+{
+  PbTrainPage *self = g_object_new (PB_TYPE_TRAIN_PAGE, "orientation", GTK_ORIENTATION_HORIZONTAL, NULL);
+
+  self->session = g_object_ref (session);
+  self->trainer = g_object_ref (pb_session_get_trainer (session));
   g_signal_connect_swapped (self->trainer, "started", G_CALLBACK (trainer_started_cb), self);
   g_signal_connect_swapped (self->trainer, "preparing", G_CALLBACK (trainer_preparing_cb), self);
   g_signal_connect_swapped (self->trainer, "batch", G_CALLBACK (trainer_batch_cb), self);
   g_signal_connect_swapped (self->trainer, "epoch", G_CALLBACK (trainer_epoch_cb), self);
   g_signal_connect_swapped (self->trainer, "finished", G_CALLBACK (trainer_finished_cb), self);
-
-  /* a preset that trains well on the sample until the Model section has a network */
-  if (!pb_train_page_select_model (self, "small-gru.json") && self->model_choices->len > 1)
-    gtk_drop_down_set_selected (self->model_drop, 1);
+  g_signal_connect_swapped (session, "dataset-changed", G_CALLBACK (session_dataset_changed_cb), self);
+  g_signal_connect_swapped (session, "spec-changed", G_CALLBACK (session_spec_changed_cb), self);
+  g_signal_connect_swapped (session, "run-added", G_CALLBACK (session_run_added_cb), self);
+  show_training_settings (self, pb_session_get_spec (session));
+  session_dataset_changed_cb (self);
   update_buttons (self);
-}
-
-GtkWidget *
-pb_train_page_new (PbWindow *window)
-{
-  PbTrainPage *self = g_object_new (PB_TYPE_TRAIN_PAGE, "orientation", GTK_ORIENTATION_HORIZONTAL, NULL);
-
-  self->window = window;
-  if (window != NULL)
-    g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &self->window);
   return GTK_WIDGET (self);
 }
 
@@ -1050,50 +1025,3 @@ pb_train_page_get_chart (PbTrainPage *self)
   return self->chart;
 }
 
-/* Every edit, undo or new dataset in the Model section may make its network
- * trainable or not; Start follows.  A preset or file opened there brings its
- * own training section, which the panel then shows (as picking a preset here
- * does): else Start trains it with the previous network's settings, not the
- * numbers `passband-cli train` gives.  Layer edits keep the panel's settings. */
-static void
-builder_spec_changed_cb (PbTrainPage *self)
-{
-  PbBuilder *builder = find_builder (self);
-  const NnModelDoc *spec = builder != NULL ? pb_builder_get_spec (builder) : NULL;
-
-  if (spec != NULL && g_strcmp0 (selected_choice (self), BUILDER_CHOICE) == 0
-      && !same_panel_settings (&self->shown, &spec->training))
-    show_training_settings (self, spec);
-  update_start_gate (self);
-}
-
-static void
-watch_builder (PbTrainPage *self)
-{
-  PbBuilder *builder = find_builder (self);
-
-  if (builder != NULL)
-    g_signal_connect_object (builder, "spec-changed", G_CALLBACK (builder_spec_changed_cb), self,
-                             G_CONNECT_SWAPPED);
-  update_start_gate (self);
-}
-
-static void
-run_ready_cb (PbTrainPage *page, PbRun *run, PbResultsPage *results)
-{
-  pb_results_page_set_run (results, run);
-}
-
-void
-pb_train_pages_add (PbWindow *window)
-{
-  GtkWidget *train = pb_train_page_new (window);
-  GtkWidget *results = pb_results_page_new (window);
-
-  pb_results_page_set_trainer (PB_RESULTS_PAGE (results), pb_train_page_get_trainer (PB_TRAIN_PAGE (train)));
-  g_signal_connect_object (train, "run-ready", G_CALLBACK (run_ready_cb), results, 0);
-  pb_window_add_page (window, train, "train", _("Train"), "media-playback-start-symbolic");
-  pb_window_add_page (window, results, "results", _("Results"), "view-grid-symbolic");
-  watch_builder (PB_TRAIN_PAGE (train));
-  pb_onnx_export_install (window, train);
-}

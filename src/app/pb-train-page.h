@@ -8,24 +8,23 @@
 
 #include "pb-history-chart.h"
 #include "pb-trainer.h"
-#include "pb-window.h"
+#include "pb-session.h"
 
 G_BEGIN_DECLS
 
 #define PB_TYPE_TRAIN_PAGE (pb_train_page_get_type ())
 G_DECLARE_FINAL_TYPE (PbTrainPage, pb_train_page, PB, TRAIN_PAGE, GtkBox)
 
-/* Adds the Train and Results sections to window, wired to each other. */
-void            pb_train_pages_add           (PbWindow *window);
-
-/* Signal "run-ready" (PbRun *run): a run finished, stopped, or a model was opened. */
-GtkWidget      *pb_train_page_new            (PbWindow *window);
+/* Trains session's spec on session's dataset with the session's trainer;
+ * finished runs join the session. */
+GtkWidget      *pb_train_page_new            (PbSession *session);
 PbTrainer      *pb_train_page_get_trainer    (PbTrainPage *self);
 PbHistoryChart *pb_train_page_get_chart      (PbTrainPage *self);
 
-/* The model to train: "builder" (the Model section's spec) or a preset file
- * name such as "small-gru.json"; the settings take the model's training
- * section as their defaults.  FALSE when there is no such choice. */
+/* The model to train: "builder" (the session's spec as it is) or a preset
+ * file name such as "small-gru.json", which becomes the session's spec (the
+ * Model section follows); the settings take the model's training section as
+ * their defaults.  FALSE when there is no such preset. */
 gboolean        pb_train_page_select_model   (PbTrainPage *self, const char *name);
 /* The spec that Start would train, with the panel's settings (free with nn_model_doc_free). */
 NnModelDoc     *pb_train_page_build_spec     (PbTrainPage *self, GError **error);
@@ -40,14 +39,14 @@ void            pb_train_page_stop           (PbTrainPage *self);
 /* The progress line ("Epoch 3 of 10 · batch 5 of 8 · about 12 s left"). */
 const char     *pb_train_page_get_status     (PbTrainPage *self);
 
-/* Runs of the session, oldest first (PbRun *). */
+/* Runs of the session on the open dataset, oldest first (PbRun *). */
 GPtrArray      *pb_train_page_get_runs       (PbTrainPage *self);
 /* Overlays run (NULL: none) on the chart of the shown run. */
 void            pb_train_page_compare_with   (PbTrainPage *self, PbRun *run);
 /* Shows one of the runs: its curves here, its scores in the Results section. */
 void            pb_train_page_show_run       (PbTrainPage *self, PbRun *run);
 gboolean        pb_train_page_save_run       (PbTrainPage *self, PbRun *run, const char *path, GError **error);
-/* Opens a model file, evaluates it on the window's dataset and adds it to the runs. */
+/* Opens a model file, evaluates it on the open dataset and adds it to the session's runs. */
 PbRun          *pb_train_page_open_model     (PbTrainPage *self, const char *path, GError **error);
 
 G_END_DECLS

@@ -137,12 +137,16 @@ pb_run_class_name (PbRun *run, int k)
 
 /* ---- the channel between the worker and the main loop ------------------ */
 
+#define BATCH_RECORD_INTERVAL_US (G_USEC_PER_SEC / 10)
+#define WRONG_INTERVAL_US G_USEC_PER_SEC
+
 typedef enum
 {
   RECORD_PREPARING,
   RECORD_PREPARED,
   RECORD_BATCH,
   RECORD_EPOCH,
+  RECORD_WRONG,              /* the misclassified objects of the trained model */
 } RecordKind;
 
 typedef struct
@@ -154,6 +158,8 @@ typedef struct
   GArray *wrong_rows;        /* RECORD_EPOCH, or NULL */
   GArray *wrong_predicted;
   int n_val, total_epochs;   /* RECORD_PREPARED */
+  int n_members;
+  gboolean early_stopping;
   double fraction;           /* RECORD_PREPARING */
 } Record;
 
@@ -229,6 +235,10 @@ struct _PbTrainer
   int next_id;
   gint64 start_us;           /* when the first batch of the current run began */
   int last_epoch, last_batch, last_n_batches;
+  int n_members, member_epochs;  /* the ensemble's members and the epochs each may take */
+  gboolean early_stopping;   /* members may end before member_epochs */
+  int member;                /* the member training now, from 0 */
+  int first_member_epochs;   /* epochs the first member took, 0 until it ended */
 };
 
 enum
@@ -237,6 +247,7 @@ enum
   PREPARING,
   BATCH,
   EPOCH,
+  WRONG,
   FINISHED,
   N_SIGNALS
 };
@@ -265,18 +276,31 @@ channel_post (Channel *ch, Record *record)
 }
 
 static void
+take_wrong (PbTrainer *self, PbRun *run, Record *r)
+{
+  if (r->wrong_rows == NULL)
+    return;
+  g_array_set_size (run->wrong_rows, 0);
+  g_array_append_vals (run->wrong_rows, r->wrong_rows->data, r->wrong_rows->len);
+  g_array_set_size (run->wrong_predicted, 0);
+  g_array_append_vals (run->wrong_predicted, r->wrong_predicted->data, r->wrong_predicted->len);
+  g_signal_emit (self, signals[WRONG], 0, run);
+}
+
+static void
 apply_epoch (PbTrainer *self, PbRun *run, Record *r)
 {
   g_array_append_val (run->epochs, r->stats);
   run->best_epoch = best_epoch_of (run->epochs);
-  if (r->wrong_rows != NULL)
-    {
-      g_array_set_size (run->wrong_rows, 0);
-      g_array_append_vals (run->wrong_rows, r->wrong_rows->data, r->wrong_rows->len);
-      g_array_set_size (run->wrong_predicted, 0);
-      g_array_append_vals (run->wrong_predicted, r->wrong_predicted->data, r->wrong_predicted->len);
-    }
   g_signal_emit (self, signals[EPOCH], 0, run, r->stats.epoch);
+  take_wrong (self, run, r);
+}
+
+/* The final model's misclassified objects. */
+static void
+apply_wrong (PbTrainer *self, PbRun *run, Record *r)
+{
+  take_wrong (self, run, r);
 }
 
 /* Main loop side: apply every queued record, then tell about the latest batch once. */
@@ -315,9 +339,20 @@ channel_flush (Channel *ch)
           preparing = -1;
           ch->run->n_val = r->n_val;
           ch->run->total_epochs = r->total_epochs;
+          self->n_members = MAX (r->n_members, 1);
+          self->member_epochs = r->total_epochs / self->n_members;
+          self->early_stopping = r->early_stopping;
           self->start_us = g_get_monotonic_time ();
           break;
         case RECORD_BATCH:
+          /* the next ensemble member starts again at epoch 0; the last
+           * batch of every epoch is always recorded */
+          if (r->epoch < self->last_epoch)
+            {
+              if (self->member == 0)
+                self->first_member_epochs = self->last_epoch + 1;
+              self->member++;
+            }
           g_array_append_val (ch->run->batches, r->point);
           self->last_epoch = r->epoch;
           self->last_batch = r->batch;
@@ -326,6 +361,9 @@ channel_flush (Channel *ch)
           break;
         case RECORD_EPOCH:
           apply_epoch (self, ch->run, r);
+          break;
+        case RECORD_WRONG:
+          apply_wrong (self, ch->run, r);
           break;
         }
       record_free (r);
@@ -357,6 +395,9 @@ typedef struct
   int prepare_percent;       /* the last preparation progress posted, or -1 */
   double smoothed;           /* exponential mean of the batch losses */
   gboolean have_smoothed;
+  gint64 batch_posted_us;    /* when the last batch record went out */
+  gint64 wrong_posted_us;    /* when the misclassified objects were last collected */
+  gboolean wrong_is_stale;   /* epochs ended since they were */
   float *val_probs;          /* (n_val, K) for the misclassified panel */
   /* results */
   NnModelDoc *doc;
@@ -405,6 +446,7 @@ static gboolean
 job_on_batch (int epoch, int batch, int n_batches, double loss, gpointer user_data)
 {
   Job *job = user_data;
+  gint64 now;
   Record *r;
 
   if (g_cancellable_is_cancelled (job->ch->cancellable))
@@ -414,6 +456,13 @@ job_on_batch (int epoch, int batch, int n_batches, double loss, gpointer user_da
       job->smoothed = job->have_smoothed ? 0.8 * job->smoothed + 0.2 * loss : loss;
       job->have_smoothed = TRUE;
     }
+  /* A record per batch would wake the main loop hundreds of times a second
+   * and redraw the page each time: on two cores that is CPU taken from the
+   * training threads.  Ten a second move the bar as smoothly. */
+  now = g_get_monotonic_time ();
+  if (batch + 1 < n_batches && now - job->batch_posted_us < BATCH_RECORD_INTERVAL_US)
+    return TRUE;
+  job->batch_posted_us = now;
   r = g_new0 (Record, 1);
   r->kind = RECORD_BATCH;
   r->epoch = epoch;
@@ -450,6 +499,21 @@ collect_wrong (Job *job, Record *r)
     }
 }
 
+/* The misclassified objects of the model as it ended, when the last ones
+ * collected are older than the last epoch. */
+static void
+job_post_final_wrong (Job *job)
+{
+  Record *r;
+
+  if (job->val_probs == NULL || !job->wrong_is_stale)
+    return;
+  r = g_new0 (Record, 1);
+  r->kind = RECORD_WRONG;
+  collect_wrong (job, r);
+  channel_post (job->ch, r);
+}
+
 static gboolean
 job_on_epoch (const NnEpochStats *stats, gpointer user_data)
 {
@@ -461,8 +525,15 @@ job_on_epoch (const NnEpochStats *stats, gpointer user_data)
   r = g_new0 (Record, 1);
   r->kind = RECORD_EPOCH;
   r->stats = *stats;
-  if (job->val_probs != NULL)
-    collect_wrong (job, r);
+  /* predicting the validation objects again costs as much as the core's
+   * validation pass: not more than once a second (and once at the end) */
+  job->wrong_is_stale = TRUE;
+  if (job->val_probs != NULL && g_get_monotonic_time () - job->wrong_posted_us >= WRONG_INTERVAL_US)
+    {
+      collect_wrong (job, r);
+      job->wrong_posted_us = g_get_monotonic_time ();
+      job->wrong_is_stale = FALSE;
+    }
   channel_post (job->ch, r);
   return TRUE;
 }
@@ -476,6 +547,8 @@ job_prepare_records (Job *job)
   r->kind = RECORD_PREPARED;
   r->n_val = tr->n_val;
   r->total_epochs = tr->config.epochs * MAX (tr->n_members, 1);
+  r->n_members = MAX (tr->n_members, 1);
+  r->early_stopping = tr->config.patience > 0 && tr->val != NULL && tr->val->n > 0;
   channel_post (job->ch, r);
   if (tr->val != NULL && tr->val->n > 0)
     job->val_probs = g_new (float, (gsize) tr->val->n * tr->val->n_classes);
@@ -518,6 +591,7 @@ job_run (Job *job)
       return;
     }
   job_prepare_records (job);
+  job->batch_posted_us = job->wrong_posted_us = g_get_monotonic_time ();
   if (!lc_train_run_train (job->train_run, &callbacks, &error))
     {
       if (g_error_matches (error, NN_ERROR, NN_ERROR_CANCELLED))
@@ -533,6 +607,7 @@ job_run (Job *job)
   job->seconds = (g_get_monotonic_time () - start) / 1e6;
   if (g_atomic_int_get (&job->ch->discard))
     return;
+  job_post_final_wrong (job);
   job_evaluate (job);
   job->doc = g_steal_pointer (&job->train_run->doc);
 }
@@ -607,6 +682,10 @@ pb_trainer_start (PbTrainer *self, LcDataset *ds, const NnModelDoc *spec,
   self->run->state = PB_RUN_RUNNING;
   self->start_us = g_get_monotonic_time ();
   self->last_epoch = self->last_batch = self->last_n_batches = 0;
+  self->n_members = 1;
+  self->member_epochs = 0;
+  self->early_stopping = FALSE;
+  self->member = self->first_member_epochs = 0;
   self->channel = channel_new (self, self->run);
 
   job = g_new0 (Job, 1);
@@ -675,16 +754,39 @@ pb_trainer_get_run (PbTrainer *self)
   return self->run;
 }
 
+/* Epochs a member is expected to take: as many as the first one took once
+ * it ended (early stopping ends the others about as soon), else all. */
+static int
+expected_member_epochs (PbTrainer *self)
+{
+  return self->first_member_epochs > 0 ? MIN (self->first_member_epochs, self->member_epochs)
+                                       : self->member_epochs;
+}
+
 double
 pb_trainer_get_fraction (PbTrainer *self)
 {
   double total, done;
+  int per_member;
 
-  if (self->run == NULL || self->run->total_epochs <= 0 || self->last_n_batches <= 0)
+  if (self->run == NULL || self->member_epochs <= 0 || self->last_n_batches <= 0)
     return 0;
-  total = (double) self->run->total_epochs * self->last_n_batches;
-  done = (double) self->last_epoch * self->last_n_batches + self->last_batch + 1;
+  per_member = MAX (expected_member_epochs (self), self->last_epoch + 1);
+  total = (double) self->n_members * per_member * self->last_n_batches;
+  done = ((double) self->member * per_member + self->last_epoch) * self->last_n_batches + self->last_batch + 1;
   return CLAMP (done / total, 0, 1);
+}
+
+int
+pb_trainer_get_n_members (PbTrainer *self)
+{
+  return self->n_members;
+}
+
+gboolean
+pb_trainer_eta_is_bound (PbTrainer *self)
+{
+  return self->early_stopping && self->first_member_epochs == 0;
 }
 
 double
@@ -726,6 +828,8 @@ pb_trainer_class_init (PbTrainerClass *klass)
   signals[EPOCH] = g_signal_new ("epoch", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                                  NULL, G_TYPE_NONE, 2, PB_TYPE_RUN | G_SIGNAL_TYPE_STATIC_SCOPE,
                                  G_TYPE_INT);
+  signals[WRONG] = g_signal_new ("wrong", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                                 NULL, G_TYPE_NONE, 1, PB_TYPE_RUN | G_SIGNAL_TYPE_STATIC_SCOPE);
   signals[FINISHED] = g_signal_new ("finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
                                     NULL, NULL, G_TYPE_NONE, 1, PB_TYPE_RUN | G_SIGNAL_TYPE_STATIC_SCOPE);
 }

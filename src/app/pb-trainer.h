@@ -83,7 +83,9 @@ G_DECLARE_FINAL_TYPE (PbTrainer, pb_trainer, PB, TRAINER, GObject)
  *   "started"  (PbRun *run)
  *   "preparing" (PbRun *run, double fraction): preparation (encoding) is that far, 0..1; coalesced
  *   "batch"    (PbRun *run, int epoch, int batch, int n_batches): the latest batch; coalesced
- *   "epoch"    (PbRun *run, int epoch): run->epochs and run->wrong_rows were updated
+ *   "epoch"    (PbRun *run, int epoch): run->epochs was updated
+ *   "wrong"    (PbRun *run): run->wrong_rows and wrong_predicted were updated (at most once a
+ *              second while training, and for the final model)
  *   "finished" (PbRun *run): run->state is final, doc and evaluation set unless it failed
  *              or was stopped while preparing */
 PbTrainer  *pb_trainer_new        (void);
@@ -105,7 +107,14 @@ gboolean    pb_trainer_is_running (PbTrainer *self);
 PbRun      *pb_trainer_get_run    (PbTrainer *self);
 /* Seconds left, from the batches done so far; negative when unknown. */
 double      pb_trainer_get_eta    (PbTrainer *self);
-/* Fraction of the run's batches done, 0..1. */
+/* Fraction of the run's batches done, 0..1.  An ensemble counts every
+ * member; once the first member ended early, the others are expected to
+ * take as many epochs. */
 double      pb_trainer_get_fraction (PbTrainer *self);
+/* Ensemble members the running (or last) run trains; 1 for a single model. */
+int         pb_trainer_get_n_members (PbTrainer *self);
+/* Whether the ETA is only an upper bound: early stopping may end the run
+ * before all its epochs, and no member has ended yet to tell when. */
+gboolean    pb_trainer_eta_is_bound (PbTrainer *self);
 
 G_END_DECLS

@@ -3,9 +3,12 @@
 
 #include <glib/gi18n.h>
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
-#include "pb-builder.h"
+#include "pb-job.h"
+#include "pb-layer-card.h"
+#include "pb-layout.h"
 #include "pb-tune-page.h"
 
 /* ---- a row of the table ------------------------------------------------ */
@@ -48,7 +51,7 @@ trial_copy (const LcTrial *t)
 
 /* ---- the worker -------------------------------------------------------- */
 
-/* Shared by the page and the worker thread (an atomic reference-counted box). */
+/* The worker's data (a PbJob's): copies of what the search reads. */
 typedef struct
 {
   LcDataset *ds;
@@ -56,44 +59,41 @@ typedef struct
   LcSearchSpace *space;
   LcTuneOptions options;
   LcTuneTable *table;        /* the worker's: starts as a copy of the page's (resume) */
-  gint stop;                 /* atomic */
-  GWeakRef page;
+  gint stop;                 /* atomic: Stop keeps the finished trials */
+  LcTuneStatus status;
+  GError *error;
 } TuneJob;
 
 static void
-tune_job_clear (gpointer data)
+tune_job_free (gpointer data)
 {
   TuneJob *job = data;
   lc_dataset_unref (job->ds);
   nn_model_doc_free (job->spec);
   lc_search_space_free (job->space);
   lc_tune_table_free (job->table);
-  g_weak_ref_clear (&job->page);
+  g_clear_error (&job->error);
+  g_free (job);
 }
 
-static void
-job_release (gpointer job)
-{
-  g_atomic_rc_box_release_full (job, tune_job_clear);
-}
 
 struct _PbTunePage
 {
   GtkBox parent_instance;
 
-  PbWindow *window;          /* not owned */
+  PbSession *session;        /* or NULL (tests) */
   LcDataset *ds;
-  NnModelDoc *spec;          /* set by tests, or NULL: the builder's */
+  NnModelDoc *spec;          /* set by tests, or NULL: the session's */
   LcSearchSpace *space;
   LcTuneTable *table;
-  TuneJob *job;              /* the running job, or NULL */
+  PbJob *job;                /* the running search (a TuneJob), or NULL */
   char *status;
 
   gboolean disposed;          /* the children are gone: a late worker result is dropped */
   GtkDropDown *strategy;
   GtkSpinButton *trials, *epochs, *seed;
   GtkButton *start_button, *stop_button, *promote_button, *space_button;
-  GtkLabel *status_label, *space_label;
+  GtkLabel *status_label, *space_label, *model_label;
   GListStore *rows;
   GtkSortListModel *sorted;
   GtkColumnView *column_view;
@@ -104,6 +104,12 @@ struct _PbTunePage
 
 G_DEFINE_FINAL_TYPE (PbTunePage, pb_tune_page, GTK_TYPE_BOX)
 
+static TuneJob *
+tune_job (PbTunePage *self)
+{
+  return self->job != NULL ? pb_job_get_data (self->job) : NULL;
+}
+
 enum
 {
   SIGNAL_TRIAL,
@@ -112,39 +118,33 @@ enum
 };
 static guint signals[N_SIGNALS];
 
-typedef struct
-{
-  TuneJob *job;              /* a reference */
-  LcTrial *trial;
-} Delivery;
-
 static void refresh_views (PbTunePage *self);
 static void set_status (PbTunePage *self, const char *text);
 
-/* On the main thread: results of a job the page no longer runs are dropped. */
-static gboolean
-deliver_trial (gpointer data)
+/* On the main thread: the trials finished since the last look. */
+static void
+tune_trials_cb (gpointer owner, GQueue *trials, gpointer data)
 {
-  Delivery *d = data;
-  g_autoptr (PbTunePage) self = g_weak_ref_get (&d->job->page);
-  if (self != NULL && self->job == d->job)
+  PbTunePage *self = PB_TUNE_PAGE (owner);
+  g_autofree char *text = NULL;
+  int index = -1;
+
+  for (GList *l = trials->head; l != NULL; l = l->next)
     {
+      const LcTrial *trial = l->data;
       PbTuneRow *row = g_object_new (PB_TYPE_TUNE_ROW, NULL);
-      g_autofree char *text = NULL;
-      int index = d->trial->index;
-      row->trial = trial_copy (d->trial);
-      lc_tune_table_add (self->table, g_steal_pointer (&d->trial));
+
+      index = trial->index;
+      row->trial = trial_copy (trial);
+      lc_tune_table_add (self->table, trial_copy (trial));
       g_list_store_append (self->rows, row);
       g_object_unref (row);
-      text = g_strdup_printf (_("Trial %d finished (%u so far)"), index, self->table->trials->len);
-      set_status (self, text);
-      refresh_views (self);
-      g_signal_emit (self, signals[SIGNAL_TRIAL], 0, index);
     }
-  g_clear_pointer (&d->trial, lc_trial_free);
-  job_release (d->job);
-  g_free (d);
-  return G_SOURCE_REMOVE;
+  text = g_strdup_printf (_("Trial %d finished (%u so far)"), index, self->table->trials->len);
+  set_status (self, text);
+  refresh_views (self);
+  for (GList *l = trials->head; l != NULL; l = l->next)
+    g_signal_emit (self, signals[SIGNAL_TRIAL], 0, ((const LcTrial *) l->data)->index);
 }
 
 static gboolean
@@ -156,19 +156,17 @@ job_go_on (TuneJob *job)
 static gboolean
 on_trial_start (int index, JsonNode *settings, gpointer user_data)
 {
-  return job_go_on (user_data);
+  return job_go_on (pb_job_get_data (user_data));
 }
 
 static gboolean
 on_trial_done (const LcTrial *trial, const NnModelDoc *model, gpointer user_data)
 {
-  TuneJob *job = user_data;
-  Delivery *d = g_new0 (Delivery, 1);
-  /* the worker never touches the page: the main loop looks it up */
-  d->job = g_atomic_rc_box_acquire (job);
-  d->trial = trial_copy (trial);
-  g_idle_add (deliver_trial, d);
-  return job_go_on (job);
+  PbJob *job = user_data;
+
+  /* the worker never touches the page: the main loop takes the copy */
+  pb_job_post (job, trial_copy (trial), (GDestroyNotify) lc_trial_free);
+  return job_go_on (pb_job_get_data (job));
 }
 
 static gboolean
@@ -178,38 +176,33 @@ on_batch (int epoch, int batch, int n_batches, double loss, gpointer user_data)
 }
 
 static void
-tune_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+tune_job_run (PbJob *pb_job, gpointer data, GCancellable *cancellable)
 {
-  TuneJob *job = task_data;
+  TuneJob *job = data;
   LcTuneCallbacks cb = { 0 };
-  GError *error = NULL;
-  LcTuneStatus status;
 
   cb.on_trial_start = on_trial_start;
   cb.on_trial = on_trial_done;
   cb.train.on_batch = on_batch;
   cb.train.user_data = job;
-  cb.user_data = job;
-  status = lc_tune_run (job->ds, job->spec, job->space, &job->options, job->table, &cb, &error);
-  if (status == LC_TUNE_FAILED)
-    g_task_return_error (task, error);
-  else
-    g_task_return_int (task, status);
+  cb.user_data = pb_job;
+  job->status = lc_tune_run (job->ds, job->spec, job->space, &job->options, job->table, &cb, &job->error);
 }
 
 static void
-tune_done (GObject *source, GAsyncResult *result, gpointer user_data)
+tune_done (gpointer owner, gpointer data)
 {
-  PbTunePage *self = PB_TUNE_PAGE (source);
-  g_autoptr (GError) error = NULL;
-  gssize status = g_task_propagate_int (G_TASK (result), &error);
+  PbTunePage *self = PB_TUNE_PAGE (owner);
+  TuneJob *job = data;
+  g_autoptr (GError) error = g_steal_pointer (&job->error);
+  int status = job->status;
 
   if (self->disposed)
     return;
-  /* trials whose delivery has not run yet: the worker's table has them all */
-  for (guint i = 0; self->job != NULL && i < self->job->table->trials->len; i++)
+  /* every finished trial came through tune_trials_cb; the worker's table is the check */
+  for (guint i = 0; i < job->table->trials->len; i++)
     {
-      const LcTrial *t = g_ptr_array_index (self->job->table->trials, i);
+      const LcTrial *t = g_ptr_array_index (job->table->trials, i);
       if (lc_tune_table_find (self->table, t->index) == NULL)
         {
           PbTuneRow *row = g_object_new (PB_TYPE_TUNE_ROW, NULL);
@@ -220,7 +213,7 @@ tune_done (GObject *source, GAsyncResult *result, gpointer user_data)
           g_signal_emit (self, signals[SIGNAL_TRIAL], 0, t->index);
         }
     }
-  g_clear_pointer (&self->job, job_release);
+  g_clear_pointer (&self->job, pb_job_unref);
   if (error != NULL)
     {
       set_status (self, error->message);
@@ -292,13 +285,62 @@ cell_setup (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer user_
   gtk_list_item_set_child (item, label);
 }
 
+static const NnModelDoc *base_spec (PbTunePage *self);
+static LcDataset *current_dataset (PbTunePage *self);
+
+static gboolean
+is_setting_path (const char *key)
+{
+  return g_str_has_prefix (key, "layers[") || g_str_has_prefix (key, "training.");
+}
+
+/* A setting as people write it: 0.00313 rather than 0.00313003. */
+static char *
+format_setting (const char *text)
+{
+  char *end = NULL;
+  double v = text != NULL ? g_ascii_strtod (text, &end) : 0;
+
+  if (text == NULL || end == text || *end != '\0' || v == floor (v))
+    return g_strdup (text);
+  return g_strdup_printf ("%.3g", v);
+}
+
 static void
 cell_bind (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer user_data)
 {
   const char *key = user_data;
   PbTuneRow *row = gtk_list_item_get_item (item);
   g_autofree char *text = lc_trial_format (row->trial, key);
-  gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (item)), text);
+  g_autofree char *shown = is_setting_path (key) ? format_setting (text) : g_strdup (text);
+
+  gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (item)), shown);
+}
+
+/* "layers[0].units" → "Layer 1 (GRU): units", "training.learning_rate" →
+ * "Learning rate": the column titles of a search space. */
+char *
+pb_tune_setting_title (const NnModelDoc *spec, const char *path)
+{
+  g_autofree char *words = NULL;
+  const char *dot = strrchr (path, '.');
+  int index = -1;
+
+  words = g_strdup (dot != NULL ? dot + 1 : path);
+  g_strdelimit (words, "_", ' ');
+  if (g_str_has_prefix (path, "training."))
+    {
+      words[0] = g_ascii_toupper (words[0]);
+      return g_steal_pointer (&words);
+    }
+  if (sscanf (path, "layers[%d]", &index) == 1 && index >= 0)
+    {
+      if (spec != NULL && (guint) index < spec->layers->len)
+        return g_strdup_printf (_("Layer %d (%s): %s"), index + 1,
+                                pb_layer_kind_title (g_array_index (spec->layers, NnLayerSpec, index).kind), words);
+      return g_strdup_printf (_("Layer %d: %s"), index + 1, words);
+    }
+  return g_strdup (path);
 }
 
 static int
@@ -350,7 +392,9 @@ rebuild_columns (PbTunePage *self)
   for (guint i = 0; self->space != NULL && i < self->space->params->len; i++)
     {
       const LcTuneParam *p = g_ptr_array_index (self->space->params, i);
-      add_column (self, p->path, p->path);
+      g_autofree char *title = pb_tune_setting_title (base_spec (self), p->path);
+
+      add_column (self, p->path, title);
       gtk_string_list_append (paths, p->path);
     }
   add_column (self, "val_accuracy", _("Val. accuracy"));
@@ -372,7 +416,9 @@ update_space_label (PbTunePage *self)
   for (guint i = 0; self->space != NULL && i < self->space->params->len; i++)
     {
       const LcTuneParam *p = g_ptr_array_index (self->space->params, i);
-      g_string_append_printf (s, "%s%s", i > 0 ? ", " : "", p->path);
+      g_autofree char *title = pb_tune_setting_title (base_spec (self), p->path);
+
+      g_string_append_printf (s, "%s%s", i > 0 ? ", " : "", title);
     }
   gtk_label_set_text (self->space_label, s->len > 0 ? s->str : _("no search space"));
   g_string_free (s, TRUE);
@@ -380,22 +426,12 @@ update_space_label (PbTunePage *self)
 
 /* ---- the base spec and dataset ----------------------------------------- */
 
-static PbBuilder *
-find_builder (PbTunePage *self)
-{
-  GtkWidget *stack = gtk_widget_get_ancestor (GTK_WIDGET (self), GTK_TYPE_STACK);
-  GtkWidget *model = stack != NULL ? gtk_stack_get_child_by_name (GTK_STACK (stack), "model") : NULL;
-  return model != NULL && PB_IS_BUILDER (model) ? PB_BUILDER (model) : NULL;
-}
-
 static const NnModelDoc *
 base_spec (PbTunePage *self)
 {
-  PbBuilder *builder;
   if (self->spec != NULL)
     return self->spec;
-  builder = find_builder (self);
-  return builder != NULL ? pb_builder_get_spec (builder) : NULL;
+  return self->session != NULL ? pb_session_get_spec (self->session) : NULL;
 }
 
 static LcDataset *
@@ -403,7 +439,7 @@ current_dataset (PbTunePage *self)
 {
   if (self->ds != NULL)
     return self->ds;
-  return self->window != NULL ? pb_window_get_dataset (self->window) : NULL;
+  return self->session != NULL ? pb_session_get_dataset (self->session) : NULL;
 }
 
 LcSearchSpace *
@@ -529,20 +565,27 @@ pb_tune_page_dispose (GObject *object)
   if (self->job != NULL)
     {
       /* the worker finishes its batch and drops its results: nobody is listening */
-      g_atomic_int_set (&self->job->stop, 1);
-      g_clear_pointer (&self->job, job_release);
+      g_atomic_int_set (&tune_job (self)->stop, 1);
+      pb_job_clear (&self->job);
     }
   G_OBJECT_CLASS (pb_tune_page_parent_class)->dispose (object);
 }
 
-/* Out of its window (closed): the search stops; the worker holds the page
- * until it lets go, so this cannot wait for dispose. */
+/* Out of its window (closed): the search stops at once; the worker holds
+ * only its own copies, so the page can go. */
 static void
 pb_tune_page_unroot (GtkWidget *widget)
 {
   PbTunePage *self = PB_TUNE_PAGE (widget);
   if (self->job != NULL)
-    g_atomic_int_set (&self->job->stop, 1);
+    {
+      /* nobody sees its results any more: the worker stops within a batch
+       * and what it finishes is dropped */
+      g_atomic_int_set (&tune_job (self)->stop, 1);
+      pb_job_clear (&self->job);
+      gtk_widget_set_sensitive (GTK_WIDGET (self->start_button), TRUE);
+      gtk_widget_set_sensitive (GTK_WIDGET (self->stop_button), FALSE);
+    }
   GTK_WIDGET_CLASS (pb_tune_page_parent_class)->unroot (widget);
 }
 
@@ -550,6 +593,7 @@ static void
 pb_tune_page_finalize (GObject *object)
 {
   PbTunePage *self = PB_TUNE_PAGE (object);
+  g_clear_object (&self->session);
   g_clear_pointer (&self->ds, lc_dataset_unref);
   g_clear_pointer (&self->spec, nn_model_doc_free);
   g_clear_pointer (&self->space, lc_search_space_free);
@@ -621,7 +665,12 @@ pb_tune_page_init (PbTunePage *self)
   gtk_box_append (GTK_BOX (controls), GTK_WIDGET (self->start_button));
   gtk_box_append (GTK_BOX (controls), GTK_WIDGET (self->stop_button));
   gtk_box_append (GTK_BOX (controls), GTK_WIDGET (self->promote_button));
-  gtk_box_append (GTK_BOX (self), controls);
+  self->model_label = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_xalign (self->model_label, 0);
+  gtk_label_set_ellipsize (self->model_label, PANGO_ELLIPSIZE_END);
+  gtk_widget_add_css_class (GTK_WIDGET (self->model_label), "heading");
+  gtk_box_append (GTK_BOX (self), GTK_WIDGET (self->model_label));
+  gtk_box_append (GTK_BOX (self), pb_scroll_sideways (controls));
 
   self->space_button = GTK_BUTTON (gtk_button_new_with_mnemonic (_("Search _space…")));
   self->space_label = GTK_LABEL (gtk_label_new (NULL));
@@ -667,7 +716,7 @@ pb_tune_page_init (PbTunePage *self)
   self->heatmap = PB_HEATMAP_VIEW (pb_heatmap_view_new ());
   gtk_widget_set_vexpand (GTK_WIDGET (self->heatmap), TRUE);
   gtk_widget_set_hexpand (GTK_WIDGET (self->heatmap), TRUE);
-  gtk_box_append (GTK_BOX (map_box), axes);
+  gtk_box_append (GTK_BOX (map_box), pb_scroll_sideways (axes));
   gtk_box_append (GTK_BOX (map_box), GTK_WIDGET (self->heatmap));
   self->curves = PB_TUNE_CURVES_VIEW (pb_tune_curves_view_new ());
   gtk_widget_set_hexpand (GTK_WIDGET (self->curves), TRUE);
@@ -682,11 +731,40 @@ pb_tune_page_init (PbTunePage *self)
   update_space_label (self);
 }
 
+/* Says which network on which data a search tunes; the column titles name
+ * the layers of that network. */
+static void
+update_model_label (PbTunePage *self)
+{
+  const NnModelDoc *spec = base_spec (self);
+  g_autofree char *data = pb_session_dataset_name (current_dataset (self));
+  g_autofree char *text = NULL;
+
+  if (spec == NULL)
+    text = g_strdup (_("No network to tune"));
+  else
+    text = g_strdup_printf (_("Tunes %s on %s"), *spec->name != '\0' ? spec->name : _("the unnamed network"),
+                            data);
+  gtk_label_set_text (self->model_label, text);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->model_label),
+                               _("The network of the Model section, on the open dataset"));
+  rebuild_columns (self);
+  update_space_label (self);
+}
+
 GtkWidget *
-pb_tune_page_new (PbWindow *window)
+pb_tune_page_new (PbSession *session)
 {
   PbTunePage *self = g_object_new (PB_TYPE_TUNE_PAGE, NULL);
-  self->window = window;
+
+  if (session != NULL)
+    {
+      self->session = g_object_ref (session);
+      g_signal_connect_object (session, "spec-changed", G_CALLBACK (update_model_label), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (session, "dataset-changed", G_CALLBACK (update_model_label), self,
+                               G_CONNECT_SWAPPED);
+    }
+  update_model_label (self);
   return GTK_WIDGET (self);
 }
 
@@ -696,6 +774,7 @@ pb_tune_page_set_dataset (PbTunePage *self, LcDataset *ds)
   g_clear_pointer (&self->ds, lc_dataset_unref);
   if (ds != NULL)
     self->ds = lc_dataset_ref (ds);
+  update_model_label (self);
 }
 
 void
@@ -704,6 +783,7 @@ pb_tune_page_set_spec (PbTunePage *self, const NnModelDoc *spec)
   g_clear_pointer (&self->spec, nn_model_doc_free);
   if (spec != NULL)
     self->spec = nn_model_doc_copy (spec);
+  update_model_label (self);
 }
 
 void
@@ -743,7 +823,7 @@ pb_tune_page_start (PbTunePage *self, GError **error)
 {
   const NnModelDoc *spec = base_spec (self);
   LcDataset *ds = current_dataset (self);
-  g_autoptr (GTask) task = NULL;
+  static const PbJobCallbacks callbacks = { .records = tune_trials_cb, .done = tune_done };
   TuneJob *job;
 
   if (self->job != NULL)
@@ -756,7 +836,7 @@ pb_tune_page_start (PbTunePage *self, GError **error)
   if (self->space == NULL)
     pb_tune_page_set_space (self, pb_tune_default_space (spec));
 
-  job = g_atomic_rc_box_new0 (TuneJob);
+  job = g_new0 (TuneJob, 1);
   job->ds = lc_dataset_ref (ds);
   job->spec = nn_model_doc_copy (spec);
   job->space = space_copy (self->space);
@@ -770,12 +850,7 @@ pb_tune_page_start (PbTunePage *self, GError **error)
   job->table = lc_tune_table_new ();
   for (guint i = 0; i < self->table->trials->len; i++)
     lc_tune_table_add (job->table, trial_copy (g_ptr_array_index (self->table->trials, i)));
-  g_weak_ref_init (&job->page, self);
-  self->job = g_atomic_rc_box_acquire (job);
-
-  task = g_task_new (self, NULL, tune_done, NULL);
-  g_task_set_task_data (task, job, job_release);
-  g_task_run_in_thread (task, tune_thread);
+  self->job = pb_job_start (self, tune_job_run, job, tune_job_free, &callbacks);
   gtk_widget_set_sensitive (GTK_WIDGET (self->start_button), FALSE);
   gtk_widget_set_sensitive (GTK_WIDGET (self->stop_button), TRUE);
   set_status (self, _("Searching…"));
@@ -787,7 +862,7 @@ pb_tune_page_stop (PbTunePage *self)
 {
   if (self->job != NULL)
     {
-      g_atomic_int_set (&self->job->stop, 1);
+      g_atomic_int_set (&tune_job (self)->stop, 1);
       set_status (self, _("Stopping after this batch…"));
     }
 }
@@ -871,7 +946,6 @@ pb_tune_page_promote_best (PbTunePage *self, GError **error)
 {
   const LcTrial *best = lc_tune_table_best (self->table);
   const NnModelDoc *spec = base_spec (self);
-  PbBuilder *builder = find_builder (self);
   NnModelDoc *doc;
 
   if (best == NULL || spec == NULL)
@@ -882,12 +956,10 @@ pb_tune_page_promote_best (PbTunePage *self, GError **error)
   doc = lc_tune_apply (spec, best->settings, error);
   if (doc == NULL)
     return NULL;
-  if (builder != NULL)
+  if (self->session != NULL)
     {
-      GtkWidget *stack = gtk_widget_get_ancestor (GTK_WIDGET (self), GTK_TYPE_STACK);
-      pb_builder_set_spec (builder, doc);
-      if (stack != NULL)
-        gtk_stack_set_visible_child_name (GTK_STACK (stack), "model");
+      pb_session_set_spec (self->session, doc, NULL);
+      pb_session_show_section (self->session, "model");
     }
   {
     g_autofree char *text = g_strdup_printf (_("Trial %d promoted to the builder"), best->index);
@@ -900,10 +972,4 @@ const char *
 pb_tune_page_get_status (PbTunePage *self)
 {
   return self->status;
-}
-
-void
-pb_tune_pages_add (PbWindow *window)
-{
-  pb_window_add_page (window, pb_tune_page_new (window), "tune", _("Tune"), "preferences-system-symbolic");
 }

@@ -1,5 +1,5 @@
 /* pb-tune-page.h: the Tune section (issue 7): a hyperparameter search over
- * the builder's spec on the window's dataset.  Trials run one after another
+ * the session's spec on the session's dataset.  Trials run one after another
  * in a worker thread (lc_tune_run, the same call as `passband-cli tune`);
  * the table of trials is sortable, the heat map shows the best validation
  * accuracy over two settings, the curves view the trials' validation
@@ -11,20 +11,19 @@
 
 #include "lc-tune.h"
 #include "pb-heatmap-view.h"
-#include "pb-window.h"
+#include "pb-session.h"
 
 G_BEGIN_DECLS
 
 #define PB_TYPE_TUNE_PAGE (pb_tune_page_get_type ())
 G_DECLARE_FINAL_TYPE (PbTunePage, pb_tune_page, PB, TUNE_PAGE, GtkBox)
 
-/* window may be NULL (tests): then set the dataset and spec yourself. */
-GtkWidget         *pb_tune_page_new           (PbWindow *window);
-/* Adds the Tune section to window. */
-void               pb_tune_pages_add          (PbWindow *window);
+/* Tunes session's spec on session's dataset; session may be NULL (tests):
+ * then set the dataset and spec yourself. */
+GtkWidget         *pb_tune_page_new           (PbSession *session);
 
 void               pb_tune_page_set_dataset   (PbTunePage *self, LcDataset *ds);
-/* The spec searched over; NULL: the builder's spec at Start. */
+/* The spec searched over; NULL: the session's spec at Start. */
 void               pb_tune_page_set_spec      (PbTunePage *self, const NnModelDoc *spec);
 /* Takes space; NULL: a default space for the spec (units, learning rate, L2). */
 void               pb_tune_page_set_space     (PbTunePage *self, LcSearchSpace *space);
@@ -49,9 +48,13 @@ void               pb_tune_page_sort_by       (PbTunePage *self, const char *key
 const LcTrial     *pb_tune_page_get_row       (PbTunePage *self, guint position);
 PbHeatmapView     *pb_tune_page_get_heatmap   (PbTunePage *self);
 void               pb_tune_page_set_heatmap_axes (PbTunePage *self, const char *x_path, const char *y_path);
-/* The best trial's spec (a new document); also put into the builder when
- * the page has a window. */
+/* The best trial's spec (a new document); also made the session's spec
+ * (the Model section shows it) when the page has a session. */
 NnModelDoc        *pb_tune_page_promote_best  (PbTunePage *self, GError **error);
 const char        *pb_tune_page_get_status    (PbTunePage *self);
+
+/* A search-space path in words: "layers[0].units" → "Layer 1 (GRU): units"
+ * (spec names the layer kinds; may be NULL). */
+char              *pb_tune_setting_title      (const NnModelDoc *spec, const char *path);
 
 G_END_DECLS

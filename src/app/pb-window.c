@@ -5,11 +5,16 @@
 #include <math.h>
 
 #include "pb-builder.h"
+#include "pb-onnx-export.h"
+#include "pb-results-page.h"
+#include "pb-session.h"
 #include "pb-train-page.h"
 #include "pb-tune-page.h"
 #include "pb-csv-mapping-dialog.h"
 #include "pb-export.h"
 #include "pb-gallery-view.h"
+#include "pb-job.h"
+#include "pb-layout.h"
 #include "lc-period.h"
 #include "pb-light-curve-view.h"
 #include "pb-loader.h"
@@ -43,7 +48,8 @@ struct _PbWindow
   GMenu *recent_menu;
 
   GSettings *settings;
-  LcDataset *dataset;
+  PbSession *session;
+  LcDataset *dataset;               /* the session's, shown by the Data section */
   GCancellable *load_cancellable;   /* the load in progress, or NULL */
   char *loading_path;               /* what it is loading ("" for the sample) */
   char *loading_meta_path;
@@ -52,17 +58,9 @@ struct _PbWindow
   GtkWindow *dialog;                /* weak */
   GtkFileChooserNative *chooser;
   GtkRecentManager *recent;
-  GCancellable *period_cancellable; /* the period search in progress, or NULL */
+  PbJob *period_job;                /* the period search in progress, or NULL */
   guint period_searches_stopped;    /* cancelled before they finished (tests) */
 };
-
-enum
-{
-  DATASET_CHANGED,
-  N_SIGNALS
-};
-
-static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (PbWindow, pb_window, GTK_TYPE_APPLICATION_WINDOW)
 
@@ -128,24 +126,34 @@ static void cancel_find_period (PbWindow *self);
 static void update_find_period_action (PbWindow *self);
 static void set_period_message (PbWindow *self, const char *message);
 
+/* The Data section follows the session's dataset. */
 static void
-set_dataset (PbWindow *self, LcDataset *ds)
+session_dataset_changed_cb (PbWindow *self)
 {
-  g_autofree char *name = NULL;
+  LcDataset *ds = pb_session_get_dataset (self->session);
+  g_autofree char *name = pb_session_dataset_name (ds);
 
   cancel_find_period (self);
   g_clear_pointer (&self->dataset, lc_dataset_unref);
-  self->dataset = lc_dataset_ref (ds);
-  if (ds->source == LC_SOURCE_SIMULATED)
-    name = g_strdup_printf (_("Simulated sample (%zu objects)"), (size_t) ds->n_objects);
-  else
-    name = g_path_get_basename (ds->path);
+  self->dataset = ds != NULL ? lc_dataset_ref (ds) : NULL;
   gtk_label_set_text (self->subtitle_label, name);
-  gtk_window_set_title (GTK_WINDOW (self), name);
+  /* a fold belongs to the object whose period it is */
+  gtk_toggle_button_set_active (self->fold_button, FALSE);
   pb_overview_view_set_dataset (self->overview_view, ds);
   pb_object_browser_set_dataset (self->browser, ds);
   refresh_gallery (self);
-  g_signal_emit (self, signals[DATASET_CHANGED], 0);
+}
+
+static void
+set_dataset (PbWindow *self, LcDataset *ds)
+{
+  pb_session_set_dataset (self->session, ds);
+}
+
+PbSession *
+pb_window_get_session (PbWindow *self)
+{
+  return self->session;
 }
 
 LcDataset *
@@ -164,12 +172,13 @@ browser_object_selected_cb (PbWindow *self, gint64 object)
   set_period_message (self, "");
   pb_light_curve_view_set_object (self->light_curve_view, self->dataset, object);
   update_find_period_action (self);
-  if (self->dataset == NULL || object < 0)
-    return;
-  /* periodic objects come with their period: fill it in for folding */
-  period = pb_light_curve_object_period (self->dataset, object);
+  period = self->dataset != NULL && object >= 0 ? pb_light_curve_object_period (self->dataset, object) : NAN;
+  /* periodic objects come with their period: fill it in for folding; a
+   * period found for the previous object says nothing about this one */
   if (isfinite (period) && period > 0)
     gtk_spin_button_set_value (self->period_spin, period);
+  else
+    gtk_toggle_button_set_active (self->fold_button, FALSE);
 }
 
 static void
@@ -235,12 +244,15 @@ typedef struct
   gsize first;
   int n_obs;
   LcPeriodFit fit;
+  gboolean found;
+  GError *error;
 } FindPeriodData;
 
 static void
 find_period_data_free (FindPeriodData *data)
 {
   lc_dataset_unref (data->ds);
+  g_clear_error (&data->error);
   g_free (data);
 }
 
@@ -249,25 +261,18 @@ find_period_data_free (FindPeriodData *data)
 static gboolean
 find_period_progress_cb (double fraction, gpointer user_data)
 {
-  return !g_cancellable_is_cancelled (user_data);
+  return !pb_job_is_cancelled (user_data);
 }
 
 static void
-find_period_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+find_period_job (PbJob *job, gpointer user_data, GCancellable *cancellable)
 {
-  FindPeriodData *data = task_data;
+  FindPeriodData *data = user_data;
   LcPeriodOptions options;
-  GError *error = NULL;
 
   lc_period_options_default (&options);
-  if (!lc_period_fit_range_full (data->ds, data->first, data->n_obs, &options, find_period_progress_cb,
-                                 cancellable, &data->fit, &error)
-      && error != NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  g_task_return_boolean (task, TRUE);
+  data->found = lc_period_fit_range_full (data->ds, data->first, data->n_obs, &options, find_period_progress_cb,
+                                          job, &data->fit, &data->error);
 }
 
 static void
@@ -286,32 +291,24 @@ update_find_period_action (PbWindow *self)
   gboolean shown = self->dataset != NULL && self->light_curve_view != NULL
                    && pb_light_curve_view_get_object (self->light_curve_view) >= 0;
 
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.find-period", shown && self->period_cancellable == NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.find-period", shown && self->period_job == NULL);
 }
 
 static void
-find_period_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+find_period_done_cb (gpointer owner, gpointer user_data)
 {
-  PbWindow *self = PB_WINDOW (source);
-  g_autoptr(GCancellable) cancellable = user_data;
-  FindPeriodData *data = g_task_get_task_data (G_TASK (result));
+  PbWindow *self = PB_WINDOW (owner);
+  FindPeriodData *data = user_data;
   g_autofree char *message = NULL;
-  g_autoptr(GError) error = NULL;
   double period = data->fit.period;
 
-  /* another object or dataset is shown now (or the window is closing): the
-   * search stopped early, or finished just before it was told to */
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
+  g_clear_pointer (&self->period_job, pb_job_unref);
+  update_find_period_action (self);
+  if (!data->found && data->error != NULL)
     {
-      if (g_error_matches (error, LC_ERROR, LC_ERROR_CANCELLED))
-        self->period_searches_stopped++;
+      set_period_message (self, data->error->message);
       return;
     }
-  if (cancellable != self->period_cancellable)
-    return;
-  g_clear_object (&self->period_cancellable);
-  update_find_period_action (self);
-
   if (!isfinite (period) || period <= 0)
     {
       set_period_message (self, _("Too few observations to search for a period"));
@@ -338,10 +335,12 @@ find_period_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 static void
 cancel_find_period (PbWindow *self)
 {
-  if (self->period_cancellable == NULL)
+  if (self->period_job == NULL)
     return;
-  g_cancellable_cancel (self->period_cancellable);
-  g_clear_object (&self->period_cancellable);
+  /* a search that had not finished yet stops between chunks */
+  if (pb_job_is_running (self->period_job))
+    self->period_searches_stopped++;
+  pb_job_clear (&self->period_job);
   /* not while the window is being torn down */
   if (self->period_label != NULL)
     {
@@ -354,35 +353,29 @@ gboolean
 pb_window_find_period (PbWindow *self)
 {
   gssize object = pb_light_curve_view_get_object (self->light_curve_view);
-  g_autoptr(GTask) task = NULL;
+  static const PbJobCallbacks callbacks = { .done = find_period_done_cb };
   FindPeriodData *data;
 
   if (self->dataset == NULL || object < 0 || (gsize) object >= self->dataset->n_objects
-      || self->period_cancellable != NULL)
+      || self->period_job != NULL)
     return FALSE;
   data = g_new0 (FindPeriodData, 1);
   data->ds = lc_dataset_ref (self->dataset);
   data->first = self->dataset->objects[object].first;
   data->n_obs = self->dataset->objects[object].n_obs;
-  self->period_cancellable = g_cancellable_new ();
   /* the answer shows in the light-curve toolbar, folded */
   pb_window_show_view (self, "light-curve");
+  self->period_job = pb_job_start (self, find_period_job, data, (GDestroyNotify) find_period_data_free,
+                                   &callbacks);
   set_period_message (self, _("Searching for the period…"));
   update_find_period_action (self);
-
-  task = g_task_new (self, self->period_cancellable, find_period_done_cb, g_object_ref (self->period_cancellable));
-  g_task_set_source_tag (task, pb_window_find_period);
-  /* the answer says whether the search itself stopped; stale ones are dropped in the callback */
-  g_task_set_check_cancellable (task, FALSE);
-  g_task_set_task_data (task, data, (GDestroyNotify) find_period_data_free);
-  g_task_run_in_thread (task, find_period_thread);
   return TRUE;
 }
 
 gboolean
 pb_window_is_finding_period (PbWindow *self)
 {
-  return self->period_cancellable != NULL;
+  return self->period_job != NULL;
 }
 
 guint
@@ -873,22 +866,72 @@ pb_window_add_page (PbWindow *self, GtkWidget *child, const char *name, const ch
 
 /* ---- settings and lifetime -------------------------------------------- */
 
+/* The plot toggles hold their state in the window and show it at once;
+ * the settings only remember it.  A settings backend that cannot write (no
+ * session bus for dconf) must not leave a toggle that does nothing. */
+static void
+apply_plot_option (PbWindow *self, const char *key, GVariant *value)
+{
+  if (g_str_equal (key, "error-bars"))
+    g_object_set (self->light_curve_view, "error-bars", g_variant_get_boolean (value), NULL);
+  else
+    {
+      const char *text = g_variant_get_string (value, NULL);
+
+      g_object_set (self->light_curve_view, key, text, NULL);
+      if (g_str_equal (key, "value-axis"))
+        g_object_set (self->gallery_view, key, text, NULL);
+    }
+}
+
+static void
+plot_option_change_state_cb (GSimpleAction *action, GVariant *value, gpointer user_data)
+{
+  PbWindow *self = user_data;
+  const char *key = g_action_get_name (G_ACTION (action));
+
+  g_simple_action_set_state (action, value);
+  apply_plot_option (self, key, value);
+  /* remembered for the next start when the backend can */
+  if (g_settings_is_writable (self->settings, key))
+    g_settings_set_value (self->settings, key, value);
+}
+
+/* Another window (or the settings themselves) changed a plot option. */
+static void
+plot_setting_changed_cb (GSettings *settings, const char *key, PbWindow *self)
+{
+  g_autoptr (GVariant) value = g_settings_get_value (settings, key);
+  GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), key);
+
+  if (action == NULL || g_variant_equal (value, g_action_get_state (action)))
+    return;
+  g_simple_action_set_state (G_SIMPLE_ACTION (action), value);
+  apply_plot_option (self, key, value);
+}
+
 static void
 bind_settings (PbWindow *self)
 {
   const char *const keys[] = { "value-axis", "time-axis", "error-bars" };
 
-  /* the plot toggles are stateful "win." actions backed by the settings */
+  /* the plot toggles are stateful "win." actions remembered in the settings */
   for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
     {
-      g_autoptr(GAction) action = g_settings_create_action (self->settings, keys[i]);
-      g_action_map_add_action (G_ACTION_MAP (self), action);
+      g_autoptr (GVariant) value = g_settings_get_value (self->settings, keys[i]);
+      /* a boolean toggles; a choice is set by the menu item's target */
+      gboolean toggle = g_variant_is_of_type (value, G_VARIANT_TYPE_BOOLEAN);
+      g_autoptr (GSimpleAction) action = g_simple_action_new_stateful (keys[i], toggle ? NULL
+                                                                                      : g_variant_get_type (value),
+                                                                       value);
+      g_autofree char *signal = g_strdup_printf ("changed::%s", keys[i]);
+
+      g_signal_connect (action, "change-state", G_CALLBACK (plot_option_change_state_cb), self);
+      g_action_map_add_action (G_ACTION_MAP (self), G_ACTION (action));
+      apply_plot_option (self, keys[i], value);
+      g_signal_connect_object (self->settings, signal, G_CALLBACK (plot_setting_changed_cb), self, 0);
     }
 
-  g_settings_bind (self->settings, "value-axis", self->light_curve_view, "value-axis", G_SETTINGS_BIND_GET);
-  g_settings_bind (self->settings, "value-axis", self->gallery_view, "value-axis", G_SETTINGS_BIND_GET);
-  g_settings_bind (self->settings, "time-axis", self->light_curve_view, "time-axis", G_SETTINGS_BIND_GET);
-  g_settings_bind (self->settings, "error-bars", self->light_curve_view, "error-bars", G_SETTINGS_BIND_GET);
   g_settings_bind (self->settings, "sidebar-position", self->data_paned, "position", G_SETTINGS_BIND_DEFAULT);
 
   gtk_window_set_default_size (GTK_WINDOW (self), g_settings_get_int (self->settings, "window-width"),
@@ -926,6 +969,9 @@ pb_window_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->recent, self);
   self->recent = NULL;
   gtk_widget_dispose_template (GTK_WIDGET (self), PB_TYPE_WINDOW);
+  if (self->session != NULL)
+    g_signal_handlers_disconnect_by_data (self->session, self);
+  g_clear_object (&self->session);
   g_clear_pointer (&self->dataset, lc_dataset_unref);
   g_clear_object (&self->settings);
   G_OBJECT_CLASS (pb_window_parent_class)->dispose (object);
@@ -952,10 +998,6 @@ pb_window_class_init (PbWindowClass *klass)
   object_class->dispose = pb_window_dispose;
   object_class->finalize = pb_window_finalize;
   GTK_WINDOW_CLASS (klass)->close_request = pb_window_close_request;
-
-  /* a new dataset is shown; later pages (model, training) pick it up from here */
-  signals[DATASET_CHANGED] = g_signal_new ("dataset-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                                           0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
   g_type_ensure (PB_TYPE_OBJECT_BROWSER);
   g_type_ensure (PB_TYPE_OVERVIEW_VIEW);
@@ -1011,22 +1053,49 @@ pb_window_class_init (PbWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_3, GDK_ALT_MASK, "win.show-view", "s", "gallery");
 }
 
+/* Someone (Results) asks to see an object of the open dataset. */
+static void
+session_show_object_cb (PbWindow *self, gint64 object)
+{
+  /* a class filter or search must not hide the object asked for */
+  pb_object_browser_set_class_filter (self->browser, -1);
+  pb_object_browser_set_search (self->browser, "");
+  pb_object_browser_select_object (self->browser, (gsize) object);
+  pb_window_show_view (self, "light-curve");
+}
+
+static void
+session_show_section_cb (PbWindow *self, const char *name)
+{
+  gtk_stack_set_visible_child_name (self->main_stack, name);
+}
+
 static void
 pb_window_init (PbWindow *self)
 {
   GtkDropTarget *drop;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* every section is laid out to be usable down to this size, not below */
+  gtk_widget_set_size_request (GTK_WIDGET (self), PB_MIN_WIDTH, PB_MIN_HEIGHT);
   /* until an object is shown */
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.find-period", FALSE);
   g_signal_connect_swapped (self->main_stack, "notify::visible-child", G_CALLBACK (update_export_action), self);
-  /* the Model section: the visual network builder (issue 5) */
-  pb_window_add_page (self, pb_builder_new_for_window (GTK_WIDGET (self)), "model", _("Model"),
+  self->session = pb_session_new ();
+  g_signal_connect_object (self->session, "dataset-changed", G_CALLBACK (session_dataset_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->session, "show-object", G_CALLBACK (session_show_object_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->session, "show-section", G_CALLBACK (session_show_section_cb), self,
+                           G_CONNECT_SWAPPED);
+  /* every section works on the session; none knows another */
+  pb_window_add_page (self, pb_builder_new_for_session (self->session), "model", _("Model"),
                       "applications-science-symbolic");
-  /* the Train and Results sections (issue 6) */
-  pb_train_pages_add (self);
-  /* the Tune sections (issue 7) */
-  pb_tune_pages_add (self);
+  pb_window_add_page (self, pb_train_page_new (self->session), "train", _("Train"),
+                      "media-playback-start-symbolic");
+  pb_window_add_page (self, pb_results_page_new (self->session), "results", _("Results"), "view-grid-symbolic");
+  pb_window_add_page (self, pb_tune_page_new (self->session), "tune", _("Tune"), "preferences-system-symbolic");
+  pb_onnx_export_install (self, self->session);
 
   drop = gtk_drop_target_new (G_TYPE_FILE, GDK_ACTION_COPY);
   g_signal_connect (drop, "drop", G_CALLBACK (drop_cb), self);

@@ -1,5 +1,6 @@
-/* pb-window.h: the main window: header bar, sidebar of sections (Data now;
- * Model, Train and Results are added as pages when they land), loading. */
+/* pb-window.h: the main window: header bar, sidebar of sections (Data,
+ * Model, Train, Results, Tune), loading.  The window only assembles the
+ * sections; they share a PbSession and never look each other up. */
 #pragma once
 
 #include <gtk/gtk.h>
@@ -7,6 +8,7 @@
 #include "lc-dataset.h"
 #include "lc-format.h"
 #include "pb-plottable.h"
+#include "pb-session.h"
 
 G_BEGIN_DECLS
 
@@ -30,6 +32,8 @@ void        pb_window_cancel_loading     (PbWindow *self);
 gboolean    pb_window_is_loading         (PbWindow *self);
 
 LcDataset  *pb_window_get_dataset        (PbWindow *self);
+/* What the window's sections work on. */
+PbSession  *pb_window_get_session        (PbWindow *self);
 /* The message of the last error shown in a dialog (NULL if none); tests read it. */
 const char *pb_window_get_last_error     (PbWindow *self);
 void        pb_window_clear_last_error   (PbWindow *self);

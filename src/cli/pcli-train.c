@@ -48,12 +48,37 @@ print_epoch_cb (const NnEpochStats *s, gpointer user_data)
   return TRUE;
 }
 
+/* The saved model's scores on the validation rows: for an ensemble the
+ * members' averaged probabilities, not the first member's history (what the
+ * app shows for the same run).  NULL without validation rows. */
+static LcEvaluation *
+evaluate_validation (const LcTrainRun *run, const LcDataset *ds, GError **error)
+{
+  g_autoptr (LcPredictor) predictor = NULL;
+
+  if (run->n_val <= 0)
+    return NULL;
+  predictor = lc_predictor_new (run->doc, error);
+  if (predictor == NULL)
+    return NULL;
+  return lc_predictor_evaluate_rows (predictor, ds, run->val_rows, run->n_val, MAX (run->config.threads, 1), error);
+}
+
 static void
-print_train_result (const LcTrainRun *run, const char *out_path, gboolean json, double seconds)
+print_train_result (const LcTrainRun *run, const LcEvaluation *ensemble, const char *out_path, gboolean json,
+                    double seconds)
 {
   const NnHistory *h = run->history;
   const NnEpochStats *best = h->best_epoch >= 0 && (guint) h->best_epoch < h->epochs->len
                                ? &g_array_index (h->epochs, NnEpochStats, h->best_epoch) : NULL;
+  double val_loss = best != NULL ? best->val_loss : NAN;
+  double val_accuracy = best != NULL ? best->val_accuracy : NAN;
+
+  if (ensemble != NULL)
+    {
+      val_loss = ensemble->report->log_loss;
+      val_accuracy = ensemble->report->accuracy;
+    }
   if (json)
     {
       g_autoptr (JsonBuilder) b = json_builder_new ();
@@ -64,8 +89,10 @@ print_train_result (const LcTrainRun *run, const char *out_path, gboolean json, 
       json_builder_add_int_value (b, h->epochs->len);
       json_builder_set_member_name (b, "best_epoch");
       json_builder_add_int_value (b, h->best_epoch + 1);
-      pcli_json_add_number (b, "val_loss", best != NULL ? best->val_loss : NAN);
-      pcli_json_add_number (b, "val_accuracy", best != NULL ? best->val_accuracy : NAN);
+      pcli_json_add_number (b, "val_loss", val_loss);
+      pcli_json_add_number (b, "val_accuracy", val_accuracy);
+      json_builder_set_member_name (b, "members");
+      json_builder_add_int_value (b, MAX (run->n_members, 1));
       json_builder_set_member_name (b, "stopped_early");
       json_builder_add_boolean_value (b, h->stopped_early);
       json_builder_set_member_name (b, "parameters");
@@ -88,7 +115,9 @@ print_train_result (const LcTrainRun *run, const char *out_path, gboolean json, 
   else
     {
       printf (_("trained %u epochs in %.1f s"), h->epochs->len, seconds);
-      if (best != NULL && isfinite (best->val_accuracy))
+      if (ensemble != NULL)
+        printf (_("; ensemble of %d: val_loss %.4f, val_accuracy %.4f"), run->n_members, val_loss, val_accuracy);
+      else if (best != NULL && isfinite (best->val_accuracy))
         printf (_("; best epoch %d: val_loss %.4f, val_accuracy %.4f"), h->best_epoch + 1,
                 best->val_loss, best->val_accuracy);
       if (run->doc->calibration.rows > 0)
@@ -121,6 +150,7 @@ pcli_train (int argc, char **argv)
   g_autoptr (LcDataset) ds = NULL;
   g_autoptr (NnModelDoc) spec = NULL;
   g_autoptr (LcTrainRun) run = NULL;
+  g_autoptr (LcEvaluation) ensemble = NULL;
   TrainPrinter printer;
   NnTrainCallbacks callbacks = { 0 };
   gint64 start;
@@ -182,7 +212,16 @@ pcli_train (int argc, char **argv)
       pcli_error ("train", "%s", error->message);
       return 1;
     }
-  print_train_result (run, out, json, (g_get_monotonic_time () - start) / 1e6);
+  if (run->n_members > 1)
+    {
+      ensemble = evaluate_validation (run, ds, &error);
+      if (ensemble == NULL && error != NULL)
+        {
+          pcli_error ("train", "%s", error->message);
+          return 1;
+        }
+    }
+  print_train_result (run, ensemble, out, json, (g_get_monotonic_time () - start) / 1e6);
   return trained ? 0 : 1;
 }
 

@@ -203,6 +203,28 @@ fix_pool (const NnModelInfo *info, const NnLayerSpec *spec, int i, NnModelFix *f
     set_fix (fix, NN_FIX_SET_POOL_SIZE, i, steps, _("Use a pool of %d steps"), steps);
 }
 
+/* Where the classification head begins: the trailing dense layers and what
+ * works step by step between them (dropout, batch norm, activations). */
+static int
+head_start (const NnModelInfo *info)
+{
+  int i = info->n_layers;
+
+  while (i > 0)
+    {
+      NnLayerKind before = info->layers[i - 1].kind;
+
+      if (before != NN_LAYER_DENSE && before != NN_LAYER_DROPOUT && before != NN_LAYER_BATCH_NORM
+          && before != NN_LAYER_ACTIVATION)
+        break;
+      i--;
+    }
+  /* a head begins with a dense layer; n_layers: there is none */
+  while (i < info->n_layers && info->layers[i].kind != NN_LAYER_DENSE)
+    i++;
+  return i;
+}
+
 /* The last layer fits its input but does not give one vector of K classes. */
 static void
 fix_output (const NnModelInfo *info, const NnModelDoc *doc, int i, NnModelFix *fix)
@@ -217,7 +239,15 @@ fix_output (const NnModelInfo *info, const NnModelDoc *doc, int i, NnModelFix *f
                  _("Turn off return sequences in layer %d (%s)"), i + 1, kind_name (li->kind));
       else
         {
-          set_fix (fix, NN_FIX_INSERT_LAYER, info->n_layers, 0, _("Add global average pooling at the end"));
+          int head = head_start (info);
+
+          /* the pooling goes before the head: dense layers then see one
+           * vector per object, and the softmax stays the last layer */
+          if (head < info->n_layers)
+            set_fix (fix, NN_FIX_INSERT_LAYER, head, 0, _("Add global average pooling before layer %d (%s)"),
+                     head + 1, kind_name (info->layers[head].kind));
+          else
+            set_fix (fix, NN_FIX_INSERT_LAYER, head, 0, _("Add global average pooling at the end"));
           fix->insert_kind = NN_LAYER_GLOBAL_AVG_POOL;
         }
     }

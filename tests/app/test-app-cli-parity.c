@@ -321,6 +321,63 @@ test_small_presets (void)
     }
 }
 
+/* An ensemble's result line scores what was saved: the members' averaged
+ * probabilities on the validation objects, the number the app shows for
+ * the same run, not the first member's best epoch. */
+static void
+test_ensemble_result (void)
+{
+  g_autoptr (GError) error = NULL;
+  /* a small simulated set: the sanitizer build runs this too */
+  const char *sim = "sim:300:3";
+  g_autoptr (LcDataset) ds = lc_load (sim, NULL, NULL, NULL, &error);
+  g_autofree char *preset = g_build_filename (g_getenv ("PASSBAND_SOURCE_DIR"), "models", "small-gru.json", NULL);
+  g_autofree char *spec_path = g_build_filename (tmp_dir, "small-gru-ensemble.json", NULL);
+  g_autofree char *out = g_build_filename (tmp_dir, "cli-ensemble.json", NULL);
+  g_autoptr (JsonNode) root = tu_load_json (preset);
+  g_autoptr (JsonGenerator) gen = json_generator_new ();
+  g_autoptr (NnModelDoc) spec = NULL;
+  g_autoptr (PbRun) run = NULL;
+  g_autoptr (TuCliResult) r = NULL;
+  g_autoptr (JsonNode) result = NULL;
+  g_auto (GStrv) lines = NULL;
+  guint n;
+
+  g_assert_no_error (error);
+  /* two members of 2 epochs: their average differs from either member */
+  json_object_set_int_member (json_node_get_object (member (root, "training")), "epochs", 2);
+  {
+    JsonObject *ensemble = json_object_new ();
+
+    json_object_set_int_member (ensemble, "members", 2);
+    json_object_set_object_member (json_node_get_object (root), "ensemble", ensemble);
+  }
+  json_generator_set_root (gen, root);
+  g_assert_true (json_generator_to_file (gen, spec_path, &error));
+  g_assert_no_error (error);
+  spec = nn_model_doc_load (spec_path, &error);
+  g_assert_no_error (error);
+
+  run = trainer_train (ds, spec, 1, 0);
+  g_assert_cmpint (run->state, ==, PB_RUN_FINISHED);
+  g_assert_nonnull (run->evaluation);
+
+  r = tu_run_cli ("train", "--data", sim, "--model", spec_path, "--out", out, "--seed", G_STRINGIFY (SEED),
+                  "--threads", "1", "--json", NULL);
+  g_assert_cmpint (r->status, ==, 0);
+  lines = g_strsplit (g_strstrip (r->out), "\n", -1);
+  n = g_strv_length (lines);
+  g_assert_cmpuint (n, >, 0);
+  result = json_from_string (lines[n - 1], &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (result), "event"), ==, "result");
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (result), "members"), ==, 2);
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (json_node_get_object (result), "val_accuracy"),
+                                  run->evaluation->report->accuracy, 1e-9);
+  g_remove (out);
+  g_remove (spec_path);
+}
+
 /* ---- the real window ------------------------------------------------------ */
 
 static gboolean
@@ -416,7 +473,7 @@ test_window (void)
   pb_test_iterate (20);
   gtk_widget_activate_action (builder, "builder.preset", "s", "lsst-bigru.json");
   pb_test_iterate (50);
-  shipped = pb_builder_load_preset_doc ("lsst-bigru.json", &error);
+  shipped = pb_session_load_preset_doc ("lsst-bigru.json", &error);
   g_assert_no_error (error);
   g_assert_cmpstr (pb_builder_get_spec (PB_BUILDER (builder))->name, ==, shipped->name);
   g_assert_true (pb_builder_can_train (PB_BUILDER (builder), NULL));
@@ -475,10 +532,13 @@ test_window (void)
   assert_run_matches_history (run, 3, cli_path);
   assert_same_scores (app_path, cli_path);
 
-  /* the other order: another model in the Train section, then the Model
-   * section's network again, 1 epoch and seed 7: Start would train the
-   * same settings */
+  /* the other order: another preset picked in the Train section (it becomes
+   * the Model section's network), undone there, 1 epoch and seed 7: Start
+   * would train the same settings */
   g_assert_true (pb_train_page_select_model (page, "small-gru.json"));
+  g_assert_cmpstr (pb_builder_get_spec (PB_BUILDER (builder))->name, !=, shipped->name);
+  g_assert_true (pb_builder_undo (PB_BUILDER (builder)));
+  g_assert_cmpstr (pb_builder_get_spec (PB_BUILDER (builder))->name, ==, shipped->name);
   g_assert_true (pb_train_page_select_model (page, "builder"));
   pb_train_page_set_epochs (page, 1);
   pb_train_page_set_seed (page, SEED);
@@ -539,6 +599,7 @@ main (int argc, char **argv)
   g_test_add_func ("/app-cli-parity/trainer", test_trainer);
   g_test_add_func ("/app-cli-parity/trainer-two-threads", test_trainer_two_threads);
   g_test_add_func ("/app-cli-parity/small-presets", test_small_presets);
+  g_test_add_func ("/app-cli-parity/ensemble-result", test_ensemble_result);
   g_test_add_func ("/app-cli-parity/window", test_window);
   status = g_test_run ();
 

@@ -56,13 +56,13 @@ draw (const NnModelDoc *doc, const NnModelInfo *info, int width, int height)
 static void
 test_presets (void)
 {
-  g_auto(GStrv) presets = pb_builder_list_presets ();
+  g_auto(GStrv) presets = pb_session_list_presets ();
 
   g_assert_cmpuint (g_strv_length (presets), >=, 7);
   for (int i = 0; presets[i] != NULL; i++)
     {
       g_autoptr(GError) error = NULL;
-      g_autoptr(NnModelDoc) doc = pb_builder_load_preset_doc (presets[i], &error);
+      g_autoptr(NnModelDoc) doc = pb_session_load_preset_doc (presets[i], &error);
       g_autoptr(NnModelInfo) info = NULL;
       cairo_surface_t *big, *small;
       int ink, accent;
@@ -88,7 +88,7 @@ static void
 test_invalid_layer_is_red (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(NnModelDoc) doc = pb_builder_load_preset_doc ("small-gru.json", &error);
+  g_autoptr(NnModelDoc) doc = pb_session_load_preset_doc ("small-gru.json", &error);
   g_autoptr(NnModelInfo) valid = NULL;
   g_autoptr(NnModelInfo) invalid = NULL;
   NnLayerConfig cfg;

@@ -197,7 +197,7 @@ save_preset_chooser (Fixture *f)
 static void
 test_presets (Fixture *f, gconstpointer data)
 {
-  g_auto(GStrv) presets = pb_builder_list_presets ();
+  g_auto(GStrv) presets = pb_session_list_presets ();
 
   save_preset_chooser (f);
 
@@ -495,7 +495,7 @@ test_rebuild_preset (Fixture *f, gconstpointer data)
 {
   GtkWidget *builder = GTK_WIDGET (f->builder);
   g_autoptr(GError) error = NULL;
-  g_autoptr(NnModelDoc) preset = pb_builder_load_preset_doc ("small-conv1d.json", &error);
+  g_autoptr(NnModelDoc) preset = pb_session_load_preset_doc ("small-conv1d.json", &error);
   const NnModelDoc *spec;
 
   g_assert_no_error (error);

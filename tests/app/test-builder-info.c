@@ -268,6 +268,25 @@ test_output_is_a_sequence (void)
   expect_valid (doc, 0);
 }
 
+/* A recurrent layer returning sequences before the softmax head: the pooling
+ * goes between them, never after the softmax. */
+static void
+test_output_sequence_before_head (void)
+{
+  g_autoptr(NnModelDoc) doc = nn_model_doc_new ();
+
+  add_recurrent (doc, NN_LAYER_LSTM, TRUE);
+  add (doc, NN_LAYER_DENSE)->cfg.units = 16;
+  add (doc, NN_LAYER_DROPOUT);
+  add_output (doc);
+  expect_fix (doc, 0, 3, NN_FIX_INSERT_LAYER, "global average pooling before layer 2");
+  g_assert_cmpint (doc->layers->len, ==, 5);
+  g_assert_cmpint (g_array_index (doc->layers, NnLayerSpec, 1).kind, ==, NN_LAYER_GLOBAL_AVG_POOL);
+  g_assert_cmpint (g_array_index (doc->layers, NnLayerSpec, 4).kind, ==, NN_LAYER_DENSE);
+  g_assert_cmpint (g_array_index (doc->layers, NnLayerSpec, 4).cfg.activation, ==, NN_ACT_SOFTMAX);
+  expect_valid (doc, 0);
+}
+
 static void
 test_metadata_join (void)
 {
@@ -372,6 +391,7 @@ main (int argc, char **argv)
   g_test_add_func ("/builder-info/fix/pool-too-long", test_pool_too_long);
   g_test_add_func ("/builder-info/fix/output-classes", test_output_not_matching_classes);
   g_test_add_func ("/builder-info/fix/output-sequence", test_output_is_a_sequence);
+  g_test_add_func ("/builder-info/fix/output-sequence-before-head", test_output_sequence_before_head);
   g_test_add_func ("/builder-info/fix/metadata-join", test_metadata_join);
   g_test_add_func ("/builder-info/fix/global-pool-of-vector", test_global_pool_of_a_vector);
   g_test_add_func ("/builder-info/fix/empty", test_empty_network);

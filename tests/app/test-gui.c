@@ -3,9 +3,13 @@
  * a broken file is reported and leaves the open dataset alone. */
 #include "config.h"
 
+#define G_SETTINGS_ENABLE_BACKEND
+#include <gio/gsettingsbackend.h>
+
 #include <glib/gstdio.h>
 #include <gtk/gtk.h>
 #include <math.h>
+#include <string.h>
 
 #include "lc-format.h"
 #include "pb-application.h"
@@ -16,6 +20,7 @@
 #include "pb-object-browser.h"
 #include "pb-overview-view.h"
 #include "pb-settings.h"
+#include "pb-train-page.h"
 #include "pb-window.h"
 #include "pb-test-gui.h"
 #include "testutil.h"
@@ -613,6 +618,31 @@ test_find_period_too_short (Fixture *f, gconstpointer data)
   maybe_save_window (f->window, "too-short-for-period");
 }
 
+/* Names the loader does not know: each field still gets its own column,
+ * guessed from words in the names, and the first lines are shown. */
+static void
+test_csv_mapping_guess (Fixture *f, gconstpointer data)
+{
+  const char *csv =
+    "ObsFilter,Time_MJD,ObjName,FluxDensity,FluxDensityErr\n"
+    "g,100.0,x1,15.2,0.2\n" "r,101.0,x1,15.3,0.2\n" "g,100.5,x2,9.0,0.3\n";
+  GtkWindow *dialog = open_general_csv (f, "odd-names.csv", csv);
+  g_autoptr(LcCsvMapping) mapping = pb_csv_mapping_dialog_get_mapping (PB_CSV_MAPPING_DIALOG (dialog));
+
+  g_assert_cmpstr (mapping->object_column, ==, "ObjName");
+  g_assert_cmpstr (mapping->time_column, ==, "Time_MJD");
+  g_assert_cmpstr (mapping->band_column, ==, "ObsFilter");
+  g_assert_cmpstr (mapping->value_column, ==, "FluxDensity");
+  g_assert_cmpstr (mapping->error_column, ==, "FluxDensityErr");
+  g_assert_cmpint (mapping->value_kind, ==, LC_VALUE_FLUX);
+  g_assert_nonnull (strstr (pb_csv_mapping_dialog_get_preview (PB_CSV_MAPPING_DIALOG (dialog)), "g,100.0,x1"));
+  maybe_save_window (dialog, "csv-mapping-guess");
+  pb_csv_mapping_dialog_accept (PB_CSV_MAPPING_DIALOG (dialog));
+  pb_test_wait_for_load (f->window);
+  g_assert_null (pb_window_get_last_error (f->window));
+  g_assert_cmpuint (pb_window_get_dataset (f->window)->n_objects, ==, 2);
+}
+
 static void
 test_open_general_csv (Fixture *f, gconstpointer data)
 {
@@ -773,6 +803,117 @@ test_about_and_shortcuts (Fixture *f, gconstpointer data)
   g_assert_cmpuint (g_list_model_get_n_items (toplevels), ==, before);
 }
 
+/* Says which widgets are wider than 300 px (what to look at when a section
+ * needs more than the window gives). */
+static void
+report_wide (GtkWidget *w, int depth)
+{
+  int m;
+
+  gtk_widget_measure (w, GTK_ORIENTATION_HORIZONTAL, -1, &m, NULL, NULL, NULL);
+  if (m < 300)
+    return;
+  g_test_message ("%*s%s needs %d px", depth * 2, "", G_OBJECT_TYPE_NAME (w), m);
+  for (GtkWidget *c = gtk_widget_get_first_child (w); c != NULL; c = gtk_widget_get_next_sibling (c))
+    report_wide (c, depth + 1);
+}
+
+/* The window asks for the size every section is usable at, whichever
+ * section is shown: no section needs more (tabs scroll, panes give way). */
+static void
+test_small_window (Fixture *f, gconstpointer data)
+{
+  GtkWidget *train = pb_test_find_descendant (GTK_WIDGET (f->window), PB_TYPE_TRAIN_PAGE);
+  GtkStack *sections = GTK_STACK (gtk_widget_get_parent (train));
+  const char *const names[] = { "data", "model", "train", "results", "tune" };
+  const char *const views[] = { "overview", "light-curve", "gallery" };
+
+  pb_object_browser_select_object (PB_OBJECT_BROWSER (pb_window_get_browser (f->window)), 0);
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    for (guint v = 0; v < (i == 0 ? G_N_ELEMENTS (views) : 1); v++)
+      {
+        int min_w, min_h;
+
+        gtk_stack_set_visible_child_name (sections, names[i]);
+        if (i == 0)
+          pb_window_show_view (f->window, views[v]);
+        pb_test_iterate (50);
+        gtk_widget_measure (GTK_WIDGET (f->window), GTK_ORIENTATION_HORIZONTAL, -1, &min_w, NULL, NULL, NULL);
+        gtk_widget_measure (GTK_WIDGET (f->window), GTK_ORIENTATION_VERTICAL, min_w, &min_h, NULL, NULL, NULL);
+        if (min_w != 800 || min_h != 600)
+          report_wide (gtk_stack_get_visible_child (sections), 0);
+        if (min_w != 800 || min_h != 600)
+          g_error ("section %s (%s) needs %d × %d", names[i], i == 0 ? views[v] : "", min_w, min_h);
+      }
+  gtk_stack_set_visible_child_name (sections, "data");
+  pb_window_show_view (f->window, "overview");
+}
+
+/* The window list names the application; the dataset is the subtitle. */
+static void
+test_title (Fixture *f, gconstpointer data)
+{
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (f->window)), ==, "Passband");
+}
+
+/* A fold belongs to its object: another object without a known period, or
+ * another dataset, is shown unfolded. */
+static void
+test_fold_follows_object (Fixture *f, gconstpointer data)
+{
+  PbObjectBrowser *browser = PB_OBJECT_BROWSER (pb_window_get_browser (f->window));
+  PbLightCurveView *view = PB_LIGHT_CURVE_VIEW (pb_window_get_view (f->window, "light-curve"));
+  double period = -1;
+
+  pb_object_browser_select_object (browser, 0);
+  pb_window_show_view (f->window, "light-curve");
+  pb_window_set_folding (f->window, TRUE);
+  pb_test_iterate (20);
+  g_object_get (view, "period", &period, NULL);
+  g_assert_cmpfloat (period, >, 0);
+  pb_object_browser_select_object (browser, 1);
+  pb_test_iterate (20);
+  g_assert_false (gtk_toggle_button_get_active (fold_button (f)));
+  g_object_get (view, "period", &period, NULL);
+  g_assert_cmpfloat (period, ==, 0);
+
+  pb_window_set_folding (f->window, TRUE);
+  pb_window_load_sample (f->window);
+  pb_test_wait_for_load (f->window);
+  g_assert_false (gtk_toggle_button_get_active (fold_button (f)));
+}
+
+/* Settings that cannot be written (dconf without a session bus): the plot
+ * toggles still work for the session. */
+static void
+test_toggles_without_settings (Fixture *f, gconstpointer data)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr (GSettingsSchema) schema = g_settings_schema_source_lookup (source, APP_ID, TRUE);
+  g_autoptr (GSettingsBackend) backend = g_null_settings_backend_new ();
+  g_autoptr (GSettings) settings = NULL;
+  PbWindow *window;
+  GtkWidget *view;
+  g_autofree char *axis = NULL;
+  gboolean bars = TRUE;
+
+  g_assert_nonnull (schema);
+  settings = g_settings_new_full (schema, backend, NULL);
+  g_assert_false (g_settings_is_writable (settings, "value-axis"));
+  window = pb_window_new (NULL, settings);
+  view = pb_window_get_view (window, "light-curve");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.value-axis", "s", "magnitude"));
+  g_object_get (view, "value-axis", &axis, NULL);
+  g_assert_cmpstr (axis, ==, "magnitude");
+  g_object_get (view, "error-bars", &bars, NULL);
+  g_assert_true (bars);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.error-bars", NULL));
+  g_object_get (view, "error-bars", &bars, NULL);
+  g_assert_false (bars);
+  gtk_window_destroy (GTK_WINDOW (window));
+  pb_test_iterate (50);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -792,10 +933,17 @@ main (int argc, char **argv)
   g_test_add ("/app/gui/find-period-too-short", Fixture, NULL, fixture_setup, test_find_period_too_short,
               fixture_teardown);
   g_test_add ("/app/gui/open-csv", Fixture, NULL, fixture_setup, test_open_general_csv, fixture_teardown);
+  g_test_add ("/app/gui/csv-mapping-guess", Fixture, NULL, fixture_setup, test_csv_mapping_guess, fixture_teardown);
   g_test_add ("/app/gui/open-broken", Fixture, NULL, fixture_setup, test_open_broken, fixture_teardown);
   g_test_add ("/app/gui/about-and-shortcuts", Fixture, NULL, fixture_setup, test_about_and_shortcuts, fixture_teardown);
   g_test_add ("/app/gui/initial", Fixture, NULL, fixture_setup, test_initial, fixture_teardown);
   g_test_add ("/app/gui/cancel", Fixture, NULL, fixture_setup, test_cancel, fixture_teardown);
+  g_test_add ("/app/gui/small-window", Fixture, NULL, fixture_setup, test_small_window, fixture_teardown);
+  g_test_add ("/app/gui/title", Fixture, NULL, fixture_setup, test_title, fixture_teardown);
+  g_test_add ("/app/gui/toggles-without-settings", Fixture, NULL, fixture_setup, test_toggles_without_settings,
+              fixture_teardown);
+  g_test_add ("/app/gui/fold-follows-object", Fixture, NULL, fixture_setup, test_fold_follows_object,
+              fixture_teardown);
   status = g_test_run ();
   if (shared_window != NULL)
     gtk_window_destroy (GTK_WINDOW (shared_window));

@@ -17,6 +17,7 @@
 #include "pb-export.h"
 #include "pb-object-browser.h"
 #include "pb-results-page.h"
+#include "pb-session.h"
 #include "pb-settings.h"
 #include "pb-train-page.h"
 #include "pb-window.h"
@@ -187,7 +188,7 @@ test_default_model_learns_sample (void)
   Counts c;
   PbRun *run;
 
-  preset = pb_builder_load_preset_doc ("small-gru.json", &error);
+  preset = pb_session_load_preset_doc ("small-gru.json", &error);
   g_assert_no_error (error);
   show_section ("train");
   counts_connect (&c, trainer);
@@ -723,10 +724,12 @@ test_builder_spec (void)
     g_assert_false (pb_train_page_start (page, &start_error));
     g_assert_error (start_error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
 
-    /* a preset does not depend on the Model section */
+    /* a preset picked here becomes the Model section's network (one undo step there) */
     g_assert_true (pb_train_page_select_model (page, "small-gru.json"));
     g_assert_true (gtk_widget_get_sensitive (start));
-    g_assert_true (pb_train_page_select_model (page, "builder"));
+    g_assert_cmpuint (pb_builder_get_spec (builder)->layers->len, >, 0);
+    g_assert_true (pb_builder_undo (builder));
+    g_assert_cmpuint (pb_builder_get_spec (builder)->layers->len, ==, 0);
     g_assert_false (gtk_widget_get_sensitive (start));
     show_section ("train");
     pb_test_save_png (GTK_WIDGET (window), "train-invalid-network");

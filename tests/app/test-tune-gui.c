@@ -227,7 +227,7 @@ test_close_while_running (void)
   g_assert_true (pb_tune_page_start (page, &error));
   pb_test_iterate (100);
   gtk_window_destroy (GTK_WINDOW (other));
-  /* the worker lets go of the page (the task's reference) within a batch */
+  /* the worker holds no reference to the page */
   {
     gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
     while (G_OBJECT (page)->ref_count > 1)

@@ -1,0 +1,68 @@
+/* pb-session.h: what the user works on in one window (DESIGN §8).
+ *
+ * A PbSession is a plain GObject, no widget: the open dataset, the current
+ * model spec (the Model section edits it; Train and Tune read it), the runs
+ * of this session (each tied to the dataset it was trained or evaluated on)
+ * and the trainer.  Pages are given the session and follow its signals; no
+ * page looks another one up.  Tests drive a session without a window.
+ *
+ * Signals (main thread):
+ *   "dataset-changed" ()            another dataset is open
+ *   "spec-changed"    ()            the current model spec (or whether it can train) changed
+ *   "run-added"       (PbRun *run)  a finished, stopped or opened run joined the session
+ *   "run-shown"       (PbRun *run)  the run whose scores are shown (NULL: none); a run on
+ *                                   another dataset is never the shown one
+ *   "show-object"     (gint64 row)  someone asks to see a row of the open dataset
+ *   "show-section"    (char *name)  someone asks to see a section ("model", "train", ...)
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "lc-dataset.h"
+#include "nn-model-file.h"
+#include "pb-trainer.h"
+
+G_BEGIN_DECLS
+
+#define PB_TYPE_SESSION (pb_session_get_type ())
+G_DECLARE_FINAL_TYPE (PbSession, pb_session, PB, SESSION, GObject)
+
+/* A session on no dataset, with the Small GRU preset as its spec. */
+PbSession        *pb_session_new                (void);
+
+LcDataset        *pb_session_get_dataset        (PbSession *self);
+void              pb_session_set_dataset        (PbSession *self, LcDataset *ds);
+/* How a dataset is named to the user: "LSST_TRAIN.ts", "Simulated sample (600 objects)". */
+char             *pb_session_dataset_name       (LcDataset *ds);
+
+const NnModelDoc *pb_session_get_spec           (PbSession *self);
+/* Replaces the spec with a copy of spec.  why_not says why it cannot train
+ * on the open data (NULL: it can, as far as the caller knows). */
+void              pb_session_set_spec           (PbSession *self, const NnModelDoc *spec, const char *why_not);
+/* Why the spec cannot train, or NULL. */
+const char       *pb_session_get_spec_problem   (PbSession *self);
+/* Makes a shipped preset ("small-gru.json") the current spec. */
+gboolean          pb_session_load_preset        (PbSession *self, const char *file_name, GError **error);
+
+/* Presets shipped in models/ (also in the resources): file names such as
+ * "small-gru.json", sorted; free with g_strfreev. */
+char            **pb_session_list_presets       (void);
+NnModelDoc       *pb_session_load_preset_doc    (const char *file_name, GError **error);
+
+/* Every run of the session, oldest first (PbRun *). */
+GPtrArray        *pb_session_get_runs           (PbSession *self);
+/* The runs on the open dataset, oldest first (a new array of borrowed runs). */
+GPtrArray        *pb_session_get_dataset_runs   (PbSession *self);
+void              pb_session_add_run            (PbSession *self, PbRun *run);
+
+/* The run whose scores Results shows: one with an evaluation, on the open dataset. */
+PbRun            *pb_session_get_shown_run      (PbSession *self);
+void              pb_session_show_run           (PbSession *self, PbRun *run);
+
+PbTrainer        *pb_session_get_trainer        (PbSession *self);
+
+void              pb_session_show_object        (PbSession *self, gint64 row);
+void              pb_session_show_section       (PbSession *self, const char *name);
+
+G_END_DECLS
