@@ -11,7 +11,7 @@ G_BEGIN_DECLS
 
 #define PB_NOVELTY_BINS 30
 
-/* hi: the top of the score's range (1 for P99 and 1 - max p, ln K for entropy). */
+/* hi: the top of the score's range (lc_novelty_score_max). */
 void pb_novelty_draw (cairo_t *cr, int width, int height, const double *scores, int n, double hi,
                       double threshold, const char *score_name, const PbPlotStyle *style);
 

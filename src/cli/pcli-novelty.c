@@ -152,7 +152,7 @@ pcli_novelty_eval (int argc, char **argv)
     { "classes", 0, 0, G_OPTION_ARG_STRING, &class_list,
       N_("Leave out only these classes, e.g. 6,15 (default: each class in turn)"), "IDS" },
     { "test-fraction", 0, 0, G_OPTION_ARG_DOUBLE, &test_fraction,
-      N_("Share of the known objects held out for scoring (default 0.2)"), "F" },
+      N_("Share of the labelled objects held out for scoring (default 0.2)"), "F" },
     { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, N_("Seed for the split and the training"), "S" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON lines"), NULL },
     { NULL },
