@@ -30,7 +30,7 @@ typedef struct
   int n_classes;
   int *class_ids;            /* [n_classes] */
   double *recall;            /* [n_classes], NaN for a class absent from the fold */
-  int never_predicted;       /* classes of the fold no test object was given */
+  int never_predicted;       /* classes in the fold that no test object was assigned to */
 } FoldScore;
 
 static void

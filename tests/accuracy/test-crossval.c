@@ -67,7 +67,7 @@ test_crossval_json (void)
   g_autoptr (TuCliResult) again = NULL;
   JsonObject *result;
   double sum = 0.0, sq = 0.0, mean, std;
-  int objects = 0;
+  int objects = 0, never = 0;
 
   g_assert_cmpint (r->status, ==, 0);
   lines = json_lines (r->out);
@@ -88,6 +88,26 @@ test_crossval_json (void)
       g_assert_cmpfloat (json_object_get_double_member (o, "weighted_log_loss"), >, 0.0);
       objects += json_object_get_int_member (o, "objects");
       sum += acc;
+      /* per-class recall; a class never predicted has recall 0 */
+      {
+        JsonObject *recall = json_object_get_object_member (o, "recall");
+        g_autoptr (GList) ids = json_object_get_members (recall);
+        int zero = 0;
+
+        g_assert_cmpuint (g_list_length (ids), >=, 2);
+        for (GList *l = ids; l != NULL; l = l->next)
+          {
+            JsonNode *node = json_object_get_member (recall, l->data);
+            double value = JSON_NODE_HOLDS_NULL (node) ? NAN : json_node_get_double (node);
+
+            g_assert_true (isnan (value) || (value >= 0.0 && value <= 1.0));
+            zero += value == 0.0;
+          }
+        g_assert_cmpint (json_object_get_int_member (o, "never_predicted"), <=, zero);
+        never += json_object_get_int_member (o, "never_predicted");
+      }
+      g_assert_cmpfloat (json_object_get_double_member (o, "train_accuracy"), >, 0.0);
+      g_assert_cmpfloat (json_object_get_double_member (o, "train_accuracy"), <=, 1.0);
     }
   /* every object is scored exactly once, by the model that never saw it */
   g_assert_cmpint (objects, ==, 150);
@@ -108,6 +128,9 @@ test_crossval_json (void)
   g_assert_cmpfloat (json_object_get_double_member (result, "ece_pooled"), >=, 0.0);
   g_assert_cmpfloat (json_object_get_double_member (result, "ece_pooled"), <=, 1.0);
   g_assert_cmpfloat (json_object_get_double_member (result, "weighted_log_loss_pooled"), >, 0.0);
+  g_assert_cmpint (json_object_get_int_member (result, "never_predicted"), ==, never);
+  g_assert_true (json_object_has_member (result, "recall_mean"));
+  g_assert_true (json_object_has_member (result, "train_accuracy_mean"));
 
   /* seeded: the same command gives the same figures */
   again = tu_run_cli ("crossval", "--data", "sim:150:4", "--model", spec, "--folds", "3", "--json", NULL);
