@@ -165,6 +165,13 @@ const float *nn_model_forward  (const NnModel *model, NnWorkspace *ws, const NnB
  * vector; the caller zeroes it).  dlogits is not modified. */
 void         nn_model_backward (const NnModel *model, NnWorkspace *ws, const float *dlogits,
                                 float *grads);
+/* Gradient of sum (dlogits * logits) of the last forward on ws with respect
+ * to its inputs: dx (B, max_steps, F), 0 at padded steps, and dmeta (B, S)
+ * (NULL when the model has no metadata; zeros when no layer reads it).  Runs
+ * every layer's backward down to the input; the parameter gradients land in
+ * the workspace's own vector, which this overwrites. */
+void         nn_model_input_gradient (const NnModel *model, NnWorkspace *ws, const float *dlogits,
+                                      float *dx, float *dmeta);
 /* Softmax of the last forward's logits (B, K) into ws; returns them. */
 const float *nn_model_probabilities (const NnModel *model, NnWorkspace *ws);
 
