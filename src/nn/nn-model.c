@@ -543,6 +543,12 @@ nn_workspace_seed (NnWorkspace *ws, guint64 seed, guint64 stream)
   nn_rng_init_stream (&ws->rng, seed, stream);
 }
 
+NnRng *
+nn_workspace_rng (NnWorkspace *ws)
+{
+  return &ws->rng;
+}
+
 void
 nn_workspace_set_update_state (NnWorkspace *ws, gboolean update_state)
 {

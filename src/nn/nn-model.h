@@ -149,6 +149,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (NnWorkspace, nn_workspace_free)
 int          nn_workspace_max_batch (const NnWorkspace *ws);
 /* The dropout stream of this workspace (seed, stream id e.g. the thread index). */
 void         nn_workspace_seed (NnWorkspace *ws, guint64 seed, guint64 stream);
+/* The dropout stream's position, for checkpoints. */
+NnRng       *nn_workspace_rng (NnWorkspace *ws);
 /* Whether training forward passes on this workspace update batch-norm running
  * statistics (TRUE by default; one thread of a split batch only). */
 void         nn_workspace_set_update_state (NnWorkspace *ws, gboolean update_state);
