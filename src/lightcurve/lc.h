@@ -11,3 +11,4 @@
 #include "lc-pipeline.h"
 #include "lc-novelty.h"
 #include "lc-explain.h"
+#include "lc-run.h"

@@ -97,11 +97,10 @@ append_history (GString *s, const NnHistory *h)
   g_string_append (s, "]}");
 }
 
-gboolean
-nn_train_checkpoint_save (const NnTrainCheckpoint *cp, const char *path, GError **error)
+char *
+nn_train_checkpoint_to_data (const NnTrainCheckpoint *cp, gsize *length)
 {
-  g_autoptr (GString) s = g_string_new (NULL);
-  g_autoptr (GError) local = NULL;
+  GString *s = g_string_new (NULL);
 
   g_string_append_printf (s, "{\"format\": \"%s\", \"version\": %d,\n", CHECKPOINT_FORMAT,
                           CHECKPOINT_VERSION);
@@ -135,8 +134,20 @@ nn_train_checkpoint_save (const NnTrainCheckpoint *cp, const char *path, GError 
   append_floats (s, "best_state", cp->best_state, cp->n_state);
   append_history (s, cp->history);
   g_string_append (s, "\n}\n");
+  if (length != NULL)
+    *length = s->len;
+  return g_string_free (s, FALSE);
+}
+
+gboolean
+nn_train_checkpoint_save (const NnTrainCheckpoint *cp, const char *path, GError **error)
+{
+  gsize len;
+  g_autofree char *text = nn_train_checkpoint_to_data (cp, &len);
+  g_autoptr (GError) local = NULL;
+
   /* a temporary file beside path, renamed over it: a kill never leaves half a checkpoint */
-  if (!g_file_set_contents_full (path, s->str, (gssize) s->len, G_FILE_SET_CONTENTS_CONSISTENT,
+  if (!g_file_set_contents_full (path, text, (gssize) len, G_FILE_SET_CONTENTS_CONSISTENT,
                                  0644, &local))
     {
       g_set_error (error, G_FILE_ERROR, local->code, _("cannot write %s: %s"), path,
@@ -303,13 +314,7 @@ nn_train_checkpoint_load (const char *path, GError **error)
   g_autofree char *text = NULL;
   gsize len = 0;
   g_autoptr (JsonParser) parser = NULL;
-  g_autoptr (NnTrainCheckpoint) cp = NULL;
   g_autoptr (GError) local = NULL;
-  Reader r = { path, error, FALSE };
-  JsonNode *root;
-  JsonObject *o;
-  JsonArray *a;
-  gint64 n_params, n_state, n_rows, threads, epochs;
 
   if (!g_file_get_contents (path, &text, &len, error))
     return NULL;
@@ -319,7 +324,18 @@ nn_train_checkpoint_load (const char *path, GError **error)
       g_set_error (error, NN_ERROR, NN_ERROR_FILE, "%s: %s", path, local->message);
       return NULL;
     }
-  root = json_parser_get_root (parser);
+  return nn_train_checkpoint_from_json (json_parser_get_root (parser), path, error);
+}
+
+NnTrainCheckpoint *
+nn_train_checkpoint_from_json (JsonNode *root, const char *path, GError **error)
+{
+  g_autoptr (NnTrainCheckpoint) cp = NULL;
+  Reader r = { path, error, FALSE };
+  JsonObject *o;
+  JsonArray *a;
+  gint64 n_params, n_state, n_rows, threads, epochs;
+
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root)
       || g_strcmp0 (json_object_get_string_member_with_default (json_node_get_object (root),
                                                                 "format", ""),

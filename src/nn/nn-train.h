@@ -13,6 +13,7 @@
 #pragma once
 
 #include <glib.h>
+#include <json-glib/json-glib.h>
 
 #include "nn-data.h"
 #include "nn-loss.h"
@@ -123,6 +124,11 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (NnTrainCheckpoint, nn_train_checkpoint_free)
 gboolean           nn_train_checkpoint_save (const NnTrainCheckpoint *checkpoint, const char *path,
                                              GError **error);
 NnTrainCheckpoint *nn_train_checkpoint_load (const char *path, GError **error);
+/* The same text in memory, and reading it from a parsed node (source names
+ * it in errors), for files that hold a checkpoint among other things. */
+char              *nn_train_checkpoint_to_data   (const NnTrainCheckpoint *checkpoint, gsize *length);
+NnTrainCheckpoint *nn_train_checkpoint_from_json (JsonNode *node, const char *source,
+                                                  GError **error);
 
 /* nn_train going on from a checkpoint of the same model, data and settings
  * (the model's weights are replaced by the checkpoint's).  out gets the
