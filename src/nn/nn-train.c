@@ -75,6 +75,7 @@ typedef struct
   /* TASK_STEP: this thread updates params [first, last) with its own optimiser */
   NnOptimizer *opt;
   size_t first, last;
+  int part_first;    /* the part's first row in the batch */
 } Slot;
 
 typedef struct
@@ -86,6 +87,7 @@ typedef struct
   Task task;
   double normaliser;
   float lr;          /* TASK_STEP */
+  float *probs_out;  /* TASK_EVAL: when set, the batch's probabilities (B, K) go here */
   gboolean add_helper_grads;  /* TASK_STEP: model->grads lack the helper's part */
 
   /* The hand-over (see team_post and team_wait).  Counters are atomic; the
@@ -128,6 +130,8 @@ slot_run (Team *team, Slot *slot)
   slot->loss = nn_loss_compute (team->loss, logits, part->labels, part->batch, K,
                                 team->normaliser,
                                 team->task == TASK_TRAIN ? slot->dlogits : NULL, NULL);
+  if (team->task == TASK_EVAL && team->probs_out != NULL)
+    nn_softmax_rows (logits, team->probs_out + (size_t) slot->part_first * K, part->batch, K);
   for (int i = 0; i < part->batch; i++)
     if (part->labels[i] >= 0)
       {
@@ -347,8 +351,12 @@ team_run (Team *team, Task task, const NnBatch *batch, double normaliser,
   team->task = task;
   team->normaliser = normaliser;
   team->slots[0].part = batch_part (batch, 0, first);
+  team->slots[0].part_first = 0;
   if (team->n_threads == 2)
-    team->slots[1].part = batch_part (batch, first, batch->batch - first);
+    {
+      team->slots[1].part = batch_part (batch, first, batch->batch - first);
+      team->slots[1].part_first = first;
+    }
 
   team_share (team);
 
@@ -439,9 +447,10 @@ buffers_clear (BatchBuffers *bb)
 }
 
 /* Loss (over the whole of data, same normalisation as the loss) and accuracy, inference mode. */
+/* probs_out (data->n, K) may be NULL. */
 static void
 team_evaluate (Team *team, BatchBuffers *bb, const NnData *data, double *loss_out,
-               double *accuracy_out)
+               double *accuracy_out, float *probs_out)
 {
   double sum = 0.0;
   int correct = 0, labelled = 0;
@@ -455,7 +464,9 @@ team_evaluate (Team *team, BatchBuffers *bb, const NnData *data, double *loss_ou
       for (int i = 0; i < n; i++)
         bb->index[i] = start + i;
       nn_data_gather (data, bb->index, n, bb->x, bb->lengths, bb->meta, bb->labels, &batch);
+      team->probs_out = probs_out != NULL ? probs_out + (size_t) start * team->model->n_classes : NULL;
       team_run (team, TASK_EVAL, &batch, 1.0, &part, &c, &l);
+      team->probs_out = NULL;
       sum += part;
       correct += c;
       labelled += l;
@@ -671,7 +682,11 @@ run_epochs (Trainer *t, GError **error)
         return FALSE;
       if (t->val != NULL)
         {
-          team_evaluate (t->team, &t->val_bb, t->val, &stats.val_loss, &stats.val_accuracy);
+          NnObjectHistory *objects = t->cb != NULL ? t->cb->object_history : NULL;
+          float *probs = objects != NULL ? nn_object_history_next (objects) : NULL;
+          team_evaluate (t->team, &t->val_bb, t->val, &stats.val_loss, &stats.val_accuracy, probs);
+          if (probs != NULL)
+            nn_object_history_commit (objects);
           if (!isfinite (stats.val_loss))
             return diverged (t, epoch, 0, lr, error);
         }
@@ -810,6 +825,17 @@ train_from (NnModel *model, const NnData *train, const NnData *val, const NnTrai
       || (val != NULL && !nn_model_check_data (model, val, TRUE, _("validation data"), error))
       || (from != NULL && !checkpoint_fits (model, train, cfg, from, error)))
     return FALSE;
+  if (callbacks != NULL && callbacks->object_history != NULL
+      && (val == NULL || callbacks->object_history->n_objects != val->n
+          || callbacks->object_history->n_classes != model->n_classes))
+    {
+      g_set_error (error, NN_ERROR, NN_ERROR_DATA,
+                   _("the per-object history is for %d objects of %d classes; the validation "
+                     "data have %d rows of %d classes"), callbacks->object_history->n_objects,
+                   callbacks->object_history->n_classes, val != NULL ? val->n : 0,
+                   model->n_classes);
+      return FALSE;
+    }
   if (out == NULL)
     out = own_history = nn_history_new ();
   nn_history_clear (out);
@@ -876,7 +902,7 @@ nn_model_evaluate (const NnModel *model, const NnData *data, const NnLossConfig 
   /* evaluation never writes the model: the cast only lets the team share its type */
   team = team_new ((NnModel *) model, loss, threads, MIN (256, data->n), 0);
   buffers_init (&bb, model, MIN (256, data->n));
-  team_evaluate (team, &bb, data, &l, &a);
+  team_evaluate (team, &bb, data, &l, &a, NULL);
   buffers_clear (&bb);
   team_free (team);
   if (threads >= 2)

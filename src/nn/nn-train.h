@@ -19,6 +19,7 @@
 #include "nn-loss.h"
 #include "nn-model.h"
 #include "nn-optim.h"
+#include "nn-object-history.h"
 
 G_BEGIN_DECLS
 
@@ -66,6 +67,10 @@ typedef struct
    * there (may be NULL).  The checkpoint is the trainer's, valid during the
    * call only; save it (nn_train_checkpoint_save) to resume after a crash. */
   void (*on_checkpoint) (const NnTrainCheckpoint *checkpoint, gpointer user_data);
+  /* When set: every epoch's probabilities of every validation row are
+   * recorded here by the validation pass (rows in the order of val; its
+   * buffers reserved for the run's epochs by the caller). */
+  NnObjectHistory *object_history;
 } NnTrainCallbacks;
 
 typedef struct
