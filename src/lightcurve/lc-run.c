@@ -274,3 +274,231 @@ lc_run_file_load (const char *path, GError **error)
     }
   return g_steal_pointer (&run);
 }
+
+/* ---- exporting runs ---- */
+
+/* The settings a run trains with: the override where one was given, else
+ * the spec's. */
+typedef struct
+{
+  int epochs;
+  int batch_size;
+  double learning_rate;
+  gint64 seed;
+  int patience;
+  int threads;
+} Settings;
+
+static void
+effective_settings (const LcRunFile *run, Settings *s)
+{
+  const NnTrainConfig *t = &run->spec->training.train;
+  const LcTrainOverrides *o = &run->overrides;
+
+  s->epochs = o->epochs > 0 ? o->epochs : t->epochs;
+  s->batch_size = o->batch_size > 0 ? o->batch_size : t->batch_size;
+  s->learning_rate = o->learning_rate > 0.0 ? o->learning_rate : t->optim.lr;
+  s->seed = o->seed >= 0 ? o->seed : (gint64) t->seed;
+  s->patience = o->patience >= 0 ? o->patience : t->patience;
+  s->threads = o->threads > 0 ? o->threads : t->threads;
+}
+
+typedef struct
+{
+  int epochs_done;
+  int best_epoch;            /* 1-based, 0: none */
+  double best_val_loss, best_val_accuracy, last_loss, last_val_loss;
+} Outcome;
+
+static void
+run_outcome (const LcRunFile *run, Outcome *out)
+{
+  const NnHistory *h = run->checkpoint != NULL ? run->checkpoint->history : NULL;
+  *out = (Outcome) { 0, 0, NAN, NAN, NAN, NAN };
+  if (h == NULL || h->epochs->len == 0)
+    return;
+  out->epochs_done = (int) h->epochs->len;
+  out->last_loss = g_array_index (h->epochs, NnEpochStats, h->epochs->len - 1).loss;
+  out->last_val_loss = g_array_index (h->epochs, NnEpochStats, h->epochs->len - 1).val_loss;
+  if (h->best_epoch >= 0 && (guint) h->best_epoch < h->epochs->len)
+    {
+      const NnEpochStats *b = &g_array_index (h->epochs, NnEpochStats, h->best_epoch);
+      out->best_epoch = h->best_epoch + 1;
+      out->best_val_loss = b->val_loss;
+      out->best_val_accuracy = b->val_accuracy;
+    }
+}
+
+static void
+csv_field (GString *s, const char *text)
+{
+  if (strpbrk (text, ",\"\r\n") == NULL)
+    {
+      g_string_append (s, text);
+      return;
+    }
+  g_string_append_c (s, '"');
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      if (*p == '"')
+        g_string_append_c (s, '"');
+      g_string_append_c (s, *p);
+    }
+  g_string_append_c (s, '"');
+}
+
+/* A number as the shortest text that reads back; empty when not measured. */
+static void
+number_field (GString *s, double v)
+{
+  if (isfinite (v))
+    nn_json_append_double (s, v);
+}
+
+static const char *const table_columns[] = {
+  "run", "data", "data_sha256", "model", "epochs", "batch_size", "learning_rate", "seed",
+  "patience", "threads", "epochs_done", "finished", "best_epoch", "best_val_loss",
+  "best_val_accuracy", "last_loss", "last_val_loss",
+};
+
+/* Each run's cells as text, in table_columns order. */
+static GPtrArray *
+run_cells (const LcRunFile *run)
+{
+  GPtrArray *cells = g_ptr_array_new_with_free_func (g_free);
+  Settings st;
+  Outcome oc;
+  g_autoptr (GString) n = g_string_new (NULL);
+
+  effective_settings (run, &st);
+  run_outcome (run, &oc);
+  g_ptr_array_add (cells, g_path_get_basename (run->path));
+  g_ptr_array_add (cells, g_strdup (run->data_path));
+  g_ptr_array_add (cells, g_strdup (run->data_checksum));
+  g_ptr_array_add (cells, g_strdup (run->spec->name));
+  g_ptr_array_add (cells, g_strdup_printf ("%d", st.epochs));
+  g_ptr_array_add (cells, g_strdup_printf ("%d", st.batch_size));
+  g_string_truncate (n, 0);
+  /* a float in the trainer: its shortest text, not the double's digits */
+  nn_json_append_float (n, (float) st.learning_rate);
+  g_ptr_array_add (cells, g_strdup (n->str));
+  g_ptr_array_add (cells, g_strdup_printf ("%" G_GINT64_FORMAT, st.seed));
+  g_ptr_array_add (cells, g_strdup_printf ("%d", st.patience));
+  g_ptr_array_add (cells, g_strdup_printf ("%d", st.threads));
+  g_ptr_array_add (cells, g_strdup_printf ("%d", oc.epochs_done));
+  g_ptr_array_add (cells, g_strdup (run->finished ? "yes" : "no"));
+  g_ptr_array_add (cells, oc.best_epoch > 0 ? g_strdup_printf ("%d", oc.best_epoch) : g_strdup (""));
+  {
+    const double v[] = { oc.best_val_loss, oc.best_val_accuracy, oc.last_loss, oc.last_val_loss };
+    for (guint i = 0; i < G_N_ELEMENTS (v); i++)
+      {
+        g_string_truncate (n, 0);
+        number_field (n, v[i]);
+        g_ptr_array_add (cells, g_strdup (n->str));
+      }
+  }
+  return cells;
+}
+
+char *
+lc_runs_table_csv (LcRunFile *const *runs, int n_runs)
+{
+  GString *s = g_string_new (NULL);
+
+  for (guint c = 0; c < G_N_ELEMENTS (table_columns); c++)
+    g_string_append_printf (s, "%s%s", c > 0 ? "," : "", table_columns[c]);
+  g_string_append_c (s, '\n');
+  for (int r = 0; r < n_runs; r++)
+    {
+      g_autoptr (GPtrArray) cells = run_cells (runs[r]);
+      for (guint c = 0; c < cells->len; c++)
+        {
+          if (c > 0)
+            g_string_append_c (s, ',');
+          csv_field (s, g_ptr_array_index (cells, c));
+        }
+      g_string_append_c (s, '\n');
+    }
+  return g_string_free (s, FALSE);
+}
+
+char *
+lc_latex_escape (const char *text)
+{
+  GString *s = g_string_new (NULL);
+  for (const char *p = text; *p != '\0'; p++)
+    switch (*p)
+      {
+      case '\\':
+        g_string_append (s, "\\textbackslash{}");
+        break;
+      case '~':
+        g_string_append (s, "\\textasciitilde{}");
+        break;
+      case '^':
+        g_string_append (s, "\\textasciicircum{}");
+        break;
+      case '&': case '%': case '$': case '#': case '_': case '{': case '}':
+        g_string_append_c (s, '\\');
+        g_string_append_c (s, *p);
+        break;
+      default:
+        /* a newline or tab would end the row or be lost: a space */
+        g_string_append_c (s, g_ascii_iscntrl (*p) ? ' ' : *p);
+      }
+  return g_string_free (s, FALSE);
+}
+
+char *
+lc_runs_table_latex (LcRunFile *const *runs, int n_runs)
+{
+  GString *s = g_string_new ("\\begin{tabular}{");
+  guint n_cols = G_N_ELEMENTS (table_columns);
+
+  for (guint c = 0; c < n_cols; c++)
+    g_string_append_c (s, c < 4 || c == 11 ? 'l' : 'r');
+  g_string_append (s, "}\n\\toprule\n");
+  for (guint c = 0; c < n_cols; c++)
+    {
+      g_autofree char *h = lc_latex_escape (table_columns[c]);
+      g_string_append_printf (s, "%s%s", c > 0 ? " & " : "", h);
+    }
+  g_string_append (s, " \\\\\n\\midrule\n");
+  for (int r = 0; r < n_runs; r++)
+    {
+      g_autoptr (GPtrArray) cells = run_cells (runs[r]);
+      for (guint c = 0; c < cells->len; c++)
+        {
+          g_autofree char *e = lc_latex_escape (g_ptr_array_index (cells, c));
+          g_string_append_printf (s, "%s%s", c > 0 ? " & " : "", e);
+        }
+      g_string_append (s, " \\\\\n");
+    }
+  g_string_append (s, "\\bottomrule\n\\end{tabular}\n");
+  return g_string_free (s, FALSE);
+}
+
+char *
+lc_run_curves_csv (const LcRunFile *run)
+{
+  GString *s = g_string_new ("epoch,loss,accuracy,val_loss,val_accuracy,learning_rate,seconds\n");
+  const NnHistory *h = run->checkpoint != NULL ? run->checkpoint->history : NULL;
+
+  for (guint i = 0; h != NULL && i < h->epochs->len; i++)
+    {
+      const NnEpochStats *e = &g_array_index (h->epochs, NnEpochStats, i);
+      const double v[] = { e->loss, e->accuracy, e->val_loss, e->val_accuracy };
+      g_string_append_printf (s, "%d", e->epoch + 1);
+      for (guint k = 0; k < G_N_ELEMENTS (v); k++)
+        {
+          g_string_append_c (s, ',');
+          number_field (s, v[k]);
+        }
+      g_string_append_c (s, ',');
+      nn_json_append_float (s, (float) e->learning_rate);
+      g_string_append_c (s, ',');
+      number_field (s, e->seconds);
+      g_string_append_c (s, '\n');
+    }
+  return g_string_free (s, FALSE);
+}

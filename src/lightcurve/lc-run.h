@@ -43,6 +43,21 @@ gboolean   lc_run_file_save (const LcRunFile *run, const NnTrainCheckpoint *chec
 /* Reads a run file; errors name the file and the field (LC_ERROR_FORMAT). */
 LcRunFile *lc_run_file_load (const char *path, GError **error);
 
+/* ---- exporting runs ---- */
+
+/* The run table, one row per run: the run file, data, checksum, model
+ * name, the effective settings (epochs, batch size, learning rate, seed,
+ * patience, threads), epochs done, finished, best epoch with its
+ * validation loss and accuracy, and the last epoch's losses. */
+char     *lc_runs_table_csv   (LcRunFile *const *runs, int n_runs);
+/* The same as a LaTeX tabular (booktabs rules), every text escaped. */
+char     *lc_runs_table_latex (LcRunFile *const *runs, int n_runs);
+/* One run's curves: epoch (1-based), loss, accuracy, val_loss,
+ * val_accuracy, learning_rate, seconds; empty cells where not measured. */
+char     *lc_run_curves_csv   (const LcRunFile *run);
+/* Escapes text for LaTeX: \ & % $ # _ { } ~ ^ and control characters. */
+char     *lc_latex_escape     (const char *text);
+
 /* SHA-256 (hex) of everything a dataset holds as loaded: objects, ids,
  * labels, classes, bands, observations, metadata. */
 char      *lc_dataset_checksum (const LcDataset *ds);

@@ -146,11 +146,67 @@ test_changed_data_refused (void)
   tu_remove_tree (dir);
 }
 
+/* runs export: the table as CSV and LaTeX (escaped), one curves file per run. */
+static void
+test_export (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("passband-run-XXXXXX", NULL);
+  g_autofree char *run_a = g_build_filename (dir, "gru_a&b.json", NULL);
+  g_autofree char *run_b = g_build_filename (dir, "lstm.json", NULL);
+  g_autofree char *out = g_build_filename (dir, "m.json", NULL);
+  g_autofree char *csv = g_build_filename (dir, "table.csv", NULL);
+  g_autofree char *tex = g_build_filename (dir, "table.tex", NULL);
+  g_autofree char *curves = g_build_filename (dir, "curves", NULL);
+  g_autofree char *curve_a = g_build_filename (curves, "gru_a&b.csv", NULL);
+  g_autofree char *curve_b = g_build_filename (curves, "lstm.csv", NULL);
+  g_autofree char *preset = g_build_filename (g_getenv ("PASSBAND_SOURCE_DIR"), "models",
+                                              "small-gru.json", NULL);
+  g_autofree char *text = NULL;
+  g_auto (GStrv) lines = NULL;
+
+  {
+    g_autoptr (TuCliResult) a = tu_run_cli ("train", "--data", "sim:60:5", "--model", preset,
+                                            "--out", out, "--epochs", "3", "--run", run_a, NULL);
+    g_autoptr (TuCliResult) b = tu_run_cli ("train", "--data", "sim:60:6", "--model", preset,
+                                            "--out", out, "--epochs", "2", "--learning-rate",
+                                            "0.01", "--run", run_b, NULL);
+    g_autoptr (TuCliResult) e = tu_run_cli ("runs", "export", run_a, run_b, "--csv", csv,
+                                            "--latex", tex, "--curves", curves, NULL);
+    g_assert_cmpint (a->status, ==, 0);
+    g_assert_cmpint (b->status, ==, 0);
+    g_assert_cmpint (e->status, ==, 0);
+  }
+  g_assert_true (g_file_get_contents (csv, &text, NULL, NULL));
+  lines = g_strsplit (text, "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 4);   /* header, two runs, "" */
+  g_assert_true (g_str_has_prefix (lines[0], "run,data,data_sha256,model,epochs,"));
+  g_assert_true (g_str_has_prefix (lines[1], "gru_a&b.json,sim:60:5,"));
+  /* the override wins over the spec's settings */
+  g_assert_nonnull (strstr (lines[2], ",2,32,0.01,"));
+  g_clear_pointer (&text, g_free);
+  g_assert_true (g_file_get_contents (tex, &text, NULL, NULL));
+  g_assert_nonnull (strstr (text, "gru\\_a\\&b.json & sim:60:5"));
+  g_assert_nonnull (strstr (text, "\\bottomrule"));
+  g_clear_pointer (&text, g_free);
+  g_assert_true (g_file_get_contents (curve_a, &text, NULL, NULL));
+  g_strfreev (lines);
+  lines = g_strsplit (text, "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 5);   /* header, 3 epochs, "" */
+  g_assert_true (g_str_has_prefix (lines[3], "3,"));
+  g_assert_true (g_file_test (curve_b, G_FILE_TEST_EXISTS));
+  {
+    g_autoptr (TuCliResult) none = tu_run_cli ("runs", "export", run_a, NULL);
+    g_assert_cmpint (none->status, ==, 2);
+  }
+  tu_remove_tree (dir);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/run-cli/kill-and-resume", test_kill_and_resume);
   g_test_add_func ("/run-cli/changed-data-refused", test_changed_data_refused);
+  g_test_add_func ("/run-cli/export", test_export);
   return g_test_run ();
 }
