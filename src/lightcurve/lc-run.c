@@ -4,6 +4,7 @@
 #include "lc-run.h"
 
 #include <glib/gi18n-lib.h>
+#include <float.h>
 #include <math.h>
 #include <string.h>
 
@@ -75,6 +76,8 @@ lc_run_file_free (LcRunFile *run)
   g_free (run->out_path);
   nn_model_doc_free (run->spec);
   nn_train_checkpoint_free (run->checkpoint);
+  nn_object_history_free (run->objects);
+  g_strfreev (run->object_ids);
   g_free (run);
 }
 
@@ -109,6 +112,48 @@ append_overrides (GString *s, const LcTrainOverrides *o)
                           o->ensemble_members);
 }
 
+/* "objects": {"ids": [...], "labels": [...], "predicted": [[per object] per epoch],
+ * "probability": [[...] per epoch]} */
+static void
+append_objects (GString *s, const LcRunFile *run)
+{
+  const NnObjectHistory *h = run->objects;
+  int n = h->n_objects, k = h->n_classes;
+
+  g_string_append_printf (s, ",\n  \"objects\": {\"classes\": %d, \"ids\": [", k);
+  for (int i = 0; i < n; i++)
+    {
+      if (i > 0)
+        g_string_append_c (s, ',');
+      nn_json_append_string (s, run->object_ids[i]);
+    }
+  g_string_append (s, "],\n    \"labels\": [");
+  for (int i = 0; i < n; i++)
+    g_string_append_printf (s, "%s%d", i > 0 ? "," : "", h->labels[i]);
+  g_string_append (s, "],\n    \"predicted\": [");
+  for (int e = 0; e < h->n_epochs; e++)
+    {
+      g_string_append (s, e > 0 ? ",\n      [" : "\n      [");
+      for (int i = 0; i < n; i++)
+        g_string_append_printf (s, "%s%d", i > 0 ? "," : "", nn_object_history_predicted (h, e, i));
+      g_string_append_c (s, ']');
+    }
+  g_string_append (s, "],\n    \"probability\": [");
+  for (int e = 0; e < h->n_epochs; e++)
+    {
+      g_string_append (s, e > 0 ? ",\n      [" : "\n      [");
+      for (int i = 0; i < n; i++)
+        {
+          const float *row = h->probs + ((size_t) e * n + i) * k;
+          if (i > 0)
+            g_string_append_c (s, ',');
+          nn_json_append_float (s, row[nn_object_history_predicted (h, e, i)]);
+        }
+      g_string_append_c (s, ']');
+    }
+  g_string_append (s, "]}");
+}
+
 gboolean
 lc_run_file_save (const LcRunFile *run, const NnTrainCheckpoint *checkpoint, GError **error)
 {
@@ -124,6 +169,8 @@ lc_run_file_save (const LcRunFile *run, const NnTrainCheckpoint *checkpoint, GEr
   append_member_string (s, "out", run->out_path);
   g_string_append_printf (s, ",\n  \"finished\": %s", run->finished ? "true" : "false");
   append_overrides (s, &run->overrides);
+  if (run->objects != NULL)
+    append_objects (s, run);
   g_string_append (s, ",\n  \"spec\": ");
   g_string_append (s, spec);
   g_string_append (s, ",\n  \"checkpoint\": ");
@@ -201,6 +248,99 @@ get_overrides (JsonObject *root, LcTrainOverrides *o, const char *path, GError *
   return TRUE;
 }
 
+static JsonArray *
+array_member (JsonObject *o, const char *name, guint length)
+{
+  JsonNode *node = json_object_get_member (o, name);
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node)
+      || (length != G_MAXUINT && json_array_get_length (json_node_get_array (node)) != length))
+    return NULL;
+  return json_node_get_array (node);
+}
+
+/* A whole number in [lo, hi] at index i of a, or FALSE. */
+static gboolean
+int_element (JsonArray *a, guint i, int lo, int hi, int *out)
+{
+  double v;
+  if (a == NULL || !nn_json_node_number (json_array_get_element (a, i), &v) || v != floor (v)
+      || v < lo || v > hi)
+    return FALSE;
+  *out = (int) v;
+  return TRUE;
+}
+
+static gboolean
+get_objects (JsonObject *root, LcRunFile *run, int max_epochs, GError **error)
+{
+  JsonNode *node = json_object_get_member (root, "objects");
+  JsonObject *o;
+  JsonArray *ids, *labels, *pred, *prob;
+  guint n, n_epochs;
+  int k;
+  g_autofree int *label_values = NULL;
+  g_autofree float *row = NULL;
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+  o = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+  ids = o != NULL ? array_member (o, "ids", G_MAXUINT) : NULL;
+  n = ids != NULL ? json_array_get_length (ids) : 0;
+  labels = o != NULL ? array_member (o, "labels", n) : NULL;
+  pred = o != NULL ? array_member (o, "predicted", G_MAXUINT) : NULL;
+  n_epochs = pred != NULL ? json_array_get_length (pred) : 0;
+  prob = o != NULL ? array_member (o, "probability", n_epochs) : NULL;
+  if (o == NULL || labels == NULL || pred == NULL || prob == NULL || n_epochs > (guint) max_epochs)
+    return field_error (error, run->path, "objects",
+                        _("expected ids, labels, predicted and probability lists of one size"));
+  {
+    double kd = 0;
+    if (!nn_json_node_number (json_object_get_member (o, "classes"), &kd) || kd != floor (kd)
+        || kd < 1 || kd > 100000)
+      return field_error (error, run->path, "objects.classes", _("expected a number of classes"));
+    k = (int) kd;
+  }
+  /* what the history will reserve, checked before anything is allocated */
+  if ((double) n * k * max_epochs > (double) NN_MODEL_MAX_PARAMS)
+    return field_error (error, run->path, "objects", _("too many objects and classes"));
+  label_values = g_new (int, MAX (n, 1));
+  run->object_ids = g_new0 (char *, n + 1);
+  for (guint i = 0; i < n; i++)
+    {
+      const char *id = json_array_get_string_element (ids, i);
+      if (id == NULL || !int_element (labels, i, -1, k - 1, &label_values[i]))
+        return field_error (error, run->path, "objects",
+                            _("expected string ids and class numbers"));
+      run->object_ids[i] = g_strdup (id);
+    }
+  run->objects = nn_object_history_new (label_values, (int) n, k, max_epochs);
+  row = g_new0 (float, (size_t) MAX (n, 1) * k);
+  for (guint e = 0; e < n_epochs; e++)
+    {
+      JsonNode *pe = json_array_get_element (pred, e), *qe = json_array_get_element (prob, e);
+      JsonArray *pa = JSON_NODE_HOLDS_ARRAY (pe) ? json_node_get_array (pe) : NULL;
+      JsonArray *qa = JSON_NODE_HOLDS_ARRAY (qe) ? json_node_get_array (qe) : NULL;
+      if (pa == NULL || qa == NULL || json_array_get_length (pa) != n
+          || json_array_get_length (qa) != n)
+        return field_error (error, run->path, "objects.predicted",
+                            _("expected one value per object at every epoch"));
+      memset (row, 0, (size_t) n * k * sizeof (float));
+      for (guint i = 0; i < n; i++)
+        {
+          int c;
+          double p;
+          if (!int_element (pa, i, 0, k - 1, &c)
+              || !nn_json_node_number (json_array_get_element (qa, i), &p) || !(p >= 0 && p <= 1))
+            return field_error (error, run->path, "objects.predicted",
+                                _("expected class numbers and probabilities"));
+          /* the top class keeps its place even when its probability is 0 */
+          row[(size_t) i * k + c] = MAX ((float) p, FLT_MIN);
+        }
+      nn_object_history_record (run->objects, row);
+    }
+  return TRUE;
+}
+
 LcRunFile *
 lc_run_file_load (const char *path, GError **error)
 {
@@ -272,6 +412,9 @@ lc_run_file_load (const char *path, GError **error)
       if (run->checkpoint == NULL)
         return NULL;
     }
+  if (!get_objects (o, run, MAX (run->overrides.epochs > 0 ? run->overrides.epochs
+                                 : run->spec->training.train.epochs, 1), error))
+    return NULL;
   return g_steal_pointer (&run);
 }
 

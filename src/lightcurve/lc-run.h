@@ -29,6 +29,12 @@ typedef struct
   LcTrainOverrides overrides;
   NnTrainCheckpoint *checkpoint; /* the last epoch's, NULL before the first one ends */
   gboolean finished;             /* the run ended and saved its model */
+  /* The validation objects' predicted class and its probability at every
+   * epoch (NULL: not recorded); object_ids [objects->n_objects] their ids.
+   * The file keeps the top probability only, so a loaded history has that
+   * one value per object and epoch and zeros elsewhere. */
+  NnObjectHistory *objects;
+  char **object_ids;
 } LcRunFile;
 
 LcRunFile *lc_run_file_new  (const char *path, const char *data_path, const char *meta_path,

@@ -97,6 +97,24 @@ test_kill_and_resume (void)
   g_assert_true (g_file_get_contents (run, &text, NULL, NULL));
   g_assert_nonnull (strstr (text, "\"finished\": true"));
   g_assert_cmpint (epochs_done (run), ==, atoi (EPOCHS));
+  /* every validation object's prediction at every epoch, those before the
+   * kill included */
+  {
+    g_autoptr (JsonParser) parser = json_parser_new ();
+    JsonObject *objects;
+    JsonArray *predicted, *ids;
+    g_assert_true (json_parser_load_from_data (parser, text, -1, NULL));
+    objects = json_object_get_object_member (json_node_get_object (json_parser_get_root (parser)),
+                                             "objects");
+    g_assert_nonnull (objects);
+    predicted = json_object_get_array_member (objects, "predicted");
+    ids = json_object_get_array_member (objects, "ids");
+    g_assert_cmpuint (json_array_get_length (ids), >, 10);
+    g_assert_cmpuint (json_array_get_length (predicted), ==, atoi (EPOCHS));
+    for (guint e = 0; e < json_array_get_length (predicted); e++)
+      g_assert_cmpuint (json_array_get_length (json_array_get_array_element (predicted, e)), ==,
+                        json_array_get_length (ids));
+  }
 
   /* a finished run is not trained again */
   {
