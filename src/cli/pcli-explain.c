@@ -174,7 +174,7 @@ pcli_explain (int argc, char **argv)
     { "class", 0, 0, G_OPTION_ARG_STRING, &class_text,
       N_("Class to explain, by id or name (default: the predicted one)"), "C" },
     { "points", 0, 0, G_OPTION_ARG_INT, &points,
-      N_("Points on the integration path (default 64)"), "N" },
+      N_("Intervals of the integration path (default 64)"), "N" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON lines"), NULL },
     { NULL },
   };
@@ -193,9 +193,10 @@ pcli_explain (int argc, char **argv)
       pcli_error ("explain", _("--model MODEL.json and --data PATH are required"));
       return 2;
     }
-  if (points < 2 || points > 4096)
+  if (points < 2 || points > NN_ATTRIBUTION_MAX_POINTS)
     {
-      pcli_error ("explain", _("--points: expected a number from 2 to 4096, found %d"), points);
+      pcli_error ("explain", _("--points: expected a number from 2 to %d, found %d"),
+                  NN_ATTRIBUTION_MAX_POINTS, points);
       return 2;
     }
   predictor = lc_predictor_load (model_path, &error);

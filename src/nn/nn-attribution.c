@@ -11,10 +11,6 @@
 #include "nn-calibration.h"
 #include "nn-loss.h"
 
-/* More points than this buy nothing measurable and cost memory (a batch of
- * that many rows per member). */
-#define MAX_POINTS 4096
-
 void
 nn_attribution_free (NnAttribution *attribution)
 {
@@ -217,10 +213,11 @@ nn_attribution_integrated_gradients (NnModel *const *models, int n_models, doubl
                    target, k);
       return NULL;
     }
-  if (n_points < 2 || n_points > MAX_POINTS)
+  if (n_points < 2 || n_points > NN_ATTRIBUTION_MAX_POINTS)
     {
       g_set_error (error, NN_ERROR, NN_ERROR_DATA,
-                   _("the path needs between 2 and %d points, not %d"), MAX_POINTS, n_points);
+                   _("the path needs between 2 and %d points, not %d"),
+                   NN_ATTRIBUTION_MAX_POINTS, n_points);
       return NULL;
     }
   T = data->steps;

@@ -24,6 +24,8 @@ G_BEGIN_DECLS
 
 /* Points of the path when the caller has no reason to choose. */
 #define NN_ATTRIBUTION_DEFAULT_POINTS 64
+/* More buy nothing measurable and cost memory (a batch of that many rows per member). */
+#define NN_ATTRIBUTION_MAX_POINTS 4096
 
 typedef struct
 {
