@@ -27,6 +27,8 @@ static const PcliCommand commands[] = {
   { "export", pcli_export, N_("write a trained model as ONNX (for ONNX Runtime and brokers)") },
   { "encode", pcli_encode, N_("write the ONNX model's input tensors for a dataset (.npy)") },
   { "novelty-eval", pcli_novelty_eval, N_("how well novelty scores find a class left out of training") },
+  { "explain", pcli_explain, N_("which observations, bands and metadata decided an object's class") },
+  { "runs", pcli_runs, N_("runs export: the table of training runs (CSV, LaTeX) and their curves") },
 };
 
 static void

@@ -8,13 +8,24 @@
 #include <stdio.h>
 
 #include "lc-pipeline.h"
+#include "lc-run.h"
 #include "nn-atomic.h"
 
 typedef struct
 {
   gboolean json;
   gint64 start_us;
+  LcRunFile *run_file;   /* --run / --resume: written after every epoch */
 } TrainPrinter;
+
+static void
+save_run_cb (const NnTrainCheckpoint *checkpoint, gpointer user_data)
+{
+  TrainPrinter *p = user_data;
+  g_autoptr (GError) error = NULL;
+  if (!lc_run_file_save (p->run_file, checkpoint, &error))
+    pcli_error ("train", "%s", error->message);
+}
 
 static gboolean
 print_epoch_cb (const NnEpochStats *s, gpointer user_data)
@@ -129,10 +140,21 @@ print_train_result (const LcTrainRun *run, const LcEvaluation *ensemble, const c
     }
 }
 
+static int      train_and_save     (const LcDataset *ds, const NnModelDoc *spec,
+                                    const LcTrainOverrides *overrides, const char *out,
+                                    LcRunFile *run_file, const NnTrainCheckpoint *checkpoint,
+                                    gboolean json);
+static gboolean mark_finished      (const LcRunFile *run_file);
+static void     record_objects     (LcRunFile *run_file, const LcDataset *ds,
+                                    const LcTrainRun *run, NnTrainCallbacks *callbacks);
+static int      pcli_train_resume  (const char *path, gboolean json);
+
 int
 pcli_train (int argc, char **argv)
 {
   g_autofree char *data = NULL, *meta = NULL, *spec_path = NULL, *out = NULL;
+  g_autofree char *run_path = NULL, *resume_path = NULL;
+  g_autoptr (LcRunFile) run_file = NULL;
   gboolean json = FALSE;
   g_auto (PcliOverrides) overrides = { 0 };
   gint64 seed = -1;
@@ -143,24 +165,24 @@ pcli_train (int argc, char **argv)
     { "out", 0, 0, G_OPTION_ARG_FILENAME, &out, N_("Where to save the trained model"), "MODEL.json" },
     { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, N_("Seed for split, weights, shuffling, dropout"), "S" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON lines"), NULL },
+    { "run", 0, 0, G_OPTION_ARG_FILENAME, &run_path,
+      N_("Write the run (settings, data checksum, state, curves) here after every epoch"), "RUN.json" },
+    { "resume", 0, 0, G_OPTION_ARG_FILENAME, &resume_path,
+      N_("Go on with the run of this file from its last epoch"), "RUN.json" },
     { NULL },
   };
   g_autoptr (GOptionContext) context = g_option_context_new (_("— train a model on a dataset"));
   g_autoptr (GError) error = NULL;
   g_autoptr (LcDataset) ds = NULL;
   g_autoptr (NnModelDoc) spec = NULL;
-  g_autoptr (LcTrainRun) run = NULL;
-  g_autoptr (LcEvaluation) ensemble = NULL;
-  TrainPrinter printer;
-  NnTrainCallbacks callbacks = { 0 };
-  gint64 start;
-  gboolean trained;
 
   g_option_context_add_main_entries (context, entries, NULL);
   pcli_overrides_add_entries (context, &overrides);
   if (!pcli_parse (context, "train", &argc, &argv))
     return 2;
   overrides.o.seed = seed;
+  if (resume_path != NULL)
+    return pcli_train_resume (resume_path, json);
   if (data == NULL || spec_path == NULL || out == NULL)
     {
       pcli_error ("train", _("--data PATH, --model SPEC.json and --out MODEL.json are required"));
@@ -187,17 +209,55 @@ pcli_train (int argc, char **argv)
       pcli_error ("train", "%s", error->message);
       return 1;
     }
+  if (run_path != NULL)
+    {
+      run_file = lc_run_file_new (run_path, data, meta, ds, out, spec, &overrides.o);
+      if (!lc_run_file_save (run_file, NULL, &error))
+        {
+          pcli_error ("train", "%s", error->message);
+          return 1;
+        }
+    }
+  return train_and_save (ds, spec, &overrides.o, out, run_file, NULL, json);
+}
+
+/* Prepares and trains (from checkpoint when not NULL), saves the model and
+ * prints the result; with run_file, the run is written after every epoch
+ * and marked finished at the end. */
+static int
+train_and_save (const LcDataset *ds, const NnModelDoc *spec, const LcTrainOverrides *overrides,
+                const char *out, LcRunFile *run_file, const NnTrainCheckpoint *checkpoint,
+                gboolean json)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (LcTrainRun) run = NULL;
+  g_autoptr (LcEvaluation) ensemble = NULL;
+  TrainPrinter printer = { json, 0, run_file };
+  NnTrainCallbacks callbacks = { 0 };
+  gint64 start;
+  gboolean trained;
+
   start = g_get_monotonic_time ();
-  run = lc_train_run_prepare (ds, spec, &overrides.o, &error);
+  run = lc_train_run_prepare (ds, spec, overrides, &error);
   if (run == NULL)
     {
       pcli_error ("train", "%s", error->message);
       return 1;
     }
-  printer.json = json;
+  if (run_file != NULL && run->n_members > 1)
+    {
+      pcli_error ("train", _("--run and --resume train one model, not an ensemble of %d"),
+                  run->n_members);
+      return 2;
+    }
+  run->resume_from = checkpoint;
+  if (run_file != NULL && run->val != NULL)
+    record_objects (run_file, ds, run, &callbacks);
   printer.start_us = start;
   callbacks.on_epoch = print_epoch_cb;
   callbacks.user_data = &printer;
+  if (run_file != NULL)
+    callbacks.on_checkpoint = save_run_cb;
   trained = lc_train_run_train (run, &callbacks, &error);
   if (!trained && !g_error_matches (error, NN_ERROR, NN_ERROR_DIVERGED))
     {
@@ -222,7 +282,85 @@ pcli_train (int argc, char **argv)
         }
     }
   print_train_result (run, ensemble, out, json, (g_get_monotonic_time () - start) / 1e6);
+  if (run_file != NULL && !mark_finished (run_file))
+    return 1;
   return trained ? 0 : 1;
+}
+
+/* The validation objects' predictions at every epoch go into the run file;
+ * a resumed run starts from the epochs the file has. */
+static void
+record_objects (LcRunFile *run_file, const LcDataset *ds, const LcTrainRun *run,
+                NnTrainCallbacks *callbacks)
+{
+  int n = run->val->n, k = run->model->n_classes;
+  NnObjectHistory *h = nn_object_history_new (run->val->labels, n, k, MAX (run->config.epochs, 1));
+  const NnObjectHistory *old = run_file->objects;
+
+  if (old != NULL && old->n_objects == n && old->n_classes == k)
+    for (int e = 0; e < old->n_epochs && e < h->max_epochs; e++)
+      nn_object_history_record (h, old->probs + (size_t) e * n * k);
+  nn_object_history_free (run_file->objects);
+  g_strfreev (run_file->object_ids);
+  run_file->objects = h;
+  run_file->object_ids = g_new0 (char *, n + 1);
+  for (int i = 0; i < n; i++)
+    run_file->object_ids[i] = g_strdup (ds->objects[run->val_rows[i]].id);
+  callbacks->object_history = h;
+}
+
+/* The run file as the last epoch left it, marked finished. */
+static gboolean
+mark_finished (const LcRunFile *run_file)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (LcRunFile) last = lc_run_file_load (run_file->path, &error);
+
+  if (last != NULL)
+    {
+      last->finished = TRUE;
+      if (lc_run_file_save (last, NULL, &error))
+        return TRUE;
+    }
+  pcli_error ("train", "%s", error->message);
+  return FALSE;
+}
+
+static int
+pcli_train_resume (const char *path, gboolean json)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (LcRunFile) run_file = lc_run_file_load (path, &error);
+  g_autoptr (LcDataset) ds = NULL;
+  g_autofree char *checksum = NULL;
+
+  if (run_file == NULL)
+    {
+      pcli_error ("train", "%s", error->message);
+      return 1;
+    }
+  if (run_file->finished)
+    {
+      pcli_error ("train", _("%s: the run has finished; its model is %s"), path,
+                  run_file->out_path);
+      return 0;
+    }
+  ds = pcli_load_dataset ("train", run_file->data_path, run_file->meta_path, &error);
+  if (ds == NULL)
+    {
+      pcli_error ("train", "%s", error->message);
+      return 1;
+    }
+  checksum = lc_dataset_checksum (ds);
+  if (g_strcmp0 (checksum, run_file->data_checksum) != 0)
+    {
+      pcli_error ("train", _("%s: the data in %s are not those the run started with (checksum "
+                             "%s, the run has %s)"), path, run_file->data_path, checksum,
+                  run_file->data_checksum);
+      return 1;
+    }
+  return train_and_save (ds, run_file->spec, &run_file->overrides, run_file->out_path, run_file,
+                         run_file->checkpoint, json);
 }
 
 static void

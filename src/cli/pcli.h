@@ -22,6 +22,8 @@ int pcli_tune     (int argc, char **argv);
 int pcli_export   (int argc, char **argv);
 int pcli_encode   (int argc, char **argv);
 int pcli_novelty_eval (int argc, char **argv);
+int pcli_explain  (int argc, char **argv);
+int pcli_runs     (int argc, char **argv);
 
 /* Parses options of a subcommand; on error prints it with the subcommand's
  * usage hint and returns FALSE. */

@@ -464,7 +464,11 @@ lc_train_run_train (LcTrainRun *run, const NnTrainCallbacks *callbacks, GError *
 
   /* a trained model given as the spec: its calibration belonged to its weights */
   run->doc->temperature = 1.0;
-  ok = nn_train (run->model, run->train, run->val, &run->config, callbacks, run->history, &local);
+  if (run->resume_from != NULL)
+    ok = nn_train_resume (run->model, run->train, run->val, &run->config, run->resume_from,
+                          callbacks, run->history, &local);
+  else
+    ok = nn_train (run->model, run->train, run->val, &run->config, callbacks, run->history, &local);
   /* a stopped or diverged run still keeps its best weights and history */
   nn_model_doc_take_model (run->doc, run->model);
   nn_model_doc_set_history (run->doc, run->history);

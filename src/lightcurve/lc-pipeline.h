@@ -54,6 +54,9 @@ typedef struct
   NnHistory *history;        /* of the first ensemble member */
   int n_members;             /* ensemble members to train (1: a single model) */
   int n_augmented;           /* training rows that are augmented copies */
+  /* When set (not owned), the first member goes on from this checkpoint of
+   * an earlier run of the same data and settings (nn_train_resume). */
+  const NnTrainCheckpoint *resume_from;
 } LcTrainRun;
 
 /* Splits (stratified, seeded, before any resampling), balances, fits the

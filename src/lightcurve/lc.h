@@ -10,3 +10,5 @@
 #include "lc-plasticc-metric.h"
 #include "lc-pipeline.h"
 #include "lc-novelty.h"
+#include "lc-explain.h"
+#include "lc-run.h"

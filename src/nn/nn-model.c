@@ -563,6 +563,12 @@ nn_workspace_seed (NnWorkspace *ws, guint64 seed, guint64 stream)
   nn_rng_init_stream (&ws->rng, seed, stream);
 }
 
+NnRng *
+nn_workspace_rng (NnWorkspace *ws)
+{
+  return &ws->rng;
+}
+
 void
 nn_workspace_set_update_state (NnWorkspace *ws, gboolean update_state)
 {
@@ -686,6 +692,34 @@ nn_model_backward (const NnModel *model, NnWorkspace *ws, const float *dlogits, 
 
       fill_pass (model, ws, i, grads, &pass);
       layer->ops->backward (layer, &pass, x, &ws->y[i], ws->dact[i], dx);
+    }
+}
+
+void
+nn_model_input_gradient (const NnModel *model, NnWorkspace *ws, const float *dlogits,
+                         float *dx, float *dmeta)
+{
+  int last = ws->n_run - 1;
+  size_t n_out = (size_t) ws->y[last].batch * model->n_classes;
+
+  g_return_if_fail (ws->model == model);
+  g_return_if_fail (ws->grads != NULL);   /* not an inference workspace */
+  /* the parameter gradients are scratch here: the workspace's own vector */
+  memset (ws->grads, 0, MAX (model->n_params, 1) * sizeof (float));
+  if (dmeta != NULL)
+    memset (dmeta, 0, (size_t) ws->meta.batch * model->meta_features * sizeof (float));
+  memcpy (ws->dact[last], dlogits, n_out * sizeof (float));
+  for (int i = last; i >= 0; i--)
+    {
+      const NnLayer *layer = run_layer (model, i);
+      const NnAct *x = i > 0 ? &ws->y[i - 1] : &ws->x0;
+      float *dxi = i > 0 ? ws->dact[i - 1] : dx;
+      NnPass pass;
+
+      fill_pass (model, ws, i, ws->grads, &pass);
+      if (i == model->concat_index)
+        pass.dmeta = dmeta;
+      layer->ops->backward (layer, &pass, x, &ws->y[i], ws->dact[i], dxi);
     }
 }
 

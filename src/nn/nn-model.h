@@ -156,6 +156,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (NnWorkspace, nn_workspace_free)
 int          nn_workspace_max_batch (const NnWorkspace *ws);
 /* The dropout stream of this workspace (seed, stream id e.g. the thread index). */
 void         nn_workspace_seed (NnWorkspace *ws, guint64 seed, guint64 stream);
+/* The dropout stream's position, for checkpoints. */
+NnRng       *nn_workspace_rng (NnWorkspace *ws);
 /* Whether training forward passes on this workspace update batch-norm running
  * statistics (TRUE by default; one thread of a split batch only). */
 void         nn_workspace_set_update_state (NnWorkspace *ws, gboolean update_state);
@@ -172,6 +174,13 @@ const float *nn_model_forward  (const NnModel *model, NnWorkspace *ws, const NnB
  * vector; the caller zeroes it).  dlogits is not modified. */
 void         nn_model_backward (const NnModel *model, NnWorkspace *ws, const float *dlogits,
                                 float *grads);
+/* Gradient of sum (dlogits * logits) of the last forward on ws with respect
+ * to its inputs: dx (B, max_steps, F), 0 at padded steps, and dmeta (B, S)
+ * (NULL when the model has no metadata; zeros when no layer reads it).  Runs
+ * every layer's backward down to the input; the parameter gradients land in
+ * the workspace's own vector, which this overwrites. */
+void         nn_model_input_gradient (const NnModel *model, NnWorkspace *ws, const float *dlogits,
+                                      float *dx, float *dmeta);
 /* Softmax of the last forward's logits (B, K) into ws; returns them. */
 const float *nn_model_probabilities (const NnModel *model, NnWorkspace *ws);
 

@@ -102,6 +102,22 @@ nn_optimizer_steps (const NnOptimizer *opt)
   return opt->step;
 }
 
+void
+nn_optimizer_save_state (const NnOptimizer *opt, float *m, float *v, int *step)
+{
+  memcpy (m, opt->m, opt->n * sizeof (float));
+  memcpy (v, opt->v, opt->n * sizeof (float));
+  *step = opt->step;
+}
+
+void
+nn_optimizer_load_state (NnOptimizer *opt, const float *m, const float *v, int step)
+{
+  memcpy (opt->m, m, opt->n * sizeof (float));
+  memcpy (opt->v, v, opt->n * sizeof (float));
+  opt->step = step;
+}
+
 const float *
 nn_optimizer_state (const NnOptimizer *opt, const char *name)
 {

@@ -57,6 +57,10 @@ int          nn_optimizer_steps (const NnOptimizer *opt);
 /* The state vectors for tests and checkpoints: "momentum_buffer", "exp_avg",
  * "exp_avg_sq", "square_avg"; NULL when the kind has no such state. */
 const float *nn_optimizer_state (const NnOptimizer *opt, const char *name);
+/* The whole state for a checkpoint: both moment vectors (n_params each,
+ * whatever the kind uses) and the step count; load puts them back. */
+void         nn_optimizer_save_state (const NnOptimizer *opt, float *m, float *v, int *step);
+void         nn_optimizer_load_state (NnOptimizer *opt, const float *m, const float *v, int step);
 
 /* PyTorch clip_grad_norm_ over the whole vector (= all tensors together):
  * scales grads by min(1, max_norm / (norm + 1e-6)); returns the norm before. */

@@ -75,6 +75,7 @@ typedef struct
   /* TASK_STEP: this thread updates params [first, last) with its own optimiser */
   NnOptimizer *opt;
   size_t first, last;
+  int part_first;    /* the part's first row in the batch */
 } Slot;
 
 typedef struct
@@ -86,6 +87,7 @@ typedef struct
   Task task;
   double normaliser;
   float lr;          /* TASK_STEP */
+  float *probs_out;  /* TASK_EVAL: when set, the batch's probabilities (B, K) go here */
   gboolean add_helper_grads;  /* TASK_STEP: model->grads lack the helper's part */
 
   /* The hand-over (see team_post and team_wait).  Counters are atomic; the
@@ -128,6 +130,8 @@ slot_run (Team *team, Slot *slot)
   slot->loss = nn_loss_compute (team->loss, logits, part->labels, part->batch, K,
                                 team->normaliser,
                                 team->task == TASK_TRAIN ? slot->dlogits : NULL, NULL);
+  if (team->task == TASK_EVAL && team->probs_out != NULL)
+    nn_softmax_rows (logits, team->probs_out + (size_t) slot->part_first * K, part->batch, K);
   for (int i = 0; i < part->batch; i++)
     if (part->labels[i] >= 0)
       {
@@ -347,8 +351,12 @@ team_run (Team *team, Task task, const NnBatch *batch, double normaliser,
   team->task = task;
   team->normaliser = normaliser;
   team->slots[0].part = batch_part (batch, 0, first);
+  team->slots[0].part_first = 0;
   if (team->n_threads == 2)
-    team->slots[1].part = batch_part (batch, first, batch->batch - first);
+    {
+      team->slots[1].part = batch_part (batch, first, batch->batch - first);
+      team->slots[1].part_first = first;
+    }
 
   team_share (team);
 
@@ -439,9 +447,10 @@ buffers_clear (BatchBuffers *bb)
 }
 
 /* Loss (over the whole of data, same normalisation as the loss) and accuracy, inference mode. */
+/* probs_out (data->n, K) may be NULL. */
 static void
 team_evaluate (Team *team, BatchBuffers *bb, const NnData *data, double *loss_out,
-               double *accuracy_out)
+               double *accuracy_out, float *probs_out)
 {
   double sum = 0.0;
   int correct = 0, labelled = 0;
@@ -455,7 +464,9 @@ team_evaluate (Team *team, BatchBuffers *bb, const NnData *data, double *loss_ou
       for (int i = 0; i < n; i++)
         bb->index[i] = start + i;
       nn_data_gather (data, bb->index, n, bb->x, bb->lengths, bb->meta, bb->labels, &batch);
+      team->probs_out = probs_out != NULL ? probs_out + (size_t) start * team->model->n_classes : NULL;
       team_run (team, TASK_EVAL, &batch, 1.0, &part, &c, &l);
+      team->probs_out = NULL;
       sum += part;
       correct += c;
       labelled += l;
@@ -485,6 +496,8 @@ typedef struct
   int epochs_since_best;
   NnLossConfig loss;    /* cfg->loss, with the logit offsets of the training labels */
   float *logit_offsets;
+  int first_epoch;
+  NnTrainCheckpoint *checkpoint; /* filled after every epoch when a callback wants it */
 } Trainer;
 
 static gboolean
@@ -619,10 +632,45 @@ end_epoch (Trainer *t, const NnEpochStats *stats)
   return h->stopped_early;
 }
 
+/* What nn_train_resume needs, copied into the preallocated checkpoint. */
+static void
+fill_checkpoint (Trainer *t, int epochs_done)
+{
+  NnTrainCheckpoint *cp = t->checkpoint;
+  NnModel *model = t->model;
+
+  cp->epochs_done = epochs_done;
+  cp->n_threads = t->team->n_threads;
+  cp->shuffle_rng = t->shuffle_rng;
+  for (int j = 0; j < t->team->n_threads; j++)
+    cp->dropout_rng[j] = *nn_workspace_rng (t->team->slots[j].ws);
+  memcpy (cp->order, t->order, t->train->n * sizeof (int));
+  cp->schedule = t->schedule;
+  cp->epochs_since_best = t->epochs_since_best;
+  for (int j = 0; j < t->team->n_threads; j++)
+    {
+      Slot *slot = &t->team->slots[j];
+      nn_optimizer_save_state (slot->opt, cp->optim_m + slot->first, cp->optim_v + slot->first,
+                               &cp->optim_step);
+    }
+  memcpy (cp->params, model->params, model->n_params * sizeof (float));
+  memcpy (cp->state, model->state, model->n_state * sizeof (float));
+  memcpy (cp->best_params, t->best_params, model->n_params * sizeof (float));
+  memcpy (cp->best_state, t->best_state, model->n_state * sizeof (float));
+  /* the epochs array was reserved up front for the whole run */
+  g_array_set_size (cp->history->epochs, 0);
+  g_array_append_vals (cp->history->epochs, t->history->epochs->data, t->history->epochs->len);
+  cp->history->best_epoch = t->history->best_epoch;
+  cp->history->best_loss = t->history->best_loss;
+  cp->history->stopped_early = t->history->stopped_early;
+}
+
 static gboolean
 run_epochs (Trainer *t, GError **error)
 {
-  for (int epoch = 0; epoch < t->cfg->epochs; epoch++)
+  if (t->history->stopped_early)
+    t->first_epoch = t->cfg->epochs;
+  for (int epoch = t->first_epoch; epoch < t->cfg->epochs; epoch++)
     {
       gint64 start = g_get_monotonic_time ();
       NnEpochStats stats = { .epoch = epoch, .val_loss = NAN, .val_accuracy = NAN };
@@ -634,13 +682,22 @@ run_epochs (Trainer *t, GError **error)
         return FALSE;
       if (t->val != NULL)
         {
-          team_evaluate (t->team, &t->val_bb, t->val, &stats.val_loss, &stats.val_accuracy);
+          NnObjectHistory *objects = t->cb != NULL ? t->cb->object_history : NULL;
+          float *probs = objects != NULL ? nn_object_history_next (objects) : NULL;
+          team_evaluate (t->team, &t->val_bb, t->val, &stats.val_loss, &stats.val_accuracy, probs);
+          if (probs != NULL)
+            nn_object_history_commit (objects);
           if (!isfinite (stats.val_loss))
             return diverged (t, epoch, 0, lr, error);
         }
       stats.seconds = (g_get_monotonic_time () - start) / 1e6;
       stop = end_epoch (t, &stats);
       nn_schedule_epoch_end (&t->schedule, t->val != NULL ? stats.val_loss : stats.loss);
+      if (t->checkpoint != NULL)
+        {
+          fill_checkpoint (t, epoch + 1);
+          t->cb->on_checkpoint (t->checkpoint, t->cb->user_data);
+        }
       if (t->cb != NULL && t->cb->on_epoch != NULL && !t->cb->on_epoch (&stats, t->cb->user_data))
         return cancelled (t, error);
       if (stop)
@@ -680,6 +737,45 @@ trainer_setup (Trainer *t)
   t->best_params = g_new (float, MAX (model->n_params, 1));
   t->best_state = g_new (float, MAX (model->n_state, 1));
   save_best (t);
+  if (t->cb != NULL && t->cb->on_checkpoint != NULL)
+    {
+      t->checkpoint = nn_train_checkpoint_new (model->n_params, model->n_state, t->train->n);
+      g_array_set_size (t->checkpoint->history->epochs, MIN (cfg->epochs, 100000));
+    }
+}
+
+/* Puts a checkpoint's state into a freshly set-up trainer. */
+static void
+trainer_restore (Trainer *t, const NnTrainCheckpoint *cp)
+{
+  NnModel *model = t->model;
+  NnHistory *h = t->history;
+
+  t->first_epoch = cp->epochs_done;
+  t->shuffle_rng = cp->shuffle_rng;
+  for (int j = 0; j < t->team->n_threads; j++)
+    *nn_workspace_rng (t->team->slots[j].ws) = cp->dropout_rng[j];
+  memcpy (t->order, cp->order, t->train->n * sizeof (int));
+  /* the schedule's settings are this run's; its progress is the checkpoint's */
+  t->schedule.lr = cp->schedule.lr;
+  t->schedule.epoch = cp->schedule.epoch;
+  t->schedule.best = cp->schedule.best;
+  t->schedule.bad_epochs = cp->schedule.bad_epochs;
+  t->epochs_since_best = cp->epochs_since_best;
+  for (int j = 0; j < t->team->n_threads; j++)
+    {
+      Slot *slot = &t->team->slots[j];
+      nn_optimizer_load_state (slot->opt, cp->optim_m + slot->first, cp->optim_v + slot->first,
+                               cp->optim_step);
+    }
+  memcpy (model->params, cp->params, model->n_params * sizeof (float));
+  memcpy (model->state, cp->state, model->n_state * sizeof (float));
+  memcpy (t->best_params, cp->best_params, model->n_params * sizeof (float));
+  memcpy (t->best_state, cp->best_state, model->n_state * sizeof (float));
+  g_array_append_vals (h->epochs, cp->history->epochs->data, cp->history->epochs->len);
+  h->best_epoch = cp->history->best_epoch;
+  h->best_loss = cp->history->best_loss;
+  h->stopped_early = cp->history->stopped_early;
 }
 
 static void
@@ -693,12 +789,31 @@ trainer_clear (Trainer *t)
   g_free (t->best_params);
   g_free (t->best_state);
   g_free (t->logit_offsets);
+  nn_train_checkpoint_free (t->checkpoint);
 }
 
-gboolean
-nn_train (NnModel *model, const NnData *train, const NnData *val,
-          const NnTrainConfig *cfg, const NnTrainCallbacks *callbacks,
-          NnHistory *out, GError **error)
+static gboolean
+checkpoint_fits (const NnModel *model, const NnData *train, const NnTrainConfig *cfg,
+                 const NnTrainCheckpoint *cp, GError **error)
+{
+  if (cp->n_params != model->n_params || cp->n_state != model->n_state || cp->n_rows != train->n
+      || cp->n_threads != (cfg->threads >= 2 ? 2 : 1) || cp->epochs_done > cfg->epochs
+      || (int) cp->history->epochs->len != cp->epochs_done)
+    {
+      g_set_error (error, NN_ERROR, NN_ERROR_DATA,
+                   _("the checkpoint (%zu parameters, %d training rows, %d threads, %d epochs "
+                     "done) is not one of this run (%zu parameters, %d rows, %d threads, %d "
+                     "epochs)"), cp->n_params, cp->n_rows, cp->n_threads, cp->epochs_done,
+                   model->n_params, train->n, cfg->threads >= 2 ? 2 : 1, cfg->epochs);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+train_from (NnModel *model, const NnData *train, const NnData *val, const NnTrainConfig *cfg,
+            const NnTrainCheckpoint *from, const NnTrainCallbacks *callbacks, NnHistory *out,
+            GError **error)
 {
   g_autoptr (NnHistory) own_history = NULL;
   Trainer t = { 0 };
@@ -707,8 +822,20 @@ nn_train (NnModel *model, const NnData *train, const NnData *val,
 
   if (!check_config (cfg, error)
       || !nn_model_check_data (model, train, TRUE, _("training data"), error)
-      || (val != NULL && !nn_model_check_data (model, val, TRUE, _("validation data"), error)))
+      || (val != NULL && !nn_model_check_data (model, val, TRUE, _("validation data"), error))
+      || (from != NULL && !checkpoint_fits (model, train, cfg, from, error)))
     return FALSE;
+  if (callbacks != NULL && callbacks->object_history != NULL
+      && (val == NULL || callbacks->object_history->n_objects != val->n
+          || callbacks->object_history->n_classes != model->n_classes))
+    {
+      g_set_error (error, NN_ERROR, NN_ERROR_DATA,
+                   _("the per-object history is for %d objects of %d classes; the validation "
+                     "data have %d rows of %d classes"), callbacks->object_history->n_objects,
+                   callbacks->object_history->n_classes, val != NULL ? val->n : 0,
+                   model->n_classes);
+      return FALSE;
+    }
   if (out == NULL)
     out = own_history = nn_history_new ();
   nn_history_clear (out);
@@ -727,11 +854,30 @@ nn_train (NnModel *model, const NnData *train, const NnData *val,
   if (cfg->threads >= 2)
     nn_blas_set_threads (1);
   trainer_setup (&t);
+  if (from != NULL)
+    trainer_restore (&t, from);
   ok = run_epochs (&t, error);
   trainer_clear (&t);
   if (cfg->threads >= 2)
     nn_blas_set_threads (saved_blas);
   return ok;
+}
+
+gboolean
+nn_train (NnModel *model, const NnData *train, const NnData *val,
+          const NnTrainConfig *cfg, const NnTrainCallbacks *callbacks,
+          NnHistory *out, GError **error)
+{
+  return train_from (model, train, val, cfg, NULL, callbacks, out, error);
+}
+
+gboolean
+nn_train_resume (NnModel *model, const NnData *train, const NnData *val,
+                 const NnTrainConfig *cfg, const NnTrainCheckpoint *from,
+                 const NnTrainCallbacks *callbacks, NnHistory *out, GError **error)
+{
+  g_return_val_if_fail (from != NULL, FALSE);
+  return train_from (model, train, val, cfg, from, callbacks, out, error);
 }
 
 gboolean
@@ -756,7 +902,7 @@ nn_model_evaluate (const NnModel *model, const NnData *data, const NnLossConfig 
   /* evaluation never writes the model: the cast only lets the team share its type */
   team = team_new ((NnModel *) model, loss, threads, MIN (256, data->n), 0);
   buffers_init (&bb, model, MIN (256, data->n));
-  team_evaluate (team, &bb, data, &l, &a);
+  team_evaluate (team, &bb, data, &l, &a, NULL);
   buffers_clear (&bb);
   team_free (team);
   if (threads >= 2)

@@ -13,11 +13,13 @@
 #pragma once
 
 #include <glib.h>
+#include <json-glib/json-glib.h>
 
 #include "nn-data.h"
 #include "nn-loss.h"
 #include "nn-model.h"
 #include "nn-optim.h"
+#include "nn-object-history.h"
 
 G_BEGIN_DECLS
 
@@ -51,6 +53,8 @@ typedef struct
   double learning_rate;    /* the rate used in this epoch */
 } NnEpochStats;
 
+typedef struct _NnTrainCheckpoint NnTrainCheckpoint;
+
 typedef struct
 {
   /* Return FALSE to stop the run (nn_train then fails with NN_ERROR_CANCELLED;
@@ -59,6 +63,14 @@ typedef struct
   gboolean (*on_batch) (int epoch, int batch, int n_batches, double loss, gpointer user_data);
   gboolean (*on_epoch) (const NnEpochStats *stats, gpointer user_data);
   gpointer user_data;
+  /* After every epoch, before on_epoch: everything needed to go on from
+   * there (may be NULL).  The checkpoint is the trainer's, valid during the
+   * call only; save it (nn_train_checkpoint_save) to resume after a crash. */
+  void (*on_checkpoint) (const NnTrainCheckpoint *checkpoint, gpointer user_data);
+  /* When set: every epoch's probabilities of every validation row are
+   * recorded here by the validation pass (rows in the order of val; its
+   * buffers reserved for the run's epochs by the caller). */
+  NnObjectHistory *object_history;
 } NnTrainCallbacks;
 
 typedef struct
@@ -82,6 +94,53 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (NnHistory, nn_history_free)
 gboolean nn_train (NnModel *model, const NnData *train, const NnData *val,
                    const NnTrainConfig *cfg, const NnTrainCallbacks *callbacks,
                    NnHistory *out, GError **error);
+
+/* The state of a run after an epoch: with the same model, data and
+ * settings, nn_train_resume from it gives the same numbers, bit for bit, as
+ * the run that never stopped (same thread count). */
+struct _NnTrainCheckpoint
+{
+  int epochs_done;            /* epochs finished */
+  size_t n_params;
+  size_t n_state;
+  int n_rows;                 /* training rows */
+  int n_threads;              /* 1 or 2: one dropout stream per thread */
+  NnRng shuffle_rng;
+  NnRng dropout_rng[2];
+  int *order;                 /* [n_rows] the row order the next shuffle starts from */
+  NnSchedule schedule;
+  int epochs_since_best;
+  int optim_step;
+  float *optim_m;             /* [n_params] the optimiser's moment vectors */
+  float *optim_v;             /* [n_params] */
+  float *params;              /* [n_params] the weights after the epoch */
+  float *state;               /* [n_state] */
+  float *best_params;         /* [n_params] the best epoch's weights */
+  float *best_state;          /* [n_state] */
+  NnHistory *history;         /* the epochs so far */
+};
+
+NnTrainCheckpoint *nn_train_checkpoint_new  (size_t n_params, size_t n_state, int n_rows);
+void               nn_train_checkpoint_free (NnTrainCheckpoint *checkpoint);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (NnTrainCheckpoint, nn_train_checkpoint_free)
+/* As JSON text (every float exact, the generators' states as hex), written
+ * atomically; load checks every size before allocating and names the file
+ * and field of an error (NN_ERROR_FILE). */
+gboolean           nn_train_checkpoint_save (const NnTrainCheckpoint *checkpoint, const char *path,
+                                             GError **error);
+NnTrainCheckpoint *nn_train_checkpoint_load (const char *path, GError **error);
+/* The same text in memory, and reading it from a parsed node (source names
+ * it in errors), for files that hold a checkpoint among other things. */
+char              *nn_train_checkpoint_to_data   (const NnTrainCheckpoint *checkpoint, gsize *length);
+NnTrainCheckpoint *nn_train_checkpoint_from_json (JsonNode *node, const char *source,
+                                                  GError **error);
+
+/* nn_train going on from a checkpoint of the same model, data and settings
+ * (the model's weights are replaced by the checkpoint's).  out gets the
+ * whole history, the checkpoint's epochs included. */
+gboolean nn_train_resume (NnModel *model, const NnData *train, const NnData *val,
+                          const NnTrainConfig *cfg, const NnTrainCheckpoint *from,
+                          const NnTrainCallbacks *callbacks, NnHistory *out, GError **error);
 
 /* Mean loss (loss NULL = plain cross entropy; normalised like the loss, so a
  * weighted mean with class weights) and accuracy over the labelled rows of data,

@@ -7,6 +7,8 @@
 #include "nn-layer.h"
 #include "nn-metrics.h"
 #include "nn-calibration.h"
+#include "nn-attribution.h"
+#include "nn-object-history.h"
 #include "nn-model.h"
 #include "nn-loss.h"
 #include "nn-optim.h"

@@ -1,0 +1,236 @@
+/* pcli-explain.c: passband-cli explain: which observations, bands and
+ * metadata made the model give an object its class. */
+#include "config.h"
+
+#include "pcli.h"
+
+#include <glib/gi18n-lib.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "lc-explain.h"
+
+/* Steps and metadata features listed in the readable summary. */
+#define TOP_N 5
+
+static const char *
+class_name (const LcPredictor *p, int k)
+{
+  if (p->doc->classes != NULL && (guint) k < p->doc->classes->len)
+    return g_array_index (p->doc->classes, NnClassSpec, k).name;
+  return "";
+}
+
+/* --class: a class id of the model (e.g. 90) or its name; -1 when absent. */
+static gboolean
+parse_class (const LcPredictor *p, const char *text, int *index_out)
+{
+  gint64 id;
+
+  *index_out = -1;
+  if (text == NULL)
+    return TRUE;
+  for (int k = 0; k < p->n_classes; k++)
+    if (g_strcmp0 (class_name (p, k), text) == 0)
+      {
+        *index_out = k;
+        return TRUE;
+      }
+  if (g_ascii_string_to_signed (text, 10, G_MININT, G_MAXINT, &id, NULL))
+    for (int k = 0; k < p->n_classes; k++)
+      if (p->class_ids[k] == id)
+        {
+          *index_out = k;
+          return TRUE;
+        }
+  pcli_error ("explain", _("--class: the model has no class “%s”"), text);
+  return FALSE;
+}
+
+static void
+print_json (const LcPredictor *p, const LcDataset *ds, const LcExplanation *ex)
+{
+  const NnAttribution *a = ex->attribution;
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "object_id");
+  json_builder_add_string_value (b, ds->objects[ex->object].id);
+  json_builder_set_member_name (b, "class");
+  json_builder_add_int_value (b, p->class_ids[ex->target]);
+  json_builder_set_member_name (b, "class_name");
+  json_builder_add_string_value (b, class_name (p, ex->target));
+  pcli_json_add_number (b, "probability", ex->probability);
+  pcli_json_add_number (b, "baseline_probability", a->baseline_probability);
+  json_builder_set_member_name (b, "features");
+  json_builder_begin_array (b);
+  for (int f = 0; f < a->features; f++)
+    json_builder_add_string_value (b, lc_encoder_step_feature_name (p->encoder, f));
+  json_builder_end_array (b);
+  /* the object's valid steps only: padding carries no attribution */
+  json_builder_set_member_name (b, "attributions");
+  json_builder_begin_array (b);
+  for (int t = 0; t < a->length; t++)
+    {
+      json_builder_begin_array (b);
+      for (int f = 0; f < a->features; f++)
+        json_builder_add_double_value (b, a->x[(size_t) t * a->features + f]);
+      json_builder_end_array (b);
+    }
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "metadata_attributions");
+  json_builder_begin_object (b);
+  for (int s = 0; s < a->meta_features; s++)
+    pcli_json_add_number (b, lc_encoder_meta_feature_name (p->encoder, s), a->meta[s]);
+  json_builder_end_object (b);
+  json_builder_set_member_name (b, "band_occlusion");
+  json_builder_begin_object (b);
+  for (int band = 0; band < ex->n_bands; band++)
+    pcli_json_add_number (b, ds->band_names[band], ex->band_occlusion[band]);
+  json_builder_end_object (b);
+  json_builder_end_object (b);
+  pcli_print_json (b);
+}
+
+typedef struct
+{
+  int index;
+  double mass;
+} Ranked;
+
+static int
+by_mass_desc (const void *pa, const void *pb)
+{
+  const Ranked *a = pa, *b = pb;
+  return (a->mass < b->mass) - (a->mass > b->mass);
+}
+
+static void
+print_summary (const LcPredictor *p, const LcDataset *ds, const LcExplanation *ex)
+{
+  const NnAttribution *a = ex->attribution;
+  g_autofree double *mass = g_new (double, MAX (a->steps, 1));
+  g_autofree Ranked *steps = g_new (Ranked, MAX (a->length, 1));
+  g_autofree Ranked *meta = g_new (Ranked, MAX (a->meta_features, 1));
+  double total = 0.0;
+
+  printf (_("object %s: class %d %s, probability %.4f (baseline %.4f)\n"),
+          ds->objects[ex->object].id, p->class_ids[ex->target], class_name (p, ex->target),
+          ex->probability, a->baseline_probability);
+  lc_explanation_step_mass (ex, mass);
+  for (int t = 0; t < a->length; t++)
+    {
+      steps[t] = (Ranked) { t, mass[t] };
+      total += mass[t];
+    }
+  qsort (steps, a->length, sizeof (Ranked), by_mass_desc);
+  printf (_("  top steps (share of |attribution|):"));
+  for (int i = 0; i < MIN (TOP_N, a->length); i++)
+    printf (" %d (%.1f%%)", steps[i].index, total > 0.0 ? 100.0 * steps[i].mass / total : 0.0);
+  printf ("\n");
+  if (a->meta_features > 0)
+    {
+      for (int s = 0; s < a->meta_features; s++)
+        meta[s] = (Ranked) { s, fabs (a->meta[s]) };
+      qsort (meta, a->meta_features, sizeof (Ranked), by_mass_desc);
+      printf (_("  top metadata:"));
+      for (int i = 0; i < MIN (TOP_N, a->meta_features); i++)
+        printf (" %s %+.4f", lc_encoder_meta_feature_name (p->encoder, meta[i].index),
+                a->meta[meta[i].index]);
+      printf ("\n");
+    }
+  printf (_("  without band:"));
+  for (int band = 0; band < ex->n_bands; band++)
+    if (isfinite (ex->band_occlusion[band]))
+      printf (" %s %+.4f", ds->band_names[band], ex->band_occlusion[band]);
+    else
+      printf (" %s -", ds->band_names[band]);
+  printf ("\n");
+  fflush (stdout);
+}
+
+static int
+find_object (const LcDataset *ds, const char *id)
+{
+  for (gsize i = 0; i < ds->n_objects; i++)
+    if (g_strcmp0 (ds->objects[i].id, id) == 0)
+      return (int) i;
+  return -1;
+}
+
+int
+pcli_explain (int argc, char **argv)
+{
+  g_autofree char *model_path = NULL, *data = NULL, *meta = NULL, *object_id = NULL,
+                  *class_text = NULL;
+  gboolean json = FALSE;
+  int points = NN_ATTRIBUTION_DEFAULT_POINTS;
+  const GOptionEntry entries[] = {
+    { "model", 0, 0, G_OPTION_ARG_FILENAME, &model_path, N_("Trained model (JSON)"), "MODEL.json" },
+    { "data", 0, 0, G_OPTION_ARG_FILENAME, &data, N_("Dataset"), "PATH" },
+    { "meta", 0, 0, G_OPTION_ARG_FILENAME, &meta, N_("Metadata CSV (PLAsTiCC)"), "PATH" },
+    { "object", 0, 0, G_OPTION_ARG_STRING, &object_id, N_("Explain only this object"), "ID" },
+    { "class", 0, 0, G_OPTION_ARG_STRING, &class_text,
+      N_("Class to explain, by id or name (default: the predicted one)"), "C" },
+    { "points", 0, 0, G_OPTION_ARG_INT, &points,
+      N_("Intervals of the integration path (default 64)"), "N" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON lines"), NULL },
+    { NULL },
+  };
+  g_autoptr (GOptionContext) context =
+    g_option_context_new (_("— which observations, bands and metadata decided the class"));
+  g_autoptr (GError) error = NULL;
+  g_autoptr (LcPredictor) predictor = NULL;
+  g_autoptr (LcDataset) ds = NULL;
+  int target, first = 0, last;
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!pcli_parse (context, "explain", &argc, &argv))
+    return 2;
+  if (data == NULL || model_path == NULL)
+    {
+      pcli_error ("explain", _("--model MODEL.json and --data PATH are required"));
+      return 2;
+    }
+  if (points < 2 || points > NN_ATTRIBUTION_MAX_POINTS)
+    {
+      pcli_error ("explain", _("--points: expected a number from 2 to %d, found %d"),
+                  NN_ATTRIBUTION_MAX_POINTS, points);
+      return 2;
+    }
+  predictor = lc_predictor_load (model_path, &error);
+  if (predictor != NULL)
+    ds = pcli_load_dataset ("explain", data, meta, &error);
+  if (ds == NULL)
+    {
+      pcli_error ("explain", "%s", error->message);
+      return 1;
+    }
+  if (!parse_class (predictor, class_text, &target))
+    return 2;
+  last = (int) ds->n_objects - 1;
+  if (object_id != NULL)
+    {
+      first = last = find_object (ds, object_id);
+      if (first < 0)
+        {
+          pcli_error ("explain", _("%s has no object “%s”"), ds->path, object_id);
+          return 1;
+        }
+    }
+  for (int i = first; i <= last; i++)
+    {
+      g_autoptr (LcExplanation) ex = lc_explain_object (predictor, ds, i, target, points, &error);
+      if (ex == NULL)
+        {
+          pcli_error ("explain", _("object %s: %s"), ds->objects[i].id, error->message);
+          return 1;
+        }
+      if (json)
+        print_json (predictor, ds, ex);
+      else
+        print_summary (predictor, ds, ex);
+    }
+  return 0;
+}

@@ -1,0 +1,142 @@
+/* lc-explain.c: attribution and band occlusion for one object. */
+#include "config.h"
+
+#include "lc-explain.h"
+
+#include <glib/gi18n-lib.h>
+#include <math.h>
+
+#include "lc-dataset-builder.h"
+
+void
+lc_explanation_free (LcExplanation *explanation)
+{
+  if (explanation == NULL)
+    return;
+  nn_attribution_free (explanation->attribution);
+  nn_data_free (explanation->encoded);
+  g_free (explanation->band_observations);
+  g_free (explanation->band_occlusion);
+  g_free (explanation);
+}
+
+/* A dataset of object alone, without the observations of band skip (-1:
+ * none), its metadata and class kept. */
+static LcDataset *
+object_without_band (const LcDataset *ds, int object, int skip, GError **error)
+{
+  g_autoptr (LcDatasetBuilder) b = lc_dataset_builder_new_like (ds);
+  const LcObject *o = &ds->objects[object];
+  gsize row;
+
+  row = lc_dataset_builder_begin_object (b, o->id, o->label >= 0 ? ds->classes[o->label].id : -1);
+  for (int i = 0; i < o->n_obs; i++)
+    {
+      gsize j = o->first + i;
+      if (ds->band[j] != skip)
+        lc_dataset_builder_add_observation (b, ds->time[j], ds->value[j], ds->error[j], ds->band[j],
+                                            ds->detected[j]);
+    }
+  for (int k = 0; k < ds->n_meta; k++)
+    lc_dataset_builder_set_meta (b, row, k, o->meta[k]);
+  return lc_dataset_builder_finish (b, error);
+}
+
+/* The probability of target the predictor gives object without band skip. */
+static gboolean
+probability_without_band (const LcPredictor *predictor, const LcDataset *ds, int object, int skip,
+                          int target, double *p_out, GError **error)
+{
+  g_autoptr (LcDataset) one = object_without_band (ds, object, skip, error);
+  g_autofree float *probs = NULL;
+
+  if (one == NULL)
+    return FALSE;
+  probs = lc_predictor_predict (predictor, one, NULL, 1, 1, NULL, error);
+  if (probs == NULL)
+    return FALSE;
+  *p_out = probs[target];
+  return TRUE;
+}
+
+static int
+arg_max (const float *v, int n)
+{
+  int best = 0;
+  for (int i = 1; i < n; i++)
+    if (v[i] > v[best])
+      best = i;
+  return best;
+}
+
+LcExplanation *
+lc_explain_object (const LcPredictor *predictor, const LcDataset *ds, int object, int target,
+                   int n_points, GError **error)
+{
+  g_autoptr (LcExplanation) ex = NULL;
+  g_autofree float *probs = NULL;
+  const LcObject *o;
+  int k = predictor->n_classes, row = 0;
+
+  if (object < 0 || (gsize) object >= ds->n_objects)
+    {
+      g_set_error (error, LC_ERROR, LC_ERROR_MISMATCH,
+                   _("%s: object %d is outside the dataset (%zu objects)"), ds->path, object,
+                   (size_t) ds->n_objects);
+      return NULL;
+    }
+  if (target < -1 || target >= k)
+    {
+      g_set_error (error, LC_ERROR, LC_ERROR_MISMATCH,
+                   _("class %d is outside the model's %d classes"), target, k);
+      return NULL;
+    }
+  o = &ds->objects[object];
+  ex = g_new0 (LcExplanation, 1);
+  ex->object = object;
+  ex->encoded = lc_predictor_encode (predictor, ds, &object, 1, 1, error);
+  if (ex->encoded == NULL)
+    return NULL;
+  probs = lc_predictor_predict_data (predictor, ex->encoded, 1, error);
+  if (probs == NULL)
+    return NULL;
+  ex->target = target >= 0 ? target : arg_max (probs, k);
+  ex->probability = probs[ex->target];
+  ex->attribution = nn_attribution_integrated_gradients (predictor->models, predictor->n_models,
+                                                         predictor->doc->temperature, ex->encoded,
+                                                         row, ex->target,
+                                                         n_points > 0 ? n_points
+                                                         : NN_ATTRIBUTION_DEFAULT_POINTS, error);
+  if (ex->attribution == NULL)
+    return NULL;
+
+  ex->n_bands = ds->n_bands;
+  ex->band_observations = g_new0 (int, MAX (ds->n_bands, 1));
+  ex->band_occlusion = g_new (double, MAX (ds->n_bands, 1));
+  for (int i = 0; i < o->n_obs; i++)
+    ex->band_observations[ds->band[o->first + i]]++;
+  for (int b = 0; b < ds->n_bands; b++)
+    {
+      double p;
+      ex->band_occlusion[b] = NAN;
+      if (ex->band_observations[b] == 0 || ex->band_observations[b] == o->n_obs)
+        continue;
+      if (!probability_without_band (predictor, ds, object, b, ex->target, &p, error))
+        return NULL;
+      ex->band_occlusion[b] = p - ex->probability;
+    }
+  return g_steal_pointer (&ex);
+}
+
+void
+lc_explanation_step_mass (const LcExplanation *explanation, double *steps_out)
+{
+  const NnAttribution *a = explanation->attribution;
+
+  for (int t = 0; t < a->steps; t++)
+    {
+      steps_out[t] = 0.0;
+      for (int f = 0; f < a->features; f++)
+        steps_out[t] += fabs (a->x[(size_t) t * a->features + f]);
+    }
+}

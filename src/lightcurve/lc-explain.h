@@ -1,0 +1,47 @@
+/* lc-explain.h: why a trained model classified one object as it did.
+ *
+ * Two answers for one object and one class:
+ *  - integrated gradients (nn-attribution.h) of the class probability the
+ *    model reports (ensemble mean, calibrated) with respect to every value
+ *    the encoder fed the network: each step's features and each metadata
+ *    feature, against the baseline of all zeros;
+ *  - occlusion by band: the object is encoded again without one band's
+ *    observations, as the encoder treats a band the survey never observed
+ *    (observations mode: fewer steps; grid: empty cells), aggregate features
+ *    included, and the change of the probability is reported.
+ */
+#pragma once
+
+#include "lc-dataset.h"
+#include "lc-pipeline.h"
+#include "nn-attribution.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  int object;                 /* index in the dataset */
+  int target;                 /* class index in the model's classes */
+  NnAttribution *attribution; /* steps x features of the encoded sequence, and the metadata */
+  NnData *encoded;            /* the object as the network saw it (one row) */
+  double probability;         /* of target, as lc_predictor_predict reports it */
+  int n_bands;                /* the dataset's bands */
+  int *band_observations;     /* [n_bands] the object's observations in each band */
+  /* [n_bands] probability of target without the band minus probability;
+   * NaN when the object has no observation in the band or only that band */
+  double *band_occlusion;
+} LcExplanation;
+
+void lc_explanation_free (LcExplanation *explanation);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (LcExplanation, lc_explanation_free)
+
+/* Explains object `object` of ds for class `target` (-1: the class the
+ * model predicts) with n_points path intervals (0: the default). */
+LcExplanation *lc_explain_object (const LcPredictor *predictor, const LcDataset *ds, int object,
+                                  int target, int n_points, GError **error);
+
+/* Sum of |attribution| over the features of each valid step: steps_out
+ * [attribution->steps], 0 past the object's length. */
+void lc_explanation_step_mass (const LcExplanation *explanation, double *steps_out);
+
+G_END_DECLS

@@ -1,0 +1,647 @@
+/* lc-run.c: the run file. */
+#include "config.h"
+
+#include "lc-run.h"
+
+#include <glib/gi18n-lib.h>
+#include <float.h>
+#include <math.h>
+#include <string.h>
+
+#include "nn-json.h"
+
+#define RUN_FORMAT "passband-run"
+#define RUN_VERSION 1
+
+char *
+lc_dataset_checksum (const LcDataset *ds)
+{
+  g_autoptr (GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+  gint64 header[] = { (gint64) ds->n_objects, (gint64) ds->n_obs, ds->n_bands, ds->n_classes,
+                      ds->n_meta, ds->on_grid };
+
+  g_checksum_update (sum, (const guchar *) header, sizeof header);
+  /* names with their terminating NUL, so "ab","c" differs from "a","bc" */
+  for (int b = 0; b < ds->n_bands; b++)
+    g_checksum_update (sum, (const guchar *) ds->band_names[b], strlen (ds->band_names[b]) + 1);
+  for (int c = 0; c < ds->n_classes; c++)
+    {
+      g_checksum_update (sum, (const guchar *) &ds->classes[c].id, sizeof (int));
+      g_checksum_update (sum, (const guchar *) ds->classes[c].name, strlen (ds->classes[c].name) + 1);
+    }
+  for (int k = 0; k < ds->n_meta; k++)
+    g_checksum_update (sum, (const guchar *) ds->meta_names[k], strlen (ds->meta_names[k]) + 1);
+  for (gsize i = 0; i < ds->n_objects; i++)
+    {
+      const LcObject *o = &ds->objects[i];
+      g_checksum_update (sum, (const guchar *) o->id, strlen (o->id) + 1);
+      g_checksum_update (sum, (const guchar *) &o->label, sizeof (int));
+      g_checksum_update (sum, (const guchar *) &o->n_obs, sizeof (int));
+      if (ds->n_meta > 0)
+        g_checksum_update (sum, (const guchar *) o->meta, ds->n_meta * sizeof (float));
+    }
+  g_checksum_update (sum, (const guchar *) ds->time, ds->n_obs * sizeof (double));
+  g_checksum_update (sum, (const guchar *) ds->value, ds->n_obs * sizeof (float));
+  g_checksum_update (sum, (const guchar *) ds->error, ds->n_obs * sizeof (float));
+  g_checksum_update (sum, ds->band, ds->n_obs);
+  g_checksum_update (sum, ds->detected, ds->n_obs);
+  return g_strdup (g_checksum_get_string (sum));
+}
+
+LcRunFile *
+lc_run_file_new (const char *path, const char *data_path, const char *meta_path,
+                 const LcDataset *ds, const char *out_path, const NnModelDoc *spec,
+                 const LcTrainOverrides *overrides)
+{
+  LcRunFile *run = g_new0 (LcRunFile, 1);
+  run->path = g_strdup (path);
+  run->data_path = g_strdup (data_path);
+  run->meta_path = g_strdup (meta_path);
+  run->data_checksum = lc_dataset_checksum (ds);
+  run->out_path = g_strdup (out_path);
+  run->spec = nn_model_doc_copy (spec);
+  run->overrides = *overrides;
+  return run;
+}
+
+void
+lc_run_file_free (LcRunFile *run)
+{
+  if (run == NULL)
+    return;
+  g_free (run->path);
+  g_free (run->data_path);
+  g_free (run->meta_path);
+  g_free (run->data_checksum);
+  g_free (run->out_path);
+  nn_model_doc_free (run->spec);
+  nn_train_checkpoint_free (run->checkpoint);
+  nn_object_history_free (run->objects);
+  g_strfreev (run->object_ids);
+  g_free (run);
+}
+
+static void
+append_member_string (GString *s, const char *name, const char *value)
+{
+  g_string_append_printf (s, ",\n  \"%s\": ", name);
+  if (value == NULL)
+    g_string_append (s, "null");
+  else
+    nn_json_append_string (s, value);
+}
+
+/* The overrides, every field written: -1 / 0 mean "keep the spec's" as in
+ * LcTrainOverrides. */
+static void
+append_overrides (GString *s, const LcTrainOverrides *o)
+{
+  g_string_append_printf (s, ",\n  \"overrides\": {\"epochs\": %d, \"batch_size\": %d, "
+                          "\"learning_rate\": ", o->epochs, o->batch_size);
+  nn_json_append_double (s, o->learning_rate);
+  g_string_append_printf (s, ", \"seed\": %" G_GINT64_FORMAT ", \"val_fraction\": ", o->seed);
+  nn_json_append_double (s, o->val_fraction);
+  g_string_append_printf (s, ", \"balance\": %d, \"class_weight_power\": ", o->balance);
+  nn_json_append_double (s, o->class_weight_power);
+  g_string_append_printf (s, ", \"loss\": %d, \"focal_gamma\": ", o->loss);
+  nn_json_append_double (s, o->focal_gamma);
+  g_string_append (s, ", \"logit_adjust\": ");
+  nn_json_append_double (s, o->logit_adjust);
+  g_string_append_printf (s, ", \"threads\": %d, \"patience\": %d, \"augment_copies\": %d, "
+                          "\"ensemble_members\": %d}", o->threads, o->patience, o->augment_copies,
+                          o->ensemble_members);
+}
+
+/* "objects": {"ids": [...], "labels": [...], "predicted": [[per object] per epoch],
+ * "probability": [[...] per epoch]} */
+static void
+append_objects (GString *s, const LcRunFile *run)
+{
+  const NnObjectHistory *h = run->objects;
+  int n = h->n_objects, k = h->n_classes;
+
+  g_string_append_printf (s, ",\n  \"objects\": {\"classes\": %d, \"ids\": [", k);
+  for (int i = 0; i < n; i++)
+    {
+      if (i > 0)
+        g_string_append_c (s, ',');
+      nn_json_append_string (s, run->object_ids[i]);
+    }
+  g_string_append (s, "],\n    \"labels\": [");
+  for (int i = 0; i < n; i++)
+    g_string_append_printf (s, "%s%d", i > 0 ? "," : "", h->labels[i]);
+  g_string_append (s, "],\n    \"predicted\": [");
+  for (int e = 0; e < h->n_epochs; e++)
+    {
+      g_string_append (s, e > 0 ? ",\n      [" : "\n      [");
+      for (int i = 0; i < n; i++)
+        g_string_append_printf (s, "%s%d", i > 0 ? "," : "", nn_object_history_predicted (h, e, i));
+      g_string_append_c (s, ']');
+    }
+  g_string_append (s, "],\n    \"probability\": [");
+  for (int e = 0; e < h->n_epochs; e++)
+    {
+      g_string_append (s, e > 0 ? ",\n      [" : "\n      [");
+      for (int i = 0; i < n; i++)
+        {
+          const float *row = h->probs + ((size_t) e * n + i) * k;
+          if (i > 0)
+            g_string_append_c (s, ',');
+          nn_json_append_float (s, row[nn_object_history_predicted (h, e, i)]);
+        }
+      g_string_append_c (s, ']');
+    }
+  g_string_append (s, "]}");
+}
+
+gboolean
+lc_run_file_save (const LcRunFile *run, const NnTrainCheckpoint *checkpoint, GError **error)
+{
+  g_autoptr (GString) s = g_string_new (NULL);
+  g_autofree char *spec = nn_model_doc_to_data (run->spec, NULL);
+  g_autoptr (GError) local = NULL;
+
+  checkpoint = checkpoint != NULL ? checkpoint : run->checkpoint;
+  g_string_append_printf (s, "{\"format\": \"%s\", \"version\": %d", RUN_FORMAT, RUN_VERSION);
+  append_member_string (s, "data", run->data_path);
+  append_member_string (s, "meta", run->meta_path);
+  append_member_string (s, "data_sha256", run->data_checksum);
+  append_member_string (s, "out", run->out_path);
+  g_string_append_printf (s, ",\n  \"finished\": %s", run->finished ? "true" : "false");
+  append_overrides (s, &run->overrides);
+  if (run->objects != NULL)
+    append_objects (s, run);
+  g_string_append (s, ",\n  \"spec\": ");
+  g_string_append (s, spec);
+  g_string_append (s, ",\n  \"checkpoint\": ");
+  if (checkpoint != NULL)
+    {
+      g_autofree char *cp = nn_train_checkpoint_to_data (checkpoint, NULL);
+      g_string_append (s, cp);
+    }
+  else
+    g_string_append (s, "null");
+  g_string_append (s, "}\n");
+  if (!g_file_set_contents_full (run->path, s->str, (gssize) s->len,
+                                 G_FILE_SET_CONTENTS_CONSISTENT, 0644, &local))
+    {
+      g_set_error (error, LC_ERROR, LC_ERROR_OPEN, _("cannot write %s: %s"), run->path,
+                   local->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+field_error (GError **error, const char *path, const char *field, const char *what)
+{
+  g_set_error (error, LC_ERROR, LC_ERROR_FORMAT, _("%s: field “%s”: %s"), path, field, what);
+  return FALSE;
+}
+
+static gboolean
+get_string (JsonObject *o, const char *field, gboolean nullable, char **out, const char *path,
+            GError **error)
+{
+  JsonNode *node = json_object_get_member (o, field);
+  if (node != NULL && nullable && JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+  if (node == NULL || json_node_get_value_type (node) != G_TYPE_STRING)
+    return field_error (error, path, field, _("expected a string"));
+  *out = g_strdup (json_node_get_string (node));
+  return TRUE;
+}
+
+static gboolean
+get_number (JsonObject *o, const char *field, double *out, const char *path, GError **error)
+{
+  if (!nn_json_node_number (json_object_get_member (o, field), out) || !isfinite (*out))
+    return field_error (error, path, field, _("expected a number"));
+  return TRUE;
+}
+
+static gboolean
+get_overrides (JsonObject *root, LcTrainOverrides *o, const char *path, GError **error)
+{
+  JsonNode *node = json_object_get_member (root, "overrides");
+  JsonObject *ob = node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+  double v[14];
+  static const char *const names[] = { "epochs", "batch_size", "learning_rate", "seed",
+                                       "val_fraction", "balance", "class_weight_power", "loss",
+                                       "focal_gamma", "logit_adjust", "threads", "patience",
+                                       "augment_copies", "ensemble_members" };
+
+  if (ob == NULL)
+    return field_error (error, path, "overrides", _("expected an object"));
+  for (int i = 0; i < 14; i++)
+    {
+      if (!get_number (ob, names[i], &v[i], path, error))
+        return FALSE;
+      /* every field but the rates and fractions is a whole number, a C int but the seed */
+      if (i != 2 && i != 4 && i != 6 && i != 8 && i != 9
+          && (v[i] != floor (v[i]) || (i != 3 && fabs (v[i]) > G_MAXINT)))
+        return field_error (error, path, names[i], _("expected a whole number"));
+    }
+  *o = (LcTrainOverrides) { (int) v[0], (int) v[1], v[2], (gint64) v[3], v[4], (int) v[5], v[6],
+                            (int) v[7], v[8], v[9], (int) v[10], (int) v[11], (int) v[12],
+                            (int) v[13] };
+  return TRUE;
+}
+
+static JsonArray *
+array_member (JsonObject *o, const char *name, guint length)
+{
+  JsonNode *node = json_object_get_member (o, name);
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node)
+      || (length != G_MAXUINT && json_array_get_length (json_node_get_array (node)) != length))
+    return NULL;
+  return json_node_get_array (node);
+}
+
+/* A whole number in [lo, hi] at index i of a, or FALSE. */
+static gboolean
+int_element (JsonArray *a, guint i, int lo, int hi, int *out)
+{
+  double v;
+  if (a == NULL || !nn_json_node_number (json_array_get_element (a, i), &v) || v != floor (v)
+      || v < lo || v > hi)
+    return FALSE;
+  *out = (int) v;
+  return TRUE;
+}
+
+static gboolean
+get_objects (JsonObject *root, LcRunFile *run, int max_epochs, GError **error)
+{
+  JsonNode *node = json_object_get_member (root, "objects");
+  JsonObject *o;
+  JsonArray *ids, *labels, *pred, *prob;
+  guint n, n_epochs;
+  int k;
+  g_autofree int *label_values = NULL;
+  g_autofree float *row = NULL;
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+  o = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+  ids = o != NULL ? array_member (o, "ids", G_MAXUINT) : NULL;
+  n = ids != NULL ? json_array_get_length (ids) : 0;
+  labels = o != NULL ? array_member (o, "labels", n) : NULL;
+  pred = o != NULL ? array_member (o, "predicted", G_MAXUINT) : NULL;
+  n_epochs = pred != NULL ? json_array_get_length (pred) : 0;
+  prob = o != NULL ? array_member (o, "probability", n_epochs) : NULL;
+  if (o == NULL || labels == NULL || pred == NULL || prob == NULL || n_epochs > (guint) max_epochs)
+    return field_error (error, run->path, "objects",
+                        _("expected ids, labels, predicted and probability lists of one size"));
+  {
+    double kd = 0;
+    if (!nn_json_node_number (json_object_get_member (o, "classes"), &kd) || kd != floor (kd)
+        || kd < 1 || kd > 100000)
+      return field_error (error, run->path, "objects.classes", _("expected a number of classes"));
+    k = (int) kd;
+  }
+  /* what the history will reserve, checked before anything is allocated */
+  if ((double) n * k * max_epochs > (double) NN_MODEL_MAX_PARAMS)
+    return field_error (error, run->path, "objects", _("too many objects and classes"));
+  label_values = g_new (int, MAX (n, 1));
+  run->object_ids = g_new0 (char *, n + 1);
+  for (guint i = 0; i < n; i++)
+    {
+      const char *id = json_array_get_string_element (ids, i);
+      if (id == NULL || !int_element (labels, i, -1, k - 1, &label_values[i]))
+        return field_error (error, run->path, "objects",
+                            _("expected string ids and class numbers"));
+      run->object_ids[i] = g_strdup (id);
+    }
+  run->objects = nn_object_history_new (label_values, (int) n, k, max_epochs);
+  row = g_new0 (float, (size_t) MAX (n, 1) * k);
+  for (guint e = 0; e < n_epochs; e++)
+    {
+      JsonNode *pe = json_array_get_element (pred, e), *qe = json_array_get_element (prob, e);
+      JsonArray *pa = JSON_NODE_HOLDS_ARRAY (pe) ? json_node_get_array (pe) : NULL;
+      JsonArray *qa = JSON_NODE_HOLDS_ARRAY (qe) ? json_node_get_array (qe) : NULL;
+      if (pa == NULL || qa == NULL || json_array_get_length (pa) != n
+          || json_array_get_length (qa) != n)
+        return field_error (error, run->path, "objects.predicted",
+                            _("expected one value per object at every epoch"));
+      memset (row, 0, (size_t) n * k * sizeof (float));
+      for (guint i = 0; i < n; i++)
+        {
+          int c;
+          double p;
+          if (!int_element (pa, i, 0, k - 1, &c)
+              || !nn_json_node_number (json_array_get_element (qa, i), &p) || !(p >= 0 && p <= 1))
+            return field_error (error, run->path, "objects.predicted",
+                                _("expected class numbers and probabilities"));
+          /* the top class keeps its place even when its probability is 0 */
+          row[(size_t) i * k + c] = MAX ((float) p, FLT_MIN);
+        }
+      nn_object_history_record (run->objects, row);
+    }
+  return TRUE;
+}
+
+LcRunFile *
+lc_run_file_load (const char *path, GError **error)
+{
+  g_autofree char *text = NULL, *spec_text = NULL;
+  gsize len = 0;
+  g_autoptr (JsonParser) parser = NULL;
+  g_autoptr (LcRunFile) run = g_new0 (LcRunFile, 1);
+  g_autoptr (GError) local = NULL;
+  JsonNode *root, *node;
+  JsonObject *o;
+  double version;
+
+  if (!g_file_get_contents (path, &text, &len, &local))
+    {
+      g_set_error (error, LC_ERROR, LC_ERROR_OPEN, "%s", local->message);
+      return NULL;
+    }
+  parser = nn_json_parse_untrusted (text, (gssize) len, &local);
+  if (parser == NULL)
+    {
+      g_set_error (error, LC_ERROR, LC_ERROR_FORMAT, "%s: %s", path, local->message);
+      return NULL;
+    }
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root)
+      || g_strcmp0 (json_object_get_string_member_with_default (json_node_get_object (root),
+                                                                "format", ""), RUN_FORMAT) != 0)
+    {
+      g_set_error (error, LC_ERROR, LC_ERROR_FORMAT, _("%s is not a Passband run file"), path);
+      return NULL;
+    }
+  o = json_node_get_object (root);
+  if (!get_number (o, "version", &version, path, error))
+    return NULL;
+  if (version > RUN_VERSION)
+    {
+      g_set_error (error, LC_ERROR, LC_ERROR_FORMAT,
+                   _("%s was written by a newer Passband; update Passband to resume it"), path);
+      return NULL;
+    }
+  run->path = g_strdup (path);
+  if (!get_string (o, "data", FALSE, &run->data_path, path, error)
+      || !get_string (o, "meta", TRUE, &run->meta_path, path, error)
+      || !get_string (o, "data_sha256", FALSE, &run->data_checksum, path, error)
+      || !get_string (o, "out", FALSE, &run->out_path, path, error)
+      || !get_overrides (o, &run->overrides, path, error))
+    return NULL;
+  node = json_object_get_member (o, "finished");
+  if (node == NULL || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
+    {
+      field_error (error, path, "finished", _("expected true or false"));
+      return NULL;
+    }
+  run->finished = json_node_get_boolean (node);
+  node = json_object_get_member (o, "spec");
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    {
+      field_error (error, path, "spec", _("expected a model spec"));
+      return NULL;
+    }
+  spec_text = nn_json_to_string (node);
+  run->spec = nn_model_doc_load_from_data (spec_text, -1, path, error);
+  if (run->spec == NULL)
+    return NULL;
+  node = json_object_get_member (o, "checkpoint");
+  if (node != NULL && !JSON_NODE_HOLDS_NULL (node))
+    {
+      run->checkpoint = nn_train_checkpoint_from_json (node, path, error);
+      if (run->checkpoint == NULL)
+        return NULL;
+    }
+  if (!get_objects (o, run, MAX (run->overrides.epochs > 0 ? run->overrides.epochs
+                                 : run->spec->training.train.epochs, 1), error))
+    return NULL;
+  return g_steal_pointer (&run);
+}
+
+/* ---- exporting runs ---- */
+
+/* The settings a run trains with: the override where one was given, else
+ * the spec's. */
+typedef struct
+{
+  int epochs;
+  int batch_size;
+  double learning_rate;
+  gint64 seed;
+  int patience;
+  int threads;
+} Settings;
+
+static void
+effective_settings (const LcRunFile *run, Settings *s)
+{
+  const NnTrainConfig *t = &run->spec->training.train;
+  const LcTrainOverrides *o = &run->overrides;
+
+  s->epochs = o->epochs > 0 ? o->epochs : t->epochs;
+  s->batch_size = o->batch_size > 0 ? o->batch_size : t->batch_size;
+  s->learning_rate = o->learning_rate > 0.0 ? o->learning_rate : t->optim.lr;
+  s->seed = o->seed >= 0 ? o->seed : (gint64) t->seed;
+  s->patience = o->patience >= 0 ? o->patience : t->patience;
+  s->threads = o->threads > 0 ? o->threads : t->threads;
+}
+
+typedef struct
+{
+  int epochs_done;
+  int best_epoch;            /* 1-based, 0: none */
+  double best_val_loss, best_val_accuracy, last_loss, last_val_loss;
+} Outcome;
+
+static void
+run_outcome (const LcRunFile *run, Outcome *out)
+{
+  const NnHistory *h = run->checkpoint != NULL ? run->checkpoint->history : NULL;
+  *out = (Outcome) { 0, 0, NAN, NAN, NAN, NAN };
+  if (h == NULL || h->epochs->len == 0)
+    return;
+  out->epochs_done = (int) h->epochs->len;
+  out->last_loss = g_array_index (h->epochs, NnEpochStats, h->epochs->len - 1).loss;
+  out->last_val_loss = g_array_index (h->epochs, NnEpochStats, h->epochs->len - 1).val_loss;
+  if (h->best_epoch >= 0 && (guint) h->best_epoch < h->epochs->len)
+    {
+      const NnEpochStats *b = &g_array_index (h->epochs, NnEpochStats, h->best_epoch);
+      out->best_epoch = h->best_epoch + 1;
+      out->best_val_loss = b->val_loss;
+      out->best_val_accuracy = b->val_accuracy;
+    }
+}
+
+static void
+csv_field (GString *s, const char *text)
+{
+  if (strpbrk (text, ",\"\r\n") == NULL)
+    {
+      g_string_append (s, text);
+      return;
+    }
+  g_string_append_c (s, '"');
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      if (*p == '"')
+        g_string_append_c (s, '"');
+      g_string_append_c (s, *p);
+    }
+  g_string_append_c (s, '"');
+}
+
+/* A number as the shortest text that reads back; empty when not measured. */
+static void
+number_field (GString *s, double v)
+{
+  if (isfinite (v))
+    nn_json_append_double (s, v);
+}
+
+static const char *const table_columns[] = {
+  "run", "data", "data_sha256", "model", "epochs", "batch_size", "learning_rate", "seed",
+  "patience", "threads", "epochs_done", "finished", "best_epoch", "best_val_loss",
+  "best_val_accuracy", "last_loss", "last_val_loss",
+};
+
+/* Each run's cells as text, in table_columns order. */
+static GPtrArray *
+run_cells (const LcRunFile *run)
+{
+  GPtrArray *cells = g_ptr_array_new_with_free_func (g_free);
+  Settings st;
+  Outcome oc;
+  g_autoptr (GString) n = g_string_new (NULL);
+
+  effective_settings (run, &st);
+  run_outcome (run, &oc);
+  g_ptr_array_add (cells, g_path_get_basename (run->path));
+  g_ptr_array_add (cells, g_strdup (run->data_path));
+  g_ptr_array_add (cells, g_strdup (run->data_checksum));
+  g_ptr_array_add (cells, g_strdup (run->spec->name));
+  g_ptr_array_add (cells, g_strdup_printf ("%d", st.epochs));
+  g_ptr_array_add (cells, g_strdup_printf ("%d", st.batch_size));
+  g_string_truncate (n, 0);
+  /* a float in the trainer: its shortest text, not the double's digits */
+  nn_json_append_float (n, (float) st.learning_rate);
+  g_ptr_array_add (cells, g_strdup (n->str));
+  g_ptr_array_add (cells, g_strdup_printf ("%" G_GINT64_FORMAT, st.seed));
+  g_ptr_array_add (cells, g_strdup_printf ("%d", st.patience));
+  g_ptr_array_add (cells, g_strdup_printf ("%d", st.threads));
+  g_ptr_array_add (cells, g_strdup_printf ("%d", oc.epochs_done));
+  g_ptr_array_add (cells, g_strdup (run->finished ? "yes" : "no"));
+  g_ptr_array_add (cells, oc.best_epoch > 0 ? g_strdup_printf ("%d", oc.best_epoch) : g_strdup (""));
+  {
+    const double v[] = { oc.best_val_loss, oc.best_val_accuracy, oc.last_loss, oc.last_val_loss };
+    for (guint i = 0; i < G_N_ELEMENTS (v); i++)
+      {
+        g_string_truncate (n, 0);
+        number_field (n, v[i]);
+        g_ptr_array_add (cells, g_strdup (n->str));
+      }
+  }
+  return cells;
+}
+
+char *
+lc_runs_table_csv (LcRunFile *const *runs, int n_runs)
+{
+  GString *s = g_string_new (NULL);
+
+  for (guint c = 0; c < G_N_ELEMENTS (table_columns); c++)
+    g_string_append_printf (s, "%s%s", c > 0 ? "," : "", table_columns[c]);
+  g_string_append_c (s, '\n');
+  for (int r = 0; r < n_runs; r++)
+    {
+      g_autoptr (GPtrArray) cells = run_cells (runs[r]);
+      for (guint c = 0; c < cells->len; c++)
+        {
+          if (c > 0)
+            g_string_append_c (s, ',');
+          csv_field (s, g_ptr_array_index (cells, c));
+        }
+      g_string_append_c (s, '\n');
+    }
+  return g_string_free (s, FALSE);
+}
+
+char *
+lc_latex_escape (const char *text)
+{
+  GString *s = g_string_new (NULL);
+  for (const char *p = text; *p != '\0'; p++)
+    switch (*p)
+      {
+      case '\\':
+        g_string_append (s, "\\textbackslash{}");
+        break;
+      case '~':
+        g_string_append (s, "\\textasciitilde{}");
+        break;
+      case '^':
+        g_string_append (s, "\\textasciicircum{}");
+        break;
+      case '&': case '%': case '$': case '#': case '_': case '{': case '}':
+        g_string_append_c (s, '\\');
+        g_string_append_c (s, *p);
+        break;
+      default:
+        /* a newline or tab would end the row or be lost: a space */
+        g_string_append_c (s, g_ascii_iscntrl (*p) ? ' ' : *p);
+      }
+  return g_string_free (s, FALSE);
+}
+
+char *
+lc_runs_table_latex (LcRunFile *const *runs, int n_runs)
+{
+  GString *s = g_string_new ("\\begin{tabular}{");
+  guint n_cols = G_N_ELEMENTS (table_columns);
+
+  for (guint c = 0; c < n_cols; c++)
+    g_string_append_c (s, c < 4 || c == 11 ? 'l' : 'r');
+  g_string_append (s, "}\n\\toprule\n");
+  for (guint c = 0; c < n_cols; c++)
+    {
+      g_autofree char *h = lc_latex_escape (table_columns[c]);
+      g_string_append_printf (s, "%s%s", c > 0 ? " & " : "", h);
+    }
+  g_string_append (s, " \\\\\n\\midrule\n");
+  for (int r = 0; r < n_runs; r++)
+    {
+      g_autoptr (GPtrArray) cells = run_cells (runs[r]);
+      for (guint c = 0; c < cells->len; c++)
+        {
+          g_autofree char *e = lc_latex_escape (g_ptr_array_index (cells, c));
+          g_string_append_printf (s, "%s%s", c > 0 ? " & " : "", e);
+        }
+      g_string_append (s, " \\\\\n");
+    }
+  g_string_append (s, "\\bottomrule\n\\end{tabular}\n");
+  return g_string_free (s, FALSE);
+}
+
+char *
+lc_run_curves_csv (const LcRunFile *run)
+{
+  GString *s = g_string_new ("epoch,loss,accuracy,val_loss,val_accuracy,learning_rate,seconds\n");
+  const NnHistory *h = run->checkpoint != NULL ? run->checkpoint->history : NULL;
+
+  for (guint i = 0; h != NULL && i < h->epochs->len; i++)
+    {
+      const NnEpochStats *e = &g_array_index (h->epochs, NnEpochStats, i);
+      const double v[] = { e->loss, e->accuracy, e->val_loss, e->val_accuracy };
+      g_string_append_printf (s, "%d", e->epoch + 1);
+      for (guint k = 0; k < G_N_ELEMENTS (v); k++)
+        {
+          g_string_append_c (s, ',');
+          number_field (s, v[k]);
+        }
+      g_string_append_c (s, ',');
+      nn_json_append_float (s, (float) e->learning_rate);
+      g_string_append_c (s, ',');
+      number_field (s, e->seconds);
+      g_string_append_c (s, '\n');
+    }
+  return g_string_free (s, FALSE);
+}

@@ -1,0 +1,71 @@
+/* lc-run.h: a training run that survives a crash.
+ *
+ * The run file (JSON, "format": "passband-run") holds what it takes to go
+ * on: the spec and the overrides it was trained with, the dataset's path and
+ * a SHA-256 checksum of its content as loaded, where the trained model goes,
+ * and the trainer's checkpoint after the last finished epoch (weights,
+ * optimiser, generators, schedule, early stopping, best weights, the
+ * history: the curves).  It is written atomically after every epoch, so a
+ * kill leaves the previous epoch's file.  Resuming loads the dataset again,
+ * refuses it when its checksum differs, prepares the run as the first time
+ * (the same split and encoding: they depend on the seed and the data only)
+ * and trains from the checkpoint: the same numbers as the uninterrupted run.
+ */
+#pragma once
+
+#include "lc-dataset.h"
+#include "lc-pipeline.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  char *path;                    /* the run file */
+  char *data_path;
+  char *meta_path;               /* or NULL */
+  char *data_checksum;           /* lc_dataset_checksum of the data as loaded */
+  char *out_path;                /* where the trained model is saved */
+  NnModelDoc *spec;
+  LcTrainOverrides overrides;
+  NnTrainCheckpoint *checkpoint; /* the last epoch's, NULL before the first one ends */
+  gboolean finished;             /* the run ended and saved its model */
+  /* The validation objects' predicted class and its probability at every
+   * epoch (NULL: not recorded); object_ids [objects->n_objects] their ids.
+   * The file keeps the top probability only, so a loaded history has that
+   * one value per object and epoch and zeros elsewhere. */
+  NnObjectHistory *objects;
+  char **object_ids;
+} LcRunFile;
+
+LcRunFile *lc_run_file_new  (const char *path, const char *data_path, const char *meta_path,
+                             const LcDataset *ds, const char *out_path, const NnModelDoc *spec,
+                             const LcTrainOverrides *overrides);
+void       lc_run_file_free (LcRunFile *run);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (LcRunFile, lc_run_file_free)
+
+/* Writes the run file atomically with checkpoint (NULL: the run's own). */
+gboolean   lc_run_file_save (const LcRunFile *run, const NnTrainCheckpoint *checkpoint,
+                             GError **error);
+/* Reads a run file; errors name the file and the field (LC_ERROR_FORMAT). */
+LcRunFile *lc_run_file_load (const char *path, GError **error);
+
+/* ---- exporting runs ---- */
+
+/* The run table, one row per run: the run file, data, checksum, model
+ * name, the effective settings (epochs, batch size, learning rate, seed,
+ * patience, threads), epochs done, finished, best epoch with its
+ * validation loss and accuracy, and the last epoch's losses. */
+char     *lc_runs_table_csv   (LcRunFile *const *runs, int n_runs);
+/* The same as a LaTeX tabular (booktabs rules), every text escaped. */
+char     *lc_runs_table_latex (LcRunFile *const *runs, int n_runs);
+/* One run's curves: epoch (1-based), loss, accuracy, val_loss,
+ * val_accuracy, learning_rate, seconds; empty cells where not measured. */
+char     *lc_run_curves_csv   (const LcRunFile *run);
+/* Escapes text for LaTeX: \ & % $ # _ { } ~ ^ and control characters. */
+char     *lc_latex_escape     (const char *text);
+
+/* SHA-256 (hex) of everything a dataset holds as loaded: objects, ids,
+ * labels, classes, bands, observations, metadata. */
+char      *lc_dataset_checksum (const LcDataset *ds);
+
+G_END_DECLS
