@@ -1143,7 +1143,6 @@ build_seen_row (PbResultsPage *self)
   gtk_box_append (GTK_BOX (row), GTK_WIDGET (self->seen_label));
   gtk_box_append (GTK_BOX (row), GTK_WIDGET (self->spinner));
   gtk_box_append (GTK_BOX (row), self->cancel_button);
-  gtk_box_append (GTK_BOX (row), pb_onnx_export_button_new ());
   return row;
 }
 
@@ -1271,6 +1270,7 @@ pb_results_page_init (PbResultsPage *self)
                                                      "class_99"));
   g_signal_connect_swapped (predictions_button, "clicked", G_CALLBACK (predictions_clicked_cb), self);
   gtk_box_append (GTK_BOX (test_row), predictions_button);
+  gtk_box_append (GTK_BOX (test_row), pb_onnx_export_button_new ());
   gtk_box_append (GTK_BOX (header), export_button);
   gtk_box_append (GTK_BOX (self), header);
   /* the scores on a line of their own, where they may wrap */

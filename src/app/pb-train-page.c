@@ -226,6 +226,12 @@ pb_train_page_set_epochs (PbTrainPage *self, int epochs)
 }
 
 void
+pb_train_page_set_patience (PbTrainPage *self, int patience)
+{
+  gtk_spin_button_set_value (self->patience_spin, patience);
+}
+
+void
 pb_train_page_set_seed (PbTrainPage *self, int seed)
 {
   gtk_spin_button_set_value (self->seed_spin, seed);

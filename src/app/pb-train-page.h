@@ -29,6 +29,8 @@ gboolean        pb_train_page_select_model   (PbTrainPage *self, const char *nam
 /* The spec that Start would train, with the panel's settings (free with nn_model_doc_free). */
 NnModelDoc     *pb_train_page_build_spec     (PbTrainPage *self, GError **error);
 void            pb_train_page_set_epochs     (PbTrainPage *self, int epochs);
+/* Early stopping's patience in epochs (0: off). */
+void            pb_train_page_set_patience   (PbTrainPage *self, int patience);
 void            pb_train_page_set_seed       (PbTrainPage *self, int seed);
 /* "Class priors in the loss": the logit adjustment tau (0 = off). */
 void            pb_train_page_set_logit_adjust (PbTrainPage *self, double tau);

@@ -1,12 +1,13 @@
 /* test-onnx-export.c: Export Model as ONNX in the app: the window's action
- * follows the latest run the Train section hands over, the Results page has
- * its button, and the export writes the file or says why not. */
+ * follows the run Results shows (the session's), the Results page has its
+ * button, and the export writes the file or says why not. */
 #include "config.h"
 
 #include <glib/gstdio.h>
 
 #include "pb-onnx-export.h"
 #include "pb-results-page.h"
+#include "pb-session.h"
 #include "pb-settings.h"
 #include "pb-test-gui.h"
 #include "pb-train-page.h"
@@ -50,7 +51,13 @@ test_export_latest_run (void)
   spec = nn_model_doc_load (spec_path, &error);
   g_assert_no_error (error);
   run = pb_test_trained_run (pb_window_get_dataset (window), spec, 1, "Run 1: Small GRU");
-  g_signal_emit_by_name (train, "run-ready", run);
+  pb_session_add_run (pb_window_get_session (window), run);
+  pb_session_show_run (pb_window_get_session (window), run);
+  g_assert_true (g_action_get_enabled (action));
+  /* another dataset: its Results show no run, so there is nothing to export */
+  pb_session_show_run (pb_window_get_session (window), NULL);
+  g_assert_false (g_action_get_enabled (action));
+  pb_session_show_run (pb_window_get_session (window), run);
   g_assert_true (g_action_get_enabled (action));
 
   g_assert_true (pb_onnx_export_write (run->doc, path, &error));

@@ -150,12 +150,16 @@ static void
 test_change_layer_kind (void)
 {
   GtkWidget *builder = g_object_ref_sink (pb_builder_new ());
+  g_autoptr (LcDataset) ds = simulated (120, 5);
   const NnLayerSpec *layer;
   size_t before;
   g_autoptr (GError) error = NULL;
 
+  /* on data: the preset joins the data's per-object features */
+  pb_builder_set_dataset (PB_BUILDER (builder), ds);
   g_assert_true (pb_builder_load_preset (PB_BUILDER (builder), "small-simplernn.json", &error));
   g_assert_no_error (error);
+  g_assert_true (pb_builder_get_info (PB_BUILDER (builder))->valid);
   before = pb_builder_get_info (PB_BUILDER (builder))->n_params;
   layer = &g_array_index (pb_builder_get_spec (PB_BUILDER (builder))->layers, NnLayerSpec, 0);
   g_assert_cmpint (layer->kind, ==, NN_LAYER_SIMPLE_RNN);
