@@ -10,12 +10,13 @@
 #include <string.h>
 
 #include "lc-run.h"
+#include "nn-atomic.h"
 
 static gboolean
 write_file (const char *path, const char *text)
 {
   g_autoptr (GError) error = NULL;
-  if (g_file_set_contents_full (path, text, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0644, &error))
+  if (nn_atomic_write (path, text, -1, &error))
     return TRUE;
   pcli_error ("runs", _("cannot write %s: %s"), path, error->message);
   return FALSE;

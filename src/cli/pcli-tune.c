@@ -119,7 +119,10 @@ save_own_trials (TuneRun *r, gboolean done, GError **error)
   if (done && r->options->n_shards > 1)
     end = shard_done_line (r->options, own->trials->len);
   text = g_strconcat (trials, end != NULL ? end : "", end != NULL ? "\n" : "", NULL);
-  return g_file_set_contents (r->results_path, text, -1, error);
+  if (nn_atomic_write (r->results_path, text, -1, error))
+    return TRUE;
+  g_prefix_error (error, "%s: ", r->results_path);
+  return FALSE;
 }
 
 static gboolean

@@ -17,6 +17,7 @@
 #include "lc-encoder.h"
 #include "nn-model-file.h"
 #include "onnx.pb-c.h"
+#include "nn-atomic.h"
 
 /* Everything the protobuf structures point at lives in one arena, freed at once. */
 typedef struct
@@ -1131,5 +1132,8 @@ lc_onnx_export (const LcPredictor *p, const LcOnnxOptions *options, const char *
   if (bytes == NULL)
     return FALSE;
   data = g_bytes_get_data (bytes, &size);
-  return g_file_set_contents_full (path, data, (gssize) size, G_FILE_SET_CONTENTS_CONSISTENT, 0644, error);
+  if (nn_atomic_write (path, data, (gssize) size, error))
+    return TRUE;
+  g_prefix_error (error, "%s: ", path);
+  return FALSE;
 }

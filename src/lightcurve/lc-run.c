@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "nn-json.h"
+#include "nn-atomic.h"
 
 #define RUN_FORMAT "passband-run"
 #define RUN_VERSION 1
@@ -182,8 +183,7 @@ lc_run_file_save (const LcRunFile *run, const NnTrainCheckpoint *checkpoint, GEr
   else
     g_string_append (s, "null");
   g_string_append (s, "}\n");
-  if (!g_file_set_contents_full (run->path, s->str, (gssize) s->len,
-                                 G_FILE_SET_CONTENTS_CONSISTENT, 0644, &local))
+  if (!nn_atomic_write (run->path, s->str, (gssize) s->len, &local))
     {
       g_set_error (error, LC_ERROR, LC_ERROR_OPEN, _("cannot write %s: %s"), run->path,
                    local->message);

@@ -8,6 +8,7 @@
 #include <glib/gstdio.h>
 
 #include "lc-onnx.h"
+#include "nn-atomic.h"
 
 /* The 1.0 header: magic, version, header length, then a dict padded with
  * spaces so the data start at a multiple of 64 bytes. */
@@ -46,8 +47,10 @@ shape_count (int ndim, const gsize *shape)
 static gboolean
 save_bytes (const char *path, GByteArray *bytes, GError **error)
 {
-  return g_file_set_contents_full (path, (const char *) bytes->data, bytes->len,
-                                   G_FILE_SET_CONTENTS_CONSISTENT, 0644, error);
+  if (nn_atomic_write (path, (const char *) bytes->data, (gssize) bytes->len, error))
+    return TRUE;
+  g_prefix_error (error, "%s: ", path);
+  return FALSE;
 }
 
 gboolean
@@ -123,9 +126,11 @@ lc_tensors_write (const LcPredictor *p, const LcDataset *ds, const char *dir, in
     }
   for (int i = 0; i < data->n; i++)
     g_string_append_printf (ids, "%s\n", ds->objects[i].id);
-  if (!g_file_set_contents_full (ids_path, ids->str, (gssize) ids->len, G_FILE_SET_CONTENTS_CONSISTENT,
-                                 0644, error))
-    return FALSE;
+  if (!nn_atomic_write (ids_path, ids->str, (gssize) ids->len, error))
+    {
+      g_prefix_error (error, "%s: ", ids_path);
+      return FALSE;
+    }
   if (n_rows_out != NULL)
     *n_rows_out = data->n;
   return TRUE;

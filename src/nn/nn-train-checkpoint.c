@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "nn-json.h"
+#include "nn-atomic.h"
 
 #define CHECKPOINT_FORMAT "passband-checkpoint"
 #define CHECKPOINT_VERSION 1
@@ -147,8 +148,7 @@ nn_train_checkpoint_save (const NnTrainCheckpoint *cp, const char *path, GError 
   g_autoptr (GError) local = NULL;
 
   /* a temporary file beside path, renamed over it: a kill never leaves half a checkpoint */
-  if (!g_file_set_contents_full (path, text, (gssize) len, G_FILE_SET_CONTENTS_CONSISTENT,
-                                 0644, &local))
+  if (!nn_atomic_write (path, text, (gssize) len, &local))
     {
       g_set_error (error, G_FILE_ERROR, local->code, _("cannot write %s: %s"), path,
                    local->message);
