@@ -31,6 +31,8 @@ gboolean        pb_train_page_select_model   (PbTrainPage *self, const char *nam
 NnModelDoc     *pb_train_page_build_spec     (PbTrainPage *self, GError **error);
 void            pb_train_page_set_epochs     (PbTrainPage *self, int epochs);
 void            pb_train_page_set_seed       (PbTrainPage *self, int seed);
+/* Early-stopping patience in epochs (0 = off). */
+void            pb_train_page_set_patience   (PbTrainPage *self, int patience);
 /* "Class priors in the loss": the logit adjustment tau (0 = off). */
 void            pb_train_page_set_logit_adjust (PbTrainPage *self, double tau);
 

@@ -443,6 +443,8 @@ test_stop (void)
   counts_connect (&c, trainer);
   g_assert_true (pb_train_page_select_model (page, "small-gru.json"));
   pb_train_page_set_epochs (page, 500);
+  /* no early stopping: only Stop ends this run */
+  pb_train_page_set_patience (page, 0);
   g_assert_true (pb_train_page_start (page, &error));
   /* the worker encodes first: the status line says how far */
   g_assert_true (g_str_has_prefix (pb_train_page_get_status (page), "Preparing data… "));
