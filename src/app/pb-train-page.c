@@ -238,12 +238,6 @@ pb_train_page_set_seed (PbTrainPage *self, int seed)
 }
 
 void
-pb_train_page_set_patience (PbTrainPage *self, int patience)
-{
-  gtk_spin_button_set_value (self->patience_spin, patience);
-}
-
-void
 pb_train_page_set_logit_adjust (PbTrainPage *self, double tau)
 {
   gtk_spin_button_set_value (self->priors_spin, tau);

@@ -32,8 +32,6 @@ void            pb_train_page_set_epochs     (PbTrainPage *self, int epochs);
 /* Early stopping's patience in epochs (0: off). */
 void            pb_train_page_set_patience   (PbTrainPage *self, int patience);
 void            pb_train_page_set_seed       (PbTrainPage *self, int seed);
-/* Early-stopping patience in epochs (0 = off). */
-void            pb_train_page_set_patience   (PbTrainPage *self, int patience);
 /* "Class priors in the loss": the logit adjustment tau (0 = off). */
 void            pb_train_page_set_logit_adjust (PbTrainPage *self, double tau);
 
