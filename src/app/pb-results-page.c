@@ -1285,9 +1285,10 @@ pb_results_page_init (PbResultsPage *self)
   gtk_widget_set_margin_top (GTK_WIDGET (self->test_label), 0);
   gtk_box_prepend (GTK_BOX (test_row), GTK_WIDGET (self->test_label));
   gtk_widget_set_margin_end (test_row, 6);
-  gtk_box_append (GTK_BOX (self), test_row);
+  /* rows whose labels and buttons come and go scroll rather than widen the window */
+  gtk_box_append (GTK_BOX (self), pb_scroll_sideways (test_row));
   /* above the tabs: the slider drives the matrix and the table below it */
-  gtk_box_append (GTK_BOX (self), build_seen_row (self));
+  gtk_box_append (GTK_BOX (self), pb_scroll_sideways (build_seen_row (self)));
 
   gtk_stack_add_titled (self->stack, build_confusion_tab (self), "confusion", _("Confusion Matrix"));
   self->class_table = PB_CLASS_TABLE (pb_class_table_new ());

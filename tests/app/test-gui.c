@@ -19,6 +19,7 @@
 #include "pb-light-curve-view.h"
 #include "pb-object-browser.h"
 #include "pb-overview-view.h"
+#include "pb-session.h"
 #include "pb-settings.h"
 #include "pb-train-page.h"
 #include "pb-window.h"
@@ -827,8 +828,17 @@ test_small_window (Fixture *f, gconstpointer data)
   GtkStack *sections = GTK_STACK (gtk_widget_get_parent (train));
   const char *const names[] = { "data", "model", "train", "results", "tune" };
   const char *const views[] = { "overview", "light-curve", "gallery" };
+  g_autofree char *spec_path = g_build_filename (g_getenv ("PASSBAND_SOURCE_DIR"), "models", "small-gru.json",
+                                                 NULL);
+  g_autoptr (NnModelDoc) spec = nn_model_doc_load (spec_path, NULL);
+  g_autoptr (PbRun) run = NULL;
 
+  g_assert_nonnull (spec);
   pb_object_browser_select_object (PB_OBJECT_BROWSER (pb_window_get_browser (f->window)), 0);
+  /* Results with a run: its scores, buttons and slider must fit too */
+  run = pb_test_trained_run (pb_window_get_dataset (f->window), spec, 1, "Run 1: Small GRU");
+  pb_session_add_run (pb_window_get_session (f->window), run);
+  pb_session_show_run (pb_window_get_session (f->window), run);
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
     for (guint v = 0; v < (i == 0 ? G_N_ELEMENTS (views) : 1); v++)
       {
