@@ -113,22 +113,14 @@ run_fold (const LcDataset *ds, const NnModelDoc *spec, const LcTrainOverrides *o
   g_autoptr (LcTrainRun) run = NULL;
   g_autoptr (LcPredictor) predictor = NULL;
   g_autoptr (LcEvaluation) ev = NULL, train_ev = NULL;
-  g_autoptr (GError) train_error = NULL;
   int n_train, n_test;
   gint64 start = g_get_monotonic_time ();
 
   train_rows = lc_split_fold_rows (fold, n, which, FALSE, &n_train);
   test_rows = lc_split_fold_rows (fold, n, which, TRUE, &n_test);
-  run = lc_train_run_prepare_rows (ds, train_rows, n_train, spec, o, error);
+  run = lc_train_run_fit_rows (ds, train_rows, n_train, spec, o, error);
   if (run == NULL)
     return FALSE;
-  /* a diverged run keeps its best weights, as `train` saves them */
-  if (!lc_train_run_train (run, NULL, &train_error)
-      && !g_error_matches (train_error, NN_ERROR, NN_ERROR_DIVERGED))
-    {
-      g_propagate_error (error, g_steal_pointer (&train_error));
-      return FALSE;
-    }
   predictor = lc_predictor_new (run->doc, error);
   if (predictor == NULL)
     return FALSE;

@@ -208,7 +208,6 @@ lc_novelty_leave_one_out (const LcDataset *ds, const NnModelDoc *spec,
   g_autoptr (LcSplit) split = NULL;
   g_autoptr (LcTrainRun) run = NULL;
   g_autoptr (LcPredictor) predictor = NULL;
-  g_autoptr (GError) train_error = NULL;
   gint64 start = g_get_monotonic_time ();
   int n_train = 0, n_test = 0, right = 0;
 
@@ -229,16 +228,9 @@ lc_novelty_leave_one_out (const LcDataset *ds, const NnModelDoc *spec,
       train_rows[n_train++] = split->train[j];
   test_rows = leave_out_test_rows (ds, split, class_index, &n_test);
 
-  run = lc_train_run_prepare_rows (ds, train_rows, n_train, spec, overrides, error);
+  run = lc_train_run_fit_rows (ds, train_rows, n_train, spec, overrides, error);
   if (run == NULL)
     return FALSE;
-  /* a diverged run keeps its best weights, as `train` saves them */
-  if (!lc_train_run_train (run, NULL, &train_error)
-      && !g_error_matches (train_error, NN_ERROR, NN_ERROR_DIVERGED))
-    {
-      g_propagate_error (error, g_steal_pointer (&train_error));
-      return FALSE;
-    }
   predictor = lc_predictor_new (run->doc, error);
   if (predictor == NULL)
     return FALSE;

@@ -234,6 +234,25 @@ lc_train_run_prepare_rows (const LcDataset *ds, const int *given_rows, int n_giv
   return lc_train_run_prepare_full (ds, given_rows, n_given, spec, overrides, NULL, NULL, error);
 }
 
+LcTrainRun *
+lc_train_run_fit_rows (const LcDataset *ds, const int *rows, int n_rows, const NnModelDoc *spec,
+                       const LcTrainOverrides *overrides, GError **error)
+{
+  g_autoptr (LcTrainRun) run = lc_train_run_prepare_rows (ds, rows, n_rows, spec, overrides, error);
+  g_autoptr (GError) train_error = NULL;
+
+  if (run == NULL)
+    return NULL;
+  /* a diverged run keeps its best weights, as `train` saves them */
+  if (!lc_train_run_train (run, NULL, &train_error)
+      && !g_error_matches (train_error, NN_ERROR, NN_ERROR_DIVERGED))
+    {
+      g_propagate_error (error, g_steal_pointer (&train_error));
+      return NULL;
+    }
+  return g_steal_pointer (&run);
+}
+
 /* The encoder's progress of one stage (fit, encode train, encode val) as
  * its share of the whole preparation. */
 typedef struct

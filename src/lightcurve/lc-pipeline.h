@@ -86,6 +86,11 @@ LcTrainRun *lc_train_run_prepare_full (const LcDataset *ds, const int *rows, int
  * weights, and the temperature fitted on the validation split (1 without
  * one) with its record. */
 gboolean    lc_train_run_train   (LcTrainRun *run, const NnTrainCallbacks *callbacks, GError **error);
+/* Prepares and trains on rows[0..n_rows) of ds without callbacks (a
+ * cross-validation fold, a leave-one-class-out model): a run that diverged
+ * keeps its best weights, as `train` saves them. */
+LcTrainRun *lc_train_run_fit_rows (const LcDataset *ds, const int *rows, int n_rows, const NnModelDoc *spec,
+                                   const LcTrainOverrides *overrides, GError **error);
 void        lc_train_run_free    (LcTrainRun *run);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LcTrainRun, lc_train_run_free)
 
