@@ -13,6 +13,9 @@
 #include "pb-onnx-export.h"
 #include "pb-results-page.h"
 
+/* labels under the Seen-so-far slider at most */
+#define SEEN_LABELS 6
+
 struct _PbResultsPage
 {
   GtkBox parent_instance;
@@ -511,7 +514,11 @@ curve_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   gtk_scale_clear_marks (self->seen_slider);
   for (int i = 0; i < curve->n_points; i++)
     {
-      g_autofree char *mark = pb_early_amount_label (self->axis, curve->amount[i]);
+      /* a tick at every point, a label at every few: a dozen labels run into each other */
+      int every = (curve->n_points + SEEN_LABELS - 1) / SEEN_LABELS;
+      int last = curve->n_points - 1;
+      gboolean labelled = i == last || (i % MAX (every, 1) == 0 && last - i >= every);
+      g_autofree char *mark = labelled ? pb_early_amount_label (self->axis, curve->amount[i]) : NULL;
 
       gtk_scale_add_mark (self->seen_slider, i, GTK_POS_BOTTOM, mark);
     }
