@@ -46,13 +46,67 @@ luminance (const GdkRGBA *c)
   return 0.2126 * c->red + 0.7152 * c->green + 0.0722 * c->blue;
 }
 
+#define PB_PLOT_THEME_KEY "pb-plot-theme"
+
+PbPlotTheme
+pb_plot_theme_from_string (const char *nick)
+{
+  if (g_strcmp0 (nick, "light") == 0)
+    return PB_PLOT_THEME_LIGHT;
+  if (g_strcmp0 (nick, "dark") == 0)
+    return PB_PLOT_THEME_DARK;
+  return PB_PLOT_THEME_SYSTEM;
+}
+
+PbPlotTheme
+pb_plot_get_theme (GtkWidget *root)
+{
+  g_return_val_if_fail (GTK_IS_WIDGET (root), PB_PLOT_THEME_SYSTEM);
+  return GPOINTER_TO_INT (g_object_get_data (G_OBJECT (root), PB_PLOT_THEME_KEY));
+}
+
+static void
+queue_draw_tree (GtkWidget *widget)
+{
+  gtk_widget_queue_draw (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    queue_draw_tree (child);
+}
+
 void
-pb_plot_style_from_widget (PbPlotStyle *style, GtkWidget *widget)
+pb_plot_set_theme (GtkWidget *root, PbPlotTheme theme)
+{
+  g_return_if_fail (GTK_IS_WIDGET (root));
+  if (pb_plot_get_theme (root) == theme)
+    return;
+  g_object_set_data (G_OBJECT (root), PB_PLOT_THEME_KEY, GINT_TO_POINTER (theme));
+  /* the views' CSS does not change, so GTK would not redraw them by itself */
+  queue_draw_tree (root);
+}
+
+/* The font size the widget's text has, in pixels, a little smaller for plots. */
+static double
+plot_font_size (GtkWidget *widget)
+{
+  PangoContext *pango = gtk_widget_get_pango_context (widget);
+  const PangoFontDescription *font = pango != NULL ? pango_context_get_font_description (pango) : NULL;
+  double size;
+
+  if (font == NULL || pango_font_description_get_size (font) <= 0)
+    return 12.0;
+  size = pango_font_description_get_size (font) / (double) PANGO_SCALE;
+  /* points to pixels at 96 dpi unless the size is already absolute */
+  if (!pango_font_description_get_size_is_absolute (font))
+    size *= 96.0 / 72.0;
+  return CLAMP (size * 0.9, 8.0, 24.0);
+}
+
+static void
+style_from_theme_colors (PbPlotStyle *style, GtkWidget *widget)
 {
   GtkStyleContext *context = gtk_widget_get_style_context (widget);
   GdkRGBA fg, color;
-  PangoContext *pango;
-  const PangoFontDescription *font;
 
   gtk_style_context_get_color (context, &fg);
   /* a light text colour means a dark theme */
@@ -69,16 +123,27 @@ pb_plot_style_from_widget (PbPlotStyle *style, GtkWidget *widget)
   if (gtk_style_context_lookup_color (context, "accent_color", &color)
       || gtk_style_context_lookup_color (context, "theme_selected_bg_color", &color))
     style->accent = color;
+}
 
-  pango = gtk_widget_get_pango_context (widget);
-  font = pango != NULL ? pango_context_get_font_description (pango) : NULL;
-  if (font != NULL && pango_font_description_get_size (font) > 0)
+void
+pb_plot_style_from_widget (PbPlotStyle *style, GtkWidget *widget)
+{
+  GtkRoot *root = gtk_widget_get_root (widget);
+
+  switch (root != NULL ? pb_plot_get_theme (GTK_WIDGET (root)) : PB_PLOT_THEME_SYSTEM)
     {
-      double size = pango_font_description_get_size (font) / (double) PANGO_SCALE;
-      /* points to pixels at 96 dpi unless the size is already absolute */
-      style->font_size = pango_font_description_get_size_is_absolute (font) ? size : size * 96.0 / 72.0;
-      style->font_size = CLAMP (style->font_size * 0.9, 8.0, 24.0);
+    case PB_PLOT_THEME_LIGHT:
+      pb_plot_style_init_light (style);
+      break;
+    case PB_PLOT_THEME_DARK:
+      pb_plot_style_init_dark (style);
+      break;
+    case PB_PLOT_THEME_SYSTEM:
+    default:
+      style_from_theme_colors (style, widget);
+      break;
     }
+  style->font_size = plot_font_size (widget);
 }
 
 void

@@ -27,6 +27,20 @@ void pb_plot_style_init_light  (PbPlotStyle *style);
 void pb_plot_style_init_dark   (PbPlotStyle *style);
 void pb_plot_style_from_widget (PbPlotStyle *style, GtkWidget *widget);
 
+/* Which style the views of a window draw with (the "plot-theme" setting). */
+typedef enum
+{
+  PB_PLOT_THEME_SYSTEM,  /* the colours of the widget's theme */
+  PB_PLOT_THEME_LIGHT,
+  PB_PLOT_THEME_DARK,
+} PbPlotTheme;
+
+/* "system", "light" or "dark"; anything else is PB_PLOT_THEME_SYSTEM. */
+PbPlotTheme pb_plot_theme_from_string (const char *nick);
+/* Every view under root (a window) draws with theme from now on; they redraw at once. */
+void        pb_plot_set_theme         (GtkWidget *root, PbPlotTheme theme);
+PbPlotTheme pb_plot_get_theme         (GtkWidget *root);
+
 /* A "#rrggbb" colour adjusted so it stays readable on the style's background. */
 void pb_plot_style_band_color (const PbPlotStyle *style, const char *hex, GdkRGBA *out);
 

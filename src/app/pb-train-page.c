@@ -45,6 +45,7 @@ struct _PbTrainPage
   GtkFileChooserNative *chooser;
   PbRun *chooser_run;        /* what the save chooser saves */
   NnTrainingSpec shown;      /* the training section the panel was last filled from */
+  int default_threads;       /* the "training-threads" preference: threads suit the machine, not the model */
 };
 
 G_DEFINE_FINAL_TYPE (PbTrainPage, pb_train_page, GTK_TYPE_BOX)
@@ -143,7 +144,7 @@ show_training_settings (PbTrainPage *self, const NnModelDoc *spec)
   gtk_spin_button_set_value (self->val_spin, t->val_fraction);
   gtk_spin_button_set_value (self->seed_spin, (double) t->train.seed);
   gtk_spin_button_set_value (self->patience_spin, t->train.patience);
-  gtk_spin_button_set_value (self->threads_spin, CLAMP (t->train.threads, 1, 2));
+  gtk_spin_button_set_value (self->threads_spin, self->default_threads);
   description = g_strdup_printf ("%s%s%s", *spec->name != '\0' ? spec->name : _("Unnamed network"),
                                  *spec->description != '\0' ? ": " : "", spec->description);
   gtk_label_set_text (self->model_label, description);
@@ -217,6 +218,13 @@ pb_train_page_build_spec (PbTrainPage *self, GError **error)
   if (spec != NULL)
     apply_settings (self, spec);
   return spec;
+}
+
+void
+pb_train_page_set_default_threads (PbTrainPage *self, int threads)
+{
+  self->default_threads = CLAMP (threads, 1, 2);
+  gtk_spin_button_set_value (self->threads_spin, self->default_threads);
 }
 
 void
@@ -928,6 +936,7 @@ pb_train_page_init (PbTrainPage *self)
   GtkWidget *scroller, *sidebar, *paned;
 
   self->runs = g_ptr_array_new ();
+  self->default_threads = 1;
 
   scroller = gtk_scrolled_window_new ();
   gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);

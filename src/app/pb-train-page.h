@@ -28,6 +28,8 @@ PbHistoryChart *pb_train_page_get_chart      (PbTrainPage *self);
 gboolean        pb_train_page_select_model   (PbTrainPage *self, const char *name);
 /* The spec that Start would train, with the panel's settings (free with nn_model_doc_free). */
 NnModelDoc     *pb_train_page_build_spec     (PbTrainPage *self, GError **error);
+/* The thread count (1 or 2) the settings start with for every model; shown at once. */
+void            pb_train_page_set_default_threads (PbTrainPage *self, int threads);
 void            pb_train_page_set_epochs     (PbTrainPage *self, int epochs);
 /* Early stopping's patience in epochs (0: off). */
 void            pb_train_page_set_patience   (PbTrainPage *self, int patience);

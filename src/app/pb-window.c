@@ -20,6 +20,7 @@
 #include "pb-loader.h"
 #include "pb-object-browser.h"
 #include "pb-overview-view.h"
+#include "pb-preferences.h"
 #include "pb-window.h"
 
 #define PB_GALLERY_MAX_OBJECTS 60
@@ -49,6 +50,8 @@ struct _PbWindow
 
   GSettings *settings;
   PbSession *session;
+  PbTrainPage *train_page;
+  int sample_objects;               /* the "sample-objects" preference */
   LcDataset *dataset;               /* the session's, shown by the Data section */
   GCancellable *load_cancellable;   /* the load in progress, or NULL */
   char *loading_path;               /* what it is loading ("" for the sample) */
@@ -486,7 +489,7 @@ pb_window_load_sample (PbWindow *self)
 {
   GCancellable *cancellable = begin_load (self, "", NULL, _("Simulating the sample…"));
 
-  pb_load_sample_async (G_OBJECT (self), PB_SAMPLE_OBJECTS, PB_SAMPLE_SEED, cancellable, load_progress_cb,
+  pb_load_sample_async (G_OBJECT (self), self->sample_objects, PB_SAMPLE_SEED, cancellable, load_progress_cb,
                         load_done_cb, cancellable);
 }
 
@@ -721,6 +724,16 @@ open_sample_action (GtkWidget *widget, const char *action_name, GVariant *parame
   pb_window_load_sample (PB_WINDOW (widget));
 }
 
+static void
+preferences_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  PbWindow *self = PB_WINDOW (widget);
+  PbPreferences *preferences = pb_preferences_new (GTK_WINDOW (self), self->settings);
+
+  track_dialog (self, GTK_WINDOW (preferences));
+  gtk_window_present (GTK_WINDOW (preferences));
+}
+
 static gboolean
 drop_cb (GtkDropTarget *target, const GValue *value, double x, double y, PbWindow *self)
 {
@@ -866,14 +879,22 @@ pb_window_add_page (PbWindow *self, GtkWidget *child, const char *name, const ch
 
 /* ---- settings and lifetime -------------------------------------------- */
 
-/* The plot toggles hold their state in the window and show it at once;
- * the settings only remember it.  A settings backend that cannot write (no
- * session bus for dconf) must not leave a toggle that does nothing. */
+/* The plot toggles and the preferences hold their state in the window and
+ * take effect at once; the settings only remember it.  A settings backend
+ * that cannot write (no session bus for dconf) must not leave a toggle or a
+ * preference that does nothing. */
 static void
-apply_plot_option (PbWindow *self, const char *key, GVariant *value)
+apply_option (PbWindow *self, const char *key, GVariant *value)
 {
   if (g_str_equal (key, "error-bars"))
     g_object_set (self->light_curve_view, "error-bars", g_variant_get_boolean (value), NULL);
+  else if (g_str_equal (key, "plot-theme"))
+    pb_plot_set_theme (GTK_WIDGET (self), pb_plot_theme_from_string (g_variant_get_string (value, NULL)));
+  else if (g_str_equal (key, "training-threads"))
+    pb_train_page_set_default_threads (self->train_page, g_variant_get_int32 (value));
+  else if (g_str_equal (key, "sample-objects"))
+    /* the next time the sample is opened */
+    self->sample_objects = g_variant_get_int32 (value);
   else
     {
       const char *text = g_variant_get_string (value, NULL);
@@ -885,21 +906,29 @@ apply_plot_option (PbWindow *self, const char *key, GVariant *value)
 }
 
 static void
-plot_option_change_state_cb (GSimpleAction *action, GVariant *value, gpointer user_data)
+option_change_state_cb (GSimpleAction *action, GVariant *value, gpointer user_data)
 {
   PbWindow *self = user_data;
   const char *key = g_action_get_name (G_ACTION (action));
+  g_autoptr (GSettingsSchemaKey) schema_key = NULL;
+  GSettingsSchema *schema = NULL;
 
+  g_object_get (self->settings, "settings-schema", &schema, NULL);
+  schema_key = g_settings_schema_get_key (schema, key);
+  g_settings_schema_unref (schema);
+  /* a value outside the key's range (from a caller of the action) is refused */
+  if (!g_settings_schema_key_range_check (schema_key, value))
+    return;
   g_simple_action_set_state (action, value);
-  apply_plot_option (self, key, value);
+  apply_option (self, key, value);
   /* remembered for the next start when the backend can */
   if (g_settings_is_writable (self->settings, key))
     g_settings_set_value (self->settings, key, value);
 }
 
-/* Another window (or the settings themselves) changed a plot option. */
+/* Another window (or the settings themselves) changed an option. */
 static void
-plot_setting_changed_cb (GSettings *settings, const char *key, PbWindow *self)
+setting_changed_cb (GSettings *settings, const char *key, PbWindow *self)
 {
   g_autoptr (GVariant) value = g_settings_get_value (settings, key);
   GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), key);
@@ -907,15 +936,16 @@ plot_setting_changed_cb (GSettings *settings, const char *key, PbWindow *self)
   if (action == NULL || g_variant_equal (value, g_action_get_state (action)))
     return;
   g_simple_action_set_state (G_SIMPLE_ACTION (action), value);
-  apply_plot_option (self, key, value);
+  apply_option (self, key, value);
 }
 
 static void
 bind_settings (PbWindow *self)
 {
-  const char *const keys[] = { "value-axis", "time-axis", "error-bars" };
+  const char *const keys[] = { "value-axis", "time-axis", "error-bars", "plot-theme", "training-threads",
+                               "sample-objects" };
 
-  /* the plot toggles are stateful "win." actions remembered in the settings */
+  /* the plot toggles and the preferences are stateful "win." actions remembered in the settings */
   for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
     {
       g_autoptr (GVariant) value = g_settings_get_value (self->settings, keys[i]);
@@ -926,10 +956,10 @@ bind_settings (PbWindow *self)
                                                                        value);
       g_autofree char *signal = g_strdup_printf ("changed::%s", keys[i]);
 
-      g_signal_connect (action, "change-state", G_CALLBACK (plot_option_change_state_cb), self);
+      g_signal_connect (action, "change-state", G_CALLBACK (option_change_state_cb), self);
       g_action_map_add_action (G_ACTION_MAP (self), G_ACTION (action));
-      apply_plot_option (self, keys[i], value);
-      g_signal_connect_object (self->settings, signal, G_CALLBACK (plot_setting_changed_cb), self, 0);
+      apply_option (self, keys[i], value);
+      g_signal_connect_object (self->settings, signal, G_CALLBACK (setting_changed_cb), self, 0);
     }
 
   g_settings_bind (self->settings, "sidebar-position", self->data_paned, "position", G_SETTINGS_BIND_DEFAULT);
@@ -1039,6 +1069,7 @@ pb_window_class_init (PbWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.select-relative", "i", select_relative_action);
   gtk_widget_class_install_action (widget_class, "win.show-view", "s", show_view_action);
   gtk_widget_class_install_action (widget_class, "win.find-period", NULL, find_period_action);
+  gtk_widget_class_install_action (widget_class, "win.preferences", NULL, preferences_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.open", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
@@ -1046,6 +1077,7 @@ pb_window_class_init (PbWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK, "win.export", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, GDK_CONTROL_MASK, "win.find-period", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_comma, GDK_CONTROL_MASK, "win.preferences", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Up, GDK_ALT_MASK, "win.select-relative", "i", -1);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Down, GDK_ALT_MASK, "win.select-relative", "i", 1);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1, GDK_ALT_MASK, "win.show-view", "s", "overview");
@@ -1076,6 +1108,7 @@ pb_window_init (PbWindow *self)
   GtkDropTarget *drop;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->sample_objects = PB_SAMPLE_OBJECTS;
   /* every section is laid out to be usable down to this size, not below */
   gtk_widget_set_size_request (GTK_WIDGET (self), PB_MIN_WIDTH, PB_MIN_HEIGHT);
   /* until an object is shown */
@@ -1091,8 +1124,8 @@ pb_window_init (PbWindow *self)
   /* every section works on the session; none knows another */
   pb_window_add_page (self, pb_builder_new_for_session (self->session), "model", _("Model"),
                       "applications-science-symbolic");
-  pb_window_add_page (self, pb_train_page_new (self->session), "train", _("Train"),
-                      "media-playback-start-symbolic");
+  self->train_page = PB_TRAIN_PAGE (pb_train_page_new (self->session));
+  pb_window_add_page (self, GTK_WIDGET (self->train_page), "train", _("Train"), "media-playback-start-symbolic");
   pb_window_add_page (self, pb_results_page_new (self->session), "results", _("Results"), "view-grid-symbolic");
   pb_window_add_page (self, pb_tune_page_new (self->session), "tune", _("Tune"), "preferences-system-symbolic");
   pb_onnx_export_install (self, self->session);

@@ -12,6 +12,7 @@
 
 G_BEGIN_DECLS
 
+/* the default of the "sample-objects" setting */
 #define PB_SAMPLE_OBJECTS 600
 #define PB_SAMPLE_SEED 42
 

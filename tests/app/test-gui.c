@@ -19,6 +19,8 @@
 #include "pb-light-curve-view.h"
 #include "pb-object-browser.h"
 #include "pb-overview-view.h"
+#include "pb-plot.h"
+#include "pb-preferences.h"
 #include "pb-session.h"
 #include "pb-settings.h"
 #include "pb-train-page.h"
@@ -924,6 +926,207 @@ test_toggles_without_settings (Fixture *f, gconstpointer data)
   pb_test_iterate (50);
 }
 
+/* ---- Preferences -------------------------------------------------------- */
+
+/* The widget a label's mnemonic (such as "_Training threads") moves the focus to. */
+static GtkWidget *
+mnemonic_target (GtkWidget *root, const char *mnemonic)
+{
+  if (GTK_IS_LABEL (root) && g_strcmp0 (gtk_label_get_label (GTK_LABEL (root)), mnemonic) == 0
+      && gtk_label_get_use_underline (GTK_LABEL (root)))
+    return gtk_label_get_mnemonic_widget (GTK_LABEL (root));
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = mnemonic_target (child, mnemonic);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The button under root that is labelled label (with its mnemonic underscore). */
+static GtkWidget *
+find_labelled (GtkWidget *root, GType type, const char *label)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
+    {
+      g_autofree char *text = NULL;
+
+      g_object_get (root, "label", &text, NULL);
+      if (g_strcmp0 (text, label) == 0)
+        return root;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_labelled (child, type, label);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* Opens the Preferences window as the menu item and Ctrl+comma do. */
+static GtkWindow *
+open_preferences (PbWindow *window)
+{
+  GtkWindow *preferences;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.preferences", NULL));
+  preferences = pb_window_get_dialog (window);
+  g_assert_true (PB_IS_PREFERENCES (preferences));
+  g_assert_true (gtk_window_get_transient_for (preferences) == GTK_WINDOW (window));
+  g_assert_true (gtk_window_get_modal (preferences));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (preferences)));
+  pb_test_iterate (50);
+  return preferences;
+}
+
+static int
+train_page_threads (PbWindow *window)
+{
+  GtkWidget *train = pb_test_find_descendant (GTK_WIDGET (window), PB_TYPE_TRAIN_PAGE);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NnModelDoc) spec = pb_train_page_build_spec (PB_TRAIN_PAGE (train), &error);
+
+  g_assert_no_error (error);
+  return spec->training.train.threads;
+}
+
+static void
+choose_plot_theme (GtkWindow *preferences, const char *label)
+{
+  GtkWidget *button = find_labelled (GTK_WIDGET (preferences), GTK_TYPE_CHECK_BUTTON, label);
+
+  g_assert_nonnull (button);
+  g_assert_true (gtk_widget_activate (button));
+  g_assert_true (gtk_check_button_get_active (GTK_CHECK_BUTTON (button)));
+  pb_test_iterate (20);
+}
+
+/* Each preference changes what the window does at once and is remembered. */
+static void
+test_preferences (Fixture *f, gconstpointer data)
+{
+  GtkWindow *preferences = open_preferences (f->window);
+  GtkWidget *view = pb_window_get_view (f->window, "light-curve");
+  GtkWidget *train = pb_test_find_descendant (GTK_WIDGET (f->window), PB_TYPE_TRAIN_PAGE);
+  GtkSpinButton *threads = GTK_SPIN_BUTTON (mnemonic_target (GTK_WIDGET (preferences), "_Training threads"));
+  GtkSpinButton *sample = GTK_SPIN_BUTTON (mnemonic_target (GTK_WIDGET (preferences), "Sa_mple size"));
+  GtkWidget *close = find_labelled (GTK_WIDGET (preferences), GTK_TYPE_BUTTON, "_Close");
+  PbPlotStyle style;
+  GdkRGBA theme_fg;
+
+  g_assert_true (GTK_IS_SPIN_BUTTON (threads));
+  g_assert_true (GTK_IS_SPIN_BUTTON (sample));
+  g_assert_nonnull (close);
+
+  /* threads: the Train section follows, also for a model chosen afterwards */
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (threads), ==, 1);
+  g_assert_cmpint (train_page_threads (f->window), ==, 1);
+  gtk_spin_button_set_value (threads, 2);
+  g_assert_cmpint (train_page_threads (f->window), ==, 2);
+  g_assert_cmpint (g_settings_get_int (f->settings, "training-threads"), ==, 2);
+  g_assert_true (pb_train_page_select_model (PB_TRAIN_PAGE (train), "small-gru.json"));
+  g_assert_cmpint (train_page_threads (f->window), ==, 2);
+  /* the schema's range: no third thread */
+  gtk_spin_button_set_value (threads, 3);
+  g_assert_cmpint (g_settings_get_int (f->settings, "training-threads"), ==, 2);
+
+  /* plot theme: the views draw with the chosen colours */
+  pb_window_show_view (f->window, "light-curve");
+  pb_test_iterate (50);
+  choose_plot_theme (preferences, "_Dark");
+  g_assert_cmpint (pb_plot_get_theme (GTK_WIDGET (f->window)), ==, PB_PLOT_THEME_DARK);
+  pb_plot_style_from_widget (&style, view);
+  g_assert_true (style.dark);
+  g_assert_cmpfloat (style.background.red, <, 0.5);
+  g_autofree char *theme = g_settings_get_string (f->settings, "plot-theme");
+  g_assert_cmpstr (theme, ==, "dark");
+  choose_plot_theme (preferences, "_Light");
+  pb_plot_style_from_widget (&style, view);
+  g_assert_false (style.dark);
+  g_assert_cmpfloat (style.background.red, ==, 1.0);
+  g_assert_cmpfloat_with_epsilon (style.foreground.red, 0.15, 1e-6);
+  choose_plot_theme (preferences, "Follow the _system theme");
+  g_assert_cmpint (pb_plot_get_theme (GTK_WIDGET (f->window)), ==, PB_PLOT_THEME_SYSTEM);
+  pb_plot_style_from_widget (&style, view);
+  gtk_style_context_get_color (gtk_widget_get_style_context (view), &theme_fg);
+  g_assert_true (gdk_rgba_equal (&style.foreground, &theme_fg));
+
+  /* sample size: the open sample stays; the next one has that many objects */
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (sample), ==, PB_SAMPLE_OBJECTS);
+  gtk_spin_button_set_value (sample, 200);
+  g_assert_cmpint (g_settings_get_int (f->settings, "sample-objects"), ==, 200);
+  g_assert_cmpuint (pb_window_get_dataset (f->window)->n_objects, ==, PB_SAMPLE_OBJECTS);
+
+  /* Close closes */
+  g_assert_true (gtk_widget_activate (close));
+  /* a button activated from the keyboard clicks when its pressed look ends */
+  pb_test_iterate (400);
+  g_assert_null (pb_window_get_dialog (f->window));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.open-sample", NULL));
+  pb_test_wait_for_load (f->window);
+  g_assert_cmpuint (pb_window_get_dataset (f->window)->n_objects, ==, 200);
+
+  /* opened again, the window shows the values chosen */
+  preferences = open_preferences (f->window);
+  threads = GTK_SPIN_BUTTON (mnemonic_target (GTK_WIDGET (preferences), "_Training threads"));
+  sample = GTK_SPIN_BUTTON (mnemonic_target (GTK_WIDGET (preferences), "Sa_mple size"));
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (threads), ==, 2);
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (sample), ==, 200);
+  gtk_window_close (preferences);
+  pb_test_iterate (20);
+
+  /* a reset of the settings reaches the window too */
+  g_settings_reset (f->settings, "training-threads");
+  g_settings_reset (f->settings, "sample-objects");
+  g_settings_reset (f->settings, "plot-theme");
+  g_assert_cmpint (train_page_threads (f->window), ==, 1);
+  pb_window_load_sample (f->window);
+  pb_test_wait_for_load (f->window);
+  g_assert_cmpuint (pb_window_get_dataset (f->window)->n_objects, ==, PB_SAMPLE_OBJECTS);
+}
+
+/* Settings that cannot be written: the preferences still work for the session,
+ * and a value outside the schema's range is refused. */
+static void
+test_preferences_without_settings (Fixture *f, gconstpointer data)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr (GSettingsSchema) schema = g_settings_schema_source_lookup (source, APP_ID, TRUE);
+  g_autoptr (GSettingsBackend) backend = g_null_settings_backend_new ();
+  g_autoptr (GSettings) settings = NULL;
+  g_autoptr (GVariant) state = NULL;
+  GtkWindow *preferences;
+  PbWindow *window;
+
+  g_assert_nonnull (schema);
+  settings = g_settings_new_full (schema, backend, NULL);
+  g_assert_false (g_settings_is_writable (settings, "training-threads"));
+  window = pb_window_new (NULL, settings);
+  gtk_window_present (GTK_WINDOW (window));
+  preferences = open_preferences (window);
+
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (mnemonic_target (GTK_WIDGET (preferences), "_Training threads")), 2);
+  g_assert_cmpint (train_page_threads (window), ==, 2);
+  choose_plot_theme (preferences, "_Dark");
+  g_assert_cmpint (pb_plot_get_theme (GTK_WIDGET (window)), ==, PB_PLOT_THEME_DARK);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (mnemonic_target (GTK_WIDGET (preferences), "Sa_mple size")), 150);
+  gtk_window_close (preferences);
+  pb_window_load_sample (window);
+  pb_test_wait_for_load (window);
+  g_assert_cmpuint (pb_window_get_dataset (window)->n_objects, ==, 150);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.sample-objects", "i", 5));
+  state = g_action_group_get_action_state (G_ACTION_GROUP (window), "sample-objects");
+  g_assert_cmpint (g_variant_get_int32 (state), ==, 150);
+  gtk_window_destroy (GTK_WINDOW (window));
+  pb_test_iterate (50);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -954,6 +1157,9 @@ main (int argc, char **argv)
               fixture_teardown);
   g_test_add ("/app/gui/fold-follows-object", Fixture, NULL, fixture_setup, test_fold_follows_object,
               fixture_teardown);
+  g_test_add ("/app/gui/preferences", Fixture, NULL, fixture_setup, test_preferences, fixture_teardown);
+  g_test_add ("/app/gui/preferences-without-settings", Fixture, NULL, fixture_setup,
+              test_preferences_without_settings, fixture_teardown);
   status = g_test_run ();
   if (shared_window != NULL)
     gtk_window_destroy (GTK_WINDOW (shared_window));
