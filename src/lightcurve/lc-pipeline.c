@@ -614,20 +614,13 @@ lc_predictor_calibrate (const LcPredictor *p, float *probs, int n)
   nn_calibration_apply (probs, n, p->n_classes, p->doc->temperature);
 }
 
-/* A model file may say "max_steps": 1048576 while the data have 300 steps:
- * when the workspace for the model's length would be too large, the members
- * are built for the data's length instead, if their stored weights fit it (a
- * recurrent network's do; a flatten layer's do not).  NULL when not needed
- * or not possible: nn_model_predict then says what it would take. */
-static GPtrArray *
-members_for_steps (const LcPredictor *p, int steps)
+GPtrArray *
+lc_predictor_members_at (const LcPredictor *p, int steps)
 {
   g_autoptr (GPtrArray) models = g_ptr_array_new_with_free_func ((GDestroyNotify) nn_model_free);
   NnModelDoc view;
 
-  if (steps <= 0 || steps >= p->model->max_steps
-      || nn_workspace_bytes (p->model, NN_PREDICT_BATCH, FALSE) <= NN_PREDICT_MAX_WORKSPACE)
-    return NULL;
+  g_return_val_if_fail (steps > 0, NULL);
   view = *p->doc;
   view.max_steps = steps;
   for (int m = 0; m < p->n_models; m++)
@@ -639,6 +632,20 @@ members_for_steps (const LcPredictor *p, int steps)
       g_ptr_array_add (models, model);
     }
   return g_steal_pointer (&models);
+}
+
+/* A model file may say "max_steps": 1048576 while the data have 300 steps:
+ * when the workspace for the model's length would be too large, the members
+ * are built for the data's length instead, if their stored weights fit it.
+ * NULL when not needed or not possible: nn_model_predict then says what it
+ * would take. */
+static GPtrArray *
+members_for_steps (const LcPredictor *p, int steps)
+{
+  if (steps <= 0 || steps >= p->model->max_steps
+      || nn_workspace_bytes (p->model, NN_PREDICT_BATCH, FALSE) <= NN_PREDICT_MAX_WORKSPACE)
+    return NULL;
+  return lc_predictor_members_at (p, steps);
 }
 
 /* data cut to its first max_steps steps (a test object longer than every

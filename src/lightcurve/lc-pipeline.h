@@ -111,6 +111,13 @@ LcPredictor *lc_predictor_load (const char *model_path, GError **error);
 void         lc_predictor_free (LcPredictor *predictor);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LcPredictor, lc_predictor_free)
 
+/* The members built for sequences of up to `steps` steps, with their stored
+ * weights: what lets a model file saying "max_steps": 1048576 predict data of
+ * a few hundred steps.  Recurrent layers with masking give the same numbers
+ * at any length the data fit; NULL when the weights depend on the length (a
+ * flatten layer's do). */
+GPtrArray *lc_predictor_members_at (const LcPredictor *predictor, int steps);
+
 /* The model's calibration on probs (n, K), the ensemble's mean probabilities:
  * nn_calibration_apply with the document's temperature.  Every prediction
  * below goes through it. */

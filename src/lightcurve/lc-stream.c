@@ -602,6 +602,9 @@ lc_stream_next (LcStream *s, GError **error)
   return chunk;
 }
 
+/* Members shorter than the model are first built for this many steps. */
+#define LC_STREAM_FIRST_STEPS 256
+
 /* ---- prediction in fixed batches ----
  *
  * The rows of the whole stream go through nn_row_predictor_run in the
@@ -623,7 +626,10 @@ typedef struct
 {
   const LcPredictor *p;
   int n_jobs;
-  NnData *rows;              /* pending encoded rows, at the model's max_steps */
+  int max_steps;             /* the longest object the members may grow to take */
+  GPtrArray *shorter;        /* the members built for fewer steps than the model's, or NULL */
+  NnModel *const *models;    /* [n_models]: shorter's or the predictor's */
+  NnData *rows;              /* pending encoded rows, at the members' max_steps */
   int n;                     /* pending rows */
   GPtrArray *ids;            /* their object ids */
   float *probs;              /* (rows->n, K) */
@@ -634,81 +640,192 @@ typedef struct
   gpointer user_data;
 } Batcher;
 
-/* The batcher holds rows at the model's max_steps, and a workspace per member
- * and thread: checked before anything is allocated, since a model file's
- * "max_steps" may be a million. */
-static gboolean
-batcher_fits (const LcPredictor *p, int n_jobs, GError **error)
+/* The batcher holds rows at the members' max_steps, and a workspace per
+ * member and thread: checked before anything is allocated, since a model
+ * file's "max_steps" may be a million. */
+static gsize
+batcher_bytes (const LcPredictor *p, const NnModel *model, int n_jobs)
 {
-  gsize row = (gsize) p->model->max_steps * lc_encoder_step_features (p->encoder) * sizeof (float);
-  gsize bytes = (gsize) n_jobs * LC_STREAM_PREDICT_BATCH * row
-                + (gsize) p->n_models * n_jobs * (nn_workspace_bytes (p->model, NN_PREDICT_BATCH, FALSE)
-                                                  + NN_PREDICT_BATCH * row);
-  g_autofree char *need = NULL, *most = NULL;
+  gsize row = (gsize) model->max_steps * lc_encoder_step_features (p->encoder) * sizeof (float);
 
-  if (bytes <= NN_PREDICT_MAX_WORKSPACE)
-    return TRUE;
-  need = g_format_size (bytes);
-  most = g_format_size (NN_PREDICT_MAX_WORKSPACE);
-  g_set_error (error, LC_ERROR, LC_ERROR_MISMATCH,
-               _("%s: the model takes sequences of up to %d steps; predicting in batches would "
-                 "take %s, at most %s is allowed"), p->doc->source, p->model->max_steps, need, most);
-  return FALSE;
+  return (gsize) n_jobs * LC_STREAM_PREDICT_BATCH * row
+         + (gsize) p->n_models * n_jobs * (nn_workspace_bytes (model, NN_PREDICT_BATCH, FALSE)
+                                           + NN_PREDICT_BATCH * row);
 }
 
 static void
-batcher_init (Batcher *b, const LcPredictor *p, int n_jobs, LcStreamRowsFunc rows_func,
-              gpointer user_data)
+set_too_large_error (const LcPredictor *p, int n_jobs, GError **error)
 {
-  int capacity = n_jobs * LC_STREAM_PREDICT_BATCH;
-  int T = p->model->max_steps, F = lc_encoder_step_features (p->encoder);
-  int S = lc_encoder_meta_features (p->encoder), K = MAX (p->n_classes, 1);
+  g_autofree char *need = g_format_size (batcher_bytes (p, p->model, n_jobs));
+  g_autofree char *most = g_format_size (NN_PREDICT_MAX_WORKSPACE);
+
+  g_set_error (error, LC_ERROR, LC_ERROR_MISMATCH,
+               _("%s: the model takes sequences of up to %d steps; predicting in batches would "
+                 "take %s, at most %s is allowed"), p->doc->source, p->model->max_steps, need, most);
+}
+
+/* Whether the batcher for sequences of `steps` steps fits the budget. */
+static gboolean
+steps_fit (const LcPredictor *p, int steps, int n_jobs)
+{
+  NnModelDoc view = *p->doc;
+  g_autoptr (NnModel) model = NULL;
+
+  view.max_steps = steps;
+  model = nn_model_doc_build (&view, p->model->seq_features, p->model->meta_features, p->n_classes,
+                              steps, NULL);
+  return model != NULL && batcher_bytes (p, model, n_jobs) <= NN_PREDICT_MAX_WORKSPACE;
+}
+
+/* The longest length up to `most` whose batcher fits the budget (the bytes
+ * grow with the length), 0 when none does. */
+static int
+longest_fitting_steps (const LcPredictor *p, int most, int n_jobs)
+{
+  int lo = 0, hi = most;
+
+  while (lo < hi)
+    {
+      int mid = lo + (hi - lo + 1) / 2;
+      if (steps_fit (p, mid, n_jobs))
+        lo = mid;
+      else
+        hi = mid - 1;
+    }
+  return lo;
+}
+
+/* At least as many steps as any object of ds is encoded to: one per
+ * observation, or on a grid one per step up to its last. */
+static int
+longest_object_bound (const LcDataset *ds)
+{
+  gsize longest = 1;
+
+  for (gsize i = 0; i < ds->n_objects; i++)
+    longest = MAX (longest, (gsize) ds->objects[i].n_obs);
+  for (gsize j = 0; ds->on_grid && j < ds->n_obs; j++)
+    if (ds->time[j] >= 0 && ds->time[j] < G_MAXINT)
+      longest = MAX (longest, (gsize) ds->time[j] + 1);
+  return (int) MIN (longest, (gsize) G_MAXINT);
+}
+
+/* The longest object the batcher may take: the model's max_steps when its
+ * batcher fits the budget, else the longest length that fits (for data
+ * loaded whole, at most their longest object) if the stored weights allow
+ * members of that length.  0 with error when nothing fits. */
+static int
+batcher_max_steps (const LcStream *s, const LcPredictor *p, int n_jobs, GError **error)
+{
+  int most = p->model->max_steps - 1, steps;
+  g_autoptr (GPtrArray) members = NULL;
+
+  if (batcher_bytes (p, p->model, n_jobs) <= NN_PREDICT_MAX_WORKSPACE)
+    return p->model->max_steps;
+  if (s->whole != NULL)
+    most = MIN (most, longest_object_bound (s->whole));
+  steps = longest_fitting_steps (p, most, n_jobs);
+  if (steps > 0)
+    members = lc_predictor_members_at (p, steps);
+  if (members == NULL)
+    {
+      set_too_large_error (p, n_jobs, error);
+      return 0;
+    }
+  return steps;
+}
+
+/* Row i of src as row `at` of dst (src's rows are at most dst's steps). */
+static void
+copy_row (NnData *dst, int at, const NnData *src, int i)
+{
+  gsize row_out = (gsize) dst->steps * dst->features;
+  gsize kept = (gsize) MIN (src->steps, dst->steps) * dst->features;
+  float *x = dst->x + (gsize) at * row_out;
+
+  memcpy (x, src->x + (gsize) i * src->steps * src->features, kept * sizeof (float));
+  memset (x + kept, 0, (row_out - kept) * sizeof (float));
+  dst->lengths[at] = MIN (src->lengths[i], dst->steps);
+  if (dst->meta_features > 0)
+    memcpy (dst->meta + (gsize) at * dst->meta_features, src->meta + (gsize) i * src->meta_features,
+            sizeof (float) * dst->meta_features);
+}
+
+static void
+free_row_predictors (Batcher *b)
+{
+  for (int i = 0; b->rp != NULL && i < b->p->n_models * b->n_jobs; i++)
+    nn_row_predictor_free (b->rp[i]);
+  g_clear_pointer (&b->rp, g_free);
+}
+
+/* Members, rows and workspaces for sequences of `steps` steps, keeping the
+ * pending rows: with masking the padded length does not change a number. */
+static gboolean
+batcher_set_steps (Batcher *b, int steps, GError **error)
+{
+  const LcPredictor *p = b->p;
+  GPtrArray *shorter = NULL;
+  NnData *rows;
+
+  if (steps < p->model->max_steps)
+    {
+      shorter = lc_predictor_members_at (p, steps);
+      if (shorter == NULL)
+        {
+          set_too_large_error (p, b->n_jobs, error);
+          return FALSE;
+        }
+    }
+  free_row_predictors (b);
+  g_clear_pointer (&b->shorter, g_ptr_array_unref);
+  b->shorter = shorter;
+  b->models = shorter != NULL ? (NnModel *const *) shorter->pdata : p->models;
+  rows = nn_data_new (b->n_jobs * LC_STREAM_PREDICT_BATCH, steps, lc_encoder_step_features (p->encoder),
+                      lc_encoder_meta_features (p->encoder), p->n_classes);
+  for (int i = 0; b->rows != NULL && i < b->n; i++)
+    copy_row (rows, i, b->rows, i);
+  g_clear_pointer (&b->rows, nn_data_free);
+  b->rows = rows;
+  b->rp = g_new0 (NnRowPredictor *, p->n_models * b->n_jobs);
+  for (int m = 0; m < p->n_models; m++)
+    for (int j = 0; j < b->n_jobs; j++)
+      b->rp[m * b->n_jobs + j] = nn_row_predictor_new (b->models[m]);
+  for (int j = 0; j < b->n_jobs; j++)
+    b->jobs[j].rows = b->rows;
+  return TRUE;
+}
+
+/* Members shorter than the model start small and double as longer objects
+ * arrive, up to max_steps: a stream's objects are seldom near the budget. */
+static gboolean
+batcher_init (Batcher *b, const LcPredictor *p, int n_jobs, int max_steps, int first_steps,
+              LcStreamRowsFunc rows_func, gpointer user_data, GError **error)
+{
+  int capacity = n_jobs * LC_STREAM_PREDICT_BATCH, K = MAX (p->n_classes, 1);
 
   memset (b, 0, sizeof *b);
   b->p = p;
   b->n_jobs = n_jobs;
-  b->rows = nn_data_new (capacity, T, F, S, p->n_classes);
+  b->max_steps = max_steps;
   b->ids = g_ptr_array_new_with_free_func (g_free);
   b->probs = g_new (float, (gsize) capacity * K);
   if (p->n_models > 1)
     b->member_probs = g_new (float, (gsize) capacity * K);
-  b->rp = g_new0 (NnRowPredictor *, p->n_models * n_jobs);
-  for (int m = 0; m < p->n_models; m++)
-    for (int j = 0; j < n_jobs; j++)
-      b->rp[m * n_jobs + j] = nn_row_predictor_new (p->models[m]);
-  for (int j = 0; j < n_jobs; j++)
-    b->jobs[j].rows = b->rows;
   b->rows_func = rows_func;
   b->user_data = user_data;
+  return batcher_set_steps (b, first_steps, error);
 }
 
 static void
 batcher_clear (Batcher *b)
 {
-  for (int i = 0; b->rp != NULL && i < b->p->n_models * b->n_jobs; i++)
-    nn_row_predictor_free (b->rp[i]);
-  g_clear_pointer (&b->rp, g_free);
+  free_row_predictors (b);
+  g_clear_pointer (&b->shorter, g_ptr_array_unref);
   g_clear_pointer (&b->rows, nn_data_free);
   g_clear_pointer (&b->ids, g_ptr_array_unref);
   g_clear_pointer (&b->probs, g_free);
   g_clear_pointer (&b->member_probs, g_free);
-}
-
-/* Row i of data as pending row b->n, cut to the model's max_steps. */
-static void
-batcher_copy_row (Batcher *b, const NnData *data, int i)
-{
-  NnData *r = b->rows;
-  gsize row_out = (gsize) r->steps * r->features;
-  gsize kept = (gsize) MIN (data->steps, r->steps) * r->features;
-  float *x = r->x + (gsize) b->n * row_out;
-
-  memcpy (x, data->x + (gsize) i * data->steps * data->features, kept * sizeof (float));
-  memset (x + kept, 0, (row_out - kept) * sizeof (float));
-  r->lengths[b->n] = MIN (data->lengths[i], r->steps);
-  if (r->meta_features > 0)
-    memcpy (r->meta + (gsize) b->n * r->meta_features, data->meta + (gsize) i * data->meta_features,
-            sizeof (float) * r->meta_features);
 }
 
 static gpointer
@@ -757,7 +874,7 @@ batcher_flush (Batcher *b, GError **error)
     return TRUE;
   view = *b->rows;
   view.n = b->n;
-  if (!nn_model_check_data (p->model, &view, FALSE, _("data"), error))
+  if (!nn_model_check_data (b->models[0], &view, FALSE, _("data"), error))
     return FALSE;
   /* two threads each run single-threaded BLAS, also on the last rows, so
    * every batch gets the same numbers */
@@ -785,6 +902,20 @@ batcher_flush (Batcher *b, GError **error)
   return ok;
 }
 
+/* Members shorter than the model cannot take an object longer than the
+ * budget allows them: cutting it would give other numbers than the model. */
+static void
+set_object_too_long_error (const Batcher *b, const LcDataset *chunk, int i, int steps,
+                           GError **error)
+{
+  g_autofree char *most = g_format_size (NN_PREDICT_MAX_WORKSPACE);
+
+  g_set_error (error, LC_ERROR, LC_ERROR_MISMATCH,
+               _("%s: object “%s” has %d steps; the model %s takes up to %d, but predicting in "
+                 "batches within %s fits at most %d"), chunk->path, chunk->objects[i].id, steps,
+               b->p->doc->source, b->p->model->max_steps, most, b->max_steps);
+}
+
 /* Encodes a chunk and queues its rows, predicting whenever the queue is full. */
 static gboolean
 batcher_add_chunk (Batcher *b, const LcDataset *chunk, GError **error)
@@ -803,7 +934,16 @@ batcher_add_chunk (Batcher *b, const LcDataset *chunk, GError **error)
     }
   for (int i = 0; i < data->n; i++)
     {
-      batcher_copy_row (b, data, i);
+      if (data->lengths[i] > b->max_steps)
+        {
+          set_object_too_long_error (b, chunk, i, data->lengths[i], error);
+          return FALSE;
+        }
+      if (data->lengths[i] > b->rows->steps
+          && !batcher_set_steps (b, MIN (b->max_steps, MAX (data->lengths[i], 2 * b->rows->steps)),
+                                 error))
+        return FALSE;
+      copy_row (b->rows, b->n, data, i);
       g_ptr_array_add (b->ids, g_strdup (chunk->objects[i].id));
       if (++b->n == b->rows->n && !batcher_flush (b, error))
         return FALSE;
@@ -827,12 +967,16 @@ lc_stream_predict (LcStream *s, const LcPredictor *p, int threads, LcStreamRowsF
   Batcher b;
   LcDataset *chunk;
   GError *local = NULL;
-  gboolean ok = TRUE;
+  gboolean ok;
+  int n_jobs = threads >= 2 ? 2 : 1, max_steps, first_steps;
 
   g_return_val_if_fail (s != NULL && p != NULL && rows_func != NULL, FALSE);
-  if (!batcher_fits (p, threads >= 2 ? 2 : 1, error))
+  max_steps = batcher_max_steps (s, p, n_jobs, error);
+  if (max_steps == 0)
     return FALSE;
-  batcher_init (&b, p, threads >= 2 ? 2 : 1, rows_func, user_data);
+  first_steps = max_steps == p->model->max_steps || s->whole != NULL
+                  ? max_steps : MIN (max_steps, LC_STREAM_FIRST_STEPS);
+  ok = batcher_init (&b, p, n_jobs, max_steps, first_steps, rows_func, user_data, error);
   while (ok && (chunk = lc_stream_next (s, &local)) != NULL)
     {
       ok = batcher_add_chunk (&b, chunk, error) && stream_progress (s, progress, user_data, error);

@@ -80,7 +80,10 @@ typedef gboolean (*LcStreamRowsFunc) (const char *const *ids, const float *probs
  * chunks into batches of LC_STREAM_PREDICT_BATCH objects (two at a time with
  * threads 2), so the probabilities are bit for bit those of
  * lc_predictor_predict on the whole dataset with one thread, whatever the
- * chunk sizes.  progress (may be NULL) is called after each chunk and stops
+ * chunk sizes.  A model whose max_steps would make the batches exceed
+ * NN_PREDICT_MAX_WORKSPACE runs on members built for the objects' lengths
+ * when its weights allow (lc_predictor_members_at), and refuses an object
+ * longer than fits.  progress (may be NULL) is called after each chunk and stops
  * the run with LC_ERROR_CANCELLED when it returns FALSE; so does rows_func
  * returning FALSE (with its error). */
 gboolean lc_stream_predict (LcStream *stream, const LcPredictor *predictor, int threads,

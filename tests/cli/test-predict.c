@@ -110,6 +110,73 @@ test_streamed_equals_whole (void)
   }
 }
 
+/* A copy of the model whose file says it takes sequences of up to a million
+ * steps: the same weights (recurrent layers do not depend on the length). */
+static char *
+write_huge_max_steps_model (void)
+{
+  g_autofree char *text = read_file (model);
+  g_autoptr (GRegex) regex = g_regex_new ("(\"inputs\": \\{[^}]*\"max_steps\": )[0-9]+", 0, 0, NULL);
+  g_autofree char *huge = g_regex_replace (regex, text, -1, 0, "\\g<1>1048576", 0, NULL);
+  char *path = g_build_filename (tmp_dir, "huge-max-steps.json", NULL);
+
+  g_assert_nonnull (huge);
+  g_assert_cmpstr (huge, !=, text);
+  g_assert_nonnull (strstr (huge, "\"max_steps\": 1048576"));
+  g_assert_true (g_file_set_contents (path, huge, -1, NULL));
+  return path;
+}
+
+/* A model file saying "max_steps": 1048576 predicts data of a few hundred
+ * steps within the budget, and every number is the model's at its own
+ * length, whatever the chunks and threads. */
+static void
+test_huge_max_steps (void)
+{
+  g_autofree char *huge = write_huge_max_steps_model ();
+  g_autofree char *out = g_build_filename (tmp_dir, "huge.csv", NULL);
+  g_autofree char *want_out = g_build_filename (tmp_dir, "normal.csv", NULL);
+  g_autofree char *want = NULL;
+  g_autofree char *dir = g_path_get_dirname (data_csv);
+  const struct { const char *chunk; const char *threads; } runs[] = {
+    { "100000", "1" }, { "7", "1" }, { "7", "2" },
+  };
+
+  {
+    g_autoptr (TuCliResult) r = tu_run_cli ("predict", "--model", model, "--data", data_csv, "--out", want_out,
+                                            NULL);
+    g_assert_cmpint (r->status, ==, 0);
+    want = read_file (want_out);
+  }
+  for (guint i = 0; i < G_N_ELEMENTS (runs); i++)
+    {
+      g_autoptr (TuCliResult) r = tu_run_cli ("predict", "--model", huge, "--data", data_csv, "--out", out,
+                                              "--threads", runs[i].threads, "--chunk-objects", runs[i].chunk,
+                                              NULL);
+      g_autofree char *got = NULL;
+
+      if (r->status != 0)
+        g_error ("predict with max_steps 1048576 failed: %s", r->err);
+      got = read_file (out);
+      g_assert_cmpstr (got, ==, want);
+      g_assert_true (g_unlink (out) == 0);
+    }
+  /* the folder is loaded whole: members for its longest object */
+  g_clear_pointer (&want, g_free);
+  for (int i = 0; i < 2; i++)
+    {
+      g_autoptr (TuCliResult) r = tu_run_cli ("predict", "--model", i == 0 ? model : huge, "--data", dir,
+                                              "--out", i == 0 ? want_out : out, NULL);
+      if (r->status != 0)
+        g_error ("predict of the folder failed: %s", r->err);
+    }
+  want = read_file (want_out);
+  {
+    g_autofree char *got = read_file (out);
+    g_assert_cmpstr (got, ==, want);
+  }
+}
+
 /* dir/rows.csv with text, and the survey's metadata beside it (the model
  * reads metadata columns). */
 static char *
@@ -205,6 +272,31 @@ make_fixtures (void)
     g_error ("train failed: %s", train->err);
 }
 
+/* An object longer than the budget lets such a model's batches be is
+ * refused, naming it, rather than cut shorter than the model would cut it. */
+static void
+test_huge_max_steps_long_object_refused (void)
+{
+  g_autofree char *huge = write_huge_max_steps_model ();
+  g_autofree char *out = g_build_filename (tmp_dir, "long", "pred.csv", NULL);
+  g_autofree char *csv = NULL;
+  g_autoptr (TuCliResult) r = NULL;
+  GString *text = g_string_new ("object_id,mjd,passband,flux,flux_err,detected\n");
+
+  for (int i = 0; i < 40000; i++)
+    g_string_append_printf (text, "0,%.2f,%d,%d,50,%d\n", 59000 + i * 0.01, i % 6, (i * 37) % 200 - 100,
+                            i % 2);
+  csv = write_rows ("long", text->str);
+  g_string_free (text, TRUE);
+  r = tu_run_cli ("predict", "--model", huge, "--data", csv, "--out", out, NULL);
+  g_test_message ("%s", r->err);
+  g_assert_cmpint (r->status, ==, 1);
+  g_assert_nonnull (strstr (r->err, "rows.csv: object “0” has 40000 steps; the model "));
+  g_assert_nonnull (strstr (r->err, "takes up to 1048576, but predicting in batches within"));
+  g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
+  assert_no_leftovers (out);
+}
+
 /* Objects the metadata lists with no observations were left out of the
  * predictions without a word; now predict refuses, naming how many. */
 static void
@@ -260,6 +352,8 @@ main (int argc, char **argv)
   g_test_add_func ("/predict/broken-keeps-old-output", test_broken_keeps_old_output);
   g_test_add_func ("/predict/unwritable-output", test_unwritable_output);
   g_test_add_func ("/predict/unobserved-objects-refused", test_unobserved_objects_refused);
+  g_test_add_func ("/predict/huge-max-steps", test_huge_max_steps);
+  g_test_add_func ("/predict/huge-max-steps-long-object-refused", test_huge_max_steps_long_object_refused);
   status = g_test_run ();
   {
     g_autofree char *command = g_strdup_printf ("rm -rf '%s'", tmp_dir);
