@@ -6,6 +6,7 @@
  * back).  The layers are counted and, when small, built with the stored
  * tensors.  Anything else (a crash, a sanitizer report, an abort) is a bug.
  * Built as a libFuzzer target with clang, and linked into its corpus test. */
+#include "fuzz-util.h"
 #include "fuzz-json.h"
 
 #include <stdio.h>
@@ -14,25 +15,11 @@
 
 #include "nn.h"
 
-static void fail (const char *format, ...) G_GNUC_PRINTF (1, 2) G_GNUC_NORETURN;
-
-/* abort(), not g_error(): libFuzzer saves the input on SIGABRT */
-static void
-fail (const char *format, ...)
-{
-  va_list args;
-  va_start (args, format);
-  vfprintf (stderr, format, args);
-  va_end (args);
-  fputc ('\n', stderr);
-  abort ();
-}
-
 static void
 check_error (const GError *error, const char *what)
 {
   if (error == NULL || error->domain != NN_ERROR || !g_str_has_prefix (error->message, "fuzz.json"))
-    fail ("%s: no NN_ERROR naming the file: %s", what, error != NULL ? error->message : "(none)");
+    fuzz_fail ("%s: no NN_ERROR naming the file: %s", what, error != NULL ? error->message : "(none)");
 }
 
 /* Counting needs no memory for weights; building only when it is small. */
@@ -58,7 +45,7 @@ check_build (const NnModelDoc *doc)
   if (model == NULL)
     check_error (error, "build");
   else if (nn_model_n_params (model) != (size_t) n)
-    fail ("built %zu parameters, counted %zd", nn_model_n_params (model), n);
+    fuzz_fail ("built %zu parameters, counted %zd", nn_model_n_params (model), n);
 }
 
 int
@@ -79,10 +66,10 @@ LLVMFuzzerTestOneInput (const guint8 *data, size_t size)
   saved = nn_model_doc_to_data (doc, NULL);
   again = nn_model_doc_load_from_data (saved, -1, "fuzz.json", &error);
   if (again == NULL)
-    fail ("what was saved does not load: %s\n--- saved:\n%s", error->message, saved);
+    fuzz_fail ("what was saved does not load: %s\n--- saved:\n%s", error->message, saved);
   saved_again = nn_model_doc_to_data (again, NULL);
   if (strcmp (saved, saved_again) != 0)
-    fail ("saving the reloaded document gives other text:\n%s\n---\n%s", saved, saved_again);
+    fuzz_fail ("saving the reloaded document gives other text:\n%s\n---\n%s", saved, saved_again);
   check_build (doc);
   return 0;
 }

@@ -5,6 +5,7 @@
  * must load again and write the same text.  Its grid is counted and a few
  * settings of each strategy are drawn.  Built as a libFuzzer target with
  * clang, and linked into its corpus test. */
+#include "fuzz-util.h"
 #include "fuzz-json.h"
 
 #include <stdio.h>
@@ -13,20 +14,6 @@
 
 #include "lc.h"
 #include "lc-tune.h"
-
-static void fail (const char *format, ...) G_GNUC_PRINTF (1, 2) G_GNUC_NORETURN;
-
-/* abort(), not g_error(): libFuzzer saves the input on SIGABRT */
-static void
-fail (const char *format, ...)
-{
-  va_list args;
-  va_start (args, format);
-  vfprintf (stderr, format, args);
-  va_end (args);
-  fputc ('\n', stderr);
-  abort ();
-}
 
 int
 LLVMFuzzerTestOneInput (const guint8 *data, size_t size)
@@ -41,24 +28,24 @@ LLVMFuzzerTestOneInput (const guint8 *data, size_t size)
   if (space == NULL)
     {
       if (error == NULL || error->domain != LC_ERROR || !g_str_has_prefix (error->message, "fuzz.json"))
-        fail ("no LC_ERROR naming the file: %s", error != NULL ? error->message : "(none)");
+        fuzz_fail ("no LC_ERROR naming the file: %s", error != NULL ? error->message : "(none)");
       return 0;
     }
   saved = lc_search_space_to_data (space);
   again = lc_search_space_load_from_data (saved, -1, "fuzz.json", &error);
   if (again == NULL)
-    fail ("what was written does not load: %s\n--- written:\n%s", error->message, saved);
+    fuzz_fail ("what was written does not load: %s\n--- written:\n%s", error->message, saved);
   saved_again = lc_search_space_to_data (again);
   if (strcmp (saved, saved_again) != 0)
-    fail ("writing the reloaded space gives other text:\n%s\n---\n%s", saved, saved_again);
+    fuzz_fail ("writing the reloaded space gives other text:\n%s\n---\n%s", saved, saved_again);
   if (lc_search_space_grid_size (space) != lc_search_space_grid_size (again))
-    fail ("grid sizes differ after a reload");
+    fuzz_fail ("grid sizes differ after a reload");
   for (int strategy = LC_TUNE_GRID; strategy <= LC_TUNE_HALVING; strategy++)
     for (int i = 0; i < 3; i++)
       {
         g_autoptr (JsonNode) settings = lc_search_space_sample (space, strategy, 7, i);
         if (settings == NULL || !JSON_NODE_HOLDS_OBJECT (settings))
-          fail ("setting %d of strategy %d is not an object", i, strategy);
+          fuzz_fail ("setting %d of strategy %d is not an object", i, strategy);
       }
   return 0;
 }
