@@ -167,6 +167,26 @@ tu_run_cli (const char *first, ...)
 }
 
 void
+tu_predict_fixture (const char *dir, int n_objects, const char *train_data, char **data_csv, char **model)
+{
+  g_autofree char *sim_dir = g_build_filename (dir, "sim", NULL);
+  g_autofree char *spec = g_build_filename (g_getenv ("PASSBAND_SOURCE_DIR"), "models", "goto-gru.json",
+                                            NULL);
+  g_autofree char *objects = g_strdup_printf ("%d", n_objects);
+  g_autoptr (TuCliResult) sim = tu_run_cli ("simulate", "--objects", objects, "--seed", "8", "--out", sim_dir,
+                                            NULL);
+  g_autoptr (TuCliResult) train = NULL;
+
+  g_assert_cmpint (sim->status, ==, 0);
+  *data_csv = g_build_filename (sim_dir, "training_set.csv", NULL);
+  *model = g_build_filename (dir, "model.json", NULL);
+  train = tu_run_cli ("train", "--data", train_data != NULL ? train_data : *data_csv, "--model", spec,
+                      "--out", *model, "--epochs", "1", "--seed", "2", NULL);
+  if (train->status != 0)
+    g_error ("train failed: %s", train->err);
+}
+
+void
 tu_remove_tree (const char *path)
 {
   g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);

@@ -39,6 +39,12 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (TuCliResult, tu_cli_result_free)
 /* Writes content to the new file dir/name (aborting the test if it cannot)
  * and returns its path. */
 char *tu_write_file             (const char *dir, const char *name, const char *content);
+/* A simulated PLAsTiCC-format survey of n_objects in dir/sim (its
+ * training_set.csv in *data_csv) and the GOTO GRU preset trained on it for
+ * one epoch (train_data NULL) or on train_data, saved as dir/model.json
+ * (*model): what the prediction tests predict with. */
+void  tu_predict_fixture        (const char *dir, int n_objects, const char *train_data, char **data_csv,
+                                 char **model);
 /* Deletes path and everything under it (a test's temporary folder). */
 void  tu_remove_tree            (const char *path);
 /* Extracts the .tar.gz `relative` of ../shared into the new folder parent/name

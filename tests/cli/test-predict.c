@@ -257,19 +257,7 @@ test_unwritable_output (void)
 static void
 make_fixtures (void)
 {
-  g_autofree char *dir = g_build_filename (tmp_dir, "sim", NULL);
-  g_autofree char *spec = g_build_filename (g_getenv ("PASSBAND_SOURCE_DIR"), "models", "goto-gru.json",
-                                            NULL);
-  g_autoptr (TuCliResult) sim = tu_run_cli ("simulate", "--objects", "300", "--seed", "8", "--out", dir, NULL);
-  g_autoptr (TuCliResult) train = NULL;
-
-  g_assert_cmpint (sim->status, ==, 0);
-  data_csv = g_build_filename (dir, "training_set.csv", NULL);
-  model = g_build_filename (tmp_dir, "model.json", NULL);
-  train = tu_run_cli ("train", "--data", data_csv, "--model", spec, "--out", model, "--epochs", "1",
-                   "--seed", "2", NULL);
-  if (train->status != 0)
-    g_error ("train failed: %s", train->err);
+  tu_predict_fixture (tmp_dir, 300, NULL, &data_csv, &model);
 }
 
 /* An object longer than the budget lets such a model's batches be is
