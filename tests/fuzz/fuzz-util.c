@@ -187,3 +187,37 @@ fuzz_remove_folder (const char *dir)
 {
   remove_tree (dir);
 }
+
+static int
+compare_names (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(char *const *) a, *(char *const *) b);
+}
+
+void
+fuzz_add_corpus_tests (const char *corpus, guint min_files, GTestDataFunc func)
+{
+  /* the paths live as long as the tests */
+  static GPtrArray *paths;
+  g_autofree char *dir_path = g_build_filename (g_getenv ("PASSBAND_SOURCE_DIR"), "tests", "fuzz", corpus, NULL);
+  g_autoptr (GDir) dir = g_dir_open (dir_path, 0, NULL);
+  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  const char *name;
+
+  g_assert_nonnull (dir);
+  if (paths == NULL)
+    paths = g_ptr_array_new_with_free_func (g_free);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    g_ptr_array_add (names, g_strdup (name));
+  g_ptr_array_sort (names, compare_names);
+  g_assert_cmpuint (names->len, >=, min_files);
+  for (guint i = 0; i < names->len; i++)
+    {
+      const char *file = g_ptr_array_index (names, i);
+      g_autofree char *test = g_strdup_printf ("/fuzz/%s/%s", corpus, file);
+      char *path = g_build_filename (dir_path, file, NULL);
+
+      g_ptr_array_add (paths, path);
+      g_test_add_data_func (test, path, func);
+    }
+}

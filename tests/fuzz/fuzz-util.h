@@ -25,4 +25,9 @@ void        fuzz_write_file    (const char *dir, const char *name, const void *d
 void        fuzz_remove_file   (const char *dir, const char *name);
 void        fuzz_remove_folder (const char *dir);
 
+/* For a seed corpus run as a normal test: adds one test /fuzz/CORPUS/NAME per
+ * file of tests/fuzz/CORPUS, in name order, whose data is the file's whole
+ * path; a corpus of fewer than min_files fails (a folder lost or misnamed). */
+void        fuzz_add_corpus_tests (const char *corpus, guint min_files, GTestDataFunc func);
+
 G_END_DECLS

@@ -7,13 +7,11 @@
 
 #include <string.h>
 
-static char *corpus_dir;
-
 static void
 test_corpus_file (gconstpointer data)
 {
-  const char *name = data;
-  g_autofree char *path = g_build_filename (corpus_dir, name, NULL);
+  const char *path = data;
+  g_autofree char *name = g_path_get_basename (path);
   g_autofree char *contents = NULL;
   g_autofree char *message = NULL;
   gsize length;
@@ -34,21 +32,7 @@ test_corpus_file (gconstpointer data)
 int
 main (int argc, char **argv)
 {
-  g_autoptr (GDir) dir = NULL;
-  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-  const char *name;
-
   g_test_init (&argc, &argv, NULL);
-  corpus_dir = g_build_filename (g_getenv ("PASSBAND_SOURCE_DIR"), "tests", "fuzz", "corpus", NULL);
-  dir = g_dir_open (corpus_dir, 0, NULL);
-  g_assert_nonnull (dir);
-  while ((name = g_dir_read_name (dir)) != NULL)
-    g_ptr_array_add (names, g_strdup (name));
-  g_assert_cmpuint (names->len, >, 40);
-  for (guint i = 0; i < names->len; i++)
-    {
-      g_autofree char *test = g_strdup_printf ("/fuzz/corpus/%s", (char *) g_ptr_array_index (names, i));
-      g_test_add_data_func (test, g_ptr_array_index (names, i), test_corpus_file);
-    }
+  fuzz_add_corpus_tests ("corpus", 41, test_corpus_file);
   return g_test_run ();
 }
