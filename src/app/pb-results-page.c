@@ -11,7 +11,9 @@
 #include "pb-export.h"
 #include "pb-layout.h"
 #include "pb-onnx-export.h"
+#include "pb-results-confusion.h"
 #include "pb-results-page.h"
+#include "pb-results-wrong.h"
 
 /* labels under the Seen-so-far slider at most */
 #define SEEN_LABELS 6
@@ -21,24 +23,17 @@ struct _PbResultsPage
   GtkBox parent_instance;
 
   PbSession *session;
-  PbTrainer *trainer;
   PbRun *run;
-  PbRun *wrong_run;          /* the run the "currently wrong" panel follows */
 
   GtkLabel *run_label;
-  GtkToggleButton *normalise_toggle;
   GtkStack *stack;
-  PbConfusionView *confusion;
-  PbGalleryView *cell_gallery;
-  GtkLabel *cell_label;
+  PbResultsConfusion *confusion;
   PbClassTable *class_table;
-  PbGalleryView *wrong_gallery;
-  GtkLabel *wrong_label;
+  PbResultsWrong *wrong;
   GtkDropDown *burst_class_drop;
   GtkStringList *burst_class_names;
   GArray *burst_classes;     /* int: dataset class index of each entry of the drop-down */
   PbBurstView *burst_view;
-  int cell_true, cell_predicted;
 
   /* early classification and novelty (issue 7); every long step is a job */
   GtkDropDown *axis_dropdown;
@@ -50,8 +45,7 @@ struct _PbResultsPage
   PbEarlyView *early_view;
   PbNoveltyView *novelty_view;
   PbReliabilityView *reliability;
-  PbGalleryView *novelty_gallery;
-  GtkLabel *novelty_label;
+  PbResultsGallery *novelty_gallery;
   GtkDropDown *score_dropdown;
   GtkScale *threshold;
   LcEarlyAxis axis;
@@ -81,118 +75,6 @@ dataset_class (PbRun *run, int k)
   if (run->doc == NULL || k < 0 || (guint) k >= run->doc->classes->len)
     return -1;
   return lc_dataset_class_index (run->dataset, g_array_index (run->doc->classes, NnClassSpec, k).id);
-}
-
-static const char *
-dataset_class_name (const LcDataset *ds, int c)
-{
-  return c >= 0 && c < ds->n_classes ? ds->classes[c].name : _("unknown");
-}
-
-/* ---- the cell gallery ------------------------------------------------- */
-
-/* "615 · SN Ia 0.61 · SN II 0.22": the object's three most likely classes. */
-static char *
-probability_caption (PbRun *run, int i)
-{
-  const LcEvaluation *ev = run->evaluation;
-  int k = ev->report->n_classes;
-  const float *p = ev->probs + (gsize) i * k;
-  GString *text = g_string_new (run->dataset->objects[ev->rows[i]].id);
-  gboolean used[256] = { FALSE };
-
-  for (int shown = 0; shown < MIN (3, MIN (k, 256)); shown++)
-    {
-      int best = -1;
-
-      for (int c = 0; c < MIN (k, 256); c++)
-        if (!used[c] && (best < 0 || p[c] > p[best]))
-          best = c;
-      used[best] = TRUE;
-      g_string_append_printf (text, " · %s %.2f", pb_run_class_name (run, best), p[best]);
-    }
-  return g_string_free (text, FALSE);
-}
-
-static void
-show_cell (PbResultsPage *self, int t, int p)
-{
-  /* the cell of what the matrix shows: at the slider's point when moved */
-  PbRun *run = self->early_run != NULL ? self->early_run : self->run;
-  const LcEvaluation *ev;
-  g_autoptr (GPtrArray) captions = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr (GArray) objects = g_array_new (FALSE, FALSE, sizeof (gsize));
-  g_autofree char *text = NULL;
-  int k, total = 0;
-
-  if (run == NULL || run->evaluation == NULL)
-    return;
-  ev = run->evaluation;
-  k = ev->report->n_classes;
-  for (int i = 0; i < ev->n_rows; i++)
-    {
-      gsize row = (gsize) ev->rows[i];
-
-      if (ev->labels[i] != t || nn_metrics_argmax (ev->probs + (gsize) i * k, k) != p)
-        continue;
-      total++;
-      if (objects->len >= PB_RESULTS_MAX_GALLERY)
-        continue;
-      g_array_append_val (objects, row);
-      g_ptr_array_add (captions, probability_caption (run, i));
-    }
-  self->cell_true = t;
-  self->cell_predicted = p;
-  pb_gallery_view_set_items (self->cell_gallery, run->dataset, (const gsize *) (void *) objects->data,
-                             objects->len, (const char *const *) captions->pdata);
-  if (total > (int) objects->len)
-    text = g_strdup_printf (_("True %s, predicted %s: %d objects (the first %u shown)"),
-                            pb_run_class_name (run, t), pb_run_class_name (run, p), total, objects->len);
-  else
-    text = g_strdup_printf (ngettext ("True %s, predicted %s: %d object", "True %s, predicted %s: %d objects",
-                                      total),
-                            pb_run_class_name (run, t), pb_run_class_name (run, p), total);
-  gtk_label_set_text (self->cell_label, text);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->cell_label), text);
-}
-
-static void
-cell_activated_cb (PbResultsPage *self, int t, int p)
-{
-  show_cell (self, t, p);
-}
-
-/* Opens an object of the run's dataset in the Data section's light-curve view. */
-static void
-open_object (PbResultsPage *self, LcDataset *ds, gint64 object)
-{
-  if (self->session == NULL || pb_session_get_dataset (self->session) != ds)
-    {
-      gtk_label_set_text (self->cell_label, _("This run's dataset is no longer open"));
-      return;
-    }
-  pb_session_show_object (self->session, object);
-}
-
-static void
-cell_object_activated_cb (PbResultsPage *self, gint64 object)
-{
-  if (self->run != NULL)
-    open_object (self, self->run->dataset, object);
-}
-
-static void
-novelty_object_activated_cb (PbResultsPage *self, gint64 object)
-{
-  if (self->explored_run != NULL)
-    open_object (self, self->explored_run->dataset, object);
-}
-
-static void
-wrong_object_activated_cb (PbResultsPage *self, gint64 object)
-{
-  if (self->wrong_run != NULL)
-    open_object (self, self->wrong_run->dataset, object);
 }
 
 /* ---- bursts ----------------------------------------------------------- */
@@ -253,61 +135,16 @@ pb_results_page_show_burst_for (PbResultsPage *self, gsize object)
         if ((gsize) ev->rows[i] == object)
           predicted = dataset_class (self->run, nn_metrics_argmax (ev->probs + (gsize) i * k, k));
     }
-  if (predicted < 0 && self->wrong_run != NULL)
-    for (guint i = 0; i < self->wrong_run->wrong_rows->len; i++)
-      if (g_array_index (self->wrong_run->wrong_rows, gsize, i) == object)
-        predicted = g_array_index (self->wrong_run->wrong_predicted, int, i);
+  if (predicted < 0)
+    predicted = pb_results_wrong_predicted_for (self->wrong, object);
   pb_burst_view_set_object (self->burst_view, ds, object, true_class, predicted);
   gtk_stack_set_visible_child_name (self->stack, "bursts");
 }
 
 static void
-burst_selected_clicked_cb (PbGalleryView *gallery, PbResultsPage *self)
+burst_requested_cb (PbResultsPage *self, guint64 object)
 {
-  int position = pb_gallery_view_get_selected (gallery);
-
-  if (position >= 0)
-    pb_results_page_show_burst_for (self, pb_gallery_view_get_object (gallery, position));
-}
-
-/* ---- the "currently wrong" panel --------------------------------------- */
-
-static void
-show_wrong (PbResultsPage *self, PbRun *run, int epoch)
-{
-  g_autoptr (GPtrArray) captions = g_ptr_array_new_with_free_func (g_free);
-  guint n = MIN (run->wrong_rows->len, PB_RESULTS_MAX_GALLERY);
-  g_autofree char *text = NULL;
-
-  if (self->wrong_run != run)
-    {
-      g_clear_pointer (&self->wrong_run, pb_run_unref);
-      self->wrong_run = pb_run_ref (run);
-    }
-  for (guint i = 0; i < n; i++)
-    {
-      gsize row = g_array_index (run->wrong_rows, gsize, i);
-      const LcObject *o = &run->dataset->objects[row];
-
-      g_ptr_array_add (captions, g_strdup_printf (_("%s: %s → %s"), o->id,
-                                                  dataset_class_name (run->dataset, o->label),
-                                                  dataset_class_name (run->dataset,
-                                                                      g_array_index (run->wrong_predicted, int, i))));
-    }
-  pb_gallery_view_set_items (self->wrong_gallery, run->dataset, (const gsize *) (void *) run->wrong_rows->data, n,
-                             (const char *const *) captions->pdata);
-  text = g_strdup_printf (_("%s, epoch %d: %u of %d validation objects misclassified%s"), run->name, epoch + 1,
-                          run->wrong_rows->len, run->n_val,
-                          run->wrong_rows->len > n ? _(" (the first ones shown)") : "");
-  gtk_label_set_text (self->wrong_label, text);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->wrong_label), text);
-}
-
-static void
-trainer_wrong_cb (PbResultsPage *self, PbRun *run)
-{
-  if (run->n_val > 0 && run->epochs->len > 0 && run->dataset == pb_session_get_dataset (self->session))
-    show_wrong (self, run, (int) run->epochs->len - 1);
+  pb_results_page_show_burst_for (self, (gsize) object);
 }
 
 /* ---- early classification and novelty (issue 7) ----------------------- */
@@ -389,11 +226,9 @@ cancel_jobs (PbResultsPage *self)
 static void
 show_shown_run (PbResultsPage *self)
 {
-  pb_confusion_view_set_run (self->confusion, shown_run (self));
+  pb_results_confusion_set_run (self->confusion, shown_run (self));
   pb_class_table_set_run (self->class_table, shown_run (self));
   pb_reliability_view_set_run (self->reliability, shown_run (self));
-  if (self->cell_true >= 0)
-    show_cell (self, self->cell_true, self->cell_predicted);
 }
 
 static void
@@ -592,7 +427,7 @@ show_ranking (PbResultsPage *self)
   pb_novelty_view_set_threshold (self->novelty_view, threshold);
   if (self->novelty == NULL || self->explored_run == NULL)
     {
-      pb_gallery_view_set_items (self->novelty_gallery, NULL, NULL, 0, NULL);
+      pb_results_gallery_clear (self->novelty_gallery, NULL);
       return;
     }
   ds = self->explored_run->dataset;
@@ -608,10 +443,9 @@ show_ranking (PbResultsPage *self)
       g_ptr_array_add (captions, g_strdup_printf ("%s · %.3f · %s", o->id, scores[ranked[i]],
                                                   o->label >= 0 ? ds->classes[o->label].name : _("unlabelled")));
     }
-  pb_gallery_view_set_items (self->novelty_gallery, ds, objects, shown, (const char *const *) captions->pdata);
   text = g_strdup_printf (_("%d of %d objects score at least %.2f, most novel first%s"), n,
                           self->novelty->n_objects, threshold, n > shown ? _(" (the first ones shown)") : "");
-  gtk_label_set_text (self->novelty_label, text);
+  pb_results_gallery_show (self->novelty_gallery, ds, objects, shown, (const char *const *) captions->pdata, text);
 }
 
 static void
@@ -656,7 +490,7 @@ novelty_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     }
   if (scores == NULL)
     {
-      gtk_label_set_text (self->novelty_label, error->message);
+      pb_results_gallery_set_caption (self->novelty_gallery, error->message);
       return;
     }
   g_clear_pointer (&self->novelty, pb_novelty_scores_free);
@@ -684,7 +518,7 @@ explore_run (PbResultsPage *self)
   validation = scores_text (_("Validation"), self->run->evaluation);
   set_test_text (self, validation);
   request_curve (self);
-  gtk_label_set_text (self->novelty_label, _("Scoring every object…"));
+  pb_results_gallery_set_caption (self->novelty_gallery, _("Scoring every object…"));
   pb_explore_novelty_async (G_OBJECT (self), self->run, begin_job (self, &self->novelty_cancel),
                             novelty_done_cb, NULL);
 }
@@ -704,7 +538,7 @@ reset_explore (PbResultsPage *self)
   gtk_widget_set_sensitive (GTK_WIDGET (self->seen_slider), FALSE);
   gtk_label_set_text (self->seen_label, run_has_model (self->run) ? "" : _("Needs a trained model"));
   set_test_text (self, "");
-  gtk_label_set_text (self->novelty_label, "");
+  pb_results_gallery_set_caption (self->novelty_gallery, "");
   show_novelty_scores (self);
 }
 
@@ -724,7 +558,7 @@ cancel_clicked_cb (PbResultsPage *self)
     set_test_text (self, _("Cancelled"));
   if (self->novelty == NULL && self->explored_run != NULL)
     {
-      gtk_label_set_text (self->novelty_label, _("Cancelled: the scores are computed again when the "
+      pb_results_gallery_set_caption (self->novelty_gallery, _("Cancelled: the scores are computed again when the "
                                                  "Results section is next shown"));
       /* so that mapping the page again starts over */
       g_clear_pointer (&self->explored_run, pb_run_unref);
@@ -808,7 +642,7 @@ export_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   if (!end_job (self, error))
     return;
   text = error != NULL ? g_strdup (error->message) : g_strdup_printf (_("Predictions written to %s"), path);
-  gtk_label_set_text (self->novelty_label, text);
+  pb_results_gallery_set_caption (self->novelty_gallery, text);
 }
 
 gboolean
@@ -905,12 +739,9 @@ pb_results_page_set_run (PbResultsPage *self, PbRun *run)
   g_clear_pointer (&self->run, pb_run_unref);
   self->run = run;
   reset_explore (self);
-  pb_confusion_view_set_run (self->confusion, run);
+  pb_results_confusion_set_run (self->confusion, run);
   pb_class_table_set_run (self->class_table, run);
   pb_reliability_view_set_run (self->reliability, run);
-  self->cell_true = self->cell_predicted = -1;
-  pb_gallery_view_set_items (self->cell_gallery, NULL, NULL, 0, NULL);
-  gtk_label_set_text (self->cell_label, _("Click a cell to see the light curves behind it"));
   rebuild_burst_classes (self, current_dataset (self));
   burst_class_changed_cb (self);
   if (run != NULL && run->evaluation != NULL)
@@ -940,21 +771,6 @@ pb_results_page_get_run (PbResultsPage *self)
   return self->run;
 }
 
-void
-pb_results_page_set_trainer (PbResultsPage *self, PbTrainer *trainer)
-{
-  if (self->trainer != NULL)
-    g_signal_handlers_disconnect_by_data (self->trainer, self);
-  g_set_object (&self->trainer, trainer);
-  if (trainer != NULL)
-    g_signal_connect_swapped (trainer, "wrong", G_CALLBACK (trainer_wrong_cb), self);
-}
-
-static void
-normalise_toggled_cb (PbResultsPage *self)
-{
-  pb_confusion_view_set_normalised (self->confusion, gtk_toggle_button_get_active (self->normalise_toggle));
-}
 
 static void
 export_clicked_cb (PbResultsPage *self)
@@ -963,14 +779,15 @@ export_clicked_cb (PbResultsPage *self)
   const char *name = gtk_stack_get_visible_child_name (self->stack);
   GtkWidget *view = g_strcmp0 (name, "scores") == 0 ? GTK_WIDGET (self->class_table)
                     : g_strcmp0 (name, "bursts") == 0 ? GTK_WIDGET (self->burst_view)
-                    : g_strcmp0 (name, "wrong") == 0 ? GTK_WIDGET (self->wrong_gallery)
+                    : g_strcmp0 (name, "wrong") == 0 ? GTK_WIDGET (pb_results_gallery_get_view (
+                                                         pb_results_wrong_get_gallery (self->wrong)))
                     : g_strcmp0 (name, "early") == 0 ? GTK_WIDGET (self->early_view)
                     : g_strcmp0 (name, "novelty") == 0 ? GTK_WIDGET (self->novelty_view)
-                                                     : GTK_WIDGET (self->confusion);
+                                                     : GTK_WIDGET (pb_results_confusion_get_view (self->confusion));
   PbExportDialog *dialog;
 
   if (!PB_IS_PLOTTABLE (view))
-    view = GTK_WIDGET (self->confusion);
+    view = GTK_WIDGET (pb_results_confusion_get_view (self->confusion));
   dialog = pb_export_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, PB_PLOTTABLE (view), 1000, 800);
   gtk_window_present (GTK_WINDOW (dialog));
 }
@@ -990,12 +807,6 @@ session_dataset_changed_cb (PbResultsPage *self)
   /* every tab is about the open data: a run on other data is not shown */
   if (self->run == NULL || self->run->dataset != ds)
     pb_results_page_set_run (self, NULL);
-  if (self->wrong_run != NULL && self->wrong_run->dataset != ds)
-    {
-      g_clear_pointer (&self->wrong_run, pb_run_unref);
-      pb_gallery_view_set_items (self->wrong_gallery, NULL, NULL, 0, NULL);
-      gtk_label_set_text (self->wrong_label, "");
-    }
 }
 
 /* ---- construction ----------------------------------------------------- */
@@ -1022,66 +833,6 @@ caption_label (const char *text)
   gtk_widget_set_margin_start (GTK_WIDGET (label), 6);
   gtk_widget_set_margin_top (GTK_WIDGET (label), 6);
   return label;
-}
-
-static void
-burst_button_clicked_cb (GtkButton *button, PbGalleryView *gallery)
-{
-  burst_selected_clicked_cb (gallery, g_object_get_data (G_OBJECT (button), "page"));
-}
-
-static GtkWidget *
-gallery_panel (PbGalleryView *gallery, GtkLabel *label, PbResultsPage *self, const char *description)
-{
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
-  GtkWidget *header = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  GtkWidget *burst = gtk_button_new_with_mnemonic (_("Compare _Burst"));
-
-  gtk_widget_set_tooltip_text (burst, _("Draw the selected object against the typical curves of its true and "
-                                        "its predicted class"));
-  g_signal_connect_object (burst, "clicked", G_CALLBACK (burst_button_clicked_cb), gallery, 0);
-  g_object_set_data (G_OBJECT (burst), "page", self);
-  gtk_widget_set_hexpand (GTK_WIDGET (label), TRUE);
-  gtk_box_append (GTK_BOX (header), GTK_WIDGET (label));
-  gtk_box_append (GTK_BOX (header), burst);
-  gtk_box_append (GTK_BOX (box), header);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (gallery), _("Double-click or press Enter to open an object in the "
-                                                       "light-curve view"));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (gallery), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, description, -1);
-  gtk_box_append (GTK_BOX (box), scrolled (GTK_WIDGET (gallery)));
-  return box;
-}
-
-static GtkWidget *
-build_confusion_tab (PbResultsPage *self)
-{
-  GtkWidget *paned = gtk_paned_new (GTK_ORIENTATION_HORIZONTAL);
-  GtkWidget *panel;
-
-  self->confusion = PB_CONFUSION_VIEW (pb_confusion_view_new ());
-  self->cell_gallery = PB_GALLERY_VIEW (pb_gallery_view_new ());
-  self->cell_label = caption_label (_("Click a cell to see the light curves behind it"));
-  g_signal_connect_swapped (self->confusion, "cell-activated", G_CALLBACK (cell_activated_cb), self);
-  g_signal_connect_swapped (self->cell_gallery, "object-activated", G_CALLBACK (cell_object_activated_cb), self);
-  panel = gallery_panel (self->cell_gallery, self->cell_label, self,
-                         _("Light curves of the objects in the chosen confusion-matrix cell"));
-  gtk_paned_set_start_child (GTK_PANED (paned), GTK_WIDGET (self->confusion));
-  gtk_paned_set_end_child (GTK_PANED (paned), panel);
-  /* the objects of a cell stay whole; the matrix scales to what is left */
-  gtk_paned_set_shrink_end_child (GTK_PANED (paned), FALSE);
-  gtk_paned_set_position (GTK_PANED (paned), 420);
-  return paned;
-}
-
-static GtkWidget *
-build_wrong_tab (PbResultsPage *self)
-{
-  self->wrong_gallery = PB_GALLERY_VIEW (pb_gallery_view_new ());
-  self->wrong_label = caption_label (_("During training, the validation objects the model gets wrong at the "
-                                       "latest epoch appear here"));
-  g_signal_connect_swapped (self->wrong_gallery, "object-activated", G_CALLBACK (wrong_object_activated_cb), self);
-  return gallery_panel (self->wrong_gallery, self->wrong_label, self,
-                        _("Validation objects misclassified at the latest epoch"));
 }
 
 static GtkWidget *
@@ -1182,14 +933,12 @@ build_novelty_tab (PbResultsPage *self)
   gtk_box_append (GTK_BOX (row), GTK_WIDGET (self->threshold));
   self->novelty_view = PB_NOVELTY_VIEW (pb_novelty_view_new ());
   gtk_widget_set_size_request (GTK_WIDGET (self->novelty_view), -1, 200);
-  self->novelty_gallery = PB_GALLERY_VIEW (pb_gallery_view_new ());
-  self->novelty_label = caption_label (NULL);
-  g_signal_connect_swapped (self->novelty_gallery, "object-activated", G_CALLBACK (novelty_object_activated_cb),
-                            self);
+  self->novelty_gallery = PB_RESULTS_GALLERY (pb_results_gallery_new (NULL, _("The objects above the novelty "
+                                                                              "threshold, most novel first")));
+  g_signal_connect_swapped (self->novelty_gallery, "burst-requested", G_CALLBACK (burst_requested_cb), self);
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->novelty_view));
   gtk_box_append (GTK_BOX (box), row);
-  gtk_box_append (GTK_BOX (box), gallery_panel (self->novelty_gallery, self->novelty_label, self,
-                                                _("The objects above the novelty threshold, most novel first")));
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->novelty_gallery));
   return box;
 }
 
@@ -1198,7 +947,6 @@ pb_results_page_dispose (GObject *object)
 {
   PbResultsPage *self = PB_RESULTS_PAGE (object);
 
-  pb_results_page_set_trainer (self, NULL);
   /* running jobs hold the page until their callbacks, which then see it disposed */
   cancel_jobs (self);
   self->disposed = TRUE;
@@ -1211,7 +959,6 @@ pb_results_page_dispose (GObject *object)
   g_clear_pointer (&self->explored_run, pb_run_unref);
   g_clear_pointer (&self->novelty, pb_novelty_scores_free);
   g_clear_pointer (&self->test_evaluation, lc_evaluation_free);
-  g_clear_pointer (&self->wrong_run, pb_run_unref);
   g_clear_object (&self->burst_class_names);
   if (self->session != NULL)
     g_signal_handlers_disconnect_by_data (self->session, self);
@@ -1247,17 +994,12 @@ pb_results_page_init (PbResultsPage *self)
   GtkWidget *predictions_button = gtk_button_new_with_mnemonic (_("E_xport Predictions…"));
 
   self->burst_classes = g_array_new (FALSE, FALSE, sizeof (int));
-  self->cell_true = self->cell_predicted = -1;
   gtk_orientable_set_orientation (GTK_ORIENTABLE (self), GTK_ORIENTATION_VERTICAL);
 
   self->run_label = caption_label (_("Train a model or open one to see results"));
   gtk_label_set_selectable (self->run_label, TRUE);
   self->stack = GTK_STACK (gtk_stack_new ());
   gtk_stack_switcher_set_stack (GTK_STACK_SWITCHER (switcher), self->stack);
-  self->normalise_toggle = GTK_TOGGLE_BUTTON (gtk_toggle_button_new_with_mnemonic (_("Row-_normalised")));
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->normalise_toggle),
-                               _("Show each true class's row as percentages instead of counts"));
-  g_signal_connect_swapped (self->normalise_toggle, "toggled", G_CALLBACK (normalise_toggled_cb), self);
   gtk_widget_set_tooltip_text (export_button, _("Export the shown chart as PNG, SVG or PDF"));
   gtk_accessible_update_property (GTK_ACCESSIBLE (export_button), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("Export the shown chart"), -1);
@@ -1268,7 +1010,6 @@ pb_results_page_init (PbResultsPage *self)
   gtk_widget_set_margin_top (header, 6);
   gtk_widget_set_halign (switcher, GTK_ALIGN_START);
   gtk_box_append (GTK_BOX (header), pb_scroll_sideways (switcher));
-  gtk_box_append (GTK_BOX (header), GTK_WIDGET (self->normalise_toggle));
   gtk_widget_set_tooltip_text (test_button, _("Score the model on a separate labelled file, beside the validation "
                                               "scores"));
   g_signal_connect_swapped (test_button, "clicked", G_CALLBACK (test_file_clicked_cb), self);
@@ -1297,16 +1038,6 @@ pb_results_page_init (PbResultsPage *self)
   /* above the tabs: the slider drives the matrix and the table below it */
   gtk_box_append (GTK_BOX (self), pb_scroll_sideways (build_seen_row (self)));
 
-  gtk_stack_add_titled (self->stack, build_confusion_tab (self), "confusion", _("Confusion Matrix"));
-  self->class_table = PB_CLASS_TABLE (pb_class_table_new ());
-  gtk_stack_add_titled (self->stack, scrolled (GTK_WIDGET (self->class_table)), "scores", _("Per-Class Scores"));
-  self->reliability = PB_RELIABILITY_VIEW (pb_reliability_view_new ());
-  gtk_stack_add_titled (self->stack, GTK_WIDGET (self->reliability), "reliability", _("Reliability"));
-  self->early_view = PB_EARLY_VIEW (pb_early_view_new ());
-  gtk_stack_add_titled (self->stack, GTK_WIDGET (self->early_view), "early", _("Early Classification"));
-  gtk_stack_add_titled (self->stack, build_novelty_tab (self), "novelty", _("Novelty"));
-  gtk_stack_add_titled (self->stack, build_wrong_tab (self), "wrong", _("Currently Wrong"));
-  gtk_stack_add_titled (self->stack, build_burst_tab (self), "bursts", _("Bursts"));
   gtk_widget_set_vexpand (GTK_WIDGET (self->stack), TRUE);
   gtk_box_append (GTK_BOX (self), GTK_WIDGET (self->stack));
   self->point = self->shown_point = -1;
@@ -1319,9 +1050,23 @@ pb_results_page_new (PbSession *session)
   PbResultsPage *self = g_object_new (PB_TYPE_RESULTS_PAGE, NULL);
 
   self->session = g_object_ref (session);
+  self->confusion = PB_RESULTS_CONFUSION (pb_results_confusion_new (session));
+  g_signal_connect_swapped (self->confusion, "burst-requested", G_CALLBACK (burst_requested_cb), self);
+  gtk_stack_add_titled (self->stack, GTK_WIDGET (self->confusion), "confusion", _("Confusion Matrix"));
+  self->class_table = PB_CLASS_TABLE (pb_class_table_new ());
+  gtk_stack_add_titled (self->stack, scrolled (GTK_WIDGET (self->class_table)), "scores", _("Per-Class Scores"));
+  self->reliability = PB_RELIABILITY_VIEW (pb_reliability_view_new ());
+  gtk_stack_add_titled (self->stack, GTK_WIDGET (self->reliability), "reliability", _("Reliability"));
+  self->early_view = PB_EARLY_VIEW (pb_early_view_new ());
+  gtk_stack_add_titled (self->stack, GTK_WIDGET (self->early_view), "early", _("Early Classification"));
+  gtk_stack_add_titled (self->stack, build_novelty_tab (self), "novelty", _("Novelty"));
+  self->wrong = PB_RESULTS_WRONG (pb_results_wrong_new (session));
+  g_signal_connect_swapped (self->wrong, "burst-requested", G_CALLBACK (burst_requested_cb), self);
+  gtk_stack_add_titled (self->stack, GTK_WIDGET (self->wrong), "wrong", _("Currently Wrong"));
+  gtk_stack_add_titled (self->stack, build_burst_tab (self), "bursts", _("Bursts"));
+  pb_results_gallery_set_session (self->novelty_gallery, session);
   g_signal_connect_swapped (session, "dataset-changed", G_CALLBACK (session_dataset_changed_cb), self);
   g_signal_connect_swapped (session, "run-shown", G_CALLBACK (session_run_shown_cb), self);
-  pb_results_page_set_trainer (self, pb_session_get_trainer (session));
   pb_results_page_set_run (self, pb_session_get_shown_run (session));
   session_dataset_changed_cb (self);
   return GTK_WIDGET (self);
@@ -1330,7 +1075,7 @@ pb_results_page_new (PbSession *session)
 PbConfusionView *
 pb_results_page_get_confusion (PbResultsPage *self)
 {
-  return self->confusion;
+  return pb_results_confusion_get_view (self->confusion);
 }
 
 PbClassTable *
@@ -1342,13 +1087,13 @@ pb_results_page_get_class_table (PbResultsPage *self)
 PbGalleryView *
 pb_results_page_get_cell_gallery (PbResultsPage *self)
 {
-  return self->cell_gallery;
+  return pb_results_gallery_get_view (pb_results_confusion_get_gallery (self->confusion));
 }
 
 PbGalleryView *
 pb_results_page_get_wrong_gallery (PbResultsPage *self)
 {
-  return self->wrong_gallery;
+  return pb_results_gallery_get_view (pb_results_wrong_get_gallery (self->wrong));
 }
 
 PbBurstView *
@@ -1421,7 +1166,7 @@ pb_results_page_get_novelty_view (PbResultsPage *self)
 PbGalleryView *
 pb_results_page_get_novelty_gallery (PbResultsPage *self)
 {
-  return self->novelty_gallery;
+  return pb_results_gallery_get_view (self->novelty_gallery);
 }
 
 const LcEvaluation *

@@ -13,20 +13,18 @@
 #include "pb-novelty-view.h"
 #include "lc-plasticc-metric.h"
 #include "pb-gallery-view.h"
+#include "pb-results-confusion.h"
+#include "pb-results-wrong.h"
 #include "pb-trainer.h"
 #include "pb-session.h"
 
 G_BEGIN_DECLS
-
-#define PB_RESULTS_MAX_GALLERY 60
 
 #define PB_TYPE_RESULTS_PAGE (pb_results_page_get_type ())
 G_DECLARE_FINAL_TYPE (PbResultsPage, pb_results_page, PB, RESULTS_PAGE, GtkBox)
 
 /* Shows the session's shown run; follows its dataset. */
 GtkWidget       *pb_results_page_new          (PbSession *session);
-/* Follows trainer's epochs for the "currently wrong" panel. */
-void             pb_results_page_set_trainer  (PbResultsPage *self, PbTrainer *trainer);
 /* Shows run's scores (a finished, stopped or opened run). */
 void             pb_results_page_set_run      (PbResultsPage *self, PbRun *run);
 PbRun           *pb_results_page_get_run      (PbResultsPage *self);
