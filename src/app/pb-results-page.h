@@ -1,21 +1,22 @@
-/* pb-results-page.h: the Results section (issue 6): the confusion matrix of a
- * run, the light curves behind a clicked cell (with their predicted
- * probabilities), per-class scores, the validation objects the model gets
- * wrong during training, and the burst view of transient classes. */
+/* pb-results-page.h: the Results section: one panel per tab (confusion
+ * matrix with the light curves behind a cell, per-class scores, reliability,
+ * early classification, novelty, the objects the model currently gets wrong,
+ * bursts), above them the run's scores, the actions (a separate test file,
+ * the predictions, ONNX) and the "Seen so far" slider that the score panels
+ * follow. */
 #pragma once
 
 #include <gtk/gtk.h>
 
-#include "pb-burst-view.h"
-#include "pb-class-table.h"
-#include "pb-confusion-view.h"
-#include "pb-early-view.h"
-#include "pb-novelty-view.h"
 #include "lc-plasticc-metric.h"
-#include "pb-gallery-view.h"
+#include "pb-results-bursts.h"
 #include "pb-results-confusion.h"
+#include "pb-results-early.h"
+#include "pb-results-novelty.h"
+#include "pb-results-reliability.h"
+#include "pb-results-scores.h"
+#include "pb-results-seen.h"
 #include "pb-results-wrong.h"
-#include "pb-trainer.h"
 #include "pb-session.h"
 
 G_BEGIN_DECLS
@@ -29,6 +30,11 @@ GtkWidget       *pb_results_page_new          (PbSession *session);
 void             pb_results_page_set_run      (PbResultsPage *self, PbRun *run);
 PbRun           *pb_results_page_get_run      (PbResultsPage *self);
 
+/* Shows a tab: "confusion", "scores", "reliability", "early", "novelty", "wrong" or "bursts". */
+void             pb_results_page_show_tab       (PbResultsPage *self, const char *name);
+/* The panel of a tab, by the same names. */
+GtkWidget       *pb_results_page_get_panel      (PbResultsPage *self, const char *name);
+
 PbConfusionView *pb_results_page_get_confusion (PbResultsPage *self);
 PbClassTable    *pb_results_page_get_class_table (PbResultsPage *self);
 /* The objects of the last clicked cell. */
@@ -36,15 +42,13 @@ PbGalleryView   *pb_results_page_get_cell_gallery (PbResultsPage *self);
 /* The validation objects misclassified at the latest epoch. */
 PbGalleryView   *pb_results_page_get_wrong_gallery (PbResultsPage *self);
 PbBurstView     *pb_results_page_get_burst_view (PbResultsPage *self);
-/* Shows "true → predicted" of the gallery item at position as a burst
- * against the typical curves of both classes. */
+/* Shows object against the typical curves of its true and its predicted
+ * class in the Bursts tab. */
 void             pb_results_page_show_burst_for (PbResultsPage *self, gsize object);
-/* Shows a tab: "confusion", "scores", "wrong" or "bursts". */
-void             pb_results_page_show_tab       (PbResultsPage *self, const char *name);
 
-/* Early classification and novelty (issue 7).  Every long step runs in a
- * worker; pb_results_page_is_busy says whether one is still going.  The jobs
- * for a run start when the page is mapped (or on pb_results_page_explore). */
+/* Early classification and novelty.  Every long step runs in a worker;
+ * pb_results_page_is_busy says whether one is still going.  The jobs for a
+ * run start when the page is mapped (or on pb_results_page_explore). */
 void             pb_results_page_explore        (PbResultsPage *self);
 gboolean         pb_results_page_is_busy        (PbResultsPage *self);
 /* Shown while a job runs; stops them all. */

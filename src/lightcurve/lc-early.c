@@ -98,6 +98,25 @@ lc_early_curve_free (LcEarlyCurve *c)
 }
 
 LcEarlyCurve *
+lc_early_curve_copy (const LcEarlyCurve *c)
+{
+  LcEarlyCurve *copy;
+  gsize per_class;
+
+  if (c == NULL)
+    return NULL;
+  per_class = (gsize) c->n_points * (gsize) c->n_classes;
+  copy = g_memdup2 (c, sizeof *c);
+  copy->amount = g_memdup2 (c->amount, c->n_points * sizeof (double));
+  copy->accuracy = g_memdup2 (c->accuracy, c->n_points * sizeof (double));
+  copy->macro_f1 = g_memdup2 (c->macro_f1, c->n_points * sizeof (double));
+  copy->macro_auc = g_memdup2 (c->macro_auc, c->n_points * sizeof (double));
+  copy->class_recall = g_memdup2 (c->class_recall, per_class * sizeof (double));
+  copy->class_auc = g_memdup2 (c->class_auc, per_class * sizeof (double));
+  return copy;
+}
+
+LcEarlyCurve *
 lc_early_curve_new (const LcPredictor *p, const LcDataset *ds, const int *rows, int n_rows,
                     LcEarlyAxis axis, const double *amounts, int n_amounts, int threads,
                     LcProgressFunc progress, gpointer user_data, GError **error)

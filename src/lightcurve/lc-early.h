@@ -54,6 +54,8 @@ LcEarlyCurve *lc_early_curve_new  (const LcPredictor *predictor, const LcDataset
                                    int threads, LcProgressFunc progress, gpointer user_data,
                                    GError **error);
 void          lc_early_curve_free (LcEarlyCurve *curve);
+/* A copy of curve (NULL: NULL). */
+LcEarlyCurve *lc_early_curve_copy (const LcEarlyCurve *curve);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LcEarlyCurve, lc_early_curve_free)
 
 G_END_DECLS
