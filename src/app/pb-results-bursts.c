@@ -1,8 +1,6 @@
 /* pb-results-bursts.c: the Bursts tab of Results */
 #include "config.h"
 
-#include <glib/gi18n.h>
-
 #include "lc-burst.h"
 #include "pb-results-bursts.h"
 
@@ -13,7 +11,6 @@ struct _PbResultsBursts
   GtkWidget *box;
   GtkDropDown *class_dropdown;
   GtkStringList *class_names;
-  GtkLabel *caption;
   PbBurstView *view;
 
   PbSession *session;
@@ -34,40 +31,15 @@ enum
 
 static GParamSpec *properties[N_PROPS];
 
-static const char *
-class_name (const LcDataset *ds, int c)
-{
-  return c >= 0 && c < ds->n_classes ? ds->classes[c].name : _("unknown");
-}
-
-static void
-set_caption (PbResultsBursts *self, const char *text)
-{
-  gtk_label_set_text (self->caption, text);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->caption), text[0] != '\0' ? text : NULL);
-}
-
 static void
 class_changed_cb (PbResultsBursts *self)
 {
   guint i = gtk_drop_down_get_selected (self->class_dropdown);
-  const LcBurstTypical *typical;
-  g_autofree char *text = NULL;
-  int c;
 
   if (self->dataset == NULL || i >= self->classes->len)
-    {
-      pb_burst_view_set_class (self->view, NULL, -1);
-      set_caption (self, self->dataset != NULL ? _("No transient class in this dataset") : "");
-      return;
-    }
-  c = g_array_index (self->classes, int, i);
-  pb_burst_view_set_class (self->view, self->dataset, c);
-  typical = pb_burst_view_get_typical (self->view, 0);
-  text = g_strdup_printf (ngettext ("%d object of %s aligned on its peak", "%d objects of %s aligned on their peak",
-                                    typical != NULL ? typical->n_objects : 0),
-                          typical != NULL ? typical->n_objects : 0, class_name (self->dataset, c));
-  set_caption (self, text);
+    pb_burst_view_set_class (self->view, NULL, -1);
+  else
+    pb_burst_view_set_class (self->view, self->dataset, g_array_index (self->classes, int, i));
 }
 
 /* The transient classes of ds with objects, in the drop-down. */
@@ -125,18 +97,10 @@ void
 pb_results_bursts_show_object (PbResultsBursts *self, LcDataset *ds, gsize object, int true_class,
                                int predicted_class)
 {
-  g_autofree char *text = NULL;
-
   g_return_if_fail (PB_IS_RESULTS_BURSTS (self));
   g_return_if_fail (ds != NULL && object < ds->n_objects);
 
   pb_burst_view_set_object (self->view, ds, object, true_class, predicted_class);
-  if (predicted_class >= 0 && predicted_class != true_class)
-    text = g_strdup_printf (_("%s: a %s the model took for a %s"), ds->objects[object].id,
-                            class_name (ds, true_class), class_name (ds, predicted_class));
-  else
-    text = g_strdup_printf (_("%s: a %s"), ds->objects[object].id, class_name (ds, true_class));
-  set_caption (self, text);
 }
 
 gboolean
@@ -151,14 +115,6 @@ pb_results_bursts_select (PbResultsBursts *self, guint i)
   else
     gtk_drop_down_set_selected (self->class_dropdown, i);
   return TRUE;
-}
-
-const char *
-pb_results_bursts_get_caption (PbResultsBursts *self)
-{
-  g_return_val_if_fail (PB_IS_RESULTS_BURSTS (self), NULL);
-
-  return gtk_label_get_text (self->caption);
 }
 
 PbBurstView *
@@ -257,7 +213,6 @@ pb_results_bursts_class_init (PbResultsBurstsClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PbResultsBursts, box);
   gtk_widget_class_bind_template_child (widget_class, PbResultsBursts, class_dropdown);
   gtk_widget_class_bind_template_child (widget_class, PbResultsBursts, class_names);
-  gtk_widget_class_bind_template_child (widget_class, PbResultsBursts, caption);
   gtk_widget_class_bind_template_child (widget_class, PbResultsBursts, view);
   gtk_widget_class_bind_template_callback (widget_class, class_changed_cb);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);

@@ -23,8 +23,6 @@ void         pb_results_bursts_show_object (PbResultsBursts *self, LcDataset *ds
                                             int predicted_class);
 /* Shows the class at position i of the drop-down; FALSE past its end. */
 gboolean     pb_results_bursts_select      (PbResultsBursts *self, guint i);
-/* "42 objects of SN Ia aligned on their peak" */
-const char  *pb_results_bursts_get_caption (PbResultsBursts *self);
 PbBurstView *pb_results_bursts_get_view    (PbResultsBursts *self);
 
 G_END_DECLS

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <math.h>
 
 #include "pb-results-early.h"
 
@@ -27,12 +28,20 @@ enum
 
 static GParamSpec *properties[N_PROPS];
 
+/* "0.412", or a dash where a score is undefined (an AUC without both sides). */
+static char *
+score_text (double value)
+{
+  return isfinite (value) ? g_strdup_printf ("%.3f", value) : g_strdup ("–");
+}
+
 static void
 show_point (PbResultsEarly *self)
 {
   const LcEarlyCurve *curve = pb_early_view_get_curve (self->view);
   int point = pb_results_seen_get_point (self->seen);
   g_autofree char *amount = NULL;
+  g_autofree char *accuracy = NULL, *f1 = NULL, *auc = NULL;
   g_autofree char *text = NULL;
 
   pb_early_view_set_marker (self->view, point);
@@ -42,17 +51,18 @@ show_point (PbResultsEarly *self)
       return;
     }
   amount = pb_early_amount_label (curve->axis, curve->amount[point]);
+  accuracy = score_text (curve->accuracy[point]);
+  f1 = score_text (curve->macro_f1[point]);
+  auc = score_text (curve->macro_auc[point]);
   if (curve->amount[point] <= 0)
-    text = g_strdup_printf (_("Whole curves of %d objects: accuracy %.3f · macro F1 %.3f · macro AUC %.3f"),
-                            curve->n_rows, curve->accuracy[point], curve->macro_f1[point], curve->macro_auc[point]);
+    text = g_strdup_printf (_("Whole curves of %d objects: accuracy %s · macro F1 %s · macro AUC %s"),
+                            curve->n_rows, accuracy, f1, auc);
   else
     text = g_strdup_printf (curve->axis == LC_EARLY_DAYS
-                              ? _("%s after detection, %d objects: accuracy %.3f · macro F1 %.3f · macro AUC %.3f")
-                              : _("First %s obs. of %d objects: accuracy %.3f · macro F1 %.3f · macro AUC %.3f"),
-                            amount, curve->n_rows, curve->accuracy[point], curve->macro_f1[point],
-                            curve->macro_auc[point]);
+                              ? _("%s after detection, %d objects: accuracy %s · macro F1 %s · macro AUC %s")
+                              : _("First %s obs. of %d objects: accuracy %s · macro F1 %s · macro AUC %s"),
+                            amount, curve->n_rows, accuracy, f1, auc);
   gtk_label_set_text (self->caption, text);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->caption), text);
 }
 
 static void

@@ -142,11 +142,13 @@ scores_text (const char *what, const LcEvaluation *ev)
                           ev->n_rows, ev->report->accuracy, ev->report->macro_f1, ev->report->weighted_log_loss);
 }
 
+/* What the actions say: the test file's scores under the validation ones,
+ * or how an action ended; hidden when there is nothing to say. */
 static void
 set_test_text (PbResultsPage *self, const char *text)
 {
   gtk_label_set_text (self->test_label, text);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->test_label), text[0] != '\0' ? text : NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->test_label), text[0] != '\0');
 }
 
 static void
@@ -399,8 +401,6 @@ show_run_label (PbResultsPage *self)
 void
 pb_results_page_set_run (PbResultsPage *self, PbRun *run)
 {
-  g_autofree char *validation = NULL;
-
   if (run != NULL)
     pb_run_ref (run);
   g_clear_pointer (&self->run, pb_run_unref);
@@ -410,8 +410,7 @@ pb_results_page_set_run (PbResultsPage *self, PbRun *run)
     g_cancellable_cancel (self->file_cancel);
   g_clear_pointer (&self->test_evaluation, lc_evaluation_free);
   g_clear_pointer (&self->job_error, g_free);
-  validation = validation_text (self);
-  set_test_text (self, validation);
+  set_test_text (self, "");
   /* the seen row hands its shown run (the run itself, for now) to the score panels */
   pb_results_seen_set_run (self->seen, run);
   pb_results_novelty_set_run (self->novelty, run);
@@ -475,16 +474,17 @@ add_panels (PbResultsPage *self, PbSession *session)
   g_signal_connect_swapped (self->novelty, "notify::busy", G_CALLBACK (update_busy), self);
 }
 
-/* A one-line label that ellipsizes (GTK 4.8 mis-measures wrapping beside
- * buttons in a row); the tooltip has it all. */
+/* A line of text of its own, wrapped when long. */
 static GtkLabel *
 caption_label (const char *text)
 {
   GtkLabel *label = GTK_LABEL (gtk_label_new (text));
 
   gtk_label_set_xalign (label, 0);
-  gtk_label_set_ellipsize (label, PANGO_ELLIPSIZE_END);
+  gtk_label_set_wrap (label, TRUE);
+  gtk_label_set_selectable (label, TRUE);
   gtk_widget_set_margin_start (GTK_WIDGET (label), 6);
+  gtk_widget_set_margin_end (GTK_WIDGET (label), 6);
   return label;
 }
 
@@ -510,8 +510,7 @@ build_header (PbResultsPage *self)
   return header;
 }
 
-/* The validation and test-file scores beside the actions, and the spinner
- * and Cancel of whatever the page computes. */
+/* The actions, and the spinner and Cancel of whatever the page computes. */
 static GtkWidget *
 build_actions (PbResultsPage *self)
 {
@@ -519,9 +518,6 @@ build_actions (PbResultsPage *self)
   GtkWidget *test_button = gtk_button_new_with_mnemonic (_("Evaluate on a _Test File…"));
   GtkWidget *predictions_button = gtk_button_new_with_mnemonic (_("E_xport Predictions…"));
 
-  self->test_label = caption_label (NULL);
-  gtk_label_set_selectable (self->test_label, TRUE);
-  gtk_widget_set_hexpand (GTK_WIDGET (self->test_label), TRUE);
   gtk_widget_set_tooltip_text (test_button, _("Score the model on a separate labelled file, beside the validation "
                                               "scores"));
   g_signal_connect_swapped (test_button, "clicked", G_CALLBACK (test_file_clicked_cb), self);
@@ -534,13 +530,13 @@ build_actions (PbResultsPage *self)
   gtk_widget_set_tooltip_text (self->cancel_button, _("Stop the computations in progress"));
   gtk_widget_set_visible (self->cancel_button, FALSE);
   g_signal_connect_swapped (self->cancel_button, "clicked", G_CALLBACK (cancel_clicked_cb), self);
+  gtk_widget_set_margin_start (row, 6);
   gtk_widget_set_margin_end (row, 6);
-  gtk_box_append (GTK_BOX (row), GTK_WIDGET (self->test_label));
-  gtk_box_append (GTK_BOX (row), GTK_WIDGET (self->spinner));
-  gtk_box_append (GTK_BOX (row), self->cancel_button);
   gtk_box_append (GTK_BOX (row), test_button);
   gtk_box_append (GTK_BOX (row), predictions_button);
   gtk_box_append (GTK_BOX (row), pb_onnx_export_button_new ());
+  gtk_box_append (GTK_BOX (row), GTK_WIDGET (self->spinner));
+  gtk_box_append (GTK_BOX (row), self->cancel_button);
   return row;
 }
 
@@ -585,12 +581,7 @@ pb_results_page_init (PbResultsPage *self)
   self->stack = GTK_STACK (gtk_stack_new ());
   gtk_widget_set_vexpand (GTK_WIDGET (self->stack), TRUE);
   self->run_label = caption_label (NULL);
-  gtk_label_set_selectable (self->run_label, TRUE);
-  /* the scores on a line of their own, where they may wrap */
-  gtk_label_set_ellipsize (self->run_label, PANGO_ELLIPSIZE_NONE);
-  gtk_label_set_wrap (self->run_label, TRUE);
   gtk_widget_set_margin_top (GTK_WIDGET (self->run_label), 6);
-  gtk_widget_set_margin_end (GTK_WIDGET (self->run_label), 6);
   self->seen = PB_RESULTS_SEEN (pb_results_seen_new ());
   g_signal_connect_swapped (self->seen, "notify::shown-run", G_CALLBACK (shown_run_changed_cb), self);
   g_signal_connect_swapped (self->seen, "notify::busy", G_CALLBACK (update_busy), self);
@@ -599,6 +590,9 @@ pb_results_page_init (PbResultsPage *self)
   gtk_box_append (GTK_BOX (self), GTK_WIDGET (self->run_label));
   /* rows whose labels and buttons come and go scroll rather than widen the window */
   gtk_box_append (GTK_BOX (self), pb_scroll_sideways (build_actions (self)));
+  self->test_label = caption_label (NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->test_label), FALSE);
+  gtk_box_append (GTK_BOX (self), GTK_WIDGET (self->test_label));
   /* above the tabs: the slider drives the matrix and the table below it */
   gtk_box_append (GTK_BOX (self), pb_scroll_sideways (GTK_WIDGET (self->seen)));
   gtk_box_append (GTK_BOX (self), GTK_WIDGET (self->stack));
