@@ -1,0 +1,32 @@
+/* pb-object-history-view.h: one validation object's class probabilities
+ * across the epochs of a run, one line per class, the true class drawn
+ * thick and named first in the legend. */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "pb-plot.h"
+#include "pb-trainer.h"
+
+G_BEGIN_DECLS
+
+/* Draws object (an index into the run's object history; -1: none) of run
+ * (may be NULL).  area (may be NULL) gets where the epochs (x, 1-based) and
+ * probabilities (y, 0..1) were drawn. */
+void pb_object_history_draw (cairo_t *cr, int width, int height, PbRun *run, int object,
+                             const PbPlotStyle *style, PbPlotArea *area);
+
+/* The colour class k's line is drawn with when it is not the true class. */
+void pb_object_history_class_color (const PbPlotStyle *style, int k, GdkRGBA *out);
+/* The colour of the true class's line. */
+void pb_object_history_true_color  (const PbPlotStyle *style, GdkRGBA *out);
+
+#define PB_TYPE_OBJECT_HISTORY_VIEW (pb_object_history_view_get_type ())
+G_DECLARE_FINAL_TYPE (PbObjectHistoryView, pb_object_history_view, PB, OBJECT_HISTORY_VIEW, GtkWidget)
+
+GtkWidget *pb_object_history_view_new        (void);
+/* Shows object (history index, -1: none) of run (a reference is kept). */
+void       pb_object_history_view_set_object (PbObjectHistoryView *self, PbRun *run, int object);
+int        pb_object_history_view_get_object (PbObjectHistoryView *self);
+
+G_END_DECLS
