@@ -269,6 +269,7 @@ pb_object_history_panel_init (PbObjectHistoryPanel *self)
   gtk_widget_add_css_class (GTK_WIDGET (self->summary), "dim-label");
   self->rows = PB_OBJECT_ROWS (pb_object_rows_new (_("No objects in this list")));
   gtk_widget_set_size_request (GTK_WIDGET (self->rows), 220, 120);
+  gtk_widget_set_vexpand (GTK_WIDGET (self->rows), TRUE);
   g_signal_connect_swapped (self->rows, "selected", G_CALLBACK (object_selected_cb), self);
   g_signal_connect_swapped (self->rows, "activated", G_CALLBACK (object_activated_cb), self);
   gtk_box_append (GTK_BOX (list_box), GTK_WIDGET (self->summary));

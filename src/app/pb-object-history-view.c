@@ -10,16 +10,17 @@
 /* Lines of classes that never reach this probability stay grey and out of
  * the legend, so a 14-class model still reads at a glance. */
 #define SHOWN_PROBABILITY 0.05
-#define MAX_LEGEND 6
+#define MAX_LEGEND 5
 
+/* No green: that is the true class's. */
 static const char *const class_palette[] = {
-  "#1c71d8", "#e66100", "#9141ac", "#c01c28", "#986a44", "#e5a50a", "#2190a4", "#c061cb",
+  "#1c71d8", "#e66100", "#9141ac", "#c01c28", "#986a44", "#2190a4",
 };
 
 void
-pb_object_history_class_color (const PbPlotStyle *style, int k, GdkRGBA *out)
+pb_object_history_class_color (const PbPlotStyle *style, int rank, GdkRGBA *out)
 {
-  pb_plot_style_band_color (style, class_palette[k % G_N_ELEMENTS (class_palette)], out);
+  pb_plot_style_band_color (style, class_palette[rank % G_N_ELEMENTS (class_palette)], out);
 }
 
 void
@@ -73,6 +74,45 @@ draw_class_line (cairo_t *cr, const NnObjectHistory *h, int object, int k, const
       }
 }
 
+typedef struct
+{
+  const NnObjectHistory *h;
+  int object;
+} ClassOrder;
+
+static int
+compare_peaks (gconstpointer a, gconstpointer b, gpointer data)
+{
+  const ClassOrder *o = data;
+  float pa = max_probability (o->h, o->object, *(const int *) a);
+  float pb = max_probability (o->h, o->object, *(const int *) b);
+  return (pa < pb) - (pa > pb);
+}
+
+/* The classes drawn in colour: those that reach SHOWN_PROBABILITY, the most
+ * likely first, the true class not among them. */
+static GArray *
+coloured_classes (const NnObjectHistory *h, int object)
+{
+  GArray *out = g_array_new (FALSE, FALSE, sizeof (int));
+  ClassOrder order = { h, object };
+
+  for (int k = 0; k < h->n_classes; k++)
+    if (k != h->labels[object] && max_probability (h, object, k) >= SHOWN_PROBABILITY)
+      g_array_append_val (out, k);
+  g_qsort_with_data (out->data, out->len, sizeof (int), compare_peaks, &order);
+  return out;
+}
+
+/* The class of legend entry i: the true class first when known. */
+static int
+legend_class (int truth, GArray *coloured, int i)
+{
+  if (truth >= 0)
+    return i == 0 ? truth : g_array_index (coloured, int, i - 1);
+  return g_array_index (coloured, int, i);
+}
+
 void
 pb_object_history_draw (cairo_t *cr, int width, int height, PbRun *run, int object,
                         const PbPlotStyle *style, PbPlotArea *area_out)
@@ -81,8 +121,10 @@ pb_object_history_draw (cairo_t *cr, int width, int height, PbRun *run, int obje
   const NnObjectHistory *h = run != NULL ? pb_run_get_object_history (run, &rows) : NULL;
   PbPlotArea area = { { 0 }, 0.5, 1.5, 0, 1, FALSE };
   PbLegendEntry legend[MAX_LEGEND + 1];
+  PbRect boxes[MAX_LEGEND + 1], title_extent;
+  g_autoptr (GArray) coloured = NULL;
   g_autofree char *title = NULL;
-  GdkRGBA grey, color;
+  GdkRGBA grey;
   int truth, n_legend = 0;
   double top;
 
@@ -104,13 +146,29 @@ pb_object_history_draw (cairo_t *cr, int width, int height, PbRun *run, int obje
     ? g_strdup_printf (_("%s, true class %s"), run->dataset->objects[rows[object]].id,
                        pb_run_class_name (run, truth))
     : g_strdup_printf (_("%s, class unknown"), run->dataset->objects[rows[object]].id);
-  pb_plot_draw_text (cr, style, title, 8, 4, PB_ALIGN_START, PB_ALIGN_START, 1, TRUE, NULL);
-  top = 8 + 1.6 * style->font_size;
+  gdk_cairo_set_source_rgba (cr, &style->foreground);
+  pb_plot_draw_text (cr, style, title, 8, 4, PB_ALIGN_START, PB_ALIGN_START, 1, TRUE, &title_extent);
+  top = title_extent.y + title_extent.height + 2;
+
+  /* the legend under the title, the true class first */
+  if (truth >= 0)
+    pb_object_history_true_color (style, &legend[n_legend++].color);
+  coloured = coloured_classes (h, object);
+  for (guint i = 0; i < coloured->len && n_legend <= MAX_LEGEND; i++)
+    pb_object_history_class_color (style, (int) i, &legend[n_legend++].color);
+  for (int i = 0; i < n_legend; i++)
+    {
+      legend[i].label = pb_run_class_name (run, legend_class (truth, coloured, i));
+      legend[i].active = TRUE;
+    }
+  pb_plot_draw_legend (cr, style, legend, n_legend, width - 8, top, width - 16, boxes);
+  for (int i = 0; i < n_legend; i++)
+    top = MAX (top, boxes[i].y + boxes[i].height);
 
   area.xmin = 0.5;
   area.xmax = h->n_epochs + 0.5;
-  pb_plot_area_layout (&area, cr, style, width, height - top, TRUE);
-  area.rect.y += top;
+  pb_plot_area_layout (&area, cr, style, width, height - top - 4, TRUE);
+  area.rect.y += top + 4;
   if (area.rect.width < 20 || area.rect.height < 20)
     return;
   pb_plot_draw_axes (cr, style, &area, _("Epoch"), _("Probability"));
@@ -124,27 +182,19 @@ pb_object_history_draw (cairo_t *cr, int width, int height, PbRun *run, int obje
   for (int k = 0; k < h->n_classes; k++)
     if (k != truth && max_probability (h, object, k) < SHOWN_PROBABILITY)
       draw_class_line (cr, h, object, k, &area, &grey, 1);
-  for (int k = 0; k < h->n_classes; k++)
-    if (k != truth && max_probability (h, object, k) >= SHOWN_PROBABILITY)
-      {
-        pb_object_history_class_color (style, k, &color);
-        draw_class_line (cr, h, object, k, &area, &color, 1.5);
-        if (n_legend < MAX_LEGEND)
-          legend[++n_legend] = (PbLegendEntry) { pb_run_class_name (run, k), color, TRUE };
-      }
-  if (truth >= 0)
+  /* coloured classes the legend has no room for: thin */
+  for (guint i = n_legend - (truth >= 0 ? 1 : 0); i < coloured->len; i++)
     {
-      pb_object_history_true_color (style, &color);
-      draw_class_line (cr, h, object, truth, &area, &color, 3.5);
-      legend[0] = (PbLegendEntry) { pb_run_class_name (run, truth), color, TRUE };
+      GdkRGBA color;
+      pb_object_history_class_color (style, (int) i, &color);
+      draw_class_line (cr, h, object, g_array_index (coloured, int, i), &area, &color, 1);
+    }
+  for (int i = n_legend - 1; i >= 0; i--)
+    {
+      int k = legend_class (truth, coloured, i);
+      draw_class_line (cr, h, object, k, &area, &legend[i].color, k == truth ? 3.5 : 1.5);
     }
   cairo_restore (cr);
-  if (truth >= 0)
-    pb_plot_draw_legend (cr, style, legend, n_legend + 1, area.rect.x + area.rect.width, 4,
-                         area.rect.width * 0.6, NULL);
-  else if (n_legend > 0)
-    pb_plot_draw_legend (cr, style, legend + 1, n_legend, area.rect.x + area.rect.width, 4,
-                         area.rect.width * 0.6, NULL);
   if (area_out != NULL)
     *area_out = area;
 }

@@ -1,6 +1,7 @@
 /* pb-object-history-view.h: one validation object's class probabilities
  * across the epochs of a run, one line per class, the true class drawn
- * thick and named first in the legend. */
+ * thick in green and named first in the legend, the others in colours by
+ * how likely they came to be. */
 #pragma once
 
 #include <gtk/gtk.h>
@@ -16,8 +17,9 @@ G_BEGIN_DECLS
 void pb_object_history_draw (cairo_t *cr, int width, int height, PbRun *run, int object,
                              const PbPlotStyle *style, PbPlotArea *area);
 
-/* The colour class k's line is drawn with when it is not the true class. */
-void pb_object_history_class_color (const PbPlotStyle *style, int k, GdkRGBA *out);
+/* The colour of the other classes' lines, by rank: the class that comes
+ * closest to certain is 0, the next 1, ... (classes never above 5 % are grey). */
+void pb_object_history_class_color (const PbPlotStyle *style, int rank, GdkRGBA *out);
 /* The colour of the true class's line. */
 void pb_object_history_true_color  (const PbPlotStyle *style, GdkRGBA *out);
 

@@ -36,32 +36,32 @@ picked (PbRunCompareView *self, GtkDropDown *drop)
   return i < self->runs->len ? g_ptr_array_index (self->runs, i) : NULL;
 }
 
-/* "615 · SN Ia · A: SN II 0.55 → B: SN Ia 0.71" */
+/* "615 · SN Ia (A: SN II)" for a fixed object, "615 · SN Ia (B: SN II)" for
+ * a broken one: the true class and the wrong run's prediction. */
 static char *
-compare_caption (PbRun *a, PbRun *b, int i)
+compare_caption (PbRun *a, PbRun *b, gboolean fixed, int i)
 {
   const int *rows = NULL;
-  const NnObjectHistory *ha = pb_run_get_object_history (a, &rows);
-  const NnObjectHistory *hb = pb_run_get_object_history (b, NULL);
-  int pa = nn_object_history_predicted (ha, ha->n_epochs - 1, i);
-  int pb = nn_object_history_predicted (hb, hb->n_epochs - 1, i);
-  float qa = ha->probs[((size_t) (ha->n_epochs - 1) * ha->n_objects + i) * ha->n_classes + pa];
-  float qb = hb->probs[((size_t) (hb->n_epochs - 1) * hb->n_objects + i) * hb->n_classes + pb];
+  PbRun *wrong = fixed ? a : b;
+  const NnObjectHistory *h = pb_run_get_object_history (wrong, NULL);
+  int p = nn_object_history_predicted (h, h->n_epochs - 1, i);
 
-  return g_strdup_printf (_("%s · %s · A: %s %.2f → B: %s %.2f"), a->dataset->objects[rows[i]].id,
-                          pb_run_class_name (a, ha->labels[i]), pb_run_class_name (a, pa), qa,
-                          pb_run_class_name (b, pb), qb);
+  pb_run_get_object_history (a, &rows);
+  return g_strdup_printf (fixed ? _("%s · %s (A: %s)") : _("%s · %s (B: %s)"),
+                          a->dataset->objects[rows[i]].id, pb_run_class_name (a, h->labels[i]),
+                          pb_run_class_name (wrong, p));
 }
 
 static void
-fill_rows (PbObjectRows *rows, GtkLabel *title, const char *format, PbRun *a, PbRun *b, GArray *objects)
+fill_rows (PbObjectRows *rows, GtkLabel *title, const char *format, PbRun *a, PbRun *b,
+           gboolean fixed, GArray *objects)
 {
   g_autoptr (GPtrArray) captions = g_ptr_array_new_with_free_func (g_free);
   g_autofree char *text = NULL;
   guint n = objects != NULL ? objects->len : 0;
 
   for (guint i = 0; i < n; i++)
-    g_ptr_array_add (captions, compare_caption (a, b, g_array_index (objects, int, i)));
+    g_ptr_array_add (captions, compare_caption (a, b, fixed, g_array_index (objects, int, i)));
   pb_object_rows_set (rows, n > 0 ? (const int *) (void *) objects->data : NULL,
                       (const char *const *) captions->pdata, n);
   text = g_strdup_printf (format, n);
@@ -99,8 +99,8 @@ compare (PbRunCompareView *self)
                                           pb_run_get_object_history (b, NULL), &fixed, &broken))
     problem = _("These runs validated on different objects (another split or seed): they cannot be "
                 "compared object by object");
-  fill_rows (self->fixed, self->fixed_title, _("Fixed by B (%u)"), a, b, problem == NULL ? fixed : NULL);
-  fill_rows (self->broken, self->broken_title, _("Broken by B (%u)"), a, b, problem == NULL ? broken : NULL);
+  fill_rows (self->fixed, self->fixed_title, _("Fixed by B (%u)"), a, b, TRUE, problem == NULL ? fixed : NULL);
+  fill_rows (self->broken, self->broken_title, _("Broken by B (%u)"), a, b, FALSE, problem == NULL ? broken : NULL);
   pb_object_history_view_set_object (self->chart, problem == NULL ? b : NULL, -1);
   if (problem != NULL)
     {
@@ -148,7 +148,7 @@ update_runs (PbRunCompareView *self)
   self->updating = TRUE;
   gtk_string_list_splice (self->names, 0, g_list_model_get_n_items (G_LIST_MODEL (self->names)),
                           (const char *const *) names->pdata);
-  if (old_a == G_MAXUINT || old_b == G_MAXUINT)
+  if (old_a == G_MAXUINT || old_b == G_MAXUINT || old_a == old_b)
     {
       old_b = self->runs->len > 0 ? self->runs->len - 1 : 0;
       old_a = self->runs->len > 1 ? self->runs->len - 2 : 0;
@@ -264,6 +264,7 @@ titled_rows (GtkLabel **title, PbObjectRows **rows, const char *placeholder, PbR
   gtk_widget_add_css_class (GTK_WIDGET (*title), "heading");
   *rows = PB_OBJECT_ROWS (pb_object_rows_new (placeholder));
   gtk_widget_set_size_request (GTK_WIDGET (*rows), 160, 100);
+  gtk_widget_set_vexpand (GTK_WIDGET (*rows), TRUE);
   g_signal_connect_swapped (*rows, "selected", G_CALLBACK (object_selected_cb), self);
   g_signal_connect_swapped (*rows, "activated", G_CALLBACK (object_activated_cb), self);
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (*title));

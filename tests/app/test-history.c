@@ -19,6 +19,7 @@
 #include "pb-run-compare-view.h"
 #include "pb-runs-export.h"
 #include "pb-session.h"
+#include "pb-settings.h"
 #include "pb-test-gui.h"
 #include "testutil.h"
 
@@ -368,6 +369,68 @@ test_export_runs (void)
   tu_remove_tree (dir);
 }
 
+/* The tabs in the window at 800 x 600: History lists the shown run's
+ * objects and opening one shows its light curve in the Data section;
+ * Compare Runs compares the two runs.  The window keeps its size. */
+static void
+test_window (void)
+{
+  g_autoptr (GSettings) settings = pb_settings_new (APP_ID, PB_BUILD_SCHEMA_DIR, NULL);
+  PbWindow *window = pb_window_new (NULL, settings);
+  PbSession *session = pb_window_get_session (window);
+  g_autoptr (PbRun) first = NULL, second = NULL;
+  PbObjectHistoryPanel *panel;
+  PbRunCompareView *compare;
+  GtkWidget *results;
+  PbObjectRows *rows;
+  LcDataset *ds;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 800, 600);
+  gtk_window_present (GTK_WINDOW (window));
+  pb_window_load_sample (window);
+  pb_test_wait_for_load (window);
+  ds = pb_window_get_dataset (window);
+  first = run_with_history (ds, 2, -1, "Run 1: Small GRU, 2 epochs");
+  second = run_with_history (ds, 8, -1, "Run 2: Small GRU, 8 epochs");
+  pb_session_add_run (session, first);
+  pb_session_add_run (session, second);
+  pb_session_show_run (session, second);
+  pb_session_show_section (session, "results");
+  results = pb_test_find_descendant (GTK_WIDGET (window), PB_TYPE_RESULTS_PAGE);
+  pb_results_page_show_tab (PB_RESULTS_PAGE (results), "history");
+  panel = PB_OBJECT_HISTORY_PANEL (pb_test_find_descendant (results, PB_TYPE_OBJECT_HISTORY_PANEL));
+  pb_object_history_panel_set_query (panel, PB_HISTORY_FLIPPED_LATE, 5);
+  rows = pb_object_history_panel_get_rows (panel);
+  g_assert_cmpuint (pb_object_rows_get_n_rows (rows), >, 0);
+  pb_object_rows_select (rows, MIN (2, pb_object_rows_get_n_rows (rows) - 1));
+  pb_test_iterate (300);
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), <=, 800);
+  g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (window)), <=, 600);
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (pb_object_history_panel_get_view (panel))));
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (pb_object_history_panel_get_view (panel))), >=, 240);
+  pb_test_save_png (GTK_WIDGET (window), "history-object");
+
+  pb_results_page_show_tab (PB_RESULTS_PAGE (results), "compare");
+  compare = PB_RUN_COMPARE_VIEW (pb_test_find_descendant (results, PB_TYPE_RUN_COMPARE_VIEW));
+  g_assert_cmpuint (pb_run_compare_view_get_runs (compare)->len, ==, 2);
+  /* the two runs, not one twice */
+  g_assert_true (g_str_has_prefix (pb_run_compare_view_get_summary (compare), "Of "));
+  if (pb_object_rows_get_n_rows (pb_run_compare_view_get_fixed (compare)) > 0)
+    pb_object_rows_select (pb_run_compare_view_get_fixed (compare), 0);
+  pb_test_iterate (300);
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), <=, 800);
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (pb_run_compare_view_get_broken (compare))));
+  pb_test_save_png (GTK_WIDGET (window), "history-compare");
+
+  /* opening an object of the list shows its light curve */
+  pb_results_page_show_tab (PB_RESULTS_PAGE (results), "history");
+  pb_object_rows_activate (rows, 0);
+  pb_test_iterate (200);
+  g_assert_true (gtk_widget_get_mapped (pb_window_get_view (window, "light-curve")));
+  gtk_window_destroy (GTK_WINDOW (window));
+  pb_test_iterate (100);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -379,6 +442,7 @@ main (int argc, char **argv)
   g_test_add_func ("/history/results-tabs", test_results_tabs);
   g_test_add_func ("/history/compare", test_compare);
   g_test_add_func ("/history/export-runs", test_export_runs);
+  g_test_add_func ("/history/window", test_window);
   status = g_test_run ();
   g_clear_pointer (&trained, pb_run_unref);
   g_clear_pointer (&sample, lc_dataset_unref);
