@@ -3,6 +3,7 @@
 
 #include <glib/gi18n.h>
 #include <math.h>
+#include <string.h>
 
 #include "pb-trainer.h"
 
@@ -49,6 +50,9 @@ pb_run_unref (PbRun *run)
   g_array_unref (run->wrong_rows);
   g_array_unref (run->wrong_predicted);
   lc_evaluation_free (run->evaluation);
+  nn_object_history_free (run->objects);
+  g_free (run->object_rows);
+  g_free (run->run_file);
   g_free (run);
 }
 
@@ -133,6 +137,42 @@ pb_run_class_name (PbRun *run, int k)
   if (run->doc != NULL && k >= 0 && (guint) k < run->doc->classes->len)
     return g_array_index (run->doc->classes, NnClassSpec, k).name;
   return "?";
+}
+
+const NnObjectHistory *
+pb_run_get_object_history (PbRun *run, const int **rows)
+{
+  if (rows != NULL)
+    *rows = run->object_rows;
+  return run->objects;
+}
+
+void
+pb_run_set_object_history (PbRun *run, NnObjectHistory *history, const int *rows)
+{
+  g_return_if_fail (history == NULL || rows != NULL);
+  nn_object_history_free (run->objects);
+  g_clear_pointer (&run->object_rows, g_free);
+  run->objects = history;
+  if (history != NULL)
+    {
+      run->object_rows = g_new0 (int, MAX (history->n_objects, 1));
+      memcpy (run->object_rows, rows, (size_t) history->n_objects * sizeof (int));
+    }
+}
+
+const char *
+pb_run_get_run_file (PbRun *run)
+{
+  return run->run_file;
+}
+
+void
+pb_run_set_run_file (PbRun *run, const char *path)
+{
+  char *copy = g_strdup (path);
+  g_free (run->run_file);
+  run->run_file = copy;
 }
 
 /* ---- the channel between the worker and the main loop ------------------ */

@@ -18,6 +18,7 @@
 
 #include "lc-dataset.h"
 #include "lc-pipeline.h"
+#include "nn-object-history.h"
 
 G_BEGIN_DECLS
 
@@ -58,6 +59,10 @@ typedef struct
                               * the current dataset for an opened model); NULL while running */
   char *path;                /* the model file it was saved to or opened from, or NULL */
   double seconds;
+  /* set through pb_run_set_object_history and pb_run_set_run_file */
+  NnObjectHistory *objects;  /* the validation objects' class probabilities at every epoch, or NULL */
+  int *object_rows;          /* [objects->n_objects] the dataset row of each */
+  char *run_file;            /* the run file (lc-run.h) it is saved to, or NULL */
 } PbRun;
 
 #define PB_TYPE_RUN (pb_run_get_type ())
@@ -75,6 +80,16 @@ PbRun   *pb_run_open      (const char *path, LcDataset *ds, GError **error);
 /* Display name of class index k of the run's model ("SN Ia"). */
 const char *pb_run_class_name (PbRun *run, int k);
 int      pb_run_n_classes (PbRun *run);
+
+/* The validation objects' class probabilities at every epoch (NULL: not
+ * recorded); rows (may be NULL) gets the dataset row of each object. */
+const NnObjectHistory *pb_run_get_object_history (PbRun *run, const int **rows);
+/* The run takes history (NULL: none) and copies rows [history->n_objects],
+ * rows of run->dataset.  Main thread only. */
+void        pb_run_set_object_history (PbRun *run, NnObjectHistory *history, const int *rows);
+/* The run file the run is saved to (NULL: none), what Export Runs reads. */
+const char *pb_run_get_run_file       (PbRun *run);
+void        pb_run_set_run_file       (PbRun *run, const char *path);
 
 #define PB_TYPE_TRAINER (pb_trainer_get_type ())
 G_DECLARE_FINAL_TYPE (PbTrainer, pb_trainer, PB, TRAINER, GObject)

@@ -6,6 +6,7 @@
 
 #include "pb-builder.h"
 #include "pb-onnx-export.h"
+#include "pb-runs-export.h"
 #include "pb-results-page.h"
 #include "pb-session.h"
 #include "pb-train-page.h"
@@ -1129,6 +1130,7 @@ pb_window_init (PbWindow *self)
   pb_window_add_page (self, pb_results_page_new (self->session), "results", _("Results"), "view-grid-symbolic");
   pb_window_add_page (self, pb_tune_page_new (self->session), "tune", _("Tune"), "preferences-system-symbolic");
   pb_onnx_export_install (self, self->session);
+  pb_runs_export_install (self, self->session);
 
   drop = gtk_drop_target_new (G_TYPE_FILE, GDK_ACTION_COPY);
   g_signal_connect (drop, "drop", G_CALLBACK (drop_cb), self);

@@ -4,15 +4,19 @@
 #include "lc-run.h"
 
 #include <glib/gi18n-lib.h>
+#include <errno.h>
 #include <float.h>
+#include <glib/gstdio.h>
 #include <math.h>
 #include <string.h>
 
 #include "nn-json.h"
 #include "nn-atomic.h"
+#include "nn-base64.h"
 
 #define RUN_FORMAT "passband-run"
-#define RUN_VERSION 1
+/* 2: whole probability vectors per object and epoch (1: the top one) */
+#define RUN_VERSION 2
 
 char *
 lc_dataset_checksum (const LcDataset *ds)
@@ -113,8 +117,11 @@ append_overrides (GString *s, const LcTrainOverrides *o)
                           o->ensemble_members);
 }
 
-/* "objects": {"ids": [...], "labels": [...], "predicted": [[per object] per epoch],
- * "probability": [[...] per epoch]} */
+/* "objects": {"classes": K, "ids": [...], "labels": [...],
+ *   "predicted": [[one class per object] per epoch],
+ *   "probabilities": ["<base64 float32, objects x classes>" per epoch]}
+ * The predicted classes repeat what the probabilities say, for a reader
+ * without a base64 decoder. */
 static void
 append_objects (GString *s, const LcRunFile *run)
 {
@@ -139,18 +146,11 @@ append_objects (GString *s, const LcRunFile *run)
         g_string_append_printf (s, "%s%d", i > 0 ? "," : "", nn_object_history_predicted (h, e, i));
       g_string_append_c (s, ']');
     }
-  g_string_append (s, "],\n    \"probability\": [");
+  g_string_append (s, "],\n    \"probabilities\": [");
   for (int e = 0; e < h->n_epochs; e++)
     {
-      g_string_append (s, e > 0 ? ",\n      [" : "\n      [");
-      for (int i = 0; i < n; i++)
-        {
-          const float *row = h->probs + ((size_t) e * n + i) * k;
-          if (i > 0)
-            g_string_append_c (s, ',');
-          nn_json_append_float (s, row[nn_object_history_predicted (h, e, i)]);
-        }
-      g_string_append_c (s, ']');
+      g_autofree char *b64 = nn_base64_from_floats (h->probs + (size_t) e * n * k, (gsize) n * k);
+      g_string_append_printf (s, "%s\n      \"%s\"", e > 0 ? "," : "", b64);
     }
   g_string_append (s, "]}");
 }
@@ -270,12 +270,76 @@ int_element (JsonArray *a, guint i, int lo, int hi, int *out)
   return TRUE;
 }
 
+/* Version 1 files keep the top class's probability only: that value in its
+ * place and zeros elsewhere. */
+static gboolean
+read_top_probabilities (JsonArray *pa, JsonArray *qa, float *row, int n, int k)
+{
+  memset (row, 0, (size_t) n * k * sizeof (float));
+  for (int i = 0; i < n; i++)
+    {
+      int c;
+      double p;
+      if (!int_element (pa, i, 0, k - 1, &c)
+          || !nn_json_node_number (json_array_get_element (qa, i), &p) || !(p >= 0 && p <= 1))
+        return FALSE;
+      /* the top class keeps its place even when its probability is 0 */
+      row[(size_t) i * k + c] = MAX ((float) p, FLT_MIN);
+    }
+  return TRUE;
+}
+
+/* One epoch's whole probability vectors, each a probability (NaN when the
+ * model diverged). */
+static gboolean
+read_probabilities (const char *path, JsonNode *node, guint epoch, float *row, int n, int k,
+                    GError **error)
+{
+  const char *text = JSON_NODE_HOLDS_VALUE (node) ? json_node_get_string (node) : NULL;
+  g_autofree char *problem = NULL;
+  g_autofree char *field = g_strdup_printf ("objects.probabilities[%u]", epoch);
+
+  if (text == NULL)
+    return field_error (error, path, field, _("expected base64 text"));
+  if (!nn_base64_to_floats (text, row, (gsize) n * k, &problem))
+    return field_error (error, path, field, problem);
+  for (size_t v = 0; v < (size_t) n * k; v++)
+    if (!isnan (row[v]) && !(row[v] >= 0 && row[v] <= 1))
+      {
+        g_autofree char *what = g_strdup_printf (_("object %zu, class %zu: %g is not a probability"),
+                                                 v / k, v % k, row[v]);
+        return field_error (error, path, field, what);
+      }
+  return TRUE;
+}
+
+/* The predicted classes a file states must be those its probabilities give. */
+static gboolean
+check_predicted (const char *path, JsonArray *pa, const NnObjectHistory *h, guint epoch,
+                 GError **error)
+{
+  for (int i = 0; i < h->n_objects; i++)
+    {
+      int c;
+      if (!int_element (pa, i, 0, h->n_classes - 1, &c))
+        return field_error (error, path, "objects.predicted", _("expected class numbers"));
+      if (c != nn_object_history_predicted (h, (int) epoch, i))
+        {
+          g_autofree char *what =
+            g_strdup_printf (_("epoch %u, object %d: class %d is not the most probable one"),
+                             epoch + 1, i, c);
+          return field_error (error, path, "objects.predicted", what);
+        }
+    }
+  return TRUE;
+}
+
 static gboolean
 get_objects (JsonObject *root, LcRunFile *run, int max_epochs, GError **error)
 {
   JsonNode *node = json_object_get_member (root, "objects");
   JsonObject *o;
-  JsonArray *ids, *labels, *pred, *prob;
+  JsonArray *ids, *labels, *pred, *prob, *probs;
   guint n, n_epochs;
   int k;
   g_autofree int *label_values = NULL;
@@ -289,10 +353,15 @@ get_objects (JsonObject *root, LcRunFile *run, int max_epochs, GError **error)
   labels = o != NULL ? array_member (o, "labels", n) : NULL;
   pred = o != NULL ? array_member (o, "predicted", G_MAXUINT) : NULL;
   n_epochs = pred != NULL ? json_array_get_length (pred) : 0;
-  prob = o != NULL ? array_member (o, "probability", n_epochs) : NULL;
-  if (o == NULL || labels == NULL || pred == NULL || prob == NULL || n_epochs > (guint) max_epochs)
+  /* "probabilities" (whole vectors) since version 2, "probability" (the top one) before */
+  probs = o != NULL ? array_member (o, "probabilities", n_epochs) : NULL;
+  prob = o != NULL && probs == NULL ? array_member (o, "probability", n_epochs) : NULL;
+  if (o == NULL || labels == NULL || pred == NULL || (prob == NULL && probs == NULL))
     return field_error (error, run->path, "objects",
-                        _("expected ids, labels, predicted and probability lists of one size"));
+                        _("expected ids, labels, predicted and probabilities lists of one size"));
+  if (n_epochs > (guint) max_epochs)
+    return field_error (error, run->path, "objects.predicted",
+                        _("more epochs than the run trains"));
   {
     double kd = 0;
     if (!nn_json_node_number (json_object_get_member (o, "classes"), &kd) || kd != floor (kd)
@@ -317,26 +386,30 @@ get_objects (JsonObject *root, LcRunFile *run, int max_epochs, GError **error)
   row = g_new0 (float, (size_t) MAX (n, 1) * k);
   for (guint e = 0; e < n_epochs; e++)
     {
-      JsonNode *pe = json_array_get_element (pred, e), *qe = json_array_get_element (prob, e);
+      JsonNode *pe = json_array_get_element (pred, e);
       JsonArray *pa = JSON_NODE_HOLDS_ARRAY (pe) ? json_node_get_array (pe) : NULL;
-      JsonArray *qa = JSON_NODE_HOLDS_ARRAY (qe) ? json_node_get_array (qe) : NULL;
-      if (pa == NULL || qa == NULL || json_array_get_length (pa) != n
-          || json_array_get_length (qa) != n)
+      if (pa == NULL || json_array_get_length (pa) != n)
         return field_error (error, run->path, "objects.predicted",
                             _("expected one value per object at every epoch"));
-      memset (row, 0, (size_t) n * k * sizeof (float));
-      for (guint i = 0; i < n; i++)
+      if (probs != NULL)
         {
-          int c;
-          double p;
-          if (!int_element (pa, i, 0, k - 1, &c)
-              || !nn_json_node_number (json_array_get_element (qa, i), &p) || !(p >= 0 && p <= 1))
+          if (!read_probabilities (run->path, json_array_get_element (probs, e), e, row, (int) n, k,
+                                   error))
+            return FALSE;
+          nn_object_history_record (run->objects, row);
+          if (!check_predicted (run->path, pa, run->objects, e, error))
+            return FALSE;
+        }
+      else
+        {
+          JsonNode *qe = json_array_get_element (prob, e);
+          JsonArray *qa = JSON_NODE_HOLDS_ARRAY (qe) ? json_node_get_array (qe) : NULL;
+          if (qa == NULL || json_array_get_length (qa) != n
+              || !read_top_probabilities (pa, qa, row, (int) n, k))
             return field_error (error, run->path, "objects.predicted",
                                 _("expected class numbers and probabilities"));
-          /* the top class keeps its place even when its probability is 0 */
-          row[(size_t) i * k + c] = MAX ((float) p, FLT_MIN);
+          nn_object_history_record (run->objects, row);
         }
-      nn_object_history_record (run->objects, row);
     }
   return TRUE;
 }
@@ -644,4 +717,72 @@ lc_run_curves_csv (const LcRunFile *run)
       g_string_append_c (s, '\n');
     }
   return g_string_free (s, FALSE);
+}
+
+static gboolean
+write_text (const char *path, const char *text, GError **error)
+{
+  g_autoptr (GError) local = NULL;
+
+  if (nn_atomic_write (path, text, -1, &local))
+    return TRUE;
+  g_set_error (error, LC_ERROR, LC_ERROR_OPEN, _("cannot write %s: %s"), path, local->message);
+  return FALSE;
+}
+
+/* DIR/<run file name without .json>.csv, numbered when two runs share a name. */
+static char *
+curves_path (const char *dir, const LcRunFile *run, GHashTable *used)
+{
+  g_autofree char *base = g_path_get_basename (run->path);
+  char *dot = g_str_has_suffix (base, ".json") ? strrchr (base, '.') : NULL;
+  char *name;
+
+  if (dot != NULL)
+    *dot = '\0';
+  name = g_strdup_printf ("%s.csv", base);
+  for (int k = 2; g_hash_table_contains (used, name); k++)
+    {
+      g_free (name);
+      name = g_strdup_printf ("%s-%d.csv", base, k);
+    }
+  g_hash_table_add (used, name);
+  return g_build_filename (dir, name, NULL);
+}
+
+gboolean
+lc_runs_export (LcRunFile *const *runs, int n_runs, const char *csv_path, const char *latex_path,
+                const char *curves_dir, GError **error)
+{
+  if (csv_path != NULL)
+    {
+      g_autofree char *text = lc_runs_table_csv (runs, n_runs);
+      if (!write_text (csv_path, text, error))
+        return FALSE;
+    }
+  if (latex_path != NULL)
+    {
+      g_autofree char *text = lc_runs_table_latex (runs, n_runs);
+      if (!write_text (latex_path, text, error))
+        return FALSE;
+    }
+  if (curves_dir != NULL)
+    {
+      g_autoptr (GHashTable) used = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      if (g_mkdir_with_parents (curves_dir, 0755) != 0)
+        {
+          int saved = errno;
+          g_set_error (error, LC_ERROR, LC_ERROR_OPEN, _("cannot create %s: %s"), curves_dir,
+                       g_strerror (saved));
+          return FALSE;
+        }
+      for (int i = 0; i < n_runs; i++)
+        {
+          g_autofree char *path = curves_path (curves_dir, runs[i], used);
+          g_autofree char *text = lc_run_curves_csv (runs[i]);
+          if (!write_text (path, text, error))
+            return FALSE;
+        }
+    }
+  return TRUE;
 }

@@ -29,10 +29,11 @@ typedef struct
   LcTrainOverrides overrides;
   NnTrainCheckpoint *checkpoint; /* the last epoch's, NULL before the first one ends */
   gboolean finished;             /* the run ended and saved its model */
-  /* The validation objects' predicted class and its probability at every
-   * epoch (NULL: not recorded); object_ids [objects->n_objects] their ids.
-   * The file keeps the top probability only, so a loaded history has that
-   * one value per object and epoch and zeros elsewhere. */
+  /* The validation objects' class probabilities at every epoch (NULL: not
+   * recorded); object_ids [objects->n_objects] their ids.  Files written
+   * before the whole vectors were kept (version 1) hold the top class's
+   * probability only: a history loaded from one has that one value per
+   * object and epoch and zeros elsewhere. */
   NnObjectHistory *objects;
   char **object_ids;
 } LcRunFile;
@@ -61,6 +62,13 @@ char     *lc_runs_table_latex (LcRunFile *const *runs, int n_runs);
 /* One run's curves: epoch (1-based), loss, accuracy, val_loss,
  * val_accuracy, learning_rate, seconds; empty cells where not measured. */
 char     *lc_run_curves_csv   (const LcRunFile *run);
+/* Writes what `passband-cli runs export` writes: the table as CSV to
+ * csv_path and as LaTeX to latex_path, each run's curves as
+ * curves_dir/RUN.csv (RUN: the run file's name without ".json", numbered
+ * -2, -3 ... when two runs share a name); any path may be NULL.  Every file
+ * is written atomically; curves_dir is made when missing. */
+gboolean  lc_runs_export      (LcRunFile *const *runs, int n_runs, const char *csv_path,
+                               const char *latex_path, const char *curves_dir, GError **error);
 /* Escapes text for LaTeX: \ & % $ # _ { } ~ ^ and control characters. */
 char     *lc_latex_escape     (const char *text);
 

@@ -10,6 +10,7 @@
 
 #include "nn-calibration.h"
 #include "nn-atomic.h"
+#include "nn-base64.h"
 #include "nn-json.h"
 #include "nn-names.h"
 
@@ -1130,37 +1131,6 @@ read_history (const Reader *r, JsonObject *root, NnModelDoc *doc, GError **error
   return TRUE;
 }
 
-/* Standard base64 with "=" padding; GLib's decoder skips bad characters
- * silently, so check first and say where the text goes wrong. */
-static gboolean
-check_base64 (const char *text, gsize len, char **problem)
-{
-  gsize padding = 0;
-  if (len % 4 != 0)
-    {
-      *problem = g_strdup_printf (_("not valid base64: its length %zu is not a multiple of 4 (cut short?)"),
-                                  len);
-      return FALSE;
-    }
-  for (gsize i = 0; i < len; i++)
-    {
-      char c = text[i];
-      if (c == '=' && i + 2 >= len && (i + 1 == len || text[i + 1] == '='))
-        {
-          padding++;
-          continue;
-        }
-      if (padding > 0 || !(g_ascii_isalnum (c) || c == '+' || c == '/'))
-        {
-          *problem = g_ascii_isprint (c)
-            ? g_strdup_printf (_("not valid base64: character “%c” at position %zu"), c, i)
-            : g_strdup_printf (_("not valid base64: byte 0x%02x at position %zu"), (guchar) c, i);
-          return FALSE;
-        }
-    }
-  return TRUE;
-}
-
 static gboolean
 read_shape (const Reader *r, JsonObject *obj, const char *place, NnTensorData *t, GError **error)
 {
@@ -1232,11 +1202,11 @@ read_tensor_values (const Reader *r, JsonObject *obj, const char *place, NnTenso
   if (!read_string (r, obj, place, "data", &text, error))
     return FALSE;
   len = strlen (text);
-  if (!check_base64 (text, len, &problem))
+  if (!nn_base64_check (text, len, &problem))
     return field_fail (error, r, place, "data", NULL, "%s", problem);
   shape = shape_to_string (t->ndim, t->shape);
   /* check the decoded size before decoding, so a huge wrong entry costs nothing */
-  n_bytes = len / 4 * 3 - (len > 0 && text[len - 1] == '=') - (len > 1 && text[len - 2] == '=');
+  n_bytes = nn_base64_decoded_size (text, len);
   if (n_bytes != t->size * sizeof (float))
     return field_fail (error, r, place, "data", NULL,
                        _("%zu bytes of data, but shape %s needs %zu"

@@ -34,6 +34,17 @@ nn_object_history_free (NnObjectHistory *h)
   g_free (h);
 }
 
+NnObjectHistory *
+nn_object_history_copy (const NnObjectHistory *h)
+{
+  NnObjectHistory *c = nn_object_history_new (h->labels, h->n_objects, h->n_classes, h->max_epochs);
+
+  c->n_epochs = h->n_epochs;
+  memcpy (c->predicted, h->predicted, (size_t) h->n_epochs * h->n_objects * sizeof (int));
+  memcpy (c->probs, h->probs, (size_t) h->n_epochs * h->n_objects * h->n_classes * sizeof (float));
+  return c;
+}
+
 float *
 nn_object_history_next (NnObjectHistory *h)
 {

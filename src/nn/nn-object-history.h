@@ -27,6 +27,8 @@ typedef struct
 NnObjectHistory *nn_object_history_new  (const int *labels, int n_objects, int n_classes,
                                          int max_epochs);
 void             nn_object_history_free (NnObjectHistory *history);
+/* A copy with the same reserve, e.g. for the main loop while a worker records. */
+NnObjectHistory *nn_object_history_copy (const NnObjectHistory *history);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NnObjectHistory, nn_object_history_free)
 
 /* The probabilities of the next epoch, to be filled (n_objects, n_classes);
