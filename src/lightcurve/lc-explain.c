@@ -17,6 +17,7 @@ lc_explanation_free (LcExplanation *explanation)
   nn_data_free (explanation->encoded);
   g_free (explanation->band_observations);
   g_free (explanation->band_occlusion);
+  g_free (explanation->observation_attribution);
   g_free (explanation);
 }
 
@@ -69,6 +70,23 @@ arg_max (const float *v, int n)
   return best;
 }
 
+/* The attribution of the encoded cells, handed back to the observations
+ * that filled them. */
+static gboolean
+observation_attribution (const LcPredictor *predictor, const LcDataset *ds, LcExplanation *ex,
+                         GError **error)
+{
+  const NnAttribution *a = ex->attribution;
+  int first_k;
+  double first_days;
+
+  ex->n_observations = ds->objects[ex->object].n_obs;
+  ex->observation_attribution = g_new (double, MAX (ex->n_observations, 1));
+  lc_predictor_window (predictor, &first_k, &first_days);
+  return lc_encoder_cells_to_observations (predictor->encoder, ds, ex->object, first_k, first_days, a->x,
+                                           a->steps, ex->observation_attribution, error);
+}
+
 LcExplanation *
 lc_explain_object (const LcPredictor *predictor, const LcDataset *ds, int object, int target,
                    int n_points, GError **error)
@@ -108,6 +126,9 @@ lc_explain_object (const LcPredictor *predictor, const LcDataset *ds, int object
                                                          n_points > 0 ? n_points
                                                          : NN_ATTRIBUTION_DEFAULT_POINTS, error);
   if (ex->attribution == NULL)
+    return NULL;
+
+  if (!observation_attribution (predictor, ds, ex, error))
     return NULL;
 
   ex->n_bands = ds->n_bands;

@@ -30,6 +30,11 @@ typedef struct
   /* [n_bands] probability of target without the band minus probability;
    * NaN when the object has no observation in the band or only that band */
   double *band_occlusion;
+  /* [n_observations] the object's observations in dataset order: the
+   * attribution of the cells each one filled (lc_encoder_cells_to_observations),
+   * NaN for one the network did not see */
+  int n_observations;
+  double *observation_attribution;
 } LcExplanation;
 
 void lc_explanation_free (LcExplanation *explanation);

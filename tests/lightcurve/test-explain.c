@@ -83,6 +83,25 @@ trained_predictor (const LcDataset *ds)
   return p;
 }
 
+/* Handed back to the observations, the sequence's attribution keeps its
+ * sum: every observation was seen, one step each. */
+static void
+assert_observations_keep_sum (const LcExplanation *ex)
+{
+  const NnAttribution *a = ex->attribution;
+  double steps = 0.0, observations = 0.0;
+
+  for (gsize i = 0; i < (gsize) a->steps * a->features; i++)
+    steps += a->x[i];
+  g_assert_cmpint (ex->n_observations, ==, N_OBS);
+  for (int i = 0; i < ex->n_observations; i++)
+    {
+      g_assert_true (isfinite (ex->observation_attribution[i]));
+      observations += ex->observation_attribution[i];
+    }
+  g_assert_cmpfloat (fabs (observations - steps), <=, 1e-6 * MAX (1.0, fabs (steps)));
+}
+
 static void
 test_window_attribution (void)
 {
@@ -101,6 +120,7 @@ test_window_attribution (void)
       g_assert_no_error (error);
       g_assert_cmpint (ex->attribution->length, ==, N_OBS);
       g_assert_cmpfloat (fabs (ex->attribution->probability - ex->probability), <, 1e-5);
+      assert_observations_keep_sum (ex);
       if (test->objects[i].label != bump || ex->target != bump)
         continue;
       lc_explanation_step_mass (ex, mass);
