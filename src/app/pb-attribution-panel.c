@@ -36,6 +36,21 @@ raw_meta_value (const LcDataset *ds, gsize object, const char *name)
   return NAN;
 }
 
+/* A dimmed title clipped to its column. */
+static void
+draw_column_title (cairo_t *cr, const PbPlotStyle *style, const char *title, double x, double width)
+{
+  GdkRGBA dim = style->foreground;
+
+  dim.alpha *= 0.7;
+  cairo_save (cr);
+  cairo_rectangle (cr, x, 0, width, 40);
+  cairo_clip (cr);
+  gdk_cairo_set_source_rgba (cr, &dim);
+  pb_plot_draw_text (cr, style, title, x, 2, PB_ALIGN_START, PB_ALIGN_START, 0.8, FALSE, NULL);
+  cairo_restore (cr);
+}
+
 static void
 draw_bands (cairo_t *cr, const PbPlotStyle *style, const PbAttributionSummary *summary, double x, double width,
             double row_h)
@@ -58,9 +73,7 @@ draw_bands (cairo_t *cr, const PbPlotStyle *style, const PbAttributionSummary *s
   bar_x = x + name_w + 8;
   bar_w = MAX (width - (bar_x - x) - delta_w - 10, 10);
 
-  gdk_cairo_set_source_rgba (cr, &style->foreground);
-  pb_plot_draw_text (cr, style, _("Share of |attribution| · Δp without band"), x, 2, PB_ALIGN_START,
-                     PB_ALIGN_START, 0.8, FALSE, NULL);
+  draw_column_title (cr, style, _("Band: share of |attribution|, Δp without it"), x, width);
   for (int b = 0; b < ds->n_bands; b++)
     {
       double y = 2 + row_h * (b + 1), share = sum > 0.0 ? totals[b] / sum : 0.0;
@@ -117,9 +130,7 @@ draw_metadata (cairo_t *cr, const PbPlotStyle *style, const PbAttributionSummary
       scale = MAX (scale, fabs (a->meta[s]));
     }
   qsort (ranked, a->meta_features, sizeof (Ranked), by_weight_desc);
-  gdk_cairo_set_source_rgba (cr, &style->foreground);
-  pb_plot_draw_text (cr, style, _("Top metadata: value, attribution"), x, 2, PB_ALIGN_START, PB_ALIGN_START,
-                     0.8, FALSE, NULL);
+  draw_column_title (cr, style, _("Metadata: value, attribution"), x, width);
   for (int i = 0; i < MIN (rows, a->meta_features); i++)
     {
       int s = ranked[i].index;
@@ -271,7 +282,7 @@ explained_cb (gpointer owner, PbAttributionResult *result)
   *self->result = *result;
   *result = (PbAttributionResult) { 0 };
   ex = self->result->explanation;
-  text = g_strdup_printf (_("%s: p = %.3f (%.3f with every input at zero)"),
+  text = g_strdup_printf (_("%s: p = %.3f, %.3f at the zero baseline"),
                           pb_run_class_name (self->run, ex->target), ex->probability,
                           ex->attribution->baseline_probability);
   set_status (self, text);

@@ -718,7 +718,11 @@ finite_mean_std (double sum, double sum_sq, gsize n, double *mean, double *std)
   double var;
   *mean = n > 0 ? sum / n : 0.0;
   var = n > 0 ? sum_sq / n - *mean * *mean : 0.0;
-  *std = var > 1e-24 * MAX (1.0, *mean * *mean) && isfinite (var) ? sqrt (var) : 1.0;
+  /* sum_sq / n - mean² of a constant is rounding noise of about n ε mean²,
+   * not 0: a spread below 1e-5 of the mean (less than a float32 input can
+   * carry) counts as none, or an object off that constant (a band left out,
+   * an early window) would be standardised to millions */
+  *std = var > 1e-10 * MAX (1.0, *mean * *mean) && isfinite (var) ? sqrt (var) : 1.0;
   if (!isfinite (*mean))
     *mean = 0.0;
 }

@@ -493,6 +493,56 @@ test_grid_cells_to_observations (void)
   }
 }
 
+/* Aggregate features that are one constant on every training object (the
+ * time span and count of a survey on a fixed grid) are no signal: an object
+ * off that constant (fewer steps, a band left out) is standardised to a
+ * moderate value, not divided by the rounding noise of the constant. */
+static void
+test_constant_feature_standardised (void)
+{
+  g_autoptr (LcDatasetBuilder) b = lc_dataset_builder_new (LC_SOURCE_TS, LC_VALUE_FLUX, "c.ts");
+  static const char *const bands[] = { "0" };
+  g_autoptr (LcDataset) ds = NULL;
+  g_autoptr (LcEncoder) enc = NULL;
+  g_autoptr (NnData) d = NULL;
+  g_autoptr (GError) error = NULL;
+  int last;
+  LcEncoderOptions o;
+  NnRng rng;
+
+  nn_rng_init (&rng, 5);
+  lc_dataset_builder_set_on_grid (b, TRUE);
+  lc_dataset_builder_set_bands (b, 1, bands);
+  for (int i = 0; i < 201; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("%d", i);
+      /* the last one is cut short */
+      int steps = i == 200 ? 20 : 36;
+
+      lc_dataset_builder_begin_object (b, id, 1 + i % 2);
+      for (int t = 0; t < steps; t++)
+        lc_dataset_builder_add_observation (b, t, (float) nn_rng_normal (&rng), 0.1f, 0, TRUE);
+    }
+  ds = lc_dataset_builder_finish (b, &error);
+  g_assert_no_error (error);
+  lc_encoder_options_default (&o);
+  o.meta_columns = no_columns;
+  enc = lc_encoder_new (&o);
+  {
+    g_autofree int *rows = g_new (int, 200);
+    for (int i = 0; i < 200; i++)
+      rows[i] = i;
+    g_assert_true (lc_encoder_fit (enc, ds, rows, 200, &error));
+    g_assert_no_error (error);
+  }
+  last = 200;
+  d = lc_encoder_encode (enc, ds, &last, 1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (d->meta_features, >, 0);
+  for (int k = 0; k < d->meta_features; k++)
+    g_assert_cmpfloat (fabs (d->meta[k]), <, 50.0);
+}
+
 static LcDataset *
 objects_with_meta (void)
 {
@@ -1025,6 +1075,7 @@ main (int argc, char **argv)
   g_test_add_func ("/encoder/grid", test_grid_layout);
   g_test_add_func ("/encoder/cells-to-observations", test_cells_to_observations);
   g_test_add_func ("/encoder/grid-cells-to-observations", test_grid_cells_to_observations);
+  g_test_add_func ("/encoder/constant-feature", test_constant_feature_standardised);
   g_test_add_func ("/encoder/metadata", test_metadata);
   g_test_add_func ("/encoder/labels", test_labels_by_class_id);
   g_test_add_func ("/encoder/json-round-trip", test_json_round_trip);
