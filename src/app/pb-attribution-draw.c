@@ -91,6 +91,15 @@ pb_attribution_draw_strip (cairo_t *cr, const PbPlotStyle *style, const PbRect *
   double base = rect->y + rect->height;
 
   cairo_save (cr);
+  /* a faint band, so the strip reads as one even where nothing weighs */
+  {
+    GdkRGBA band = style->grid;
+
+    band.alpha *= 0.35;
+    gdk_cairo_set_source_rgba (cr, &band);
+    cairo_rectangle (cr, rect->x, rect->y, rect->width, rect->height);
+    cairo_fill (cr);
+  }
   gdk_cairo_set_source_rgba (cr, &style->grid);
   cairo_set_line_width (cr, 1);
   cairo_move_to (cr, rect->x, base - 0.5);

@@ -143,6 +143,8 @@ show_cell (PbResultsPage *self, int t, int p)
     }
   self->cell_true = t;
   self->cell_predicted = p;
+  /* strips for the shown run's own model, not for one of its early windows */
+  pb_gallery_view_set_attribution_run (self->cell_gallery, run == self->run ? run : NULL);
   pb_gallery_view_set_items (self->cell_gallery, run->dataset, (const gsize *) (void *) objects->data,
                              objects->len, (const char *const *) captions->pdata);
   if (total > (int) objects->len)
@@ -294,6 +296,7 @@ show_wrong (PbResultsPage *self, PbRun *run, int epoch)
                                                   dataset_class_name (run->dataset,
                                                                       g_array_index (run->wrong_predicted, int, i))));
     }
+  pb_gallery_view_set_attribution_run (self->wrong_gallery, run);
   pb_gallery_view_set_items (self->wrong_gallery, run->dataset, (const gsize *) (void *) run->wrong_rows->data, n,
                              (const char *const *) captions->pdata);
   text = g_strdup_printf (_("%s, epoch %d: %u of %d validation objects misclassified%s"), run->name, epoch + 1,

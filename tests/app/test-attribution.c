@@ -350,6 +350,64 @@ test_stale_object_dropped (void)
   g_object_unref (view);
 }
 
+/* Gallery strips: nothing computed until the gallery is drawn, then each
+ * thumbnail gets its object's attribution for the predicted class, the
+ * same numbers the library gives. */
+static void
+test_gallery_strips (void)
+{
+  g_autoptr (PbRun) run = tiny_run ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (LcPredictor) p = lc_predictor_new (run->doc, &error);
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *scrolled = gtk_scrolled_window_new ();
+  PbGalleryView *gallery = PB_GALLERY_VIEW (pb_gallery_view_new ());
+  const gsize objects[] = { 5, 0, 9 };
+  gint64 deadline;
+
+  g_assert_no_error (error);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), GTK_WIDGET (gallery));
+  gtk_window_set_child (GTK_WINDOW (window), scrolled);
+  gtk_window_set_default_size (GTK_WINDOW (window), 700, 400);
+  pb_gallery_view_set_attribution_run (gallery, run);
+  pb_gallery_view_set_items (gallery, run->dataset, objects, 3, NULL);
+  pb_test_iterate (50);
+  g_assert_false (pb_gallery_view_is_explaining (gallery));
+  g_assert_null (pb_gallery_view_get_attribution (gallery, 0));
+
+  gtk_window_present (GTK_WINDOW (window));
+  deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  while (pb_gallery_view_get_attribution (gallery, 2) == NULL)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr (LcExplanation) ex = lc_explain_object (p, run->dataset, (int) objects[i], -1,
+                                                        PB_ATTRIBUTION_POINTS, &error);
+      const double *strip = pb_gallery_view_get_attribution (gallery, i);
+
+      g_assert_no_error (error);
+      g_assert_nonnull (strip);
+      for (int k = 0; k < ex->n_observations; k++)
+        if (isnan (ex->observation_attribution[k]))
+          g_assert_true (isnan (strip[k]));
+        else
+          g_assert_cmpfloat (fabs (strip[k] - ex->observation_attribution[k]), <=, 1e-12);
+    }
+  pb_test_save_png (GTK_WIDGET (gallery), "attribution-gallery");
+
+  /* new items start from nothing; no run, no strips */
+  pb_gallery_view_set_items (gallery, run->dataset, objects, 2, NULL);
+  g_assert_null (pb_gallery_view_get_attribution (gallery, 0));
+  pb_gallery_view_set_attribution_run (gallery, NULL);
+  pb_test_iterate (100);
+  g_assert_null (pb_gallery_view_get_attribution (gallery, 0));
+  g_assert_false (pb_gallery_view_is_explaining (gallery));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 /* The job itself: a cancelled job hands nothing over, a running one hands
  * over each object in order. */
 static int n_explained, n_finished;
@@ -415,6 +473,7 @@ main (int argc, char **argv)
       g_test_add_func ("/attribution/class-pick", test_panel_class_pick);
       g_test_add_func ("/attribution/stale-object", test_stale_object_dropped);
       g_test_add_func ("/attribution/job-cancel", test_job_cancel_drops_result);
+      g_test_add_func ("/attribution/gallery-strips", test_gallery_strips);
     }
   return g_test_run ();
 }
