@@ -86,7 +86,8 @@ pb_attribution_draw_color_bar (cairo_t *cr, const PbPlotStyle *style, double sca
 
 void
 pb_attribution_draw_strip (cairo_t *cr, const PbPlotStyle *style, const PbRect *rect,
-                           const double *x_positions, const double *values, int n, double scale)
+                           const double *x_positions, const double *mass, const double *net, int n,
+                           double scale)
 {
   double base = rect->y + rect->height;
 
@@ -110,12 +111,12 @@ pb_attribution_draw_strip (cairo_t *cr, const PbPlotStyle *style, const PbRect *
       double x = x_positions[i], h;
       GdkRGBA c;
 
-      if (!isfinite (values[i]) || !isfinite (x) || x < rect->x || x > rect->x + rect->width)
+      if (!isfinite (mass[i]) || !isfinite (x) || x < rect->x || x > rect->x + rect->width)
         continue;
-      h = scale > 0.0 ? CLAMP (fabs (values[i]) / scale, 0.0, 1.0) * (rect->height - 1) : 0.0;
+      h = scale > 0.0 ? CLAMP (mass[i] / scale, 0.0, 1.0) * (rect->height - 1) : 0.0;
       if (h < 0.5)
         continue;
-      pb_attribution_color (style, values[i], scale, &c);
+      pb_attribution_color (style, net[i], mass[i], &c);
       gdk_cairo_set_source_rgba (cr, &c);
       cairo_rectangle (cr, x - 1.0, base - 1 - h, 2.0, h);
       cairo_fill (cr);

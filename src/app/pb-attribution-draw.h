@@ -23,11 +23,14 @@ double pb_attribution_scale (const double *values, int n);
 void   pb_attribution_draw_color_bar (cairo_t *cr, const PbPlotStyle *style, double scale, const char *title,
                                       double right, double top, PbRect *extent);
 
-/* A strip of height rect->height under a thumbnail: one bar per value at
- * x_positions[i] (device x), as tall as |values[i]| / scale of the strip,
- * coloured by sign; NaN values and x outside rect are skipped.  A thin
- * baseline shows the strip is there even when every value is 0. */
+/* A strip of height rect->height under a thumbnail: one bar per time step
+ * at x_positions[i] (device x), as tall as mass[i] (the step's sum of
+ * |attribution|) over scale, coloured by net[i] (its signed sum) on the
+ * scale ±mass[i]: red or blue when its observations agree, neutral when they
+ * cancel.  NaN masses and x outside rect are skipped.  A faint band shows
+ * the strip is there even when every value is 0. */
 void   pb_attribution_draw_strip (cairo_t *cr, const PbPlotStyle *style, const PbRect *rect,
-                                  const double *x_positions, const double *values, int n, double scale);
+                                  const double *x_positions, const double *mass, const double *net, int n,
+                                  double scale);
 
 G_END_DECLS

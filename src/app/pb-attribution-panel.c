@@ -73,7 +73,7 @@ draw_bands (cairo_t *cr, const PbPlotStyle *style, const PbAttributionSummary *s
   bar_x = x + name_w + 8;
   bar_w = MAX (width - (bar_x - x) - delta_w - 10, 10);
 
-  draw_column_title (cr, style, _("Band: share of |attribution|, Δp without it"), x, width);
+  draw_column_title (cr, style, _("Band: |attribution|, Δp without it"), x, width);
   for (int b = 0; b < ds->n_bands; b++)
     {
       double y = 2 + row_h * (b + 1), share = sum > 0.0 ? totals[b] / sum : 0.0;

@@ -25,25 +25,41 @@ default_caption (const LcDataset *ds, gsize object)
   return g_strdup (o->id);
 }
 
-/* Under a thumbnail drawn with layout: each observation's attribution at
- * its time. */
+/* Under a thumbnail drawn with layout: for each time step (observations at
+ * the same time, as the bands of one step on a grid, make one bar) the sum
+ * of |attribution| of its observations, at its time. */
 static void
 draw_strip (cairo_t *cr, const LcDataset *ds, gsize object, const PbLightCurveOptions *options,
             const PbLightCurveLayout *layout, double top, const double *attribution, const PbPlotStyle *style)
 {
   const LcObject *o = &ds->objects[object];
   g_autofree double *xs = g_new (double, MAX (o->n_obs, 1));
+  g_autofree double *mass = g_new (double, MAX (o->n_obs, 1));
+  g_autofree double *net = g_new (double, MAX (o->n_obs, 1));
   PbRect rect = { layout->area.rect.x, top, layout->area.rect.width, PB_GALLERY_STRIP_HEIGHT - 2 };
+  double scale = 0.0, bar_time = NAN;
+  int n = 0;
 
-  for (int k = 0; k < o->n_obs; k++)
+  for (int k = 0; attribution != NULL && k < o->n_obs; k++)
     {
       double x, y, e;
 
-      xs[k] = attribution != NULL && pb_light_curve_point (ds, object, k, options, &x, &y, &e)
-              ? pb_plot_area_to_x (&layout->area, x) : NAN;
+      if (!isfinite (attribution[k]) || !pb_light_curve_point (ds, object, k, options, &x, &y, &e))
+        continue;
+      /* observations are in time order: one of the same time joins the bar before */
+      if (n == 0 || ds->time[o->first + k] != bar_time)
+        {
+          bar_time = ds->time[o->first + k];
+          xs[n] = pb_plot_area_to_x (&layout->area, x);
+          mass[n] = net[n] = 0.0;
+          n++;
+        }
+      mass[n - 1] += fabs (attribution[k]);
+      net[n - 1] += attribution[k];
     }
-  pb_attribution_draw_strip (cr, style, &rect, xs, attribution, attribution != NULL ? o->n_obs : 0,
-                             attribution != NULL ? pb_attribution_scale (attribution, o->n_obs) : 0.0);
+  for (int i = 0; i < n; i++)
+    scale = MAX (scale, mass[i]);
+  pb_attribution_draw_strip (cr, style, &rect, xs, mass, net, n, scale);
 }
 
 void

@@ -127,20 +127,26 @@ test_draw_attribution (void)
   cairo_surface_destroy (plain);
 }
 
-/* The strip: a bar per value as tall as its share, in its colour. */
+/* The strip: a bar per step as tall as its share, coloured by its net sign,
+ * neutral when its observations cancel. */
 static void
 test_strip (void)
 {
   PbPlotStyle style;
   PbRect rect = { 10, 10, 100, 20 };
-  double xs[] = { 20, 60, 90 }, values[] = { 0.5, -1.0, NAN }, rgb[3];
+  double xs[] = { 20, 60, 90, 100 }, mass[] = { 0.5, 1.0, NAN, 1.0 }, net[] = { 0.5, -1.0, 0.0, 0.0 };
+  double rgb[3];
   cairo_t *cr;
   cairo_surface_t *surface = new_surface (120, 40, &cr);
 
   pb_plot_style_init_light (&style);
   pb_plot_fill_background (cr, &style, 120, 40);
-  pb_attribution_draw_strip (cr, &style, &rect, xs, values, 3, 1.0);
+  pb_attribution_draw_strip (cr, &style, &rect, xs, mass, net, 4, 1.0);
   cairo_destroy (cr);
+  /* two observations that cancel: a full bar, grey */
+  pixel (surface, 100, 14, rgb);
+  g_assert_cmpfloat (fabs (rgb[0] - rgb[2]), <, 0.1);
+  g_assert_cmpfloat (rgb[0] + rgb[1] + rgb[2], <, 2.6);
   /* the negative bar is full height, the positive one half */
   pixel (surface, 60, 12, rgb);
   g_assert_cmpfloat (rgb[2], >, rgb[0] + 0.3);
