@@ -45,6 +45,14 @@ meta_names (const LcEncoder *encoder)
   return names;
 }
 
+/* An explanation of a model with period features takes a second or more:
+ * stop between its steps once the job is cancelled. */
+static gboolean
+still_wanted_cb (double fraction, gpointer data)
+{
+  return !g_cancellable_is_cancelled (data);
+}
+
 static void
 explain_worker (PbJob *pb_job, gpointer data, GCancellable *cancellable)
 {
@@ -62,8 +70,13 @@ explain_worker (PbJob *pb_job, gpointer data, GCancellable *cancellable)
       PbAttributionResult *e = g_new0 (PbAttributionResult, 1);
 
       e->object = job->objects[i];
-      e->explanation = lc_explain_object (predictor, job->run->dataset, (int) job->objects[i], job->target,
-                                          PB_ATTRIBUTION_POINTS, &error);
+      e->explanation = lc_explain_object_full (predictor, job->run->dataset, (int) job->objects[i], job->target,
+                                               PB_ATTRIBUTION_POINTS, still_wanted_cb, cancellable, &error);
+      if (e->explanation == NULL && g_error_matches (error, LC_ERROR, LC_ERROR_CANCELLED))
+        {
+          g_free (e);
+          return;
+        }
       if (e->explanation == NULL)
         {
           job->error_message = g_strdup_printf (_("Object %s: %s"),

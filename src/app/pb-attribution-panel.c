@@ -206,6 +206,8 @@ struct _PbAttributionPanel
   PbRun *run;                     /* whose classes the drop-down lists */
 
   PbJob *job;
+  guint start_source;             /* the job starts when the selection rests */
+  guint start_delay_ms;
   gboolean busy;
   PbAttributionResult *result;
   char *status_text;
@@ -302,14 +304,32 @@ finished_cb (gpointer owner, const char *error_message)
     set_status (self, error_message);
 }
 
+/* Browsing with the arrow keys passes many objects a second: explain the
+ * one the selection rests on, not each one on the way. */
+#define START_DELAY_MS 150
+
+static gboolean
+start_job_cb (gpointer data)
+{
+  static const PbAttributionCallbacks callbacks = { explained_cb, finished_cb };
+  PbAttributionPanel *self = data;
+  PbRun *run = explaining_run (self);
+  gsize object = (gsize) self->object;
+
+  self->start_source = 0;
+  /* every change of run or object cancels this timeout first */
+  g_return_val_if_fail (run != NULL && self->object >= 0, G_SOURCE_REMOVE);
+  self->job = pb_attribution_job_start (self, run, &object, 1, self->target, &callbacks);
+  return G_SOURCE_REMOVE;
+}
+
 /* Whatever was shown or computed is for the old state: drop it and start again. */
 static void
 refresh (PbAttributionPanel *self)
 {
-  static const PbAttributionCallbacks callbacks = { explained_cb, finished_cb };
   PbRun *run = explaining_run (self);
-  gsize object = (gsize) MAX (self->object, 0);
 
+  g_clear_handle_id (&self->start_source, g_source_remove);
   pb_job_clear (&self->job);
   self->busy = FALSE;
   g_clear_pointer (&self->result, pb_attribution_result_free);
@@ -329,7 +349,10 @@ refresh (PbAttributionPanel *self)
                                                self->dataset->objects[self->object].id);
       set_status (self, text);
       self->busy = TRUE;
-      self->job = pb_attribution_job_start (self, run, &object, 1, self->target, &callbacks);
+      if (self->start_delay_ms == 0)
+        start_job_cb (self);
+      else
+        self->start_source = g_timeout_add (self->start_delay_ms, start_job_cb, self);
     }
 }
 
@@ -438,6 +461,12 @@ pb_attribution_panel_is_busy (PbAttributionPanel *self)
   return self->busy;
 }
 
+void
+pb_attribution_panel_set_start_delay (PbAttributionPanel *self, guint ms)
+{
+  self->start_delay_ms = ms;
+}
+
 const char *
 pb_attribution_panel_get_status (PbAttributionPanel *self)
 {
@@ -483,6 +512,7 @@ pb_attribution_panel_dispose (GObject *object)
   PbAttributionPanel *self = PB_ATTRIBUTION_PANEL (object);
   GtkWidget *child;
 
+  g_clear_handle_id (&self->start_source, g_source_remove);
   pb_job_clear (&self->job);
   pb_attribution_panel_set_view (self, NULL);
   if (self->session != NULL)
@@ -524,6 +554,7 @@ pb_attribution_panel_init (PbAttributionPanel *self)
 
   self->object = -1;
   self->target = -1;
+  self->start_delay_ms = START_DELAY_MS;
   gtk_orientable_set_orientation (GTK_ORIENTABLE (gtk_widget_get_layout_manager (GTK_WIDGET (self))),
                                   GTK_ORIENTATION_VERTICAL);
   gtk_widget_add_css_class (row, "plot-toolbar");

@@ -52,6 +52,9 @@ void       pb_attribution_panel_set_target (PbAttributionPanel *self, int target
 const LcExplanation *pb_attribution_panel_get_explanation (PbAttributionPanel *self);
 /* TRUE while a job is explaining the shown object. */
 gboolean   pb_attribution_panel_is_busy    (PbAttributionPanel *self);
+/* How long the selection must rest on an object before its job starts
+ * (150 ms; 0: at once). */
+void       pb_attribution_panel_set_start_delay (PbAttributionPanel *self, guint ms);
 /* The status line: what was found, why nothing can be explained, or an error. */
 const char *pb_attribution_panel_get_status (PbAttributionPanel *self);
 

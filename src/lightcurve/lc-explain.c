@@ -87,9 +87,25 @@ observation_attribution (const LcPredictor *predictor, const LcDataset *ds, LcEx
                                            a->steps, ex->observation_attribution, error);
 }
 
+static gboolean
+report_progress (LcProgressFunc progress, gpointer user_data, double fraction, GError **error)
+{
+  if (progress == NULL || progress (fraction, user_data))
+    return TRUE;
+  g_set_error (error, LC_ERROR, LC_ERROR_CANCELLED, _("explanation stopped"));
+  return FALSE;
+}
+
 LcExplanation *
 lc_explain_object (const LcPredictor *predictor, const LcDataset *ds, int object, int target,
                    int n_points, GError **error)
+{
+  return lc_explain_object_full (predictor, ds, object, target, n_points, NULL, NULL, error);
+}
+
+LcExplanation *
+lc_explain_object_full (const LcPredictor *predictor, const LcDataset *ds, int object, int target,
+                        int n_points, LcProgressFunc progress, gpointer user_data, GError **error)
 {
   g_autoptr (LcExplanation) ex = NULL;
   g_autofree float *probs = NULL;
@@ -128,7 +144,8 @@ lc_explain_object (const LcPredictor *predictor, const LcDataset *ds, int object
   if (ex->attribution == NULL)
     return NULL;
 
-  if (!observation_attribution (predictor, ds, ex, error))
+  if (!observation_attribution (predictor, ds, ex, error)
+      || !report_progress (progress, user_data, 1.0 / (1 + ds->n_bands), error))
     return NULL;
 
   ex->n_bands = ds->n_bands;
@@ -145,6 +162,8 @@ lc_explain_object (const LcPredictor *predictor, const LcDataset *ds, int object
       if (!probability_without_band (predictor, ds, object, b, ex->target, &p, error))
         return NULL;
       ex->band_occlusion[b] = p - ex->probability;
+      if (!report_progress (progress, user_data, (2.0 + b) / (1 + ds->n_bands), error))
+        return NULL;
     }
   return g_steal_pointer (&ex);
 }

@@ -285,6 +285,34 @@ test_panel_explains_shown_object (void)
   g_object_unref (view);
 }
 
+/* Browsing: objects passed on the way are never explained, only the one
+ * the selection rests on. */
+static void
+test_panel_waits_for_selection_to_rest (void)
+{
+  g_autoptr (PbRun) run = tiny_run ();
+  g_autoptr (PbSession) session = pb_session_new ();
+  PbAttributionPanel *panel = g_object_ref_sink (PB_ATTRIBUTION_PANEL (pb_attribution_panel_new ()));
+
+  pb_session_set_dataset (session, run->dataset);
+  pb_session_add_run (session, run);
+  pb_session_show_run (session, run);
+  pb_attribution_panel_set_session (panel, session);
+  /* longer than the default, so a loaded machine cannot make the test wrong */
+  pb_attribution_panel_set_start_delay (panel, 1000);
+  pb_attribution_panel_set_active (panel, TRUE);
+  for (int i = 0; i < 6; i++)
+    {
+      pb_attribution_panel_set_object (panel, run->dataset, i);
+      pb_test_iterate (20);
+      g_assert_null (pb_attribution_panel_get_explanation (panel));
+    }
+  wait_idle (panel);
+  g_assert_nonnull (pb_attribution_panel_get_explanation (panel));
+  g_assert_cmpint (pb_attribution_panel_get_explanation (panel)->object, ==, 5);
+  g_object_unref (panel);
+}
+
 /* The class picked is the class explained. */
 static void
 test_panel_class_pick (void)
@@ -309,8 +337,9 @@ test_panel_class_pick (void)
   g_object_unref (panel);
 }
 
-/* Another object while a job runs: only the new object's explanation
- * arrives, however the two jobs finish. */
+/* Another object while a job runs (jobs start at once here, so two run
+ * together): only the new object's explanation arrives, however the two
+ * jobs finish. */
 static void
 test_stale_object_dropped (void)
 {
@@ -325,6 +354,7 @@ test_stale_object_dropped (void)
   pb_session_show_run (session, run);
   pb_attribution_panel_set_view (panel, view);
   pb_attribution_panel_set_session (panel, session);
+  pb_attribution_panel_set_start_delay (panel, 0);
   pb_attribution_panel_set_active (panel, TRUE);
   for (int round = 0; round < 5; round++)
     {
@@ -477,6 +507,7 @@ main (int argc, char **argv)
     {
       g_test_add_func ("/attribution/panel", test_panel_explains_shown_object);
       g_test_add_func ("/attribution/class-pick", test_panel_class_pick);
+      g_test_add_func ("/attribution/selection-rests", test_panel_waits_for_selection_to_rest);
       g_test_add_func ("/attribution/stale-object", test_stale_object_dropped);
       g_test_add_func ("/attribution/job-cancel", test_job_cancel_drops_result);
       g_test_add_func ("/attribution/gallery-strips", test_gallery_strips);

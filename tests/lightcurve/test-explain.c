@@ -140,6 +140,25 @@ test_window_attribution (void)
   g_assert_cmpfloat (inside / total, >=, 3.0 * (WINDOW_LAST - WINDOW_FIRST + 1) / N_OBS);
 }
 
+static gboolean
+count_progress_cb (double fraction, gpointer data)
+{
+  int *calls = data;
+
+  (*calls)++;
+  g_assert_cmpfloat (fraction, >, 0.0);
+  g_assert_cmpfloat (fraction, <=, 1.0);
+  return TRUE;
+}
+
+static gboolean
+stop_progress_cb (double fraction, gpointer data)
+{
+  int *left = data;
+
+  return --(*left) > 0;
+}
+
 /* Occlusion by band: the change the model reports, computed again by hand
  * from an object built without the band; NaN for a band the object lacks or
  * its only band. */
@@ -178,6 +197,20 @@ test_band_occlusion (void)
   g_assert_no_error (error);
   g_assert_cmpint (one->band_observations[1], ==, 0);
   g_assert_true (isnan (one->band_occlusion[0]) && isnan (one->band_occlusion[1]));
+
+  /* progress after the attribution and after each band occluded; FALSE stops */
+  {
+    int calls = 0, stop_at = 1;
+    g_autoptr (LcExplanation) counted = lc_explain_object_full (p, test, 1, -1, 16, count_progress_cb,
+                                                                &calls, &error);
+
+    g_assert_no_error (error);
+    g_assert_nonnull (counted);
+    g_assert_cmpint (calls, ==, 1 + 2);
+    g_assert_null (lc_explain_object_full (p, test, 1, -1, 16, stop_progress_cb, &stop_at, &error));
+    g_assert_error (error, LC_ERROR, LC_ERROR_CANCELLED);
+    g_clear_error (&error);
+  }
 
   g_clear_pointer (&one, lc_explanation_free);
   g_assert_null (lc_explain_object (p, test, 99, -1, 16, &error));
