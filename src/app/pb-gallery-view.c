@@ -4,6 +4,8 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
+#include "pb-attribution-draw.h"
+#include "pb-attribution-job.h"
 #include "pb-gallery-view.h"
 #include "pb-plottable.h"
 
@@ -23,10 +25,56 @@ default_caption (const LcDataset *ds, gsize object)
   return g_strdup (o->id);
 }
 
+/* Under a thumbnail drawn with layout: for each time step (observations at
+ * the same time, as the bands of one step on a grid, make one bar) the sum
+ * of |attribution| of its observations, at its time. */
+static void
+draw_strip (cairo_t *cr, const LcDataset *ds, gsize object, const PbLightCurveOptions *options,
+            const PbLightCurveLayout *layout, double top, const double *attribution, const PbPlotStyle *style)
+{
+  const LcObject *o = &ds->objects[object];
+  g_autofree double *xs = g_new (double, MAX (o->n_obs, 1));
+  g_autofree double *mass = g_new (double, MAX (o->n_obs, 1));
+  g_autofree double *net = g_new (double, MAX (o->n_obs, 1));
+  PbRect rect = { layout->area.rect.x, top, layout->area.rect.width, PB_GALLERY_STRIP_HEIGHT - 2 };
+  double scale = 0.0, bar_time = NAN;
+  int n = 0;
+
+  for (int k = 0; attribution != NULL && k < o->n_obs; k++)
+    {
+      double x, y, e;
+
+      if (!isfinite (attribution[k]) || !pb_light_curve_point (ds, object, k, options, &x, &y, &e))
+        continue;
+      /* observations are in time order: one of the same time joins the bar before */
+      if (n == 0 || ds->time[o->first + k] != bar_time)
+        {
+          bar_time = ds->time[o->first + k];
+          xs[n] = pb_plot_area_to_x (&layout->area, x);
+          mass[n] = net[n] = 0.0;
+          n++;
+        }
+      mass[n - 1] += fabs (attribution[k]);
+      net[n - 1] += attribution[k];
+    }
+  for (int i = 0; i < n; i++)
+    scale = MAX (scale, mass[i]);
+  pb_attribution_draw_strip (cr, style, &rect, xs, mass, net, n, scale);
+}
+
 void
 pb_gallery_draw (cairo_t *cr, int width, int height, const LcDataset *ds,
                  const gsize *objects, guint n, const char *const *captions,
                  const PbLightCurveOptions *options, int selected, const PbPlotStyle *style)
+{
+  pb_gallery_draw_with_attribution (cr, width, height, ds, objects, n, captions, options, selected, NULL, style);
+}
+
+void
+pb_gallery_draw_with_attribution (cairo_t *cr, int width, int height, const LcDataset *ds,
+                                  const gsize *objects, guint n, const char *const *captions,
+                                  const PbLightCurveOptions *options, int selected,
+                                  const double *const *attribution, const PbPlotStyle *style)
 {
   PbLightCurveOptions cell_options = *options;
   int columns, rows;
@@ -43,6 +91,7 @@ pb_gallery_draw (cairo_t *cr, int width, int height, const LcDataset *ds,
   cell_options.compact = TRUE;
   cell_options.zoomed = FALSE;
   cell_options.hidden_bands = 0;
+  cell_options.attribution = NULL;
   columns = pb_gallery_columns (width);
   rows = (n + columns - 1) / columns;
   cell_w = width / (double) columns;
@@ -67,7 +116,17 @@ pb_gallery_draw (cairo_t *cr, int width, int height, const LcDataset *ds,
       pb_plot_draw_text (cr, style, caption, x + 8, y + 5, PB_ALIGN_START, PB_ALIGN_START, 0.85,
                          (int) p == selected, NULL);
       cairo_translate (cr, x + 2, y + text_h + 6);
-      pb_light_curve_draw (cr, cell_w - 4, cell_h - text_h - 8, ds, objects[p], &cell_options, style, NULL);
+      if (attribution == NULL)
+        pb_light_curve_draw (cr, cell_w - 4, cell_h - text_h - 8, ds, objects[p], &cell_options, style, NULL);
+      else
+        {
+          double plot_h = cell_h - text_h - 8 - PB_GALLERY_STRIP_HEIGHT;
+          PbLightCurveLayout layout;
+
+          pb_light_curve_draw (cr, cell_w - 4, plot_h, ds, objects[p], &cell_options, style, &layout);
+          if (layout.has_data)
+            draw_strip (cr, ds, objects[p], &cell_options, &layout, plot_h, attribution[p], style);
+        }
       cairo_restore (cr);
 
       cairo_set_line_width (cr, (int) p == selected ? 2.5 : 1.0);
@@ -92,6 +151,11 @@ struct _PbGalleryView
   GPtrArray *captions;    /* char *, NULL entries allowed; NULL when none were given */
   PbLightCurveOptions options;
   int selected;
+
+  PbRun *attribution_run;     /* whose model the strips explain, or NULL */
+  GPtrArray *attribution;     /* double * per position (NULL until computed); NULL without strips */
+  PbJob *attribution_job;
+  gboolean attribution_started;  /* the job for these items ran or runs */
 };
 
 enum
@@ -114,6 +178,56 @@ static void pb_gallery_view_plottable_init (PbPlottableInterface *iface);
 
 G_DEFINE_FINAL_TYPE_WITH_CODE (PbGalleryView, pb_gallery_view, GTK_TYPE_WIDGET,
                                G_IMPLEMENT_INTERFACE (PB_TYPE_PLOTTABLE, pb_gallery_view_plottable_init))
+
+/* The strips start again from nothing: new items or another run. */
+static void
+reset_attribution (PbGalleryView *self)
+{
+  pb_job_clear (&self->attribution_job);
+  g_clear_pointer (&self->attribution, g_ptr_array_unref);
+  self->attribution_started = FALSE;
+  if (self->attribution_run != NULL && self->dataset != NULL && self->attribution_run->dataset == self->dataset)
+    {
+      self->attribution = g_ptr_array_new_full (self->objects->len, g_free);
+      g_ptr_array_set_size (self->attribution, self->objects->len);
+    }
+}
+
+static void
+explained_cb (gpointer owner, PbAttributionResult *result)
+{
+  PbGalleryView *self = owner;
+  const LcExplanation *ex = result->explanation;
+
+  for (guint p = 0; self->attribution != NULL && p < self->objects->len; p++)
+    if (g_array_index (self->objects, gsize, p) == result->object && g_ptr_array_index (self->attribution, p) == NULL)
+      g_ptr_array_index (self->attribution, p) = g_memdup2 (ex->observation_attribution,
+                                                            sizeof (double) * MAX (ex->n_observations, 1));
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+explain_finished_cb (gpointer owner, const char *error_message)
+{
+  PbGalleryView *self = owner;
+
+  /* strips that failed stay empty; the light-curve view's Explain says why */
+  g_clear_pointer (&self->attribution_job, pb_job_unref);
+}
+
+/* Lazily, the first time the strips are to be drawn. */
+static void
+ensure_attribution_job (PbGalleryView *self)
+{
+  static const PbAttributionCallbacks callbacks = { explained_cb, explain_finished_cb };
+
+  if (self->attribution == NULL || self->attribution_started || self->objects->len == 0)
+    return;
+  self->attribution_started = TRUE;
+  self->attribution_job = pb_attribution_job_start (self, self->attribution_run,
+                                                    (const gsize *) (void *) self->objects->data,
+                                                    self->objects->len, -1, &callbacks);
+}
 
 static void
 update_accessible_description (PbGalleryView *self)
@@ -144,8 +258,40 @@ pb_gallery_view_set_items (PbGalleryView *self, LcDataset *ds, const gsize *obje
         g_ptr_array_add (self->captions, g_strdup (captions[i]));
     }
   self->selected = self->objects->len > 0 ? 0 : -1;
+  reset_attribution (self);
   update_accessible_description (self);
   gtk_widget_queue_resize (GTK_WIDGET (self));
+}
+
+void
+pb_gallery_view_set_attribution_run (PbGalleryView *self, PbRun *run)
+{
+  g_return_if_fail (PB_IS_GALLERY_VIEW (self));
+  if (run != NULL && run->doc == NULL)
+    run = NULL;
+  if (run == self->attribution_run)
+    return;
+  if (run != NULL)
+    pb_run_ref (run);
+  g_clear_pointer (&self->attribution_run, pb_run_unref);
+  self->attribution_run = run;
+  reset_attribution (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+const double *
+pb_gallery_view_get_attribution (PbGalleryView *self, guint position)
+{
+  g_return_val_if_fail (PB_IS_GALLERY_VIEW (self), NULL);
+  if (self->attribution == NULL || position >= self->attribution->len)
+    return NULL;
+  return g_ptr_array_index (self->attribution, position);
+}
+
+gboolean
+pb_gallery_view_is_explaining (PbGalleryView *self)
+{
+  return self->attribution_job != NULL;
 }
 
 guint
@@ -202,9 +348,12 @@ pb_gallery_view_get_object (PbGalleryView *self, guint position)
 static void
 draw_items (PbGalleryView *self, cairo_t *cr, int width, int height, int selected, const PbPlotStyle *style)
 {
-  pb_gallery_draw (cr, width, height, self->dataset, (const gsize *) self->objects->data, self->objects->len,
-                   self->captions != NULL ? (const char *const *) self->captions->pdata : NULL,
-                   &self->options, selected, style);
+  pb_gallery_draw_with_attribution (cr, width, height, self->dataset, (const gsize *) self->objects->data,
+                                    self->objects->len,
+                                    self->captions != NULL ? (const char *const *) self->captions->pdata : NULL,
+                                    &self->options, selected,
+                                    self->attribution != NULL
+                                    ? (const double *const *) self->attribution->pdata : NULL, style);
 }
 
 static void
@@ -217,6 +366,7 @@ pb_gallery_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
 
   if (cr == NULL)
     return;
+  ensure_attribution_job (self);
   draw_items (self, cr, width, height, gtk_widget_has_focus (widget) ? self->selected : -1, &style);
   cairo_destroy (cr);
 }
@@ -381,6 +531,9 @@ pb_gallery_view_finalize (GObject *object)
 {
   PbGalleryView *self = PB_GALLERY_VIEW (object);
 
+  pb_job_clear (&self->attribution_job);
+  g_clear_pointer (&self->attribution, g_ptr_array_unref);
+  g_clear_pointer (&self->attribution_run, pb_run_unref);
   g_clear_pointer (&self->dataset, lc_dataset_unref);
   g_clear_pointer (&self->objects, g_array_unref);
   g_clear_pointer (&self->captions, g_ptr_array_unref);

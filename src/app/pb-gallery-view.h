@@ -11,6 +11,7 @@
 #include "lc-dataset.h"
 #include "pb-light-curve-view.h"
 #include "pb-plot.h"
+#include "pb-trainer.h"
 
 G_BEGIN_DECLS
 
@@ -26,6 +27,17 @@ void pb_gallery_draw (cairo_t *cr, int width, int height, const LcDataset *ds,
                       const gsize *objects, guint n, const char *const *captions,
                       const PbLightCurveOptions *options, int selected, const PbPlotStyle *style);
 
+/* The same with an attribution strip under each thumbnail: attribution[p]
+ * holds the observation attributions of objects[p] (NULL while not yet
+ * computed: an empty strip), drawn on the thumbnail's time axis. */
+void pb_gallery_draw_with_attribution (cairo_t *cr, int width, int height, const LcDataset *ds,
+                                       const gsize *objects, guint n, const char *const *captions,
+                                       const PbLightCurveOptions *options, int selected,
+                                       const double *const *attribution, const PbPlotStyle *style);
+
+/* Height of the attribution strip under a thumbnail. */
+#define PB_GALLERY_STRIP_HEIGHT 12
+
 #define PB_TYPE_GALLERY_VIEW (pb_gallery_view_get_type ())
 G_DECLARE_FINAL_TYPE (PbGalleryView, pb_gallery_view, PB, GALLERY_VIEW, GtkWidget)
 
@@ -39,5 +51,14 @@ int        pb_gallery_view_get_selected (PbGalleryView *self);
 void       pb_gallery_view_set_selected (PbGalleryView *self, int position);
 /* Object index at a position. */
 gsize      pb_gallery_view_get_object   (PbGalleryView *self, guint position);
+/* Strips of attribution under the thumbnails, for the class run's model
+ * predicts for each object: computed in the background (pb-attribution-job.h)
+ * the first time the gallery is drawn, one object after another.  NULL, a
+ * run without a model or one on another dataset: no strips. */
+void       pb_gallery_view_set_attribution_run (PbGalleryView *self, PbRun *run);
+/* The observation attributions of the item at position, or NULL while not computed. */
+const double *pb_gallery_view_get_attribution (PbGalleryView *self, guint position);
+/* TRUE while strips are being computed. */
+gboolean   pb_gallery_view_is_explaining (PbGalleryView *self);
 
 G_END_DECLS

@@ -4,6 +4,7 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
+#include "pb-attribution-draw.h"
 #include "pb-light-curve-view.h"
 #include "pb-plottable.h"
 
@@ -182,10 +183,52 @@ finish_markers (cairo_t *cr, gboolean filled)
     cairo_stroke (cr);
 }
 
+/* Attribution mode: each marker filled with its attribution's colour, as
+ * large as its share of the largest, ringed in its band's colour; the
+ * observations the network did not see small and hollow. */
+static void
+draw_attributed_markers (cairo_t *cr, const LcDataset *ds, gsize object, int band,
+                         const PbLightCurveOptions *options, double t_ref, const PbPlotArea *area,
+                         const GdkRGBA *color, const PbPlotStyle *style)
+{
+  const LcObject *o = &ds->objects[object];
+  int copies = options->period > 0 ? 2 : 1;
+
+  for (int k = 0; k < o->n_obs; k++)
+    {
+      double a = options->attribution[k], x, y, e, radius;
+      gboolean seen = isfinite (a);
+      GdkRGBA fill;
+
+      if (ds->band[o->first + k] != band || !point_at (ds, object, k, options, t_ref, &x, &y, &e))
+        continue;
+      radius = !seen ? 2.0
+               : 3.0 + 4.0 * (options->attribution_scale > 0 ? sqrt (fabs (a) / options->attribution_scale) : 0);
+      pb_attribution_color (style, a, options->attribution_scale, &fill);
+      for (int c = 0; c < copies; c++)
+        {
+          double px = pb_plot_area_to_x (area, x + c), py = pb_plot_area_to_y (area, y);
+
+          if (px < area->rect.x - radius || px > area->rect.x + area->rect.width + radius
+              || py < area->rect.y - radius || py > area->rect.y + area->rect.height + radius)
+            continue;
+          pb_plot_marker_path (cr, px, py, radius);
+          if (seen)
+            {
+              gdk_cairo_set_source_rgba (cr, &fill);
+              cairo_fill_preserve (cr);
+            }
+          gdk_cairo_set_source_rgba (cr, color);
+          cairo_set_line_width (cr, seen ? 1.5 : 1.0);
+          cairo_stroke (cr);
+        }
+    }
+}
+
 static void
 draw_band (cairo_t *cr, const LcDataset *ds, gsize object, int band,
            const PbLightCurveOptions *options, double t_ref, const PbPlotArea *area,
-           const GdkRGBA *color)
+           const GdkRGBA *color, const PbPlotStyle *style)
 {
   const LcObject *o = &ds->objects[object];
   double radius = options->compact ? 1.8 : 3.0;
@@ -221,6 +264,12 @@ draw_band (cairo_t *cr, const LcDataset *ds, gsize object, int band,
             }
         }
       cairo_stroke (cr);
+    }
+
+  if (options->attribution != NULL)
+    {
+      draw_attributed_markers (cr, ds, object, band, options, t_ref, area, color, style);
+      return;
     }
 
   /* detections filled, non-detections hollow */
@@ -312,6 +361,13 @@ pb_light_curve_draw (cairo_t *cr, int width, int height,
                            MAX (width - extent.width - 40, width * 0.3), layout.legend);
       for (int b = 0; b < layout.n_legend; b++)
         header = MAX (header, layout.legend[b].y + layout.legend[b].height);
+      if (options->attribution != NULL)
+        {
+          pb_attribution_draw_color_bar (cr, style, options->attribution_scale,
+                                         options->attribution_title != NULL ? options->attribution_title : "",
+                                         width - 8, header + 3, &extent);
+          header = extent.y + extent.height + 2;
+        }
     }
 
   layout.area.xmin = options->zoomed ? options->view_xmin : layout.data_xmin;
@@ -336,7 +392,7 @@ pb_light_curve_draw (cairo_t *cr, int width, int height,
       if (b < 64 && (options->hidden_bands & (G_GUINT64_CONSTANT (1) << b)))
         continue;
       pb_plot_style_band_color (style, lc_band_color (ds, b), &color);
-      draw_band (cr, ds, object, b, options, t_ref, &layout.area, &color);
+      draw_band (cr, ds, object, b, options, t_ref, &layout.area, &color, style);
     }
   cairo_restore (cr);
 
@@ -392,6 +448,9 @@ struct _PbLightCurveView
   PbLightCurveOptions options;
   PbLightCurveLayout layout;
 
+  double *attribution;       /* [n_obs of object] or NULL */
+  char *attribution_title;
+
   double pointer_x, pointer_y;
   gboolean dragging, panning;
   double drag_x, drag_y, drag_dx, drag_dy;
@@ -434,6 +493,16 @@ update_accessible_description (PbLightCurveView *self)
 }
 
 static void
+clear_attribution (PbLightCurveView *self)
+{
+  g_clear_pointer (&self->attribution, g_free);
+  g_clear_pointer (&self->attribution_title, g_free);
+  self->options.attribution = NULL;
+  self->options.attribution_title = NULL;
+  self->options.attribution_scale = 0;
+}
+
+static void
 changed (PbLightCurveView *self, gboolean reset_zoom)
 {
   if (reset_zoom)
@@ -454,8 +523,32 @@ pb_light_curve_view_set_object (PbLightCurveView *self, LcDataset *ds, gssize ob
       self->options.hidden_bands = 0;
     }
   self->object = ds != NULL && object >= 0 && (gsize) object < ds->n_objects ? object : -1;
+  /* an attribution belongs to the object it explains */
+  clear_attribution (self);
   update_accessible_description (self);
   changed (self, TRUE);
+}
+
+void
+pb_light_curve_view_set_attribution (PbLightCurveView *self, const double *values, int n, const char *title)
+{
+  g_return_if_fail (PB_IS_LIGHT_CURVE_VIEW (self));
+  clear_attribution (self);
+  if (values != NULL && self->object >= 0 && n == self->dataset->objects[self->object].n_obs)
+    {
+      self->attribution = g_memdup2 (values, sizeof (double) * MAX (n, 1));
+      self->attribution_title = g_strdup (title);
+      self->options.attribution = self->attribution;
+      self->options.attribution_scale = pb_attribution_scale (values, n);
+      self->options.attribution_title = self->attribution_title;
+    }
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+gboolean
+pb_light_curve_view_has_attribution (PbLightCurveView *self)
+{
+  return self->attribution != NULL;
 }
 
 gssize
@@ -801,6 +894,14 @@ query_tooltip_cb (GtkWidget *widget, int x, int y, gboolean keyboard, GtkTooltip
                           ds->on_grid ? _("Step") : _("MJD"), ds->time[i],
                           self->options.value_kind == LC_VALUE_MAGNITUDE ? _("Magnitude") : _("Flux"), v, e,
                           ds->detected[i] ? _("Detected") : _("Not detected"));
+  if (self->attribution != NULL)
+    {
+      g_autofree char *plain = g_steal_pointer (&text);
+
+      text = isfinite (self->attribution[k])
+             ? g_strdup_printf ("%s\n%s %+.4g", plain, _("Attribution"), self->attribution[k])
+             : g_strdup_printf ("%s\n%s", plain, _("Not seen by the network"));
+    }
   gtk_tooltip_set_text (tooltip, text);
   return TRUE;
 }
@@ -867,6 +968,7 @@ pb_light_curve_view_finalize (GObject *object)
   PbLightCurveView *self = PB_LIGHT_CURVE_VIEW (object);
 
   g_clear_pointer (&self->dataset, lc_dataset_unref);
+  clear_attribution (self);
   G_OBJECT_CLASS (pb_light_curve_view_parent_class)->finalize (object);
 }
 

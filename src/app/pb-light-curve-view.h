@@ -29,6 +29,12 @@ typedef struct
   gboolean compact;         /* thumbnails: no titles, no legend, small marks */
   gboolean zoomed;          /* view_* hold the visible window, else the data range is shown */
   double view_xmin, view_xmax, view_ymin, view_ymax;
+  /* Each observation of the object coloured (pb-attribution-draw.h) and
+   * sized by its attribution: [n_obs of the object], NaN for one the network
+   * did not see (drawn small and hollow); NULL: band colours. */
+  const double *attribution;
+  double attribution_scale;       /* the ends of the colour scale: ±this */
+  const char *attribution_title;  /* above the colour bar: "Attribution to SN Ia" */
 } PbLightCurveOptions;
 
 /* Where things ended up, for hit testing by the widget. */
@@ -78,6 +84,13 @@ void       pb_light_curve_view_pan          (PbLightCurveView *self, double dx_p
 void       pb_light_curve_view_reset_zoom   (PbLightCurveView *self);
 gboolean   pb_light_curve_view_is_zoomed    (PbLightCurveView *self);
 const PbLightCurveOptions *pb_light_curve_view_get_options (PbLightCurveView *self);
+/* Colours the shown object's observations by their attribution: values
+ * [n] (n must be the object's observation count), NaN for one the network
+ * did not see; title names the class ("Attribution to SN Ia").  NULL
+ * clears; so does showing another object. */
+void       pb_light_curve_view_set_attribution (PbLightCurveView *self, const double *values, int n,
+                                                const char *title);
+gboolean   pb_light_curve_view_has_attribution (PbLightCurveView *self);
 /* Value of a metadata column named like "period" for the object, or NaN. */
 double     pb_light_curve_object_period     (const LcDataset *ds, gsize object);
 

@@ -97,6 +97,7 @@ pb_results_confusion_show_cell (PbResultsConfusion *self, int t, int p)
     text = g_strdup_printf (ngettext ("True %s, predicted %s: %d object", "True %s, predicted %s: %d objects",
                                       total),
                             pb_run_class_name (self->run, t), pb_run_class_name (self->run, p), total);
+  pb_gallery_view_set_attribution_run (pb_results_gallery_get_view (self->gallery), self->run);
   pb_results_gallery_show (self->gallery, self->run->dataset, (const gsize *) (void *) objects->data, objects->len,
                            (const char *const *) captions->pdata, text);
 }

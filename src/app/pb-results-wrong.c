@@ -67,6 +67,7 @@ pb_results_wrong_show_run (PbResultsWrong *self, PbRun *run)
   text = g_strdup_printf (_("%s, epoch %u: %u of %d validation objects misclassified%s"), run->name,
                           run->epochs->len, run->wrong_rows->len, run->n_val,
                           run->wrong_rows->len > n ? _(" (the first ones shown)") : "");
+  pb_gallery_view_set_attribution_run (pb_results_gallery_get_view (self->gallery), run);
   pb_results_gallery_show (self->gallery, run->dataset, (const gsize *) (void *) run->wrong_rows->data, n,
                            (const char *const *) captions->pdata, text);
 }

@@ -8,6 +8,7 @@
 #include "pb-onnx-export.h"
 #include "pb-runs-export.h"
 #include "pb-results-page.h"
+#include "pb-attribution-panel.h"
 #include "pb-session.h"
 #include "pb-train-page.h"
 #include "pb-tune-page.h"
@@ -42,6 +43,7 @@ struct _PbWindow
   PbObjectBrowser *browser;
   PbOverviewView *overview_view;
   PbLightCurveView *light_curve_view;
+  PbAttributionPanel *attribution_panel;
   PbGalleryView *gallery_view;
   GtkToggleButton *fold_button;
   GtkSpinButton *period_spin;
@@ -175,6 +177,7 @@ browser_object_selected_cb (PbWindow *self, gint64 object)
   cancel_find_period (self);
   set_period_message (self, "");
   pb_light_curve_view_set_object (self->light_curve_view, self->dataset, object);
+  pb_attribution_panel_set_object (self->attribution_panel, self->dataset, object);
   update_find_period_action (self);
   period = self->dataset != NULL && object >= 0 ? pb_light_curve_object_period (self->dataset, object) : NAN;
   /* periodic objects come with their period: fill it in for folding; a
@@ -1033,6 +1036,7 @@ pb_window_class_init (PbWindowClass *klass)
   g_type_ensure (PB_TYPE_OBJECT_BROWSER);
   g_type_ensure (PB_TYPE_OVERVIEW_VIEW);
   g_type_ensure (PB_TYPE_LIGHT_CURVE_VIEW);
+  g_type_ensure (PB_TYPE_ATTRIBUTION_PANEL);
   g_type_ensure (PB_TYPE_GALLERY_VIEW);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/passband/Passband/ui/pb-window.ui");
@@ -1046,6 +1050,7 @@ pb_window_class_init (PbWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PbWindow, browser);
   gtk_widget_class_bind_template_child (widget_class, PbWindow, overview_view);
   gtk_widget_class_bind_template_child (widget_class, PbWindow, light_curve_view);
+  gtk_widget_class_bind_template_child (widget_class, PbWindow, attribution_panel);
   gtk_widget_class_bind_template_child (widget_class, PbWindow, gallery_view);
   gtk_widget_class_bind_template_child (widget_class, PbWindow, fold_button);
   gtk_widget_class_bind_template_child (widget_class, PbWindow, period_spin);
@@ -1131,6 +1136,8 @@ pb_window_init (PbWindow *self)
   pb_window_add_page (self, pb_tune_page_new (self->session), "tune", _("Tune"), "preferences-system-symbolic");
   pb_onnx_export_install (self, self->session);
   pb_runs_export_install (self, self->session);
+  pb_attribution_panel_set_view (self->attribution_panel, self->light_curve_view);
+  pb_attribution_panel_set_session (self->attribution_panel, self->session);
 
   drop = gtk_drop_target_new (G_TYPE_FILE, GDK_ACTION_COPY);
   g_signal_connect (drop, "drop", G_CALLBACK (drop_cb), self);

@@ -48,6 +48,53 @@ parse_class (const LcPredictor *p, const char *text, int *index_out)
   return FALSE;
 }
 
+/* An attribution of exactly zero (padding, a value the network never
+ * multiplied) prints as 0, never -0.0. */
+static void
+add_attribution (JsonBuilder *b, double value)
+{
+  if (value == 0.0)
+    json_builder_add_int_value (b, 0);
+  else
+    json_builder_add_double_value (b, value);
+}
+
+static void
+add_attribution_member (JsonBuilder *b, const char *name, double value)
+{
+  if (value == 0.0)
+    {
+      json_builder_set_member_name (b, name);
+      json_builder_add_int_value (b, 0);
+    }
+  else
+    pcli_json_add_number (b, name, value);
+}
+
+/* The observations the network saw, in time order, with what their cells
+ * carry: [time, band, attribution]. */
+static void
+add_observations (JsonBuilder *b, const LcDataset *ds, const LcExplanation *ex)
+{
+  const LcObject *o = &ds->objects[ex->object];
+
+  json_builder_set_member_name (b, "observation_attributions");
+  json_builder_begin_array (b);
+  for (int i = 0; i < ex->n_observations; i++)
+    {
+      gsize j = o->first + i;
+
+      if (!isfinite (ex->observation_attribution[i]))
+        continue;
+      json_builder_begin_array (b);
+      json_builder_add_double_value (b, ds->time[j]);
+      json_builder_add_string_value (b, ds->band_names[ds->band[j]]);
+      add_attribution (b, ex->observation_attribution[i]);
+      json_builder_end_array (b);
+    }
+  json_builder_end_array (b);
+}
+
 static void
 print_json (const LcPredictor *p, const LcDataset *ds, const LcExplanation *ex)
 {
@@ -75,20 +122,21 @@ print_json (const LcPredictor *p, const LcDataset *ds, const LcExplanation *ex)
     {
       json_builder_begin_array (b);
       for (int f = 0; f < a->features; f++)
-        json_builder_add_double_value (b, a->x[(size_t) t * a->features + f]);
+        add_attribution (b, a->x[(size_t) t * a->features + f]);
       json_builder_end_array (b);
     }
   json_builder_end_array (b);
   json_builder_set_member_name (b, "metadata_attributions");
   json_builder_begin_object (b);
   for (int s = 0; s < a->meta_features; s++)
-    pcli_json_add_number (b, lc_encoder_meta_feature_name (p->encoder, s), a->meta[s]);
+    add_attribution_member (b, lc_encoder_meta_feature_name (p->encoder, s), a->meta[s]);
   json_builder_end_object (b);
   json_builder_set_member_name (b, "band_occlusion");
   json_builder_begin_object (b);
   for (int band = 0; band < ex->n_bands; band++)
-    pcli_json_add_number (b, ds->band_names[band], ex->band_occlusion[band]);
+    add_attribution_member (b, ds->band_names[band], ex->band_occlusion[band]);
   json_builder_end_object (b);
+  add_observations (b, ds, ex);
   json_builder_end_object (b);
   pcli_print_json (b);
 }
@@ -106,29 +154,43 @@ by_mass_desc (const void *pa, const void *pb)
   return (a->mass < b->mass) - (a->mass > b->mass);
 }
 
+/* "r at MJD 60123.41" or "r at step 12" */
+static char *
+observation_label (const LcDataset *ds, gsize j)
+{
+  if (ds->on_grid)
+    return g_strdup_printf (_("%s at step %d"), ds->band_names[ds->band[j]], (int) ds->time[j]);
+  return g_strdup_printf (_("%s at %.2f"), ds->band_names[ds->band[j]], ds->time[j]);
+}
+
 static void
 print_summary (const LcPredictor *p, const LcDataset *ds, const LcExplanation *ex)
 {
   const NnAttribution *a = ex->attribution;
-  g_autofree double *mass = g_new (double, MAX (a->steps, 1));
-  g_autofree Ranked *steps = g_new (Ranked, MAX (a->length, 1));
+  const LcObject *o = &ds->objects[ex->object];
+  g_autofree Ranked *obs = g_new (Ranked, MAX (ex->n_observations, 1));
   g_autofree Ranked *meta = g_new (Ranked, MAX (a->meta_features, 1));
   double total = 0.0;
+  int n_seen = 0;
 
   printf (_("object %s: class %d %s, probability %.4f (baseline %.4f)\n"),
-          ds->objects[ex->object].id, p->class_ids[ex->target], class_name (p, ex->target),
-          ex->probability, a->baseline_probability);
-  lc_explanation_step_mass (ex, mass);
-  for (int t = 0; t < a->length; t++)
+          o->id, p->class_ids[ex->target], class_name (p, ex->target), ex->probability,
+          a->baseline_probability);
+  for (int i = 0; i < ex->n_observations; i++)
+    if (isfinite (ex->observation_attribution[i]))
+      {
+        obs[n_seen++] = (Ranked) { i, fabs (ex->observation_attribution[i]) };
+        total += fabs (ex->observation_attribution[i]);
+      }
+  qsort (obs, n_seen, sizeof (Ranked), by_mass_desc);
+  printf (ds->on_grid ? _("  top observations (band at step: attribution, share of |attribution|):\n")
+          : _("  top observations (band at time: attribution, share of |attribution|):\n"));
+  for (int i = 0; i < MIN (TOP_N, n_seen); i++)
     {
-      steps[t] = (Ranked) { t, mass[t] };
-      total += mass[t];
+      g_autofree char *label = observation_label (ds, o->first + obs[i].index);
+      printf ("    %s: %+.4f (%.1f%%)\n", label, ex->observation_attribution[obs[i].index],
+              total > 0.0 ? 100.0 * obs[i].mass / total : 0.0);
     }
-  qsort (steps, a->length, sizeof (Ranked), by_mass_desc);
-  printf (_("  top steps (share of |attribution|):"));
-  for (int i = 0; i < MIN (TOP_N, a->length); i++)
-    printf (" %d (%.1f%%)", steps[i].index, total > 0.0 ? 100.0 * steps[i].mass / total : 0.0);
-  printf ("\n");
   if (a->meta_features > 0)
     {
       for (int s = 0; s < a->meta_features; s++)

@@ -718,7 +718,11 @@ finite_mean_std (double sum, double sum_sq, gsize n, double *mean, double *std)
   double var;
   *mean = n > 0 ? sum / n : 0.0;
   var = n > 0 ? sum_sq / n - *mean * *mean : 0.0;
-  *std = var > 1e-24 * MAX (1.0, *mean * *mean) && isfinite (var) ? sqrt (var) : 1.0;
+  /* sum_sq / n - mean² of a constant is rounding noise of about n ε mean²,
+   * not 0: a spread below 1e-5 of the mean (less than a float32 input can
+   * carry) counts as none, or an object off that constant (a band left out,
+   * an early window) would be standardised to millions */
+  *std = var > 1e-10 * MAX (1.0, *mean * *mean) && isfinite (var) ? sqrt (var) : 1.0;
   if (!isfinite (*mean))
     *mean = 0.0;
 }
@@ -1139,6 +1143,90 @@ lc_encoder_shape (LcEncoder *encoder, const LcDataset *ds, const int *rows, int 
     }
   if (enc->options.max_steps > 0)
     *steps = MIN (*steps, enc->options.max_steps);
+  return TRUE;
+}
+
+/* Observations mode: each seen observation is one whole step, in the order
+ * encode_observations writes them (a window starts at the object's first
+ * observation, so i indexes the object's observations). */
+static void
+observation_steps_to_observations (const LcEncoder *enc, const LcDataset *ds, Window w, const float *x,
+                                   int steps, double *obs_out)
+{
+  for (int i = 0, s = 0; i < w.n && s < steps; i++)
+    {
+      const float *row = x + (gsize) s * enc->n_step;
+      double sum = 0.0;
+
+      if (!isfinite (ds->value[w.first + i]))
+        continue;
+      for (int f = 0; f < enc->n_step; f++)
+        sum += row[f];
+      obs_out[i] = sum;
+      s++;
+    }
+}
+
+/* Grid: an observation fills its band's value (and error) cell of its step;
+ * when two fall in the same cell, encode_grid keeps the later one. */
+static void
+grid_cells_to_observations (const EncodeJob *job, Window w, const float *x, int steps, double *obs_out)
+{
+  const LcEncoder *enc = job->enc;
+  const LcDataset *ds = job->ds;
+  g_autofree int *owner = g_new (int, (gsize) steps * enc->n_bands);
+
+  for (gsize c = 0; c < (gsize) steps * enc->n_bands; c++)
+    owner[c] = -1;
+  for (int i = 0; i < w.n; i++)
+    {
+      double v = ds->value[w.first + i], t = ds->time[w.first + i];
+
+      if (isfinite (v) && t >= 0.0 && t < steps)
+        owner[(gsize) t * enc->n_bands + job->band_map[ds->band[w.first + i]]] = i;
+    }
+  for (int t = 0; t < steps; t++)
+    for (int b = 0; b < enc->n_bands; b++)
+      {
+        int i = owner[(gsize) t * enc->n_bands + b];
+        const float *row = x + (gsize) t * enc->n_step;
+
+        if (i >= 0)
+          obs_out[i] = row[b] + (enc->with_error ? row[enc->n_bands + b] : 0.0f);
+      }
+}
+
+gboolean
+lc_encoder_cells_to_observations (const LcEncoder *encoder, const LcDataset *ds, int object, int first_k,
+                                  double first_days, const float *x, int steps, double *obs_out,
+                                  GError **error)
+{
+  const LcEncoder *enc = encoder;
+  EncodeJob job = { 0 };
+  const LcObject *o;
+  Window w;
+
+  g_return_val_if_fail (encoder != NULL && ds != NULL && x != NULL && obs_out != NULL, FALSE);
+  g_return_val_if_fail (object >= 0 && (gsize) object < ds->n_objects && steps >= 0, FALSE);
+  if (!enc->fitted)
+    {
+      g_set_error (error, LC_ERROR, LC_ERROR_MISMATCH, _("the encoder has not been fitted"));
+      return FALSE;
+    }
+  if (!prepare_job (&job, enc, ds, error))
+    {
+      clear_job (&job);
+      return FALSE;
+    }
+  o = &ds->objects[object];
+  for (int i = 0; i < o->n_obs; i++)
+    obs_out[i] = NAN;
+  w = window_for (enc, ds, o, first_k, first_days);
+  if (enc->mode == LC_ENCODE_GRID)
+    grid_cells_to_observations (&job, w, x, steps, obs_out);
+  else
+    observation_steps_to_observations (enc, ds, w, x, steps, obs_out);
+  clear_job (&job);
   return TRUE;
 }
 

@@ -146,6 +146,21 @@ NnData    *lc_encoder_encode_window (const LcEncoder *encoder, const LcDataset *
                                      int n_rows, int first_k, double first_days, int threads,
                                      GError **error);
 
+/* Maps values laid out like the encoded steps of one object back to its
+ * observations: x (steps, F) as lc_encoder_encode_window (same first_k,
+ * first_days) laid out object `object` of ds (e.g. an attribution of every
+ * encoded value); obs_out[o->n_obs] gets, for each observation, the sum of
+ * the values of the cells it filled: its whole step in observations mode
+ * (Δt, value, error, detected and band), its band's value and error cells
+ * of its step on a grid.  An observation the network never saw (a missing
+ * value, outside the window, past `steps`, or a grid cell a later
+ * observation overwrote) gets NaN.  Every cell an observation filled belongs
+ * to exactly one, so the finite outputs add up to the values of those cells
+ * (empty grid cells and padding are left out). */
+gboolean    lc_encoder_cells_to_observations (const LcEncoder *encoder, const LcDataset *ds, int object,
+                                              int first_k, double first_days, const float *x, int steps,
+                                              double *obs_out, GError **error);
+
 /* The steps encode would give rows of ds (NULL: every object), computing no
  * values or features: what a builder needs to size a network, at once even
  * when the features are costly.  An unfitted encoder gets the layout of ds

@@ -17,6 +17,7 @@ lc_explanation_free (LcExplanation *explanation)
   nn_data_free (explanation->encoded);
   g_free (explanation->band_observations);
   g_free (explanation->band_occlusion);
+  g_free (explanation->observation_attribution);
   g_free (explanation);
 }
 
@@ -69,9 +70,42 @@ arg_max (const float *v, int n)
   return best;
 }
 
+/* The attribution of the encoded cells, handed back to the observations
+ * that filled them. */
+static gboolean
+observation_attribution (const LcPredictor *predictor, const LcDataset *ds, LcExplanation *ex,
+                         GError **error)
+{
+  const NnAttribution *a = ex->attribution;
+  int first_k;
+  double first_days;
+
+  ex->n_observations = ds->objects[ex->object].n_obs;
+  ex->observation_attribution = g_new (double, MAX (ex->n_observations, 1));
+  lc_predictor_window (predictor, &first_k, &first_days);
+  return lc_encoder_cells_to_observations (predictor->encoder, ds, ex->object, first_k, first_days, a->x,
+                                           a->steps, ex->observation_attribution, error);
+}
+
+static gboolean
+report_progress (LcProgressFunc progress, gpointer user_data, double fraction, GError **error)
+{
+  if (progress == NULL || progress (fraction, user_data))
+    return TRUE;
+  g_set_error (error, LC_ERROR, LC_ERROR_CANCELLED, _("explanation stopped"));
+  return FALSE;
+}
+
 LcExplanation *
 lc_explain_object (const LcPredictor *predictor, const LcDataset *ds, int object, int target,
                    int n_points, GError **error)
+{
+  return lc_explain_object_full (predictor, ds, object, target, n_points, NULL, NULL, error);
+}
+
+LcExplanation *
+lc_explain_object_full (const LcPredictor *predictor, const LcDataset *ds, int object, int target,
+                        int n_points, LcProgressFunc progress, gpointer user_data, GError **error)
 {
   g_autoptr (LcExplanation) ex = NULL;
   g_autofree float *probs = NULL;
@@ -110,6 +144,10 @@ lc_explain_object (const LcPredictor *predictor, const LcDataset *ds, int object
   if (ex->attribution == NULL)
     return NULL;
 
+  if (!observation_attribution (predictor, ds, ex, error)
+      || !report_progress (progress, user_data, 1.0 / (1 + ds->n_bands), error))
+    return NULL;
+
   ex->n_bands = ds->n_bands;
   ex->band_observations = g_new0 (int, MAX (ds->n_bands, 1));
   ex->band_occlusion = g_new (double, MAX (ds->n_bands, 1));
@@ -124,6 +162,8 @@ lc_explain_object (const LcPredictor *predictor, const LcDataset *ds, int object
       if (!probability_without_band (predictor, ds, object, b, ex->target, &p, error))
         return NULL;
       ex->band_occlusion[b] = p - ex->probability;
+      if (!report_progress (progress, user_data, (2.0 + b) / (1 + ds->n_bands), error))
+        return NULL;
     }
   return g_steal_pointer (&ex);
 }

@@ -30,6 +30,11 @@ typedef struct
   /* [n_bands] probability of target without the band minus probability;
    * NaN when the object has no observation in the band or only that band */
   double *band_occlusion;
+  /* [n_observations] the object's observations in dataset order: the
+   * attribution of the cells each one filled (lc_encoder_cells_to_observations),
+   * NaN for one the network did not see */
+  int n_observations;
+  double *observation_attribution;
 } LcExplanation;
 
 void lc_explanation_free (LcExplanation *explanation);
@@ -39,6 +44,12 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (LcExplanation, lc_explanation_free)
  * model predicts) with n_points path intervals (0: the default). */
 LcExplanation *lc_explain_object (const LcPredictor *predictor, const LcDataset *ds, int object,
                                   int target, int n_points, GError **error);
+/* The same, calling progress (may be NULL) with the fraction done after the
+ * attribution and after each band's occlusion; returning FALSE stops with
+ * LC_ERROR_CANCELLED. */
+LcExplanation *lc_explain_object_full (const LcPredictor *predictor, const LcDataset *ds, int object,
+                                       int target, int n_points, LcProgressFunc progress,
+                                       gpointer user_data, GError **error);
 
 /* Sum of |attribution| over the features of each valid step: steps_out
  * [attribution->steps], 0 past the object's length. */

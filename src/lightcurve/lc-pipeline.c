@@ -671,18 +671,28 @@ truncated_steps (const NnData *data, int max_steps)
   return cut;
 }
 
+void
+lc_predictor_window (const LcPredictor *p, int *first_k, double *first_days)
+{
+  const LcEncoderOptions *options = lc_encoder_get_options (p->encoder);
+  int max_steps = p->model->max_steps;
+
+  /* the fitted window, narrowed to what the network was built for */
+  *first_k = options->first_k;
+  if (max_steps > 0 && (*first_k <= 0 || max_steps < *first_k))
+    *first_k = max_steps;
+  *first_days = options->first_days;
+}
+
 NnData *
 lc_predictor_encode (const LcPredictor *p, const LcDataset *ds, const int *rows, int n_rows,
                      int threads, GError **error)
 {
-  const LcEncoderOptions *options = lc_encoder_get_options (p->encoder);
-  int first_k = options->first_k, max_steps = p->model->max_steps;
+  int first_k;
+  double first_days;
 
-  /* the fitted window, narrowed to what the network was built for */
-  if (max_steps > 0 && (first_k <= 0 || max_steps < first_k))
-    first_k = max_steps;
-  return lc_encoder_encode_window (p->encoder, ds, rows, n_rows, first_k, options->first_days, threads,
-                                   error);
+  lc_predictor_window (p, &first_k, &first_days);
+  return lc_encoder_encode_window (p->encoder, ds, rows, n_rows, first_k, first_days, threads, error);
 }
 
 float *

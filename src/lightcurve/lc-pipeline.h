@@ -137,6 +137,9 @@ float *lc_predictor_predict (const LcPredictor *predictor, const LcDataset *ds, 
  * network. */
 NnData *lc_predictor_encode (const LcPredictor *predictor, const LcDataset *ds, const int *rows,
                              int n_rows, int threads, GError **error);
+/* The window lc_predictor_encode encodes with (first_k, first_days as in
+ * LcEncoderOptions). */
+void    lc_predictor_window (const LcPredictor *predictor, int *first_k, double *first_days);
 
 /* Scores on the labelled objects of ds. */
 typedef struct

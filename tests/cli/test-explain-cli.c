@@ -19,6 +19,24 @@ parse_line (JsonParser *parser, const char *line)
   return json_node_get_object (json_parser_get_root (parser));
 }
 
+/* The sum of "observation_attributions" ([time, band, value] each). */
+static double
+observations_sum (JsonObject *o)
+{
+  JsonArray *obs = json_object_get_array_member (o, "observation_attributions");
+  double sum = 0.0;
+
+  g_assert_cmpuint (json_array_get_length (obs), >, 0);
+  for (guint i = 0; i < json_array_get_length (obs); i++)
+    {
+      JsonArray *one = json_array_get_array_element (obs, i);
+      g_assert_cmpuint (json_array_get_length (one), ==, 3);
+      g_assert_cmpuint (strlen (json_array_get_string_element (one, 1)), ==, 1);
+      sum += json_array_get_double_element (one, 2);
+    }
+  return sum;
+}
+
 static void
 test_json_lines (void)
 {
@@ -28,6 +46,10 @@ test_json_lines (void)
   int n = 0;
 
   g_assert_cmpint (r->status, ==, 0);
+  /* exact zeros (one-hot band columns that were 0) print as 0 */
+  g_assert_nonnull (strstr (r->out, ",0,"));
+  g_assert_null (strstr (r->out, "-0.0,"));
+  g_assert_null (strstr (r->out, "-0.0]"));
   lines = g_strsplit (r->out, "\n", -1);
   for (char **l = lines; *l != NULL && **l != '\0'; l++, n++)
     {
@@ -51,6 +73,7 @@ test_json_lines (void)
           for (guint f = 0; f < json_array_get_length (row); f++)
             sum += json_array_get_double_element (row, f);
         }
+      g_assert_cmpfloat (fabs (observations_sum (o) - sum), <=, 1e-9 + 1e-6 * fabs (sum));
       g_assert_cmpuint (json_object_get_size (meta), >, 0);
       {
         GList *names = json_object_get_members (meta);
@@ -90,7 +113,10 @@ test_object_and_class (void)
 
   g_assert_cmpint (text->status, ==, 0);
   g_assert_nonnull (strstr (text->out, "object 2:"));
-  g_assert_nonnull (strstr (text->out, "top steps"));
+  /* observations named by band and time, not by step index */
+  g_assert_nonnull (strstr (text->out, "top observations"));
+  g_assert_true (g_regex_match_simple ("\\n    [ugrizy] at [0-9]+\\.[0-9]{2}: [-+]0\\.[0-9]{4} \\([0-9.]+%\\)\\n",
+                                       text->out, 0, 0));
   g_assert_nonnull (strstr (text->out, "without band:"));
 
   g_assert_cmpint (missing->status, ==, 1);

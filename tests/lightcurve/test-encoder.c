@@ -355,6 +355,194 @@ test_grid_layout (void)
   }
 }
 
+/* A value for every encoded cell that says where it is: 1000 (t + 1) + f. */
+static float *
+cell_labels (int steps, int features)
+{
+  float *x = g_new (float, (gsize) steps * features);
+
+  for (int t = 0; t < steps; t++)
+    for (int f = 0; f < features; f++)
+      x[(gsize) t * features + f] = 1000.0f * (t + 1) + f;
+  return x;
+}
+
+static double
+finite_sum (const double *v, int n)
+{
+  double sum = 0.0;
+
+  for (int i = 0; i < n; i++)
+    if (isfinite (v[i]))
+      sum += v[i];
+  return sum;
+}
+
+/* Observations mode: an observation gets its whole step; a missing value and
+ * what lies past the window get NaN; the sums of the steps are kept. */
+static void
+test_cells_to_observations (void)
+{
+  static const Obs a[] = {
+    { 10.0, 1.0f, 0.5f, 2, TRUE },
+    { 11.0, NAN, 0.5f, 1, TRUE },
+    { 12.0, 3.0f, 1.0f, 0, TRUE },
+    { 13.0, 4.0f, 1.0f, 2, TRUE },
+    { 14.0, 5.0f, 1.0f, 2, TRUE },
+  };
+  g_autoptr (LcDatasetBuilder) b = lc_dataset_builder_new (LC_SOURCE_PLASTICC, LC_VALUE_FLUX, "a.csv");
+  g_autoptr (LcDataset) ds = NULL;
+  g_autoptr (LcEncoder) enc = NULL;
+  g_autoptr (NnData) d = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree float *x = NULL;
+  double obs[5], steps_sum = 0.0;
+  int f;
+  LcEncoderOptions o;
+
+  lc_dataset_builder_set_bands (b, 6, ugrizy);
+  lc_dataset_builder_add_class (b, 90, "SN Ia");
+  add_object (b, "a", 90, a, G_N_ELEMENTS (a));
+  ds = lc_dataset_builder_finish (b, &error);
+  g_assert_no_error (error);
+  plain_options (&o);
+  d = fit_encode (&o, ds, &enc);
+  f = d->features;
+  g_assert_cmpint (d->steps, ==, 4);
+  x = cell_labels (d->steps, f);
+
+  g_assert_true (lc_encoder_cells_to_observations (enc, ds, 0, 0, 0.0, x, d->steps, obs, &error));
+  g_assert_no_error (error);
+  /* step s holds the s-th observation with a value: 0, 2, 3, 4 */
+  g_assert_cmpfloat (obs[0], ==, 1000.0 * 1 * f + f * (f - 1) / 2);
+  g_assert_true (isnan (obs[1]));
+  g_assert_cmpfloat (obs[2], ==, 1000.0 * 2 * f + f * (f - 1) / 2);
+  g_assert_cmpfloat (obs[4], ==, 1000.0 * 4 * f + f * (f - 1) / 2);
+  for (gsize i = 0; i < (gsize) d->steps * f; i++)
+    steps_sum += x[i];
+  g_assert_cmpfloat (finite_sum (obs, 5), ==, steps_sum);
+
+  /* the first three observations (the missing one counts): two steps */
+  g_assert_true (lc_encoder_cells_to_observations (enc, ds, 0, 3, 0.0, x, 2, obs, &error));
+  g_assert_cmpfloat (obs[2], ==, 1000.0 * 2 * f + f * (f - 1) / 2);
+  g_assert_true (isnan (obs[1]) && isnan (obs[3]) && isnan (obs[4]));
+  /* and cut at one step */
+  g_assert_true (lc_encoder_cells_to_observations (enc, ds, 0, 0, 0.0, x, 1, obs, &error));
+  g_assert_true (isfinite (obs[0]) && isnan (obs[2]) && isnan (obs[4]));
+}
+
+/* Grid: an observation gets its band's value and error cells of its step;
+ * a later observation in the same cell takes it over. */
+static void
+test_grid_cells_to_observations (void)
+{
+  g_autoptr (LcDatasetBuilder) b = lc_dataset_builder_new (LC_SOURCE_TS, LC_VALUE_FLUX, "g.ts");
+  static const char *const bands[] = { "0", "1" };
+  g_autoptr (LcDataset) ds = NULL;
+  g_autoptr (LcEncoder) enc = NULL;
+  g_autoptr (NnData) d = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree float *x = NULL;
+  double obs[5], cells = 0.0;
+  LcEncoderOptions o;
+
+  lc_dataset_builder_set_on_grid (b, TRUE);
+  lc_dataset_builder_set_bands (b, 2, bands);
+  lc_dataset_builder_begin_object (b, "0", 1);
+  lc_dataset_builder_add_observation (b, 0, 1.0f, 0.1f, 0, TRUE);
+  lc_dataset_builder_add_observation (b, 0, 2.0f, 0.1f, 1, TRUE);
+  lc_dataset_builder_add_observation (b, 2, 3.0f, 0.1f, 1, TRUE);
+  lc_dataset_builder_add_observation (b, 3, NAN, 0.1f, 0, TRUE);
+  lc_dataset_builder_add_observation (b, 3, 5.0f, 0.1f, 1, TRUE);
+  ds = lc_dataset_builder_finish (b, &error);
+  g_assert_no_error (error);
+  plain_options (&o);
+  d = fit_encode (&o, ds, &enc);
+  /* value_0, value_1, error_0, error_1 */
+  g_assert_cmpint (d->features, ==, 4);
+  g_assert_cmpint (d->steps, ==, 4);
+  x = cell_labels (d->steps, d->features);
+  g_assert_true (lc_encoder_cells_to_observations (enc, ds, 0, 0, 0.0, x, d->steps, obs, &error));
+  g_assert_no_error (error);
+  g_assert_cmpfloat (obs[0], ==, 1000.0 + 0 + 1000.0 + 2);
+  g_assert_cmpfloat (obs[1], ==, 1000.0 + 1 + 1000.0 + 3);
+  g_assert_cmpfloat (obs[2], ==, 3000.0 + 1 + 3000.0 + 3);
+  g_assert_true (isnan (obs[3]));
+  g_assert_cmpfloat (obs[4], ==, 4000.0 + 1 + 4000.0 + 3);
+  /* the sum of the filled cells: every cell but step 1, band 0 of step 2 and of step 3 */
+  for (int t = 0; t < d->steps; t++)
+    for (int band = 0; band < 2; band++)
+      if (!(t == 1 || (t == 2 && band == 0) || (t == 3 && band == 0)))
+        cells += x[t * 4 + band] + x[t * 4 + 2 + band];
+  g_assert_cmpfloat (finite_sum (obs, 5), ==, cells);
+
+  /* a cell filled twice belongs to the later observation, as encode keeps it */
+  {
+    g_autoptr (LcDatasetBuilder) b2 = lc_dataset_builder_new_like (ds);
+    g_autoptr (LcDataset) twice = NULL;
+    double two[2];
+
+    lc_dataset_builder_begin_object (b2, "t", 1);
+    lc_dataset_builder_add_observation (b2, 1, 1.0f, 0.1f, 0, TRUE);
+    lc_dataset_builder_add_observation (b2, 1, 2.0f, 0.1f, 0, TRUE);
+    twice = lc_dataset_builder_finish (b2, &error);
+    g_assert_no_error (error);
+    g_assert_true (lc_encoder_cells_to_observations (enc, twice, 0, 0, 0.0, x, 2, two, &error));
+    g_assert_true (isnan (two[0]));
+    g_assert_cmpfloat (two[1], ==, 2000.0 + 0 + 2000.0 + 2);
+  }
+}
+
+/* Aggregate features that are one constant on every training object (the
+ * time span and count of a survey on a fixed grid) are no signal: an object
+ * off that constant (fewer steps, a band left out) is standardised to a
+ * moderate value, not divided by the rounding noise of the constant. */
+static void
+test_constant_feature_standardised (void)
+{
+  g_autoptr (LcDatasetBuilder) b = lc_dataset_builder_new (LC_SOURCE_TS, LC_VALUE_FLUX, "c.ts");
+  static const char *const bands[] = { "0" };
+  g_autoptr (LcDataset) ds = NULL;
+  g_autoptr (LcEncoder) enc = NULL;
+  g_autoptr (NnData) d = NULL;
+  g_autoptr (GError) error = NULL;
+  int last;
+  LcEncoderOptions o;
+  NnRng rng;
+
+  nn_rng_init (&rng, 5);
+  lc_dataset_builder_set_on_grid (b, TRUE);
+  lc_dataset_builder_set_bands (b, 1, bands);
+  for (int i = 0; i < 201; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("%d", i);
+      /* the last one is cut short */
+      int steps = i == 200 ? 20 : 36;
+
+      lc_dataset_builder_begin_object (b, id, 1 + i % 2);
+      for (int t = 0; t < steps; t++)
+        lc_dataset_builder_add_observation (b, t, (float) nn_rng_normal (&rng), 0.1f, 0, TRUE);
+    }
+  ds = lc_dataset_builder_finish (b, &error);
+  g_assert_no_error (error);
+  lc_encoder_options_default (&o);
+  o.meta_columns = no_columns;
+  enc = lc_encoder_new (&o);
+  {
+    g_autofree int *rows = g_new (int, 200);
+    for (int i = 0; i < 200; i++)
+      rows[i] = i;
+    g_assert_true (lc_encoder_fit (enc, ds, rows, 200, &error));
+    g_assert_no_error (error);
+  }
+  last = 200;
+  d = lc_encoder_encode (enc, ds, &last, 1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (d->meta_features, >, 0);
+  for (int k = 0; k < d->meta_features; k++)
+    g_assert_cmpfloat (fabs (d->meta[k]), <, 50.0);
+}
+
 static LcDataset *
 objects_with_meta (void)
 {
@@ -885,6 +1073,9 @@ main (int argc, char **argv)
   g_test_add_func ("/encoder/global-fit", test_global_fit_on_training_rows);
   g_test_add_func ("/encoder/windows", test_truncation_and_windows);
   g_test_add_func ("/encoder/grid", test_grid_layout);
+  g_test_add_func ("/encoder/cells-to-observations", test_cells_to_observations);
+  g_test_add_func ("/encoder/grid-cells-to-observations", test_grid_cells_to_observations);
+  g_test_add_func ("/encoder/constant-feature", test_constant_feature_standardised);
   g_test_add_func ("/encoder/metadata", test_metadata);
   g_test_add_func ("/encoder/labels", test_labels_by_class_id);
   g_test_add_func ("/encoder/json-round-trip", test_json_round_trip);

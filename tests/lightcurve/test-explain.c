@@ -83,6 +83,25 @@ trained_predictor (const LcDataset *ds)
   return p;
 }
 
+/* Handed back to the observations, the sequence's attribution keeps its
+ * sum: every observation was seen, one step each. */
+static void
+assert_observations_keep_sum (const LcExplanation *ex)
+{
+  const NnAttribution *a = ex->attribution;
+  double steps = 0.0, observations = 0.0;
+
+  for (gsize i = 0; i < (gsize) a->steps * a->features; i++)
+    steps += a->x[i];
+  g_assert_cmpint (ex->n_observations, ==, N_OBS);
+  for (int i = 0; i < ex->n_observations; i++)
+    {
+      g_assert_true (isfinite (ex->observation_attribution[i]));
+      observations += ex->observation_attribution[i];
+    }
+  g_assert_cmpfloat (fabs (observations - steps), <=, 1e-6 * MAX (1.0, fabs (steps)));
+}
+
 static void
 test_window_attribution (void)
 {
@@ -101,6 +120,7 @@ test_window_attribution (void)
       g_assert_no_error (error);
       g_assert_cmpint (ex->attribution->length, ==, N_OBS);
       g_assert_cmpfloat (fabs (ex->attribution->probability - ex->probability), <, 1e-5);
+      assert_observations_keep_sum (ex);
       if (test->objects[i].label != bump || ex->target != bump)
         continue;
       lc_explanation_step_mass (ex, mass);
@@ -118,6 +138,25 @@ test_window_attribution (void)
   /* the model learned the task: most bump objects are recognised */
   g_assert_cmpint (explained, >=, 7);
   g_assert_cmpfloat (inside / total, >=, 3.0 * (WINDOW_LAST - WINDOW_FIRST + 1) / N_OBS);
+}
+
+static gboolean
+count_progress_cb (double fraction, gpointer data)
+{
+  int *calls = data;
+
+  (*calls)++;
+  g_assert_cmpfloat (fraction, >, 0.0);
+  g_assert_cmpfloat (fraction, <=, 1.0);
+  return TRUE;
+}
+
+static gboolean
+stop_progress_cb (double fraction, gpointer data)
+{
+  int *left = data;
+
+  return --(*left) > 0;
 }
 
 /* Occlusion by band: the change the model reports, computed again by hand
@@ -158,6 +197,20 @@ test_band_occlusion (void)
   g_assert_no_error (error);
   g_assert_cmpint (one->band_observations[1], ==, 0);
   g_assert_true (isnan (one->band_occlusion[0]) && isnan (one->band_occlusion[1]));
+
+  /* progress after the attribution and after each band occluded; FALSE stops */
+  {
+    int calls = 0, stop_at = 1;
+    g_autoptr (LcExplanation) counted = lc_explain_object_full (p, test, 1, -1, 16, count_progress_cb,
+                                                                &calls, &error);
+
+    g_assert_no_error (error);
+    g_assert_nonnull (counted);
+    g_assert_cmpint (calls, ==, 1 + 2);
+    g_assert_null (lc_explain_object_full (p, test, 1, -1, 16, stop_progress_cb, &stop_at, &error));
+    g_assert_error (error, LC_ERROR, LC_ERROR_CANCELLED);
+    g_clear_error (&error);
+  }
 
   g_clear_pointer (&one, lc_explanation_free);
   g_assert_null (lc_explain_object (p, test, 99, -1, 16, &error));
