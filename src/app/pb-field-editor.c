@@ -64,6 +64,8 @@ pb_field_editor_new (const NnField *field, double value)
       break;
     }
   g_object_set_data (G_OBJECT (editor), FIELD_KEY, (gpointer) field);
+  /* its model-file name, for finding it in a form */
+  g_object_set_data (G_OBJECT (editor), "field", (gpointer) field->name);
   gtk_widget_set_tooltip_text (editor, nn_field_help (field));
   gtk_accessible_update_property (GTK_ACCESSIBLE (editor), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
                                   nn_field_help (field), -1);
@@ -97,15 +99,49 @@ pb_field_editor_set_value (GtkWidget *editor, double value)
     gtk_spin_button_set_value (GTK_SPIN_BUTTON (editor), value);
 }
 
-void
-pb_field_editor_connect (GtkWidget *editor, GCallback callback, gpointer data)
+typedef struct
 {
+  PbFieldEditorChanged changed;
+  gpointer data;
+} Changed;
+
+static void
+changed_free (gpointer data, GClosure *closure)
+{
+  g_free (data);
+}
+
+static void
+spin_changed_cb (GtkSpinButton *spin, Changed *c)
+{
+  c->changed (GTK_WIDGET (spin), c->data);
+}
+
+static void
+check_toggled_cb (GtkCheckButton *check, Changed *c)
+{
+  c->changed (GTK_WIDGET (check), c->data);
+}
+
+static void
+drop_down_changed_cb (GtkDropDown *drop_down, GParamSpec *pspec, Changed *c)
+{
+  c->changed (GTK_WIDGET (drop_down), c->data);
+}
+
+void
+pb_field_editor_connect (GtkWidget *editor, PbFieldEditorChanged changed, gpointer data)
+{
+  Changed *c = g_new (Changed, 1);
+
+  c->changed = changed;
+  c->data = data;
   if (GTK_IS_CHECK_BUTTON (editor))
-    g_signal_connect (editor, "toggled", callback, data);
+    g_signal_connect_data (editor, "toggled", G_CALLBACK (check_toggled_cb), c, changed_free, 0);
   else if (GTK_IS_DROP_DOWN (editor))
-    g_signal_connect (editor, "notify::selected", callback, data);
+    g_signal_connect_data (editor, "notify::selected", G_CALLBACK (drop_down_changed_cb), c, changed_free, 0);
   else
-    g_signal_connect (editor, "value-changed", callback, data);
+    g_signal_connect_data (editor, "value-changed", G_CALLBACK (spin_changed_cb), c, changed_free, 0);
 }
 
 int
@@ -313,8 +349,12 @@ pb_tune_marks_prune (PbSession *session, const NnModelDoc *doc)
         continue;
       spec = index >= 0 && (guint) index < doc->layers->len ? &g_array_index (doc->layers, NnLayerSpec, index)
                                                             : NULL;
-      /* "repeat" and "type" are the search's own, not the table's */
-      if (spec != NULL && (nn_layer_field_any (field) == NULL || nn_layer_field_lookup (spec->kind, field) != NULL))
+      /* "repeat" and "type" are the search's own, not the table's; an output
+       * layer's units follow the classes */
+      if (spec != NULL && nn_layer_field_any (field) == NULL)
+        continue;
+      if (spec != NULL && nn_layer_field_lookup (spec->kind, field) != NULL
+          && !((nn_layer_field_lookup (spec->kind, field)->flags & NN_FIELD_CLASSES) && spec->units_is_classes))
         continue;
       g_ptr_array_remove_index (space->params, i);
       changed = TRUE;

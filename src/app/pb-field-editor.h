@@ -30,8 +30,9 @@ GtkWidget     *pb_field_editor_new       (const NnField *field, double value);
 const NnField *pb_field_editor_get_field (GtkWidget *editor);
 double         pb_field_editor_get_value (GtkWidget *editor);
 void           pb_field_editor_set_value (GtkWidget *editor, double value);
-/* Calls callback (editor, data) when the user changes the value. */
-void           pb_field_editor_connect   (GtkWidget *editor, GCallback callback, gpointer data);
+typedef void (*PbFieldEditorChanged) (GtkWidget *editor, gpointer data);
+/* Calls changed (editor, data) when the value changes. */
+void           pb_field_editor_connect   (GtkWidget *editor, PbFieldEditorChanged changed, gpointer data);
 /* Puts editor on row of a three-column grid: the field's title (a mnemonic
  * label; flags are their own title) and the editor; a mark's toggle in the
  * third column and the mark on the row below.  mark may be NULL.  Returns
