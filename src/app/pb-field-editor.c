@@ -605,6 +605,12 @@ pb_tune_mark_get_path (PbTuneMark *self)
   return self->path;
 }
 
+void
+pb_tune_mark_set_value (PbTuneMark *self, double value)
+{
+  self->value = value;
+}
+
 static void
 pb_tune_mark_dispose (GObject *object)
 {

@@ -50,6 +50,8 @@ GtkWidget     *pb_tune_mark_new        (PbSession *session, const NnField *field
                                         double value);
 GtkWidget     *pb_tune_mark_get_toggle (PbTuneMark *self);
 const char    *pb_tune_mark_get_path   (PbTuneMark *self);
+/* The field's value now: marking later centres the range on it. */
+void           pb_tune_mark_set_value  (PbTuneMark *self, double value);
 /* What marking does: the parameter added for field at value (choices and
  * flags: every value; numbers: a quarter to four times the value, or ten
  * times around it on a log scale, inside the field's range). */
