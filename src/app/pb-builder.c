@@ -1344,8 +1344,9 @@ add_palette_item (GtkBox *box, NnLayerKind kind)
   gtk_box_append (box, button);
 }
 
+/* The kinds of the families in mask (bit i: NnLayerFamily i), in the kind table's order. */
 static void
-add_palette_group (GtkBox *box, const char *title, const NnLayerKind *kinds, int n)
+add_palette_group (GtkBox *box, const char *title, guint families)
 {
   GtkWidget *label = gtk_label_new (title);
 
@@ -1353,31 +1354,27 @@ add_palette_group (GtkBox *box, const char *title, const NnLayerKind *kinds, int
   gtk_widget_add_css_class (label, "heading");
   gtk_widget_set_margin_top (label, 8);
   gtk_box_append (box, label);
-  for (int i = 0; i < n; i++)
-    add_palette_item (box, kinds[i]);
+  for (int k = 0; k < NN_LAYER_N_KINDS; k++)
+    if (families & (1u << nn_layer_kind_info (k)->family))
+      add_palette_item (box, k);
 }
+
+#define FAMILY(f) (1u << NN_LAYER_FAMILY_##f)
 
 static GtkWidget *
 build_palette (void)
 {
-  static const NnLayerKind recurrent[] = { NN_LAYER_SIMPLE_RNN, NN_LAYER_LSTM, NN_LAYER_GRU };
-  static const NnLayerKind convolution[] = { NN_LAYER_CONV1D };
-  static const NnLayerKind pooling[] = { NN_LAYER_MAX_POOL1D, NN_LAYER_AVG_POOL1D, NN_LAYER_GLOBAL_MAX_POOL,
-                                         NN_LAYER_GLOBAL_AVG_POOL };
-  static const NnLayerKind core[] = { NN_LAYER_DENSE, NN_LAYER_FLATTEN, NN_LAYER_CONCAT_METADATA,
-                                      NN_LAYER_ACTIVATION };
-  static const NnLayerKind regularisation[] = { NN_LAYER_DROPOUT, NN_LAYER_BATCH_NORM };
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
   GtkWidget *scrolled = gtk_scrolled_window_new ();
 
   gtk_widget_set_margin_start (box, 8);
   gtk_widget_set_margin_end (box, 8);
   gtk_widget_set_margin_bottom (box, 8);
-  add_palette_group (GTK_BOX (box), _("Recurrent"), recurrent, G_N_ELEMENTS (recurrent));
-  add_palette_group (GTK_BOX (box), _("Convolution"), convolution, G_N_ELEMENTS (convolution));
-  add_palette_group (GTK_BOX (box), _("Pooling"), pooling, G_N_ELEMENTS (pooling));
-  add_palette_group (GTK_BOX (box), _("Core"), core, G_N_ELEMENTS (core));
-  add_palette_group (GTK_BOX (box), _("Regularisation"), regularisation, G_N_ELEMENTS (regularisation));
+  add_palette_group (GTK_BOX (box), _("Recurrent"), FAMILY (RECURRENT));
+  add_palette_group (GTK_BOX (box), _("Convolution"), FAMILY (CONVOLUTION));
+  add_palette_group (GTK_BOX (box), _("Pooling"), FAMILY (POOLING));
+  add_palette_group (GTK_BOX (box), _("Core"), FAMILY (CORE) | FAMILY (JOIN));
+  add_palette_group (GTK_BOX (box), _("Regularisation"), FAMILY (REGULARISATION));
   gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), box);
   gtk_widget_set_size_request (scrolled, 160, -1);

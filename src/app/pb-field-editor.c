@@ -382,13 +382,10 @@ struct _PbTuneMark
 
 G_DEFINE_FINAL_TYPE (PbTuneMark, pb_tune_mark, GTK_TYPE_BOX)
 
-/* The JSON value of choice i as the space writes it. */
+/* Whether a value of the space is choice i. */
 static gboolean
 value_matches (const NnField *field, JsonNode *node, guint i)
 {
-  if (field->type == NN_FIELD_BOOL)
-    return JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_BOOLEAN
-           && json_node_get_boolean (node) == (i == 1);
   return JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING
          && g_strcmp0 (json_node_get_string (node), field->choices[i]) == 0;
 }
@@ -469,10 +466,7 @@ range_edited_cb (PbTuneMark *self)
       for (guint c = 0; c < self->choice_checks->len; c++)
         if (gtk_check_button_get_active (g_ptr_array_index (self->choice_checks, c)))
           {
-            if (self->field->type == NN_FIELD_BOOL)
-              json_builder_add_boolean_value (b, c == 1);
-            else
-              json_builder_add_string_value (b, self->field->choices[c]);
+            json_builder_add_string_value (b, self->field->choices[c]);
             n++;
           }
       json_builder_end_array (b);
@@ -500,21 +494,30 @@ small_label (const char *text)
 static void
 build_range (PbTuneMark *self)
 {
-  GtkWidget *ends = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkGrid *ends = GTK_GRID (gtk_grid_new ());
   GtkWidget *options = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-  g_autofree char *from_name = g_strdup_printf (_("Lowest %s to try"), self->path);
-  g_autofree char *to_name = g_strdup_printf (_("Highest %s to try"), self->path);
+  GtkWidget *from_label = small_label (_("Try from"));
+  GtkWidget *to_label = small_label (_("to"));
 
   self->from = field_spin_new (self->field, self->field->min);
   self->to = field_spin_new (self->field, self->field->max);
+  /* one end a line: the inspector is narrow in a small window */
+  gtk_editable_set_width_chars (GTK_EDITABLE (self->from), 6);
+  gtk_editable_set_width_chars (GTK_EDITABLE (self->to), 6);
   gtk_widget_set_hexpand (self->from, TRUE);
   gtk_widget_set_hexpand (self->to, TRUE);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->from), GTK_ACCESSIBLE_PROPERTY_LABEL, from_name, -1);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->to), GTK_ACCESSIBLE_PROPERTY_LABEL, to_name, -1);
-  gtk_box_append (GTK_BOX (ends), small_label (_("Try from")));
-  gtk_box_append (GTK_BOX (ends), self->from);
-  gtk_box_append (GTK_BOX (ends), small_label (_("to")));
-  gtk_box_append (GTK_BOX (ends), self->to);
+  gtk_label_set_xalign (GTK_LABEL (from_label), 0.0);
+  gtk_label_set_xalign (GTK_LABEL (to_label), 0.0);
+  gtk_accessible_update_relation (GTK_ACCESSIBLE (self->from), GTK_ACCESSIBLE_RELATION_LABELLED_BY, from_label,
+                                  NULL, -1);
+  gtk_accessible_update_relation (GTK_ACCESSIBLE (self->to), GTK_ACCESSIBLE_RELATION_LABELLED_BY, to_label, NULL,
+                                  -1);
+  gtk_grid_set_row_spacing (ends, 4);
+  gtk_grid_set_column_spacing (ends, 6);
+  gtk_grid_attach (ends, from_label, 0, 0, 1, 1);
+  gtk_grid_attach (ends, self->from, 1, 0, 1, 1);
+  gtk_grid_attach (ends, to_label, 0, 1, 1, 1);
+  gtk_grid_attach (ends, self->to, 1, 1, 1, 1);
   self->log = gtk_check_button_new_with_label (_("Log scale"));
   gtk_widget_set_tooltip_text (self->log, _("Sample evenly in the logarithm: as many tries from 0.0001 to "
                                             "0.001 as from 0.001 to 0.01"));
@@ -524,7 +527,7 @@ build_range (PbTuneMark *self)
   gtk_widget_set_sensitive (self->integer, self->field->type == NN_FIELD_FLOAT);
   gtk_box_append (GTK_BOX (options), self->log);
   gtk_box_append (GTK_BOX (options), self->integer);
-  gtk_box_append (GTK_BOX (self), ends);
+  gtk_box_append (GTK_BOX (self), GTK_WIDGET (ends));
   gtk_box_append (GTK_BOX (self), options);
   g_signal_connect_swapped (self->from, "value-changed", G_CALLBACK (range_edited_cb), self);
   g_signal_connect_swapped (self->to, "value-changed", G_CALLBACK (range_edited_cb), self);
@@ -536,16 +539,14 @@ static void
 build_choices (PbTuneMark *self)
 {
   GtkWidget *flow = gtk_flow_box_new ();
-  guint n = self->field->type == NN_FIELD_BOOL ? 2 : nn_field_n_choices (self->field);
+  guint n = nn_field_n_choices (self->field);
 
   gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (flow), GTK_SELECTION_NONE);
   gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (flow), 4);
   self->choice_checks = g_ptr_array_new ();
   for (guint i = 0; i < n; i++)
     {
-      const char *title = self->field->type == NN_FIELD_BOOL ? (i == 1 ? _("on") : _("off"))
-                                                             : nn_field_choice_title (self->field, (int) i);
-      GtkWidget *check = gtk_check_button_new_with_label (title);
+      GtkWidget *check = gtk_check_button_new_with_label (nn_field_choice_title (self->field, (int) i));
 
       g_ptr_array_add (self->choice_checks, check);
       gtk_flow_box_append (GTK_FLOW_BOX (flow), check);
@@ -562,7 +563,8 @@ pb_tune_mark_new (PbSession *session, const NnField *field, const char *path, do
   g_autofree char *plain = NULL;
   g_autofree char *name = NULL;
 
-  if (session == NULL || !nn_field_is_tunable (field))
+  /* numbers and choices: a flag such as return_sequences changes what the network is */
+  if (session == NULL || !nn_field_is_tunable (field) || field->type == NN_FIELD_BOOL)
     return NULL;
   self = g_object_new (PB_TYPE_TUNE_MARK, "orientation", GTK_ORIENTATION_VERTICAL, "spacing", 4, NULL);
   self->session = g_object_ref (session);
@@ -578,7 +580,7 @@ pb_tune_mark_new (PbSession *session, const NnField *field, const char *path, do
   g_signal_connect_object (self->toggle, "toggled", G_CALLBACK (toggled_cb), self, 0);
   gtk_widget_add_css_class (GTK_WIDGET (self), "card");
   gtk_widget_set_margin_bottom (GTK_WIDGET (self), 4);
-  if (field->type == NN_FIELD_CHOICE || field->type == NN_FIELD_BOOL)
+  if (field->type == NN_FIELD_CHOICE)
     build_choices (self);
   else
     build_range (self);

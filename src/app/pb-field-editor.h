@@ -44,8 +44,8 @@ int            pb_field_editor_attach    (GtkGrid *grid, int row, GtkWidget *edi
 #define PB_TYPE_TUNE_MARK (pb_tune_mark_get_type ())
 G_DECLARE_FINAL_TYPE (PbTuneMark, pb_tune_mark, PB, TUNE_MARK, GtkBox)
 
-/* A mark of field at path, for a field now at value.  NULL when the field
- * cannot be tuned (the seed, the threads). */
+/* A mark of field at path, for a field now at value.  NULL for flags and for
+ * fields never tuned (the seed, the threads), and without a session. */
 GtkWidget     *pb_tune_mark_new        (PbSession *session, const NnField *field, const char *path,
                                         double value);
 GtkWidget     *pb_tune_mark_get_toggle (PbTuneMark *self);

@@ -253,7 +253,8 @@ static const NnField training_rows[] = {
     .title = N_("Class weight _power"),
     .help = N_("Class weights are the balanced weights to this power: 0 = none, 1 = fully balanced"),
     .when = "balance", .when_values = ONLY (NN_BALANCE_WEIGHTS) },
-  { "val_fraction", TRAIN (val_fraction), NN_FIELD_FLOAT, NN_FIELD_MAX_OPEN, 0, 1, 0.2, 0.05, 2,
+  /* not tuned: trials validated on different splits cannot be compared */
+  { "val_fraction", TRAIN (val_fraction), NN_FIELD_FLOAT, NN_FIELD_MAX_OPEN | NN_FIELD_NOT_TUNED, 0, 1, 0.2, 0.05, 2,
     .title = N_("_Validation fraction"),
     .help = N_("Share of objects held out (stratified) to validate on; 0 for none") },
   { "schedule", TRAIN (train.schedule.kind), NN_FIELD_CHOICE, 0, 0, 3, NN_SCHEDULE_CONSTANT, 1, 0,

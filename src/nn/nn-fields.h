@@ -46,7 +46,7 @@ typedef enum
   NN_FIELD_CLASSES = 1 << 2,       /* "units": "classes" is accepted too (NnLayerSpec.units_is_classes) */
   NN_FIELD_LOG = 1 << 3,           /* spans decades: searched on a log scale by default */
   NN_FIELD_SKIP_ZERO = 1 << 4,     /* written only when not 0 (0 means off) */
-  NN_FIELD_NOT_TUNED = 1 << 5,     /* never part of a search space (seed, threads) */
+  NN_FIELD_NOT_TUNED = 1 << 5,     /* never part of a search space (seed, threads, val_fraction) */
 } NnFieldFlags;
 
 typedef struct
