@@ -7,6 +7,7 @@
 #include "lc-encoder.h"
 #include "pb-builder.h"
 #include "pb-export.h"
+#include "pb-field-editor.h"
 #include "pb-layout.h"
 #include "pb-layer-card.h"
 #include "pb-network-diagram.h"
@@ -48,6 +49,8 @@ struct _PbBuilder
   GtkWidget *summary_label;
   GtkWidget *data_label;
   GtkWidget *properties;       /* box rebuilt for the selected layer */
+  GHashTable *editors;         /* field name → its editor in the inspector */
+  GHashTable *marks;           /* field name → its "Tune" mark (PbTuneMark) */
   GtkWidget *diagram;
   GtkWidget *view_stack;
   GtkWidget *preset_popover;
@@ -59,6 +62,13 @@ enum { SPEC_CHANGED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 static void refresh (PbBuilder *self, gboolean rebuild_properties);
+
+static int
+n_layers (PbBuilder *self)
+{
+  return (int) self->doc->layers->len;
+}
+
 static void build_properties (PbBuilder *self);
 static void update_actions (PbBuilder *self);
 
@@ -161,6 +171,35 @@ push_to_session (PbBuilder *self)
   self->pushing = TRUE;
   pb_session_set_spec (self->session, self->doc, why);
   self->pushing = FALSE;
+  /* a mark on a field the network no longer has would tune nothing */
+  pb_tune_marks_prune (self->session, self->doc);
+}
+
+/* Before layers move: the "Tune" marks of layer i follow it to new_index[i]
+ * (-1: it is gone).  insert_at (or -1) gets a new layer, remove_at (or -1)
+ * loses one; a move is both. */
+static void
+move_marks (PbBuilder *self, int remove_at, int insert_at)
+{
+  int n = n_layers (self);
+  g_autofree int *new_index = NULL;
+
+  if (self->session == NULL || pb_session_get_space (self->session) == NULL || n == 0)
+    return;
+  new_index = g_new (int, n);
+  for (int i = 0; i < n; i++)
+    {
+      int at = i;
+
+      if (remove_at >= 0 && i > remove_at)
+        at--;
+      if (insert_at >= 0 && at >= insert_at)
+        at++;
+      new_index[i] = at;
+    }
+  if (remove_at >= 0)
+    new_index[remove_at] = insert_at;
+  pb_tune_marks_move_layers (self->session, new_index, n);
 }
 
 static void
@@ -210,12 +249,6 @@ pb_builder_can_redo (PbBuilder *self)
 
 /* ---- edits --------------------------------------------------------------- */
 
-static int
-n_layers (PbBuilder *self)
-{
-  return (int) self->doc->layers->len;
-}
-
 static NnLayerSpec
 new_layer_spec (PbBuilder *self, NnLayerKind kind, int index)
 {
@@ -242,6 +275,7 @@ pb_builder_add_layer (PbBuilder *self, NnLayerKind kind, int index)
   if (index < 0 || index > n_layers (self))
     index = self->selected >= 0 ? self->selected + 1 : n_layers (self);
   begin_edit (self, NULL);
+  move_marks (self, -1, index);
   spec = new_layer_spec (self, kind, index);
   g_array_insert_val (self->doc->layers, (guint) index, spec);
   self->selected = index;
@@ -259,6 +293,7 @@ pb_builder_move_layer (PbBuilder *self, int from, int to)
   if (to == from)
     return;
   begin_edit (self, NULL);
+  move_marks (self, from, to);
   /* the label moves with the struct: take it out before the array's clear function sees it */
   spec = g_array_index (self->doc->layers, NnLayerSpec, from);
   g_array_index (self->doc->layers, NnLayerSpec, from).label = NULL;
@@ -276,6 +311,7 @@ pb_builder_duplicate_layer (PbBuilder *self, int index)
   if (index < 0 || index >= n_layers (self))
     return;
   begin_edit (self, NULL);
+  move_marks (self, -1, index + 1);
   copy = g_array_index (self->doc->layers, NnLayerSpec, index);
   copy.label = g_strdup (copy.label);
   g_array_insert_val (self->doc->layers, (guint) index + 1, copy);
@@ -289,6 +325,7 @@ pb_builder_remove_layer (PbBuilder *self, int index)
   if (index < 0 || index >= n_layers (self))
     return;
   begin_edit (self, NULL);
+  move_marks (self, index, -1);
   g_array_remove_index (self->doc->layers, (guint) index);
   self->selected = MIN (index, n_layers (self) - 1);
   end_edit (self, TRUE);
@@ -519,43 +556,6 @@ pb_builder_get_card (PbBuilder *self, int index)
 
 /* ---- the property editor ------------------------------------------------- */
 
-typedef struct
-{
-  const char *field;
-  const char *title;
-  const char *tooltip;
-  double lower, upper, step;
-  int digits;
-} FieldInfo;
-
-static const FieldInfo *
-field_info (const char *field)
-{
-  static FieldInfo fields[] = {
-    { "units", N_("_Units"), N_("Outputs of the layer per direction (filters for Conv1D). More units "
-                                "learn more patterns but need more data and time."), 1, 4096, 1, 0 },
-    { "kernel_size", N_("_Kernel size"), N_("How many steps each filter looks at. It must fit the "
-                                            "sequence (with padding “valid”)."), 1, 512, 1, 0 },
-    { "stride", N_("_Stride"), N_("How many steps the window moves each time; 2 halves the sequence. "
-                                  "For pooling, 0 means the pool size."), 0, 64, 1, 0 },
-    { "dilation", N_("_Dilation"), N_("Spacing between the steps a filter looks at: a wider view "
-                                      "without more weights."), 1, 64, 1, 0 },
-    { "pool_size", N_("_Pool size"), N_("How many steps are summarised into one."), 1, 512, 1, 0 },
-    { "rate", N_("_Rate"), N_("Fraction of values set to zero while training (0.2–0.5 is usual). "
-                              "Higher fights overfitting more."), 0, 0.95, 0.05, 2 },
-    { "momentum", N_("_Momentum"), N_("Weight of each new batch in the running statistics used at "
-                                      "prediction time (PyTorch convention, 0.1)."), 0, 1, 0.01, 2 },
-    { "epsilon", N_("_Epsilon"), N_("Added to the variance to avoid dividing by zero."), 1e-8, 0.1, 1e-5, 6 },
-    { "negative_slope", N_("Negative _slope"), N_("Slope of leaky relu below zero."), 0, 1, 0.01, 3 },
-    { "elu_alpha", N_("ELU _alpha"), N_("Value elu approaches for large negative inputs."), 0, 10, 0.1, 2 },
-  };
-
-  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
-    if (strcmp (fields[i].field, field) == 0)
-      return &fields[i];
-  return NULL;
-}
-
 static NnLayerSpec *
 selected_spec (PbBuilder *self)
 {
@@ -564,61 +564,12 @@ selected_spec (PbBuilder *self)
   return &g_array_index (self->doc->layers, NnLayerSpec, self->selected);
 }
 
-static double
-get_number (const NnLayerSpec *spec, const char *field)
-{
-  const NnLayerConfig *c = &spec->cfg;
-
-  if (strcmp (field, "units") == 0) return c->units;
-  if (strcmp (field, "kernel_size") == 0) return c->kernel_size;
-  if (strcmp (field, "stride") == 0) return c->stride;
-  if (strcmp (field, "dilation") == 0) return c->dilation;
-  if (strcmp (field, "pool_size") == 0) return c->pool_size;
-  if (strcmp (field, "rate") == 0) return c->rate;
-  if (strcmp (field, "momentum") == 0) return c->momentum;
-  if (strcmp (field, "epsilon") == 0) return c->epsilon;
-  if (strcmp (field, "negative_slope") == 0) return c->negative_slope;
-  if (strcmp (field, "elu_alpha") == 0) return c->elu_alpha;
-  return 0;
-}
-
-static void
-put_number (NnLayerSpec *spec, const char *field, double v)
-{
-  NnLayerConfig *c = &spec->cfg;
-
-  if (strcmp (field, "units") == 0) c->units = (int) v;
-  else if (strcmp (field, "kernel_size") == 0) c->kernel_size = (int) v;
-  else if (strcmp (field, "stride") == 0) c->stride = (int) v;
-  else if (strcmp (field, "dilation") == 0) c->dilation = (int) v;
-  else if (strcmp (field, "pool_size") == 0) c->pool_size = (int) v;
-  else if (strcmp (field, "rate") == 0) c->rate = (float) v;
-  else if (strcmp (field, "momentum") == 0) c->momentum = (float) v;
-  else if (strcmp (field, "epsilon") == 0) c->epsilon = (float) v;
-  else if (strcmp (field, "negative_slope") == 0) c->negative_slope = (float) v;
-  else if (strcmp (field, "elu_alpha") == 0) c->elu_alpha = (float) v;
-}
-
-static gboolean *
-flag_field (NnLayerSpec *spec, const char *field)
-{
-  if (strcmp (field, "return_sequences") == 0) return &spec->cfg.return_sequences;
-  if (strcmp (field, "bidirectional") == 0) return &spec->cfg.bidirectional;
-  if (strcmp (field, "use_bias") == 0) return &spec->cfg.use_bias;
-  if (strcmp (field, "units_is_classes") == 0) return &spec->units_is_classes;
-  return NULL;
-}
-
-/* Every setting a layer kind may take, as the model file names it. */
-static const char *const number_fields[] = { "units", "kernel_size", "stride", "dilation", "pool_size", "rate",
-                                             "momentum", "epsilon", "negative_slope", "elu_alpha" };
-static const char *const flag_fields[] = { "return_sequences", "bidirectional", "use_bias" };
-
 void
 pb_builder_set_layer_kind (PbBuilder *self, int index, NnLayerKind kind)
 {
   const NnLayerSpec *old;
   NnLayerSpec spec;
+  g_autoptr (GPtrArray) fields = NULL;
 
   if (index < 0 || index >= n_layers (self) || kind < 0 || kind >= NN_LAYER_N_KINDS)
     return;
@@ -629,16 +580,17 @@ pb_builder_set_layer_kind (PbBuilder *self, int index, NnLayerKind kind)
   spec = *old;
   spec.kind = kind;
   nn_layer_config_default_for_kind (&spec.cfg, kind);
-  for (guint i = 0; i < G_N_ELEMENTS (number_fields); i++)
-    if (nn_model_file_layer_takes (old->kind, number_fields[i]) && nn_model_file_layer_takes (kind, number_fields[i]))
-      put_number (&spec, number_fields[i], get_number (old, number_fields[i]));
-  for (guint i = 0; i < G_N_ELEMENTS (flag_fields); i++)
-    if (nn_model_file_layer_takes (old->kind, flag_fields[i]) && nn_model_file_layer_takes (kind, flag_fields[i]))
-      *flag_field (&spec, flag_fields[i]) = *flag_field ((NnLayerSpec *) old, flag_fields[i]);
-  if (nn_model_file_layer_takes (old->kind, "activation") && nn_model_file_layer_takes (kind, "activation"))
-    spec.cfg.activation = old->cfg.activation;
-  if (nn_model_file_layer_takes (old->kind, "padding") && nn_model_file_layer_takes (kind, "padding"))
-    spec.cfg.padding = old->cfg.padding;
+  fields = nn_layer_kind_fields (kind);
+  for (guint i = 0; i < fields->len; i++)
+    {
+      const NnField *field = g_ptr_array_index (fields, i);
+      const NnField *before = nn_layer_field_lookup (old->kind, field->name);
+      double value = before != NULL ? nn_field_get (before, &old->cfg) : field->def;
+
+      /* a pooling stride of 0 (the pool size) is no convolution stride */
+      if (before != NULL && nn_field_in_range (field, value))
+        nn_field_set (field, &spec.cfg, value);
+    }
   spec.units_is_classes = kind == NN_LAYER_DENSE && old->units_is_classes;
   set_layer (self, index, &spec, NULL, TRUE);
 }
@@ -701,10 +653,27 @@ schedule_properties_rebuild (PbBuilder *self)
     self->properties_idle = g_idle_add_full (G_PRIORITY_HIGH_IDLE, rebuild_properties_idle, self, NULL);
 }
 
-/* Every editor widget carries the field it edits. */
+/* Every editor widget carries the field it edits (nn-fields.h). */
 static void
-edited (PbBuilder *self, const char *field, void (*change) (NnLayerSpec *, const char *, gpointer),
-        gpointer data)
+field_changed_cb (GtkWidget *editor, gpointer data)
+{
+  PbBuilder *self = data;
+  const NnField *field = pb_field_editor_get_field (editor);
+  NnLayerSpec *current = selected_spec (self);
+  NnLayerSpec spec;
+
+  if (self->updating || current == NULL)
+    return;
+  spec = *current;
+  nn_field_set (field, &spec.cfg, pb_field_editor_get_value (editor));
+  /* the editor only needs rebuilding when a choice shows or hides other settings */
+  set_layer (self, self->selected, &spec, field->name, FALSE);
+  if (field->type == NN_FIELD_CHOICE)
+    schedule_properties_rebuild (self);
+}
+
+static void
+classes_toggled_cb (GtkCheckButton *check, PbBuilder *self)
 {
   NnLayerSpec *current = selected_spec (self);
   NnLayerSpec spec;
@@ -712,64 +681,24 @@ edited (PbBuilder *self, const char *field, void (*change) (NnLayerSpec *, const
   if (self->updating || current == NULL)
     return;
   spec = *current;
-  change (&spec, field, data);
-  /* the editor only needs rebuilding when a choice shows or hides other settings */
-  set_layer (self, self->selected, &spec, field, FALSE);
-  if (strcmp (field, "units_is_classes") == 0 || strcmp (field, "activation") == 0)
-    schedule_properties_rebuild (self);
-}
-
-static void
-change_number (NnLayerSpec *spec, const char *field, gpointer data)
-{
-  put_number (spec, field, gtk_spin_button_get_value (GTK_SPIN_BUTTON (data)));
-}
-
-static void
-spin_changed_cb (GtkSpinButton *spin, PbBuilder *self)
-{
-  edited (self, g_object_get_data (G_OBJECT (spin), "field"), change_number, spin);
-}
-
-static void
-change_flag (NnLayerSpec *spec, const char *field, gpointer data)
-{
-  *flag_field (spec, field) = gtk_check_button_get_active (GTK_CHECK_BUTTON (data));
-}
-
-static void
-check_toggled_cb (GtkCheckButton *check, PbBuilder *self)
-{
-  edited (self, g_object_get_data (G_OBJECT (check), "field"), change_flag, check);
-}
-
-static void
-change_choice (NnLayerSpec *spec, const char *field, gpointer data)
-{
-  guint i = gtk_drop_down_get_selected (GTK_DROP_DOWN (data));
-
-  if (strcmp (field, "activation") == 0)
-    spec->cfg.activation = (NnActivation) i;
-  else if (strcmp (field, "padding") == 0)
-    spec->cfg.padding = (NnPadding) i;
-}
-
-static void
-drop_down_changed_cb (GtkDropDown *drop_down, GParamSpec *pspec, PbBuilder *self)
-{
-  edited (self, g_object_get_data (G_OBJECT (drop_down), "field"), change_choice, drop_down);
-}
-
-static void
-change_label (NnLayerSpec *spec, const char *field, gpointer data)
-{
-  spec->label = (char *) gtk_editable_get_text (GTK_EDITABLE (data));
+  spec.units_is_classes = gtk_check_button_get_active (check);
+  if (spec.units_is_classes)
+    spec.cfg.units = self->n_classes;
+  set_layer (self, self->selected, &spec, "units_is_classes", FALSE);
+  schedule_properties_rebuild (self);
 }
 
 static void
 label_changed_cb (GtkEditable *entry, PbBuilder *self)
 {
-  edited (self, "label", change_label, entry);
+  NnLayerSpec *current = selected_spec (self);
+  NnLayerSpec spec;
+
+  if (self->updating || current == NULL)
+    return;
+  spec = *current;
+  spec.label = (char *) gtk_editable_get_text (entry);
+  set_layer (self, self->selected, &spec, "label", FALSE);
 }
 
 static void
@@ -784,48 +713,7 @@ attach_row (GtkGrid *grid, int row, const char *title, const char *tooltip, GtkW
   gtk_widget_set_hexpand (editor, TRUE);
   gtk_accessible_update_property (GTK_ACCESSIBLE (editor), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, tooltip, -1);
   gtk_grid_attach (grid, label, 0, row, 1, 1);
-  gtk_grid_attach (grid, editor, 1, row, 1, 1);
-}
-
-static GtkWidget *
-number_editor (PbBuilder *self, const NnLayerSpec *spec, const FieldInfo *fi)
-{
-  GtkWidget *spin = gtk_spin_button_new_with_range (fi->lower, fi->upper, fi->step);
-  double lower = fi->lower;
-
-  /* convolution strides start at 1; only pooling takes 0 (= the pool size) */
-  if (strcmp (fi->field, "stride") == 0 && spec->kind == NN_LAYER_CONV1D)
-    lower = 1;
-  gtk_spin_button_set_range (GTK_SPIN_BUTTON (spin), lower, fi->upper);
-  gtk_spin_button_set_digits (GTK_SPIN_BUTTON (spin), (guint) fi->digits);
-  gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), get_number (spec, fi->field));
-  g_object_set_data (G_OBJECT (spin), "field", (gpointer) fi->field);
-  g_signal_connect (spin, "value-changed", G_CALLBACK (spin_changed_cb), self);
-  return spin;
-}
-
-static GtkWidget *
-flag_editor (PbBuilder *self, NnLayerSpec *spec, const char *field, const char *title, const char *tooltip)
-{
-  GtkWidget *check = gtk_check_button_new_with_mnemonic (title);
-
-  gtk_check_button_set_active (GTK_CHECK_BUTTON (check), *flag_field (spec, field));
-  gtk_widget_set_tooltip_text (check, tooltip);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (check), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, tooltip, -1);
-  g_object_set_data (G_OBJECT (check), "field", (gpointer) field);
-  g_signal_connect (check, "toggled", G_CALLBACK (check_toggled_cb), self);
-  return check;
-}
-
-static GtkWidget *
-choice_editor (PbBuilder *self, const char *field, const char *const *choices, guint selected)
-{
-  GtkWidget *drop_down = gtk_drop_down_new_from_strings (choices);
-
-  gtk_drop_down_set_selected (GTK_DROP_DOWN (drop_down), selected);
-  g_object_set_data (G_OBJECT (drop_down), "field", (gpointer) field);
-  g_signal_connect (drop_down, "notify::selected", G_CALLBACK (drop_down_changed_cb), self);
-  return drop_down;
+  gtk_grid_attach (grid, editor, 1, row, 2, 1);
 }
 
 static void
@@ -891,48 +779,54 @@ build_network_properties (PbBuilder *self)
   self->updating = FALSE;
 }
 
-/* The slope and alpha only mean something for their activation. */
+/* Whether the inspector shows a field of spec: what the kind takes and means
+ * something now (a leaky relu's slope), but not the units of an output layer
+ * that follows the classes. */
 static gboolean
-shows_number (const NnLayerSpec *spec, const char *field)
+shows_field (const NnLayerSpec *spec, const NnField *field)
 {
-  if (!nn_model_file_layer_takes (spec->kind, field))
+  if ((field->flags & NN_FIELD_CLASSES) && spec->units_is_classes)
     return FALSE;
-  if (strcmp (field, "units") == 0)
-    return !spec->units_is_classes;
-  if (strcmp (field, "negative_slope") == 0)
-    return spec->cfg.activation == NN_ACT_LEAKY_RELU;
-  if (strcmp (field, "elu_alpha") == 0)
-    return spec->cfg.activation == NN_ACT_ELU;
-  return TRUE;
+  return nn_field_is_relevant (field, &spec->cfg);
 }
 
+/* One editor per field of the table the kind takes, each with its "Tune" mark. */
 static int
-attach_activation (PbBuilder *self, GtkGrid *grid, int row, const NnLayerSpec *spec)
+attach_fields (PbBuilder *self, GtkGrid *grid, int row, const NnLayerSpec *spec)
 {
-  const char *activations[NN_ACT_SOFTMAX + 2] = { NULL };
+  g_autoptr (GPtrArray) fields = nn_layer_kind_fields (spec->kind);
 
-  if (!nn_model_file_layer_takes (spec->kind, "activation"))
-    return row;
-  for (int a = 0; a <= NN_ACT_SOFTMAX; a++)
-    activations[a] = nn_activation_to_string ((NnActivation) a);
-  attach_row (grid, row, _("_Activation"),
-              _("The function applied to each output: relu for hidden layers, softmax for the "
-                "output, tanh inside recurrent layers"),
-              choice_editor (self, "activation", activations, (guint) spec->cfg.activation));
-  return row + 1;
+  for (guint i = 0; i < fields->len; i++)
+    {
+      const NnField *field = g_ptr_array_index (fields, i);
+      double value = nn_field_get (field, &spec->cfg);
+      g_autofree char *path = g_strdup_printf ("layers[%d].%s", self->selected, field->name);
+      GtkWidget *editor, *mark;
+
+      if (!shows_field (spec, field))
+        continue;
+      editor = pb_field_editor_new (field, value);
+      pb_field_editor_connect (editor, field_changed_cb, self);
+      mark = pb_tune_mark_new (self->session, field, path, value);
+      row = pb_field_editor_attach (grid, row, editor, mark);
+      g_hash_table_insert (self->editors, (gpointer) field->name, editor);
+      if (mark != NULL)
+        g_hash_table_insert (self->marks, (gpointer) field->name, mark);
+    }
+  return row;
 }
 
 static void
 build_properties (PbBuilder *self)
 {
   NnLayerSpec *spec = selected_spec (self);
-  const char *const *numbers = number_fields;
-  static const char *const paddings[] = { "valid", "same", NULL };
   GtkGrid *grid;
   GtkWidget *title, *about, *entry;
   int row = 0;
 
   g_clear_handle_id (&self->properties_idle, g_source_remove);
+  g_hash_table_remove_all (self->editors);
+  g_hash_table_remove_all (self->marks);
   clear_box (self->properties);
   if (spec == NULL)
     {
@@ -964,41 +858,48 @@ build_properties (PbBuilder *self)
   attach_row (grid, row++, _("_Name"), _("A name for the layer, shown on its card and kept in the file"), entry);
 
   if (spec->kind == NN_LAYER_DENSE)
-    gtk_grid_attach (grid, flag_editor (self, spec, "units_is_classes", _("One unit per _class (output layer)"),
-                                        _("The output layer needs one unit per class of the data; this "
-                                          "follows the dataset")), 0, row++, 2, 1);
-  for (guint i = 0; i < G_N_ELEMENTS (number_fields); i++)
     {
-      const FieldInfo *fi = field_info (numbers[i]);
+      GtkWidget *check = gtk_check_button_new_with_mnemonic (_("One unit per _class (output layer)"));
+      const char *tooltip = _("The output layer needs one unit per class of the data; this follows the dataset");
 
-      if (!shows_number (spec, numbers[i]))
-        continue;
-      /* a convolution's units are its filters */
-      attach_row (grid, row++, strcmp (fi->field, "units") == 0 && spec->kind == NN_LAYER_CONV1D ? _("_Filters")
-                                                                                                 : _(fi->title),
-                  _(fi->tooltip), number_editor (self, spec, fi));
-      if (strcmp (numbers[i], "units") == 0)
-        row = attach_activation (self, grid, row, spec);
+      gtk_check_button_set_active (GTK_CHECK_BUTTON (check), spec->units_is_classes);
+      gtk_widget_set_tooltip_text (check, tooltip);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (check), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, tooltip, -1);
+      g_object_set_data (G_OBJECT (check), "field", (gpointer) "units_is_classes");
+      g_signal_connect (check, "toggled", G_CALLBACK (classes_toggled_cb), self);
+      gtk_grid_attach (grid, check, 0, row++, 3, 1);
     }
-  if (!shows_number (spec, "units"))
-    row = attach_activation (self, grid, row, spec);
-  if (nn_model_file_layer_takes (spec->kind, "padding"))
-    attach_row (grid, row++, _("_Padding"),
-                _("valid: only where the window fits, the sequence gets shorter; same: pad the ends "
-                  "so the length stays"),
-                choice_editor (self, "padding", paddings, (guint) spec->cfg.padding));
-  if (nn_model_file_layer_takes (spec->kind, "return_sequences"))
-    gtk_grid_attach (grid, flag_editor (self, spec, "return_sequences", _("_Return sequences"),
-                                        _("Give the state at every step (needed before another recurrent "
-                                          "or Conv1D layer) instead of only the last one")), 0, row++, 2, 1);
-  if (nn_model_file_layer_takes (spec->kind, "bidirectional"))
-    gtk_grid_attach (grid, flag_editor (self, spec, "bidirectional", _("_Bidirectional"),
-                                        _("Also read the light curve backwards; doubles the outputs and "
-                                          "parameters")), 0, row++, 2, 1);
-  if (nn_model_file_layer_takes (spec->kind, "use_bias"))
-    gtk_grid_attach (grid, flag_editor (self, spec, "use_bias", _("Use _bias"),
-                                        _("Add a learned constant to each output")), 0, row++, 2, 1);
+  attach_fields (self, grid, row, spec);
   self->updating = FALSE;
+}
+
+GStrv
+pb_builder_get_shown_fields (PbBuilder *self)
+{
+  g_autoptr (GStrvBuilder) names = g_strv_builder_new ();
+  NnLayerSpec *spec = selected_spec (self);
+  g_autoptr (GPtrArray) fields = spec != NULL ? nn_layer_kind_fields (spec->kind) : g_ptr_array_new ();
+
+  /* in the inspector's order */
+  for (guint i = 0; i < fields->len; i++)
+    {
+      const NnField *field = g_ptr_array_index (fields, i);
+      if (g_hash_table_lookup (self->editors, field->name) != NULL)
+        g_strv_builder_add (names, field->name);
+    }
+  return g_strv_builder_end (names);
+}
+
+GtkWidget *
+pb_builder_get_field_editor (PbBuilder *self, const char *field)
+{
+  return g_hash_table_lookup (self->editors, field);
+}
+
+GtkWidget *
+pb_builder_get_tune_mark (PbBuilder *self, const char *field)
+{
+  return g_hash_table_lookup (self->marks, field);
 }
 
 /* ---- the stack of cards ---------------------------------------------------- */
@@ -1443,8 +1344,9 @@ add_palette_item (GtkBox *box, NnLayerKind kind)
   gtk_box_append (box, button);
 }
 
+/* The kinds of the families in mask (bit i: NnLayerFamily i), in the kind table's order. */
 static void
-add_palette_group (GtkBox *box, const char *title, const NnLayerKind *kinds, int n)
+add_palette_group (GtkBox *box, const char *title, guint families)
 {
   GtkWidget *label = gtk_label_new (title);
 
@@ -1452,31 +1354,27 @@ add_palette_group (GtkBox *box, const char *title, const NnLayerKind *kinds, int
   gtk_widget_add_css_class (label, "heading");
   gtk_widget_set_margin_top (label, 8);
   gtk_box_append (box, label);
-  for (int i = 0; i < n; i++)
-    add_palette_item (box, kinds[i]);
+  for (int k = 0; k < NN_LAYER_N_KINDS; k++)
+    if (families & (1u << nn_layer_kind_info (k)->family))
+      add_palette_item (box, k);
 }
+
+#define FAMILY(f) (1u << NN_LAYER_FAMILY_##f)
 
 static GtkWidget *
 build_palette (void)
 {
-  static const NnLayerKind recurrent[] = { NN_LAYER_SIMPLE_RNN, NN_LAYER_LSTM, NN_LAYER_GRU };
-  static const NnLayerKind convolution[] = { NN_LAYER_CONV1D };
-  static const NnLayerKind pooling[] = { NN_LAYER_MAX_POOL1D, NN_LAYER_AVG_POOL1D, NN_LAYER_GLOBAL_MAX_POOL,
-                                         NN_LAYER_GLOBAL_AVG_POOL };
-  static const NnLayerKind core[] = { NN_LAYER_DENSE, NN_LAYER_FLATTEN, NN_LAYER_CONCAT_METADATA,
-                                      NN_LAYER_ACTIVATION };
-  static const NnLayerKind regularisation[] = { NN_LAYER_DROPOUT, NN_LAYER_BATCH_NORM };
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
   GtkWidget *scrolled = gtk_scrolled_window_new ();
 
   gtk_widget_set_margin_start (box, 8);
   gtk_widget_set_margin_end (box, 8);
   gtk_widget_set_margin_bottom (box, 8);
-  add_palette_group (GTK_BOX (box), _("Recurrent"), recurrent, G_N_ELEMENTS (recurrent));
-  add_palette_group (GTK_BOX (box), _("Convolution"), convolution, G_N_ELEMENTS (convolution));
-  add_palette_group (GTK_BOX (box), _("Pooling"), pooling, G_N_ELEMENTS (pooling));
-  add_palette_group (GTK_BOX (box), _("Core"), core, G_N_ELEMENTS (core));
-  add_palette_group (GTK_BOX (box), _("Regularisation"), regularisation, G_N_ELEMENTS (regularisation));
+  add_palette_group (GTK_BOX (box), _("Recurrent"), FAMILY (RECURRENT));
+  add_palette_group (GTK_BOX (box), _("Convolution"), FAMILY (CONVOLUTION));
+  add_palette_group (GTK_BOX (box), _("Pooling"), FAMILY (POOLING));
+  add_palette_group (GTK_BOX (box), _("Core"), FAMILY (CORE) | FAMILY (JOIN));
+  add_palette_group (GTK_BOX (box), _("Regularisation"), FAMILY (REGULARISATION));
   gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), box);
   gtk_widget_set_size_request (scrolled, 160, -1);
@@ -1725,6 +1623,8 @@ pb_builder_finalize (GObject *object)
   nn_model_info_free (self->info);
   g_ptr_array_unref (self->undo);
   g_ptr_array_unref (self->redo);
+  g_hash_table_unref (self->editors);
+  g_hash_table_unref (self->marks);
   g_clear_pointer (&self->dataset, lc_dataset_unref);
   g_free (self->coalesce_key);
   g_free (self->data_text);
@@ -1785,6 +1685,8 @@ pb_builder_init (PbBuilder *self)
   GtkWidget *body = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
   g_autoptr(GError) error = NULL;
 
+  self->editors = g_hash_table_new (g_str_hash, g_str_equal);
+  self->marks = g_hash_table_new (g_str_hash, g_str_equal);
   self->undo = g_ptr_array_new_with_free_func ((GDestroyNotify) nn_model_doc_free);
   self->redo = g_ptr_array_new_with_free_func ((GDestroyNotify) nn_model_doc_free);
   self->selected = -1;

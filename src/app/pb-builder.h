@@ -85,5 +85,11 @@ gboolean           pb_builder_save_file        (PbBuilder *self, const char *pat
 GtkWidget         *pb_builder_get_diagram      (PbBuilder *self);
 /* The card of layer index in the stack, or NULL. */
 GtkWidget         *pb_builder_get_card         (PbBuilder *self, int index);
+/* The fields (model-file names) the inspector shows for the selected layer, in its order. */
+GStrv              pb_builder_get_shown_fields (PbBuilder *self);
+/* The inspector's editor of a field of the selected layer, and its "Tune" mark (PbTuneMark;
+ * NULL without a session), or NULL when not shown. */
+GtkWidget         *pb_builder_get_field_editor (PbBuilder *self, const char *field);
+GtkWidget         *pb_builder_get_tune_mark    (PbBuilder *self, const char *field);
 
 G_END_DECLS

@@ -6,6 +6,8 @@
 
 #include "pb-layer-card.h"
 
+#include "nn-fields.h"
+
 struct _PbLayerCard
 {
   GtkBox parent_instance;
@@ -21,68 +23,13 @@ G_DEFINE_FINAL_TYPE (PbLayerCard, pb_layer_card, GTK_TYPE_BOX)
 const char *
 pb_layer_kind_title (NnLayerKind kind)
 {
-  switch (kind)
-    {
-    case NN_LAYER_DENSE: return _("Dense");
-    case NN_LAYER_ACTIVATION: return _("Activation");
-    case NN_LAYER_SIMPLE_RNN: return _("SimpleRNN");
-    case NN_LAYER_LSTM: return _("LSTM");
-    case NN_LAYER_GRU: return _("GRU");
-    case NN_LAYER_CONV1D: return _("Conv1D");
-    case NN_LAYER_MAX_POOL1D: return _("Max pooling");
-    case NN_LAYER_AVG_POOL1D: return _("Average pooling");
-    case NN_LAYER_GLOBAL_MAX_POOL: return _("Global max pooling");
-    case NN_LAYER_GLOBAL_AVG_POOL: return _("Global average pooling");
-    case NN_LAYER_FLATTEN: return _("Flatten");
-    case NN_LAYER_DROPOUT: return _("Dropout");
-    case NN_LAYER_BATCH_NORM: return _("Batch normalization");
-    case NN_LAYER_CONCAT_METADATA: return _("Concatenate metadata");
-    case NN_LAYER_N_KINDS:
-    default: return "?";
-    }
+  return nn_layer_kind_title (kind);
 }
 
 const char *
 pb_layer_kind_description (NnLayerKind kind)
 {
-  switch (kind)
-    {
-    case NN_LAYER_DENSE:
-      return _("Every output is a weighted sum of every input: the classifier head.");
-    case NN_LAYER_ACTIVATION:
-      return _("Applies a function (relu, tanh, softmax…) to every value.");
-    case NN_LAYER_SIMPLE_RNN:
-      return _("The simplest recurrent layer: reads the light curve step by step; forgets quickly.");
-    case NN_LAYER_LSTM:
-      return _("Long short-term memory: a recurrent layer with gates that keep information over "
-               "many steps.");
-    case NN_LAYER_GRU:
-      return _("Gated recurrent unit: like an LSTM with fewer parameters; often learns faster.");
-    case NN_LAYER_CONV1D:
-      return _("Slides filters along time to find short patterns such as rises and dips.");
-    case NN_LAYER_MAX_POOL1D:
-      return _("Keeps the largest value of each window of steps: a shorter sequence.");
-    case NN_LAYER_AVG_POOL1D:
-      return _("Averages each window of steps: a shorter, smoother sequence.");
-    case NN_LAYER_GLOBAL_MAX_POOL:
-      return _("The largest value of each feature over the whole sequence: one vector.");
-    case NN_LAYER_GLOBAL_AVG_POOL:
-      return _("The mean of each feature over the real steps of the sequence: one vector.");
-    case NN_LAYER_FLATTEN:
-      return _("Lays the whole sequence out as one long vector; ties the model to the sequence "
-               "length.");
-    case NN_LAYER_DROPOUT:
-      return _("Sets a random fraction of values to zero while training, against overfitting.");
-    case NN_LAYER_BATCH_NORM:
-      return _("Rescales each feature to zero mean and unit variance over the batch; steadies "
-               "training.");
-    case NN_LAYER_CONCAT_METADATA:
-      return _("Joins the per-object metadata (redshift, extinction, aggregate features) to the "
-               "sequence summary: the head sees both.");
-    case NN_LAYER_N_KINDS:
-    default:
-      return "";
-    }
+  return nn_layer_kind_description (kind);
 }
 
 char *
@@ -146,40 +93,25 @@ pb_layer_fix_text (const NnModelFix *fix, const NnModelInfo *info)
     }
 }
 
-static gboolean
-kind_is_recurrent (NnLayerKind kind)
-{
-  return kind == NN_LAYER_SIMPLE_RNN || kind == NN_LAYER_LSTM || kind == NN_LAYER_GRU;
-}
-
+/* The fields the table shows on cards ("64 units", "return sequences"), in file order. */
 char *
 pb_layer_summary (const NnLayerSpec *spec)
 {
-  const NnLayerConfig *cfg = &spec->cfg;
+  g_autoptr (GPtrArray) fields = nn_layer_kind_fields (spec->kind);
   GString *s = g_string_new (NULL);
-  NnLayerKind kind = spec->kind;
 
-  if (nn_model_file_layer_takes (kind, "units"))
+  for (guint i = 0; i < fields->len; i++)
     {
-      if (spec->units_is_classes)
-        g_string_append (s, _("one unit per class"));
-      else if (kind == NN_LAYER_CONV1D)
-        g_string_append_printf (s, ngettext ("%d filter", "%d filters", cfg->units), cfg->units);
+      const NnField *field = g_ptr_array_index (fields, i);
+      g_autofree char *part = NULL;
+
+      if ((field->flags & NN_FIELD_CLASSES) && spec->units_is_classes)
+        part = g_strdup (_("one unit per class"));
       else
-        g_string_append_printf (s, ngettext ("%d unit", "%d units", cfg->units), cfg->units);
+        part = nn_field_summary (field, &spec->cfg);
+      if (part != NULL)
+        g_string_append_printf (s, "%s%s", s->len > 0 ? ", " : "", part);
     }
-  if (kind == NN_LAYER_CONV1D)
-    g_string_append_printf (s, _(", kernel %d"), cfg->kernel_size);
-  if (kind == NN_LAYER_MAX_POOL1D || kind == NN_LAYER_AVG_POOL1D)
-    g_string_append_printf (s, _("pool %d"), cfg->pool_size);
-  if (nn_model_file_layer_takes (kind, "activation") && !kind_is_recurrent (kind))
-    g_string_append_printf (s, "%s%s", s->len > 0 ? ", " : "", nn_activation_to_string (cfg->activation));
-  if (kind_is_recurrent (kind) && cfg->return_sequences)
-    g_string_append (s, _(", return sequences"));
-  if (kind_is_recurrent (kind) && cfg->bidirectional)
-    g_string_append (s, _(", bidirectional"));
-  if (kind == NN_LAYER_DROPOUT)
-    g_string_append_printf (s, _("rate %.2g"), cfg->rate);
   return g_string_free (s, FALSE);
 }
 

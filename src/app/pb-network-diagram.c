@@ -3,6 +3,7 @@
 
 #include <glib/gi18n.h>
 
+#include "nn-fields.h"
 #include "pb-layer-card.h"
 #include "pb-network-diagram.h"
 #include "pb-plottable.h"
@@ -61,31 +62,26 @@ rounded_rect (cairo_t *cr, double x, double y, double w, double h, double r)
 static void
 kind_tint (NnLayerKind kind, const PbPlotStyle *style, GdkRGBA *out)
 {
-  const char *hex;
+  const NnLayerKindInfo *row = nn_layer_kind_info (kind);
+  const char *hex = "#77767b";
 
-  switch (kind)
+  switch (row != NULL ? row->family : NN_LAYER_FAMILY_CORE)
     {
-    case NN_LAYER_SIMPLE_RNN:
-    case NN_LAYER_LSTM:
-    case NN_LAYER_GRU:
+    case NN_LAYER_FAMILY_RECURRENT:
       hex = "#3584e4";
       break;
-    case NN_LAYER_CONV1D:
-    case NN_LAYER_MAX_POOL1D:
-    case NN_LAYER_AVG_POOL1D:
-    case NN_LAYER_GLOBAL_MAX_POOL:
-    case NN_LAYER_GLOBAL_AVG_POOL:
+    case NN_LAYER_FAMILY_CONVOLUTION:
+    case NN_LAYER_FAMILY_POOLING:
       hex = "#2ec27e";
       break;
-    case NN_LAYER_CONCAT_METADATA:
+    case NN_LAYER_FAMILY_JOIN:
       hex = "#e5a50a";
       break;
-    case NN_LAYER_DROPOUT:
-    case NN_LAYER_BATCH_NORM:
+    case NN_LAYER_FAMILY_REGULARISATION:
       hex = "#9141ac";
       break;
+    case NN_LAYER_FAMILY_CORE:
     default:
-      hex = "#77767b";
       break;
     }
   pb_plot_style_band_color (style, hex, out);

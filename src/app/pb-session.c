@@ -18,12 +18,14 @@ struct _PbSession
   GPtrArray *runs;           /* PbRun * */
   PbRun *shown_run;
   PbTrainer *trainer;
+  LcSearchSpace *space;        /* the fields marked "Tune this", or NULL */
 };
 
 enum
 {
   DATASET_CHANGED,
   SPEC_CHANGED,
+  SPACE_CHANGED,
   RUN_ADDED,
   RUN_SHOWN,
   SHOW_OBJECT,
@@ -101,6 +103,32 @@ pb_session_set_spec (PbSession *self, const NnModelDoc *spec, const char *why_no
   g_free (self->spec_problem);
   self->spec_problem = g_strdup (why_not);
   g_signal_emit (self, signals[SPEC_CHANGED], 0);
+}
+
+/* ---- the search space ------------------------------------------------------ */
+
+const LcSearchSpace *
+pb_session_get_space (PbSession *self)
+{
+  g_return_val_if_fail (PB_IS_SESSION (self), NULL);
+  return self->space;
+}
+
+void
+pb_session_set_space (PbSession *self, const LcSearchSpace *space)
+{
+  g_autofree char *text = NULL;
+
+  g_return_if_fail (PB_IS_SESSION (self));
+  g_clear_pointer (&self->space, lc_search_space_free);
+  if (space != NULL && space->params->len > 0)
+    {
+      /* a deep copy through the file format: what Tune runs is what a file would hold */
+      text = lc_search_space_to_data (space);
+      self->space = lc_search_space_load_from_data (text, -1, space->source, NULL);
+      g_warn_if_fail (self->space != NULL);
+    }
+  g_signal_emit (self, signals[SPACE_CHANGED], 0);
 }
 
 /* g_ptr_array_sort passes pointers to the elements */
@@ -251,6 +279,7 @@ pb_session_finalize (GObject *object)
   nn_model_doc_free (self->spec);
   g_free (self->spec_problem);
   g_clear_pointer (&self->shown_run, pb_run_unref);
+  g_clear_pointer (&self->space, lc_search_space_free);
   g_ptr_array_unref (self->runs);
   G_OBJECT_CLASS (pb_session_parent_class)->finalize (object);
 }
@@ -268,6 +297,8 @@ pb_session_class_init (PbSessionClass *klass)
                                            G_TYPE_NONE, 0);
   signals[SPEC_CHANGED] = g_signal_new ("spec-changed", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                         G_TYPE_NONE, 0);
+  signals[SPACE_CHANGED] = g_signal_new ("space-changed", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                         G_TYPE_NONE, 0);
   signals[RUN_ADDED] = g_signal_new ("run-added", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 1,
                                      PB_TYPE_RUN | G_SIGNAL_TYPE_STATIC_SCOPE);
   signals[RUN_SHOWN] = g_signal_new ("run-shown", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 1,

@@ -9,6 +9,7 @@
  * Signals (main thread):
  *   "dataset-changed" ()            another dataset is open
  *   "spec-changed"    ()            the current model spec (or whether it can train) changed
+ *   "space-changed"   ()            the search space (the fields marked "Tune this") changed
  *   "run-added"       (PbRun *run)  a finished, stopped or opened run joined the session
  *   "run-shown"       (PbRun *run)  the run whose scores are shown (NULL: none); a run on
  *                                   another dataset is never the shown one
@@ -20,6 +21,7 @@
 #include <gtk/gtk.h>
 
 #include "lc-dataset.h"
+#include "lc-tune.h"
 #include "nn-model-file.h"
 #include "pb-trainer.h"
 
@@ -42,6 +44,12 @@ const NnModelDoc *pb_session_get_spec           (PbSession *self);
 void              pb_session_set_spec           (PbSession *self, const NnModelDoc *spec, const char *why_not);
 /* Why the spec cannot train, or NULL. */
 const char       *pb_session_get_spec_problem   (PbSession *self);
+/* The search space Tune runs: the fields the Model and Train sections mark
+ * "Tune this" (paths "layers[i].units", "training.learning_rate", ...), or
+ * NULL when nothing is marked. */
+const LcSearchSpace *pb_session_get_space       (PbSession *self);
+/* Replaces the space with a copy of space (NULL: no marks). */
+void              pb_session_set_space          (PbSession *self, const LcSearchSpace *space);
 /* Makes a shipped preset ("small-gru.json") the current spec. */
 gboolean          pb_session_load_preset        (PbSession *self, const char *file_name, GError **error);
 

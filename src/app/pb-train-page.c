@@ -3,8 +3,10 @@
 
 #include <glib/gi18n.h>
 #include <math.h>
+#include <string.h>
 
 #include "pb-export.h"
+#include "pb-field-editor.h"
 #include "pb-train-page.h"
 
 struct _PbTrainPage
@@ -18,18 +20,9 @@ struct _PbTrainPage
   gboolean status_is_gate;   /* the status line says why Start is off */
   gboolean stopping;         /* Stop was pressed for the running job */
 
-  GtkDropDown *optimizer_drop;
-  GtkSpinButton *lr_spin;
-  GtkDropDown *schedule_drop;
-  GtkSpinButton *batch_spin;
-  GtkSpinButton *epochs_spin;
-  GtkDropDown *loss_drop;
-  GtkDropDown *balance_drop;
-  GtkSpinButton *val_spin;
-  GtkSpinButton *seed_spin;
-  GtkSpinButton *patience_spin;
-  GtkSpinButton *priors_spin;
-  GtkSpinButton *threads_spin;
+  GtkGrid *settings_grid;
+  GHashTable *editors;       /* training field name → its editor (pb-field-editor.h) */
+  GHashTable *marks;         /* training field name → its "Tune" mark */
   GtkButton *start_button;
   GtkButton *stop_button;
   GtkProgressBar *progress;
@@ -50,49 +43,23 @@ struct _PbTrainPage
 
 G_DEFINE_FINAL_TYPE (PbTrainPage, pb_train_page, GTK_TYPE_BOX)
 
-static const char *const optimizer_names[] = { "sgd", "rmsprop", "adam", "adamw", NULL };
-static const char *const schedule_names[] = { "constant", "step", "cosine", "plateau", NULL };
+/* The training fields the panel shows, from the core's field table; the
+ * others keep the spec's values. */
+static const char *const form_fields[] = {
+  "optimizer", "learning_rate", "schedule", "batch_size", "epochs", "loss", "balance", "logit_adjust",
+  "val_fraction", "seed", "patience", "threads", NULL
+};
 
-/* ---- small widget helpers --------------------------------------------- */
-
-static GtkDropDown *
-add_drop (GtkGrid *grid, int row, const char *label, const char *const *items, const char *tooltip)
+static GtkWidget *
+editor (PbTrainPage *self, const char *name)
 {
-  GtkWidget *title = gtk_label_new_with_mnemonic (label);
-  GtkWidget *drop = gtk_drop_down_new_from_strings (items);
-
-  gtk_label_set_xalign (GTK_LABEL (title), 0);
-  gtk_label_set_mnemonic_widget (GTK_LABEL (title), drop);
-  gtk_widget_set_tooltip_text (drop, tooltip);
-  gtk_widget_set_hexpand (drop, TRUE);
-  gtk_grid_attach (grid, title, 0, row, 1, 1);
-  gtk_grid_attach (grid, drop, 1, row, 1, 1);
-  return GTK_DROP_DOWN (drop);
+  return g_hash_table_lookup (self->editors, name);
 }
 
-static GtkSpinButton *
-add_spin (GtkGrid *grid, int row, const char *label, double lo, double hi, double step, int digits,
-          const char *tooltip)
+static gboolean
+on_form (const char *name)
 {
-  GtkWidget *title = gtk_label_new_with_mnemonic (label);
-  GtkWidget *spin = gtk_spin_button_new_with_range (lo, hi, step);
-
-  gtk_spin_button_set_digits (GTK_SPIN_BUTTON (spin), digits);
-  gtk_label_set_xalign (GTK_LABEL (title), 0);
-  gtk_label_set_mnemonic_widget (GTK_LABEL (title), spin);
-  gtk_widget_set_tooltip_text (spin, tooltip);
-  gtk_grid_attach (grid, title, 0, row, 1, 1);
-  gtk_grid_attach (grid, spin, 1, row, 1, 1);
-  return GTK_SPIN_BUTTON (spin);
-}
-
-static int
-index_of (const char *const *names, const char *name)
-{
-  for (int i = 0; names[i] != NULL; i++)
-    if (g_strcmp0 (names[i], name) == 0)
-      return i;
-  return 0;
+  return g_strv_contains (form_fields, name);
 }
 
 /* ---- the model to train ----------------------------------------------- */
@@ -131,20 +98,14 @@ show_training_settings (PbTrainPage *self, const NnModelDoc *spec)
   const NnTrainingSpec *t = &spec->training;
   g_autofree char *description = NULL;
 
-  gtk_drop_down_set_selected (self->optimizer_drop,
-                              index_of (optimizer_names, nn_optim_kind_to_string (t->train.optim.kind)));
-  gtk_spin_button_set_value (self->lr_spin, t->train.optim.lr);
-  gtk_drop_down_set_selected (self->schedule_drop,
-                              index_of (schedule_names, nn_schedule_kind_to_string (t->train.schedule.kind)));
-  gtk_spin_button_set_value (self->batch_spin, t->train.batch_size);
-  gtk_spin_button_set_value (self->epochs_spin, t->train.epochs);
-  gtk_drop_down_set_selected (self->loss_drop, t->train.loss.kind == NN_LOSS_FOCAL ? 1 : 0);
-  gtk_drop_down_set_selected (self->balance_drop, t->balance);
-  gtk_spin_button_set_value (self->priors_spin, t->train.loss.logit_adjust);
-  gtk_spin_button_set_value (self->val_spin, t->val_fraction);
-  gtk_spin_button_set_value (self->seed_spin, (double) t->train.seed);
-  gtk_spin_button_set_value (self->patience_spin, t->train.patience);
-  gtk_spin_button_set_value (self->threads_spin, self->default_threads);
+  for (const char *const *name = form_fields; *name != NULL; name++)
+    {
+      const NnField *field = nn_training_field_lookup (*name);
+      /* threads suit the machine, not the model: the preference decides */
+      double value = strcmp (*name, "threads") == 0 ? self->default_threads : nn_field_get (field, t);
+
+      pb_field_editor_set_value (editor (self, *name), value);
+    }
   description = g_strdup_printf ("%s%s%s", *spec->name != '\0' ? spec->name : _("Unnamed network"),
                                  *spec->description != '\0' ? ": " : "", spec->description);
   gtk_label_set_text (self->model_label, description);
@@ -155,12 +116,14 @@ show_training_settings (PbTrainPage *self, const NnModelDoc *spec)
 static gboolean
 same_panel_settings (const NnTrainingSpec *a, const NnTrainingSpec *b)
 {
-  return a->train.optim.kind == b->train.optim.kind && a->train.optim.lr == b->train.optim.lr
-         && a->train.schedule.kind == b->train.schedule.kind && a->train.batch_size == b->train.batch_size
-         && a->train.epochs == b->train.epochs && a->train.loss.kind == b->train.loss.kind
-         && a->balance == b->balance && a->train.loss.logit_adjust == b->train.loss.logit_adjust
-         && a->val_fraction == b->val_fraction && a->train.seed == b->train.seed
-         && a->train.patience == b->train.patience && a->train.threads == b->train.threads;
+  for (const char *const *name = form_fields; *name != NULL; name++)
+    {
+      const NnField *field = nn_training_field_lookup (*name);
+
+      if (nn_field_get (field, a) != nn_field_get (field, b))
+        return FALSE;
+    }
+  return TRUE;
 }
 
 static void update_start_gate (PbTrainPage *self);
@@ -184,29 +147,13 @@ pb_train_page_select_model (PbTrainPage *self, const char *name)
 static void
 apply_settings (PbTrainPage *self, NnModelDoc *spec)
 {
-  NnTrainingSpec *t = &spec->training;
-  NnOptimKind optimizer = NN_OPTIM_ADAM;
-  NnScheduleKind schedule = NN_SCHEDULE_CONSTANT;
+  guint n;
+  const NnField *fields = nn_training_fields (&n);
 
-  nn_optim_kind_from_string (optimizer_names[gtk_drop_down_get_selected (self->optimizer_drop)], &optimizer);
-  if (optimizer != t->train.optim.kind)
-    nn_optim_config_default (&t->train.optim, optimizer);
-  t->train.optim.lr = (float) gtk_spin_button_get_value (self->lr_spin);
-  nn_schedule_kind_from_string (schedule_names[gtk_drop_down_get_selected (self->schedule_drop)], &schedule);
-  if (schedule != t->train.schedule.kind)
-    {
-      nn_schedule_config_default (&t->train.schedule);
-      t->train.schedule.kind = schedule;
-    }
-  t->train.batch_size = gtk_spin_button_get_value_as_int (self->batch_spin);
-  t->train.epochs = gtk_spin_button_get_value_as_int (self->epochs_spin);
-  t->train.loss.kind = gtk_drop_down_get_selected (self->loss_drop) == 1 ? NN_LOSS_FOCAL : NN_LOSS_CROSS_ENTROPY;
-  t->balance = (NnBalance) gtk_drop_down_get_selected (self->balance_drop);
-  t->train.loss.logit_adjust = (float) gtk_spin_button_get_value (self->priors_spin);
-  t->val_fraction = (float) gtk_spin_button_get_value (self->val_spin);
-  t->train.seed = (guint64) gtk_spin_button_get_value (self->seed_spin);
-  t->train.patience = gtk_spin_button_get_value_as_int (self->patience_spin);
-  t->train.threads = gtk_spin_button_get_value_as_int (self->threads_spin);
+  /* in the table's order: a new optimiser's defaults come before the rate that refines them */
+  for (guint i = 0; i < n; i++)
+    if (on_form (fields[i].name))
+      nn_field_set (&fields[i], &spec->training, pb_field_editor_get_value (editor (self, fields[i].name)));
   spec->has_training = TRUE;
 }
 
@@ -224,31 +171,31 @@ void
 pb_train_page_set_default_threads (PbTrainPage *self, int threads)
 {
   self->default_threads = CLAMP (threads, 1, 2);
-  gtk_spin_button_set_value (self->threads_spin, self->default_threads);
+  pb_field_editor_set_value (editor (self, "threads"), self->default_threads);
 }
 
 void
 pb_train_page_set_epochs (PbTrainPage *self, int epochs)
 {
-  gtk_spin_button_set_value (self->epochs_spin, epochs);
+  pb_field_editor_set_value (editor (self, "epochs"), epochs);
 }
 
 void
 pb_train_page_set_patience (PbTrainPage *self, int patience)
 {
-  gtk_spin_button_set_value (self->patience_spin, patience);
+  pb_field_editor_set_value (editor (self, "patience"), patience);
 }
 
 void
 pb_train_page_set_seed (PbTrainPage *self, int seed)
 {
-  gtk_spin_button_set_value (self->seed_spin, seed);
+  pb_field_editor_set_value (editor (self, "seed"), seed);
 }
 
 void
 pb_train_page_set_logit_adjust (PbTrainPage *self, double tau)
 {
-  gtk_spin_button_set_value (self->priors_spin, tau);
+  pb_field_editor_set_value (editor (self, "logit_adjust"), tau);
 }
 
 /* ---- progress --------------------------------------------------------- */
@@ -707,10 +654,6 @@ export_clicked_cb (PbTrainPage *self)
 static GtkWidget *
 build_settings (PbTrainPage *self)
 {
-  const char *const optimizers[] = { _("SGD with momentum"), _("RMSprop"), _("Adam"), _("AdamW"), NULL };
-  const char *const schedules[] = { _("Constant"), _("Step decay"), _("Cosine"), _("Reduce on plateau"), NULL };
-  const char *const losses[] = { _("Cross entropy"), _("Focal loss"), NULL };
-  const char *const balances[] = { _("None"), _("Class weights"), _("Resample"), NULL };
   GtkGrid *grid = GTK_GRID (gtk_grid_new ());
   GtkWidget *title, *runs_title, *run_buttons, *open_button;
   int row = 0;
@@ -725,7 +668,7 @@ build_settings (PbTrainPage *self)
   title = gtk_label_new (_("Training"));
   gtk_widget_add_css_class (title, "heading");
   gtk_label_set_xalign (GTK_LABEL (title), 0);
-  gtk_grid_attach (grid, title, 0, row++, 2, 1);
+  gtk_grid_attach (grid, title, 0, row++, 3, 1);
 
   {
     GtkWidget *label = gtk_label_new (_("Model"));
@@ -742,36 +685,26 @@ build_settings (PbTrainPage *self)
   gtk_label_set_max_width_chars (self->model_label, 36);
   gtk_label_set_xalign (self->model_label, 0);
   gtk_widget_add_css_class (GTK_WIDGET (self->model_label), "dim-label");
-  gtk_grid_attach (grid, GTK_WIDGET (self->model_label), 0, row++, 2, 1);
+  gtk_grid_attach (grid, GTK_WIDGET (self->model_label), 0, row++, 3, 1);
 
-  self->optimizer_drop = add_drop (grid, row++, _("_Optimiser"), optimizers, _("How the weights are updated"));
-  self->lr_spin = add_spin (grid, row++, _("_Learning rate"), 1e-6, 1.0, 1e-4, 5,
-                            _("Step size of the optimiser at the start"));
-  self->schedule_drop = add_drop (grid, row++, _("_Schedule"), schedules,
-                                  _("How the learning rate changes over the epochs"));
-  self->batch_spin = add_spin (grid, row++, _("_Batch size"), 1, 4096, 8, 0, _("Objects per gradient step"));
-  self->epochs_spin = add_spin (grid, row++, _("_Epochs"), 1, 1000, 1, 0, _("Passes over the training objects"));
-  self->loss_drop = add_drop (grid, row++, _("L_oss"), losses,
-                              _("Focal loss puts weight on the objects the model finds hard"));
-  self->balance_drop = add_drop (grid, row++, _("Class _balancing"), balances,
-                                 _("Make rare classes count as much as common ones (training split only)"));
-  self->priors_spin = add_spin (grid, row++, _("Class p_riors in the loss"), 0, 2, 0.25, 2,
-                                _("Logit adjustment: the loss counts each class by how rare it is, so rare "
-                                  "classes get predicted; 0 = off, 1 = balanced softmax. Costs some accuracy"));
-  self->val_spin = add_spin (grid, row++, _("_Validation fraction"), 0, 0.9, 0.05, 2,
-                             _("Share of objects held out (stratified) to validate on; 0 for none"));
-  self->seed_spin = add_spin (grid, row++, _("S_eed"), 0, G_MAXINT32, 1, 0,
-                              _("The same seed gives the same split, weights and numbers"));
-  self->patience_spin = add_spin (grid, row++, _("Early-stopping _patience"), 0, 1000, 1, 0,
-                                  _("Stop after this many epochs without a better validation loss; 0 = off"));
-  self->threads_spin = add_spin (grid, row++, _("_Threads"), 1, 2, 1, 0, _("Worker threads for training"));
+  /* every field a row from the table; the row below each is kept for its
+   * "Tune" mark, attached once the page has its session */
+  self->settings_grid = grid;
+  for (const char *const *name = form_fields; *name != NULL; name++)
+    {
+      const NnField *field = nn_training_field_lookup (*name);
+      GtkWidget *e = pb_field_editor_new (field, field->def);
 
+      g_object_set_data (G_OBJECT (e), "pb-row", GINT_TO_POINTER (row));
+      g_hash_table_insert (self->editors, (gpointer) field->name, e);
+      row = pb_field_editor_attach (grid, row, e, NULL) + 1;
+    }
 
   runs_title = gtk_label_new (_("Runs of this session"));
   gtk_widget_add_css_class (runs_title, "heading");
   gtk_label_set_xalign (GTK_LABEL (runs_title), 0);
   gtk_widget_set_margin_top (runs_title, 12);
-  gtk_grid_attach (grid, runs_title, 0, row++, 2, 1);
+  gtk_grid_attach (grid, runs_title, 0, row++, 3, 1);
   self->shown_names = gtk_string_list_new (NULL);
   self->shown_drop = GTK_DROP_DOWN (gtk_drop_down_new (G_LIST_MODEL (g_object_ref (self->shown_names)), NULL));
   {
@@ -812,7 +745,7 @@ build_settings (PbTrainPage *self)
   gtk_box_append (GTK_BOX (run_buttons), GTK_WIDGET (self->save_button));
   gtk_box_append (GTK_BOX (run_buttons), open_button);
   gtk_box_append (GTK_BOX (run_buttons), GTK_WIDGET (self->export_button));
-  gtk_grid_attach (grid, run_buttons, 0, row++, 2, 1);
+  gtk_grid_attach (grid, run_buttons, 0, row++, 3, 1);
   g_signal_connect_swapped (self->save_button, "clicked", G_CALLBACK (save_clicked_cb), self);
   g_signal_connect_swapped (open_button, "clicked", G_CALLBACK (open_clicked_cb), self);
   g_signal_connect_swapped (self->export_button, "clicked", G_CALLBACK (export_clicked_cb), self);
@@ -874,6 +807,8 @@ pb_train_page_finalize (GObject *object)
   PbTrainPage *self = PB_TRAIN_PAGE (object);
 
   g_ptr_array_unref (self->runs);
+  g_hash_table_unref (self->editors);
+  g_hash_table_unref (self->marks);
   g_free (self->status);
   G_OBJECT_CLASS (pb_train_page_parent_class)->finalize (object);
 }
@@ -937,6 +872,8 @@ pb_train_page_init (PbTrainPage *self)
 
   self->runs = g_ptr_array_new ();
   self->default_threads = 1;
+  self->editors = g_hash_table_new (g_str_hash, g_str_equal);
+  self->marks = g_hash_table_new (g_str_hash, g_str_equal);
 
   scroller = gtk_scrolled_window_new ();
   gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
@@ -1007,6 +944,50 @@ session_spec_changed_cb (PbTrainPage *self)
   update_start_gate (self);
 }
 
+static void
+form_value_changed_cb (GtkWidget *e, gpointer data)
+{
+  PbTrainPage *self = data;
+  GtkWidget *mark = g_hash_table_lookup (self->marks, pb_field_editor_get_field (e)->name);
+
+  if (mark != NULL)
+    pb_tune_mark_set_value (PB_TUNE_MARK (mark), pb_field_editor_get_value (e));
+}
+
+/* "Tune this" for every field of the panel that can be searched over: the
+ * marks write the session's search space, which Tune runs. */
+static void
+attach_marks (PbTrainPage *self)
+{
+  for (const char *const *name = form_fields; *name != NULL; name++)
+    {
+      const NnField *field = nn_training_field_lookup (*name);
+      GtkWidget *e = editor (self, *name);
+      int row = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (e), "pb-row"));
+      g_autofree char *path = g_strconcat ("training.", field->name, NULL);
+      GtkWidget *mark = pb_tune_mark_new (self->session, field, path, pb_field_editor_get_value (e));
+
+      if (mark == NULL)
+        continue;
+      gtk_grid_attach (self->settings_grid, pb_tune_mark_get_toggle (PB_TUNE_MARK (mark)), 2, row, 1, 1);
+      gtk_grid_attach (self->settings_grid, mark, 0, row + 1, 3, 1);
+      g_hash_table_insert (self->marks, (gpointer) field->name, mark);
+      pb_field_editor_connect (e, form_value_changed_cb, self);
+    }
+}
+
+GtkWidget *
+pb_train_page_get_field_editor (PbTrainPage *self, const char *field)
+{
+  return editor (self, field);
+}
+
+GtkWidget *
+pb_train_page_get_tune_mark (PbTrainPage *self, const char *field)
+{
+  return g_hash_table_lookup (self->marks, field);
+}
+
 GtkWidget *
 pb_train_page_new (PbSession *session)
 {
@@ -1023,6 +1004,7 @@ pb_train_page_new (PbSession *session)
   g_signal_connect_swapped (session, "spec-changed", G_CALLBACK (session_spec_changed_cb), self);
   g_signal_connect_swapped (session, "run-added", G_CALLBACK (session_run_added_cb), self);
   show_training_settings (self, pb_session_get_spec (session));
+  attach_marks (self);
   session_dataset_changed_cb (self);
   update_buttons (self);
   return GTK_WIDGET (self);

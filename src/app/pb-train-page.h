@@ -53,4 +53,9 @@ gboolean        pb_train_page_save_run       (PbTrainPage *self, PbRun *run, con
 /* Opens a model file, evaluates it on the open dataset and adds it to the session's runs. */
 PbRun          *pb_train_page_open_model     (PbTrainPage *self, const char *path, GError **error);
 
+/* The settings form's editor of a training field ("learning_rate"), and its
+ * "Tune" mark (PbTuneMark), or NULL when the form has none. */
+GtkWidget      *pb_train_page_get_field_editor (PbTrainPage *self, const char *field);
+GtkWidget      *pb_train_page_get_tune_mark    (PbTrainPage *self, const char *field);
+
 G_END_DECLS

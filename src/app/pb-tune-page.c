@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "nn-fields.h"
 #include "pb-job.h"
 #include "pb-layer-card.h"
 #include "pb-layout.h"
@@ -120,6 +121,7 @@ static guint signals[N_SIGNALS];
 
 static void refresh_views (PbTunePage *self);
 static void set_status (PbTunePage *self, const char *text);
+static void session_space_changed_cb (PbTunePage *self);
 
 /* On the main thread: the trials finished since the last look. */
 static void
@@ -246,11 +248,14 @@ set_status (PbTunePage *self, const char *text)
   gtk_label_set_text (self->status_label, text);
 }
 
+/* The axis drop-downs show titles; the paths they stand for ride along. */
 static const char *
 axis_path (GtkDropDown *dd)
 {
-  GtkStringObject *item = gtk_drop_down_get_selected_item (dd);
-  return item != NULL ? gtk_string_object_get_string (item) : NULL;
+  const char *const *paths = g_object_get_data (G_OBJECT (dd), "paths");
+  guint i = gtk_drop_down_get_selected (dd);
+
+  return paths != NULL && i < g_strv_length ((char **) paths) ? paths[i] : NULL;
 }
 
 static void
@@ -317,30 +322,58 @@ cell_bind (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer user_d
   gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (item)), shown);
 }
 
-/* "layers[0].units" → "Layer 1 (GRU): units", "training.learning_rate" →
- * "Learning rate": the column titles of a search space. */
+/* The words of a setting path's last part: the field table's title, or the
+ * search's own "repeat" and "type". */
+static char *
+field_words (const char *field, NnLayerKind kind, gboolean training)
+{
+  const NnField *row = training ? nn_training_field_lookup (field)
+                                : kind < NN_LAYER_N_KINDS ? nn_layer_field_lookup (kind, field) : NULL;
+  char *words;
+
+  if (row == NULL && !training)
+    row = nn_layer_field_any (field);
+  if (row != NULL)
+    return nn_field_plain_title (row);
+  if (strcmp (field, "repeat") == 0)
+    return g_strdup (_("Copies"));
+  if (strcmp (field, "type") == 0)
+    return g_strdup (_("Type"));
+  words = g_strdup (field);
+  g_strdelimit (words, "_", ' ');
+  words[0] = g_ascii_toupper (words[0]);
+  return words;
+}
+
+/* "layers[0].units" → "Layer 1 (GRU): Units", "training.learning_rate" →
+ * "Learning rate": the titles of the field table, for the columns and axes
+ * of a search space. */
 char *
 pb_tune_setting_title (const NnModelDoc *spec, const char *path)
 {
-  g_autofree char *words = NULL;
   const char *dot = strrchr (path, '.');
+  const char *field = dot != NULL ? dot + 1 : path;
   int index = -1;
+  NnLayerKind kind = NN_LAYER_N_KINDS;
+  g_autofree char *words = NULL;
 
-  words = g_strdup (dot != NULL ? dot + 1 : path);
-  g_strdelimit (words, "_", ' ');
   if (g_str_has_prefix (path, "training."))
+    return field_words (field, kind, TRUE);
+  if (g_str_has_prefix (path, "layers[*]."))
     {
-      words[0] = g_ascii_toupper (words[0]);
-      return g_steal_pointer (&words);
+      words = field_words (field, kind, FALSE);
+      return g_strdup_printf (_("Every layer: %s"), words);
     }
   if (sscanf (path, "layers[%d]", &index) == 1 && index >= 0)
     {
       if (spec != NULL && (guint) index < spec->layers->len)
-        return g_strdup_printf (_("Layer %d (%s): %s"), index + 1,
-                                pb_layer_kind_title (g_array_index (spec->layers, NnLayerSpec, index).kind), words);
+        kind = g_array_index (spec->layers, NnLayerSpec, index).kind;
+      words = field_words (field, kind, FALSE);
+      if (kind < NN_LAYER_N_KINDS)
+        return g_strdup_printf (_("Layer %d (%s): %s"), index + 1, nn_layer_kind_title (kind), words);
       return g_strdup_printf (_("Layer %d: %s"), index + 1, words);
     }
-  return g_strdup (path);
+  return field_words (field, kind, FALSE);
 }
 
 static int
@@ -380,7 +413,9 @@ static void
 rebuild_columns (PbTunePage *self)
 {
   GListModel *columns = gtk_column_view_get_columns (self->column_view);
-  g_autoptr (GtkStringList) paths = gtk_string_list_new (NULL);
+  g_autoptr (GtkStringList) titles = gtk_string_list_new (NULL);
+  g_autoptr (GStrvBuilder) paths = g_strv_builder_new ();
+  g_auto (GStrv) axis_paths = NULL;
 
   while (g_list_model_get_n_items (columns) > 0)
     {
@@ -395,7 +430,8 @@ rebuild_columns (PbTunePage *self)
       g_autofree char *title = pb_tune_setting_title (base_spec (self), p->path);
 
       add_column (self, p->path, title);
-      gtk_string_list_append (paths, p->path);
+      gtk_string_list_append (titles, title);
+      g_strv_builder_add (paths, p->path);
     }
   add_column (self, "val_accuracy", _("Val. accuracy"));
   add_column (self, "weighted_log_loss", _("Weighted log loss"));
@@ -403,10 +439,13 @@ rebuild_columns (PbTunePage *self)
   add_column (self, "epochs", _("Epochs"));
   add_column (self, "seconds", _("Time"));
 
-  gtk_drop_down_set_model (self->x_axis, G_LIST_MODEL (paths));
-  gtk_drop_down_set_model (self->y_axis, G_LIST_MODEL (paths));
+  axis_paths = g_strv_builder_end (paths);
+  g_object_set_data_full (G_OBJECT (self->x_axis), "paths", g_strdupv (axis_paths), (GDestroyNotify) g_strfreev);
+  g_object_set_data_full (G_OBJECT (self->y_axis), "paths", g_strdupv (axis_paths), (GDestroyNotify) g_strfreev);
+  gtk_drop_down_set_model (self->x_axis, G_LIST_MODEL (titles));
+  gtk_drop_down_set_model (self->y_axis, G_LIST_MODEL (titles));
   gtk_drop_down_set_selected (self->x_axis, 0);
-  gtk_drop_down_set_selected (self->y_axis, g_list_model_get_n_items (G_LIST_MODEL (paths)) > 1 ? 1 : 0);
+  gtk_drop_down_set_selected (self->y_axis, g_list_model_get_n_items (G_LIST_MODEL (titles)) > 1 ? 1 : 0);
 }
 
 static void
@@ -425,6 +464,14 @@ update_space_label (PbTunePage *self)
 }
 
 /* ---- the base spec and dataset ----------------------------------------- */
+
+static LcSearchSpace *
+space_copy (const LcSearchSpace *space)
+{
+  g_autofree char *text = lc_search_space_to_data (space);
+  return lc_search_space_load_from_data (text, -1, space->source, NULL);
+}
+
 
 static const NnModelDoc *
 base_spec (PbTunePage *self)
@@ -763,6 +810,9 @@ pb_tune_page_new (PbSession *session)
       g_signal_connect_object (session, "spec-changed", G_CALLBACK (update_model_label), self, G_CONNECT_SWAPPED);
       g_signal_connect_object (session, "dataset-changed", G_CALLBACK (update_model_label), self,
                                G_CONNECT_SWAPPED);
+      g_signal_connect_object (session, "space-changed", G_CALLBACK (session_space_changed_cb), self,
+                               G_CONNECT_SWAPPED);
+      session_space_changed_cb (self);
     }
   update_model_label (self);
   return GTK_WIDGET (self);
@@ -786,14 +836,36 @@ pb_tune_page_set_spec (PbTunePage *self, const NnModelDoc *spec)
   update_model_label (self);
 }
 
-void
-pb_tune_page_set_space (PbTunePage *self, LcSearchSpace *space)
+static void
+show_space (PbTunePage *self, LcSearchSpace *space)
 {
   g_clear_pointer (&self->space, lc_search_space_free);
   self->space = space;
   rebuild_columns (self);
   update_space_label (self);
   refresh_views (self);
+}
+
+/* The fields marked "Tune this" in the Model and Train sections. */
+static void
+session_space_changed_cb (PbTunePage *self)
+{
+  const LcSearchSpace *space = pb_session_get_space (self->session);
+
+  show_space (self, space != NULL ? space_copy (space) : NULL);
+}
+
+void
+pb_tune_page_set_space (PbTunePage *self, LcSearchSpace *space)
+{
+  /* with a session the space is the session's marks: a space opened here shows there */
+  if (self->session != NULL)
+    {
+      pb_session_set_space (self->session, space);
+      lc_search_space_free (space);
+      return;
+    }
+  show_space (self, space);
 }
 
 const LcSearchSpace *
@@ -809,13 +881,6 @@ pb_tune_page_set_options (PbTunePage *self, LcTuneStrategy strategy, int trials,
   gtk_spin_button_set_value (self->trials, trials);
   gtk_spin_button_set_value (self->epochs, epochs);
   gtk_spin_button_set_value (self->seed, seed);
-}
-
-static LcSearchSpace *
-space_copy (const LcSearchSpace *space)
-{
-  g_autofree char *text = lc_search_space_to_data (space);
-  return lc_search_space_load_from_data (text, -1, space->source, NULL);
 }
 
 gboolean
@@ -924,13 +989,11 @@ pb_tune_page_get_heatmap (PbTunePage *self)
 static void
 select_path (GtkDropDown *dd, const char *path)
 {
-  GListModel *model = gtk_drop_down_get_model (dd);
-  for (guint i = 0; model != NULL && i < g_list_model_get_n_items (model); i++)
-    {
-      g_autoptr (GtkStringObject) s = g_list_model_get_item (model, i);
-      if (g_strcmp0 (gtk_string_object_get_string (s), path) == 0)
-        gtk_drop_down_set_selected (dd, i);
-    }
+  const char *const *paths = g_object_get_data (G_OBJECT (dd), "paths");
+
+  for (guint i = 0; paths != NULL && paths[i] != NULL; i++)
+    if (g_strcmp0 (paths[i], path) == 0)
+      gtk_drop_down_set_selected (dd, i);
 }
 
 void

@@ -8,6 +8,8 @@
 
 #include "nn-layer.h"
 
+#include "nn-fields.h"
+
 #include "nn-layer-ff.h"
 #include "nn-names.h"
 
@@ -76,19 +78,8 @@ nn_layer_config_default (NnLayerConfig *cfg)
 void
 nn_layer_config_default_for_kind (NnLayerConfig *cfg, NnLayerKind kind)
 {
-  nn_layer_config_default (cfg);
-  switch (kind)
-    {
-    case NN_LAYER_SIMPLE_RNN:
-      cfg->activation = NN_ACT_TANH;
-      break;
-    case NN_LAYER_MAX_POOL1D:
-    case NN_LAYER_AVG_POOL1D:
-      cfg->stride = 0;
-      break;
-    default:
-      break;
-    }
+  /* the defaults of the fields the kind takes are rows of the field table */
+  nn_fields_layer_defaults (cfg, kind);
 }
 
 gboolean

@@ -9,6 +9,7 @@
 #include "nn-model-file.h"
 
 #include "nn-calibration.h"
+#include "nn-fields.h"
 #include "nn-atomic.h"
 #include "nn-base64.h"
 #include "nn-json.h"
@@ -21,10 +22,8 @@
 #include <string.h>
 
 /* Limits that keep a hostile file from asking for absurd allocations. */
-#define MAX_UNITS        65536
 #define MAX_FEATURES     65536
 #define MAX_STEPS        (1 << 20)
-#define MAX_KERNEL       4096
 #define MAX_TENSOR_SIZE  ((size_t) 1 << 28)
 #define MAX_LAYERS       1024
 
@@ -306,99 +305,26 @@ nn_model_doc_set_history (NnModelDoc *doc, const NnHistory *history)
 }
 
 /* ------------------------------------------------------------------ */
-/* which fields each layer kind takes                                  */
-
-typedef enum
-{
-  LF_UNITS = 1 << 0,
-  LF_ACTIVATION = 1 << 1,
-  LF_RETURN_SEQUENCES = 1 << 2,
-  LF_BIDIRECTIONAL = 1 << 3,
-  LF_KERNEL_SIZE = 1 << 4,
-  LF_STRIDE = 1 << 5,
-  LF_DILATION = 1 << 6,
-  LF_PADDING = 1 << 7,
-  LF_POOL_SIZE = 1 << 8,
-  LF_RATE = 1 << 9,
-  LF_MOMENTUM = 1 << 10,
-  LF_EPSILON = 1 << 11,
-  LF_NEGATIVE_SLOPE = 1 << 12,
-  LF_ELU_ALPHA = 1 << 13,
-  LF_USE_BIAS = 1 << 14,
-} LayerField;
-
-/* In the order they are written. */
-static const struct
-{
-  LayerField bit;
-  const char *name;
-} layer_fields[] = {
-  { LF_UNITS, "units" },
-  { LF_ACTIVATION, "activation" },
-  { LF_RETURN_SEQUENCES, "return_sequences" },
-  { LF_BIDIRECTIONAL, "bidirectional" },
-  { LF_KERNEL_SIZE, "kernel_size" },
-  { LF_POOL_SIZE, "pool_size" },
-  { LF_STRIDE, "stride" },
-  { LF_DILATION, "dilation" },
-  { LF_PADDING, "padding" },
-  { LF_RATE, "rate" },
-  { LF_MOMENTUM, "momentum" },
-  { LF_EPSILON, "epsilon" },
-  { LF_NEGATIVE_SLOPE, "negative_slope" },
-  { LF_ELU_ALPHA, "elu_alpha" },
-  { LF_USE_BIAS, "use_bias" },
-};
-
-#define LF_ACT_PARAMS (LF_ACTIVATION | LF_NEGATIVE_SLOPE | LF_ELU_ALPHA)
-#define LF_RECURRENT (LF_UNITS | LF_RETURN_SEQUENCES | LF_BIDIRECTIONAL | LF_USE_BIAS)
-
-/* Follows the comments on NnLayerConfig in nn-layer.h. */
-static const guint kind_fields[NN_LAYER_N_KINDS] = {
-  [NN_LAYER_DENSE] = LF_UNITS | LF_ACT_PARAMS | LF_USE_BIAS,
-  [NN_LAYER_ACTIVATION] = LF_ACT_PARAMS,
-  [NN_LAYER_SIMPLE_RNN] = LF_RECURRENT | LF_ACT_PARAMS,
-  [NN_LAYER_LSTM] = LF_RECURRENT,
-  [NN_LAYER_GRU] = LF_RECURRENT,
-  [NN_LAYER_CONV1D] = LF_UNITS | LF_ACT_PARAMS | LF_KERNEL_SIZE | LF_STRIDE | LF_DILATION
-                      | LF_PADDING | LF_USE_BIAS,
-  [NN_LAYER_MAX_POOL1D] = LF_POOL_SIZE | LF_STRIDE | LF_PADDING,
-  [NN_LAYER_AVG_POOL1D] = LF_POOL_SIZE | LF_STRIDE | LF_PADDING,
-  [NN_LAYER_GLOBAL_MAX_POOL] = 0,
-  [NN_LAYER_GLOBAL_AVG_POOL] = 0,
-  [NN_LAYER_FLATTEN] = 0,
-  [NN_LAYER_DROPOUT] = LF_RATE,
-  [NN_LAYER_BATCH_NORM] = LF_MOMENTUM | LF_EPSILON,
-  [NN_LAYER_CONCAT_METADATA] = 0,
-};
-
-static guint
-layer_field_bit (const char *name)
-{
-  for (guint i = 0; i < G_N_ELEMENTS (layer_fields); i++)
-    if (strcmp (layer_fields[i].name, name) == 0)
-      return layer_fields[i].bit;
-  return 0;
-}
+/* which fields each layer kind takes: the table in nn-fields.c        */
 
 gboolean
 nn_model_file_layer_takes (NnLayerKind kind, const char *field)
 {
   g_return_val_if_fail (field != NULL, FALSE);
-  if ((int) kind < 0 || kind >= NN_LAYER_N_KINDS)
+  if (nn_layer_kind_info (kind) == NULL)
     return FALSE;
   if (strcmp (field, "type") == 0 || strcmp (field, "label") == 0)
     return TRUE;
-  return (kind_fields[kind] & layer_field_bit (field)) != 0;
+  return nn_layer_field_lookup (kind, field) != NULL;
 }
 
 static char *
 layer_fields_list (NnLayerKind kind)
 {
+  g_autoptr (GPtrArray) fields = nn_layer_kind_fields (kind);
   GString *s = g_string_new ("type");
-  for (guint i = 0; i < G_N_ELEMENTS (layer_fields); i++)
-    if (kind_fields[kind] & layer_fields[i].bit)
-      g_string_append_printf (s, ", %s", layer_fields[i].name);
+  for (guint i = 0; i < fields->len; i++)
+    g_string_append_printf (s, ", %s", ((const NnField *) g_ptr_array_index (fields, i))->name);
   g_string_append (s, ", label");
   return g_string_free (s, FALSE);
 }
@@ -409,15 +335,6 @@ layer_kinds_list (void)
   GString *s = g_string_new (NULL);
   for (int k = 0; k < NN_LAYER_N_KINDS; k++)
     g_string_append_printf (s, k > 0 ? ", %s" : "%s", kind_name (k));
-  return g_string_free (s, FALSE);
-}
-
-static char *
-activations_list (void)
-{
-  GString *s = g_string_new (NULL);
-  for (int a = NN_ACT_LINEAR; a <= NN_ACT_SOFTMAX; a++)
-    g_string_append_printf (s, a > 0 ? ", %s" : "%s", nn_activation_to_string (a));
   return g_string_free (s, FALSE);
 }
 
@@ -625,23 +542,6 @@ read_double (const Reader *r, JsonObject *obj, const char *place, const char *fi
   return TRUE;
 }
 
-static gboolean
-read_float (const Reader *r, JsonObject *obj, const char *place, const char *field,
-            Range range, float *out, GError **error)
-{
-  double v = *out;
-  if (!read_double (r, obj, place, field, range, &v, error))
-    return FALSE;
-  /* checked again as stored: 1e-60 is greater than 0, its float is 0, and a
-   * file must never hold what its reader refuses */
-  if (!in_range ((float) v, range))
-    return field_fail (error, r, place, field, json_object_get_member (obj, field),
-                       _("expected %s; as a 32-bit float this is %g"), range_words (range),
-                       (double) (float) v);
-  *out = (float) v;
-  return TRUE;
-}
-
 /* A history number: finite, or null for "not measured" (NaN). */
 static gboolean
 read_double_or_null (const Reader *r, JsonObject *obj, const char *place, const char *field,
@@ -798,12 +698,11 @@ check_layer_members (const Reader *r, JsonObject *obj, const char *place, NnLaye
   for (GList *l = members; l != NULL; l = l->next)
     {
       const char *name = l->data;
-      guint bit = layer_field_bit (name);
       g_autofree char *takes = NULL;
-      if (strcmp (name, "type") == 0 || strcmp (name, "label") == 0 || (kind_fields[kind] & bit))
+      if (nn_model_file_layer_takes (kind, name))
         continue;
       takes = layer_fields_list (kind);
-      if (bit != 0)
+      if (nn_layer_field_any (name) != NULL)
         FAIL (error, r, place, _("field “%s” does not apply to a %s layer (it takes: %s)"),
               name, kind_name (kind), takes);
       else
@@ -814,81 +713,101 @@ check_layer_members (const Reader *r, JsonObject *obj, const char *place, NnLaye
   return TRUE;
 }
 
+/* A number of the field's range; as stored, too: 1e-60 is greater than 0,
+ * its float is 0, and a file must never hold what its reader refuses. */
 static gboolean
-read_units (const Reader *r, JsonObject *obj, const char *place, NnLayerSpec *spec,
+read_number_field (const Reader *r, JsonNode *node, const char *place, const NnField *field,
+                   double *out, GError **error)
+{
+  g_autofree char *range = nn_field_range_text (field);
+  double v;
+
+  if (!nn_json_node_number (node, &v) || !nn_field_in_range (field, v))
+    return field_fail (error, r, place, field->name, node, _("expected %s"), range);
+  if (field->type == NN_FIELD_FLOAT && !nn_field_in_range (field, (float) v))
+    return field_fail (error, r, place, field->name, node, _("expected %s; as a 32-bit float this is %g"),
+                       range, (double) (float) v);
+  *out = v;
+  return TRUE;
+}
+
+/* One field of a layer or of the training section, checked against its row
+ * of the table and stored at base; absent fields are left alone. */
+static gboolean
+read_field (const Reader *r, JsonObject *obj, const char *place, const NnField *field, void *base,
             GError **error)
 {
-  JsonNode *node = json_object_get_member (obj, "units");
-  if (node != NULL && JSON_NODE_HOLDS_VALUE (node)
+  JsonNode *node = json_object_get_member (obj, field->name);
+  double v = 0;
+
+  if (node == NULL)
+    return TRUE;
+  switch (field->type)
+    {
+    case NN_FIELD_BOOL:
+      {
+        gboolean flag = FALSE;
+        if (!read_bool (r, obj, place, field->name, &flag, error))
+          return FALSE;
+        v = flag;
+        break;
+      }
+    case NN_FIELD_CHOICE:
+      {
+        const char *name = NULL;
+        int value;
+        if (!read_string (r, obj, place, field->name, &name, error))
+          return FALSE;
+        if (!nn_field_choice_value (field, name, &value))
+          {
+            g_autofree char *known = nn_field_choices_text (field);
+            return field_fail (error, r, place, field->name, NULL, _("unknown value “%s”; known: %s"), name,
+                               known);
+          }
+        v = value;
+        break;
+      }
+    case NN_FIELD_INT:
+    case NN_FIELD_SEED:
+    case NN_FIELD_FLOAT:
+    default:
+      if (!read_number_field (r, node, place, field, &v, error))
+        return FALSE;
+      break;
+    }
+  nn_field_set (field, base, v);
+  return TRUE;
+}
+
+/* "units": a number, or "classes" where the row allows it. */
+static gboolean
+read_layer_field (const Reader *r, JsonObject *obj, const char *place, const NnField *field,
+                  NnLayerSpec *spec, GError **error)
+{
+  JsonNode *node = json_object_get_member (obj, field->name);
+
+  if ((field->flags & NN_FIELD_CLASSES) && node != NULL && JSON_NODE_HOLDS_VALUE (node)
       && json_node_get_value_type (node) == G_TYPE_STRING)
     {
+      g_autofree char *range = nn_field_range_text (field);
       if (strcmp (json_node_get_string (node), "classes") != 0)
-        return field_fail (error, r, place, "units", node,
-                           _("expected a positive whole number or “classes”"));
+        return field_fail (error, r, place, field->name, node, _("expected %s or “classes”"), range);
       spec->units_is_classes = TRUE;
       return TRUE;
     }
-  return read_int (r, obj, place, "units", 1, MAX_UNITS, &spec->cfg.units, error);
-}
-
-static gboolean
-read_activation (const Reader *r, JsonObject *obj, const char *place, NnActivation *act,
-                 GError **error)
-{
-  const char *name = NULL;
-  if (!read_string (r, obj, place, "activation", &name, error))
-    return FALSE;
-  if (name != NULL && !nn_activation_from_string (name, act))
-    {
-      g_autofree char *known = activations_list ();
-      return field_fail (error, r, place, "activation", NULL,
-                         _("unknown activation “%s”; known: %s"), name, known);
-    }
-  return TRUE;
-}
-
-static gboolean
-read_padding (const Reader *r, JsonObject *obj, const char *place, NnPadding *padding,
-              GError **error)
-{
-  const char *name = NULL;
-  if (!read_string (r, obj, place, "padding", &name, error))
-    return FALSE;
-  if (name == NULL)
-    return TRUE;
-  if (strcmp (name, "valid") == 0)
-    *padding = NN_PADDING_VALID;
-  else if (strcmp (name, "same") == 0)
-    *padding = NN_PADDING_SAME;
-  else
-    return field_fail (error, r, place, "padding", NULL,
-                       _("expected “valid” or “same”, found “%s”"), name);
-  return TRUE;
+  return read_field (r, obj, place, field, &spec->cfg, error);
 }
 
 static gboolean
 read_layer_settings (const Reader *r, JsonObject *obj, const char *place, NnLayerSpec *spec,
                      GError **error)
 {
-  NnLayerConfig *cfg = &spec->cfg;
-  /* pooling: stride 0 means "the pool size" (nn-layer.h) */
-  int min_stride = (spec->kind == NN_LAYER_MAX_POOL1D || spec->kind == NN_LAYER_AVG_POOL1D) ? 0 : 1;
-  return read_units (r, obj, place, spec, error)
-         && read_activation (r, obj, place, &cfg->activation, error)
-         && read_bool (r, obj, place, "return_sequences", &cfg->return_sequences, error)
-         && read_bool (r, obj, place, "bidirectional", &cfg->bidirectional, error)
-         && read_int (r, obj, place, "kernel_size", 1, MAX_KERNEL, &cfg->kernel_size, error)
-         && read_int (r, obj, place, "stride", min_stride, MAX_KERNEL, &cfg->stride, error)
-         && read_int (r, obj, place, "dilation", 1, MAX_KERNEL, &cfg->dilation, error)
-         && read_padding (r, obj, place, &cfg->padding, error)
-         && read_int (r, obj, place, "pool_size", 1, MAX_KERNEL, &cfg->pool_size, error)
-         && read_float (r, obj, place, "rate", RANGE_UNIT_OPEN, &cfg->rate, error)
-         && read_float (r, obj, place, "momentum", RANGE_UNIT, &cfg->momentum, error)
-         && read_float (r, obj, place, "epsilon", RANGE_UNIT_POSITIVE, &cfg->epsilon, error)
-         && read_float (r, obj, place, "negative_slope", RANGE_ANY, &cfg->negative_slope, error)
-         && read_float (r, obj, place, "elu_alpha", RANGE_ANY, &cfg->elu_alpha, error)
-         && read_bool (r, obj, place, "use_bias", &cfg->use_bias, error)
-         && read_string_dup (r, obj, place, "label", &spec->label, error);
+  g_autoptr (GPtrArray) fields = nn_layer_kind_fields (spec->kind);
+
+  for (guint i = 0; i < fields->len; i++)
+    if (!read_layer_field (r, obj, place, g_ptr_array_index (fields, i), spec, error))
+      return FALSE;
+  return read_string_dup (r, obj, place, "label", &spec->label, error);
 }
 
 static gboolean
@@ -906,7 +825,7 @@ read_layer (const Reader *r, JsonArray *arr, guint i, NnModelDoc *doc, GError **
   if (!check_layer_members (r, obj, kind_place, kind, error))
     return FALSE;
   spec = nn_model_doc_add_layer (doc, kind, NULL, NULL);
-  nn_layer_config_default_for_kind (&spec->cfg, kind);
+  nn_fields_layer_defaults (&spec->cfg, kind);
   return read_layer_settings (r, obj, kind_place, spec, error);
 }
 
@@ -963,138 +882,43 @@ read_classes (const Reader *r, JsonObject *root, NnModelDoc *doc, GError **error
 }
 
 static gboolean
-read_optimizer_kind (const Reader *r, JsonObject *obj, NnTrainConfig *train, GError **error)
+check_training_members (const Reader *r, JsonObject *obj, GError **error)
 {
-  const char *name = NULL;
-  NnOptimKind kind = train->optim.kind;
-  if (!read_string (r, obj, "training", "optimizer", &name, error))
-    return FALSE;
-  if (name != NULL && !nn_optim_kind_from_string (name, &kind))
-    return field_fail (error, r, "training", "optimizer", NULL,
-                       _("unknown optimizer “%s”; known: sgd, rmsprop, adam, adamw"), name);
-  /* each optimiser has its own defaults; the fields below refine them */
-  nn_optim_config_default (&train->optim, kind);
+  g_autoptr (GList) members = json_object_get_members (obj);
+  for (GList *l = members; l != NULL; l = l->next)
+    {
+      const char *name = l->data;
+      if (nn_training_field_lookup (name) == NULL)
+        {
+          guint n;
+          const NnField *fields = nn_training_fields (&n);
+          g_autoptr (GString) known = g_string_new (NULL);
+          for (guint i = 0; i < n; i++)
+            g_string_append_printf (known, i > 0 ? ", %s" : "%s", fields[i].name);
+          FAIL (error, r, "training", _("unknown field “%s” (known fields: %s)"), name, known->str);
+          return FALSE;
+        }
+    }
   return TRUE;
 }
-
-static gboolean
-read_named_choice (const Reader *r, JsonObject *obj, const char *field, const char *known,
-                   gboolean (*from_string) (const char *, int *), int *out, GError **error)
-{
-  const char *name = NULL;
-  if (!read_string (r, obj, "training", field, &name, error))
-    return FALSE;
-  if (name != NULL && !from_string (name, out))
-    return field_fail (error, r, "training", field, NULL, _("unknown value “%s”; known: %s"),
-                       name, known);
-  return TRUE;
-}
-
-static gboolean
-loss_from_string (const char *name, int *out)
-{
-  NnLossKind kind;
-  if (!nn_loss_kind_from_string (name, &kind))
-    return FALSE;
-  *out = kind;
-  return TRUE;
-}
-
-static gboolean
-schedule_from_string (const char *name, int *out)
-{
-  NnScheduleKind kind;
-  if (!nn_schedule_kind_from_string (name, &kind))
-    return FALSE;
-  *out = kind;
-  return TRUE;
-}
-
-static gboolean
-balance_from_string (const char *name, int *out)
-{
-  NnBalance balance;
-  if (!nn_balance_from_string (name, &balance))
-    return FALSE;
-  *out = balance;
-  return TRUE;
-}
-
-static gboolean
-read_seed (const Reader *r, JsonObject *obj, guint64 *seed, GError **error)
-{
-  JsonNode *node;
-  double v;
-  if (!json_object_has_member (obj, "seed"))
-    return TRUE;
-  node = json_object_get_member (obj, "seed");
-  /* 2^53: above it a JSON number is no longer an exact integer for most readers */
-  if (!nn_json_node_number (node, &v) || v != floor (v) || v < 0 || v > 9007199254740992.0)
-    return field_fail (error, r, "training", "seed", node, _("expected a whole number, 0 or more"));
-  *seed = (guint64) v;
-  return TRUE;
-}
-
-static const char *const training_fields[] = {
-  "optimizer", "learning_rate", "momentum", "beta1", "beta2", "eps", "rmsprop_alpha",
-  "weight_decay", "l2", "clip_norm", "batch_size", "epochs", "seed", "threads", "patience",
-  "restore_best", "loss", "focal_gamma", "logit_adjust", "balance", "class_weight_power",
-  "val_fraction", "schedule", "step_size", "step_gamma", "cosine_epochs", "lr_min",
-  "plateau_factor", "plateau_patience", "plateau_threshold", NULL
-};
 
 static gboolean
 read_training (const Reader *r, JsonObject *root, NnModelDoc *doc, GError **error)
 {
-  const char *p = "training";
   gboolean ok;
   JsonObject *obj = read_object (r, root, NULL, "training", &ok, error);
-  NnTrainingSpec *spec = &doc->training;
-  NnTrainConfig *t = &spec->train;
-  int loss = t->loss.kind, schedule = t->schedule.kind, balance = spec->balance;
+  guint n;
+  const NnField *fields = nn_training_fields (&n);
 
   if (obj == NULL)
     return ok;
   doc->has_training = TRUE;
-  if (!check_members (r, obj, p, training_fields, error)
-      || !read_optimizer_kind (r, obj, t, error)
-      || !read_float (r, obj, p, "learning_rate", RANGE_POSITIVE, &t->optim.lr, error)
-      || !read_float (r, obj, p, "momentum", RANGE_UNIT, &t->optim.momentum, error)
-      || !read_float (r, obj, p, "beta1", RANGE_UNIT_OPEN, &t->optim.beta1, error)
-      || !read_float (r, obj, p, "beta2", RANGE_UNIT_OPEN, &t->optim.beta2, error)
-      || !read_float (r, obj, p, "eps", RANGE_POSITIVE, &t->optim.eps, error)
-      || !read_float (r, obj, p, "rmsprop_alpha", RANGE_UNIT_OPEN, &t->optim.alpha, error)
-      || !read_float (r, obj, p, "weight_decay", RANGE_NON_NEGATIVE, &t->optim.weight_decay, error)
-      || !read_float (r, obj, p, "l2", RANGE_NON_NEGATIVE, &t->optim.l2, error)
-      || !read_float (r, obj, p, "clip_norm", RANGE_NON_NEGATIVE, &t->clip_norm, error)
-      || !read_int (r, obj, p, "batch_size", 1, 1 << 20, &t->batch_size, error)
-      || !read_int (r, obj, p, "epochs", 0, 1 << 20, &t->epochs, error)
-      || !read_seed (r, obj, &t->seed, error)
-      || !read_int (r, obj, p, "threads", 1, 2, &t->threads, error)
-      || !read_int (r, obj, p, "patience", 0, 1 << 20, &t->patience, error)
-      || !read_bool (r, obj, p, "restore_best", &t->restore_best, error)
-      || !read_named_choice (r, obj, "loss", "ce, focal", loss_from_string, &loss, error)
-      || !read_float (r, obj, p, "focal_gamma", RANGE_NON_NEGATIVE, &t->loss.gamma, error)
-      || !read_float (r, obj, p, "logit_adjust", RANGE_NON_NEGATIVE, &t->loss.logit_adjust, error)
-      || !read_named_choice (r, obj, "balance", "none, weights, resample", balance_from_string,
-                             &balance, error)
-      || !read_float (r, obj, p, "class_weight_power", RANGE_NON_NEGATIVE, &spec->class_weight_power,
-                      error)
-      || !read_float (r, obj, p, "val_fraction", RANGE_UNIT_OPEN, &spec->val_fraction, error)
-      || !read_named_choice (r, obj, "schedule", "constant, step, cosine, plateau",
-                             schedule_from_string, &schedule, error)
-      || !read_int (r, obj, p, "step_size", 1, 1 << 20, &t->schedule.step_size, error)
-      || !read_float (r, obj, p, "step_gamma", RANGE_UNIT_POSITIVE, &t->schedule.gamma, error)
-      || !read_int (r, obj, p, "cosine_epochs", 0, 1 << 20, &t->schedule.epochs, error)
-      || !read_float (r, obj, p, "lr_min", RANGE_NON_NEGATIVE, &t->schedule.lr_min, error)
-      || !read_float (r, obj, p, "plateau_factor", RANGE_UNIT_POSITIVE, &t->schedule.factor, error)
-      || !read_int (r, obj, p, "plateau_patience", 0, 1 << 20, &t->schedule.patience, error)
-      || !read_float (r, obj, p, "plateau_threshold", RANGE_NON_NEGATIVE, &t->schedule.threshold,
-                      error))
+  if (!check_training_members (r, obj, error))
     return FALSE;
-  t->loss.kind = loss;
-  t->schedule.kind = schedule;
-  spec->balance = balance;
+  /* in table order: the optimiser's and schedule's defaults come before the fields refining them */
+  for (guint i = 0; i < n; i++)
+    if (!read_field (r, obj, "training", &fields[i], &doc->training, error))
+      return FALSE;
   return TRUE;
 }
 
@@ -1497,80 +1321,62 @@ put_key (GString *s, gboolean *first, const char *key)
   g_string_append (s, ": ");
 }
 
+/* A field's value as its row says it is written. */
+static void
+put_field_value (GString *s, const NnField *field, const void *base)
+{
+  double v = nn_field_get (field, base);
+
+  switch (field->type)
+    {
+    case NN_FIELD_BOOL:
+      g_string_append (s, v != 0.0 ? "true" : "false");
+      break;
+    case NN_FIELD_CHOICE:
+      nn_json_append_string (s, nn_field_choice_name (field, (int) v));
+      break;
+    case NN_FIELD_FLOAT:
+      nn_json_append_float (s, (float) v);
+      break;
+    case NN_FIELD_SEED:
+      g_string_append_printf (s, "%.0f", v);
+      break;
+    case NN_FIELD_INT:
+    default:
+      g_string_append_printf (s, "%d", (int) v);
+      break;
+    }
+}
+
+/* Only what means something: a leaky relu's slope, not an elu's; a
+ * logit adjustment of 0 (off) is left out. */
+static gboolean
+field_is_written (const NnField *field, const void *base)
+{
+  return nn_field_is_relevant (field, base)
+         && !((field->flags & NN_FIELD_SKIP_ZERO) && nn_field_get (field, base) == 0.0);
+}
+
 static void
 put_layer (GString *s, const NnLayerSpec *spec)
 {
-  const NnLayerConfig *cfg = &spec->cfg;
-  guint fields = kind_fields[spec->kind];
+  g_autoptr (GPtrArray) fields = nn_layer_kind_fields (spec->kind);
   gboolean first = TRUE;
-
-  /* the activation parameters only matter for the activation that uses them */
-  if (cfg->activation != NN_ACT_LEAKY_RELU)
-    fields &= ~LF_NEGATIVE_SLOPE;
-  if (cfg->activation != NN_ACT_ELU)
-    fields &= ~LF_ELU_ALPHA;
 
   g_string_append_c (s, '{');
   put_key (s, &first, "type");
   nn_json_append_string (s, kind_name (spec->kind));
-  for (guint i = 0; i < G_N_ELEMENTS (layer_fields); i++)
+  for (guint i = 0; i < fields->len; i++)
     {
-      if (!(fields & layer_fields[i].bit))
+      const NnField *field = g_ptr_array_index (fields, i);
+
+      if (!field_is_written (field, &spec->cfg))
         continue;
-      put_key (s, &first, layer_fields[i].name);
-      switch (layer_fields[i].bit)
-        {
-        case LF_UNITS:
-          if (spec->units_is_classes)
-            nn_json_append_string (s, "classes");
-          else
-            g_string_append_printf (s, "%d", cfg->units);
-          break;
-        case LF_ACTIVATION:
-          nn_json_append_string (s, nn_activation_to_string (cfg->activation));
-          break;
-        case LF_RETURN_SEQUENCES:
-          g_string_append (s, cfg->return_sequences ? "true" : "false");
-          break;
-        case LF_BIDIRECTIONAL:
-          g_string_append (s, cfg->bidirectional ? "true" : "false");
-          break;
-        case LF_KERNEL_SIZE:
-          g_string_append_printf (s, "%d", cfg->kernel_size);
-          break;
-        case LF_STRIDE:
-          g_string_append_printf (s, "%d", cfg->stride);
-          break;
-        case LF_DILATION:
-          g_string_append_printf (s, "%d", cfg->dilation);
-          break;
-        case LF_PADDING:
-          nn_json_append_string (s, cfg->padding == NN_PADDING_SAME ? "same" : "valid");
-          break;
-        case LF_POOL_SIZE:
-          g_string_append_printf (s, "%d", cfg->pool_size);
-          break;
-        case LF_RATE:
-          nn_json_append_float (s, cfg->rate);
-          break;
-        case LF_MOMENTUM:
-          nn_json_append_float (s, cfg->momentum);
-          break;
-        case LF_EPSILON:
-          nn_json_append_float (s, cfg->epsilon);
-          break;
-        case LF_NEGATIVE_SLOPE:
-          nn_json_append_float (s, cfg->negative_slope);
-          break;
-        case LF_ELU_ALPHA:
-          nn_json_append_float (s, cfg->elu_alpha);
-          break;
-        case LF_USE_BIAS:
-          g_string_append (s, cfg->use_bias ? "true" : "false");
-          break;
-        default:
-          g_assert_not_reached ();
-        }
+      put_key (s, &first, field->name);
+      if ((field->flags & NN_FIELD_CLASSES) && spec->units_is_classes)
+        nn_json_append_string (s, "classes");
+      else
+        put_field_value (s, field, &spec->cfg);
     }
   if (spec->label != NULL)
     {
@@ -1594,113 +1400,18 @@ put_line_start (GString *s, gboolean *first, int indent, const char *key)
 static void
 put_training (GString *s, const NnTrainingSpec *spec)
 {
-  const NnTrainConfig *t = &spec->train;
-  const NnOptimConfig *o = &t->optim;
-  const NnScheduleConfig *sc = &t->schedule;
+  guint n;
+  const NnField *fields = nn_training_fields (&n);
   gboolean first = TRUE;
 
   g_string_append_c (s, '{');
-#define LINE(key) put_line_start (s, &first, 2, key)
-  LINE ("optimizer");
-  nn_json_append_string (s, nn_optim_kind_to_string (o->kind));
-  LINE ("learning_rate");
-  nn_json_append_float (s, o->lr);
   /* only the settings the chosen optimiser, loss and schedule use */
-  if (o->kind == NN_OPTIM_SGD)
-    {
-      LINE ("momentum");
-      nn_json_append_float (s, o->momentum);
-    }
-  if (o->kind == NN_OPTIM_ADAM || o->kind == NN_OPTIM_ADAMW)
-    {
-      LINE ("beta1");
-      nn_json_append_float (s, o->beta1);
-      LINE ("beta2");
-      nn_json_append_float (s, o->beta2);
-    }
-  if (o->kind == NN_OPTIM_RMSPROP)
-    {
-      LINE ("rmsprop_alpha");
-      nn_json_append_float (s, o->alpha);
-    }
-  if (o->kind != NN_OPTIM_SGD)
-    {
-      LINE ("eps");
-      nn_json_append_float (s, o->eps);
-    }
-  if (o->kind == NN_OPTIM_ADAMW)
-    {
-      LINE ("weight_decay");
-      nn_json_append_float (s, o->weight_decay);
-    }
-  LINE ("l2");
-  nn_json_append_float (s, o->l2);
-  LINE ("clip_norm");
-  nn_json_append_float (s, t->clip_norm);
-  LINE ("batch_size");
-  g_string_append_printf (s, "%d", t->batch_size);
-  LINE ("epochs");
-  g_string_append_printf (s, "%d", t->epochs);
-  LINE ("seed");
-  g_string_append_printf (s, "%" G_GUINT64_FORMAT, t->seed);
-  LINE ("threads");
-  g_string_append_printf (s, "%d", t->threads);
-  LINE ("patience");
-  g_string_append_printf (s, "%d", t->patience);
-  LINE ("restore_best");
-  g_string_append (s, t->restore_best ? "true" : "false");
-  LINE ("loss");
-  nn_json_append_string (s, nn_loss_kind_to_string (t->loss.kind));
-  if (t->loss.kind == NN_LOSS_FOCAL)
-    {
-      LINE ("focal_gamma");
-      nn_json_append_float (s, t->loss.gamma);
-    }
-  if (t->loss.logit_adjust > 0.0f)
-    {
-      LINE ("logit_adjust");
-      nn_json_append_float (s, t->loss.logit_adjust);
-    }
-  LINE ("balance");
-  nn_json_append_string (s, nn_balance_to_string (spec->balance));
-  if (spec->balance == NN_BALANCE_WEIGHTS)
-    {
-      LINE ("class_weight_power");
-      nn_json_append_float (s, spec->class_weight_power);
-    }
-  LINE ("val_fraction");
-  nn_json_append_float (s, spec->val_fraction);
-  LINE ("schedule");
-  nn_json_append_string (s, nn_schedule_kind_to_string (sc->kind));
-  switch (sc->kind)
-    {
-    case NN_SCHEDULE_STEP:
-      LINE ("step_size");
-      g_string_append_printf (s, "%d", sc->step_size);
-      LINE ("step_gamma");
-      nn_json_append_float (s, sc->gamma);
-      break;
-    case NN_SCHEDULE_COSINE:
-      LINE ("cosine_epochs");
-      g_string_append_printf (s, "%d", sc->epochs);
-      LINE ("lr_min");
-      nn_json_append_float (s, sc->lr_min);
-      break;
-    case NN_SCHEDULE_PLATEAU:
-      LINE ("plateau_factor");
-      nn_json_append_float (s, sc->factor);
-      LINE ("plateau_patience");
-      g_string_append_printf (s, "%d", sc->patience);
-      LINE ("plateau_threshold");
-      nn_json_append_float (s, sc->threshold);
-      LINE ("lr_min");
-      nn_json_append_float (s, sc->lr_min);
-      break;
-    case NN_SCHEDULE_CONSTANT:
-    default:
-      break;
-    }
-#undef LINE
+  for (guint i = 0; i < n; i++)
+    if (field_is_written (&fields[i], spec))
+      {
+        put_line_start (s, &first, 2, fields[i].name);
+        put_field_value (s, &fields[i], spec);
+      }
   g_string_append (s, "\n  }");
 }
 

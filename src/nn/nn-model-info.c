@@ -4,6 +4,8 @@
 
 #include "nn-model-info.h"
 
+#include "nn-fields.h"
+
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
@@ -17,7 +19,8 @@ kind_name (NnLayerKind kind)
 static gboolean
 is_recurrent (NnLayerKind kind)
 {
-  return kind == NN_LAYER_SIMPLE_RNN || kind == NN_LAYER_LSTM || kind == NN_LAYER_GRU;
+  const NnLayerKindInfo *row = nn_layer_kind_info (kind);
+  return row != NULL && row->family == NN_LAYER_FAMILY_RECURRENT;
 }
 
 /* Layers that give what they are given: looking through them finds the layer
@@ -25,7 +28,37 @@ is_recurrent (NnLayerKind kind)
 static gboolean
 keeps_shape (NnLayerKind kind)
 {
-  return kind == NN_LAYER_DROPOUT || kind == NN_LAYER_BATCH_NORM || kind == NN_LAYER_ACTIVATION;
+  const NnLayerKindInfo *row = nn_layer_kind_info (kind);
+  return row != NULL && row->keeps_shape;
+}
+
+/* Every setting in the range the field table (and so the model-file reader)
+ * allows: a spec the builder accepts is one a file can hold. */
+static void
+check_field_ranges (const NnModelDoc *doc, GArray *problems)
+{
+  for (guint i = 0; i < doc->layers->len; i++)
+    {
+      const NnLayerSpec *spec = &g_array_index (doc->layers, NnLayerSpec, i);
+      g_autoptr (GPtrArray) fields = nn_layer_kind_fields (spec->kind);
+
+      for (guint f = 0; f < fields->len; f++)
+        {
+          const NnField *field = g_ptr_array_index (fields, f);
+          double value = nn_field_get (field, &spec->cfg);
+          g_autofree char *range = NULL;
+          NnModelProblem problem;
+
+          if (((field->flags & NN_FIELD_CLASSES) && spec->units_is_classes) || nn_field_in_range (field, value))
+            continue;
+          range = nn_field_range_text (field);
+          problem.layer_index = (int) i;
+          /* TRANSLATORS: a field of a layer ("units"), what it must be and the value it has */
+          problem.message = g_strdup_printf (_("%s: “%s” must be %s, not %g"), kind_name (spec->kind),
+                                             field->name, range, value);
+          g_array_append_val (problems, problem);
+        }
+    }
 }
 
 static NnModel *
@@ -338,6 +371,7 @@ nn_model_info_new (const NnModelDoc *doc, int seq_features, int meta_features, i
   info->n_layers = nn_model_n_layers (model);
   info->layers = g_new0 (NnLayerInfo, MAX (info->n_layers, 1));
   info->problems = nn_model_validate (model, max_steps);
+  check_field_ranges (doc, info->problems);
   /* validate stops before the layers when the data shape itself is unusable */
   analysed = seq_features >= 1 && n_classes >= 2 && max_steps >= 1;
 

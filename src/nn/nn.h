@@ -14,4 +14,5 @@
 #include "nn-optim.h"
 #include "nn-train.h"
 #include "nn-model-file.h"
+#include "nn-fields.h"
 #include "nn-atomic.h"

@@ -190,7 +190,8 @@ test_tune_in_words (void)
   GListModel *columns;
   gboolean found = FALSE;
 
-  g_assert_cmpstr (setting_title (gru, "layers[0].units"), ==, "Layer 1 (GRU): units");
+  g_assert_cmpstr (setting_title (gru, "layers[0].units"), ==, "Layer 1 (GRU): Units");
+  g_assert_cmpstr (setting_title (gru, "training.l2"), ==, "L2 penalty");
   pb_tune_page_set_space (PB_TUNE_PAGE (tune), pb_tune_default_space (gru));
   columns = gtk_column_view_get_columns (pb_tune_page_get_column_view (PB_TUNE_PAGE (tune)));
   for (guint i = 0; i < g_list_model_get_n_items (columns); i++)

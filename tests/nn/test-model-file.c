@@ -35,7 +35,7 @@ typedef struct
 
 static const BadCase bad_cases[] = {
   { "units-negative.json", FALSE, NN_ERROR_FILE,
-    { "layers[2] (lstm): field “units”: expected a positive whole number, found -3" } },
+    { "layers[2] (lstm): field “units”: expected a whole number from 1 to 65536, found -3" } },
   { "weight-shape.json", TRUE, NN_ERROR_FILE,
     { "weights[1] (layer 0 weight_hh): shape [4, 4] does not match the model's [12, 4]" } },
   { "newer-version.json", FALSE, NN_ERROR_VERSION,
@@ -54,7 +54,7 @@ static const BadCase bad_cases[] = {
   { "number-for-string.json", FALSE, NN_ERROR_FILE,
     { "layers[1] (dense): field “activation”: expected a string, found 3" } },
   { "string-for-number.json", FALSE, NN_ERROR_FILE,
-    { "training: field “learning_rate”: expected a number greater than 0, found the text “0.001”" } },
+    { "training: field “learning_rate”: expected a number greater than 0 and at most 10, found the text “0.001”" } },
   { "missing-layers.json", FALSE, NN_ERROR_FILE, { "required field “layers” is missing" } },
   { "missing-type.json", FALSE, NN_ERROR_FILE, { "layers[0]: required field “type” is missing" } },
   { "nan-weights.json", FALSE, NN_ERROR_FILE,
@@ -75,7 +75,7 @@ static const BadCase bad_cases[] = {
   { "weights-layer-range.json", FALSE, NN_ERROR_FILE,
     { "weights[4]: field “layer”: expected a layer index from 0 to 1, found 5" } },
   { "bad-training.json", FALSE, NN_ERROR_FILE,
-    { "training: field “optimizer”: unknown optimizer “adamm”" } },
+    { "training: field “optimizer”: unknown value “adamm”; known: sgd, rmsprop, adam, adamw" } },
   { "empty.json", FALSE, NN_ERROR_FILE, { "the file is empty" } },
   { "top-array.json", FALSE, NN_ERROR_FILE, { "expected a JSON object", "found a list" } },
 };
@@ -768,10 +768,10 @@ test_float_fields_narrowed (void)
   g_autoptr (NnModelDoc) again = NULL;
   g_autofree char *saved = NULL;
 
-  assert_refused (eps, "e.json", "training: field “eps”: expected a number greater than 0; as a "
-                  "32-bit float this is 0");
-  assert_refused (lr, "e.json", "field “learning_rate”: expected a number greater than 0; as a 32-bit "
-                  "float this is 0");
+  assert_refused (eps, "e.json", "training: field “eps”: expected a number greater than 0 and at most 1; "
+                  "as a 32-bit float this is 0");
+  assert_refused (lr, "e.json", "field “learning_rate”: expected a number greater than 0 and at most 10; "
+                  "as a 32-bit float this is 0");
   assert_refused (bn, "e.json", "layers[0] (batch_norm): field “epsilon”");
   /* a subnormal float is still greater than 0: it loads, saves and loads again */
   doc = nn_model_doc_load_from_data (tiny, -1, "t.json", &error);
