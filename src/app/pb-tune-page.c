@@ -190,6 +190,7 @@ tune_events_cb (gpointer owner, GQueue *events, gpointer data)
   PbTunePage *self = PB_TUNE_PAGE (owner);
   g_autoptr (GArray) finished = g_array_new (FALSE, FALSE, sizeof (int));
   g_autofree char *text = NULL;
+  const LcTrial *best;
   guint n_loaded = 0;
 
   for (GList *l = events->head; l != NULL; l = l->next)
@@ -215,8 +216,13 @@ tune_events_cb (gpointer owner, GQueue *events, gpointer data)
           break;
         }
     }
-  if (finished->len > 0)
-    text = g_strdup_printf (_("Trial %d finished (%u so far)"), g_array_index (finished, int, finished->len - 1),
+  best = lc_tune_table_best (self->table);
+  /* the bar counts the trials; the label says what they found */
+  if (finished->len > 0 && best != NULL)
+    text = g_strdup_printf (_("Best: trial %d (val. acc. %.3f)"), best->index, best->val_accuracy);
+  else if (finished->len > 0)
+    text = g_strdup_printf (ngettext ("%u trial finished, none trained", "%u trials finished, none trained",
+                                      self->table->trials->len),
                             self->table->trials->len);
   else if (n_loaded > 0)
     text = g_strdup_printf (ngettext ("%u finished trial found on disk; going on after it",
