@@ -14,6 +14,7 @@ typedef struct
   gint release;               /* atomic: the worker may go on */
   gboolean wait_for_release;
   gboolean make_result;
+  gint data_freed;            /* atomic: the job let go of its data, it has ended */
 } Work;
 
 typedef struct
@@ -114,16 +115,26 @@ reset_seen (void)
 }
 
 static void
-iterate_until_returned (PbJob *job)
+work_data_free (gpointer data)
+{
+  /* in whichever thread dropped the job last */
+  g_atomic_int_set (&((Work *) data)->data_freed, 1);
+}
+
+/* Drops the caller's hold on job and runs the main loop until the job has
+ * ended: it lets go of its data only after its last delivery (or none). */
+static void
+run_until_ended (PbJob **job, Work *work)
 {
   gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
 
-  while (pb_job_is_running (job) && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, FALSE);
-  g_assert_false (pb_job_is_running (job));
-  /* the done callback and the last idle run after the worker returned */
-  for (int i = 0; i < 100; i++)
-    g_main_context_iteration (NULL, FALSE);
+  g_clear_pointer (job, pb_job_unref);
+  while (!g_atomic_int_get (&work->data_freed))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (1000);
+    }
 }
 
 static void
@@ -134,8 +145,8 @@ test_delivers_in_order (void)
   g_autoptr (PbJob) job = NULL;
 
   reset_seen ();
-  job = pb_job_start (owner, work_func, &work, NULL, &callbacks);
-  iterate_until_returned (job);
+  job = pb_job_start (owner, work_func, &work, work_data_free, &callbacks);
+  run_until_ended (&job, &work);
   g_assert_true (seen.done);
   g_assert_cmpint (seen.n_records, ==, work.n_steps);
   g_assert_false (seen.out_of_order);
@@ -146,7 +157,6 @@ test_delivers_in_order (void)
   g_assert_false (seen.backwards);
   g_assert_cmpfloat (seen.last_fraction, ==, 1.0);
   g_test_message ("%d records in %d progress calls", seen.n_records, seen.n_progress);
-  g_clear_pointer (&job, pb_job_unref);
   g_assert_cmpint (g_atomic_int_get (&work.freed), ==, work.n_steps);
 }
 
@@ -160,16 +170,15 @@ test_cancel_delivers_nothing (void)
   g_autoptr (PbJob) job = NULL;
 
   reset_seen ();
-  job = pb_job_start (owner, work_func, &work, NULL, &callbacks);
+  job = pb_job_start (owner, work_func, &work, work_data_free, &callbacks);
   pb_job_cancel (job);
   g_assert_true (pb_job_is_cancelled (job));
   g_assert_true (g_cancellable_is_cancelled (pb_job_get_cancellable (job)));
   g_atomic_int_set (&work.release, 1);
-  iterate_until_returned (job);
+  run_until_ended (&job, &work);
   g_assert_false (seen.done);
   g_assert_cmpint (seen.n_records, ==, 0);
   g_assert_cmpint (seen.n_progress, ==, 0);
-  g_clear_pointer (&job, pb_job_unref);
   g_assert_cmpint (g_atomic_int_get (&work.freed), ==, work.n_steps);
 }
 
@@ -182,11 +191,12 @@ test_owner_gone (void)
   g_autoptr (PbJob) job = NULL;
 
   reset_seen ();
-  job = pb_job_start (owner, work_func, &work, NULL, &callbacks);
+  job = pb_job_start (owner, work_func, &work, work_data_free, &callbacks);
   g_object_unref (owner);
   g_atomic_int_set (&work.release, 1);
   g_assert_true (pb_job_wait (job, 30 * G_USEC_PER_SEC));
-  iterate_until_returned (job);
+  g_assert_false (pb_job_is_running (job));
+  run_until_ended (&job, &work);
   g_assert_false (seen.done);
   g_assert_cmpint (seen.n_records, ==, 0);
 }
