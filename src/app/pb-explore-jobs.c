@@ -1,5 +1,5 @@
 /* pb-explore-jobs.c: early classification, novelty, test files and the
- * predictions export in worker threads (issue 7). */
+ * predictions export as background jobs (pb-job.h). */
 #include "config.h"
 
 #include <glib/gi18n.h>
@@ -8,6 +8,7 @@
 #include "lc-format.h"
 #include "lc-novelty.h"
 #include "pb-explore-jobs.h"
+#include "pb-job.h"
 
 /* What a worker needs; everything it reads is immutable or its own copy. */
 typedef struct
@@ -38,19 +39,14 @@ job_new (PbRun *run)
   return job;
 }
 
-/* Runs thread on job (which the task then owns) in a worker; tag is the
- * _async function that started it. */
+/* Runs func on job (which the job runner then owns) in the background; tag
+ * is the _async function that started it.  A cancelled job ends with
+ * G_IO_ERROR_CANCELLED, never with its result. */
 static void
 job_run (GObject *source, Job *job, GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data,
-         gpointer tag, GTaskThreadFunc thread)
+         gpointer tag, PbJobFunc func)
 {
-  g_autoptr (GTask) task = g_task_new (source, cancellable, callback, user_data);
-
-  g_task_set_source_tag (task, tag);
-  g_task_set_task_data (task, job, (GDestroyNotify) job_free);
-  /* a stale or cancelled result is never delivered as a success */
-  g_task_set_return_on_cancel (task, FALSE);
-  g_task_run_in_thread (task, thread);
+  pb_job_run_async (source, func, job, (GDestroyNotify) job_free, cancellable, NULL, callback, user_data, tag);
 }
 
 static gboolean
@@ -74,60 +70,46 @@ job_predictor (Job *job, GError **error)
 }
 
 /* job_predictor for jobs that can do nothing without one: on failure the
- * error is the task's result. */
+ * error is the job's result. */
 static LcPredictor *
-job_predictor_or_return (GTask *task, Job *job)
+job_predictor_or_return (PbJob *pb_job, Job *job)
 {
   GError *error = NULL;
   LcPredictor *predictor = job_predictor (job, &error);
 
   if (predictor == NULL)
-    g_task_return_error (task, error);
+    pb_job_return_error (pb_job, error);
   return predictor;
 }
 
+/* Asked by the library between chunks: stop when the job is cancelled. */
 static gboolean
 cancel_progress (double fraction, gpointer user_data)
 {
   (void) fraction;
-  return !g_cancellable_is_cancelled (user_data);
-}
-
-/* Cancelled jobs end with G_IO_ERROR_CANCELLED whatever the library said. */
-static gboolean
-return_if_cancelled (GTask *task)
-{
-  return g_task_return_error_if_cancelled (task);
+  return !pb_job_is_cancelled (user_data);
 }
 
 /* ---- the early curve ------------------------------------------------- */
 
 static void
-curve_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+curve_job (PbJob *pb_job, gpointer data, GCancellable *cancellable)
 {
   Job *job = data;
   g_autoptr (LcPredictor) predictor = NULL;
-  g_autoptr (GCancellable) never = cancellable == NULL ? g_cancellable_new () : NULL;
   GError *error = NULL;
   LcEarlyCurve *curve;
 
-  (void) source;
-  predictor = job_predictor_or_return (task, job);
+  predictor = job_predictor_or_return (pb_job, job);
   if (predictor == NULL)
     return;
   curve = lc_early_curve_new (predictor, job->run->dataset, job->run->evaluation->rows,
-                              job->run->evaluation->n_rows, job->axis, NULL, 0, 1, cancel_progress,
-                              cancellable != NULL ? cancellable : never, &error);
-  if (return_if_cancelled (task))
-    {
-      g_clear_error (&error);
-      g_clear_pointer (&curve, lc_early_curve_free);
-      return;
-    }
+                              job->run->evaluation->n_rows, job->axis, NULL, 0, 1, cancel_progress, pb_job,
+                              &error);
   if (curve == NULL)
-    g_task_return_error (task, error);
+    pb_job_return_error (pb_job, error);
   else
-    g_task_return_pointer (task, curve, (GDestroyNotify) lc_early_curve_free);
+    pb_job_return_pointer (pb_job, curve, (GDestroyNotify) lc_early_curve_free);
 }
 
 void
@@ -137,19 +119,19 @@ pb_explore_curve_async (GObject *source, PbRun *run, LcEarlyAxis axis, GCancella
   Job *job = job_new (run);
 
   job->axis = axis;
-  job_run (source, job, cancellable, callback, user_data, pb_explore_curve_async, curve_thread);
+  job_run (source, job, cancellable, callback, user_data, pb_explore_curve_async, curve_job);
 }
 
 LcEarlyCurve *
 pb_explore_curve_finish (GAsyncResult *result, GError **error)
 {
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return pb_job_propagate_pointer (result, pb_explore_curve_async, error);
 }
 
 /* ---- one point of the curve ------------------------------------------ */
 
 static void
-point_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+point_job (PbJob *pb_job, gpointer data, GCancellable *cancellable)
 {
   Job *job = data;
   g_autoptr (LcPredictor) predictor = NULL;
@@ -157,21 +139,14 @@ point_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancell
   LcEvaluation *ev;
   PbRun *run;
 
-  (void) source;
-  (void) cancellable;
-  predictor = job_predictor_or_return (task, job);
+  predictor = job_predictor_or_return (pb_job, job);
   if (predictor == NULL)
     return;
   ev = lc_early_evaluate (predictor, job->run->dataset, job->run->evaluation->rows, job->run->evaluation->n_rows,
                           job->axis, job->amount, 1, &error);
   if (ev == NULL)
     {
-      g_task_return_error (task, error);
-      return;
-    }
-  if (return_if_cancelled (task))
-    {
-      lc_evaluation_free (ev);
+      pb_job_return_error (pb_job, error);
       return;
     }
   /* a run of its own, so the confusion view and table draw it as any other */
@@ -179,7 +154,7 @@ point_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancell
   run->state = PB_RUN_OPENED;
   run->doc = nn_model_doc_copy (job->run->doc);
   run->evaluation = ev;
-  g_task_return_pointer (task, run, (GDestroyNotify) pb_run_unref);
+  pb_job_return_pointer (pb_job, run, (GDestroyNotify) pb_run_unref);
 }
 
 void
@@ -190,13 +165,13 @@ pb_explore_point_async (GObject *source, PbRun *run, LcEarlyAxis axis, double am
 
   job->axis = axis;
   job->amount = amount;
-  job_run (source, job, cancellable, callback, user_data, pb_explore_point_async, point_thread);
+  job_run (source, job, cancellable, callback, user_data, pb_explore_point_async, point_job);
 }
 
 PbRun *
 pb_explore_point_finish (GAsyncResult *result, GError **error)
 {
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return pb_job_propagate_pointer (result, pb_explore_point_async, error);
 }
 
 /* ---- novelty scores --------------------------------------------------- */
@@ -219,7 +194,7 @@ pb_novelty_scores_high (const PbNoveltyScores *scores, LcNoveltyScore kind)
 }
 
 static void
-novelty_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+novelty_job (PbJob *pb_job, gpointer data, GCancellable *cancellable)
 {
   Job *job = data;
   g_autoptr (LcPredictor) predictor = NULL;
@@ -227,9 +202,7 @@ novelty_thread (GTask *task, gpointer source, gpointer data, GCancellable *cance
   GError *error = NULL;
   const LcNoveltyScore kinds[3] = { LC_NOVELTY_P99, LC_NOVELTY_MAX_PROB, LC_NOVELTY_ENTROPY };
 
-  (void) source;
-  (void) cancellable;
-  predictor = job_predictor_or_return (task, job);
+  predictor = job_predictor_or_return (pb_job, job);
   if (predictor == NULL)
     return;
   scores->n_objects = (int) job->run->dataset->n_objects;
@@ -237,63 +210,56 @@ novelty_thread (GTask *task, gpointer source, gpointer data, GCancellable *cance
   scores->probs = lc_predictor_predict (predictor, job->run->dataset, NULL, 0, 1, NULL, &error);
   if (scores->probs == NULL)
     {
-      g_task_return_error (task, error);
+      pb_job_return_error (pb_job, error);
       return;
     }
-  if (return_if_cancelled (task))
+  if (pb_job_is_cancelled (pb_job))
     return;
   for (int i = 0; i < 3; i++)
     {
       scores->scores[kinds[i]] = g_new (double, MAX (scores->n_objects, 1));
       lc_novelty_scores (scores->probs, scores->n_objects, scores->n_classes, kinds[i], scores->scores[kinds[i]]);
     }
-  g_task_return_pointer (task, g_steal_pointer (&scores), (GDestroyNotify) pb_novelty_scores_free);
+  pb_job_return_pointer (pb_job, g_steal_pointer (&scores), (GDestroyNotify) pb_novelty_scores_free);
 }
 
 void
 pb_explore_novelty_async (GObject *source, PbRun *run, GCancellable *cancellable, GAsyncReadyCallback callback,
                           gpointer user_data)
 {
-  job_run (source, job_new (run), cancellable, callback, user_data, pb_explore_novelty_async, novelty_thread);
+  job_run (source, job_new (run), cancellable, callback, user_data, pb_explore_novelty_async, novelty_job);
 }
 
 PbNoveltyScores *
 pb_explore_novelty_finish (GAsyncResult *result, GError **error)
 {
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return pb_job_propagate_pointer (result, pb_explore_novelty_async, error);
 }
 
 /* ---- a separate labelled test file ----------------------------------- */
 
 static void
-test_file_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+test_file_job (PbJob *pb_job, gpointer data, GCancellable *cancellable)
 {
   Job *job = data;
   g_autoptr (LcPredictor) predictor = NULL;
   g_autoptr (LcDataset) ds = NULL;
-  g_autoptr (GCancellable) never = cancellable == NULL ? g_cancellable_new () : NULL;
   GError *error = NULL;
   LcEvaluation *ev;
 
-  (void) source;
   predictor = job_predictor (job, &error);
   if (predictor != NULL)
-    ds = lc_load (job->path, NULL, cancel_progress, cancellable != NULL ? cancellable : never, &error);
-  if (return_if_cancelled (task))
-    {
-      g_clear_error (&error);
-      return;
-    }
+    ds = lc_load (job->path, NULL, cancel_progress, pb_job, &error);
   if (ds == NULL)
     {
-      g_task_return_error (task, error);
+      pb_job_return_error (pb_job, error);
       return;
     }
   ev = lc_predictor_evaluate (predictor, ds, 1, &error);
   if (ev == NULL)
-    g_task_return_error (task, error);
+    pb_job_return_error (pb_job, error);
   else
-    g_task_return_pointer (task, ev, (GDestroyNotify) lc_evaluation_free);
+    pb_job_return_pointer (pb_job, ev, (GDestroyNotify) lc_evaluation_free);
 }
 
 void
@@ -303,44 +269,45 @@ pb_explore_test_file_async (GObject *source, PbRun *run, const char *path, GCanc
   Job *job = job_new (run);
 
   job->path = g_strdup (path);
-  job_run (source, job, cancellable, callback, user_data, pb_explore_test_file_async, test_file_thread);
+  job_run (source, job, cancellable, callback, user_data, pb_explore_test_file_async, test_file_job);
 }
 
 LcEvaluation *
 pb_explore_test_file_finish (GAsyncResult *result, GError **error)
 {
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return pb_job_propagate_pointer (result, pb_explore_test_file_async, error);
 }
 
 /* ---- the predictions export ------------------------------------------ */
 
 static void
-export_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+export_job (PbJob *pb_job, gpointer data, GCancellable *cancellable)
 {
   Job *job = data;
   g_autoptr (LcPredictor) predictor = NULL;
   g_autofree const char **ids = NULL;
   GError *error = NULL;
 
-  (void) source;
-  (void) cancellable;
   predictor = job_predictor (job, &error);
   if (predictor != NULL && (job->n_classes != predictor->n_classes
                             || job->n_objects != (int) job->run->dataset->n_objects))
     g_set_error (&error, LC_ERROR, LC_ERROR_MISMATCH, _("The predictions do not belong to this run"));
   if (error != NULL)
     {
-      g_task_return_error (task, error);
+      pb_job_return_error (pb_job, error);
       return;
     }
+  /* a cancelled export writes nothing: the file stays as it was */
+  if (pb_job_is_cancelled (pb_job))
+    return;
   ids = g_new (const char *, MAX (job->n_objects, 1));
   for (int i = 0; i < job->n_objects; i++)
     ids[i] = job->run->dataset->objects[i].id;
   if (!lc_novelty_write_predictions (job->path, ids, job->probs, job->n_objects, predictor->n_classes,
                                      predictor->class_ids, &error))
-    g_task_return_error (task, error);
+    pb_job_return_error (pb_job, error);
   else
-    g_task_return_boolean (task, TRUE);
+    pb_job_return_success (pb_job);
 }
 
 void
@@ -353,11 +320,11 @@ pb_explore_export_async (GObject *source, PbRun *run, const PbNoveltyScores *sco
   job->n_objects = scores->n_objects;
   job->n_classes = scores->n_classes;
   job->probs = g_memdup2 (scores->probs, sizeof (float) * MAX ((gsize) scores->n_objects * scores->n_classes, 1));
-  job_run (source, job, cancellable, callback, user_data, pb_explore_export_async, export_thread);
+  job_run (source, job, cancellable, callback, user_data, pb_explore_export_async, export_job);
 }
 
 gboolean
 pb_explore_export_finish (GAsyncResult *result, GError **error)
 {
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return pb_job_propagate_boolean (result, pb_explore_export_async, error);
 }

@@ -1,11 +1,11 @@
 /* pb-explore-jobs.h: the long computations behind the Results
  * section's early-classification slider, its Early Classification and
- * Novelty tabs, the test-file evaluation and the predictions export
- * (issue 7).  Each runs in a worker thread (GTask) on its own predictor made
- * from the run's model, holds a reference to the run (and so its dataset),
- * never touches a widget, and stops early when its GCancellable fires.  The
- * callback runs on the caller's main context; the caller drops stale
- * results. */
+ * Novelty tabs, the test-file evaluation and the predictions export.
+ * Each is a background job (pb-job.h) on its own predictor made from the
+ * run's model, holds a reference to the run (and so its dataset), never
+ * touches a widget, and stops early when its GCancellable fires.  The
+ * callback runs on the caller's main context; a cancelled job ends with
+ * G_IO_ERROR_CANCELLED and never with its result. */
 #pragma once
 
 #include <gtk/gtk.h>

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <gio/gio.h>
+#include <glib/gi18n.h>
 
 #include "pb-job.h"
 
@@ -27,6 +28,10 @@ struct _PbJob
   GDestroyNotify data_free;
   PbJobCallbacks callbacks;
   GMainContext *context;
+  GTask *caller;             /* pb_job_run_async's task, or NULL */
+  gpointer result;           /* what the worker returned for caller */
+  GDestroyNotify result_free;
+  GError *error;
 };
 
 static void
@@ -35,6 +40,15 @@ posted_free (Posted *p)
   if (p->free != NULL && p->record != NULL)
     p->free (p->record);
   g_free (p);
+}
+
+static void
+clear_result (PbJob *job)
+{
+  if (job->result_free != NULL && job->result != NULL)
+    job->result_free (job->result);
+  job->result = NULL;
+  job->result_free = NULL;
 }
 
 PbJob *
@@ -50,6 +64,9 @@ pb_job_unref (PbJob *job)
   if (job == NULL || !g_atomic_int_dec_and_test (&job->ref_count))
     return;
   g_queue_clear_full (&job->posted, (GDestroyNotify) posted_free);
+  clear_result (job);
+  g_clear_error (&job->error);
+  g_clear_object (&job->caller);
   if (job->data_free != NULL && job->data != NULL)
     job->data_free (job->data);
   g_mutex_clear (&job->lock);
@@ -175,6 +192,34 @@ job_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *canc
   g_task_return_boolean (task, TRUE);
 }
 
+/* The GIO face: the caller's callback, once; a cancelled job's result is
+ * freed unseen. */
+static void
+return_to_caller (PbJob *job)
+{
+  g_autoptr (GTask) caller = g_steal_pointer (&job->caller);
+
+  if (g_cancellable_is_cancelled (job->cancellable))
+    {
+      clear_result (job);
+      g_clear_error (&job->error);
+      g_task_return_new_error (caller, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Cancelled"));
+    }
+  else if (job->error != NULL)
+    {
+      clear_result (job);
+      g_task_return_error (caller, g_steal_pointer (&job->error));
+    }
+  else if (job->result != NULL)
+    {
+      g_task_return_pointer (caller, job->result, job->result_free);
+      job->result = NULL;
+      job->result_free = NULL;
+    }
+  else
+    g_task_return_new_error (caller, G_IO_ERROR, G_IO_ERROR_FAILED, _("The job ended without a result"));
+}
+
 static void
 job_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -183,39 +228,119 @@ job_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 
   /* records posted last come before the result */
   flush (job);
+  if (job->caller != NULL)
+    {
+      return_to_caller (job);
+      return;
+    }
   owner = g_weak_ref_get (&job->owner);
   if (owner != NULL && !pb_job_is_cancelled (job) && job->callbacks.done != NULL)
     job->callbacks.done (owner, job->data);
 }
 
-PbJob *
-pb_job_start (gpointer owner, PbJobFunc func, gpointer data, GDestroyNotify data_free,
-              const PbJobCallbacks *callbacks)
+static PbJob *
+job_new (gpointer owner, PbJobFunc func, gpointer data, GDestroyNotify data_free, GCancellable *cancellable,
+         const PbJobCallbacks *callbacks)
 {
   PbJob *job = g_new0 (PbJob, 1);
-  g_autoptr (GTask) task = NULL;
 
-  g_return_val_if_fail (G_IS_OBJECT (owner), NULL);
   job->ref_count = 1;
   g_mutex_init (&job->lock);
   g_cond_init (&job->cond);
   g_queue_init (&job->posted);
   job->fraction = -1;
   g_weak_ref_init (&job->owner, owner);
-  job->cancellable = g_cancellable_new ();
+  job->cancellable = cancellable != NULL ? g_object_ref (cancellable) : g_cancellable_new ();
   job->func = func;
   job->data = data;
   job->data_free = data_free;
   if (callbacks != NULL)
     job->callbacks = *callbacks;
   job->context = g_main_context_ref_thread_default ();
+  return job;
+}
+
+static void
+job_run (PbJob *job)
+{
+  g_autoptr (GTask) task = g_task_new (NULL, NULL, job_done_cb, NULL);
 
   /* the task holds the job until the done callback ran */
-  task = g_task_new (NULL, NULL, job_done_cb, NULL);
   g_task_set_source_tag (task, pb_job_start);
   g_task_set_task_data (task, pb_job_ref (job), (GDestroyNotify) pb_job_unref);
   g_task_run_in_thread (task, job_thread);
+}
+
+PbJob *
+pb_job_start (gpointer owner, PbJobFunc func, gpointer data, GDestroyNotify data_free,
+              const PbJobCallbacks *callbacks)
+{
+  PbJob *job;
+
+  g_return_val_if_fail (G_IS_OBJECT (owner), NULL);
+  job = job_new (owner, func, data, data_free, NULL, callbacks);
+  job_run (job);
   return job;
+}
+
+void
+pb_job_run_async (gpointer source, PbJobFunc func, gpointer data, GDestroyNotify data_free,
+                  GCancellable *cancellable, const PbJobCallbacks *callbacks,
+                  GAsyncReadyCallback callback, gpointer user_data, gpointer tag)
+{
+  g_autoptr (PbJob) job = NULL;
+
+  g_return_if_fail (source == NULL || G_IS_OBJECT (source));
+  job = job_new (source, func, data, data_free, cancellable, callbacks);
+  job->callbacks.done = NULL;
+  job->caller = g_task_new (source, cancellable, callback, user_data);
+  g_task_set_source_tag (job->caller, tag);
+  job_run (job);
+}
+
+static GTask *
+caller_task (GAsyncResult *result, gpointer tag)
+{
+  g_return_val_if_fail (G_IS_TASK (result), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == tag, NULL);
+  return G_TASK (result);
+}
+
+gpointer
+pb_job_propagate_pointer (GAsyncResult *result, gpointer tag, GError **error)
+{
+  GTask *task = caller_task (result, tag);
+
+  return task != NULL ? g_task_propagate_pointer (task, error) : NULL;
+}
+
+gboolean
+pb_job_propagate_boolean (GAsyncResult *result, gpointer tag, GError **error)
+{
+  return pb_job_propagate_pointer (result, tag, error) != NULL;
+}
+
+void
+pb_job_return_pointer (PbJob *job, gpointer result, GDestroyNotify result_free)
+{
+  clear_result (job);
+  g_clear_error (&job->error);
+  job->result = result;
+  job->result_free = result_free;
+}
+
+void
+pb_job_return_success (PbJob *job)
+{
+  pb_job_return_pointer (job, GINT_TO_POINTER (TRUE), NULL);
+}
+
+void
+pb_job_return_error (PbJob *job, GError *error)
+{
+  clear_result (job);
+  g_clear_error (&job->error);
+  job->error = error;
 }
 
 void

@@ -8,6 +8,12 @@
  * A cancelled job, or one whose owner is gone, delivers nothing more:
  * neither records nor its result.  The worker never touches a widget; it
  * reads only what it was given (copies or immutable data).
+ *
+ * Callers that follow GIO's async/finish pattern start the same jobs with
+ * pb_job_run_async: the worker hands back what it made with
+ * pb_job_return_pointer (or _success, _error), and the caller's callback
+ * runs once, after the last progress.  A job whose cancellable fired ends
+ * with G_IO_ERROR_CANCELLED and whatever the worker made is freed unseen.
  */
 #pragma once
 
@@ -40,9 +46,25 @@ PbJob        *pb_job_ref            (PbJob *job);
 void          pb_job_unref          (PbJob *job);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PbJob, pb_job_unref)
 
+/* The GIO face: func runs on data as for pb_job_start, with cancellable
+ * (may be NULL) as the job's own; callbacks->progress and ->records (may be
+ * NULL; done is not used) receive source as their owner; callback receives
+ * source and a result for pb_job_propagate_pointer/_boolean.  tag names
+ * the caller (its _async function). */
+void          pb_job_run_async      (gpointer source, PbJobFunc func, gpointer data, GDestroyNotify data_free,
+                                     GCancellable *cancellable, const PbJobCallbacks *callbacks,
+                                     GAsyncReadyCallback callback, gpointer user_data, gpointer tag);
+gpointer      pb_job_propagate_pointer (GAsyncResult *result, gpointer tag, GError **error);
+gboolean      pb_job_propagate_boolean (GAsyncResult *result, gpointer tag, GError **error);
+
 /* Worker side. */
 void          pb_job_post           (PbJob *job, gpointer record, GDestroyNotify record_free);
 void          pb_job_post_fraction  (PbJob *job, double fraction);
+/* What a job started with pb_job_run_async made (the last call wins);
+ * a job that returns nothing ends with an error. */
+void          pb_job_return_pointer (PbJob *job, gpointer result, GDestroyNotify result_free);
+void          pb_job_return_success (PbJob *job);
+void          pb_job_return_error   (PbJob *job, GError *error);
 
 /* Either side. */
 GCancellable *pb_job_get_cancellable (PbJob *job);

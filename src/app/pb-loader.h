@@ -1,5 +1,7 @@
-/* pb-loader.h: loading a dataset in a worker thread (GTask) with progress
- * reported on the caller's main loop and cancellation (DESIGN §8). */
+/* pb-loader.h: loading a dataset in a background job (pb-job.h) with
+ * progress reported on the caller's main loop and cancellation (DESIGN §8).
+ * A cancelled load ends with G_IO_ERROR_CANCELLED and never hands over a
+ * dataset, even one it had finished reading. */
 #pragma once
 
 #include <gio/gio.h>

@@ -2,10 +2,12 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "lc-tune-ledger.h"
 #include "nn-fields.h"
 #include "pb-job.h"
 #include "pb-layer-card.h"
@@ -59,7 +61,9 @@ typedef struct
   NnModelDoc *spec;
   LcSearchSpace *space;
   LcTuneOptions options;
+  char *dir;                 /* the search's ledger folder */
   LcTuneTable *table;        /* the worker's: starts as a copy of the page's (resume) */
+  LcTuneLedger *ledger;
   gint stop;                 /* atomic: Stop keeps the finished trials */
   LcTuneStatus status;
   GError *error;
@@ -72,9 +76,46 @@ tune_job_free (gpointer data)
   lc_dataset_unref (job->ds);
   nn_model_doc_free (job->spec);
   lc_search_space_free (job->space);
+  g_clear_pointer (&job->ledger, lc_tune_ledger_free);
   lc_tune_table_free (job->table);
+  g_free (job->dir);
   g_clear_error (&job->error);
   g_free (job);
+}
+
+/* What the worker tells the page, in order. */
+typedef enum
+{
+  EVENT_LOADED,              /* a trial an earlier run left in the ledger */
+  EVENT_STARTED,             /* a trial begins */
+  EVENT_FINISHED,            /* a trial finished and is on record */
+} EventKind;
+
+typedef struct
+{
+  EventKind kind;
+  int index;
+  gint64 time;               /* g_get_monotonic_time () when it happened */
+  LcTrial *trial;            /* LOADED, FINISHED */
+} TuneEvent;
+
+static TuneEvent *
+tune_event_new (EventKind kind, int index, const LcTrial *trial)
+{
+  TuneEvent *e = g_new0 (TuneEvent, 1);
+
+  e->kind = kind;
+  e->index = index;
+  e->time = g_get_monotonic_time ();
+  e->trial = trial != NULL ? trial_copy (trial) : NULL;
+  return e;
+}
+
+static void
+tune_event_free (TuneEvent *e)
+{
+  g_clear_pointer (&e->trial, lc_trial_free);
+  g_free (e);
 }
 
 
@@ -89,12 +130,20 @@ struct _PbTunePage
   LcTuneTable *table;
   PbJob *job;                /* the running search (a TuneJob), or NULL */
   char *status;
+  char *ledger_root;         /* where searches keep their ledgers */
+  char *search_dir;          /* the ledger of the trials in table, or NULL */
+  int running;               /* the trial under way, or -1 */
+  gint64 running_since;
+  guint tick;                /* counts the time left down while running */
+  char *progress_text;
+  double seconds_left;
 
   gboolean disposed;          /* the children are gone: a late worker result is dropped */
   GtkDropDown *strategy;
   GtkSpinButton *trials, *epochs, *seed;
   GtkButton *start_button, *stop_button, *promote_button, *space_button;
   GtkLabel *status_label, *space_label, *model_label;
+  GtkProgressBar *progress;
   GListStore *rows;
   GtkSortListModel *sorted;
   GtkColumnView *column_view;
@@ -123,30 +172,71 @@ static void refresh_views (PbTunePage *self);
 static void set_status (PbTunePage *self, const char *text);
 static void session_space_changed_cb (PbTunePage *self);
 
-/* On the main thread: the trials finished since the last look. */
+static void update_progress (PbTunePage *self);
+
 static void
-tune_trials_cb (gpointer owner, GQueue *trials, gpointer data)
+add_row (PbTunePage *self, const LcTrial *trial)
+{
+  PbTuneRow *row = g_object_new (PB_TYPE_TUNE_ROW, NULL);
+
+  row->trial = trial_copy (trial);
+  lc_tune_table_add (self->table, trial_copy (trial));
+  g_list_store_append (self->rows, row);
+  g_object_unref (row);
+}
+
+/* On the main thread: what the worker did since the last look. */
+static void
+tune_events_cb (gpointer owner, GQueue *events, gpointer data)
 {
   PbTunePage *self = PB_TUNE_PAGE (owner);
+  g_autoptr (GArray) finished = g_array_new (FALSE, FALSE, sizeof (int));
   g_autofree char *text = NULL;
-  int index = -1;
+  const LcTrial *best;
+  guint n_loaded = 0;
 
-  for (GList *l = trials->head; l != NULL; l = l->next)
+  for (GList *l = events->head; l != NULL; l = l->next)
     {
-      const LcTrial *trial = l->data;
-      PbTuneRow *row = g_object_new (PB_TYPE_TUNE_ROW, NULL);
+      const TuneEvent *e = l->data;
 
-      index = trial->index;
-      row->trial = trial_copy (trial);
-      lc_tune_table_add (self->table, trial_copy (trial));
-      g_list_store_append (self->rows, row);
-      g_object_unref (row);
+      switch (e->kind)
+        {
+        case EVENT_LOADED:
+          if (lc_tune_table_find (self->table, e->index) == NULL)
+            add_row (self, e->trial);
+          n_loaded++;
+          break;
+        case EVENT_STARTED:
+          self->running = e->index;
+          self->running_since = e->time;
+          break;
+        case EVENT_FINISHED:
+          add_row (self, e->trial);
+          g_array_append_val (finished, e->index);
+          if (self->running == e->index)
+            self->running = -1;
+          break;
+        }
     }
-  text = g_strdup_printf (_("Trial %d finished (%u so far)"), index, self->table->trials->len);
-  set_status (self, text);
-  refresh_views (self);
-  for (GList *l = trials->head; l != NULL; l = l->next)
-    g_signal_emit (self, signals[SIGNAL_TRIAL], 0, ((const LcTrial *) l->data)->index);
+  best = lc_tune_table_best (self->table);
+  /* the bar counts the trials; the label says what they found */
+  if (finished->len > 0 && best != NULL)
+    text = g_strdup_printf (_("Best: trial %d (val. acc. %.3f)"), best->index, best->val_accuracy);
+  else if (finished->len > 0)
+    text = g_strdup_printf (ngettext ("%u trial finished, none trained", "%u trials finished, none trained",
+                                      self->table->trials->len),
+                            self->table->trials->len);
+  else if (n_loaded > 0)
+    text = g_strdup_printf (ngettext ("%u finished trial found on disk; going on after it",
+                                      "%u finished trials found on disk; going on after them", n_loaded),
+                            n_loaded);
+  if (text != NULL)
+    set_status (self, text);
+  if (finished->len > 0 || n_loaded > 0)
+    refresh_views (self);
+  update_progress (self);
+  for (guint i = 0; i < finished->len; i++)
+    g_signal_emit (self, signals[SIGNAL_TRIAL], 0, g_array_index (finished, int, i));
 }
 
 static gboolean
@@ -158,17 +248,26 @@ job_go_on (TuneJob *job)
 static gboolean
 on_trial_start (int index, JsonNode *settings, gpointer user_data)
 {
-  return job_go_on (pb_job_get_data (user_data));
+  PbJob *job = user_data;
+
+  if (!job_go_on (pb_job_get_data (job)))
+    return FALSE;
+  pb_job_post (job, tune_event_new (EVENT_STARTED, index, NULL), (GDestroyNotify) tune_event_free);
+  return TRUE;
 }
 
 static gboolean
 on_trial_done (const LcTrial *trial, const NnModelDoc *model, gpointer user_data)
 {
   PbJob *job = user_data;
+  TuneJob *tune = pb_job_get_data (job);
 
+  /* on disk first: a search that dies now goes on after this trial */
+  if (!lc_tune_ledger_record (tune->ledger, trial, model, &tune->error))
+    return FALSE;
   /* the worker never touches the page: the main loop takes the copy */
-  pb_job_post (job, trial_copy (trial), (GDestroyNotify) lc_trial_free);
-  return job_go_on (pb_job_get_data (job));
+  pb_job_post (job, tune_event_new (EVENT_FINISHED, trial->index, trial), (GDestroyNotify) tune_event_free);
+  return job_go_on (tune);
 }
 
 static gboolean
@@ -177,12 +276,39 @@ on_batch (int epoch, int batch, int n_batches, double loss, gpointer user_data)
   return job_go_on (user_data);
 }
 
+/* Reads what earlier runs of the same search left on disk and hands the
+ * page the trials it has not seen. */
+static gboolean
+open_ledger (PbJob *pb_job, TuneJob *job)
+{
+  g_autoptr (GHashTable) seen = g_hash_table_new (NULL, NULL);
+
+  for (guint i = 0; i < job->table->trials->len; i++)
+    g_hash_table_add (seen, GINT_TO_POINTER (((const LcTrial *) g_ptr_array_index (job->table->trials, i))->index));
+  job->ledger = lc_tune_ledger_open (job->dir, &job->options, job->table, &job->error);
+  if (job->ledger == NULL)
+    return FALSE;
+  for (guint i = 0; i < job->table->trials->len; i++)
+    {
+      const LcTrial *t = g_ptr_array_index (job->table->trials, i);
+      if (!g_hash_table_contains (seen, GINT_TO_POINTER (t->index)))
+        pb_job_post (pb_job, tune_event_new (EVENT_LOADED, t->index, t), (GDestroyNotify) tune_event_free);
+    }
+  /* the trials the page had but the folder lacked (it was removed) are kept too */
+  return lc_tune_ledger_save (job->ledger, FALSE, &job->error);
+}
+
 static void
 tune_job_run (PbJob *pb_job, gpointer data, GCancellable *cancellable)
 {
   TuneJob *job = data;
   LcTuneCallbacks cb = { 0 };
 
+  if (!open_ledger (pb_job, job))
+    {
+      job->status = LC_TUNE_FAILED;
+      return;
+    }
   cb.on_trial_start = on_trial_start;
   cb.on_trial = on_trial_done;
   cb.train.on_batch = on_batch;
@@ -201,28 +327,27 @@ tune_done (gpointer owner, gpointer data)
 
   if (self->disposed)
     return;
-  /* every finished trial came through tune_trials_cb; the worker's table is the check */
+  /* every finished trial came through tune_events_cb; the worker's table is the check */
   for (guint i = 0; i < job->table->trials->len; i++)
     {
       const LcTrial *t = g_ptr_array_index (job->table->trials, i);
       if (lc_tune_table_find (self->table, t->index) == NULL)
         {
-          PbTuneRow *row = g_object_new (PB_TYPE_TUNE_ROW, NULL);
-          row->trial = trial_copy (t);
-          lc_tune_table_add (self->table, trial_copy (t));
-          g_list_store_append (self->rows, row);
-          g_object_unref (row);
+          add_row (self, t);
           g_signal_emit (self, signals[SIGNAL_TRIAL], 0, t->index);
         }
     }
+  self->running = -1;
+  g_clear_handle_id (&self->tick, g_source_remove);
   g_clear_pointer (&self->job, pb_job_unref);
+  update_progress (self);
   if (error != NULL)
     {
       set_status (self, error->message);
       status = LC_TUNE_FAILED;
     }
   else if (status == LC_TUNE_STOPPED)
-    set_status (self, _("Stopped; Start resumes the search"));
+    set_status (self, _("Stopped; Start goes on at the first unfinished trial, also after quitting"));
   else
     {
       const LcTrial *best = lc_tune_table_best (self->table);
@@ -236,6 +361,62 @@ tune_done (gpointer owner, gpointer data)
   gtk_widget_set_sensitive (GTK_WIDGET (self->stop_button), FALSE);
   refresh_views (self);
   g_signal_emit (self, signals[SIGNAL_FINISHED], 0, (int) status);
+}
+
+/* ---- how far the search is -------------------------------------------- */
+
+/* "about 3 min left": rounded as people would say it. */
+static char *
+format_time_left (double seconds)
+{
+  int s = (int) ceil (seconds);
+
+  if (s < 60)
+    return g_strdup_printf (ngettext ("about %d second left", "about %d seconds left", MAX (s, 1)), MAX (s, 1));
+  if (s < 3600)
+    {
+      int m = (s + 30) / 60;
+      return g_strdup_printf (ngettext ("about %d minute left", "about %d minutes left", m), m);
+    }
+  return g_strdup_printf (_("about %d h %02d min left"), s / 3600, (s % 3600 + 30) / 60 % 60);
+}
+
+/* "Trial n of N" and the time left, from the trials finished so far and the
+ * one under way (lc_tune_progress). */
+static void
+update_progress (PbTunePage *self)
+{
+  TuneJob *job = tune_job (self);
+  g_autofree char *left = NULL;
+  LcTuneProgress p;
+  double elapsed;
+
+  if (job == NULL)
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self->progress), FALSE);
+      return;
+    }
+  elapsed = self->running >= 0 ? (g_get_monotonic_time () - self->running_since) / 1e6 : 0;
+  lc_tune_progress (job->spec, job->space, &job->options, self->table, self->running, elapsed, &p);
+  g_clear_pointer (&self->progress_text, g_free);
+  if (p.seconds_left < 0)
+    left = g_strdup (_("time left known after the first trial"));
+  else
+    left = format_time_left (p.seconds_left);
+  /* TRANSLATORS: "Trial 3 of 20 · about 2 minutes left" */
+  self->progress_text = g_strdup_printf (_("Trial %d of %d · %s"), MIN (p.n_finished + 1, p.n_planned), p.n_planned,
+                                         left);
+  self->seconds_left = p.seconds_left;
+  gtk_progress_bar_set_text (self->progress, self->progress_text);
+  gtk_progress_bar_set_fraction (self->progress, p.n_planned > 0 ? (double) p.n_finished / p.n_planned : 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->progress), TRUE);
+}
+
+static gboolean
+tick_cb (gpointer data)
+{
+  update_progress (data);
+  return G_SOURCE_CONTINUE;
 }
 
 /* ---- views ------------------------------------------------------------- */
@@ -609,6 +790,7 @@ pb_tune_page_dispose (GObject *object)
 {
   PbTunePage *self = PB_TUNE_PAGE (object);
   self->disposed = TRUE;
+  g_clear_handle_id (&self->tick, g_source_remove);
   if (self->job != NULL)
     {
       /* the worker finishes its batch and drops its results: nobody is listening */
@@ -630,6 +812,9 @@ pb_tune_page_unroot (GtkWidget *widget)
        * and what it finishes is dropped */
       g_atomic_int_set (&tune_job (self)->stop, 1);
       pb_job_clear (&self->job);
+      g_clear_handle_id (&self->tick, g_source_remove);
+      self->running = -1;
+      update_progress (self);
       gtk_widget_set_sensitive (GTK_WIDGET (self->start_button), TRUE);
       gtk_widget_set_sensitive (GTK_WIDGET (self->stop_button), FALSE);
     }
@@ -647,6 +832,9 @@ pb_tune_page_finalize (GObject *object)
   g_clear_pointer (&self->table, lc_tune_table_free);
   g_clear_object (&self->rows);
   g_free (self->status);
+  g_free (self->progress_text);
+  g_free (self->ledger_root);
+  g_free (self->search_dir);
   G_OBJECT_CLASS (pb_tune_page_parent_class)->finalize (object);
 }
 
@@ -679,6 +867,8 @@ pb_tune_page_init (PbTunePage *self)
 
   self->table = lc_tune_table_new ();
   self->rows = g_list_store_new (PB_TYPE_TUNE_ROW);
+  self->running = -1;
+  self->ledger_root = g_build_filename (g_get_user_data_dir (), "passband", "searches", NULL);
   gtk_orientable_set_orientation (GTK_ORIENTABLE (self), GTK_ORIENTATION_VERTICAL);
   gtk_box_set_spacing (GTK_BOX (self), 8);
   gtk_widget_set_margin_start (GTK_WIDGET (self), 12);
@@ -737,6 +927,11 @@ pb_tune_page_init (PbTunePage *self)
   gtk_label_set_ellipsize (self->status_label, PANGO_ELLIPSIZE_END);
   gtk_box_append (GTK_BOX (space_row), GTK_WIDGET (self->status_label));
   gtk_box_append (GTK_BOX (self), space_row);
+  self->progress = GTK_PROGRESS_BAR (gtk_progress_bar_new ());
+  gtk_progress_bar_set_show_text (self->progress, TRUE);
+  gtk_progress_bar_set_ellipsize (self->progress, PANGO_ELLIPSIZE_END);
+  gtk_widget_set_visible (GTK_WIDGET (self->progress), FALSE);
+  gtk_box_append (GTK_BOX (self), GTK_WIDGET (self->progress));
 
   self->column_view = GTK_COLUMN_VIEW (gtk_column_view_new (NULL));
   sorter = gtk_column_view_get_sorter (self->column_view);
@@ -883,12 +1078,44 @@ pb_tune_page_set_options (PbTunePage *self, LcTuneStrategy strategy, int trials,
   gtk_spin_button_set_value (self->seed, seed);
 }
 
+/* The table shows no search. */
+static void
+forget_trials (PbTunePage *self)
+{
+  lc_tune_table_free (self->table);
+  self->table = lc_tune_table_new ();
+  g_list_store_remove_all (self->rows);
+  g_clear_pointer (&self->search_dir, g_free);
+  refresh_views (self);
+}
+
+/* The files a search's ledger wrote (lc-tune-ledger.h), and its folder. */
+static void
+remove_ledger (const char *dir)
+{
+  const char *names[] = { "trials.jsonl", "best-model.json" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *path = g_build_filename (dir, names[i], NULL);
+      g_unlink (path);
+    }
+  g_rmdir (dir);
+}
+
+static LcSearchSpace *
+space_copy (const LcSearchSpace *space)
+{
+  g_autofree char *text = lc_search_space_to_data (space);
+  return lc_search_space_load_from_data (text, -1, space->source, NULL);
+}
+
 gboolean
 pb_tune_page_start (PbTunePage *self, GError **error)
 {
   const NnModelDoc *spec = base_spec (self);
   LcDataset *ds = current_dataset (self);
-  static const PbJobCallbacks callbacks = { .records = tune_trials_cb, .done = tune_done };
+  static const PbJobCallbacks callbacks = { .records = tune_events_cb, .done = tune_done };
   TuneJob *job;
 
   if (self->job != NULL)
@@ -911,14 +1138,28 @@ pb_tune_page_start (PbTunePage *self, GError **error)
   job->options.seed = gtk_spin_button_get_value_as_int (self->seed);
   job->options.overrides.epochs = gtk_spin_button_get_value_as_int (self->epochs);
   job->options.overrides.threads = 1;
-  /* resume: the trials already in the table are not run again */
+  {
+    g_autofree char *key = lc_tune_search_key (ds, job->spec, job->space, &job->options);
+
+    job->dir = g_build_filename (self->ledger_root, key, NULL);
+  }
+  /* another search: its trials, if any, come from its own ledger */
+  if (g_strcmp0 (job->dir, self->search_dir) != 0)
+    {
+      forget_trials (self);
+      self->search_dir = g_strdup (job->dir);
+    }
+  /* resume: the trials already in the table or the ledger are not run again */
   job->table = lc_tune_table_new ();
   for (guint i = 0; i < self->table->trials->len; i++)
     lc_tune_table_add (job->table, trial_copy (g_ptr_array_index (self->table->trials, i)));
   self->job = pb_job_start (self, tune_job_run, job, tune_job_free, &callbacks);
+  self->running = -1;
   gtk_widget_set_sensitive (GTK_WIDGET (self->start_button), FALSE);
   gtk_widget_set_sensitive (GTK_WIDGET (self->stop_button), TRUE);
   set_status (self, _("Searching…"));
+  update_progress (self);
+  self->tick = g_timeout_add_seconds (1, tick_cb, self);
   return TRUE;
 }
 
@@ -942,10 +1183,32 @@ void
 pb_tune_page_clear (PbTunePage *self)
 {
   g_return_if_fail (self->job == NULL);
-  lc_tune_table_free (self->table);
-  self->table = lc_tune_table_new ();
-  g_list_store_remove_all (self->rows);
-  refresh_views (self);
+  if (self->search_dir != NULL)
+    remove_ledger (self->search_dir);
+  forget_trials (self);
+}
+
+void
+pb_tune_page_set_ledger_root (PbTunePage *self, const char *dir)
+{
+  g_return_if_fail (self->job == NULL);
+  g_free (self->ledger_root);
+  self->ledger_root = g_strdup (dir);
+  forget_trials (self);
+}
+
+const char *
+pb_tune_page_get_ledger (PbTunePage *self)
+{
+  return self->search_dir;
+}
+
+const char *
+pb_tune_page_get_progress (PbTunePage *self, double *seconds_left)
+{
+  if (seconds_left != NULL)
+    *seconds_left = self->seconds_left;
+  return self->job != NULL ? self->progress_text : NULL;
 }
 
 const LcTuneTable *

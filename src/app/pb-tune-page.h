@@ -3,8 +3,10 @@
  * in a worker thread (lc_tune_run, the same call as `passband-cli tune`);
  * the table of trials is sortable, the heat map shows the best validation
  * accuracy over two settings, the curves view the trials' validation
- * curves; Stop keeps what finished and Start resumes; Promote puts the best
- * trial's spec into the builder. */
+ * curves; Stop keeps what finished and Start resumes, also after quitting
+ * (each search keeps its trials on disk, lc-tune-ledger.h); a bar shows
+ * "Trial n of N" and the time left; Promote puts the best trial's spec into
+ * the builder. */
 #pragma once
 
 #include <gtk/gtk.h>
@@ -37,8 +39,17 @@ void               pb_tune_page_set_options   (PbTunePage *self, LcTuneStrategy 
 gboolean           pb_tune_page_start         (PbTunePage *self, GError **error);
 void               pb_tune_page_stop          (PbTunePage *self);
 gboolean           pb_tune_page_is_running    (PbTunePage *self);
-/* Forgets the trials (not while running). */
+/* Forgets the trials, also on disk (not while running). */
 void               pb_tune_page_clear         (PbTunePage *self);
+/* Each search keeps its trials in a folder of its own under dir (by default
+ * passband/searches in the user's data folder): Start, even in a later
+ * session, goes on at the first trial not on record (not while running). */
+void               pb_tune_page_set_ledger_root (PbTunePage *self, const char *dir);
+/* The folder of the search shown, or NULL. */
+const char        *pb_tune_page_get_ledger    (PbTunePage *self);
+/* While running, "Trial n of N · about 2 minutes left" and the seconds
+ * estimated (< 0: not known yet); NULL when not running. */
+const char        *pb_tune_page_get_progress  (PbTunePage *self, double *seconds_left);
 
 const LcTuneTable *pb_tune_page_get_table     (PbTunePage *self);
 GtkColumnView     *pb_tune_page_get_column_view (PbTunePage *self);

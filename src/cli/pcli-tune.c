@@ -1,14 +1,12 @@
 /* pcli-tune.c: passband-cli tune: hyperparameter search (DESIGN §9).
  *
- * Results go into --out DIR as JSON lines, one per trial: trials.jsonl for a
- * whole search, trials-shard-I-of-N.jsonl for a shard (I from 0, as
- * $SLURM_ARRAY_TASK_ID of "sbatch --array=0-(N-1)"), beside the best model
- * of the run (best-model.json, best-model-shard-I-of-N.json).  The file is
- * written again after every trial, before the trial is printed; a shard that
- * has run all its trials ends its file with a line {"event": "shard",
- * "status": "done", ...}.  Running again with the same DIR resumes: trials
- * already in any trials*.jsonl of DIR are skipped, so a killed shard goes on
- * at its first unfinished trial.  --merge checks that every shard of the
+ * Results go into --out DIR, the search's ledger (lc-tune-ledger.h):
+ * trials.jsonl for a whole search, trials-shard-I-of-N.jsonl for a shard (I
+ * from 0, as $SLURM_ARRAY_TASK_ID of "sbatch --array=0-(N-1)"), beside the
+ * best model of the run.  A trial is on record before it is printed.
+ * Running again with the same DIR resumes: trials already in any
+ * trials*.jsonl of DIR are skipped, so a killed shard goes on at its first
+ * unfinished trial.  --merge checks that every shard of the
  * search has finished, reads the shard files into trials.jsonl and copies the
  * best shard model to best-model.json.
  */
@@ -18,7 +16,6 @@
 
 #include "nn-atomic.h"
 
-#include <errno.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <math.h>
@@ -26,29 +23,15 @@
 #include <string.h>
 
 #include "lc-pipeline.h"
-#include "lc-tune.h"
+#include "lc-tune-ledger.h"
 #include "nn-json.h"
 
 typedef struct
 {
   gboolean json;
-  const char *dir;
-  char *results_path;        /* this run's (shard's) trials file */
-  char *model_path;          /* this run's best model */
-  const LcTuneOptions *options;
-  LcTuneTable *table;        /* every trial known: earlier runs, other shards, this one */
-  LcTrial *best;             /* a copy of this run's best trial, or NULL */
+  LcTuneLedger *ledger;
   GError *error;             /* saving failed: stop */
 } TuneRun;
-
-static char *
-shard_file (const char *dir, const char *stem, const char *ext, const LcTuneOptions *o)
-{
-  g_autofree char *name = o->n_shards > 1
-                            ? g_strdup_printf ("%s-shard-%d-of-%d.%s", stem, o->shard, o->n_shards, ext)
-                            : g_strdup_printf ("%s.%s", stem, ext);
-  return g_build_filename (dir, name, NULL);
-}
 
 static void
 print_trial (const LcTrial *t, gboolean json)
@@ -71,78 +54,13 @@ print_trial (const LcTrial *t, gboolean json)
   fflush (stdout);
 }
 
-static LcTrial *
-trial_copy (const LcTrial *t)
-{
-  g_autoptr (JsonNode) node = lc_trial_to_json (t);
-  return lc_trial_from_json (node, NULL);
-}
-
-/* The line that ends the file of a shard that has run all its trials. */
-static char *
-shard_done_line (const LcTuneOptions *o, guint n_trials)
-{
-  g_autoptr (JsonBuilder) b = json_builder_new ();
-  g_autoptr (JsonNode) node = NULL;
-
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "event");
-  json_builder_add_string_value (b, "shard");
-  json_builder_set_member_name (b, "shard");
-  json_builder_add_int_value (b, o->shard);
-  json_builder_set_member_name (b, "shards");
-  json_builder_add_int_value (b, o->n_shards);
-  json_builder_set_member_name (b, "status");
-  json_builder_add_string_value (b, "done");
-  json_builder_set_member_name (b, "trials");
-  json_builder_add_int_value (b, n_trials);
-  json_builder_end_object (b);
-  node = json_builder_get_root (b);
-  return nn_json_to_string (node);
-}
-
-/* This run's trials (those of its shard), written again after every trial;
- * done: the shard has run them all, say so at the end of a shard's file. */
-static gboolean
-save_own_trials (TuneRun *r, gboolean done, GError **error)
-{
-  g_autoptr (LcTuneTable) own = lc_tune_table_new ();
-  g_autofree char *trials = NULL, *end = NULL, *text = NULL;
-
-  for (guint i = 0; i < r->table->trials->len; i++)
-    {
-      const LcTrial *t = g_ptr_array_index (r->table->trials, i);
-      if (t->index % r->options->n_shards == r->options->shard)
-        lc_tune_table_add (own, trial_copy (t));
-    }
-  trials = lc_tune_table_to_data (own);
-  if (done && r->options->n_shards > 1)
-    end = shard_done_line (r->options, own->trials->len);
-  text = g_strconcat (trials, end != NULL ? end : "", end != NULL ? "\n" : "", NULL);
-  if (nn_atomic_write (r->results_path, text, -1, error))
-    return TRUE;
-  g_prefix_error (error, "%s: ", r->results_path);
-  return FALSE;
-}
-
 static gboolean
 on_trial (const LcTrial *trial, const NnModelDoc *model, gpointer user_data)
 {
   TuneRun *r = user_data;
 
-  /* A killed run must never leave a trial on record whose better model is
-   * not saved: the model first, then the trials (the trial then runs again
-   * on resume and gives the same model), and only then the printed line. */
-  if (model != NULL && trial->ok && (r->best == NULL || lc_trial_compare_best (trial, r->best) < 0))
-    {
-      if (!nn_model_doc_save (model, r->model_path, &r->error))
-        return FALSE;
-      g_clear_pointer (&r->best, lc_trial_free);
-      r->best = trial_copy (trial);
-    }
-  /* the runner adds the trial after this call; save a table that has it */
-  lc_tune_table_add (r->table, trial_copy (trial));
-  if (!save_own_trials (r, FALSE, &r->error))
+  /* on record (and its model saved) before it is printed */
+  if (!lc_tune_ledger_record (r->ledger, trial, model, &r->error))
     return FALSE;
   print_trial (trial, r->json);
   return TRUE;
@@ -387,6 +305,7 @@ pcli_tune (int argc, char **argv)
   g_autoptr (NnModelDoc) spec = NULL;
   g_autoptr (LcSearchSpace) space = NULL;
   g_autoptr (LcTuneTable) table = lc_tune_table_new ();
+  g_autoptr (LcTuneLedger) ledger = NULL;
   LcTuneOptions o;
   LcTuneCallbacks callbacks = { 0 };
   TuneRun run = { 0 };
@@ -434,13 +353,9 @@ pcli_tune (int argc, char **argv)
       pcli_error ("tune", "%s", error->message);
       return 1;
     }
-  if (g_mkdir_with_parents (out, 0755) != 0)
-    {
-      pcli_error ("tune", _("%s: cannot create the folder: %s"), out, g_strerror (errno));
-      return 1;
-    }
   /* resume: what earlier runs and other shards left in DIR */
-  if (!lc_tune_table_load_dir (table, out, &error))
+  ledger = lc_tune_ledger_open (out, &o, table, &error);
+  if (ledger == NULL)
     {
       pcli_error ("tune", "%s", error->message);
       return 1;
@@ -453,48 +368,27 @@ pcli_tune (int argc, char **argv)
     }
 
   run.json = json;
-  run.dir = out;
-  run.results_path = shard_file (out, "trials", "jsonl", &o);
-  run.model_path = shard_file (out, "best-model", "json", &o);
-  run.options = &o;
-  run.table = table;
-  for (guint i = 0; i < table->trials->len; i++)
-    {
-      const LcTrial *t = g_ptr_array_index (table->trials, i);
-      if (t->ok && t->index % o.n_shards == o.shard && g_file_test (run.model_path, G_FILE_TEST_EXISTS)
-          && (run.best == NULL || lc_trial_compare_best (t, run.best) < 0))
-        {
-          g_clear_pointer (&run.best, lc_trial_free);
-          run.best = trial_copy (t);
-        }
-    }
+  run.ledger = ledger;
   callbacks.on_trial = on_trial;
   callbacks.user_data = &run;
 
   status = lc_tune_run (ds, spec, space, &o, table, &callbacks, &error);
-  g_clear_pointer (&run.best, lc_trial_free);
   if (status == LC_TUNE_FAILED || run.error != NULL)
     {
       pcli_error ("tune", "%s", error != NULL ? error->message : run.error->message);
       g_clear_error (&run.error);
-      g_free (run.results_path);
-      g_free (run.model_path);
       return 1;
     }
   if (status == LC_TUNE_WAITING)
     pcli_error ("tune", _("the next rung needs the other shards' results; run this shard again when they "
                           "have finished"));
   /* a shard with nothing left to do still leaves its (maybe empty) file */
-  if ((status == LC_TUNE_DONE || !g_file_test (run.results_path, G_FILE_TEST_EXISTS))
-      && !save_own_trials (&run, status == LC_TUNE_DONE, &error))
+  if ((status == LC_TUNE_DONE || !g_file_test (lc_tune_ledger_get_trials_path (ledger), G_FILE_TEST_EXISTS))
+      && !lc_tune_ledger_save (ledger, status == LC_TUNE_DONE, &error))
     {
       pcli_error ("tune", "%s", error->message);
-      g_free (run.results_path);
-      g_free (run.model_path);
       return 1;
     }
-  print_result (status_names[status], table, run.model_path, json);
-  g_free (run.results_path);
-  g_free (run.model_path);
+  print_result (status_names[status], table, lc_tune_ledger_get_model_path (ledger), json);
   return status == LC_TUNE_STOPPED ? 1 : 0;
 }

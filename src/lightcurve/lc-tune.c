@@ -778,6 +778,7 @@ lc_trial_new (void)
   LcTrial *t = g_new0 (LcTrial, 1);
   t->best_epoch = -1;
   t->val_accuracy = t->val_loss = t->weighted_log_loss = t->macro_f1 = NAN;
+  t->train_seconds = NAN;
   t->val_curve = g_array_new (FALSE, FALSE, sizeof (double));
   t->loss_curve = g_array_new (FALSE, FALSE, sizeof (double));
   return t;
@@ -860,6 +861,7 @@ lc_trial_to_json (const LcTrial *t)
   add_number (b, "weighted_log_loss", t->weighted_log_loss);
   add_number (b, "macro_f1", t->macro_f1);
   add_number (b, "seconds", t->seconds);
+  add_number (b, "train_seconds", t->train_seconds);
   add_curve (b, "val_curve", t->val_curve);
   add_curve (b, "loss_curve", t->loss_curve);
   json_builder_end_object (b);
@@ -932,6 +934,7 @@ lc_trial_from_json (JsonNode *node, GError **error)
   t->weighted_log_loss = get_number (o, "weighted_log_loss");
   t->macro_f1 = get_number (o, "macro_f1");
   t->seconds = get_number (o, "seconds");
+  t->train_seconds = get_number (o, "train_seconds");
   if (!read_curve (o, "val_curve", t->val_curve) || !read_curve (o, "loss_curve", t->loss_curve))
     {
       g_set_error (error, LC_ERROR, LC_ERROR_FORMAT, _("field “val_curve”/“loss_curve”: expected a list"));
@@ -1376,7 +1379,10 @@ run_trial (const LcDataset *ds, const NnModelDoc *spec, const LcTuneOptions *o,
     run = lc_train_run_prepare (ds, doc, &overrides, &local);
   if (run != NULL)
     {
+      gint64 train_start = g_get_monotonic_time ();
+
       t->ok = lc_train_run_train (run, &train, &local);
+      t->train_seconds = (g_get_monotonic_time () - train_start) / 1e6;
       if (relay.stopped)
         {
           *stop = TRUE;
@@ -1520,6 +1526,90 @@ lc_tune_run (const LcDataset *ds, const NnModelDoc *spec, const LcSearchSpace *s
   if (options->strategy == LC_TUNE_HALVING)
     return run_halving (ds, spec, space, options, table, callbacks);
   return run_flat (ds, spec, space, options, table, callbacks);
+}
+
+/* ---- how far a search is ---- */
+
+/* The epochs trial index may train: its rung's in halving, else the
+ * override, its own "training.epochs" setting or the spec's. */
+static int
+trial_epoch_cap (const NnModelDoc *spec, const LcTuneOptions *o, const HalvingPlan *plan, int index,
+                 JsonNode *settings)
+{
+  JsonObject *s = settings != NULL && JSON_NODE_HOLDS_OBJECT (settings) ? json_node_get_object (settings) : NULL;
+  double v;
+
+  if (plan != NULL)
+    {
+      for (int r = plan->n_rungs - 1; r >= 0; r--)
+        if (index >= plan->first[r])
+          return plan->epochs[r];
+    }
+  if (o->overrides.epochs > 0)
+    return o->overrides.epochs;
+  if (s != NULL && nn_json_node_number (json_object_get_member (s, "training.epochs"), &v) && v >= 1)
+    return (int) v;
+  return MAX (spec->training.train.epochs, 1);
+}
+
+void
+lc_tune_progress (const NnModelDoc *spec, const LcSearchSpace *space, const LcTuneOptions *o,
+                  const LcTuneTable *table, int running, double running_seconds, LcTuneProgress *progress)
+{
+  HalvingPlan plan;
+  const HalvingPlan *p = NULL;
+  double overhead = 0, train = 0, cap_epochs = 0, left = 0;
+  int n_timed = 0, n = lc_tune_n_planned (space, o);
+
+  if (o->strategy == LC_TUNE_HALVING)
+    {
+      halving_plan (space, o->n_trials, spec_epochs (spec, o), &plan);
+      p = &plan;
+    }
+  progress->n_planned = 0;
+  progress->n_finished = 0;
+  for (guint i = 0; i < table->trials->len; i++)
+    {
+      const LcTrial *t = g_ptr_array_index (table->trials, i);
+      /* trials written before the training time was kept count as all training */
+      double in_epochs = isfinite (t->train_seconds) ? t->train_seconds : t->seconds;
+
+      if (!mine (o, t->index) || t->index >= n || !isfinite (t->seconds))
+        continue;
+      n_timed++;
+      overhead += MAX (t->seconds - in_epochs, 0);
+      if (t->epochs > 0)
+        {
+          train += in_epochs;
+          cap_epochs += MAX (trial_epoch_cap (spec, o, p, t->index, t->settings), t->epochs);
+        }
+    }
+  for (int i = 0; i < n; i++)
+    {
+      g_autoptr (JsonNode) settings = NULL;
+      double expected;
+
+      if (!mine (o, i))
+        continue;
+      progress->n_planned++;
+      if (lc_tune_table_find (table, i) != NULL)
+        {
+          progress->n_finished++;
+          continue;
+        }
+      if (n_timed == 0)
+        continue;
+      /* a halving trial's epochs are its rung's, whatever configuration it gets */
+      if (p == NULL)
+        settings = lc_search_space_sample (space, o->strategy, o->seed, i);
+      expected = overhead / n_timed;
+      if (cap_epochs > 0)
+        expected += train * trial_epoch_cap (spec, o, p, i, settings) / cap_epochs;
+      if (i == running)
+        expected = MAX (expected - running_seconds, 0);
+      left += expected;
+    }
+  progress->seconds_left = n_timed > 0 ? left : -1;
 }
 
 /* ---- heat map ---- */

@@ -119,6 +119,7 @@ typedef struct
   double weighted_log_loss;  /* PLAsTiCC weights, on the validation rows */
   double macro_f1;
   double seconds;
+  double train_seconds;      /* of seconds, those spent in epochs (NaN: not measured) */
   GArray *val_curve;         /* double: validation accuracy per epoch */
   GArray *loss_curve;        /* double: validation loss per epoch */
 } LcTrial;
@@ -205,6 +206,25 @@ typedef enum
 LcTuneStatus lc_tune_run (const LcDataset *ds, const NnModelDoc *spec, const LcSearchSpace *space,
                           const LcTuneOptions *options, LcTuneTable *table,
                           const LcTuneCallbacks *callbacks, GError **error);
+
+/* ---- how far a search is ---- */
+
+typedef struct
+{
+  int n_planned;             /* trials of this shard in the whole search */
+  int n_finished;            /* of those, in the table */
+  double seconds_left;       /* estimated; < 0 while no trial has finished */
+} LcTuneProgress;
+
+/* Where the search of spec, space and options stands with table, and how
+ * long its trials not in table will take: each one the finished trials'
+ * mean overhead (preparing, scoring) plus their seconds per epoch times the
+ * epochs it may train (its rung's, its settings' or the spec's) scaled by
+ * the share of such epochs the finished trials trained (early stopping).
+ * running (or -1) is the trial under way, for running_seconds so far. */
+void lc_tune_progress (const NnModelDoc *spec, const LcSearchSpace *space, const LcTuneOptions *options,
+                       const LcTuneTable *table, int running, double running_seconds,
+                       LcTuneProgress *progress);
 
 /* ---- heat map ---- */
 

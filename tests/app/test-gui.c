@@ -769,6 +769,33 @@ test_cancel (Fixture *f, gconstpointer data)
   g_assert_null (pb_window_get_last_error (f->window));
 }
 
+static void
+count_cb (gpointer data)
+{
+  (*(int *) data)++;
+}
+
+/* Opening the sample while LSST still loads: the sample stays, whenever the
+ * first load would have ended. */
+static void
+test_stale_load (Fixture *f, gconstpointer data)
+{
+  g_autofree char *path = tu_shared_path ("data/uea_lsst/LSST_TRAIN.ts");
+  PbSession *session = pb_window_get_session (f->window);
+  int changes = 0;
+  gulong handler = g_signal_connect_swapped (session, "dataset-changed", G_CALLBACK (count_cb), &changes);
+
+  pb_window_load_path (f->window, path, NULL);
+  pb_window_load_sample (f->window);
+  pb_test_wait_for_load (f->window);
+  /* long enough for the first file to have been read had it gone on */
+  pb_test_iterate (1500);
+  g_signal_handler_disconnect (session, handler);
+  g_assert_cmpint (changes, ==, 1);
+  g_assert_cmpint (pb_window_get_dataset (f->window)->source, ==, LC_SOURCE_SIMULATED);
+  g_assert_null (pb_window_get_last_error (f->window));
+}
+
 /* Xvfb has no session bus: GTK warns once about it, which is not a failure here. */
 static gboolean
 fatal_log_cb (const char *domain, GLogLevelFlags level, const char *message, gpointer data)
@@ -1151,6 +1178,7 @@ main (int argc, char **argv)
   g_test_add ("/app/gui/about-and-shortcuts", Fixture, NULL, fixture_setup, test_about_and_shortcuts, fixture_teardown);
   g_test_add ("/app/gui/initial", Fixture, NULL, fixture_setup, test_initial, fixture_teardown);
   g_test_add ("/app/gui/cancel", Fixture, NULL, fixture_setup, test_cancel, fixture_teardown);
+  g_test_add ("/app/gui/stale-load", Fixture, NULL, fixture_setup, test_stale_load, fixture_teardown);
   g_test_add ("/app/gui/small-window", Fixture, NULL, fixture_setup, test_small_window, fixture_teardown);
   g_test_add ("/app/gui/title", Fixture, NULL, fixture_setup, test_title, fixture_teardown);
   g_test_add ("/app/gui/toggles-without-settings", Fixture, NULL, fixture_setup, test_toggles_without_settings,

@@ -125,6 +125,48 @@ test_cancel (void)
   g_error_free (run.error);
 }
 
+typedef struct
+{
+  LcDataset *dataset;
+  GError *error;
+  gboolean called;
+} Slot;
+
+static void
+slot_done_cb (GObject *source, GAsyncResult *result, gpointer data)
+{
+  Slot *slot = data;
+
+  slot->dataset = pb_load_finish (result, &slot->error);
+  slot->called = TRUE;
+}
+
+/* The user opens B while A still loads: A is cancelled and ends without its
+ * dataset, B arrives whole. */
+static void
+test_stale (void)
+{
+  g_autofree char *path = tu_shared_path ("data/uea_lsst/LSST_TRAIN.ts");
+  g_autoptr (GObject) owner = g_object_new (G_TYPE_OBJECT, NULL);
+  g_autoptr (GCancellable) a_cancel = g_cancellable_new ();
+  g_autoptr (GCancellable) b_cancel = g_cancellable_new ();
+  Slot a = { 0 }, b = { 0 };
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  pb_load_async (owner, path, NULL, a_cancel, NULL, slot_done_cb, &a);
+  pb_load_sample_async (owner, 50, 3, b_cancel, NULL, slot_done_cb, &b);
+  g_cancellable_cancel (a_cancel);
+  while ((!a.called || !b.called) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (a.called && b.called);
+  g_assert_null (a.dataset);
+  g_assert_true (pb_load_error_is_cancelled (a.error));
+  g_assert_no_error (b.error);
+  g_assert_cmpuint (b.dataset->n_objects, ==, 50);
+  g_error_free (a.error);
+  lc_dataset_unref (b.dataset);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -133,5 +175,6 @@ main (int argc, char **argv)
   g_test_add_func ("/app/loader/sample", test_sample);
   g_test_add_func ("/app/loader/error", test_error);
   g_test_add_func ("/app/loader/cancel", test_cancel);
+  g_test_add_func ("/app/loader/stale", test_stale);
   return g_test_run ();
 }

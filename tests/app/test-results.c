@@ -331,7 +331,33 @@ test_jobs (void)
   g_assert_cmpint (n_lines, ==, n + 1);
   g_assert_true (g_str_has_suffix (lines[0], ",class_99"));
   g_unlink (csv);
-  g_rmdir (dir);
+
+  /* every other kind of job, cancelled, delivers nothing either; the
+   * cancelled export leaves no file */
+  {
+    GAsyncResult *c[4] = { NULL };
+    g_autofree char *never = g_build_filename (dir, "never.csv", NULL);
+
+    pb_explore_point_async (source, run, LC_EARLY_OBSERVATIONS, 2, cancelled, store_result_cb, &c[0]);
+    pb_explore_novelty_async (source, run, cancelled, store_result_cb, &c[1]);
+    pb_explore_test_file_async (source, run, "sim:40:8", cancelled, store_result_cb, &c[2]);
+    pb_explore_export_async (source, run, scores, never, cancelled, store_result_cb, &c[3]);
+    g_assert_null (pb_explore_point_finish (wait_result (&c[0]), &error));
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+    g_clear_error (&error);
+    g_assert_null (pb_explore_novelty_finish (wait_result (&c[1]), &error));
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+    g_clear_error (&error);
+    g_assert_null (pb_explore_test_file_finish (wait_result (&c[2]), &error));
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+    g_clear_error (&error);
+    g_assert_false (pb_explore_export_finish (wait_result (&c[3]), &error));
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+    g_clear_error (&error);
+    g_assert_false (g_file_test (never, G_FILE_TEST_EXISTS));
+    for (guint i = 0; i < G_N_ELEMENTS (c); i++)
+      g_clear_object (&c[i]);
+  }
 
   /* a run without a model is an error, not a crash */
   pb_explore_point_async (source, bare, LC_EARLY_OBSERVATIONS, 2, NULL, store_result_cb, &r[7]);
@@ -339,6 +365,7 @@ test_jobs (void)
   g_assert_nonnull (error);
   for (guint i = 0; i < G_N_ELEMENTS (r); i++)
     g_clear_object (&r[i]);
+  g_rmdir (dir);
 }
 
 int

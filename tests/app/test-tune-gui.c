@@ -1,7 +1,8 @@
 /* test-tune-gui.c: the Tune section in the real window under Xvfb (issue 7):
  * a grid search through the real worker fills the table, the table sorts,
  * the heat map covers the grid, the best trial is promoted into the builder,
- * a search stops and resumes; the drawings export; the Results section's
+ * a search stops and resumes, also in a new session from its ledger on
+ * disk; the drawings export; the Results section's
  * early-classification slider, novelty tab, test file and predictions export. */
 #include "config.h"
 
@@ -18,9 +19,11 @@
 #include "pb-results-page.h"
 #include "pb-window.h"
 #include "pb-test-gui.h"
+#include "testutil.h"
 
 static PbWindow *window;
 static GSettings *settings;
+static char *ledger_root;     /* the searches of this run keep their trials here */
 
 static PbTunePage *
 tune_page (void)
@@ -222,6 +225,7 @@ test_close_while_running (void)
   pb_window_load_sample (other);
   pb_test_wait_for_load (other);
   page = g_object_ref (PB_TUNE_PAGE (pb_test_find_descendant (GTK_WIDGET (other), PB_TYPE_TUNE_PAGE)));
+  pb_tune_page_set_ledger_root (page, ledger_root);
   pb_tune_page_set_spec (page, spec);
   pb_tune_page_set_options (page, LC_TUNE_RANDOM, 50, 3, 1);
   g_assert_true (pb_tune_page_start (page, &error));
@@ -239,6 +243,102 @@ test_close_while_running (void)
   g_assert_false (pb_tune_page_is_running (page));
   /* stopped, not run to the end of its 50 trials */
   g_assert_cmpuint (pb_tune_page_get_table (page)->trials->len, <, 5);
+}
+
+typedef struct
+{
+  PbTunePage *page;
+  int first;
+  int n_done;
+  char *progress_at_first;
+  double left_at_first;
+} Restart;
+
+static void
+restart_trial_cb (PbTunePage *page, int index, Restart *r)
+{
+  if (r->first >= 0)
+    return;
+  r->first = index;
+  r->progress_at_first = g_strdup (pb_tune_page_get_progress (page, &r->left_at_first));
+}
+
+static const char *tiny_space_json =
+  "{\"format\": \"passband-search\", \"version\": 1, \"parameters\": ["
+  " {\"path\": \"layers[0].units\", \"values\": [4, 8]},"
+  " {\"path\": \"training.learning_rate\", \"values\": [0.001, 0.01]}]}";
+
+/* Quitting in the middle of a search and starting it again in a new
+ * session: the new page reads the ledger and runs only the trials not on
+ * record, starting with the first unfinished one, and says how far it is. */
+static void
+test_restart_continues (void)
+{
+  PbTunePage *page = tune_page ();
+  g_autoptr (NnModelDoc) spec = small_spec ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PbTunePage) fresh = NULL;
+  g_autofree char *trials_path = NULL;
+  g_autofree char *expected = NULL;
+  LcTuneTable *on_disk = lc_tune_table_new ();
+  Counts c = { .stop_after_first = TRUE };
+  Counts fc = { 0 };
+  Restart r = { .first = -1 };
+  gulong h1, h2;
+  guint n_done;
+
+  pb_tune_page_clear (page);
+  pb_tune_page_set_spec (page, spec);
+  pb_tune_page_set_space (page, lc_search_space_load_from_data (tiny_space_json, -1, "space.json", &error));
+  pb_tune_page_set_options (page, LC_TUNE_RANDOM, 4, 1, 9);
+  h1 = g_signal_connect (page, "trial", G_CALLBACK (trial_cb), &c);
+  h2 = g_signal_connect (page, "finished", G_CALLBACK (finished_cb), &c);
+  g_assert_true (pb_tune_page_start (page, &error));
+  g_assert_no_error (error);
+  /* "Trial 1 of 4" from the start */
+  g_assert_true (g_str_has_prefix (pb_tune_page_get_progress (page, NULL), "Trial 1 of 4"));
+  wait_finished (&c);
+  g_signal_handler_disconnect (page, h1);
+  g_signal_handler_disconnect (page, h2);
+  g_assert_cmpint (c.status, ==, LC_TUNE_STOPPED);
+  g_assert_null (pb_tune_page_get_progress (page, NULL));
+  n_done = pb_tune_page_get_table (page)->trials->len;
+  g_assert_cmpuint (n_done, >=, 1);
+  g_assert_cmpuint (n_done, <, 4);
+
+  /* the trials are on disk, in the search's own folder under the root */
+  g_assert_true (g_str_has_prefix (pb_tune_page_get_ledger (page), ledger_root));
+  trials_path = g_build_filename (pb_tune_page_get_ledger (page), "trials.jsonl", NULL);
+  g_assert_true (lc_tune_table_load (on_disk, trials_path, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (on_disk->trials->len, ==, n_done);
+  lc_tune_table_free (on_disk);
+
+  /* a new session: another page, the same data, spec, space and options */
+  fresh = g_object_ref_sink (PB_TUNE_PAGE (pb_tune_page_new (NULL)));
+  pb_tune_page_set_ledger_root (fresh, ledger_root);
+  pb_tune_page_set_dataset (fresh, pb_window_get_dataset (window));
+  pb_tune_page_set_spec (fresh, spec);
+  pb_tune_page_set_space (fresh, lc_search_space_load_from_data (tiny_space_json, -1, "space.json", &error));
+  pb_tune_page_set_options (fresh, LC_TUNE_RANDOM, 4, 1, 9);
+  g_signal_connect (fresh, "trial", G_CALLBACK (restart_trial_cb), &r);
+  g_signal_connect (fresh, "finished", G_CALLBACK (finished_cb), &fc);
+  g_assert_true (pb_tune_page_start (fresh, &error));
+  wait_finished (&fc);
+  g_assert_cmpint (fc.status, ==, LC_TUNE_DONE);
+  g_assert_cmpstr (pb_tune_page_get_ledger (fresh), ==, pb_tune_page_get_ledger (page));
+  /* the first trial run is the first unfinished one; the others were read back */
+  g_assert_cmpint (r.first, ==, (int) n_done);
+  g_assert_cmpuint (pb_tune_page_get_table (fresh)->trials->len, ==, 4);
+  for (guint i = 0; i < n_done; i++)
+    g_assert_cmpfloat (lc_tune_table_find (pb_tune_page_get_table (fresh), i)->val_accuracy, ==,
+                       lc_tune_table_find (pb_tune_page_get_table (page), i)->val_accuracy);
+  /* after it, the bar counts on from there and knows the time left */
+  g_test_message ("after the first trial of the new session: %s", r.progress_at_first);
+  expected = g_strdup_printf ("Trial %u of 4", MIN (n_done + 2, 4));
+  g_assert_true (g_str_has_prefix (r.progress_at_first, expected));
+  g_assert_cmpfloat (r.left_at_first, >=, 0);
+  g_free (r.progress_at_first);
 }
 
 /* A run as the Train section leaves it: a trained model scored on its
@@ -435,9 +535,12 @@ main (int argc, char **argv)
   gtk_test_init (&argc, &argv, NULL);
   settings = pb_settings_new (APP_ID, PB_BUILD_SCHEMA_DIR, NULL);
   window = pb_test_window_on_sample (settings);
+  ledger_root = g_dir_make_tmp ("tune-ledgers-XXXXXX", NULL);
+  pb_tune_page_set_ledger_root (tune_page (), ledger_root);
 
   g_test_add_func ("/tune-gui/grid-table-heatmap-promote", test_grid_table_heatmap_promote);
   g_test_add_func ("/tune-gui/stop-resume", test_stop_and_resume);
+  g_test_add_func ("/tune-gui/restart-continues", test_restart_continues);
   g_test_add_func ("/tune-gui/exports", test_exports);
   g_test_add_func ("/tune-gui/close-while-running", test_close_while_running);
   g_test_add_func ("/tune-gui/results-early-novelty", test_results_early_and_novelty);
@@ -456,5 +559,7 @@ main (int argc, char **argv)
   gtk_window_destroy (GTK_WINDOW (window));
   pb_test_iterate (100);
   g_object_unref (settings);
+  tu_remove_tree (ledger_root);
+  g_free (ledger_root);
   return status;
 }

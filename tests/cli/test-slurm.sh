@@ -247,7 +247,7 @@ wait_job "$tune_array" "the tune array"
 wait_job "$predict_concat" "the prediction concatenation"
 wait_job "$predict_array" "the prediction array"
 
-# trial lines without the wall time, in order
+# trial lines without the wall times, in order
 trials () {
   python3 - "$1" << 'PY'
 import json, sys
@@ -255,6 +255,7 @@ for line in open(sys.argv[1]):
     o = json.loads(line)
     if o.get("event") == "trial":
         o.pop("seconds")
+        o.pop("train_seconds", None)
         print(json.dumps(o, sort_keys=True))
 PY
 }
