@@ -967,36 +967,55 @@ pb_trainer_resume (PbTrainer *self, LcDataset *ds, const char *run_path, GError 
   return run;
 }
 
-static int
-compare_run_files_newest_first (gconstpointer a, gconstpointer b)
+/* When the file was last written, in nanoseconds: when its run stopped. */
+static gint64
+written_ns (const char *path)
 {
-  const LcRunFile *fa = *(LcRunFile *const *) a, *fb = *(LcRunFile *const *) b;
+  GStatBuf st;
 
-  return -g_strcmp0 (fa->path, fb->path);
+  if (g_stat (path, &st) != 0)
+    return 0;
+  return (gint64) st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
+}
+
+typedef struct
+{
+  gint64 written;
+  LcRunFile *file;
+} Found;
+
+static int
+compare_found_newest_first (gconstpointer a, gconstpointer b)
+{
+  const Found *fa = a, *fb = b;
+
+  if (fa->written != fb->written)
+    return fa->written > fb->written ? -1 : 1;
+  return -g_strcmp0 (fa->file->path, fb->file->path);
 }
 
 GPtrArray *
-pb_trainer_list_unfinished (PbTrainer *self, LcDataset *ds)
+pb_run_files_list_unfinished (const char *dir, const LcDataset *ds, const char *skip_path)
 {
   GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify) lc_run_file_free);
-  g_autoptr (GDir) dir = NULL;
+  g_autoptr (GArray) found = g_array_new (FALSE, FALSE, sizeof (Found));
+  g_autoptr (GDir) d = NULL;
   const char *name;
 
-  g_return_val_if_fail (PB_IS_TRAINER (self), out);
   if (ds == NULL || ds->path == NULL)
     return out;
-  dir = g_dir_open (pb_trainer_get_runs_dir (self), 0, NULL);
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+  d = g_dir_open (dir, 0, NULL);
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
     {
       g_autofree char *path = NULL;
       g_autoptr (GError) error = NULL;
       g_autoptr (LcRunFile) file = NULL;
 
-      if (!g_str_has_suffix (name, ".run.json"))
+      /* temporary files of a write a kill cut short start with a dot */
+      if (name[0] == '.' || !g_str_has_suffix (name, ".run.json"))
         continue;
-      path = g_build_filename (pb_trainer_get_runs_dir (self), name, NULL);
-      /* the running job's own file is not a run to resume */
-      if (self->job != NULL && self->run != NULL && g_strcmp0 (path, self->run->run_path) == 0)
+      path = g_build_filename (dir, name, NULL);
+      if (g_strcmp0 (path, skip_path) == 0)
         continue;
       file = lc_run_file_load (path, &error);
       if (file == NULL)
@@ -1006,10 +1025,33 @@ pb_trainer_list_unfinished (PbTrainer *self, LcDataset *ds)
         }
       if (!file->finished && g_strcmp0 (file->data_path, ds->path) == 0
           && g_strcmp0 (file->meta_path, ds->meta_path) == 0)
-        g_ptr_array_add (out, g_steal_pointer (&file));
+        {
+          Found f = { written_ns (path), g_steal_pointer (&file) };
+
+          g_array_append_val (found, f);
+        }
     }
-  g_ptr_array_sort (out, compare_run_files_newest_first);
+  g_array_sort (found, compare_found_newest_first);
+  for (guint i = 0; i < found->len; i++)
+    g_ptr_array_add (out, g_array_index (found, Found, i).file);
   return out;
+}
+
+GPtrArray *
+pb_trainer_list_unfinished (PbTrainer *self, LcDataset *ds)
+{
+  g_return_val_if_fail (PB_IS_TRAINER (self), NULL);
+
+  /* the running job's own file is not a run to resume */
+  return pb_run_files_list_unfinished (pb_trainer_get_runs_dir (self), ds, pb_trainer_get_running_file (self));
+}
+
+const char *
+pb_trainer_get_running_file (PbTrainer *self)
+{
+  g_return_val_if_fail (PB_IS_TRAINER (self), NULL);
+
+  return self->job != NULL && self->run != NULL ? self->run->run_path : NULL;
 }
 
 gboolean

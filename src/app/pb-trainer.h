@@ -118,6 +118,11 @@ PbRun      *pb_trainer_resume     (PbTrainer *self, LcDataset *ds, const char *r
 /* The unfinished run files in the runs folder for ds (the same data path),
  * newest first (LcRunFile *; the array frees them). */
 GPtrArray  *pb_trainer_list_unfinished (PbTrainer *self, LcDataset *ds);
+/* The same in any thread: the unfinished run files in dir for ds, but
+ * skip_path (the running job's, may be NULL). */
+GPtrArray  *pb_run_files_list_unfinished (const char *dir, const LcDataset *ds, const char *skip_path);
+/* The run file of the running job, or NULL. */
+const char *pb_trainer_get_running_file (PbTrainer *self);
 /* Removes an unfinished run's file: it will not be offered again. */
 gboolean    pb_trainer_discard    (PbTrainer *self, const char *run_path, GError **error);
 /* Whether the run of a run file trains an ensemble (resuming starts it again). */

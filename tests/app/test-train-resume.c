@@ -17,6 +17,8 @@
 #include "lc-run.h"
 #include "lc-simulate.h"
 #include "nn-model-file.h"
+#include "pb-resume-bar.h"
+#include "pb-session.h"
 #include "pb-trainer.h"
 #include "testutil.h"
 
@@ -377,6 +379,90 @@ test_stopped_is_finished (void)
   tu_remove_tree (dir);
 }
 
+/* An unfinished run of ds in dir, cancelled after its first epoch. */
+static char *
+leave_unfinished_run (const char *dir, LcDataset *ds)
+{
+  g_autoptr (NnModelDoc) spec = spec_of (EPOCHS);
+  Seen seen = { 0 };
+  g_autoptr (PbTrainer) trainer = trainer_in (dir, &seen);
+  PbRun *run;
+
+  g_signal_connect (trainer, "epoch", G_CALLBACK (cancel_at_first_epoch_cb), NULL);
+  run = pb_trainer_start (trainer, ds, spec, NULL, "cancelled");
+  while (pb_trainer_is_running (trainer))
+    g_main_context_iteration (NULL, TRUE);
+  return g_strdup (run->run_path);
+}
+
+static void
+wait_scanned (PbResumeBar *bar)
+{
+  while (pb_resume_bar_is_scanning (bar))
+    g_main_context_iteration (NULL, TRUE);
+}
+
+/* The Train section's bar offers the unfinished run of the open dataset,
+ * not of another one; Resume trains it to the end; Discard forgets one. */
+static void
+test_resume_bar (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("passband-app-resume-XXXXXX", NULL);
+  g_autoptr (LcDataset) ds = sample_of (240, 3);
+  g_autoptr (LcDataset) other = sample_of (240, 4);
+  g_autofree char *first = leave_unfinished_run (dir, ds);
+  g_autofree char *second = NULL;
+  g_autoptr (PbSession) session = pb_session_new ();
+  PbTrainer *trainer = pb_session_get_trainer (session);
+  g_autoptr (GError) error = NULL;
+  GtkWidget *bar;
+  Seen seen = { 0 };
+  PbRun *run;
+
+  if (!gtk_init_check ())
+    {
+      g_test_skip ("no display");
+      return;
+    }
+  pb_trainer_set_runs_dir (trainer, dir);
+  g_signal_connect (trainer, "finished", G_CALLBACK (finished_cb), &seen);
+  bar = g_object_ref_sink (pb_resume_bar_new (session));
+  pb_session_set_dataset (session, ds);
+  wait_scanned (PB_RESUME_BAR (bar));
+  g_assert_nonnull (pb_resume_bar_get_offered (PB_RESUME_BAR (bar)));
+  g_assert_cmpstr (pb_resume_bar_get_offered (PB_RESUME_BAR (bar))->path, ==, first);
+  g_assert_true (gtk_widget_get_visible (bar));
+
+  pb_session_set_dataset (session, other);
+  wait_scanned (PB_RESUME_BAR (bar));
+  g_assert_null (pb_resume_bar_get_offered (PB_RESUME_BAR (bar)));
+  g_assert_false (gtk_widget_get_visible (bar));
+
+  /* two unfinished runs: the newest is offered first */
+  second = leave_unfinished_run (dir, ds);
+  pb_session_set_dataset (session, ds);
+  wait_scanned (PB_RESUME_BAR (bar));
+  g_assert_cmpstr (pb_resume_bar_get_offered (PB_RESUME_BAR (bar))->path, ==, second);
+  g_assert_true (pb_resume_bar_discard (PB_RESUME_BAR (bar), &error));
+  g_assert_no_error (error);
+  g_assert_false (g_file_test (second, G_FILE_TEST_EXISTS));
+  g_assert_cmpstr (pb_resume_bar_get_offered (PB_RESUME_BAR (bar))->path, ==, first);
+
+  run = pb_resume_bar_resume (PB_RESUME_BAR (bar), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (run);
+  g_assert_cmpuint (run->epochs->len, >=, 1);
+  g_assert_false (gtk_widget_get_visible (bar));
+  wait_finished (&seen);
+  g_assert_cmpint (seen.finished->state, ==, PB_RUN_FINISHED);
+  g_assert_cmpuint (seen.finished->epochs->len, ==, EPOCHS);
+  g_assert_null (pb_resume_bar_get_offered (PB_RESUME_BAR (bar)));
+  g_assert_false (gtk_widget_get_visible (bar));
+  g_clear_pointer (&seen.finished, pb_run_unref);
+  g_object_unref (bar);
+  tu_remove_tree (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -386,5 +472,6 @@ main (int argc, char **argv)
   g_test_add_func ("/trainer-resume/killed-and-resumed", test_killed_and_resumed);
   g_test_add_func ("/trainer-resume/cancelled-other-data-discard", test_cancelled_other_data_discard);
   g_test_add_func ("/trainer-resume/stopped-is-finished", test_stopped_is_finished);
+  g_test_add_func ("/trainer-resume/bar", test_resume_bar);
   return g_test_run ();
 }
