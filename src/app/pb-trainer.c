@@ -143,7 +143,7 @@ pb_run_class_name (PbRun *run, int k)
 
 /* ---- records from the worker to the main loop -------------------------- */
 
-#define BATCH_RECORD_INTERVAL_US (G_USEC_PER_SEC / 10)
+#define BATCH_RECORD_INTERVAL_US (G_USEC_PER_SEC / 4)
 #define WRONG_INTERVAL_US G_USEC_PER_SEC
 
 typedef enum
@@ -185,7 +185,12 @@ record_free (Record *record)
 /* Formatting a checkpoint as exact text and syncing it to disk takes longer
  * than an epoch of a small model: the training thread hands each epoch's
  * checkpoint (a copy) over and goes on, and the writer writes the newest it
- * has; one it had no time for is replaced by the next epoch's. */
+ * has; one it had no time for is replaced by the next epoch's.  On two
+ * cores the writer's CPU is taken from training, so it rests nine times as
+ * long as its last write took (a file of a large model is written less
+ * often, a small model's every epoch or second); the last epoch is always
+ * written when the run ends or is cancelled. */
+#define WRITER_REST_FACTOR 9
 typedef struct
 {
   GThread *thread;
@@ -196,6 +201,7 @@ typedef struct
   NnObjectHistory *pending_objects; /* guarded by lock */
   NnTrainCheckpoint *written;       /* the last one taken; guarded by lock */
   gboolean quit;                    /* guarded by lock */
+  gint64 rest_until;                /* no write before (monotonic µs); the writer's */
   char *error;                      /* the first write that failed; guarded by lock */
 } RunWriter;
 
@@ -223,8 +229,13 @@ run_writer_thread (gpointer data)
       g_autoptr (GError) error = NULL;
       LcRunFile view;
 
-      while (w->pending == NULL && !w->quit)
-        g_cond_wait (&w->cond, &w->lock);
+      gint64 started;
+
+      while ((w->pending == NULL || g_get_monotonic_time () < w->rest_until) && !w->quit)
+        if (w->pending == NULL)
+          g_cond_wait (&w->cond, &w->lock);
+        else
+          g_cond_wait_until (&w->cond, &w->lock, w->rest_until);
       if (w->pending == NULL)
         break;
       checkpoint = g_steal_pointer (&w->pending);
@@ -232,11 +243,13 @@ run_writer_thread (gpointer data)
       g_mutex_unlock (&w->lock);
 
       /* the file as it is, with this epoch's objects (the live ones grow) */
+      started = g_get_monotonic_time ();
       view = *w->file;
       view.objects = objects;
       lc_run_file_save (&view, checkpoint, &error);
 
       g_mutex_lock (&w->lock);
+      w->rest_until = g_get_monotonic_time () + WRITER_REST_FACTOR * (g_get_monotonic_time () - started);
       nn_train_checkpoint_free (w->written);
       w->written = checkpoint;
       if (error != NULL && w->error == NULL)
@@ -400,7 +413,8 @@ job_on_batch (int epoch, int batch, int n_batches, double loss, gpointer user_da
     }
   /* A record per batch would wake the main loop hundreds of times a second
    * and redraw the page each time: on two cores that is CPU taken from the
-   * training threads.  Ten a second move the bar as smoothly. */
+   * training threads.  Four a second move the bar smoothly enough, and
+   * every epoch end is recorded. */
   now = g_get_monotonic_time ();
   if (batch + 1 < n_batches && now - job->batch_posted_us < BATCH_RECORD_INTERVAL_US)
     return TRUE;
