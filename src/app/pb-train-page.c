@@ -7,6 +7,7 @@
 
 #include "pb-export.h"
 #include "pb-field-editor.h"
+#include "pb-resume-bar.h"
 #include "pb-train-page.h"
 
 struct _PbTrainPage
@@ -23,6 +24,8 @@ struct _PbTrainPage
   GtkGrid *settings_grid;
   GHashTable *editors;       /* training field name → its editor (pb-field-editor.h) */
   GHashTable *marks;         /* training field name → its "Tune" mark */
+  GtkBox *actions;           /* Start, Stop, progress and status */
+  PbResumeBar *resume_bar;
   GtkButton *start_button;
   GtkButton *stop_button;
   GtkProgressBar *progress;
@@ -838,6 +841,7 @@ build_actions (PbTrainPage *self)
   gtk_widget_set_margin_end (box, 12);
   gtk_widget_set_margin_top (box, 6);
   gtk_widget_set_margin_bottom (box, 12);
+  self->actions = GTK_BOX (box);
   buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   self->start_button = GTK_BUTTON (gtk_button_new_with_mnemonic (_("_Start")));
   gtk_widget_add_css_class (GTK_WIDGET (self->start_button), "suggested-action");
@@ -1003,6 +1007,9 @@ pb_train_page_new (PbSession *session)
   g_signal_connect_swapped (session, "dataset-changed", G_CALLBACK (session_dataset_changed_cb), self);
   g_signal_connect_swapped (session, "spec-changed", G_CALLBACK (session_spec_changed_cb), self);
   g_signal_connect_swapped (session, "run-added", G_CALLBACK (session_run_added_cb), self);
+  /* a run killed or crashed on this dataset: above Start */
+  self->resume_bar = PB_RESUME_BAR (pb_resume_bar_new (session));
+  gtk_box_prepend (self->actions, GTK_WIDGET (self->resume_bar));
   show_training_settings (self, pb_session_get_spec (session));
   attach_marks (self);
   session_dataset_changed_cb (self);
@@ -1014,6 +1021,12 @@ PbTrainer *
 pb_train_page_get_trainer (PbTrainPage *self)
 {
   return self->trainer;
+}
+
+PbResumeBar *
+pb_train_page_get_resume_bar (PbTrainPage *self)
+{
+  return self->resume_bar;
 }
 
 PbHistoryChart *

@@ -7,6 +7,7 @@
 #include <gtk/gtk.h>
 
 #include "pb-history-chart.h"
+#include "pb-resume-bar.h"
 #include "pb-trainer.h"
 #include "pb-session.h"
 
@@ -20,6 +21,8 @@ G_DECLARE_FINAL_TYPE (PbTrainPage, pb_train_page, PB, TRAIN_PAGE, GtkBox)
 GtkWidget      *pb_train_page_new            (PbSession *session);
 PbTrainer      *pb_train_page_get_trainer    (PbTrainPage *self);
 PbHistoryChart *pb_train_page_get_chart      (PbTrainPage *self);
+/* Resume or discard a run of the open dataset that did not end. */
+PbResumeBar    *pb_train_page_get_resume_bar (PbTrainPage *self);
 
 /* The model to train: "builder" (the session's spec as it is) or a preset
  * file name such as "small-gru.json", which becomes the session's spec (the

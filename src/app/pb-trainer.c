@@ -2,9 +2,12 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <errno.h>
+#include <glib/gstdio.h>
 #include <math.h>
 #include <string.h>
 
+#include "pb-job.h"
 #include "pb-trainer.h"
 
 /* ---- runs ------------------------------------------------------------- */
@@ -43,6 +46,9 @@ pb_run_unref (PbRun *run)
   g_free (run->name);
   g_free (run->message);
   g_free (run->path);
+  g_free (run->run_path);
+  nn_object_history_free (run->objects);
+  g_free (run->object_rows);
   lc_dataset_unref (run->dataset);
   nn_model_doc_free (run->doc);
   g_array_unref (run->epochs);
@@ -50,9 +56,6 @@ pb_run_unref (PbRun *run)
   g_array_unref (run->wrong_rows);
   g_array_unref (run->wrong_predicted);
   lc_evaluation_free (run->evaluation);
-  nn_object_history_free (run->objects);
-  g_free (run->object_rows);
-  g_free (run->run_file);
   g_free (run);
 }
 
@@ -164,20 +167,20 @@ pb_run_set_object_history (PbRun *run, NnObjectHistory *history, const int *rows
 const char *
 pb_run_get_run_file (PbRun *run)
 {
-  return run->run_file;
+  return run->run_path;
 }
 
 void
 pb_run_set_run_file (PbRun *run, const char *path)
 {
   char *copy = g_strdup (path);
-  g_free (run->run_file);
-  run->run_file = copy;
+  g_free (run->run_path);
+  run->run_path = copy;
 }
 
-/* ---- the channel between the worker and the main loop ------------------ */
+/* ---- records from the worker to the main loop -------------------------- */
 
-#define BATCH_RECORD_INTERVAL_US (G_USEC_PER_SEC / 10)
+#define BATCH_RECORD_INTERVAL_US (G_USEC_PER_SEC / 4)
 #define WRONG_INTERVAL_US G_USEC_PER_SEC
 
 typedef enum
@@ -199,6 +202,7 @@ typedef struct
   GArray *wrong_predicted;
   int n_val, total_epochs;   /* RECORD_PREPARED */
   int n_members;
+  int epochs_done;           /* RECORD_PREPARED: epochs a resumed run had */
   gboolean early_stopping;
   double fraction;           /* RECORD_PREPARING */
 } Record;
@@ -213,55 +217,512 @@ record_free (Record *record)
   g_free (record);
 }
 
-/* Shared by the worker, the idle flush and the trainer; each holds a reference. */
+/* ---- the run file, written off the training thread --------------------- */
+
+/* Formatting a checkpoint as exact text and syncing it to disk takes longer
+ * than an epoch of a small model: the training thread hands each epoch's
+ * checkpoint (a copy) over and goes on, and the writer writes the newest it
+ * has; one it had no time for is replaced by the next epoch's.  On two
+ * cores the writer's CPU is taken from training, so it rests nine times as
+ * long as its last write took (a file of a large model is written less
+ * often, a small model's every epoch or second); the last epoch is always
+ * written when the run ends or is cancelled. */
+#define WRITER_REST_FACTOR 9
 typedef struct
 {
-  gint ref_count;
+  GThread *thread;
   GMutex lock;
   GCond cond;
-  GQueue records;            /* Record *, guarded by lock */
-  gboolean idle_pending;     /* guarded by lock */
-  gboolean done;             /* the worker let go of everything; guarded by lock */
-  GWeakRef trainer;
-  GCancellable *cancellable;
-  gint discard;              /* atomic: drop whatever comes */
-  PbRun *run;                /* touched on the main thread only */
-} Channel;
+  const LcRunFile *file;            /* read only while the writer runs */
+  NnTrainCheckpoint *pending;       /* guarded by lock */
+  NnObjectHistory *pending_objects; /* guarded by lock */
+  NnTrainCheckpoint *written;       /* the last one taken; guarded by lock */
+  gboolean quit;                    /* guarded by lock */
+  gint64 rest_until;                /* no write before (monotonic µs); the writer's */
+  char *error;                      /* the first write that failed; guarded by lock */
+} RunWriter;
 
-static Channel *
-channel_new (PbTrainer *trainer, PbRun *run)
+/* The epochs recorded so far, in a history of their own. */
+static NnObjectHistory *
+object_history_snapshot (const NnObjectHistory *h)
 {
-  Channel *ch = g_new0 (Channel, 1);
+  NnObjectHistory *copy = nn_object_history_new (h->labels, h->n_objects, h->n_classes, MAX (h->n_epochs, 1));
 
-  ch->ref_count = 1;
-  g_mutex_init (&ch->lock);
-  g_cond_init (&ch->cond);
-  g_queue_init (&ch->records);
-  g_weak_ref_init (&ch->trainer, trainer);
-  ch->cancellable = g_cancellable_new ();
-  ch->run = pb_run_ref (run);
-  return ch;
+  for (int e = 0; e < h->n_epochs; e++)
+    nn_object_history_record (copy, h->probs + (size_t) e * h->n_objects * h->n_classes);
+  return copy;
 }
 
-static Channel *
-channel_ref (Channel *ch)
+static gpointer
+run_writer_thread (gpointer data)
 {
-  g_atomic_int_inc (&ch->ref_count);
-  return ch;
+  RunWriter *w = data;
+
+  g_mutex_lock (&w->lock);
+  for (;;)
+    {
+      NnTrainCheckpoint *checkpoint;
+      g_autoptr (NnObjectHistory) objects = NULL;
+      g_autoptr (GError) error = NULL;
+      LcRunFile view;
+
+      gint64 started;
+
+      while ((w->pending == NULL || g_get_monotonic_time () < w->rest_until) && !w->quit)
+        if (w->pending == NULL)
+          g_cond_wait (&w->cond, &w->lock);
+        else
+          g_cond_wait_until (&w->cond, &w->lock, w->rest_until);
+      if (w->pending == NULL)
+        break;
+      checkpoint = g_steal_pointer (&w->pending);
+      objects = g_steal_pointer (&w->pending_objects);
+      g_mutex_unlock (&w->lock);
+
+      /* the file as it is, with this epoch's objects (the live ones grow) */
+      started = g_get_monotonic_time ();
+      view = *w->file;
+      view.objects = objects;
+      lc_run_file_save (&view, checkpoint, &error);
+
+      g_mutex_lock (&w->lock);
+      w->rest_until = g_get_monotonic_time () + WRITER_REST_FACTOR * (g_get_monotonic_time () - started);
+      nn_train_checkpoint_free (w->written);
+      w->written = checkpoint;
+      if (error != NULL && w->error == NULL)
+        w->error = g_strdup (error->message);
+    }
+  g_mutex_unlock (&w->lock);
+  return NULL;
+}
+
+static RunWriter *
+run_writer_new (const LcRunFile *file)
+{
+  RunWriter *w = g_new0 (RunWriter, 1);
+
+  g_mutex_init (&w->lock);
+  g_cond_init (&w->cond);
+  w->file = file;
+  w->thread = g_thread_new ("passband-run-writer", run_writer_thread, w);
+  return w;
+}
+
+/* Training thread: hands over a copy of the epoch's checkpoint and objects. */
+static void
+run_writer_post (RunWriter *w, const NnTrainCheckpoint *checkpoint, const NnObjectHistory *objects)
+{
+  NnTrainCheckpoint *copy = nn_train_checkpoint_copy (checkpoint);
+  NnObjectHistory *objects_copy = objects != NULL ? object_history_snapshot (objects) : NULL;
+
+  g_mutex_lock (&w->lock);
+  nn_train_checkpoint_free (w->pending);
+  nn_object_history_free (w->pending_objects);
+  w->pending = copy;
+  w->pending_objects = objects_copy;
+  g_cond_signal (&w->cond);
+  g_mutex_unlock (&w->lock);
+}
+
+/* Writes what is pending and ends the thread; the last checkpoint stays in
+ * w->written. */
+static void
+run_writer_close (RunWriter *w)
+{
+  g_mutex_lock (&w->lock);
+  w->quit = TRUE;
+  g_cond_signal (&w->cond);
+  g_mutex_unlock (&w->lock);
+  g_thread_join (w->thread);
+  w->thread = NULL;
 }
 
 static void
-channel_unref (Channel *ch)
+run_writer_free (RunWriter *w)
 {
-  if (!g_atomic_int_dec_and_test (&ch->ref_count))
+  if (w == NULL)
     return;
-  g_queue_clear_full (&ch->records, (GDestroyNotify) record_free);
-  g_mutex_clear (&ch->lock);
-  g_cond_clear (&ch->cond);
-  g_weak_ref_clear (&ch->trainer);
-  g_object_unref (ch->cancellable);
-  pb_run_unref (ch->run);
-  g_free (ch);
+  if (w->thread != NULL)
+    run_writer_close (w);
+  nn_train_checkpoint_free (w->pending);
+  nn_object_history_free (w->pending_objects);
+  nn_train_checkpoint_free (w->written);
+  g_free (w->error);
+  g_mutex_clear (&w->lock);
+  g_cond_clear (&w->cond);
+  g_free (w);
+}
+
+/* ---- the job, run in the worker thread --------------------------------- */
+
+typedef struct
+{
+  PbJob *pb_job;             /* the job running this (set when the worker starts) */
+  gint stop;                 /* atomic: Stop was pressed; the results are kept */
+  LcDataset *ds;
+  NnModelDoc *spec;
+  LcTrainOverrides overrides;
+  char *run_path;            /* the run file to write, or NULL */
+  char *model_path;          /* where the trained model goes beside it */
+  LcRunFile *file;           /* the run file: loaded to resume, else made by the worker */
+  gboolean resuming;
+  RunWriter *writer;
+  LcTrainRun *train_run;
+  NnObjectHistory *objects;  /* the validation objects at every epoch (the file's when it has them) */
+  int prepare_percent;       /* the last preparation progress posted, or -1 */
+  double smoothed;           /* exponential mean of the batch losses */
+  gboolean have_smoothed;
+  gint64 batch_posted_us;    /* when the last batch record went out */
+  gint64 wrong_posted_us;    /* when the misclassified objects were last posted */
+  /* results */
+  NnModelDoc *doc;
+  LcEvaluation *evaluation;
+  gboolean stopped;
+  char *message;
+  double seconds;
+} Job;
+
+static void
+job_free (Job *job)
+{
+  run_writer_free (job->writer);
+  lc_dataset_unref (job->ds);
+  nn_model_doc_free (job->spec);
+  g_free (job->run_path);
+  g_free (job->model_path);
+  if (job->file == NULL || job->objects != job->file->objects)
+    nn_object_history_free (job->objects);
+  lc_run_file_free (job->file);
+  lc_train_run_free (job->train_run);
+  nn_model_doc_free (job->doc);
+  lc_evaluation_free (job->evaluation);
+  g_free (job->message);
+  g_free (job);
+}
+
+/* Stop (results kept) or cancel (results dropped). */
+static gboolean
+job_should_stop (Job *job)
+{
+  return g_atomic_int_get (&job->stop) || pb_job_is_cancelled (job->pb_job);
+}
+
+static void
+job_post (Job *job, Record *r)
+{
+  pb_job_post (job->pb_job, r, (GDestroyNotify) record_free);
+}
+
+/* Preparation (fitting the encoder, encoding): posts whole percents, and
+ * stops it when Stop was pressed. */
+static gboolean
+job_on_prepare (double fraction, gpointer user_data)
+{
+  Job *job = user_data;
+  int percent = (int) floor (CLAMP (fraction, 0, 1) * 100);
+  Record *r;
+
+  if (job_should_stop (job))
+    return FALSE;
+  if (percent == job->prepare_percent)
+    return TRUE;
+  job->prepare_percent = percent;
+  r = g_new0 (Record, 1);
+  r->kind = RECORD_PREPARING;
+  r->fraction = fraction;
+  job_post (job, r);
+  return TRUE;
+}
+
+static gboolean
+job_on_batch (int epoch, int batch, int n_batches, double loss, gpointer user_data)
+{
+  Job *job = user_data;
+  gint64 now;
+  Record *r;
+
+  if (job_should_stop (job))
+    return FALSE;
+  if (isfinite (loss))
+    {
+      job->smoothed = job->have_smoothed ? 0.8 * job->smoothed + 0.2 * loss : loss;
+      job->have_smoothed = TRUE;
+    }
+  /* A record per batch would wake the main loop hundreds of times a second
+   * and redraw the page each time: on two cores that is CPU taken from the
+   * training threads.  Four a second move the bar smoothly enough, and
+   * every epoch end is recorded. */
+  now = g_get_monotonic_time ();
+  if (batch + 1 < n_batches && now - job->batch_posted_us < BATCH_RECORD_INTERVAL_US)
+    return TRUE;
+  job->batch_posted_us = now;
+  r = g_new0 (Record, 1);
+  r->kind = RECORD_BATCH;
+  r->epoch = epoch;
+  r->batch = batch;
+  r->n_batches = n_batches;
+  r->point.x = epoch + (batch + 1.0) / MAX (n_batches, 1);
+  r->point.loss = job->smoothed;
+  job_post (job, r);
+  return TRUE;
+}
+
+/* The misclassified rows of probs (n, K) of rows with labels (model class
+ * indices, -1 unknown), predicted classes in the dataset's classes so the
+ * main thread needs no encoder. */
+static void
+collect_wrong (Job *job, Record *r, const float *probs, const int *labels, const int *rows, int n, int k)
+{
+  const int *class_ids = lc_encoder_class_ids (job->train_run->encoder);
+
+  r->wrong_rows = g_array_new (FALSE, FALSE, sizeof (gsize));
+  r->wrong_predicted = g_array_new (FALSE, FALSE, sizeof (int));
+  for (int i = 0; i < n; i++)
+    {
+      int predicted = nn_metrics_argmax (probs + (gsize) i * k, k);
+      gsize row = (gsize) rows[i];
+
+      if (labels == NULL || labels[i] < 0 || predicted == labels[i])
+        continue;
+      predicted = lc_dataset_class_index (job->ds, class_ids[predicted]);
+      g_array_append_val (r->wrong_rows, row);
+      g_array_append_val (r->wrong_predicted, predicted);
+    }
+}
+
+static void
+job_on_checkpoint (const NnTrainCheckpoint *checkpoint, gpointer user_data)
+{
+  Job *job = user_data;
+
+  run_writer_post (job->writer, checkpoint, job->file->objects);
+}
+
+static gboolean
+job_on_epoch (const NnEpochStats *stats, gpointer user_data)
+{
+  Job *job = user_data;
+  const NnObjectHistory *h = job->objects;
+  Record *r;
+
+  if (job_should_stop (job))
+    return FALSE;
+  r = g_new0 (Record, 1);
+  r->kind = RECORD_EPOCH;
+  r->stats = *stats;
+  /* the validation pass recorded every object's probabilities: what the
+   * model gets wrong now costs no prediction; the panel follows once a second */
+  if (h != NULL && h->n_epochs > 0 && g_get_monotonic_time () - job->wrong_posted_us >= WRONG_INTERVAL_US)
+    {
+      const LcTrainRun *tr = job->train_run;
+
+      collect_wrong (job, r, h->probs + (size_t) (h->n_epochs - 1) * h->n_objects * h->n_classes,
+                     h->labels, tr->val_rows, h->n_objects, h->n_classes);
+      job->wrong_posted_us = g_get_monotonic_time ();
+    }
+  job_post (job, r);
+  return TRUE;
+}
+
+/* The final model's misclassified objects, from its scores. */
+static void
+job_post_final_wrong (Job *job)
+{
+  const LcEvaluation *ev = job->evaluation;
+  Record *r;
+
+  if (ev == NULL || job->train_run->n_val <= 0)
+    return;
+  r = g_new0 (Record, 1);
+  r->kind = RECORD_WRONG;
+  collect_wrong (job, r, ev->probs, ev->labels, ev->rows, ev->n_rows, ev->report->n_classes);
+  job_post (job, r);
+}
+
+static void
+job_prepare_records (Job *job)
+{
+  LcTrainRun *tr = job->train_run;
+  Record *r = g_new0 (Record, 1);
+
+  r->kind = RECORD_PREPARED;
+  r->n_val = tr->n_val;
+  r->total_epochs = tr->config.epochs * MAX (tr->n_members, 1);
+  r->n_members = MAX (tr->n_members, 1);
+  r->epochs_done = tr->resume_from != NULL ? tr->resume_from->epochs_done : 0;
+  r->early_stopping = tr->config.patience > 0 && tr->val != NULL && tr->val->n > 0;
+  job_post (job, r);
+}
+
+/* Scores of the trained model on the validation rows (every row without them). */
+static void
+job_evaluate (Job *job)
+{
+  LcTrainRun *tr = job->train_run;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (LcPredictor) predictor = lc_predictor_new (tr->doc, &error);
+
+  if (predictor != NULL)
+    job->evaluation = tr->n_val > 0
+                        ? lc_predictor_evaluate_rows (predictor, job->ds, tr->val_rows, tr->n_val, 1, &error)
+                        : lc_predictor_evaluate (predictor, job->ds, 1, &error);
+  if (job->evaluation == NULL)
+    job->message = g_strdup (error->message);
+}
+
+/* The run file of a new run, written before anything is trained so that a
+ * kill while preparing leaves a run to resume.  A folder that cannot be
+ * written costs the run its file, not the training. */
+static void
+job_open_run_file (Job *job)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (job->file != NULL || job->run_path == NULL)
+    return;
+  job->file = lc_run_file_new (job->run_path, job->ds->path, job->ds->meta_path, job->ds, job->model_path,
+                               job->spec, &job->overrides);
+  if (!lc_run_file_save (job->file, NULL, &error))
+    {
+      g_warning ("The run will not survive a crash: %s", error->message);
+      g_clear_pointer (&job->file, lc_run_file_free);
+    }
+}
+
+/* A resumed run trains on the data it started with, or not at all. */
+static gboolean
+job_check_resumed_data (Job *job)
+{
+  g_autofree char *checksum = NULL;
+
+  if (!job->resuming)
+    return TRUE;
+  checksum = lc_dataset_checksum (job->ds);
+  if (g_strcmp0 (checksum, job->file->data_checksum) == 0)
+    return TRUE;
+  job->message = g_strdup_printf (_("%s holds other data than the run started with (%s)"),
+                                  job->file->data_path, job->file->path);
+  return FALSE;
+}
+
+/* Every validation object at every epoch: the run file's history when the
+ * run has a file (a resumed run keeps the epochs it had), else one of the
+ * job's own for an ensemble, each member's epochs after the other's. */
+static void
+job_track_objects (Job *job, NnTrainCallbacks *callbacks)
+{
+  LcTrainRun *tr = job->train_run;
+
+  if (tr->val == NULL || tr->val->n == 0)
+    return;
+  if (job->file != NULL && tr->n_members <= 1)
+    {
+      lc_run_file_track_objects (job->file, job->ds, tr, callbacks);
+      job->objects = job->file->objects;
+      return;
+    }
+  job->objects = nn_object_history_new (tr->val->labels, tr->val->n, tr->model->n_classes,
+                                        MAX (tr->config.epochs, 1) * MAX (tr->n_members, 1));
+  callbacks->object_history = job->objects;
+}
+
+/* The end of a run that ended by itself (finished, stopped, failed): its
+ * model beside the run file, and the file marked finished.  A run that
+ * never finished an epoch leaves nothing worth a file. */
+static void
+job_finish_run_file (Job *job)
+{
+  g_autoptr (GError) error = NULL;
+  NnTrainCheckpoint *last = NULL;
+
+  if (job->file == NULL)
+    return;
+  if (job->writer != NULL)
+    {
+      run_writer_close (job->writer);
+      last = job->writer->written;
+      if (job->writer->error != NULL)
+        g_warning ("%s", job->writer->error);
+    }
+  if (job->doc == NULL && (last == NULL || last->epochs_done == 0) && job->file->checkpoint == NULL)
+    {
+      g_remove (job->file->path);
+      return;
+    }
+  if (job->doc != NULL && !nn_model_doc_save (job->doc, job->file->out_path, &error))
+    {
+      g_warning ("%s", error->message);
+      g_clear_error (&error);
+    }
+  job->file->finished = TRUE;
+  if (!lc_run_file_save (job->file, last, &error))
+    g_warning ("%s", error->message);
+}
+
+static void
+job_run (PbJob *pb_job, gpointer data, GCancellable *cancellable)
+{
+  Job *job = data;
+  NnTrainCallbacks callbacks = { job_on_batch, job_on_epoch, job };
+  g_autoptr (GError) error = NULL;
+  gint64 start = g_get_monotonic_time ();
+  const NnModelDoc *spec;
+  const LcTrainOverrides *overrides;
+
+  job->pb_job = pb_job;
+  job->prepare_percent = -1;
+  if (!job_check_resumed_data (job))
+    return;
+  job_open_run_file (job);
+  spec = job->file != NULL ? job->file->spec : job->spec;
+  overrides = job->file != NULL ? &job->file->overrides : &job->overrides;
+  job->train_run = lc_train_run_prepare_full (job->ds, NULL, 0, spec, overrides, job_on_prepare, job, &error);
+  if (job->train_run == NULL)
+    {
+      /* Stop while preparing: a stopped run with nothing trained, not a failure */
+      if (g_error_matches (error, LC_ERROR, LC_ERROR_CANCELLED))
+        job->stopped = TRUE;
+      else
+        job->message = g_strdup (error->message);
+      job->seconds = (g_get_monotonic_time () - start) / 1e6;
+      if (!pb_job_is_cancelled (pb_job))
+        job_finish_run_file (job);
+      return;
+    }
+  /* an ensemble's members cannot go on from a checkpoint: it trains again */
+  if (job->file != NULL && job->train_run->n_members <= 1)
+    {
+      job->train_run->resume_from = job->file->checkpoint;
+      job->writer = run_writer_new (job->file);
+      callbacks.on_checkpoint = job_on_checkpoint;
+    }
+  job_track_objects (job, &callbacks);
+  job_prepare_records (job);
+  job->batch_posted_us = job->wrong_posted_us = g_get_monotonic_time ();
+  if (!lc_train_run_train (job->train_run, &callbacks, &error))
+    {
+      if (g_error_matches (error, NN_ERROR, NN_ERROR_CANCELLED))
+        job->stopped = TRUE;
+      else if (g_error_matches (error, NN_ERROR, NN_ERROR_DIVERGED))
+        job->message = g_strdup_printf (_("%s (the best weights seen are kept)"), error->message);
+      else
+        {
+          job->message = g_strdup (error->message);
+          job->seconds = (g_get_monotonic_time () - start) / 1e6;
+          if (!pb_job_is_cancelled (pb_job))
+            job_finish_run_file (job);
+          return;
+        }
+    }
+  job->seconds = (g_get_monotonic_time () - start) / 1e6;
+  /* cancelled (a closed window, a new run): the file stays as the last
+   * epoch left it, to be resumed */
+  if (pb_job_is_cancelled (pb_job))
+    return;
+  job_evaluate (job);
+  job_post_final_wrong (job);
+  job->doc = g_steal_pointer (&job->train_run->doc);
+  job_finish_run_file (job);
 }
 
 /* ---- the trainer object ----------------------------------------------- */
@@ -270,16 +731,27 @@ struct _PbTrainer
 {
   GObject parent_instance;
 
-  Channel *channel;          /* the current job's, or NULL */
+  PbJob *job;                /* the running job, or NULL */
   PbRun *run;                /* the running or last run */
+  char *runs_dir;
   int next_id;
   gint64 start_us;           /* when the first batch of the current run began */
   int last_epoch, last_batch, last_n_batches;
   int n_members, member_epochs;  /* the ensemble's members and the epochs each may take */
+  int epochs_done;           /* epochs a resumed run had when this job began */
   gboolean early_stopping;   /* members may end before member_epochs */
   int member;                /* the member training now, from 0 */
   int first_member_epochs;   /* epochs the first member took, 0 until it ended */
 };
+
+enum
+{
+  PROP_0,
+  PROP_RUNS_DIR,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 enum
 {
@@ -295,25 +767,6 @@ enum
 static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (PbTrainer, pb_trainer, G_TYPE_OBJECT)
-
-static gboolean flush_idle_cb (gpointer data);
-
-/* Worker side: queue a record and make sure one idle callback will flush it. */
-static void
-channel_post (Channel *ch, Record *record)
-{
-  gboolean schedule;
-
-  g_mutex_lock (&ch->lock);
-  g_queue_push_tail (&ch->records, record);
-  schedule = !ch->idle_pending;
-  ch->idle_pending = TRUE;
-  g_mutex_unlock (&ch->lock);
-  /* below redraw priority: progress never delays drawing or input */
-  if (schedule)
-    g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, flush_idle_cb, channel_ref (ch),
-                     (GDestroyNotify) channel_unref);
-}
 
 static void
 take_wrong (PbTrainer *self, PbRun *run, Record *r)
@@ -336,37 +789,32 @@ apply_epoch (PbTrainer *self, PbRun *run, Record *r)
   take_wrong (self, run, r);
 }
 
-/* The final model's misclassified objects. */
 static void
-apply_wrong (PbTrainer *self, PbRun *run, Record *r)
+apply_prepared (PbTrainer *self, PbRun *run, Record *r)
 {
-  take_wrong (self, run, r);
+  run->n_val = r->n_val;
+  run->total_epochs = r->total_epochs;
+  self->n_members = MAX (r->n_members, 1);
+  self->member_epochs = r->total_epochs / self->n_members;
+  self->epochs_done = r->epochs_done;
+  self->last_epoch = r->epochs_done;
+  self->early_stopping = r->early_stopping;
+  self->start_us = g_get_monotonic_time ();
 }
 
-/* Main loop side: apply every queued record, then tell about the latest batch once. */
+/* Main loop: apply every record the worker posted, then tell about the latest batch once. */
 static void
-channel_flush (Channel *ch)
+job_records_cb (gpointer owner, GQueue *records, gpointer data)
 {
-  g_autoptr (PbTrainer) self = g_weak_ref_get (&ch->trainer);
-  GQueue records = G_QUEUE_INIT;
+  PbTrainer *self = owner;
+  PbRun *run = self->run;
   gboolean had_batch = FALSE;
   double preparing = -1;
-  Record *r;
 
-  g_mutex_lock (&ch->lock);
-  records = ch->records;
-  g_queue_init (&ch->records);
-  ch->idle_pending = FALSE;
-  g_mutex_unlock (&ch->lock);
+  for (GList *l = records->head; l != NULL; l = l->next)
+    {
+      Record *r = l->data;
 
-  /* a cancelled or replaced job: its records go nowhere */
-  if (self == NULL || self->channel != ch || g_atomic_int_get (&ch->discard))
-    {
-      g_queue_clear_full (&records, (GDestroyNotify) record_free);
-      return;
-    }
-  while ((r = g_queue_pop_head (&records)) != NULL)
-    {
       switch (r->kind)
         {
         case RECORD_PREPARING:
@@ -375,14 +823,9 @@ channel_flush (Channel *ch)
         case RECORD_PREPARED:
           /* the last fraction (100 %) still goes out when it came in the same flush */
           if (preparing >= 0)
-            g_signal_emit (self, signals[PREPARING], 0, ch->run, preparing);
+            g_signal_emit (self, signals[PREPARING], 0, run, preparing);
           preparing = -1;
-          ch->run->n_val = r->n_val;
-          ch->run->total_epochs = r->total_epochs;
-          self->n_members = MAX (r->n_members, 1);
-          self->member_epochs = r->total_epochs / self->n_members;
-          self->early_stopping = r->early_stopping;
-          self->start_us = g_get_monotonic_time ();
+          apply_prepared (self, run, r);
           break;
         case RECORD_BATCH:
           /* the next ensemble member starts again at epoch 0; the last
@@ -393,356 +836,317 @@ channel_flush (Channel *ch)
                 self->first_member_epochs = self->last_epoch + 1;
               self->member++;
             }
-          g_array_append_val (ch->run->batches, r->point);
+          g_array_append_val (run->batches, r->point);
           self->last_epoch = r->epoch;
           self->last_batch = r->batch;
           self->last_n_batches = r->n_batches;
           had_batch = TRUE;
           break;
         case RECORD_EPOCH:
-          apply_epoch (self, ch->run, r);
+          apply_epoch (self, run, r);
           break;
         case RECORD_WRONG:
-          apply_wrong (self, ch->run, r);
+          take_wrong (self, run, r);
           break;
         }
-      record_free (r);
     }
   /* the latest fraction only, and none once preparation ended */
   if (preparing >= 0)
-    g_signal_emit (self, signals[PREPARING], 0, ch->run, preparing);
+    g_signal_emit (self, signals[PREPARING], 0, run, preparing);
   if (had_batch)
-    g_signal_emit (self, signals[BATCH], 0, ch->run, self->last_epoch, self->last_batch,
-                   self->last_n_batches);
+    g_signal_emit (self, signals[BATCH], 0, run, self->last_epoch, self->last_batch, self->last_n_batches);
 }
 
-static gboolean
-flush_idle_cb (gpointer data)
-{
-  channel_flush (data);
-  return G_SOURCE_REMOVE;
-}
-
-/* ---- the job, run in the worker thread --------------------------------- */
-
-typedef struct
-{
-  Channel *ch;
-  LcDataset *ds;
-  NnModelDoc *spec;
-  LcTrainOverrides overrides;
-  LcTrainRun *train_run;
-  int prepare_percent;       /* the last preparation progress posted, or -1 */
-  double smoothed;           /* exponential mean of the batch losses */
-  gboolean have_smoothed;
-  gint64 batch_posted_us;    /* when the last batch record went out */
-  gint64 wrong_posted_us;    /* when the misclassified objects were last collected */
-  gboolean wrong_is_stale;   /* epochs ended since they were */
-  float *val_probs;          /* (n_val, K) for the misclassified panel */
-  /* results */
-  NnModelDoc *doc;
-  LcEvaluation *evaluation;
-  gboolean stopped;
-  char *message;
-  double seconds;
-} Job;
-
+/* Main loop: the job ended (records still queued came first). */
 static void
-job_free (Job *job)
+job_done_cb (gpointer owner, gpointer data)
 {
-  channel_unref (job->ch);
-  lc_dataset_unref (job->ds);
-  nn_model_doc_free (job->spec);
-  lc_train_run_free (job->train_run);
-  g_free (job->val_probs);
-  nn_model_doc_free (job->doc);
-  lc_evaluation_free (job->evaluation);
-  g_free (job->message);
-  g_free (job);
-}
+  PbTrainer *self = owner;
+  Job *job = data;
+  PbRun *run = self->run;
 
-/* Preparation (fitting the encoder, encoding): posts whole percents, and
- * stops it when Stop was pressed. */
-static gboolean
-job_on_prepare (double fraction, gpointer user_data)
-{
-  Job *job = user_data;
-  int percent = (int) floor (CLAMP (fraction, 0, 1) * 100);
-  Record *r;
-
-  if (g_cancellable_is_cancelled (job->ch->cancellable))
-    return FALSE;
-  if (percent == job->prepare_percent)
-    return TRUE;
-  job->prepare_percent = percent;
-  r = g_new0 (Record, 1);
-  r->kind = RECORD_PREPARING;
-  r->fraction = fraction;
-  channel_post (job->ch, r);
-  return TRUE;
-}
-
-static gboolean
-job_on_batch (int epoch, int batch, int n_batches, double loss, gpointer user_data)
-{
-  Job *job = user_data;
-  gint64 now;
-  Record *r;
-
-  if (g_cancellable_is_cancelled (job->ch->cancellable))
-    return FALSE;
-  if (isfinite (loss))
-    {
-      job->smoothed = job->have_smoothed ? 0.8 * job->smoothed + 0.2 * loss : loss;
-      job->have_smoothed = TRUE;
-    }
-  /* A record per batch would wake the main loop hundreds of times a second
-   * and redraw the page each time: on two cores that is CPU taken from the
-   * training threads.  Ten a second move the bar as smoothly. */
-  now = g_get_monotonic_time ();
-  if (batch + 1 < n_batches && now - job->batch_posted_us < BATCH_RECORD_INTERVAL_US)
-    return TRUE;
-  job->batch_posted_us = now;
-  r = g_new0 (Record, 1);
-  r->kind = RECORD_BATCH;
-  r->epoch = epoch;
-  r->batch = batch;
-  r->n_batches = n_batches;
-  r->point.x = epoch + (batch + 1.0) / MAX (n_batches, 1);
-  r->point.loss = job->smoothed;
-  channel_post (job->ch, r);
-  return TRUE;
-}
-
-/* The validation objects the model gets wrong now. */
-static void
-collect_wrong (Job *job, Record *r)
-{
-  const LcTrainRun *tr = job->train_run;
-  int k = tr->val->n_classes;
-
-  if (!nn_model_predict (tr->model, tr->val, job->val_probs, 1, NULL))
-    return;
-  r->wrong_rows = g_array_new (FALSE, FALSE, sizeof (gsize));
-  r->wrong_predicted = g_array_new (FALSE, FALSE, sizeof (int));
-  for (int i = 0; i < tr->val->n; i++)
-    {
-      int predicted = nn_metrics_argmax (job->val_probs + (gsize) i * k, k);
-      gsize row = (gsize) tr->val_rows[i];
-
-      if (tr->val->labels == NULL || tr->val->labels[i] < 0 || predicted == tr->val->labels[i])
-        continue;
-      /* in the dataset's classes, so the main thread needs no encoder */
-      predicted = lc_dataset_class_index (job->ds, lc_encoder_class_ids (tr->encoder)[predicted]);
-      g_array_append_val (r->wrong_rows, row);
-      g_array_append_val (r->wrong_predicted, predicted);
-    }
-}
-
-/* The misclassified objects of the model as it ended, when the last ones
- * collected are older than the last epoch. */
-static void
-job_post_final_wrong (Job *job)
-{
-  Record *r;
-
-  if (job->val_probs == NULL || !job->wrong_is_stale)
-    return;
-  r = g_new0 (Record, 1);
-  r->kind = RECORD_WRONG;
-  collect_wrong (job, r);
-  channel_post (job->ch, r);
-}
-
-static gboolean
-job_on_epoch (const NnEpochStats *stats, gpointer user_data)
-{
-  Job *job = user_data;
-  Record *r;
-
-  if (g_cancellable_is_cancelled (job->ch->cancellable))
-    return FALSE;
-  r = g_new0 (Record, 1);
-  r->kind = RECORD_EPOCH;
-  r->stats = *stats;
-  /* predicting the validation objects again costs as much as the core's
-   * validation pass: not more than once a second (and once at the end) */
-  job->wrong_is_stale = TRUE;
-  if (job->val_probs != NULL && g_get_monotonic_time () - job->wrong_posted_us >= WRONG_INTERVAL_US)
-    {
-      collect_wrong (job, r);
-      job->wrong_posted_us = g_get_monotonic_time ();
-      job->wrong_is_stale = FALSE;
-    }
-  channel_post (job->ch, r);
-  return TRUE;
-}
-
-static void
-job_prepare_records (Job *job)
-{
-  LcTrainRun *tr = job->train_run;
-  Record *r = g_new0 (Record, 1);
-
-  r->kind = RECORD_PREPARED;
-  r->n_val = tr->n_val;
-  r->total_epochs = tr->config.epochs * MAX (tr->n_members, 1);
-  r->n_members = MAX (tr->n_members, 1);
-  r->early_stopping = tr->config.patience > 0 && tr->val != NULL && tr->val->n > 0;
-  channel_post (job->ch, r);
-  if (tr->val != NULL && tr->val->n > 0)
-    job->val_probs = g_new (float, (gsize) tr->val->n * tr->val->n_classes);
-}
-
-/* Scores of the trained model on the validation rows (every row without them). */
-static void
-job_evaluate (Job *job)
-{
-  LcTrainRun *tr = job->train_run;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (LcPredictor) predictor = lc_predictor_new (tr->doc, &error);
-
-  if (predictor != NULL)
-    job->evaluation = tr->n_val > 0
-                        ? lc_predictor_evaluate_rows (predictor, job->ds, tr->val_rows, tr->n_val, 1, &error)
-                        : lc_predictor_evaluate (predictor, job->ds, 1, &error);
-  if (job->evaluation == NULL)
-    job->message = g_strdup (error->message);
-}
-
-static void
-job_run (Job *job)
-{
-  NnTrainCallbacks callbacks = { job_on_batch, job_on_epoch, job };
-  g_autoptr (GError) error = NULL;
-  gint64 start = g_get_monotonic_time ();
-
-  job->prepare_percent = -1;
-  job->train_run = lc_train_run_prepare_full (job->ds, NULL, 0, job->spec, &job->overrides,
-                                              job_on_prepare, job, &error);
-  if (job->train_run == NULL)
-    {
-      /* Stop while preparing: a stopped run with nothing trained, not a failure */
-      if (g_error_matches (error, LC_ERROR, LC_ERROR_CANCELLED))
-        job->stopped = TRUE;
-      else
-        job->message = g_strdup (error->message);
-      job->seconds = (g_get_monotonic_time () - start) / 1e6;
-      return;
-    }
-  job_prepare_records (job);
-  job->batch_posted_us = job->wrong_posted_us = g_get_monotonic_time ();
-  if (!lc_train_run_train (job->train_run, &callbacks, &error))
-    {
-      if (g_error_matches (error, NN_ERROR, NN_ERROR_CANCELLED))
-        job->stopped = TRUE;
-      else if (g_error_matches (error, NN_ERROR, NN_ERROR_DIVERGED))
-        job->message = g_strdup_printf (_("%s (the best weights seen are kept)"), error->message);
-      else
-        {
-          job->message = g_strdup (error->message);
-          return;
-        }
-    }
-  job->seconds = (g_get_monotonic_time () - start) / 1e6;
-  if (g_atomic_int_get (&job->ch->discard))
-    return;
-  job_post_final_wrong (job);
-  job_evaluate (job);
-  job->doc = g_steal_pointer (&job->train_run->doc);
-}
-
-static void
-job_thread (GTask *task, gpointer source_object, gpointer task_data, GCancellable *cancellable)
-{
-  Job *job = task_data;
-
-  job_run (job);
-  /* the worker is done with the dataset and model: a waiting dispose may go on */
-  g_mutex_lock (&job->ch->lock);
-  job->ch->done = TRUE;
-  g_cond_broadcast (&job->ch->cond);
-  g_mutex_unlock (&job->ch->lock);
-  g_task_return_boolean (task, TRUE);
-}
-
-/* Main loop: the job ended; records still queued come first. */
-static void
-job_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  Job *job = g_task_get_task_data (G_TASK (result));
-  Channel *ch = job->ch;
-  g_autoptr (PbTrainer) self = g_weak_ref_get (&ch->trainer);
-  PbRun *run = ch->run;
-
-  channel_flush (ch);
-  if (self == NULL || self->channel != ch || g_atomic_int_get (&ch->discard))
-    return;
   run->seconds = job->seconds;
   run->doc = g_steal_pointer (&job->doc);
   run->evaluation = g_steal_pointer (&job->evaluation);
   run->message = g_steal_pointer (&job->message);
+  if (run->doc != NULL && job->file != NULL)
+    {
+      g_free (run->path);
+      run->path = g_strdup (job->file->out_path);
+    }
+  if (job->objects != NULL && job->train_run != NULL)
+    {
+      run->objects = object_history_snapshot (job->objects);
+      run->object_rows = g_memdup2 (job->train_run->val_rows, (gsize) job->objects->n_objects * sizeof (int));
+    }
   if (job->stopped)
     run->state = PB_RUN_STOPPED;   /* without a model when stopped while preparing */
   else
     run->state = run->doc != NULL ? PB_RUN_FINISHED : PB_RUN_FAILED;
-  g_clear_pointer (&self->channel, channel_unref);
+  g_clear_pointer (&self->job, pb_job_unref);
   g_signal_emit (self, signals[FINISHED], 0, run);
 }
 
 /* ---- public ----------------------------------------------------------- */
 
-PbRun *
-pb_trainer_start (PbTrainer *self, LcDataset *ds, const NnModelDoc *spec,
-                  const LcTrainOverrides *overrides, const char *name)
+/* "run-20261207-170512" (-2, -3, ... when taken): new names in the runs folder. */
+static gboolean
+new_run_paths (PbTrainer *self, char **run_path, char **model_path)
 {
-  g_autoptr (GTask) task = NULL;
-  g_autofree char *run_name = NULL;
-  Job *job;
+  g_autoptr (GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *stamp = g_date_time_format (now, "run-%Y%m%d-%H%M%S");
+  const char *dir = pb_trainer_get_runs_dir (self);
 
-  g_return_val_if_fail (PB_IS_TRAINER (self), NULL);
-  g_return_val_if_fail (ds != NULL && spec != NULL, NULL);
-
-  if (self->channel != NULL)
+  if (g_mkdir_with_parents (dir, 0700) != 0)
     {
-      g_atomic_int_set (&self->channel->discard, TRUE);
-      g_cancellable_cancel (self->channel->cancellable);
-      g_clear_pointer (&self->channel, channel_unref);
+      g_warning ("Runs will not survive a crash: cannot make %s: %s", dir, g_strerror (errno));
+      return FALSE;
     }
+  for (int n = 1; n < 1000; n++)
+    {
+      g_autofree char *stem = n == 1 ? g_strdup (stamp) : g_strdup_printf ("%s-%d", stamp, n);
+      g_autofree char *run_name = g_strconcat (stem, ".run.json", NULL);
+      g_autofree char *model_name = g_strconcat (stem, ".model.json", NULL);
+
+      *run_path = g_build_filename (dir, run_name, NULL);
+      *model_path = g_build_filename (dir, model_name, NULL);
+      if (!g_file_test (*run_path, G_FILE_TEST_EXISTS) && !g_file_test (*model_path, G_FILE_TEST_EXISTS))
+        return TRUE;
+      g_clear_pointer (run_path, g_free);
+      g_clear_pointer (model_path, g_free);
+    }
+  return FALSE;
+}
+
+/* A new run named after name, shown at once; the job comes with it. */
+static PbRun *
+start_job (PbTrainer *self, LcDataset *ds, Job *job, const char *name)
+{
+  static const PbJobCallbacks callbacks = { NULL, job_records_cb, job_done_cb };
+  g_autofree char *run_name = NULL;
+
+  /* a job still running is replaced: its results go nowhere */
+  pb_job_clear (&self->job);
   if (self->run != NULL && self->run->state == PB_RUN_RUNNING)
     {
       self->run->state = PB_RUN_FAILED;
       self->run->message = g_strdup (_("Replaced by a new run"));
     }
   self->next_id++;
-  run_name = g_strdup_printf (_("Run %d: %s"), self->next_id,
-                              name != NULL && *name != '\0' ? name : _("model"));
+  run_name = g_strdup_printf (_("Run %d: %s"), self->next_id, name != NULL && *name != '\0' ? name : _("model"));
   g_clear_pointer (&self->run, pb_run_unref);
   self->run = pb_run_new (self->next_id, run_name, ds);
   self->run->state = PB_RUN_RUNNING;
+  self->run->run_path = g_strdup (job->file != NULL ? job->file->path : job->run_path);
   self->start_us = g_get_monotonic_time ();
   self->last_epoch = self->last_batch = self->last_n_batches = 0;
   self->n_members = 1;
-  self->member_epochs = 0;
+  self->member_epochs = self->epochs_done = 0;
   self->early_stopping = FALSE;
   self->member = self->first_member_epochs = 0;
-  self->channel = channel_new (self, self->run);
+
+  job->ds = lc_dataset_ref (ds);
+  self->job = pb_job_start (self, job_run, job, (GDestroyNotify) job_free, &callbacks);
+  g_signal_emit (self, signals[STARTED], 0, self->run);
+  return self->run;
+}
+
+PbRun *
+pb_trainer_start (PbTrainer *self, LcDataset *ds, const NnModelDoc *spec,
+                  const LcTrainOverrides *overrides, const char *name)
+{
+  Job *job;
+
+  g_return_val_if_fail (PB_IS_TRAINER (self), NULL);
+  g_return_val_if_fail (ds != NULL && spec != NULL, NULL);
 
   job = g_new0 (Job, 1);
-  job->ch = channel_ref (self->channel);
-  job->ds = lc_dataset_ref (ds);
   job->spec = nn_model_doc_copy (spec);
   if (overrides != NULL)
     job->overrides = *overrides;
   else
     lc_train_overrides_init (&job->overrides);
+  new_run_paths (self, &job->run_path, &job->model_path);
+  return start_job (self, ds, job, name);
+}
 
-  task = g_task_new (NULL, NULL, job_done_cb, NULL);
-  g_task_set_source_tag (task, pb_trainer_start);
-  g_task_set_task_data (task, job, (GDestroyNotify) job_free);
-  g_task_run_in_thread (task, job_thread);
-  g_signal_emit (self, signals[STARTED], 0, self->run);
-  return self->run;
+gboolean
+pb_run_file_is_ensemble (const LcRunFile *file)
+{
+  int members = file->overrides.ensemble_members > 0 ? file->overrides.ensemble_members
+                                                     : file->spec->ensemble_members;
+
+  return members > 1;
+}
+
+PbRun *
+pb_trainer_resume (PbTrainer *self, LcDataset *ds, const char *run_path, GError **error)
+{
+  g_autoptr (LcRunFile) file = NULL;
+  g_autofree char *name = NULL;
+  Job *job;
+  PbRun *run;
+
+  g_return_val_if_fail (PB_IS_TRAINER (self), NULL);
+  g_return_val_if_fail (ds != NULL && run_path != NULL, NULL);
+
+  file = lc_run_file_load (run_path, error);
+  if (file == NULL)
+    return NULL;
+  if (file->finished)
+    {
+      g_set_error (error, LC_ERROR, LC_ERROR_FORMAT, _("%s: the run has finished; its model is %s"), run_path,
+                   file->out_path);
+      return NULL;
+    }
+  /* TRANSLATORS: the name of a run that goes on after a crash */
+  name = g_strdup_printf (_("%s (resumed)"), *file->spec->name != '\0' ? file->spec->name : _("model"));
+  job = g_new0 (Job, 1);
+  job->spec = nn_model_doc_copy (file->spec);
+  job->overrides = file->overrides;
+  job->resuming = TRUE;
+  job->file = g_steal_pointer (&file);
+  run = start_job (self, ds, job, name);
+  /* the curves start with the epochs done (a resumed ensemble starts again) */
+  if (job->file->checkpoint != NULL && !pb_run_file_is_ensemble (job->file))
+    {
+      const NnHistory *h = job->file->checkpoint->history;
+
+      g_array_append_vals (run->epochs, h->epochs->data, h->epochs->len);
+      run->best_epoch = best_epoch_of (run->epochs);
+    }
+  return run;
+}
+
+/* When the file was last written, in nanoseconds: when its run stopped. */
+static gint64
+written_ns (const char *path)
+{
+  GStatBuf st;
+
+  if (g_stat (path, &st) != 0)
+    return 0;
+  return (gint64) st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
+}
+
+typedef struct
+{
+  gint64 written;
+  LcRunFile *file;
+} Found;
+
+static int
+compare_found_newest_first (gconstpointer a, gconstpointer b)
+{
+  const Found *fa = a, *fb = b;
+
+  if (fa->written != fb->written)
+    return fa->written > fb->written ? -1 : 1;
+  return -g_strcmp0 (fa->file->path, fb->file->path);
+}
+
+GPtrArray *
+pb_run_files_list_unfinished (const char *dir, const LcDataset *ds, const char *skip_path)
+{
+  GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify) lc_run_file_free);
+  g_autoptr (GArray) found = g_array_new (FALSE, FALSE, sizeof (Found));
+  g_autoptr (GDir) d = NULL;
+  const char *name;
+
+  if (ds == NULL || ds->path == NULL)
+    return out;
+  d = g_dir_open (dir, 0, NULL);
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = NULL;
+      g_autoptr (GError) error = NULL;
+      g_autoptr (LcRunFile) file = NULL;
+
+      /* temporary files of a write a kill cut short start with a dot */
+      if (name[0] == '.' || !g_str_has_suffix (name, ".run.json"))
+        continue;
+      path = g_build_filename (dir, name, NULL);
+      if (g_strcmp0 (path, skip_path) == 0)
+        continue;
+      file = lc_run_file_load (path, &error);
+      if (file == NULL)
+        {
+          g_debug ("Skipping %s: %s", path, error->message);
+          continue;
+        }
+      if (!file->finished && g_strcmp0 (file->data_path, ds->path) == 0
+          && g_strcmp0 (file->meta_path, ds->meta_path) == 0)
+        {
+          Found f = { written_ns (path), g_steal_pointer (&file) };
+
+          g_array_append_val (found, f);
+        }
+    }
+  g_array_sort (found, compare_found_newest_first);
+  for (guint i = 0; i < found->len; i++)
+    g_ptr_array_add (out, g_array_index (found, Found, i).file);
+  return out;
+}
+
+GPtrArray *
+pb_trainer_list_unfinished (PbTrainer *self, LcDataset *ds)
+{
+  g_return_val_if_fail (PB_IS_TRAINER (self), NULL);
+
+  /* the running job's own file is not a run to resume */
+  return pb_run_files_list_unfinished (pb_trainer_get_runs_dir (self), ds, pb_trainer_get_running_file (self));
+}
+
+const char *
+pb_trainer_get_running_file (PbTrainer *self)
+{
+  g_return_val_if_fail (PB_IS_TRAINER (self), NULL);
+
+  return self->job != NULL && self->run != NULL ? self->run->run_path : NULL;
+}
+
+gboolean
+pb_trainer_discard (PbTrainer *self, const char *run_path, GError **error)
+{
+  g_return_val_if_fail (PB_IS_TRAINER (self), FALSE);
+
+  if (g_remove (run_path) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved), _("Could not remove %s: %s"), run_path,
+                   g_strerror (saved));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+const char *
+pb_trainer_get_runs_dir (PbTrainer *self)
+{
+  g_return_val_if_fail (PB_IS_TRAINER (self), NULL);
+
+  if (self->runs_dir == NULL)
+    {
+      const char *env = g_getenv ("PASSBAND_RUNS_DIR");
+
+      self->runs_dir = env != NULL && *env != '\0' ? g_strdup (env)
+                                                   : g_build_filename (g_get_user_data_dir (), "passband", "runs",
+                                                                       NULL);
+    }
+  return self->runs_dir;
+}
+
+void
+pb_trainer_set_runs_dir (PbTrainer *self, const char *dir)
+{
+  g_return_if_fail (PB_IS_TRAINER (self));
+
+  if (g_strcmp0 (dir, self->runs_dir) == 0)
+    return;
+  g_free (self->runs_dir);
+  self->runs_dir = g_strdup (dir);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNS_DIR]);
 }
 
 void
@@ -750,42 +1154,34 @@ pb_trainer_stop (PbTrainer *self)
 {
   g_return_if_fail (PB_IS_TRAINER (self));
 
-  if (self->channel != NULL)
-    g_cancellable_cancel (self->channel->cancellable);
+  if (self->job != NULL)
+    g_atomic_int_set (&((Job *) pb_job_get_data (self->job))->stop, TRUE);
 }
 
 void
 pb_trainer_cancel (PbTrainer *self)
 {
-  Channel *ch;
-  gint64 deadline;
+  g_autoptr (PbJob) job = NULL;
 
   g_return_if_fail (PB_IS_TRAINER (self));
 
-  ch = g_steal_pointer (&self->channel);
-  if (ch == NULL)
+  job = g_steal_pointer (&self->job);
+  if (job == NULL)
     return;
-  g_atomic_int_set (&ch->discard, TRUE);
-  g_cancellable_cancel (ch->cancellable);
+  pb_job_cancel (job);
   /* one batch at most; a bounded wait so a stuck worker cannot hang the UI */
-  deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
-  g_mutex_lock (&ch->lock);
-  while (!ch->done)
-    if (!g_cond_wait_until (&ch->cond, &ch->lock, deadline))
-      break;
-  g_mutex_unlock (&ch->lock);
+  pb_job_wait (job, 5 * G_USEC_PER_SEC);
   if (self->run != NULL && self->run->state == PB_RUN_RUNNING)
     {
       self->run->state = PB_RUN_FAILED;
       self->run->message = g_strdup (_("Cancelled"));
     }
-  channel_unref (ch);
 }
 
 gboolean
 pb_trainer_is_running (PbTrainer *self)
 {
-  return self->channel != NULL;
+  return self->job != NULL;
 }
 
 PbRun *
@@ -803,18 +1199,25 @@ expected_member_epochs (PbTrainer *self)
                                        : self->member_epochs;
 }
 
+/* The fraction done when epochs_done epochs were */
+static double
+fraction_at (PbTrainer *self, int per_member, int epoch, int batch)
+{
+  double total = (double) self->n_members * per_member * self->last_n_batches;
+  double done = ((double) self->member * per_member + epoch) * self->last_n_batches + batch;
+
+  return CLAMP (done / total, 0, 1);
+}
+
 double
 pb_trainer_get_fraction (PbTrainer *self)
 {
-  double total, done;
   int per_member;
 
   if (self->run == NULL || self->member_epochs <= 0 || self->last_n_batches <= 0)
     return 0;
   per_member = MAX (expected_member_epochs (self), self->last_epoch + 1);
-  total = (double) self->n_members * per_member * self->last_n_batches;
-  done = ((double) self->member * per_member + self->last_epoch) * self->last_n_batches + self->last_batch + 1;
-  return CLAMP (done / total, 0, 1);
+  return fraction_at (self, per_member, self->last_epoch, self->last_batch + 1);
 }
 
 int
@@ -834,10 +1237,48 @@ pb_trainer_get_eta (PbTrainer *self)
 {
   double fraction = pb_trainer_get_fraction (self);
   double elapsed = (g_get_monotonic_time () - self->start_us) / 1e6;
+  double at_start, done;
 
   if (!pb_trainer_is_running (self) || fraction <= 0)
     return -1;
-  return elapsed * (1 - fraction) / fraction;
+  /* a resumed run began with epochs done: only what this job did took the time */
+  at_start = self->epochs_done > 0 ? fraction_at (self, MAX (expected_member_epochs (self), self->last_epoch + 1),
+                                                  self->epochs_done, 0)
+                                   : 0;
+  done = fraction - at_start;
+  if (done <= 0)
+    return -1;
+  return elapsed * (1 - fraction) / done;
+}
+
+static void
+pb_trainer_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  PbTrainer *self = PB_TRAINER (object);
+
+  switch (prop_id)
+    {
+    case PROP_RUNS_DIR:
+      g_value_set_string (value, pb_trainer_get_runs_dir (self));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+pb_trainer_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
+{
+  PbTrainer *self = PB_TRAINER (object);
+
+  switch (prop_id)
+    {
+    case PROP_RUNS_DIR:
+      pb_trainer_set_runs_dir (self, g_value_get_string (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
 }
 
 static void
@@ -851,11 +1292,28 @@ pb_trainer_dispose (GObject *object)
 }
 
 static void
+pb_trainer_finalize (GObject *object)
+{
+  PbTrainer *self = PB_TRAINER (object);
+
+  g_free (self->runs_dir);
+  G_OBJECT_CLASS (pb_trainer_parent_class)->finalize (object);
+}
+
+static void
 pb_trainer_class_init (PbTrainerClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
+  object_class->get_property = pb_trainer_get_property;
+  object_class->set_property = pb_trainer_set_property;
   object_class->dispose = pb_trainer_dispose;
+  object_class->finalize = pb_trainer_finalize;
+
+  properties[PROP_RUNS_DIR] = g_param_spec_string ("runs-dir", NULL, NULL, NULL,
+                                                   G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY
+                                                   | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[STARTED] = g_signal_new ("started", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
                                    NULL, NULL, G_TYPE_NONE, 1, PB_TYPE_RUN | G_SIGNAL_TYPE_STATIC_SCOPE);

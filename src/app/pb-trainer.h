@@ -1,12 +1,21 @@
-/* pb-trainer.h: training in the background (DESIGN §8, issue 6).
+/* pb-trainer.h: training in the background (DESIGN §8).
  *
- * A PbTrainer runs one training job at a time in a worker thread (GTask):
- * the same lc_train_run_prepare / lc_train_run_train calls as
- * `passband-cli train`.  The worker never touches a widget; it posts progress
- * records into a mutex-guarded queue that at most one pending idle callback
- * flushes on the main loop, where the signals below are emitted.  Stop cancels
- * through a GCancellable that the core's batch callback checks, so it takes
- * effect within one batch.  Results of a cancelled or replaced job are dropped.
+ * A PbTrainer runs one training job at a time on the app's job runner
+ * (PbJob): the same lc_train_run_prepare / lc_train_run_train calls as
+ * `passband-cli train`.  The worker never touches a widget; its progress
+ * records reach the main loop through the job, where the signals below are
+ * emitted.  Stop ends the run after the current batch and keeps its results;
+ * the results of a cancelled or replaced job are dropped.
+ *
+ * Every run is a run file (lc-run.h) in the trainer's runs folder, written
+ * after every epoch by a second thread so the training thread never waits
+ * for the disk: the model spec, settings, the dataset's path and checksum,
+ * the trainer's checkpoint (curves included) and every validation object's
+ * probabilities at every epoch.  A run that ends (finished, stopped,
+ * failed) is marked finished and its model saved beside it; a run that was
+ * cancelled, killed or crashed stays unfinished, and Resume goes on from its
+ * last epoch with the same numbers as a run that never stopped.  An
+ * ensemble cannot go on from an epoch: resuming one trains it again.
  *
  * A PbRun is what a session keeps of one training (or of a model file opened
  * and evaluated): its curves, its trained model and its scores.  Runs are
@@ -18,6 +27,7 @@
 
 #include "lc-dataset.h"
 #include "lc-pipeline.h"
+#include "lc-run.h"
 #include "nn-object-history.h"
 
 G_BEGIN_DECLS
@@ -58,11 +68,12 @@ typedef struct
   LcEvaluation *evaluation;  /* on the validation rows (all rows without validation, or
                               * the current dataset for an opened model); NULL while running */
   char *path;                /* the model file it was saved to or opened from, or NULL */
+  char *run_path;            /* its run file, or NULL */
+  /* every validation object's probabilities at every epoch (NULL: none);
+   * object_rows [objects->n_objects] their dataset rows.  Set when the run ended. */
+  NnObjectHistory *objects;
+  int *object_rows;
   double seconds;
-  /* set through pb_run_set_object_history and pb_run_set_run_file */
-  NnObjectHistory *objects;  /* the validation objects' class probabilities at every epoch, or NULL */
-  int *object_rows;          /* [objects->n_objects] the dataset row of each */
-  char *run_file;            /* the run file (lc-run.h) it is saved to, or NULL */
 } PbRun;
 
 #define PB_TYPE_RUN (pb_run_get_type ())
@@ -110,6 +121,27 @@ PbTrainer  *pb_trainer_new        (void);
  * its results dropped.  Returns the new run (owned by the trainer). */
 PbRun      *pb_trainer_start      (PbTrainer *self, LcDataset *ds, const NnModelDoc *spec,
                                    const LcTrainOverrides *overrides, const char *name);
+/* Goes on with the unfinished run of the run file at run_path on ds (the
+ * data it started with: the worker checks the checksum) from its last epoch.
+ * Returns the new run, whose curves start with the epochs done, or NULL
+ * when the file cannot be read or its run has finished. */
+PbRun      *pb_trainer_resume     (PbTrainer *self, LcDataset *ds, const char *run_path, GError **error);
+/* The unfinished run files in the runs folder for ds (the same data path),
+ * newest first (LcRunFile *; the array frees them). */
+GPtrArray  *pb_trainer_list_unfinished (PbTrainer *self, LcDataset *ds);
+/* The same in any thread: the unfinished run files in dir for ds, but
+ * skip_path (the running job's, may be NULL). */
+GPtrArray  *pb_run_files_list_unfinished (const char *dir, const LcDataset *ds, const char *skip_path);
+/* The run file of the running job, or NULL. */
+const char *pb_trainer_get_running_file (PbTrainer *self);
+/* Removes an unfinished run's file: it will not be offered again. */
+gboolean    pb_trainer_discard    (PbTrainer *self, const char *run_path, GError **error);
+/* Whether the run of a run file trains an ensemble (resuming starts it again). */
+gboolean    pb_run_file_is_ensemble (const LcRunFile *file);
+/* The folder of the run files: the "runs-dir" property; by default
+ * $PASSBAND_RUNS_DIR, else passband/runs in the user's data folder. */
+const char *pb_trainer_get_runs_dir (PbTrainer *self);
+void        pb_trainer_set_runs_dir (PbTrainer *self, const char *dir);
 /* Stops the running job after the current batch: the run keeps its best
  * weights.  While the data are prepared it stops within a few objects, and
  * the run ends stopped without a model (doc NULL). */

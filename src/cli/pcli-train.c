@@ -145,8 +145,6 @@ static int      train_and_save     (const LcDataset *ds, const NnModelDoc *spec,
                                     LcRunFile *run_file, const NnTrainCheckpoint *checkpoint,
                                     gboolean json);
 static gboolean mark_finished      (const LcRunFile *run_file);
-static void     record_objects     (LcRunFile *run_file, const LcDataset *ds,
-                                    const LcTrainRun *run, NnTrainCallbacks *callbacks);
 static int      pcli_train_resume  (const char *path, gboolean json);
 
 int
@@ -251,8 +249,8 @@ train_and_save (const LcDataset *ds, const NnModelDoc *spec, const LcTrainOverri
       return 2;
     }
   run->resume_from = checkpoint;
-  if (run_file != NULL && run->val != NULL)
-    record_objects (run_file, ds, run, &callbacks);
+  if (run_file != NULL)
+    lc_run_file_track_objects (run_file, ds, run, &callbacks);
   printer.start_us = start;
   callbacks.on_epoch = print_epoch_cb;
   callbacks.user_data = &printer;
@@ -285,28 +283,6 @@ train_and_save (const LcDataset *ds, const NnModelDoc *spec, const LcTrainOverri
   if (run_file != NULL && !mark_finished (run_file))
     return 1;
   return trained ? 0 : 1;
-}
-
-/* The validation objects' predictions at every epoch go into the run file;
- * a resumed run starts from the epochs the file has. */
-static void
-record_objects (LcRunFile *run_file, const LcDataset *ds, const LcTrainRun *run,
-                NnTrainCallbacks *callbacks)
-{
-  int n = run->val->n, k = run->model->n_classes;
-  NnObjectHistory *h = nn_object_history_new (run->val->labels, n, k, MAX (run->config.epochs, 1));
-  const NnObjectHistory *old = run_file->objects;
-
-  if (old != NULL && old->n_objects == n && old->n_classes == k)
-    for (int e = 0; e < old->n_epochs && e < h->max_epochs; e++)
-      nn_object_history_record (h, old->probs + (size_t) e * n * k);
-  nn_object_history_free (run_file->objects);
-  g_strfreev (run_file->object_ids);
-  run_file->objects = h;
-  run_file->object_ids = g_new0 (char *, n + 1);
-  for (int i = 0; i < n; i++)
-    run_file->object_ids[i] = g_strdup (ds->objects[run->val_rows[i]].id);
-  callbacks->object_history = h;
 }
 
 /* The run file as the last epoch left it, marked finished. */

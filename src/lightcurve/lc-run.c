@@ -491,6 +491,31 @@ lc_run_file_load (const char *path, GError **error)
   return g_steal_pointer (&run);
 }
 
+void
+lc_run_file_track_objects (LcRunFile *run, const LcDataset *ds, const LcTrainRun *tr,
+                           NnTrainCallbacks *callbacks)
+{
+  const NnObjectHistory *old = run->objects;
+  NnObjectHistory *h;
+  int n, k;
+
+  if (tr->val == NULL || tr->val->n == 0)
+    return;
+  n = tr->val->n;
+  k = tr->model->n_classes;
+  h = nn_object_history_new (tr->val->labels, n, k, MAX (tr->config.epochs, 1));
+  if (old != NULL && old->n_objects == n && old->n_classes == k)
+    for (int e = 0; e < old->n_epochs && e < h->max_epochs; e++)
+      nn_object_history_record (h, old->probs + (size_t) e * n * k);
+  nn_object_history_free (run->objects);
+  g_strfreev (run->object_ids);
+  run->objects = h;
+  run->object_ids = g_new0 (char *, n + 1);
+  for (int i = 0; i < n; i++)
+    run->object_ids[i] = g_strdup (ds->objects[tr->val_rows[i]].id);
+  callbacks->object_history = h;
+}
+
 /* ---- exporting runs ---- */
 
 /* The settings a run trains with: the override where one was given, else

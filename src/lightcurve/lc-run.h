@@ -50,6 +50,12 @@ gboolean   lc_run_file_save (const LcRunFile *run, const NnTrainCheckpoint *chec
 /* Reads a run file; errors name the file and the field (LC_ERROR_FORMAT). */
 LcRunFile *lc_run_file_load (const char *path, GError **error);
 
+/* Records the validation objects' probabilities at every epoch of tr into
+ * run->objects, with their ids (callbacks->object_history is set to it); a
+ * resumed run keeps the epochs its file has.  No-op without validation rows. */
+void       lc_run_file_track_objects (LcRunFile *run, const LcDataset *ds, const LcTrainRun *tr,
+                                      NnTrainCallbacks *callbacks);
+
 /* ---- exporting runs ---- */
 
 /* The run table, one row per run: the run file, data, checksum, model

@@ -43,27 +43,54 @@ nn_json_append_string (GString *s, const char *text)
   g_string_append_c (s, '"');
 }
 
+/* v with `digits` significant digits into buf; whether it reads back as v
+ * (as a float when as_float). */
+static const char *const digit_formats[] = { "%.0g", "%.1g", "%.2g", "%.3g", "%.4g", "%.5g", "%.6g", "%.7g",
+                                             "%.8g", "%.9g", "%.10g", "%.11g", "%.12g", "%.13g", "%.14g", "%.15g",
+                                             "%.16g", "%.17g" };
+
+static gboolean
+format_reads_back (char *buf, gsize size, double v, int digits, gboolean as_float)
+{
+  double back;
+
+  g_ascii_formatd (buf, size, digit_formats[digits], v);
+  back = g_ascii_strtod (buf, NULL);
+  return as_float ? (float) back == (float) v : back == v;
+}
+
 /* Appends the shortest of %.{min_digits}g .. %.{max_digits}g that reads back
- * as v (as a float when as_float), or null for NaN and infinities; FALSE then. */
+ * as v (as a float when as_float), or null for NaN and infinities; FALSE then.
+ * max_digits always reads back, and a number that reads back with d digits
+ * does with more: a binary search needs two or three tries where counting
+ * up needed four (writing weights and checkpoints is mostly this). */
 static gboolean
 append_shortest (GString *s, double v, int min_digits, int max_digits, gboolean as_float)
 {
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+  char buf[G_ASCII_DTOSTR_BUF_SIZE], attempt[G_ASCII_DTOSTR_BUF_SIZE];
+  int lo = min_digits, hi = max_digits, in_buf = -1;
+
   if (!isfinite (v))
     {
       g_string_append (s, "null");
       return FALSE;
     }
-  for (int digits = min_digits; digits <= max_digits; digits++)
+  while (lo < hi)
     {
-      char format[8];
-      double back;
-      g_snprintf (format, sizeof format, "%%.%dg", digits);
-      g_ascii_formatd (buf, sizeof buf, format, v);
-      back = g_ascii_strtod (buf, NULL);
-      if (as_float ? (float) back == (float) v : back == v)
-        break;
+      int mid = (lo + hi) / 2;
+
+      if (format_reads_back (attempt, sizeof attempt, v, mid, as_float))
+        {
+          memcpy (buf, attempt, sizeof buf);
+          hi = mid;
+          in_buf = mid;
+        }
+      else
+        lo = mid + 1;
     }
+  /* hi only came down through a try whose text is in buf */
+  if (in_buf != hi)
+    g_ascii_formatd (buf, sizeof buf, digit_formats[max_digits], v);
   g_string_append (s, buf);
   return TRUE;
 }

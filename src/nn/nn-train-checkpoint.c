@@ -49,6 +49,32 @@ nn_train_checkpoint_free (NnTrainCheckpoint *cp)
   g_free (cp);
 }
 
+NnTrainCheckpoint *
+nn_train_checkpoint_copy (const NnTrainCheckpoint *cp)
+{
+  NnTrainCheckpoint *copy = nn_train_checkpoint_new (cp->n_params, cp->n_state, cp->n_rows);
+  NnHistory *history = copy->history;
+  float *const buffers[] = { copy->optim_m, copy->optim_v, copy->params, copy->state,
+                             copy->best_params, copy->best_state };
+  int *order = copy->order;
+
+  /* the scalars, then every buffer into the copy's own */
+  *copy = *cp;
+  copy->order = memcpy (order, cp->order, (size_t) cp->n_rows * sizeof (int));
+  copy->optim_m = memcpy (buffers[0], cp->optim_m, cp->n_params * sizeof (float));
+  copy->optim_v = memcpy (buffers[1], cp->optim_v, cp->n_params * sizeof (float));
+  copy->params = memcpy (buffers[2], cp->params, cp->n_params * sizeof (float));
+  copy->state = memcpy (buffers[3], cp->state, cp->n_state * sizeof (float));
+  copy->best_params = memcpy (buffers[4], cp->best_params, cp->n_params * sizeof (float));
+  copy->best_state = memcpy (buffers[5], cp->best_state, cp->n_state * sizeof (float));
+  copy->history = history;
+  g_array_append_vals (history->epochs, cp->history->epochs->data, cp->history->epochs->len);
+  history->best_epoch = cp->history->best_epoch;
+  history->best_loss = cp->history->best_loss;
+  history->stopped_early = cp->history->stopped_early;
+  return copy;
+}
+
 /* ---- writing ---- */
 
 static void

@@ -122,6 +122,8 @@ struct _NnTrainCheckpoint
 
 NnTrainCheckpoint *nn_train_checkpoint_new  (size_t n_params, size_t n_state, int n_rows);
 void               nn_train_checkpoint_free (NnTrainCheckpoint *checkpoint);
+/* A deep copy: what another thread may write while training goes on. */
+NnTrainCheckpoint *nn_train_checkpoint_copy (const NnTrainCheckpoint *checkpoint);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NnTrainCheckpoint, nn_train_checkpoint_free)
 /* As JSON text (every float exact, the generators' states as hex), written
  * atomically; load checks every size before allocating and names the file

@@ -24,6 +24,66 @@ test_doubles_read_back (void)
     }
 }
 
+/* Significant digits of a %g text: digits of the mantissa without leading
+ * or trailing zeros ("6702045150000000" has 9). */
+static int
+significant_digits (const char *text)
+{
+  int n = 0, zeros = 0;
+  gboolean started = FALSE;
+
+  for (const char *p = text; *p != '\0' && *p != 'e' && *p != 'E'; p++)
+    if (g_ascii_isdigit (*p) && (started || *p != '0'))
+      {
+        started = TRUE;
+        n++;
+        zeros = *p == '0' ? zeros + 1 : 0;
+      }
+  return n - zeros;
+}
+
+/* Every float and double written reads back exactly and is the shortest
+ * %g text that does (at least 6 digits for floats, 15 for doubles, the
+ * widths the writer starts from). */
+static void
+test_shortest_read_back (void)
+{
+  GRand *rand = g_rand_new_with_seed (7);
+
+  for (int i = 0; i < 20000; i++)
+    {
+      float f = (float) (g_rand_double_range (rand, -1, 1) * pow (10, g_rand_int_range (rand, -8, 8)));
+      double d = g_rand_double_range (rand, -1, 1) * pow (10, g_rand_int_range (rand, -30, 30));
+      g_autoptr (GString) fs = g_string_new (NULL);
+      g_autoptr (GString) ds = g_string_new (NULL);
+      char shorter[G_ASCII_DTOSTR_BUF_SIZE], format[8];
+      int digits;
+
+      if (i % 7 == 0)
+        f = (float) g_rand_int_range (rand, -1000, 1000) / 8;
+      nn_json_append_float (fs, f);
+      g_assert_cmpfloat ((float) g_ascii_strtod (fs->str, NULL), ==, f);
+      digits = significant_digits (fs->str);
+      if (digits > 6)
+        {
+          g_snprintf (format, sizeof format, "%%.%dg", digits - 1);
+          g_ascii_formatd (shorter, sizeof shorter, format, f);
+          g_assert_cmpfloat ((float) g_ascii_strtod (shorter, NULL), !=, f);
+        }
+
+      nn_json_append_double (ds, d);
+      g_assert_cmpfloat (g_ascii_strtod (ds->str, NULL), ==, d);
+      digits = significant_digits (ds->str);
+      if (digits > 15)
+        {
+          g_snprintf (format, sizeof format, "%%.%dg", digits - 1);
+          g_ascii_formatd (shorter, sizeof shorter, format, d);
+          g_assert_cmpfloat (g_ascii_strtod (shorter, NULL), !=, d);
+        }
+    }
+  g_rand_free (rand);
+}
+
 static void
 test_node_round_trip (void)
 {
@@ -162,6 +222,7 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/json/doubles-read-back", test_doubles_read_back);
+  g_test_add_func ("/json/shortest-read-back", test_shortest_read_back);
   g_test_add_func ("/json/node-round-trip", test_node_round_trip);
   g_test_add_func ("/json/non-finite-is-null", test_non_finite_is_null);
   g_test_add_func ("/json/untrusted/depth", test_untrusted_depth);

@@ -161,6 +161,52 @@ test_resume_two_threads (void)
   check_resume (2, 3);
 }
 
+/* A copy taken during the callback stays what the run was at that epoch
+ * while the trainer goes on: it writes the same file, and a run resumed from
+ * it ends as the one that never stopped. */
+static void
+keep_copy_cb (const NnTrainCheckpoint *cp, gpointer user_data)
+{
+  NnTrainCheckpoint **copy = user_data;
+  if (cp->epochs_done == 2)
+    *copy = nn_train_checkpoint_copy (cp);
+}
+
+static void
+test_checkpoint_copy (void)
+{
+  g_autoptr (NnData) train = labelled_data (47, 1);
+  g_autoptr (NnData) val = labelled_data (15, 2);
+  g_autoptr (NnModel) whole = fresh_model ();
+  g_autoptr (NnModel) resumed = fresh_model ();
+  g_autoptr (NnTrainCheckpoint) copy = NULL;
+  g_autoptr (NnTrainCheckpoint) again = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *text = NULL, *text_again = NULL;
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  NnTrainCallbacks cb = { NULL, NULL, &copy, keep_copy_cb };
+  NnTrainConfig cfg;
+
+  config (&cfg, 1);
+  g_assert_true (nn_train (whole, train, val, &cfg, &cb, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_nonnull (copy);
+  g_assert_cmpint (copy->epochs_done, ==, 2);
+  g_assert_cmpuint (copy->history->epochs->len, ==, 2);
+  /* what the copy writes reads back as the same checkpoint */
+  text = nn_train_checkpoint_to_data (copy, NULL);
+  g_assert_true (json_parser_load_from_data (parser, text, -1, &error));
+  again = nn_train_checkpoint_from_json (json_parser_get_root (parser), "copy", &error);
+  g_assert_no_error (error);
+  text_again = nn_train_checkpoint_to_data (again, NULL);
+  g_assert_cmpstr (text, ==, text_again);
+
+  g_assert_true (nn_train_resume (resumed, train, val, &cfg, copy, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (memcmp (whole->params, resumed->params, whole->n_params * sizeof (float)), ==, 0);
+  g_assert_cmpint (memcmp (whole->state, resumed->state, whole->n_state * sizeof (float)), ==, 0);
+}
+
 static void
 test_checkpoint_mismatch_and_bad_files (void)
 {
@@ -212,6 +258,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/train-resume/one-thread", test_resume_one_thread);
   g_test_add_func ("/train-resume/two-threads", test_resume_two_threads);
+  g_test_add_func ("/train-resume/checkpoint-copy", test_checkpoint_copy);
   g_test_add_func ("/train-resume/mismatch-and-bad-files", test_checkpoint_mismatch_and_bad_files);
   return g_test_run ();
 }

@@ -1,0 +1,477 @@
+/* test-train-resume.c: the app's runs survive a crash.
+ *
+ * The app's trainer writes a run file after every epoch.  A trainer in a
+ * child process is killed with SIGKILL in the middle of its run; the trainer
+ * of this process finds the unfinished run for the same data, resumes it,
+ * and ends with the same weights, bit for bit, the same curves and the same
+ * per-object history as a run that never stopped.  A cancelled run stays
+ * unfinished too; a stopped one is finished with its model beside it; a run
+ * resumed on other data fails and says so; Discard forgets a run. */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "lc-run.h"
+#include "lc-simulate.h"
+#include "nn-model-file.h"
+#include "pb-resume-bar.h"
+#include "pb-session.h"
+#include "pb-trainer.h"
+#include "testutil.h"
+
+#define EPOCHS 14
+
+static LcDataset *
+sample_of (int n_objects, guint64 seed)
+{
+  LcSimulateOptions options;
+  g_autoptr (GError) error = NULL;
+  LcDataset *ds;
+
+  lc_simulate_options_default (&options);
+  options.n_objects = n_objects;
+  options.seed = seed;
+  ds = lc_simulate (&options, NULL, NULL, &error);
+  g_assert_no_error (error);
+  return ds;
+}
+
+/* A GRU with dropout: the dropout generator is part of what a resumed run
+ * must get back. */
+static NnModelDoc *
+spec_of (int epochs)
+{
+  NnModelDoc *spec = nn_model_doc_new ();
+  NnLayerConfig gru, drop, dense;
+  NnLayerSpec *head;
+
+  nn_layer_config_default_for_kind (&gru, NN_LAYER_GRU);
+  gru.units = 8;
+  nn_model_doc_add_layer (spec, NN_LAYER_GRU, &gru, NULL);
+  nn_layer_config_default_for_kind (&drop, NN_LAYER_DROPOUT);
+  drop.rate = 0.2f;
+  nn_model_doc_add_layer (spec, NN_LAYER_DROPOUT, &drop, NULL);
+  nn_layer_config_default_for_kind (&dense, NN_LAYER_DENSE);
+  dense.activation = NN_ACT_SOFTMAX;
+  head = nn_model_doc_add_layer (spec, NN_LAYER_DENSE, &dense, NULL);
+  head->units_is_classes = TRUE;
+  spec->training.train.epochs = epochs;
+  spec->training.train.batch_size = 16;
+  spec->training.train.seed = 5;
+  spec->training.train.patience = 0;
+  spec->training.val_fraction = 0.2;
+  return spec;
+}
+
+typedef struct
+{
+  PbRun *finished;
+  int epochs_seen;
+  gboolean stop_at_each_epoch;  /* the child: stop itself for the parent to look */
+} Seen;
+
+static void
+finished_cb (PbTrainer *trainer, PbRun *run, Seen *seen)
+{
+  seen->finished = pb_run_ref (run);
+}
+
+static void
+epoch_cb (PbTrainer *trainer, PbRun *run, int epoch, Seen *seen)
+{
+  seen->epochs_seen++;
+  if (seen->stop_at_each_epoch && epoch >= 2)
+    raise (SIGSTOP);
+}
+
+static PbTrainer *
+trainer_in (const char *dir, Seen *seen)
+{
+  PbTrainer *trainer = g_object_new (PB_TYPE_TRAINER, "runs-dir", dir, NULL);
+
+  g_signal_connect (trainer, "finished", G_CALLBACK (finished_cb), seen);
+  g_signal_connect (trainer, "epoch", G_CALLBACK (epoch_cb), seen);
+  return trainer;
+}
+
+static void
+wait_finished (Seen *seen)
+{
+  gint64 deadline = g_get_monotonic_time () + 100 * G_USEC_PER_SEC;
+
+  while (seen->finished == NULL)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, TRUE);
+    }
+}
+
+static PbRun *
+train_to_the_end (const char *dir, LcDataset *ds, const NnModelDoc *spec)
+{
+  Seen seen = { 0 };
+  g_autoptr (PbTrainer) trainer = trainer_in (dir, &seen);
+
+  pb_trainer_start (trainer, ds, spec, NULL, "resume test");
+  wait_finished (&seen);
+  return seen.finished;
+}
+
+static void
+assert_same_tensors (GPtrArray *a, GPtrArray *b)
+{
+  g_assert_cmpuint (a->len, ==, b->len);
+  for (guint i = 0; i < a->len; i++)
+    {
+      const NnTensorData *ta = g_ptr_array_index (a, i), *tb = g_ptr_array_index (b, i);
+
+      g_assert_cmpstr (ta->name, ==, tb->name);
+      g_assert_cmpuint (ta->size, ==, tb->size);
+      g_assert_cmpint (memcmp (ta->data, tb->data, ta->size * sizeof (float)), ==, 0);
+    }
+}
+
+/* The same weights, bit for bit, the same curves and the same objects. */
+static void
+assert_same_run (PbRun *whole, PbRun *resumed)
+{
+  g_assert_cmpint (whole->state, ==, PB_RUN_FINISHED);
+  g_assert_cmpint (resumed->state, ==, PB_RUN_FINISHED);
+  assert_same_tensors (whole->doc->weights, resumed->doc->weights);
+  assert_same_tensors (whole->doc->state, resumed->doc->state);
+  g_assert_cmpfloat (whole->doc->temperature, ==, resumed->doc->temperature);
+  g_assert_cmpuint (whole->epochs->len, ==, EPOCHS);
+  g_assert_cmpuint (resumed->epochs->len, ==, EPOCHS);
+  for (guint e = 0; e < EPOCHS; e++)
+    {
+      const NnEpochStats *a = &g_array_index (whole->epochs, NnEpochStats, e);
+      const NnEpochStats *b = &g_array_index (resumed->epochs, NnEpochStats, e);
+
+      g_assert_cmpfloat (a->loss, ==, b->loss);
+      g_assert_cmpfloat (a->val_loss, ==, b->val_loss);
+      g_assert_cmpfloat (a->val_accuracy, ==, b->val_accuracy);
+    }
+  g_assert_nonnull (whole->objects);
+  g_assert_nonnull (resumed->objects);
+  g_assert_cmpint (whole->objects->n_epochs, ==, EPOCHS);
+  g_assert_cmpint (resumed->objects->n_epochs, ==, EPOCHS);
+  g_assert_cmpint (memcmp (whole->objects->predicted, resumed->objects->predicted,
+                           (size_t) EPOCHS * whole->objects->n_objects * sizeof (int)), ==, 0);
+}
+
+/* The child: trains in dir and stops itself at every epoch from the third
+ * on, until the parent kills it. */
+static int
+child_main (const char *dir)
+{
+  g_autoptr (LcDataset) ds = sample_of (240, 3);
+  g_autoptr (NnModelDoc) spec = spec_of (EPOCHS);
+  Seen seen = { .stop_at_each_epoch = TRUE };
+  g_autoptr (PbTrainer) trainer = trainer_in (dir, &seen);
+
+  pb_trainer_start (trainer, ds, spec, NULL, "resume test");
+  wait_finished (&seen);
+  return 0;
+}
+
+/* The one run file in dir, or NULL when there is none yet. */
+static LcRunFile *
+load_only_run_file (const char *dir)
+{
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    if (g_str_has_suffix (name, ".run.json"))
+      {
+        g_autofree char *path = g_build_filename (dir, name, NULL);
+        g_autoptr (GError) error = NULL;
+        LcRunFile *file = lc_run_file_load (path, &error);
+
+        g_assert_no_error (error);
+        return file;
+      }
+  return NULL;
+}
+
+static void
+test_killed_and_resumed (void)
+{
+  g_autofree char *root = g_dir_make_tmp ("passband-app-resume-XXXXXX", NULL);
+  g_autofree char *whole_dir = g_build_filename (root, "whole", NULL);
+  g_autofree char *killed_dir = g_build_filename (root, "killed", NULL);
+  g_autofree char *self_path = g_file_read_link ("/proc/self/exe", NULL);
+  g_autoptr (LcDataset) ds = sample_of (240, 3);
+  g_autoptr (NnModelDoc) spec = spec_of (EPOCHS);
+  g_autoptr (PbRun) whole = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) unfinished = NULL;
+  char *argv[] = { self_path, (char *) "--child", killed_dir, NULL };
+  Seen seen = { 0 };
+  g_autoptr (PbTrainer) trainer = NULL;
+  GPid pid;
+  int status, epochs_done = 0;
+
+  whole = train_to_the_end (whole_dir, ds, spec);
+  g_assert_cmpint (whole->state, ==, PB_RUN_FINISHED);
+
+  /* the crash: the child is killed once its file holds two epochs or more */
+  g_assert_true (g_spawn_async (NULL, argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL, &pid, &error));
+  g_assert_no_error (error);
+  for (;;)
+    {
+      g_autoptr (LcRunFile) file = NULL;
+
+      g_assert_cmpint (waitpid (pid, &status, WUNTRACED), ==, pid);
+      g_assert_true (WIFSTOPPED (status));
+      file = load_only_run_file (killed_dir);
+      if (file != NULL && file->checkpoint != NULL && file->checkpoint->epochs_done >= 2)
+        {
+          g_assert_false (file->finished);
+          epochs_done = file->checkpoint->epochs_done;
+          break;
+        }
+      kill (pid, SIGCONT);
+    }
+  kill (pid, SIGKILL);
+  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+  g_assert_true (WIFSIGNALED (status));
+  g_spawn_close_pid (pid);
+  g_test_message ("killed after %d of %d epochs", epochs_done, EPOCHS);
+  g_assert_cmpint (epochs_done, <, EPOCHS);
+
+  /* the app finds the run for this dataset, not for another one */
+  trainer = trainer_in (killed_dir, &seen);
+  unfinished = pb_trainer_list_unfinished (trainer, ds);
+  g_assert_cmpuint (unfinished->len, ==, 1);
+  {
+    g_autoptr (LcDataset) other = sample_of (240, 4);
+    g_autoptr (GPtrArray) none = pb_trainer_list_unfinished (trainer, other);
+
+    g_assert_cmpuint (none->len, ==, 0);
+  }
+  {
+    LcRunFile *file = g_ptr_array_index (unfinished, 0);
+    PbRun *run = pb_trainer_resume (trainer, ds, file->path, &error);
+
+    g_assert_no_error (error);
+    g_assert_nonnull (run);
+    /* the curves start with the epochs done */
+    g_assert_cmpuint (run->epochs->len, ==, epochs_done);
+  }
+  wait_finished (&seen);
+  /* only the epochs after the kill were trained again */
+  g_assert_cmpint (seen.epochs_seen, ==, EPOCHS - epochs_done);
+  assert_same_run (whole, seen.finished);
+  {
+    g_autoptr (GPtrArray) none = pb_trainer_list_unfinished (trainer, ds);
+    g_autoptr (LcRunFile) file = lc_run_file_load (seen.finished->run_path, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (none->len, ==, 0);
+    g_assert_true (file->finished);
+    /* the model beside it is the one the run ended with */
+    g_assert_true (g_file_test (file->out_path, G_FILE_TEST_IS_REGULAR));
+    g_assert_cmpstr (seen.finished->path, ==, file->out_path);
+    g_assert_cmpint (file->objects->n_epochs, ==, EPOCHS);
+  }
+  g_clear_pointer (&seen.finished, pb_run_unref);
+  tu_remove_tree (root);
+}
+
+static void
+cancel_at_first_epoch_cb (PbTrainer *trainer, PbRun *run, int epoch, gpointer user_data)
+{
+  pb_trainer_cancel (trainer);
+}
+
+static void
+stop_at_first_epoch_cb (PbTrainer *trainer, PbRun *run, int epoch, gpointer user_data)
+{
+  pb_trainer_stop (trainer);
+}
+
+/* A cancelled run (the window closed) stays to be resumed; resumed on
+ * other data it fails and says why; Discard forgets it. */
+static void
+test_cancelled_other_data_discard (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("passband-app-resume-XXXXXX", NULL);
+  g_autoptr (LcDataset) ds = sample_of (240, 3);
+  g_autoptr (NnModelDoc) spec = spec_of (EPOCHS);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) unfinished = NULL;
+  g_autofree char *run_path = NULL;
+  Seen seen = { 0 };
+  g_autoptr (PbTrainer) trainer = trainer_in (dir, &seen);
+  PbRun *run;
+  gulong handler;
+
+  handler = g_signal_connect (trainer, "epoch", G_CALLBACK (cancel_at_first_epoch_cb), NULL);
+  run = pb_trainer_start (trainer, ds, spec, NULL, "cancelled");
+  run_path = g_strdup (run->run_path);
+  while (pb_trainer_is_running (trainer))
+    g_main_context_iteration (NULL, TRUE);
+  g_signal_handler_disconnect (trainer, handler);
+  g_assert_null (seen.finished);
+
+  unfinished = pb_trainer_list_unfinished (trainer, ds);
+  g_assert_cmpuint (unfinished->len, ==, 1);
+  g_assert_cmpstr (((LcRunFile *) g_ptr_array_index (unfinished, 0))->path, ==, run_path);
+
+  /* the same path, other content: the checksum tells */
+  {
+    g_autoptr (LcDataset) other = sample_of (240, 4);
+
+    g_free (other->path);
+    other->path = g_strdup (ds->path);
+    g_assert_nonnull (pb_trainer_resume (trainer, other, run_path, &error));
+    g_assert_no_error (error);
+    wait_finished (&seen);
+    g_assert_cmpint (seen.finished->state, ==, PB_RUN_FAILED);
+    g_assert_nonnull (strstr (seen.finished->message, "other data"));
+    g_clear_pointer (&seen.finished, pb_run_unref);
+  }
+  /* still there to be resumed on the right data */
+  g_clear_pointer (&unfinished, g_ptr_array_unref);
+  unfinished = pb_trainer_list_unfinished (trainer, ds);
+  g_assert_cmpuint (unfinished->len, ==, 1);
+
+  g_assert_true (pb_trainer_discard (trainer, run_path, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&unfinished, g_ptr_array_unref);
+  unfinished = pb_trainer_list_unfinished (trainer, ds);
+  g_assert_cmpuint (unfinished->len, ==, 0);
+  g_assert_null (pb_trainer_resume (trainer, ds, run_path, &error));
+  g_assert_nonnull (error);
+  tu_remove_tree (dir);
+}
+
+/* Stop ends a run as the user wanted: finished, with its model saved. */
+static void
+test_stopped_is_finished (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("passband-app-resume-XXXXXX", NULL);
+  g_autoptr (LcDataset) ds = sample_of (240, 3);
+  g_autoptr (NnModelDoc) spec = spec_of (EPOCHS);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) unfinished = NULL;
+  g_autoptr (LcRunFile) file = NULL;
+  Seen seen = { 0 };
+  g_autoptr (PbTrainer) trainer = trainer_in (dir, &seen);
+
+  g_signal_connect (trainer, "epoch", G_CALLBACK (stop_at_first_epoch_cb), NULL);
+  pb_trainer_start (trainer, ds, spec, NULL, "stopped");
+  wait_finished (&seen);
+  g_assert_cmpint (seen.finished->state, ==, PB_RUN_STOPPED);
+  unfinished = pb_trainer_list_unfinished (trainer, ds);
+  g_assert_cmpuint (unfinished->len, ==, 0);
+  file = lc_run_file_load (seen.finished->run_path, &error);
+  g_assert_no_error (error);
+  g_assert_true (file->finished);
+  g_assert_nonnull (file->checkpoint);
+  g_assert_cmpuint (file->checkpoint->history->epochs->len, ==, seen.finished->epochs->len);
+  g_assert_true (g_file_test (file->out_path, G_FILE_TEST_IS_REGULAR));
+  g_clear_pointer (&seen.finished, pb_run_unref);
+  tu_remove_tree (dir);
+}
+
+/* An unfinished run of ds in dir, cancelled after its first epoch. */
+static char *
+leave_unfinished_run (const char *dir, LcDataset *ds)
+{
+  g_autoptr (NnModelDoc) spec = spec_of (EPOCHS);
+  Seen seen = { 0 };
+  g_autoptr (PbTrainer) trainer = trainer_in (dir, &seen);
+  PbRun *run;
+
+  g_signal_connect (trainer, "epoch", G_CALLBACK (cancel_at_first_epoch_cb), NULL);
+  run = pb_trainer_start (trainer, ds, spec, NULL, "cancelled");
+  while (pb_trainer_is_running (trainer))
+    g_main_context_iteration (NULL, TRUE);
+  return g_strdup (run->run_path);
+}
+
+static void
+wait_scanned (PbResumeBar *bar)
+{
+  while (pb_resume_bar_is_scanning (bar))
+    g_main_context_iteration (NULL, TRUE);
+}
+
+/* The Train section's bar offers the unfinished run of the open dataset,
+ * not of another one; Resume trains it to the end; Discard forgets one. */
+static void
+test_resume_bar (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("passband-app-resume-XXXXXX", NULL);
+  g_autoptr (LcDataset) ds = sample_of (240, 3);
+  g_autoptr (LcDataset) other = sample_of (240, 4);
+  g_autofree char *first = leave_unfinished_run (dir, ds);
+  g_autofree char *second = NULL;
+  g_autoptr (PbSession) session = pb_session_new ();
+  PbTrainer *trainer = pb_session_get_trainer (session);
+  g_autoptr (GError) error = NULL;
+  GtkWidget *bar;
+  Seen seen = { 0 };
+  PbRun *run;
+
+  if (!gtk_init_check ())
+    {
+      g_test_skip ("no display");
+      return;
+    }
+  pb_trainer_set_runs_dir (trainer, dir);
+  g_signal_connect (trainer, "finished", G_CALLBACK (finished_cb), &seen);
+  bar = g_object_ref_sink (pb_resume_bar_new (session));
+  pb_session_set_dataset (session, ds);
+  wait_scanned (PB_RESUME_BAR (bar));
+  g_assert_nonnull (pb_resume_bar_get_offered (PB_RESUME_BAR (bar)));
+  g_assert_cmpstr (pb_resume_bar_get_offered (PB_RESUME_BAR (bar))->path, ==, first);
+  g_assert_true (gtk_widget_get_visible (bar));
+
+  pb_session_set_dataset (session, other);
+  wait_scanned (PB_RESUME_BAR (bar));
+  g_assert_null (pb_resume_bar_get_offered (PB_RESUME_BAR (bar)));
+  g_assert_false (gtk_widget_get_visible (bar));
+
+  /* two unfinished runs: the newest is offered first */
+  second = leave_unfinished_run (dir, ds);
+  pb_session_set_dataset (session, ds);
+  wait_scanned (PB_RESUME_BAR (bar));
+  g_assert_cmpstr (pb_resume_bar_get_offered (PB_RESUME_BAR (bar))->path, ==, second);
+  g_assert_true (pb_resume_bar_discard (PB_RESUME_BAR (bar), &error));
+  g_assert_no_error (error);
+  g_assert_false (g_file_test (second, G_FILE_TEST_EXISTS));
+  g_assert_cmpstr (pb_resume_bar_get_offered (PB_RESUME_BAR (bar))->path, ==, first);
+
+  run = pb_resume_bar_resume (PB_RESUME_BAR (bar), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (run);
+  g_assert_cmpuint (run->epochs->len, >=, 1);
+  g_assert_false (gtk_widget_get_visible (bar));
+  wait_finished (&seen);
+  g_assert_cmpint (seen.finished->state, ==, PB_RUN_FINISHED);
+  g_assert_cmpuint (seen.finished->epochs->len, ==, EPOCHS);
+  g_assert_null (pb_resume_bar_get_offered (PB_RESUME_BAR (bar)));
+  g_assert_false (gtk_widget_get_visible (bar));
+  g_clear_pointer (&seen.finished, pb_run_unref);
+  g_object_unref (bar);
+  tu_remove_tree (dir);
+}
+
+int
+main (int argc, char **argv)
+{
+  if (argc == 3 && g_str_equal (argv[1], "--child"))
+    return child_main (argv[2]);
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/trainer-resume/killed-and-resumed", test_killed_and_resumed);
+  g_test_add_func ("/trainer-resume/cancelled-other-data-discard", test_cancelled_other_data_discard);
+  g_test_add_func ("/trainer-resume/stopped-is-finished", test_stopped_is_finished);
+  g_test_add_func ("/trainer-resume/bar", test_resume_bar);
+  return g_test_run ();
+}
