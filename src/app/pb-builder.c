@@ -1388,6 +1388,7 @@ build_preset_button (PbBuilder *self)
   g_auto(GStrv) presets = pb_session_list_presets ();
   GtkWidget *button = gtk_menu_button_new ();
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  GtkWidget *scrolled;
 
   self->preset_popover = gtk_popover_new ();
   for (int i = 0; presets[i] != NULL; i++)
@@ -1420,7 +1421,14 @@ build_preset_button (PbBuilder *self)
       gtk_actionable_set_action_target_value (GTK_ACTIONABLE (item), g_variant_new_string (presets[i]));
       gtk_box_append (GTK_BOX (box), item);
     }
-  gtk_popover_set_child (GTK_POPOVER (self->preset_popover), box);
+  /* the list is taller than a 600 px screen: it scrolls instead of being cut */
+  scrolled = gtk_scrolled_window_new ();
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scrolled), TRUE);
+  gtk_scrolled_window_set_propagate_natural_width (GTK_SCROLLED_WINDOW (scrolled), TRUE);
+  gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scrolled), 420);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), box);
+  gtk_popover_set_child (GTK_POPOVER (self->preset_popover), scrolled);
   gtk_menu_button_set_popover (GTK_MENU_BUTTON (button), self->preset_popover);
   gtk_menu_button_set_label (GTK_MENU_BUTTON (button), _("_Presets"));
   gtk_menu_button_set_use_underline (GTK_MENU_BUTTON (button), TRUE);
