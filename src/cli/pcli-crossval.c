@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "lc-pipeline.h"
+#include "nn-atomic.h"
 
 typedef struct
 {
@@ -83,13 +84,15 @@ typedef struct
 {
   GArray *probs;             /* float, (rows, K) */
   GArray *labels;            /* int */
+  GArray *rows;              /* int: dataset object index */
+  GArray *folds;             /* int: the fold (from 1) that held the row out */
   int *class_ids;            /* [K] of the first fold */
   int k;
   gboolean same_classes;     /* every fold's model has the first fold's classes */
 } Pooled;
 
 static void
-pooled_add (Pooled *pool, const LcPredictor *p, const LcEvaluation *ev)
+pooled_add (Pooled *pool, const LcPredictor *p, const LcEvaluation *ev, int which)
 {
   if (pool->class_ids == NULL)
     {
@@ -103,6 +106,41 @@ pooled_add (Pooled *pool, const LcPredictor *p, const LcEvaluation *ev)
     return;
   g_array_append_vals (pool->probs, ev->probs, (guint) ev->n_rows * pool->k);
   g_array_append_vals (pool->labels, ev->labels, (guint) ev->n_rows);
+  g_array_append_vals (pool->rows, ev->rows, (guint) ev->n_rows);
+  for (int i = 0; i < ev->n_rows; i++)
+    g_array_append_val (pool->folds, (int) { which + 1 });
+}
+
+/* Every held-out object's probabilities as CSV, one row per object:
+ * object_id, fold, class (the true class id), then class_<id>... */
+static gboolean
+pooled_save (const Pooled *pool, const LcDataset *ds, const char *path, GError **error)
+{
+  g_autoptr (GString) s = g_string_new ("object_id,fold,class");
+  const float *probs = (const float *) pool->probs->data;
+
+  for (int c = 0; c < pool->k; c++)
+    g_string_append_printf (s, ",class_%d", pool->class_ids[c]);
+  g_string_append_c (s, '\n');
+  for (guint i = 0; i < pool->labels->len; i++)
+    {
+      int label = g_array_index (pool->labels, int, i);
+      g_string_append_printf (s, "%s,%d,%d", ds->objects[g_array_index (pool->rows, int, i)].id,
+                              g_array_index (pool->folds, int, i), label >= 0 ? pool->class_ids[label] : -1);
+      for (int c = 0; c < pool->k; c++)
+        {
+          char buf[G_ASCII_DTOSTR_BUF_SIZE];
+          g_string_append_c (s, ',');
+          g_string_append (s, g_ascii_formatd (buf, sizeof buf, "%.7g", probs[(gsize) i * pool->k + c]));
+        }
+      g_string_append_c (s, '\n');
+    }
+  if (!nn_atomic_write (path, s->str, (gssize) s->len, error))
+    {
+      g_prefix_error (error, "%s: ", path);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 static gboolean
@@ -138,7 +176,7 @@ run_fold (const LcDataset *ds, const NnModelDoc *spec, const LcTrainOverrides *o
   score->weighted_log_loss = ev->report->weighted_log_loss;
   score->ece = ev->report->ece;
   score->temperature = run->doc->temperature;
-  pooled_add (pool, predictor, ev);
+  pooled_add (pool, predictor, ev, which);
   score->n_test = ev->n_rows;
   score->epochs = (int) run->history->epochs->len;
   score->seconds = (g_get_monotonic_time () - start) / 1e6;
@@ -282,7 +320,7 @@ print_summary (const FoldScore *scores, int k, const Pooled *pool, gboolean json
 int
 pcli_crossval (int argc, char **argv)
 {
-  g_autofree char *data = NULL, *meta = NULL, *spec_path = NULL;
+  g_autofree char *data = NULL, *meta = NULL, *spec_path = NULL, *predictions_path = NULL;
   gboolean json = FALSE;
   int folds = 5, max_folds = 0;
   gint64 seed = -1;
@@ -295,6 +333,9 @@ pcli_crossval (int argc, char **argv)
     { "max-folds", 0, 0, G_OPTION_ARG_INT, &max_folds,
       N_("Score only the first N folds (quick comparisons; 0 = all)"), "N" },
     { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, N_("Seed for the folds and the training"), "S" },
+    { "predictions", 0, 0, G_OPTION_ARG_FILENAME, &predictions_path,
+      N_("Write every held-out object's probabilities (CSV: object_id, fold, class, class_<id>...)"),
+      "FILE" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON lines"), NULL },
     { NULL },
   };
@@ -306,6 +347,7 @@ pcli_crossval (int argc, char **argv)
   g_autofree int *labels = NULL, *fold = NULL;
   g_autofree FoldScore *scores = NULL;
   Pooled pool = { g_array_new (FALSE, FALSE, sizeof (float)), g_array_new (FALSE, FALSE, sizeof (int)),
+                  g_array_new (FALSE, FALSE, sizeof (int)), g_array_new (FALSE, FALSE, sizeof (int)),
                   NULL, 0, FALSE };
   int status = 0;
   guint64 fold_seed;
@@ -363,10 +405,17 @@ pcli_crossval (int argc, char **argv)
     }
   if (status == 0)
     print_summary (scores, max_folds, &pool, json);
+  if (status == 0 && predictions_path != NULL && !pooled_save (&pool, ds, predictions_path, &error))
+    {
+      pcli_error ("crossval", "%s", error->message);
+      status = 1;
+    }
   for (int f = 0; f < max_folds; f++)
     fold_score_clear (&scores[f]);
   g_array_unref (pool.probs);
   g_array_unref (pool.labels);
+  g_array_unref (pool.rows);
+  g_array_unref (pool.folds);
   g_free (pool.class_ids);
   return status;
 }

@@ -21,6 +21,10 @@ score_key (int kind)
       return "entropy";
     case LC_NOVELTY_ENERGY_COLUMN:
       return "energy";
+    case LC_NOVELTY_MAHALANOBIS_COLUMN:
+      return "mahalanobis";
+    case LC_NOVELTY_KNN_COLUMN:
+      return "knn";
     case LC_NOVELTY_P99:
     default:
       return "p99";

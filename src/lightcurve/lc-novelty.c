@@ -11,6 +11,7 @@
 #include "lc-plasticc-metric.h"
 #include "nn-atomic.h"
 #include "lc-split.h"
+#include "nn-density.h"
 #include "nn-metrics.h"
 
 double
@@ -88,6 +89,70 @@ lc_novelty_energy (const LcPredictor *p, const NnData *data, double *out, GError
             rows[i] = start + i;
           nn_data_gather (data, rows, n, x_buf, len_buf, meta_buf, NULL, &batch);
           add_energy (nn_model_forward (model, ws, &batch, FALSE), n, k, t, 1.0 / p->n_models, out + start);
+        }
+    }
+  return TRUE;
+}
+
+/* The features every row of data gives member m of predictor: (data->n, *width). */
+static float *
+member_embeddings (const LcPredictor *p, int m, const NnData *data, int *width, GError **error)
+{
+  g_autofree float *out = NULL;
+
+  *width = nn_model_embedding_width (p->models[m]);
+  if (*width <= 0)
+    {
+      g_set_error (error, LC_ERROR, LC_ERROR_MISMATCH,
+                   _("%s: a distance in feature space needs a vector of features before the last layer"),
+                   p->doc->source);
+      return NULL;
+    }
+  out = g_new (float, (gsize) MAX (data->n, 1) * *width);
+  if (!nn_model_embed (p->models[m], data, out, error))
+    return NULL;
+  return g_steal_pointer (&out);
+}
+
+gboolean
+lc_novelty_feature_scores (const LcPredictor *p, const NnData *train, const NnData *data,
+                           double *mahalanobis, double *knn, GError **error)
+{
+  g_autofree double *one = g_new (double, MAX (data->n, 1));
+
+  for (int i = 0; i < data->n; i++)
+    {
+      if (mahalanobis != NULL)
+        mahalanobis[i] = 0.0;
+      if (knn != NULL)
+        knn[i] = 0.0;
+    }
+  for (int m = 0; m < p->n_models; m++)
+    {
+      g_autofree float *ref = NULL, *x = NULL;
+      int width;
+
+      ref = member_embeddings (p, m, train, &width, error);
+      if (ref == NULL || (x = member_embeddings (p, m, data, &width, error)) == NULL)
+        return FALSE;
+      if (mahalanobis != NULL)
+        {
+          g_autoptr (NnGaussians) g = nn_gaussians_fit (ref, train->labels, train->n, width, p->n_classes,
+                                                        LC_NOVELTY_SHRINKAGE, error);
+          if (g == NULL)
+            {
+              g_prefix_error (error, "%s: ", p->doc->source);
+              return FALSE;
+            }
+          nn_gaussians_min_distance (g, x, data->n, one);
+          for (int i = 0; i < data->n; i++)
+            mahalanobis[i] += one[i] / p->n_models;
+        }
+      if (knn != NULL)
+        {
+          nn_knn_distance (ref, train->n, x, data->n, width, LC_NOVELTY_KNN_K, TRUE, one);
+          for (int i = 0; i < data->n; i++)
+            knn[i] += one[i] / p->n_models;
         }
     }
   return TRUE;
@@ -265,6 +330,13 @@ lc_novelty_leave_one_out (const LcDataset *ds, const NnModelDoc *spec,
   if (!lc_novelty_energy (predictor, data, scores, error))
     return FALSE;
   out->auroc[LC_NOVELTY_ENERGY_COLUMN] = lc_novelty_auroc (scores, novel, n_test);
+  {
+    g_autofree double *knn = g_new (double, MAX (n_test, 1));
+    if (!lc_novelty_feature_scores (predictor, run->train, data, scores, knn, error))
+      return FALSE;
+    out->auroc[LC_NOVELTY_MAHALANOBIS_COLUMN] = lc_novelty_auroc (scores, novel, n_test);
+    out->auroc[LC_NOVELTY_KNN_COLUMN] = lc_novelty_auroc (knn, novel, n_test);
+  }
   out->seconds = (g_get_monotonic_time () - start) / 1e6;
   return TRUE;
 }

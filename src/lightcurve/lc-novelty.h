@@ -16,8 +16,17 @@ G_BEGIN_DECLS
 /* Beyond those from probabilities: the energy score of the logits
  * (lc_novelty_energy), measured by lc_novelty_leave_one_out as column
  * LC_NOVELTY_ENERGY_COLUMN of its AUROCs. */
-#define LC_NOVELTY_ENERGY_COLUMN LC_NOVELTY_N_SCORES
-#define LC_NOVELTY_N_MEASURED    (LC_NOVELTY_N_SCORES + 1)
+#define LC_NOVELTY_ENERGY_COLUMN      LC_NOVELTY_N_SCORES
+/* ... then two scores in the network's feature space (lc_novelty_feature_scores):
+ * the Mahalanobis distance to the nearest class and the k-th neighbour's distance. */
+#define LC_NOVELTY_MAHALANOBIS_COLUMN (LC_NOVELTY_N_SCORES + 1)
+#define LC_NOVELTY_KNN_COLUMN         (LC_NOVELTY_N_SCORES + 2)
+#define LC_NOVELTY_N_MEASURED         (LC_NOVELTY_N_SCORES + 3)
+
+/* The shrinkage of the shared covariance (nn-density.h) and the neighbour
+ * whose distance counts, as measured in the README. */
+#define LC_NOVELTY_SHRINKAGE 0.1
+#define LC_NOVELTY_KNN_K     10
 
 /* The score Passband ships (the app's default, the class_99 column): the one
  * that separated left-out classes best in the leave-one-class-out measurement
@@ -37,6 +46,17 @@ double lc_novelty_default_threshold (LcNoveltyScore kind, int k);
  * forward pass gives the logits). */
 gboolean lc_novelty_energy (const LcPredictor *predictor, const NnData *data, double *out,
                             GError **error);
+
+/* Distances in the feature space of each member of predictor
+ * (nn_model_embed: what its last layer reads), from the training rows'
+ * features: mahalanobis[i] the smallest squared Mahalanobis distance of row i
+ * of data to a class mean (class Gaussians with a shared covariance, shrunk
+ * by LC_NOVELTY_SHRINKAGE), knn[i] the distance of its unit-length features
+ * to the LC_NOVELTY_KNN_K-th nearest training row's; each averaged over the
+ * members.  Either output may be NULL.  train must be labelled with the
+ * model's classes. */
+gboolean lc_novelty_feature_scores (const LcPredictor *predictor, const NnData *train, const NnData *data,
+                                    double *mahalanobis, double *knn, GError **error);
 
 /* Area under the ROC curve of scores separating the rows with novel[i] TRUE
  * (positives) from the others; ties count 1/2.  NaN without both kinds. */

@@ -1066,11 +1066,16 @@ lc_onnx_export_bytes (const LcPredictor *p, const LcOnnxOptions *options, GError
       probs = fresh_name (g, "Mean");
       add_node (g, "Mean", (const char *const *) member_probs->pdata, member_probs->len, &probs, 1);
     }
-  if (options->temperature != 1.0)
+  if (options->temperature != 1.0 || p->doc->class_offsets != NULL)
     {
       Onnx__NodeProto *node;
       const char *scaled = op2 (g, "Div", op1 (g, "Log", probs),
                                 const_float_scalar (g, (float) options->temperature));
+      /* the prior correction: one offset per class before the softmax */
+      if (p->doc->class_offsets != NULL)
+        scaled = op2 (g, "Add", scaled,
+                      const_floats (g, "class_offsets", p->doc->class_offsets, 1,
+                                    (const gint64[]) { p->n_classes }));
       probs = op3 (g, "Softmax", scaled, NULL, NULL, &node);
       attr_int (g, node, "axis", -1);
     }

@@ -23,6 +23,7 @@ lc_train_overrides_init (LcTrainOverrides *o)
   o->focal_gamma = -1.0;
   o->logit_adjust = -1.0;
   o->class_weight_power = -1.0;
+  o->prior_correction = -1.0;
   o->patience = -1;
   o->augment_copies = -1;
   o->ensemble_members = 0;
@@ -53,6 +54,8 @@ apply_overrides (NnTrainingSpec *t, const LcTrainOverrides *o)
     t->train.loss.gamma = (float) o->focal_gamma;
   if (o->logit_adjust >= 0.0)
     t->train.loss.logit_adjust = (float) o->logit_adjust;
+  if (o->prior_correction >= 0.0)
+    t->prior_correction = (float) o->prior_correction;
   if (o->threads > 0)
     t->train.threads = o->threads;
   if (o->patience >= 0)
@@ -475,6 +478,23 @@ calibrate_on_validation (LcTrainRun *run, GError **error)
   return TRUE;
 }
 
+/* The prior correction's offsets from the training rows and their weights
+ * (after the temperature, which is fitted without them: the validation
+ * split has the training split's priors). */
+static void
+set_prior_offsets (LcTrainRun *run)
+{
+  double tau = run->doc->training.prior_correction;
+  int k = lc_encoder_n_classes (run->encoder);
+
+  g_clear_pointer (&run->doc->class_offsets, g_free);
+  if (!(tau > 0.0) || run->train->labels == NULL || k <= 0)
+    return;
+  run->doc->class_offsets = g_new (float, k);
+  nn_calibration_prior_offsets (run->train->labels, run->train->n, k, run->class_weights, tau,
+                                run->doc->class_offsets);
+}
+
 gboolean
 lc_train_run_train (LcTrainRun *run, const NnTrainCallbacks *callbacks, GError **error)
 {
@@ -483,6 +503,7 @@ lc_train_run_train (LcTrainRun *run, const NnTrainCallbacks *callbacks, GError *
 
   /* a trained model given as the spec: its calibration belonged to its weights */
   run->doc->temperature = 1.0;
+  g_clear_pointer (&run->doc->class_offsets, g_free);
   if (run->resume_from != NULL)
     ok = nn_train_resume (run->model, run->train, run->val, &run->config, run->resume_from,
                           callbacks, run->history, &local);
@@ -504,6 +525,7 @@ lc_train_run_train (LcTrainRun *run, const NnTrainCallbacks *callbacks, GError *
     ok = calibrate_on_validation (run, &local);
   else
     calibrate_on_validation (run, NULL);
+  set_prior_offsets (run);
   if (!ok)
     {
       g_propagate_error (error, g_steal_pointer (&local));
@@ -611,7 +633,7 @@ predict_mean (const LcPredictor *p, NnModel *const *models, const NnData *data, 
 void
 lc_predictor_calibrate (const LcPredictor *p, float *probs, int n)
 {
-  nn_calibration_apply (probs, n, p->n_classes, p->doc->temperature);
+  nn_calibration_apply_offsets (probs, n, p->n_classes, p->doc->temperature, p->doc->class_offsets);
 }
 
 GPtrArray *

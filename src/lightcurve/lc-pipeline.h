@@ -30,6 +30,7 @@ typedef struct
   int loss;                  /* -1: keep; else an NnLossKind */
   double focal_gamma;        /* -1: keep */
   double logit_adjust;       /* -1: keep; 0: off; tau of the logit-adjusted loss */
+  double prior_correction;   /* -1: keep; 0: off; tau of the prior correction at prediction */
   int threads;               /* 0: keep */
   int patience;              /* -1: keep */
   int augment_copies;        /* -1: keep the spec's "augmentation"; 0: none; N: N copies */
@@ -119,7 +120,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (LcPredictor, lc_predictor_free)
 GPtrArray *lc_predictor_members_at (const LcPredictor *predictor, int steps);
 
 /* The model's calibration on probs (n, K), the ensemble's mean probabilities:
- * nn_calibration_apply with the document's temperature.  Every prediction
+ * nn_calibration_apply_offsets with the document's temperature and class
+ * offsets (the prior correction).  Every prediction
  * below goes through it. */
 void   lc_predictor_calibrate (const LcPredictor *predictor, float *probs, int n);
 

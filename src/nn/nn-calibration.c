@@ -1,6 +1,8 @@
 /* nn-calibration.c: temperature scaling */
 #include "nn-calibration.h"
 
+#include "nn-loss.h"
+
 #include "nn-metrics.h"
 
 #include <float.h>
@@ -27,23 +29,42 @@ calibrated_log_prob (const float *row, int k, int y, double inv_t)
 void
 nn_calibration_apply (float *probs, int n, int k, double temperature)
 {
+  nn_calibration_apply_offsets (probs, n, k, temperature, NULL);
+}
+
+void
+nn_calibration_apply_offsets (float *probs, int n, int k, double temperature, const float *offsets)
+{
   double inv_t;
 
   g_return_if_fail (temperature > 0.0 && isfinite (temperature));
-  if (temperature == 1.0)
+  if (temperature == 1.0 && offsets == NULL)
     return;
   inv_t = 1.0 / temperature;
   for (int i = 0; i < n; i++)
     {
       float *row = probs + (gsize) i * k;
       double top = -INFINITY, sum = 0.0;
+#define CALIBRATED(c) (safe_log (row[c]) * inv_t + (offsets != NULL ? offsets[c] : 0.0))
       for (int c = 0; c < k; c++)
-        top = MAX (top, safe_log (row[c]) * inv_t);
+        top = MAX (top, CALIBRATED (c));
       for (int c = 0; c < k; c++)
-        sum += exp (safe_log (row[c]) * inv_t - top);
+        sum += exp (CALIBRATED (c) - top);
       for (int c = 0; c < k; c++)
-        row[c] = (float) (exp (safe_log (row[c]) * inv_t - top) / sum);
+        row[c] = (float) (exp (CALIBRATED (c) - top) / sum);
+#undef CALIBRATED
     }
+}
+
+void
+nn_calibration_prior_offsets (const int *labels, int n, int k, const float *class_weights, double tau,
+                              float *offsets)
+{
+  /* the prior the loss saw: n_c, times w_c when the classes were weighted
+   * (the normaliser is a constant, which the softmax ignores) */
+  nn_loss_logit_offsets (labels, n, k, (float) -tau, offsets);
+  for (int c = 0; class_weights != NULL && c < k; c++)
+    offsets[c] -= (float) (tau * log (MAX (class_weights[c], 1e-30f)));
 }
 
 double

@@ -24,6 +24,19 @@ G_BEGIN_DECLS
  * temperature of exactly 1 leaves the rows untouched, bit for bit. */
 void   nn_calibration_apply (float *probs, int n, int k, double temperature);
 
+/* The same with per-class offsets [k] (NULL: none) added before the softmax:
+ * softmax (log (row) / temperature + offsets). */
+void   nn_calibration_apply_offsets (float *probs, int n, int k, double temperature,
+                                     const float *offsets);
+
+/* The prior correction (Menon et al. 2021, post-hoc logit adjustment):
+ * offsets[c] = −tau ln π_c, π the class prior a network trained on labels
+ * (n rows, classes [0, k)) with class_weights (NULL: none) learned, so that
+ * tau 1 turns its probabilities into those of balanced classes.  A class
+ * without rows counts as half a row. */
+void   nn_calibration_prior_offsets (const int *labels, int n, int k, const float *class_weights,
+                                     double tau, float *offsets);
+
 /* -(1/N) Σ_i ln p_cal[i][y_i] over the rows with labels in [0, k), with
  * probabilities clipped as the metrics do (NN_METRICS_PROB_CLIP); NaN
  * without labelled rows.  probs is not changed. */

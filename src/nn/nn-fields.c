@@ -253,6 +253,10 @@ static const NnField training_rows[] = {
     .title = N_("Class weight _power"),
     .help = N_("Class weights are the balanced weights to this power: 0 = none, 1 = fully balanced"),
     .when = "balance", .when_values = ONLY (NN_BALANCE_WEIGHTS) },
+  { "prior_correction", TRAIN (prior_correction), NN_FIELD_FLOAT, NN_FIELD_SKIP_ZERO, 0, 4, 0, 0.25, 2,
+    .title = N_("Prior _correction"),
+    .help = N_("At prediction, divide the probabilities by the class priors the network learned, to this "
+               "power, so rare classes get predicted; 0 = off") },
   /* not tuned: trials validated on different splits cannot be compared */
   { "val_fraction", TRAIN (val_fraction), NN_FIELD_FLOAT, NN_FIELD_MAX_OPEN | NN_FIELD_NOT_TUNED, 0, 1, 0.2, 0.05, 2,
     .title = N_("_Validation fraction"),

@@ -9,7 +9,7 @@
  *    "weights": [{"layer": 0, "name": "weight_ih", "shape": [192, 6], "sha256": "<hex>",
  *                 "data": "<base64>"}],
  *    "state": [...], "extra": {...}, "augmentation": {...}, "ensemble": {...},
- *    "calibration": {"temperature": T, ...}}
+ *    "calibration": {"temperature": T, "class_offsets": [...], ...}}
  *
  * Layer fields: type, label, and what the kind takes (nn_model_file_layer_takes):
  * units (a number or "classes"), activation, return_sequences, bidirectional,
@@ -23,7 +23,9 @@
  * patience, restore_best, loss (ce/focal), focal_gamma, logit_adjust (tau of
  * the logit-adjusted loss, nn-loss.h; 0 = off), balance
  * (none/weights/resample), class_weight_power (what "weights" does: the
- * balanced weights n / (K n_c) to this power, 0.5 by default), val_fraction, schedule (constant/step/cosine/plateau),
+ * balanced weights n / (K n_c) to this power, 0.5 by default), prior_correction
+ * (tau: at prediction, divide the probabilities by the learned class priors to
+ * this power; 0 = off), val_fraction, schedule (constant/step/cosine/plateau),
  * step_size, step_gamma, cosine_epochs, lr_min, plateau_factor, plateau_patience,
  * plateau_threshold.  History entries: epoch (from 1), loss, accuracy, val_loss,
  * val_accuracy (null without validation), seconds, learning_rate.
@@ -112,6 +114,10 @@ typedef struct
   /* "weights": the balanced weights n / (K n_c) raised to this power (0.5) */
   float class_weight_power;
   float val_fraction;         /* 0.2 */
+  /* "prior_correction": tau of the prior correction at prediction (0: off):
+   * the trained model's probabilities are divided by the class priors the
+   * network learned, to this power (the calibration's class_offsets) */
+  float prior_correction;
 } NnTrainingSpec;
 
 /* Defaults: nn_train_config_default, balance none, class_weight_power 0.5,
@@ -158,6 +164,10 @@ typedef struct
    * p (nn_calibration_apply); 1.0 when absent.  Belongs to the weights:
    * nn_model_doc_clear_weights resets it. */
   double temperature;
+  /* "class_offsets" in "calibration": [K] added to log (p) / T before the
+   * softmax (the prior correction, −tau ln of the learned class priors), or
+   * NULL (all 0).  Belongs to the weights as the temperature does. */
+  float *class_offsets;
   NnCalibrationRecord calibration;
 } NnModelDoc;
 

@@ -920,3 +920,44 @@ nn_model_predict (const NnModel *model, const NnData *data, float *probs_out, in
     nn_row_predictor_free (jobs[j].rp);
   return TRUE;
 }
+
+int
+nn_model_embedding_width (const NnModel *model)
+{
+  const NnLayer *before_head;
+
+  g_return_val_if_fail (model->built, 0);
+  if (model->n_run_layers < 2)
+    return 0;
+  before_head = run_layer (model, model->n_run_layers - 2);
+  return before_head->out.seq ? 0 : before_head->out.features;
+}
+
+gboolean
+nn_model_embed (const NnModel *model, const NnData *data, float *out, GError **error)
+{
+  int width = nn_model_embedding_width (model), last = model->n_run_layers - 2;
+  g_autoptr (NnRowPredictor) rp = NULL;
+
+  if (width <= 0)
+    {
+      g_set_error (error, NN_ERROR, NN_ERROR_INVALID_MODEL,
+                   _("the network has no vector of features before its last layer to measure distances in"));
+      return FALSE;
+    }
+  if (!nn_model_check_data (model, data, FALSE, _("data"), error) || !workspace_fits (model, error))
+    return FALSE;
+  rp = nn_row_predictor_new (model);
+  for (int start = 0; start < data->n; start += NN_PREDICT_BATCH)
+    {
+      int n = MIN (NN_PREDICT_BATCH, data->n - start);
+      NnBatch batch;
+
+      for (int i = 0; i < n; i++)
+        rp->rows[i] = start + i;
+      nn_data_gather (data, rp->rows, n, rp->x_buf, rp->len_buf, rp->meta_buf, NULL, &batch);
+      nn_model_forward (model, rp->ws, &batch, FALSE);
+      memcpy (out + (size_t) start * width, rp->ws->act[last], (size_t) n * width * sizeof (float));
+    }
+  return TRUE;
+}

@@ -195,4 +195,11 @@ gboolean nn_model_check_data (const NnModel *model, const NnData *data, gboolean
 gboolean nn_model_predict  (const NnModel *model, const NnData *data, float *probs_out,
                             int threads, GError **error);
 
+/* The features the network's last layer reads (the penultimate layer's
+ * output, in inference mode): what a distance-based novelty score measures.
+ * Its width, 0 when that is a sequence or the network has one layer. */
+int      nn_model_embedding_width (const NnModel *model);
+/* out (data->n, nn_model_embedding_width) for every row of data. */
+gboolean nn_model_embed    (const NnModel *model, const NnData *data, float *out, GError **error);
+
 G_END_DECLS

@@ -7,6 +7,7 @@
 #include "nn-layer.h"
 #include "nn-metrics.h"
 #include "nn-calibration.h"
+#include "nn-density.h"
 #include "nn-attribution.h"
 #include "nn-object-history.h"
 #include "nn-model.h"

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "lc.h"
+#include "nn-density.h"
 #include "testutil.h"
 
 static LcDataset *
@@ -107,6 +108,134 @@ test_fitted_on_validation (void)
   again = lc_predictor_predict (from_file, ds, NULL, 0, 1, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpmem (probs, sizeof (float) * n * k, again, sizeof (float) * n * k);
+}
+
+/* With a prior correction, the model stores −tau ln (the training rows'
+ * class priors) and every prediction adds them after the temperature: the
+ * rare classes get more of the probability, and the file keeps them. */
+static void
+test_prior_correction (void)
+{
+  g_autoptr (LcDataset) ds = simulated (300, 5);
+  g_autoptr (NnModelDoc) spec = small_spec (0.3, 6);
+  g_autoptr (LcTrainRun) run = NULL;
+  g_autoptr (NnModelDoc) plain_doc = NULL, loaded = NULL;
+  g_autoptr (LcPredictor) p = NULL, plain = NULL, from_file = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree float *probs = NULL, *raw = NULL, *again = NULL, *expect = NULL;
+  g_autofree char *text = NULL;
+  LcTrainOverrides o;
+  int n = (int) ds->n_objects, k, rare = 0;
+  double rare_before = 0.0, rare_after = 0.0;
+
+  lc_train_overrides_init (&o);
+  o.prior_correction = 1.0;
+  run = lc_train_run_prepare (ds, spec, &o, &error);
+  g_assert_no_error (error);
+  g_assert_true (lc_train_run_train (run, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpfloat (run->doc->training.prior_correction, ==, 1.0f);
+  g_assert_nonnull (run->doc->class_offsets);
+  k = lc_encoder_n_classes (run->encoder);
+  expect = g_new (float, k);
+  nn_calibration_prior_offsets (run->train->labels, run->train->n, k, NULL, 1.0, expect);
+  g_assert_cmpmem (run->doc->class_offsets, sizeof (float) * k, expect, sizeof (float) * k);
+  for (int c = 1; c < k; c++)
+    if (expect[c] > expect[rare])
+      rare = c;
+
+  p = lc_predictor_new (run->doc, &error);
+  g_assert_no_error (error);
+  plain_doc = nn_model_doc_copy (run->doc);
+  g_clear_pointer (&plain_doc->class_offsets, g_free);
+  plain = lc_predictor_new (plain_doc, &error);
+  g_assert_no_error (error);
+  probs = lc_predictor_predict (p, ds, NULL, 0, 1, NULL, &error);
+  g_assert_no_error (error);
+  raw = lc_predictor_predict (plain, ds, NULL, 0, 1, NULL, &error);
+  g_assert_no_error (error);
+  for (int i = 0; i < n; i++)
+    {
+      rare_before += raw[i * k + rare];
+      rare_after += probs[i * k + rare];
+    }
+  g_assert_cmpfloat (rare_after, >, rare_before);
+  /* raw is already at the temperature: the offsets alone are what is left */
+  nn_calibration_apply_offsets (raw, n, k, 1.0, run->doc->class_offsets);
+  for (int i = 0; i < n * k; i++)
+    g_assert_cmpfloat_with_epsilon (probs[i], raw[i], 1e-6);
+
+  text = nn_model_doc_to_data (run->doc, NULL);
+  loaded = nn_model_doc_load_from_data (text, -1, "model.json", &error);
+  g_assert_no_error (error);
+  from_file = lc_predictor_new (loaded, &error);
+  g_assert_no_error (error);
+  again = lc_predictor_predict (from_file, ds, NULL, 0, 1, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpmem (probs, sizeof (float) * n * k, again, sizeof (float) * n * k);
+}
+
+/* Distances in the network's feature space: the Mahalanobis score is the
+ * one nn-density gives on the embeddings of the training rows, and objects
+ * whose inputs were pushed far away score higher than the real ones. */
+static void
+test_feature_scores (void)
+{
+  g_autoptr (LcDataset) ds = simulated (240, 9);
+  g_autoptr (NnModelDoc) spec = small_spec (0.2, 4);
+  g_autoptr (LcTrainRun) run = trained (ds, spec);
+  g_autoptr (LcPredictor) p = NULL;
+  g_autoptr (NnData) data = NULL, far = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree double *maha = NULL, *knn = NULL, *maha_far = NULL, *knn_far = NULL, *direct = NULL;
+  g_autofree float *ref = NULL, *emb = NULL;
+  int n, width, farther = 0, knn_farther = 0;
+
+  p = lc_predictor_new (run->doc, &error);
+  g_assert_no_error (error);
+  data = lc_predictor_encode (p, ds, NULL, (int) ds->n_objects, 1, &error);
+  g_assert_no_error (error);
+  n = data->n;
+  maha = g_new (double, n);
+  knn = g_new (double, n);
+  g_assert_true (lc_novelty_feature_scores (p, run->train, data, maha, knn, &error));
+  g_assert_no_error (error);
+
+  width = nn_model_embedding_width (p->model);
+  g_assert_cmpint (width, >, 0);
+  ref = g_new (float, (gsize) run->train->n * width);
+  emb = g_new (float, (gsize) n * width);
+  g_assert_true (nn_model_embed (p->model, run->train, ref, &error));
+  g_assert_true (nn_model_embed (p->model, data, emb, &error));
+  direct = g_new (double, n);
+  {
+    g_autoptr (NnGaussians) g = nn_gaussians_fit (ref, run->train->labels, run->train->n, width,
+                                                  p->n_classes, LC_NOVELTY_SHRINKAGE, &error);
+    g_assert_no_error (error);
+    nn_gaussians_min_distance (g, emb, n, direct);
+  }
+  for (int i = 0; i < n; i++)
+    {
+      g_assert_cmpfloat (maha[i], >=, 0.0);
+      g_assert_cmpfloat_with_epsilon (maha[i], direct[i], 1e-9 * MAX (1.0, direct[i]));
+      g_assert_true (isfinite (knn[i]) && knn[i] >= 0.0 && knn[i] <= 2.0);
+    }
+
+  /* the same objects with their metadata far outside anything seen */
+  far = nn_data_subset (data, (int[]) { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9 }, 10);
+  for (int i = 0; i < 10 * far->meta_features; i++)
+    far->meta[i] = far->meta[i] * 40.0f + 25.0f;
+  maha_far = g_new (double, 10);
+  knn_far = g_new (double, 10);
+  g_assert_true (lc_novelty_feature_scores (p, run->train, far, maha_far, knn_far, &error));
+  g_assert_no_error (error);
+  for (int i = 0; i < 10; i++)
+    {
+      farther += maha_far[i] > maha[i];
+      knn_farther += knn_far[i] > knn[i];
+    }
+  g_assert_cmpint (farther, ==, 10);
+  g_assert_cmpint (knn_farther, >=, 8);
 }
 
 /* The energy score is −T log Σ exp (z / T) of the network's logits, which
@@ -212,5 +341,7 @@ main (int argc, char **argv)
   g_test_add_func ("/calibrate/no-validation-split", test_no_validation_split);
   g_test_add_func ("/calibrate/leave-one-out", test_leave_one_out);
   g_test_add_func ("/calibrate/energy", test_energy);
+  g_test_add_func ("/calibrate/prior-correction", test_prior_correction);
+  g_test_add_func ("/calibrate/feature-scores", test_feature_scores);
   return g_test_run ();
 }

@@ -247,6 +247,97 @@ test_model_file_round_trip (void)
   }
 }
 
+/* softmax (log p / T + b) worked out by hand, and the offsets of the prior
+ * correction undo the priors the network learned. */
+static void
+test_apply_offsets (void)
+{
+  float probs[] = { 0.5f, 0.25f, 0.25f, 0.2f, 0.3f, 0.5f };
+  float plain[6], scaled[6];
+  const float offsets[] = { 0.0f, (float) G_LN2, (float) G_LN2 };
+
+  /* 0.5 : 0.5 : 0.5 */
+  nn_calibration_apply_offsets (probs, 1, 3, 1.0, offsets);
+  for (int c = 0; c < 3; c++)
+    g_assert_cmpfloat_with_epsilon (probs[c], 1.0 / 3.0, 1e-6);
+  /* without offsets, the temperature alone, as nn_calibration_apply */
+  memcpy (plain, probs + 3, sizeof (float) * 3);
+  memcpy (scaled, probs + 3, sizeof (float) * 3);
+  nn_calibration_apply (plain, 1, 3, 2.0);
+  nn_calibration_apply_offsets (scaled, 1, 3, 2.0, NULL);
+  for (int c = 0; c < 3; c++)
+    g_assert_cmpfloat (plain[c], ==, scaled[c]);
+  /* T 2 and offsets: weights sqrt(p) e^b = sqrt(0.2), 2 sqrt(0.3), 2 sqrt(0.5) */
+  nn_calibration_apply_offsets (probs + 3, 1, 3, 2.0, offsets);
+  {
+    double w[] = { sqrt (0.2), 2 * sqrt (0.3), 2 * sqrt (0.5) }, sum = w[0] + w[1] + w[2];
+    for (int c = 0; c < 3; c++)
+      g_assert_cmpfloat_with_epsilon (probs[3 + c], w[c] / sum, 1e-6);
+  }
+}
+
+static void
+test_prior_offsets (void)
+{
+  /* 6, 3 and 1 rows; an unlabelled row does not count */
+  static const int labels[] = { 0, 0, 0, 0, 0, 0, 1, 1, 1, 2, -1 };
+  static const float weights[] = { 1.0f, 2.0f, 0.5f };
+  float offsets[3], prior[] = { 0.6f, 0.3f, 0.1f };
+
+  nn_calibration_prior_offsets (labels, 11, 3, NULL, 1.0, offsets);
+  g_assert_cmpfloat_with_epsilon (offsets[0], -log (0.6), 1e-6);
+  g_assert_cmpfloat_with_epsilon (offsets[1], -log (0.3), 1e-6);
+  g_assert_cmpfloat_with_epsilon (offsets[2], -log (0.1), 1e-6);
+  /* the prior itself becomes uniform */
+  nn_calibration_apply_offsets (prior, 1, 3, 1.0, offsets);
+  for (int c = 0; c < 3; c++)
+    g_assert_cmpfloat_with_epsilon (prior[c], 1.0 / 3.0, 1e-6);
+  /* half the strength */
+  nn_calibration_prior_offsets (labels, 11, 3, NULL, 0.5, offsets);
+  g_assert_cmpfloat_with_epsilon (offsets[2], -0.5 * log (0.1), 1e-6);
+  /* weighted classes: the loss saw n_c w_c */
+  nn_calibration_prior_offsets (labels, 11, 3, weights, 1.0, offsets);
+  g_assert_cmpfloat_with_epsilon (offsets[0] - offsets[1], -log (6.0 / 6.0), 1e-6);
+  g_assert_cmpfloat_with_epsilon (offsets[1] - offsets[2], -log (6.0 / 0.5), 1e-6);
+}
+
+/* The prior correction's offsets and setting: written, read back, copied,
+ * dropped with the weights, refused when they do not fit. */
+static void
+test_model_file_class_offsets (void)
+{
+  g_autoptr (NnModelDoc) doc = small_doc ();
+  g_autoptr (NnModelDoc) back = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr (GError) error = NULL;
+  const int ids[] = { 6, 15, 90 };
+
+  nn_model_doc_set_classes (doc, 3, ids, NULL);
+  doc->training.prior_correction = 0.75f;
+  doc->class_offsets = g_new (float, 3);
+  doc->class_offsets[0] = 0.5f;
+  doc->class_offsets[1] = -1.25f;
+  doc->class_offsets[2] = 3.0e-7f;
+  text = nn_model_doc_to_data (doc, NULL);
+  g_assert_nonnull (strstr (text, "\"class_offsets\": ["));
+  g_assert_nonnull (strstr (text, "\"prior_correction\": 0.75"));
+  back = nn_model_doc_load_from_data (text, -1, "model.json", &error);
+  g_assert_no_error (error);
+  g_assert_cmpfloat (back->training.prior_correction, ==, 0.75f);
+  g_assert_nonnull (back->class_offsets);
+  for (int c = 0; c < 3; c++)
+    g_assert_cmpfloat (back->class_offsets[c], ==, doc->class_offsets[c]);
+  {
+    g_autoptr (NnModelDoc) copy = nn_model_doc_copy (back);
+    g_assert_cmpfloat (copy->class_offsets[1], ==, -1.25f);
+    nn_model_doc_clear_weights (copy);
+    g_assert_null (copy->class_offsets);
+    g_free (text);
+    text = nn_model_doc_to_data (copy, NULL);
+    g_assert_null (strstr (text, "class_offsets"));
+  }
+}
+
 static void
 expect_refused (const char *calibration, const char *message_part)
 {
@@ -274,6 +365,33 @@ test_model_file_refuses_bad_calibration (void)
   expect_refused ("{\"temperature\": 1.5, \"tempreature\": 2}", "tempreature");
   expect_refused ("{\"temperature\": 1.5, \"ece_after\": 3}", "ece_after");
   expect_refused ("[1.5]", "calibration");
+  /* the test document has no classes: offsets cannot fit */
+  expect_refused ("{\"temperature\": 1, \"class_offsets\": [0.5]}", "class_offsets");
+  {
+    g_autoptr (GError) error = NULL;
+    g_autoptr (NnModelDoc) doc = NULL;
+    static const char *const bad[] = { "[1, 2]", "[1, \"x\", 3]", "[1, 2, 1e39]", "3" };
+    for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+      {
+        g_autofree char *text = g_strdup_printf (
+          "{\"format\": \"passband-model\", \"version\": 1, \"layers\": [{\"type\": \"dense\", \"units\": 3}], "
+          "\"classes\": [{\"id\": 1, \"name\": \"a\"}, {\"id\": 2, \"name\": \"b\"}, {\"id\": 3, \"name\": \"c\"}], "
+          "\"calibration\": {\"temperature\": 1, \"class_offsets\": %s}}", bad[i]);
+        g_clear_error (&error);
+        doc = nn_model_doc_load_from_data (text, -1, "bad.json", &error);
+        g_assert_null (doc);
+        g_assert_error (error, NN_ERROR, NN_ERROR_FILE);
+        g_assert_nonnull (strstr (error->message, "class_offsets"));
+      }
+  }
+  {
+    g_autoptr (GError) error = NULL;
+    g_autoptr (NnModelDoc) doc = nn_model_doc_load_from_data (
+      "{\"format\": \"passband-model\", \"version\": 1, \"layers\": [{\"type\": \"dense\", \"units\": 3}], "
+      "\"training\": {\"prior_correction\": -0.5}}", -1, "bad.json", &error);
+    g_assert_null (doc);
+    g_assert_nonnull (strstr (error->message, "prior_correction"));
+  }
 }
 
 int
@@ -289,5 +407,8 @@ main (int argc, char **argv)
   g_test_add_func ("/calibration/fit-calibrated", test_fit_calibrated_stays_near_one);
   g_test_add_func ("/calibration/model-file", test_model_file_round_trip);
   g_test_add_func ("/calibration/model-file-refuses", test_model_file_refuses_bad_calibration);
+  g_test_add_func ("/calibration/apply-offsets", test_apply_offsets);
+  g_test_add_func ("/calibration/prior-offsets", test_prior_offsets);
+  g_test_add_func ("/calibration/model-file-class-offsets", test_model_file_class_offsets);
   return g_test_run ();
 }
