@@ -1103,13 +1103,6 @@ remove_ledger (const char *dir)
   g_rmdir (dir);
 }
 
-static LcSearchSpace *
-space_copy (const LcSearchSpace *space)
-{
-  g_autofree char *text = lc_search_space_to_data (space);
-  return lc_search_space_load_from_data (text, -1, space->source, NULL);
-}
-
 gboolean
 pb_tune_page_start (PbTunePage *self, GError **error)
 {
