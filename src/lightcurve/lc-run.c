@@ -112,6 +112,8 @@ append_overrides (GString *s, const LcTrainOverrides *o)
   nn_json_append_double (s, o->focal_gamma);
   g_string_append (s, ", \"logit_adjust\": ");
   nn_json_append_double (s, o->logit_adjust);
+  g_string_append (s, ", \"prior_correction\": ");
+  nn_json_append_double (s, o->prior_correction);
   g_string_append_printf (s, ", \"threads\": %d, \"patience\": %d, \"augment_copies\": %d, "
                           "\"ensemble_members\": %d}", o->threads, o->patience, o->augment_copies,
                           o->ensemble_members);
@@ -242,9 +244,16 @@ get_overrides (JsonObject *root, LcTrainOverrides *o, const char *path, GError *
           && (v[i] != floor (v[i]) || (i != 3 && fabs (v[i]) > G_MAXINT)))
         return field_error (error, path, names[i], _("expected a whole number"));
     }
-  *o = (LcTrainOverrides) { (int) v[0], (int) v[1], v[2], (gint64) v[3], v[4], (int) v[5], v[6],
-                            (int) v[7], v[8], v[9], (int) v[10], (int) v[11], (int) v[12],
-                            (int) v[13] };
+  *o = (LcTrainOverrides) { .epochs = (int) v[0], .batch_size = (int) v[1], .learning_rate = v[2],
+                            .seed = (gint64) v[3], .val_fraction = v[4], .balance = (int) v[5],
+                            .class_weight_power = v[6], .loss = (int) v[7], .focal_gamma = v[8],
+                            .logit_adjust = v[9], .threads = (int) v[10], .patience = (int) v[11],
+                            .augment_copies = (int) v[12], .ensemble_members = (int) v[13],
+                            .prior_correction = -1 };
+  /* written since the prior correction exists; older runs keep the spec's */
+  if (json_object_has_member (ob, "prior_correction")
+      && !get_number (ob, "prior_correction", &o->prior_correction, path, error))
+    return FALSE;
   return TRUE;
 }
 

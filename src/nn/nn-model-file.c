@@ -182,6 +182,7 @@ nn_model_doc_free (NnModelDoc *doc)
   g_clear_pointer (&doc->extra, json_node_unref);
   g_clear_pointer (&doc->augmentation, json_node_unref);
   g_ptr_array_unref (doc->ensemble);
+  g_free (doc->class_offsets);
   g_free (doc);
 }
 
@@ -242,6 +243,8 @@ nn_model_doc_copy (const NnModelDoc *doc)
       g_ptr_array_add (copy->ensemble, c);
     }
   copy->temperature = doc->temperature;
+  if (doc->class_offsets != NULL)
+    copy->class_offsets = g_memdup2 (doc->class_offsets, sizeof (float) * doc->classes->len);
   copy->calibration = doc->calibration;
   return copy;
 }
@@ -293,6 +296,7 @@ nn_model_doc_clear_weights (NnModelDoc *doc)
   g_array_set_size (doc->history, 0);
   g_ptr_array_set_size (doc->ensemble, 0);
   doc->temperature = 1.0;
+  g_clear_pointer (&doc->class_offsets, g_free);
   memset (&doc->calibration, 0, sizeof doc->calibration);
 }
 
@@ -1195,12 +1199,40 @@ read_ensemble (const Reader *r, JsonObject *root, NnModelDoc *doc, GError **erro
   return TRUE;
 }
 
+/* "class_offsets": one finite number per class of the document. */
+static gboolean
+read_class_offsets (const Reader *r, JsonObject *obj, NnModelDoc *doc, GError **error)
+{
+  gboolean ok;
+  JsonArray *arr = read_array (r, obj, "calibration", "class_offsets", &ok, error);
+  guint k = doc->classes->len;
+
+  if (arr == NULL)
+    return ok;
+  if (json_array_get_length (arr) != k)
+    return field_fail (error, r, "calibration", "class_offsets", NULL,
+                       _("expected one number per class (%u), found %u numbers"), k,
+                       json_array_get_length (arr));
+  doc->class_offsets = g_new (float, MAX (k, 1));
+  for (guint c = 0; c < k; c++)
+    {
+      JsonNode *node = json_array_get_element (arr, c);
+      double v;
+      if (!nn_json_node_number (node, &v) || !isfinite ((float) v))
+        return field_fail (error, r, "calibration", "class_offsets", node,
+                           _("expected finite numbers (entry %u)"), c + 1);
+      doc->class_offsets[c] = (float) v;
+    }
+  return TRUE;
+}
+
 /* "calibration": {"temperature": T, "validation_rows": N, "nll_before": x, ...} */
 static gboolean
 read_calibration (const Reader *r, JsonObject *root, NnModelDoc *doc, GError **error)
 {
   static const char *const allowed[] = {
-    "temperature", "validation_rows", "nll_before", "nll_after", "ece_before", "ece_after", NULL
+    "temperature", "class_offsets", "validation_rows", "nll_before", "nll_after", "ece_before",
+    "ece_after", NULL
   };
   NnCalibrationRecord *rec = &doc->calibration;
   gboolean ok;
@@ -1218,6 +1250,8 @@ read_calibration (const Reader *r, JsonObject *root, NnModelDoc *doc, GError **e
                        json_object_get_member (obj, "temperature"),
                        _("expected a number from %g to %g"), NN_CALIBRATION_T_MIN,
                        NN_CALIBRATION_T_MAX);
+  if (!read_class_offsets (r, obj, doc, error))
+    return FALSE;
   rec->nll_before = rec->nll_after = rec->ece_before = rec->ece_after = NAN;
   return read_int (r, obj, "calibration", "validation_rows", 0, G_MAXINT, &rec->rows, error)
          && read_double (r, obj, "calibration", "nll_before", RANGE_NON_NEGATIVE, &rec->nll_before,
@@ -1569,6 +1603,17 @@ put_calibration (GString *s, gboolean *first, const NnModelDoc *doc)
   put_line_start (s, first, 1, "calibration");
   g_string_append (s, "{\"temperature\": ");
   nn_json_append_double (s, doc->temperature);
+  if (doc->class_offsets != NULL)
+    {
+      g_string_append (s, ", \"class_offsets\": [");
+      for (guint c = 0; c < doc->classes->len; c++)
+        {
+          if (c > 0)
+            g_string_append (s, ", ");
+          nn_json_append_float (s, doc->class_offsets[c]);
+        }
+      g_string_append (s, "]");
+    }
   if (rec->rows > 0)
     {
       g_string_append_printf (s, ", \"validation_rows\": %d", rec->rows);
@@ -1630,7 +1675,7 @@ nn_model_doc_to_data (const NnModelDoc *doc, gsize *length)
     }
   if (doc->ensemble_members > 1 || doc->ensemble->len > 0)
     put_ensemble (s, &first, doc);
-  if (doc->temperature != 1.0 || doc->calibration.rows > 0)
+  if (doc->temperature != 1.0 || doc->calibration.rows > 0 || doc->class_offsets != NULL)
     put_calibration (s, &first, doc);
   g_string_append (s, "\n}\n");
   if (length != NULL)
