@@ -609,8 +609,8 @@ pb_results_page_new (PbSession *session)
   self->session = g_object_ref (session);
   add_panels (self, session);
   /* the tabs that follow the session by themselves */
-  gtk_stack_add_titled (self->stack, pb_object_history_panel_new (session), "history", _("History"));
-  gtk_stack_add_titled (self->stack, pb_run_compare_view_new (session), "compare", _("Compare Runs"));
+  add_tab (self, pb_object_history_panel_new (session), "history", _("History"));
+  add_tab (self, pb_run_compare_view_new (session), "compare", _("Compare Runs"));
   g_signal_connect_swapped (session, "dataset-changed", G_CALLBACK (session_dataset_changed_cb), self);
   g_signal_connect_swapped (session, "run-shown", G_CALLBACK (session_run_shown_cb), self);
   pb_results_page_set_run (self, pb_session_get_shown_run (session));
