@@ -493,6 +493,22 @@ test_bursts (void)
 
 /* ---- the page assembles them ---------------------------------------------- */
 
+/* Another run of the same model, scored on the same objects. */
+static PbRun *
+second_run (void)
+{
+  g_autoptr (LcPredictor) predictor = lc_predictor_new (run->doc, NULL);
+  g_autoptr (GError) error = NULL;
+  PbRun *r = pb_run_new (2, "Run 2: again", dataset);
+
+  r->state = PB_RUN_FINISHED;
+  r->doc = nn_model_doc_copy (run->doc);
+  r->evaluation = lc_predictor_evaluate_rows (predictor, dataset, run->evaluation->rows, run->evaluation->n_rows,
+                                              1, &error);
+  g_assert_no_error (error);
+  return r;
+}
+
 static void
 test_page_panels (void)
 {
@@ -516,11 +532,34 @@ test_page_panels (void)
   g_assert_true (pb_results_reliability_get_run (PB_RESULTS_RELIABILITY (pb_results_page_get_panel (page,
                                                                                                     "reliability")))
                  == run);
+  /* the run picker lists the session's runs on the open data and shows the one picked */
+  {
+    g_autoptr (PbRun) second = second_run ();
+    GtkDropDown *picker = GTK_DROP_DOWN (pb_test_find_descendant (GTK_WIDGET (page), GTK_TYPE_DROP_DOWN));
+
+    g_assert_nonnull (picker);
+    g_assert_cmpuint (g_list_model_get_n_items (gtk_drop_down_get_model (picker)), ==, 1);
+    g_assert_cmpuint (gtk_drop_down_get_selected (picker), ==, 0);
+    pb_session_add_run (session, second);
+    g_assert_cmpuint (g_list_model_get_n_items (gtk_drop_down_get_model (picker)), ==, 2);
+    /* adding a run does not change what is shown */
+    g_assert_true (pb_results_page_get_run (page) == run);
+    g_assert_cmpuint (gtk_drop_down_get_selected (picker), ==, 0);
+    gtk_drop_down_set_selected (picker, 1);
+    g_assert_true (pb_session_get_shown_run (session) == second);
+    g_assert_true (pb_results_page_get_run (page) == second);
+    g_assert_true (pb_results_scores_get_run (PB_RESULTS_SCORES (pb_results_page_get_panel (page, "scores")))
+                   == second);
+    pb_session_show_run (session, run);
+    g_assert_cmpuint (gtk_drop_down_get_selected (picker), ==, 0);
+  }
   /* and leaves them with the dataset */
   {
     g_autoptr (LcDataset) other = simulated (40, 11);
+    GtkWidget *picker = pb_test_find_descendant (GTK_WIDGET (page), GTK_TYPE_DROP_DOWN);
 
     pb_session_set_dataset (session, other);
+    g_assert_false (gtk_widget_get_visible (picker));
     g_assert_null (pb_results_confusion_get_run (PB_RESULTS_CONFUSION (pb_results_page_get_panel (page,
                                                                                                   "confusion"))));
     g_assert_null (pb_results_scores_get_run (PB_RESULTS_SCORES (pb_results_page_get_panel (page, "scores"))));
