@@ -9,6 +9,7 @@
 #include "pb-layout.h"
 #include "pb-onnx-export.h"
 #include "pb-results-page.h"
+#include "pb-run-scores.h"
 
 struct _PbResultsPage
 {
@@ -44,12 +45,6 @@ struct _PbResultsPage
 };
 
 G_DEFINE_FINAL_TYPE (PbResultsPage, pb_results_page, GTK_TYPE_BOX)
-
-static gboolean
-run_has_model (PbRun *run)
-{
-  return run != NULL && run->doc != NULL && run->evaluation != NULL;
-}
 
 /* ---- the panels -------------------------------------------------------- */
 
@@ -171,7 +166,7 @@ cancel_clicked_cb (PbResultsPage *self)
 static char *
 validation_text (PbResultsPage *self)
 {
-  return run_has_model (self->run) ? scores_text (_("Validation"), self->run->evaluation) : g_strdup ("");
+  return pb_run_has_model (self->run) ? scores_text (_("Validation"), self->run->evaluation) : g_strdup ("");
 }
 
 /* Starts an action: the previous one's result is dropped. */
@@ -238,7 +233,7 @@ pb_results_page_evaluate_file (PbResultsPage *self, const char *path, GError **e
   g_autofree char *text = NULL;
   char *base;
 
-  if (!run_has_model (self->run))
+  if (!pb_run_has_model (self->run))
     {
       g_set_error (error, LC_ERROR, LC_ERROR_MISMATCH, _("No trained model to evaluate"));
       return FALSE;
