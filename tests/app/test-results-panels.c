@@ -196,6 +196,49 @@ test_scores (void)
   cairo_surface_destroy (shown);
   cairo_surface_destroy (expected);
   cairo_surface_destroy (empty);
+
+  /* hovering a row reads out the core's scores of its class */
+  {
+    cairo_surface_t *scratch = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 1, 1);
+    cairo_t *cr = cairo_create (scratch);
+    PbPlotStyle style;
+    double text_h, row_h, y = -1;
+
+    pb_plot_style_init_light (&style);
+    pb_plot_measure_text (cr, &style, "0", 1.0, FALSE, NULL, &text_h);
+    row_h = text_h * 1.6;
+    g_assert_cmpint (pb_class_table_row_at (cr, &style, ev->report, 2), ==, -1);
+    for (int c = 0; c < recomputed->n_classes; c++)
+      {
+        g_autofree char *text = pb_class_table_describe_class (ev->report, pb_run_class_name (run, c), c);
+        g_autofree char *precision = g_strdup_printf ("precision %.3f", recomputed->precision[c]);
+        g_autofree char *support = g_strdup_printf ("%d object", recomputed->support[c]);
+        int row = -1;
+
+        g_assert_true (g_str_has_prefix (text, pb_run_class_name (run, c)));
+        g_assert_nonnull (strstr (text, precision));
+        g_assert_nonnull (strstr (text, support));
+        if (recomputed->support[c] > 0)
+          {
+            g_autofree char *recall = g_strdup_printf ("recall %.3f", recomputed->recall[c]);
+            g_autofree char *f1 = g_strdup_printf ("F1 %.3f", recomputed->f1[c]);
+
+            g_assert_nonnull (strstr (text, recall));
+            g_assert_nonnull (strstr (text, f1));
+          }
+        /* the rows come one under the other, each class once */
+        while (row != c)
+          {
+            y += row_h / 4;
+            g_assert_cmpfloat (y, <, 2000);
+            row = pb_class_table_row_at (cr, &style, ev->report, y);
+            g_assert_cmpint (row, <=, c);
+          }
+      }
+    g_assert_cmpint (pb_class_table_row_at (cr, &style, ev->report, y + row_h), ==, -1);
+    cairo_destroy (cr);
+    cairo_surface_destroy (scratch);
+  }
   g_object_unref (panel);
 }
 
