@@ -150,6 +150,7 @@ draw_band_panel (PbBurstView *self, cairo_t *cr, const PbRect *cell, int band, c
   PbPlotArea area = { .xmin = self->t_min, .xmax = self->t_max, .ymin = Y_MIN, .ymax = Y_MAX };
   const char *band_name = self->ds->band_names != NULL ? self->ds->band_names[band] : "?";
   g_autofree char *title = NULL;
+  double title_width, available, scale;
   GdkRGBA band_color;
 
   pb_plot_style_band_color (style, lc_band_color (self->ds, band), &band_color);
@@ -177,8 +178,14 @@ draw_band_panel (PbBurstView *self, cairo_t *cr, const PbRect *cell, int band, c
     }
   else
     title = g_strdup (band_name);
+  /* in narrow windows the title shrinks to its panel rather than run into the next one */
+  pb_plot_measure_text (cr, style, title, 0.85, TRUE, &title_width, NULL);
+  available = cell->width - area.rect.x - 4;
+  scale = title_width > available && title_width > 0 ? MAX (0.85 * available / title_width, 0.6) : 0.85;
+  cairo_rectangle (cr, 0, 0, cell->width - 2, cell->height);
+  cairo_clip (cr);
   gdk_cairo_set_source_rgba (cr, &band_color);
-  pb_plot_draw_text (cr, style, title, area.rect.x, area.rect.y - 3, PB_ALIGN_START, PB_ALIGN_END, 0.85,
+  pb_plot_draw_text (cr, style, title, area.rect.x, area.rect.y - 3, PB_ALIGN_START, PB_ALIGN_END, scale,
                      TRUE, NULL);
   cairo_restore (cr);
 }

@@ -40,12 +40,59 @@ draw_bar (cairo_t *cr, const PbPlotStyle *style, double value, double x, double 
   cairo_fill (cr);
 }
 
+/* Where the rows go: the header row's centre and the height of a row. */
+static void
+table_rows (cairo_t *cr, const PbPlotStyle *style, double *header_y, double *row_h)
+{
+  double text_h;
+
+  pb_plot_measure_text (cr, style, "0", 1.0, FALSE, NULL, &text_h);
+  *row_h = text_h * ROW_HEIGHT_SCALE;
+  /* under the summary line */
+  *header_y = 8 + text_h + *row_h / 2;
+}
+
+int
+pb_class_table_row_at (cairo_t *cr, const PbPlotStyle *style, const NnClassReport *r, double y)
+{
+  double header_y, row_h;
+  int c;
+
+  if (r == NULL)
+    return -1;
+  table_rows (cr, style, &header_y, &row_h);
+  c = (int) floor ((y - header_y - row_h / 2) / row_h);
+  return c >= 0 && c < r->n_classes ? c : -1;
+}
+
+static char *
+score_text (double value)
+{
+  return isfinite (value) ? g_strdup_printf ("%.3f", value) : g_strdup ("–");
+}
+
+char *
+pb_class_table_describe_class (const NnClassReport *r, const char *name, int c)
+{
+  g_autofree char *precision = NULL, *recall = NULL, *f1 = NULL;
+
+  g_return_val_if_fail (r != NULL && c >= 0 && c < r->n_classes, NULL);
+
+  /* recall and F1 mean nothing for a class without objects, as in the table */
+  precision = score_text (r->precision[c]);
+  recall = score_text (r->support[c] > 0 ? r->recall[c] : NAN);
+  f1 = score_text (r->support[c] > 0 ? r->f1[c] : NAN);
+  return g_strdup_printf (ngettext ("%s: precision %s · recall %s · F1 %s · %d object",
+                                    "%s: precision %s · recall %s · F1 %s · %d objects", r->support[c]),
+                          name, precision, recall, f1, r->support[c]);
+}
+
 void
 pb_class_table_draw (cairo_t *cr, int width, int height, const NnClassReport *r, const char *const *names,
                      const PbPlotStyle *style)
 {
   const char *headers[] = { N_("class"), N_("precision"), N_("recall"), N_("F1"), N_("support") };
-  double text_h, row_h, name_w = 60, col_w, y;
+  double row_h, name_w = 60, col_w, y;
   g_autofree char *summary = NULL;
 
   pb_plot_fill_background (cr, style, width, height);
@@ -54,8 +101,7 @@ pb_class_table_draw (cairo_t *cr, int width, int height, const NnClassReport *r,
       pb_plot_draw_message (cr, style, width, height, _("No scores yet"));
       return;
     }
-  pb_plot_measure_text (cr, style, "0", 1.0, FALSE, NULL, &text_h);
-  row_h = text_h * ROW_HEIGHT_SCALE;
+  table_rows (cr, style, &y, &row_h);
   for (int c = 0; c < r->n_classes; c++)
     {
       double w;
@@ -69,7 +115,6 @@ pb_class_table_draw (cairo_t *cr, int width, int height, const NnClassReport *r,
   gdk_cairo_set_source_rgba (cr, &style->foreground);
   summary = pb_class_table_summary (r);
   pb_plot_draw_text (cr, style, summary, 6, 4, PB_ALIGN_START, PB_ALIGN_START, 1.0, TRUE, NULL);
-  y = 8 + text_h + row_h / 2;
   for (int i = 0; i < 5; i++)
     pb_plot_draw_text (cr, style, _(headers[i]), i == 0 ? 6 : name_w + i * col_w - 8, y,
                        i == 0 ? PB_ALIGN_START : PB_ALIGN_END, PB_ALIGN_CENTER, 1.0, TRUE, NULL);
@@ -141,6 +186,33 @@ pb_class_table_plottable_init (PbPlottableInterface *iface)
   iface->export_name = plottable_export_name;
 }
 
+/* The class under the pointer, read out in full. */
+static gboolean
+query_tooltip_cb (GtkWidget *widget, int x, int y, gboolean keyboard, GtkTooltip *tooltip, PbClassTable *self)
+{
+  const NnClassReport *r = pb_run_scores_report (&self->scores);
+  cairo_surface_t *surface;
+  cairo_t *cr;
+  PbPlotStyle style;
+  g_autofree char *text = NULL;
+  int c;
+
+  if (r == NULL || keyboard)
+    return FALSE;
+  /* the rows' places depend on the font only: measure on a scratch surface */
+  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 1, 1);
+  cr = cairo_create (surface);
+  pb_plot_style_from_widget (&style, widget);
+  c = pb_class_table_row_at (cr, &style, r, y);
+  cairo_destroy (cr);
+  cairo_surface_destroy (surface);
+  if (c < 0)
+    return FALSE;
+  text = pb_class_table_describe_class (r, self->scores.names[c], c);
+  gtk_tooltip_set_text (tooltip, text);
+  return TRUE;
+}
+
 static void
 pb_class_table_finalize (GObject *object)
 {
@@ -162,7 +234,10 @@ pb_class_table_class_init (PbClassTableClass *klass)
 static void
 pb_class_table_init (PbClassTable *self)
 {
+  const PbViewHandlers handlers = { .query_tooltip = G_CALLBACK (query_tooltip_cb) };
+
   pb_run_scores_set (&self->scores, NULL);
+  pb_view_setup_interaction (GTK_WIDGET (self), &handlers, self);
 }
 
 GtkWidget *

@@ -13,6 +13,10 @@ G_BEGIN_DECLS
 /* One line of summary scores, e.g. "accuracy 0.812 · macro F1 0.774 · ..." (free with g_free). */
 char *pb_class_table_summary (const NnClassReport *report);
 
+/* "SN II: precision 0.667 · recall 0.615 · F1 0.640 · 13 objects": class c of r. */
+char *pb_class_table_describe_class (const NnClassReport *report, const char *name, int c);
+/* The class whose row pb_class_table_draw puts at height y, or -1. */
+int   pb_class_table_row_at (cairo_t *cr, const PbPlotStyle *style, const NnClassReport *report, double y);
 void pb_class_table_draw (cairo_t *cr, int width, int height, const NnClassReport *report,
                           const char *const *names, const PbPlotStyle *style);
 

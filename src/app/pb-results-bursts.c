@@ -17,6 +17,7 @@ struct _PbResultsBursts
   PbRun *run;
   LcDataset *dataset;        /* whose classes the drop-down lists */
   GArray *classes;           /* int: dataset class index of each entry of the drop-down */
+  gboolean listing;          /* the drop-down's entries are being replaced */
 };
 
 G_DEFINE_FINAL_TYPE (PbResultsBursts, pb_results_bursts, GTK_TYPE_WIDGET)
@@ -36,6 +37,8 @@ class_changed_cb (PbResultsBursts *self)
 {
   guint i = gtk_drop_down_get_selected (self->class_dropdown);
 
+  if (self->listing)
+    return;
   if (self->dataset == NULL || i >= self->classes->len)
     pb_burst_view_set_class (self->view, NULL, -1);
   else
@@ -61,7 +64,10 @@ list_classes (PbResultsBursts *self, LcDataset *ds)
         g_ptr_array_add (names, ds->classes[c].name);
       }
   g_ptr_array_add (names, NULL);
+  /* the typical curves are measured once, for the class selected after */
+  self->listing = TRUE;
   gtk_string_list_splice (self->class_names, 0, n, (const char *const *) names->pdata);
+  self->listing = FALSE;
   class_changed_cb (self);
 }
 

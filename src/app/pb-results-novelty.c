@@ -4,6 +4,7 @@
 #include <glib/gi18n.h>
 
 #include "pb-results-novelty.h"
+#include "pb-run-scores.h"
 
 struct _PbResultsNovelty
 {
@@ -44,12 +45,6 @@ enum
 
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
-
-static gboolean
-run_has_model (PbRun *run)
-{
-  return run != NULL && run->doc != NULL && run->evaluation != NULL;
-}
 
 static const char *
 score_name (LcNoveltyScore kind)
@@ -184,7 +179,7 @@ pb_results_novelty_explore (PbResultsNovelty *self)
 {
   g_return_if_fail (PB_IS_RESULTS_NOVELTY (self));
 
-  if (self->explored_run == self->run || !run_has_model (self->run))
+  if (self->explored_run == self->run || !pb_run_has_model (self->run))
     return;
   g_clear_pointer (&self->explored_run, pb_run_unref);
   self->explored_run = pb_run_ref (self->run);

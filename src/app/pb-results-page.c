@@ -11,6 +11,7 @@
 #include "pb-onnx-export.h"
 #include "pb-results-page.h"
 #include "pb-run-compare-view.h"
+#include "pb-run-scores.h"
 
 struct _PbResultsPage
 {
@@ -19,6 +20,10 @@ struct _PbResultsPage
   PbSession *session;
   PbRun *run;
 
+  GtkDropDown *run_drop;      /* the run picker: the session's runs on the open data */
+  GtkStringList *run_names;
+  GPtrArray *picked_runs;     /* PbRun, in the picker's order */
+  gboolean listing_runs;
   GtkLabel *run_label;
   GtkLabel *test_label;
   GtkSpinner *spinner;
@@ -43,12 +48,6 @@ struct _PbResultsPage
 
 G_DEFINE_FINAL_TYPE (PbResultsPage, pb_results_page, GTK_TYPE_BOX)
 
-static gboolean
-run_has_model (PbRun *run)
-{
-  return run != NULL && run->doc != NULL && run->evaluation != NULL;
-}
-
 /* ---- the panels -------------------------------------------------------- */
 
 /* The scores the slider picks go to the panels that show a run's scores. */
@@ -57,6 +56,8 @@ shown_run_changed_cb (PbResultsPage *self)
 {
   PbRun *shown = pb_results_seen_get_shown_run (self->seen);
 
+  if (self->disposed)
+    return;
   pb_results_confusion_set_run (self->confusion, shown);
   pb_results_scores_set_run (self->scores, shown);
   pb_results_reliability_set_run (self->reliability, shown);
@@ -111,11 +112,11 @@ burst_requested_cb (PbResultsPage *self, guint64 object)
 static void
 update_busy (PbResultsPage *self)
 {
-  gboolean busy = self->file_jobs > 0 || pb_results_seen_is_busy (self->seen)
-                  || pb_results_novelty_is_busy (self->novelty);
+  gboolean busy;
 
   if (self->disposed)
     return;
+  busy = self->file_jobs > 0 || pb_results_seen_is_busy (self->seen) || pb_results_novelty_is_busy (self->novelty);
   gtk_widget_set_visible (GTK_WIDGET (self->spinner), busy);
   gtk_spinner_set_spinning (self->spinner, busy);
   gtk_widget_set_visible (self->cancel_button, busy);
@@ -167,7 +168,7 @@ cancel_clicked_cb (PbResultsPage *self)
 static char *
 validation_text (PbResultsPage *self)
 {
-  return run_has_model (self->run) ? scores_text (_("Validation"), self->run->evaluation) : g_strdup ("");
+  return pb_run_has_model (self->run) ? scores_text (_("Validation"), self->run->evaluation) : g_strdup ("");
 }
 
 /* Starts an action: the previous one's result is dropped. */
@@ -234,7 +235,7 @@ pb_results_page_evaluate_file (PbResultsPage *self, const char *path, GError **e
   g_autofree char *text = NULL;
   char *base;
 
-  if (!run_has_model (self->run))
+  if (!pb_run_has_model (self->run))
     {
       g_set_error (error, LC_ERROR, LC_ERROR_MISMATCH, _("No trained model to evaluate"));
       return FALSE;
@@ -376,6 +377,7 @@ export_clicked_cb (PbResultsPage *self)
 
 /* ---- the run ----------------------------------------------------------- */
 
+
 static void
 show_run_label (PbResultsPage *self)
 {
@@ -387,9 +389,15 @@ show_run_label (PbResultsPage *self)
       g_autofree char *summary = pb_class_table_summary (run->evaluation->report);
       g_autofree char *dataset = pb_session_dataset_name (run->dataset);
 
-      text = g_strdup_printf (run->state == PB_RUN_OPENED ? _("%s on %s: %s")
-                                                          : _("%s on the validation objects of %s: %s"),
-                              run->name, dataset, summary);
+      g_autofree char *what = g_strdup_printf (run->state == PB_RUN_OPENED ? _("on %s")
+                                                                           : _("on the validation objects of %s"),
+                                               dataset);
+
+      /* the picker beside it names the runs it lists */
+      if (g_ptr_array_find (self->picked_runs, run, NULL))
+        text = g_strdup_printf (_("Scores %s: %s"), what, summary);
+      else
+        text = g_strdup_printf (_("%s %s: %s"), run->name, what, summary);
     }
   else
     {
@@ -398,6 +406,57 @@ show_run_label (PbResultsPage *self)
       text = g_strdup_printf (_("No run on %s yet: train a model or open one to see results"), dataset);
     }
   gtk_label_set_text (self->run_label, text);
+}
+
+/* The picker shows the run shown. */
+static void
+select_picked_run (PbResultsPage *self)
+{
+  guint position = GTK_INVALID_LIST_POSITION;
+
+  for (guint i = 0; i < self->picked_runs->len; i++)
+    if (g_ptr_array_index (self->picked_runs, i) == self->run)
+      position = i;
+  self->listing_runs = TRUE;
+  gtk_drop_down_set_selected (self->run_drop, position);
+  self->listing_runs = FALSE;
+}
+
+/* The runs of the session on the open data that have scores. */
+static void
+list_runs (PbResultsPage *self)
+{
+  g_autoptr (GPtrArray) runs = pb_session_get_dataset_runs (self->session);
+  g_autoptr (GPtrArray) names = g_ptr_array_new ();
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->run_names));
+
+  g_ptr_array_set_size (self->picked_runs, 0);
+  for (guint i = 0; i < runs->len; i++)
+    {
+      PbRun *run = g_ptr_array_index (runs, i);
+
+      if (run->evaluation == NULL)
+        continue;
+      g_ptr_array_add (self->picked_runs, pb_run_ref (run));
+      g_ptr_array_add (names, run->name);
+    }
+  g_ptr_array_add (names, NULL);
+  self->listing_runs = TRUE;
+  gtk_string_list_splice (self->run_names, 0, n, (const char *const *) names->pdata);
+  self->listing_runs = FALSE;
+  gtk_widget_set_visible (GTK_WIDGET (self->run_drop), self->picked_runs->len > 0);
+  select_picked_run (self);
+  show_run_label (self);
+}
+
+static void
+run_picked_cb (PbResultsPage *self)
+{
+  guint i = gtk_drop_down_get_selected (self->run_drop);
+
+  if (self->listing_runs || i >= self->picked_runs->len)
+    return;
+  pb_session_show_run (self->session, g_ptr_array_index (self->picked_runs, i));
 }
 
 void
@@ -418,6 +477,7 @@ pb_results_page_set_run (PbResultsPage *self, PbRun *run)
   pb_results_novelty_set_run (self->novelty, run);
   pb_results_bursts_set_run (self->bursts, run);
   show_run_label (self);
+  select_picked_run (self);
   if (gtk_widget_get_mapped (GTK_WIDGET (self)))
     explore (self);
 }
@@ -441,6 +501,7 @@ session_dataset_changed_cb (PbResultsPage *self)
   /* every tab is about the open data: a run on other data is not shown */
   if (self->run == NULL || self->run->dataset != pb_session_get_dataset (self->session))
     pb_results_page_set_run (self, NULL);
+  list_runs (self);
 }
 
 /* ---- construction ------------------------------------------------------ */
@@ -473,7 +534,8 @@ add_panels (PbResultsPage *self, PbSession *session)
   g_signal_connect_swapped (self->confusion, "burst-requested", G_CALLBACK (burst_requested_cb), self);
   g_signal_connect_swapped (self->novelty, "burst-requested", G_CALLBACK (burst_requested_cb), self);
   g_signal_connect_swapped (self->wrong, "burst-requested", G_CALLBACK (burst_requested_cb), self);
-  g_signal_connect_swapped (self->novelty, "notify::busy", G_CALLBACK (update_busy), self);
+  /* a panel's job may end after the page is gone */
+  g_signal_connect_object (self->novelty, "notify::busy", G_CALLBACK (update_busy), self, G_CONNECT_SWAPPED);
 }
 
 /* A line of text of its own, wrapped when long. */
@@ -510,6 +572,30 @@ build_header (PbResultsPage *self)
   gtk_box_append (GTK_BOX (header), pb_scroll_sideways (switcher));
   gtk_box_append (GTK_BOX (header), export_button);
   return header;
+}
+
+/* The run picker beside the shown run's scores. */
+static GtkWidget *
+build_run_row (PbResultsPage *self)
+{
+  GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+
+  self->run_names = gtk_string_list_new (NULL);
+  self->picked_runs = g_ptr_array_new_with_free_func ((GDestroyNotify) pb_run_unref);
+  self->run_drop = GTK_DROP_DOWN (gtk_drop_down_new (G_LIST_MODEL (g_object_ref (self->run_names)), NULL));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->run_drop), _("The run whose scores every tab shows"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->run_drop), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Shown run"),
+                                  -1);
+  gtk_widget_set_valign (GTK_WIDGET (self->run_drop), GTK_ALIGN_CENTER);
+  gtk_widget_set_visible (GTK_WIDGET (self->run_drop), FALSE);
+  g_signal_connect_swapped (self->run_drop, "notify::selected", G_CALLBACK (run_picked_cb), self);
+  self->run_label = caption_label (NULL);
+  gtk_widget_set_hexpand (GTK_WIDGET (self->run_label), TRUE);
+  gtk_widget_set_margin_top (row, 6);
+  gtk_widget_set_margin_start (row, 6);
+  gtk_box_append (GTK_BOX (row), GTK_WIDGET (self->run_drop));
+  gtk_box_append (GTK_BOX (row), GTK_WIDGET (self->run_label));
+  return row;
 }
 
 /* The actions, and the spinner and Cancel of whatever the page computes. */
@@ -554,6 +640,8 @@ pb_results_page_dispose (GObject *object)
   g_clear_object (&self->file_cancel);
   g_clear_pointer (&self->run, pb_run_unref);
   g_clear_pointer (&self->test_evaluation, lc_evaluation_free);
+  g_clear_pointer (&self->picked_runs, g_ptr_array_unref);
+  g_clear_object (&self->run_names);
   if (self->session != NULL)
     g_signal_handlers_disconnect_by_data (self->session, self);
   g_clear_object (&self->session);
@@ -582,14 +670,13 @@ pb_results_page_init (PbResultsPage *self)
   gtk_orientable_set_orientation (GTK_ORIENTABLE (self), GTK_ORIENTATION_VERTICAL);
   self->stack = GTK_STACK (gtk_stack_new ());
   gtk_widget_set_vexpand (GTK_WIDGET (self->stack), TRUE);
-  self->run_label = caption_label (NULL);
-  gtk_widget_set_margin_top (GTK_WIDGET (self->run_label), 6);
   self->seen = PB_RESULTS_SEEN (pb_results_seen_new ());
-  g_signal_connect_swapped (self->seen, "notify::shown-run", G_CALLBACK (shown_run_changed_cb), self);
-  g_signal_connect_swapped (self->seen, "notify::busy", G_CALLBACK (update_busy), self);
+  g_signal_connect_object (self->seen, "notify::shown-run", G_CALLBACK (shown_run_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->seen, "notify::busy", G_CALLBACK (update_busy), self, G_CONNECT_SWAPPED);
 
   gtk_box_append (GTK_BOX (self), build_header (self));
-  gtk_box_append (GTK_BOX (self), GTK_WIDGET (self->run_label));
+  gtk_box_append (GTK_BOX (self), build_run_row (self));
   /* rows whose labels and buttons come and go scroll rather than widen the window */
   gtk_box_append (GTK_BOX (self), pb_scroll_sideways (build_actions (self)));
   self->test_label = caption_label (NULL);
@@ -613,6 +700,8 @@ pb_results_page_new (PbSession *session)
   add_tab (self, pb_run_compare_view_new (session), "compare", _("Compare Runs"));
   g_signal_connect_swapped (session, "dataset-changed", G_CALLBACK (session_dataset_changed_cb), self);
   g_signal_connect_swapped (session, "run-shown", G_CALLBACK (session_run_shown_cb), self);
+  g_signal_connect_swapped (session, "run-added", G_CALLBACK (list_runs), self);
+  list_runs (self);
   pb_results_page_set_run (self, pb_session_get_shown_run (session));
   return GTK_WIDGET (self);
 }

@@ -7,6 +7,7 @@
 #include "pb-early-view.h"
 #include "pb-explore-jobs.h"
 #include "pb-results-seen.h"
+#include "pb-run-scores.h"
 
 /* labels under the slider at most */
 #define SEEN_LABELS 6
@@ -48,12 +49,6 @@ enum
 };
 
 static GParamSpec *properties[N_PROPS];
-
-static gboolean
-run_has_model (PbRun *run)
-{
-  return run != NULL && run->doc != NULL && run->evaluation != NULL;
-}
 
 PbRun *
 pb_results_seen_get_shown_run (PbResultsSeen *self)
@@ -142,6 +137,12 @@ cancel_jobs (PbResultsSeen *self)
     g_cancellable_cancel (self->point_cancel);
 }
 
+static gboolean
+point_on_curve (PbResultsSeen *self)
+{
+  return self->curve != NULL && self->point >= 0 && self->point < self->curve->n_points;
+}
+
 static void
 show_label (PbResultsSeen *self)
 {
@@ -149,7 +150,7 @@ show_label (PbResultsSeen *self)
   g_autofree char *amount = NULL;
   g_autofree char *text = NULL;
 
-  if (self->curve == NULL || self->point < 0 || self->point >= self->curve->n_points || !run_has_model (run))
+  if (!point_on_curve (self) || !pb_run_has_model (run))
     return;
   amount = pb_early_amount_label (self->axis, self->curve->amount[self->point]);
   /* short: it sits beside the slider; the tooltip says what was scored */
@@ -199,7 +200,7 @@ static void
 request_point (PbResultsSeen *self)
 {
   g_clear_handle_id (&self->settle_timeout, g_source_remove);
-  if (self->curve == NULL || self->point < 0 || self->point >= self->curve->n_points || !run_has_model (self->run))
+  if (!point_on_curve (self) || !pb_run_has_model (self->run))
     return;
   if (self->point_cancel != NULL)
     g_cancellable_cancel (self->point_cancel);
@@ -292,7 +293,7 @@ request_curve (PbResultsSeen *self)
   set_point (self, -1);
   set_curve (self, NULL);
   set_early_run (self, NULL);
-  if (!run_has_model (self->run))
+  if (!pb_run_has_model (self->run))
     return;
   gtk_label_set_text (self->label, _("Computing the early-classification curve…"));
   pb_explore_curve_async (G_OBJECT (self), self->run, self->axis, begin_job (self, &self->curve_cancel),
@@ -315,7 +316,7 @@ pb_results_seen_explore (PbResultsSeen *self)
 {
   g_return_if_fail (PB_IS_RESULTS_SEEN (self));
 
-  if (self->explored_run == self->run || !run_has_model (self->run))
+  if (self->explored_run == self->run || !pb_run_has_model (self->run))
     return;
   g_clear_pointer (&self->explored_run, pb_run_unref);
   self->explored_run = pb_run_ref (self->run);
@@ -339,7 +340,7 @@ pb_results_seen_set_run (PbResultsSeen *self, PbRun *run)
   self->shown_point = -1;
   set_point (self, -1);
   gtk_widget_set_sensitive (GTK_WIDGET (self->slider), FALSE);
-  gtk_label_set_text (self->label, run_has_model (run) ? "" : _("Needs a trained model"));
+  gtk_label_set_text (self->label, pb_run_has_model (run) ? "" : _("Needs a trained model"));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUN]);
   /* the whole curves: the run's own scores */
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHOWN_RUN]);

@@ -29,3 +29,9 @@ pb_run_scores_report (const PbRunScores *scores)
 {
   return scores->run != NULL && scores->run->evaluation != NULL ? scores->run->evaluation->report : NULL;
 }
+
+gboolean
+pb_run_has_model (PbRun *run)
+{
+  return run != NULL && run->doc != NULL && run->evaluation != NULL;
+}

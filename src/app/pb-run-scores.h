@@ -19,5 +19,8 @@ void                 pb_run_scores_set    (PbRunScores *scores, PbRun *run);
 void                 pb_run_scores_clear  (PbRunScores *scores);
 /* The held run's class report; NULL without a run or its evaluation. */
 const NnClassReport *pb_run_scores_report (const PbRunScores *scores);
+/* Whether run (may be NULL) has a trained model and its scores: what the
+ * early-classification, novelty and test-file jobs start from. */
+gboolean             pb_run_has_model     (PbRun *run);
 
 G_END_DECLS

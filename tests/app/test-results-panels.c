@@ -196,6 +196,49 @@ test_scores (void)
   cairo_surface_destroy (shown);
   cairo_surface_destroy (expected);
   cairo_surface_destroy (empty);
+
+  /* hovering a row reads out the core's scores of its class */
+  {
+    cairo_surface_t *scratch = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 1, 1);
+    cairo_t *cr = cairo_create (scratch);
+    PbPlotStyle style;
+    double text_h, row_h, y = -1;
+
+    pb_plot_style_init_light (&style);
+    pb_plot_measure_text (cr, &style, "0", 1.0, FALSE, NULL, &text_h);
+    row_h = text_h * 1.6;
+    g_assert_cmpint (pb_class_table_row_at (cr, &style, ev->report, 2), ==, -1);
+    for (int c = 0; c < recomputed->n_classes; c++)
+      {
+        g_autofree char *text = pb_class_table_describe_class (ev->report, pb_run_class_name (run, c), c);
+        g_autofree char *precision = g_strdup_printf ("precision %.3f", recomputed->precision[c]);
+        g_autofree char *support = g_strdup_printf ("%d object", recomputed->support[c]);
+        int row = -1;
+
+        g_assert_true (g_str_has_prefix (text, pb_run_class_name (run, c)));
+        g_assert_nonnull (strstr (text, precision));
+        g_assert_nonnull (strstr (text, support));
+        if (recomputed->support[c] > 0)
+          {
+            g_autofree char *recall = g_strdup_printf ("recall %.3f", recomputed->recall[c]);
+            g_autofree char *f1 = g_strdup_printf ("F1 %.3f", recomputed->f1[c]);
+
+            g_assert_nonnull (strstr (text, recall));
+            g_assert_nonnull (strstr (text, f1));
+          }
+        /* the rows come one under the other, each class once */
+        while (row != c)
+          {
+            y += row_h / 4;
+            g_assert_cmpfloat (y, <, 2000);
+            row = pb_class_table_row_at (cr, &style, ev->report, y);
+            g_assert_cmpint (row, <=, c);
+          }
+      }
+    g_assert_cmpint (pb_class_table_row_at (cr, &style, ev->report, y + row_h), ==, -1);
+    cairo_destroy (cr);
+    cairo_surface_destroy (scratch);
+  }
   g_object_unref (panel);
 }
 
@@ -493,6 +536,22 @@ test_bursts (void)
 
 /* ---- the page assembles them ---------------------------------------------- */
 
+/* Another run of the same model, scored on the same objects. */
+static PbRun *
+second_run (void)
+{
+  g_autoptr (LcPredictor) predictor = lc_predictor_new (run->doc, NULL);
+  g_autoptr (GError) error = NULL;
+  PbRun *r = pb_run_new (2, "Run 2: again", dataset);
+
+  r->state = PB_RUN_FINISHED;
+  r->doc = nn_model_doc_copy (run->doc);
+  r->evaluation = lc_predictor_evaluate_rows (predictor, dataset, run->evaluation->rows, run->evaluation->n_rows,
+                                              1, &error);
+  g_assert_no_error (error);
+  return r;
+}
+
 static void
 test_page_panels (void)
 {
@@ -516,11 +575,34 @@ test_page_panels (void)
   g_assert_true (pb_results_reliability_get_run (PB_RESULTS_RELIABILITY (pb_results_page_get_panel (page,
                                                                                                     "reliability")))
                  == run);
+  /* the run picker lists the session's runs on the open data and shows the one picked */
+  {
+    g_autoptr (PbRun) second = second_run ();
+    GtkDropDown *picker = GTK_DROP_DOWN (pb_test_find_descendant (GTK_WIDGET (page), GTK_TYPE_DROP_DOWN));
+
+    g_assert_nonnull (picker);
+    g_assert_cmpuint (g_list_model_get_n_items (gtk_drop_down_get_model (picker)), ==, 1);
+    g_assert_cmpuint (gtk_drop_down_get_selected (picker), ==, 0);
+    pb_session_add_run (session, second);
+    g_assert_cmpuint (g_list_model_get_n_items (gtk_drop_down_get_model (picker)), ==, 2);
+    /* adding a run does not change what is shown */
+    g_assert_true (pb_results_page_get_run (page) == run);
+    g_assert_cmpuint (gtk_drop_down_get_selected (picker), ==, 0);
+    gtk_drop_down_set_selected (picker, 1);
+    g_assert_true (pb_session_get_shown_run (session) == second);
+    g_assert_true (pb_results_page_get_run (page) == second);
+    g_assert_true (pb_results_scores_get_run (PB_RESULTS_SCORES (pb_results_page_get_panel (page, "scores")))
+                   == second);
+    pb_session_show_run (session, run);
+    g_assert_cmpuint (gtk_drop_down_get_selected (picker), ==, 0);
+  }
   /* and leaves them with the dataset */
   {
     g_autoptr (LcDataset) other = simulated (40, 11);
+    GtkWidget *picker = pb_test_find_descendant (GTK_WIDGET (page), GTK_TYPE_DROP_DOWN);
 
     pb_session_set_dataset (session, other);
+    g_assert_false (gtk_widget_get_visible (picker));
     g_assert_null (pb_results_confusion_get_run (PB_RESULTS_CONFUSION (pb_results_page_get_panel (page,
                                                                                                   "confusion"))));
     g_assert_null (pb_results_scores_get_run (PB_RESULTS_SCORES (pb_results_page_get_panel (page, "scores"))));
