@@ -43,6 +43,9 @@ pb_run_unref (PbRun *run)
   g_free (run->name);
   g_free (run->message);
   g_free (run->path);
+  g_free (run->run_path);
+  nn_object_history_free (run->objects);
+  g_free (run->object_rows);
   lc_dataset_unref (run->dataset);
   nn_model_doc_free (run->doc);
   g_array_unref (run->epochs);
@@ -50,9 +53,6 @@ pb_run_unref (PbRun *run)
   g_array_unref (run->wrong_rows);
   g_array_unref (run->wrong_predicted);
   lc_evaluation_free (run->evaluation);
-  nn_object_history_free (run->objects);
-  g_free (run->object_rows);
-  g_free (run->run_file);
   g_free (run);
 }
 
@@ -162,17 +162,17 @@ pb_run_set_object_history (PbRun *run, NnObjectHistory *history, const int *rows
 }
 
 const char *
-pb_run_get_run_file (PbRun *run)
+pb_run_get_run_path (PbRun *run)
 {
-  return run->run_file;
+  return run->run_path;
 }
 
 void
-pb_run_set_run_file (PbRun *run, const char *path)
+pb_run_set_run_path (PbRun *run, const char *path)
 {
   char *copy = g_strdup (path);
-  g_free (run->run_file);
-  run->run_file = copy;
+  g_free (run->run_path);
+  run->run_path = copy;
 }
 
 /* ---- the channel between the worker and the main loop ------------------ */

@@ -18,7 +18,7 @@
 
 #include "lc-dataset.h"
 #include "lc-pipeline.h"
-#include "nn-object-history.h"
+#include "lc-run.h"
 
 G_BEGIN_DECLS
 
@@ -58,11 +58,12 @@ typedef struct
   LcEvaluation *evaluation;  /* on the validation rows (all rows without validation, or
                               * the current dataset for an opened model); NULL while running */
   char *path;                /* the model file it was saved to or opened from, or NULL */
+  char *run_path;            /* its run file, or NULL */
+  /* every validation object's probabilities at every epoch (NULL: none);
+   * object_rows [objects->n_objects] their dataset rows.  Set when the run ended. */
+  NnObjectHistory *objects;
+  int *object_rows;
   double seconds;
-  /* set through pb_run_set_object_history and pb_run_set_run_file */
-  NnObjectHistory *objects;  /* the validation objects' class probabilities at every epoch, or NULL */
-  int *object_rows;          /* [objects->n_objects] the dataset row of each */
-  char *run_file;            /* the run file (lc-run.h) it is saved to, or NULL */
 } PbRun;
 
 #define PB_TYPE_RUN (pb_run_get_type ())
@@ -88,8 +89,8 @@ const NnObjectHistory *pb_run_get_object_history (PbRun *run, const int **rows);
  * rows of run->dataset.  Main thread only. */
 void        pb_run_set_object_history (PbRun *run, NnObjectHistory *history, const int *rows);
 /* The run file the run is saved to (NULL: none), what Export Runs reads. */
-const char *pb_run_get_run_file       (PbRun *run);
-void        pb_run_set_run_file       (PbRun *run, const char *path);
+const char *pb_run_get_run_path       (PbRun *run);
+void        pb_run_set_run_path       (PbRun *run, const char *path);
 
 #define PB_TYPE_TRAINER (pb_trainer_get_type ())
 G_DECLARE_FINAL_TYPE (PbTrainer, pb_trainer, PB, TRAINER, GObject)

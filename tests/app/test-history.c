@@ -344,8 +344,8 @@ test_export_runs (void)
     g_assert_cmpint (rb->status, ==, 0);
     g_assert_cmpint (e->status, ==, 0);
   }
-  pb_run_set_run_file (a, run_a);
-  pb_run_set_run_file (b, run_b);
+  pb_run_set_run_path (a, run_a);
+  pb_run_set_run_path (b, run_b);
   pb_session_add_run (session, a);
   pb_session_add_run (session, none);
   pb_session_add_run (session, b);
