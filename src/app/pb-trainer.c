@@ -131,14 +131,6 @@ pb_run_n_classes (PbRun *run)
   return 0;
 }
 
-const char *
-pb_run_class_name (PbRun *run, int k)
-{
-  if (run->doc != NULL && k >= 0 && (guint) k < run->doc->classes->len)
-    return g_array_index (run->doc->classes, NnClassSpec, k).name;
-  return "?";
-}
-
 const NnObjectHistory *
 pb_run_get_object_history (PbRun *run, const int **rows)
 {
@@ -173,6 +165,14 @@ pb_run_set_run_path (PbRun *run, const char *path)
   char *copy = g_strdup (path);
   g_free (run->run_path);
   run->run_path = copy;
+}
+
+const char *
+pb_run_class_name (PbRun *run, int k)
+{
+  if (run->doc != NULL && k >= 0 && (guint) k < run->doc->classes->len)
+    return g_array_index (run->doc->classes, NnClassSpec, k).name;
+  return "?";
 }
 
 /* ---- the channel between the worker and the main loop ------------------ */
