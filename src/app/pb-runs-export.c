@@ -17,7 +17,7 @@ pb_runs_export_files (PbSession *session)
 
   for (guint i = 0; i < runs->len; i++)
     {
-      const char *file = pb_run_get_run_file (g_ptr_array_index (runs, i));
+      const char *file = pb_run_get_run_path (g_ptr_array_index (runs, i));
       if (file != NULL)
         g_ptr_array_add (files, (gpointer) file);
     }

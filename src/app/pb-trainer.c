@@ -165,13 +165,13 @@ pb_run_set_object_history (PbRun *run, NnObjectHistory *history, const int *rows
 }
 
 const char *
-pb_run_get_run_file (PbRun *run)
+pb_run_get_run_path (PbRun *run)
 {
   return run->run_path;
 }
 
 void
-pb_run_set_run_file (PbRun *run, const char *path)
+pb_run_set_run_path (PbRun *run, const char *path)
 {
   char *copy = g_strdup (path);
   g_free (run->run_path);

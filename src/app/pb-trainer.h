@@ -99,8 +99,8 @@ const NnObjectHistory *pb_run_get_object_history (PbRun *run, const int **rows);
  * rows of run->dataset.  Main thread only. */
 void        pb_run_set_object_history (PbRun *run, NnObjectHistory *history, const int *rows);
 /* The run file the run is saved to (NULL: none), what Export Runs reads. */
-const char *pb_run_get_run_file       (PbRun *run);
-void        pb_run_set_run_file       (PbRun *run, const char *path);
+const char *pb_run_get_run_path       (PbRun *run);
+void        pb_run_set_run_path       (PbRun *run, const char *path);
 
 #define PB_TYPE_TRAINER (pb_trainer_get_type ())
 G_DECLARE_FINAL_TYPE (PbTrainer, pb_trainer, PB, TRAINER, GObject)

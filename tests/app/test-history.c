@@ -344,8 +344,8 @@ test_export_runs (void)
     g_assert_cmpint (rb->status, ==, 0);
     g_assert_cmpint (e->status, ==, 0);
   }
-  pb_run_set_run_file (a, run_a);
-  pb_run_set_run_file (b, run_b);
+  pb_run_set_run_path (a, run_a);
+  pb_run_set_run_path (b, run_b);
   pb_session_add_run (session, a);
   pb_session_add_run (session, none);
   pb_session_add_run (session, b);
@@ -367,6 +367,18 @@ test_export_runs (void)
   g_assert_false (pb_runs_export_write (session, app, &error));
   g_assert_nonnull (strstr (error->message, "lstm.json"));
   tu_remove_tree (dir);
+}
+
+/* Runs the main loop until widget is laid out (slow under sanitizers). */
+static void
+wait_for_layout (GtkWidget *widget)
+{
+  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+  while (!(gtk_widget_get_mapped (widget) && gtk_widget_get_width (widget) > 0)
+         && g_get_monotonic_time () < deadline)
+    pb_test_iterate (50);
+  pb_test_iterate (100);
 }
 
 /* The tabs in the window at 800 x 600: History lists the shown run's
@@ -403,7 +415,7 @@ test_window (void)
   rows = pb_object_history_panel_get_rows (panel);
   g_assert_cmpuint (pb_object_rows_get_n_rows (rows), >, 0);
   pb_object_rows_select (rows, MIN (2, pb_object_rows_get_n_rows (rows) - 1));
-  pb_test_iterate (300);
+  wait_for_layout (GTK_WIDGET (pb_object_history_panel_get_view (panel)));
   g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), <=, 800);
   g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (window)), <=, 600);
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (pb_object_history_panel_get_view (panel))));
@@ -417,7 +429,7 @@ test_window (void)
   g_assert_true (g_str_has_prefix (pb_run_compare_view_get_summary (compare), "Of "));
   if (pb_object_rows_get_n_rows (pb_run_compare_view_get_fixed (compare)) > 0)
     pb_object_rows_select (pb_run_compare_view_get_fixed (compare), 0);
-  pb_test_iterate (300);
+  wait_for_layout (GTK_WIDGET (pb_run_compare_view_get_broken (compare)));
   g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), <=, 800);
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (pb_run_compare_view_get_broken (compare))));
   pb_test_save_png (GTK_WIDGET (window), "history-compare");
@@ -425,7 +437,7 @@ test_window (void)
   /* opening an object of the list shows its light curve */
   pb_results_page_show_tab (PB_RESULTS_PAGE (results), "history");
   pb_object_rows_activate (rows, 0);
-  pb_test_iterate (200);
+  wait_for_layout (pb_window_get_view (window, "light-curve"));
   g_assert_true (gtk_widget_get_mapped (pb_window_get_view (window, "light-curve")));
   gtk_window_destroy (GTK_WINDOW (window));
   pb_test_iterate (100);
