@@ -398,7 +398,6 @@ pb_attribution_panel_set_session (PbAttributionPanel *self, PbSession *session)
   if (session != NULL)
     {
       g_signal_connect_swapped (session, "run-shown", G_CALLBACK (session_run_shown_cb), self);
-      g_signal_connect_swapped (session, "run-added", G_CALLBACK (session_run_shown_cb), self);
     }
   session_run_shown_cb (self);
 }
