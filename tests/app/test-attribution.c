@@ -139,14 +139,14 @@ test_draw_attribution (void)
   cairo_surface_destroy (plain);
 }
 
-/* The strip: a bar per step as tall as its share, coloured by its net sign,
- * neutral when its observations cancel. */
+/* The strip: a bar per step as tall as the square root of its share,
+ * coloured by its net sign, neutral when its observations cancel. */
 static void
 test_strip (void)
 {
   PbPlotStyle style;
   PbRect rect = { 10, 10, 100, 20 };
-  double xs[] = { 20, 60, 90, 100 }, mass[] = { 0.5, 1.0, NAN, 1.0 }, net[] = { 0.5, -1.0, 0.0, 0.0 };
+  double xs[] = { 20, 60, 90, 100 }, mass[] = { 0.25, 1.0, NAN, 1.0 }, net[] = { 0.25, -1.0, 0.0, 0.0 };
   double rgb[3];
   cairo_t *cr;
   cairo_surface_t *surface = new_surface (120, 40, &cr);
@@ -159,10 +159,10 @@ test_strip (void)
   pixel (surface, 100, 14, rgb);
   g_assert_cmpfloat (fabs (rgb[0] - rgb[2]), <, 0.1);
   g_assert_cmpfloat (rgb[0] + rgb[1] + rgb[2], <, 2.6);
-  /* the negative bar is full height, the positive one half */
+  /* the negative bar is full height, the positive one (a quarter) half */
   pixel (surface, 60, 12, rgb);
   g_assert_cmpfloat (rgb[2], >, rgb[0] + 0.3);
-  pixel (surface, 20, 14, rgb);
+  pixel (surface, 20, 16, rgb);
   g_assert_cmpfloat (rgb[0] + rgb[1] + rgb[2], >, 2.8);
   pixel (surface, 20, 24, rgb);
   g_assert_cmpfloat (rgb[0], >, rgb[2] + 0.2);
