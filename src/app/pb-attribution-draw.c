@@ -113,7 +113,8 @@ pb_attribution_draw_strip (cairo_t *cr, const PbPlotStyle *style, const PbRect *
 
       if (!isfinite (mass[i]) || !isfinite (x) || x < rect->x || x > rect->x + rect->width)
         continue;
-      h = scale > 0.0 ? CLAMP (mass[i] / scale, 0.0, 1.0) * (rect->height - 1) : 0.0;
+      /* a square root, as the markers' sizes: one dominant step must not hide the rest */
+      h = scale > 0.0 ? sqrt (CLAMP (mass[i] / scale, 0.0, 1.0)) * (rect->height - 1) : 0.0;
       if (h < 0.5)
         continue;
       pb_attribution_color (style, net[i], mass[i], &c);

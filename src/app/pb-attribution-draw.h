@@ -24,8 +24,8 @@ void   pb_attribution_draw_color_bar (cairo_t *cr, const PbPlotStyle *style, dou
                                       double right, double top, PbRect *extent);
 
 /* A strip of height rect->height under a thumbnail: one bar per time step
- * at x_positions[i] (device x), as tall as mass[i] (the step's sum of
- * |attribution|) over scale, coloured by net[i] (its signed sum) on the
+ * at x_positions[i] (device x), as tall as the square root of mass[i] (the
+ * step's sum of |attribution|) over scale, coloured by net[i] (its signed sum) on the
  * scale ±mass[i]: red or blue when its observations agree, neutral when they
  * cancel.  NaN masses and x outside rect are skipped.  A faint band shows
  * the strip is there even when every value is 0. */

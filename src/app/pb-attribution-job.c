@@ -7,7 +7,9 @@
 
 typedef struct
 {
-  PbRun *run;
+  /* copies: the run may change or go while the worker reads */
+  NnModelDoc *doc;
+  LcDataset *dataset;
   gsize *objects;
   guint n;
   int target;
@@ -18,7 +20,8 @@ typedef struct
 static void
 job_free (Job *job)
 {
-  pb_run_unref (job->run);
+  nn_model_doc_free (job->doc);
+  lc_dataset_unref (job->dataset);
   g_free (job->objects);
   g_free (job->error_message);
   g_free (job);
@@ -58,7 +61,7 @@ explain_worker (PbJob *pb_job, gpointer data, GCancellable *cancellable)
 {
   Job *job = data;
   g_autoptr (GError) error = NULL;
-  g_autoptr (LcPredictor) predictor = lc_predictor_new (job->run->doc, &error);
+  g_autoptr (LcPredictor) predictor = lc_predictor_new (job->doc, &error);
 
   if (predictor == NULL)
     {
@@ -70,7 +73,7 @@ explain_worker (PbJob *pb_job, gpointer data, GCancellable *cancellable)
       PbAttributionResult *e = g_new0 (PbAttributionResult, 1);
 
       e->object = job->objects[i];
-      e->explanation = lc_explain_object_full (predictor, job->run->dataset, (int) job->objects[i], job->target,
+      e->explanation = lc_explain_object_full (predictor, job->dataset, (int) job->objects[i], job->target,
                                                PB_ATTRIBUTION_POINTS, still_wanted_cb, cancellable, &error);
       if (e->explanation == NULL && g_error_matches (error, LC_ERROR, LC_ERROR_CANCELLED))
         {
@@ -80,7 +83,7 @@ explain_worker (PbJob *pb_job, gpointer data, GCancellable *cancellable)
       if (e->explanation == NULL)
         {
           job->error_message = g_strdup_printf (_("Object %s: %s"),
-                                                job->run->dataset->objects[job->objects[i]].id,
+                                                job->dataset->objects[job->objects[i]].id,
                                                 error->message);
           g_free (e);
           return;
@@ -121,7 +124,8 @@ pb_attribution_job_start (gpointer owner, PbRun *run, const gsize *objects, guin
   g_return_val_if_fail (run != NULL && run->doc != NULL && run->dataset != NULL, NULL);
   g_return_val_if_fail (callbacks != NULL && callbacks->explained != NULL, NULL);
   job = g_new0 (Job, 1);
-  job->run = pb_run_ref (run);
+  job->doc = nn_model_doc_copy (run->doc);
+  job->dataset = lc_dataset_ref (run->dataset);
   job->objects = g_memdup2 (objects, sizeof (gsize) * MAX (n, 1));
   job->n = n;
   job->target = target;

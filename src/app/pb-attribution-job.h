@@ -3,10 +3,11 @@
  * One PbJob explains objects of a run's dataset with the run's model
  * (lc_explain_object: integrated gradients handed back to the observations,
  * and occlusion by band), one after another, and hands each explanation to
- * the owner on the main loop as soon as it is ready.  The worker builds its
- * own predictor from the run's model document and reads only the run's
- * dataset, which no one changes.  Cancelling the job (pb_job_clear) drops
- * whatever it would still deliver.
+ * the owner on the main loop as soon as it is ready.  The job takes a copy
+ * of the run's model document and a reference to its dataset (which no one
+ * changes), so the run may change or go meanwhile; the worker builds its own
+ * predictor.  Cancelling the job (pb_job_clear) drops whatever it would
+ * still deliver, and stops the worker at its next step.
  */
 #pragma once
 

@@ -102,38 +102,21 @@ draw_bands (cairo_t *cr, const PbPlotStyle *style, const PbAttributionSummary *s
     }
 }
 
-typedef struct
-{
-  int index;
-  double weight;
-} Ranked;
-
-static int
-by_weight_desc (const void *pa, const void *pb)
-{
-  const Ranked *a = pa, *b = pb;
-  return (a->weight < b->weight) - (a->weight > b->weight);
-}
-
 static void
 draw_metadata (cairo_t *cr, const PbPlotStyle *style, const PbAttributionSummary *summary, double x,
                double width, double row_h, int rows)
 {
   const NnAttribution *a = summary->explanation->attribution;
   const NnData *encoded = summary->explanation->encoded;
-  g_autofree Ranked *ranked = g_new (Ranked, MAX (a->meta_features, 1));
-  double scale = 0.0;
+  g_autofree int *ranked = g_new (int, MAX (a->meta_features, 1));
+  double scale;
 
-  for (int s = 0; s < a->meta_features; s++)
-    {
-      ranked[s] = (Ranked) { s, fabs (a->meta[s]) };
-      scale = MAX (scale, fabs (a->meta[s]));
-    }
-  qsort (ranked, a->meta_features, sizeof (Ranked), by_weight_desc);
+  lc_explanation_rank_metadata (summary->explanation, ranked);
+  scale = a->meta_features > 0 ? fabs (a->meta[ranked[0]]) : 0.0;
   draw_column_title (cr, style, _("Metadata: value, attribution"), x, width);
   for (int i = 0; i < MIN (rows, a->meta_features); i++)
     {
-      int s = ranked[i].index;
+      int s = ranked[i];
       const char *name = summary->meta_names != NULL ? summary->meta_names[s] : "?";
       double y = 2 + row_h * (i + 1), raw = raw_meta_value (summary->dataset, summary->explanation->object, name);
       g_autofree char *value = isfinite (raw) ? g_strdup_printf ("%.4g", raw)
@@ -398,7 +381,6 @@ pb_attribution_panel_set_session (PbAttributionPanel *self, PbSession *session)
   if (session != NULL)
     {
       g_signal_connect_swapped (session, "run-shown", G_CALLBACK (session_run_shown_cb), self);
-      g_signal_connect_swapped (session, "run-added", G_CALLBACK (session_run_shown_cb), self);
     }
   session_run_shown_cb (self);
 }

@@ -471,6 +471,14 @@ query_tooltip_cb (GtkWidget *widget, int x, int y, gboolean keyboard, GtkTooltip
   object = g_array_index (self->objects, gsize, p);
   text = g_strdup_printf (_("Object %s: %d observations — click to open"),
                           self->dataset->objects[object].id, self->dataset->objects[object].n_obs);
+  if (self->attribution != NULL)
+    {
+      g_autofree char *plain = g_steal_pointer (&text);
+
+      text = g_strdup_printf ("%s\n%s", plain,
+                              _("The strip: how much each time step weighed in the predicted class "
+                                "(red raised it, blue lowered it)"));
+    }
   gtk_tooltip_set_text (tooltip, text);
   return TRUE;
 }

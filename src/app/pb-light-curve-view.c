@@ -488,6 +488,12 @@ update_accessible_description (PbLightCurveView *self)
 
       text = g_strdup_printf (_("Light curve of object %s (%s): %d observations in %d passbands"),
                               o->id, class_name, o->n_obs, self->dataset->n_bands);
+      if (self->attribution_title != NULL)
+        {
+          g_autofree char *plain = g_steal_pointer (&text);
+          /* "Light curve of …; colours: Attribution to SN Ia" */
+          text = g_strdup_printf (_("%s; colours: %s"), plain, self->attribution_title);
+        }
     }
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text, -1);
 }
@@ -542,6 +548,7 @@ pb_light_curve_view_set_attribution (PbLightCurveView *self, const double *value
       self->options.attribution_scale = pb_attribution_scale (values, n);
       self->options.attribution_title = self->attribution_title;
     }
+  update_accessible_description (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 

@@ -141,19 +141,6 @@ print_json (const LcPredictor *p, const LcDataset *ds, const LcExplanation *ex)
   pcli_print_json (b);
 }
 
-typedef struct
-{
-  int index;
-  double mass;
-} Ranked;
-
-static int
-by_mass_desc (const void *pa, const void *pb)
-{
-  const Ranked *a = pa, *b = pb;
-  return (a->mass < b->mass) - (a->mass > b->mass);
-}
-
 /* "r at MJD 60123.41" or "r at step 12" */
 static char *
 observation_label (const LcDataset *ds, gsize j)
@@ -168,38 +155,32 @@ print_summary (const LcPredictor *p, const LcDataset *ds, const LcExplanation *e
 {
   const NnAttribution *a = ex->attribution;
   const LcObject *o = &ds->objects[ex->object];
-  g_autofree Ranked *obs = g_new (Ranked, MAX (ex->n_observations, 1));
-  g_autofree Ranked *meta = g_new (Ranked, MAX (a->meta_features, 1));
+  g_autofree int *obs = g_new (int, MAX (ex->n_observations, 1));
+  g_autofree int *meta = g_new (int, MAX (a->meta_features, 1));
   double total = 0.0;
-  int n_seen = 0;
+  int n_seen;
 
   printf (_("object %s: class %d %s, probability %.4f (baseline %.4f)\n"),
           o->id, p->class_ids[ex->target], class_name (p, ex->target), ex->probability,
           a->baseline_probability);
-  for (int i = 0; i < ex->n_observations; i++)
-    if (isfinite (ex->observation_attribution[i]))
-      {
-        obs[n_seen++] = (Ranked) { i, fabs (ex->observation_attribution[i]) };
-        total += fabs (ex->observation_attribution[i]);
-      }
-  qsort (obs, n_seen, sizeof (Ranked), by_mass_desc);
+  n_seen = lc_explanation_rank_observations (ex, obs);
+  for (int i = 0; i < n_seen; i++)
+    total += fabs (ex->observation_attribution[obs[i]]);
   printf (ds->on_grid ? _("  top observations (band at step: attribution, share of |attribution|):\n")
           : _("  top observations (band at time: attribution, share of |attribution|):\n"));
   for (int i = 0; i < MIN (TOP_N, n_seen); i++)
     {
-      g_autofree char *label = observation_label (ds, o->first + obs[i].index);
-      printf ("    %s: %+.4f (%.1f%%)\n", label, ex->observation_attribution[obs[i].index],
-              total > 0.0 ? 100.0 * obs[i].mass / total : 0.0);
+      g_autofree char *label = observation_label (ds, o->first + obs[i]);
+      double v = ex->observation_attribution[obs[i]];
+
+      printf ("    %s: %+.4f (%.1f%%)\n", label, v, total > 0.0 ? 100.0 * fabs (v) / total : 0.0);
     }
   if (a->meta_features > 0)
     {
-      for (int s = 0; s < a->meta_features; s++)
-        meta[s] = (Ranked) { s, fabs (a->meta[s]) };
-      qsort (meta, a->meta_features, sizeof (Ranked), by_mass_desc);
+      lc_explanation_rank_metadata (ex, meta);
       printf (_("  top metadata:"));
       for (int i = 0; i < MIN (TOP_N, a->meta_features); i++)
-        printf (" %s %+.4f", lc_encoder_meta_feature_name (p->encoder, meta[i].index),
-                a->meta[meta[i].index]);
+        printf (" %s %+.4f", lc_encoder_meta_feature_name (p->encoder, meta[i]), a->meta[meta[i]]);
       printf ("\n");
     }
   printf (_("  without band:"));

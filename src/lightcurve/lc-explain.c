@@ -180,3 +180,38 @@ lc_explanation_step_mass (const LcExplanation *explanation, double *steps_out)
         steps_out[t] += fabs (a->x[(size_t) t * a->features + f]);
     }
 }
+
+static gint
+by_magnitude_desc (gconstpointer pa, gconstpointer pb, gpointer data)
+{
+  const double *weights = data;
+  double a = fabs (weights[*(const int *) pa]), b = fabs (weights[*(const int *) pb]);
+
+  return (a < b) - (a > b);
+}
+
+void
+lc_explanation_rank_metadata (const LcExplanation *explanation, int *order_out)
+{
+  const NnAttribution *a = explanation->attribution;
+  g_autofree double *weights = g_new (double, MAX (a->meta_features, 1));
+
+  for (int s = 0; s < a->meta_features; s++)
+    {
+      weights[s] = a->meta[s];
+      order_out[s] = s;
+    }
+  g_qsort_with_data (order_out, a->meta_features, sizeof (int), by_magnitude_desc, weights);
+}
+
+int
+lc_explanation_rank_observations (const LcExplanation *explanation, int *order_out)
+{
+  int n = 0;
+
+  for (int i = 0; i < explanation->n_observations; i++)
+    if (isfinite (explanation->observation_attribution[i]))
+      order_out[n++] = i;
+  g_qsort_with_data (order_out, n, sizeof (int), by_magnitude_desc, explanation->observation_attribution);
+  return n;
+}

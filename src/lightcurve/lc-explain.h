@@ -55,4 +55,11 @@ LcExplanation *lc_explain_object_full (const LcPredictor *predictor, const LcDat
  * [attribution->steps], 0 past the object's length. */
 void lc_explanation_step_mass (const LcExplanation *explanation, double *steps_out);
 
+/* The metadata features by |attribution|, largest first: order_out
+ * [attribution->meta_features] gets their indices. */
+void lc_explanation_rank_metadata     (const LcExplanation *explanation, int *order_out);
+/* The observations the network saw by |attribution|, largest first:
+ * order_out[n_observations] gets their indices; returns how many were seen. */
+int  lc_explanation_rank_observations (const LcExplanation *explanation, int *order_out);
+
 G_END_DECLS

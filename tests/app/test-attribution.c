@@ -24,6 +24,18 @@ new_surface (int width, int height, cairo_t **cr)
   return surface;
 }
 
+/* With PB_TEST_SAVE_DIR set, writes the drawing there to look at. */
+static void
+keep_surface (cairo_surface_t *surface, const char *name)
+{
+  const char *dir = g_getenv ("PB_TEST_SAVE_DIR");
+  g_autofree char *file = g_strconcat (name, ".png", NULL);
+  g_autofree char *path = dir != NULL ? g_build_filename (dir, file, NULL) : NULL;
+
+  if (path != NULL)
+    g_assert_cmpint (cairo_surface_write_to_png (surface, path), ==, CAIRO_STATUS_SUCCESS);
+}
+
 static void
 pixel (cairo_surface_t *surface, double x, double y, double rgb[3])
 {
@@ -127,14 +139,14 @@ test_draw_attribution (void)
   cairo_surface_destroy (plain);
 }
 
-/* The strip: a bar per step as tall as its share, coloured by its net sign,
- * neutral when its observations cancel. */
+/* The strip: a bar per step as tall as the square root of its share,
+ * coloured by its net sign, neutral when its observations cancel. */
 static void
 test_strip (void)
 {
   PbPlotStyle style;
   PbRect rect = { 10, 10, 100, 20 };
-  double xs[] = { 20, 60, 90, 100 }, mass[] = { 0.5, 1.0, NAN, 1.0 }, net[] = { 0.5, -1.0, 0.0, 0.0 };
+  double xs[] = { 20, 60, 90, 100 }, mass[] = { 0.25, 1.0, NAN, 1.0 }, net[] = { 0.25, -1.0, 0.0, 0.0 };
   double rgb[3];
   cairo_t *cr;
   cairo_surface_t *surface = new_surface (120, 40, &cr);
@@ -147,10 +159,10 @@ test_strip (void)
   pixel (surface, 100, 14, rgb);
   g_assert_cmpfloat (fabs (rgb[0] - rgb[2]), <, 0.1);
   g_assert_cmpfloat (rgb[0] + rgb[1] + rgb[2], <, 2.6);
-  /* the negative bar is full height, the positive one half */
+  /* the negative bar is full height, the positive one (a quarter) half */
   pixel (surface, 60, 12, rgb);
   g_assert_cmpfloat (rgb[2], >, rgb[0] + 0.3);
-  pixel (surface, 20, 14, rgb);
+  pixel (surface, 20, 16, rgb);
   g_assert_cmpfloat (rgb[0] + rgb[1] + rgb[2], >, 2.8);
   pixel (surface, 20, 24, rgb);
   g_assert_cmpfloat (rgb[0], >, rgb[2] + 0.2);
@@ -243,6 +255,36 @@ test_panel_explains_shown_object (void)
   g_assert_cmpfloat (fabs (finite_sum (ex->observation_attribution, ex->n_observations) - total), <=,
                      1e-9 + 1e-6 * fabs (total));
   g_assert_nonnull (strstr (pb_attribution_panel_get_status (panel), "p = "));
+
+  /* drawn as the view holds it: the observation that weighs most in its sign's colour */
+  {
+    const PbLightCurveOptions *options = pb_light_curve_view_get_options (view);
+    PbLightCurveLayout layout;
+    PbPlotStyle style;
+    cairo_t *cr;
+    cairo_surface_t *surface = new_surface (640, 400, &cr);
+    int top = -1;
+    double px, py, rgb[3];
+
+    g_assert_true (options->attribution != NULL);
+    for (int k = 0; k < ex->n_observations; k++)
+      if (isfinite (ex->observation_attribution[k])
+          && (top < 0 || fabs (ex->observation_attribution[k]) > fabs (ex->observation_attribution[top])))
+        top = k;
+    g_assert_cmpint (top, >=, 0);
+    g_assert_cmpfloat (options->attribution_scale, ==, fabs (ex->observation_attribution[top]));
+    pb_plot_style_init_light (&style);
+    pb_light_curve_draw (cr, 640, 400, ds, 2, options, &style, &layout);
+    cairo_destroy (cr);
+    marker_at (ds, 2, top, options, &layout, &px, &py);
+    pixel (surface, px, py, rgb);
+    if (ex->observation_attribution[top] > 0)
+      g_assert_cmpfloat (rgb[0], >, rgb[2] + 0.3);
+    else
+      g_assert_cmpfloat (rgb[2], >, rgb[0] + 0.3);
+    keep_surface (surface, "attribution-view");
+    cairo_surface_destroy (surface);
+  }
 
   /* another class from the drop-down */
   {

@@ -196,6 +196,18 @@ test_band_occlusion (void)
   one = lc_explain_object (p, test, 0, -1, 16, &error);
   g_assert_no_error (error);
   g_assert_cmpint (one->band_observations[1], ==, 0);
+  /* ranked by |attribution|, the observations the network saw only */
+  {
+    g_autofree int *order = g_new (int, one->n_observations);
+    int n = lc_explanation_rank_observations (one, order);
+
+    g_assert_cmpint (n, ==, N_OBS);
+    for (int i = 1; i < n; i++)
+      g_assert_cmpfloat (fabs (one->observation_attribution[order[i - 1]]), >=,
+                         fabs (one->observation_attribution[order[i]]));
+    one->observation_attribution[order[0]] = NAN;
+    g_assert_cmpint (lc_explanation_rank_observations (one, order), ==, N_OBS - 1);
+  }
   g_assert_true (isnan (one->band_occlusion[0]) && isnan (one->band_occlusion[1]));
 
   /* progress after the attribution and after each band occluded; FALSE stops */
