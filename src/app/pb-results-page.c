@@ -493,9 +493,6 @@ session_run_shown_cb (PbResultsPage *self, PbRun *run)
 {
   if (run != self->run)
     pb_results_page_set_run (self, run);
-  /* the run has its model now: its misclassified objects get their strips */
-  if (run != NULL && run == self->wrong_run)
-    pb_gallery_view_set_attribution_run (self->wrong_gallery, run);
 }
 
 static void

@@ -106,6 +106,14 @@ trainer_wrong_cb (PbResultsWrong *self, PbRun *run)
     pb_results_wrong_show_run (self, run);
 }
 
+/* The run has its model once it is shown: its misclassified objects get their strips. */
+static void
+session_run_shown_cb (PbResultsWrong *self, PbRun *run)
+{
+  if (run != NULL && run == self->run)
+    pb_gallery_view_set_attribution_run (pb_results_gallery_get_view (self->gallery), run);
+}
+
 /* Another dataset: what a run got wrong on the old one is not shown. */
 static void
 session_dataset_changed_cb (PbResultsWrong *self)
@@ -128,6 +136,7 @@ set_session (PbResultsWrong *self, PbSession *session)
   self->session = g_object_ref (session);
   g_signal_connect_object (session, "dataset-changed", G_CALLBACK (session_dataset_changed_cb), self,
                            G_CONNECT_SWAPPED);
+  g_signal_connect_object (session, "run-shown", G_CALLBACK (session_run_shown_cb), self, G_CONNECT_SWAPPED);
   self->trainer = g_object_ref (pb_session_get_trainer (session));
   g_signal_connect_object (self->trainer, "wrong", G_CALLBACK (trainer_wrong_cb), self, G_CONNECT_SWAPPED);
   pb_results_gallery_set_session (self->gallery, session);
