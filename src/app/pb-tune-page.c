@@ -367,16 +367,14 @@ tune_done (gpointer owner, gpointer data)
 static char *
 format_time_left (double seconds)
 {
-  int s = (int) ceil (seconds);
+  int s = MAX ((int) ceil (seconds), 1);
+  int minutes = (s + 30) / 60;
 
   if (s < 60)
-    return g_strdup_printf (ngettext ("about %d second left", "about %d seconds left", MAX (s, 1)), MAX (s, 1));
-  if (s < 3600)
-    {
-      int m = (s + 30) / 60;
-      return g_strdup_printf (ngettext ("about %d minute left", "about %d minutes left", m), m);
-    }
-  return g_strdup_printf (_("about %d h %02d min left"), s / 3600, (s % 3600 + 30) / 60 % 60);
+    return g_strdup_printf (ngettext ("about %d second left", "about %d seconds left", s), s);
+  if (minutes < 60)
+    return g_strdup_printf (ngettext ("about %d minute left", "about %d minutes left", minutes), minutes);
+  return g_strdup_printf (_("about %d h %02d min left"), minutes / 60, minutes % 60);
 }
 
 /* "Trial n of N" and the time left, from the trials finished so far and the
