@@ -321,6 +321,14 @@ test_restart_continues (void)
   pb_tune_page_set_spec (fresh, spec);
   pb_tune_page_set_space (fresh, lc_search_space_load_from_data (tiny_space_json, -1, "space.json", &error));
   pb_tune_page_set_options (fresh, LC_TUNE_RANDOM, 4, 1, 9);
+  /* before Start, the table already shows what is on disk of this search */
+  g_assert_cmpuint (pb_tune_page_get_table (fresh)->trials->len, ==, n_done);
+  g_assert_nonnull (strstr (pb_tune_page_get_status (fresh), "on disk"));
+  /* other settings are another search, with nothing on disk yet */
+  pb_tune_page_set_options (fresh, LC_TUNE_RANDOM, 4, 1, 10);
+  g_assert_cmpuint (pb_tune_page_get_table (fresh)->trials->len, ==, 0);
+  pb_tune_page_set_options (fresh, LC_TUNE_RANDOM, 4, 1, 9);
+  g_assert_cmpuint (pb_tune_page_get_table (fresh)->trials->len, ==, n_done);
   g_signal_connect (fresh, "trial", G_CALLBACK (restart_trial_cb), &r);
   g_signal_connect (fresh, "finished", G_CALLBACK (finished_cb), &fc);
   g_assert_true (pb_tune_page_start (fresh, &error));
