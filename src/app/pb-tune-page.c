@@ -132,6 +132,7 @@ struct _PbTunePage
   char *status;
   char *ledger_root;         /* where searches keep their ledgers */
   char *search_dir;          /* the ledger of the trials in table, or NULL */
+  gboolean promoting;         /* the table stays on the search promoted from */
   LcDataset *checksum_ds;    /* the dataset checksum is of */
   char *checksum;
   int running;               /* the trial under way, or -1 */
@@ -1084,7 +1085,7 @@ follow_settings (PbTunePage *self)
   g_autofree char *dir = NULL;
   LcTuneOptions o;
 
-  if (self->job != NULL || self->disposed || self->table == NULL)
+  if (self->job != NULL || self->disposed || self->table == NULL || self->promoting)
     return;
   if (ds != NULL && spec != NULL)
     {
@@ -1287,7 +1288,11 @@ pb_tune_page_promote_best (PbTunePage *self, GError **error)
     return NULL;
   if (self->session != NULL)
     {
+      /* the promoted network is the base of the next search; until it starts
+       * the table keeps showing the one it came from */
+      self->promoting = TRUE;
       pb_session_set_spec (self->session, doc, NULL);
+      self->promoting = FALSE;
       pb_session_show_section (self->session, "model");
     }
   {

@@ -156,6 +156,8 @@ test_grid_table_heatmap_promote (void)
                                   json_object_get_double_member (json_node_get_object (best->settings),
                                                                  "training.learning_rate"), 1e-7);
   g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (stack)), ==, "model");
+  /* the table still shows the search the network was promoted from */
+  g_assert_cmpuint (pb_tune_page_get_table (page)->trials->len, ==, 4);
   gtk_stack_set_visible_child_name (GTK_STACK (stack), "tune");
   pb_test_iterate (200);
 }
