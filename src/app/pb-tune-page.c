@@ -230,8 +230,7 @@ tune_events_cb (gpointer owner, GQueue *events, gpointer data)
                                       self->table->trials->len),
                             self->table->trials->len);
   else if (n_loaded > 0)
-    text = g_strdup_printf (ngettext ("%u finished trial found on disk; going on after it",
-                                      "%u finished trials found on disk; going on after them", n_loaded),
+    text = g_strdup_printf (ngettext ("%u trial on disk; going on", "%u trials on disk; going on", n_loaded),
                             n_loaded);
   if (text != NULL)
     set_status (self, text);
@@ -1101,13 +1100,15 @@ follow_settings (PbTunePage *self)
   if (self->search_dir == NULL || !g_file_test (self->search_dir, G_FILE_TEST_IS_DIR)
       || !lc_tune_table_load_dir (on_disk, self->search_dir, NULL))
     return;
+  /* the columns of the space those trials searched (the same key: no reload) */
+  if (self->space == NULL && on_disk->trials->len > 0)
+    pb_tune_page_set_space (self, g_steal_pointer (&default_space));
   for (guint i = 0; i < on_disk->trials->len; i++)
     add_row (self, g_ptr_array_index (on_disk->trials, i));
   if (on_disk->trials->len > 0)
     {
-      g_autofree char *text = g_strdup_printf (ngettext ("%u trial of this search is on disk; Start goes on after it",
-                                                         "%u trials of this search are on disk; Start goes on after them",
-                                                         on_disk->trials->len),
+      g_autofree char *text = g_strdup_printf (ngettext ("%u trial on disk; Start goes on",
+                                                         "%u trials on disk; Start goes on", on_disk->trials->len),
                                                on_disk->trials->len);
       set_status (self, text);
     }
