@@ -427,6 +427,8 @@ set_status (PbTunePage *self, const char *text)
   g_free (self->status);
   self->status = g_strdup (text);
   gtk_label_set_text (self->status_label, text);
+  /* a narrow window cuts the label short */
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->status_label), text);
 }
 
 static const char *
