@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lc-run.h"
 #include "lc-tune-ledger.h"
 #include "nn-fields.h"
 #include "pb-job.h"
@@ -132,6 +133,9 @@ struct _PbTunePage
   char *status;
   char *ledger_root;         /* where searches keep their ledgers */
   char *search_dir;          /* the ledger of the trials in table, or NULL */
+  gboolean promoting;         /* the table stays on the search promoted from */
+  LcDataset *checksum_ds;    /* the dataset checksum is of */
+  char *checksum;
   int running;               /* the trial under way, or -1 */
   gint64 running_since;
   guint tick;                /* counts the time left down while running */
@@ -173,6 +177,7 @@ static void set_status (PbTunePage *self, const char *text);
 static void session_space_changed_cb (PbTunePage *self);
 
 static void update_progress (PbTunePage *self);
+static void follow_settings (PbTunePage *self);
 
 static void
 add_row (PbTunePage *self, const LcTrial *trial)
@@ -227,8 +232,7 @@ tune_events_cb (gpointer owner, GQueue *events, gpointer data)
                                       self->table->trials->len),
                             self->table->trials->len);
   else if (n_loaded > 0)
-    text = g_strdup_printf (ngettext ("%u finished trial found on disk; going on after it",
-                                      "%u finished trials found on disk; going on after them", n_loaded),
+    text = g_strdup_printf (ngettext ("%u trial on disk; going on", "%u trials on disk; going on", n_loaded),
                             n_loaded);
   if (text != NULL)
     set_status (self, text);
@@ -369,16 +373,14 @@ tune_done (gpointer owner, gpointer data)
 static char *
 format_time_left (double seconds)
 {
-  int s = (int) ceil (seconds);
+  int s = MAX ((int) ceil (seconds), 1);
+  int minutes = (s + 30) / 60;
 
   if (s < 60)
-    return g_strdup_printf (ngettext ("about %d second left", "about %d seconds left", MAX (s, 1)), MAX (s, 1));
-  if (s < 3600)
-    {
-      int m = (s + 30) / 60;
-      return g_strdup_printf (ngettext ("about %d minute left", "about %d minutes left", m), m);
-    }
-  return g_strdup_printf (_("about %d h %02d min left"), s / 3600, (s % 3600 + 30) / 60 % 60);
+    return g_strdup_printf (ngettext ("about %d second left", "about %d seconds left", s), s);
+  if (minutes < 60)
+    return g_strdup_printf (ngettext ("about %d minute left", "about %d minutes left", minutes), minutes);
+  return g_strdup_printf (_("about %d h %02d min left"), minutes / 60, minutes % 60);
 }
 
 /* "Trial n of N" and the time left, from the trials finished so far and the
@@ -427,6 +429,8 @@ set_status (PbTunePage *self, const char *text)
   g_free (self->status);
   self->status = g_strdup (text);
   gtk_label_set_text (self->status_label, text);
+  /* a narrow window cuts the label short */
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->status_label), text);
 }
 
 /* The axis drop-downs show titles; the paths they stand for ride along. */
@@ -835,6 +839,8 @@ pb_tune_page_finalize (GObject *object)
   g_free (self->progress_text);
   g_free (self->ledger_root);
   g_free (self->search_dir);
+  g_clear_pointer (&self->checksum_ds, lc_dataset_unref);
+  g_free (self->checksum);
   G_OBJECT_CLASS (pb_tune_page_parent_class)->finalize (object);
 }
 
@@ -893,6 +899,10 @@ pb_tune_page_init (PbTunePage *self)
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->promote_button),
                                _("Put the spec of the trial with the best validation accuracy into the builder"));
   g_signal_connect_swapped (self->start_button, "clicked", G_CALLBACK (start_clicked), self);
+  g_signal_connect_swapped (self->strategy, "notify::selected", G_CALLBACK (follow_settings), self);
+  g_signal_connect_swapped (self->trials, "value-changed", G_CALLBACK (follow_settings), self);
+  g_signal_connect_swapped (self->epochs, "value-changed", G_CALLBACK (follow_settings), self);
+  g_signal_connect_swapped (self->seed, "value-changed", G_CALLBACK (follow_settings), self);
   g_signal_connect_swapped (self->stop_button, "clicked", G_CALLBACK (pb_tune_page_stop), self);
   g_signal_connect_swapped (self->promote_button, "clicked", G_CALLBACK (promote_clicked), self);
   gtk_box_append (GTK_BOX (controls), labelled (_("Strate_gy"), GTK_WIDGET (self->strategy)));
@@ -992,6 +1002,7 @@ update_model_label (PbTunePage *self)
                                _("The network of the Model section, on the open dataset"));
   rebuild_columns (self);
   update_space_label (self);
+  follow_settings (self);
 }
 
 GtkWidget *
@@ -1039,6 +1050,7 @@ show_space (PbTunePage *self, LcSearchSpace *space)
   rebuild_columns (self);
   update_space_label (self);
   refresh_views (self);
+  follow_settings (self);
 }
 
 /* The fields marked "Tune this" in the Model and Train sections. */
@@ -1103,6 +1115,80 @@ remove_ledger (const char *dir)
   g_rmdir (dir);
 }
 
+/* The search the controls describe. */
+static void
+read_options (PbTunePage *self, LcTuneOptions *o)
+{
+  lc_tune_options_init (o);
+  o->strategy = gtk_drop_down_get_selected (self->strategy);
+  o->n_trials = gtk_spin_button_get_value_as_int (self->trials);
+  o->seed = gtk_spin_button_get_value_as_int (self->seed);
+  o->overrides.epochs = gtk_spin_button_get_value_as_int (self->epochs);
+  o->overrides.threads = 1;
+}
+
+/* The ledger folder of that search on ds (its checksum computed once per
+ * dataset: datasets never change). */
+static char *
+search_dir_for (PbTunePage *self, LcDataset *ds, const NnModelDoc *spec, const LcSearchSpace *space,
+                const LcTuneOptions *o)
+{
+  g_autofree char *key = NULL;
+
+  if (self->checksum_ds != ds)
+    {
+      g_clear_pointer (&self->checksum_ds, lc_dataset_unref);
+      g_free (self->checksum);
+      self->checksum_ds = lc_dataset_ref (ds);
+      self->checksum = lc_dataset_checksum (ds);
+    }
+  key = lc_tune_search_key (self->checksum, spec, space, o);
+  return g_build_filename (self->ledger_root, key, NULL);
+}
+
+/* When the data, network, space or settings change, the table shows the
+ * search they describe: the trials an earlier session left of it, if any. */
+static void
+follow_settings (PbTunePage *self)
+{
+  const NnModelDoc *spec = base_spec (self);
+  LcDataset *ds = current_dataset (self);
+  g_autoptr (LcSearchSpace) default_space = NULL;
+  g_autoptr (LcTuneTable) on_disk = lc_tune_table_new ();
+  g_autofree char *dir = NULL;
+  LcTuneOptions o;
+
+  if (self->job != NULL || self->disposed || self->table == NULL || self->promoting)
+    return;
+  if (ds != NULL && spec != NULL)
+    {
+      if (self->space == NULL)
+        default_space = pb_tune_default_space (spec);
+      read_options (self, &o);
+      dir = search_dir_for (self, ds, spec, self->space != NULL ? self->space : default_space, &o);
+    }
+  if (g_strcmp0 (dir, self->search_dir) == 0)
+    return;
+  forget_trials (self);
+  self->search_dir = g_steal_pointer (&dir);
+  if (self->search_dir == NULL || !g_file_test (self->search_dir, G_FILE_TEST_IS_DIR)
+      || !lc_tune_table_load_dir (on_disk, self->search_dir, NULL))
+    return;
+  /* the columns of the space those trials searched (the same key: no reload) */
+  if (self->space == NULL && on_disk->trials->len > 0)
+    pb_tune_page_set_space (self, g_steal_pointer (&default_space));
+  for (guint i = 0; i < on_disk->trials->len; i++)
+    add_row (self, g_ptr_array_index (on_disk->trials, i));
+  if (on_disk->trials->len > 0)
+    {
+      g_autofree char *text = g_strdup_printf (ngettext ("%u trial on disk; Start goes on",
+                                                         "%u trials on disk; Start goes on", on_disk->trials->len),
+                                               on_disk->trials->len);
+      set_status (self, text);
+    }
+  refresh_views (self);
+}
+
 gboolean
 pb_tune_page_start (PbTunePage *self, GError **error)
 {
@@ -1125,17 +1211,8 @@ pb_tune_page_start (PbTunePage *self, GError **error)
   job->ds = lc_dataset_ref (ds);
   job->spec = nn_model_doc_copy (spec);
   job->space = space_copy (self->space);
-  lc_tune_options_init (&job->options);
-  job->options.strategy = gtk_drop_down_get_selected (self->strategy);
-  job->options.n_trials = gtk_spin_button_get_value_as_int (self->trials);
-  job->options.seed = gtk_spin_button_get_value_as_int (self->seed);
-  job->options.overrides.epochs = gtk_spin_button_get_value_as_int (self->epochs);
-  job->options.overrides.threads = 1;
-  {
-    g_autofree char *key = lc_tune_search_key (ds, job->spec, job->space, &job->options);
-
-    job->dir = g_build_filename (self->ledger_root, key, NULL);
-  }
+  read_options (self, &job->options);
+  job->dir = search_dir_for (self, ds, job->spec, job->space, &job->options);
   /* another search: its trials, if any, come from its own ledger */
   if (g_strcmp0 (job->dir, self->search_dir) != 0)
     {
@@ -1187,7 +1264,7 @@ pb_tune_page_set_ledger_root (PbTunePage *self, const char *dir)
   g_return_if_fail (self->job == NULL);
   g_free (self->ledger_root);
   self->ledger_root = g_strdup (dir);
-  forget_trials (self);
+  follow_settings (self);
 }
 
 const char *
@@ -1277,7 +1354,11 @@ pb_tune_page_promote_best (PbTunePage *self, GError **error)
     return NULL;
   if (self->session != NULL)
     {
+      /* the promoted network is the base of the next search; until it starts
+       * the table keeps showing the one it came from */
+      self->promoting = TRUE;
       pb_session_set_spec (self->session, doc, NULL);
+      self->promoting = FALSE;
       pb_session_show_section (self->session, "model");
     }
   {

@@ -42,8 +42,10 @@ gboolean           pb_tune_page_is_running    (PbTunePage *self);
 /* Forgets the trials, also on disk (not while running). */
 void               pb_tune_page_clear         (PbTunePage *self);
 /* Each search keeps its trials in a folder of its own under dir (by default
- * passband/searches in the user's data folder): Start, even in a later
- * session, goes on at the first trial not on record (not while running). */
+ * passband/searches in the user's data folder), named by its data, network,
+ * space and settings: the table shows what is on disk of the search the
+ * controls describe, and Start, even in a later session, goes on at its
+ * first trial not on record (not while running). */
 void               pb_tune_page_set_ledger_root (PbTunePage *self, const char *dir);
 /* The folder of the search shown, or NULL. */
 const char        *pb_tune_page_get_ledger    (PbTunePage *self);

@@ -7,7 +7,6 @@
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 
-#include "lc-run.h"
 #include "nn-atomic.h"
 #include "nn-json.h"
 
@@ -161,11 +160,10 @@ lc_tune_ledger_get_model_path (const LcTuneLedger *ledger)
 }
 
 char *
-lc_tune_search_key (const LcDataset *ds, const NnModelDoc *spec, const LcSearchSpace *space,
+lc_tune_search_key (const char *data, const NnModelDoc *spec, const LcSearchSpace *space,
                     const LcTuneOptions *o)
 {
   g_autoptr (GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
-  g_autofree char *data = lc_dataset_checksum (ds);
   g_autofree char *model = nn_model_doc_to_data (spec, NULL);
   g_autofree char *search = lc_search_space_to_data (space);
   g_autofree char *run = g_strdup_printf ("%s %d %" G_GUINT64_FORMAT " %d", lc_tune_strategy_to_string (o->strategy),

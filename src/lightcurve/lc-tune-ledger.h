@@ -42,8 +42,9 @@ const char   *lc_tune_ledger_get_trials_path (const LcTuneLedger *ledger);
 const char   *lc_tune_ledger_get_model_path  (const LcTuneLedger *ledger);
 
 /* A name for the folder of one search (hex digits): the same for the same
- * data (by content), spec, space, strategy, trial count, seed and epochs. */
-char         *lc_tune_search_key         (const LcDataset *ds, const NnModelDoc *spec, const LcSearchSpace *space,
-                                          const LcTuneOptions *options);
+ * data (data_checksum: lc_dataset_checksum), spec, space, strategy, trial
+ * count, seed and epochs. */
+char         *lc_tune_search_key         (const char *data_checksum, const NnModelDoc *spec,
+                                          const LcSearchSpace *space, const LcTuneOptions *options);
 
 G_END_DECLS

@@ -156,6 +156,8 @@ test_grid_table_heatmap_promote (void)
                                   json_object_get_double_member (json_node_get_object (best->settings),
                                                                  "training.learning_rate"), 1e-7);
   g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (stack)), ==, "model");
+  /* the table still shows the search the network was promoted from */
+  g_assert_cmpuint (pb_tune_page_get_table (page)->trials->len, ==, 4);
   gtk_stack_set_visible_child_name (GTK_STACK (stack), "tune");
   pb_test_iterate (200);
 }
@@ -321,6 +323,14 @@ test_restart_continues (void)
   pb_tune_page_set_spec (fresh, spec);
   pb_tune_page_set_space (fresh, lc_search_space_load_from_data (tiny_space_json, -1, "space.json", &error));
   pb_tune_page_set_options (fresh, LC_TUNE_RANDOM, 4, 1, 9);
+  /* before Start, the table already shows what is on disk of this search */
+  g_assert_cmpuint (pb_tune_page_get_table (fresh)->trials->len, ==, n_done);
+  g_assert_nonnull (strstr (pb_tune_page_get_status (fresh), "on disk"));
+  /* other settings are another search, with nothing on disk yet */
+  pb_tune_page_set_options (fresh, LC_TUNE_RANDOM, 4, 1, 10);
+  g_assert_cmpuint (pb_tune_page_get_table (fresh)->trials->len, ==, 0);
+  pb_tune_page_set_options (fresh, LC_TUNE_RANDOM, 4, 1, 9);
+  g_assert_cmpuint (pb_tune_page_get_table (fresh)->trials->len, ==, n_done);
   g_signal_connect (fresh, "trial", G_CALLBACK (restart_trial_cb), &r);
   g_signal_connect (fresh, "finished", G_CALLBACK (finished_cb), &fc);
   g_assert_true (pb_tune_page_start (fresh, &error));
@@ -339,6 +349,42 @@ test_restart_continues (void)
   g_assert_true (g_str_has_prefix (r.progress_at_first, expected));
   g_assert_cmpfloat (r.left_at_first, >=, 0);
   g_free (r.progress_at_first);
+}
+
+/* A page on the session's network: promoting a trial changes that network,
+ * but the table stays on the search it came from; another network then
+ * shows its own search. */
+static void
+test_promote_keeps_table (void)
+{
+  g_autoptr (PbSession) session = pb_session_new ();
+  g_autoptr (NnModelDoc) spec = small_spec ();
+  g_autoptr (NnModelDoc) promoted = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PbTunePage) page = NULL;
+  Counts c = { 0 };
+
+  pb_session_set_dataset (session, pb_window_get_dataset (window));
+  pb_session_set_spec (session, spec, NULL);
+  page = g_object_ref_sink (PB_TUNE_PAGE (pb_tune_page_new (session)));
+  pb_tune_page_set_ledger_root (page, ledger_root);
+  pb_tune_page_set_space (page, lc_search_space_load_from_data (tiny_space_json, -1, "space.json", &error));
+  pb_tune_page_set_options (page, LC_TUNE_GRID, 2, 1, 0);
+  g_signal_connect (page, "finished", G_CALLBACK (finished_cb), &c);
+  g_assert_true (pb_tune_page_start (page, &error));
+  wait_finished (&c);
+  g_assert_cmpint (c.status, ==, LC_TUNE_DONE);
+  promoted = pb_tune_page_promote_best (page, &error);
+  g_assert_no_error (error);
+  /* both grid points have 4 units where the spec has 8: the session's network changed */
+  g_assert_cmpint (g_array_index (pb_session_get_spec (session)->layers, NnLayerSpec, 0).cfg.units, ==, 4);
+  g_assert_cmpuint (pb_tune_page_get_table (page)->trials->len, ==, 2);
+  /* edited in the builder, the network is another search: nothing on disk */
+  pb_session_set_spec (session, promoted, NULL);
+  g_assert_cmpuint (pb_tune_page_get_table (page)->trials->len, ==, 0);
+  /* back to the network searched: its trials come back from disk */
+  pb_session_set_spec (session, spec, NULL);
+  g_assert_cmpuint (pb_tune_page_get_table (page)->trials->len, ==, 2);
 }
 
 /* A run as the Train section leaves it: a trained model scored on its
@@ -541,6 +587,7 @@ main (int argc, char **argv)
   g_test_add_func ("/tune-gui/grid-table-heatmap-promote", test_grid_table_heatmap_promote);
   g_test_add_func ("/tune-gui/stop-resume", test_stop_and_resume);
   g_test_add_func ("/tune-gui/restart-continues", test_restart_continues);
+  g_test_add_func ("/tune-gui/promote-keeps-table", test_promote_keeps_table);
   g_test_add_func ("/tune-gui/exports", test_exports);
   g_test_add_func ("/tune-gui/close-while-running", test_close_while_running);
   g_test_add_func ("/tune-gui/results-early-novelty", test_results_early_and_novelty);
