@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <gtk/gtk.h>
+#include <math.h>
 #include <string.h>
 
 #include "nn-fields.h"
@@ -34,6 +35,26 @@ find_type (GtkWidget *widget, GType type)
         return found;
     }
   return NULL;
+}
+
+/* Every string a drop-down under widget offers, appended to out. */
+static void
+collect_choices (GtkWidget *widget, GPtrArray *out)
+{
+  if (GTK_IS_DROP_DOWN (widget) && gtk_drop_down_get_model (GTK_DROP_DOWN (widget)) != NULL)
+    {
+      GListModel *model = gtk_drop_down_get_model (GTK_DROP_DOWN (widget));
+
+      for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+        {
+          g_autoptr (GObject) item = g_list_model_get_item (model, i);
+          if (GTK_IS_STRING_OBJECT (item))
+            g_ptr_array_add (out, g_strdup (gtk_string_object_get_string (GTK_STRING_OBJECT (item))));
+        }
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_choices (child, out);
 }
 
 static void
@@ -92,9 +113,14 @@ test_inspector_shows_table (void)
           if (GTK_IS_SPIN_BUTTON (editor))
             {
               double lower, upper;
+              double unit = pow (10, -f->digits);
+
+              /* the whole range the reader allows, and no more */
               gtk_spin_button_get_range (GTK_SPIN_BUTTON (editor), &lower, &upper);
               g_assert_true (nn_field_in_range (f, lower));
               g_assert_true (nn_field_in_range (f, upper));
+              g_assert_cmpfloat (lower, <=, f->min + unit * 1.001);
+              g_assert_cmpfloat (upper, >=, f->max - unit * 1.001);
             }
         }
     }
@@ -175,6 +201,21 @@ test_marks_round_trip (void)
       titled |= g_strcmp0 (title, "Layer 1 (GRU): Units") == 0;
     }
   g_assert_true (titled);
+  /* the heat map's axes offer the same titles */
+  {
+    g_autoptr (GPtrArray) choices = g_ptr_array_new_with_free_func (g_free);
+    gboolean axis_titled = FALSE;
+
+    collect_choices (tune, choices);
+    for (guint i = 0; i < choices->len; i++)
+      {
+        const char *choice = g_ptr_array_index (choices, i);
+        g_assert_null (strstr (choice, "layers["));
+        g_assert_null (strstr (choice, "training."));
+        axis_titled |= g_strcmp0 (choice, "Learning rate") == 0;
+      }
+    g_assert_true (axis_titled);
+  }
 
   /* saved as JSON and loaded into another session: the same marks */
   json = lc_search_space_to_data (pb_session_get_space (session));
