@@ -9,6 +9,7 @@
  * layer no longer takes the field. */
 #include "config.h"
 
+#include <glib/gstdio.h>
 #include <gtk/gtk.h>
 #include <math.h>
 #include <string.h>
@@ -149,7 +150,9 @@ test_marks_round_trip (void)
   GtkWidget *builder = g_object_ref_sink (pb_builder_new_for_session (session));
   GtkWidget *train = g_object_ref_sink (pb_train_page_new (session));
   GtkWidget *tune = g_object_ref_sink (pb_tune_page_new (session));
-  GtkWidget *builder2 = NULL, *train2 = NULL;
+  GtkWidget *builder2 = NULL, *train2 = NULL, *tune2 = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *file = NULL;
   const LcSearchSpace *space;
   const LcTuneParam *units, *lr, *optimizer;
   g_autofree char *json = NULL;
@@ -217,15 +220,24 @@ test_marks_round_trip (void)
     g_assert_true (axis_titled);
   }
 
-  /* saved as JSON and loaded into another session: the same marks */
+  /* saved as JSON (Tune's "Save space…") and opened in another session's
+   * Tune ("Search space…"): the same marks */
   json = lc_search_space_to_data (pb_session_get_space (session));
-  loaded = lc_search_space_load_from_data (json, -1, "space.json", &error);
+  dir = g_dir_make_tmp ("tune-marks-XXXXXX", &error);
+  g_assert_no_error (error);
+  file = g_build_filename (dir, "space.json", NULL);
+  g_assert_true (lc_search_space_save (pb_session_get_space (session), file, &error));
+  g_assert_no_error (error);
+  loaded = lc_search_space_load (file, &error);
   g_assert_no_error (error);
   builder2 = g_object_ref_sink (pb_builder_new_for_session (again));
   train2 = g_object_ref_sink (pb_train_page_new (again));
+  tune2 = g_object_ref_sink (pb_tune_page_new (again));
   pb_builder_select (PB_BUILDER (builder2), 0);
   g_assert_false (is_marked (pb_builder_get_tune_mark (PB_BUILDER (builder2), "units")));
-  pb_session_set_space (again, loaded);
+  pb_tune_page_set_space (PB_TUNE_PAGE (tune2), g_steal_pointer (&loaded));
+  g_assert_cmpint (g_remove (file), ==, 0);
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
   mark = pb_builder_get_tune_mark (PB_BUILDER (builder2), "units");
   g_assert_true (is_marked (mark));
   g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (find_type (mark, GTK_TYPE_SPIN_BUTTON))), ==, 24);
@@ -242,6 +254,7 @@ test_marks_round_trip (void)
   g_assert_null (pb_tune_marks_find (again, "training.optimizer"));
   g_object_unref (builder2);
   g_object_unref (train2);
+  g_object_unref (tune2);
   g_object_unref (tune);
   g_object_unref (train);
   g_object_unref (builder);
