@@ -23,6 +23,17 @@ spin_range (const NnField *field, double *lower, double *upper)
   *upper = field->max - ((field->flags & NN_FIELD_MAX_OPEN) ? unit : 0);
 }
 
+/* Numbers as people write them: 0.003 and 1e-05, not 0.003000 and 0.000010. */
+static gboolean
+spin_output_cb (GtkSpinButton *spin, gpointer data)
+{
+  g_autofree char *text = g_strdup_printf ("%.6g", gtk_spin_button_get_value (spin));
+
+  if (g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (spin)), text) != 0)
+    gtk_editable_set_text (GTK_EDITABLE (spin), text);
+  return TRUE;
+}
+
 static GtkWidget *
 field_spin_new (const NnField *field, double value)
 {
@@ -32,6 +43,8 @@ field_spin_new (const NnField *field, double value)
   spin_range (field, &lower, &upper);
   spin = gtk_spin_button_new_with_range (lower, upper, field->step);
   gtk_spin_button_set_digits (GTK_SPIN_BUTTON (spin), (guint) field->digits);
+  if (field->type == NN_FIELD_FLOAT)
+    g_signal_connect (spin, "output", G_CALLBACK (spin_output_cb), NULL);
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), value);
   return spin;
 }

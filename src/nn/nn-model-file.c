@@ -21,7 +21,8 @@
 #include <stdarg.h>
 #include <string.h>
 
-/* Limits that keep a hostile file from asking for absurd allocations. */
+/* Limits that keep a hostile file from asking for absurd allocations (the
+ * ranges of layer and training settings are rows of nn-fields.c). */
 #define MAX_FEATURES     65536
 #define MAX_STEPS        (1 << 20)
 #define MAX_TENSOR_SIZE  ((size_t) 1 << 28)
@@ -482,9 +483,7 @@ typedef enum
   RANGE_ANY,          /* any finite number */
   RANGE_POSITIVE,     /* > 0 */
   RANGE_NON_NEGATIVE, /* >= 0 */
-  RANGE_UNIT_OPEN,    /* [0, 1) */
   RANGE_UNIT,         /* [0, 1] */
-  RANGE_UNIT_POSITIVE /* (0, 1] */
 } Range;
 
 static const char *
@@ -496,12 +495,8 @@ range_words (Range range)
       return _("a number greater than 0");
     case RANGE_NON_NEGATIVE:
       return _("a number, 0 or more");
-    case RANGE_UNIT_OPEN:
-      return _("a number from 0 up to (not including) 1");
     case RANGE_UNIT:
       return _("a number from 0 to 1");
-    case RANGE_UNIT_POSITIVE:
-      return _("a number greater than 0 and at most 1");
     case RANGE_ANY:
     default:
       return _("a finite number");
@@ -519,12 +514,8 @@ in_range (double v, Range range)
       return v > 0;
     case RANGE_NON_NEGATIVE:
       return v >= 0;
-    case RANGE_UNIT_OPEN:
-      return v >= 0 && v < 1;
     case RANGE_UNIT:
       return v >= 0 && v <= 1;
-    case RANGE_UNIT_POSITIVE:
-      return v > 0 && v <= 1;
     case RANGE_ANY:
     default:
       return TRUE;

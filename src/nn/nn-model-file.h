@@ -11,13 +11,16 @@
  *    "state": [...], "extra": {...}, "augmentation": {...}, "ensemble": {...},
  *    "calibration": {"temperature": T, "class_offsets": [...], ...}}
  *
- * Layer fields: type, label, and what the kind takes (nn_model_file_layer_takes):
+ * Layer fields (their types, ranges and defaults are rows of nn-fields.h): type,
+ * label, and what the kind takes (nn_model_file_layer_takes):
  * units (a number or "classes"), activation, return_sequences, bidirectional,
  * kernel_size, stride, dilation, padding ("valid"/"same"), pool_size, rate,
  * momentum, epsilon, negative_slope, elu_alpha, use_bias.  Absent fields take
- * nn_layer_config_default, except simple_rnn's activation, which is tanh.
+ * their row's default (nn_layer_config_default_for_kind: simple_rnn's
+ * activation is tanh).  A field that means nothing in its place (a slope
+ * without a leaky relu, momentum without SGD) is not written.
  *
- * Training fields (all optional): optimizer (sgd/rmsprop/adam/adamw, whose
+ * Training fields (all optional; rows of nn-fields.h too): optimizer (sgd/rmsprop/adam/adamw, whose
  * defaults the others refine), learning_rate, momentum, beta1, beta2, eps,
  * rmsprop_alpha, weight_decay, l2, clip_norm, batch_size, epochs, seed, threads,
  * patience, restore_best, loss (ce/focal), focal_gamma, logit_adjust (tau of
@@ -32,14 +35,14 @@
  *
  * A preset is a document without classes, history, weights and state; inputs
  * left at 0 (or absent) are taken from the data when the model is built.
- * Every field a document may hold is listed in nn-model-file.c; anything else is
+ * Every field a document may hold is listed in nn-model-file.c or nn-fields.c; anything else is
  * refused (so a typo never passes silently), except inside the top-level
  * "extra" object, which is kept as it is.  The text itself must be plain JSON
  * nested at most NN_JSON_MAX_DEPTH deep with no field given twice in one
  * object (nn_json_parse_untrusted); a tensor's "sha256" (of its bytes as
  * stored, written always, optional when reading) must match its data.  Errors name the file, the place and
  * what was expected: "gru.json: layers[2] (lstm): field “units”: expected a
- * positive whole number, found -3".
+ * whole number from 1 to 65536, found -3".
  */
 #pragma once
 

@@ -9,7 +9,9 @@
  * layer no longer takes the field. */
 #include "config.h"
 
+#include <glib/gstdio.h>
 #include <gtk/gtk.h>
+#include <math.h>
 #include <string.h>
 
 #include "nn-fields.h"
@@ -34,6 +36,26 @@ find_type (GtkWidget *widget, GType type)
         return found;
     }
   return NULL;
+}
+
+/* Every string a drop-down under widget offers, appended to out. */
+static void
+collect_choices (GtkWidget *widget, GPtrArray *out)
+{
+  if (GTK_IS_DROP_DOWN (widget) && gtk_drop_down_get_model (GTK_DROP_DOWN (widget)) != NULL)
+    {
+      GListModel *model = gtk_drop_down_get_model (GTK_DROP_DOWN (widget));
+
+      for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+        {
+          g_autoptr (GObject) item = g_list_model_get_item (model, i);
+          if (GTK_IS_STRING_OBJECT (item))
+            g_ptr_array_add (out, g_strdup (gtk_string_object_get_string (GTK_STRING_OBJECT (item))));
+        }
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_choices (child, out);
 }
 
 static void
@@ -92,9 +114,14 @@ test_inspector_shows_table (void)
           if (GTK_IS_SPIN_BUTTON (editor))
             {
               double lower, upper;
+              double unit = pow (10, -f->digits);
+
+              /* the whole range the reader allows, and no more */
               gtk_spin_button_get_range (GTK_SPIN_BUTTON (editor), &lower, &upper);
               g_assert_true (nn_field_in_range (f, lower));
               g_assert_true (nn_field_in_range (f, upper));
+              g_assert_cmpfloat (lower, <=, f->min + unit * 1.001);
+              g_assert_cmpfloat (upper, >=, f->max - unit * 1.001);
             }
         }
     }
@@ -123,7 +150,9 @@ test_marks_round_trip (void)
   GtkWidget *builder = g_object_ref_sink (pb_builder_new_for_session (session));
   GtkWidget *train = g_object_ref_sink (pb_train_page_new (session));
   GtkWidget *tune = g_object_ref_sink (pb_tune_page_new (session));
-  GtkWidget *builder2 = NULL, *train2 = NULL;
+  GtkWidget *builder2 = NULL, *train2 = NULL, *tune2 = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *file = NULL;
   const LcSearchSpace *space;
   const LcTuneParam *units, *lr, *optimizer;
   g_autofree char *json = NULL;
@@ -175,16 +204,40 @@ test_marks_round_trip (void)
       titled |= g_strcmp0 (title, "Layer 1 (GRU): Units") == 0;
     }
   g_assert_true (titled);
+  /* the heat map's axes offer the same titles */
+  {
+    g_autoptr (GPtrArray) choices = g_ptr_array_new_with_free_func (g_free);
+    gboolean axis_titled = FALSE;
 
-  /* saved as JSON and loaded into another session: the same marks */
+    collect_choices (tune, choices);
+    for (guint i = 0; i < choices->len; i++)
+      {
+        const char *choice = g_ptr_array_index (choices, i);
+        g_assert_null (strstr (choice, "layers["));
+        g_assert_null (strstr (choice, "training."));
+        axis_titled |= g_strcmp0 (choice, "Learning rate") == 0;
+      }
+    g_assert_true (axis_titled);
+  }
+
+  /* saved as JSON (Tune's "Save space…") and opened in another session's
+   * Tune ("Search space…"): the same marks */
   json = lc_search_space_to_data (pb_session_get_space (session));
-  loaded = lc_search_space_load_from_data (json, -1, "space.json", &error);
+  dir = g_dir_make_tmp ("tune-marks-XXXXXX", &error);
+  g_assert_no_error (error);
+  file = g_build_filename (dir, "space.json", NULL);
+  g_assert_true (lc_search_space_save (pb_session_get_space (session), file, &error));
+  g_assert_no_error (error);
+  loaded = lc_search_space_load (file, &error);
   g_assert_no_error (error);
   builder2 = g_object_ref_sink (pb_builder_new_for_session (again));
   train2 = g_object_ref_sink (pb_train_page_new (again));
+  tune2 = g_object_ref_sink (pb_tune_page_new (again));
   pb_builder_select (PB_BUILDER (builder2), 0);
   g_assert_false (is_marked (pb_builder_get_tune_mark (PB_BUILDER (builder2), "units")));
-  pb_session_set_space (again, loaded);
+  pb_tune_page_set_space (PB_TUNE_PAGE (tune2), g_steal_pointer (&loaded));
+  g_assert_cmpint (g_remove (file), ==, 0);
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
   mark = pb_builder_get_tune_mark (PB_BUILDER (builder2), "units");
   g_assert_true (is_marked (mark));
   g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (find_type (mark, GTK_TYPE_SPIN_BUTTON))), ==, 24);
@@ -201,6 +254,7 @@ test_marks_round_trip (void)
   g_assert_null (pb_tune_marks_find (again, "training.optimizer"));
   g_object_unref (builder2);
   g_object_unref (train2);
+  g_object_unref (tune2);
   g_object_unref (tune);
   g_object_unref (train);
   g_object_unref (builder);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "nn.h"
+#include "nn-model-info.h"
 
 /* A layer kind's model-file name. */
 static const char *
@@ -379,6 +380,35 @@ test_ranges_training (void)
       }
 }
 
+/* The builder's checks use the same ranges: a spec out of them is a problem
+ * naming the layer and the field, not a file the reader would refuse later. */
+static void
+test_model_info_ranges (void)
+{
+  g_autoptr (NnModelDoc) doc = nn_model_doc_new ();
+  NnModelInfo *info;
+  gboolean found = FALSE;
+
+  nn_model_doc_add_layer (doc, NN_LAYER_GRU, NULL, NULL);
+  nn_model_doc_add_layer (doc, NN_LAYER_DENSE, NULL, NULL)->units_is_classes = TRUE;
+  info = nn_model_info_new (doc, 6, 0, 4, 20);
+  g_assert_true (info->valid);
+  nn_model_info_free (info);
+
+  g_array_index (doc->layers, NnLayerSpec, 0).cfg.units = 65537;
+  info = nn_model_info_new (doc, 6, 0, 4, 20);
+  g_assert_false (info->valid);
+  for (guint p = 0; p < info->problems->len; p++)
+    {
+      const NnModelProblem *problem = &g_array_index (info->problems, NnModelProblem, p);
+      if (problem->layer_index == 0 && strstr (problem->message, "“units” must be a whole number from 1 to 65536")
+          != NULL)
+        found = TRUE;
+    }
+  g_assert_true (found);
+  nn_model_info_free (info);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -391,5 +421,6 @@ main (int argc, char **argv)
   g_test_add_func ("/fields/round-trip-training", test_round_trip_training);
   g_test_add_func ("/fields/ranges-layers", test_ranges_layers);
   g_test_add_func ("/fields/ranges-training", test_ranges_training);
+  g_test_add_func ("/fields/model-info-ranges", test_model_info_ranges);
   return g_test_run ();
 }
