@@ -27,7 +27,7 @@ G_BEGIN_DECLS
 /* The shrinkage of the shared covariance (nn-density.h) and the neighbour
  * whose distance counts (the shipped score), as measured in the README. */
 #define LC_NOVELTY_SHRINKAGE 0.1
-#define LC_NOVELTY_KNN_K     10
+#define LC_NOVELTY_KNN_K     1
 
 /* The score Passband ships (the app's default, the class_99 column): the one
  * that separated left-out classes best in the leave-one-class-out measurement
