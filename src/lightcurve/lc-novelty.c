@@ -115,45 +115,148 @@ member_embeddings (const LcPredictor *p, int m, const NnData *data, int *width, 
 }
 
 gboolean
-lc_novelty_feature_scores (const LcPredictor *p, const NnData *train, const NnData *data,
-                           double *mahalanobis, double *knn, GError **error)
+lc_novelty_mahalanobis (const LcPredictor *p, const NnData *train, const NnData *data, double *out,
+                        GError **error)
 {
   g_autofree double *one = g_new (double, MAX (data->n, 1));
 
   for (int i = 0; i < data->n; i++)
-    {
-      if (mahalanobis != NULL)
-        mahalanobis[i] = 0.0;
-      if (knn != NULL)
-        knn[i] = 0.0;
-    }
+    out[i] = 0.0;
   for (int m = 0; m < p->n_models; m++)
     {
       g_autofree float *ref = NULL, *x = NULL;
+      g_autoptr (NnGaussians) g = NULL;
       int width;
 
       ref = member_embeddings (p, m, train, &width, error);
       if (ref == NULL || (x = member_embeddings (p, m, data, &width, error)) == NULL)
         return FALSE;
-      if (mahalanobis != NULL)
+      g = nn_gaussians_fit (ref, train->labels, train->n, width, p->n_classes, LC_NOVELTY_SHRINKAGE, error);
+      if (g == NULL)
         {
-          g_autoptr (NnGaussians) g = nn_gaussians_fit (ref, train->labels, train->n, width, p->n_classes,
-                                                        LC_NOVELTY_SHRINKAGE, error);
-          if (g == NULL)
-            {
-              g_prefix_error (error, "%s: ", p->doc->source);
-              return FALSE;
-            }
-          nn_gaussians_min_distance (g, x, data->n, one);
-          for (int i = 0; i < data->n; i++)
-            mahalanobis[i] += one[i] / p->n_models;
+          g_prefix_error (error, "%s: ", p->doc->source);
+          return FALSE;
         }
-      if (knn != NULL)
+      nn_gaussians_min_distance (g, x, data->n, one);
+      for (int i = 0; i < data->n; i++)
+        out[i] += one[i] / p->n_models;
+    }
+  return TRUE;
+}
+
+/* Rows of x (n, d) scaled to unit length in place (zero rows stay zero). */
+static void
+normalise_rows (float *x, int n, int d)
+{
+  for (int i = 0; i < n; i++)
+    {
+      double norm = 0.0;
+      for (int j = 0; j < d; j++)
+        norm += (double) x[(gsize) i * d + j] * x[(gsize) i * d + j];
+      if (norm > 0.0)
+        for (int j = 0; j < d; j++)
+          x[(gsize) i * d + j] = (float) (x[(gsize) i * d + j] / sqrt (norm));
+    }
+}
+
+static int
+compare_doubles (gconstpointer a, gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+  return (x > y) - (x < y);
+}
+
+gboolean
+lc_novelty_fit (LcTrainRun *run, GError **error)
+{
+  NnModelDoc *doc = run->doc;
+  g_autoptr (LcPredictor) predictor = NULL;
+  int n_members;
+
+  g_ptr_array_set_size (doc->novelty_reference, 0);
+  doc->novelty_k = 0;
+  doc->novelty_threshold = 0.0;
+  if (run->train == NULL || run->train->n == 0 || nn_model_doc_n_members (doc) == 0)
+    return TRUE;
+  predictor = lc_predictor_new (doc, error);
+  if (predictor == NULL)
+    return FALSE;
+  n_members = predictor->n_models;
+  for (int m = 0; m < n_members; m++)
+    if (nn_model_embedding_width (predictor->models[m]) <= 0)
+      return TRUE;
+  for (int m = 0; m < n_members; m++)
+    {
+      int width, shape[2];
+      g_autofree float *ref = member_embeddings (predictor, m, run->train, &width, error);
+      NnTensorData *t;
+
+      if (ref == NULL)
+        return FALSE;
+      normalise_rows (ref, run->train->n, width);
+      shape[0] = run->train->n;
+      shape[1] = width;
+      t = g_new0 (NnTensorData, 1);
+      t->layer = m;
+      t->name = g_strdup ("reference");
+      t->ndim = 2;
+      memcpy (t->shape, shape, sizeof shape);
+      t->size = (size_t) shape[0] * shape[1];
+      t->data = g_steal_pointer (&ref);
+      g_ptr_array_add (doc->novelty_reference, t);
+    }
+  doc->novelty_k = LC_NOVELTY_KNN_K;
+  if (run->val != NULL && run->val->n > 0)
+    {
+      g_autoptr (LcPredictor) fitted = lc_predictor_new (doc, error);
+      g_autofree double *scores = g_new (double, run->val->n);
+      if (fitted == NULL || !lc_predictor_novelty (fitted, run->val, scores, error))
+        return FALSE;
+      qsort (scores, run->val->n, sizeof (double), compare_doubles);
+      doc->novelty_threshold = scores[MIN (run->val->n - 1, (int) ceil (0.95 * run->val->n) - 1)];
+    }
+  return TRUE;
+}
+
+gboolean
+lc_predictor_has_novelty (const LcPredictor *p)
+{
+  return p->doc->novelty_reference->len == (guint) p->n_models && p->doc->novelty_k > 0;
+}
+
+gboolean
+lc_predictor_novelty (const LcPredictor *p, const NnData *data, double *out, GError **error)
+{
+  g_autofree double *one = g_new (double, MAX (data->n, 1));
+
+  if (!lc_predictor_has_novelty (p))
+    {
+      g_set_error (error, LC_ERROR, LC_ERROR_MISMATCH,
+                   _("%s: the model keeps no features of its training objects to measure novelty against "
+                     "(train it again)"), p->doc->source);
+      return FALSE;
+    }
+  for (int i = 0; i < data->n; i++)
+    out[i] = 0.0;
+  for (int m = 0; m < p->n_models; m++)
+    {
+      const NnTensorData *ref = g_ptr_array_index (p->doc->novelty_reference, m);
+      g_autofree float *x = NULL;
+      int width;
+
+      x = member_embeddings (p, m, data, &width, error);
+      if (x == NULL)
+        return FALSE;
+      if (ref->shape[1] != width)
         {
-          nn_knn_distance (ref, train->n, x, data->n, width, LC_NOVELTY_KNN_K, TRUE, one);
-          for (int i = 0; i < data->n; i++)
-            knn[i] += one[i] / p->n_models;
+          g_set_error (error, LC_ERROR, LC_ERROR_MISMATCH,
+                       _("%s: the stored novelty features are %d wide, the network gives %d"), p->doc->source,
+                       ref->shape[1], width);
+          return FALSE;
         }
+      nn_knn_distance (ref->data, ref->shape[0], x, data->n, width, p->doc->novelty_k, TRUE, one);
+      for (int i = 0; i < data->n; i++)
+        out[i] += one[i] / p->n_models;
     }
   return TRUE;
 }
@@ -330,13 +433,12 @@ lc_novelty_leave_one_out (const LcDataset *ds, const NnModelDoc *spec,
   if (!lc_novelty_energy (predictor, data, scores, error))
     return FALSE;
   out->auroc[LC_NOVELTY_ENERGY_COLUMN] = lc_novelty_auroc (scores, novel, n_test);
-  {
-    g_autofree double *knn = g_new (double, MAX (n_test, 1));
-    if (!lc_novelty_feature_scores (predictor, run->train, data, scores, knn, error))
-      return FALSE;
-    out->auroc[LC_NOVELTY_MAHALANOBIS_COLUMN] = lc_novelty_auroc (scores, novel, n_test);
-    out->auroc[LC_NOVELTY_KNN_COLUMN] = lc_novelty_auroc (knn, novel, n_test);
-  }
+  if (!lc_novelty_mahalanobis (predictor, run->train, data, scores, error))
+    return FALSE;
+  out->auroc[LC_NOVELTY_MAHALANOBIS_COLUMN] = lc_novelty_auroc (scores, novel, n_test);
+  if (!lc_predictor_novelty (predictor, data, scores, error))
+    return FALSE;
+  out->auroc[LC_NOVELTY_KNN_COLUMN] = lc_novelty_auroc (scores, novel, n_test);
   out->seconds = (g_get_monotonic_time () - start) / 1e6;
   return TRUE;
 }

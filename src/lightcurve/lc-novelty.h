@@ -17,16 +17,17 @@ G_BEGIN_DECLS
  * (lc_novelty_energy), measured by lc_novelty_leave_one_out as column
  * LC_NOVELTY_ENERGY_COLUMN of its AUROCs. */
 #define LC_NOVELTY_ENERGY_COLUMN      LC_NOVELTY_N_SCORES
-/* ... then two scores in the network's feature space (lc_novelty_feature_scores):
- * the Mahalanobis distance to the nearest class and the k-th neighbour's distance. */
+/* ... then two scores in the network's feature space: the Mahalanobis
+ * distance to the nearest class (lc_novelty_mahalanobis) and the k-th
+ * neighbour's distance (lc_predictor_novelty, the shipped score). */
 #define LC_NOVELTY_MAHALANOBIS_COLUMN (LC_NOVELTY_N_SCORES + 1)
 #define LC_NOVELTY_KNN_COLUMN         (LC_NOVELTY_N_SCORES + 2)
 #define LC_NOVELTY_N_MEASURED         (LC_NOVELTY_N_SCORES + 3)
 
 /* The shrinkage of the shared covariance (nn-density.h) and the neighbour
- * whose distance counts, as measured in the README. */
+ * whose distance counts (the shipped score), as measured in the README. */
 #define LC_NOVELTY_SHRINKAGE 0.1
-#define LC_NOVELTY_KNN_K     10
+#define LC_NOVELTY_KNN_K     1
 
 /* The score Passband ships (the app's default, the class_99 column): the one
  * that separated left-out classes best in the leave-one-class-out measurement
@@ -47,16 +48,30 @@ double lc_novelty_default_threshold (LcNoveltyScore kind, int k);
 gboolean lc_novelty_energy (const LcPredictor *predictor, const NnData *data, double *out,
                             GError **error);
 
-/* Distances in the feature space of each member of predictor
- * (nn_model_embed: what its last layer reads), from the training rows'
- * features: mahalanobis[i] the smallest squared Mahalanobis distance of row i
- * of data to a class mean (class Gaussians with a shared covariance, shrunk
- * by LC_NOVELTY_SHRINKAGE), knn[i] the distance of its unit-length features
- * to the LC_NOVELTY_KNN_K-th nearest training row's; each averaged over the
- * members.  Either output may be NULL.  train must be labelled with the
- * model's classes. */
-gboolean lc_novelty_feature_scores (const LcPredictor *predictor, const NnData *train, const NnData *data,
-                                    double *mahalanobis, double *knn, GError **error);
+/* The Mahalanobis score of every row of data (encoded for the predictor):
+ * the smallest squared Mahalanobis distance of each member's features
+ * (nn_model_embed: what its last layer reads) to the class Gaussians of the
+ * training rows train (labelled with the model's classes; a shared
+ * covariance shrunk by LC_NOVELTY_SHRINKAGE, nn-density.h), averaged over the
+ * members.  Measured by lc_novelty_leave_one_out, not shipped. */
+gboolean lc_novelty_mahalanobis (const LcPredictor *predictor, const NnData *train, const NnData *data,
+                                 double *out, GError **error);
+
+/* Stores in run's document, for every member, the unit-length features of
+ * the training rows (the model file's "novelty" section) and the score 5 %
+ * of the validation rows exceed: what lc_predictor_novelty measures against.
+ * Nothing is stored (TRUE) when the network has no vector of features before
+ * its last layer or the run no labelled training rows. */
+gboolean lc_novelty_fit (LcTrainRun *run, GError **error);
+
+/* The shipped novelty score of every row of data (encoded for the predictor):
+ * the distance of each member's unit-length features to the
+ * doc->novelty_k-th nearest training row's (in [0, 2]), averaged over the
+ * members.  FALSE when the model stores no reference features. */
+gboolean lc_predictor_novelty (const LcPredictor *predictor, const NnData *data, double *out,
+                               GError **error);
+/* Whether the model can give lc_predictor_novelty. */
+gboolean lc_predictor_has_novelty (const LcPredictor *predictor);
 
 /* Area under the ROC curve of scores separating the rows with novel[i] TRUE
  * (positives) from the others; ties count 1/2.  NaN without both kinds. */

@@ -3,6 +3,8 @@
 
 #include "lc-pipeline.h"
 
+#include "lc-novelty.h"
+
 #include "lc-augment.h"
 #include "lc-plasticc-metric.h"
 #include "lc-split.h"
@@ -526,6 +528,11 @@ lc_train_run_train (LcTrainRun *run, const NnTrainCallbacks *callbacks, GError *
   else
     calibrate_on_validation (run, NULL);
   set_prior_offsets (run);
+  /* the novelty score's reference features belong to the final weights */
+  if (ok)
+    ok = lc_novelty_fit (run, &local);
+  else
+    lc_novelty_fit (run, NULL);
   if (!ok)
     {
       g_propagate_error (error, g_steal_pointer (&local));

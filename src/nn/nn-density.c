@@ -16,6 +16,9 @@ nn_gaussians_free (NnGaussians *g)
   if (g == NULL)
     return;
   g_free (g->present);
+  g_free (g->counts);
+  g_free (g->class_means);
+  g_free (g->covariance);
   g_free (g->means);
   g_free (g->chol);
   g_free (g);
@@ -61,23 +64,63 @@ whiten (const double *l, int d, const double *v, double *z)
     }
 }
 
+/* Allocates g for K classes of d features. */
+static NnGaussians *
+gaussians_alloc (int n_classes, int dim, double shrinkage)
+{
+  NnGaussians *g = g_new0 (NnGaussians, 1);
+  g->n_classes = n_classes;
+  g->dim = dim;
+  g->shrinkage = CLAMP (shrinkage, 0.0, 1.0);
+  g->present = g_new0 (gboolean, n_classes);
+  g->counts = g_new0 (int, n_classes);
+  g->class_means = g_new0 (float, (gsize) n_classes * dim);
+  g->covariance = g_new0 (float, (gsize) dim * dim);
+  g->means = g_new0 (double, (gsize) n_classes * dim);
+  g->chol = g_new0 (double, (gsize) dim * dim);
+  return g;
+}
+
+/* From counts, class_means and covariance: the Cholesky factor and the
+ * whitened means. */
+static gboolean
+gaussians_factor (NnGaussians *g, GError **error)
+{
+  int d = g->dim;
+
+  for (gsize i = 0; i < (gsize) d * d; i++)
+    g->chol[i] = g->covariance[i];
+  if (!cholesky (g->chol, d))
+    {
+      g_set_error (error, NN_ERROR, NN_ERROR_DATA,
+                   _("the features' covariance is not positive definite"));
+      return FALSE;
+    }
+  for (int c = 0; c < g->n_classes; c++)
+    {
+      g->present[c] = g->counts[c] > 0;
+      if (!g->present[c])
+        continue;
+      for (int j = 0; j < d; j++)
+        g->means[(gsize) c * d + j] = g->class_means[(gsize) c * d + j];
+      whiten (g->chol, d, g->means + (gsize) c * d, g->means + (gsize) c * d);
+    }
+  return TRUE;
+}
+
 NnGaussians *
 nn_gaussians_fit (const float *x, const int *labels, int n, int dim, int n_classes, double shrinkage,
                   GError **error)
 {
-  g_autoptr (NnGaussians) g = g_new0 (NnGaussians, 1);
-  g_autofree int *count = g_new0 (int, MAX (n_classes, 1));
+  g_autoptr (NnGaussians) g = NULL;
+  g_autofree double *sums = g_new0 (double, (gsize) MAX (n_classes, 1) * MAX (dim, 1));
+  g_autofree double *cov = g_new0 (double, (gsize) MAX (dim, 1) * MAX (dim, 1));
   g_autofree double *diff = g_new (double, MAX (dim, 1));
   double trace = 0.0, scale;
   int used = 0, classes_used = 0;
 
   g_return_val_if_fail (dim > 0 && n_classes > 0, NULL);
-  g->n_classes = n_classes;
-  g->dim = dim;
-  g->shrinkage = CLAMP (shrinkage, 0.0, 1.0);
-  g->present = g_new0 (gboolean, n_classes);
-  g->means = g_new0 (double, (gsize) n_classes * dim);
-  g->chol = g_new0 (double, (gsize) dim * dim);
+  g = gaussians_alloc (n_classes, dim, shrinkage);
   for (int i = 0; i < n; i++)
     {
       int c = labels[i];
@@ -92,25 +135,24 @@ nn_gaussians_fit (const float *x, const int *labels, int n, int dim, int n_class
                            _("row %d, feature %d: expected a finite number, found %g"), i, j, v);
               return NULL;
             }
-          g->means[(gsize) c * dim + j] += v;
+          sums[(gsize) c * dim + j] += v;
         }
-      count[c]++;
+      g->counts[c]++;
       used++;
     }
-  for (int c = 0; c < n_classes; c++)
-    if (count[c] > 0)
-      {
-        g->present[c] = TRUE;
-        classes_used++;
-        for (int j = 0; j < dim; j++)
-          g->means[(gsize) c * dim + j] /= count[c];
-      }
   if (used < 2)
     {
       g_set_error (error, NN_ERROR, NN_ERROR_DATA,
                    _("fitting class densities needs at least two labelled rows, found %d"), used);
       return NULL;
     }
+  for (int c = 0; c < n_classes; c++)
+    if (g->counts[c] > 0)
+      {
+        classes_used++;
+        for (int j = 0; j < dim; j++)
+          sums[(gsize) c * dim + j] /= g->counts[c];
+      }
   /* the pooled within-class covariance, lower triangle first */
   for (int i = 0; i < n; i++)
     {
@@ -118,40 +160,28 @@ nn_gaussians_fit (const float *x, const int *labels, int n, int dim, int n_class
       if (c < 0 || c >= n_classes)
         continue;
       for (int j = 0; j < dim; j++)
-        diff[j] = x[(gsize) i * dim + j] - g->means[(gsize) c * dim + j];
+        diff[j] = x[(gsize) i * dim + j] - sums[(gsize) c * dim + j];
       for (int a = 0; a < dim; a++)
         for (int b = 0; b <= a; b++)
-          g->chol[(gsize) a * dim + b] += diff[a] * diff[b];
+          cov[(gsize) a * dim + b] += diff[a] * diff[b];
     }
   scale = 1.0 / MAX (used - classes_used, 1);
   for (int a = 0; a < dim; a++)
-    {
-      for (int b = 0; b <= a; b++)
-        {
-          g->chol[(gsize) a * dim + b] *= scale;
-          g->chol[(gsize) b * dim + a] = g->chol[(gsize) a * dim + b];
-        }
-      trace += g->chol[(gsize) a * dim + a];
-    }
+    trace += cov[(gsize) a * dim + a] * scale;
   /* shrink towards (tr Σ / d) I; a floor keeps constant features invertible */
   trace = MAX (trace / dim, 1e-12);
   for (int a = 0; a < dim; a++)
-    for (int b = 0; b < dim; b++)
+    for (int b = 0; b <= a; b++)
       {
-        double *v = &g->chol[(gsize) a * dim + b];
-        *v *= 1.0 - g->shrinkage;
+        double v = cov[(gsize) a * dim + b] * scale * (1.0 - g->shrinkage);
         if (a == b)
-          *v += g->shrinkage * trace + 1e-9 * trace;
+          v += g->shrinkage * trace + 1e-6 * trace;
+        g->covariance[(gsize) a * dim + b] = g->covariance[(gsize) b * dim + a] = (float) v;
       }
-  if (!cholesky (g->chol, dim))
-    {
-      g_set_error (error, NN_ERROR, NN_ERROR_DATA,
-                   _("the features' covariance is singular: shrink it (a shrinkage above 0)"));
-      return NULL;
-    }
-  for (int c = 0; c < n_classes; c++)
-    if (g->present[c])
-      whiten (g->chol, dim, g->means + (gsize) c * dim, g->means + (gsize) c * dim);
+  for (gsize i = 0; i < (gsize) n_classes * dim; i++)
+    g->class_means[i] = (float) sums[i];
+  if (!gaussians_factor (g, error))
+    return NULL;
   return g_steal_pointer (&g);
 }
 

@@ -5,7 +5,8 @@
  *
  * Class-conditional Gaussians with one shared covariance: a mean per class
  * and the pooled within-class covariance, shrunk towards a multiple of the
- * identity, (1 − a) Σ + a (tr Σ / d) I, so that few rows, dead ReLU units or
+ * identity, (1 − a) Σ + a (tr Σ / d) I (plus a millionth of tr Σ / d on the
+ * diagonal, so that the covariance stays invertible in floats), so that few rows, dead ReLU units or
  * correlated features still give a positive definite matrix.  The score of a
  * vector is its smallest squared Mahalanobis distance to a class mean. */
 #pragma once
@@ -20,6 +21,9 @@ typedef struct
   int dim;                  /* d */
   double shrinkage;         /* a in [0, 1] */
   gboolean *present;        /* [K]: the class had rows (others are never the nearest) */
+  int *counts;              /* [K]: rows of each class in the fit */
+  float *class_means;       /* (K, d) the class means μ_c (0 for a class without rows) */
+  float *covariance;        /* (d, d) the shrunk shared covariance */
   double *means;            /* (K, d) class means, whitened: L⁻¹ μ_c */
   double *chol;             /* (d, d) row-major lower-triangular L, L Lᵀ = the shrunk covariance */
 } NnGaussians;

@@ -163,6 +163,7 @@ nn_model_doc_new (void)
   doc->ensemble_members = 1;
   doc->ensemble = g_ptr_array_new_with_free_func (ensemble_member_free);
   doc->temperature = 1.0;
+  doc->novelty_reference = g_ptr_array_new_with_free_func (tensor_data_free);
   return doc;
 }
 
@@ -184,6 +185,7 @@ nn_model_doc_free (NnModelDoc *doc)
   g_clear_pointer (&doc->augmentation, json_node_unref);
   g_ptr_array_unref (doc->ensemble);
   g_free (doc->class_offsets);
+  g_ptr_array_unref (doc->novelty_reference);
   g_free (doc);
 }
 
@@ -247,6 +249,9 @@ nn_model_doc_copy (const NnModelDoc *doc)
   if (doc->class_offsets != NULL)
     copy->class_offsets = g_memdup2 (doc->class_offsets, sizeof (float) * doc->classes->len);
   copy->calibration = doc->calibration;
+  copy_tensors (copy->novelty_reference, doc->novelty_reference);
+  copy->novelty_k = doc->novelty_k;
+  copy->novelty_threshold = doc->novelty_threshold;
   return copy;
 }
 
@@ -299,6 +304,9 @@ nn_model_doc_clear_weights (NnModelDoc *doc)
   doc->temperature = 1.0;
   g_clear_pointer (&doc->class_offsets, g_free);
   memset (&doc->calibration, 0, sizeof doc->calibration);
+  g_ptr_array_set_size (doc->novelty_reference, 0);
+  doc->novelty_k = 0;
+  doc->novelty_threshold = 0.0;
 }
 
 void
@@ -1134,7 +1142,7 @@ read_format_and_version (const Reader *r, JsonObject *root, GError **error)
 static const char *const top_level_fields[] = {
   "format", "version", "name", "description", "inputs", "layers", "classes", "preprocessing",
   "training", "history", "weights", "state", "extra", "augmentation", "ensemble",
-  "calibration", NULL
+  "calibration", "novelty", NULL
 };
 
 static gboolean
@@ -1253,6 +1261,84 @@ read_calibration (const Reader *r, JsonObject *root, NnModelDoc *doc, GError **e
          && read_double (r, obj, "calibration", "ece_after", RANGE_UNIT, &rec->ece_after, error);
 }
 
+/* {"shape": [...], "sha256": "...", "data": "..."} of ndim dimensions. */
+static gboolean
+read_bare_tensor (const Reader *r, JsonObject *obj, const char *place, const char *field, int ndim,
+                  NnTensorData *t, GError **error)
+{
+  static const char *const allowed[] = { "shape", "data", "sha256", NULL };
+  g_autofree char *full_place = g_strdup_printf ("%s: %s", place, field);
+  gboolean ok;
+  JsonObject *tensor = read_object (r, obj, place, field, &ok, error);
+
+  if (tensor == NULL)
+    return ok && require_member (r, obj, place, field, error);
+  if (!check_members (r, tensor, full_place, allowed, error)
+      || !require_member (r, tensor, full_place, "shape", error)
+      || !require_member (r, tensor, full_place, "data", error)
+      || !read_shape (r, tensor, full_place, t, error))
+    return FALSE;
+  if (t->ndim != ndim)
+    return field_fail (error, r, full_place, "shape", NULL, _("expected %d sizes, found %d"), ndim, t->ndim);
+  return read_tensor_values (r, tensor, full_place, t, error);
+}
+
+/* "novelty": every member's reference features. */
+static gboolean
+read_novelty (const Reader *r, JsonObject *root, NnModelDoc *doc, GError **error)
+{
+  static const char *const allowed[] = { "score", "k", "threshold", "members", NULL };
+  static const char *const member_fields[] = { "reference", NULL };
+  const char *score = NULL;
+  gboolean ok;
+  JsonObject *obj = read_object (r, root, NULL, "novelty", &ok, error);
+  JsonArray *members;
+  int n_members = MAX (nn_model_doc_n_members (doc), 1), k = 0;
+
+  if (obj == NULL)
+    return ok;
+  if (!check_members (r, obj, "novelty", allowed, error)
+      || !require_member (r, obj, "novelty", "score", error)
+      || !require_member (r, obj, "novelty", "k", error)
+      || !require_member (r, obj, "novelty", "members", error)
+      || !read_string (r, obj, "novelty", "score", &score, error)
+      || !read_int (r, obj, "novelty", "k", 1, 1 << 20, &k, error)
+      || !read_double (r, obj, "novelty", "threshold", RANGE_NON_NEGATIVE, &doc->novelty_threshold, error))
+    return FALSE;
+  if (strcmp (score, "knn") != 0)
+    return field_fail (error, r, "novelty", "score", json_object_get_member (obj, "score"), _("expected “knn”"));
+  doc->novelty_k = k;
+  members = read_array (r, obj, "novelty", "members", &ok, error);
+  if (members == NULL)
+    return FALSE;
+  if ((int) json_array_get_length (members) != n_members)
+    return field_fail (error, r, "novelty", "members", NULL,
+                       _("expected one entry per ensemble member (%d), found %u"), n_members,
+                       json_array_get_length (members));
+  for (guint i = 0; i < json_array_get_length (members); i++)
+    {
+      g_autofree char *place = g_strdup_printf ("novelty: members[%u]", i);
+      JsonObject *m = element_object (r, members, i, place, error);
+      NnTensorData *t;
+
+      if (m == NULL || !check_members (r, m, place, member_fields, error))
+        return FALSE;
+      t = g_new0 (NnTensorData, 1);
+      t->layer = (int) i;
+      t->name = g_strdup ("reference");
+      g_ptr_array_add (doc->novelty_reference, t);
+      if (!read_bare_tensor (r, m, place, "reference", 2, t, error))
+        return FALSE;
+      if (i > 0 && t->shape[1] != ((NnTensorData *) g_ptr_array_index (doc->novelty_reference, 0))->shape[1])
+        {
+          FAIL (error, r, place, _("the reference features are %d wide, those of members[0] %d"), t->shape[1],
+                ((NnTensorData *) g_ptr_array_index (doc->novelty_reference, 0))->shape[1]);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
 static gboolean
 read_document (const Reader *r, JsonNode *root_node, NnModelDoc *doc, GError **error)
 {
@@ -1285,7 +1371,8 @@ read_document (const Reader *r, JsonNode *root_node, NnModelDoc *doc, GError **e
          && read_free_object (r, root, "extra", &doc->extra, error)
          && read_free_object (r, root, "augmentation", &doc->augmentation, error)
          && read_ensemble (r, root, doc, error)
-         && read_calibration (r, root, doc, error);
+         && read_calibration (r, root, doc, error)
+         && read_novelty (r, root, doc, error);
 }
 
 NnModelDoc *
@@ -1576,6 +1663,37 @@ put_ensemble (GString *s, gboolean *first, const NnModelDoc *doc)
 }
 
 static void
+put_bare_tensor (GString *s, const float *data, int rows, int cols)
+{
+  NnTensorData t = { .ndim = 2, .shape = { rows, cols }, .size = (size_t) rows * cols, .data = (float *) data };
+  g_autoptr (GString) full = g_string_new (NULL);
+  const char *start;
+
+  /* put_tensor's entry without its layer and name */
+  put_tensor (full, &t);
+  start = strstr (full->str, "\"shape\"");
+  g_string_append_c (s, '{');
+  g_string_append (s, start);
+}
+
+static void
+put_novelty (GString *s, gboolean *first, const NnModelDoc *doc)
+{
+  put_line_start (s, first, 1, "novelty");
+  g_string_append_printf (s, "{\"score\": \"knn\", \"k\": %d, \"threshold\": ", doc->novelty_k);
+  nn_json_append_double (s, doc->novelty_threshold);
+  g_string_append (s, ", \"members\": [");
+  for (guint i = 0; i < doc->novelty_reference->len; i++)
+    {
+      const NnTensorData *t = g_ptr_array_index (doc->novelty_reference, i);
+      g_string_append (s, i > 0 ? ",\n    {\"reference\": " : "\n    {\"reference\": ");
+      put_bare_tensor (s, t->data, t->shape[0], t->shape[1]);
+      g_string_append (s, "}");
+    }
+  g_string_append (s, "\n  ]}");
+}
+
+static void
 put_calibration_number (GString *s, const char *key, double v)
 {
   if (!isfinite (v))
@@ -1668,6 +1786,8 @@ nn_model_doc_to_data (const NnModelDoc *doc, gsize *length)
     put_ensemble (s, &first, doc);
   if (doc->temperature != 1.0 || doc->calibration.rows > 0 || doc->class_offsets != NULL)
     put_calibration (s, &first, doc);
+  if (doc->novelty_reference->len > 0)
+    put_novelty (s, &first, doc);
   g_string_append (s, "\n}\n");
   if (length != NULL)
     *length = s->len;

@@ -9,7 +9,8 @@
  *    "weights": [{"layer": 0, "name": "weight_ih", "shape": [192, 6], "sha256": "<hex>",
  *                 "data": "<base64>"}],
  *    "state": [...], "extra": {...}, "augmentation": {...}, "ensemble": {...},
- *    "calibration": {"temperature": T, "class_offsets": [...], ...}}
+ *    "calibration": {"temperature": T, "class_offsets": [...], ...},
+ *    "novelty": {"score": "knn", "k": K, "members": [...]}}
  *
  * Layer fields (their types, ranges and defaults are rows of nn-fields.h): type,
  * label, and what the kind takes (nn_model_file_layer_takes):
@@ -172,6 +173,16 @@ typedef struct
    * NULL (all 0).  Belongs to the weights as the temperature does. */
   float *class_offsets;
   NnCalibrationRecord calibration;
+  /* "novelty": {"score": "knn", "k": 10, "threshold": x, "members": [{"reference":
+   * {tensor (n, d)}}, ...]}: per ensemble member, the features its last layer
+   * reads (nn_model_embed) of every training row, scaled to unit length: the
+   * distance to the k-th nearest of them is the novelty score
+   * (lc_predictor_novelty); threshold is the score that 5 % of the validation
+   * objects exceed (0 without a validation split).  Empty when not fitted;
+   * belongs to the weights. */
+  GPtrArray *novelty_reference;  /* NnTensorData *, one per member */
+  int novelty_k;
+  double novelty_threshold;
 } NnModelDoc;
 
 /* An empty document (no layers) with default training settings. */

@@ -27,9 +27,9 @@ fi
 "$cli" novelty-eval --data "$data" --model "$spec" --threads "$threads" --ensemble "$ensemble" --json "$@" |
 python3 -c '
 import json, sys
-keys = ["p99", "max_prob", "entropy", "energy"]
-print("| left-out class | objects | accuracy on known | Π(1 − p) | 1 − max p | entropy | energy |")
-print("|---|---|---|---|---|---|---|")
+keys = ["p99", "max_prob", "entropy", "energy", "mahalanobis", "knn"]
+print("| left-out class | objects | accuracy on known | Π(1 − p) | 1 − max p | entropy | energy | Mahalanobis | nearest neighbour |")
+print("|---|---|---|---|---|---|---|---|---|")
 for line in sys.stdin:
     r = json.loads(line)
     if r["event"] == "class":

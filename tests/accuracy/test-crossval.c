@@ -56,6 +56,64 @@ spec_file (const char *dir)
   return path;
 }
 
+/* --predictions writes every held-out object once, with the probabilities
+ * the fold's model gave it (its accuracy is the fold's), and the prior
+ * correction is applied to them. */
+static void
+test_crossval_predictions (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("passband-cv-XXXXXX", NULL);
+  g_autofree char *spec = spec_file (dir);
+  g_autofree char *csv = g_build_filename (dir, "held-out.csv", NULL);
+  g_autofree char *text = NULL;
+  g_autoptr (TuCliResult) r = tu_run_cli ("crossval", "--data", "sim:90:4", "--model", spec, "--folds", "3",
+                                          "--epochs", "1", "--prior-correction", "0.5", "--predictions", csv,
+                                          "--json", NULL);
+  g_autoptr (GPtrArray) lines = NULL;
+  g_auto (GStrv) rows = NULL, header = NULL;
+  g_autoptr (GError) error = NULL;
+  int right[3] = { 0 }, count[3] = { 0 }, n_rows = 0;
+
+  g_assert_cmpint (r->status, ==, 0);
+  lines = json_lines (r->out);
+  g_assert_true (g_file_get_contents (csv, &text, NULL, &error));
+  g_assert_no_error (error);
+  rows = g_strsplit (text, "\n", -1);
+  header = g_strsplit (rows[0], ",", -1);
+  g_assert_cmpstr (header[0], ==, "object_id");
+  g_assert_cmpstr (header[1], ==, "fold");
+  g_assert_cmpstr (header[2], ==, "class");
+  g_assert_true (g_str_has_prefix (header[3], "class_"));
+  for (int i = 1; rows[i] != NULL && rows[i][0] != '\0'; i++)
+    {
+      g_auto (GStrv) f = g_strsplit (rows[i], ",", -1);
+      int fold = atoi (f[1]), best = 3;
+      double sum = 0.0;
+
+      g_assert_cmpint (g_strv_length (f), ==, g_strv_length (header));
+      g_assert_true (fold >= 1 && fold <= 3);
+      for (int c = 3; f[c] != NULL; c++)
+        {
+          sum += g_ascii_strtod (f[c], NULL);
+          if (g_ascii_strtod (f[c], NULL) > g_ascii_strtod (f[best], NULL))
+            best = c;
+        }
+      g_assert_cmpfloat_with_epsilon (sum, 1.0, 1e-5);
+      count[fold - 1]++;
+      right[fold - 1] += g_strcmp0 (header[best] + strlen ("class_"), f[2]) == 0;
+      n_rows++;
+    }
+  g_assert_cmpint (n_rows, ==, 90);
+  for (int f = 0; f < 3; f++)
+    {
+      JsonObject *o = nth_object (lines, f);
+      g_assert_cmpint (count[f], ==, json_object_get_int_member (o, "objects"));
+      g_assert_cmpfloat_with_epsilon ((double) right[f] / count[f], json_object_get_double_member (o, "accuracy"),
+                                      1e-9);
+    }
+  tu_remove_tree (dir);
+}
+
 static void
 test_crossval_json (void)
 {
@@ -162,7 +220,7 @@ test_novelty_eval (void)
   g_autoptr (TuCliResult) bad = tu_run_cli ("novelty-eval", "--data", "sim:150:4", "--model", spec,
                                             "--classes", "12345", NULL);
   g_autoptr (GPtrArray) lines = NULL;
-  const char *const scores[] = { "p99", "max_prob", "entropy", "energy" };
+  const char *const scores[] = { "p99", "max_prob", "entropy", "energy", "mahalanobis", "knn" };
   JsonObject *result, *mean;
   guint n_classes;
 
@@ -391,6 +449,7 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/accuracy/crossval-json", test_crossval_json);
+  g_test_add_func ("/accuracy/crossval-predictions", test_crossval_predictions);
   g_test_add_func ("/accuracy/crossval-errors", test_crossval_errors);
   g_test_add_func ("/accuracy/novelty-eval", test_novelty_eval);
   g_test_add_func ("/accuracy/lsst-preset-one-epoch", test_lsst_preset_one_epoch);

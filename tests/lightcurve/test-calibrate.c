@@ -175,34 +175,65 @@ test_prior_correction (void)
   g_assert_cmpmem (probs, sizeof (float) * n * k, again, sizeof (float) * n * k);
 }
 
-/* Distances in the network's feature space: the Mahalanobis score is the
- * one nn-density gives on the embeddings of the training rows, and objects
- * whose inputs were pushed far away score higher than the real ones. */
+/* Distances in the network's feature space: training stores every
+ * training row's unit-length features and a threshold from the validation
+ * rows; the model file keeps them; the shipped score is the distance to the
+ * k-th nearest of them, the Mahalanobis score the one nn-density gives on the
+ * training rows' features; objects whose inputs were pushed far away score
+ * higher than the real ones. */
 static void
 test_feature_scores (void)
 {
   g_autoptr (LcDataset) ds = simulated (240, 9);
   g_autoptr (NnModelDoc) spec = small_spec (0.2, 4);
   g_autoptr (LcTrainRun) run = trained (ds, spec);
-  g_autoptr (LcPredictor) p = NULL;
+  g_autoptr (LcPredictor) p = NULL, from_file = NULL, without = NULL;
+  g_autoptr (NnModelDoc) loaded = NULL, bare = NULL;
   g_autoptr (NnData) data = NULL, far = NULL;
   g_autoptr (GError) error = NULL;
-  g_autofree double *maha = NULL, *knn = NULL, *maha_far = NULL, *knn_far = NULL, *direct = NULL;
+  g_autofree double *maha = NULL, *knn = NULL, *again = NULL, *maha_far = NULL, *knn_far = NULL,
+                    *direct = NULL;
   g_autofree float *ref = NULL, *emb = NULL;
-  int n, width, farther = 0, knn_farther = 0;
+  g_autofree char *text = NULL;
+  const NnTensorData *stored;
+  int n, width, farther = 0, knn_farther = 0, above = 0;
 
   p = lc_predictor_new (run->doc, &error);
   g_assert_no_error (error);
+  width = nn_model_embedding_width (p->model);
+  g_assert_cmpint (width, >, 0);
+  g_assert_true (lc_predictor_has_novelty (p));
+  g_assert_cmpint (run->doc->novelty_k, ==, LC_NOVELTY_KNN_K);
+  stored = g_ptr_array_index (run->doc->novelty_reference, 0);
+  g_assert_cmpint (stored->shape[0], ==, run->train->n);
+  g_assert_cmpint (stored->shape[1], ==, width);
+  for (int i = 0; i < stored->shape[0]; i++)
+    {
+      double norm = 0.0;
+      for (int j = 0; j < width; j++)
+        norm += stored->data[i * width + j] * stored->data[i * width + j];
+      g_assert_true (fabs (norm - 1.0) < 1e-5 || norm == 0.0);
+    }
+
   data = lc_predictor_encode (p, ds, NULL, (int) ds->n_objects, 1, &error);
   g_assert_no_error (error);
   n = data->n;
   maha = g_new (double, n);
   knn = g_new (double, n);
-  g_assert_true (lc_novelty_feature_scores (p, run->train, data, maha, knn, &error));
+  g_assert_true (lc_novelty_mahalanobis (p, run->train, data, maha, &error));
+  g_assert_true (lc_predictor_novelty (p, data, knn, &error));
   g_assert_no_error (error);
 
-  width = nn_model_embedding_width (p->model);
-  g_assert_cmpint (width, >, 0);
+  /* the threshold: 5 % of the validation rows score above it */
+  {
+    g_autofree double *val = g_new (double, run->val->n);
+    g_assert_true (lc_predictor_novelty (p, run->val, val, &error));
+    g_assert_cmpfloat (run->doc->novelty_threshold, >, 0.0);
+    for (int i = 0; i < run->val->n; i++)
+      above += val[i] > run->doc->novelty_threshold;
+    g_assert_cmpint (above, <=, (int) ceil (0.05 * run->val->n));
+  }
+
   ref = g_new (float, (gsize) run->train->n * width);
   emb = g_new (float, (gsize) n * width);
   g_assert_true (nn_model_embed (p->model, run->train, ref, &error));
@@ -221,13 +252,35 @@ test_feature_scores (void)
       g_assert_true (isfinite (knn[i]) && knn[i] >= 0.0 && knn[i] <= 2.0);
     }
 
+  /* what Passband writes, it reads back: the same scores */
+  text = nn_model_doc_to_data (run->doc, NULL);
+  loaded = nn_model_doc_load_from_data (text, -1, "model.json", &error);
+  g_assert_no_error (error);
+  g_assert_cmpfloat (loaded->novelty_threshold, ==, run->doc->novelty_threshold);
+  from_file = lc_predictor_new (loaded, &error);
+  g_assert_no_error (error);
+  again = g_new (double, n);
+  g_assert_true (lc_predictor_novelty (from_file, data, again, &error));
+  g_assert_cmpmem (knn, sizeof (double) * n, again, sizeof (double) * n);
+
+  /* a model without the features says so */
+  bare = nn_model_doc_copy (run->doc);
+  g_ptr_array_set_size (bare->novelty_reference, 0);
+  without = lc_predictor_new (bare, &error);
+  g_assert_no_error (error);
+  g_assert_false (lc_predictor_has_novelty (without));
+  g_assert_false (lc_predictor_novelty (without, data, again, &error));
+  g_assert_error (error, LC_ERROR, LC_ERROR_MISMATCH);
+  g_clear_error (&error);
+
   /* the same objects with their metadata far outside anything seen */
   far = nn_data_subset (data, (int[]) { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9 }, 10);
   for (int i = 0; i < 10 * far->meta_features; i++)
     far->meta[i] = far->meta[i] * 40.0f + 25.0f;
   maha_far = g_new (double, 10);
   knn_far = g_new (double, 10);
-  g_assert_true (lc_novelty_feature_scores (p, run->train, far, maha_far, knn_far, &error));
+  g_assert_true (lc_novelty_mahalanobis (p, run->train, far, maha_far, &error));
+  g_assert_true (lc_predictor_novelty (p, far, knn_far, &error));
   g_assert_no_error (error);
   for (int i = 0; i < 10; i++)
     {

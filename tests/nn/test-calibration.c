@@ -338,6 +338,48 @@ test_model_file_class_offsets (void)
   }
 }
 
+/* The "novelty" section: refused when it does not fit the model. */
+static void
+test_model_file_refuses_bad_novelty (void)
+{
+  /* 2 rows of 2 unit-length features, base64 of the little-endian floats 1 0 0 1 */
+  static const char *const tensor =
+    "{\"shape\": [2, 2], \"data\": \"AACAPwAAAAAAAAAAAACAPw==\"}";
+  static const char *const bad[][2] = {
+    { "{\"score\": \"lof\", \"k\": 1, \"members\": [{\"reference\": %s}]}", "score" },
+    { "{\"score\": \"knn\", \"k\": 0, \"members\": [{\"reference\": %s}]}", "k" },
+    { "{\"score\": \"knn\", \"k\": 1, \"members\": [{\"reference\": %s}, {\"reference\": %s}]}", "members" },
+    { "{\"score\": \"knn\", \"k\": 1, \"members\": [{\"refrence\": %s}]}", "refrence" },
+    { "{\"score\": \"knn\", \"k\": 1, \"threshold\": -1, \"members\": [{\"reference\": %s}]}", "threshold" },
+  };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NnModelDoc) good = NULL;
+  g_autofree char *good_text = g_strdup_printf (
+    "{\"format\": \"passband-model\", \"version\": 1, \"layers\": [{\"type\": \"dense\", \"units\": 2}], "
+    "\"novelty\": {\"score\": \"knn\", \"k\": 1, \"threshold\": 0.5, \"members\": [{\"reference\": %s}]}}", tensor);
+
+  good = nn_model_doc_load_from_data (good_text, -1, "good.json", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (good->novelty_reference->len, ==, 1);
+  g_assert_cmpint (good->novelty_k, ==, 1);
+  g_assert_cmpfloat (good->novelty_threshold, ==, 0.5);
+  g_assert_cmpfloat (((NnTensorData *) g_ptr_array_index (good->novelty_reference, 0))->data[3], ==, 1.0f);
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autofree char *section = g_strdup_printf (bad[i][0], tensor, tensor);
+      g_autofree char *text = g_strdup_printf (
+        "{\"format\": \"passband-model\", \"version\": 1, \"layers\": [{\"type\": \"dense\", \"units\": 2}], "
+        "\"novelty\": %s}", section);
+      g_autoptr (NnModelDoc) doc = NULL;
+      g_clear_error (&error);
+      doc = nn_model_doc_load_from_data (text, -1, "bad.json", &error);
+      g_assert_null (doc);
+      g_assert_error (error, NN_ERROR, NN_ERROR_FILE);
+      if (strstr (error->message, bad[i][1]) == NULL)
+        g_error ("“%s” does not say “%s”", error->message, bad[i][1]);
+    }
+}
+
 static void
 expect_refused (const char *calibration, const char *message_part)
 {
@@ -408,6 +450,7 @@ main (int argc, char **argv)
   g_test_add_func ("/calibration/model-file", test_model_file_round_trip);
   g_test_add_func ("/calibration/model-file-refuses", test_model_file_refuses_bad_calibration);
   g_test_add_func ("/calibration/apply-offsets", test_apply_offsets);
+  g_test_add_func ("/calibration/model-file-novelty-refused", test_model_file_refuses_bad_novelty);
   g_test_add_func ("/calibration/prior-offsets", test_prior_offsets);
   g_test_add_func ("/calibration/model-file-class-offsets", test_model_file_class_offsets);
   return g_test_run ();

@@ -3,7 +3,8 @@
 # briefly on simulated data, exported as ONNX, checked by onnx.checker and run
 # in ONNX Runtime on encoded objects of mixed lengths: the probabilities must
 # match `passband-cli predict` within 1e-5 (onnx-parity.js).  Every other model
-# carries a calibration temperature, which both must apply.
+# carries a calibration temperature and class offsets (the prior correction),
+# which both must apply.
 #
 #   test-onnx-parity.sh PASSBAND_CLI SOURCE_DIR PYTHON3
 #
@@ -41,12 +42,15 @@ trap 'rm -rf "$work"' EXIT
 run_one() {
   local spec=$1 t=$2 dir=$3
   mkdir -p "$dir"
-  # the model file's calibration temperature, set to t, is what predict applies and export writes
+  # the model file's calibration (temperature t, and class offsets with t != 1) is what predict
+  # applies and export writes
   if ! "$cli" train --data "$train_data" --model "$spec" --out "$dir/model.json" --epochs 2 \
          >"$dir/log" 2>&1 \
      || ! "$python" -c 'import json, sys
 m = json.load(open(sys.argv[1]))
 m["calibration"] = {"temperature": float(sys.argv[2])}
+if float(sys.argv[2]) != 1:
+    m["calibration"]["class_offsets"] = [0.4 * (c % 3 - 1) for c in range(len(m["classes"]))]
 json.dump(m, open(sys.argv[1], "w"))' "$dir/model.json" "$t" >>"$dir/log" 2>&1 \
      || ! "$cli" export --model "$dir/model.json" --onnx "$dir/model.onnx" >>"$dir/log" 2>&1 \
      || ! "$cli" encode --model "$dir/model.json" --data "$test_data" --out "$dir/inputs" >>"$dir/log" 2>&1 \

@@ -130,6 +130,37 @@ test_temperature (void)
   g_assert_true ((find_node (mp, "Div") != NULL) == (p->doc->temperature != 1.0));
   onnx__model_proto__free_unpacked (mp, NULL);
 
+  /* the prior correction's offsets: added to log (p) / T, as the initializer of
+   * the graph's one Add after the Div (the layers have no Add of their own here) */
+  {
+    g_autoptr (NnModelDoc) doc = nn_model_doc_copy (p->doc);
+    g_autoptr (LcPredictor) corrected = NULL;
+    const Onnx__NodeProto *add;
+    gboolean found = FALSE;
+
+    g_assert_null (find_node (mp = export_model (p, 1.0), "Add"));
+    onnx__model_proto__free_unpacked (mp, NULL);
+    doc->class_offsets = g_new (float, p->n_classes);
+    for (int c = 0; c < p->n_classes; c++)
+      doc->class_offsets[c] = 0.25f * c;
+    corrected = lc_predictor_new (doc, &error);
+    g_assert_no_error (error);
+    mp = export_model (corrected, 1.0);
+    add = find_node (mp, "Add");
+    g_assert_nonnull (add);
+    g_assert_nonnull (find_node (mp, "Log"));
+    for (gsize i = 0; i < mp->graph->n_initializer; i++)
+      if (g_str_equal (mp->graph->initializer[i]->name, add->input[1]))
+        {
+          const Onnx__TensorProto *t = mp->graph->initializer[i];
+          g_assert_cmpuint (t->n_float_data, ==, (gsize) p->n_classes);
+          g_assert_cmpfloat (t->float_data[2], ==, 0.5f);
+          found = TRUE;
+        }
+    g_assert_true (found);
+    onnx__model_proto__free_unpacked (mp, NULL);
+  }
+
   lc_onnx_options_default (&options);
   for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
     {
