@@ -144,6 +144,7 @@ pb_run_class_name (PbRun *run, int k)
 /* ---- records from the worker to the main loop -------------------------- */
 
 #define BATCH_RECORD_INTERVAL_US (G_USEC_PER_SEC / 4)
+#define DELIVERY_INTERVAL_US (G_USEC_PER_SEC / 4)
 #define WRONG_INTERVAL_US G_USEC_PER_SEC
 
 typedef enum
@@ -292,6 +293,8 @@ run_writer_post (RunWriter *w, const NnTrainCheckpoint *checkpoint, const NnObje
 static void
 run_writer_close (RunWriter *w)
 {
+  if (w->thread == NULL)
+    return;
   g_mutex_lock (&w->lock);
   w->quit = TRUE;
   g_cond_signal (&w->cond);
@@ -305,8 +308,7 @@ run_writer_free (RunWriter *w)
 {
   if (w == NULL)
     return;
-  if (w->thread != NULL)
-    run_writer_close (w);
+  run_writer_close (w);
   nn_train_checkpoint_free (w->pending);
   nn_object_history_free (w->pending_objects);
   nn_train_checkpoint_free (w->written);
@@ -336,6 +338,8 @@ typedef struct
   double smoothed;           /* exponential mean of the batch losses */
   gboolean have_smoothed;
   gint64 batch_posted_us;    /* when the last batch record went out */
+  GQueue held;               /* Record *: posted, not yet handed to the main loop */
+  gint64 delivered_us;       /* when records were last handed over */
   gint64 wrong_posted_us;    /* when the misclassified objects were last posted */
   /* results */
   NnModelDoc *doc;
@@ -348,6 +352,7 @@ typedef struct
 static void
 job_free (Job *job)
 {
+  g_queue_clear_full (&job->held, (GDestroyNotify) record_free);
   run_writer_free (job->writer);
   lc_dataset_unref (job->ds);
   nn_model_doc_free (job->spec);
@@ -370,10 +375,27 @@ job_should_stop (Job *job)
   return g_atomic_int_get (&job->stop) || pb_job_is_cancelled (job->pb_job);
 }
 
+/* Hands every held record to the main loop at once. */
+static void
+job_deliver (Job *job)
+{
+  Record *r;
+
+  while ((r = g_queue_pop_head (&job->held)) != NULL)
+    pb_job_post (job->pb_job, r, (GDestroyNotify) record_free);
+  job->delivered_us = g_get_monotonic_time ();
+}
+
+/* Records go to the main loop four times a second, together: every
+ * delivery redraws the Train section (with the Cairo renderer the whole
+ * window), and the epochs of a small model end ten or twenty times a
+ * second; on two cores those frames are CPU taken from training. */
 static void
 job_post (Job *job, Record *r)
 {
-  pb_job_post (job->pb_job, r, (GDestroyNotify) record_free);
+  g_queue_push_tail (&job->held, r);
+  if (r->kind == RECORD_PREPARED || g_get_monotonic_time () - job->delivered_us >= DELIVERY_INTERVAL_US)
+    job_deliver (job);
 }
 
 /* Preparation (fitting the encoder, encoding): posts whole percents, and
@@ -468,7 +490,9 @@ job_on_epoch (const NnEpochStats *stats, gpointer user_data)
   const NnObjectHistory *h = job->objects;
   Record *r;
 
-  if (job_should_stop (job))
+  /* an epoch that ended is in the model's history and the run file: the
+   * curves show it even when Stop came during it */
+  if (pb_job_is_cancelled (job->pb_job))
     return FALSE;
   r = g_new0 (Record, 1);
   r->kind = RECORD_EPOCH;
@@ -484,7 +508,7 @@ job_on_epoch (const NnEpochStats *stats, gpointer user_data)
       job->wrong_posted_us = g_get_monotonic_time ();
     }
   job_post (job, r);
-  return TRUE;
+  return !job_should_stop (job);
 }
 
 /* The final model's misclassified objects, from its scores. */
@@ -623,16 +647,14 @@ job_finish_run_file (Job *job)
 }
 
 static void
-job_run (PbJob *pb_job, gpointer data, GCancellable *cancellable)
+job_train (PbJob *pb_job, Job *job)
 {
-  Job *job = data;
   NnTrainCallbacks callbacks = { job_on_batch, job_on_epoch, job };
   g_autoptr (GError) error = NULL;
   gint64 start = g_get_monotonic_time ();
   const NnModelDoc *spec;
   const LcTrainOverrides *overrides;
 
-  job->pb_job = pb_job;
   job->prepare_percent = -1;
   if (!job_check_resumed_data (job))
     return;
@@ -686,6 +708,22 @@ job_run (PbJob *pb_job, gpointer data, GCancellable *cancellable)
   job_post_final_wrong (job);
   job->doc = g_steal_pointer (&job->train_run->doc);
   job_finish_run_file (job);
+}
+
+static void
+job_run (PbJob *pb_job, gpointer data, GCancellable *cancellable)
+{
+  Job *job = data;
+
+  job->pb_job = pb_job;
+  g_queue_init (&job->held);
+  job_train (pb_job, job);
+  /* a cancelled run's last epoch is on disk before the worker lets go:
+   * a window closing waits for it, and the process may end right after */
+  if (job->writer != NULL)
+    run_writer_close (job->writer);
+  /* what is still held comes before the result */
+  job_deliver (job);
 }
 
 /* ---- the trainer object ----------------------------------------------- */
