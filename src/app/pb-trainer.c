@@ -340,6 +340,7 @@ typedef struct
   gint64 batch_posted_us;    /* when the last batch record went out */
   GQueue held;               /* Record *: posted, not yet handed to the main loop */
   gint64 delivered_us;       /* when records were last handed over */
+  int batch_epoch;           /* the epoch of the last batch record */
   gint64 wrong_posted_us;    /* when the misclassified objects were last posted */
   /* results */
   NnModelDoc *doc;
@@ -393,8 +394,16 @@ job_deliver (Job *job)
 static void
 job_post (Job *job, Record *r)
 {
+  /* the next ensemble member begins: the progress shows where the last ended */
+  gboolean next_member = r->kind == RECORD_BATCH && r->epoch < job->batch_epoch;
+
+  if (r->kind == RECORD_BATCH)
+    job->batch_epoch = r->epoch;
+  if (next_member)
+    job_deliver (job);
   g_queue_push_tail (&job->held, r);
-  if (r->kind == RECORD_PREPARED || g_get_monotonic_time () - job->delivered_us >= DELIVERY_INTERVAL_US)
+  if (next_member || r->kind == RECORD_PREPARED
+      || g_get_monotonic_time () - job->delivered_us >= DELIVERY_INTERVAL_US)
     job_deliver (job);
 }
 

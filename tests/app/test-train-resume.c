@@ -411,6 +411,61 @@ test_stopped_is_finished (void)
   tu_remove_tree (dir);
 }
 
+static void
+cancel_cb (PbTrainer *trainer, PbRun *run, int epoch, gpointer user_data)
+{
+  pb_trainer_cancel (trainer);
+}
+
+/* An ensemble cannot go on from an epoch: its run file says it is one, and
+ * resuming trains every member again, to the same model as a run that
+ * never stopped. */
+static void
+test_ensemble_trains_again (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("passband-app-resume-XXXXXX", NULL);
+  g_autofree char *whole_dir = g_build_filename (dir, "whole", NULL);
+  g_autoptr (LcDataset) ds = sample_of (240, 3);
+  g_autoptr (NnModelDoc) spec = spec_of (EPOCHS);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) unfinished = NULL;
+  g_autoptr (PbRun) whole = NULL;
+  Seen seen = { 0 };
+  g_autoptr (PbTrainer) trainer = trainer_in (dir, &seen);
+  const LcRunFile *file;
+  PbRun *run;
+  gulong handler;
+
+  spec->ensemble_members = 2;
+  whole = train_to_the_end (whole_dir, ds, spec);
+  g_assert_cmpint (nn_model_doc_n_members (whole->doc), ==, 2);
+
+  handler = g_signal_connect (trainer, "epoch", G_CALLBACK (cancel_cb), NULL);
+  pb_trainer_start (trainer, ds, spec, NULL, "ensemble");
+  while (pb_trainer_is_running (trainer))
+    g_main_context_iteration (NULL, TRUE);
+  g_signal_handler_disconnect (trainer, handler);
+
+  unfinished = pb_trainer_list_unfinished (trainer, ds);
+  g_assert_cmpuint (unfinished->len, ==, 1);
+  file = g_ptr_array_index (unfinished, 0);
+  g_assert_true (pb_run_file_is_ensemble (file));
+  run = pb_trainer_resume (trainer, ds, file->path, &error);
+  g_assert_no_error (error);
+  /* from the start: no curves carried over */
+  g_assert_cmpuint (run->epochs->len, ==, 0);
+  wait_finished (&seen);
+  g_assert_cmpint (seen.finished->state, ==, PB_RUN_FINISHED);
+  g_assert_cmpuint (seen.finished->epochs->len, ==, 2 * EPOCHS);
+  assert_same_tensors (whole->doc->weights, seen.finished->doc->weights);
+  g_assert_cmpuint (seen.finished->doc->ensemble->len, ==, 1);
+  assert_same_tensors (((NnEnsembleMember *) g_ptr_array_index (whole->doc->ensemble, 0))->weights,
+                       ((NnEnsembleMember *) g_ptr_array_index (seen.finished->doc->ensemble, 0))->weights);
+  g_assert_cmpfloat (whole->doc->temperature, ==, seen.finished->doc->temperature);
+  g_clear_pointer (&seen.finished, pb_run_unref);
+  tu_remove_tree (dir);
+}
+
 /* An unfinished run of ds in dir, cancelled after its third epoch. */
 static char *
 leave_unfinished_run (const char *dir, LcDataset *ds)
@@ -504,6 +559,7 @@ main (int argc, char **argv)
   g_test_add_func ("/trainer-resume/killed-and-resumed", test_killed_and_resumed);
   g_test_add_func ("/trainer-resume/cancelled-other-data-discard", test_cancelled_other_data_discard);
   g_test_add_func ("/trainer-resume/stopped-is-finished", test_stopped_is_finished);
+  g_test_add_func ("/trainer-resume/ensemble-trains-again", test_ensemble_trains_again);
   g_test_add_func ("/trainer-resume/bar", test_resume_bar);
   return g_test_run ();
 }
