@@ -1068,15 +1068,24 @@ pb_run_files_list_unfinished (const char *dir, const LcDataset *ds, const char *
   d = g_dir_open (dir, 0, NULL);
   while (d != NULL && (name = g_dir_read_name (d)) != NULL)
     {
-      g_autofree char *path = NULL;
+      g_autofree char *path = NULL, *data_path = NULL, *meta_path = NULL;
       g_autoptr (GError) error = NULL;
       g_autoptr (LcRunFile) file = NULL;
+      gboolean finished = FALSE;
 
       /* temporary files of a write a kill cut short start with a dot */
       if (name[0] == '.' || !g_str_has_suffix (name, ".run.json"))
         continue;
       path = g_build_filename (dir, name, NULL);
       if (g_strcmp0 (path, skip_path) == 0)
+        continue;
+      /* finished runs and runs of other data are told by the file's start */
+      if (!lc_run_file_peek (path, &data_path, &meta_path, &finished, &error))
+        {
+          g_debug ("Skipping %s: %s", path, error->message);
+          continue;
+        }
+      if (finished || g_strcmp0 (data_path, ds->path) != 0 || g_strcmp0 (meta_path, ds->meta_path) != 0)
         continue;
       file = lc_run_file_load (path, &error);
       if (file == NULL)

@@ -16,6 +16,7 @@
 
 #include "lc-run.h"
 #include "lc-simulate.h"
+#include "nn-json.h"
 #include "nn-model-file.h"
 #include "pb-resume-bar.h"
 #include "pb-session.h"
@@ -489,6 +490,64 @@ wait_scanned (PbResumeBar *bar)
     g_main_context_iteration (NULL, TRUE);
 }
 
+/* The start of a run file tells finished runs and other data apart without
+ * reading the rest; a file laid out otherwise is read whole. */
+static void
+test_peek (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("passband-app-resume-XXXXXX", NULL);
+  g_autoptr (LcDataset) ds = sample_of (240, 3);
+  g_autofree char *path = leave_unfinished_run (dir, ds);
+  g_autofree char *other = g_build_filename (dir, "other.run.json", NULL);
+  g_autofree char *data = NULL, *meta = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) node = tu_load_json (path);
+  g_autofree char *one_line = NULL;
+  gboolean finished = TRUE;
+
+  g_assert_true (lc_run_file_peek (path, &data, &meta, &finished, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (data, ==, ds->path);
+  g_assert_null (meta);
+  g_assert_false (finished);
+  g_clear_pointer (&data, g_free);
+
+  /* the rest is not read: a file cut short after its start still tells */
+  {
+    g_autofree char *text = NULL;
+    char *overrides;
+    g_autoptr (LcRunFile) whole = NULL;
+
+    g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+    overrides = strstr (text, "\"overrides\"");
+    g_assert_nonnull (overrides);
+    g_assert_true (g_file_set_contents (other, text, overrides - text + 20, NULL));
+    whole = lc_run_file_load (other, NULL);
+    g_assert_null (whole);
+    g_assert_true (lc_run_file_peek (other, &data, &meta, &finished, &error));
+    g_assert_no_error (error);
+    g_assert_cmpstr (data, ==, ds->path);
+    g_assert_false (finished);
+    g_clear_pointer (&data, g_free);
+  }
+
+  /* one line, finished: read whole */
+  json_object_set_boolean_member (json_node_get_object (node), "finished", TRUE);
+  one_line = nn_json_to_string (node);
+  g_assert_null (strchr (one_line, '\n'));
+  g_assert_true (g_file_set_contents (other, one_line, -1, NULL));
+  g_assert_true (lc_run_file_peek (other, &data, &meta, &finished, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (data, ==, ds->path);
+  g_assert_true (finished);
+
+  /* not a run file */
+  g_assert_true (g_file_set_contents (other, "{\"format\": \"passband-model\"}", -1, NULL));
+  g_assert_false (lc_run_file_peek (other, &data, &meta, &finished, &error));
+  g_assert_error (error, LC_ERROR, LC_ERROR_FORMAT);
+  tu_remove_tree (dir);
+}
+
 /* The Train section's bar offers the unfinished run of the open dataset,
  * not of another one; Resume trains it to the end; Discard forgets one. */
 static void
@@ -560,6 +619,7 @@ main (int argc, char **argv)
   g_test_add_func ("/trainer-resume/cancelled-other-data-discard", test_cancelled_other_data_discard);
   g_test_add_func ("/trainer-resume/stopped-is-finished", test_stopped_is_finished);
   g_test_add_func ("/trainer-resume/ensemble-trains-again", test_ensemble_trains_again);
+  g_test_add_func ("/trainer-resume/peek", test_peek);
   g_test_add_func ("/trainer-resume/bar", test_resume_bar);
   return g_test_run ();
 }
