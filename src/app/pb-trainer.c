@@ -192,6 +192,7 @@ record_free (Record *record)
  * often, a small model's every epoch or second); the last epoch is always
  * written when the run ends or is cancelled. */
 #define WRITER_REST_FACTOR 9
+
 typedef struct
 {
   GThread *thread;
@@ -229,7 +230,6 @@ run_writer_thread (gpointer data)
       g_autoptr (NnObjectHistory) objects = NULL;
       g_autoptr (GError) error = NULL;
       LcRunFile view;
-
       gint64 started;
 
       while ((w->pending == NULL || g_get_monotonic_time () < w->rest_until) && !w->quit)
@@ -683,6 +683,7 @@ job_train (PbJob *pb_job, Job *job)
         job_finish_run_file (job);
       return;
     }
+  job_track_objects (job, &callbacks);
   /* an ensemble's members cannot go on from a checkpoint: it trains again */
   if (job->file != NULL && job->train_run->n_members <= 1)
     {
@@ -690,7 +691,6 @@ job_train (PbJob *pb_job, Job *job)
       job->writer = run_writer_new (job->file);
       callbacks.on_checkpoint = job_on_checkpoint;
     }
-  job_track_objects (job, &callbacks);
   job_prepare_records (job);
   job->batch_posted_us = job->wrong_posted_us = g_get_monotonic_time ();
   if (!lc_train_run_train (job->train_run, &callbacks, &error))
