@@ -144,7 +144,7 @@ pb_run_class_name (PbRun *run, int k)
 /* ---- records from the worker to the main loop -------------------------- */
 
 #define BATCH_RECORD_INTERVAL_US (G_USEC_PER_SEC / 4)
-#define DELIVERY_INTERVAL_US (G_USEC_PER_SEC / 4)
+#define DELIVERY_INTERVAL_US (G_USEC_PER_SEC / 2)
 #define WRONG_INTERVAL_US G_USEC_PER_SEC
 
 typedef enum
@@ -387,7 +387,7 @@ job_deliver (Job *job)
   job->delivered_us = g_get_monotonic_time ();
 }
 
-/* Records go to the main loop four times a second, together: every
+/* Records go to the main loop twice a second, together: every
  * delivery redraws the Train section (with the Cairo renderer the whole
  * window), and the epochs of a small model end ten or twenty times a
  * second; on two cores those frames are CPU taken from training. */
@@ -566,9 +566,11 @@ job_evaluate (Job *job)
     job->message = g_strdup (error->message);
 }
 
-/* The run file of a new run, written before anything is trained so that a
- * kill while preparing leaves a run to resume.  A folder that cannot be
- * written costs the run its file, not the training. */
+/* The run file of a new run.  A single model's is first written with its
+ * first epoch, by the writer: a sync to disk before training would be
+ * waited for (a kill before then leaves nothing worth resuming).  An
+ * ensemble's, which has no epochs to write, is written now; a folder that
+ * cannot be written costs the run its file, not the training. */
 static void
 job_open_run_file (Job *job)
 {
@@ -578,7 +580,7 @@ job_open_run_file (Job *job)
     return;
   job->file = lc_run_file_new (job->run_path, job->ds->path, job->ds->meta_path, job->ds, job->model_path,
                                job->spec, &job->overrides);
-  if (!lc_run_file_save (job->file, NULL, &error))
+  if (pb_run_file_is_ensemble (job->file) && !lc_run_file_save (job->file, NULL, &error))
     {
       g_warning ("The run will not survive a crash: %s", error->message);
       g_clear_pointer (&job->file, lc_run_file_free);
