@@ -1011,8 +1011,8 @@ pb_trainer_resume (PbTrainer *self, LcDataset *ds, const char *run_path, GError 
                    file->out_path);
       return NULL;
     }
-  /* TRANSLATORS: the name of a run that goes on after a crash */
-  name = g_strdup_printf (_("%s (resumed)"), *file->spec->name != '\0' ? file->spec->name : _("model"));
+  /* the name the run had: the run lists are narrow */
+  name = g_strdup (file->spec->name);
   job = g_new0 (Job, 1);
   job->spec = nn_model_doc_copy (file->spec);
   job->overrides = file->overrides;
