@@ -545,6 +545,7 @@ test_peek (void)
   g_assert_true (finished);
 
   /* not a run file */
+  g_clear_pointer (&data, g_free);
   g_assert_true (g_file_set_contents (other, "{\"format\": \"passband-model\"}", -1, NULL));
   g_assert_false (lc_run_file_peek (other, &data, &meta, &finished, &error));
   g_assert_error (error, LC_ERROR, LC_ERROR_FORMAT);
