@@ -181,6 +181,7 @@ pb_run_set_run_path (PbRun *run, const char *path)
 /* ---- records from the worker to the main loop -------------------------- */
 
 #define BATCH_RECORD_INTERVAL_US (G_USEC_PER_SEC / 4)
+#define DELIVERY_INTERVAL_US (G_USEC_PER_SEC / 2)
 #define WRONG_INTERVAL_US G_USEC_PER_SEC
 
 typedef enum
@@ -228,6 +229,7 @@ record_free (Record *record)
  * often, a small model's every epoch or second); the last epoch is always
  * written when the run ends or is cancelled. */
 #define WRITER_REST_FACTOR 9
+
 typedef struct
 {
   GThread *thread;
@@ -265,7 +267,6 @@ run_writer_thread (gpointer data)
       g_autoptr (NnObjectHistory) objects = NULL;
       g_autoptr (GError) error = NULL;
       LcRunFile view;
-
       gint64 started;
 
       while ((w->pending == NULL || g_get_monotonic_time () < w->rest_until) && !w->quit)
@@ -329,6 +330,8 @@ run_writer_post (RunWriter *w, const NnTrainCheckpoint *checkpoint, const NnObje
 static void
 run_writer_close (RunWriter *w)
 {
+  if (w->thread == NULL)
+    return;
   g_mutex_lock (&w->lock);
   w->quit = TRUE;
   g_cond_signal (&w->cond);
@@ -342,8 +345,7 @@ run_writer_free (RunWriter *w)
 {
   if (w == NULL)
     return;
-  if (w->thread != NULL)
-    run_writer_close (w);
+  run_writer_close (w);
   nn_train_checkpoint_free (w->pending);
   nn_object_history_free (w->pending_objects);
   nn_train_checkpoint_free (w->written);
@@ -373,6 +375,9 @@ typedef struct
   double smoothed;           /* exponential mean of the batch losses */
   gboolean have_smoothed;
   gint64 batch_posted_us;    /* when the last batch record went out */
+  GQueue held;               /* Record *: posted, not yet handed to the main loop */
+  gint64 delivered_us;       /* when records were last handed over */
+  int batch_epoch;           /* the epoch of the last batch record */
   gint64 wrong_posted_us;    /* when the misclassified objects were last posted */
   /* results */
   NnModelDoc *doc;
@@ -385,6 +390,7 @@ typedef struct
 static void
 job_free (Job *job)
 {
+  g_queue_clear_full (&job->held, (GDestroyNotify) record_free);
   run_writer_free (job->writer);
   lc_dataset_unref (job->ds);
   nn_model_doc_free (job->spec);
@@ -407,10 +413,35 @@ job_should_stop (Job *job)
   return g_atomic_int_get (&job->stop) || pb_job_is_cancelled (job->pb_job);
 }
 
+/* Hands every held record to the main loop at once. */
+static void
+job_deliver (Job *job)
+{
+  Record *r;
+
+  while ((r = g_queue_pop_head (&job->held)) != NULL)
+    pb_job_post (job->pb_job, r, (GDestroyNotify) record_free);
+  job->delivered_us = g_get_monotonic_time ();
+}
+
+/* Records go to the main loop twice a second, together: every
+ * delivery redraws the Train section (with the Cairo renderer the whole
+ * window), and the epochs of a small model end ten or twenty times a
+ * second; on two cores those frames are CPU taken from training. */
 static void
 job_post (Job *job, Record *r)
 {
-  pb_job_post (job->pb_job, r, (GDestroyNotify) record_free);
+  /* the next ensemble member begins: the progress shows where the last ended */
+  gboolean next_member = r->kind == RECORD_BATCH && r->epoch < job->batch_epoch;
+
+  if (r->kind == RECORD_BATCH)
+    job->batch_epoch = r->epoch;
+  if (next_member)
+    job_deliver (job);
+  g_queue_push_tail (&job->held, r);
+  if (next_member || r->kind == RECORD_PREPARED
+      || g_get_monotonic_time () - job->delivered_us >= DELIVERY_INTERVAL_US)
+    job_deliver (job);
 }
 
 /* Preparation (fitting the encoder, encoding): posts whole percents, and
@@ -505,7 +536,9 @@ job_on_epoch (const NnEpochStats *stats, gpointer user_data)
   const NnObjectHistory *h = job->objects;
   Record *r;
 
-  if (job_should_stop (job))
+  /* an epoch that ended is in the model's history and the run file: the
+   * curves show it even when Stop came during it */
+  if (pb_job_is_cancelled (job->pb_job))
     return FALSE;
   r = g_new0 (Record, 1);
   r->kind = RECORD_EPOCH;
@@ -521,7 +554,7 @@ job_on_epoch (const NnEpochStats *stats, gpointer user_data)
       job->wrong_posted_us = g_get_monotonic_time ();
     }
   job_post (job, r);
-  return TRUE;
+  return !job_should_stop (job);
 }
 
 /* The final model's misclassified objects, from its scores. */
@@ -570,9 +603,11 @@ job_evaluate (Job *job)
     job->message = g_strdup (error->message);
 }
 
-/* The run file of a new run, written before anything is trained so that a
- * kill while preparing leaves a run to resume.  A folder that cannot be
- * written costs the run its file, not the training. */
+/* The run file of a new run.  A single model's is first written with its
+ * first epoch, by the writer: a sync to disk before training would be
+ * waited for (a kill before then leaves nothing worth resuming).  An
+ * ensemble's, which has no epochs to write, is written now; a folder that
+ * cannot be written costs the run its file, not the training. */
 static void
 job_open_run_file (Job *job)
 {
@@ -582,7 +617,7 @@ job_open_run_file (Job *job)
     return;
   job->file = lc_run_file_new (job->run_path, job->ds->path, job->ds->meta_path, job->ds, job->model_path,
                                job->spec, &job->overrides);
-  if (!lc_run_file_save (job->file, NULL, &error))
+  if (pb_run_file_is_ensemble (job->file) && !lc_run_file_save (job->file, NULL, &error))
     {
       g_warning ("The run will not survive a crash: %s", error->message);
       g_clear_pointer (&job->file, lc_run_file_free);
@@ -660,16 +695,14 @@ job_finish_run_file (Job *job)
 }
 
 static void
-job_run (PbJob *pb_job, gpointer data, GCancellable *cancellable)
+job_train (PbJob *pb_job, Job *job)
 {
-  Job *job = data;
   NnTrainCallbacks callbacks = { job_on_batch, job_on_epoch, job };
   g_autoptr (GError) error = NULL;
   gint64 start = g_get_monotonic_time ();
   const NnModelDoc *spec;
   const LcTrainOverrides *overrides;
 
-  job->pb_job = pb_job;
   job->prepare_percent = -1;
   if (!job_check_resumed_data (job))
     return;
@@ -689,6 +722,7 @@ job_run (PbJob *pb_job, gpointer data, GCancellable *cancellable)
         job_finish_run_file (job);
       return;
     }
+  job_track_objects (job, &callbacks);
   /* an ensemble's members cannot go on from a checkpoint: it trains again */
   if (job->file != NULL && job->train_run->n_members <= 1)
     {
@@ -696,7 +730,6 @@ job_run (PbJob *pb_job, gpointer data, GCancellable *cancellable)
       job->writer = run_writer_new (job->file);
       callbacks.on_checkpoint = job_on_checkpoint;
     }
-  job_track_objects (job, &callbacks);
   job_prepare_records (job);
   job->batch_posted_us = job->wrong_posted_us = g_get_monotonic_time ();
   if (!lc_train_run_train (job->train_run, &callbacks, &error))
@@ -723,6 +756,22 @@ job_run (PbJob *pb_job, gpointer data, GCancellable *cancellable)
   job_post_final_wrong (job);
   job->doc = g_steal_pointer (&job->train_run->doc);
   job_finish_run_file (job);
+}
+
+static void
+job_run (PbJob *pb_job, gpointer data, GCancellable *cancellable)
+{
+  Job *job = data;
+
+  job->pb_job = pb_job;
+  g_queue_init (&job->held);
+  job_train (pb_job, job);
+  /* a cancelled run's last epoch is on disk before the worker lets go:
+   * a window closing waits for it, and the process may end right after */
+  if (job->writer != NULL)
+    run_writer_close (job->writer);
+  /* what is still held comes before the result */
+  job_deliver (job);
 }
 
 /* ---- the trainer object ----------------------------------------------- */
@@ -999,8 +1048,8 @@ pb_trainer_resume (PbTrainer *self, LcDataset *ds, const char *run_path, GError 
                    file->out_path);
       return NULL;
     }
-  /* TRANSLATORS: the name of a run that goes on after a crash */
-  name = g_strdup_printf (_("%s (resumed)"), *file->spec->name != '\0' ? file->spec->name : _("model"));
+  /* the name the run had: the run lists are narrow */
+  name = g_strdup (file->spec->name);
   job = g_new0 (Job, 1);
   job->spec = nn_model_doc_copy (file->spec);
   job->overrides = file->overrides;
@@ -1058,15 +1107,24 @@ pb_run_files_list_unfinished (const char *dir, const LcDataset *ds, const char *
   d = g_dir_open (dir, 0, NULL);
   while (d != NULL && (name = g_dir_read_name (d)) != NULL)
     {
-      g_autofree char *path = NULL;
+      g_autofree char *path = NULL, *data_path = NULL, *meta_path = NULL;
       g_autoptr (GError) error = NULL;
       g_autoptr (LcRunFile) file = NULL;
+      gboolean finished = FALSE;
 
       /* temporary files of a write a kill cut short start with a dot */
       if (name[0] == '.' || !g_str_has_suffix (name, ".run.json"))
         continue;
       path = g_build_filename (dir, name, NULL);
       if (g_strcmp0 (path, skip_path) == 0)
+        continue;
+      /* finished runs and runs of other data are told by the file's start */
+      if (!lc_run_file_peek (path, &data_path, &meta_path, &finished, &error))
+        {
+          g_debug ("Skipping %s: %s", path, error->message);
+          continue;
+        }
+      if (finished || g_strcmp0 (data_path, ds->path) != 0 || g_strcmp0 (meta_path, ds->meta_path) != 0)
         continue;
       file = lc_run_file_load (path, &error);
       if (file == NULL)

@@ -8,6 +8,7 @@
 #include <float.h>
 #include <glib/gstdio.h>
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "nn-json.h"
@@ -523,6 +524,64 @@ lc_run_file_track_objects (LcRunFile *run, const LcDataset *ds, const LcTrainRun
   for (int i = 0; i < n; i++)
     run->object_ids[i] = g_strdup (ds->objects[tr->val_rows[i]].id);
   callbacks->object_history = h;
+}
+
+#define PEEK_BYTES 65536
+
+gboolean
+lc_run_file_peek (const char *path, char **data_path, char **meta_path, gboolean *finished, GError **error)
+{
+  g_autofree char *head = g_malloc (PEEK_BYTES + 2);
+  g_autoptr (JsonParser) parser = NULL;
+  g_autoptr (GError) local = NULL;
+  g_autoptr (LcRunFile) run = NULL;
+  FILE *f = fopen (path, "rb");
+  size_t n;
+  char *end;
+  JsonNode *root;
+  JsonObject *o;
+
+  *data_path = *meta_path = NULL;
+  if (f == NULL)
+    {
+      int saved = errno;
+      g_set_error (error, LC_ERROR, LC_ERROR_OPEN, _("cannot read %s: %s"), path, g_strerror (saved));
+      return FALSE;
+    }
+  n = fread (head, 1, PEEK_BYTES, f);
+  fclose (f);
+  head[n] = '\0';
+  /* lc_run_file_save writes the data, checksum, model path and state
+   * before the overrides: that much is a JSON object of its own */
+  end = strstr (head, ",\n  \"overrides\"");
+  if (end != NULL)
+    {
+      end[0] = '}';
+      end[1] = '\0';
+      parser = nn_json_parse_untrusted (head, -1, &local);
+    }
+  root = parser != NULL ? json_parser_get_root (parser) : NULL;
+  o = root != NULL && JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
+  if (o != NULL
+      && g_strcmp0 (json_object_get_string_member_with_default (o, "format", ""), RUN_FORMAT) == 0
+      && json_object_has_member (o, "finished")
+      && json_node_get_value_type (json_object_get_member (o, "finished")) == G_TYPE_BOOLEAN
+      && get_string (o, "data", FALSE, data_path, path, NULL)
+      && get_string (o, "meta", TRUE, meta_path, path, NULL))
+    {
+      *finished = json_object_get_boolean_member (o, "finished");
+      return TRUE;
+    }
+  g_clear_pointer (data_path, g_free);
+  g_clear_pointer (meta_path, g_free);
+  /* written some other way: the whole file says it, or why not */
+  run = lc_run_file_load (path, error);
+  if (run == NULL)
+    return FALSE;
+  *data_path = g_steal_pointer (&run->data_path);
+  *meta_path = g_steal_pointer (&run->meta_path);
+  *finished = run->finished;
+  return TRUE;
 }
 
 /* ---- exporting runs ---- */

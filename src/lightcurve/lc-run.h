@@ -49,6 +49,12 @@ gboolean   lc_run_file_save (const LcRunFile *run, const NnTrainCheckpoint *chec
                              GError **error);
 /* Reads a run file; errors name the file and the field (LC_ERROR_FORMAT). */
 LcRunFile *lc_run_file_load (const char *path, GError **error);
+/* Only what a run file says at its start: its data, metadata (may be NULL)
+ * and whether the run has finished, without reading the checkpoint and
+ * objects (megabytes for a long run): enough to find the unfinished runs
+ * of a dataset among many files. */
+gboolean   lc_run_file_peek (const char *path, char **data_path, char **meta_path, gboolean *finished,
+                             GError **error);
 
 /* Records the validation objects' probabilities at every epoch of tr into
  * run->objects, with their ids (callbacks->object_history is set to it); a
