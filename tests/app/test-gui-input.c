@@ -258,6 +258,25 @@ main_menu_item (const char *label)
   pb_test_wait_for (!gtk_widget_get_mapped (popover), SOON, "the main menu stayed open");
 }
 
+/* Runs the main loop until widget has kept its width for 300 ms: the object
+ * list widens its columns for a while after a dataset is shown, moving the
+ * view tabs beside it. */
+static void
+wait_width_settles (GtkWidget *widget)
+{
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  int width, still = 0;
+
+  while (still < 3)
+    {
+      if (g_get_monotonic_time () > deadline)
+        pb_test_fail ("%s keeps changing its width", G_OBJECT_TYPE_NAME (widget));
+      width = gtk_widget_get_width (widget);
+      pb_test_iterate (100);
+      still = width == gtk_widget_get_width (widget) ? still + 1 : 0;
+    }
+}
+
 /* The whole window back to the sample, showing the Data section. */
 static void
 back_to_sample (void)
@@ -270,6 +289,7 @@ back_to_sample (void)
       main_menu_item ("Open the Simulated Sample");
       wait_loaded ("the sample");
     }
+  wait_width_settles (pb_window_get_browser (window));
 }
 
 static void
@@ -513,6 +533,16 @@ first_of_class (LcDataset *ds, int class_id)
   return -1;
 }
 
+/* Whether the list shows object and no other. */
+static gboolean
+shows_only (PbObjectBrowser *browser, gsize object)
+{
+  guint n = 0;
+  g_autofree gsize *shown = pb_object_browser_get_shown_objects (browser, 2, &n);
+
+  return n == 1 && shown[0] == object;
+}
+
 /* Finds an object with Ctrl+F and its id typed, and clicks its row. */
 static void
 select_by_search (gsize object)
@@ -520,14 +550,18 @@ select_by_search (gsize object)
   LcDataset *ds = pb_window_get_dataset (window);
   GtkWidget *browser = pb_window_get_browser (window);
   GtkWidget *view = pb_window_get_view (window, "light-curve");
+  GtkWidget *list = pb_test_find_descendant (browser, GTK_TYPE_COLUMN_VIEW);
   const char *id = ds->objects[object].id;
+  GtkWidget *row = NULL;
 
   pb_test_key ("ctrl+f");
   pb_test_key ("ctrl+a");
   pb_test_type (id);
-  pb_test_wait_for (pb_object_browser_get_n_shown (PB_OBJECT_BROWSER (browser)) == 1, SOON,
-                    "typing %s does not find it alone", id);
-  pb_test_click (pb_test_get_text (pb_test_find_descendant (browser, GTK_TYPE_COLUMN_VIEW), GTK_TYPE_LABEL, id));
+  pb_test_wait_for (shows_only (PB_OBJECT_BROWSER (browser), object), SOON, "typing %s does not find it alone", id);
+  /* the list's rows follow the filter a frame later */
+  pb_test_wait_for ((row = pb_test_find_text (list, GTK_TYPE_LABEL, id)) != NULL && pb_test_in_sight (row), SOON,
+                    "no row of %s in sight", id);
+  pb_test_click (row);
   pb_test_wait_for (pb_light_curve_view_get_object (PB_LIGHT_CURVE_VIEW (view)) == (gssize) object, SOON,
                     "clicking %s did not show it", id);
 }
@@ -569,6 +603,8 @@ test_fold_follows_object (Fixture *f, gconstpointer data)
   g_assert_cmpint (star, >=, 0);
   g_assert_cmpint (supernova, >=, 0);
   pb_test_click (pb_test_get_text (GTK_WIDGET (window), GTK_TYPE_LABEL, "Light Curve"));
+  pb_test_wait_for (gtk_widget_get_mapped (pb_window_get_view (window, "light-curve")), SOON,
+                    "the Light Curve tab did not show the light curve");
   select_by_search (star);
   click_find_period ();
   /* another object: shown as it is */
