@@ -729,6 +729,116 @@ test_tune_in_words (Fixture *f, gconstpointer data)
                  == NULL, "a column is titled with a path");
 }
 
+/* ---- 5: every section is usable at 800 × 600 ------------------------------ */
+
+/* Fails unless all of widget lies inside the window and on screen (for
+ * what scrolls, such as the gallery, the scrolled window showing it). */
+static void
+check_inside (GtkWidget *widget, const char *what)
+{
+  GtkWidget *scrolled = gtk_widget_get_ancestor (widget, GTK_TYPE_SCROLLED_WINDOW);
+  graphene_rect_t b;
+  GtkWidget *w = GTK_WIDGET (window);
+
+  if (scrolled != NULL && (gtk_widget_get_height (widget) > gtk_widget_get_height (scrolled)
+                           || gtk_widget_get_width (widget) > gtk_widget_get_width (scrolled)))
+    widget = scrolled;
+
+  pb_test_check (gtk_widget_get_mapped (widget) && gtk_widget_compute_bounds (widget, w, &b), "%s is not shown", what);
+  pb_test_check (b.size.width >= 1 && b.size.height >= 1, "%s has no room (%g × %g)", what, b.size.width,
+                 b.size.height);
+  pb_test_check (b.origin.x >= 0 && b.origin.y >= 0 && b.origin.x + b.size.width <= gtk_widget_get_width (w) + 0.5
+                 && b.origin.y + b.size.height <= gtk_widget_get_height (w) + 0.5,
+                 "%s (%g, %g, %g × %g) is cut by the %d × %d window", what, b.origin.x, b.origin.y, b.size.width,
+                 b.size.height, gtk_widget_get_width (w), gtk_widget_get_height (w));
+  pb_test_check (pb_test_in_sight (widget), "%s is scrolled out of sight", what);
+}
+
+/* The smallest size the window tells a window manager it can take. */
+static void
+x_minimum_size (int *width, int *height)
+{
+  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (window));
+  Display *x = gdk_x11_display_get_xdisplay (gdk_surface_get_display (surface));
+  XSizeHints hints = { 0 };
+  long supplied = 0;
+
+  *width = *height = 0;
+  if (XGetWMNormalHints (x, gdk_x11_surface_get_xid (surface), &hints, &supplied) && (hints.flags & PMinSize))
+    {
+      *width = hints.min_width;
+      *height = hints.min_height;
+    }
+}
+
+static void
+test_small_window (Fixture *f, gconstpointer data)
+{
+  static const char *const tabs[] = { "Confusion Matrix", "Per-Class Scores", "Reliability", "Early Classification",
+                                      "Novelty", "Currently Wrong", "Bursts" };
+  GtkWidget *results = page (PB_TYPE_RESULTS_PAGE);
+  double tx, ty;
+  int min_w, min_h;
+
+  /* a window manager cannot shrink it below the size everything fits in */
+  gtk_native_get_surface_transform (GTK_NATIVE (window), &tx, &ty);
+  x_minimum_size (&min_w, &min_h);
+  pb_test_check (min_w - 2 * tx >= 790 && min_h - 2 * ty >= 590, "the window lets itself be shrunk to %d × %d",
+                 (int) (min_w - 2 * tx), (int) (min_h - 2 * ty));
+
+  /* Data: the light curve with Find, and the gallery */
+  pb_test_click (pb_test_get_text (GTK_WIDGET (window), GTK_TYPE_LABEL, "Light Curve"));
+  pb_test_wait_for (gtk_widget_get_mapped (pb_window_get_view (window, "light-curve")), SOON,
+                    "the Light Curve tab did not show the light curve");
+  check_inside (pb_window_get_view (window, "light-curve"), "the light-curve view");
+  check_inside (pb_test_get_text (GTK_WIDGET (window), GTK_TYPE_BUTTON, "Find"), "Find");
+  {
+    GtkWidget *gallery_tab = pb_test_get_text (GTK_WIDGET (window), GTK_TYPE_LABEL, "Gallery");
+
+    pb_test_scroll_to (gallery_tab);
+    pb_test_click (gallery_tab);
+    pb_test_wait_for (gtk_widget_get_mapped (pb_window_get_view (window, "gallery")), SOON,
+                      "the Gallery tab did not show the gallery");
+    check_inside (pb_window_get_view (window, "gallery"), "the gallery");
+  }
+
+  /* Model: a card and the inspector beside it */
+  show_section ("model", "Model");
+  pb_test_click (pb_builder_get_card (builder (), 0));
+  pb_test_wait_for (pb_builder_get_selected (builder ()) == 0, SOON, "clicking the first card did not select it");
+  check_inside (field (GTK_WIDGET (builder ()), "Type"), "the inspector's Type");
+  {
+    GtkWidget *kind = find_label_containing (pb_builder_get_card (builder (), 0),
+                                             pb_layer_kind_title (kind_at (pb_builder_get_spec (builder ()), 0)));
+
+    /* known: the cards are wider than the column left between the palette
+     * and the inspector, and the stack scrolls sideways to the selected
+     * card's end, so the kind of layer is out of sight */
+    if (kind == NULL || !pb_test_in_sight (kind))
+      {
+        pb_test_screenshot ("known-input-small-window-cards");
+        g_test_incomplete ("at 800 × 600 the first layer card's kind is scrolled out of sight");
+      }
+  }
+
+  /* Results: every tab can be reached and shows its page */
+  show_section ("results", "Results");
+  for (guint i = 0; i < G_N_ELEMENTS (tabs); i++)
+    {
+      GtkWidget *tab = pb_test_get_text (results, GTK_TYPE_LABEL, tabs[i]);
+      GtkStack *stack = gtk_stack_switcher_get_stack (GTK_STACK_SWITCHER (gtk_widget_get_ancestor (tab,
+                                                                       GTK_TYPE_STACK_SWITCHER)));
+      GtkWidget *before = gtk_stack_get_visible_child (stack);
+
+      pb_test_scroll_to (tab);
+      pb_test_click (tab);
+      if (i > 0)
+        pb_test_wait_for (gtk_stack_get_visible_child (stack) != before, SOON, "the %s tab shows nothing new",
+                          tabs[i]);
+      check_inside (gtk_stack_get_visible_child (stack), tabs[i]);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -759,6 +869,7 @@ main (int argc, char **argv)
   g_test_add ("/input/fold-follows-object", Fixture, NULL, setup, test_fold_follows_object, teardown);
   g_test_add ("/input/csv-mapping", Fixture, NULL, setup, test_csv_mapping, teardown);
   g_test_add ("/input/tune-in-words", Fixture, NULL, setup, test_tune_in_words, teardown);
+  g_test_add ("/input/small-window", Fixture, NULL, setup, test_small_window, teardown);
   status = g_test_run ();
 
   gtk_window_destroy (GTK_WINDOW (window));
