@@ -366,29 +366,18 @@ test_pooling_fix (Fixture *f, gconstpointer data)
   int pool = -1, head = -1;
 
   show_section ("model", "Model");
-  pick_preset ("Small Conv1D");
-  /* a network whose convolution's sequence reaches the dense head */
-  for (guint i = 0; i < pb_builder_get_spec (builder ())->layers->len; i++)
-    if (kind_at (pb_builder_get_spec (builder ()), i) == NN_LAYER_GLOBAL_AVG_POOL
-        || kind_at (pb_builder_get_spec (builder ()), i) == NN_LAYER_GLOBAL_MAX_POOL
-        || kind_at (pb_builder_get_spec (builder ()), i) == NN_LAYER_FLATTEN)
-      {
-        GtkWidget *card = pb_builder_get_card (builder (), (int) i);
-
-        pb_test_click (card);
-        pb_test_wait_for (pb_builder_get_selected (builder ()) == (int) i, SOON, "clicking card %u did not select it",
-                          i + 1);
-        pb_test_key ("Delete");
-        pb_test_wait_for (kind_at (pb_builder_get_spec (builder ()), i) != NN_LAYER_GLOBAL_AVG_POOL
-                          && kind_at (pb_builder_get_spec (builder ()), i) != NN_LAYER_GLOBAL_MAX_POOL
-                          && kind_at (pb_builder_get_spec (builder ()), i) != NN_LAYER_FLATTEN, SOON,
-                          "Delete did not remove the layer");
-        break;
-      }
-  pb_test_wait_for ((fix = fix_button ()) != NULL, SOON, "no fix for a sequence reaching the head");
+  /* a new network of clicks: a Conv1D whose sequence reaches the dense output */
+  pb_test_click (find_action (GTK_WIDGET (builder ()), "builder.new"));
+  pb_test_wait_for (pb_builder_get_spec (builder ())->layers->len == 0, SOON, "New left layers behind");
+  pb_test_click (pb_test_get_text (GTK_WIDGET (builder ()), GTK_TYPE_BUTTON, "Conv1D"));
+  pb_test_wait_for (kind_at (pb_builder_get_spec (builder ()), 0) == NN_LAYER_CONV1D, SOON,
+                    "clicking Conv1D in the palette added no Conv1D");
+  pb_test_click (pb_test_get_text (GTK_WIDGET (builder ()), GTK_TYPE_BUTTON, "Dense"));
+  pb_test_wait_for (kind_at (pb_builder_get_spec (builder ()), 1) == NN_LAYER_DENSE, SOON,
+                    "clicking Dense in the palette added no Dense after the Conv1D");
+  pb_test_wait_for ((fix = fix_button ()) != NULL, SOON, "no fix for a sequence reaching the output");
   pb_test_scroll_to (fix);
   pb_test_click (fix);
-  spec = pb_builder_get_spec (builder ());
   pb_test_wait_for (has_kind (pb_builder_get_spec (builder ()), NN_LAYER_GLOBAL_AVG_POOL), SOON,
                     "the fix added no pooling");
   spec = pb_builder_get_spec (builder ());
