@@ -591,9 +591,9 @@ test_fold_follows_object (Fixture *f, gconstpointer data)
 
   g_assert_cmpint (star, >=, 0);
   g_assert_cmpint (supernova, >=, 0);
-  pb_test_click (pb_test_get_text (GTK_WIDGET (window), GTK_TYPE_LABEL, "Light Curve"));
+  pb_test_key ("alt+2");
   pb_test_wait_for (gtk_widget_get_mapped (pb_window_get_view (window, "light-curve")), SOON,
-                    "the Light Curve tab did not show the light curve");
+                    "Alt+2 did not show the light curve");
   select_by_search (star);
   click_find_period ();
   /* another object: shown as it is */
