@@ -146,6 +146,7 @@ run_xdotool (GPtrArray *argv)
   g_autoptr (GSubprocess) process = NULL;
   g_autoptr (GError) error = NULL;
   SpawnWait wait = { FALSE, NULL };
+  gint64 deadline;
 
   g_ptr_array_insert (argv, 0, (gpointer) "xdotool");
   g_ptr_array_add (argv, NULL);
@@ -153,8 +154,16 @@ run_xdotool (GPtrArray *argv)
   if (process == NULL)
     pb_test_fail ("cannot run xdotool (Debian package xdotool): %s", error->message);
   g_subprocess_wait_check_async (process, NULL, spawn_done_cb, &wait);
+  deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
   while (!wait.done)
-    g_main_context_iteration (NULL, TRUE);
+    {
+      if (g_get_monotonic_time () > deadline)
+        {
+          g_subprocess_force_exit (process);
+          pb_test_fail ("xdotool %s did not finish", (const char *) argv->pdata[1]);
+        }
+      pb_test_iterate (1);
+    }
   if (wait.error != NULL)
     {
       g_autofree char *line = g_strjoinv (" ", (char **) argv->pdata);
@@ -215,34 +224,62 @@ placed_point (GtkWidget *widget, double x, double y, int *root_x, int *root_y)
 }
 
 /* The same once the widget has stopped moving (a popover placing itself,
- * a scrolled window settling): the point stays put for a few frames. */
+ * a list growing its columns): the point stays put over 100 ms. */
 static void
 screen_point (GtkWidget *widget, double x, double y, int *root_x, int *root_y)
 {
-  gint64 deadline = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
-  int last_x, last_y;
+  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  GtkWidget *native = GTK_WIDGET (gtk_widget_get_native (widget));
+  int last_x, last_y, still = 0;
 
+  /* a window just shown has no size until it has been laid out */
+  pb_test_wait_for (native != NULL && gtk_widget_get_width (native) > 0 && gtk_widget_get_height (native) > 0, 5000,
+                    "%s is in a window that never got a size", G_OBJECT_TYPE_NAME (widget));
   placed_point (widget, x, y, root_x, root_y);
-  do
+  while (still < 2)
     {
+      /* a stack in a crossfade still shows, and picks, the page it leaves */
+      for (GtkWidget *a = widget; a != NULL; a = gtk_widget_get_parent (a))
+        if (GTK_IS_STACK (a))
+          pb_test_wait_for (!gtk_stack_get_transition_running (GTK_STACK (a)), 5000, "a page transition never ends");
       if (g_get_monotonic_time () > deadline)
         pb_test_fail ("%s keeps moving", G_OBJECT_TYPE_NAME (widget));
       last_x = *root_x;
       last_y = *root_y;
-      pb_test_iterate (40);
+      pb_test_iterate (50);
       placed_point (widget, x, y, root_x, root_y);
+      still = last_x == *root_x && last_y == *root_y ? still + 1 : 0;
     }
-  while (last_x != *root_x || last_y != *root_y);
+}
+
+/* Where the X server has the pointer. */
+static void
+pointer_position (int *root_x, int *root_y)
+{
+  Display *display = gdk_x11_display_get_xdisplay (gdk_display_get_default ());
+  Window root, child;
+  int x, y;
+  unsigned int mask;
+
+  XQueryPointer (display, DefaultRootWindow (display), &root, &child, root_x, root_y, &x, &y, &mask);
 }
 
 static void
 pointer_to (int root_x, int root_y)
 {
   char x[16], y[16];
+  int at_x = -1, at_y = -1;
 
   g_snprintf (x, sizeof x, "%d", root_x);
   g_snprintf (y, sizeof y, "%d", root_y);
-  pb_test_xdotool ("mousemove", x, y, NULL);
+  /* the pointer must be there before a button goes down */
+  for (int tries = 0; tries < 5 && (at_x != root_x || at_y != root_y); tries++)
+    {
+      pb_test_xdotool ("mousemove", x, y, NULL);
+      pointer_position (&at_x, &at_y);
+    }
+  if (at_x != root_x || at_y != root_y)
+    pb_test_fail ("the pointer went to (%d, %d), not (%d, %d)", at_x, at_y, root_x, root_y);
 }
 
 void
@@ -259,6 +296,21 @@ pb_test_click_at (GtkWidget *widget, double x, double y)
 {
   pb_test_point_at (widget, x, y);
   pb_test_xdotool ("click", "1", NULL);
+}
+
+gboolean
+pb_test_in_sight (GtkWidget *widget)
+{
+  GtkWidget *scrolled = gtk_widget_get_ancestor (widget, GTK_TYPE_SCROLLED_WINDOW);
+  graphene_rect_t bounds;
+
+  if (!gtk_widget_get_mapped (widget))
+    return FALSE;
+  if (scrolled == NULL)
+    return TRUE;
+  return gtk_widget_compute_bounds (widget, scrolled, &bounds)
+         && graphene_rect_intersection (&bounds, &GRAPHENE_RECT_INIT (0, 0, gtk_widget_get_width (scrolled),
+                                                                      gtk_widget_get_height (scrolled)), NULL);
 }
 
 /* The middle of the part of widget a user sees: inside the scrolled window
@@ -289,6 +341,7 @@ pb_test_click (GtkWidget *widget)
 
   if (!gtk_widget_get_mapped (widget))
     pb_test_fail ("%s is not on screen", G_OBJECT_TYPE_NAME (widget));
+  pb_test_wait_for (gtk_widget_is_sensitive (widget), 5000, "%s stays insensitive", G_OBJECT_TYPE_NAME (widget));
   visible_middle (widget, &x, &y);
   pb_test_click_at (widget, x, y);
 }
@@ -388,7 +441,9 @@ pb_test_scroll_to (GtkWidget *widget)
 
       if (turns > 60)
         pb_test_fail ("%s stays out of sight in its scrolled window", G_OBJECT_TYPE_NAME (widget));
-      pb_test_point_at (scrolled, gtk_widget_get_width (scrolled) / 2.0, gtk_widget_get_height (scrolled) / 2.0);
+      /* near the left edge, where labels are: a spin button under the
+       * pointer would take the wheel for itself */
+      pb_test_point_at (scrolled, 6, gtk_widget_get_height (scrolled) / 2.0);
       pb_test_xdotool ("click", button, NULL);
       pb_test_wait_for (gtk_adjustment_get_value (gtk_scrolled_window_get_hadjustment (sw)) != before_x
                         || gtk_adjustment_get_value (gtk_scrolled_window_get_vadjustment (sw)) != before_y, 2000,
@@ -419,6 +474,8 @@ says (GtkWidget *widget, const char *text)
 
   if (GTK_IS_LABEL (widget))
     return g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0;
+  if (GTK_IS_INSCRIPTION (widget))
+    return g_strcmp0 (gtk_inscription_get_text (GTK_INSCRIPTION (widget)), text) == 0;
   if (g_object_class_find_property (G_OBJECT_GET_CLASS (widget), "label") == NULL)
     return FALSE;
   g_object_get (widget, "label", &label, NULL);

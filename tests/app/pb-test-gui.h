@@ -52,6 +52,9 @@ void       pb_test_click_at        (GtkWidget *widget, double x, double y);
 void       pb_test_key             (const char *keys);
 /* Types text into whatever has the keyboard focus. */
 void       pb_test_type            (const char *text);
+/* Whether some of widget is on screen: mapped, and inside the visible part
+ * of the scrolled window around it. */
+gboolean   pb_test_in_sight        (GtkWidget *widget);
 /* Turns the mouse wheel over the scrolled window around widget until widget
  * is in sight (fails when it does not come). */
 void       pb_test_scroll_to       (GtkWidget *widget);
