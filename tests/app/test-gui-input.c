@@ -27,6 +27,7 @@
 #include "pb-tune-page.h"
 #include "pb-window.h"
 #include "pb-test-gui.h"
+#include "testutil.h"
 
 /* waits for what a click changes; generous for a loaded machine (each test
  * takes well under 20 s on an idle one) */
@@ -832,6 +833,7 @@ int
 main (int argc, char **argv)
 {
   g_autoptr (GError) error = NULL;
+  g_autofree char *runs_dir = NULL;
   int status;
 
   g_test_init (&argc, &argv, NULL);
@@ -843,6 +845,9 @@ main (int argc, char **argv)
   settings = pb_settings_new (APP_ID, PB_BUILD_SCHEMA_DIR, NULL);
   tmp = g_dir_make_tmp ("passband-input-XXXXXX", &error);
   g_assert_no_error (error);
+  /* runs of its own: another test's unfinished run would offer itself in Train */
+  runs_dir = g_build_filename (tmp, "runs", NULL);
+  g_setenv ("PASSBAND_RUNS_DIR", runs_dir, TRUE);
   window = pb_window_new (NULL, settings);
   gtk_window_set_default_size (GTK_WINDOW (window), 800, 600);
   gtk_window_present (GTK_WINDOW (window));
@@ -863,7 +868,7 @@ main (int argc, char **argv)
 
   gtk_window_destroy (GTK_WINDOW (window));
   g_object_unref (settings);
-  g_rmdir (tmp);
+  tu_remove_tree (tmp);
   g_free (tmp);
   return status;
 }
