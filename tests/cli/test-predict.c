@@ -22,6 +22,7 @@ whole_file_submission (const char *model_path, const char *csv)
   g_autoptr (LcPredictor) p = lc_predictor_load (model_path, &error);
   g_autoptr (LcDataset) ds = NULL;
   g_autofree float *probs = NULL, *with99 = NULL;
+  g_autofree double *distance = NULL;
   GString *out = g_string_new ("object_id");
   int k;
 
@@ -32,7 +33,9 @@ whole_file_submission (const char *model_path, const char *csv)
   g_assert_no_error (error);
   k = p->n_classes;
   with99 = g_new (float, ds->n_objects * (k + 1));
-  lc_novelty_append_p99 (probs, (int) ds->n_objects, k, with99);
+  distance = lc_predictor_novelty_of_dataset (p, ds, &error);
+  g_assert_no_error (error);
+  lc_novelty_append_p99 (probs, distance, (int) ds->n_objects, k, with99);
   for (int c = 0; c < k; c++)
     g_string_append_printf (out, ",class_%d", p->class_ids[c]);
   g_string_append (out, ",class_99\n");
