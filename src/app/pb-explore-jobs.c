@@ -18,6 +18,7 @@ typedef struct
   double amount;
   char *path;
   float *probs;               /* export: (n_objects, K) */
+  double *distance;           /* export: lc_predictor_novelty's, or NULL */
   int n_objects, n_classes;
 } Job;
 
@@ -27,6 +28,7 @@ job_free (Job *job)
   pb_run_unref (job->run);
   g_free (job->path);
   g_free (job->probs);
+  g_free (job->distance);
   g_free (job);
 }
 
@@ -182,15 +184,25 @@ pb_novelty_scores_free (PbNoveltyScores *scores)
   if (scores == NULL)
     return;
   g_free (scores->probs);
-  for (int i = 0; i < 3; i++)
+  for (int i = 0; i < PB_NOVELTY_N_SCORES; i++)
     g_free (scores->scores[i]);
   g_free (scores);
 }
 
 double
-pb_novelty_scores_high (const PbNoveltyScores *scores, LcNoveltyScore kind)
+pb_novelty_scores_high (const PbNoveltyScores *scores, int kind)
 {
-  return lc_novelty_score_max (kind, scores->n_classes);
+  if (kind == PB_NOVELTY_DISTANCE)
+    return LC_NOVELTY_DISTANCE_MAX;
+  return lc_novelty_score_max ((LcNoveltyScore) kind, scores->n_classes);
+}
+
+double
+pb_novelty_scores_default_threshold (const PbNoveltyScores *scores, int kind)
+{
+  if (kind == PB_NOVELTY_DISTANCE)
+    return scores->distance_threshold;
+  return lc_novelty_default_threshold ((LcNoveltyScore) kind, scores->n_classes);
 }
 
 static void
@@ -220,6 +232,13 @@ novelty_job (PbJob *pb_job, gpointer data, GCancellable *cancellable)
       scores->scores[kinds[i]] = g_new (double, MAX (scores->n_objects, 1));
       lc_novelty_scores (scores->probs, scores->n_objects, scores->n_classes, kinds[i], scores->scores[kinds[i]]);
     }
+  scores->scores[PB_NOVELTY_DISTANCE] = lc_predictor_novelty_of_dataset (predictor, job->run->dataset, &error);
+  if (error != NULL)
+    {
+      pb_job_return_error (pb_job, error);
+      return;
+    }
+  scores->distance_threshold = predictor->doc->novelty_threshold;
   pb_job_return_pointer (pb_job, g_steal_pointer (&scores), (GDestroyNotify) pb_novelty_scores_free);
 }
 
@@ -303,7 +322,7 @@ export_job (PbJob *pb_job, gpointer data, GCancellable *cancellable)
   ids = g_new (const char *, MAX (job->n_objects, 1));
   for (int i = 0; i < job->n_objects; i++)
     ids[i] = job->run->dataset->objects[i].id;
-  if (!lc_novelty_write_predictions (job->path, ids, job->probs, job->n_objects, predictor->n_classes,
+  if (!lc_novelty_write_predictions (job->path, ids, job->probs, job->distance, job->n_objects, predictor->n_classes,
                                      predictor->class_ids, &error))
     pb_job_return_error (pb_job, error);
   else
@@ -320,6 +339,8 @@ pb_explore_export_async (GObject *source, PbRun *run, const PbNoveltyScores *sco
   job->n_objects = scores->n_objects;
   job->n_classes = scores->n_classes;
   job->probs = g_memdup2 (scores->probs, sizeof (float) * MAX ((gsize) scores->n_objects * scores->n_classes, 1));
+  if (scores->scores[PB_NOVELTY_DISTANCE] != NULL)
+    job->distance = g_memdup2 (scores->scores[PB_NOVELTY_DISTANCE], sizeof (double) * MAX (scores->n_objects, 1));
   job_run (source, job, cancellable, callback, user_data, pb_explore_export_async, export_job);
 }
 

@@ -16,19 +16,28 @@
 
 G_BEGIN_DECLS
 
-/* The three novelty scores of every object of a run's dataset. */
+/* The scores after the three LcNoveltyScore ones: lc_predictor_novelty, the
+ * shipped score, when the model has it. */
+#define PB_NOVELTY_DISTANCE 3
+#define PB_NOVELTY_N_SCORES 4
+
+/* The novelty scores of every object of a run's dataset. */
 typedef struct
 {
   int n_objects;
   int n_classes;
   float *probs;               /* (n_objects, n_classes) */
-  double *scores[3];          /* [LcNoveltyScore][n_objects] */
+  double *scores[PB_NOVELTY_N_SCORES]; /* [score][n_objects]; the distance NULL without it */
+  double distance_threshold;  /* the model's stored threshold of the distance */
 } PbNoveltyScores;
 
 void             pb_novelty_scores_free     (PbNoveltyScores *scores);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PbNoveltyScores, pb_novelty_scores_free)
-/* The top of a score's range: ln K for entropy, else 1. */
-double           pb_novelty_scores_high     (const PbNoveltyScores *scores, LcNoveltyScore kind);
+/* The top of a score's range (kind a LcNoveltyScore or PB_NOVELTY_DISTANCE). */
+double           pb_novelty_scores_high     (const PbNoveltyScores *scores, int kind);
+/* Where the threshold starts: the model's own for the distance, else the
+ * middle of the score's range. */
+double           pb_novelty_scores_default_threshold (const PbNoveltyScores *scores, int kind);
 
 /* The early curve on the run's validation rows (run needs doc and evaluation). */
 void             pb_explore_curve_async     (GObject *source, PbRun *run, LcEarlyAxis axis,

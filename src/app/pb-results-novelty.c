@@ -20,7 +20,7 @@ struct _PbResultsNovelty
   PbRun *run;
   PbRun *explored_run;       /* the run the scores were started for */
   PbNoveltyScores *scores;
-  LcNoveltyScore kind;
+  int kind;                  /* a LcNoveltyScore or PB_NOVELTY_DISTANCE */
   GCancellable *cancellable;
   int n_jobs;
   char *error;
@@ -47,10 +47,12 @@ static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
 static const char *
-score_name (LcNoveltyScore kind)
+score_name (int kind)
 {
   switch (kind)
     {
+    case PB_NOVELTY_DISTANCE:
+      return _("Distance to the nearest training object in the network's features");
     case LC_NOVELTY_MAX_PROB:
       return _("1 − max p");
     case LC_NOVELTY_ENTROPY:
@@ -95,6 +97,12 @@ show_ranking (PbResultsNovelty *self)
     }
   text = g_strdup_printf (_("%d of %d objects score at least %.2f, most novel first%s"), n, self->scores->n_objects,
                           threshold, n > shown ? _(" (the first ones shown)") : "");
+  if (self->scores->scores[PB_NOVELTY_DISTANCE] == NULL)
+    {
+      g_autofree char *note = text;
+      text = g_strdup_printf (_("%s. This model keeps no features of its training objects, so the distance "
+                                "score is not available (train it again)"), note);
+    }
   pb_results_gallery_show (self->gallery, ds, objects, shown, (const char *const *) captions->pdata, text);
 }
 
@@ -115,13 +123,20 @@ show_scores (PbResultsNovelty *self)
       show_ranking (self);
       return;
     }
+  if (self->kind == PB_NOVELTY_DISTANCE && self->scores->scores[PB_NOVELTY_DISTANCE] == NULL)
+    {
+      /* an older model file keeps no training features: say so and fall back */
+      self->kind = LC_NOVELTY_DEFAULT;
+      gtk_drop_down_set_selected (self->score_dropdown, self->kind);
+    }
   hi = pb_novelty_scores_high (self->scores, self->kind);
   pb_novelty_view_set_scores (self->view, self->scores->scores[self->kind], self->scores->n_objects, hi,
                               score_name (self->kind));
   gtk_range_set_range (GTK_RANGE (self->threshold), 0, hi);
-  /* each score has its own range: start in the middle of it */
-  gtk_range_set_value (GTK_RANGE (self->threshold), lc_novelty_default_threshold (self->kind,
-                                                                                  self->scores->n_classes));
+  /* the distance starts at the model's threshold (5 % of validation objects
+   * above it), the other scores in the middle of their range */
+  gtk_range_set_value (GTK_RANGE (self->threshold),
+                       pb_novelty_scores_default_threshold (self->scores, self->kind));
   show_ranking (self);
 }
 
@@ -244,7 +259,7 @@ pb_results_novelty_get_error (PbResultsNovelty *self)
 }
 
 void
-pb_results_novelty_set_score (PbResultsNovelty *self, LcNoveltyScore kind)
+pb_results_novelty_set_score (PbResultsNovelty *self, int kind)
 {
   g_return_if_fail (PB_IS_RESULTS_NOVELTY (self));
 
@@ -399,10 +414,9 @@ static void
 pb_results_novelty_init (PbResultsNovelty *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-  self->kind = LC_NOVELTY_DEFAULT;
+  self->kind = PB_NOVELTY_DISTANCE;
   gtk_drop_down_set_selected (self->score_dropdown, self->kind);
-  /* until a model gives the class count, the smallest range of the score */
-  gtk_range_set_value (GTK_RANGE (self->threshold), lc_novelty_default_threshold (self->kind, 2));
+  gtk_range_set_value (GTK_RANGE (self->threshold), 0.5);
 }
 
 GtkWidget *

@@ -27,7 +27,8 @@ void                   pb_results_novelty_explore        (PbResultsNovelty *self
 void                   pb_results_novelty_cancel         (PbResultsNovelty *self);
 gboolean               pb_results_novelty_is_busy        (PbResultsNovelty *self);
 const char            *pb_results_novelty_get_error      (PbResultsNovelty *self);
-void                   pb_results_novelty_set_score      (PbResultsNovelty *self, LcNoveltyScore kind);
+/* kind: a LcNoveltyScore or PB_NOVELTY_DISTANCE */
+void                   pb_results_novelty_set_score      (PbResultsNovelty *self, int kind);
 void                   pb_results_novelty_set_threshold  (PbResultsNovelty *self, double threshold);
 /* The scores, or NULL until computed; the run they were computed for. */
 const PbNoveltyScores *pb_results_novelty_get_scores     (PbResultsNovelty *self);

@@ -1,8 +1,9 @@
 /* pcli-predict.c: passband-cli predict --model MODEL.json --data PATH --out PREDICTIONS.csv
  *
  * Writes the Kaggle PLAsTiCC submission layout: object_id, one class_<id>
- * column per class the model knows, and class_99 (MISweeper's novelty
- * probability), each row renormalised to sum to 1 (DESIGN §7).
+ * column per class the model knows, and class_99 (the shipped novelty
+ * score, lc_novelty_append_p99), each row renormalised to sum to 1
+ * (DESIGN §7).
  *
  * The data are read chunk by chunk (lc-stream.h) and each chunk's rows are
  * written as soon as they are predicted, so a file far larger than memory is
@@ -141,8 +142,8 @@ typedef struct
 } PredictRun;
 
 static gboolean
-write_rows_cb (const char *const *ids, const float *probs, int n_rows, gpointer user_data,
-               GError **error)
+write_rows_cb (const char *const *ids, const float *probs, const double *distance, int n_rows,
+               gpointer user_data, GError **error)
 {
   PredictRun *run = user_data;
   FILE *file = run->submission->file;
@@ -153,7 +154,7 @@ write_rows_cb (const char *const *ids, const float *probs, int n_rows, gpointer 
       run->with99 = g_renew (float, run->with99, (gsize) n_rows * (k + 1));
       run->with99_rows = n_rows;
     }
-  lc_novelty_append_p99 (probs, n_rows, k, run->with99);
+  lc_novelty_append_p99 (probs, distance, n_rows, k, run->with99);
   for (int i = 0; i < n_rows; i++)
     {
       fputs (ids[i], file);

@@ -94,13 +94,13 @@ lc_novelty_energy (const LcPredictor *p, const NnData *data, double *out, GError
   return TRUE;
 }
 
-/* The features every row of data gives member m of predictor: (data->n, *width). */
+/* The features every row of data gives model (a member of p): (data->n, *width). */
 static float *
-member_embeddings (const LcPredictor *p, int m, const NnData *data, int *width, GError **error)
+model_embeddings (const LcPredictor *p, NnModel *model, const NnData *data, int *width, GError **error)
 {
   g_autofree float *out = NULL;
 
-  *width = nn_model_embedding_width (p->models[m]);
+  *width = nn_model_embedding_width (model);
   if (*width <= 0)
     {
       g_set_error (error, LC_ERROR, LC_ERROR_MISMATCH,
@@ -109,9 +109,16 @@ member_embeddings (const LcPredictor *p, int m, const NnData *data, int *width, 
       return NULL;
     }
   out = g_new (float, (gsize) MAX (data->n, 1) * *width);
-  if (!nn_model_embed (p->models[m], data, out, error))
+  if (!nn_model_embed (model, data, out, error))
     return NULL;
   return g_steal_pointer (&out);
+}
+
+/* The features every row of data gives member m of predictor: (data->n, *width). */
+static float *
+member_embeddings (const LcPredictor *p, int m, const NnData *data, int *width, GError **error)
+{
+  return model_embeddings (p, p->models[m], data, width, error);
 }
 
 gboolean
@@ -227,6 +234,13 @@ lc_predictor_has_novelty (const LcPredictor *p)
 gboolean
 lc_predictor_novelty (const LcPredictor *p, const NnData *data, double *out, GError **error)
 {
+  return lc_predictor_novelty_members (p, p->models, data, out, error);
+}
+
+gboolean
+lc_predictor_novelty_members (const LcPredictor *p, NnModel *const *members, const NnData *data, double *out,
+                              GError **error)
+{
   g_autofree double *one = g_new (double, MAX (data->n, 1));
 
   if (!lc_predictor_has_novelty (p))
@@ -244,7 +258,7 @@ lc_predictor_novelty (const LcPredictor *p, const NnData *data, double *out, GEr
       g_autofree float *x = NULL;
       int width;
 
-      x = member_embeddings (p, m, data, &width, error);
+      x = model_embeddings (p, members[m], data, &width, error);
       if (x == NULL)
         return FALSE;
       if (ref->shape[1] != width)
@@ -259,6 +273,23 @@ lc_predictor_novelty (const LcPredictor *p, const NnData *data, double *out, GEr
         out[i] += one[i] / p->n_models;
     }
   return TRUE;
+}
+
+double *
+lc_predictor_novelty_of_dataset (const LcPredictor *p, const LcDataset *ds, GError **error)
+{
+  g_autoptr (NnData) data = NULL;
+  g_autofree double *out = NULL;
+
+  if (!lc_predictor_has_novelty (p))
+    return NULL;
+  data = lc_predictor_encode (p, ds, NULL, 0, 1, error);
+  if (data == NULL)
+    return NULL;
+  out = g_new (double, MAX (data->n, 1));
+  if (!lc_predictor_novelty (p, data, out, error))
+    return NULL;
+  return g_steal_pointer (&out);
 }
 
 double
@@ -324,12 +355,19 @@ lc_novelty_rank (const double *scores, int n, double threshold, int *n_out)
 }
 
 void
-lc_novelty_append_p99 (const float *probs, int n, int k, float *out)
+lc_novelty_append_p99 (const float *probs, const double *distance, int n, int k, float *out)
 {
-  g_autofree double *scores = g_new (double, MAX (n, 1));
-  double top = lc_novelty_score_max (LC_NOVELTY_DEFAULT, k);
+  g_autofree double *fallback = NULL;
+  const double *scores = distance;
+  double top = LC_NOVELTY_DISTANCE_MAX;
 
-  lc_novelty_scores (probs, n, k, LC_NOVELTY_DEFAULT, scores);
+  if (scores == NULL)
+    {
+      fallback = g_new (double, MAX (n, 1));
+      lc_novelty_scores (probs, n, k, LC_NOVELTY_DEFAULT, fallback);
+      scores = fallback;
+      top = lc_novelty_score_max (LC_NOVELTY_DEFAULT, k);
+    }
   for (int i = 0; i < n; i++)
     {
       const float *row = probs + (gsize) i * k;
@@ -444,7 +482,8 @@ lc_novelty_leave_one_out (const LcDataset *ds, const NnModelDoc *spec,
 }
 
 gboolean
-lc_novelty_write_predictions (const char *path, const char *const *ids, const float *probs, int n, int k,
+lc_novelty_write_predictions (const char *path, const char *const *ids, const float *probs,
+                              const double *distance, int n, int k,
                               const int *class_ids, GError **error)
 {
   g_autofree float *with99 = g_new (float, (gsize) MAX (n, 1) * (k + 1));
@@ -455,7 +494,7 @@ lc_novelty_write_predictions (const char *path, const char *const *ids, const fl
   for (int c = 0; c < k; c++)
     g_string_append_printf (s, ",class_%d", class_ids[c]);
   g_string_append (s, ",class_99\n");
-  lc_novelty_append_p99 (probs, n, k, with99);
+  lc_novelty_append_p99 (probs, distance, n, k, with99);
   for (int i = 0; i < n; i++)
     {
       g_string_append (s, ids[i]);

@@ -29,9 +29,12 @@ G_BEGIN_DECLS
 #define LC_NOVELTY_SHRINKAGE 0.1
 #define LC_NOVELTY_KNN_K     1
 
-/* The score Passband ships (the app's default, the class_99 column): the one
- * that separated left-out classes best in the leave-one-class-out measurement
- * on LSST (README). */
+/* The score Passband ships (the app's default, the class_99 column) is
+ * lc_predictor_novelty: it separated left-out classes best in the
+ * leave-one-class-out measurement on LSST (README).  Its range is
+ * [0, LC_NOVELTY_DISTANCE_MAX] (unit-length features).  Models without the
+ * reference features fall back to the best score from probabilities. */
+#define LC_NOVELTY_DISTANCE_MAX 2.0
 #define LC_NOVELTY_DEFAULT LC_NOVELTY_MAX_PROB
 
 /* The largest value a score can take with k classes (its range starts at 0):
@@ -70,6 +73,13 @@ gboolean lc_novelty_fit (LcTrainRun *run, GError **error);
  * members.  FALSE when the model stores no reference features. */
 gboolean lc_predictor_novelty (const LcPredictor *predictor, const NnData *data, double *out,
                                GError **error);
+/* lc_predictor_novelty with members[n_models] in place of the predictor's
+ * own (the same weights built for other lengths, as lc-stream.c uses). */
+gboolean lc_predictor_novelty_members (const LcPredictor *predictor, NnModel *const *members,
+                                       const NnData *data, double *out, GError **error);
+/* lc_predictor_novelty of every object of ds: a new array (ds->n_objects),
+ * or NULL with *error unset when the model has no reference features. */
+double *lc_predictor_novelty_of_dataset (const LcPredictor *predictor, const LcDataset *ds, GError **error);
 /* Whether the model can give lc_predictor_novelty. */
 gboolean lc_predictor_has_novelty (const LcPredictor *predictor);
 
@@ -113,14 +123,18 @@ int *lc_novelty_rank      (const double *scores, int n, double threshold, int *n
  * when p_i does, with the class-99 probability q the shipped score scaled
  * into [0, 1] and divided by k + 2: below the largest class column of every
  * row (that column is at least 1/k), so the ranking of the k classes and the
- * top class of every object stay as the classifier gave them. */
-void lc_novelty_append_p99 (const float *probs, int n, int k, float *out);
+ * top class of every object stay as the classifier gave them.  distance[n]
+ * is lc_predictor_novelty's score, or NULL for a model without it (then
+ * q comes from LC_NOVELTY_DEFAULT on the probabilities); q follows its order. */
+void lc_novelty_append_p99 (const float *probs, const double *distance, int n, int k, float *out);
 
 /* Writes the Kaggle submission layout (DESIGN §7), as `passband-cli predict`
  * does: "object_id,class_<id>...,class_99", one row per object with
- * lc_novelty_append_p99's probabilities.  ids[n], probs (n, k); written to a
+ * lc_novelty_append_p99's probabilities.  ids[n], probs (n, k), distance[n]
+ * or NULL as lc_novelty_append_p99 takes it; written to a
  * temporary file and renamed. */
 gboolean lc_novelty_write_predictions (const char *path, const char *const *ids, const float *probs,
-                                       int n, int k, const int *class_ids, GError **error);
+                                       const double *distance, int n, int k, const int *class_ids,
+                                       GError **error);
 
 G_END_DECLS

@@ -5,6 +5,7 @@
 #include "lc-stream.h"
 #include "lc-csv.h"
 #include "lc-dataset-builder.h"
+#include "lc-novelty.h"
 #include "nn-blas.h"
 #include "nn-model.h"
 
@@ -866,6 +867,7 @@ batcher_flush (Batcher *b, GError **error)
 {
   const LcPredictor *p = b->p;
   gsize size = (gsize) b->n * p->n_classes;
+  g_autofree double *distance = NULL;
   int saved_blas = nn_blas_get_threads ();
   NnData view;
   gboolean ok;
@@ -896,7 +898,13 @@ batcher_flush (Batcher *b, GError **error)
   if (b->n_jobs == 2)
     nn_blas_set_threads (saved_blas);
   lc_predictor_calibrate (p, b->probs, b->n);
-  ok = b->rows_func ((const char *const *) b->ids->pdata, b->probs, b->n, b->user_data, error);
+  if (lc_predictor_has_novelty (p))
+    {
+      distance = g_new (double, MAX (b->n, 1));
+      if (!lc_predictor_novelty_members (p, b->models, &view, distance, error))
+        return FALSE;
+    }
+  ok = b->rows_func ((const char *const *) b->ids->pdata, b->probs, distance, b->n, b->user_data, error);
   g_ptr_array_set_size (b->ids, 0);
   b->n = 0;
   return ok;

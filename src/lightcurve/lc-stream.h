@@ -72,9 +72,11 @@ double     lc_stream_fraction       (const LcStream *stream);
 gsize      lc_stream_n_objects      (const LcStream *stream);
 gsize      lc_stream_n_obs          (const LcStream *stream);
 
-/* Receives predicted rows in file order: ids[n_rows] and probs (n_rows, K). */
-typedef gboolean (*LcStreamRowsFunc) (const char *const *ids, const float *probs, int n_rows,
-                                      gpointer user_data, GError **error);
+/* Receives predicted rows in file order: ids[n_rows], probs (n_rows, K) and
+ * their lc_predictor_novelty scores distance[n_rows] (NULL when the model
+ * has none: lc_predictor_has_novelty). */
+typedef gboolean (*LcStreamRowsFunc) (const char *const *ids, const float *probs, const double *distance,
+                                      int n_rows, gpointer user_data, GError **error);
 
 /* Predicts every object of stream with predictor.  Rows are gathered across
  * chunks into batches of LC_STREAM_PREDICT_BATCH objects (two at a time with

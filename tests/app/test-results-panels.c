@@ -366,6 +366,23 @@ test_novelty (void)
   g_assert_nonnull (pb_results_novelty_get_scores (panel));
   g_assert_true (pb_results_novelty_get_scores_run (panel) == run);
 
+  /* the shipped score first: the distance in feature space, from the
+   * model's own threshold, on the distance's range */
+  g_assert_true (lc_predictor_has_novelty (predictor));
+  g_assert_cmpfloat (run->doc->novelty_threshold, >, 0.0);
+  g_assert_cmpfloat (pb_novelty_view_get_threshold (pb_results_novelty_get_view (panel)), ==,
+                     run->doc->novelty_threshold);
+  {
+    g_autofree double *distance = lc_predictor_novelty_of_dataset (predictor, dataset, NULL);
+    const PbNoveltyScores *shown = pb_results_novelty_get_scores (panel);
+
+    g_assert_nonnull (distance);
+    g_assert_nonnull (shown->scores[PB_NOVELTY_DISTANCE]);
+    for (gsize i = 0; i < dataset->n_objects; i++)
+      g_assert_cmpfloat_with_epsilon (shown->scores[PB_NOVELTY_DISTANCE][i], distance[i], 1e-9);
+    g_assert_cmpfloat (pb_novelty_scores_high (shown, PB_NOVELTY_DISTANCE), ==, LC_NOVELTY_DISTANCE_MAX);
+  }
+
   /* P(99) of every object, from the library's probabilities and score */
   k = predictor->n_classes;
   probs = lc_predictor_predict (predictor, dataset, NULL, 0, 1, NULL, NULL);

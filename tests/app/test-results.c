@@ -330,6 +330,28 @@ test_jobs (void)
     n_lines++;
   g_assert_cmpint (n_lines, ==, n + 1);
   g_assert_true (g_str_has_suffix (lines[0], ",class_99"));
+  /* byte for byte what passband-cli predict writes for the same model and data */
+  g_assert_nonnull (scores->scores[PB_NOVELTY_DISTANCE]);
+  {
+    g_autofree char *model = g_build_filename (dir, "model.json", NULL);
+    g_autofree char *predicted = g_build_filename (dir, "predicted.csv", NULL);
+    g_autofree char *cli = g_build_filename (g_getenv ("PASSBAND_BUILD_DIR"), "src", "cli", "passband-cli", NULL);
+    g_autofree char *cli_text = NULL;
+    const char *argv[] = { cli, "predict", "--model", model, "--data", "sim:120:5", "--out", predicted, NULL };
+    int status = -1;
+
+    g_assert_true (nn_model_doc_save (run->doc, model, &error));
+    g_assert_no_error (error);
+    g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL, NULL, &status,
+                                 &error));
+    g_assert_no_error (error);
+    g_assert_true (g_spawn_check_wait_status (status, &error));
+    g_assert_no_error (error);
+    g_assert_true (g_file_get_contents (predicted, &cli_text, NULL, NULL));
+    g_assert_cmpstr (text, ==, cli_text);
+    g_unlink (predicted);
+    g_unlink (model);
+  }
   g_unlink (csv);
 
   /* every other kind of job, cancelled, delivers nothing either; the

@@ -22,6 +22,7 @@ whole_file_submission (const char *model_path, const char *csv)
   g_autoptr (LcPredictor) p = lc_predictor_load (model_path, &error);
   g_autoptr (LcDataset) ds = NULL;
   g_autofree float *probs = NULL, *with99 = NULL;
+  g_autofree double *distance = NULL;
   GString *out = g_string_new ("object_id");
   int k;
 
@@ -32,7 +33,9 @@ whole_file_submission (const char *model_path, const char *csv)
   g_assert_no_error (error);
   k = p->n_classes;
   with99 = g_new (float, ds->n_objects * (k + 1));
-  lc_novelty_append_p99 (probs, (int) ds->n_objects, k, with99);
+  distance = lc_predictor_novelty_of_dataset (p, ds, &error);
+  g_assert_no_error (error);
+  lc_novelty_append_p99 (probs, distance, (int) ds->n_objects, k, with99);
   for (int c = 0; c < k; c++)
     g_string_append_printf (out, ",class_%d", p->class_ids[c]);
   g_string_append (out, ",class_99\n");
@@ -253,6 +256,66 @@ test_unwritable_output (void)
   g_assert_cmpint (bad_chunk->status, ==, 2);
 }
 
+/* predict's class_99 ranks the objects as the model's nearest-neighbour
+ * distance in feature space does (not as 1 − max p), and never takes the
+ * top column from the class the classifier chose. */
+static void
+test_class99_follows_distance (void)
+{
+  g_autofree char *out = g_build_filename (tmp_dir, "order.csv", NULL);
+  g_autoptr (TuCliResult) r = tu_run_cli ("predict", "--model", model, "--data", data_csv, "--out", out, NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (LcPredictor) p = lc_predictor_load (model, &error);
+  g_autoptr (LcDataset) ds = lc_load (data_csv, NULL, NULL, NULL, &error);
+  g_autofree float *probs = NULL;
+  g_autofree double *distance = NULL, *class99 = NULL, *max_p = NULL;
+  g_autofree char *text = NULL;
+  g_auto (GStrv) lines = NULL;
+  int n, k, disagree_with_max_p = 0;
+
+  g_assert_no_error (error);
+  g_assert_cmpint (r->status, ==, 0);
+  g_assert_true (lc_predictor_has_novelty (p));
+  n = (int) ds->n_objects;
+  k = p->n_classes;
+  probs = lc_predictor_predict (p, ds, NULL, 0, 1, NULL, &error);
+  g_assert_no_error (error);
+  distance = lc_predictor_novelty_of_dataset (p, ds, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (distance);
+  max_p = g_new (double, n);
+  lc_novelty_scores (probs, n, k, LC_NOVELTY_MAX_PROB, max_p);
+
+  text = read_file (out);
+  lines = g_strsplit (text, "\n", -1);
+  class99 = g_new (double, n);
+  for (int i = 0; i < n; i++)
+    {
+      g_auto (GStrv) fields = g_strsplit (lines[i + 1], ",", -1);
+      int top = 0;
+
+      g_assert_cmpint (g_strv_length (fields), ==, k + 2);
+      g_assert_cmpstr (fields[0], ==, ds->objects[i].id);
+      class99[i] = g_ascii_strtod (fields[k + 1], NULL);
+      for (int c = 1; c < k; c++)
+        if (g_ascii_strtod (fields[c + 1], NULL) > g_ascii_strtod (fields[top + 1], NULL))
+          top = c;
+      g_assert_cmpint (top, ==, nn_metrics_argmax (probs + (gsize) i * k, k));
+      g_assert_cmpfloat (class99[i], <, g_ascii_strtod (fields[top + 1], NULL));
+    }
+  /* the same order, up to the file's six digits */
+  for (int i = 0; i < n; i++)
+    for (int j = 0; j < n; j++)
+      {
+        if (distance[i] < distance[j] - 1e-4)
+          g_assert_cmpfloat (class99[i], <=, class99[j]);
+        if ((distance[i] < distance[j]) != (max_p[i] < max_p[j]))
+          disagree_with_max_p++;
+      }
+  /* the two scores do rank differently here, so the check above tells them apart */
+  g_assert_cmpint (disagree_with_max_p, >, 0);
+}
+
 /* A small simulated survey and a model trained on it for one epoch. */
 static void
 make_fixtures (void)
@@ -336,6 +399,7 @@ main (int argc, char **argv)
   g_assert_nonnull (tmp_dir);
   make_fixtures ();
   g_test_add_func ("/predict/streamed-equals-whole", test_streamed_equals_whole);
+  g_test_add_func ("/predict/class99-follows-distance", test_class99_follows_distance);
   g_test_add_func ("/predict/interleaved-refused", test_interleaved_refused);
   g_test_add_func ("/predict/broken-keeps-old-output", test_broken_keeps_old_output);
   g_test_add_func ("/predict/unwritable-output", test_unwritable_output);

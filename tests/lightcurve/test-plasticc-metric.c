@@ -125,7 +125,7 @@ test_class99_column (void)
   g_autofree float *out = g_new (float, (gsize) n * (k + 1));
   float flat[4] = { 0.25f, 0.25f, 0.25f, 0.25f }, one_hot[4] = { 0, 0, 1, 0 }, row[2 * 5];
 
-  lc_novelty_append_p99 (probs, n, k, out);
+  lc_novelty_append_p99 (probs, NULL, n, k, out);
   for (int i = 0; i < n; i++)
     {
       const float *p = probs + (gsize) i * k, *o = out + (gsize) i * (k + 1);
@@ -142,7 +142,7 @@ test_class99_column (void)
     }
   memcpy (row, one_hot, sizeof one_hot);
   memcpy (row + 4, flat, sizeof flat);
-  lc_novelty_append_p99 (row, 2, 4, out);
+  lc_novelty_append_p99 (row, NULL, 2, 4, out);
   g_assert_cmpfloat (out[4], ==, 0.0f);
   g_assert_cmpfloat_with_epsilon (out[9], 1.0 / 6.0, 1e-6);
   g_assert_cmpfloat (out[9], <, out[5]);

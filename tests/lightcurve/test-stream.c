@@ -443,11 +443,11 @@ typedef struct
 } Collected;
 
 static gboolean
-collect_rows (const char *const *ids, const float *probs, int n_rows, gpointer user_data,
-              GError **error)
+collect_rows (const char *const *ids, const float *probs, const double *distance, int n_rows,
+              gpointer user_data, GError **error)
 {
   Collected *c = user_data;
-  (void) error;
+  (void) distance, (void) error;
   for (int i = 0; i < n_rows; i++)
     g_ptr_array_add (c->ids, g_strdup (ids[i]));
   g_array_append_vals (c->probs, probs, (guint) n_rows * c->n_classes);
@@ -512,10 +512,10 @@ cancel_cb (double fraction, gpointer user_data)
 }
 
 static gboolean
-failing_rows (const char *const *ids, const float *probs, int n_rows, gpointer user_data,
-              GError **error)
+failing_rows (const char *const *ids, const float *probs, const double *distance, int n_rows,
+              gpointer user_data, GError **error)
 {
-  (void) ids, (void) probs, (void) n_rows, (void) user_data;
+  (void) ids, (void) probs, (void) distance, (void) n_rows, (void) user_data;
   g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_NOSPC, "disk full");
   return FALSE;
 }
