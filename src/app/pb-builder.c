@@ -927,6 +927,8 @@ header_func (GtkListBoxRow *row, GtkListBoxRow *before, gpointer user_data)
     }
   label = gtk_label_new (text);
   gtk_label_set_xalign (GTK_LABEL (label), 0.0);
+  /* wrapped, so the cards are no wider than their column */
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
   gtk_widget_add_css_class (label, "heading");
   gtk_widget_add_css_class (label, "dim-label");
   gtk_widget_set_margin_start (label, 8);
