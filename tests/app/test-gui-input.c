@@ -852,6 +852,40 @@ test_small_window (Fixture *f, gconstpointer data)
     }
 }
 
+/* The wheel over Train's settings scrolls the form; it changes a number
+ * only in the field the user is typing in. */
+static void
+test_wheel_over_settings (Fixture *f, gconstpointer data)
+{
+  GtkWidget *train = page (PB_TYPE_TRAIN_PAGE);
+  GtkSpinButton *rate;
+  double before;
+
+  show_section ("train", "Train");
+  rate = GTK_SPIN_BUTTON (field (train, "Learning rate"));
+  pb_test_scroll_to (GTK_WIDGET (rate));
+  gtk_root_set_focus (GTK_ROOT (window), NULL);
+  before = gtk_spin_button_get_value (rate);
+  pb_test_point_at (GTK_WIDGET (rate), gtk_widget_get_width (GTK_WIDGET (rate)) / 3.0,
+                    gtk_widget_get_height (GTK_WIDGET (rate)) / 2.0);
+  for (int i = 0; i < 3; i++)
+    pb_test_xdotool ("click", "5", NULL);
+  pb_test_iterate (300);
+  pb_test_check (gtk_spin_button_get_value (rate) == before, "the wheel changed the learning rate from %g to %g",
+                 before, gtk_spin_button_get_value (rate));
+
+  /* in the field being typed in, the wheel still steps the number */
+  pb_test_scroll_to (GTK_WIDGET (rate));
+  pb_test_click (GTK_WIDGET (rate));
+  pb_test_wait_for (gtk_widget_has_focus (GTK_WIDGET (rate))
+                    || gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (window)), GTK_WIDGET (rate)),
+                    SOON, "a click did not focus the learning rate");
+  pb_test_xdotool ("click", "4", NULL);
+  pb_test_wait_for (gtk_spin_button_get_value (rate) != before, SOON,
+                    "the wheel does not change the learning rate being edited");
+  gtk_spin_button_set_value (rate, before);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -883,6 +917,7 @@ main (int argc, char **argv)
   g_test_add ("/input/csv-mapping", Fixture, NULL, setup, test_csv_mapping, teardown);
   g_test_add ("/input/tune-in-words", Fixture, NULL, setup, test_tune_in_words, teardown);
   g_test_add ("/input/small-window", Fixture, NULL, setup, test_small_window, teardown);
+  g_test_add ("/input/wheel-over-settings", Fixture, NULL, setup, test_wheel_over_settings, teardown);
   status = g_test_run ();
 
   gtk_window_destroy (GTK_WINDOW (window));
