@@ -927,6 +927,8 @@ header_func (GtkListBoxRow *row, GtkListBoxRow *before, gpointer user_data)
     }
   label = gtk_label_new (text);
   gtk_label_set_xalign (GTK_LABEL (label), 0.0);
+  /* wrapped, so the cards are no wider than their column */
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
   gtk_widget_add_css_class (label, "heading");
   gtk_widget_add_css_class (label, "dim-label");
   gtk_widget_set_margin_start (label, 8);
@@ -1335,6 +1337,9 @@ add_palette_item (GtkBox *box, NnLayerKind kind)
   gtk_widget_set_tooltip_text (button, tooltip);
   gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, tooltip, -1);
   gtk_label_set_xalign (GTK_LABEL (gtk_button_get_child (GTK_BUTTON (button))), 0.0);
+  /* long titles take two lines, so the palette stays narrow */
+  gtk_label_set_wrap (GTK_LABEL (gtk_button_get_child (GTK_BUTTON (button))), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (gtk_button_get_child (GTK_BUTTON (button))), PANGO_WRAP_WORD_CHAR);
   gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "builder.add");
   gtk_actionable_set_action_target_value (GTK_ACTIONABLE (button), g_variant_new_string (name));
   gtk_drag_source_set_actions (source, GDK_ACTION_COPY);
@@ -1351,6 +1356,8 @@ add_palette_group (GtkBox *box, const char *title, guint families)
   GtkWidget *label = gtk_label_new (title);
 
   gtk_label_set_xalign (GTK_LABEL (label), 0.0);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
   gtk_widget_add_css_class (label, "heading");
   gtk_widget_set_margin_top (label, 8);
   gtk_box_append (box, label);
@@ -1361,14 +1368,17 @@ add_palette_group (GtkBox *box, const char *title, guint families)
 
 #define FAMILY(f) (1u << NN_LAYER_FAMILY_##f)
 
+/* narrow enough that palette, layer stack and inspector fit PB_MIN_WIDTH */
+#define PALETTE_WIDTH 104
+
 static GtkWidget *
 build_palette (void)
 {
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
   GtkWidget *scrolled = gtk_scrolled_window_new ();
 
-  gtk_widget_set_margin_start (box, 8);
-  gtk_widget_set_margin_end (box, 8);
+  gtk_widget_set_margin_start (box, 6);
+  gtk_widget_set_margin_end (box, 6);
   gtk_widget_set_margin_bottom (box, 8);
   add_palette_group (GTK_BOX (box), _("Recurrent"), FAMILY (RECURRENT));
   add_palette_group (GTK_BOX (box), _("Convolution"), FAMILY (CONVOLUTION));
@@ -1377,7 +1387,7 @@ build_palette (void)
   add_palette_group (GTK_BOX (box), _("Regularisation"), FAMILY (REGULARISATION));
   gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), box);
-  gtk_widget_set_size_request (scrolled, 160, -1);
+  gtk_widget_set_size_request (scrolled, PALETTE_WIDTH, -1);
   gtk_accessible_update_property (GTK_ACCESSIBLE (box), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Layer palette"), -1);
   return scrolled;
 }
@@ -1506,8 +1516,9 @@ build_center (PbBuilder *self)
   GtkDropTarget *target = gtk_drop_target_new (G_TYPE_STRING, GDK_ACTION_COPY | GDK_ACTION_MOVE);
 
   gtk_widget_set_hexpand (center, TRUE);
-  gtk_widget_set_margin_start (center, 12);
-  gtk_widget_set_margin_end (center, 12);
+  gtk_widget_set_size_request (center, PB_BUILDER_MIN_STACK_WIDTH, -1);
+  gtk_widget_set_margin_start (center, 8);
+  gtk_widget_set_margin_end (center, 8);
   gtk_widget_set_margin_top (center, 8);
   gtk_widget_set_margin_bottom (center, 8);
   self->data_label = wrapped_label ("dim-label");

@@ -21,6 +21,10 @@
 
 G_BEGIN_DECLS
 
+/* The layer stack (its tabs, cards and summary) is never narrower than this,
+ * so its tab row and a card's kind stay readable in a small window. */
+#define PB_BUILDER_MIN_STACK_WIDTH 260
+
 #define PB_TYPE_BUILDER (pb_builder_get_type ())
 G_DECLARE_FINAL_TYPE (PbBuilder, pb_builder, PB, BUILDER, GtkBox)
 

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "pb-field-editor.h"
+#include "pb-layout.h"
 
 /* ---- editors ------------------------------------------------------------- */
 
@@ -46,6 +47,7 @@ field_spin_new (const NnField *field, double value)
   if (field->type == NN_FIELD_FLOAT)
     g_signal_connect (spin, "output", G_CALLBACK (spin_output_cb), NULL);
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), value);
+  pb_spin_wheel_scrolls_form (spin);
   return spin;
 }
 

@@ -18,6 +18,22 @@ fg_text (cairo_t *cr, const PbPlotStyle *style, const char *text, double x, doub
   pb_plot_draw_text (cr, style, text, x, y, xalign, yalign, scale, bold, extent);
 }
 
+int
+pb_trial_number (const LcTrial *trial)
+{
+  return trial->index + 1;
+}
+
+char *
+pb_format_setting (const char *text)
+{
+  char *end = NULL;
+  double v = text != NULL ? g_ascii_strtod (text, &end) : 0;
+
+  if (text == NULL || end == text || *end != '\0' || v == floor (v))
+    return g_strdup (text);
+  return g_strdup_printf ("%.3g", v);
+}
 
 static void
 mix (const GdkRGBA *a, const GdkRGBA *b, double f, GdkRGBA *out)
@@ -48,7 +64,8 @@ widest_label (cairo_t *cr, const PbPlotStyle *style, char **labels, int n)
   double w = 0, lw, lh;
   for (int i = 0; i < n; i++)
     {
-      pb_plot_measure_text (cr, style, labels[i], 1, FALSE, &lw, &lh);
+      g_autofree char *label = pb_format_setting (labels[i]);
+      pb_plot_measure_text (cr, style, label, 1, FALSE, &lw, &lh);
       w = MAX (w, lw);
     }
   return w;
@@ -98,11 +115,17 @@ pb_heatmap_draw (cairo_t *cr, int width, int height, const LcTuneHeatmap *map, c
           }
       }
   for (int x = 0; x < map->nx; x++)
-    fg_text (cr, style, map->x_labels[x], left + (x + 0.5) * cw, height - bottom + 6,
-                       PB_ALIGN_CENTER, PB_ALIGN_START, 0.9, FALSE, NULL);
+    {
+      g_autofree char *label = pb_format_setting (map->x_labels[x]);
+      fg_text (cr, style, label, left + (x + 0.5) * cw, height - bottom + 6, PB_ALIGN_CENTER, PB_ALIGN_START,
+               0.9, FALSE, NULL);
+    }
   for (int y = 0; y < map->ny; y++)
-    fg_text (cr, style, map->y_labels[y], left - 6, top + (map->ny - 1 - y + 0.5) * ch,
-                       PB_ALIGN_END, PB_ALIGN_CENTER, 0.9, FALSE, NULL);
+    {
+      g_autofree char *label = pb_format_setting (map->y_labels[y]);
+      fg_text (cr, style, label, left - 6, top + (map->ny - 1 - y + 0.5) * ch, PB_ALIGN_END, PB_ALIGN_CENTER,
+               0.9, FALSE, NULL);
+    }
   if (x_title != NULL)
     fg_text (cr, style, x_title, left + map->nx * cw / 2, height - 4, PB_ALIGN_CENTER, PB_ALIGN_END,
                        1, TRUE, NULL);
@@ -197,7 +220,7 @@ pb_tune_curves_draw (cairo_t *cr, int width, int height, const LcTuneTable *tabl
   cairo_stroke (cr);
   cairo_restore (cr);
   {
-    g_autofree char *label = g_strdup_printf (_("best: trial %d"), best->index);
+    g_autofree char *label = g_strdup_printf (_("best: trial %d"), pb_trial_number (best));
     PbLegendEntry entry = { label, style->accent, TRUE };
     pb_plot_draw_legend (cr, style, &entry, 1, area.rect.x + area.rect.width - 4, area.rect.y + 4,
                          area.rect.width / 2, NULL);
@@ -211,6 +234,7 @@ struct _PbHeatmapView
   GtkWidget parent_instance;
   LcTuneHeatmap *map;
   char *x_path, *y_path;
+  char *x_title, *y_title;
 };
 
 static void pb_heatmap_view_plottable_init (PbPlottableInterface *iface);
@@ -222,7 +246,8 @@ static void
 heatmap_plottable_draw (PbPlottable *p, cairo_t *cr, int width, int height, const PbPlotStyle *style)
 {
   PbHeatmapView *self = PB_HEATMAP_VIEW (p);
-  pb_heatmap_draw (cr, width, height, self->map, self->x_path, self->y_path, style);
+  pb_heatmap_draw (cr, width, height, self->map, pb_heatmap_view_get_title (self, TRUE),
+                   pb_heatmap_view_get_title (self, FALSE), style);
 }
 
 static char *
@@ -245,6 +270,8 @@ pb_heatmap_view_finalize (GObject *object)
   g_clear_pointer (&self->map, lc_tune_heatmap_free);
   g_free (self->x_path);
   g_free (self->y_path);
+  g_free (self->x_title);
+  g_free (self->y_title);
   G_OBJECT_CLASS (pb_heatmap_view_parent_class)->finalize (object);
 }
 
@@ -270,18 +297,23 @@ pb_heatmap_view_new (void)
 
 void
 pb_heatmap_view_set_table (PbHeatmapView *self, const LcTuneTable *table, const char *x_path,
-                           const char *y_path)
+                           const char *y_path, const char *x_title, const char *y_title)
 {
   g_autofree char *description = NULL;
   g_clear_pointer (&self->map, lc_tune_heatmap_free);
   g_free (self->x_path);
   g_free (self->y_path);
+  g_free (self->x_title);
+  g_free (self->y_title);
   self->x_path = g_strdup (x_path);
   self->y_path = g_strdup (y_path);
+  self->x_title = g_strdup (x_title);
+  self->y_title = g_strdup (y_title);
   if (table != NULL && x_path != NULL && y_path != NULL)
     self->map = lc_tune_heatmap_new (table, x_path, y_path, 6);
-  description = g_strdup_printf (_("Best validation accuracy over %s and %s"), x_path ? x_path : "—",
-                                 y_path ? y_path : "—");
+  description = g_strdup_printf (_("Best validation accuracy over %s and %s"),
+                                 pb_heatmap_view_get_title (self, TRUE) ? pb_heatmap_view_get_title (self, TRUE) : "—",
+                                 pb_heatmap_view_get_title (self, FALSE) ? pb_heatmap_view_get_title (self, FALSE) : "—");
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, description, -1);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self), description);
   gtk_widget_queue_draw (GTK_WIDGET (self));
@@ -291,6 +323,22 @@ const LcTuneHeatmap *
 pb_heatmap_view_get_map (PbHeatmapView *self)
 {
   return self->map;
+}
+
+const char *
+pb_heatmap_view_get_title (PbHeatmapView *self, gboolean x_axis)
+{
+  if (x_axis)
+    return self->x_title != NULL ? self->x_title : self->x_path;
+  return self->y_title != NULL ? self->y_title : self->y_path;
+}
+
+char *
+pb_heatmap_view_dup_label (PbHeatmapView *self, gboolean x_axis, int i)
+{
+  if (self->map == NULL || i < 0 || i >= (x_axis ? self->map->nx : self->map->ny))
+    return NULL;
+  return pb_format_setting (x_axis ? self->map->x_labels[i] : self->map->y_labels[i]);
 }
 
 /* ---- the curves widget ------------------------------------------------ */

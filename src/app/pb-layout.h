@@ -15,4 +15,9 @@ G_BEGIN_DECLS
  * widening the window. */
 GtkWidget *pb_scroll_sideways (GtkWidget *switcher);
 
+/* The mouse wheel over spin (a GtkSpinButton in a scrolled form) scrolls
+ * the form unless spin has the keyboard focus: a user scrolling through
+ * the settings does not change the one under the pointer. */
+void pb_spin_wheel_scrolls_form (GtkWidget *spin);
+
 G_END_DECLS

@@ -394,14 +394,18 @@ describe_outcome (PbRun *run)
     {
     case PB_RUN_FINISHED:
       if ((int) run->epochs->len < run->total_epochs)
-        return g_strdup_printf (_("%s finished by early stopping: %u epochs in %.1f s%s"), run->name,
-                                run->epochs->len, run->seconds, best_text);
-      return g_strdup_printf (_("%s finished: %u epochs in %.1f s%s"), run->name, run->epochs->len, run->seconds,
-                              best_text);
+        return g_strdup_printf (ngettext ("%s finished by early stopping: %u epoch in %.1f s%s",
+                                          "%s finished by early stopping: %u epochs in %.1f s%s", run->epochs->len),
+                                run->name, run->epochs->len, run->seconds, best_text);
+      return g_strdup_printf (ngettext ("%s finished: %u epoch in %.1f s%s", "%s finished: %u epochs in %.1f s%s",
+                                        run->epochs->len),
+                              run->name, run->epochs->len, run->seconds, best_text);
     case PB_RUN_STOPPED:
       if (run->doc == NULL && run->epochs->len == 0)
         return g_strdup_printf (_("%s stopped while preparing the data"), run->name);
-      return g_strdup_printf (_("%s stopped after %u epochs%s"), run->name, run->epochs->len, best_text);
+      return g_strdup_printf (ngettext ("%s stopped after %u epoch%s", "%s stopped after %u epochs%s",
+                                        run->epochs->len),
+                              run->name, run->epochs->len, best_text);
     case PB_RUN_FAILED:
       return g_strdup_printf (_("%s failed: %s"), run->name, run->message != NULL ? run->message : "");
     case PB_RUN_OPENED:

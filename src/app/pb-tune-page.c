@@ -226,7 +226,7 @@ tune_events_cb (gpointer owner, GQueue *events, gpointer data)
   best = lc_tune_table_best (self->table);
   /* the bar counts the trials; the label says what they found */
   if (finished->len > 0 && best != NULL)
-    text = g_strdup_printf (_("Best: trial %d (val. acc. %.3f)"), best->index, best->val_accuracy);
+    text = g_strdup_printf (_("Best: trial %d (val. acc. %.3f)"), pb_trial_number (best), best->val_accuracy);
   else if (finished->len > 0)
     text = g_strdup_printf (ngettext ("%u trial finished, none trained", "%u trials finished, none trained",
                                       self->table->trials->len),
@@ -357,7 +357,7 @@ tune_done (gpointer owner, gpointer data)
       const LcTrial *best = lc_tune_table_best (self->table);
       g_autofree char *text = best != NULL
         ? g_strdup_printf (_("Done: %u trials, best trial %d with validation accuracy %.3f"),
-                           self->table->trials->len, best->index, best->val_accuracy)
+                           self->table->trials->len, pb_trial_number (best), best->val_accuracy)
         : g_strdup_printf (_("Done: %u trials"), self->table->trials->len);
       set_status (self, text);
     }
@@ -443,11 +443,20 @@ axis_path (GtkDropDown *dd)
   return paths != NULL && i < g_strv_length ((char **) paths) ? paths[i] : NULL;
 }
 
+static const char *
+axis_title (GtkDropDown *dd)
+{
+  GtkStringObject *item = gtk_drop_down_get_selected_item (dd);
+
+  return item != NULL ? gtk_string_object_get_string (item) : NULL;
+}
+
 static void
 refresh_views (PbTunePage *self)
 {
   const LcTrial *best = lc_tune_table_best (self->table);
-  pb_heatmap_view_set_table (self->heatmap, self->table, axis_path (self->x_axis), axis_path (self->y_axis));
+  pb_heatmap_view_set_table (self->heatmap, self->table, axis_path (self->x_axis), axis_path (self->y_axis),
+                             axis_title (self->x_axis), axis_title (self->y_axis));
   pb_tune_curves_view_set_table (self->curves, self->table, -1);
   gtk_widget_set_sensitive (GTK_WIDGET (self->promote_button), best != NULL);
 }
@@ -484,25 +493,18 @@ is_setting_path (const char *key)
   return g_str_has_prefix (key, "layers[") || g_str_has_prefix (key, "training.");
 }
 
-/* A setting as people write it: 0.00313 rather than 0.00313003. */
-static char *
-format_setting (const char *text)
-{
-  char *end = NULL;
-  double v = text != NULL ? g_ascii_strtod (text, &end) : 0;
-
-  if (text == NULL || end == text || *end != '\0' || v == floor (v))
-    return g_strdup (text);
-  return g_strdup_printf ("%.3g", v);
-}
-
 static void
 cell_bind (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer user_data)
 {
   const char *key = user_data;
   PbTuneRow *row = gtk_list_item_get_item (item);
   g_autofree char *text = lc_trial_format (row->trial, key);
-  g_autofree char *shown = is_setting_path (key) ? format_setting (text) : g_strdup (text);
+  g_autofree char *shown = NULL;
+
+  if (strcmp (key, "trial") == 0)
+    shown = g_strdup_printf ("%d", pb_trial_number (row->trial));
+  else
+    shown = is_setting_path (key) ? pb_format_setting (text) : g_strdup (text);
 
   gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (item)), shown);
 }
@@ -863,6 +865,7 @@ pb_tune_page_init (PbTunePage *self)
   const char *strategies[] = { N_("Grid"), N_("Random"), N_("Successive halving"), NULL };
   const char *translated[4];
   GtkWidget *controls = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *actions = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
   GtkWidget *space_row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   GtkWidget *paned = gtk_paned_new (GTK_ORIENTATION_VERTICAL);
   GtkWidget *scroll = gtk_scrolled_window_new ();
@@ -905,23 +908,27 @@ pb_tune_page_init (PbTunePage *self)
   g_signal_connect_swapped (self->seed, "value-changed", G_CALLBACK (follow_settings), self);
   g_signal_connect_swapped (self->stop_button, "clicked", G_CALLBACK (pb_tune_page_stop), self);
   g_signal_connect_swapped (self->promote_button, "clicked", G_CALLBACK (promote_clicked), self);
+  /* two rows, so that Start stays in sight in a window PB_MIN_WIDTH wide */
   gtk_box_append (GTK_BOX (controls), labelled (_("Strate_gy"), GTK_WIDGET (self->strategy)));
   gtk_box_append (GTK_BOX (controls), labelled (_("T_rials"), GTK_WIDGET (self->trials)));
   gtk_box_append (GTK_BOX (controls), labelled (_("_Epochs"), GTK_WIDGET (self->epochs)));
-  gtk_box_append (GTK_BOX (controls), labelled (_("See_d"), GTK_WIDGET (self->seed)));
-  gtk_box_append (GTK_BOX (controls), GTK_WIDGET (self->start_button));
-  gtk_box_append (GTK_BOX (controls), GTK_WIDGET (self->stop_button));
-  gtk_box_append (GTK_BOX (controls), GTK_WIDGET (self->promote_button));
+  gtk_box_append (GTK_BOX (actions), labelled (_("See_d"), GTK_WIDGET (self->seed)));
+  gtk_box_append (GTK_BOX (actions), GTK_WIDGET (self->start_button));
+  gtk_box_append (GTK_BOX (actions), GTK_WIDGET (self->stop_button));
+  gtk_box_append (GTK_BOX (actions), GTK_WIDGET (self->promote_button));
   self->model_label = GTK_LABEL (gtk_label_new (NULL));
   gtk_label_set_xalign (self->model_label, 0);
   gtk_label_set_ellipsize (self->model_label, PANGO_ELLIPSIZE_END);
   gtk_widget_add_css_class (GTK_WIDGET (self->model_label), "heading");
   gtk_box_append (GTK_BOX (self), GTK_WIDGET (self->model_label));
   gtk_box_append (GTK_BOX (self), pb_scroll_sideways (controls));
+  gtk_box_append (GTK_BOX (self), pb_scroll_sideways (actions));
 
   self->space_button = GTK_BUTTON (gtk_button_new_with_mnemonic (_("Search _space…")));
   self->space_label = GTK_LABEL (gtk_label_new (NULL));
   gtk_label_set_ellipsize (self->space_label, PANGO_ELLIPSIZE_END);
+  gtk_label_set_xalign (self->space_label, 0);
+  gtk_widget_set_hexpand (GTK_WIDGET (self->space_label), TRUE);
   g_signal_connect_swapped (self->space_button, "clicked", G_CALLBACK (space_clicked), self);
   gtk_box_append (GTK_BOX (space_row), GTK_WIDGET (self->space_button));
   {
@@ -931,12 +938,13 @@ pb_tune_page_init (PbTunePage *self)
     gtk_box_append (GTK_BOX (space_row), save);
   }
   gtk_box_append (GTK_BOX (space_row), GTK_WIDGET (self->space_label));
-  self->status_label = GTK_LABEL (gtk_label_new (_("Set up a search and press Start")));
-  gtk_widget_set_hexpand (GTK_WIDGET (self->status_label), TRUE);
-  gtk_label_set_xalign (self->status_label, 1);
-  gtk_label_set_ellipsize (self->status_label, PANGO_ELLIPSIZE_END);
-  gtk_box_append (GTK_BOX (space_row), GTK_WIDGET (self->status_label));
   gtk_box_append (GTK_BOX (self), space_row);
+  /* on a line of its own: a status cut short says nothing */
+  self->status_label = GTK_LABEL (gtk_label_new (_("Set up a search and press Start")));
+  gtk_label_set_xalign (self->status_label, 0);
+  gtk_label_set_wrap (self->status_label, TRUE);
+  gtk_label_set_wrap_mode (self->status_label, PANGO_WRAP_WORD_CHAR);
+  gtk_box_append (GTK_BOX (self), GTK_WIDGET (self->status_label));
   self->progress = GTK_PROGRESS_BAR (gtk_progress_bar_new ());
   gtk_progress_bar_set_show_text (self->progress, TRUE);
   gtk_progress_bar_set_ellipsize (self->progress, PANGO_ELLIPSIZE_END);
@@ -1362,7 +1370,7 @@ pb_tune_page_promote_best (PbTunePage *self, GError **error)
       pb_session_show_section (self->session, "model");
     }
   {
-    g_autofree char *text = g_strdup_printf (_("Trial %d promoted to the builder"), best->index);
+    g_autofree char *text = g_strdup_printf (_("Trial %d promoted to the builder"), pb_trial_number (best));
     set_status (self, text);
   }
   return doc;

@@ -744,6 +744,22 @@ check_inside (GtkWidget *widget, const char *what)
   pb_test_check (pb_test_in_sight (widget), "%s is scrolled out of sight", what);
 }
 
+/* check_inside, and nothing of widget is cut off by a scrolled window. */
+static void
+check_wholly_inside (GtkWidget *widget, const char *what)
+{
+  GtkWidget *scrolled = gtk_widget_get_ancestor (widget, GTK_TYPE_SCROLLED_WINDOW);
+  graphene_rect_t b;
+
+  check_inside (widget, what);
+  if (scrolled == NULL)
+    return;
+  pb_test_check (gtk_widget_compute_bounds (widget, scrolled, &b) && b.origin.x >= -0.5 && b.origin.y >= -0.5
+                 && b.origin.x + b.size.width <= gtk_widget_get_width (scrolled) + 0.5
+                 && b.origin.y + b.size.height <= gtk_widget_get_height (scrolled) + 0.5,
+                 "%s is partly scrolled out of sight", what);
+}
+
 /* The smallest size the window tells a window manager it can take. */
 static void
 x_minimum_size (int *width, int *height)
@@ -801,14 +817,22 @@ test_small_window (Fixture *f, gconstpointer data)
     GtkWidget *kind = find_label_containing (pb_builder_get_card (builder (), 0),
                                              pb_layer_kind_title (kind_at (pb_builder_get_spec (builder ()), 0)));
 
-    /* known: the cards are wider than the column left between the palette
-     * and the inspector, and the stack scrolls sideways to the selected
-     * card's end, so the kind of layer is out of sight */
-    if (kind == NULL || !pb_test_in_sight (kind))
-      {
-        pb_test_screenshot ("known-input-small-window-cards");
-        g_test_incomplete ("at 800 × 600 the first layer card's kind is scrolled out of sight");
-      }
+    GtkWidget *stack = gtk_widget_get_ancestor (pb_builder_get_card (builder (), 0), GTK_TYPE_SCROLLED_WINDOW);
+
+    pb_test_check (gtk_widget_get_width (stack) >= PB_BUILDER_MIN_STACK_WIDTH - 24,
+                   "the layer stack is squeezed to %d px", gtk_widget_get_width (stack));
+    pb_test_check (kind != NULL && pb_test_in_sight (kind), "the first layer card's kind is out of sight");
+  }
+
+  /* Tune: every control of the search, Start first, in the window */
+  show_section ("tune", "Tune");
+  {
+    GtkWidget *tune = page (PB_TYPE_TUNE_PAGE);
+    const char *const buttons[] = { "Start", "Stop", "Promote best to builder" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (buttons); i++)
+      check_wholly_inside (pb_test_get_text (tune, GTK_TYPE_BUTTON, buttons[i]), buttons[i]);
+    check_wholly_inside (field (tune, "Seed"), "the Seed field");
   }
 
   /* Results: every tab can be reached and shows its page */
@@ -827,6 +851,40 @@ test_small_window (Fixture *f, gconstpointer data)
                           tabs[i]);
       check_inside (gtk_stack_get_visible_child (stack), tabs[i]);
     }
+}
+
+/* The wheel over Train's settings scrolls the form; it changes a number
+ * only in the field the user is typing in. */
+static void
+test_wheel_over_settings (Fixture *f, gconstpointer data)
+{
+  GtkWidget *train = page (PB_TYPE_TRAIN_PAGE);
+  GtkSpinButton *rate;
+  double before;
+
+  show_section ("train", "Train");
+  rate = GTK_SPIN_BUTTON (field (train, "Learning rate"));
+  pb_test_scroll_to (GTK_WIDGET (rate));
+  gtk_root_set_focus (GTK_ROOT (window), NULL);
+  before = gtk_spin_button_get_value (rate);
+  pb_test_point_at (GTK_WIDGET (rate), gtk_widget_get_width (GTK_WIDGET (rate)) / 3.0,
+                    gtk_widget_get_height (GTK_WIDGET (rate)) / 2.0);
+  for (int i = 0; i < 3; i++)
+    pb_test_xdotool ("click", "5", NULL);
+  pb_test_iterate (300);
+  pb_test_check (gtk_spin_button_get_value (rate) == before, "the wheel changed the learning rate from %g to %g",
+                 before, gtk_spin_button_get_value (rate));
+
+  /* in the field being typed in, the wheel still steps the number */
+  pb_test_scroll_to (GTK_WIDGET (rate));
+  pb_test_click (GTK_WIDGET (rate));
+  pb_test_wait_for (gtk_widget_has_focus (GTK_WIDGET (rate))
+                    || gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (window)), GTK_WIDGET (rate)),
+                    SOON, "a click did not focus the learning rate");
+  pb_test_xdotool ("click", "4", NULL);
+  pb_test_wait_for (gtk_spin_button_get_value (rate) != before, SOON,
+                    "the wheel does not change the learning rate being edited");
+  gtk_spin_button_set_value (rate, before);
 }
 
 int
@@ -864,6 +922,7 @@ main (int argc, char **argv)
   g_test_add ("/input/csv-mapping", Fixture, NULL, setup, test_csv_mapping, teardown);
   g_test_add ("/input/tune-in-words", Fixture, NULL, setup, test_tune_in_words, teardown);
   g_test_add ("/input/small-window", Fixture, NULL, setup, test_small_window, teardown);
+  g_test_add ("/input/wheel-over-settings", Fixture, NULL, setup, test_wheel_over_settings, teardown);
   status = g_test_run ();
 
   gtk_window_destroy (GTK_WINDOW (window));

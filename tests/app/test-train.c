@@ -758,6 +758,9 @@ test_builder_spec (void)
     wait_until_finished (&c, 100);
     g_assert_cmpint (c.finished_run->state, ==, PB_RUN_FINISHED);
     g_assert_cmpuint (c.finished_run->epochs->len, ==, 1);
+    pb_test_iterate (20);
+    /* one epoch, not "1 epochs" */
+    g_assert_nonnull (strstr (pb_train_page_get_status (page), " 1 epoch in "));
     counts_disconnect (&c, trainer);
   }
 }

@@ -101,7 +101,7 @@ test_grid_table_heatmap_promote (void)
   pb_tune_page_set_space (page, lc_search_space_load_from_data (
     "{\"format\": \"passband-search\", \"version\": 1, \"parameters\": ["
     " {\"path\": \"layers[0].units\", \"values\": [4, 8]},"
-    " {\"path\": \"training.learning_rate\", \"values\": [0.001, 0.01]}]}", -1, "space.json", &error));
+    " {\"path\": \"training.learning_rate\", \"values\": [0.00670689, 0.01]}]}", -1, "space.json", &error));
   g_assert_no_error (error);
   pb_tune_page_set_options (page, LC_TUNE_GRID, 4, 1, 0);
   h1 = g_signal_connect (page, "trial", G_CALLBACK (trial_cb), &c);
@@ -122,6 +122,11 @@ test_grid_table_heatmap_promote (void)
   /* the table: every trial a row; sorted by accuracy the best comes first */
   best = lc_tune_table_best (pb_tune_page_get_table (page));
   g_assert_nonnull (best);
+  /* people count trials from 1, as "Trial n of N" does; the ledger from 0 */
+  {
+    g_autofree char *said = g_strdup_printf ("best trial %d ", best->index + 1);
+    g_assert_nonnull (strstr (pb_tune_page_get_status (page), said));
+  }
   pb_tune_page_sort_by (page, "val_accuracy", TRUE);
   pb_test_iterate (50);
   g_assert_cmpfloat (pb_tune_page_get_row (page, 0)->val_accuracy, ==, best->val_accuracy);
@@ -145,6 +150,16 @@ test_grid_table_heatmap_promote (void)
       g_assert_cmpint (map->count[i], ==, 1);
       g_assert_true (isfinite (map->score[i]));
     }
+  /* the axes say what they are and round as people write numbers */
+  {
+    PbHeatmapView *view = pb_tune_page_get_heatmap (page);
+    g_autofree char *lr = pb_heatmap_view_dup_label (view, TRUE, 0);
+
+    g_assert_cmpstr (lr, ==, "0.00671");
+    g_assert_null (strchr (pb_heatmap_view_get_title (view, TRUE), '.'));
+    g_assert_null (strchr (pb_heatmap_view_get_title (view, FALSE), '['));
+    g_assert_nonnull (strstr (pb_heatmap_view_get_title (view, TRUE), "Learning rate"));
+  }
   pb_test_iterate (200);
 
   /* promote: the builder gets the best trial's units and learning rate */
