@@ -1,4 +1,4 @@
-/* pb-attribution-draw.h: how attribution looks wherever it is drawn (issue 16).
+/* pb-attribution-draw.h: how attribution looks wherever it is drawn.
  *
  * One diverging colour scale: observations that raised the probability of
  * the class are red, those that lowered it blue, near-zero ones neutral;

@@ -1,4 +1,4 @@
-/* pb-attribution-job.h: explaining objects in the background (issue 16).
+/* pb-attribution-job.h: explaining objects in the background.
  *
  * One PbJob explains objects of a run's dataset with the run's model
  * (lc_explain_object: integrated gradients handed back to the observations,

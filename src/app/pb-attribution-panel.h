@@ -1,5 +1,5 @@
 /* pb-attribution-panel.h: "why did the network decide?" for the object the
- * light-curve view shows (issue 16).
+ * light-curve view shows.
  *
  * A row with an Explain toggle, the class to explain (the predicted one or
  * any the user picks) and what was found; while Explain is on, the shown

@@ -1,4 +1,4 @@
-/* pb-builder.h: the Model section: a visual network builder (issue 5).
+/* pb-builder.h: the Model section: a visual network builder.
  *
  * A palette of layers, the network as a stack of layer cards (sequence
  * branch, metadata join, head) with each layer's output shape and parameter

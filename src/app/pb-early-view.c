@@ -1,4 +1,4 @@
-/* pb-early-view.c: early-classification curve drawing and widget (issue 7). */
+/* pb-early-view.c: early-classification curve drawing and widget. */
 #include "config.h"
 
 #include <glib/gi18n.h>

@@ -1,4 +1,4 @@
-/* pb-early-view.h: the early-classification curve (issue 7): accuracy, macro
+/* pb-early-view.h: the early-classification curve: accuracy, macro
  * F1 and macro AUC against how much of each light curve the model saw.  The
  * curve comes from lc_early_curve_new; this only draws it. */
 #pragma once

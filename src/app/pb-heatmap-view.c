@@ -1,4 +1,4 @@
-/* pb-heatmap-view.c: heat map of a search and its validation curves (issue 7). */
+/* pb-heatmap-view.c: heat map of a search and its validation curves. */
 #include "config.h"
 
 #include <glib/gi18n.h>

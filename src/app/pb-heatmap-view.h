@@ -1,4 +1,4 @@
-/* pb-heatmap-view.h: the tuner's drawings (issue 7): a heat map of the best
+/* pb-heatmap-view.h: the tuner's drawings: a heat map of the best
  * validation accuracy over two search settings, and the trials' validation
  * curves overlaid.  The numbers come from lc-tune; these only draw. */
 #pragma once

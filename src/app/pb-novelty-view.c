@@ -1,4 +1,4 @@
-/* pb-novelty-view.c: novelty-score histogram with a threshold (issue 7). */
+/* pb-novelty-view.c: novelty-score histogram with a threshold. */
 #include "config.h"
 
 #include <glib/gi18n.h>

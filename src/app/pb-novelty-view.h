@@ -1,4 +1,4 @@
-/* pb-novelty-view.h: the histogram of a novelty score ("class 99", issue 7)
+/* pb-novelty-view.h: the histogram of a novelty score ("class 99")
  * with the threshold above which objects are ranked.  Scores come from
  * lc_novelty_scores; this only draws. */
 #pragma once

@@ -1,4 +1,4 @@
-/* pb-train-page.h: the Train section (issue 6): a configuration panel, Start
+/* pb-train-page.h: the Train section: a configuration panel, Start
  * and Stop with a progress line, live training curves, the runs of the
  * session (compare two, save one as a model file, open a model file and
  * evaluate it on the current dataset). */

@@ -1,4 +1,4 @@
-/* pb-tune-page.c: the Tune section: hyperparameter search in the background (issue 7). */
+/* pb-tune-page.c: the Tune section: hyperparameter search in the background. */
 #include "config.h"
 
 #include <glib/gi18n.h>

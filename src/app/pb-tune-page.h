@@ -1,4 +1,4 @@
-/* pb-tune-page.h: the Tune section (issue 7): a hyperparameter search over
+/* pb-tune-page.h: the Tune section: a hyperparameter search over
  * the session's spec on the session's dataset.  Trials run one after another
  * in a worker thread (lc_tune_run, the same call as `passband-cli tune`);
  * the table of trials is sortable, the heat map shows the best validation

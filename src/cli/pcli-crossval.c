@@ -1,5 +1,5 @@
 /* pcli-crossval.c: passband-cli crossval: stratified k-fold cross-validation
- * of a model spec, the way the README's accuracy table is measured (issue 8).
+ * of a model spec, the way the README's accuracy table is measured.
  *
  * Each fold trains the spec on the other folds exactly as `train` would (its
  * own validation split for early stopping, augmentation, ensemble) and scores

@@ -1,5 +1,5 @@
 /* lc-augment.h: training-set augmentation that respects the physics of light
- * curves (issue 8).
+ * curves.
  *
  * A copy of an object is the same source seen again: each copy
  *  - redraws every flux with Gaussian noise of noise × its 1-sigma error (when

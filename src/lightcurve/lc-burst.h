@@ -1,6 +1,6 @@
 /* lc-burst.h: transient bursts measured on light curves: peak alignment,
  * normalisation, rise and decline time, full width at half maximum, and the
- * typical (median) curve of a class (issue 6, Results: burst-event view).
+ * typical (median) curve of a class (Results: burst-event view).
  *
  * Brightness is linear: flux as it is, magnitudes converted with
  * 10^(-0.4 (m - m_peak)), so a normalised curve is 1 at the peak whatever the

@@ -1,4 +1,4 @@
-/* lc-early.c: early-classification curves (issue 7). */
+/* lc-early.c: early-classification curves. */
 #include "config.h"
 
 #include "lc-early.h"

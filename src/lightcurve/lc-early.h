@@ -1,4 +1,4 @@
-/* lc-early.h: early classification (issue 7): how well a trained model does
+/* lc-early.h: early classification: how well a trained model does
  * when it sees only the beginning of each light curve, the first k
  * observations or the days since the first detection (DESIGN §7).
  *

@@ -1,5 +1,5 @@
 /* lc-novelty.h: what the novelty view needs beyond the scores of
- * lc-plasticc-metric.h (issue 7): a histogram of a score and the objects
+ * lc-plasticc-metric.h: a histogram of a score and the objects
  * above a threshold, most novel first. */
 #pragma once
 

@@ -1,4 +1,4 @@
-/* lc-tune.c: hyperparameter search (issue 7). */
+/* lc-tune.c: hyperparameter search. */
 #include "config.h"
 
 #include "lc-tune.h"

@@ -1,4 +1,4 @@
-/* lc-tune.h: hyperparameter search (issue 7): search spaces, strategies, the
+/* lc-tune.h: hyperparameter search: search spaces, strategies, the
  * trial runner and the results table.
  *
  * A search space file:

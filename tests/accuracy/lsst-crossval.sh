@@ -1,5 +1,5 @@
 #!/bin/sh
-# lsst-crossval.sh: the README's accuracy table (issue 8).  Stratified 5-fold
+# lsst-crossval.sh: the README's accuracy table.  Stratified 5-fold
 # cross-validation of the LSST presets on the UEA LSST train split only, next
 # to the published test accuracies.  Takes minutes: run it as
 #   meson test -C BUILD --benchmark --suite accuracy

@@ -1,5 +1,5 @@
 #!/bin/sh
-# rrlyrae-crossval.sh: the README's RR Lyrae row (issue 8).  Stratified 5-fold
+# rrlyrae-crossval.sh: the README's RR Lyrae row.  Stratified 5-fold
 # cross-validation of models/rrlyrae-bigru.json on the SDSS Stripe 82 RR Lyrae
 # (ab against c) from the raw light curves, and of the same preset without
 # its period features.  Takes about ten minutes on one thread:

@@ -1,6 +1,6 @@
 /* test-crossval.c: `passband-cli crossval` on a small simulated set, and the
  * shipped LSST preset trained for one epoch on the real LSST file, saved,
- * loaded and evaluated (issue 8).  The full accuracy run is not a unit test:
+ * loaded and evaluated.  The full accuracy run is not a unit test:
  * see lsst-crossval.sh beside this file. */
 #include <gio/gio.h>
 #include <glib/gstdio.h>

@@ -1,4 +1,4 @@
-/* test-app-cli-parity.c: the app trains the LSST preset (issue 8) and the
+/* test-app-cli-parity.c: the app trains the LSST preset and the
  * small presets to the same numbers as `passband-cli train` for the same spec,
  * data, seed and threads.
  *

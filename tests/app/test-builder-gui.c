@@ -167,7 +167,7 @@ static const PresetView preset_views[] = {
   { "small-simplernn.json", 60, 4718, 1, "92", 0 },
   /* padding "same", max pool 2 of 36 steps */
   { "small-conv1d.json", 60, 7534, 1, "18 × 32", 0 },
-  /* issue 8: bigru 64 on 6 features: 2 * (3*64*6 + 3*64*64 + 2*192); 60 LSST static features */
+  /* bigru 64 on 6 features: 2 * (3*64*6 + 3*64*64 + 2*192); 60 LSST static features */
   { "lsst-bigru.json", 60, 115150, 0, "36 × 128", 27648 },
   /* the same with 9 period features: 69 static features */
   { "rrlyrae-bigru.json", 69, 115726, 0, "36 × 128", 27648 },

@@ -1,5 +1,5 @@
 /* test-train-latency.c: benchmark of the main loop's responsiveness while the
- * worker trains (issue 6): a user scrolls the object browser and zooms the
+ * worker trains: a user scrolls the object browser and zooms the
  * light-curve view every 10 ms, once with no training and once during
  * training; the gaps between those ticks (and the frames drawn) are reported.
  * Run with `meson test --benchmark --suite train-ui`. */

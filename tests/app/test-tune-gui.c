@@ -1,4 +1,4 @@
-/* test-tune-gui.c: the Tune section in the real window under Xvfb (issue 7):
+/* test-tune-gui.c: the Tune section in the real window under Xvfb:
  * a grid search through the real worker fills the table, the table sorts,
  * the heat map covers the grid, the best trial is promoted into the builder,
  * a search stops and resumes, also in a new session from its ledger on
@@ -453,7 +453,7 @@ assert_matrix_shows (PbResultsPage *results, PbRun *run)
       }
 }
 
-/* Early classification and novelty live in the Results section (issue 7):
+/* Early classification and novelty live in the Results section:
  * the "seen so far" slider drives the Results page's own confusion matrix
  * and per-class table, computed in a worker. */
 static void

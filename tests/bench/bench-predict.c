@@ -1,5 +1,5 @@
 /* bench-predict.c: passband-cli predict over a 10-million-row PLAsTiCC file
- * with bounded memory (issue 3: peak memory under 300 MB).
+ * with bounded memory (peak memory under 300 MB).
  *
  * Usage: bench-predict [--rows N] [--keep DIR]
  *

@@ -1,4 +1,4 @@
-/* test-tune-cli.c: passband-cli tune as a user runs it (issue 7): a grid
+/* test-tune-cli.c: passband-cli tune as a user runs it: a grid
  * search with JSON lines, shards merged into the table of one run, resume,
  * and the errors. */
 #include <gio/gio.h>

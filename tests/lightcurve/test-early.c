@@ -1,4 +1,4 @@
-/* test-early.c: early-classification curves (issue 7) on a model whose answer
+/* test-early.c: early-classification curves on a model whose answer
  * is known.  Two classes share their first two observations exactly and part
  * from the third on (one brightens, one fades): with two observations or
  * fewer every object looks the same, so the model gives every object the same

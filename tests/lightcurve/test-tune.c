@@ -1,4 +1,4 @@
-/* test-tune.c: hyperparameter search (issue 7): search-space files, applying
+/* test-tune.c: hyperparameter search: search-space files, applying
  * settings to a spec, each strategy on a tiny space, shards that merge into
  * the table of one run, stop and resume, the results table and the heat map. */
 #include <glib/gstdio.h>

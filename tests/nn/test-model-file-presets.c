@@ -66,13 +66,13 @@ static const Preset presets[] = {
    *               conv1d 32, k3, same (I 32): 32*32*3 + 32 = 3104; global_avg_pool -> 32
    *               992 + 3104 + 2976 + 462 = 7534 */
   { "small-conv1d.json", 60, 7534 },
-  /* lsst-bigru (issue 8): 60 metadata features (24 aggregate + 6 bands x 6 per-band)
+  /* lsst-bigru: 60 metadata features (24 aggregate + 6 bands x 6 per-band)
    *   bigru 64 (I 6):   2 * (3*64*6 + 3*64*64 + 2*192) = 2 * 13824 = 27648
    *   bigru 64 (I 128): 2 * (3*64*128 + 3*64*64 + 2*192) = 2 * 37248 = 74496
    *   concat: 128 + 60 = 188;  dense 188->64: 12032 + 64 = 12096;  dense 64->14: 910
    *   27648 + 74496 + 12096 + 910 = 115150 */
   { "lsst-bigru.json", 60, 115150 },
-  /* rrlyrae-bigru (issue 8): the same network with 9 period features more, 69 in all
+  /* rrlyrae-bigru: the same network with 9 period features more, 69 in all
    *   27648 + 74496;  concat: 128 + 69 = 197;  dense 197->64: 12608 + 64 = 12672;  dense 64->14: 910
    *   27648 + 74496 + 12672 + 910 = 115726 */
   { "rrlyrae-bigru.json", 69, 115726 },
