@@ -244,15 +244,11 @@ typedef struct
   char *error;                      /* the first write that failed; guarded by lock */
 } RunWriter;
 
-/* The epochs recorded so far, in a history of their own. */
+/* The epochs recorded so far, without the reserve for the epochs to come. */
 static NnObjectHistory *
 object_history_snapshot (const NnObjectHistory *h)
 {
-  NnObjectHistory *copy = nn_object_history_new (h->labels, h->n_objects, h->n_classes, MAX (h->n_epochs, 1));
-
-  for (int e = 0; e < h->n_epochs; e++)
-    nn_object_history_record (copy, h->probs + (size_t) e * h->n_objects * h->n_classes);
-  return copy;
+  return nn_object_history_copy_epochs (h, MAX (h->n_epochs, 1));
 }
 
 static gpointer

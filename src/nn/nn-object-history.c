@@ -37,11 +37,19 @@ nn_object_history_free (NnObjectHistory *h)
 NnObjectHistory *
 nn_object_history_copy (const NnObjectHistory *h)
 {
-  NnObjectHistory *c = nn_object_history_new (h->labels, h->n_objects, h->n_classes, h->max_epochs);
+  return nn_object_history_copy_epochs (h, h->max_epochs);
+}
 
-  c->n_epochs = h->n_epochs;
-  memcpy (c->predicted, h->predicted, (size_t) h->n_epochs * h->n_objects * sizeof (int));
-  memcpy (c->probs, h->probs, (size_t) h->n_epochs * h->n_objects * h->n_classes * sizeof (float));
+NnObjectHistory *
+nn_object_history_copy_epochs (const NnObjectHistory *h, int max_epochs)
+{
+  NnObjectHistory *c;
+
+  g_return_val_if_fail (h != NULL && max_epochs >= 0, NULL);
+  c = nn_object_history_new (h->labels, h->n_objects, h->n_classes, max_epochs);
+  c->n_epochs = MIN (h->n_epochs, max_epochs);
+  memcpy (c->predicted, h->predicted, (size_t) c->n_epochs * h->n_objects * sizeof (int));
+  memcpy (c->probs, h->probs, (size_t) c->n_epochs * h->n_objects * h->n_classes * sizeof (float));
   return c;
 }
 

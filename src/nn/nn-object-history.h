@@ -29,6 +29,9 @@ NnObjectHistory *nn_object_history_new  (const int *labels, int n_objects, int n
 void             nn_object_history_free (NnObjectHistory *history);
 /* A copy with the same reserve, e.g. for the main loop while a worker records. */
 NnObjectHistory *nn_object_history_copy (const NnObjectHistory *history);
+/* A copy with room for max_epochs epochs holding the recorded epochs that fit
+ * (the first ones), e.g. a snapshot of a run so far without its reserve. */
+NnObjectHistory *nn_object_history_copy_epochs (const NnObjectHistory *history, int max_epochs);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NnObjectHistory, nn_object_history_free)
 
 /* The probabilities of the next epoch, to be filled (n_objects, n_classes);

@@ -145,6 +145,54 @@ test_queries (void)
   }
 }
 
+/* A snapshot keeps the epochs recorded so far and only the room asked for;
+ * the original goes on recording untouched by it. */
+static void
+test_copy_epochs (void)
+{
+  const int labels[] = { 0, 1 };
+  const int pred[] = {
+    1, 0,
+    0, 0,
+    0, 1,
+  };
+  g_autoptr (NnObjectHistory) h = history_of (labels, 2, 3, pred);
+  g_autoptr (NnObjectHistory) snap = nn_object_history_copy_epochs (h, 3);
+  g_autoptr (NnObjectHistory) first = nn_object_history_copy_epochs (h, 2);
+  g_autoptr (NnObjectHistory) roomy = nn_object_history_copy_epochs (h, 5);
+  g_autoptr (NnObjectHistory) none = nn_object_history_copy_epochs (h, 0);
+
+  g_assert_cmpint (snap->n_epochs, ==, 3);
+  g_assert_cmpint (snap->max_epochs, ==, 3);
+  g_assert_null (nn_object_history_next (snap));
+  g_assert_cmpmem (snap->probs, 3 * 2 * 3 * sizeof (float), h->probs, 3 * 2 * 3 * sizeof (float));
+  for (int e = 0; e < 3; e++)
+    for (int i = 0; i < 2; i++)
+      g_assert_cmpint (nn_object_history_predicted (snap, e, i), ==, pred[e * 2 + i]);
+
+  /* fewer epochs than recorded: the first ones */
+  g_assert_cmpint (first->n_epochs, ==, 2);
+  g_assert_cmpint (first->max_epochs, ==, 2);
+  g_assert_cmpint (nn_object_history_learned_epoch (first, 0), ==, 1);
+  g_assert_cmpint (nn_object_history_learned_epoch (first, 1), ==, -1);
+  g_assert_cmpint (nn_object_history_learned_epoch (h, 1), ==, 2);
+
+  /* more room: recording goes on in the copy alone */
+  g_assert_cmpint (roomy->n_epochs, ==, 3);
+  g_assert_cmpint (roomy->max_epochs, ==, 5);
+  nn_object_history_record (roomy, (const float[]) { 0.0f, 0.0f, 1.0f, 0.0f, 0.0f, 1.0f });
+  g_assert_cmpint (roomy->n_epochs, ==, 4);
+  g_assert_cmpint (nn_object_history_predicted (roomy, 3, 0), ==, 2);
+  g_assert_cmpint (h->n_epochs, ==, 3);
+  g_assert_cmpint (roomy->labels[1], ==, 1);
+  roomy->labels[1] = -1;
+  g_assert_cmpint (h->labels[1], ==, 1);
+
+  g_assert_cmpint (none->n_epochs, ==, 0);
+  g_assert_cmpint (none->n_objects, ==, 2);
+  g_assert_null (nn_object_history_next (none));
+}
+
 static void
 test_wrong_size_refused (void)
 {
@@ -176,6 +224,7 @@ main (int argc, char **argv)
   g_test_add_func ("/object-history/record-one-thread", test_record_one_thread);
   g_test_add_func ("/object-history/record-two-threads", test_record_two_threads);
   g_test_add_func ("/object-history/queries", test_queries);
+  g_test_add_func ("/object-history/copy-epochs", test_copy_epochs);
   g_test_add_func ("/object-history/wrong-size-refused", test_wrong_size_refused);
   return g_test_run ();
 }
