@@ -209,12 +209,8 @@ static LcSearchSpace *
 space_to_edit (PbSession *session)
 {
   const LcSearchSpace *space = pb_session_get_space (session);
-  g_autofree char *text = NULL;
 
-  if (space == NULL)
-    return lc_search_space_new ();
-  text = lc_search_space_to_data (space);
-  return lc_search_space_load_from_data (text, -1, space->source, NULL);
+  return space != NULL ? lc_search_space_copy (space) : lc_search_space_new ();
 }
 
 static JsonNode *

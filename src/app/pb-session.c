@@ -117,17 +117,10 @@ pb_session_get_space (PbSession *self)
 void
 pb_session_set_space (PbSession *self, const LcSearchSpace *space)
 {
-  g_autofree char *text = NULL;
-
   g_return_if_fail (PB_IS_SESSION (self));
   g_clear_pointer (&self->space, lc_search_space_free);
   if (space != NULL && space->params->len > 0)
-    {
-      /* a deep copy through the file format: what Tune runs is what a file would hold */
-      text = lc_search_space_to_data (space);
-      self->space = lc_search_space_load_from_data (text, -1, space->source, NULL);
-      g_warn_if_fail (self->space != NULL);
-    }
+    self->space = lc_search_space_copy (space);
   g_signal_emit (self, signals[SPACE_CHANGED], 0);
 }
 

@@ -652,13 +652,6 @@ update_space_label (PbTunePage *self)
 
 /* ---- the base spec and dataset ----------------------------------------- */
 
-static LcSearchSpace *
-space_copy (const LcSearchSpace *space)
-{
-  g_autofree char *text = lc_search_space_to_data (space);
-  return lc_search_space_load_from_data (text, -1, space->source, NULL);
-}
-
 
 static const NnModelDoc *
 base_spec (PbTunePage *self)
@@ -1067,7 +1060,7 @@ session_space_changed_cb (PbTunePage *self)
 {
   const LcSearchSpace *space = pb_session_get_space (self->session);
 
-  show_space (self, space != NULL ? space_copy (space) : NULL);
+  show_space (self, lc_search_space_copy (space));
 }
 
 void
@@ -1218,7 +1211,7 @@ pb_tune_page_start (PbTunePage *self, GError **error)
   job = g_new0 (TuneJob, 1);
   job->ds = lc_dataset_ref (ds);
   job->spec = nn_model_doc_copy (spec);
-  job->space = space_copy (self->space);
+  job->space = lc_search_space_copy (self->space);
   read_options (self, &job->options);
   job->dir = search_dir_for (self, ds, job->spec, job->space, &job->options);
   /* another search: its trials, if any, come from its own ledger */

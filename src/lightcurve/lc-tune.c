@@ -73,13 +73,46 @@ lc_search_space_free (LcSearchSpace *space)
   g_free (space);
 }
 
+/* json_node_copy shares objects and arrays; a repeated layer or a
+ * copied parameter needs its own. */
+static JsonNode *
+deep_copy (JsonNode *node)
+{
+  g_autofree char *text = nn_json_to_string (node);
+  return json_from_string (text, NULL);
+}
+
+LcSearchSpace *
+lc_search_space_copy (const LcSearchSpace *space)
+{
+  LcSearchSpace *copy;
+
+  if (space == NULL)
+    return NULL;
+  copy = lc_search_space_new ();
+  g_free (copy->source);
+  copy->source = g_strdup (space->source);
+  copy->eta = space->eta;
+  copy->min_epochs = space->min_epochs;
+  copy->max_epochs = space->max_epochs;
+  for (guint i = 0; i < space->params->len; i++)
+    {
+      const LcTuneParam *p = g_ptr_array_index (space->params, i);
+      LcTuneParam *c = lc_search_space_add (copy, p->path, p->values, p->min, p->max, p->log);
+
+      c->integer = p->integer;
+      c->steps = p->steps;
+    }
+  return copy;
+}
+
 LcTuneParam *
 lc_search_space_add (LcSearchSpace *space, const char *path, JsonNode *values, double min,
                      double max, gboolean log)
 {
   LcTuneParam *p = g_new0 (LcTuneParam, 1);
   p->path = g_strdup (path);
-  p->values = values != NULL ? json_node_copy (values) : NULL;
+  p->values = values != NULL ? deep_copy (values) : NULL;
   p->min = min;
   p->max = max;
   p->log = log;
@@ -662,14 +695,6 @@ parse_repeat (const GArray *steps, JsonNode *value, const char *source, const ch
   out->count = (int) json_node_get_int (value);
   out->path = path;
   return TRUE;
-}
-
-/* json_node_copy shares objects and arrays; a repeated layer needs its own. */
-static JsonNode *
-deep_copy (JsonNode *node)
-{
-  g_autofree char *text = nn_json_to_string (node);
-  return json_from_string (text, NULL);
 }
 
 static gboolean

@@ -79,6 +79,8 @@ typedef struct
 LcSearchSpace *lc_search_space_new            (void);
 void           lc_search_space_free           (LcSearchSpace *space);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LcSearchSpace, lc_search_space_free)
+/* A deep copy (every parameter and its values); NULL gives NULL. */
+LcSearchSpace *lc_search_space_copy           (const LcSearchSpace *space);
 /* Errors name the source, the parameter and the field. */
 LcSearchSpace *lc_search_space_load           (const char *path, GError **error);
 LcSearchSpace *lc_search_space_load_from_data (const char *text, gssize len, const char *source,

@@ -41,6 +41,58 @@ static const char *tiny_space =
   " {\"path\": \"training.learning_rate\", \"values\": [0.001, 0.01]}],"
   " \"halving\": {\"eta\": 2, \"min_epochs\": 1, \"max_epochs\": 2}}";
 
+/* Changing a copy, down to a parameter's list of values, leaves the original alone. */
+static void
+test_space_copy (void)
+{
+  g_autoptr (LcSearchSpace) space = space_from (
+    "{\"format\": \"passband-search\", \"version\": 1, \"parameters\": ["
+    " {\"path\": \"layers[0].units\", \"values\": [32, 64]},"
+    " {\"path\": \"training.learning_rate\", \"min\": 1e-4, \"max\": 0.0123456789012345,"
+    "  \"log\": true, \"integer\": false, \"steps\": 4},"
+    " {\"path\": \"training.batch_size\", \"min\": 16, \"max\": 64, \"integer\": true, \"steps\": 2}],"
+    " \"halving\": {\"eta\": 4, \"min_epochs\": 2, \"max_epochs\": 9}}");
+  g_autoptr (LcSearchSpace) copy = lc_search_space_copy (space);
+  g_autoptr (LcSearchSpace) empty = lc_search_space_new ();
+  g_autoptr (LcSearchSpace) empty_copy = NULL;
+  g_autofree char *before = lc_search_space_to_data (space);
+  g_autofree char *copied = lc_search_space_to_data (copy);
+  g_autofree char *after = NULL;
+  LcTuneParam *units, *lr;
+
+  g_assert_nonnull (copy);
+  g_assert_true (copy != space);
+  g_assert_cmpstr (copied, ==, before);
+  g_assert_cmpstr (copy->source, ==, "space.json");
+  g_assert_true (copy->source != space->source);
+  g_assert_cmpint (copy->eta, ==, 4);
+  g_assert_cmpint (copy->min_epochs, ==, 2);
+  g_assert_cmpint (copy->max_epochs, ==, 9);
+  lr = g_ptr_array_index (copy->params, 1);
+  g_assert_cmpfloat (lr->max, ==, 0.0123456789012345);
+  g_assert_true (((LcTuneParam *) g_ptr_array_index (copy->params, 2))->integer);
+
+  units = g_ptr_array_index (copy->params, 0);
+  g_assert_true (units->values != ((LcTuneParam *) g_ptr_array_index (space->params, 0))->values);
+  json_array_add_int_element (json_node_get_array (units->values), 128);
+  g_free (units->path);
+  units->path = g_strdup ("layers[1].units");
+  lr->steps = 7;
+  lr->log = FALSE;
+  copy->eta = 2;
+  g_ptr_array_remove_index (copy->params, 2);
+  after = lc_search_space_to_data (space);
+  g_assert_cmpstr (after, ==, before);
+  g_assert_cmpuint (lc_search_space_grid_size (space), ==, 2 * 4 * 2);
+
+  g_assert_null (lc_search_space_copy (NULL));
+  empty_copy = lc_search_space_copy (empty);
+  g_assert_nonnull (empty_copy);
+  g_assert_cmpuint (empty_copy->params->len, ==, 0);
+  g_assert_cmpint (empty_copy->eta, ==, empty->eta);
+  g_assert_cmpstr (empty_copy->source, ==, empty->source);
+}
+
 static void
 test_space_file (void)
 {
@@ -500,6 +552,7 @@ main (int argc, char **argv)
   g_assert_no_error (error);
 
   g_test_add_func ("/tune/space-file", test_space_file);
+  g_test_add_func ("/tune/space-copy", test_space_copy);
   g_test_add_func ("/tune/space-file-hostile", test_space_file_hostile);
   g_test_add_func ("/tune/apply", test_apply);
   g_test_add_func ("/tune/sampling", test_sampling);
