@@ -18,12 +18,6 @@ fg_text (cairo_t *cr, const PbPlotStyle *style, const char *text, double x, doub
   pb_plot_draw_text (cr, style, text, x, y, xalign, yalign, scale, bold, extent);
 }
 
-int
-pb_trial_number (const LcTrial *trial)
-{
-  return trial->index + 1;
-}
-
 char *
 pb_format_setting (const char *text)
 {
@@ -220,7 +214,7 @@ pb_tune_curves_draw (cairo_t *cr, int width, int height, const LcTuneTable *tabl
   cairo_stroke (cr);
   cairo_restore (cr);
   {
-    g_autofree char *label = g_strdup_printf (_("best: trial %d"), pb_trial_number (best));
+    g_autofree char *label = g_strdup_printf (_("best: trial %d"), lc_trial_number (best));
     PbLegendEntry entry = { label, style->accent, TRUE };
     pb_plot_draw_legend (cr, style, &entry, 1, area.rect.x + area.rect.width - 4, area.rect.y + 4,
                          area.rect.width / 2, NULL);

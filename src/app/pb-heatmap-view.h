@@ -10,10 +10,6 @@
 
 G_BEGIN_DECLS
 
-/* The number people see for a trial: counted from 1, as "Trial n of N"
- * (the ledger on disk keeps its index from 0). */
-int   pb_trial_number    (const LcTrial *trial);
-
 /* A setting as people write it: 0.00313 rather than 0.00313003; text that
  * is not a fractional number is returned as it is. */
 char *pb_format_setting  (const char *text);

@@ -226,7 +226,7 @@ tune_events_cb (gpointer owner, GQueue *events, gpointer data)
   best = lc_tune_table_best (self->table);
   /* the bar counts the trials; the label says what they found */
   if (finished->len > 0 && best != NULL)
-    text = g_strdup_printf (_("Best: trial %d (val. acc. %.3f)"), pb_trial_number (best), best->val_accuracy);
+    text = g_strdup_printf (_("Best: trial %d (val. acc. %.3f)"), lc_trial_number (best), best->val_accuracy);
   else if (finished->len > 0)
     text = g_strdup_printf (ngettext ("%u trial finished, none trained", "%u trials finished, none trained",
                                       self->table->trials->len),
@@ -357,7 +357,7 @@ tune_done (gpointer owner, gpointer data)
       const LcTrial *best = lc_tune_table_best (self->table);
       g_autofree char *text = best != NULL
         ? g_strdup_printf (_("Done: %u trials, best trial %d with validation accuracy %.3f"),
-                           self->table->trials->len, pb_trial_number (best), best->val_accuracy)
+                           self->table->trials->len, lc_trial_number (best), best->val_accuracy)
         : g_strdup_printf (_("Done: %u trials"), self->table->trials->len);
       set_status (self, text);
     }
@@ -502,7 +502,7 @@ cell_bind (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer user_d
   g_autofree char *shown = NULL;
 
   if (strcmp (key, "trial") == 0)
-    shown = g_strdup_printf ("%d", pb_trial_number (row->trial));
+    shown = g_strdup_printf ("%d", lc_trial_number (row->trial));
   else
     shown = is_setting_path (key) ? pb_format_setting (text) : g_strdup (text);
 
@@ -1363,7 +1363,7 @@ pb_tune_page_promote_best (PbTunePage *self, GError **error)
       pb_session_show_section (self->session, "model");
     }
   {
-    g_autofree char *text = g_strdup_printf (_("Trial %d promoted to the builder"), pb_trial_number (best));
+    g_autofree char *text = g_strdup_printf (_("Trial %d promoted to the builder"), lc_trial_number (best));
     set_status (self, text);
   }
   return doc;

@@ -46,10 +46,10 @@ print_trial (const LcTrial *t, gboolean json)
     {
       g_autofree char *settings = nn_json_to_string (t->settings);
       if (t->ok)
-        printf (_("trial %3d  rung %d  val_acc %.4f  wll %.4f  epochs %3d  %6.1f s  %s\n"), t->index, t->rung,
+        printf (_("trial %3d  rung %d  val_acc %.4f  wll %.4f  epochs %3d  %6.1f s  %s\n"), lc_trial_number (t), t->rung,
                 t->val_accuracy, t->weighted_log_loss, t->epochs, t->seconds, settings);
       else
-        printf (_("trial %3d  failed: %s  %s\n"), t->index, t->error != NULL ? t->error : "", settings);
+        printf (_("trial %3d  failed: %s  %s\n"), lc_trial_number (t), t->error != NULL ? t->error : "", settings);
     }
   fflush (stdout);
 }
@@ -107,7 +107,7 @@ print_result (const char *status, const LcTuneTable *table, const char *model_pa
   /* TRANSLATORS: the status is a keyword (done, stopped, waiting, failed, merged) */
   printf (_("%s: %u trials"), status, table->trials->len);
   if (best != NULL)
-    printf (_("; best trial %d, val_accuracy %.4f"), best->index, best->val_accuracy);
+    printf (_("; best trial %d, val_accuracy %.4f"), lc_trial_number (best), best->val_accuracy);
   if (model_path != NULL && g_file_test (model_path, G_FILE_TEST_EXISTS))
     printf (_("; model %s"), model_path);
   printf ("\n");

@@ -968,6 +968,12 @@ lc_trial_from_json (JsonNode *node, GError **error)
   return g_steal_pointer (&t);
 }
 
+int
+lc_trial_number (const LcTrial *trial)
+{
+  return trial->index + 1;
+}
+
 double
 lc_trial_score (const LcTrial *t)
 {

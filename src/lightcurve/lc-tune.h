@@ -132,6 +132,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (LcTrial, lc_trial_free)
 /* One JSON line: {"event": "trial", "trial": ..., "settings": {...}, ...}. */
 JsonNode *lc_trial_to_json   (const LcTrial *trial);
 LcTrial  *lc_trial_from_json (JsonNode *node, GError **error);
+/* The number people see for a trial, in the app and the CLI's text: counted
+ * from 1, as "Trial n of N".  The ledger and JSON lines keep the index from
+ * 0, which shards and resumed searches rely on. */
+int       lc_trial_number    (const LcTrial *trial);
 /* The number a search maximises: validation accuracy, -inf for failures. */
 double    lc_trial_score     (const LcTrial *trial);
 /* < 0 when a is better: score, then weighted log loss, then index. */

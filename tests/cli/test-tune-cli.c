@@ -69,6 +69,51 @@ test_grid_json (void)
   g_assert_true (g_file_test (model, G_FILE_TEST_EXISTS));
 }
 
+/* The text output numbers trials from 1, as the app does, while the
+ * ledger in dir keeps its indices from 0: the text's trial n is the
+ * ledger's trial n - 1, and its best trial is the line with the best
+ * accuracy. */
+static void
+assert_text_counts_from_one (const char *text, const char *dir)
+{
+  g_autoptr (GPtrArray) saved = file_trial_lines (dir, "trials.jsonl");
+  g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
+  const char *result;
+  int best = 0, n_lines = 0;
+  double best_acc = 0;
+
+  for (int i = 0; lines[i] != NULL; i++)
+    {
+      g_autoptr (JsonNode) node = NULL;
+      g_autoptr (JsonNode) printed = NULL;
+      int number;
+      double acc;
+
+      if (!g_str_has_prefix (lines[i], "trial "))
+        continue;
+      g_assert_cmpint (sscanf (lines[i], "trial %d rung %*d val_acc %lf", &number, &acc), ==, 2);
+      g_assert_cmpint (number, ==, n_lines + 1);
+      /* the settings printed are those of the ledger's trial number - 1 */
+      node = json_from_string (g_ptr_array_index (saved, number - 1), NULL);
+      g_assert_cmpint (json_object_get_int_member (json_node_get_object (node), "trial"), ==, number - 1);
+      g_assert_nonnull (strchr (lines[i], '{'));
+      printed = json_from_string (strchr (lines[i], '{'), NULL);
+      g_assert_nonnull (printed);
+      g_assert_true (json_node_equal (printed, json_object_get_member (json_node_get_object (node), "settings")));
+      if (number == 1 || acc > best_acc)
+        best = number, best_acc = acc;
+      n_lines++;
+    }
+  g_assert_cmpint (n_lines, ==, saved->len);
+  result = strstr (text, "; best trial ");
+  g_assert_nonnull (result);
+  {
+    int printed_best;
+    g_assert_cmpint (sscanf (result, "; best trial %d,", &printed_best), ==, 1);
+    g_assert_cmpint (printed_best, ==, best);
+  }
+}
+
 static void
 test_shards_merge (void)
 {
@@ -79,6 +124,7 @@ test_shards_merge (void)
                                      space_path, "--trials", "3", "--seed", "4", "--epochs", "1",
                                      "--out", one, NULL);
   g_assert_cmpint (r->status, ==, 0);
+  assert_text_counts_from_one (r->out, one);
   for (int s = 0; s < 2; s++)
     {
       g_autofree char *shard = g_strdup_printf ("%d/2", s);
