@@ -12,13 +12,15 @@
 static gboolean
 flatten_setup (NnLayer *layer, const NnShape *in, int meta_features, GError **error)
 {
+  /* in 64 bits: steps × features of a hand-edited file can pass G_MAXINT */
   gint64 total = in->seq ? (gint64) in->steps * in->features : in->features;
 
-  if (total < 1 || total > G_MAXINT)
+  if (total < 1 || total > NN_LAYER_MAX_SIZE)
     {
       g_set_error (error, NN_ERROR, NN_ERROR_INVALID_LAYER,
-                   _("Flatten needs an input of 1 to %d values per sample (it has %lld)."),
-                   G_MAXINT, (long long) total);
+                   _("Flatten needs an input of 1 to %d values per sample, but %d steps × %d "
+                     "features make %lld; shorten the sequences or pool them first."),
+                   NN_LAYER_MAX_SIZE, in->seq ? in->steps : 1, in->features, (long long) total);
       return FALSE;
     }
   layer->out = (NnShape) { .seq = FALSE, .steps = 0, .features = (int) total };

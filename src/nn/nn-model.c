@@ -342,13 +342,17 @@ nn_model_build (NnModel *model, int max_steps, GError **error)
       s_off += layer->n_state;
       if (layer->ops->kind == NN_LAYER_CONCAT_METADATA)
         model->concat_index = (int) i;
-    }
-  if (p_off > NN_MODEL_MAX_PARAMS || s_off > NN_MODEL_MAX_PARAMS)
-    {
-      g_set_error (error, NN_ERROR, NN_ERROR_INVALID_MODEL,
-                   _("the model has %zu parameters; at most %zu fit in memory (is a layer far "
-                     "too large?)"), MAX (p_off, s_off), NN_MODEL_MAX_PARAMS);
-      return FALSE;
+      /* each layer's count is far below SIZE_MAX, so checking as they add up
+       * names the layer that crosses the limit */
+      if (p_off > NN_MODEL_MAX_PARAMS || s_off > NN_MODEL_MAX_PARAMS)
+        {
+          g_set_error (error, NN_ERROR, NN_ERROR_INVALID_MODEL,
+                       /* TRANSLATORS: a layer's index and its kind (a keyword such as “dense”) */
+                       _("layer %u (%s) takes the model to %zu parameters; at most %zu fit in memory "
+                         "(the layer is far too large)"),
+                       i, kind_name (layer), MAX (p_off, s_off), NN_MODEL_MAX_PARAMS);
+          return FALSE;
+        }
     }
   model->max_steps = max_steps;
   model->n_params = p_off;

@@ -815,8 +815,50 @@ test_huge_layer_refused (void)
   g_assert_null (model);
   g_assert_error (error, NN_ERROR, NN_ERROR_INVALID_MODEL);
   g_test_message ("%s", error->message);
-  g_assert_nonnull (strstr (error->message, "p.json: the model has 34360459267 parameters; at most "
-                            "134217728 fit in memory"));
+  g_assert_nonnull (strstr (error->message, "p.json: layer 0 (lstm) takes the model to 34360262656 "
+                            "parameters; at most 134217728 fit in memory"));
+}
+
+static void
+assert_build_refused (const char *text, const char *expect)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NnModelDoc) doc = nn_model_doc_load_from_data (text, -1, "f.json", &error);
+  g_autoptr (NnModel) model = NULL;
+
+  g_assert_no_error (error);
+  model = nn_model_doc_build (doc, 0, 0, 3, 0, &error);
+  g_assert_null (model);
+  g_assert_error (error, NN_ERROR, NN_ERROR_INVALID_MODEL);
+  g_test_message ("%s", error->message);
+  if (strstr (error->message, expect) == NULL)
+    g_error ("message “%s” does not say “%s”", error->message, expect);
+}
+
+/* Flatten's steps × features from a file's sizes: 1048576 × 4097 wraps to
+ * 1048576 in 32-bit arithmetic, a size that would look sane; refused, with
+ * the layer named, before anything is allocated. */
+static void
+test_flatten_overflow_refused (void)
+{
+  assert_build_refused ("{\"format\": \"passband-model\", \"version\": 1, "
+                        "\"inputs\": {\"sequence_features\": 4097, \"max_steps\": 1048576}, \"layers\": ["
+                        "{\"type\": \"flatten\"}, {\"type\": \"dense\", \"units\": \"classes\"}]}",
+                        "f.json: layer 0 (flatten): Flatten needs an input of 1 to 268435456 values per "
+                        "sample, but 1048576 steps × 4097 features make 4296015872");
+  /* the features a Conv1D makes, two layers in */
+  assert_build_refused ("{\"format\": \"passband-model\", \"version\": 1, "
+                        "\"inputs\": {\"sequence_features\": 1, \"max_steps\": 1048576}, \"layers\": ["
+                        "{\"type\": \"conv1d\", \"units\": 4097, \"kernel_size\": 1},"
+                        "{\"type\": \"dropout\", \"rate\": 0.1}, {\"type\": \"flatten\"},"
+                        "{\"type\": \"dense\", \"units\": \"classes\"}]}",
+                        "layer 2 (flatten): Flatten needs an input of 1 to 268435456 values per sample, "
+                        "but 1048576 steps × 4097 features make 4296015872");
+  /* below the limit per sample, but the head on it takes too many weights */
+  assert_build_refused ("{\"format\": \"passband-model\", \"version\": 1, "
+                        "\"inputs\": {\"sequence_features\": 256, \"max_steps\": 1048576}, \"layers\": ["
+                        "{\"type\": \"flatten\"}, {\"type\": \"dense\", \"units\": \"classes\"}]}",
+                        "layer 1 (dense)");
 }
 
 int
@@ -843,6 +885,7 @@ main (int argc, char **argv)
   g_test_add_func ("/model-file/hostile/weights-checksum", test_weights_checksum);
   g_test_add_func ("/model-file/hostile/float-fields-narrowed", test_float_fields_narrowed);
   g_test_add_func ("/model-file/hostile/huge-layer", test_huge_layer_refused);
+  g_test_add_func ("/model-file/hostile/flatten-overflow", test_flatten_overflow_refused);
   g_test_add_func ("/model-file/atomic/read-only-folder", test_atomic_read_only_folder);
   g_test_add_func ("/model-file/atomic/write-fails-midway", test_atomic_write_fails_midway);
   return g_test_run ();
