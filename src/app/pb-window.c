@@ -422,6 +422,11 @@ load_progress_cb (double fraction, gpointer user_data)
     gtk_progress_bar_set_fraction (self->load_progress, fraction);
 }
 
+/* The name recent files are filed under: the executable's, fixed rather than
+ * g_get_prgname (), which is NULL when nothing set it (the recent-files API
+ * then refuses the entry with a critical). */
+#define PB_RECENT_APP_NAME "passband"
+
 static void
 remember_recent (PbWindow *self, const char *path)
 {
@@ -431,8 +436,8 @@ remember_recent (PbWindow *self, const char *path)
   GtkRecentData data = {
     .display_name = name,
     .mime_type = (char *) (g_file_test (path, G_FILE_TEST_IS_DIR) ? "inode/directory" : "text/plain"),
-    .app_name = (char *) g_get_prgname (),
-    .app_exec = (char *) "passband %u",
+    .app_name = (char *) PB_RECENT_APP_NAME,
+    .app_exec = (char *) PB_RECENT_APP_NAME " %u",
   };
 
   gtk_recent_manager_add_full (self->recent, uri, &data);
@@ -769,7 +774,7 @@ rebuild_recent_menu (PbWindow *self)
 
   g_menu_remove_all (self->recent_menu);
   for (GList *l = items; l != NULL; l = l->next)
-    if (gtk_recent_info_has_application (l->data, g_get_prgname ()) && gtk_recent_info_exists (l->data))
+    if (gtk_recent_info_has_application (l->data, PB_RECENT_APP_NAME) && gtk_recent_info_exists (l->data))
       g_ptr_array_add (ours, l->data);
   g_ptr_array_sort (ours, compare_recent);
   for (guint i = 0; i < ours->len && shown < PB_RECENT_MAX; i++, shown++)

@@ -393,6 +393,43 @@ test_open_plasticc (Fixture *f, gconstpointer data)
   }
 }
 
+/* A program that never set its name (g_get_prgname () NULL, as after a bare
+ * gtk_init ()) builds the recent menu and files a dataset without a
+ * critical: this test program makes criticals fatal. */
+static void
+test_recent_without_program_name (Fixture *f, gconstpointer data)
+{
+  g_autofree char *path = tu_shared_path ("data/plasticc_training_sample/training_set_first10.csv");
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autofree char *uri = g_file_get_uri (file);
+  g_autofree char *prgname = g_strdup (g_get_prgname ());
+  GtkRecentManager *recent = gtk_recent_manager_get_default ();
+  GtkRecentData entry = {
+    .mime_type = (char *) "text/plain", .app_name = (char *) "passband", .app_exec = (char *) "passband %u",
+  };
+  GtkRecentInfo *info;
+  PbWindow *window;
+
+  /* an entry on record, so the new window's menu has one to look at */
+  g_assert_true (gtk_recent_manager_add_full (recent, uri, &entry));
+  pb_test_iterate (20);
+  g_set_prgname (NULL);
+  g_assert_null (g_get_prgname ());
+  window = pb_window_new (NULL, f->settings);
+  pb_window_open_file (window, file);
+  pb_test_wait_for_load (window);
+  pb_test_iterate (20);
+  g_assert_null (pb_window_get_last_error (window));
+  g_set_prgname (prgname);
+
+  info = gtk_recent_manager_lookup_item (recent, uri, NULL);
+  g_assert_nonnull (info);
+  g_assert_true (gtk_recent_info_has_application (info, "passband"));
+  gtk_recent_info_unref (info);
+  gtk_window_destroy (GTK_WINDOW (window));
+  pb_test_iterate (20);
+}
+
 static void
 test_open_ts (Fixture *f, gconstpointer data)
 {
@@ -1166,6 +1203,8 @@ main (int argc, char **argv)
   g_test_add ("/app/gui/light-curve", Fixture, NULL, fixture_setup, test_light_curve_interaction, fixture_teardown);
   g_test_add ("/app/gui/export", Fixture, NULL, fixture_setup, test_export, fixture_teardown);
   g_test_add ("/app/gui/open-plasticc", Fixture, NULL, fixture_setup, test_open_plasticc, fixture_teardown);
+  g_test_add ("/app/gui/recent-without-program-name", Fixture, NULL, fixture_setup, test_recent_without_program_name,
+              fixture_teardown);
   g_test_add ("/app/gui/open-ts", Fixture, NULL, fixture_setup, test_open_ts, fixture_teardown);
   g_test_add ("/app/gui/open-npy", Fixture, NULL, fixture_setup, test_open_npy, fixture_teardown);
   g_test_add ("/app/gui/open-rrlyrae", Fixture, NULL, fixture_setup, test_open_rrlyrae, fixture_teardown);
