@@ -499,7 +499,7 @@ static void
 session_dataset_changed_cb (PbResultsPage *self)
 {
   /* every tab is about the open data: a run on other data is not shown */
-  if (self->run == NULL || self->run->dataset != pb_session_get_dataset (self->session))
+  if (self->run == NULL || !lc_dataset_same_data (self->run->dataset, pb_session_get_dataset (self->session)))
     pb_results_page_set_run (self, NULL);
   list_runs (self);
 }

@@ -3,6 +3,7 @@
 
 #include <glib/gi18n.h>
 
+#include "pb-job.h"
 #include "pb-session.h"
 
 #define PRESET_RESOURCE_DIR "/io/github/passband/Passband/models/"
@@ -19,6 +20,7 @@ struct _PbSession
   PbRun *shown_run;
   PbTrainer *trainer;
   LcSearchSpace *space;        /* the fields marked "Tune this", or NULL */
+  PbJob *earlier;              /* reading the open dataset's runs of earlier sessions, or NULL */
 };
 
 enum
@@ -46,6 +48,8 @@ pb_session_get_dataset (PbSession *self)
   return self->dataset;
 }
 
+static void find_earlier_runs (PbSession *self);
+
 void
 pb_session_set_dataset (PbSession *self, LcDataset *ds)
 {
@@ -58,9 +62,10 @@ pb_session_set_dataset (PbSession *self, LcDataset *ds)
   g_clear_pointer (&self->dataset, lc_dataset_unref);
   self->dataset = ds;
   /* scores of a run are about its own data */
-  if (self->shown_run != NULL && self->shown_run->dataset != ds)
+  if (self->shown_run != NULL && !lc_dataset_same_data (self->shown_run->dataset, ds))
     pb_session_show_run (self, NULL);
   g_signal_emit (self, signals[DATASET_CHANGED], 0);
+  find_earlier_runs (self);
 }
 
 char *
@@ -196,7 +201,7 @@ pb_session_get_dataset_runs (PbSession *self)
     {
       PbRun *run = g_ptr_array_index (self->runs, i);
 
-      if (self->dataset != NULL && run->dataset == self->dataset)
+      if (lc_dataset_same_data (run->dataset, self->dataset))
         g_ptr_array_add (out, run);
     }
   return out;
@@ -224,13 +229,102 @@ pb_session_show_run (PbSession *self, PbRun *run)
 {
   g_return_if_fail (PB_IS_SESSION (self));
 
-  if (run != NULL && (run->dataset != self->dataset || run->evaluation == NULL))
+  if (run != NULL && (!lc_dataset_same_data (run->dataset, self->dataset) || run->evaluation == NULL))
     return;
   if (run != NULL)
     pb_run_ref (run);
   g_clear_pointer (&self->shown_run, pb_run_unref);
   self->shown_run = run;
   g_signal_emit (self, signals[RUN_SHOWN], 0, run);
+}
+
+/* ---- runs of earlier sessions ------------------------------------------ */
+
+typedef struct
+{
+  char *dir;
+  LcDataset *ds;
+  GPtrArray *runs;             /* PbRun *, oldest first */
+} EarlierRuns;
+
+static void
+earlier_runs_free (EarlierRuns *e)
+{
+  g_free (e->dir);
+  lc_dataset_unref (e->ds);
+  g_clear_pointer (&e->runs, g_ptr_array_unref);
+  g_free (e);
+}
+
+static void
+earlier_runs_run (PbJob *job, gpointer data, GCancellable *cancellable)
+{
+  EarlierRuns *e = data;
+  g_autoptr (GPtrArray) files = pb_run_files_list_finished (e->dir, e->ds);
+
+  e->runs = g_ptr_array_new_with_free_func ((GDestroyNotify) pb_run_unref);
+  /* newest first in the folder, oldest first in the session */
+  for (guint i = files->len; i > 0 && !g_cancellable_is_cancelled (cancellable); i--)
+    {
+      LcRunFile *file = g_ptr_array_index (files, i - 1);
+      g_autoptr (GError) error = NULL;
+      PbRun *run = pb_run_from_file (file, e->ds, &error);
+
+      if (run != NULL)
+        g_ptr_array_add (e->runs, run);
+      else
+        g_debug ("Not listing %s: %s", file->path, error->message);
+    }
+}
+
+static gboolean
+has_run_file (PbSession *self, const char *run_path)
+{
+  for (guint i = 0; i < self->runs->len; i++)
+    if (g_strcmp0 (((PbRun *) g_ptr_array_index (self->runs, i))->run_path, run_path) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static void
+earlier_runs_done_cb (gpointer owner, gpointer data)
+{
+  PbSession *self = owner;
+  EarlierRuns *e = data;
+
+  g_clear_pointer (&self->earlier, pb_job_unref);
+  for (guint i = 0; i < e->runs->len; i++)
+    {
+      PbRun *run = g_ptr_array_index (e->runs, i);
+
+      /* a run of this session, or one the session already read */
+      if (!has_run_file (self, run->run_path))
+        pb_session_add_run (self, run);
+    }
+}
+
+/* The finished runs in the runs folder on the open data join the session,
+ * so Results, History and Compare find them after a restart or a reload. */
+static void
+find_earlier_runs (PbSession *self)
+{
+  static const PbJobCallbacks callbacks = { NULL, NULL, earlier_runs_done_cb };
+  EarlierRuns *e;
+
+  pb_job_clear (&self->earlier);
+  if (self->dataset == NULL)
+    return;
+  e = g_new0 (EarlierRuns, 1);
+  e->dir = g_strdup (pb_trainer_get_runs_dir (self->trainer));
+  e->ds = lc_dataset_ref (self->dataset);
+  self->earlier = pb_job_start (self, earlier_runs_run, e, (GDestroyNotify) earlier_runs_free, &callbacks);
+}
+
+gboolean
+pb_session_is_finding_runs (PbSession *self)
+{
+  g_return_val_if_fail (PB_IS_SESSION (self), FALSE);
+  return self->earlier != NULL;
 }
 
 PbTrainer *
@@ -266,6 +360,12 @@ pb_session_dispose (GObject *object)
   /* a worker must not write behind a closed window */
   if (self->trainer != NULL)
     pb_trainer_cancel (self->trainer);
+  if (self->earlier != NULL)
+    {
+      pb_job_cancel (self->earlier);
+      pb_job_wait (self->earlier, 5 * G_USEC_PER_SEC);
+      g_clear_pointer (&self->earlier, pb_job_unref);
+    }
   g_clear_object (&self->trainer);
   G_OBJECT_CLASS (pb_session_parent_class)->dispose (object);
 }

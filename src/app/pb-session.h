@@ -60,9 +60,14 @@ NnModelDoc       *pb_session_load_preset_doc    (const char *file_name, GError *
 
 /* Every run of the session, oldest first (PbRun *). */
 GPtrArray        *pb_session_get_runs           (PbSession *self);
-/* The runs on the open dataset, oldest first (a new array of borrowed runs). */
+/* The runs on the open data (the same content, whichever load of it they
+ * were made on), oldest first (a new array of borrowed runs).  The finished
+ * runs of earlier sessions in the trainer's runs folder join the session in
+ * the background when a dataset opens ("run-added"). */
 GPtrArray        *pb_session_get_dataset_runs   (PbSession *self);
 void              pb_session_add_run            (PbSession *self, PbRun *run);
+/* Whether the earlier runs of the open dataset are still being read. */
+gboolean          pb_session_is_finding_runs    (PbSession *self);
 
 /* The run whose scores Results shows: one with an evaluation, on the open dataset. */
 PbRun            *pb_session_get_shown_run      (PbSession *self);

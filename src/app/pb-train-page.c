@@ -375,7 +375,7 @@ session_run_added_cb (PbTrainPage *self, PbRun *run)
   g_ptr_array_unref (self->runs);
   self->runs = pb_session_get_dataset_runs (self->session);
   rebuild_run_lists (self);
-  if (run->dataset == pb_session_get_dataset (self->session))
+  if (lc_dataset_same_data (run->dataset, pb_session_get_dataset (self->session)))
     show_run (self, run);
 }
 

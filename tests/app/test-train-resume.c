@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include "lc-format.h"
 #include "lc-run.h"
 #include "lc-simulate.h"
 #include "nn-json.h"
@@ -508,7 +509,7 @@ test_peek (void)
   g_autofree char *one_line = NULL;
   gboolean finished = TRUE;
 
-  g_assert_true (lc_run_file_peek (path, &data, &meta, &finished, &error));
+  g_assert_true (lc_run_file_peek (path, &data, &meta, NULL, &finished, &error));
   g_assert_no_error (error);
   g_assert_cmpstr (data, ==, ds->path);
   g_assert_null (meta);
@@ -527,7 +528,7 @@ test_peek (void)
     g_assert_true (g_file_set_contents (other, text, overrides - text + 20, NULL));
     whole = lc_run_file_load (other, NULL);
     g_assert_null (whole);
-    g_assert_true (lc_run_file_peek (other, &data, &meta, &finished, &error));
+    g_assert_true (lc_run_file_peek (other, &data, &meta, NULL, &finished, &error));
     g_assert_no_error (error);
     g_assert_cmpstr (data, ==, ds->path);
     g_assert_false (finished);
@@ -539,7 +540,7 @@ test_peek (void)
   one_line = nn_json_to_string (node);
   g_assert_null (strchr (one_line, '\n'));
   g_assert_true (g_file_set_contents (other, one_line, -1, NULL));
-  g_assert_true (lc_run_file_peek (other, &data, &meta, &finished, &error));
+  g_assert_true (lc_run_file_peek (other, &data, &meta, NULL, &finished, &error));
   g_assert_no_error (error);
   g_assert_cmpstr (data, ==, ds->path);
   g_assert_true (finished);
@@ -547,7 +548,7 @@ test_peek (void)
   /* not a run file */
   g_clear_pointer (&data, g_free);
   g_assert_true (g_file_set_contents (other, "{\"format\": \"passband-model\"}", -1, NULL));
-  g_assert_false (lc_run_file_peek (other, &data, &meta, &finished, &error));
+  g_assert_false (lc_run_file_peek (other, &data, &meta, NULL, &finished, &error));
   g_assert_error (error, LC_ERROR, LC_ERROR_FORMAT);
   tu_remove_tree (dir);
 }
@@ -613,6 +614,131 @@ test_resume_bar (void)
   tu_remove_tree (dir);
 }
 
+/* A real file of simulated light curves: dir/lc.csv and its metadata. */
+static LcDataset *
+write_and_load (const char *dir, guint64 seed)
+{
+  g_autoptr (LcDataset) made = sample_of (240, seed);
+  g_autofree char *path = g_build_filename (dir, "lc.csv", NULL);
+  g_autoptr (GError) error = NULL;
+  LcDataset *ds;
+
+  g_assert_true (lc_write_plasticc (made, dir, "lc", &error));
+  g_assert_no_error (error);
+  ds = lc_load (path, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  return ds;
+}
+
+static void
+wait_runs_found (PbSession *session)
+{
+  while (pb_session_is_finding_runs (session))
+    g_main_context_iteration (NULL, TRUE);
+}
+
+/* The session's run on ds whose run file is run_path, or NULL. */
+static PbRun *
+listed_run (PbSession *session, const char *run_path)
+{
+  g_autoptr (GPtrArray) runs = pb_session_get_dataset_runs (session);
+
+  for (guint i = 0; i < runs->len; i++)
+    if (g_strcmp0 (((PbRun *) g_ptr_array_index (runs, i))->run_path, run_path) == 0)
+      return g_ptr_array_index (runs, i);
+  return NULL;
+}
+
+/* Runs belong to the data, not to one load of it: the same file opened
+ * again (a new dataset object) or in a new session (the app started again)
+ * lists its finished runs with their scores and curves and offers its
+ * unfinished one; other content under the same name gets neither. */
+static void
+test_reopened (void)
+{
+  g_autofree char *root = g_dir_make_tmp ("passband-app-reopen-XXXXXX", NULL);
+  g_autofree char *runs_dir = g_build_filename (root, "runs", NULL);
+  g_autofree char *data_dir = g_build_filename (root, "data", NULL);
+  g_autoptr (LcDataset) ds = NULL, again = NULL, replaced = NULL;
+  g_autoptr (NnModelDoc) spec = spec_of (3);
+  g_autoptr (PbSession) session = pb_session_new (), later = NULL;
+  g_autofree char *unfinished = NULL, *finished_path = NULL;
+  GtkWidget *bar;
+  Seen seen = { 0 };
+  PbRun *run;
+
+  if (!gtk_init_check ())
+    {
+      g_test_skip ("no display");
+      return;
+    }
+  g_assert_cmpint (g_mkdir_with_parents (data_dir, 0700), ==, 0);
+  ds = write_and_load (data_dir, 3);
+  pb_trainer_set_runs_dir (pb_session_get_trainer (session), runs_dir);
+  g_signal_connect (pb_session_get_trainer (session), "finished", G_CALLBACK (finished_cb), &seen);
+  pb_session_set_dataset (session, ds);
+  wait_runs_found (session);
+  pb_trainer_start (pb_session_get_trainer (session), ds, spec, NULL, "reopened");
+  wait_finished (&seen);
+  g_assert_cmpint (seen.finished->state, ==, PB_RUN_FINISHED);
+  pb_session_add_run (session, seen.finished);
+  finished_path = g_strdup (seen.finished->run_path);
+  unfinished = leave_unfinished_run (runs_dir, ds);
+
+  /* the same file again, in the same session: the run stays listed, once */
+  again = write_and_load (data_dir, 3);
+  g_assert_true (again != ds);
+  pb_session_set_dataset (session, again);
+  wait_runs_found (session);
+  {
+    g_autoptr (GPtrArray) runs = pb_session_get_dataset_runs (session);
+
+    g_assert_cmpuint (runs->len, ==, 1);
+    g_assert_true (g_ptr_array_index (runs, 0) == seen.finished);
+  }
+  pb_session_show_run (session, seen.finished);
+  g_assert_true (pb_session_get_shown_run (session) == seen.finished);
+
+  /* the app started again: a new session finds the run in the runs folder */
+  later = pb_session_new ();
+  pb_trainer_set_runs_dir (pb_session_get_trainer (later), runs_dir);
+  bar = g_object_ref_sink (pb_resume_bar_new (later));
+  pb_session_set_dataset (later, again);
+  wait_runs_found (later);
+  wait_scanned (PB_RESUME_BAR (bar));
+  run = listed_run (later, finished_path);
+  g_assert_nonnull (run);
+  g_assert_cmpint (run->state, ==, PB_RUN_FINISHED);
+  g_assert_nonnull (run->evaluation);
+  g_assert_nonnull (run->doc);
+  g_assert_cmpuint (run->epochs->len, ==, 3);
+  g_assert_cmpint (run->n_val, ==, seen.finished->n_val);
+  /* scored on the same validation objects as when it was trained */
+  g_assert_cmpfloat_with_epsilon (run->evaluation->report->accuracy, seen.finished->evaluation->report->accuracy,
+                                  1e-9);
+  g_assert_nonnull (run->objects);
+  g_assert_cmpint (run->objects->n_epochs, ==, 3);
+  g_assert_cmpint (memcmp (run->object_rows, seen.finished->object_rows, run->n_val * sizeof (int)), ==, 0);
+  pb_session_show_run (later, run);
+  g_assert_true (pb_session_get_shown_run (later) == run);
+  g_assert_nonnull (pb_resume_bar_get_offered (PB_RESUME_BAR (bar)));
+  g_assert_cmpstr (pb_resume_bar_get_offered (PB_RESUME_BAR (bar))->path, ==, unfinished);
+
+  /* other content under the same name: no run, nothing to resume */
+  replaced = write_and_load (data_dir, 4);
+  g_assert_cmpstr (replaced->path, ==, ds->path);
+  pb_session_set_dataset (later, replaced);
+  wait_runs_found (later);
+  wait_scanned (PB_RESUME_BAR (bar));
+  g_assert_null (listed_run (later, finished_path));
+  g_assert_null (pb_session_get_shown_run (later));
+  g_assert_null (pb_resume_bar_get_offered (PB_RESUME_BAR (bar)));
+
+  g_object_unref (bar);
+  g_clear_pointer (&seen.finished, pb_run_unref);
+  tu_remove_tree (root);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -625,5 +751,6 @@ main (int argc, char **argv)
   g_test_add_func ("/trainer-resume/ensemble-trains-again", test_ensemble_trains_again);
   g_test_add_func ("/trainer-resume/peek", test_peek);
   g_test_add_func ("/trainer-resume/bar", test_resume_bar);
+  g_test_add_func ("/trainer-resume/reopened", test_reopened);
   return g_test_run ();
 }
