@@ -321,6 +321,7 @@ pb_run_compare_view_new (PbSession *session)
 
   self->session = g_object_ref (session);
   g_signal_connect_swapped (session, "run-added", G_CALLBACK (session_changed_cb), self);
+  g_signal_connect_swapped (session, "run-removed", G_CALLBACK (session_changed_cb), self);
   g_signal_connect_swapped (session, "dataset-changed", G_CALLBACK (session_changed_cb), self);
   update_runs (self);
   return GTK_WIDGET (self);

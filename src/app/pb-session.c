@@ -29,6 +29,7 @@ enum
   SPEC_CHANGED,
   SPACE_CHANGED,
   RUN_ADDED,
+  RUN_REMOVED,
   RUN_SHOWN,
   SHOW_OBJECT,
   SHOW_SECTION,
@@ -217,6 +218,54 @@ pb_session_add_run (PbSession *self, PbRun *run)
   g_signal_emit (self, signals[RUN_ADDED], 0, run);
 }
 
+/* Moves path to the trash; a file already gone is not an error. */
+static gboolean
+trash_file (const char *path, GError **error)
+{
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  g_autoptr (GError) local = NULL;
+
+  if (g_file_trash (file, NULL, &local) || g_error_matches (local, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+    return TRUE;
+  g_set_error (error, local->domain, local->code, _("Could not move %s to the trash: %s"), path, local->message);
+  return FALSE;
+}
+
+gboolean
+pb_session_delete_run (PbSession *self, PbRun *run, GError **error)
+{
+  g_autoptr (PbRun) held = NULL;
+  guint index;
+
+  g_return_val_if_fail (PB_IS_SESSION (self), FALSE);
+  g_return_val_if_fail (run != NULL, FALSE);
+
+  if (run->state == PB_RUN_RUNNING)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_BUSY, _("%s is still training: stop it first"), run->name);
+      return FALSE;
+    }
+  if (run->run_path != NULL)
+    {
+      g_autofree char *dir = g_path_get_dirname (run->run_path);
+      g_autofree char *model_dir = run->path != NULL ? g_path_get_dirname (run->path) : NULL;
+
+      /* the model the trainer saved beside the run file goes with it; one
+       * the user saved elsewhere is theirs */
+      if (g_strcmp0 (model_dir, dir) == 0 && !trash_file (run->path, error))
+        return FALSE;
+      if (!trash_file (run->run_path, error))
+        return FALSE;
+    }
+  held = pb_run_ref (run);
+  if (self->shown_run == run)
+    pb_session_show_run (self, NULL);
+  if (g_ptr_array_find (self->runs, run, &index))
+    g_ptr_array_remove_index (self->runs, index);
+  g_signal_emit (self, signals[RUN_REMOVED], 0, run);
+  return TRUE;
+}
+
 PbRun *
 pb_session_get_shown_run (PbSession *self)
 {
@@ -401,6 +450,8 @@ pb_session_class_init (PbSessionClass *klass)
                                          G_TYPE_NONE, 0);
   signals[RUN_ADDED] = g_signal_new ("run-added", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 1,
                                      PB_TYPE_RUN | G_SIGNAL_TYPE_STATIC_SCOPE);
+  signals[RUN_REMOVED] = g_signal_new ("run-removed", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE,
+                                       1, PB_TYPE_RUN | G_SIGNAL_TYPE_STATIC_SCOPE);
   signals[RUN_SHOWN] = g_signal_new ("run-shown", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 1,
                                      PB_TYPE_RUN | G_SIGNAL_TYPE_STATIC_SCOPE);
   signals[SHOW_OBJECT] = g_signal_new ("show-object", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,

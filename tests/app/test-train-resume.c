@@ -13,6 +13,8 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
+#include <utime.h>
 
 #include "lc-format.h"
 #include "lc-run.h"
@@ -739,11 +741,173 @@ test_reopened (void)
   tu_remove_tree (root);
 }
 
+/* A run file on ds in dir written by hand, finished or not, with a model
+ * beside it, last written `age` seconds ago. */
+static char *
+fake_run (const char *dir, const char *stem, LcDataset *ds, gboolean finished, int age)
+{
+  g_autofree char *name = g_strconcat (stem, ".run.json", NULL);
+  g_autofree char *model_name = g_strconcat (stem, ".model.json", NULL);
+  char *path = g_build_filename (dir, name, NULL);
+  g_autofree char *model = g_build_filename (dir, model_name, NULL);
+  g_autoptr (NnModelDoc) spec = spec_of (2);
+  g_autoptr (LcRunFile) file = NULL;
+  g_autoptr (GError) error = NULL;
+  LcTrainOverrides overrides;
+  struct utimbuf when;
+
+  lc_train_overrides_init (&overrides);
+  file = lc_run_file_new (path, ds->path, NULL, ds, model, spec, &overrides);
+  file->finished = finished;
+  g_assert_true (lc_run_file_save (file, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_set_contents (model, "{}", -1, NULL));
+  when.actime = when.modtime = time (NULL) - age;
+  g_assert_cmpint (utime (path, &when), ==, 0);
+  return path;
+}
+
+static char *
+model_beside (const char *run_path)
+{
+  g_autofree char *stem = g_strndup (run_path, strlen (run_path) - strlen (".run.json"));
+
+  return g_strconcat (stem, ".model.json", NULL);
+}
+
+/* The runs folder keeps the newest finished runs of each dataset, with
+ * their models; unfinished runs and other data's runs stay whatever their
+ * age; 0 keeps everything.  A trainer told to keep one prunes when a run
+ * ends. */
+static void
+test_prune (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("passband-app-prune-XXXXXX", NULL);
+  g_autoptr (LcDataset) ds = sample_of (240, 3);
+  g_autoptr (LcDataset) other = sample_of (240, 4);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NnModelDoc) spec = spec_of (1);
+  char *finished[5], *unfinished[2], *others[2];
+  Seen seen = { 0 };
+  g_autoptr (PbTrainer) trainer = NULL;
+
+  for (int i = 0; i < 5; i++)
+    {
+      g_autofree char *stem = g_strdup_printf ("done-%d", i);
+
+      finished[i] = fake_run (dir, stem, ds, TRUE, 1000 - 100 * i);   /* done-4 the newest */
+    }
+  for (int i = 0; i < 2; i++)
+    {
+      g_autofree char *stem = g_strdup_printf ("cut-%d", i), *ostem = g_strdup_printf ("other-%d", i);
+
+      unfinished[i] = fake_run (dir, stem, ds, FALSE, 5000 + i);      /* older than all */
+      others[i] = fake_run (dir, ostem, other, TRUE, 6000 + i);
+    }
+
+  g_assert_cmpint (pb_run_files_prune (dir, ds, 0, &error), ==, 0);
+  g_assert_cmpint (pb_run_files_prune (dir, ds, 10, &error), ==, 0);
+  g_assert_cmpint (pb_run_files_prune (dir, ds, 3, &error), ==, 2);
+  g_assert_no_error (error);
+  for (int i = 0; i < 5; i++)
+    {
+      g_autofree char *model = model_beside (finished[i]);
+
+      g_assert_true (g_file_test (finished[i], G_FILE_TEST_EXISTS) == (i >= 2));
+      g_assert_true (g_file_test (model, G_FILE_TEST_EXISTS) == (i >= 2));
+    }
+  for (int i = 0; i < 2; i++)
+    {
+      g_assert_true (g_file_test (unfinished[i], G_FILE_TEST_EXISTS));
+      g_assert_true (g_file_test (others[i], G_FILE_TEST_EXISTS));
+    }
+
+  /* the trainer prunes when a run ends: the new run and the newest before it */
+  trainer = trainer_in (dir, &seen);
+  g_object_set (trainer, "kept-runs", 2, NULL);
+  pb_trainer_start (trainer, ds, spec, NULL, "pruned");
+  wait_finished (&seen);
+  g_assert_cmpint (seen.finished->state, ==, PB_RUN_FINISHED);
+  g_assert_true (g_file_test (seen.finished->run_path, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (seen.finished->path, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (finished[4], G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (finished[3], G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (finished[2], G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (unfinished[0], G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (others[1], G_FILE_TEST_EXISTS));
+
+  for (int i = 0; i < 5; i++)
+    g_free (finished[i]);
+  for (int i = 0; i < 2; i++)
+    {
+      g_free (unfinished[i]);
+      g_free (others[i]);
+    }
+  g_clear_pointer (&seen.finished, pb_run_unref);
+  tu_remove_tree (dir);
+}
+
+static void
+count_removed_cb (PbSession *session, PbRun *run, int *removed)
+{
+  (*removed)++;
+}
+
+/* Delete Run moves the run file and its model to the trash and drops the
+ * run from the session; a model saved elsewhere stays. */
+static void
+test_delete (void)
+{
+  g_autofree char *dir = g_build_filename (g_get_user_data_dir (), "passband-runs", NULL);
+  g_autoptr (LcDataset) ds = sample_of (240, 3);
+  g_autoptr (NnModelDoc) spec = spec_of (1);
+  g_autoptr (PbSession) session = pb_session_new ();
+  g_autoptr (GError) error = NULL;
+  g_autofree char *run_path = NULL, *model_path = NULL, *trash = NULL;
+  Seen seen = { 0 };
+  int removed = 0;
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  pb_trainer_set_runs_dir (pb_session_get_trainer (session), dir);
+  g_signal_connect (pb_session_get_trainer (session), "finished", G_CALLBACK (finished_cb), &seen);
+  g_signal_connect (session, "run-removed", G_CALLBACK (count_removed_cb), &removed);
+  pb_session_set_dataset (session, ds);
+  pb_trainer_start (pb_session_get_trainer (session), ds, spec, NULL, "deleted");
+  wait_finished (&seen);
+  pb_session_add_run (session, seen.finished);
+  pb_session_show_run (session, seen.finished);
+  run_path = g_strdup (seen.finished->run_path);
+  model_path = g_strdup (seen.finished->path);
+  g_assert_true (g_file_test (model_path, G_FILE_TEST_EXISTS));
+
+  g_assert_true (pb_session_delete_run (session, seen.finished, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (removed, ==, 1);
+  g_assert_false (g_file_test (run_path, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (model_path, G_FILE_TEST_EXISTS));
+  g_assert_null (pb_session_get_shown_run (session));
+  g_assert_cmpuint (pb_session_get_runs (session)->len, ==, 0);
+  /* in the trash, to be restored */
+  {
+    g_autofree char *base = g_path_get_basename (run_path);
+
+    trash = g_build_filename (g_get_user_data_dir (), "Trash", "files", base, NULL);
+    g_assert_true (g_file_test (trash, G_FILE_TEST_EXISTS));
+  }
+  g_clear_pointer (&seen.finished, pb_run_unref);
+}
+
 int
 main (int argc, char **argv)
 {
+  g_autofree char *home = NULL;
+  int status;
+
   if (argc == 3 && g_str_equal (argv[1], "--child"))
     return child_main (argv[2]);
+  /* a data folder of its own: Delete Run fills its trash */
+  home = g_dir_make_tmp ("passband-app-home-XXXXXX", NULL);
+  g_setenv ("XDG_DATA_HOME", home, TRUE);
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/trainer-resume/killed-and-resumed", test_killed_and_resumed);
   g_test_add_func ("/trainer-resume/cancelled-other-data-discard", test_cancelled_other_data_discard);
@@ -752,5 +916,9 @@ main (int argc, char **argv)
   g_test_add_func ("/trainer-resume/peek", test_peek);
   g_test_add_func ("/trainer-resume/bar", test_resume_bar);
   g_test_add_func ("/trainer-resume/reopened", test_reopened);
-  return g_test_run ();
+  g_test_add_func ("/trainer-resume/prune", test_prune);
+  g_test_add_func ("/trainer-resume/delete", test_delete);
+  status = g_test_run ();
+  tu_remove_tree (home);
+  return status;
 }
