@@ -221,7 +221,7 @@ explaining_run (PbAttributionPanel *self)
 {
   PbRun *run = self->session != NULL ? pb_session_get_shown_run (self->session) : NULL;
 
-  if (run == NULL || run->doc == NULL || self->dataset == NULL || run->dataset != self->dataset)
+  if (run == NULL || run->doc == NULL || !lc_dataset_same_data (run->dataset, self->dataset))
     return NULL;
   return run;
 }

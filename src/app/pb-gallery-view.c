@@ -186,7 +186,7 @@ reset_attribution (PbGalleryView *self)
   pb_job_clear (&self->attribution_job);
   g_clear_pointer (&self->attribution, g_ptr_array_unref);
   self->attribution_started = FALSE;
-  if (self->attribution_run != NULL && self->dataset != NULL && self->attribution_run->dataset == self->dataset)
+  if (self->attribution_run != NULL && lc_dataset_same_data (self->attribution_run->dataset, self->dataset))
     {
       self->attribution = g_ptr_array_new_full (self->objects->len, g_free);
       g_ptr_array_set_size (self->attribution, self->objects->len);

@@ -3,6 +3,7 @@
 
 #include <glib/gi18n.h>
 
+#include "lc-run.h"
 #include "lc-simulate.h"
 #include "pb-job.h"
 #include "pb-loader.h"
@@ -79,7 +80,11 @@ load_job_run (PbJob *pb_job, gpointer data, GCancellable *cancellable)
   if (ds == NULL && error == NULL)
     g_set_error (&error, LC_ERROR, LC_ERROR_FORMAT, _("%s: could not be read"), job->path);
   if (ds != NULL)
-    pb_job_return_pointer (pb_job, ds, (GDestroyNotify) lc_dataset_unref);
+    {
+      /* runs are matched to their data by it: computed here, the main loop never waits for it */
+      lc_dataset_get_checksum (ds);
+      pb_job_return_pointer (pb_job, ds, (GDestroyNotify) lc_dataset_unref);
+    }
   else
     pb_job_return_error (pb_job, error);
 }

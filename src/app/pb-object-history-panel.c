@@ -142,7 +142,7 @@ object_activated_cb (PbObjectHistoryPanel *self, int object)
 
   if (run_history (self, &rows) == NULL || self->session == NULL)
     return;
-  if (pb_session_get_dataset (self->session) != self->run->dataset)
+  if (!lc_dataset_same_data (pb_session_get_dataset (self->session), self->run->dataset))
     {
       gtk_label_set_text (self->summary, _("This run's dataset is no longer open"));
       return;
@@ -166,7 +166,7 @@ session_show_object_cb (PbObjectHistoryPanel *self, gint64 row)
   const int *rows = NULL;
   const NnObjectHistory *h = run_history (self, &rows);
 
-  if (h == NULL || self->run->dataset != pb_session_get_dataset (self->session))
+  if (h == NULL || !lc_dataset_same_data (self->run->dataset, pb_session_get_dataset (self->session)))
     return;
   for (int i = 0; i < h->n_objects; i++)
     if (rows[i] == row)

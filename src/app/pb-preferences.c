@@ -9,6 +9,7 @@ struct _PbPreferences
 
   GtkSpinButton *threads_spin;
   GtkSpinButton *sample_spin;
+  GtkSpinButton *kept_runs_spin;
   GActionGroup *options;     /* the main window's actions */
 };
 
@@ -60,6 +61,12 @@ sample_changed_cb (PbPreferences *self, GtkSpinButton *spin)
 }
 
 static void
+kept_runs_changed_cb (PbPreferences *self, GtkSpinButton *spin)
+{
+  change_int_option (self, spin, "kept-runs");
+}
+
+static void
 pb_preferences_dispose (GObject *object)
 {
   PbPreferences *self = PB_PREFERENCES (object);
@@ -78,8 +85,10 @@ pb_preferences_class_init (PbPreferencesClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/passband/Passband/ui/pb-preferences.ui");
   gtk_widget_class_bind_template_child (widget_class, PbPreferences, threads_spin);
   gtk_widget_class_bind_template_child (widget_class, PbPreferences, sample_spin);
+  gtk_widget_class_bind_template_child (widget_class, PbPreferences, kept_runs_spin);
   gtk_widget_class_bind_template_callback (widget_class, threads_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, sample_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, kept_runs_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, gtk_window_close);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 }
@@ -103,6 +112,7 @@ pb_preferences_new (GtkWindow *parent, GSettings *settings)
   /* shown before the spins report changes, so opening the window changes nothing */
   show_int_option (self->threads_spin, G_ACTION_GROUP (parent), settings, "training-threads");
   show_int_option (self->sample_spin, G_ACTION_GROUP (parent), settings, "sample-objects");
+  show_int_option (self->kept_runs_spin, G_ACTION_GROUP (parent), settings, "kept-runs");
   self->options = g_object_ref (G_ACTION_GROUP (parent));
   return self;
 }

@@ -124,7 +124,7 @@ burst_requested_cb (PbResultsConfusion *self, guint64 object)
 static gboolean
 same_classes (PbRun *a, PbRun *b)
 {
-  return a != NULL && b != NULL && a->dataset == b->dataset && pb_run_n_classes (a) == pb_run_n_classes (b);
+  return a != NULL && b != NULL && lc_dataset_same_data (a->dataset, b->dataset) && pb_run_n_classes (a) == pb_run_n_classes (b);
 }
 
 void

@@ -40,7 +40,7 @@ static guint signals[N_SIGNALS];
 static void
 object_activated_cb (PbResultsGallery *self, gint64 object)
 {
-  if (self->session == NULL || self->dataset == NULL || pb_session_get_dataset (self->session) != self->dataset)
+  if (self->session == NULL || !lc_dataset_same_data (pb_session_get_dataset (self->session), self->dataset))
     {
       pb_results_gallery_set_caption (self, _("This run's dataset is no longer open"));
       return;

@@ -21,6 +21,7 @@ struct _PbResultsPage
   PbRun *run;
 
   GtkDropDown *run_drop;      /* the run picker: the session's runs on the open data */
+  GtkWidget *delete_button;   /* moves the shown run's files to the trash */
   GtkStringList *run_names;
   GPtrArray *picked_runs;     /* PbRun, in the picker's order */
   gboolean listing_runs;
@@ -445,6 +446,7 @@ list_runs (PbResultsPage *self)
   gtk_string_list_splice (self->run_names, 0, n, (const char *const *) names->pdata);
   self->listing_runs = FALSE;
   gtk_widget_set_visible (GTK_WIDGET (self->run_drop), self->picked_runs->len > 0);
+  gtk_widget_set_visible (self->delete_button, self->picked_runs->len > 0);
   select_picked_run (self);
   show_run_label (self);
 }
@@ -499,7 +501,7 @@ static void
 session_dataset_changed_cb (PbResultsPage *self)
 {
   /* every tab is about the open data: a run on other data is not shown */
-  if (self->run == NULL || self->run->dataset != pb_session_get_dataset (self->session))
+  if (self->run == NULL || !lc_dataset_same_data (self->run->dataset, pb_session_get_dataset (self->session)))
     pb_results_page_set_run (self, NULL);
   list_runs (self);
 }
@@ -574,6 +576,19 @@ build_header (PbResultsPage *self)
   return header;
 }
 
+static void
+delete_clicked_cb (PbResultsPage *self)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PbRun) run = NULL;
+
+  if (self->run == NULL)
+    return;
+  run = pb_run_ref (self->run);
+  if (!pb_session_delete_run (self->session, run, &error))
+    gtk_label_set_text (self->run_label, error->message);
+}
+
 /* The run picker beside the shown run's scores. */
 static GtkWidget *
 build_run_row (PbResultsPage *self)
@@ -589,11 +604,19 @@ build_run_row (PbResultsPage *self)
   gtk_widget_set_valign (GTK_WIDGET (self->run_drop), GTK_ALIGN_CENTER);
   gtk_widget_set_visible (GTK_WIDGET (self->run_drop), FALSE);
   g_signal_connect_swapped (self->run_drop, "notify::selected", G_CALLBACK (run_picked_cb), self);
+  self->delete_button = gtk_button_new_from_icon_name ("user-trash-symbolic");
+  gtk_widget_set_tooltip_text (self->delete_button, _("Delete Run: its run file and model go to the trash"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->delete_button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Delete Run"), -1);
+  gtk_widget_set_valign (self->delete_button, GTK_ALIGN_CENTER);
+  gtk_widget_set_visible (self->delete_button, FALSE);
+  g_signal_connect_swapped (self->delete_button, "clicked", G_CALLBACK (delete_clicked_cb), self);
   self->run_label = caption_label (NULL);
   gtk_widget_set_hexpand (GTK_WIDGET (self->run_label), TRUE);
   gtk_widget_set_margin_top (row, 6);
   gtk_widget_set_margin_start (row, 6);
   gtk_box_append (GTK_BOX (row), GTK_WIDGET (self->run_drop));
+  gtk_box_append (GTK_BOX (row), self->delete_button);
   gtk_box_append (GTK_BOX (row), GTK_WIDGET (self->run_label));
   return row;
 }
@@ -701,6 +724,7 @@ pb_results_page_new (PbSession *session)
   g_signal_connect_swapped (session, "dataset-changed", G_CALLBACK (session_dataset_changed_cb), self);
   g_signal_connect_swapped (session, "run-shown", G_CALLBACK (session_run_shown_cb), self);
   g_signal_connect_swapped (session, "run-added", G_CALLBACK (list_runs), self);
+  g_signal_connect_swapped (session, "run-removed", G_CALLBACK (list_runs), self);
   list_runs (self);
   pb_results_page_set_run (self, pb_session_get_shown_run (session));
   return GTK_WIDGET (self);

@@ -102,7 +102,8 @@ pb_results_wrong_get_gallery (PbResultsWrong *self)
 static void
 trainer_wrong_cb (PbResultsWrong *self, PbRun *run)
 {
-  if (run->n_val > 0 && run->epochs->len > 0 && run->dataset == pb_session_get_dataset (self->session))
+  if (run->n_val > 0 && run->epochs->len > 0
+      && lc_dataset_same_data (run->dataset, pb_session_get_dataset (self->session)))
     pb_results_wrong_show_run (self, run);
 }
 
@@ -118,7 +119,7 @@ session_run_shown_cb (PbResultsWrong *self, PbRun *run)
 static void
 session_dataset_changed_cb (PbResultsWrong *self)
 {
-  if (self->run == NULL || self->run->dataset == pb_session_get_dataset (self->session))
+  if (self->run == NULL || lc_dataset_same_data (self->run->dataset, pb_session_get_dataset (self->session)))
     return;
   g_clear_pointer (&self->run, pb_run_unref);
   pb_results_gallery_clear (self->gallery, NULL);

@@ -77,7 +77,7 @@ same_objects (PbRun *a, PbRun *b)
   const NnObjectHistory *ha = pb_run_get_object_history (a, &ra);
   const NnObjectHistory *hb = pb_run_get_object_history (b, &rb);
 
-  return a->dataset == b->dataset && ha->n_objects == hb->n_objects
+  return lc_dataset_same_data (a->dataset, b->dataset) && ha->n_objects == hb->n_objects
          && memcmp (ra, rb, (size_t) ha->n_objects * sizeof (int)) == 0;
 }
 
@@ -179,7 +179,7 @@ object_activated_cb (PbRunCompareView *self, int object)
 
   if (b == NULL || pb_run_get_object_history (b, &rows) == NULL)
     return;
-  if (pb_session_get_dataset (self->session) != b->dataset)
+  if (!lc_dataset_same_data (pb_session_get_dataset (self->session), b->dataset))
     {
       gtk_label_set_text (self->summary, _("This run's dataset is no longer open"));
       return;
@@ -321,6 +321,7 @@ pb_run_compare_view_new (PbSession *session)
 
   self->session = g_object_ref (session);
   g_signal_connect_swapped (session, "run-added", G_CALLBACK (session_changed_cb), self);
+  g_signal_connect_swapped (session, "run-removed", G_CALLBACK (session_changed_cb), self);
   g_signal_connect_swapped (session, "dataset-changed", G_CALLBACK (session_changed_cb), self);
   update_runs (self);
   return GTK_WIDGET (self);

@@ -89,7 +89,7 @@ update_enabled (PbSession *session, GSimpleAction *action)
 }
 
 static void
-run_added_cb (PbSession *session, PbRun *run, GSimpleAction *action)
+run_added_cb (PbSession *session, PbRun *run, GSimpleAction *action)  /* or removed */
 {
   update_enabled (session, action);
 }
@@ -116,5 +116,6 @@ pb_runs_export_install (PbWindow *window, PbSession *session)
   update_enabled (session, action);
   g_signal_connect_object (action, "activate", G_CALLBACK (export_activate_cb), window, 0);
   g_signal_connect_object (session, "run-added", G_CALLBACK (run_added_cb), action, 0);
+  g_signal_connect_object (session, "run-removed", G_CALLBACK (run_added_cb), action, 0);
   g_action_map_add_action (G_ACTION_MAP (window), G_ACTION (action));
 }

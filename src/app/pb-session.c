@@ -3,6 +3,7 @@
 
 #include <glib/gi18n.h>
 
+#include "pb-job.h"
 #include "pb-session.h"
 
 #define PRESET_RESOURCE_DIR "/io/github/passband/Passband/models/"
@@ -19,6 +20,7 @@ struct _PbSession
   PbRun *shown_run;
   PbTrainer *trainer;
   LcSearchSpace *space;        /* the fields marked "Tune this", or NULL */
+  PbJob *earlier;              /* reading the open dataset's runs of earlier sessions, or NULL */
 };
 
 enum
@@ -27,6 +29,7 @@ enum
   SPEC_CHANGED,
   SPACE_CHANGED,
   RUN_ADDED,
+  RUN_REMOVED,
   RUN_SHOWN,
   SHOW_OBJECT,
   SHOW_SECTION,
@@ -46,6 +49,8 @@ pb_session_get_dataset (PbSession *self)
   return self->dataset;
 }
 
+static void find_earlier_runs (PbSession *self);
+
 void
 pb_session_set_dataset (PbSession *self, LcDataset *ds)
 {
@@ -58,9 +63,10 @@ pb_session_set_dataset (PbSession *self, LcDataset *ds)
   g_clear_pointer (&self->dataset, lc_dataset_unref);
   self->dataset = ds;
   /* scores of a run are about its own data */
-  if (self->shown_run != NULL && self->shown_run->dataset != ds)
+  if (self->shown_run != NULL && !lc_dataset_same_data (self->shown_run->dataset, ds))
     pb_session_show_run (self, NULL);
   g_signal_emit (self, signals[DATASET_CHANGED], 0);
+  find_earlier_runs (self);
 }
 
 char *
@@ -189,7 +195,7 @@ pb_session_get_dataset_runs (PbSession *self)
     {
       PbRun *run = g_ptr_array_index (self->runs, i);
 
-      if (self->dataset != NULL && run->dataset == self->dataset)
+      if (lc_dataset_same_data (run->dataset, self->dataset))
         g_ptr_array_add (out, run);
     }
   return out;
@@ -205,6 +211,54 @@ pb_session_add_run (PbSession *self, PbRun *run)
   g_signal_emit (self, signals[RUN_ADDED], 0, run);
 }
 
+/* Moves path to the trash; a file already gone is not an error. */
+static gboolean
+trash_file (const char *path, GError **error)
+{
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  g_autoptr (GError) local = NULL;
+
+  if (g_file_trash (file, NULL, &local) || g_error_matches (local, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+    return TRUE;
+  g_set_error (error, local->domain, local->code, _("Could not move %s to the trash: %s"), path, local->message);
+  return FALSE;
+}
+
+gboolean
+pb_session_delete_run (PbSession *self, PbRun *run, GError **error)
+{
+  g_autoptr (PbRun) held = NULL;
+  guint index;
+
+  g_return_val_if_fail (PB_IS_SESSION (self), FALSE);
+  g_return_val_if_fail (run != NULL, FALSE);
+
+  if (run->state == PB_RUN_RUNNING)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_BUSY, _("%s is still training: stop it first"), run->name);
+      return FALSE;
+    }
+  if (run->run_path != NULL)
+    {
+      g_autofree char *dir = g_path_get_dirname (run->run_path);
+      g_autofree char *model_dir = run->path != NULL ? g_path_get_dirname (run->path) : NULL;
+
+      /* the model the trainer saved beside the run file goes with it; one
+       * the user saved elsewhere is theirs */
+      if (g_strcmp0 (model_dir, dir) == 0 && !trash_file (run->path, error))
+        return FALSE;
+      if (!trash_file (run->run_path, error))
+        return FALSE;
+    }
+  held = pb_run_ref (run);
+  if (self->shown_run == run)
+    pb_session_show_run (self, NULL);
+  if (g_ptr_array_find (self->runs, run, &index))
+    g_ptr_array_remove_index (self->runs, index);
+  g_signal_emit (self, signals[RUN_REMOVED], 0, run);
+  return TRUE;
+}
+
 PbRun *
 pb_session_get_shown_run (PbSession *self)
 {
@@ -217,13 +271,102 @@ pb_session_show_run (PbSession *self, PbRun *run)
 {
   g_return_if_fail (PB_IS_SESSION (self));
 
-  if (run != NULL && (run->dataset != self->dataset || run->evaluation == NULL))
+  if (run != NULL && (!lc_dataset_same_data (run->dataset, self->dataset) || run->evaluation == NULL))
     return;
   if (run != NULL)
     pb_run_ref (run);
   g_clear_pointer (&self->shown_run, pb_run_unref);
   self->shown_run = run;
   g_signal_emit (self, signals[RUN_SHOWN], 0, run);
+}
+
+/* ---- runs of earlier sessions ------------------------------------------ */
+
+typedef struct
+{
+  char *dir;
+  LcDataset *ds;
+  GPtrArray *runs;             /* PbRun *, oldest first */
+} EarlierRuns;
+
+static void
+earlier_runs_free (EarlierRuns *e)
+{
+  g_free (e->dir);
+  lc_dataset_unref (e->ds);
+  g_clear_pointer (&e->runs, g_ptr_array_unref);
+  g_free (e);
+}
+
+static void
+earlier_runs_run (PbJob *job, gpointer data, GCancellable *cancellable)
+{
+  EarlierRuns *e = data;
+  g_autoptr (GPtrArray) files = pb_run_files_list_finished (e->dir, e->ds);
+
+  e->runs = g_ptr_array_new_with_free_func ((GDestroyNotify) pb_run_unref);
+  /* newest first in the folder, oldest first in the session */
+  for (guint i = files->len; i > 0 && !g_cancellable_is_cancelled (cancellable); i--)
+    {
+      LcRunFile *file = g_ptr_array_index (files, i - 1);
+      g_autoptr (GError) error = NULL;
+      PbRun *run = pb_run_from_file (file, e->ds, &error);
+
+      if (run != NULL)
+        g_ptr_array_add (e->runs, run);
+      else
+        g_debug ("Not listing %s: %s", file->path, error->message);
+    }
+}
+
+static gboolean
+has_run_file (PbSession *self, const char *run_path)
+{
+  for (guint i = 0; i < self->runs->len; i++)
+    if (g_strcmp0 (((PbRun *) g_ptr_array_index (self->runs, i))->run_path, run_path) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static void
+earlier_runs_done_cb (gpointer owner, gpointer data)
+{
+  PbSession *self = owner;
+  EarlierRuns *e = data;
+
+  g_clear_pointer (&self->earlier, pb_job_unref);
+  for (guint i = 0; i < e->runs->len; i++)
+    {
+      PbRun *run = g_ptr_array_index (e->runs, i);
+
+      /* a run of this session, or one the session already read */
+      if (!has_run_file (self, run->run_path))
+        pb_session_add_run (self, run);
+    }
+}
+
+/* The finished runs in the runs folder on the open data join the session,
+ * so Results, History and Compare find them after a restart or a reload. */
+static void
+find_earlier_runs (PbSession *self)
+{
+  static const PbJobCallbacks callbacks = { NULL, NULL, earlier_runs_done_cb };
+  EarlierRuns *e;
+
+  pb_job_clear (&self->earlier);
+  if (self->dataset == NULL)
+    return;
+  e = g_new0 (EarlierRuns, 1);
+  e->dir = g_strdup (pb_trainer_get_runs_dir (self->trainer));
+  e->ds = lc_dataset_ref (self->dataset);
+  self->earlier = pb_job_start (self, earlier_runs_run, e, (GDestroyNotify) earlier_runs_free, &callbacks);
+}
+
+gboolean
+pb_session_is_finding_runs (PbSession *self)
+{
+  g_return_val_if_fail (PB_IS_SESSION (self), FALSE);
+  return self->earlier != NULL;
 }
 
 PbTrainer *
@@ -259,6 +402,12 @@ pb_session_dispose (GObject *object)
   /* a worker must not write behind a closed window */
   if (self->trainer != NULL)
     pb_trainer_cancel (self->trainer);
+  if (self->earlier != NULL)
+    {
+      pb_job_cancel (self->earlier);
+      pb_job_wait (self->earlier, 5 * G_USEC_PER_SEC);
+      g_clear_pointer (&self->earlier, pb_job_unref);
+    }
   g_clear_object (&self->trainer);
   G_OBJECT_CLASS (pb_session_parent_class)->dispose (object);
 }
@@ -294,6 +443,8 @@ pb_session_class_init (PbSessionClass *klass)
                                          G_TYPE_NONE, 0);
   signals[RUN_ADDED] = g_signal_new ("run-added", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 1,
                                      PB_TYPE_RUN | G_SIGNAL_TYPE_STATIC_SCOPE);
+  signals[RUN_REMOVED] = g_signal_new ("run-removed", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE,
+                                       1, PB_TYPE_RUN | G_SIGNAL_TYPE_STATIC_SCOPE);
   signals[RUN_SHOWN] = g_signal_new ("run-shown", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 1,
                                      PB_TYPE_RUN | G_SIGNAL_TYPE_STATIC_SCOPE);
   signals[SHOW_OBJECT] = g_signal_new ("show-object", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,

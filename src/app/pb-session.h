@@ -11,6 +11,7 @@
  *   "spec-changed"    ()            the current model spec (or whether it can train) changed
  *   "space-changed"   ()            the search space (the fields marked "Tune this") changed
  *   "run-added"       (PbRun *run)  a finished, stopped or opened run joined the session
+ *   "run-removed"     (PbRun *run)  a run was deleted (pb_session_delete_run)
  *   "run-shown"       (PbRun *run)  the run whose scores are shown (NULL: none); a run on
  *                                   another dataset is never the shown one
  *   "show-object"     (gint64 row)  someone asks to see a row of the open dataset
@@ -60,9 +61,19 @@ NnModelDoc       *pb_session_load_preset_doc    (const char *file_name, GError *
 
 /* Every run of the session, oldest first (PbRun *). */
 GPtrArray        *pb_session_get_runs           (PbSession *self);
-/* The runs on the open dataset, oldest first (a new array of borrowed runs). */
+/* The runs on the open data (the same content, whichever load of it they
+ * were made on), oldest first (a new array of borrowed runs).  The finished
+ * runs of earlier sessions in the trainer's runs folder join the session in
+ * the background when a dataset opens ("run-added"). */
 GPtrArray        *pb_session_get_dataset_runs   (PbSession *self);
 void              pb_session_add_run            (PbSession *self, PbRun *run);
+/* Moves the run's files (its run file and the model saved beside it) to the
+ * trash, so a deletion can be undone from the file manager, and drops the
+ * run from the session.  A running run cannot be deleted.  Nothing changes
+ * when a file cannot be moved to the trash. */
+gboolean          pb_session_delete_run         (PbSession *self, PbRun *run, GError **error);
+/* Whether the earlier runs of the open dataset are still being read. */
+gboolean          pb_session_is_finding_runs    (PbSession *self);
 
 /* The run whose scores Results shows: one with an evaluation, on the open dataset. */
 PbRun            *pb_session_get_shown_run      (PbSession *self);

@@ -375,8 +375,27 @@ session_run_added_cb (PbTrainPage *self, PbRun *run)
   g_ptr_array_unref (self->runs);
   self->runs = pb_session_get_dataset_runs (self->session);
   rebuild_run_lists (self);
-  if (run->dataset == pb_session_get_dataset (self->session))
+  if (lc_dataset_same_data (run->dataset, pb_session_get_dataset (self->session)))
     show_run (self, run);
+}
+
+/* A deleted run leaves both lists; the chart shows the newest run left. */
+static void
+session_run_removed_cb (PbTrainPage *self, PbRun *run)
+{
+  g_ptr_array_unref (self->runs);
+  self->runs = pb_session_get_dataset_runs (self->session);
+  gtk_drop_down_set_selected (self->compare_drop, 0);
+  rebuild_run_lists (self);
+  if (pb_history_chart_get_run (self->chart) != run || pb_trainer_is_running (self->trainer))
+    return;
+  if (self->runs->len > 0)
+    show_run (self, g_ptr_array_index (self->runs, self->runs->len - 1));
+  else
+    {
+      pb_history_chart_set_run (self->chart, NULL);
+      update_buttons (self);
+    }
 }
 
 static char *
@@ -1011,6 +1030,7 @@ pb_train_page_new (PbSession *session)
   g_signal_connect_swapped (session, "dataset-changed", G_CALLBACK (session_dataset_changed_cb), self);
   g_signal_connect_swapped (session, "spec-changed", G_CALLBACK (session_spec_changed_cb), self);
   g_signal_connect_swapped (session, "run-added", G_CALLBACK (session_run_added_cb), self);
+  g_signal_connect_swapped (session, "run-removed", G_CALLBACK (session_run_removed_cb), self);
   /* a run killed or crashed on this dataset: above Start */
   self->resume_bar = PB_RESUME_BAR (pb_resume_bar_new (session));
   gtk_box_prepend (self->actions, GTK_WIDGET (self->resume_bar));

@@ -229,6 +229,8 @@ record_free (Record *record)
  * often, a small model's every epoch or second); the last epoch is always
  * written when the run ends or is cancelled. */
 #define WRITER_REST_FACTOR 9
+/* finished runs kept per dataset: the "kept-runs" setting's default */
+#define DEFAULT_KEPT_RUNS 20
 
 typedef struct
 {
@@ -361,6 +363,7 @@ typedef struct
   NnModelDoc *spec;
   LcTrainOverrides overrides;
   char *run_path;            /* the run file to write, or NULL */
+  int kept_runs;             /* finished runs of the data the runs folder keeps (0: all) */
   char *model_path;          /* where the trained model goes beside it */
   LcRunFile *file;           /* the run file: loaded to resume, else made by the worker */
   gboolean resuming;
@@ -687,7 +690,17 @@ job_finish_run_file (Job *job)
     }
   job->file->finished = TRUE;
   if (!lc_run_file_save (job->file, last, &error))
-    g_warning ("%s", error->message);
+    {
+      g_warning ("%s", error->message);
+      return;
+    }
+  if (job->kept_runs > 0)
+    {
+      g_autofree char *dir = g_path_get_dirname (job->file->path);
+
+      if (pb_run_files_prune (dir, job->ds, job->kept_runs, &error) < 0)
+        g_warning ("%s", error->message);
+    }
 }
 
 static void
@@ -779,6 +792,7 @@ struct _PbTrainer
   PbJob *job;                /* the running job, or NULL */
   PbRun *run;                /* the running or last run */
   char *runs_dir;
+  int kept_runs;
   int next_id;
   gint64 start_us;           /* when the first batch of the current run began */
   int last_epoch, last_batch, last_n_batches;
@@ -793,6 +807,7 @@ enum
 {
   PROP_0,
   PROP_RUNS_DIR,
+  PROP_KEPT_RUNS,
   N_PROPS
 };
 
@@ -991,6 +1006,7 @@ start_job (PbTrainer *self, LcDataset *ds, Job *job, const char *name)
   self->member = self->first_member_epochs = 0;
 
   job->ds = lc_dataset_ref (ds);
+  job->kept_runs = self->kept_runs;
   self->job = pb_job_start (self, job_run, job, (GDestroyNotify) job_free, &callbacks);
   g_signal_emit (self, signals[STARTED], 0, self->run);
   return self->run;
@@ -1077,8 +1093,16 @@ written_ns (const char *path)
 typedef struct
 {
   gint64 written;
-  LcRunFile *file;
+  char *path;
+  LcRunFile *file;           /* NULL when only peeked at */
 } Found;
+
+static void
+found_clear (Found *f)
+{
+  g_free (f->path);
+  g_clear_pointer (&f->file, lc_run_file_free);
+}
 
 static int
 compare_found_newest_first (gconstpointer a, gconstpointer b)
@@ -1087,26 +1111,30 @@ compare_found_newest_first (gconstpointer a, gconstpointer b)
 
   if (fa->written != fb->written)
     return fa->written > fb->written ? -1 : 1;
-  return -g_strcmp0 (fa->file->path, fb->file->path);
+  return -g_strcmp0 (fa->path, fb->path);
 }
 
-GPtrArray *
-pb_run_files_list_unfinished (const char *dir, const LcDataset *ds, const char *skip_path)
+/* The run files in dir of ds's data (the same checksum, wherever the file
+ * was loaded from) but skip_path, finished or not as asked, newest first;
+ * read whole when load is set. */
+static GArray *
+find_run_files (const char *dir, const LcDataset *ds, const char *skip_path, gboolean finished, gboolean load)
 {
-  GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify) lc_run_file_free);
-  g_autoptr (GArray) found = g_array_new (FALSE, FALSE, sizeof (Found));
+  GArray *found = g_array_new (FALSE, FALSE, sizeof (Found));
   g_autoptr (GDir) d = NULL;
   const char *name;
 
-  if (ds == NULL || ds->path == NULL)
-    return out;
+  g_array_set_clear_func (found, (GDestroyNotify) found_clear);
+  if (ds == NULL || dir == NULL)
+    return found;
   d = g_dir_open (dir, 0, NULL);
   while (d != NULL && (name = g_dir_read_name (d)) != NULL)
     {
-      g_autofree char *path = NULL, *data_path = NULL, *meta_path = NULL;
+      g_autofree char *path = NULL, *data_path = NULL, *meta_path = NULL, *checksum = NULL;
       g_autoptr (GError) error = NULL;
       g_autoptr (LcRunFile) file = NULL;
-      gboolean finished = FALSE;
+      gboolean is_finished = FALSE;
+      Found f;
 
       /* temporary files of a write a kill cut short start with a dot */
       if (name[0] == '.' || !g_str_has_suffix (name, ".run.json"))
@@ -1114,32 +1142,185 @@ pb_run_files_list_unfinished (const char *dir, const LcDataset *ds, const char *
       path = g_build_filename (dir, name, NULL);
       if (g_strcmp0 (path, skip_path) == 0)
         continue;
-      /* finished runs and runs of other data are told by the file's start */
-      if (!lc_run_file_peek (path, &data_path, &meta_path, &finished, &error))
+      /* the state and the data of a run are told by the file's start */
+      if (!lc_run_file_peek (path, &data_path, &meta_path, &checksum, &is_finished, &error))
         {
           g_debug ("Skipping %s: %s", path, error->message);
           continue;
         }
-      if (finished || g_strcmp0 (data_path, ds->path) != 0 || g_strcmp0 (meta_path, ds->meta_path) != 0)
+      if (is_finished != finished || g_strcmp0 (checksum, lc_dataset_get_checksum (ds)) != 0)
         continue;
-      file = lc_run_file_load (path, &error);
-      if (file == NULL)
+      if (load)
         {
-          g_debug ("Skipping %s: %s", path, error->message);
-          continue;
+          file = lc_run_file_load (path, &error);
+          if (file == NULL)
+            {
+              g_debug ("Skipping %s: %s", path, error->message);
+              continue;
+            }
+          if (file->finished != finished || g_strcmp0 (file->data_checksum, checksum) != 0)
+            continue;
         }
-      if (!file->finished && g_strcmp0 (file->data_path, ds->path) == 0
-          && g_strcmp0 (file->meta_path, ds->meta_path) == 0)
-        {
-          Found f = { written_ns (path), g_steal_pointer (&file) };
-
-          g_array_append_val (found, f);
-        }
+      f.written = written_ns (path);
+      f.path = g_steal_pointer (&path);
+      f.file = g_steal_pointer (&file);
+      g_array_append_val (found, f);
     }
   g_array_sort (found, compare_found_newest_first);
+  return found;
+}
+
+/* The run files of found, in its order (the array frees them). */
+static GPtrArray *
+take_files (GArray *found)
+{
+  GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify) lc_run_file_free);
+
   for (guint i = 0; i < found->len; i++)
-    g_ptr_array_add (out, g_array_index (found, Found, i).file);
+    g_ptr_array_add (out, g_steal_pointer (&g_array_index (found, Found, i).file));
   return out;
+}
+
+GPtrArray *
+pb_run_files_list_unfinished (const char *dir, const LcDataset *ds, const char *skip_path)
+{
+  g_autoptr (GArray) found = find_run_files (dir, ds, skip_path, FALSE, TRUE);
+
+  return take_files (found);
+}
+
+GPtrArray *
+pb_run_files_list_finished (const char *dir, const LcDataset *ds)
+{
+  g_autoptr (GArray) found = find_run_files (dir, ds, NULL, TRUE, TRUE);
+
+  return take_files (found);
+}
+
+/* Removes path; a file already gone is not an error. */
+static gboolean
+remove_file (const char *path, GError **error)
+{
+  int saved;
+
+  if (g_remove (path) == 0 || errno == ENOENT)
+    return TRUE;
+  saved = errno;
+  g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved), _("Could not remove %s: %s"), path,
+               g_strerror (saved));
+  return FALSE;
+}
+
+/* A run file and the model the trainer saved beside it (a model saved
+ * elsewhere is the user's and stays). */
+static gboolean
+remove_run_files (const char *dir, const char *run_path, GError **error)
+{
+  g_autoptr (LcRunFile) file = lc_run_file_load (run_path, NULL);
+
+  if (file != NULL && file->out_path != NULL)
+    {
+      g_autofree char *model_dir = g_path_get_dirname (file->out_path);
+
+      if (g_strcmp0 (model_dir, dir) == 0 && !remove_file (file->out_path, error))
+        return FALSE;
+    }
+  return remove_file (run_path, error);
+}
+
+int
+pb_run_files_prune (const char *dir, const LcDataset *ds, int keep, GError **error)
+{
+  g_autoptr (GArray) found = NULL;
+  int removed = 0;
+
+  if (keep <= 0)
+    return 0;
+  found = find_run_files (dir, ds, NULL, TRUE, FALSE);
+  for (guint i = keep; i < found->len; i++)
+    {
+      if (!remove_run_files (dir, g_array_index (found, Found, i).path, error))
+        return -1;
+      removed++;
+    }
+  return removed;
+}
+
+/* The validation rows of a run file in ds (the same data), or NULL when the
+ * file does not name them. */
+static int *
+rows_of_ids (const LcDataset *ds, char *const *ids, int n)
+{
+  g_autoptr (GHashTable) row_of = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autofree int *rows = g_new (int, MAX (n, 1));
+
+  for (gsize i = 0; i < ds->n_objects; i++)
+    g_hash_table_insert (row_of, ds->objects[i].id, GSIZE_TO_POINTER (i + 1));
+  for (int i = 0; i < n; i++)
+    {
+      gsize row = GPOINTER_TO_SIZE (g_hash_table_lookup (row_of, ids[i]));
+
+      if (row == 0)
+        return NULL;
+      rows[i] = (int) row - 1;
+    }
+  return g_steal_pointer (&rows);
+}
+
+PbRun *
+pb_run_from_file (LcRunFile *file, LcDataset *ds, GError **error)
+{
+  g_autoptr (LcPredictor) predictor = NULL;
+  g_autoptr (LcEvaluation) evaluation = NULL;
+  g_autoptr (GDateTime) when = NULL;
+  g_autofree int *rows = NULL;
+  g_autofree char *stamp = NULL, *name = NULL;
+  int n_rows = 0;
+  PbRun *run;
+
+  g_return_val_if_fail (file != NULL && ds != NULL, NULL);
+
+  if (g_strcmp0 (file->data_checksum, lc_dataset_get_checksum (ds)) != 0)
+    {
+      g_set_error (error, LC_ERROR, LC_ERROR_FORMAT, _("%s holds other data than the run was trained on (%s)"),
+                   ds->path, file->path);
+      return NULL;
+    }
+  predictor = lc_predictor_load (file->out_path, error);
+  if (predictor == NULL)
+    return NULL;
+  if (file->objects != NULL && file->object_ids != NULL)
+    {
+      n_rows = file->objects->n_objects;
+      rows = rows_of_ids (ds, file->object_ids, n_rows);
+    }
+  evaluation = rows != NULL ? lc_predictor_evaluate_rows (predictor, ds, rows, n_rows, 1, error)
+                            : lc_predictor_evaluate (predictor, ds, 1, error);
+  if (evaluation == NULL)
+    return NULL;
+  when = g_date_time_new_from_unix_local (written_ns (file->path) / 1000000000);
+  /* TRANSLATORS: when an earlier run ended, as in "7 Dec 17:05", see strftime */
+  stamp = g_date_time_format (when, _("%-d %b %H:%M"));
+  /* TRANSLATORS: an earlier session's run: the model's name and when it ended */
+  name = g_strdup_printf (_("%s, %s"), *file->spec->name != '\0' ? file->spec->name : _("model"), stamp);
+  run = pb_run_new (0, name, ds);
+  run->state = PB_RUN_FINISHED;
+  run->doc = nn_model_doc_copy (predictor->doc);
+  g_array_append_vals (run->epochs, run->doc->history->data, run->doc->history->len);
+  run->best_epoch = best_epoch_of (run->epochs);
+  run->total_epochs = run->epochs->len;
+  for (guint i = 0; i < run->epochs->len; i++)
+    run->seconds += g_array_index (run->epochs, NnEpochStats, i).seconds;
+  run->n_val = rows != NULL ? n_rows : 0;
+  run->evaluation = g_steal_pointer (&evaluation);
+  run->path = g_strdup (file->out_path);
+  run->run_path = g_strdup (file->path);
+  if (rows != NULL)
+    {
+      run->objects = g_steal_pointer (&file->objects);
+      run->object_rows = g_steal_pointer (&rows);
+    }
+  return run;
 }
 
 GPtrArray *
@@ -1315,6 +1496,9 @@ pb_trainer_get_property (GObject *object, guint prop_id, GValue *value, GParamSp
     case PROP_RUNS_DIR:
       g_value_set_string (value, pb_trainer_get_runs_dir (self));
       break;
+    case PROP_KEPT_RUNS:
+      g_value_set_int (value, self->kept_runs);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1329,6 +1513,13 @@ pb_trainer_set_property (GObject *object, guint prop_id, const GValue *value, GP
     {
     case PROP_RUNS_DIR:
       pb_trainer_set_runs_dir (self, g_value_get_string (value));
+      break;
+    case PROP_KEPT_RUNS:
+      if (self->kept_runs != g_value_get_int (value))
+        {
+          self->kept_runs = g_value_get_int (value);
+          g_object_notify_by_pspec (object, pspec);
+        }
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1367,6 +1558,10 @@ pb_trainer_class_init (PbTrainerClass *klass)
   properties[PROP_RUNS_DIR] = g_param_spec_string ("runs-dir", NULL, NULL, NULL,
                                                    G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY
                                                    | G_PARAM_STATIC_STRINGS);
+  /* finished runs of one dataset the runs folder keeps, the newest; 0 keeps all */
+  properties[PROP_KEPT_RUNS] = g_param_spec_int ("kept-runs", NULL, NULL, 0, 10000, DEFAULT_KEPT_RUNS,
+                                                 G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY
+                                                 | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[STARTED] = g_signal_new ("started", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
@@ -1389,6 +1584,7 @@ pb_trainer_class_init (PbTrainerClass *klass)
 static void
 pb_trainer_init (PbTrainer *self)
 {
+  self->kept_runs = DEFAULT_KEPT_RUNS;
 }
 
 PbTrainer *

@@ -126,12 +126,24 @@ PbRun      *pb_trainer_start      (PbTrainer *self, LcDataset *ds, const NnModel
  * Returns the new run, whose curves start with the epochs done, or NULL
  * when the file cannot be read or its run has finished. */
 PbRun      *pb_trainer_resume     (PbTrainer *self, LcDataset *ds, const char *run_path, GError **error);
-/* The unfinished run files in the runs folder for ds (the same data path),
- * newest first (LcRunFile *; the array frees them). */
+/* The unfinished run files in the runs folder for ds (the same data: equal
+ * checksums), newest first (LcRunFile *; the array frees them). */
 GPtrArray  *pb_trainer_list_unfinished (PbTrainer *self, LcDataset *ds);
 /* The same in any thread: the unfinished run files in dir for ds, but
  * skip_path (the running job's, may be NULL). */
 GPtrArray  *pb_run_files_list_unfinished (const char *dir, const LcDataset *ds, const char *skip_path);
+/* Any thread: the finished run files in dir for ds, newest first. */
+GPtrArray  *pb_run_files_list_finished (const char *dir, const LcDataset *ds);
+/* Any thread: removes the finished runs of ds's data in dir but the newest
+ * keep (their run files and the models the trainer saved beside them);
+ * unfinished runs are never removed.  keep <= 0 keeps every run.  Returns
+ * how many were removed, -1 on error. */
+int         pb_run_files_prune (const char *dir, const LcDataset *ds, int keep, GError **error);
+/* Any thread: a run of an earlier session from its finished run file on ds
+ * (the same data): its model evaluated on the run's validation objects, its
+ * curves and, taken from file, its objects' history.  NULL when the model
+ * cannot be read or ds holds other data. */
+PbRun      *pb_run_from_file (LcRunFile *file, LcDataset *ds, GError **error);
 /* The run file of the running job, or NULL. */
 const char *pb_trainer_get_running_file (PbTrainer *self);
 /* Removes an unfinished run's file: it will not be offered again. */
@@ -142,6 +154,8 @@ gboolean    pb_run_file_is_ensemble (const LcRunFile *file);
  * $PASSBAND_RUNS_DIR, else passband/runs in the user's data folder. */
 const char *pb_trainer_get_runs_dir (PbTrainer *self);
 void        pb_trainer_set_runs_dir (PbTrainer *self, const char *dir);
+/* The "kept-runs" property: after a run ends, the runs folder keeps the
+ * newest N finished runs of its data (pb_run_files_prune); 0 keeps all. */
 /* Stops the running job after the current batch: the run keeps its best
  * weights.  While the data are prepared it stops within a few objects, and
  * the run ends stopped without a model (doc NULL). */

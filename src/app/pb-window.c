@@ -901,6 +901,8 @@ apply_option (PbWindow *self, const char *key, GVariant *value)
     pb_plot_set_theme (GTK_WIDGET (self), pb_plot_theme_from_string (g_variant_get_string (value, NULL)));
   else if (g_str_equal (key, "training-threads"))
     pb_train_page_set_default_threads (self->train_page, g_variant_get_int32 (value));
+  else if (g_str_equal (key, "kept-runs"))
+    g_object_set (pb_session_get_trainer (self->session), "kept-runs", g_variant_get_int32 (value), NULL);
   else if (g_str_equal (key, "sample-objects"))
     /* the next time the sample is opened */
     self->sample_objects = g_variant_get_int32 (value);
@@ -952,7 +954,7 @@ static void
 bind_settings (PbWindow *self)
 {
   const char *const keys[] = { "value-axis", "time-axis", "error-bars", "plot-theme", "training-threads",
-                               "sample-objects" };
+                               "sample-objects", "kept-runs" };
 
   /* the plot toggles and the preferences are stateful "win." actions remembered in the settings */
   for (guint i = 0; i < G_N_ELEMENTS (keys); i++)

@@ -32,6 +32,7 @@ lc_dataset_unref (LcDataset *ds)
   g_free (ds->band);
   g_free (ds->detected);
   g_free (ds->meta_storage);
+  g_free (ds->checksum);
   g_free (ds);
 }
 

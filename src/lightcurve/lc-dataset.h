@@ -78,6 +78,8 @@ struct _LcDataset
 
   gsize n_skipped;       /* values the file marks missing (.ts "?", empty/NaN values of a general
                           * CSV, -99 padding is not counted): left out, reported here */
+
+  char *checksum;        /* lc_dataset_get_checksum's, set once; NULL until asked */
 };
 
 LcDataset *lc_dataset_ref   (LcDataset *ds);

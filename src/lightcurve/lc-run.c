@@ -54,6 +54,33 @@ lc_dataset_checksum (const LcDataset *ds)
   return g_strdup (g_checksum_get_string (sum));
 }
 
+const char *
+lc_dataset_get_checksum (const LcDataset *ds)
+{
+  /* a cache, not a change of the data: datasets stay immutable to readers */
+  char **slot = &((LcDataset *) ds)->checksum;
+  char *sum = g_atomic_pointer_get (slot);
+
+  if (sum != NULL)
+    return sum;
+  sum = lc_dataset_checksum (ds);
+  /* two threads may race to compute it: the first one's is kept */
+  if (!g_atomic_pointer_compare_and_exchange (slot, NULL, sum))
+    {
+      g_free (sum);
+      sum = g_atomic_pointer_get (slot);
+    }
+  return sum;
+}
+
+gboolean
+lc_dataset_same_data (const LcDataset *a, const LcDataset *b)
+{
+  if (a == NULL || b == NULL)
+    return FALSE;
+  return a == b || strcmp (lc_dataset_get_checksum (a), lc_dataset_get_checksum (b)) == 0;
+}
+
 LcRunFile *
 lc_run_file_new (const char *path, const char *data_path, const char *meta_path,
                  const LcDataset *ds, const char *out_path, const NnModelDoc *spec,
@@ -63,7 +90,7 @@ lc_run_file_new (const char *path, const char *data_path, const char *meta_path,
   run->path = g_strdup (path);
   run->data_path = g_strdup (data_path);
   run->meta_path = g_strdup (meta_path);
-  run->data_checksum = lc_dataset_checksum (ds);
+  run->data_checksum = g_strdup (lc_dataset_get_checksum (ds));
   run->out_path = g_strdup (out_path);
   run->spec = nn_model_doc_copy (spec);
   run->overrides = *overrides;
@@ -529,19 +556,23 @@ lc_run_file_track_objects (LcRunFile *run, const LcDataset *ds, const LcTrainRun
 #define PEEK_BYTES 65536
 
 gboolean
-lc_run_file_peek (const char *path, char **data_path, char **meta_path, gboolean *finished, GError **error)
+lc_run_file_peek (const char *path, char **data_path, char **meta_path, char **data_checksum,
+                  gboolean *finished, GError **error)
 {
   g_autofree char *head = g_malloc (PEEK_BYTES + 2);
   g_autoptr (JsonParser) parser = NULL;
   g_autoptr (GError) local = NULL;
   g_autoptr (LcRunFile) run = NULL;
   FILE *f = fopen (path, "rb");
+  g_autofree char *checksum = NULL;
   size_t n;
   char *end;
   JsonNode *root;
   JsonObject *o;
 
   *data_path = *meta_path = NULL;
+  if (data_checksum != NULL)
+    *data_checksum = NULL;
   if (f == NULL)
     {
       int saved = errno;
@@ -567,9 +598,12 @@ lc_run_file_peek (const char *path, char **data_path, char **meta_path, gboolean
       && json_object_has_member (o, "finished")
       && json_node_get_value_type (json_object_get_member (o, "finished")) == G_TYPE_BOOLEAN
       && get_string (o, "data", FALSE, data_path, path, NULL)
-      && get_string (o, "meta", TRUE, meta_path, path, NULL))
+      && get_string (o, "meta", TRUE, meta_path, path, NULL)
+      && get_string (o, "data_sha256", FALSE, &checksum, path, NULL))
     {
       *finished = json_object_get_boolean_member (o, "finished");
+      if (data_checksum != NULL)
+        *data_checksum = g_steal_pointer (&checksum);
       return TRUE;
     }
   g_clear_pointer (data_path, g_free);
@@ -580,6 +614,8 @@ lc_run_file_peek (const char *path, char **data_path, char **meta_path, gboolean
     return FALSE;
   *data_path = g_steal_pointer (&run->data_path);
   *meta_path = g_steal_pointer (&run->meta_path);
+  if (data_checksum != NULL)
+    *data_checksum = g_steal_pointer (&run->data_checksum);
   *finished = run->finished;
   return TRUE;
 }

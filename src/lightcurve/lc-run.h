@@ -51,10 +51,10 @@ gboolean   lc_run_file_save (const LcRunFile *run, const NnTrainCheckpoint *chec
 LcRunFile *lc_run_file_load (const char *path, GError **error);
 /* Only what a run file says at its start: its data, metadata (may be NULL)
  * and whether the run has finished, without reading the checkpoint and
- * objects (megabytes for a long run): enough to find the unfinished runs
- * of a dataset among many files. */
-gboolean   lc_run_file_peek (const char *path, char **data_path, char **meta_path, gboolean *finished,
-                             GError **error);
+ * objects (megabytes for a long run): enough to find the runs of a
+ * dataset among many files.  data_checksum may be NULL. */
+gboolean   lc_run_file_peek (const char *path, char **data_path, char **meta_path, char **data_checksum,
+                             gboolean *finished, GError **error);
 
 /* Records the validation objects' probabilities at every epoch of tr into
  * run->objects, with their ids (callbacks->object_history is set to it); a
@@ -87,5 +87,11 @@ char     *lc_latex_escape     (const char *text);
 /* SHA-256 (hex) of everything a dataset holds as loaded: objects, ids,
  * labels, classes, bands, observations, metadata. */
 char      *lc_dataset_checksum (const LcDataset *ds);
+/* The same, computed once per dataset and kept with it (any thread: the
+ * loader asks in its worker so the main loop never waits for it). */
+const char *lc_dataset_get_checksum (const LcDataset *ds);
+/* Whether a and b hold the same data: the same dataset, or two loads of
+ * the same content (equal checksums).  FALSE when either is NULL. */
+gboolean   lc_dataset_same_data (const LcDataset *a, const LcDataset *b);
 
 G_END_DECLS

@@ -13,7 +13,10 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
+#include <utime.h>
 
+#include "lc-format.h"
 #include "lc-run.h"
 #include "lc-simulate.h"
 #include "nn-json.h"
@@ -508,7 +511,7 @@ test_peek (void)
   g_autofree char *one_line = NULL;
   gboolean finished = TRUE;
 
-  g_assert_true (lc_run_file_peek (path, &data, &meta, &finished, &error));
+  g_assert_true (lc_run_file_peek (path, &data, &meta, NULL, &finished, &error));
   g_assert_no_error (error);
   g_assert_cmpstr (data, ==, ds->path);
   g_assert_null (meta);
@@ -527,7 +530,7 @@ test_peek (void)
     g_assert_true (g_file_set_contents (other, text, overrides - text + 20, NULL));
     whole = lc_run_file_load (other, NULL);
     g_assert_null (whole);
-    g_assert_true (lc_run_file_peek (other, &data, &meta, &finished, &error));
+    g_assert_true (lc_run_file_peek (other, &data, &meta, NULL, &finished, &error));
     g_assert_no_error (error);
     g_assert_cmpstr (data, ==, ds->path);
     g_assert_false (finished);
@@ -539,7 +542,7 @@ test_peek (void)
   one_line = nn_json_to_string (node);
   g_assert_null (strchr (one_line, '\n'));
   g_assert_true (g_file_set_contents (other, one_line, -1, NULL));
-  g_assert_true (lc_run_file_peek (other, &data, &meta, &finished, &error));
+  g_assert_true (lc_run_file_peek (other, &data, &meta, NULL, &finished, &error));
   g_assert_no_error (error);
   g_assert_cmpstr (data, ==, ds->path);
   g_assert_true (finished);
@@ -547,7 +550,7 @@ test_peek (void)
   /* not a run file */
   g_clear_pointer (&data, g_free);
   g_assert_true (g_file_set_contents (other, "{\"format\": \"passband-model\"}", -1, NULL));
-  g_assert_false (lc_run_file_peek (other, &data, &meta, &finished, &error));
+  g_assert_false (lc_run_file_peek (other, &data, &meta, NULL, &finished, &error));
   g_assert_error (error, LC_ERROR, LC_ERROR_FORMAT);
   tu_remove_tree (dir);
 }
@@ -613,11 +616,298 @@ test_resume_bar (void)
   tu_remove_tree (dir);
 }
 
+/* A real file of simulated light curves: dir/lc.csv and its metadata. */
+static LcDataset *
+write_and_load (const char *dir, guint64 seed)
+{
+  g_autoptr (LcDataset) made = sample_of (240, seed);
+  g_autofree char *path = g_build_filename (dir, "lc.csv", NULL);
+  g_autoptr (GError) error = NULL;
+  LcDataset *ds;
+
+  g_assert_true (lc_write_plasticc (made, dir, "lc", &error));
+  g_assert_no_error (error);
+  ds = lc_load (path, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  return ds;
+}
+
+static void
+wait_runs_found (PbSession *session)
+{
+  while (pb_session_is_finding_runs (session))
+    g_main_context_iteration (NULL, TRUE);
+}
+
+/* The session's run on ds whose run file is run_path, or NULL. */
+static PbRun *
+listed_run (PbSession *session, const char *run_path)
+{
+  g_autoptr (GPtrArray) runs = pb_session_get_dataset_runs (session);
+
+  for (guint i = 0; i < runs->len; i++)
+    if (g_strcmp0 (((PbRun *) g_ptr_array_index (runs, i))->run_path, run_path) == 0)
+      return g_ptr_array_index (runs, i);
+  return NULL;
+}
+
+/* Runs belong to the data, not to one load of it: the same file opened
+ * again (a new dataset object) or in a new session (the app started again)
+ * lists its finished runs with their scores and curves and offers its
+ * unfinished one; other content under the same name gets neither. */
+static void
+test_reopened (void)
+{
+  g_autofree char *root = g_dir_make_tmp ("passband-app-reopen-XXXXXX", NULL);
+  g_autofree char *runs_dir = g_build_filename (root, "runs", NULL);
+  g_autofree char *data_dir = g_build_filename (root, "data", NULL);
+  g_autoptr (LcDataset) ds = NULL, again = NULL, replaced = NULL;
+  g_autoptr (NnModelDoc) spec = spec_of (3);
+  g_autoptr (PbSession) session = pb_session_new (), later = NULL;
+  g_autofree char *unfinished = NULL, *finished_path = NULL;
+  GtkWidget *bar;
+  Seen seen = { 0 };
+  PbRun *run;
+
+  if (!gtk_init_check ())
+    {
+      g_test_skip ("no display");
+      return;
+    }
+  g_assert_cmpint (g_mkdir_with_parents (data_dir, 0700), ==, 0);
+  ds = write_and_load (data_dir, 3);
+  pb_trainer_set_runs_dir (pb_session_get_trainer (session), runs_dir);
+  g_signal_connect (pb_session_get_trainer (session), "finished", G_CALLBACK (finished_cb), &seen);
+  pb_session_set_dataset (session, ds);
+  wait_runs_found (session);
+  pb_trainer_start (pb_session_get_trainer (session), ds, spec, NULL, "reopened");
+  wait_finished (&seen);
+  g_assert_cmpint (seen.finished->state, ==, PB_RUN_FINISHED);
+  pb_session_add_run (session, seen.finished);
+  finished_path = g_strdup (seen.finished->run_path);
+  unfinished = leave_unfinished_run (runs_dir, ds);
+
+  /* the same file again, in the same session: the run stays listed, once */
+  again = write_and_load (data_dir, 3);
+  g_assert_true (again != ds);
+  pb_session_set_dataset (session, again);
+  wait_runs_found (session);
+  {
+    g_autoptr (GPtrArray) runs = pb_session_get_dataset_runs (session);
+
+    g_assert_cmpuint (runs->len, ==, 1);
+    g_assert_true (g_ptr_array_index (runs, 0) == seen.finished);
+  }
+  pb_session_show_run (session, seen.finished);
+  g_assert_true (pb_session_get_shown_run (session) == seen.finished);
+
+  /* the app started again: a new session finds the run in the runs folder */
+  later = pb_session_new ();
+  pb_trainer_set_runs_dir (pb_session_get_trainer (later), runs_dir);
+  bar = g_object_ref_sink (pb_resume_bar_new (later));
+  pb_session_set_dataset (later, again);
+  wait_runs_found (later);
+  wait_scanned (PB_RESUME_BAR (bar));
+  run = listed_run (later, finished_path);
+  g_assert_nonnull (run);
+  g_assert_cmpint (run->state, ==, PB_RUN_FINISHED);
+  g_assert_nonnull (run->evaluation);
+  g_assert_nonnull (run->doc);
+  g_assert_cmpuint (run->epochs->len, ==, 3);
+  g_assert_cmpint (run->n_val, ==, seen.finished->n_val);
+  /* scored on the same validation objects as when it was trained */
+  g_assert_cmpfloat_with_epsilon (run->evaluation->report->accuracy, seen.finished->evaluation->report->accuracy,
+                                  1e-9);
+  g_assert_nonnull (run->objects);
+  g_assert_cmpint (run->objects->n_epochs, ==, 3);
+  g_assert_cmpint (memcmp (run->object_rows, seen.finished->object_rows, run->n_val * sizeof (int)), ==, 0);
+  pb_session_show_run (later, run);
+  g_assert_true (pb_session_get_shown_run (later) == run);
+  g_assert_nonnull (pb_resume_bar_get_offered (PB_RESUME_BAR (bar)));
+  g_assert_cmpstr (pb_resume_bar_get_offered (PB_RESUME_BAR (bar))->path, ==, unfinished);
+
+  /* other content under the same name: no run, nothing to resume */
+  replaced = write_and_load (data_dir, 4);
+  g_assert_cmpstr (replaced->path, ==, ds->path);
+  pb_session_set_dataset (later, replaced);
+  wait_runs_found (later);
+  wait_scanned (PB_RESUME_BAR (bar));
+  g_assert_null (listed_run (later, finished_path));
+  g_assert_null (pb_session_get_shown_run (later));
+  g_assert_null (pb_resume_bar_get_offered (PB_RESUME_BAR (bar)));
+
+  g_object_unref (bar);
+  g_clear_pointer (&seen.finished, pb_run_unref);
+  tu_remove_tree (root);
+}
+
+/* A run file on ds in dir written by hand, finished or not, with a model
+ * beside it, last written `age` seconds ago. */
+static char *
+fake_run (const char *dir, const char *stem, LcDataset *ds, gboolean finished, int age)
+{
+  g_autofree char *name = g_strconcat (stem, ".run.json", NULL);
+  g_autofree char *model_name = g_strconcat (stem, ".model.json", NULL);
+  char *path = g_build_filename (dir, name, NULL);
+  g_autofree char *model = g_build_filename (dir, model_name, NULL);
+  g_autoptr (NnModelDoc) spec = spec_of (2);
+  g_autoptr (LcRunFile) file = NULL;
+  g_autoptr (GError) error = NULL;
+  LcTrainOverrides overrides;
+  struct utimbuf when;
+
+  lc_train_overrides_init (&overrides);
+  file = lc_run_file_new (path, ds->path, NULL, ds, model, spec, &overrides);
+  file->finished = finished;
+  g_assert_true (lc_run_file_save (file, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_set_contents (model, "{}", -1, NULL));
+  when.actime = when.modtime = time (NULL) - age;
+  g_assert_cmpint (utime (path, &when), ==, 0);
+  return path;
+}
+
+static char *
+model_beside (const char *run_path)
+{
+  g_autofree char *stem = g_strndup (run_path, strlen (run_path) - strlen (".run.json"));
+
+  return g_strconcat (stem, ".model.json", NULL);
+}
+
+/* The runs folder keeps the newest finished runs of each dataset, with
+ * their models; unfinished runs and other data's runs stay whatever their
+ * age; 0 keeps everything.  A trainer told to keep one prunes when a run
+ * ends. */
+static void
+test_prune (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("passband-app-prune-XXXXXX", NULL);
+  g_autoptr (LcDataset) ds = sample_of (240, 3);
+  g_autoptr (LcDataset) other = sample_of (240, 4);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NnModelDoc) spec = spec_of (1);
+  char *finished[5], *unfinished[2], *others[2];
+  Seen seen = { 0 };
+  g_autoptr (PbTrainer) trainer = NULL;
+
+  for (int i = 0; i < 5; i++)
+    {
+      g_autofree char *stem = g_strdup_printf ("done-%d", i);
+
+      finished[i] = fake_run (dir, stem, ds, TRUE, 1000 - 100 * i);   /* done-4 the newest */
+    }
+  for (int i = 0; i < 2; i++)
+    {
+      g_autofree char *stem = g_strdup_printf ("cut-%d", i), *ostem = g_strdup_printf ("other-%d", i);
+
+      unfinished[i] = fake_run (dir, stem, ds, FALSE, 5000 + i);      /* older than all */
+      others[i] = fake_run (dir, ostem, other, TRUE, 6000 + i);
+    }
+
+  g_assert_cmpint (pb_run_files_prune (dir, ds, 0, &error), ==, 0);
+  g_assert_cmpint (pb_run_files_prune (dir, ds, 10, &error), ==, 0);
+  g_assert_cmpint (pb_run_files_prune (dir, ds, 3, &error), ==, 2);
+  g_assert_no_error (error);
+  for (int i = 0; i < 5; i++)
+    {
+      g_autofree char *model = model_beside (finished[i]);
+
+      g_assert_true (g_file_test (finished[i], G_FILE_TEST_EXISTS) == (i >= 2));
+      g_assert_true (g_file_test (model, G_FILE_TEST_EXISTS) == (i >= 2));
+    }
+  for (int i = 0; i < 2; i++)
+    {
+      g_assert_true (g_file_test (unfinished[i], G_FILE_TEST_EXISTS));
+      g_assert_true (g_file_test (others[i], G_FILE_TEST_EXISTS));
+    }
+
+  /* the trainer prunes when a run ends: the new run and the newest before it */
+  trainer = trainer_in (dir, &seen);
+  g_object_set (trainer, "kept-runs", 2, NULL);
+  pb_trainer_start (trainer, ds, spec, NULL, "pruned");
+  wait_finished (&seen);
+  g_assert_cmpint (seen.finished->state, ==, PB_RUN_FINISHED);
+  g_assert_true (g_file_test (seen.finished->run_path, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (seen.finished->path, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (finished[4], G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (finished[3], G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (finished[2], G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (unfinished[0], G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (others[1], G_FILE_TEST_EXISTS));
+
+  for (int i = 0; i < 5; i++)
+    g_free (finished[i]);
+  for (int i = 0; i < 2; i++)
+    {
+      g_free (unfinished[i]);
+      g_free (others[i]);
+    }
+  g_clear_pointer (&seen.finished, pb_run_unref);
+  tu_remove_tree (dir);
+}
+
+static void
+count_removed_cb (PbSession *session, PbRun *run, int *removed)
+{
+  (*removed)++;
+}
+
+/* Delete Run moves the run file and its model to the trash and drops the
+ * run from the session; a model saved elsewhere stays. */
+static void
+test_delete (void)
+{
+  g_autofree char *dir = g_build_filename (g_get_user_data_dir (), "passband-runs", NULL);
+  g_autoptr (LcDataset) ds = sample_of (240, 3);
+  g_autoptr (NnModelDoc) spec = spec_of (1);
+  g_autoptr (PbSession) session = pb_session_new ();
+  g_autoptr (GError) error = NULL;
+  g_autofree char *run_path = NULL, *model_path = NULL, *trash = NULL;
+  Seen seen = { 0 };
+  int removed = 0;
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  pb_trainer_set_runs_dir (pb_session_get_trainer (session), dir);
+  g_signal_connect (pb_session_get_trainer (session), "finished", G_CALLBACK (finished_cb), &seen);
+  g_signal_connect (session, "run-removed", G_CALLBACK (count_removed_cb), &removed);
+  pb_session_set_dataset (session, ds);
+  pb_trainer_start (pb_session_get_trainer (session), ds, spec, NULL, "deleted");
+  wait_finished (&seen);
+  pb_session_add_run (session, seen.finished);
+  pb_session_show_run (session, seen.finished);
+  run_path = g_strdup (seen.finished->run_path);
+  model_path = g_strdup (seen.finished->path);
+  g_assert_true (g_file_test (model_path, G_FILE_TEST_EXISTS));
+
+  g_assert_true (pb_session_delete_run (session, seen.finished, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (removed, ==, 1);
+  g_assert_false (g_file_test (run_path, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (model_path, G_FILE_TEST_EXISTS));
+  g_assert_null (pb_session_get_shown_run (session));
+  g_assert_cmpuint (pb_session_get_runs (session)->len, ==, 0);
+  /* in the trash, to be restored */
+  {
+    g_autofree char *base = g_path_get_basename (run_path);
+
+    trash = g_build_filename (g_get_user_data_dir (), "Trash", "files", base, NULL);
+    g_assert_true (g_file_test (trash, G_FILE_TEST_EXISTS));
+  }
+  g_clear_pointer (&seen.finished, pb_run_unref);
+}
+
 int
 main (int argc, char **argv)
 {
+  g_autofree char *home = NULL;
+  int status;
+
   if (argc == 3 && g_str_equal (argv[1], "--child"))
     return child_main (argv[2]);
+  /* a data folder of its own: Delete Run fills its trash */
+  home = g_dir_make_tmp ("passband-app-home-XXXXXX", NULL);
+  g_setenv ("XDG_DATA_HOME", home, TRUE);
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/trainer-resume/killed-and-resumed", test_killed_and_resumed);
   g_test_add_func ("/trainer-resume/cancelled-other-data-discard", test_cancelled_other_data_discard);
@@ -625,5 +915,10 @@ main (int argc, char **argv)
   g_test_add_func ("/trainer-resume/ensemble-trains-again", test_ensemble_trains_again);
   g_test_add_func ("/trainer-resume/peek", test_peek);
   g_test_add_func ("/trainer-resume/bar", test_resume_bar);
-  return g_test_run ();
+  g_test_add_func ("/trainer-resume/reopened", test_reopened);
+  g_test_add_func ("/trainer-resume/prune", test_prune);
+  g_test_add_func ("/trainer-resume/delete", test_delete);
+  status = g_test_run ();
+  tu_remove_tree (home);
+  return status;
 }
