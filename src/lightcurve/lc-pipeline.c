@@ -26,6 +26,7 @@ lc_train_overrides_init (LcTrainOverrides *o)
   o->logit_adjust = -1.0;
   o->class_weight_power = -1.0;
   o->prior_correction = -1.0;
+  o->sampling_power = -1.0;
   o->patience = -1;
   o->augment_copies = -1;
   o->ensemble_members = 0;
@@ -58,6 +59,8 @@ apply_overrides (NnTrainingSpec *t, const LcTrainOverrides *o)
     t->train.loss.logit_adjust = (float) o->logit_adjust;
   if (o->prior_correction >= 0.0)
     t->prior_correction = (float) o->prior_correction;
+  if (o->sampling_power >= 0.0)
+    t->train.sampling_power = (float) o->sampling_power;
   if (o->threads > 0)
     t->train.threads = o->threads;
   if (o->patience >= 0)
@@ -417,6 +420,7 @@ lc_train_run_prepare_full (const LcDataset *ds, const int *given_rows, int n_giv
 
   run->config = t->train;
   run->config.loss.class_weights = run->class_weights;
+  run->config.class_sampling = t->balance == NN_BALANCE_SAMPLE;
   return g_steal_pointer (&run);
 }
 

@@ -25,8 +25,10 @@ static const char *const optimizer_titles[] = {
 };
 static const char *const loss_choices[] = { "ce", "focal", NULL };
 static const char *const loss_titles[] = { N_("Cross entropy"), N_("Focal loss"), NULL };
-static const char *const balance_choices[] = { "none", "weights", "resample", NULL };
-static const char *const balance_titles[] = { N_("None"), N_("Class weights"), N_("Resample"), NULL };
+static const char *const balance_choices[] = { "none", "weights", "resample", "sample", NULL };
+static const char *const balance_titles[] = {
+  N_("None"), N_("Class weights"), N_("Resample"), N_("Class-balanced sampling"), NULL
+};
 static const char *const schedule_choices[] = { "constant", "step", "cosine", "plateau", NULL };
 static const char *const schedule_titles[] = {
   N_("Constant"), N_("Step decay"), N_("Cosine"), N_("Reduce on plateau"), NULL
@@ -246,13 +248,18 @@ static const NnField training_rows[] = {
     .title = N_("Class p_riors in the loss"),
     .help = N_("Logit adjustment: the loss counts each class by how rare it is, so rare classes get "
                "predicted; 0 = off, 1 = balanced softmax. Costs some accuracy") },
-  { "balance", TRAIN (balance), NN_FIELD_CHOICE, 0, 0, 2, NN_BALANCE_NONE, 1, 0, .choices = balance_choices,
+  { "balance", TRAIN (balance), NN_FIELD_CHOICE, 0, 0, NN_BALANCE_SAMPLE, NN_BALANCE_NONE, 1, 0, .choices = balance_choices,
     .choice_titles = balance_titles, .title = N_("Class _balancing"),
     .help = N_("Make rare classes count as much as common ones (training split only)") },
   { "class_weight_power", TRAIN (class_weight_power), NN_FIELD_FLOAT, 0, 0, 4, 0.5, 0.25, 2,
     .title = N_("Class weight _power"),
     .help = N_("Class weights are the balanced weights to this power: 0 = none, 1 = fully balanced"),
     .when = "balance", .when_values = ONLY (NN_BALANCE_WEIGHTS) },
+  { "sampling_power", TRAIN (train.sampling_power), NN_FIELD_FLOAT, 0, 0, 1, 0.5, 0.25, 2,
+    .title = N_("Sampling _power"),
+    .help = N_("Each epoch draws objects so that a class of n objects comes up in proportion to n to "
+               "this power: 1 = as in the data, 0 = every class equally often"),
+    .when = "balance", .when_values = ONLY (NN_BALANCE_SAMPLE) },
   { "prior_correction", TRAIN (prior_correction), NN_FIELD_FLOAT, NN_FIELD_SKIP_ZERO, 0, 4, 0, 0.25, 2,
     .title = N_("Prior _correction"),
     .help = N_("At prediction, divide the probabilities by the class priors the network learned, to this "

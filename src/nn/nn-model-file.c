@@ -35,6 +35,7 @@ static const NnNameEntry balance_names[] = {
   { NN_BALANCE_NONE, "none" },
   { NN_BALANCE_WEIGHTS, "weights" },
   { NN_BALANCE_RESAMPLE, "resample" },
+  { NN_BALANCE_SAMPLE, "sample" },
 };
 
 const char *

@@ -26,8 +26,12 @@
  * rmsprop_alpha, weight_decay, l2, clip_norm, batch_size, epochs, seed, threads,
  * patience, restore_best, loss (ce/focal), focal_gamma, logit_adjust (tau of
  * the logit-adjusted loss, nn-loss.h; 0 = off), balance
- * (none/weights/resample), class_weight_power (what "weights" does: the
- * balanced weights n / (K n_c) to this power, 0.5 by default), prior_correction
+ * (none/weights/resample/sample), class_weight_power (what "weights" does: the
+ * balanced weights n / (K n_c) to this power, 0.5 by default), sampling_power
+ * (what "sample" does: every epoch draws its n training rows with replacement,
+ * a row of class c with probability ∝ n_c^(q - 1), so class c comes up in
+ * proportion to n_c^q: 1 is the data's own mix, 0 every class equally often;
+ * 0.5 by default), prior_correction
  * (tau: at prediction, divide the probabilities by the learned class priors to
  * this power; 0 = off), val_fraction, schedule (constant/step/cosine/plateau),
  * step_size, step_gamma, cosine_epochs, lr_min, plateau_factor, plateau_patience,
@@ -65,6 +69,7 @@ typedef enum
   NN_BALANCE_NONE = 0,  /* "none" */
   NN_BALANCE_WEIGHTS,   /* "weights": class weights in the loss (class_weight_power) */
   NN_BALANCE_RESAMPLE,  /* "resample": over/under-sample to the mean class size */
+  NN_BALANCE_SAMPLE,    /* "sample": class-balanced sampling every epoch (sampling_power) */
 } NnBalance;
 
 const char *nn_balance_to_string   (NnBalance balance);

@@ -94,8 +94,14 @@ stop_cb (const NnEpochStats *stats, gpointer user_data)
   return stats->epoch + 1 < k->stop_after;
 }
 
+typedef enum
+{
+  PLAIN,
+  CLASS_SAMPLING,
+} Variant;
+
 static void
-check_resume (int threads, int stop_after)
+check_resume_variant (int threads, int stop_after, Variant variant)
 {
   g_autofree char *dir = g_dir_make_tmp ("passband-resume-XXXXXX", NULL);
   g_autofree char *path = g_build_filename (dir, "run.checkpoint", NULL);
@@ -112,6 +118,11 @@ check_resume (int threads, int stop_after)
   NnTrainCallbacks cb = { NULL, stop_cb, &k, save_checkpoint_cb };
 
   config (&cfg, threads);
+  if (variant == CLASS_SAMPLING)
+    {
+      cfg.class_sampling = TRUE;
+      cfg.sampling_power = 0.3f;
+    }
   g_assert_true (nn_train (whole, train, val, &cfg, NULL, h_whole, &error));
   g_assert_no_error (error);
 
@@ -149,6 +160,12 @@ check_resume (int threads, int stop_after)
 }
 
 static void
+check_resume (int threads, int stop_after)
+{
+  check_resume_variant (threads, stop_after, PLAIN);
+}
+
+static void
 test_resume_one_thread (void)
 {
   check_resume (1, 2);
@@ -159,6 +176,15 @@ static void
 test_resume_two_threads (void)
 {
   check_resume (2, 3);
+}
+
+/* Class-balanced sampling draws each epoch's rows from the shuffle's stream:
+ * a resumed run draws the same rows. */
+static void
+test_resume_class_sampling (void)
+{
+  check_resume_variant (1, 2, CLASS_SAMPLING);
+  check_resume_variant (2, 3, CLASS_SAMPLING);
 }
 
 /* A copy taken during the callback stays what the run was at that epoch
@@ -258,6 +284,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/train-resume/one-thread", test_resume_one_thread);
   g_test_add_func ("/train-resume/two-threads", test_resume_two_threads);
+  g_test_add_func ("/train-resume/class-sampling", test_resume_class_sampling);
   g_test_add_func ("/train-resume/checkpoint-copy", test_checkpoint_copy);
   g_test_add_func ("/train-resume/mismatch-and-bad-files", test_checkpoint_mismatch_and_bad_files);
   return g_test_run ();

@@ -231,6 +231,114 @@ test_logit_adjust_finds_rare_class (void)
   g_assert_cmpfloat (balanced[1], >=, balanced[0] + 0.05);
 }
 
+/* ---- class-balanced sampling ---- */
+
+/* Drawn a million times, class c comes up in proportion to n_c^q and every
+ * row of a class equally often: chi-square bounds far above what chance
+ * gives (about 3 for 3 degrees of freedom) and far below what a wrong power
+ * gives. */
+static void
+test_class_sampler_frequencies (void)
+{
+  static const int counts[4] = { 800, 150, 40, 10 };
+  static const float powers[3] = { 0.0f, 0.5f, 1.0f };
+  enum { N = 1000, DRAWS = 1000000 };
+  g_autofree int *labels = g_new (int, N);
+  g_autofree int *rows = g_new (int, DRAWS);
+  int n = 0;
+
+  for (int c = 0; c < 4; c++)
+    for (int i = 0; i < counts[c]; i++)
+      labels[n++] = c;
+  g_assert_cmpint (n, ==, N);
+  for (int k = 0; k < 3; k++)
+    {
+      g_autoptr (NnClassSampler) sampler = nn_class_sampler_new (labels, N, 4, powers[k]);
+      double drawn[4] = { 0 }, rare_rows[10] = { 0 }, norm = 0.0, chi2 = 0.0, chi2_rows = 0.0;
+      NnRng rng;
+
+      nn_rng_init (&rng, 5 + k);
+      nn_class_sampler_draw (sampler, &rng, rows, DRAWS);
+      for (int i = 0; i < DRAWS; i++)
+        {
+          g_assert_cmpint (rows[i], >=, 0);
+          g_assert_cmpint (rows[i], <, N);
+          drawn[labels[rows[i]]]++;
+          if (labels[rows[i]] == 3)
+            rare_rows[rows[i] - (N - 10)]++;
+        }
+      for (int c = 0; c < 4; c++)
+        norm += pow (counts[c], powers[k]);
+      for (int c = 0; c < 4; c++)
+        {
+          double expected = DRAWS * pow (counts[c], powers[k]) / norm;
+          chi2 += (drawn[c] - expected) * (drawn[c] - expected) / expected;
+        }
+      for (int r = 0; r < 10; r++)
+        {
+          double expected = drawn[3] / 10.0;
+          chi2_rows += (rare_rows[r] - expected) * (rare_rows[r] - expected) / expected;
+        }
+      g_test_message ("power %.1f: classes drawn %.0f %.0f %.0f %.0f, chi2 %.2f, rows of the rarest %.2f",
+                      powers[k], drawn[0], drawn[1], drawn[2], drawn[3], chi2, chi2_rows);
+      g_assert_cmpfloat (chi2, <, 25.0);
+      g_assert_cmpfloat (chi2_rows, <, 40.0);
+    }
+}
+
+/* Sampling runs are reproducible for a seed and differ from the shuffle's. */
+static void
+test_class_sampling_reproducible (void)
+{
+  g_autoptr (NnData) train = imbalanced_level_data (300, 4, 10, 3);
+  NnModel *runs[3];
+
+  for (int r = 0; r < 3; r++)
+    {
+      g_autoptr (GError) error = NULL;
+      NnTrainConfig cfg;
+      base_config (&cfg);
+      cfg.epochs = 3;
+      cfg.class_sampling = r < 2;
+      cfg.sampling_power = 0.0f;
+      runs[r] = dense_model (4);
+      g_assert_true (nn_train (runs[r], train, NULL, &cfg, NULL, NULL, &error));
+      g_assert_no_error (error);
+    }
+  g_assert_cmpint (memcmp (runs[0]->params, runs[1]->params, runs[0]->n_params * sizeof (float)), ==, 0);
+  g_assert_cmpint (memcmp (runs[0]->params, runs[2]->params, runs[0]->n_params * sizeof (float)), !=, 0);
+  for (int r = 0; r < 3; r++)
+    nn_model_free (runs[r]);
+}
+
+/* Drawing every class equally often finds the rare class as the
+ * logit-adjusted loss does. */
+static void
+test_class_sampling_finds_rare_class (void)
+{
+  g_autoptr (NnData) train = imbalanced_level_data (1500, 4, 25, 1);
+  g_autoptr (NnData) test = imbalanced_level_data (900, 4, 3, 2);
+  double recall[2];
+
+  for (int sampled = 0; sampled < 2; sampled++)
+    {
+      g_autoptr (NnModel) m = dense_model (4);
+      g_autoptr (GError) error = NULL;
+      NnTrainConfig cfg;
+
+      base_config (&cfg);
+      cfg.epochs = 10;
+      cfg.class_sampling = sampled;
+      cfg.sampling_power = 0.0f;
+      g_assert_true (nn_train (m, train, NULL, &cfg, NULL, NULL, &error));
+      g_assert_no_error (error);
+      recall[sampled] = recall_of (m, test, 2);
+    }
+  g_test_message ("rare-class recall: shuffled %.3f, class-balanced sampling %.3f", recall[0], recall[1]);
+  g_assert_cmpfloat (recall[1], >=, recall[0] + 0.15);
+  g_assert_cmpfloat (recall[1], >=, 0.6);
+}
+
 /* A GRU tells rising from falling from flat sequences of equal mean: 90 %. */
 static void
 test_learn_gru (void)
@@ -575,6 +683,14 @@ test_bad_settings (void)
   g_clear_error (&error);
 
   base_config (&cfg);
+  cfg.class_sampling = TRUE;
+  cfg.sampling_power = 1.5f;
+  g_assert_false (nn_train (m, train, NULL, &cfg, NULL, NULL, &error));
+  g_assert_error (error, NN_ERROR, NN_ERROR_DATA);
+  g_assert_nonnull (strstr (error->message, "sampling power"));
+  g_clear_error (&error);
+
+  base_config (&cfg);
   train->labels[3] = -1;
   g_assert_false (nn_train (m, train, NULL, &cfg, NULL, NULL, &error));
   g_assert_error (error, NN_ERROR, NN_ERROR_DATA);
@@ -698,6 +814,9 @@ main (int argc, char **argv)
   g_test_add_func ("/train/learn-dense", test_learn_dense);
   g_test_add_func ("/train/learn-gru", test_learn_gru);
   g_test_add_func ("/train/logit-adjust-finds-rare-class", test_logit_adjust_finds_rare_class);
+  g_test_add_func ("/train/class-sampler-frequencies", test_class_sampler_frequencies);
+  g_test_add_func ("/train/class-sampling-reproducible", test_class_sampling_reproducible);
+  g_test_add_func ("/train/class-sampling-finds-rare-class", test_class_sampling_finds_rare_class);
   g_test_add_func ("/train/reproducible-dense", test_reproducible_dense);
   g_test_add_func ("/train/reproducible-gru", test_reproducible_gru);
   g_test_add_func ("/train/reproducible-dropout-batch-norm", test_reproducible_dropout_batch_norm);
