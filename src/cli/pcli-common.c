@@ -128,6 +128,7 @@ pcli_overrides_add_entries (GOptionContext *context, PcliOverrides *overrides)
     { "loss", 0, 0, G_OPTION_ARG_STRING, &overrides->loss, N_("ce or focal"), "LOSS" },
     { "focal-gamma", 0, 0, G_OPTION_ARG_DOUBLE, &o->focal_gamma, N_("Focusing exponent of the focal loss"), "G" },
     { "logit-adjust", 0, 0, G_OPTION_ARG_DOUBLE, &o->logit_adjust, N_("Class priors in the loss: strength tau (0 = off, 1 = balanced softmax)"), "TAU" },
+    { "reweight-from-epoch", 0, 0, G_OPTION_ARG_INT, &o->reweight_from_epoch, N_("Deferred re-weighting: class weights and --logit-adjust act from this epoch on (0 = from the start)"), "E" },
     { "prior-correction", 0, 0, G_OPTION_ARG_DOUBLE, &o->prior_correction, N_("At prediction, divide the probabilities by the learned class priors to this power (0 = off, 1 = balanced classes)"), "TAU" },
     { "threads", 0, 0, G_OPTION_ARG_INT, &o->threads, N_("Threads (1 or 2)"), "N" },
     { "patience", 0, 0, G_OPTION_ARG_INT, &o->patience, N_("Early-stopping patience in epochs (0 = off)"), "N" },

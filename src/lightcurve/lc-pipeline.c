@@ -27,6 +27,7 @@ lc_train_overrides_init (LcTrainOverrides *o)
   o->class_weight_power = -1.0;
   o->prior_correction = -1.0;
   o->sampling_power = -1.0;
+  o->reweight_from_epoch = -1;
   o->patience = -1;
   o->augment_copies = -1;
   o->ensemble_members = 0;
@@ -61,6 +62,8 @@ apply_overrides (NnTrainingSpec *t, const LcTrainOverrides *o)
     t->prior_correction = (float) o->prior_correction;
   if (o->sampling_power >= 0.0)
     t->train.sampling_power = (float) o->sampling_power;
+  if (o->reweight_from_epoch >= 0)
+    t->train.reweight_from_epoch = o->reweight_from_epoch;
   if (o->threads > 0)
     t->train.threads = o->threads;
   if (o->patience >= 0)

@@ -32,6 +32,7 @@ typedef struct
   double logit_adjust;       /* -1: keep; 0: off; tau of the logit-adjusted loss */
   double prior_correction;   /* -1: keep; 0: off; tau of the prior correction at prediction */
   double sampling_power;     /* -1: keep; q of "balance": "sample" */
+  int reweight_from_epoch;   /* -1: keep; 0: from the start */
   int threads;               /* 0: keep */
   int patience;              /* -1: keep */
   int augment_copies;        /* -1: keep the spec's "augmentation"; 0: none; N: N copies */

@@ -117,6 +117,7 @@ append_overrides (GString *s, const LcTrainOverrides *o)
   nn_json_append_double (s, o->prior_correction);
   g_string_append (s, ", \"sampling_power\": ");
   nn_json_append_double (s, o->sampling_power);
+  g_string_append_printf (s, ", \"reweight_from_epoch\": %d", o->reweight_from_epoch);
   g_string_append_printf (s, ", \"threads\": %d, \"patience\": %d, \"augment_copies\": %d, "
                           "\"ensemble_members\": %d}", o->threads, o->patience, o->augment_copies,
                           o->ensemble_members);
@@ -235,6 +236,18 @@ get_optional_number (JsonObject *o, const char *field, double *out, const char *
 }
 
 static gboolean
+get_optional_int (JsonObject *o, const char *field, int *out, const char *path, GError **error)
+{
+  double v = *out;
+  if (!get_optional_number (o, field, &v, path, error))
+    return FALSE;
+  if (v != floor (v) || fabs (v) > G_MAXINT)
+    return field_error (error, path, field, _("expected a whole number"));
+  *out = (int) v;
+  return TRUE;
+}
+
+static gboolean
 get_overrides (JsonObject *root, LcTrainOverrides *o, const char *path, GError **error)
 {
   JsonNode *node = json_object_get_member (root, "overrides");
@@ -261,10 +274,12 @@ get_overrides (JsonObject *root, LcTrainOverrides *o, const char *path, GError *
                             .class_weight_power = v[6], .loss = (int) v[7], .focal_gamma = v[8],
                             .logit_adjust = v[9], .threads = (int) v[10], .patience = (int) v[11],
                             .augment_copies = (int) v[12], .ensemble_members = (int) v[13],
-                            .prior_correction = -1, .sampling_power = -1 };
+                            .prior_correction = -1, .sampling_power = -1,
+                            .reweight_from_epoch = -1 };
   /* fields added later: older runs, without them, keep the spec's */
   if (!get_optional_number (ob, "prior_correction", &o->prior_correction, path, error)
-      || !get_optional_number (ob, "sampling_power", &o->sampling_power, path, error))
+      || !get_optional_number (ob, "sampling_power", &o->sampling_power, path, error)
+      || !get_optional_int (ob, "reweight_from_epoch", &o->reweight_from_epoch, path, error))
     return FALSE;
   if (o->balance < -1 || o->balance > NN_BALANCE_SAMPLE)
     return field_error (error, path, "balance", _("expected -1 or a balancing mode"));

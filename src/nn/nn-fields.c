@@ -260,6 +260,11 @@ static const NnField training_rows[] = {
     .help = N_("Each epoch draws objects so that a class of n objects comes up in proportion to n to "
                "this power: 1 = as in the data, 0 = every class equally often"),
     .when = "balance", .when_values = ONLY (NN_BALANCE_SAMPLE) },
+  { "reweight_from_epoch", TRAIN (train.reweight_from_epoch), NN_FIELD_INT, NN_FIELD_SKIP_ZERO, 0, 100000, 0, 1,
+    0, .title = N_("Re-weight from e_poch"),
+    .help = N_("Deferred re-weighting: class weights and class priors in the loss act from this epoch on, "
+               "after the network has learnt from the data as they are; early stopping counts from "
+               "there. 0 = from the start") },
   { "prior_correction", TRAIN (prior_correction), NN_FIELD_FLOAT, NN_FIELD_SKIP_ZERO, 0, 4, 0, 0.25, 2,
     .title = N_("Prior _correction"),
     .help = N_("At prediction, divide the probabilities by the class priors the network learned, to this "

@@ -31,7 +31,10 @@
  * (what "sample" does: every epoch draws its n training rows with replacement,
  * a row of class c with probability ∝ n_c^(q - 1), so class c comes up in
  * proportion to n_c^q: 1 is the data's own mix, 0 every class equally often;
- * 0.5 by default), prior_correction
+ * 0.5 by default), reweight_from_epoch (deferred re-weighting: the class
+ * weights and logit_adjust act from this epoch on, counted from 1, and early
+ * stopping's best epoch is searched from there; 0 = from the start),
+ * prior_correction
  * (tau: at prediction, divide the probabilities by the learned class priors to
  * this power; 0 = off), val_fraction, schedule (constant/step/cosine/plateau),
  * step_size, step_gamma, cosine_epochs, lr_min, plateau_factor, plateau_patience,

@@ -560,6 +560,7 @@ typedef struct
   float *best_state;
   int epochs_since_best;
   NnLossConfig loss;    /* cfg->loss, with the logit offsets of the training labels */
+  NnLossConfig plain_loss; /* the same without class weights and logit adjustment */
   float *logit_offsets;
   int first_epoch;
   NnTrainCheckpoint *checkpoint; /* filled after every epoch when a callback wants it */
@@ -568,11 +569,14 @@ typedef struct
 static gboolean
 check_config (const NnTrainConfig *cfg, GError **error)
 {
-  if (cfg->batch_size < 1 || cfg->epochs < 0 || cfg->threads < 1 || cfg->patience < 0)
+  if (cfg->batch_size < 1 || cfg->epochs < 0 || cfg->threads < 1 || cfg->patience < 0
+      || cfg->reweight_from_epoch < 0)
     {
       g_set_error (error, NN_ERROR, NN_ERROR_DATA, _("training settings out of range: batch size %d "
-                   "(≥ 1), epochs %d (≥ 0), threads %d (≥ 1), patience %d (≥ 0)"),
-                   cfg->batch_size, cfg->epochs, cfg->threads, cfg->patience);
+                   "(≥ 1), epochs %d (≥ 0), threads %d (≥ 1), patience %d (≥ 0), re-weighting "
+                   "from epoch %d (≥ 0)"),
+                   cfg->batch_size, cfg->epochs, cfg->threads, cfg->patience,
+                   cfg->reweight_from_epoch);
       return FALSE;
     }
   if (cfg->class_sampling && !(cfg->sampling_power >= 0.0f && cfg->sampling_power <= 1.0f))
@@ -659,7 +663,7 @@ train_epoch (Trainer *t, int epoch, float lr, NnEpochStats *stats, GError **erro
 
       nn_data_gather (d, t->order + first, n, t->bb.x, t->bb.lengths, t->bb.meta, t->bb.labels,
                       &batch);
-      norm = nn_loss_normaliser (&t->loss, batch.labels, n, model->n_classes);
+      norm = nn_loss_normaliser (t->team->loss, batch.labels, n, model->n_classes);
       team_run (t->team, TASK_TRAIN, &batch, norm, &loss, &c, &l);
       if (!isfinite (loss))
         return diverged (t, epoch, b, lr, error);
@@ -684,6 +688,20 @@ train_epoch (Trainer *t, int epoch, float lr, NnEpochStats *stats, GError **erro
   return TRUE;
 }
 
+/* Whether the class weights and logit adjustment act in this (0-based) epoch. */
+static gboolean
+reweighting (const Trainer *t, int epoch)
+{
+  return epoch + 1 >= t->cfg->reweight_from_epoch;
+}
+
+/* The first (0-based) epoch of deferred re-weighting, or -1 when it acts from the start. */
+static int
+reweight_switch_epoch (const Trainer *t)
+{
+  return t->cfg->reweight_from_epoch > 1 ? t->cfg->reweight_from_epoch - 1 : -1;
+}
+
 /* Records the epoch, keeps the best weights; returns TRUE when early stopping ends the run. */
 static gboolean
 end_epoch (Trainer *t, const NnEpochStats *stats)
@@ -691,6 +709,15 @@ end_epoch (Trainer *t, const NnEpochStats *stats)
   double metric = t->val != NULL ? stats->val_loss : stats->loss;
   NnHistory *h = t->history;
 
+  /* the loss now weighs classes: losses from before are not comparable */
+  if (stats->epoch == reweight_switch_epoch (t))
+    {
+      h->best_loss = INFINITY;
+      h->best_epoch = -1;
+      t->epochs_since_best = 0;
+      t->schedule.best = INFINITY;
+      t->schedule.bad_epochs = 0;
+    }
   g_array_append_val (h->epochs, *stats);
   if (metric < h->best_loss)
     {
@@ -752,6 +779,7 @@ run_epochs (Trainer *t, GError **error)
       gboolean stop;
 
       stats.learning_rate = lr;
+      t->team->loss = reweighting (t, epoch) ? &t->loss : &t->plain_loss;
       if (!train_epoch (t, epoch, lr, &stats, error))
         return FALSE;
       if (t->val != NULL)
@@ -797,6 +825,10 @@ trainer_setup (Trainer *t)
                              t->logit_offsets);
       t->loss.logit_offsets = t->logit_offsets;
     }
+  t->plain_loss = t->loss;
+  t->plain_loss.class_weights = NULL;
+  t->plain_loss.logit_offsets = NULL;
+  t->plain_loss.logit_adjust = 0.0f;
   t->team = team_new (model, &t->loss, cfg->threads, bs, cfg->seed);
   buffers_init (&t->bb, model, bs);
   /* validation reuses the team's workspaces, so its batches are no larger */

@@ -40,6 +40,13 @@ typedef struct
    * n_c^(sampling_power - 1) for its class c of n_c rows (NnClassSampler). */
   gboolean class_sampling;
   float sampling_power;     /* 0.5: square-root sampling; 1: the data's mix; 0: classes equally */
+  /* Deferred re-weighting (Cao et al. 2019): the class weights and the logit
+   * adjustment of loss act from this epoch on (counted from 1); the epochs
+   * before train with the plain loss.  At the switch the validation loss
+   * changes meaning, so early stopping and the plateau schedule start their
+   * best-so-far afresh: the best epoch is never one from before.  0 or 1:
+   * from the start. */
+  int reweight_from_epoch;
 } NnTrainConfig;
 
 /* adam 1e-3, constant schedule, cross entropy, batch 32, 20 epochs, seed 0,

@@ -457,6 +457,17 @@ test_imbalance_methods (void)
   check_training_setting ("\"balance\": \"sample\", \"sampling_power\": 1",
                           "\"sampling_power\": 1", "\"balance\": \"sample\", \"sampling_power\": -0.1",
                           "sampling_power");
+
+  g_assert_cmpint (plain->training.train.reweight_from_epoch, ==, 0);
+  {
+    g_autofree char *text = nn_model_doc_to_data (plain, NULL);
+    g_assert_null (strstr (text, "reweight_from_epoch"));
+  }
+  check_training_setting ("\"balance\": \"weights\", \"reweight_from_epoch\": 12",
+                          "\"reweight_from_epoch\": 12", "\"reweight_from_epoch\": -1",
+                          "reweight_from_epoch");
+  check_training_setting ("\"reweight_from_epoch\": 1", "\"reweight_from_epoch\": 1",
+                          "\"reweight_from_epoch\": 2.5", "reweight_from_epoch");
 }
 
 static void

@@ -98,7 +98,10 @@ typedef enum
 {
   PLAIN,
   CLASS_SAMPLING,
+  DEFERRED_REWEIGHTING,
 } Variant;
+
+static const float resume_weights[3] = { 0.6f, 1.0f, 3.0f };
 
 static void
 check_resume_variant (int threads, int stop_after, Variant variant)
@@ -122,6 +125,12 @@ check_resume_variant (int threads, int stop_after, Variant variant)
     {
       cfg.class_sampling = TRUE;
       cfg.sampling_power = 0.3f;
+    }
+  if (variant == DEFERRED_REWEIGHTING)
+    {
+      cfg.loss.class_weights = resume_weights;
+      cfg.loss.logit_adjust = 0.5f;
+      cfg.reweight_from_epoch = 4;
     }
   g_assert_true (nn_train (whole, train, val, &cfg, NULL, h_whole, &error));
   g_assert_no_error (error);
@@ -185,6 +194,15 @@ test_resume_class_sampling (void)
 {
   check_resume_variant (1, 2, CLASS_SAMPLING);
   check_resume_variant (2, 3, CLASS_SAMPLING);
+}
+
+/* Stopped before the switch to the weighted loss and after it. */
+static void
+test_resume_deferred_reweighting (void)
+{
+  check_resume_variant (1, 2, DEFERRED_REWEIGHTING);
+  check_resume_variant (1, 5, DEFERRED_REWEIGHTING);
+  check_resume_variant (2, 3, DEFERRED_REWEIGHTING);
 }
 
 /* A copy taken during the callback stays what the run was at that epoch
@@ -285,6 +303,7 @@ main (int argc, char **argv)
   g_test_add_func ("/train-resume/one-thread", test_resume_one_thread);
   g_test_add_func ("/train-resume/two-threads", test_resume_two_threads);
   g_test_add_func ("/train-resume/class-sampling", test_resume_class_sampling);
+  g_test_add_func ("/train-resume/deferred-reweighting", test_resume_deferred_reweighting);
   g_test_add_func ("/train-resume/checkpoint-copy", test_checkpoint_copy);
   g_test_add_func ("/train-resume/mismatch-and-bad-files", test_checkpoint_mismatch_and_bad_files);
   return g_test_run ();
