@@ -25,9 +25,12 @@ static const char *const optimizer_titles[] = {
 };
 static const char *const loss_choices[] = { "ce", "focal", NULL };
 static const char *const loss_titles[] = { N_("Cross entropy"), N_("Focal loss"), NULL };
-static const char *const balance_choices[] = { "none", "weights", "resample", "sample", NULL };
+static const char *const balance_choices[] = {
+  "none", "weights", "resample", "sample", "effective", NULL
+};
 static const char *const balance_titles[] = {
-  N_("None"), N_("Class weights"), N_("Resample"), N_("Class-balanced sampling"), NULL
+  N_("None"), N_("Class weights"), N_("Resample"), N_("Class-balanced sampling"),
+  N_("Effective-number weights"), NULL
 };
 static const char *const schedule_choices[] = { "constant", "step", "cosine", "plateau", NULL };
 static const char *const schedule_titles[] = {
@@ -248,13 +251,18 @@ static const NnField training_rows[] = {
     .title = N_("Class p_riors in the loss"),
     .help = N_("Logit adjustment: the loss counts each class by how rare it is, so rare classes get "
                "predicted; 0 = off, 1 = balanced softmax. Costs some accuracy") },
-  { "balance", TRAIN (balance), NN_FIELD_CHOICE, 0, 0, NN_BALANCE_SAMPLE, NN_BALANCE_NONE, 1, 0, .choices = balance_choices,
+  { "balance", TRAIN (balance), NN_FIELD_CHOICE, 0, 0, NN_BALANCE_EFFECTIVE, NN_BALANCE_NONE, 1, 0, .choices = balance_choices,
     .choice_titles = balance_titles, .title = N_("Class _balancing"),
     .help = N_("Make rare classes count as much as common ones (training split only)") },
   { "class_weight_power", TRAIN (class_weight_power), NN_FIELD_FLOAT, 0, 0, 4, 0.5, 0.25, 2,
     .title = N_("Class weight _power"),
     .help = N_("Class weights are the balanced weights to this power: 0 = none, 1 = fully balanced"),
     .when = "balance", .when_values = ONLY (NN_BALANCE_WEIGHTS) },
+  { "effective_beta", TRAIN (effective_beta), NN_FIELD_FLOAT, NN_FIELD_MIN_OPEN | NN_FIELD_MAX_OPEN, 0, 1,
+    0.999, 0.001, 4, .title = N_("Effective-number _beta"),
+    .help = N_("Class weights by the effective number of objects, (1 − β) / (1 − β^n): near 0 all equal, "
+               "near 1 fully balanced"),
+    .when = "balance", .when_values = ONLY (NN_BALANCE_EFFECTIVE) },
   { "sampling_power", TRAIN (train.sampling_power), NN_FIELD_FLOAT, 0, 0, 1, 0.5, 0.25, 2,
     .title = N_("Sampling _power"),
     .help = N_("Each epoch draws objects so that a class of n objects comes up in proportion to n to "

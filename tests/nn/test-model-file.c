@@ -466,6 +466,13 @@ test_imbalance_methods (void)
   check_training_setting ("\"balance\": \"weights\", \"reweight_from_epoch\": 12",
                           "\"reweight_from_epoch\": 12", "\"reweight_from_epoch\": -1",
                           "reweight_from_epoch");
+  g_assert_cmpfloat (plain->training.effective_beta, ==, 0.999f);
+  check_training_setting ("\"balance\": \"effective\", \"effective_beta\": 0.9999",
+                          "\"effective_beta\": 0.9999", "\"balance\": \"effective\", \"effective_beta\": 1",
+                          "effective_beta");
+  check_training_setting ("\"balance\": \"effective\", \"effective_beta\": 0.5",
+                          "\"balance\": \"effective\"", "\"balance\": \"effective\", \"effective_beta\": 0",
+                          "effective_beta");
   check_training_setting ("\"reweight_from_epoch\": 1", "\"reweight_from_epoch\": 1",
                           "\"reweight_from_epoch\": 2.5", "reweight_from_epoch");
 }
