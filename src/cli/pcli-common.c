@@ -128,6 +128,7 @@ pcli_overrides_add_entries (GOptionContext *context, PcliOverrides *overrides)
     { "sampling-power", 0, 0, G_OPTION_ARG_DOUBLE, &o->sampling_power, N_("With --balance sample: a class of n objects is drawn in proportion to n to this power (1 = as in the data, 0 = classes equally)"), "Q" },
     { "loss", 0, 0, G_OPTION_ARG_STRING, &overrides->loss, N_("ce or focal"), "LOSS" },
     { "focal-gamma", 0, 0, G_OPTION_ARG_DOUBLE, &o->focal_gamma, N_("Focusing exponent of the focal loss"), "G" },
+    { "label-smoothing", 0, 0, G_OPTION_ARG_DOUBLE, &o->label_smoothing, N_("With --loss ce: the target is 1 − E for the true class plus E shared among all classes (0 = off)"), "E" },
     { "logit-adjust", 0, 0, G_OPTION_ARG_DOUBLE, &o->logit_adjust, N_("Class priors in the loss: strength tau (0 = off, 1 = balanced softmax)"), "TAU" },
     { "reweight-from-epoch", 0, 0, G_OPTION_ARG_INT, &o->reweight_from_epoch, N_("Deferred re-weighting: class weights and --logit-adjust act from this epoch on (0 = from the start)"), "E" },
     { "prior-correction", 0, 0, G_OPTION_ARG_DOUBLE, &o->prior_correction, N_("At prediction, divide the probabilities by the learned class priors to this power (0 = off, 1 = balanced classes)"), "TAU" },

@@ -28,6 +28,7 @@ lc_train_overrides_init (LcTrainOverrides *o)
   o->prior_correction = -1.0;
   o->sampling_power = -1.0;
   o->effective_beta = -1.0;
+  o->label_smoothing = -1.0;
   o->reweight_from_epoch = -1;
   o->patience = -1;
   o->augment_copies = -1;
@@ -65,6 +66,8 @@ apply_overrides (NnTrainingSpec *t, const LcTrainOverrides *o)
     t->train.sampling_power = (float) o->sampling_power;
   if (o->effective_beta >= 0.0)
     t->effective_beta = (float) o->effective_beta;
+  if (o->label_smoothing >= 0.0)
+    t->train.loss.label_smoothing = (float) o->label_smoothing;
   if (o->reweight_from_epoch >= 0)
     t->train.reweight_from_epoch = o->reweight_from_epoch;
   if (o->threads > 0)

@@ -34,6 +34,7 @@ typedef struct
   double sampling_power;     /* -1: keep; q of "balance": "sample" */
   double effective_beta;     /* -1: keep; beta of "balance": "effective" */
   int reweight_from_epoch;   /* -1: keep; 0: from the start */
+  double label_smoothing;    /* -1: keep; 0: off */
   int threads;               /* 0: keep */
   int patience;              /* -1: keep */
   int augment_copies;        /* -1: keep the spec's "augmentation"; 0: none; N: N copies */

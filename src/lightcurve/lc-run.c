@@ -120,6 +120,8 @@ append_overrides (GString *s, const LcTrainOverrides *o)
   g_string_append_printf (s, ", \"reweight_from_epoch\": %d", o->reweight_from_epoch);
   g_string_append (s, ", \"effective_beta\": ");
   nn_json_append_double (s, o->effective_beta);
+  g_string_append (s, ", \"label_smoothing\": ");
+  nn_json_append_double (s, o->label_smoothing);
   g_string_append_printf (s, ", \"threads\": %d, \"patience\": %d, \"augment_copies\": %d, "
                           "\"ensemble_members\": %d}", o->threads, o->patience, o->augment_copies,
                           o->ensemble_members);
@@ -277,12 +279,14 @@ get_overrides (JsonObject *root, LcTrainOverrides *o, const char *path, GError *
                             .logit_adjust = v[9], .threads = (int) v[10], .patience = (int) v[11],
                             .augment_copies = (int) v[12], .ensemble_members = (int) v[13],
                             .prior_correction = -1, .sampling_power = -1,
-                            .reweight_from_epoch = -1, .effective_beta = -1 };
+                            .reweight_from_epoch = -1, .effective_beta = -1,
+                            .label_smoothing = -1 };
   /* fields added later: older runs, without them, keep the spec's */
   if (!get_optional_number (ob, "prior_correction", &o->prior_correction, path, error)
       || !get_optional_number (ob, "sampling_power", &o->sampling_power, path, error)
       || !get_optional_int (ob, "reweight_from_epoch", &o->reweight_from_epoch, path, error)
-      || !get_optional_number (ob, "effective_beta", &o->effective_beta, path, error))
+      || !get_optional_number (ob, "effective_beta", &o->effective_beta, path, error)
+      || !get_optional_number (ob, "label_smoothing", &o->label_smoothing, path, error))
     return FALSE;
   if (o->balance < -1 || o->balance > NN_BALANCE_EFFECTIVE)
     return field_error (error, path, "balance", _("expected -1 or a balancing mode"));

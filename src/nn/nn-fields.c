@@ -247,6 +247,11 @@ static const NnField training_rows[] = {
   { "focal_gamma", TRAIN (train.loss.gamma), NN_FIELD_FLOAT, 0, 0, 10, 2, 0.5, 2, .title = N_("Focal _gamma"),
     .help = N_("How strongly focal loss discounts the objects already right; 0 is cross entropy"),
     .when = "loss", .when_values = ONLY (NN_LOSS_FOCAL) },
+  { "label_smoothing", TRAIN (train.loss.label_smoothing), NN_FIELD_FLOAT, NN_FIELD_SKIP_ZERO | NN_FIELD_MAX_OPEN,
+    0, 1, 0, 0.05, 2, .title = N_("Label _smoothing"),
+    .help = N_("The loss aims at 1 − ε for the true class and shares ε among all classes, so the network is "
+               "less sure of itself; 0 = off"),
+    .when = "loss", .when_values = ONLY (NN_LOSS_CROSS_ENTROPY) },
   { "logit_adjust", TRAIN (train.loss.logit_adjust), NN_FIELD_FLOAT, NN_FIELD_SKIP_ZERO, 0, 10, 0, 0.25, 2,
     .title = N_("Class p_riors in the loss"),
     .help = N_("Logit adjustment: the loss counts each class by how rare it is, so rare classes get "

@@ -24,7 +24,9 @@
  * Training fields (all optional; rows of nn-fields.h too): optimizer (sgd/rmsprop/adam/adamw, whose
  * defaults the others refine), learning_rate, momentum, beta1, beta2, eps,
  * rmsprop_alpha, weight_decay, l2, clip_norm, batch_size, epochs, seed, threads,
- * patience, restore_best, loss (ce/focal), focal_gamma, logit_adjust (tau of
+ * patience, restore_best, loss (ce/focal), focal_gamma, label_smoothing (ce:
+ * eps in [0, 1), the target is (1 − eps) one-hot + eps / K; 0 = off),
+ * logit_adjust (tau of
  * the logit-adjusted loss, nn-loss.h; 0 = off), balance
  * (none/weights/resample/sample/effective), class_weight_power (what "weights"
  * does: the balanced weights n / (K n_c) to this power, 0.5 by default),

@@ -579,6 +579,12 @@ check_config (const NnTrainConfig *cfg, GError **error)
                    cfg->reweight_from_epoch);
       return FALSE;
     }
+  if (!(cfg->loss.label_smoothing >= 0.0f && cfg->loss.label_smoothing < 1.0f))
+    {
+      g_set_error (error, NN_ERROR, NN_ERROR_DATA, _("label smoothing must be a number from 0 to "
+                   "less than 1 (it is %g)"), cfg->loss.label_smoothing);
+      return FALSE;
+    }
   if (cfg->class_sampling && !(cfg->sampling_power >= 0.0f && cfg->sampling_power <= 1.0f))
     {
       g_set_error (error, NN_ERROR, NN_ERROR_DATA, _("the sampling power must be a number from 0 "

@@ -228,6 +228,7 @@ test_overrides_by_name (void)
   o.sampling_power = 0.25;
   o.reweight_from_epoch = 7;
   o.effective_beta = 0.9995;
+  o.label_smoothing = 0.05;
   run = lc_run_file_new (path, "sim:30:1", NULL, ds, "model.json", spec, &o);
   g_assert_true (lc_run_file_save (run, NULL, &error));
   g_assert_no_error (error);
@@ -237,17 +238,20 @@ test_overrides_by_name (void)
   g_assert_cmpfloat (back->overrides.sampling_power, ==, 0.25);
   g_assert_cmpint (back->overrides.reweight_from_epoch, ==, 7);
   g_assert_cmpfloat (back->overrides.effective_beta, ==, 0.9995);
+  g_assert_cmpfloat (back->overrides.label_smoothing, ==, 0.05);
   g_assert_cmpfloat (back->overrides.logit_adjust, ==, -1.0);
 
   /* as written before these settings existed */
   edit_file (path, ", \"sampling_power\": [-0-9.e]+", "");
   edit_file (path, ", \"reweight_from_epoch\": [-0-9]+", "");
   edit_file (path, ", \"effective_beta\": [-0-9.e]+", "");
+  edit_file (path, ", \"label_smoothing\": [-0-9.e]+", "");
   older = lc_run_file_load (path, &error);
   g_assert_no_error (error);
   g_assert_cmpfloat (older->overrides.sampling_power, ==, -1.0);
   g_assert_cmpint (older->overrides.reweight_from_epoch, ==, -1);
   g_assert_cmpfloat (older->overrides.effective_beta, ==, -1.0);
+  g_assert_cmpfloat (older->overrides.label_smoothing, ==, -1.0);
   g_assert_cmpint (older->overrides.balance, ==, NN_BALANCE_SAMPLE);
 
   edit_file (path, "\"balance\": \\d+", "\"balance\": 99");

@@ -473,6 +473,11 @@ test_imbalance_methods (void)
   check_training_setting ("\"balance\": \"effective\", \"effective_beta\": 0.5",
                           "\"balance\": \"effective\"", "\"balance\": \"effective\", \"effective_beta\": 0",
                           "effective_beta");
+  g_assert_cmpfloat (plain->training.train.loss.label_smoothing, ==, 0.0f);
+  check_training_setting ("\"label_smoothing\": 0.1", "\"label_smoothing\": 0.1",
+                          "\"label_smoothing\": 1", "label_smoothing");
+  check_training_setting ("\"label_smoothing\": 0.5, \"logit_adjust\": 1", "\"label_smoothing\": 0.5",
+                          "\"label_smoothing\": -0.1", "label_smoothing");
   check_training_setting ("\"reweight_from_epoch\": 1", "\"reweight_from_epoch\": 1",
                           "\"reweight_from_epoch\": 2.5", "reweight_from_epoch");
 }

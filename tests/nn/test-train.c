@@ -788,6 +788,13 @@ test_bad_settings (void)
   g_clear_error (&error);
 
   base_config (&cfg);
+  cfg.loss.label_smoothing = 1.0f;
+  g_assert_false (nn_train (m, train, NULL, &cfg, NULL, NULL, &error));
+  g_assert_error (error, NN_ERROR, NN_ERROR_DATA);
+  g_assert_nonnull (strstr (error->message, "label smoothing"));
+  g_clear_error (&error);
+
+  base_config (&cfg);
   cfg.reweight_from_epoch = -2;
   g_assert_false (nn_train (m, train, NULL, &cfg, NULL, NULL, &error));
   g_assert_error (error, NN_ERROR, NN_ERROR_DATA);
