@@ -49,8 +49,8 @@ G_DEFINE_FINAL_TYPE (PbTrainPage, pb_train_page, GTK_TYPE_BOX)
 /* The training fields the panel shows, from the core's field table; the
  * others keep the spec's values. */
 static const char *const form_fields[] = {
-  "optimizer", "learning_rate", "schedule", "batch_size", "epochs", "loss", "balance", "logit_adjust",
-  "val_fraction", "seed", "patience", "threads", NULL
+  "optimizer", "learning_rate", "schedule", "batch_size", "epochs", "loss", "label_smoothing", "balance",
+  "logit_adjust", "reweight_from_epoch", "val_fraction", "seed", "patience", "threads", NULL
 };
 
 static GtkWidget *

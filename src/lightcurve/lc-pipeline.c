@@ -26,6 +26,10 @@ lc_train_overrides_init (LcTrainOverrides *o)
   o->logit_adjust = -1.0;
   o->class_weight_power = -1.0;
   o->prior_correction = -1.0;
+  o->sampling_power = -1.0;
+  o->effective_beta = -1.0;
+  o->label_smoothing = -1.0;
+  o->reweight_from_epoch = -1;
   o->patience = -1;
   o->augment_copies = -1;
   o->ensemble_members = 0;
@@ -58,6 +62,14 @@ apply_overrides (NnTrainingSpec *t, const LcTrainOverrides *o)
     t->train.loss.logit_adjust = (float) o->logit_adjust;
   if (o->prior_correction >= 0.0)
     t->prior_correction = (float) o->prior_correction;
+  if (o->sampling_power >= 0.0)
+    t->train.sampling_power = (float) o->sampling_power;
+  if (o->effective_beta >= 0.0)
+    t->effective_beta = (float) o->effective_beta;
+  if (o->label_smoothing >= 0.0)
+    t->train.loss.label_smoothing = (float) o->label_smoothing;
+  if (o->reweight_from_epoch >= 0)
+    t->train.reweight_from_epoch = o->reweight_from_epoch;
   if (o->threads > 0)
     t->train.threads = o->threads;
   if (o->patience >= 0)
@@ -292,6 +304,26 @@ prepare_cancelled (GError **error)
   return NULL;
 }
 
+/* The loss's class weights that the balancing asks for, over the (encoded,
+ * resampled) training rows in the encoder's class indices, which is what
+ * the loss sees; NULL when it asks for none. */
+static float *
+class_weights_for (const NnTrainingSpec *t, const NnData *train, int n_classes)
+{
+  switch (t->balance)
+    {
+    case NN_BALANCE_WEIGHTS:
+      return lc_class_weights_power (NULL, train->n, train->labels, n_classes, t->class_weight_power);
+    case NN_BALANCE_EFFECTIVE:
+      return lc_class_weights_effective (NULL, train->n, train->labels, n_classes, t->effective_beta);
+    case NN_BALANCE_NONE:
+    case NN_BALANCE_RESAMPLE:
+    case NN_BALANCE_SAMPLE:
+    default:
+      return NULL;
+    }
+}
+
 LcTrainRun *
 lc_train_run_prepare_full (const LcDataset *ds, const int *given_rows, int n_given,
                            const NnModelDoc *spec, const LcTrainOverrides *overrides,
@@ -400,13 +432,7 @@ lc_train_run_prepare_full (const LcDataset *ds, const int *given_rows, int n_giv
   if (progress != NULL && !progress (1.0, user_data))
     return prepare_cancelled (error);
 
-  if (t->balance == NN_BALANCE_WEIGHTS)
-    {
-      /* in the encoder's class indices, which is what the loss sees */
-      run->class_weights = lc_class_weights_power (NULL, run->train->n, run->train->labels,
-                                                   lc_encoder_n_classes (run->encoder),
-                                                   t->class_weight_power);
-    }
+  run->class_weights = class_weights_for (t, run->train, lc_encoder_n_classes (run->encoder));
 
   run->model = nn_model_doc_build (run->doc, run->train->features, run->train->meta_features,
                                    lc_encoder_n_classes (run->encoder),
@@ -417,6 +443,7 @@ lc_train_run_prepare_full (const LcDataset *ds, const int *given_rows, int n_giv
 
   run->config = t->train;
   run->config.loss.class_weights = run->class_weights;
+  run->config.class_sampling = t->balance == NN_BALANCE_SAMPLE;
   return g_steal_pointer (&run);
 }
 

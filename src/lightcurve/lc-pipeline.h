@@ -31,6 +31,10 @@ typedef struct
   double focal_gamma;        /* -1: keep */
   double logit_adjust;       /* -1: keep; 0: off; tau of the logit-adjusted loss */
   double prior_correction;   /* -1: keep; 0: off; tau of the prior correction at prediction */
+  double sampling_power;     /* -1: keep; q of "balance": "sample" */
+  double effective_beta;     /* -1: keep; beta of "balance": "effective" */
+  int reweight_from_epoch;   /* -1: keep; 0: from the start */
+  double label_smoothing;    /* -1: keep; 0: off */
   int threads;               /* 0: keep */
   int patience;              /* -1: keep */
   int augment_copies;        /* -1: keep the spec's "augmentation"; 0: none; N: N copies */
@@ -49,7 +53,7 @@ typedef struct
   NnData *val;               /* encoded validation rows, or NULL */
   int *val_rows;             /* dataset object index of every validation row */
   int n_val;
-  float *class_weights;      /* [K] when balance is "weights", else NULL */
+  float *class_weights;      /* [K] when balance is "weights" or "effective", else NULL */
   NnModel *model;            /* built and initialised */
   NnTrainConfig config;      /* config.loss.class_weights points at class_weights */
   NnHistory *history;        /* of the first ensemble member */

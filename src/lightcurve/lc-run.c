@@ -142,6 +142,13 @@ append_overrides (GString *s, const LcTrainOverrides *o)
   nn_json_append_double (s, o->logit_adjust);
   g_string_append (s, ", \"prior_correction\": ");
   nn_json_append_double (s, o->prior_correction);
+  g_string_append (s, ", \"sampling_power\": ");
+  nn_json_append_double (s, o->sampling_power);
+  g_string_append_printf (s, ", \"reweight_from_epoch\": %d", o->reweight_from_epoch);
+  g_string_append (s, ", \"effective_beta\": ");
+  nn_json_append_double (s, o->effective_beta);
+  g_string_append (s, ", \"label_smoothing\": ");
+  nn_json_append_double (s, o->label_smoothing);
   g_string_append_printf (s, ", \"threads\": %d, \"patience\": %d, \"augment_copies\": %d, "
                           "\"ensemble_members\": %d}", o->threads, o->patience, o->augment_copies,
                           o->ensemble_members);
@@ -250,6 +257,27 @@ get_number (JsonObject *o, const char *field, double *out, const char *path, GEr
   return TRUE;
 }
 
+/* Leaves *out as it is when the field is absent. */
+static gboolean
+get_optional_number (JsonObject *o, const char *field, double *out, const char *path, GError **error)
+{
+  if (!json_object_has_member (o, field))
+    return TRUE;
+  return get_number (o, field, out, path, error);
+}
+
+static gboolean
+get_optional_int (JsonObject *o, const char *field, int *out, const char *path, GError **error)
+{
+  double v = *out;
+  if (!get_optional_number (o, field, &v, path, error))
+    return FALSE;
+  if (v != floor (v) || fabs (v) > G_MAXINT)
+    return field_error (error, path, field, _("expected a whole number"));
+  *out = (int) v;
+  return TRUE;
+}
+
 static gboolean
 get_overrides (JsonObject *root, LcTrainOverrides *o, const char *path, GError **error)
 {
@@ -277,11 +305,20 @@ get_overrides (JsonObject *root, LcTrainOverrides *o, const char *path, GError *
                             .class_weight_power = v[6], .loss = (int) v[7], .focal_gamma = v[8],
                             .logit_adjust = v[9], .threads = (int) v[10], .patience = (int) v[11],
                             .augment_copies = (int) v[12], .ensemble_members = (int) v[13],
-                            .prior_correction = -1 };
-  /* written since the prior correction exists; older runs keep the spec's */
-  if (json_object_has_member (ob, "prior_correction")
-      && !get_number (ob, "prior_correction", &o->prior_correction, path, error))
+                            .prior_correction = -1, .sampling_power = -1,
+                            .reweight_from_epoch = -1, .effective_beta = -1,
+                            .label_smoothing = -1 };
+  /* fields added later: older runs, without them, keep the spec's */
+  if (!get_optional_number (ob, "prior_correction", &o->prior_correction, path, error)
+      || !get_optional_number (ob, "sampling_power", &o->sampling_power, path, error)
+      || !get_optional_int (ob, "reweight_from_epoch", &o->reweight_from_epoch, path, error)
+      || !get_optional_number (ob, "effective_beta", &o->effective_beta, path, error)
+      || !get_optional_number (ob, "label_smoothing", &o->label_smoothing, path, error))
     return FALSE;
+  if (o->balance < -1 || o->balance > NN_BALANCE_EFFECTIVE)
+    return field_error (error, path, "balance", _("expected -1 or a balancing mode"));
+  if (o->loss < -1 || o->loss > NN_LOSS_FOCAL)
+    return field_error (error, path, "loss", _("expected -1 or a loss"));
   return TRUE;
 }
 

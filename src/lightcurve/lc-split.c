@@ -233,6 +233,27 @@ lc_class_weights_power (const int *rows, int n_rows, const int *labels, int n_cl
   return weights;
 }
 
+float *
+lc_class_weights_effective (const int *rows, int n_rows, const int *labels, int n_classes, double beta)
+{
+  g_autofree int *counts = lc_class_counts (rows, n_rows, labels, n_classes);
+  float *weights = g_new (float, MAX (n_classes, 1));
+  g_autofree double *raw = g_new (double, MAX (n_classes, 1));
+  double weighted = 0.0;
+  int total = 0;
+
+  for (int c = 0; c < n_classes; c++)
+    {
+      /* 1 − beta^n as −expm1 (n log beta): exact for beta near 1 */
+      raw[c] = counts[c] > 0 ? (1.0 - beta) / -expm1 (counts[c] * log (beta)) : 0.0;
+      weighted += counts[c] * raw[c];
+      total += counts[c];
+    }
+  for (int c = 0; c < n_classes; c++)
+    weights[c] = counts[c] > 0 ? (float) (raw[c] * total / weighted) : 1.0f;
+  return weights;
+}
+
 static int
 resample_target (const int *counts, int n_classes, LcResampleMode mode)
 {

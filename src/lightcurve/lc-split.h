@@ -57,6 +57,13 @@ float *lc_class_weights_balanced (const int *rows, int n_rows, const int *labels
  * square root, which lifts rare classes without drowning the common ones). */
 float *lc_class_weights_power (const int *rows, int n_rows, const int *labels, int n_classes,
                                double power);
+/* Class-balanced weights by the effective number of samples (Cui et al.
+ * 2019): w_c ∝ (1 − beta) / (1 − beta^n_c), beta in (0, 1), scaled so that
+ * the mean weight over the rows is 1 (Σ_c n_c w_c = n, as for the balanced
+ * weights).  beta → 0 gives equal weights, beta → 1 the balanced weights.
+ * Absent classes weigh 1.  [n_classes], free with g_free. */
+float *lc_class_weights_effective (const int *rows, int n_rows, const int *labels, int n_classes,
+                                   double beta);
 
 typedef enum
 {

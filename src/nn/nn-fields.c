@@ -25,8 +25,13 @@ static const char *const optimizer_titles[] = {
 };
 static const char *const loss_choices[] = { "ce", "focal", NULL };
 static const char *const loss_titles[] = { N_("Cross entropy"), N_("Focal loss"), NULL };
-static const char *const balance_choices[] = { "none", "weights", "resample", NULL };
-static const char *const balance_titles[] = { N_("None"), N_("Class weights"), N_("Resample"), NULL };
+static const char *const balance_choices[] = {
+  "none", "weights", "resample", "sample", "effective", NULL
+};
+static const char *const balance_titles[] = {
+  N_("None"), N_("Class weights"), N_("Resample"), N_("Class-balanced sampling"),
+  N_("Effective-number weights"), NULL
+};
 static const char *const schedule_choices[] = { "constant", "step", "cosine", "plateau", NULL };
 static const char *const schedule_titles[] = {
   N_("Constant"), N_("Step decay"), N_("Cosine"), N_("Reduce on plateau"), NULL
@@ -242,17 +247,37 @@ static const NnField training_rows[] = {
   { "focal_gamma", TRAIN (train.loss.gamma), NN_FIELD_FLOAT, 0, 0, 10, 2, 0.5, 2, .title = N_("Focal _gamma"),
     .help = N_("How strongly focal loss discounts the objects already right; 0 is cross entropy"),
     .when = "loss", .when_values = ONLY (NN_LOSS_FOCAL) },
+  { "label_smoothing", TRAIN (train.loss.label_smoothing), NN_FIELD_FLOAT, NN_FIELD_SKIP_ZERO | NN_FIELD_MAX_OPEN,
+    0, 1, 0, 0.05, 2, .title = N_("Label _smoothing"),
+    .help = N_("The loss aims at 1 − ε for the true class and shares ε among all classes, so the network is "
+               "less sure of itself; 0 = off"),
+    .when = "loss", .when_values = ONLY (NN_LOSS_CROSS_ENTROPY) },
   { "logit_adjust", TRAIN (train.loss.logit_adjust), NN_FIELD_FLOAT, NN_FIELD_SKIP_ZERO, 0, 10, 0, 0.25, 2,
     .title = N_("Class p_riors in the loss"),
     .help = N_("Logit adjustment: the loss counts each class by how rare it is, so rare classes get "
                "predicted; 0 = off, 1 = balanced softmax. Costs some accuracy") },
-  { "balance", TRAIN (balance), NN_FIELD_CHOICE, 0, 0, 2, NN_BALANCE_NONE, 1, 0, .choices = balance_choices,
+  { "balance", TRAIN (balance), NN_FIELD_CHOICE, 0, 0, NN_BALANCE_EFFECTIVE, NN_BALANCE_NONE, 1, 0, .choices = balance_choices,
     .choice_titles = balance_titles, .title = N_("Class _balancing"),
     .help = N_("Make rare classes count as much as common ones (training split only)") },
   { "class_weight_power", TRAIN (class_weight_power), NN_FIELD_FLOAT, 0, 0, 4, 0.5, 0.25, 2,
     .title = N_("Class weight _power"),
     .help = N_("Class weights are the balanced weights to this power: 0 = none, 1 = fully balanced"),
     .when = "balance", .when_values = ONLY (NN_BALANCE_WEIGHTS) },
+  { "effective_beta", TRAIN (effective_beta), NN_FIELD_FLOAT, NN_FIELD_MIN_OPEN | NN_FIELD_MAX_OPEN, 0, 1,
+    0.999, 0.001, 4, .title = N_("Effective-number _beta"),
+    .help = N_("Class weights by the effective number of objects, (1 − β) / (1 − β^n): near 0 all equal, "
+               "near 1 fully balanced"),
+    .when = "balance", .when_values = ONLY (NN_BALANCE_EFFECTIVE) },
+  { "sampling_power", TRAIN (train.sampling_power), NN_FIELD_FLOAT, 0, 0, 1, 0.5, 0.25, 2,
+    .title = N_("Sampling _power"),
+    .help = N_("Each epoch draws objects so that a class of n objects comes up in proportion to n to "
+               "this power: 1 = as in the data, 0 = every class equally often"),
+    .when = "balance", .when_values = ONLY (NN_BALANCE_SAMPLE) },
+  { "reweight_from_epoch", TRAIN (train.reweight_from_epoch), NN_FIELD_INT, NN_FIELD_SKIP_ZERO, 0, 100000, 0, 1,
+    0, .title = N_("Re-weight from e_poch"),
+    .help = N_("Deferred re-weighting: class weights and class priors in the loss act from this epoch on, "
+               "after the network has learnt from the data as they are; early stopping counts from "
+               "there. 0 = from the start") },
   { "prior_correction", TRAIN (prior_correction), NN_FIELD_FLOAT, NN_FIELD_SKIP_ZERO, 0, 4, 0, 0.25, 2,
     .title = N_("Prior _correction"),
     .help = N_("At prediction, divide the probabilities by the class priors the network learned, to this "

@@ -13,6 +13,7 @@ nn_loss_config_default (NnLossConfig *cfg)
   cfg->class_weights = NULL;
   cfg->logit_adjust = 0.0f;
   cfg->logit_offsets = NULL;
+  cfg->label_smoothing = 0.0f;
 }
 
 void
@@ -145,6 +146,8 @@ nn_loss_compute (const NnLossConfig *cfg, const float *logits, const int *labels
   float adjusted[n_classes];
   double total = 0.0;
   double inv = normaliser > 0.0 ? 1.0 / normaliser : 0.0;
+  double eps = cfg->kind == NN_LOSS_CROSS_ENTROPY ? cfg->label_smoothing : 0.0;
+  double smooth = eps / n_classes;  /* every class's share of the smoothed target */
 
   for (int i = 0; i < batch; i++)
     {
@@ -166,12 +169,21 @@ nn_loss_compute (const NnLossConfig *cfg, const float *logits, const int *labels
         {
           double log_p = (double) z[y] - m - lse;
           total += row_loss (cfg, log_p, exp (log_p), y, &coef);
+          /* -w Σ_j t_j ln s_j = -w ln s_y + w eps (ln s_y - mean_j ln s_j) */
+          if (eps > 0.0)
+            {
+              double mean_log_s = 0.0;
+              for (int j = 0; j < n_classes; j++)
+                mean_log_s += (double) z[j] - m - lse;
+              mean_log_s /= n_classes;
+              total += coef * eps * (log_p - mean_log_s);
+            }
         }
       if (dlogits != NULL)
         {
           float *d = dlogits + (size_t) i * n_classes;
           for (int j = 0; j < n_classes; j++)
-            d[j] = (float) (coef * inv * (s[j] - (j == y ? 1.0 : 0.0)));
+            d[j] = (float) (coef * inv * (s[j] - (1.0 - eps) * (j == y ? 1.0 : 0.0) - smooth));
         }
     }
   return total * inv;

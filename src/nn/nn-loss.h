@@ -13,6 +13,12 @@
  * network for leaning towards common classes; the model's own logits (used
  * for prediction) are left unadjusted, so rare classes get their share.
  *
+ * Label smoothing (cross entropy only; Szegedy et al. 2016): with eps > 0 the
+ * target of row i is (1 - eps) onehot(y_i) + eps / K instead of the one-hot,
+ *   L_i = -w[y_i] Σ_j t_ij ln s_ij,   dL_i/dz_ij = w[y_i] (s_ij - t_ij),
+ * weighted by its label's class weight and normalised as above; with logit
+ * offsets s is the softmax of the adjusted logits.
+ *
  * Rows whose label is negative (unknown) contribute nothing and are not counted.
  *
  * Splitting a batch between threads: compute the normaliser once on the WHOLE
@@ -43,6 +49,8 @@ typedef struct
   float logit_adjust;
   /* [n_classes] or NULL: added to the logits inside the loss only.  Not owned. */
   const float *logit_offsets;
+  /* cross entropy: eps of label smoothing, in [0, 1) (0: off) */
+  float label_smoothing;
 } NnLossConfig;
 
 void        nn_loss_config_default (NnLossConfig *cfg);

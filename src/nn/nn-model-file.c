@@ -35,6 +35,8 @@ static const NnNameEntry balance_names[] = {
   { NN_BALANCE_NONE, "none" },
   { NN_BALANCE_WEIGHTS, "weights" },
   { NN_BALANCE_RESAMPLE, "resample" },
+  { NN_BALANCE_SAMPLE, "sample" },
+  { NN_BALANCE_EFFECTIVE, "effective" },
 };
 
 const char *
@@ -63,6 +65,7 @@ nn_training_spec_default (NnTrainingSpec *spec)
   spec->train.loss.logit_offsets = NULL;
   spec->balance = NN_BALANCE_NONE;
   spec->class_weight_power = 0.5f;
+  spec->effective_beta = 0.999f;
   spec->val_fraction = 0.2f;
 }
 

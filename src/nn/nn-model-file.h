@@ -24,10 +24,22 @@
  * Training fields (all optional; rows of nn-fields.h too): optimizer (sgd/rmsprop/adam/adamw, whose
  * defaults the others refine), learning_rate, momentum, beta1, beta2, eps,
  * rmsprop_alpha, weight_decay, l2, clip_norm, batch_size, epochs, seed, threads,
- * patience, restore_best, loss (ce/focal), focal_gamma, logit_adjust (tau of
+ * patience, restore_best, loss (ce/focal), focal_gamma, label_smoothing (ce:
+ * eps in [0, 1), the target is (1 − eps) one-hot + eps / K; 0 = off),
+ * logit_adjust (tau of
  * the logit-adjusted loss, nn-loss.h; 0 = off), balance
- * (none/weights/resample), class_weight_power (what "weights" does: the
- * balanced weights n / (K n_c) to this power, 0.5 by default), prior_correction
+ * (none/weights/resample/sample/effective), class_weight_power (what "weights"
+ * does: the balanced weights n / (K n_c) to this power, 0.5 by default),
+ * effective_beta (what "effective" does: class weights by the effective
+ * number of samples, w_c ∝ (1 − β) / (1 − β^n_c), scaled to a mean weight of
+ * 1 over the training objects; β in (0, 1), 0.999 by default), sampling_power
+ * (what "sample" does: every epoch draws its n training rows with replacement,
+ * a row of class c with probability ∝ n_c^(q - 1), so class c comes up in
+ * proportion to n_c^q: 1 is the data's own mix, 0 every class equally often;
+ * 0.5 by default), reweight_from_epoch (deferred re-weighting: the class
+ * weights and logit_adjust act from this epoch on, counted from 1, and early
+ * stopping's best epoch is searched from there; 0 = from the start),
+ * prior_correction
  * (tau: at prediction, divide the probabilities by the learned class priors to
  * this power; 0 = off), val_fraction, schedule (constant/step/cosine/plateau),
  * step_size, step_gamma, cosine_epochs, lr_min, plateau_factor, plateau_patience,
@@ -65,6 +77,8 @@ typedef enum
   NN_BALANCE_NONE = 0,  /* "none" */
   NN_BALANCE_WEIGHTS,   /* "weights": class weights in the loss (class_weight_power) */
   NN_BALANCE_RESAMPLE,  /* "resample": over/under-sample to the mean class size */
+  NN_BALANCE_SAMPLE,    /* "sample": class-balanced sampling every epoch (sampling_power) */
+  NN_BALANCE_EFFECTIVE, /* "effective": class weights by effective number (effective_beta) */
 } NnBalance;
 
 const char *nn_balance_to_string   (NnBalance balance);
@@ -117,6 +131,8 @@ typedef struct
   NnBalance balance;          /* "none" */
   /* "weights": the balanced weights n / (K n_c) raised to this power (0.5) */
   float class_weight_power;
+  /* "effective": beta of the effective number of samples (0.999) */
+  float effective_beta;
   float val_fraction;         /* 0.2 */
   /* "prior_correction": tau of the prior correction at prediction (0: off):
    * the trained model's probabilities are divided by the class priors the
@@ -125,7 +141,7 @@ typedef struct
 } NnTrainingSpec;
 
 /* Defaults: nn_train_config_default, balance none, class_weight_power 0.5,
- * val_fraction 0.2. */
+ * effective_beta 0.999, val_fraction 0.2. */
 void nn_training_spec_default (NnTrainingSpec *spec);
 
 /* What the temperature fit measured on the validation split of its training

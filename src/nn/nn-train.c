@@ -24,6 +24,70 @@ nn_train_config_default (NnTrainConfig *cfg)
   cfg->patience = 0;
   cfg->restore_best = TRUE;
   cfg->clip_norm = 0.0f;
+  cfg->class_sampling = FALSE;
+  cfg->sampling_power = 0.5f;
+}
+
+struct _NnClassSampler
+{
+  int n;
+  double *cdf;      /* [n] cumulative, unnormalised probabilities of the rows */
+};
+
+NnClassSampler *
+nn_class_sampler_new (const int *labels, int n, int n_classes, float power)
+{
+  NnClassSampler *sampler = g_new0 (NnClassSampler, 1);
+  g_autofree int *counts = g_new0 (int, MAX (n_classes, 1));
+  double sum = 0.0;
+
+  for (int i = 0; i < n; i++)
+    if (labels[i] >= 0 && labels[i] < n_classes)
+      counts[labels[i]]++;
+  sampler->n = n;
+  sampler->cdf = g_new (double, MAX (n, 1));
+  for (int i = 0; i < n; i++)
+    {
+      int c = labels[i];
+      /* a row without a class the trainer knows is never drawn */
+      if (c >= 0 && c < n_classes)
+        sum += pow ((double) counts[c], (double) power - 1.0);
+      sampler->cdf[i] = sum;
+    }
+  return sampler;
+}
+
+void
+nn_class_sampler_free (NnClassSampler *sampler)
+{
+  if (sampler == NULL)
+    return;
+  g_free (sampler->cdf);
+  g_free (sampler);
+}
+
+/* The first row whose cumulative probability exceeds x. */
+static int
+sampler_find (const NnClassSampler *sampler, double x)
+{
+  int lo = 0, hi = sampler->n - 1;
+  while (lo < hi)
+    {
+      int mid = lo + (hi - lo) / 2;
+      if (sampler->cdf[mid] > x)
+        hi = mid;
+      else
+        lo = mid + 1;
+    }
+  return lo;
+}
+
+void
+nn_class_sampler_draw (const NnClassSampler *sampler, NnRng *rng, int *rows, int count)
+{
+  double total = sampler->n > 0 ? sampler->cdf[sampler->n - 1] : 0.0;
+  for (int i = 0; i < count; i++)
+    rows[i] = sampler_find (sampler, nn_rng_uniform (rng) * total);
 }
 
 NnHistory *
@@ -491,10 +555,12 @@ typedef struct
   NnSchedule schedule;
   NnRng shuffle_rng;
   int *order;
+  NnClassSampler *sampler;  /* class-balanced sampling, or NULL: shuffle */
   float *best_params;   /* the best epoch's weights (the initial ones until an epoch ends) */
   float *best_state;
   int epochs_since_best;
   NnLossConfig loss;    /* cfg->loss, with the logit offsets of the training labels */
+  NnLossConfig plain_loss; /* the same without class weights and logit adjustment */
   float *logit_offsets;
   int first_epoch;
   NnTrainCheckpoint *checkpoint; /* filled after every epoch when a callback wants it */
@@ -503,11 +569,26 @@ typedef struct
 static gboolean
 check_config (const NnTrainConfig *cfg, GError **error)
 {
-  if (cfg->batch_size < 1 || cfg->epochs < 0 || cfg->threads < 1 || cfg->patience < 0)
+  if (cfg->batch_size < 1 || cfg->epochs < 0 || cfg->threads < 1 || cfg->patience < 0
+      || cfg->reweight_from_epoch < 0)
     {
       g_set_error (error, NN_ERROR, NN_ERROR_DATA, _("training settings out of range: batch size %d "
-                   "(≥ 1), epochs %d (≥ 0), threads %d (≥ 1), patience %d (≥ 0)"),
-                   cfg->batch_size, cfg->epochs, cfg->threads, cfg->patience);
+                   "(≥ 1), epochs %d (≥ 0), threads %d (≥ 1), patience %d (≥ 0), re-weighting "
+                   "from epoch %d (≥ 0)"),
+                   cfg->batch_size, cfg->epochs, cfg->threads, cfg->patience,
+                   cfg->reweight_from_epoch);
+      return FALSE;
+    }
+  if (!(cfg->loss.label_smoothing >= 0.0f && cfg->loss.label_smoothing < 1.0f))
+    {
+      g_set_error (error, NN_ERROR, NN_ERROR_DATA, _("label smoothing must be a number from 0 to "
+                   "less than 1 (it is %g)"), cfg->loss.label_smoothing);
+      return FALSE;
+    }
+  if (cfg->class_sampling && !(cfg->sampling_power >= 0.0f && cfg->sampling_power <= 1.0f))
+    {
+      g_set_error (error, NN_ERROR, NN_ERROR_DATA, _("the sampling power must be a number from 0 "
+                   "to 1 (it is %g)"), cfg->sampling_power);
       return FALSE;
     }
   if (!(cfg->optim.lr >= 0.0f) || !isfinite (cfg->optim.lr))
@@ -576,7 +657,10 @@ train_epoch (Trainer *t, int epoch, float lr, NnEpochStats *stats, GError **erro
   double loss_sum = 0.0;
   int correct = 0, labelled = 0;
 
-  nn_rng_shuffle_int (&t->shuffle_rng, t->order, d->n);
+  if (t->sampler != NULL)
+    nn_class_sampler_draw (t->sampler, &t->shuffle_rng, t->order, d->n);
+  else
+    nn_rng_shuffle_int (&t->shuffle_rng, t->order, d->n);
   for (int b = 0; b < n_batches; b++)
     {
       int first = b * bs, n = MIN (bs, d->n - first), c, l;
@@ -585,7 +669,7 @@ train_epoch (Trainer *t, int epoch, float lr, NnEpochStats *stats, GError **erro
 
       nn_data_gather (d, t->order + first, n, t->bb.x, t->bb.lengths, t->bb.meta, t->bb.labels,
                       &batch);
-      norm = nn_loss_normaliser (&t->loss, batch.labels, n, model->n_classes);
+      norm = nn_loss_normaliser (t->team->loss, batch.labels, n, model->n_classes);
       team_run (t->team, TASK_TRAIN, &batch, norm, &loss, &c, &l);
       if (!isfinite (loss))
         return diverged (t, epoch, b, lr, error);
@@ -610,6 +694,20 @@ train_epoch (Trainer *t, int epoch, float lr, NnEpochStats *stats, GError **erro
   return TRUE;
 }
 
+/* Whether the class weights and logit adjustment act in this (0-based) epoch. */
+static gboolean
+reweighting (const Trainer *t, int epoch)
+{
+  return epoch + 1 >= t->cfg->reweight_from_epoch;
+}
+
+/* The first (0-based) epoch of deferred re-weighting, or -1 when it acts from the start. */
+static int
+reweight_switch_epoch (const Trainer *t)
+{
+  return t->cfg->reweight_from_epoch > 1 ? t->cfg->reweight_from_epoch - 1 : -1;
+}
+
 /* Records the epoch, keeps the best weights; returns TRUE when early stopping ends the run. */
 static gboolean
 end_epoch (Trainer *t, const NnEpochStats *stats)
@@ -617,6 +715,15 @@ end_epoch (Trainer *t, const NnEpochStats *stats)
   double metric = t->val != NULL ? stats->val_loss : stats->loss;
   NnHistory *h = t->history;
 
+  /* the loss now weighs classes: losses from before are not comparable */
+  if (stats->epoch == reweight_switch_epoch (t))
+    {
+      h->best_loss = INFINITY;
+      h->best_epoch = -1;
+      t->epochs_since_best = 0;
+      t->schedule.best = INFINITY;
+      t->schedule.bad_epochs = 0;
+    }
   g_array_append_val (h->epochs, *stats);
   if (metric < h->best_loss)
     {
@@ -678,6 +785,7 @@ run_epochs (Trainer *t, GError **error)
       gboolean stop;
 
       stats.learning_rate = lr;
+      t->team->loss = reweighting (t, epoch) ? &t->loss : &t->plain_loss;
       if (!train_epoch (t, epoch, lr, &stats, error))
         return FALSE;
       if (t->val != NULL)
@@ -723,6 +831,10 @@ trainer_setup (Trainer *t)
                              t->logit_offsets);
       t->loss.logit_offsets = t->logit_offsets;
     }
+  t->plain_loss = t->loss;
+  t->plain_loss.class_weights = NULL;
+  t->plain_loss.logit_offsets = NULL;
+  t->plain_loss.logit_adjust = 0.0f;
   t->team = team_new (model, &t->loss, cfg->threads, bs, cfg->seed);
   buffers_init (&t->bb, model, bs);
   /* validation reuses the team's workspaces, so its batches are no larger */
@@ -734,6 +846,9 @@ trainer_setup (Trainer *t)
   t->order = g_new (int, t->train->n);
   for (int i = 0; i < t->train->n; i++)
     t->order[i] = i;
+  if (cfg->class_sampling)
+    t->sampler = nn_class_sampler_new (t->train->labels, t->train->n, model->n_classes,
+                                       cfg->sampling_power);
   t->best_params = g_new (float, MAX (model->n_params, 1));
   t->best_state = g_new (float, MAX (model->n_state, 1));
   save_best (t);
@@ -786,6 +901,7 @@ trainer_clear (Trainer *t)
   if (t->val != NULL)
     buffers_clear (&t->val_bb);
   g_free (t->order);
+  nn_class_sampler_free (t->sampler);
   g_free (t->best_params);
   g_free (t->best_state);
   g_free (t->logit_offsets);

@@ -35,10 +35,23 @@ typedef struct
   int patience;             /* early stopping: epochs without improvement; 0 = off */
   gboolean restore_best;    /* at the end, restore the weights of the best epoch */
   float clip_norm;          /* global gradient-norm clipping; 0 = off */
+  /* Class-balanced sampling: instead of the shuffle, every epoch draws its n
+   * training rows with replacement, row i with probability proportional to
+   * n_c^(sampling_power - 1) for its class c of n_c rows (NnClassSampler). */
+  gboolean class_sampling;
+  float sampling_power;     /* 0.5: square-root sampling; 1: the data's mix; 0: classes equally */
+  /* Deferred re-weighting (Cao et al. 2019): the class weights and the logit
+   * adjustment of loss act from this epoch on (counted from 1); the epochs
+   * before train with the plain loss.  At the switch the validation loss
+   * changes meaning, so early stopping and the plateau schedule start their
+   * best-so-far afresh: the best epoch is never one from before.  0 or 1:
+   * from the start. */
+  int reweight_from_epoch;
 } NnTrainConfig;
 
 /* adam 1e-3, constant schedule, cross entropy, batch 32, 20 epochs, seed 0,
- * 1 thread, no early stopping, restore_best TRUE, no clipping. */
+ * 1 thread, no early stopping, restore_best TRUE, no clipping, no class
+ * sampling (power 0.5 when turned on). */
 void nn_train_config_default (NnTrainConfig *cfg);
 
 /* One epoch's record.  val_* are NaN without validation data. */
@@ -150,5 +163,20 @@ gboolean nn_train_resume (NnModel *model, const NnData *train, const NnData *val
  * the data do not fit or have no labelled rows. */
 gboolean nn_model_evaluate (const NnModel *model, const NnData *data, const NnLossConfig *loss,
                             int threads, double *loss_out, double *accuracy_out, GError **error);
+
+/* Class-balanced sampling of training rows (Kang et al. 2020, "Decoupling
+ * representation and classifier"): row i is drawn with probability
+ * proportional to n_c^(power - 1), so class c is drawn with probability
+ * n_c^power / Σ_k n_k^power.  The cumulative distribution is computed once;
+ * drawing allocates nothing. */
+typedef struct _NnClassSampler NnClassSampler;
+
+/* labels: [n], each in [0, n_classes); power in [0, 1]. */
+NnClassSampler *nn_class_sampler_new  (const int *labels, int n, int n_classes, float power);
+void            nn_class_sampler_free (NnClassSampler *sampler);
+/* Fills rows[0..count) with row indices drawn with replacement, one uniform
+ * number of rng each. */
+void            nn_class_sampler_draw (const NnClassSampler *sampler, NnRng *rng, int *rows, int count);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (NnClassSampler, nn_class_sampler_free)
 
 G_END_DECLS

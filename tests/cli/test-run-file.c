@@ -5,6 +5,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "lc-format.h"
 #include "lc-run.h"
 #include "testutil.h"
 
@@ -203,6 +204,61 @@ test_damaged_refused (void)
   tu_remove_tree (dir);
 }
 
+/* The training overrides are kept by name: the imbalance settings read back
+ * as written, a file written before they existed still reads (keeping the
+ * spec's), and a balancing mode that does not exist is refused. */
+static void
+test_overrides_by_name (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("passband-runfile-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "run.json", NULL);
+  g_autofree char *preset = g_build_filename (g_getenv ("PASSBAND_SOURCE_DIR"), "models",
+                                              "small-gru.json", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (LcDataset) ds = lc_load ("sim:30:1", NULL, NULL, NULL, &error);
+  g_autoptr (NnModelDoc) spec = nn_model_doc_load (preset, &error);
+  g_autoptr (LcRunFile) run = NULL;
+  g_autoptr (LcRunFile) back = NULL;
+  g_autoptr (LcRunFile) older = NULL;
+  LcTrainOverrides o;
+
+  g_assert_no_error (error);
+  lc_train_overrides_init (&o);
+  o.balance = NN_BALANCE_SAMPLE;
+  o.sampling_power = 0.25;
+  o.reweight_from_epoch = 7;
+  o.effective_beta = 0.9995;
+  o.label_smoothing = 0.05;
+  run = lc_run_file_new (path, "sim:30:1", NULL, ds, "model.json", spec, &o);
+  g_assert_true (lc_run_file_save (run, NULL, &error));
+  g_assert_no_error (error);
+  back = lc_run_file_load (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (back->overrides.balance, ==, NN_BALANCE_SAMPLE);
+  g_assert_cmpfloat (back->overrides.sampling_power, ==, 0.25);
+  g_assert_cmpint (back->overrides.reweight_from_epoch, ==, 7);
+  g_assert_cmpfloat (back->overrides.effective_beta, ==, 0.9995);
+  g_assert_cmpfloat (back->overrides.label_smoothing, ==, 0.05);
+  g_assert_cmpfloat (back->overrides.logit_adjust, ==, -1.0);
+
+  /* as written before these settings existed */
+  edit_file (path, ", \"sampling_power\": [-0-9.e]+", "");
+  edit_file (path, ", \"reweight_from_epoch\": [-0-9]+", "");
+  edit_file (path, ", \"effective_beta\": [-0-9.e]+", "");
+  edit_file (path, ", \"label_smoothing\": [-0-9.e]+", "");
+  older = lc_run_file_load (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpfloat (older->overrides.sampling_power, ==, -1.0);
+  g_assert_cmpint (older->overrides.reweight_from_epoch, ==, -1);
+  g_assert_cmpfloat (older->overrides.effective_beta, ==, -1.0);
+  g_assert_cmpfloat (older->overrides.label_smoothing, ==, -1.0);
+  g_assert_cmpint (older->overrides.balance, ==, NN_BALANCE_SAMPLE);
+
+  edit_file (path, "\"balance\": \\d+", "\"balance\": 99");
+  assert_load_fails (path, "balance");
+  tu_remove_tree (dir);
+}
+
 /* The copy a view keeps while a worker goes on recording. */
 static void
 test_copy (void)
@@ -232,6 +288,7 @@ main (int argc, char **argv)
   g_test_add_func ("/run-file/whole-vectors-round-trip", test_whole_vectors_round_trip);
   g_test_add_func ("/run-file/version-1-reads", test_version_1_reads);
   g_test_add_func ("/run-file/damaged-refused", test_damaged_refused);
+  g_test_add_func ("/run-file/overrides-by-name", test_overrides_by_name);
   g_test_add_func ("/run-file/history-copy", test_copy);
   return g_test_run ();
 }

@@ -386,6 +386,64 @@ test_leave_one_out (void)
   g_assert_error (error, LC_ERROR, LC_ERROR_MISMATCH);
 }
 
+/* The imbalance settings reach the trainer: effective-number weights over
+ * the training rows (mean weight 1), class-balanced sampling with its power,
+ * and the epoch re-weighting starts from. */
+static void
+test_balancing_reaches_trainer (void)
+{
+  g_autoptr (LcDataset) ds = simulated (200, 7);
+  g_autoptr (NnModelDoc) spec = small_spec (0.2, 2);
+  g_autoptr (GError) error = NULL;
+  LcTrainOverrides o;
+
+  lc_train_overrides_init (&o);
+  o.balance = NN_BALANCE_EFFECTIVE;
+  o.effective_beta = 0.99;
+  o.reweight_from_epoch = 4;
+  {
+    g_autoptr (LcTrainRun) run = lc_train_run_prepare (ds, spec, &o, &error);
+    int k;
+    g_autofree float *expect = NULL;
+    double mean = 0.0;
+
+    g_assert_no_error (error);
+    k = lc_encoder_n_classes (run->encoder);
+    expect = lc_class_weights_effective (NULL, run->train->n, run->train->labels, k, 0.99f);
+    g_assert_nonnull (run->class_weights);
+    g_assert_true (run->config.loss.class_weights == run->class_weights);
+    g_assert_cmpmem (run->class_weights, sizeof (float) * k, expect, sizeof (float) * k);
+    for (int i = 0; i < run->train->n; i++)
+      mean += run->class_weights[run->train->labels[i]] / run->train->n;
+    g_assert_cmpfloat_with_epsilon (mean, 1.0, 1e-5);
+    g_assert_cmpint (run->config.reweight_from_epoch, ==, 4);
+    g_assert_false (run->config.class_sampling);
+  }
+
+  lc_train_overrides_init (&o);
+  o.balance = NN_BALANCE_SAMPLE;
+  o.sampling_power = 0.25;
+  {
+    g_autoptr (LcTrainRun) run = lc_train_run_prepare (ds, spec, &o, &error);
+    g_assert_no_error (error);
+    g_assert_null (run->class_weights);
+    g_assert_true (run->config.class_sampling);
+    g_assert_cmpfloat (run->config.sampling_power, ==, 0.25f);
+    g_assert_cmpint (run->config.reweight_from_epoch, ==, 0);
+  }
+
+  /* a beta of 1 is no effective number: refused before anything is trained */
+  lc_train_overrides_init (&o);
+  o.balance = NN_BALANCE_EFFECTIVE;
+  o.effective_beta = 1.0;
+  {
+    g_autoptr (LcTrainRun) run = lc_train_run_prepare (ds, spec, &o, &error);
+    g_assert_null (run);
+    g_assert_nonnull (error);
+    g_assert_nonnull (strstr (error->message, "effective_beta"));
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -395,6 +453,7 @@ main (int argc, char **argv)
   g_test_add_func ("/calibrate/leave-one-out", test_leave_one_out);
   g_test_add_func ("/calibrate/energy", test_energy);
   g_test_add_func ("/calibrate/prior-correction", test_prior_correction);
+  g_test_add_func ("/calibrate/balancing-reaches-trainer", test_balancing_reaches_trainer);
   g_test_add_func ("/calibrate/feature-scores", test_feature_scores);
   return g_test_run ();
 }

@@ -184,6 +184,31 @@ test_class_weights_power (void)
     g_assert_cmpfloat (none[c], ==, 1.0f);
 }
 
+/* Effective-number weights (Cui et al. 2019) by hand for counts 6, 3, 1 and
+ * beta 1/2: raw (1 − β) / (1 − β^n) = 32/63, 4/7, 1, scaled so that Σ n_c w_c
+ * = 10: 320/363, 360/363, 630/363.  Beta near 1 approaches the balanced
+ * weights, near 0 equal weights. */
+static void
+test_class_weights_effective (void)
+{
+  const int labels[] = { 0, 0, 1, 0, 2, 1, 0, 0, 1, 0 };
+  g_autofree float *half = lc_class_weights_effective (NULL, 10, labels, 4, 0.5);
+  g_autofree float *near_one = lc_class_weights_effective (NULL, 10, labels, 4, 0.999999);
+  g_autofree float *near_zero = lc_class_weights_effective (NULL, 10, labels, 4, 1e-6);
+  g_autofree float *balanced = lc_class_weights_balanced (NULL, 10, labels, 4);
+
+  g_assert_cmpfloat_with_epsilon (half[0], 320.0 / 363.0, 1e-6);
+  g_assert_cmpfloat_with_epsilon (half[1], 360.0 / 363.0, 1e-6);
+  g_assert_cmpfloat_with_epsilon (half[2], 630.0 / 363.0, 1e-6);
+  g_assert_cmpfloat (half[3], ==, 1.0f);
+  g_assert_cmpfloat_with_epsilon (6 * near_one[0] + 3 * near_one[1] + near_one[2], 10.0, 1e-5);
+  for (int c = 0; c < 3; c++)
+    {
+      g_assert_cmpfloat_with_epsilon (near_one[c], balanced[c], 1e-4);
+      g_assert_cmpfloat_with_epsilon (near_zero[c], 1.0, 1e-5);
+    }
+}
+
 /* How often each row occurs in a resampled list. */
 static void
 occurrences (const int *list, int n_list, int *times, int n_items)
@@ -246,6 +271,7 @@ main (int argc, char **argv)
   g_test_add_func ("/split/kfold", test_kfold);
   g_test_add_func ("/split/class-weights", test_class_weights);
   g_test_add_func ("/split/class-weights-power", test_class_weights_power);
+  g_test_add_func ("/split/class-weights-effective", test_class_weights_effective);
   g_test_add_func ("/split/resample", test_resample);
   return g_test_run ();
 }

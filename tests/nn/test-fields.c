@@ -35,7 +35,7 @@ test_choices_match_enums (void)
                      nn_schedule_kind_to_string (k));
   for (int k = NN_LOSS_CROSS_ENTROPY; k <= NN_LOSS_FOCAL; k++)
     g_assert_cmpstr (nn_field_choice_name (nn_training_field_lookup ("loss"), k), ==, nn_loss_kind_to_string (k));
-  for (int k = NN_BALANCE_NONE; k <= NN_BALANCE_RESAMPLE; k++)
+  for (int k = NN_BALANCE_NONE; k <= NN_BALANCE_EFFECTIVE; k++)
     g_assert_cmpstr (nn_field_choice_name (nn_training_field_lookup ("balance"), k), ==, nn_balance_to_string (k));
 }
 

@@ -278,6 +278,77 @@ test_logit_adjusted_is_shifted (void)
   loss_case_clear (&lc);
 }
 
+/* Label smoothing by hand: logits (1, 0, -1), label 0, eps 0.3, K 3: the
+ * target is (0.8, 0.1, 0.1), the loss -Σ t_j ln s_j and the gradient s - t;
+ * with class weights the row's weight scales both and the mean divides by it. */
+static void
+test_label_smoothing_value (void)
+{
+  const float logits[6] = { 1.0f, 0.0f, -1.0f, 0.5f, 2.0f, 0.0f };
+  const int labels[2] = { 0, 2 };
+  const float weights[3] = { 2.0f, 1.0f, 0.5f };
+  const double t0[3] = { 0.8, 0.1, 0.1 }, t1[3] = { 0.1, 0.1, 0.8 };
+  double s0[3], s1[3], z0 = 0.0, z1 = 0.0, l0 = 0.0, l1 = 0.0, loss;
+  float grad[6];
+  NnLossConfig cfg;
+
+  for (int j = 0; j < 3; j++)
+    {
+      z0 += exp (logits[j]);
+      z1 += exp (logits[3 + j]);
+    }
+  for (int j = 0; j < 3; j++)
+    {
+      s0[j] = exp (logits[j]) / z0;
+      s1[j] = exp (logits[3 + j]) / z1;
+      l0 -= t0[j] * log (s0[j]);
+      l1 -= t1[j] * log (s1[j]);
+    }
+  nn_loss_config_default (&cfg);
+  cfg.label_smoothing = 0.3f;
+  loss = nn_loss_compute (&cfg, logits, labels, 1, 3, 1.0, grad, NULL);
+  g_assert_cmpfloat_with_epsilon (loss, l0, 1e-6);
+  for (int j = 0; j < 3; j++)
+    g_assert_cmpfloat_with_epsilon (grad[j], s0[j] - t0[j], 1e-6);
+
+  cfg.class_weights = weights;
+  loss = nn_loss_compute (&cfg, logits, labels, 2, 3, nn_loss_normaliser (&cfg, labels, 2, 3), grad, NULL);
+  g_assert_cmpfloat_with_epsilon (loss, (2.0 * l0 + 0.5 * l1) / 2.5, 1e-6);
+  for (int j = 0; j < 3; j++)
+    {
+      g_assert_cmpfloat_with_epsilon (grad[j], 2.0 * (s0[j] - t0[j]) / 2.5, 1e-6);
+      g_assert_cmpfloat_with_epsilon (grad[3 + j], 0.5 * (s1[j] - t1[j]) / 2.5, 1e-6);
+    }
+
+  /* focal loss does not smooth */
+  cfg.class_weights = NULL;
+  cfg.kind = NN_LOSS_FOCAL;
+  cfg.gamma = 0.0f;
+  g_assert_cmpfloat_with_epsilon (nn_loss_compute (&cfg, logits, labels, 1, 3, 1.0, NULL, NULL),
+                                  -log (s0[0]), 1e-6);
+}
+
+/* The smoothed loss's gradient against central differences, alone, with
+ * class weights and with logit offsets. */
+static void
+test_label_smoothing_gradient (void)
+{
+  NnLossConfig cfg;
+  g_autofree float *w = tu_json_floats (ref ("losses.ce_weighted.class_weight"), NULL);
+  float offsets[16];
+
+  for (int c = 0; c < 16; c++)
+    offsets[c] = -0.4f * c + 0.3f;
+  nn_loss_config_default (&cfg);
+  cfg.label_smoothing = 0.1f;
+  finite_difference_check (&cfg, "ce, smoothed 0.1");
+  cfg.label_smoothing = 0.6f;
+  cfg.class_weights = w;
+  finite_difference_check (&cfg, "ce weighted, smoothed 0.6");
+  cfg.logit_offsets = offsets;
+  finite_difference_check (&cfg, "ce weighted and adjusted, smoothed 0.6");
+}
+
 /* Huge logits must not give NaN. */
 static void
 test_extreme_logits (void)
@@ -556,6 +627,8 @@ main (int argc, char **argv)
   g_test_add_func ("/loss/extreme-logits", test_extreme_logits);
   g_test_add_func ("/loss/logit-offsets", test_logit_offsets);
   g_test_add_func ("/loss/logit-adjusted-is-shifted", test_logit_adjusted_is_shifted);
+  g_test_add_func ("/loss/label-smoothing-value", test_label_smoothing_value);
+  g_test_add_func ("/loss/label-smoothing-gradient", test_label_smoothing_gradient);
   g_test_add_func ("/optim/sgd-momentum", test_sgd_momentum);
   g_test_add_func ("/optim/adam", test_adam);
   g_test_add_func ("/optim/adamw", test_adamw);

@@ -397,6 +397,91 @@ test_imbalance_settings (void)
   g_assert_nonnull (strstr (error->message, "logit_adjust"));
 }
 
+static NnModelDoc *
+doc_with_training (const char *training, GError **error)
+{
+  g_autofree char *text = g_strdup_printf ("{\"format\": \"passband-model\", \"version\": 1, \"layers\":"
+                                           " [{\"type\": \"dense\", \"units\": 3}],"
+                                           " \"training\": {%s}}", training);
+  return nn_model_doc_load_from_data (text, -1, "spec.json", error);
+}
+
+/* A training setting read, written and read back the same, and a value out
+ * of its range refused with a message naming the file and the field. */
+static void
+check_training_setting (const char *training, const char *written_text, const char *bad_training,
+                        const char *field)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NnModelDoc) doc = doc_with_training (training, &error);
+  g_autoptr (NnModelDoc) again = NULL;
+  g_autoptr (NnModelDoc) bad = NULL;
+  g_autofree char *written = NULL, *rewritten = NULL;
+
+  g_assert_no_error (error);
+  written = nn_model_doc_to_data (doc, NULL);
+  g_assert_nonnull (strstr (written, written_text));
+  again = nn_model_doc_load_from_data (written, -1, "written.json", &error);
+  g_assert_no_error (error);
+  rewritten = nn_model_doc_to_data (again, NULL);
+  g_assert_cmpstr (written, ==, rewritten);
+  bad = doc_with_training (bad_training, &error);
+  g_assert_null (bad);
+  g_assert_nonnull (error);
+  g_test_message ("%s", error->message);
+  g_assert_true (g_str_has_prefix (error->message, "spec.json"));
+  g_assert_nonnull (strstr (error->message, field));
+}
+
+/* Class-balanced sampling, deferred re-weighting, effective-number weights
+ * and label smoothing: each setting round trips and its range is enforced. */
+static void
+test_imbalance_methods (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NnModelDoc) plain = doc_with_training ("", &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpfloat (plain->training.train.sampling_power, ==, 0.5f);
+
+  {
+    g_autoptr (NnModelDoc) doc = doc_with_training ("\"balance\": \"sample\", \"sampling_power\": 0.25",
+                                                    &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (doc->training.balance, ==, NN_BALANCE_SAMPLE);
+    g_assert_cmpfloat (doc->training.train.sampling_power, ==, 0.25f);
+  }
+  check_training_setting ("\"balance\": \"sample\", \"sampling_power\": 0",
+                          "\"sampling_power\": 0", "\"balance\": \"sample\", \"sampling_power\": 1.5",
+                          "sampling_power");
+  check_training_setting ("\"balance\": \"sample\", \"sampling_power\": 1",
+                          "\"sampling_power\": 1", "\"balance\": \"sample\", \"sampling_power\": -0.1",
+                          "sampling_power");
+
+  g_assert_cmpint (plain->training.train.reweight_from_epoch, ==, 0);
+  {
+    g_autofree char *text = nn_model_doc_to_data (plain, NULL);
+    g_assert_null (strstr (text, "reweight_from_epoch"));
+  }
+  check_training_setting ("\"balance\": \"weights\", \"reweight_from_epoch\": 12",
+                          "\"reweight_from_epoch\": 12", "\"reweight_from_epoch\": -1",
+                          "reweight_from_epoch");
+  g_assert_cmpfloat (plain->training.effective_beta, ==, 0.999f);
+  check_training_setting ("\"balance\": \"effective\", \"effective_beta\": 0.9999",
+                          "\"effective_beta\": 0.9999", "\"balance\": \"effective\", \"effective_beta\": 1",
+                          "effective_beta");
+  check_training_setting ("\"balance\": \"effective\", \"effective_beta\": 0.5",
+                          "\"balance\": \"effective\"", "\"balance\": \"effective\", \"effective_beta\": 0",
+                          "effective_beta");
+  g_assert_cmpfloat (plain->training.train.loss.label_smoothing, ==, 0.0f);
+  check_training_setting ("\"label_smoothing\": 0.1", "\"label_smoothing\": 0.1",
+                          "\"label_smoothing\": 1", "label_smoothing");
+  check_training_setting ("\"label_smoothing\": 0.5, \"logit_adjust\": 1", "\"label_smoothing\": 0.5",
+                          "\"label_smoothing\": -0.1", "label_smoothing");
+  check_training_setting ("\"reweight_from_epoch\": 1", "\"reweight_from_epoch\": 1",
+                          "\"reweight_from_epoch\": 2.5", "reweight_from_epoch");
+}
+
 static void
 test_round_trip (void)
 {
@@ -872,6 +957,7 @@ main (int argc, char **argv)
     }
   g_test_add_func ("/model-file/good-file-builds", test_good_file_builds);
   g_test_add_func ("/model-file/imbalance-settings", test_imbalance_settings);
+  g_test_add_func ("/model-file/imbalance-methods", test_imbalance_methods);
   g_test_add_func ("/model-file/extra-is-kept", test_extra_is_kept);
   g_test_add_func ("/model-file/data-must-fit", test_data_must_fit);
   g_test_add_func ("/model-file/layer-takes", test_layer_takes);

@@ -42,7 +42,7 @@ test_pairs (void)
 {
   CHECK_PAIR (nn_activation, NnActivation, NN_ACT_SOFTMAX + 1, "linear");
   CHECK_PAIR (nn_loss_kind, NnLossKind, NN_LOSS_FOCAL + 1, "ce");
-  CHECK_PAIR (nn_balance, NnBalance, NN_BALANCE_RESAMPLE + 1, "none");
+  CHECK_PAIR (nn_balance, NnBalance, NN_BALANCE_EFFECTIVE + 1, "none");
   CHECK_PAIR (nn_optim_kind, NnOptimKind, NN_OPTIM_ADAMW + 1, "adam");
   CHECK_PAIR (nn_schedule_kind, NnScheduleKind, NN_SCHEDULE_PLATEAU + 1, "constant");
   g_assert_cmpstr (nn_activation_to_string (NN_ACT_LEAKY_RELU), ==, "leaky_relu");

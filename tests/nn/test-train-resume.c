@@ -94,8 +94,17 @@ stop_cb (const NnEpochStats *stats, gpointer user_data)
   return stats->epoch + 1 < k->stop_after;
 }
 
+typedef enum
+{
+  PLAIN,
+  CLASS_SAMPLING,
+  DEFERRED_REWEIGHTING,
+} Variant;
+
+static const float resume_weights[3] = { 0.6f, 1.0f, 3.0f };
+
 static void
-check_resume (int threads, int stop_after)
+check_resume_variant (int threads, int stop_after, Variant variant)
 {
   g_autofree char *dir = g_dir_make_tmp ("passband-resume-XXXXXX", NULL);
   g_autofree char *path = g_build_filename (dir, "run.checkpoint", NULL);
@@ -112,6 +121,17 @@ check_resume (int threads, int stop_after)
   NnTrainCallbacks cb = { NULL, stop_cb, &k, save_checkpoint_cb };
 
   config (&cfg, threads);
+  if (variant == CLASS_SAMPLING)
+    {
+      cfg.class_sampling = TRUE;
+      cfg.sampling_power = 0.3f;
+    }
+  if (variant == DEFERRED_REWEIGHTING)
+    {
+      cfg.loss.class_weights = resume_weights;
+      cfg.loss.logit_adjust = 0.5f;
+      cfg.reweight_from_epoch = 4;
+    }
   g_assert_true (nn_train (whole, train, val, &cfg, NULL, h_whole, &error));
   g_assert_no_error (error);
 
@@ -149,6 +169,12 @@ check_resume (int threads, int stop_after)
 }
 
 static void
+check_resume (int threads, int stop_after)
+{
+  check_resume_variant (threads, stop_after, PLAIN);
+}
+
+static void
 test_resume_one_thread (void)
 {
   check_resume (1, 2);
@@ -159,6 +185,24 @@ static void
 test_resume_two_threads (void)
 {
   check_resume (2, 3);
+}
+
+/* Class-balanced sampling draws each epoch's rows from the shuffle's stream:
+ * a resumed run draws the same rows. */
+static void
+test_resume_class_sampling (void)
+{
+  check_resume_variant (1, 2, CLASS_SAMPLING);
+  check_resume_variant (2, 3, CLASS_SAMPLING);
+}
+
+/* Stopped before the switch to the weighted loss and after it. */
+static void
+test_resume_deferred_reweighting (void)
+{
+  check_resume_variant (1, 2, DEFERRED_REWEIGHTING);
+  check_resume_variant (1, 5, DEFERRED_REWEIGHTING);
+  check_resume_variant (2, 3, DEFERRED_REWEIGHTING);
 }
 
 /* A copy taken during the callback stays what the run was at that epoch
@@ -258,6 +302,8 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/train-resume/one-thread", test_resume_one_thread);
   g_test_add_func ("/train-resume/two-threads", test_resume_two_threads);
+  g_test_add_func ("/train-resume/class-sampling", test_resume_class_sampling);
+  g_test_add_func ("/train-resume/deferred-reweighting", test_resume_deferred_reweighting);
   g_test_add_func ("/train-resume/checkpoint-copy", test_checkpoint_copy);
   g_test_add_func ("/train-resume/mismatch-and-bad-files", test_checkpoint_mismatch_and_bad_files);
   return g_test_run ();

@@ -231,6 +231,211 @@ test_logit_adjust_finds_rare_class (void)
   g_assert_cmpfloat (balanced[1], >=, balanced[0] + 0.05);
 }
 
+/* ---- class-balanced sampling ---- */
+
+/* Drawn a million times, class c comes up in proportion to n_c^q and every
+ * row of a class equally often: chi-square bounds far above what chance
+ * gives (about 3 for 3 degrees of freedom) and far below what a wrong power
+ * gives. */
+static void
+test_class_sampler_frequencies (void)
+{
+  static const int counts[4] = { 800, 150, 40, 10 };
+  static const float powers[3] = { 0.0f, 0.5f, 1.0f };
+  enum { N = 1000, DRAWS = 1000000 };
+  g_autofree int *labels = g_new (int, N);
+  g_autofree int *rows = g_new (int, DRAWS);
+  int n = 0;
+
+  for (int c = 0; c < 4; c++)
+    for (int i = 0; i < counts[c]; i++)
+      labels[n++] = c;
+  g_assert_cmpint (n, ==, N);
+  for (int k = 0; k < 3; k++)
+    {
+      g_autoptr (NnClassSampler) sampler = nn_class_sampler_new (labels, N, 4, powers[k]);
+      double drawn[4] = { 0 }, rare_rows[10] = { 0 }, norm = 0.0, chi2 = 0.0, chi2_rows = 0.0;
+      NnRng rng;
+
+      nn_rng_init (&rng, 5 + k);
+      nn_class_sampler_draw (sampler, &rng, rows, DRAWS);
+      for (int i = 0; i < DRAWS; i++)
+        {
+          g_assert_cmpint (rows[i], >=, 0);
+          g_assert_cmpint (rows[i], <, N);
+          drawn[labels[rows[i]]]++;
+          if (labels[rows[i]] == 3)
+            rare_rows[rows[i] - (N - 10)]++;
+        }
+      for (int c = 0; c < 4; c++)
+        norm += pow (counts[c], powers[k]);
+      for (int c = 0; c < 4; c++)
+        {
+          double expected = DRAWS * pow (counts[c], powers[k]) / norm;
+          chi2 += (drawn[c] - expected) * (drawn[c] - expected) / expected;
+        }
+      for (int r = 0; r < 10; r++)
+        {
+          double expected = drawn[3] / 10.0;
+          chi2_rows += (rare_rows[r] - expected) * (rare_rows[r] - expected) / expected;
+        }
+      g_test_message ("power %.1f: classes drawn %.0f %.0f %.0f %.0f, chi2 %.2f, rows of the rarest %.2f",
+                      powers[k], drawn[0], drawn[1], drawn[2], drawn[3], chi2, chi2_rows);
+      g_assert_cmpfloat (chi2, <, 25.0);
+      g_assert_cmpfloat (chi2_rows, <, 40.0);
+    }
+}
+
+/* Sampling runs are reproducible for a seed and differ from the shuffle's. */
+static void
+test_class_sampling_reproducible (void)
+{
+  g_autoptr (NnData) train = imbalanced_level_data (300, 4, 10, 3);
+  NnModel *runs[3];
+
+  for (int r = 0; r < 3; r++)
+    {
+      g_autoptr (GError) error = NULL;
+      NnTrainConfig cfg;
+      base_config (&cfg);
+      cfg.epochs = 3;
+      cfg.class_sampling = r < 2;
+      cfg.sampling_power = 0.0f;
+      runs[r] = dense_model (4);
+      g_assert_true (nn_train (runs[r], train, NULL, &cfg, NULL, NULL, &error));
+      g_assert_no_error (error);
+    }
+  g_assert_cmpint (memcmp (runs[0]->params, runs[1]->params, runs[0]->n_params * sizeof (float)), ==, 0);
+  g_assert_cmpint (memcmp (runs[0]->params, runs[2]->params, runs[0]->n_params * sizeof (float)), !=, 0);
+  for (int r = 0; r < 3; r++)
+    nn_model_free (runs[r]);
+}
+
+/* Drawing every class equally often finds the rare class as the
+ * logit-adjusted loss does. */
+static void
+test_class_sampling_finds_rare_class (void)
+{
+  g_autoptr (NnData) train = imbalanced_level_data (1500, 4, 25, 1);
+  g_autoptr (NnData) test = imbalanced_level_data (900, 4, 3, 2);
+  double recall[2];
+
+  for (int sampled = 0; sampled < 2; sampled++)
+    {
+      g_autoptr (NnModel) m = dense_model (4);
+      g_autoptr (GError) error = NULL;
+      NnTrainConfig cfg;
+
+      base_config (&cfg);
+      cfg.epochs = 10;
+      cfg.class_sampling = sampled;
+      cfg.sampling_power = 0.0f;
+      g_assert_true (nn_train (m, train, NULL, &cfg, NULL, NULL, &error));
+      g_assert_no_error (error);
+      recall[sampled] = recall_of (m, test, 2);
+    }
+  g_test_message ("rare-class recall: shuffled %.3f, class-balanced sampling %.3f", recall[0], recall[1]);
+  g_assert_cmpfloat (recall[1], >=, recall[0] + 0.15);
+  g_assert_cmpfloat (recall[1], >=, 0.6);
+}
+
+/* ---- deferred re-weighting ---- */
+
+static const float drw_weights[3] = { 0.5f, 1.0f, 4.0f };
+
+static void
+keep_epoch_two_cb (const NnTrainCheckpoint *cp, gpointer user_data)
+{
+  NnTrainCheckpoint **copy = user_data;
+  if (cp->epochs_done == 2)
+    *copy = nn_train_checkpoint_copy (cp);
+}
+
+/* Re-weighting from epoch 3: the first two epochs are those of the plain
+ * loss, bit for bit, and the rest those of the weighted, logit-adjusted loss
+ * (a plain run's epoch-2 state trained on with the weighted loss ends with the
+ * same weights). */
+static void
+test_deferred_reweighting_switches (void)
+{
+  g_autoptr (NnData) train = imbalanced_level_data (200, 4, 8, 3);
+  g_autoptr (NnData) val = imbalanced_level_data (60, 4, 8, 4);
+  g_autoptr (NnModel) deferred2 = dense_model (4);
+  g_autoptr (NnModel) plain2 = dense_model (4);
+  g_autoptr (NnModel) deferred4 = dense_model (4);
+  g_autoptr (NnModel) plain4 = dense_model (4);
+  g_autoptr (NnModel) switched = dense_model (4);
+  g_autoptr (NnHistory) h_deferred = nn_history_new ();
+  g_autoptr (NnHistory) h_switched = nn_history_new ();
+  g_autoptr (NnTrainCheckpoint) at_two = NULL;
+  g_autoptr (GError) error = NULL;
+  NnTrainCallbacks keep = { NULL, NULL, &at_two, keep_epoch_two_cb };
+  NnTrainConfig plain, weighted, deferred;
+
+  base_config (&plain);
+  plain.restore_best = FALSE;
+  plain.epochs = 2;
+  weighted = plain;
+  weighted.loss.class_weights = drw_weights;
+  weighted.loss.logit_adjust = 1.0f;
+  deferred = weighted;
+  deferred.reweight_from_epoch = 3;
+
+  g_assert_true (nn_train (deferred2, train, val, &deferred, NULL, NULL, &error));
+  g_assert_true (nn_train (plain2, train, val, &plain, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (memcmp (deferred2->params, plain2->params, plain2->n_params * sizeof (float)), ==, 0);
+
+  deferred.epochs = weighted.epochs = plain.epochs = 4;
+  g_assert_true (nn_train (deferred4, train, val, &deferred, NULL, h_deferred, &error));
+  g_assert_true (nn_train (plain4, train, val, &plain, &keep, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_nonnull (at_two);
+  g_assert_cmpint (memcmp (deferred4->params, plain4->params, plain4->n_params * sizeof (float)), !=, 0);
+  /* the checkpoint carries no loss: going on from it with the weighted loss */
+  weighted.reweight_from_epoch = 0;
+  g_assert_true (nn_train_resume (switched, train, val, &weighted, at_two, NULL, h_switched, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (memcmp (deferred4->params, switched->params, switched->n_params * sizeof (float)), ==, 0);
+  for (int e = 0; e < 4; e++)
+    g_assert_cmpfloat (g_array_index (h_deferred->epochs, NnEpochStats, e).val_loss, ==,
+                       g_array_index (h_switched->epochs, NnEpochStats, e).val_loss);
+}
+
+/* With a learning rate of 0 the weights never change, so the first epoch
+ * keeps the lowest validation loss of the plain loss; after the switch to the
+ * weighted loss the best epoch and early stopping's count start afresh: the
+ * best epoch is the switch, and patience 2 stops two epochs after it. */
+static void
+test_deferred_reweighting_resets_best (void)
+{
+  g_autoptr (NnData) train = imbalanced_level_data (100, 4, 8, 5);
+  g_autoptr (NnData) val = imbalanced_level_data (40, 4, 8, 6);
+  g_autoptr (NnModel) m = dense_model (4);
+  g_autoptr (NnHistory) h = nn_history_new ();
+  g_autoptr (GError) error = NULL;
+  NnTrainConfig cfg;
+
+  base_config (&cfg);
+  cfg.optim.lr = 0.0f;
+  cfg.epochs = 10;
+  cfg.patience = 2;
+  cfg.loss.class_weights = drw_weights;
+  cfg.reweight_from_epoch = 3;
+  g_assert_true (nn_train (m, train, val, &cfg, NULL, h, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (h->best_epoch, ==, 2);
+  g_assert_cmpuint (h->epochs->len, ==, 5);
+  g_assert_true (h->stopped_early);
+  g_assert_cmpfloat (h->best_loss, ==, g_array_index (h->epochs, NnEpochStats, 2).val_loss);
+
+  /* from the start (0): the first epoch is the best and patience stops the run at the third */
+  cfg.reweight_from_epoch = 0;
+  g_assert_true (nn_train (m, train, val, &cfg, NULL, h, &error));
+  g_assert_cmpint (h->best_epoch, ==, 0);
+  g_assert_cmpuint (h->epochs->len, ==, 3);
+}
+
 /* A GRU tells rising from falling from flat sequences of equal mean: 90 %. */
 static void
 test_learn_gru (void)
@@ -575,6 +780,28 @@ test_bad_settings (void)
   g_clear_error (&error);
 
   base_config (&cfg);
+  cfg.class_sampling = TRUE;
+  cfg.sampling_power = 1.5f;
+  g_assert_false (nn_train (m, train, NULL, &cfg, NULL, NULL, &error));
+  g_assert_error (error, NN_ERROR, NN_ERROR_DATA);
+  g_assert_nonnull (strstr (error->message, "sampling power"));
+  g_clear_error (&error);
+
+  base_config (&cfg);
+  cfg.loss.label_smoothing = 1.0f;
+  g_assert_false (nn_train (m, train, NULL, &cfg, NULL, NULL, &error));
+  g_assert_error (error, NN_ERROR, NN_ERROR_DATA);
+  g_assert_nonnull (strstr (error->message, "label smoothing"));
+  g_clear_error (&error);
+
+  base_config (&cfg);
+  cfg.reweight_from_epoch = -2;
+  g_assert_false (nn_train (m, train, NULL, &cfg, NULL, NULL, &error));
+  g_assert_error (error, NN_ERROR, NN_ERROR_DATA);
+  g_assert_nonnull (strstr (error->message, "re-weighting from epoch -2"));
+  g_clear_error (&error);
+
+  base_config (&cfg);
   train->labels[3] = -1;
   g_assert_false (nn_train (m, train, NULL, &cfg, NULL, NULL, &error));
   g_assert_error (error, NN_ERROR, NN_ERROR_DATA);
@@ -698,6 +925,11 @@ main (int argc, char **argv)
   g_test_add_func ("/train/learn-dense", test_learn_dense);
   g_test_add_func ("/train/learn-gru", test_learn_gru);
   g_test_add_func ("/train/logit-adjust-finds-rare-class", test_logit_adjust_finds_rare_class);
+  g_test_add_func ("/train/class-sampler-frequencies", test_class_sampler_frequencies);
+  g_test_add_func ("/train/class-sampling-reproducible", test_class_sampling_reproducible);
+  g_test_add_func ("/train/class-sampling-finds-rare-class", test_class_sampling_finds_rare_class);
+  g_test_add_func ("/train/deferred-reweighting-switches", test_deferred_reweighting_switches);
+  g_test_add_func ("/train/deferred-reweighting-resets-best", test_deferred_reweighting_resets_best);
   g_test_add_func ("/train/reproducible-dense", test_reproducible_dense);
   g_test_add_func ("/train/reproducible-gru", test_reproducible_gru);
   g_test_add_func ("/train/reproducible-dropout-batch-norm", test_reproducible_dropout_batch_norm);
