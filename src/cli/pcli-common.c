@@ -92,6 +92,63 @@ pcli_load_dataset (const char *command, const char *path, const char *meta_path,
   return ds;
 }
 
+/* The dataset for a model already loaded; prints the error on failure. */
+static gboolean
+load_data_for (const char *command, const char *path, const char *meta_path, LcDataset **ds)
+{
+  g_autoptr (GError) error = NULL;
+
+  *ds = pcli_load_dataset (command, path, meta_path, &error);
+  if (*ds == NULL)
+    {
+      pcli_error (command, "%s", error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+pcli_load_spec_and_data (const char *command, const char *spec_path, const char *path,
+                         const char *meta_path, NnModelDoc **spec, LcDataset **ds)
+{
+  g_autoptr (GError) error = NULL;
+
+  *ds = NULL;
+  *spec = nn_model_doc_load (spec_path, &error);
+  if (*spec == NULL)
+    {
+      pcli_error (command, "%s", error->message);
+      return FALSE;
+    }
+  if (!load_data_for (command, path, meta_path, ds))
+    {
+      g_clear_pointer (spec, nn_model_doc_free);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+pcli_load_model_and_data (const char *command, const char *model_path, const char *path,
+                          const char *meta_path, LcPredictor **predictor, LcDataset **ds)
+{
+  g_autoptr (GError) error = NULL;
+
+  *ds = NULL;
+  *predictor = lc_predictor_load (model_path, &error);
+  if (*predictor == NULL)
+    {
+      pcli_error (command, "%s", error->message);
+      return FALSE;
+    }
+  if (!load_data_for (command, path, meta_path, ds))
+    {
+      g_clear_pointer (predictor, lc_predictor_free);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 void
 pcli_json_add_number (JsonBuilder *b, const char *name, double value)
 {

@@ -370,18 +370,8 @@ pcli_crossval (int argc, char **argv)
     max_folds = folds;
   overrides.o.seed = seed;
 
-  spec = nn_model_doc_load (spec_path, &error);
-  if (spec == NULL)
-    {
-      pcli_error ("crossval", "%s", error->message);
-      return 1;
-    }
-  ds = pcli_load_dataset ("crossval", data, meta, &error);
-  if (ds == NULL)
-    {
-      pcli_error ("crossval", "%s", error->message);
-      return 1;
-    }
+  if (!pcli_load_spec_and_data ("crossval", spec_path, data, meta, &spec, &ds))
+    return 1;
   labels = lc_split_labels_from_dataset (ds);
   fold_seed = seed >= 0 ? (guint64) seed : spec->training.train.seed;
   fold = lc_split_kfold (labels, (int) ds->n_objects, folds, fold_seed, &error);

@@ -242,14 +242,8 @@ pcli_explain (int argc, char **argv)
                   NN_ATTRIBUTION_MAX_POINTS, points);
       return 2;
     }
-  predictor = lc_predictor_load (model_path, &error);
-  if (predictor != NULL)
-    ds = pcli_load_dataset ("explain", data, meta, &error);
-  if (ds == NULL)
-    {
-      pcli_error ("explain", "%s", error->message);
-      return 1;
-    }
+  if (!pcli_load_model_and_data ("explain", model_path, data, meta, &predictor, &ds))
+    return 1;
   if (!parse_class (predictor, class_text, &target))
     return 2;
   last = (int) ds->n_objects - 1;

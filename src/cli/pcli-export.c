@@ -81,10 +81,9 @@ pcli_encode (int argc, char **argv)
       pcli_error ("encode", _("--model MODEL.json, --data PATH and --out DIR are required"));
       return 2;
     }
-  p = lc_predictor_load (model_path, &error);
-  if (p != NULL)
-    ds = pcli_load_dataset ("encode", data, meta, &error);
-  if (ds == NULL || !lc_tensors_write (p, ds, out, CLAMP (threads, 1, 2), &n_rows, &error))
+  if (!pcli_load_model_and_data ("encode", model_path, data, meta, &p, &ds))
+    return 1;
+  if (!lc_tensors_write (p, ds, out, CLAMP (threads, 1, 2), &n_rows, &error))
     {
       pcli_error ("encode", "%s", error->message);
       return 1;

@@ -187,14 +187,8 @@ pcli_novelty_eval (int argc, char **argv)
       return 2;
     }
   overrides.o.seed = seed;
-  spec = nn_model_doc_load (spec_path, &error);
-  if (spec != NULL)
-    ds = pcli_load_dataset ("novelty-eval", data, meta, &error);
-  if (ds == NULL)
-    {
-      pcli_error ("novelty-eval", "%s", error->message);
-      return 1;
-    }
+  if (!pcli_load_spec_and_data ("novelty-eval", spec_path, data, meta, &spec, &ds))
+    return 1;
   classes = parse_classes (ds, class_list);
   if (classes == NULL)
     return 2;

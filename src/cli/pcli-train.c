@@ -189,24 +189,14 @@ pcli_train (int argc, char **argv)
   if (!pcli_overrides_finish (&overrides, "train"))
     return 2;
 
-  spec = nn_model_doc_load (spec_path, &error);
-  if (spec == NULL)
-    {
-      pcli_error ("train", "%s", error->message);
-      return 1;
-    }
   /* a missing or read-only folder is found now, not after the training */
   if (!nn_atomic_check_folder (out, &error))
     {
       pcli_error ("train", _("%s: cannot save the model there: %s"), out, error->message);
       return 1;
     }
-  ds = pcli_load_dataset ("train", data, meta, &error);
-  if (ds == NULL)
-    {
-      pcli_error ("train", "%s", error->message);
-      return 1;
-    }
+  if (!pcli_load_spec_and_data ("train", spec_path, data, meta, &spec, &ds))
+    return 1;
   if (run_path != NULL)
     {
       run_file = lc_run_file_new (run_path, data, meta, ds, out, spec, &overrides.o);
@@ -453,15 +443,9 @@ pcli_evaluate (int argc, char **argv)
       pcli_error ("evaluate", _("--model MODEL.json and --data PATH are required"));
       return 2;
     }
-  p = lc_predictor_load (model_path, &error);
-  if (p == NULL)
-    {
-      pcli_error ("evaluate", "%s", error->message);
-      return 1;
-    }
-  ds = pcli_load_dataset ("evaluate", data, meta, &error);
-  if (ds != NULL)
-    ev = lc_predictor_evaluate (p, ds, CLAMP (threads, 1, 2), &error);
+  if (!pcli_load_model_and_data ("evaluate", model_path, data, meta, &p, &ds))
+    return 1;
+  ev = lc_predictor_evaluate (p, ds, CLAMP (threads, 1, 2), &error);
   if (ev == NULL)
     {
       pcli_error ("evaluate", "%s", error->message);

@@ -345,9 +345,7 @@ pcli_tune (int argc, char **argv)
   o.overrides.epochs = epochs;
   o.overrides.threads = CLAMP (threads, 0, 2);
 
-  spec = nn_model_doc_load (spec_path, &error);
-  if (spec != NULL)
-    space = lc_search_space_load (space_path, &error);
+  space = lc_search_space_load (space_path, &error);
   if (space == NULL)
     {
       pcli_error ("tune", "%s", error->message);
@@ -360,12 +358,8 @@ pcli_tune (int argc, char **argv)
       pcli_error ("tune", "%s", error->message);
       return 1;
     }
-  ds = pcli_load_dataset ("tune", data, meta, &error);
-  if (ds == NULL)
-    {
-      pcli_error ("tune", "%s", error->message);
-      return 1;
-    }
+  if (!pcli_load_spec_and_data ("tune", spec_path, data, meta, &spec, &ds))
+    return 1;
 
   run.json = json;
   run.ledger = ledger;

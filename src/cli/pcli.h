@@ -42,6 +42,15 @@ void pcli_error (const char *command, const char *format, ...) G_GNUC_PRINTF (2,
 LcDataset *pcli_load_dataset (const char *command, const char *path, const char *meta_path,
                               GError **error);
 
+/* Loads the spec (a model file to train) and then the dataset, so a bad spec
+ * is reported before a long load; on failure prints the error for command
+ * and returns FALSE (what was loaded is freed). */
+gboolean pcli_load_spec_and_data  (const char *command, const char *spec_path, const char *path,
+                                   const char *meta_path, NnModelDoc **spec, LcDataset **ds);
+/* The same with a trained model, ready to predict. */
+gboolean pcli_load_model_and_data (const char *command, const char *model_path, const char *path,
+                                   const char *meta_path, LcPredictor **predictor, LcDataset **ds);
+
 /* The options that override a spec's training section (--epochs, --threads,
  * --balance, ...), shared by train and crossval so both take the same ones. */
 typedef struct

@@ -357,11 +357,12 @@ every_metadata_object_met (const LcStream *s, GError **error)
   g_set_error (error, LC_ERROR, LC_ERROR_MISMATCH,
                g_dngettext (GETTEXT_PACKAGE,
                             "%s: %zu object listed in the metadata file %s has no observations "
-                            "(“%s”); it would have no prediction: give its observations or remove "
-                            "its metadata row",
+                            "(“%s”); the model classifies light curves, so it cannot be predicted: "
+                            "give its observations or remove its metadata row",
                             "%s: %zu objects listed in the metadata file %s have no observations "
-                            "(the first: “%s”); they would have no prediction: give their "
-                            "observations or remove their metadata rows", missing),
+                            "(the first: “%s”); the model classifies light curves, so they cannot "
+                            "be predicted: give their observations or remove their metadata rows",
+                            missing),
                s->path, missing, s->meta->path, id);
   return FALSE;
 }

@@ -348,45 +348,101 @@ test_huge_max_steps_long_object_refused (void)
   assert_no_leftovers (out);
 }
 
-/* Objects the metadata lists with no observations were left out of the
- * predictions without a word; now predict refuses, naming how many. */
-static void
-test_unobserved_objects_refused (void)
+/* The header and the rows of the first n_objects objects of the data CSV;
+ * *next_id: the first object left out (NULL when none is). */
+static char *
+first_objects_rows (int n_objects, char **next_id)
 {
   g_autofree char *good = read_file (data_csv);
   g_auto (GStrv) lines = g_strsplit (good, "\n", -1);
   GString *kept = g_string_new (NULL);
-  g_autofree char *text = NULL;
-  g_autofree char *csv = NULL;
-  g_autofree char *out = g_build_filename (tmp_dir, "unobserved", "pred.csv", NULL);
-  g_autoptr (TuCliResult) r = NULL;
   g_autofree char *last_id = NULL;
   int n_ids = 0;
 
-  /* the header and the rows of the first 5 objects */
+  *next_id = NULL;
   g_string_append_printf (kept, "%s\n", lines[0]);
   for (int i = 1; lines[i] != NULL && lines[i][0] != '\0'; i++)
     {
       g_autofree char *id = g_strndup (lines[i], strcspn (lines[i], ","));
       if (g_strcmp0 (id, last_id) != 0)
         {
-          if (++n_ids > 5)
-            break;
+          if (++n_ids > n_objects)
+            {
+              *next_id = g_steal_pointer (&id);
+              break;
+            }
           g_free (last_id);
           last_id = g_strdup (id);
         }
       g_string_append_printf (kept, "%s\n", lines[i]);
     }
-  text = g_string_free (kept, FALSE);
-  csv = write_rows ("unobserved", text);
+  return g_string_free (kept, FALSE);
+}
+
+static int
+count_objects (void)
+{
+  g_autofree char *next = NULL;
+  g_autofree char *all = first_objects_rows (G_MAXINT, &next);
+  g_auto (GStrv) lines = g_strsplit (all, "\n", -1);
+  g_autofree char *last_id = NULL;
+  int n = 0;
+
+  for (int i = 1; lines[i] != NULL && lines[i][0] != '\0'; i++)
+    {
+      g_autofree char *id = g_strndup (lines[i], strcspn (lines[i], ","));
+      if (g_strcmp0 (id, last_id) != 0)
+        {
+          n++;
+          g_free (last_id);
+          last_id = g_steal_pointer (&id);
+        }
+    }
+  return n;
+}
+
+/* Objects the metadata lists with no observations were left out of the
+ * predictions without a word; predict refuses, naming the files, how many,
+ * the object, why and what to do. */
+static void
+test_unobserved_objects_refused (void)
+{
+  g_autofree char *first = NULL, *missing = NULL;
+  g_autofree char *text = first_objects_rows (5, &first);
+  g_autofree char *csv = write_rows ("unobserved", text);
+  g_autofree char *out = g_build_filename (tmp_dir, "unobserved", "pred.csv", NULL);
+  g_autofree char *one_text = NULL, *one_csv = NULL, *quoted = NULL;
+  g_autofree char *one_out = g_build_filename (tmp_dir, "unobserved-one", "pred.csv", NULL);
+  g_autoptr (TuCliResult) r = NULL, one = NULL;
+  int n = count_objects ();
+
+  g_assert_nonnull (first);
   r = tu_run_cli ("predict", "--model", model, "--data", csv, "--out", out, NULL);
   g_test_message ("%s", r->err);
   g_assert_cmpint (r->status, ==, 1);
   g_assert_nonnull (strstr (r->err, "rows.csv: "));
   g_assert_nonnull (strstr (r->err, "objects listed in the metadata file"));
   g_assert_nonnull (strstr (r->err, "have no observations"));
+  quoted = g_strdup_printf ("(the first: “%s”)", first);
+  g_assert_nonnull (strstr (r->err, quoted));
+  g_assert_nonnull (strstr (r->err, "the model classifies light curves, so they cannot be predicted: give "
+                            "their observations or remove their metadata rows"));
   g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
   assert_no_leftovers (out);
+
+  /* all but the last object: that one is named */
+  one_text = first_objects_rows (n - 1, &missing);
+  g_assert_nonnull (missing);
+  one_csv = write_rows ("unobserved-one", one_text);
+  one = tu_run_cli ("predict", "--model", model, "--data", one_csv, "--out", one_out, NULL);
+  g_test_message ("%s", one->err);
+  g_assert_cmpint (one->status, ==, 1);
+  g_assert_nonnull (strstr (one->err, "1 object listed in the metadata file "));
+  g_clear_pointer (&quoted, g_free);
+  quoted = g_strdup_printf ("has no observations (“%s”); the model classifies light curves, so it cannot be "
+                            "predicted: give its observations or remove its metadata row", missing);
+  g_assert_nonnull (strstr (one->err, quoted));
+  g_assert_false (g_file_test (one_out, G_FILE_TEST_EXISTS));
 }
 
 int
