@@ -184,6 +184,7 @@ pb_novelty_scores_free (PbNoveltyScores *scores)
   if (scores == NULL)
     return;
   g_free (scores->probs);
+  g_free (scores->trained);
   for (int i = 0; i < PB_NOVELTY_N_SCORES; i++)
     g_free (scores->scores[i]);
   g_free (scores);
@@ -203,6 +204,35 @@ pb_novelty_scores_default_threshold (const PbNoveltyScores *scores, int kind)
   if (kind == PB_NOVELTY_DISTANCE)
     return scores->distance_threshold;
   return lc_novelty_default_threshold ((LcNoveltyScore) kind, scores->n_classes);
+}
+
+/* The objects the run's model was trained on: a run trained here knows its
+ * validation objects (every other labelled object trained it); a model
+ * opened from a file does not, and its training objects are those at
+ * distance 0 from its training features, their own nearest neighbours (up
+ * to the rounding of features computed again). */
+#define TRAINED_DISTANCE 1e-6
+
+static guint8 *
+trained_objects (PbRun *run, const double *distance, int *n_trained)
+{
+  const LcDataset *ds = run->dataset;
+  guint8 *trained = g_new0 (guint8, MAX (ds->n_objects, 1));
+
+  *n_trained = 0;
+  if (run->state != PB_RUN_OPENED)
+    {
+      for (gsize i = 0; i < ds->n_objects; i++)
+        trained[i] = ds->objects[i].label >= 0;
+      for (int i = 0; run->n_val > 0 && i < run->evaluation->n_rows; i++)
+        trained[run->evaluation->rows[i]] = 0;
+    }
+  else if (distance != NULL)
+    for (gsize i = 0; i < ds->n_objects; i++)
+      trained[i] = distance[i] <= TRAINED_DISTANCE;
+  for (gsize i = 0; i < ds->n_objects; i++)
+    *n_trained += trained[i];
+  return trained;
 }
 
 static void
@@ -239,6 +269,7 @@ novelty_job (PbJob *pb_job, gpointer data, GCancellable *cancellable)
       return;
     }
   scores->distance_threshold = predictor->doc->novelty_threshold;
+  scores->trained = trained_objects (job->run, scores->scores[PB_NOVELTY_DISTANCE], &scores->n_trained);
   pb_job_return_pointer (pb_job, g_steal_pointer (&scores), (GDestroyNotify) pb_novelty_scores_free);
 }
 

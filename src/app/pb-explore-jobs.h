@@ -29,6 +29,8 @@ typedef struct
   float *probs;               /* (n_objects, n_classes) */
   double *scores[PB_NOVELTY_N_SCORES]; /* [score][n_objects]; the distance NULL without it */
   double distance_threshold;  /* the model's stored threshold of the distance */
+  guint8 *trained;            /* [n_objects] 1: the model was trained on the object */
+  int n_trained;
 } PbNoveltyScores;
 
 void             pb_novelty_scores_free     (PbNoveltyScores *scores);

@@ -173,6 +173,12 @@ pb_novelty_view_get_threshold (PbNoveltyView *self)
 }
 
 int
+pb_novelty_view_get_n_scores (PbNoveltyView *self)
+{
+  return self->n;
+}
+
+int
 pb_novelty_view_count_above (PbNoveltyView *self)
 {
   int above = 0;

@@ -24,6 +24,8 @@ void       pb_novelty_view_set_scores    (PbNoveltyView *self, const double *sco
                                           const char *score_name);
 void       pb_novelty_view_set_threshold (PbNoveltyView *self, double threshold);
 double     pb_novelty_view_get_threshold (PbNoveltyView *self);
+/* The objects in the histogram. */
+int        pb_novelty_view_get_n_scores  (PbNoveltyView *self);
 /* Objects at or above the threshold. */
 int        pb_novelty_view_count_above   (PbNoveltyView *self);
 

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <math.h>
 
 #include "pb-results-novelty.h"
 #include "pb-run-scores.h"
@@ -14,12 +15,14 @@ struct _PbResultsNovelty
   PbNoveltyView *view;
   GtkDropDown *score_dropdown;
   GtkScale *threshold;
+  GtkCheckButton *include_trained;
   PbResultsGallery *gallery;
 
   PbSession *session;
   PbRun *run;
   PbRun *explored_run;       /* the run the scores were started for */
   PbNoveltyScores *scores;
+  double *shown;             /* the scores of the kind shown, NaN for objects left out */
   int kind;                  /* a LcNoveltyScore or PB_NOVELTY_DISTANCE */
   GCancellable *cancellable;
   int n_jobs;
@@ -63,6 +66,43 @@ score_name (int kind)
     }
 }
 
+/* The training objects not shown: 0 when they are included. */
+static int
+n_left_out (PbResultsNovelty *self)
+{
+  if (self->scores == NULL || gtk_check_button_get_active (self->include_trained))
+    return 0;
+  return self->scores->n_trained;
+}
+
+/* The scores of the kind shown, the training objects' NaN (left out of the
+ * histogram and the ranking) unless they are included: a model knows them,
+ * and the distance of each is 0, one bar that dwarfs the rest. */
+static void
+mask_scores (PbResultsNovelty *self)
+{
+  const double *scores = self->scores->scores[self->kind];
+  gboolean leave_out = n_left_out (self) > 0;
+
+  g_free (self->shown);
+  self->shown = g_new (double, MAX (self->scores->n_objects, 1));
+  for (int i = 0; i < self->scores->n_objects; i++)
+    self->shown[i] = leave_out && self->scores->trained[i] ? NAN : scores[i];
+}
+
+/* The histogram of the objects shown. */
+static void
+draw_scores (PbResultsNovelty *self, double hi)
+{
+  g_autofree double *kept = g_new (double, MAX (self->scores->n_objects, 1));
+  int n = 0;
+
+  for (int i = 0; i < self->scores->n_objects; i++)
+    if (!isnan (self->shown[i]) || !self->scores->trained[i])
+      kept[n++] = self->shown[i];
+  pb_novelty_view_set_scores (self->view, kept, n, hi, score_name (self->kind));
+}
+
 /* The objects at or above the threshold, most novel first. */
 static void
 show_ranking (PbResultsNovelty *self)
@@ -83,7 +123,7 @@ show_ranking (PbResultsNovelty *self)
       return;
     }
   ds = self->explored_run->dataset;
-  scores = self->scores->scores[self->kind];
+  scores = self->shown;
   ranked = lc_novelty_rank (scores, self->scores->n_objects, threshold, &n);
   shown = MIN (n, PB_RESULTS_MAX_GALLERY);
   objects = g_new (gsize, MAX (shown, 1));
@@ -95,8 +135,16 @@ show_ranking (PbResultsNovelty *self)
       g_ptr_array_add (captions, g_strdup_printf ("%s · %.3f · %s", o->id, scores[ranked[i]],
                                                   o->label >= 0 ? ds->classes[o->label].name : _("unlabelled")));
     }
-  text = g_strdup_printf (_("%d of %d objects score at least %.2f, most novel first%s"), n, self->scores->n_objects,
-                          threshold, n > shown ? _(" (the first ones shown)") : "");
+  text = g_strdup_printf (_("%d of %d objects score at least %.2f, most novel first%s"), n,
+                          self->scores->n_objects - n_left_out (self), threshold,
+                          n > shown ? _(" (the first ones shown)") : "");
+  if (n_left_out (self) > 0)
+    {
+      g_autofree char *note = text;
+      text = g_strdup_printf (ngettext ("%s. %d training object left out", "%s. %d training objects left out",
+                                        n_left_out (self)),
+                              note, n_left_out (self));
+    }
   if (self->scores->scores[PB_NOVELTY_DISTANCE] == NULL)
     {
       g_autofree char *note = text;
@@ -130,13 +178,27 @@ show_scores (PbResultsNovelty *self)
       gtk_drop_down_set_selected (self->score_dropdown, self->kind);
     }
   hi = pb_novelty_scores_high (self->scores, self->kind);
-  pb_novelty_view_set_scores (self->view, self->scores->scores[self->kind], self->scores->n_objects, hi,
-                              score_name (self->kind));
+  mask_scores (self);
+  draw_scores (self, hi);
   gtk_range_set_range (GTK_RANGE (self->threshold), 0, hi);
   /* the distance starts at the model's threshold (5 % of validation objects
    * above it), the other scores in the middle of their range */
   gtk_range_set_value (GTK_RANGE (self->threshold),
                        pb_novelty_scores_default_threshold (self->scores, self->kind));
+  show_ranking (self);
+}
+
+/* The threshold stays where the user put it. */
+static void
+include_trained_toggled_cb (PbResultsNovelty *self)
+{
+  double hi;
+
+  if (self->scores == NULL)
+    return;
+  hi = pb_novelty_scores_high (self->scores, self->kind);
+  mask_scores (self);
+  draw_scores (self, hi);
   show_ranking (self);
 }
 
@@ -236,6 +298,7 @@ pb_results_novelty_set_run (PbResultsNovelty *self, PbRun *run)
     g_cancellable_cancel (self->cancellable);
   g_clear_pointer (&self->explored_run, pb_run_unref);
   g_clear_pointer (&self->scores, pb_novelty_scores_free);
+  g_clear_pointer (&self->shown, g_free);
   g_clear_pointer (&self->error, g_free);
   pb_results_gallery_clear (self->gallery, NULL);
   show_scores (self);
@@ -273,6 +336,14 @@ pb_results_novelty_set_threshold (PbResultsNovelty *self, double threshold)
 
   gtk_range_set_value (GTK_RANGE (self->threshold), threshold);
   show_ranking (self);
+}
+
+void
+pb_results_novelty_set_include_trained (PbResultsNovelty *self, gboolean include)
+{
+  g_return_if_fail (PB_IS_RESULTS_NOVELTY (self));
+
+  gtk_check_button_set_active (self->include_trained, include);
 }
 
 const PbNoveltyScores *
@@ -360,6 +431,7 @@ pb_results_novelty_dispose (GObject *object)
   g_clear_pointer (&self->run, pb_run_unref);
   g_clear_pointer (&self->explored_run, pb_run_unref);
   g_clear_pointer (&self->scores, pb_novelty_scores_free);
+  g_clear_pointer (&self->shown, g_free);
   g_clear_object (&self->session);
   G_OBJECT_CLASS (pb_results_novelty_parent_class)->dispose (object);
 }
@@ -403,9 +475,11 @@ pb_results_novelty_class_init (PbResultsNoveltyClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PbResultsNovelty, view);
   gtk_widget_class_bind_template_child (widget_class, PbResultsNovelty, score_dropdown);
   gtk_widget_class_bind_template_child (widget_class, PbResultsNovelty, threshold);
+  gtk_widget_class_bind_template_child (widget_class, PbResultsNovelty, include_trained);
   gtk_widget_class_bind_template_child (widget_class, PbResultsNovelty, gallery);
   gtk_widget_class_bind_template_callback (widget_class, score_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, threshold_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, include_trained_toggled_cb);
   gtk_widget_class_bind_template_callback (widget_class, burst_requested_cb);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }

@@ -30,6 +30,9 @@ const char            *pb_results_novelty_get_error      (PbResultsNovelty *self
 /* kind: a LcNoveltyScore or PB_NOVELTY_DISTANCE */
 void                   pb_results_novelty_set_score      (PbResultsNovelty *self, int kind);
 void                   pb_results_novelty_set_threshold  (PbResultsNovelty *self, double threshold);
+/* Whether the objects the model was trained on are scored too (by default
+ * they are left out: the model knows them). */
+void                   pb_results_novelty_set_include_trained (PbResultsNovelty *self, gboolean include);
 /* The scores, or NULL until computed; the run they were computed for. */
 const PbNoveltyScores *pb_results_novelty_get_scores     (PbResultsNovelty *self);
 PbRun                 *pb_results_novelty_get_scores_run (PbResultsNovelty *self);

@@ -88,10 +88,14 @@ update_enabled (PbSession *session, GSimpleAction *action)
   g_simple_action_set_enabled (action, files->len > 0);
 }
 
+/* A run joined or left the session. */
 static void
-run_added_cb (PbSession *session, PbRun *run, GSimpleAction *action)  /* or removed */
+runs_changed_cb (PbSession *session, PbRun *run, PbWindow *window)
 {
-  update_enabled (session, action);
+  GAction *action = g_action_map_lookup_action (G_ACTION_MAP (window), "export-runs");
+
+  if (action != NULL)
+    update_enabled (session, G_SIMPLE_ACTION (action));
 }
 
 static void
@@ -115,7 +119,8 @@ pb_runs_export_install (PbWindow *window, PbSession *session)
   g_object_set_data_full (G_OBJECT (action), "session", g_object_ref (session), g_object_unref);
   update_enabled (session, action);
   g_signal_connect_object (action, "activate", G_CALLBACK (export_activate_cb), window, 0);
-  g_signal_connect_object (session, "run-added", G_CALLBACK (run_added_cb), action, 0);
-  g_signal_connect_object (session, "run-removed", G_CALLBACK (run_added_cb), action, 0);
+  /* the window's lifetime, not the action's: the session's jobs may deliver runs after it closed */
+  g_signal_connect_object (session, "run-added", G_CALLBACK (runs_changed_cb), window, 0);
+  g_signal_connect_object (session, "run-removed", G_CALLBACK (runs_changed_cb), window, 0);
   g_action_map_add_action (G_ACTION_MAP (window), G_ACTION (action));
 }

@@ -1091,6 +1091,51 @@ pb_tune_page_set_options (PbTunePage *self, LcTuneStrategy strategy, int trials,
   gtk_spin_button_set_value (self->seed, seed);
 }
 
+void
+pb_tune_page_get_options (PbTunePage *self, LcTuneStrategy *strategy, int *trials, int *epochs, int *seed)
+{
+  *strategy = gtk_drop_down_get_selected (self->strategy);
+  *trials = gtk_spin_button_get_value_as_int (self->trials);
+  *epochs = gtk_spin_button_get_value_as_int (self->epochs);
+  *seed = gtk_spin_button_get_value_as_int (self->seed);
+}
+
+static gboolean
+strategy_from_setting (GValue *value, GVariant *variant, gpointer user_data)
+{
+  LcTuneStrategy strategy;
+
+  if (!lc_tune_strategy_from_string (g_variant_get_string (variant, NULL), &strategy))
+    return FALSE;
+  g_value_set_uint (value, strategy);
+  return TRUE;
+}
+
+static GVariant *
+strategy_to_setting (const GValue *value, const GVariantType *type, gpointer user_data)
+{
+  guint selected = g_value_get_uint (value);
+
+  if (selected > LC_TUNE_HALVING)
+    return NULL;
+  return g_variant_new_string (lc_tune_strategy_to_string (selected));
+}
+
+void
+pb_tune_page_bind_settings (PbTunePage *self, GSettings *settings)
+{
+  g_return_if_fail (PB_IS_TUNE_PAGE (self));
+  g_return_if_fail (G_IS_SETTINGS (settings));
+
+  /* a search goes on where it stopped only with the same settings: they
+   * outlive the session */
+  g_settings_bind_with_mapping (settings, "tune-strategy", self->strategy, "selected", G_SETTINGS_BIND_DEFAULT,
+                                strategy_from_setting, strategy_to_setting, NULL, NULL);
+  g_settings_bind (settings, "tune-trials", self->trials, "value", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "tune-epochs", self->epochs, "value", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "tune-seed", self->seed, "value", G_SETTINGS_BIND_DEFAULT);
+}
+
 /* The table shows no search. */
 static void
 forget_trials (PbTunePage *self)

@@ -33,6 +33,12 @@ const LcSearchSpace *pb_tune_page_get_space   (PbTunePage *self);
 LcSearchSpace     *pb_tune_default_space      (const NnModelDoc *spec);
 void               pb_tune_page_set_options   (PbTunePage *self, LcTuneStrategy strategy, int trials,
                                                int epochs, int seed);
+/* What the form says: strategy, trials, epochs per trial and seed. */
+void               pb_tune_page_get_options   (PbTunePage *self, LcTuneStrategy *strategy, int *trials,
+                                               int *epochs, int *seed);
+/* The form's fields follow settings ("tune-strategy", "tune-trials",
+ * "tune-epochs", "tune-seed") both ways: restored now, saved on change. */
+void               pb_tune_page_bind_settings (PbTunePage *self, GSettings *settings);
 
 /* Starts (or resumes) the search; the signals "trial" (int index) and
  * "finished" (int LcTuneStatus) follow on the main thread. */

@@ -54,6 +54,7 @@ struct _PbWindow
   GSettings *settings;
   PbSession *session;
   PbTrainPage *train_page;
+  PbTunePage *tune_page;
   int sample_objects;               /* the "sample-objects" preference */
   LcDataset *dataset;               /* the session's, shown by the Data section */
   GCancellable *load_cancellable;   /* the load in progress, or NULL */
@@ -974,6 +975,7 @@ bind_settings (PbWindow *self)
     }
 
   g_settings_bind (self->settings, "sidebar-position", self->data_paned, "position", G_SETTINGS_BIND_DEFAULT);
+  pb_tune_page_bind_settings (self->tune_page, self->settings);
 
   gtk_window_set_default_size (GTK_WINDOW (self), g_settings_get_int (self->settings, "window-width"),
                                g_settings_get_int (self->settings, "window-height"));
@@ -1140,7 +1142,8 @@ pb_window_init (PbWindow *self)
   self->train_page = PB_TRAIN_PAGE (pb_train_page_new (self->session));
   pb_window_add_page (self, GTK_WIDGET (self->train_page), "train", _("Train"), "media-playback-start-symbolic");
   pb_window_add_page (self, pb_results_page_new (self->session), "results", _("Results"), "view-grid-symbolic");
-  pb_window_add_page (self, pb_tune_page_new (self->session), "tune", _("Tune"), "preferences-system-symbolic");
+  self->tune_page = PB_TUNE_PAGE (pb_tune_page_new (self->session));
+  pb_window_add_page (self, GTK_WIDGET (self->tune_page), "tune", _("Tune"), "preferences-system-symbolic");
   pb_onnx_export_install (self, self->session);
   pb_runs_export_install (self, self->session);
   pb_attribution_panel_set_view (self->attribution_panel, self->light_curve_view);

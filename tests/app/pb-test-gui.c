@@ -2,7 +2,41 @@
 #include "pb-test-gui.h"
 
 #include <gdk/x11/gdkx.h>
+#include <glib/gstdio.h>
 #include <math.h>
+#include <stdlib.h>
+
+/* Every GUI test process keeps its runs in a folder of its own, made before
+ * main and removed at exit: a window lists the finished runs of its data in
+ * the runs folder, and runs other tests left on the same sample would change
+ * what a test sees.  A test that sets PASSBAND_RUNS_DIR itself keeps its own. */
+static char *own_runs_dir;
+
+static void
+remove_own_runs_dir (void)
+{
+  g_autoptr (GDir) dir = g_dir_open (own_runs_dir, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (own_runs_dir, name, NULL);
+
+      g_remove (path);
+    }
+  g_rmdir (own_runs_dir);
+  g_clear_pointer (&own_runs_dir, g_free);
+}
+
+__attribute__ ((constructor)) static void
+use_own_runs_dir (void)
+{
+  own_runs_dir = g_dir_make_tmp ("passband-test-runs-XXXXXX", NULL);
+  if (own_runs_dir == NULL)
+    return;
+  g_setenv ("PASSBAND_RUNS_DIR", own_runs_dir, TRUE);
+  atexit (remove_own_runs_dir);
+}
 
 void
 pb_test_iterate (int ms)
@@ -107,6 +141,7 @@ pb_test_trained_run (LcDataset *ds, NnModelDoc *spec, int epochs, const char *na
   run = pb_run_new (1, name, ds);
   run->state = PB_RUN_FINISHED;
   run->doc = nn_model_doc_copy (train->doc);
+  run->n_val = train->n_val;
   run->evaluation = lc_predictor_evaluate_rows (p, ds, train->val_rows, train->n_val, 1, &error);
   g_assert_no_error (error);
   return run;

@@ -1,7 +1,8 @@
 /* pb-test-gui.h: what the GUI tests share: running the main loop for a while,
  * waiting for a dataset to load, finding a widget in the window, keeping a
  * picture of it, and driving the window with real pointer and key events
- * (xdotool under Xvfb). */
+ * (xdotool under Xvfb).  Linked in, it gives the test process a runs
+ * folder of its own (PASSBAND_RUNS_DIR), removed at exit. */
 #pragma once
 
 #include <gtk/gtk.h>

@@ -446,12 +446,9 @@ test_window (void)
 int
 main (int argc, char **argv)
 {
-  g_autofree char *runs_dir = g_dir_make_tmp ("passband-history-XXXXXX", NULL);
   int status;
 
   gtk_test_init (&argc, &argv, NULL);
-  /* runs of its own: a window lists the finished runs other tests left on the same data */
-  g_setenv ("PASSBAND_RUNS_DIR", runs_dir, TRUE);
   g_test_add_func ("/history/draw/true-class", test_draw_true_class);
   g_test_add_func ("/history/panel/lists", test_panel_lists);
   g_test_add_func ("/history/results-tabs", test_results_tabs);
@@ -461,6 +458,5 @@ main (int argc, char **argv)
   status = g_test_run ();
   g_clear_pointer (&trained, pb_run_unref);
   g_clear_pointer (&sample, lc_dataset_unref);
-  tu_remove_tree (runs_dir);
   return status;
 }

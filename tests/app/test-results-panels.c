@@ -356,8 +356,9 @@ test_novelty (void)
   g_autofree float *probs = NULL;
   g_autofree double *p99 = g_new (double, dataset->n_objects);
   g_autofree char *expected = NULL;
+  g_autofree char *left_out = NULL;
   double threshold;
-  int k, above = 0;
+  int k, above = 0, n_untrained = 0;
 
   pb_results_novelty_set_run (panel, run);
   pb_results_novelty_explore (panel);
@@ -383,6 +384,43 @@ test_novelty (void)
     g_assert_cmpfloat (pb_novelty_scores_high (shown, PB_NOVELTY_DISTANCE), ==, LC_NOVELTY_DISTANCE_MAX);
   }
 
+  /* the training objects: every labelled object but the validation ones,
+   * each its own nearest neighbour (distance 0), left out by default */
+  {
+    const PbNoveltyScores *shown = pb_results_novelty_get_scores (panel);
+    g_autofree guint8 *validation = g_new0 (guint8, dataset->n_objects);
+    int n_trained = 0, n_zero_val = 0;
+
+    g_assert_cmpint (run->n_val, >, 0);
+    for (int i = 0; i < run->evaluation->n_rows; i++)
+      validation[run->evaluation->rows[i]] = 1;
+    for (gsize i = 0; i < dataset->n_objects; i++)
+      {
+        gboolean trained = dataset->objects[i].label >= 0 && !validation[i];
+
+        g_assert_cmpint (shown->trained[i], ==, trained);
+        n_trained += trained;
+        /* 0 but for the rounding of features computed again */
+        if (trained)
+          g_assert_cmpfloat (shown->scores[PB_NOVELTY_DISTANCE][i], <=, 1e-6);
+        else
+          n_zero_val += shown->scores[PB_NOVELTY_DISTANCE][i] <= 1e-6;
+      }
+    g_assert_cmpint (shown->n_trained, ==, n_trained);
+    g_assert_cmpint (n_trained, >, 0);
+    g_assert_cmpint (n_zero_val, <, run->n_val / 10);
+    n_untrained = (int) dataset->n_objects - n_trained;
+    g_assert_cmpint (pb_novelty_view_get_n_scores (pb_results_novelty_get_view (panel)), ==, n_untrained);
+    left_out = g_strdup_printf ("%d training objects left out", n_trained);
+    g_assert_nonnull (strstr (pb_results_gallery_get_caption (gallery), left_out));
+    /* included, they all count again */
+    pb_results_novelty_set_include_trained (panel, TRUE);
+    g_assert_cmpint (pb_novelty_view_get_n_scores (pb_results_novelty_get_view (panel)), ==,
+                     (int) dataset->n_objects);
+    g_assert_null (strstr (pb_results_gallery_get_caption (gallery), "left out"));
+    pb_results_novelty_set_include_trained (panel, FALSE);
+  }
+
   /* P(99) of every object, from the library's probabilities and score */
   k = predictor->n_classes;
   probs = lc_predictor_predict (predictor, dataset, NULL, 0, 1, NULL, NULL);
@@ -391,12 +429,12 @@ test_novelty (void)
   /* half way up the score's range, on the scale's two digits */
   threshold = floor (lc_novelty_score_max (LC_NOVELTY_P99, k) * 50) / 100;
   for (gsize i = 0; i < dataset->n_objects; i++)
-    above += p99[i] >= threshold;
+    above += !pb_results_novelty_get_scores (panel)->trained[i] && p99[i] >= threshold;
   g_assert_cmpint (above, >, 0);
-  g_assert_cmpint (above, <, (int) dataset->n_objects);
+  g_assert_cmpint (above, <, n_untrained);
   pb_results_novelty_set_score (panel, LC_NOVELTY_P99);
   pb_results_novelty_set_threshold (panel, threshold);
-  expected = g_strdup_printf ("%d of %d objects score at least %.2f", above, (int) dataset->n_objects, threshold);
+  expected = g_strdup_printf ("%d of %d objects score at least %.2f", above, n_untrained, threshold);
   g_assert_true (g_str_has_prefix (pb_results_gallery_get_caption (gallery), expected));
   g_assert_cmpint (pb_novelty_view_count_above (pb_results_novelty_get_view (panel)), ==, above);
   g_assert_cmpuint (pb_gallery_view_get_n_items (pb_results_gallery_get_view (gallery)), ==,

@@ -6,6 +6,9 @@
  * early-classification slider, novelty tab, test file and predictions export. */
 #include "config.h"
 
+#define G_SETTINGS_ENABLE_BACKEND
+#include <gio/gsettingsbackend.h>
+
 #include <glib/gstdio.h>
 #include <gtk/gtk.h>
 #include <math.h>
@@ -456,6 +459,17 @@ assert_matrix_shows (PbResultsPage *results, PbRun *run)
 /* Early classification and novelty live in the Results section:
  * the "seen so far" slider drives the Results page's own confusion matrix
  * and per-class table, computed in a worker. */
+/* The objects a run's model trained on: the labelled ones but its validation objects. */
+static int
+run_trained_objects (PbRun *run)
+{
+  int n = 0;
+
+  for (gsize i = 0; i < run->dataset->n_objects; i++)
+    n += run->dataset->objects[i].label >= 0;
+  return n - run->n_val;
+}
+
 static void
 test_results_early_and_novelty (void)
 {
@@ -519,11 +533,12 @@ test_results_early_and_novelty (void)
   pb_results_page_show_tab (results, "early");
   pb_test_iterate (200);
 
-  /* novelty: a threshold of 0 ranks everybody (up to the gallery's 60), above 1 nobody */
+  /* novelty: a threshold of 0 ranks everybody the model was not trained
+   * on (up to the gallery's 60), above 1 nobody */
   pb_results_page_set_novelty_score (results, LC_NOVELTY_P99);
   pb_results_page_set_threshold (results, 0.0);
   g_assert_cmpint (pb_novelty_view_count_above (pb_results_page_get_novelty_view (results)), ==,
-                   (int) run->dataset->n_objects);
+                   (int) run->dataset->n_objects - run_trained_objects (run));
   g_assert_cmpuint (pb_gallery_view_get_n_items (pb_results_page_get_novelty_gallery (results)), ==,
                     MIN (PB_RESULTS_MAX_GALLERY, run->dataset->n_objects));
   pb_results_page_set_threshold (results, 1.0);
@@ -588,6 +603,67 @@ test_results_cancel (void)
   g_assert_cmpint (pb_results_page_get_early_point (results), ==, 1);
 }
 
+/* A page on settings kept in memory, as the app keeps them on disk. */
+static GSettings *
+memory_settings (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GSettingsSchemaSource) source =
+    g_settings_schema_source_new_from_directory (PB_BUILD_SCHEMA_DIR, NULL, FALSE, &error);
+  g_autoptr (GSettingsSchema) schema = NULL;
+  g_autoptr (GSettingsBackend) backend = g_memory_settings_backend_new ();
+
+  g_assert_no_error (error);
+  schema = g_settings_schema_source_lookup (source, APP_ID, FALSE);
+  g_assert_nonnull (schema);
+  return g_settings_new_full (schema, backend, NULL);
+}
+
+static void
+assert_options (PbTunePage *page, LcTuneStrategy strategy, int trials, int epochs, int seed)
+{
+  LcTuneStrategy s;
+  int t, e, d;
+
+  pb_tune_page_get_options (page, &s, &t, &e, &d);
+  g_assert_cmpint (s, ==, strategy);
+  g_assert_cmpint (t, ==, trials);
+  g_assert_cmpint (e, ==, epochs);
+  g_assert_cmpint (d, ==, seed);
+}
+
+/* The form's own fields outlive the session: a page made after the last
+ * one was gone (the app started again) shows what was typed, so a search
+ * resumes without typing its settings again. */
+static void
+test_form_remembered (void)
+{
+  g_autoptr (GSettings) remembered = memory_settings ();
+  GtkWidget *first = g_object_ref_sink (pb_tune_page_new (NULL));
+  GtkWidget *second;
+
+  pb_tune_page_bind_settings (PB_TUNE_PAGE (first), remembered);
+  assert_options (PB_TUNE_PAGE (first), LC_TUNE_RANDOM, 20, 5, 0);
+  pb_tune_page_set_options (PB_TUNE_PAGE (first), LC_TUNE_HALVING, 12, 7, 42);
+  g_assert_cmpint (g_settings_get_enum (remembered, "tune-strategy"), ==, LC_TUNE_HALVING);
+  g_assert_cmpint (g_settings_get_int (remembered, "tune-trials"), ==, 12);
+  g_assert_cmpint (g_settings_get_int (remembered, "tune-epochs"), ==, 7);
+  g_assert_cmpint (g_settings_get_int (remembered, "tune-seed"), ==, 42);
+  g_object_unref (first);
+
+  second = g_object_ref_sink (pb_tune_page_new (NULL));
+  pb_tune_page_bind_settings (PB_TUNE_PAGE (second), remembered);
+  assert_options (PB_TUNE_PAGE (second), LC_TUNE_HALVING, 12, 7, 42);
+  g_assert_true (g_settings_set_string (remembered, "tune-strategy", "grid"));
+  assert_options (PB_TUNE_PAGE (second), LC_TUNE_GRID, 12, 7, 42);
+  g_object_unref (second);
+
+  /* the window's page is bound to the app's settings */
+  pb_tune_page_set_options (tune_page (), LC_TUNE_GRID, 3, 2, 9);
+  g_assert_cmpint (g_settings_get_int (settings, "tune-trials"), ==, 3);
+  g_assert_cmpint (g_settings_get_int (settings, "tune-seed"), ==, 9);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -607,6 +683,7 @@ main (int argc, char **argv)
   g_test_add_func ("/tune-gui/close-while-running", test_close_while_running);
   g_test_add_func ("/tune-gui/results-early-novelty", test_results_early_and_novelty);
   g_test_add_func ("/tune-gui/results-cancel", test_results_cancel);
+  g_test_add_func ("/tune-gui/form-remembered", test_form_remembered);
   status = g_test_run ();
 
   /* to look at the novelty tab by hand: PB_TUNE_SCREENSHOT=ms keeps the window up */
