@@ -1337,9 +1337,9 @@ add_palette_item (GtkBox *box, NnLayerKind kind)
   gtk_widget_set_tooltip_text (button, tooltip);
   gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, tooltip, -1);
   gtk_label_set_xalign (GTK_LABEL (gtk_button_get_child (GTK_BUTTON (button))), 0.0);
-  /* long titles take two lines, so the palette stays narrow */
+  /* long titles take two lines, between words only, so the palette stays narrow */
   gtk_label_set_wrap (GTK_LABEL (gtk_button_get_child (GTK_BUTTON (button))), TRUE);
-  gtk_label_set_wrap_mode (GTK_LABEL (gtk_button_get_child (GTK_BUTTON (button))), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_wrap_mode (GTK_LABEL (gtk_button_get_child (GTK_BUTTON (button))), PANGO_WRAP_WORD);
   gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "builder.add");
   gtk_actionable_set_action_target_value (GTK_ACTIONABLE (button), g_variant_new_string (name));
   gtk_drag_source_set_actions (source, GDK_ACTION_COPY);
@@ -1357,7 +1357,7 @@ add_palette_group (GtkBox *box, const char *title, guint families)
 
   gtk_label_set_xalign (GTK_LABEL (label), 0.0);
   gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD);
   gtk_widget_add_css_class (label, "heading");
   gtk_widget_set_margin_top (label, 8);
   gtk_box_append (box, label);
@@ -1377,9 +1377,10 @@ build_palette (void)
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
   GtkWidget *scrolled = gtk_scrolled_window_new ();
 
-  gtk_widget_set_margin_start (box, 6);
-  gtk_widget_set_margin_end (box, 6);
+  gtk_widget_set_margin_start (box, 3);
+  gtk_widget_set_margin_end (box, 3);
   gtk_widget_set_margin_bottom (box, 8);
+  gtk_widget_add_css_class (box, "layer-palette");
   add_palette_group (GTK_BOX (box), _("Recurrent"), FAMILY (RECURRENT));
   add_palette_group (GTK_BOX (box), _("Convolution"), FAMILY (CONVOLUTION));
   add_palette_group (GTK_BOX (box), _("Pooling"), FAMILY (POOLING));

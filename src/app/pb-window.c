@@ -1117,11 +1117,29 @@ session_show_section_cb (PbWindow *self, const char *name)
   gtk_stack_set_visible_child_name (self->main_stack, name);
 }
 
+/* The app's stylesheet, once per display.  A plain GtkApplication does not
+ * load style.css from its resources (only AdwApplication does), and the
+ * tests build windows without the application, so the window installs it. */
+static void
+install_style (GdkDisplay *display)
+{
+  GtkCssProvider *provider;
+
+  if (display == NULL || g_object_get_data (G_OBJECT (display), "pb-style") != NULL)
+    return;
+  provider = gtk_css_provider_new ();
+  gtk_css_provider_load_from_resource (provider, "/io/github/passband/Passband/style.css");
+  gtk_style_context_add_provider_for_display (display, GTK_STYLE_PROVIDER (provider),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  g_object_set_data_full (G_OBJECT (display), "pb-style", provider, g_object_unref);
+}
+
 static void
 pb_window_init (PbWindow *self)
 {
   GtkDropTarget *drop;
 
+  install_style (gtk_widget_get_display (GTK_WIDGET (self)));
   gtk_widget_init_template (GTK_WIDGET (self));
   self->sample_objects = PB_SAMPLE_OBJECTS;
   /* every section is laid out to be usable down to this size, not below */

@@ -925,6 +925,86 @@ test_small_window (Fixture *f, gconstpointer data)
   pb_window_show_view (f->window, "overview");
 }
 
+static void
+count_parsing_error_cb (int *errors, GtkCssSection *section, const GError *error)
+{
+  g_test_message ("style.css: %s", error->message);
+  (*errors)++;
+}
+
+/* The first descendant of root carrying css_class, or NULL. */
+static GtkWidget *
+find_with_class (GtkWidget *root, const char *css_class)
+{
+  if (gtk_widget_has_css_class (root, css_class))
+    return root;
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_with_class (c, css_class);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* Every word of a palette entry fits its line ("SimpleRNN", not
+ * "Simple-RNN"), with the window at the smallest size it allows. */
+static void
+test_palette_words_whole (Fixture *f, gconstpointer data)
+{
+  GtkWidget *train = pb_test_find_descendant (GTK_WIDGET (f->window), PB_TYPE_TRAIN_PAGE);
+  GtkStack *sections = GTK_STACK (gtk_widget_get_parent (train));
+  GtkWidget *palette;
+  int checked = 0;
+
+  gtk_stack_set_visible_child_name (sections, "model");
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 800, 600);
+  pb_test_iterate (50);
+  palette = find_with_class (GTK_WIDGET (f->window), "layer-palette");
+  g_assert_nonnull (palette);
+  /* the section is laid out on a later frame */
+  for (int i = 0; i < 400 && gtk_widget_get_width (palette) == 0; i++)
+    pb_test_iterate (5);
+  pb_test_iterate (10);
+  g_assert_cmpint (gtk_widget_get_width (palette), >, 0);
+  for (GtkWidget *c = gtk_widget_get_first_child (palette); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *label = GTK_IS_BUTTON (c) ? gtk_button_get_child (GTK_BUTTON (c)) : c;
+      g_auto (GStrv) words = NULL;
+
+      if (!GTK_IS_LABEL (label))
+        continue;
+      words = g_strsplit (gtk_label_get_text (GTK_LABEL (label)), " ", -1);
+      for (int i = 0; words[i] != NULL; i++)
+        {
+          g_autoptr (PangoLayout) layout = gtk_widget_create_pango_layout (label, words[i]);
+          int width;
+
+          pango_layout_get_pixel_size (layout, &width, NULL);
+          if (width > gtk_widget_get_width (label))
+            g_error ("palette: “%s” is %d px wide, its line %d px", words[i], width, gtk_widget_get_width (label));
+          checked++;
+        }
+    }
+  g_assert_cmpint (checked, >, 10);
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 1100, 700);
+  gtk_stack_set_visible_child_name (sections, "data");
+  pb_test_iterate (20);
+}
+
+/* The app's stylesheet parses cleanly and every window's display has it. */
+static void
+test_stylesheet_installed (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GtkCssProvider) provider = gtk_css_provider_new ();
+  int errors = 0;
+
+  g_signal_connect_swapped (provider, "parsing-error", G_CALLBACK (count_parsing_error_cb), &errors);
+  gtk_css_provider_load_from_resource (provider, "/io/github/passband/Passband/style.css");
+  g_assert_cmpint (errors, ==, 0);
+  g_assert_nonnull (g_object_get_data (G_OBJECT (gtk_widget_get_display (GTK_WIDGET (f->window))), "pb-style"));
+}
+
 /* The window list names the application; the dataset is the subtitle. */
 static void
 test_title (Fixture *f, gconstpointer data)
@@ -1219,6 +1299,9 @@ main (int argc, char **argv)
   g_test_add ("/app/gui/cancel", Fixture, NULL, fixture_setup, test_cancel, fixture_teardown);
   g_test_add ("/app/gui/stale-load", Fixture, NULL, fixture_setup, test_stale_load, fixture_teardown);
   g_test_add ("/app/gui/small-window", Fixture, NULL, fixture_setup, test_small_window, fixture_teardown);
+  g_test_add ("/app/gui/palette-words-whole", Fixture, NULL, fixture_setup, test_palette_words_whole,
+              fixture_teardown);
+  g_test_add ("/app/gui/stylesheet", Fixture, NULL, fixture_setup, test_stylesheet_installed, fixture_teardown);
   g_test_add ("/app/gui/title", Fixture, NULL, fixture_setup, test_title, fixture_teardown);
   g_test_add ("/app/gui/toggles-without-settings", Fixture, NULL, fixture_setup, test_toggles_without_settings,
               fixture_teardown);
