@@ -379,6 +379,15 @@ export_clicked_cb (PbResultsPage *self)
 /* ---- the run ----------------------------------------------------------- */
 
 
+/* The scores beside the run picker take two lines at most, so the page keeps
+ * its height in small windows; the whole text is the tooltip. */
+static void
+set_run_label_text (PbResultsPage *self, const char *text)
+{
+  gtk_label_set_text (self->run_label, text);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->run_label), text);
+}
+
 static void
 show_run_label (PbResultsPage *self)
 {
@@ -406,7 +415,7 @@ show_run_label (PbResultsPage *self)
 
       text = g_strdup_printf (_("No run on %s yet: train a model or open one to see results"), dataset);
     }
-  gtk_label_set_text (self->run_label, text);
+  set_run_label_text (self, text);
 }
 
 /* The picker shows the run shown. */
@@ -586,7 +595,7 @@ delete_clicked_cb (PbResultsPage *self)
     return;
   run = pb_run_ref (self->run);
   if (!pb_session_delete_run (self->session, run, &error))
-    gtk_label_set_text (self->run_label, error->message);
+    set_run_label_text (self, error->message);
 }
 
 /* The run picker beside the shown run's scores. */
@@ -612,6 +621,8 @@ build_run_row (PbResultsPage *self)
   gtk_widget_set_visible (self->delete_button, FALSE);
   g_signal_connect_swapped (self->delete_button, "clicked", G_CALLBACK (delete_clicked_cb), self);
   self->run_label = caption_label (NULL);
+  gtk_label_set_lines (self->run_label, 2);
+  gtk_label_set_ellipsize (self->run_label, PANGO_ELLIPSIZE_END);
   gtk_widget_set_hexpand (GTK_WIDGET (self->run_label), TRUE);
   gtk_widget_set_margin_top (row, 6);
   gtk_widget_set_margin_start (row, 6);
